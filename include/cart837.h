@@ -1,0 +1,870 @@
+/* cart837.h -- public interface of libcart837
+ *
+ * libcart837 reads X12 837 health-care claim files (837P 005010X222A1,
+ * 837I 005010X223A2, and their 4010 predecessors) in one streaming pass,
+ * finds the CAR-T service lines, applies the per-day unit and sequencing
+ * edits of a code table, and writes annotated reports and corrected 837
+ * files.  This is the only public header; everything in src/ that is not
+ * declared here is private.
+ *
+ * The pipeline, stage by stage (each stage is a push API: the caller
+ * feeds it, it calls back):
+ *
+ *   bytes --input--> bytes --tokenizer--> segments --assembler--> claims
+ *         --engine (edits)--> verdicts --writer--> corrected / held 837
+ *                                      --report--> findings.csv, lines.csv
+ *
+ * Conventions
+ *   - Every name is prefixed c837_ / C837_.
+ *   - Functions returning c837_status return C837_OK (0) on success.
+ *   - Borrowed pointers handed to a callback are valid only during that
+ *     callback unless the contract says otherwise.
+ *   - No function keeps global mutable state; every object is independent.
+ *   - Dates are int32 CCYYMMDD (20250314); 0 means "absent".
+ *   - Money is int64 cents; quantities are int64 millionths (micro-units).
+ */
+#ifndef CART837_H
+#define CART837_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define CART837_VERSION "0.1.0"
+
+/* ------------------------------------------------------------------ */
+/* Limits.  Every limit of the library lives here, with its reason.    */
+/* Each can be overridden at build time with -DNAME=value.             */
+/* ------------------------------------------------------------------ */
+
+/* Bytes in one segment, terminator and trailing whitespace included.
+ * Real 837 segments stay under 1 KB (the longest, HI, has 12 composites);
+ * anything this long is not X12 and would otherwise grow without end. */
+#ifndef C837_MAX_SEGMENT
+#define C837_MAX_SEGMENT 65536
+#endif
+
+/* Elements in one segment.  The largest 837 segment (CLM) has 20. */
+#ifndef C837_MAX_ELEMENTS
+#define C837_MAX_ELEMENTS 256
+#endif
+
+/* Bytes the ISA segment may take.  A correct ISA is 106 bytes; senders
+ * that pad or trim fields wrongly stay close to that. */
+#ifndef C837_MAX_ISA
+#define C837_MAX_ISA 512
+#endif
+
+/* Bytes of leading junk tolerated before the first ISA: a UTF-8 BOM and
+ * blank lines.  Anything else there is not an X12 interchange. */
+#ifndef C837_MAX_PREAMBLE
+#define C837_MAX_PREAMBLE 4096
+#endif
+
+/* Segments in one claim (CLM up to the next HL, CLM or SE).  837I allows
+ * 999 service lines with a dozen segments each; this leaves room. */
+#ifndef C837_MAX_CLAIM_SEGMENTS
+#define C837_MAX_CLAIM_SEGMENTS 50000
+#endif
+
+/* Raw bytes of one claim.  Memory is bounded by the largest claim, so
+ * the largest claim is bounded too. */
+#ifndef C837_MAX_CLAIM_BYTES
+#define C837_MAX_CLAIM_BYTES (16u * 1024u * 1024u)
+#endif
+
+/* Service lines in one claim (837I allows 999, 837P 50). */
+#ifndef C837_MAX_LINES
+#define C837_MAX_LINES 9999
+#endif
+
+/* Identifier and name fields copied into the claim model (longer ones
+ * are truncated, and the truncation is reported). */
+#define C837_ID_MAX 81
+
+/* Size of a code (CPT/HCPCS/revenue) field in the model, NUL included. */
+#define C837_CODE_MAX 17
+
+/* Read buffer of the input layer. */
+#ifndef C837_READ_CHUNK
+#define C837_READ_CHUNK (256u * 1024u)
+#endif
+
+/* Days a RANGE_SPANS_DAYS fix may split one line into.  A longer range
+ * is flagged instead: 837P allows 50 lines per claim, and a per-day code
+ * billed over more than two months is not a slip to repair silently. */
+#ifndef C837_MAX_SPLIT_DAYS
+#define C837_MAX_SPLIT_DAYS 31
+#endif
+
+/* Findings kept for one claim (the rest are counted, not kept). */
+#ifndef C837_MAX_FINDINGS
+#define C837_MAX_FINDINGS 512
+#endif
+
+/* Rows in a code table (built-in rows plus a --codes file).  The
+ * built-in table has a few dozen; a payer's file adds its own codes, not
+ * a whole code set.  More rows than this is a wrong file. */
+#ifndef C837_CODETABLE_MAX_ROWS
+#define C837_CODETABLE_MAX_ROWS 10000
+#endif
+
+/* Bytes of a code-table CSV file.  10000 rows of 400 bytes fit. */
+#ifndef C837_CODETABLE_MAX_BYTES
+#define C837_CODETABLE_MAX_BYTES (4u * 1024u * 1024u)
+#endif
+
+/* Text fields of a code-table row, NUL included: descriptor, the
+ * '|'-separated revenue code list, and the history note.  A longer value
+ * in a table file is an error, not a truncation. */
+#define C837_DESCRIPTOR_MAX 200
+#define C837_REVENUE_LIST_MAX 64
+#define C837_HISTORY_MAX 400
+
+/* HL levels the writer tracks at once.  An 837 has three (billing
+ * provider, subscriber, patient); deeper chains are not 837 and are
+ * passed through without HL renumbering beyond this depth. */
+#ifndef C837_MAX_HL_DEPTH
+#define C837_MAX_HL_DEPTH 64
+#endif
+
+/* Bytes of one envelope or HL loop header (ISA, GS, ST with its header
+ * segments, HL with its 2010 loops) the writer keeps while it waits to
+ * know whether a kept or held claim needs it.  Real ones are under 4 KB. */
+#ifndef C837_MAX_PENDING_BYTES
+#define C837_MAX_PENDING_BYTES (4u * 1024u * 1024u)
+#endif
+
+/* Bytes the writer holds back while the child code (HL04) of an HL that
+ * has claims of its own and child HLs is undecided (its children may all
+ * be held).  Beyond this the HL is written with its input HL04. */
+#ifndef C837_MAX_HL_DEFER
+#define C837_MAX_HL_DEFER (16u * 1024u * 1024u)
+#endif
+
+/* ------------------------------------------------------------------ */
+/* Status codes and error positions                                    */
+/* ------------------------------------------------------------------ */
+
+#define C837_STATUS_MAP(XX)                                              \
+  XX(0, OK, "no error")                                                  \
+  XX(1, ENOMEM, "out of memory")                                         \
+  XX(2, ENOISA, "input does not start with an ISA segment")              \
+  XX(3, EISA, "malformed ISA segment")                                   \
+  XX(4, ETOOLONG, "segment longer than C837_MAX_SEGMENT")                \
+  XX(5, ETOOMANY, "segment has more than C837_MAX_ELEMENTS elements")    \
+  XX(6, ETRUNC, "input ends inside a segment")                           \
+  XX(7, ECALLBACK, "stopped by a callback")                              \
+  XX(8, EIO, "I/O error")                                                \
+  XX(9, EGZIP, "corrupt or truncated gzip stream")                       \
+  XX(10, ECLAIM, "claim exceeds a claim limit")                          \
+  XX(11, ECSV, "malformed CSV")                                          \
+  XX(12, EINVAL, "invalid argument")                                     \
+  XX(13, ECONSERVE, "claims in and claims out do not match")             \
+  XX(14, ELOCK, "ledger is locked by another run")                       \
+  XX(15, EINTR, "interrupted by a signal")
+
+typedef enum c837_status {
+#define C837_XX(n, name, s) C837_##name = n,
+  C837_STATUS_MAP(C837_XX)
+#undef C837_XX
+} c837_status;
+
+/* Human sentence for a status; never NULL, static storage. */
+const char *c837_strerror(c837_status st);
+/* Short name ("ETOOLONG") for a status; never NULL, static storage. */
+const char *c837_status_name(c837_status st);
+
+/* Where something happened in an input stream.  offset counts bytes of
+ * the decompressed stream from 0; segment counts segments from 1 (0 when
+ * the problem lies before the first segment). */
+typedef struct c837_error {
+  c837_status code;
+  uint64_t offset;
+  uint64_t segment;
+  char msg[512]; /* what was expected and what was found */
+} c837_error;
+
+/* ------------------------------------------------------------------ */
+/* Small value helpers (util.c)                                        */
+/* ------------------------------------------------------------------ */
+
+/* A borrowed byte range.  Not NUL-terminated. */
+typedef struct c837_span {
+  const char *p;
+  size_t len;
+} c837_span;
+
+/* 1 when span equals the NUL-terminated string s. */
+int c837_span_eq(c837_span a, const char *s);
+/* Copies span into dst (size dstsz, NUL-terminated, truncated to fit).
+ * Returns 1 when it fit, 0 when truncated. */
+int c837_span_copy(char *dst, size_t dstsz, c837_span a);
+
+/* Parses an X12 decimal ("12.25", ".5", "-3", "1.000") scaled by
+ * 10^scale (scale 2 = cents, 6 = micro-units).  Digits beyond scale must
+ * be zeros.  Returns 0 and stores *out on success, -1 when the text is
+ * empty, not a number, has more fractional digits than scale allows, or
+ * overflows. */
+int c837_parse_decimal(c837_span s, int scale, int64_t *out);
+/* Formats v / 10^scale the X12 way: no trailing fractional zeros, no
+ * leading "0" dropped ("0.1", "12.25", "3").  Returns chars written
+ * (buf always NUL-terminated; bufsz >= 32 always suffices). */
+int c837_format_decimal(char *buf, size_t bufsz, int64_t v, int scale);
+
+/* Parses CCYYMMDD into *ymd after checking it is a real calendar date.
+ * Returns 0 or -1. */
+int c837_parse_date(c837_span s, int32_t *ymd);
+/* Days since 1970-01-01 of a valid CCYYMMDD date. */
+int32_t c837_date_to_days(int32_t ymd);
+/* Inverse of c837_date_to_days. */
+int32_t c837_days_to_date(int32_t days);
+/* Writes CCYY-MM-DD (11 bytes with NUL) or "" when ymd is 0. */
+void c837_format_iso_date(char *buf, size_t bufsz, int32_t ymd);
+
+/* ------------------------------------------------------------------ */
+/* Tokenizer: bytes -> segments (tokenizer.c)                          */
+/* ------------------------------------------------------------------ */
+
+/* Delimiters of one interchange, read from its ISA. */
+typedef struct c837_delims {
+  char element;    /* ISA byte 3 */
+  char repetition; /* ISA11 in 5010; 0 when the interchange has none */
+  char component;  /* ISA16 */
+  char segment;    /* the byte right after ISA16 */
+} c837_delims;
+
+/* One segment, as the tokenizer hands it out.  All pointers are borrowed:
+ * valid only during the callback that receives the segment.
+ *
+ * raw[0 .. raw_len) are the input bytes exactly: `lead` bytes that came
+ * before the tag (a byte-order mark or blank lines before an ISA), the
+ * body (tag and elements), the terminator, and any CR / LF / blanks after
+ * the terminator.  Concatenating raw of every segment reproduces the input
+ * byte for byte. */
+typedef struct c837_segment {
+  const char *raw;
+  size_t raw_len;
+  size_t lead;     /* bytes before the tag */
+  size_t body_len; /* tag + elements, without terminator */
+  c837_span tag;   /* "ISA", "CLM", ... */
+  size_t n_el;     /* elements after the tag */
+  const c837_span *el; /* el[0] is element 01 */
+  c837_delims delims;
+  uint64_t offset; /* offset of raw[0] in the input */
+  uint64_t number; /* 1-based ordinal of the segment in the input */
+  unsigned flags;  /* C837_SEG_* */
+} c837_segment;
+
+/* The last segment of the input had no terminator (accepted, reported
+ * by the assembler as a problem). */
+#define C837_SEG_UNTERMINATED 1u
+
+/* Element i (1-based: ISA01 is 1); empty span when absent. */
+c837_span c837_seg_el(const c837_segment *s, size_t i);
+/* Component j (1-based) of element i, split on the component separator;
+ * empty span when absent. */
+c837_span c837_seg_comp(const c837_segment *s, size_t i, size_t j);
+/* 1 when the segment tag equals tag. */
+int c837_seg_is(const c837_segment *s, const char *tag);
+
+/* Segment callback.  Return 0 to go on, non-zero to stop the tokenizer
+ * with C837_ECALLBACK. */
+typedef int (*c837_segment_cb)(void *ud, const c837_segment *seg);
+
+typedef struct c837_tokenizer c837_tokenizer;
+
+/* Creates a tokenizer that calls cb(ud, seg) for every complete segment.
+ * Returns NULL when out of memory.  Free with c837_tokenizer_free. */
+c837_tokenizer *c837_tokenizer_new(c837_segment_cb cb, void *ud);
+/* Feeds len bytes (any chunking; state is kept across calls).  Returns
+ * C837_OK or the first error, which sticks: every later feed and finish
+ * returns it again without reading.  On error, every byte fed so far
+ * that was not handed out in a segment is available through
+ * c837_tokenizer_unemitted, so a caller can still copy the input through
+ * byte for byte. */
+c837_status c837_tokenizer_feed(c837_tokenizer *t, const void *buf,
+                                size_t len);
+/* Signals end of input: hands out a segment still waiting for trailing
+ * whitespace, and fails with C837_ETRUNC when the input ends inside a
+ * segment, or C837_ENOISA when it held no ISA at all. */
+c837_status c837_tokenizer_finish(c837_tokenizer *t);
+/* Error details (code C837_OK when none).  Borrowed; lives as long as t. */
+const c837_error *c837_tokenizer_error(const c837_tokenizer *t);
+/* Bytes accepted by feed so far that were not handed out in a segment
+ * (a partial segment, or the bytes where an error was found).  After an
+ * error, the bytes of the failing feed call past c837_tokenizer_consumed
+ * were not accepted.  Borrowed; valid until the next feed/finish/free. */
+void c837_tokenizer_unemitted(const c837_tokenizer *t, const char **p,
+                              size_t *len);
+/* Total bytes accepted by feed so far. */
+uint64_t c837_tokenizer_consumed(const c837_tokenizer *t);
+/* Frees t and everything it owns; NULL is a no-op. */
+void c837_tokenizer_free(c837_tokenizer *t);
+
+/* ------------------------------------------------------------------ */
+/* Claim model and assembler: segments -> claims (assembler.c)         */
+/* ------------------------------------------------------------------ */
+
+typedef enum c837_kind {
+  C837_KIND_UNKNOWN = 0,
+  C837_KIND_P,    /* professional, SV1 lines */
+  C837_KIND_I,    /* institutional, SV2 lines */
+  C837_KIND_D,    /* dental, SV3 lines: recognised, passed through */
+  C837_KIND_OTHER /* a transaction set that is not an 837 */
+} c837_kind;
+
+/* "837P", "837I", "837D", "other", "unknown". */
+const char *c837_kind_name(c837_kind k);
+
+/* Envelope of the transaction being read. */
+typedef struct c837_envelope {
+  c837_delims delims;
+  char isa06[C837_ID_MAX]; /* interchange sender id, trimmed */
+  char isa13[16];          /* interchange control number */
+  char gs06[16];           /* group control number */
+  char gs08[C837_ID_MAX];  /* version / release / industry id */
+  char st01[8];            /* transaction set id ("837") */
+  char st02[16];           /* transaction set control number */
+  char st03[C837_ID_MAX];  /* implementation convention reference */
+  c837_kind declared;      /* kind from GS08/ST03, before looking at lines */
+  int version;             /* 5010, 4010, or 0 when unknown */
+} c837_envelope;
+
+/* A person or organisation of the claim's hierarchy. */
+typedef struct c837_party {
+  char id[C837_ID_MAX];   /* NM109: NPI, member id, payer id */
+  char last[C837_ID_MAX]; /* NM103 (organisation name or last name) */
+  char first[C837_ID_MAX];
+  int32_t dob;            /* DMG02, CCYYMMDD, 0 when absent */
+} c837_party;
+
+#define C837_NO_INDEX ((size_t)-1)
+
+/* One service line (loop 2400). */
+typedef struct c837_line {
+  char lx[16];            /* LX01 as written */
+  size_t seg_first;       /* index of LX in claim->segs */
+  size_t seg_last;        /* index of the line's last segment */
+  size_t seg_sv;          /* index of SV1/SV2/SV3, C837_NO_INDEX if none */
+  size_t seg_dtp;         /* index of its DTP*472, C837_NO_INDEX if none */
+  char sv;                /* '1', '2', '3', or 0 when the line has none */
+  char revenue[C837_CODE_MAX];   /* SV201 (837I) */
+  char qualifier[4];             /* HC, HP, IV, ER, WK, AD ... */
+  char code[C837_CODE_MAX];      /* procedure code, as written */
+  char mod[4][4];                /* modifiers 1-4, "" when absent */
+  int64_t charge;                /* SV102 / SV203, cents */
+  int charge_ok;                 /* 1 when the charge parsed */
+  char unit_basis[4];            /* SV103 / SV204 */
+  char units_raw[24];            /* SV104 / SV205 as written */
+  int64_t units;                 /* micro-units */
+  int units_ok;                  /* 1 when units_raw parsed */
+  int64_t noncovered;            /* SV207 (837I), cents, 0 when absent */
+  int32_t date_from, date_to;    /* line date, else the claim's; 0 if none */
+  char date_source;              /* 'L' line DTP*472, 'C' claim date, 0 */
+} c837_line;
+
+/* One claim (loop 2300 and everything below it).  Handed to the claim
+ * callback; everything in it is borrowed and valid only during the call.
+ *
+ * segs[] are the claim's segments exactly as read (CLM first), so a later
+ * stage can rewrite one element and copy the rest byte for byte. */
+typedef struct c837_claim {
+  const c837_envelope *env;
+  c837_kind kind;                 /* from the lines, else from env */
+  char id[C837_ID_MAX];           /* CLM01 */
+  int64_t total;                  /* CLM02, cents */
+  int total_ok;
+  char facility[4];               /* CLM05-1 */
+  char freq[4];                   /* CLM05-3: 1 original, 7, 8 ... */
+  char tob[8];                    /* 837I: facility + frequency ("131") */
+  int32_t stmt_from, stmt_to;     /* DTP*434 (837I statement period) */
+  int32_t svc_from, svc_to;       /* claim-level DTP*472 */
+  char orig_ref[C837_ID_MAX];     /* REF*F8 payer claim control number */
+  c837_party billing;             /* 2010AA NM1*85, id = NPI */
+  c837_party subscriber;          /* 2010BA NM1*IL, id = member id */
+  c837_party payer;               /* 2010BB NM1*PR, id = payer id */
+  c837_party patient;             /* 2010CA NM1*QC when has_patient */
+  int has_patient;
+  char patient_key[4 * C837_ID_MAX]; /* member id [+ name + DOB] */
+  char hl_id[16];                 /* HL01 of the loop the claim is under */
+  size_t n_segs;
+  const c837_segment *segs;
+  size_t n_lines;
+  const c837_line *lines;
+  uint64_t offset;                /* of the CLM segment */
+  uint64_t number;                /* segment ordinal of CLM */
+} c837_claim;
+
+/* What a non-claim segment is, for writers that rebuild envelopes. */
+typedef enum c837_role {
+  C837_ROLE_ISA,
+  C837_ROLE_GS,
+  C837_ROLE_ST,
+  C837_ROLE_HEADER, /* in an 837, between ST and the first HL */
+  C837_ROLE_HL,     /* an HL segment of an 837 */
+  C837_ROLE_LOOP,   /* a segment of an HL loop, before its claims */
+  C837_ROLE_SE,
+  C837_ROLE_GE,
+  C837_ROLE_IEA,
+  C837_ROLE_OTHER   /* not an 837 claim set, or out of place */
+} c837_role;
+
+typedef enum c837_severity {
+  C837_SEV_INFO = 0,
+  C837_SEV_WARNING = 1,
+  C837_SEV_ERROR = 2
+} c837_severity;
+
+/* "info", "warning", "error". */
+const char *c837_severity_name(c837_severity s);
+
+/* A structural problem found while assembling (envelope counts and
+ * control numbers, segments out of place, truncated fields).  Processing
+ * goes on after a problem. */
+typedef struct c837_problem {
+  const char *code;      /* stable id, e.g. "SE01_COUNT" */
+  c837_severity severity;
+  uint64_t offset;       /* of the segment at fault */
+  uint64_t segment;      /* its ordinal */
+  char msg[320];
+} c837_problem;
+
+typedef struct c837_handler {
+  /* Every segment that is not part of a claim, in input order. */
+  int (*segment)(void *ud, const c837_segment *seg, c837_role role,
+                 const c837_envelope *env);
+  /* Every complete claim, in input order, before the segment that ended
+   * it. */
+  int (*claim)(void *ud, const c837_claim *claim);
+  /* Every problem.  May be NULL. */
+  int (*problem)(void *ud, const c837_problem *p);
+  void *ud;
+} c837_handler;
+
+/* Counts kept by the assembler. */
+typedef struct c837_counts {
+  uint64_t bytes; /* input bytes read (filled by c837_stream_run) */
+  uint64_t segments, interchanges, groups, transactions;
+  uint64_t claims, lines, problems;
+  uint64_t claims_p, claims_i, claims_d;
+} c837_counts;
+
+typedef struct c837_assembler c837_assembler;
+
+/* Creates an assembler that reports to *h (copied).  NULL on ENOMEM. */
+c837_assembler *c837_assembler_new(const c837_handler *h);
+/* Takes one segment; has the c837_segment_cb shape so that it plugs
+ * straight into a tokenizer (pass the assembler as ud).  Returns non-zero
+ * when a handler callback returned non-zero or a claim limit was hit
+ * (see c837_assembler_error). */
+int c837_assembler_segment(void *assembler, const c837_segment *seg);
+/* End of input: hands out a claim still open, reports envelopes left
+ * open.  Returns C837_OK or the sticky error. */
+c837_status c837_assembler_finish(c837_assembler *a);
+/* Sticky error (code C837_OK when none).  Borrowed. */
+const c837_error *c837_assembler_error(const c837_assembler *a);
+/* Running counts.  Borrowed. */
+const c837_counts *c837_assembler_counts(const c837_assembler *a);
+/* Frees a; NULL is a no-op. */
+void c837_assembler_free(c837_assembler *a);
+
+/* ------------------------------------------------------------------ */
+/* Input: files or stdin, plain or gzip (input.c)                      */
+/* ------------------------------------------------------------------ */
+
+typedef struct c837_input c837_input;
+
+/* Opens path ("-" = stdin) for reading.  gzip is detected by content
+ * (magic 1f 8b), concatenated members included.  On failure returns NULL
+ * and fills *err (C837_EIO with the system's reason). */
+c837_input *c837_input_open(const char *path, c837_error *err);
+/* Reads up to cap bytes of decompressed data.  Returns bytes read, 0 at
+ * end, -1 on error (then *err is filled: C837_EIO or C837_EGZIP, with the
+ * offset of the compressed stream where it failed when known). */
+long c837_input_read(c837_input *in, void *buf, size_t cap,
+                     c837_error *err);
+/* 1 when the input was gzip. */
+int c837_input_is_gzip(const c837_input *in);
+/* Compressed bytes read so far (equals decompressed bytes for plain). */
+uint64_t c837_input_raw_offset(const c837_input *in);
+/* Closes in (stdin is not closed); NULL is a no-op. */
+void c837_input_close(c837_input *in);
+
+/* ------------------------------------------------------------------ */
+/* Stream: input -> tokenizer -> assembler in one call (stream.c)      */
+/* ------------------------------------------------------------------ */
+
+/* Extra hook for callers that copy input they could not parse: called
+ * with bytes that follow a fatal tokenizer error (the unparsed tail of
+ * the input, exactly as read).  May be NULL. */
+typedef int (*c837_raw_cb)(void *ud, const void *p, size_t n);
+
+/* Reads the whole input through a tokenizer and an assembler that report
+ * to *h.  On a fatal parse error, every byte not handed out as a segment
+ * goes to raw_cb (when not NULL), so that nothing is lost.  Fills *counts
+ * (may be NULL) and *err.  Returns C837_OK, the parse error (ENOISA,
+ * EISA, ETOOLONG, ETOOMANY, ETRUNC, ECLAIM), EIO/EGZIP, or ECALLBACK. */
+c837_status c837_stream_run(c837_input *in, const c837_handler *h,
+                            c837_raw_cb raw_cb, void *raw_ud,
+                            c837_counts *counts, c837_error *err);
+
+
+/* ------------------------------------------------------------------ */
+/* Code table (codetable.c; source of truth: specs/codes.csv, built    */
+/* into the binary)                                                    */
+/* ------------------------------------------------------------------ */
+
+typedef enum c837_family {
+  C837_FAM_NONE = 0,
+  C837_FAM_STEP,    /* 38225-38228 and 0537T-0540T */
+  C837_FAM_PRODUCT, /* Q2041 ... Q2058, C9076, Q2040 */
+  C837_FAM_WATCH    /* 38205-38215, 36511-36516 */
+} c837_family;
+
+/* "step", "product", "watch", "". */
+const char *c837_family_name(c837_family f);
+
+/* One row of the code table.  Strings are NUL-terminated. */
+typedef struct c837_code {
+  char code[C837_CODE_MAX];   /* "38225" */
+  c837_family family;
+  int step;                   /* 1 collect .. 4 administer; 0 otherwise */
+  char descriptor[C837_DESCRIPTOR_MAX]; /* our own words */
+  int64_t cap;                /* per-day cap, micro-units; 0 = none */
+  int fractional;             /* 1 when fractional units are allowed */
+  int32_t valid_from;         /* first valid date of service, 0 = open */
+  int32_t valid_to;           /* last valid date of service, 0 = open */
+  char crosswalk[C837_CODE_MAX]; /* successor / predecessor, "" if none */
+  char revenue[C837_REVENUE_LIST_MAX]; /* 837I revenue codes, '|'-separated */
+  int split_dose;             /* 1 when given in two infusions */
+  char history[C837_HISTORY_MAX]; /* dated changes, free text */
+} c837_code;
+
+typedef struct c837_codetable c837_codetable;
+
+/* The table compiled into the binary (from specs/codes.csv).  Returns a
+ * new table owned by the caller, or NULL with *err filled. */
+c837_codetable *c837_codetable_builtin(c837_error *err);
+/* Reads a CSV with the same columns (header row required) from path and
+ * replaces rows with the same code / adds new ones (replace_all = 1
+ * drops every built-in row first).  Columns are matched by header name
+ * and may come in any order; only `code` is required.  A row for a code
+ * already in the table changes only the columns the file has; a new code
+ * takes defaults (empty / 0) for the columns it lacks.  Overridden rows
+ * keep their place, new rows are appended in file order.
+ * A malformed file leaves t unchanged and fills *err: C837_ECSV with msg
+ * "FILE:LINE:COLUMN: NAME: expected ..., found ..." (LINE 1-based CSV
+ * line, COLUMN 1-based field number, NAME its header name); C837_EIO when
+ * the file cannot be read; C837_ENOMEM. */
+c837_status c837_codetable_load(c837_codetable *t, const char *path,
+                                int replace_all, c837_error *err);
+/* Row for code (blanks around it ignored, case-sensitive), or NULL.
+ * Borrowed; valid while t lives unchanged. */
+const c837_code *c837_codetable_find(const c837_codetable *t,
+                                     const char *code);
+size_t c837_codetable_count(const c837_codetable *t);
+/* Row i in table order (the order of the CSV), or NULL past the end. */
+const c837_code *c837_codetable_at(const c837_codetable *t, size_t i);
+/* Writes the table (or only the row of `only`, when not NULL) as CSV with
+ * its header row, every field quoted by csv_fwrite, in the format of
+ * specs/codes.csv (the built-in table comes out byte for byte as that
+ * file).  Returns C837_OK, C837_EINVAL when `only` is unknown (nothing is
+ * written), C837_EIO on a write error. */
+c837_status c837_codetable_write_csv(const c837_codetable *t, FILE *fp,
+                                     const char *only);
+/* Writes one row for people: one "field: value" line per column, in CSV
+ * column order, history included.  Returns C837_OK or C837_EIO. */
+c837_status c837_code_describe(const c837_code *c, FILE *fp);
+/* Frees t; NULL is a no-op. */
+void c837_codetable_free(c837_codetable *t);
+
+/* ------------------------------------------------------------------ */
+/* Edit engine (engine.c and edit_*.c; specification: specs/edits.md)  */
+/* ------------------------------------------------------------------ */
+
+/* Stable edit ids, in report order.  ENVELOPE_INVALID is raised by the
+ * job for assembler problems, not by the engine. */
+#define C837_EDIT_MAP(XX)                                                \
+  XX(UNITS_OVER_DAILY_MAX)                                               \
+  XX(DUPLICATE_DAY)                                                      \
+  XX(RANGE_SPANS_DAYS)                                                   \
+  XX(UNITS_INVALID)                                                      \
+  XX(UNIT_BASIS_INVALID)                                                 \
+  XX(CODE_DELETED)                                                       \
+  XX(CODE_NOT_EFFECTIVE)                                                 \
+  XX(REVENUE_CODE_MISMATCH)                                              \
+  XX(STEP_OUT_OF_ORDER)                                                  \
+  XX(PRIOR_STEP_MISSING)                                                 \
+  XX(ADMIN_WITHOUT_PRODUCT)                                              \
+  XX(PRODUCT_WITHOUT_ADMIN)                                              \
+  XX(INFUSION_TOO_SOON)                                                  \
+  XX(REPEAT_ADMINISTRATION)                                              \
+  XX(HPC_CODE_WITH_CART)                                                 \
+  XX(INPATIENT_PROCEDURE_LINE)                                           \
+  XX(PREP_CHARGES_DOUBLE_BILLED)                                         \
+  XX(ENVELOPE_INVALID)
+
+typedef enum c837_edit {
+#define C837_XX(name) C837_EDIT_##name,
+  C837_EDIT_MAP(C837_XX)
+#undef C837_XX
+  C837_EDIT_COUNT
+} c837_edit;
+
+/* "UNITS_OVER_DAILY_MAX" ...; "" for an out-of-range value. */
+const char *c837_edit_name(c837_edit e);
+
+typedef enum c837_action {
+  C837_ACT_FLAGGED = 0,
+  C837_ACT_FIXED,
+  C837_ACT_HELD
+} c837_action;
+/* "flagged", "fixed", "held". */
+const char *c837_action_name(c837_action a);
+
+typedef enum c837_disposition {
+  C837_DISP_PASSED = 0,
+  C837_DISP_FIXED,
+  C837_DISP_HELD
+} c837_disposition;
+/* "passed", "fixed", "held". */
+const char *c837_disposition_name(c837_disposition d);
+
+typedef struct c837_finding {
+  c837_edit edit;
+  c837_severity severity;
+  c837_action action;
+  size_t line;          /* index into claim->lines; C837_NO_INDEX = claim */
+  const char *carc;     /* claim adjustment reason code a payer would use,
+                           "" when none; static storage */
+  const char *rarc;     /* remittance advice remark code, "" when none */
+  char before[48];      /* value before a fix, "" when none */
+  char after[48];       /* value after a fix, "" when none */
+  char detail[400];     /* one sentence naming the values involved */
+} c837_finding;
+
+/* A change to one service line, applied by the writer in array order. */
+typedef enum c837_fix_kind {
+  C837_FIX_UNITS,   /* quantity (SV104 / SV205) := value, a decimal */
+  C837_FIX_CODE,    /* procedure code (SV101-2 / SV202-2) := value;
+                       qualifier and modifiers kept */
+  C837_FIX_REVENUE, /* revenue code (SV201) := value */
+  C837_FIX_REMOVE,  /* the line goes (LX through its last segment) */
+  C837_FIX_SPLIT    /* one line per date of its RD8 range, each with
+                       quantity := value and DTP*472*D8; the charge is
+                       divided evenly, leftover cents on the first line */
+} c837_fix_kind;
+
+typedef struct c837_fix {
+  c837_fix_kind kind;
+  size_t line;                      /* index into claim->lines */
+  char value[C837_CODE_MAX + 16];
+} c837_fix;
+
+/* What the engine decided for one claim.  Arrays are owned by the
+ * engine and valid until its next call. */
+typedef struct c837_verdict {
+  c837_disposition disposition;
+  size_t n_findings;
+  const c837_finding *findings;
+  uint64_t findings_dropped;        /* beyond C837_MAX_FINDINGS */
+  size_t n_fixes;
+  const c837_fix *fixes;
+} c837_verdict;
+
+typedef struct c837_edit_options {
+  int infusion_min_days;  /* INFUSION_TOO_SOON threshold (default 14) */
+  int repeat_window_days; /* REPEAT_ADMINISTRATION window (default 365) */
+  int hold;               /* 1 (default): holding findings hold the claim;
+                             0 (--hold none): they only flag it */
+  int32_t run_date;       /* CCYYMMDD stamped on remembered lines
+                             (c837_hist.run_date); 0 (default) = today */
+} c837_edit_options;
+
+/* Fills *o with the defaults. */
+void c837_edit_options_default(c837_edit_options *o);
+
+/* A CAR-T / watch-code line the engine remembers across claims, files
+ * and runs (the ledger stores these). */
+typedef struct c837_hist {
+  char source[4 * C837_ID_MAX + 8]; /* ISA06|ISA13|GS06|ST02: where the
+                                       line was read; with claim_id and
+                                       lx it identifies the line */
+  char claim_id[C837_ID_MAX];
+  char lx[16];
+  char patient[4 * C837_ID_MAX];    /* claim patient_key */
+  char provider[C837_ID_MAX];       /* billing provider NPI */
+  char code[C837_CODE_MAX];         /* after crosswalk */
+  char billed[C837_CODE_MAX];       /* as billed */
+  c837_family family;
+  int step;
+  int32_t date_from, date_to;
+  int64_t units;                    /* micro-units, after fixes */
+  char freq[4];                     /* claim frequency */
+  int32_t run_date;                 /* CCYYMMDD of the run that saw it */
+} c837_hist;
+
+typedef struct c837_engine c837_engine;
+
+/* Creates an engine over table t (borrowed: must outlive the engine) with
+ * options o (copied; NULL = defaults).  NULL on ENOMEM. */
+c837_engine *c837_engine_new(const c837_codetable *t,
+                             const c837_edit_options *o);
+/* Evaluates one claim against the table and everything seen before (this
+ * run and the history loaded from a ledger), records the claim's CAR-T
+ * lines when the claim is not held, applies voids (CLM05-3 = 8) and
+ * replacements (7), and fills *out.  Claims that are not 837P/837I get
+ * an empty verdict.  Returns C837_OK or C837_ENOMEM. */
+c837_status c837_engine_claim(c837_engine *e, const c837_claim *c,
+                              c837_verdict *out);
+/* Adds a line from an earlier run.  A later claim line with the same
+ * source, claim_id and lx replaces it (re-runs are idempotent). */
+c837_status c837_engine_add_history(c837_engine *e, const c837_hist *h);
+/* Lines remembered now (history plus this run), in a stable order. */
+size_t c837_engine_history_count(const c837_engine *e);
+const c837_hist *c837_engine_history_at(const c837_engine *e, size_t i);
+void c837_engine_free(c837_engine *e);
+
+/* ------------------------------------------------------------------ */
+/* Writer: corrected and held 837 (writer.c)                           */
+/* ------------------------------------------------------------------ */
+
+/* Where output bytes go.  write returns 0 on success, -1 on failure. */
+typedef struct c837_sink {
+  int (*write)(void *ud, const void *p, size_t n);
+  void *ud;
+} c837_sink;
+
+typedef struct c837_writer_stats {
+  uint64_t claims_in;      /* claims handed to the writer */
+  uint64_t claims_out;     /* claims written to the corrected output */
+  uint64_t claims_fixed;   /* of those, claims with at least one fix */
+  uint64_t claims_held;    /* claims written to the held output */
+  uint64_t transactions_rewritten; /* written with a rebuilt count/ids */
+  uint64_t transactions_dropped;   /* every claim held: not written */
+  uint64_t groups_dropped;         /* every transaction dropped */
+  uint64_t hl_dropped;             /* HL loops left without claims */
+  uint64_t hl04_unverified;        /* HL04 written before it was known
+                                      (C837_MAX_HL_DEFER exceeded) */
+} c837_writer_stats;
+
+typedef struct c837_writer c837_writer;
+
+/* Creates a writer.  out receives the corrected 837 (NULL: discard, e.g.
+ * --report-only); held receives the held claims in their own envelopes
+ * (NULL: held claims go nowhere, which only --report-only may use).
+ * Sinks are copied; their ud must outlive the writer.  NULL on ENOMEM. */
+c837_writer *c837_writer_new(const c837_sink *out, const c837_sink *held);
+/* The c837_handler.segment shape: feeds one non-claim segment. */
+int c837_writer_segment(void *w, const c837_segment *seg, c837_role role,
+                        const c837_envelope *env);
+/* Feeds one claim with the engine's verdict (NULL = passed untouched). */
+int c837_writer_claim(c837_writer *w, const c837_claim *c,
+                      const c837_verdict *v);
+/* Bytes the parser could not read (the tail after a fatal error): copied
+ * to the corrected output as they are. */
+int c837_writer_raw(void *w, const void *p, size_t n);
+/* Ends the output: closes envelopes still open, checks that claims_in ==
+ * claims_out + claims_held (C837_ECONSERVE otherwise), fills *st. */
+c837_status c837_writer_finish(c837_writer *w, c837_writer_stats *st,
+                               c837_error *err);
+void c837_writer_free(c837_writer *w);
+
+/* ------------------------------------------------------------------ */
+/* Job: a whole run over many inputs (job.c, report.c, outfile.c)      */
+/* ------------------------------------------------------------------ */
+
+/* Per-file (and total) figures of a run. */
+typedef struct c837_totals {
+  uint64_t files, files_failed, files_skipped;
+  uint64_t bytes;          /* decompressed input bytes */
+  uint64_t claims, lines, cart_lines;
+  uint64_t claims_passed, claims_fixed, claims_held;
+  uint64_t problems;       /* envelope problems (ENVELOPE_INVALID) */
+  uint64_t findings[C837_EDIT_COUNT];
+  uint64_t by_severity[3]; /* findings per c837_severity */
+} c837_totals;
+
+/* Progress of a run, for a terminal progress line. */
+typedef struct c837_progress {
+  const char *file;        /* file being read */
+  uint64_t bytes;          /* input bytes read so far, all files */
+  uint64_t bytes_total;    /* sum of input sizes when known, else 0 */
+  uint64_t files_done, files_total;
+  uint64_t claims;
+} c837_progress;
+
+typedef struct c837_job_options {
+  const char *out_dir;     /* reports and outputs; default "cart837-out" */
+  int report_only;         /* 1: no 837 output (auditors' mode) */
+  int gzip;                /* -1 (default) as the input, 0 never, 1 always */
+  int stdout_filter;       /* 1: input "-" writes its corrected 837 to
+                              stdout (the filter mode) */
+  c837_edit_options edit;
+  const char *codes_path;  /* --codes: extends/overrides the table */
+  const char *state_path;  /* --state ledger, NULL for none */
+  int state_readonly;      /* read the ledger, never write it */
+  int lock_wait;           /* 1: wait for the ledger lock, 0: fail */
+  int32_t run_date;        /* CCYYMMDD stamped on new ledger rows (0 =
+                              the date of the latest service date seen,
+                              so that re-runs stay byte-identical) */
+  /* Set to non-zero (from a signal handler) to stop the run cleanly. */
+  volatile const int *cancel;
+  /* Called now and then while reading (NULL: never). */
+  void (*progress)(void *ud, const c837_progress *p);
+  void *progress_ud;
+  FILE *log;               /* per-file messages; NULL = stderr */
+  int quiet;               /* no per-file messages on log */
+} c837_job_options;
+
+/* Fills *o with the defaults. */
+void c837_job_options_default(c837_job_options *o);
+
+typedef struct c837_job c837_job;
+
+/* Starts a run: loads the code table (built-in plus codes_path), the
+ * ledger (locked for the run unless state_readonly), creates out_dir.
+ * Returns NULL and fills *err on failure (C837_ECSV for a bad table or
+ * ledger with line and column, C837_ELOCK, C837_EIO). */
+c837_job *c837_job_new(const c837_job_options *o, c837_error *err);
+/* Processes one input.  path is what is opened ("-" = stdin); name is
+ * how reports name it and where its outputs go under out_dir (a relative
+ * path; for stdin "stdin.837").  Returns C837_OK, or the input's error:
+ * C837_EIO / C837_EGZIP (I/O), a parse error (invalid input: the claims
+ * read so far are processed, the rest is copied through), C837_ECONSERVE
+ * (outputs discarded), C837_EINTR (cancelled; outputs discarded).  The
+ * job goes on with the next file after any of them but EINTR. */
+c837_status c837_job_file(c837_job *j, const char *path, const char *name);
+/* Processes one command-line input: a file (its outputs are named after
+ * its base name), "-" (standard input, named "stdin.837"), or a directory,
+ * walked recursively in sorted path order (byte order, not locale), whose
+ * files keep their path relative to the directory.  In a directory, only
+ * files whose content starts with ISA, a byte-order mark and ISA, or gzip
+ * over such content are taken; others are recorded as skipped with the
+ * reason, as are unreadable files, symlink loops and output-name
+ * collisions.  Returns the worst status of the files processed (C837_OK
+ * when all were fine; skips alone are not an error: see totals). */
+c837_status c837_job_input(c837_job *j, const char *path);
+/* Writes the short end-of-run summary (a few lines) to fp. */
+void c837_job_print_summary(const c837_job *j, FILE *fp);
+/* Records an input that was not processed (not an 837, unreadable). */
+void c837_job_skip(c837_job *j, const char *name, const char *reason);
+/* Ends the run: writes findings.csv, lines.csv, summary.txt (atomically)
+ * and, unless cancelled or read-only, the ledger.  Returns C837_OK or the
+ * first error. */
+c837_status c837_job_finish(c837_job *j, c837_error *err);
+/* Totals of the run so far (all files).  Borrowed. */
+const c837_totals *c837_job_totals(const c837_job *j);
+/* 1 when a finding of severity >= sev was reported. */
+int c837_job_has_finding(const c837_job *j, c837_severity sev);
+void c837_job_free(c837_job *j);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* CART837_H */

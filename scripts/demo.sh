@@ -1,0 +1,21 @@
+#!/bin/sh
+# demo.sh -- the README's demo: cart837 over samples/.
+# Usage: demo.sh BIN   (make demo runs it)
+set -u
+bin=${1:-build/cart837}
+out=${OUT:-cart837-out}
+echo "== cart837 stats samples/*"
+"$bin" stats samples/*.837 samples/*.gz 2>&1
+echo
+echo "== cart837 -o $out samples/"
+rm -rf "$out"
+"$bin" -o "$out" --no-progress samples/
+rc=$?
+echo
+echo "exit status $rc (1 = findings at error level, as expected for the samples)"
+echo "outputs in $out/:"
+(cd "$out" && find . -type f | sort)
+echo
+echo "== first findings ($out/findings.csv)"
+head -n 8 "$out/findings.csv"
+[ "$rc" -le 1 ]

@@ -1,0 +1,486 @@
+/* edit_line.c -- the edits that judge one service line at a time
+ *
+ * For each line of the claim, in order: code validity on the date of
+ * service (CODE_DELETED, CODE_NOT_EFFECTIVE, with the crosswalk fix),
+ * unit basis and units (UNIT_BASIS_INVALID, UNITS_INVALID), the 837I
+ * revenue pairing (REVENUE_CODE_MISMATCH), a step on an inpatient bill
+ * (INPATIENT_PROCEDURE_LINE), units against cap x days
+ * (UNITS_OVER_DAILY_MAX), a per-day code over a date range
+ * (RANGE_SPANS_DAYS), and finally the per-day sum over this claim's
+ * earlier lines and the patient's remembered lines (DUPLICATE_DAY).
+ * Every edit sees the values left by the fixes before it: a crosswalked
+ * code is the code the later edits check.  Specification:
+ * specs/edits.md.
+ */
+#include "engine_int.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* snprintf without the compiler's truncation guesses: every buffer here
+ * is a report field where a cut is acceptable. */
+static void fmt(char *buf, size_t n, const char *f, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+static void fmt(char *buf, size_t n, const char *f, ...)
+{
+  va_list ap;
+  va_start(ap, f);
+  vsnprintf(buf, n, f, ap);
+  va_end(ap);
+}
+
+static int is_cart(const c837_eline *x)
+{
+  return x->fam == C837_FAM_STEP || x->fam == C837_FAM_PRODUCT;
+}
+
+static int valid_on(const c837_code *r, int32_t d)
+{
+  return (!r->valid_from || d >= r->valid_from) &&
+         (!r->valid_to || d <= r->valid_to);
+}
+
+static const char *basis_el(const c837_engine *e)
+{
+  return e->c->kind == C837_KIND_I ? "SV204" : "SV103";
+}
+
+static const char *units_el(const c837_engine *e)
+{
+  return e->c->kind == C837_KIND_I ? "SV205" : "SV104";
+}
+
+static const char *unit_word(int64_t micro)
+{
+  return micro == C837_UNIT ? "unit" : "units";
+}
+
+/* CODE_DELETED and CODE_NOT_EFFECTIVE. */
+static void edit_validity(c837_engine *e, size_t i)
+{
+  c837_eline *x = &e->el[i];
+  const c837_code *r = x->row, *to = NULL;
+  char d[16], lim[16];
+  c837_pfinding *p;
+  int deleted;
+  if (r->valid_to && x->from > r->valid_to)
+    deleted = 1;
+  else if (r->valid_from && x->from < r->valid_from)
+    deleted = 0;
+  else
+    return;
+  if (r->crosswalk[0])
+    to = c837_codetable_find(e->t, r->crosswalk);
+  if (to && (to->family != r->family || !valid_on(to, x->from)))
+    to = NULL;
+  c837_eng_date(d, x->from);
+  c837_eng_date(lim, deleted ? r->valid_to : r->valid_from);
+  if (to) {
+    p = c837_eng_finding(
+        e, deleted ? C837_EDIT_CODE_DELETED : C837_EDIT_CODE_NOT_EFFECTIVE,
+        C837_SEV_ERROR, C837_ACT_FIXED, i,
+        deleted ? "%s is not valid on %s: its last valid date of service "
+                  "is %s, and %s replaces it"
+                : "%s is not valid on %s: it is valid from %s, and %s was "
+                  "the code for that date",
+        x->code, d, lim, to->code);
+    if (p) {
+      c837_eng_copy(p->f.before, sizeof p->f.before, x->code);
+      c837_eng_copy(p->f.after, sizeof p->f.after, to->code);
+      c837_eng_fixdesc(p, "code %s -> %s", x->code, to->code);
+    }
+    c837_eng_fix(e, C837_FIX_CODE, i, to->code);
+    c837_eng_copy(x->code, sizeof x->code, to->code);
+    x->row = to;
+    x->fam = (int)to->family;
+  } else {
+    c837_eng_finding(
+        e, deleted ? C837_EDIT_CODE_DELETED : C837_EDIT_CODE_NOT_EFFECTIVE,
+        C837_SEV_ERROR, C837_ACT_HELD, i,
+        deleted ? "%s is not valid on %s: its last valid date of service "
+                  "is %s, and the table has no successor valid then"
+                : "%s is not valid on %s: it is valid from %s, and the "
+                  "table has no predecessor valid then",
+        x->code, d, lim);
+  }
+}
+
+/* UNIT_BASIS_INVALID and UNITS_INVALID. */
+static void edit_units_valid(c837_engine *e, size_t i)
+{
+  c837_eline *x = &e->el[i];
+  const c837_line *l = x->src;
+  if (strcmp(l->unit_basis, "UN") != 0)
+    c837_eng_finding(e, C837_EDIT_UNIT_BASIS_INVALID, C837_SEV_ERROR,
+                     C837_ACT_HELD, i,
+                     "%s has unit basis '%s' in %s; a CAR-T line is billed "
+                     "in units (UN)",
+                     x->code, l->unit_basis, basis_el(e));
+  if (!l->units_ok) {
+    x->units_valid = 0;
+    c837_eng_finding(e, C837_EDIT_UNITS_INVALID, C837_SEV_ERROR,
+                     C837_ACT_HELD, i,
+                     l->units_raw[0] ? "%s has units '%s' in %s, which is "
+                                       "not a number"
+                                     : "%s has no units in %s%s",
+                     x->code, l->units_raw[0] ? l->units_raw : units_el(e),
+                     l->units_raw[0] ? units_el(e) : "");
+  } else if (l->units <= 0) {
+    x->units_valid = 0;
+    c837_eng_finding(e, C837_EDIT_UNITS_INVALID, C837_SEV_ERROR,
+                     C837_ACT_HELD, i,
+                     "%s has units '%s' in %s; units must be more than 0",
+                     x->code, l->units_raw, units_el(e));
+  } else if (!x->row->fractional && l->units % C837_UNIT != 0) {
+    x->units_valid = 0;
+    c837_eng_finding(e, C837_EDIT_UNITS_INVALID, C837_SEV_ERROR,
+                     C837_ACT_HELD, i,
+                     "%s has units '%s' in %s; this code is billed in whole "
+                     "units only",
+                     x->code, l->units_raw, units_el(e));
+  }
+}
+
+static int car_t_revenue(const char *rev)
+{
+  return strcmp(rev, "0871") == 0 || strcmp(rev, "0872") == 0 ||
+         strcmp(rev, "0873") == 0 || strcmp(rev, "0874") == 0;
+}
+
+/* REVENUE_CODE_MISMATCH (837I). */
+static void edit_revenue(c837_engine *e, size_t i)
+{
+  c837_eline *x = &e->el[i];
+  c837_pfinding *p;
+  if (is_cart(x) && x->row->revenue[0] &&
+      !c837_eng_revenue_listed(x->row, x->revenue)) {
+    char want[C837_CODE_MAX];
+    const char *bar = strchr(x->row->revenue, '|');
+    size_t n = bar ? (size_t)(bar - x->row->revenue) : strlen(x->row->revenue);
+    if (n >= sizeof want)
+      n = sizeof want - 1;
+    memcpy(want, x->row->revenue, n);
+    want[n] = 0;
+    if (x->fam == C837_FAM_STEP) {
+      p = c837_eng_finding(e, C837_EDIT_REVENUE_CODE_MISMATCH,
+                           C837_SEV_ERROR, C837_ACT_FIXED, i,
+                           "%s is billed on revenue code '%s'; the table "
+                           "pairs it with %s",
+                           x->code, x->revenue, x->row->revenue);
+      if (p) {
+        c837_eng_copy(p->f.before, sizeof p->f.before, x->revenue);
+        c837_eng_copy(p->f.after, sizeof p->f.after, want);
+        c837_eng_fixdesc(p, "revenue code %s -> %s", x->revenue, want);
+      }
+      c837_eng_fix(e, C837_FIX_REVENUE, i, want);
+      c837_eng_copy(x->revenue, sizeof x->revenue, want);
+    } else {
+      c837_eng_finding(e, C837_EDIT_REVENUE_CODE_MISMATCH, C837_SEV_ERROR,
+                       C837_ACT_HELD, i,
+                       "%s is billed on revenue code '%s'; the table pairs "
+                       "it with %s",
+                       x->code, x->revenue, x->row->revenue);
+    }
+    return;
+  }
+  if (car_t_revenue(x->revenue) && x->fam != C837_FAM_STEP) {
+    if (x->code[0])
+      c837_eng_finding(e, C837_EDIT_REVENUE_CODE_MISMATCH, C837_SEV_ERROR,
+                       C837_ACT_HELD, i,
+                       "revenue code %s is for a CAR-T step but the line "
+                       "carries %s, which is not a CAR-T step code",
+                       x->revenue, x->code);
+    else
+      c837_eng_finding(e, C837_EDIT_REVENUE_CODE_MISMATCH, C837_SEV_ERROR,
+                       C837_ACT_HELD, i,
+                       "revenue code %s is for a CAR-T step but the line "
+                       "has no HCPCS code",
+                       x->revenue);
+  }
+}
+
+/* UNITS_OVER_DAILY_MAX. */
+static void edit_units_over(c837_engine *e, size_t i)
+{
+  c837_eline *x = &e->el[i];
+  int64_t days = x->from ? (int64_t)x->dto - x->dfrom + 1 : 1;
+  int64_t max = x->row->cap * days;
+  char u[32], cap[32], m[32], r[40];
+  c837_pfinding *p;
+  if (x->units <= max)
+    return;
+  c837_eng_units(u, x->units);
+  c837_eng_units(cap, x->row->cap);
+  c837_eng_units(m, max);
+  c837_eng_range(r, x->from, x->to);
+  if (days == 1)
+    p = c837_eng_finding(e, C837_EDIT_UNITS_OVER_DAILY_MAX, C837_SEV_ERROR,
+                         C837_ACT_FIXED, i,
+                         "%s billed %s %s on %s; the cap is %s per day",
+                         x->code, u, unit_word(x->units), r, cap);
+  else
+    p = c837_eng_finding(e, C837_EDIT_UNITS_OVER_DAILY_MAX, C837_SEV_ERROR,
+                         C837_ACT_FIXED, i,
+                         "%s billed %s %s for %s (%lld days); the cap is %s "
+                         "per day, %s for the range",
+                         x->code, u, unit_word(x->units), r, (long long)days,
+                         cap, m);
+  if (p) {
+    c837_eng_copy(p->f.before, sizeof p->f.before, u);
+    c837_eng_copy(p->f.after, sizeof p->f.after, m);
+    c837_eng_fixdesc(p, "units %s -> %s", u, m);
+  }
+  c837_eng_fix(e, C837_FIX_UNITS, i, m);
+  x->units = max;
+}
+
+/* RANGE_SPANS_DAYS. */
+static void edit_range(c837_engine *e, size_t i)
+{
+  c837_eline *x = &e->el[i];
+  int64_t days = (int64_t)x->dto - x->dfrom + 1;
+  char u[32], cap[32], r[40];
+  c837_pfinding *p;
+  c837_eng_range(r, x->from, x->to);
+  c837_eng_units(cap, x->row->cap);
+  if (x->units_valid)
+    c837_eng_units(u, x->units);
+  else
+    c837_eng_copy(u, sizeof u, x->src->units_raw);
+  if (x->units_valid && x->units == x->row->cap * days &&
+      days <= C837_MAX_SPLIT_DAYS && x->src->charge_ok) {
+    p = c837_eng_finding(e, C837_EDIT_RANGE_SPANS_DAYS, C837_SEV_WARNING,
+                         C837_ACT_FIXED, i,
+                         "%s is billed per day but one line covers %s (%lld "
+                         "days) with %s units",
+                         x->code, r, (long long)days, u);
+    if (p) {
+      c837_eng_copy(p->f.before, sizeof p->f.before, r);
+      fmt(p->f.after, sizeof p->f.after, "%lld lines of %s",
+               (long long)days, cap);
+      c837_eng_fixdesc(p, "split into %lld lines of %s %s, one per date",
+                       (long long)days, cap, unit_word(x->row->cap));
+    }
+    c837_eng_fix(e, C837_FIX_SPLIT, i, cap);
+    x->split = 1;
+  } else if (days > C837_MAX_SPLIT_DAYS) {
+    c837_eng_finding(e, C837_EDIT_RANGE_SPANS_DAYS, C837_SEV_WARNING,
+                     C837_ACT_FLAGGED, i,
+                     "%s is billed per day but one line covers %s (%lld "
+                     "days), more than the %d days a line may be split into",
+                     x->code, r, (long long)days, C837_MAX_SPLIT_DAYS);
+  } else if (x->units_valid && x->units == x->row->cap * days) {
+    c837_eng_finding(e, C837_EDIT_RANGE_SPANS_DAYS, C837_SEV_WARNING,
+                     C837_ACT_FLAGGED, i,
+                     "%s is billed per day but one line covers %s (%lld "
+                     "days); its charge cannot be read, so it cannot be "
+                     "split",
+                     x->code, r, (long long)days);
+  } else {
+    c837_eng_finding(e, C837_EDIT_RANGE_SPANS_DAYS, C837_SEV_WARNING,
+                     C837_ACT_FLAGGED, i,
+                     "%s is billed per day but one line covers %s (%lld "
+                     "days) with %s units, not %s per day, so it cannot be "
+                     "split",
+                     x->code, r, (long long)days, u, cap);
+  }
+}
+
+/* Units counted on day d for the same code, patient and provider as
+ * line i: *same from this claim's earlier lines, *other from remembered
+ * lines; *who = the first earlier claim contributing. */
+static void dup_sum(const c837_engine *e, size_t i, int32_t d, int64_t *same,
+                    int64_t *other, const char **who)
+{
+  const c837_eline *x = &e->el[i];
+  size_t j;
+  *same = *other = 0;
+  *who = NULL;
+  for (j = 0; j < i; j++) {
+    const c837_eline *y = &e->el[j];
+    if (y->removed || !y->units_valid || !y->from || !is_cart(y) ||
+        strcmp(y->code, x->code) != 0)
+      continue;
+    *same += c837_eng_day_share(y->units, y->dfrom, y->dto, d);
+  }
+  for (j = 0; j < e->nev_hist; j++) {
+    const c837_event *v = &e->ev[j];
+    int64_t s;
+    if (strcmp(v->code, x->code) != 0 ||
+        strcmp(v->provider, e->c->billing.id) != 0)
+      continue;
+    s = c837_eng_day_share(v->units, v->dfrom, v->dto, d);
+    if (s > 0 && !*who)
+      *who = v->claim_id;
+    *other += s;
+  }
+}
+
+/* DUPLICATE_DAY. */
+static int cmp_day(const void *a, const void *b)
+{
+  int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* Adds day d to the candidate days of e; sets e->oom on failure. */
+static void add_cand(c837_engine *e, size_t *n, int32_t d)
+{
+  if (*n == e->capcand) {
+    size_t nc = e->capcand ? 2 * e->capcand : 64;
+    int32_t *na = realloc(e->cand, nc * sizeof *na);
+    if (!na) {
+      e->oom = 1;
+      return;
+    }
+    e->cand = na;
+    e->capcand = nc;
+  }
+  e->cand[(*n)++] = d;
+}
+
+/* DUPLICATE_DAY. */
+static void edit_duplicate(c837_engine *e, size_t i)
+{
+  c837_eline *x = &e->el[i];
+  int64_t cap = x->row->cap;
+  int32_t fire_day = 0;
+  int fired = 0, earlier_claim = 0;
+  int64_t f_same = 0, f_other = 0, f_own = 0;
+  const char *f_who = NULL;
+  size_t j, k, n = 0, n_src = i + e->nev_hist;
+
+  /* The daily sum is constant between breakpoints: the first day of a
+   * line (it carries the remainder of an uneven spread), the day after,
+   * and the day after its last.  Only those days, within this line's
+   * range, need a look; each is looked at once. */
+  for (j = 0; j <= n_src; j++) {
+    int32_t a, b;
+    if (j == n_src) {
+      a = x->dfrom;
+      b = x->dto;
+    } else if (j < i) {
+      const c837_eline *y = &e->el[j];
+      if (y->removed || !y->from || !y->units_valid ||
+          strcmp(y->code, x->code) != 0)
+        continue;
+      a = y->dfrom;
+      b = y->dto;
+    } else {
+      const c837_event *v = &e->ev[j - i];
+      if (strcmp(v->code, x->code) != 0 ||
+          strcmp(v->provider, e->c->billing.id) != 0)
+        continue;
+      a = v->dfrom;
+      b = v->dto;
+    }
+    if (!c837_eng_overlap(a, b, x->dfrom, x->dto))
+      continue;
+    a = a < x->dfrom ? x->dfrom : a;
+    add_cand(e, &n, a);
+    if (a + 1 <= x->dto)
+      add_cand(e, &n, a + 1);
+    if (b + 1 <= x->dto)
+      add_cand(e, &n, b + 1);
+  }
+  if (e->oom)
+    return;
+  qsort(e->cand, n, sizeof *e->cand, cmp_day);
+  for (k = 0; k < n; k++) {
+    int32_t d = e->cand[k];
+    int64_t same, other, own;
+    const char *who;
+    if (k > 0 && d == e->cand[k - 1])
+      continue;
+    own = c837_eng_day_share(x->units, x->dfrom, x->dto, d);
+    dup_sum(e, i, d, &same, &other, &who);
+    if (same + other + own <= cap)
+      continue;
+    if (other > 0)
+      earlier_claim = 1;
+    if (!fired) {
+      fired = 1;
+      fire_day = d;
+      f_same = same;
+      f_other = other;
+      f_own = own;
+      f_who = who;
+    }
+  }
+  if (!fired)
+    return;
+  {
+    char dd[16], own[32], prior[32], s1[32], s2[32], capb[32];
+    c837_pfinding *p;
+    c837_eng_date(dd, c837_days_to_date(fire_day));
+    c837_eng_units(own, f_own);
+    c837_eng_units(prior, f_same + f_other);
+    c837_eng_units(s1, f_same);
+    c837_eng_units(s2, f_other);
+    c837_eng_units(capb, cap);
+    if (earlier_claim) {
+      c837_eng_finding(e, C837_EDIT_DUPLICATE_DAY, C837_SEV_ERROR,
+                       C837_ACT_HELD, i,
+                       "%s on %s: %s on this line plus %s already billed "
+                       "that day for the same patient and provider (%s on "
+                       "this claim, %s on earlier claims, first %s) exceed "
+                       "the cap of %s per day",
+                       x->code, dd, own, prior, s1, s2,
+                       f_who ? f_who : "?", capb);
+      return;
+    }
+    p = c837_eng_finding(e, C837_EDIT_DUPLICATE_DAY, C837_SEV_ERROR,
+                         C837_ACT_FIXED, i,
+                         "%s on %s: %s on this line plus %s on earlier "
+                         "lines of this claim for the same patient and "
+                         "provider exceed the cap of %s per day",
+                         x->code, dd, own, s1, capb);
+    if (p) {
+      c837_eng_units(s1, x->units);
+      c837_eng_copy(p->f.before, sizeof p->f.before, s1);
+      snprintf(p->f.after, sizeof p->f.after, "removed");
+      c837_eng_fixdesc(p, "line removed");
+    }
+    c837_eng_drop_fixes(e, i);
+    c837_eng_fix(e, C837_FIX_REMOVE, i, "");
+    x->removed = 1;
+  }
+}
+
+void c837_edits_line(c837_engine *e)
+{
+  const c837_claim *c = e->c;
+  size_t i;
+  for (i = 0; i < c->n_lines; i++) {
+    c837_eline *x = &e->el[i];
+    if (is_cart(x)) {
+      if (x->from)
+        edit_validity(e, i);
+      edit_units_valid(e, i);
+    }
+    if (c->kind == C837_KIND_I)
+      edit_revenue(e, i);
+    if (!is_cart(x))
+      continue;
+    if (c->kind == C837_KIND_I && x->fam == C837_FAM_STEP &&
+        strncmp(c->tob, "11", 2) == 0)
+      c837_eng_finding(e, C837_EDIT_INPATIENT_PROCEDURE_LINE,
+                       C837_SEV_WARNING, C837_ACT_FLAGGED, i,
+                       "%s is a CAR-T step on an inpatient bill (type of "
+                       "bill %s); inpatient CAR-T is reported with an "
+                       "ICD-10-PCS procedure code, not a service line",
+                       x->code, c->tob);
+    if (x->row->cap <= 0)
+      continue;
+    if (x->units_valid)
+      edit_units_over(e, i);
+    if (x->from && x->dto > x->dfrom)
+      edit_range(e, i);
+    if (x->units_valid && x->from)
+      edit_duplicate(e, i);
+  }
+}

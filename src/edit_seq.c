@@ -1,0 +1,378 @@
+/* edit_seq.c -- the edits that compare a line with the patient's others
+ *
+ * After the line edits have settled each line's code, units and whether
+ * it stays, this file adds the claim's remaining CAR-T and watch-code
+ * lines to the patient's events (the remembered lines gathered by
+ * engine.c come first) and runs, per line: STEP_OUT_OF_ORDER,
+ * PRIOR_STEP_MISSING, ADMIN_WITHOUT_PRODUCT, PRODUCT_WITHOUT_ADMIN,
+ * INFUSION_TOO_SOON, REPEAT_ADMINISTRATION, HPC_CODE_WITH_CART; then the
+ * claim-wide PREP_CHARGES_DOUBLE_BILLED.  "Read before" means a
+ * remembered line, or a line of this claim with a lower index.
+ * Specification: specs/edits.md.
+ */
+#include "engine_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *step_name(int s)
+{
+  switch (s) {
+  case 1: return "collect";
+  case 2: return "ship";
+  case 3: return "receive";
+  case 4: return "administer";
+  }
+  return "?";
+}
+
+/* The event index of line i of the claim, or -1. */
+static long event_of(const c837_engine *e, size_t i)
+{
+  size_t k;
+  for (k = e->nev_hist; k < e->nev; k++)
+    if (e->ev[k].line == i)
+      return (long)k;
+  return -1;
+}
+
+/* 1 when event v was read before line i. */
+static int read_before(const c837_event *v, size_t i)
+{
+  return v->line == C837_NO_INDEX || v->line < i;
+}
+
+static int is_step(const c837_event *v, int step)
+{
+  return v->fam == C837_FAM_STEP && (step == 0 || v->step == step);
+}
+
+static void add_claim_events(c837_engine *e)
+{
+  size_t i;
+  for (i = 0; i < e->c->n_lines; i++) {
+    const c837_eline *x = &e->el[i];
+    c837_event v;
+    if (x->removed || !x->row || x->fam == C837_FAM_NONE || !x->from)
+      continue;
+    memset(&v, 0, sizeof v);
+    v.code = x->code;
+    v.row = x->row;
+    v.fam = x->fam;
+    v.step = x->row->step;
+    v.from = x->from;
+    v.to = x->to;
+    v.dfrom = x->dfrom;
+    v.dto = x->dto;
+    v.units = x->units_valid ? x->units : 0;
+    v.provider = e->c->billing.id;
+    v.claim_id = e->c->id;
+    v.line = i;
+    if (e->nev == e->capev) {
+      size_t nc = e->capev ? 2 * e->capev : 32;
+      c837_event *ne = realloc(e->ev, nc * sizeof *ne);
+      if (!ne) {
+        e->oom = 1;
+        return;
+      }
+      e->ev = ne;
+      e->capev = nc;
+    }
+    e->ev[e->nev++] = v;
+  }
+}
+
+/* STEP_OUT_OF_ORDER. */
+static void edit_step_order(c837_engine *e, const c837_event *me)
+{
+  const c837_event *min[5] = {NULL, NULL, NULL, NULL, NULL};
+  size_t k;
+  int t, s = me->step;
+  char d[16], d2[16];
+  if (s < 1 || s > 4)
+    return;
+  for (k = 0; k < e->nev; k++) {
+    const c837_event *v = &e->ev[k];
+    if (v == me || !read_before(v, me->line) || !is_step(v, 0) ||
+        v->step < 1 || v->step > 4)
+      continue;
+    if (!min[v->step] || v->dfrom < min[v->step]->dfrom)
+      min[v->step] = v;
+  }
+  c837_eng_date(d, me->from);
+  for (t = 1; t < s; t++) {
+    if (min[t] && me->dfrom < min[t]->dfrom) {
+      c837_eng_date(d2, min[t]->from);
+      c837_eng_finding(e, C837_EDIT_STEP_OUT_OF_ORDER, C837_SEV_ERROR,
+                       C837_ACT_HELD, me->line,
+                       "%s (step %d, %s) on %s is dated before the "
+                       "patient's earliest %s (step %d, %s) on %s",
+                       me->code, s, step_name(s), d, min[t]->code, t,
+                       step_name(t), d2);
+      return;
+    }
+  }
+  if (min[s] && me->dfrom >= min[s]->dfrom)
+    return; /* not the earliest of its step: nothing new */
+  for (t = s + 1; t <= 4; t++) {
+    if (min[t] && min[t]->dfrom < me->dfrom) {
+      c837_eng_date(d2, min[t]->from);
+      c837_eng_finding(e, C837_EDIT_STEP_OUT_OF_ORDER, C837_SEV_ERROR,
+                       C837_ACT_HELD, me->line,
+                       "%s (step %d, %s) on %s is the patient's earliest "
+                       "step %d, yet a later step, %s (step %d, %s), is "
+                       "dated %s",
+                       me->code, s, step_name(s), d, s, min[t]->code, t,
+                       step_name(t), d2);
+      return;
+    }
+  }
+}
+
+/* PRIOR_STEP_MISSING. */
+static void edit_prior_missing(c837_engine *e, const c837_event *me)
+{
+  size_t k;
+  char d[16];
+  if (me->step <= 1)
+    return;
+  for (k = 0; k < e->nev; k++) {
+    const c837_event *v = &e->ev[k];
+    if (v != me && is_step(v, 0) && v->step >= 1 && v->step < me->step)
+      return;
+  }
+  c837_eng_date(d, me->from);
+  c837_eng_finding(e, C837_EDIT_PRIOR_STEP_MISSING, C837_SEV_INFO,
+                   C837_ACT_FLAGGED, me->line,
+                   "%s (step %d, %s) on %s has no earlier CAR-T step (steps "
+                   "1-%d) for this patient in this run or the ledger",
+                   me->code, me->step, step_name(me->step), d,
+                   me->step - 1);
+}
+
+/* ADMIN_WITHOUT_PRODUCT (want = product) and PRODUCT_WITHOUT_ADMIN
+ * (want = step 4).  837I: the partner must be on the same claim; 837P
+ * also accepts it on an earlier claim of the same provider (Part B
+ * spreads the product over several claims). */
+static void edit_pairing(c837_engine *e, const c837_event *me)
+{
+  int want_product = me->fam == C837_FAM_STEP;
+  int inst13 = e->c->kind == C837_KIND_I && strncmp(e->c->tob, "13", 2) == 0;
+  size_t k;
+  char r[40];
+  for (k = 0; k < e->nev; k++) {
+    const c837_event *v = &e->ev[k];
+    int partner = want_product ? v->fam == C837_FAM_PRODUCT : is_step(v, 4);
+    if (!partner || !c837_eng_overlap(v->dfrom, v->dto, me->dfrom, me->dto))
+      continue;
+    if (v->line != C837_NO_INDEX)
+      return;
+    if (e->c->kind == C837_KIND_P &&
+        strcmp(v->provider, e->c->billing.id) == 0)
+      return;
+  }
+  c837_eng_range(r, me->from, me->to);
+  c837_eng_finding(
+      e,
+      want_product ? C837_EDIT_ADMIN_WITHOUT_PRODUCT
+                   : C837_EDIT_PRODUCT_WITHOUT_ADMIN,
+      inst13 ? C837_SEV_ERROR : C837_SEV_WARNING,
+      inst13 ? C837_ACT_HELD : C837_ACT_FLAGGED, me->line,
+      want_product ? "administration %s on %s has no CAR-T product line on "
+                     "the same claim and date%s"
+                   : "product %s on %s has no CAR-T administration line "
+                     "(38228 / 0540T) on the same claim and date%s",
+      me->code, r,
+      e->c->kind == C837_KIND_P ? " (nor on an earlier claim of this "
+                                  "provider)"
+                                : "");
+}
+
+/* INFUSION_TOO_SOON. */
+static void edit_too_soon(c837_engine *e, const c837_event *me)
+{
+  const c837_event *best = NULL;
+  int32_t best_day = 0;
+  size_t k;
+  for (k = 0; k < e->nev; k++) {
+    const c837_event *v = &e->ev[k];
+    int32_t last;
+    if (v == me || !is_step(v, 1) || v->dfrom > me->dfrom)
+      continue;
+    last = v->dto < me->dfrom ? v->dto : me->dfrom;
+    if (!best || last > best_day) {
+      best = v;
+      best_day = last;
+    }
+  }
+  if (best && me->dfrom - best_day < e->o.infusion_min_days) {
+    char d[16], d2[16];
+    c837_eng_date(d, me->from);
+    c837_eng_date(d2, c837_days_to_date(best_day));
+    c837_eng_finding(e, C837_EDIT_INFUSION_TOO_SOON, C837_SEV_WARNING,
+                     C837_ACT_FLAGGED, me->line,
+                     "administration %s on %s is %ld days after the "
+                     "patient's latest collection (%s on %s); at least %d "
+                     "days are expected",
+                     me->code, d, (long)(me->dfrom - best_day), best->code,
+                     d2, e->o.infusion_min_days);
+  }
+}
+
+/* 1 when the patient has a split-dose product line on a day of
+ * [a, b]. */
+static int split_dose_on(const c837_engine *e, int32_t a, int32_t b)
+{
+  size_t k;
+  for (k = 0; k < e->nev; k++) {
+    const c837_event *v = &e->ev[k];
+    if (v->fam == C837_FAM_PRODUCT && v->row && v->row->split_dose &&
+        c837_eng_overlap(v->dfrom, v->dto, a, b))
+      return 1;
+  }
+  return 0;
+}
+
+/* REPEAT_ADMINISTRATION. */
+static void edit_repeat(c837_engine *e, const c837_event *me)
+{
+  const c837_event *best = NULL;
+  long best_gap = 0;
+  size_t k;
+  for (k = 0; k < e->nev; k++) {
+    const c837_event *v = &e->ev[k];
+    long gap;
+    if (v == me || !read_before(v, me->line) || !is_step(v, 4) ||
+        v->dfrom == me->dfrom)
+      continue;
+    gap = (long)v->dfrom - me->dfrom;
+    if (gap < 0)
+      gap = -gap;
+    if (gap > e->o.repeat_window_days)
+      continue;
+    if (split_dose_on(e, me->dfrom, me->dto) ||
+        split_dose_on(e, v->dfrom, v->dto))
+      continue;
+    if (!best || gap < best_gap) {
+      best = v;
+      best_gap = gap;
+    }
+  }
+  if (best) {
+    char d[16], d2[16];
+    c837_eng_date(d, me->from);
+    c837_eng_date(d2, best->from);
+    c837_eng_finding(e, C837_EDIT_REPEAT_ADMINISTRATION, C837_SEV_WARNING,
+                     C837_ACT_FLAGGED, me->line,
+                     "administration %s on %s is a second one for this "
+                     "patient: %s is dated %s (%ld days apart, window %d "
+                     "days) and no split-dose product is billed for either "
+                     "date",
+                     me->code, d, best->code, d2, best_gap,
+                     e->o.repeat_window_days);
+  }
+}
+
+/* HPC_CODE_WITH_CART: on the watch-code line; on the step line when the
+ * watch code was on an earlier claim. */
+static void edit_hpc(c837_engine *e, const c837_event *me)
+{
+  size_t k;
+  char d[16];
+  for (k = 0; k < e->nev; k++) {
+    const c837_event *v = &e->ev[k];
+    int hit;
+    if (v == me || !c837_eng_overlap(v->dfrom, v->dto, me->dfrom, me->dto))
+      continue;
+    if (me->fam == C837_FAM_WATCH)
+      hit = is_step(v, 0);
+    else
+      hit = v->fam == C837_FAM_WATCH && v->line == C837_NO_INDEX;
+    if (!hit)
+      continue;
+    c837_eng_date(d, me->from > v->from ? me->from : v->from);
+    if (me->fam == C837_FAM_WATCH)
+      c837_eng_finding(e, C837_EDIT_HPC_CODE_WITH_CART, C837_SEV_WARNING,
+                       C837_ACT_FLAGGED, me->line,
+                       "watch code %s is billed for the same patient on %s "
+                       "as CAR-T step %s; the step may have been coded as a "
+                       "stem-cell or apheresis service",
+                       me->code, d, v->code);
+    else
+      c837_eng_finding(e, C837_EDIT_HPC_CODE_WITH_CART, C837_SEV_WARNING,
+                       C837_ACT_FLAGGED, me->line,
+                       "CAR-T step %s is billed for the same patient on %s "
+                       "as watch code %s on earlier claim %s; the step may "
+                       "also have been coded as a stem-cell or apheresis "
+                       "service",
+                       me->code, d, v->code, v->claim_id);
+    return;
+  }
+}
+
+/* PREP_CHARGES_DOUBLE_BILLED (837I). */
+static void edit_prep(c837_engine *e)
+{
+  const c837_eline *prod = NULL;
+  size_t i;
+  for (i = 0; i < e->c->n_lines && !prod; i++) {
+    const c837_eline *x = &e->el[i];
+    if (!x->removed && x->fam == C837_FAM_PRODUCT &&
+        (strcmp(x->revenue, "0891") == 0 || strcmp(x->revenue, "0892") == 0))
+      prod = x;
+  }
+  if (!prod)
+    return;
+  for (i = 0; i < e->c->n_lines; i++) {
+    const c837_eline *x = &e->el[i];
+    int64_t covered;
+    char amt[32];
+    if (x->removed || !x->src->charge_ok ||
+        (strcmp(x->revenue, "0871") != 0 && strcmp(x->revenue, "0872") != 0 &&
+         strcmp(x->revenue, "0873") != 0))
+      continue;
+    covered = x->src->charge - x->src->noncovered;
+    if (covered <= 0)
+      continue;
+    c837_format_decimal(amt, sizeof amt, covered, 2);
+    c837_eng_finding(e, C837_EDIT_PREP_CHARGES_DOUBLE_BILLED,
+                     C837_SEV_WARNING, C837_ACT_FLAGGED, i,
+                     "revenue %s line%s%s has covered charges of %s while "
+                     "product %s is billed on revenue %s; preparation costs "
+                     "belong in the product charge or on non-covered "
+                     "tracking lines, not both",
+                     x->revenue, x->code[0] ? " " : "", x->code, amt,
+                     prod->code, prod->revenue);
+  }
+}
+
+void c837_edits_seq(c837_engine *e)
+{
+  size_t i;
+  add_claim_events(e);
+  if (e->oom)
+    return;
+  for (i = 0; i < e->c->n_lines; i++) {
+    long k = event_of(e, i);
+    const c837_event *me;
+    if (k < 0)
+      continue;
+    me = &e->ev[k];
+    if (me->fam == C837_FAM_STEP) {
+      edit_step_order(e, me);
+      edit_prior_missing(e, me);
+      if (me->step == 4) {
+        edit_pairing(e, me);
+        edit_too_soon(e, me);
+        edit_repeat(e, me);
+      }
+      edit_hpc(e, me);
+    } else if (me->fam == C837_FAM_PRODUCT) {
+      edit_pairing(e, me);
+    } else if (me->fam == C837_FAM_WATCH) {
+      edit_hpc(e, me);
+    }
+  }
+  if (e->c->kind == C837_KIND_I)
+    edit_prep(e);
+}

@@ -1,0 +1,167 @@
+/* engine_int.h -- private state shared by engine.c and the edit_*.c files
+ *
+ * The edit engine is split by concern: engine.c owns the public API, the
+ * remembered history (c837_hist records indexed by patient), the finding
+ * and fix buffers and the final disposition; edit_line.c runs the edits
+ * that look at one line at a time (code validity, units, revenue, the
+ * per-day duplicate count); edit_seq.c runs the edits that compare a line
+ * with the patient's other lines (step order, product / administration
+ * pairing, timing, watch codes, preparation charges).  Nothing here is
+ * part of the public interface.  The rules themselves are specified in
+ * specs/edits.md.
+ */
+#ifndef CART837_ENGINE_INT_H
+#define CART837_ENGINE_INT_H
+
+#include "cart837.h"
+
+/* Micro-units in one unit. */
+#define C837_UNIT 1000000
+
+/* Working state of one service line while a claim is evaluated: the
+ * values after the fixes decided so far. */
+typedef struct c837_eline {
+  const c837_line *src;
+  const c837_code *row;          /* row of the effective code, or NULL */
+  char code[C837_CODE_MAX];      /* effective code (after a crosswalk) */
+  char revenue[C837_CODE_MAX];   /* effective revenue code, normalised */
+  int fam;                       /* c837_family of row, NONE if no row */
+  int64_t units;                 /* effective units (micro) */
+  int units_valid;               /* 1 when units are usable for counting */
+  int32_t from, to;              /* CCYYMMDD, to >= from; 0 when no date */
+  int32_t dfrom, dto;            /* the same as day numbers */
+  int removed;                   /* 1 when a fix removes the line */
+  int split;                     /* 1 when a fix splits the line per day */
+} c837_eline;
+
+/* One line of the patient as seen by the sequencing edits: either a
+ * remembered history line or a line of the current claim. */
+typedef struct c837_event {
+  const char *code;     /* after crosswalk */
+  const c837_code *row; /* NULL when the code left the table */
+  int fam;
+  int step;
+  int32_t from, to;     /* CCYYMMDD */
+  int32_t dfrom, dto;   /* day numbers */
+  int64_t units;
+  const char *provider;
+  const char *claim_id;
+  size_t line;          /* index in the current claim, or C837_NO_INDEX
+                           for a history line */
+} c837_event;
+
+/* A finding while it is built, with the words describing its fix. */
+typedef struct c837_pfinding {
+  c837_finding f;
+  int fixable;          /* 1 when the finding carries a fix */
+  char fixdesc[128];    /* "units 3 -> 1", "" when no fix */
+} c837_pfinding;
+
+/* A remembered line and its bookkeeping. */
+typedef struct c837_hrec {
+  c837_hist h;
+  int loaded;           /* 1: from c837_engine_add_history and not yet
+                           replaced by a line of this run */
+  int dead;             /* 1: removed by a void / replacement */
+} c837_hrec;
+
+/* One patient of the index: the history records that belong to them. */
+typedef struct c837_pat {
+  char *key;
+  size_t *idx;
+  size_t n, cap;
+} c837_pat;
+
+struct c837_engine {
+  const c837_codetable *t;
+  c837_edit_options o;
+  int32_t run_date;
+
+  /* history, in a stable order */
+  c837_hrec *h;
+  size_t nh, caph;
+  size_t ndead;
+
+  /* patient index: open addressing over pats[] */
+  c837_pat *pats;
+  size_t npats, cappats;
+  size_t *slots; /* 0 = empty, else pats index + 1 */
+  size_t nslots;
+
+  /* per-claim scratch */
+  const c837_claim *c;
+  char source[4 * C837_ID_MAX + 8];
+  size_t isa_len;       /* length of "ISA06|ISA13|" at the start of
+                           source, 0 when the claim has no envelope */
+  c837_eline *el;
+  size_t capel;
+  c837_event *ev;       /* the patient's events for the current claim */
+  size_t nev, capev;
+  size_t nev_hist;      /* ev[0 .. nev_hist) come from history */
+  int32_t *cand;        /* DUPLICATE_DAY: candidate days */
+  size_t capcand;
+  c837_pfinding *pf;    /* C837_MAX_FINDINGS */
+  size_t npf;
+  uint64_t dropped;
+  c837_finding *out_f;  /* C837_MAX_FINDINGS */
+  c837_fix *fx;
+  size_t nfx, capfx;
+  int oom;
+};
+
+/* ---- engine.c helpers used by the edit files ---- */
+
+/* Adds a finding for line (C837_NO_INDEX = claim) and returns it for the
+ * caller to fill before/after; detail is printf-formatted.  Returns NULL
+ * when C837_MAX_FINDINGS are kept already (the finding is counted in
+ * dropped).  action is the intended action: FIXED, FLAGGED or HELD. */
+c837_pfinding *c837_eng_finding(c837_engine *e, c837_edit edit,
+                                c837_severity sev, c837_action action,
+                                size_t line, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 6, 7)))
+#endif
+    ;
+/* Records a fix; sets e->oom on allocation failure. */
+void c837_eng_fix(c837_engine *e, c837_fix_kind kind, size_t line,
+                  const char *value);
+/* Drops every fix recorded so far for line (before a REMOVE). */
+void c837_eng_drop_fixes(c837_engine *e, size_t line);
+/* Sets a finding's fix description (printf-formatted). */
+void c837_eng_fixdesc(c837_pfinding *p, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* CARC / RARC of an edit (static strings, "" when none). */
+const char *c837_edit_carc(c837_edit e);
+const char *c837_edit_rarc(c837_edit e);
+
+/* Copies src into dst (size dstsz), truncating, always NUL-terminated. */
+void c837_eng_copy(char *dst, size_t dstsz, const char *src);
+/* Formatting helpers: ISO date ("" for 0), decimal units. */
+void c837_eng_date(char buf[16], int32_t ymd);
+void c837_eng_units(char buf[32], int64_t micro);
+/* "2025-03-04" or "2025-03-04 to 2025-03-06". */
+void c837_eng_range(char buf[40], int32_t from, int32_t to);
+
+/* 1 when ranges [a1,a2] and [b1,b2] (day numbers) share a day. */
+int c837_eng_overlap(int32_t a1, int32_t a2, int32_t b1, int32_t b2);
+/* Units of a line on day d: units spread evenly over the range, the
+ * remainder on the first day. */
+int64_t c837_eng_day_share(int64_t units, int32_t dfrom, int32_t dto,
+                           int32_t d);
+/* 1 when revenue code rev (normalised) is in the table's '|' list. */
+int c837_eng_revenue_listed(const c837_code *row, const char *rev);
+
+/* ---- the edits ---- */
+
+/* edit_line.c: per-line edits over e->el[0 .. c->n_lines), in order;
+ * DUPLICATE_DAY reads the patient's history events e->ev[0..nev_hist). */
+void c837_edits_line(c837_engine *e);
+/* edit_seq.c: sequencing edits; expects e->ev filled with the history
+ * events; appends the claim's own events itself. */
+void c837_edits_seq(c837_engine *e);
+
+#endif /* CART837_ENGINE_INT_H */

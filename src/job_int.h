@@ -1,0 +1,137 @@
+/* job_int.h -- private pieces of a run: atomic output files and reports
+ *
+ * Shared by job.c, report.c, outfile.c (and the batch files that extend a
+ * run).  Not part of the public interface.
+ */
+#ifndef CART837_JOB_INT_H
+#define CART837_JOB_INT_H
+
+#include "cart837.h"
+
+/* ---- outfile.c: files that appear under their final name only when
+ * complete (temporary file in the same directory, flushed, fsync'd,
+ * renamed) ---- */
+
+typedef struct c837_outfile c837_outfile;
+
+/* Creates the parent directories of path and a hidden temporary file
+ * beside it; gzip != 0 compresses.  NULL with *err on failure. */
+c837_outfile *c837_outfile_open(const char *path, int gzip, c837_error *err);
+/* c837_sink.write shape; 0 or -1 (the error is kept for commit). */
+int c837_outfile_write(void *of, const void *p, size_t n);
+/* Flushes, syncs and renames to the final name; frees of.  On failure
+ * the temporary file is removed and *err filled. */
+c837_status c837_outfile_commit(c837_outfile *of, c837_error *err);
+/* Removes the temporary file; frees of.  NULL is a no-op. */
+void c837_outfile_abort(c837_outfile *of);
+/* FILE* of a plain (not gzip) outfile, for libcsv's csv_fwrite. */
+FILE *c837_outfile_fp(c837_outfile *of);
+/* mkdir -p. */
+c837_status c837_mkdirs(const char *dir, c837_error *err);
+
+/* ---- report.c: findings.csv, lines.csv ---- */
+
+typedef struct c837_report c837_report;
+
+/* Opens findings.csv and lines.csv (temporary until commit) in dir and
+ * writes their header rows. */
+c837_report *c837_report_open(const char *dir, c837_error *err);
+/* One claim's findings and its CAR-T / watch-code lines.  t classifies
+ * lines.  Returns the number of CAR-T lines written to lines.csv, or -1
+ * on a write error. */
+long c837_report_claim(c837_report *r, const char *file,
+                       const c837_claim *c, const c837_verdict *v,
+                       const c837_codetable *t);
+/* An envelope problem as an ENVELOPE_INVALID finding. */
+int c837_report_problem(c837_report *r, const char *file,
+                        const c837_envelope *env, const c837_problem *p);
+/* A file that could not be read to the end, as an ENVELOPE_INVALID
+ * finding naming the error. */
+int c837_report_file_error(c837_report *r, const char *file,
+                           const c837_error *e);
+c837_status c837_report_commit(c837_report *r, c837_error *err);
+void c837_report_abort(c837_report *r);
+
+/* 1 when the line is a CAR-T or watch-code line: its code is in the
+ * table, or (837I) its revenue code is one the table pairs with a code.
+ * *code_row is set to the table row or NULL. */
+int c837_line_is_tracked(const c837_codetable *t, const c837_line *ln,
+                         const c837_code **code_row);
+
+#endif
+
+/* ---- job.c: the state of a run, visible to the files that extend it
+ * (ledger.c, html.c, walk.c) ---- */
+
+#include <limits.h>
+
+/* Figures of one input file. */
+typedef struct c837_file_rec {
+  char *name;             /* as in the reports (owned) */
+  char *reason;           /* why skipped or failed, NULL when fine */
+  int skipped;
+  c837_status status;
+  c837_totals t;
+} c837_file_rec;
+
+/* Findings per date of service (for the HTML chart). */
+typedef struct c837_day_count {
+  int32_t date;
+  uint64_t count;
+} c837_day_count;
+
+struct c837_job {
+  c837_job_options o;
+  char out_dir[PATH_MAX / 2];
+  c837_codetable *table;
+  c837_engine *engine;
+  c837_report *report;
+  c837_totals total;
+  c837_file_rec *files;
+  size_t n_files, cap_files;
+  c837_day_count *days;
+  size_t n_days, cap_days;
+  int cancelled;
+  int lock_fd;            /* ledger lock, -1 when none */
+  uint64_t bytes_before;  /* input bytes of the files already done */
+  uint64_t claims_seen;   /* claims read so far, for progress */
+};
+
+/* ---- ledger.c: the CSV ledger of CAR-T lines across runs ---- */
+
+/* Takes an exclusive lock on PATH.lock (created if needed); wait = 1
+ * blocks until the other run ends, 0 fails at once with C837_ELOCK.
+ * *fd receives the lock's descriptor. */
+c837_status c837_ledger_lock(const char *path, int wait, int *fd,
+                             c837_error *err);
+/* Releases a lock taken by c837_ledger_lock; fd < 0 is a no-op. */
+void c837_ledger_unlock(int fd);
+/* Loads the ledger at path into e (c837_engine_add_history); a missing
+ * file is an empty ledger.  A damaged one is C837_ECSV with the CSV line
+ * and column in *err, and e unchanged. */
+c837_status c837_ledger_load(c837_engine *e, const char *path,
+                             c837_error *err);
+/* Writes every line the engine remembers to path, atomically. */
+c837_status c837_ledger_save(const c837_engine *e, const char *path,
+                             c837_error *err);
+/* Reads the ledgers paths[0..n) (each must exist and be valid: C837_ECSV
+ * with FILE:LINE:COLUMN otherwise, C837_EIO when one cannot be read) and
+ * writes their union to out in the order c837_ledger_save uses.  Of rows
+ * with the same (source, claim_id, lx), the one with the later run_date
+ * stays, then the one of the later file.  Nothing is written on error. */
+c837_status c837_ledger_merge(const char *const *paths, size_t n,
+                              FILE *out, c837_error *err);
+/* Checks the ledger at path (which must exist) and counts its rows. */
+c837_status c837_ledger_check(const char *path, size_t *rows,
+                              c837_error *err);
+
+/* ---- html.c: the self-contained HTML summary ---- */
+
+/* Writes OUT/report.html from the job's figures, atomically. */
+c837_status c837_html_write(const c837_job *j, const char *path,
+                            c837_error *err);
+
+/* ---- summary.c: summary.txt and the short summary on the log ---- */
+
+/* Writes the summary text of the run to fp. */
+void c837_summary_write(const c837_job *j, FILE *fp);

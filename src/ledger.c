@@ -1,0 +1,746 @@
+/* ledger.c -- the CSV ledger of CAR-T lines across runs (--state FILE)
+ *
+ * The ledger is what lets tonight's run see last month's collection: one
+ * CSV row per line the engine remembers (c837_hist), read before the run
+ * and written after it.  Both directions go through libcsv.  The columns,
+ * in this fixed order, are
+ *
+ *   source,claim_id,lx,patient,provider,code,billed,family,step,
+ *   date_from,date_to,units,freq,run_date
+ *
+ * with dates as CCYY-MM-DD (empty when absent), units as a decimal
+ * (c837_format_decimal, scale 6) and family as c837_family_name gives it.
+ * (source, claim_id, lx) identifies a line: the ledger holds each identity
+ * once, and rows are written sorted by it (lx compared as a number), so
+ * that identical runs give byte-identical ledgers and a merge of per-run
+ * ledgers is independent of the order the runs finished in.
+ *
+ * Loading never half-succeeds: the whole file is checked first, and only
+ * a file without fault is handed to the engine.  A fault is C837_ECSV
+ * with "FILE:LINE:COLUMN: NAME: expected ..., found ...".  Saving goes
+ * through outfile.c (temporary file, fsync, rename).  Two runs on one
+ * ledger are kept apart by an flock on "FILE.lock", which is left in
+ * place (removing a lock file races with the next run taking it).
+ */
+#include "job_int.h"
+
+#include <csv.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+/* Columns of the ledger, in file order. */
+enum {
+  L_SOURCE,
+  L_CLAIM_ID,
+  L_LX,
+  L_PATIENT,
+  L_PROVIDER,
+  L_CODE,
+  L_BILLED,
+  L_FAMILY,
+  L_STEP,
+  L_DATE_FROM,
+  L_DATE_TO,
+  L_UNITS,
+  L_FREQ,
+  L_RUN_DATE,
+  L_NCOLS
+};
+
+static const char *const col_name[L_NCOLS] = {
+    "source", "claim_id", "lx",      "patient", "provider",
+    "code",   "billed",   "family",  "step",    "date_from",
+    "date_to", "units",   "freq",    "run_date"};
+
+/* Bytes read from the ledger file per fread. */
+#define LEDGER_READ_CHUNK 65536
+
+/* ------------------------------------------------------------------ */
+/* Lock                                                                */
+/* ------------------------------------------------------------------ */
+
+c837_status c837_ledger_lock(const char *path, int wait, int *fd,
+                             c837_error *err)
+{
+  char lp[PATH_MAX];
+  int f;
+  *fd = -1;
+  if (snprintf(lp, sizeof lp, "%s.lock", path) >= (int)sizeof lp) {
+    err->code = C837_EIO;
+    snprintf(err->msg, sizeof err->msg, "ledger path too long: %.200s",
+             path);
+    return C837_EIO;
+  }
+  f = open(lp, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (f < 0) {
+    err->code = C837_EIO;
+    snprintf(err->msg, sizeof err->msg, "cannot open ledger lock %.200s: %s",
+             lp, strerror(errno));
+    return C837_EIO;
+  }
+  if (flock(f, LOCK_EX | (wait ? 0 : LOCK_NB)) != 0) {
+    int e = errno;
+    close(f);
+    if (e == EWOULDBLOCK) {
+      err->code = C837_ELOCK;
+      snprintf(err->msg, sizeof err->msg,
+               "ledger %.200s is locked by another run", path);
+      return C837_ELOCK;
+    }
+    if (e == EINTR) {
+      err->code = C837_EINTR;
+      snprintf(err->msg, sizeof err->msg,
+               "interrupted while waiting for the lock of ledger %.200s",
+               path);
+      return C837_EINTR;
+    }
+    err->code = C837_EIO;
+    snprintf(err->msg, sizeof err->msg, "cannot lock ledger %.200s: %s",
+             path, strerror(e));
+    return C837_EIO;
+  }
+  *fd = f;
+  return C837_OK;
+}
+
+void c837_ledger_unlock(int fd)
+{
+  if (fd < 0)
+    return;
+  flock(fd, LOCK_UN);
+  close(fd);
+}
+
+/* ------------------------------------------------------------------ */
+/* Reading                                                             */
+/* ------------------------------------------------------------------ */
+
+/* Called for every good row; non-zero stops the parse (ENOMEM). */
+typedef int (*row_fn)(void *ud, const c837_hist *h);
+
+typedef struct lparser {
+  const char *name;          /* file name for messages */
+  c837_error *err;
+  c837_status st;
+  unsigned long line;        /* CSV line of the byte being parsed */
+  unsigned long field_line;  /* line the current field started on */
+  unsigned long record_line; /* line the current record started on */
+  size_t field_no;           /* 0-based field index in the record */
+  int need_start;            /* the next significant byte starts a field */
+  int header_done;
+  c837_hist cur;
+  row_fn row;                /* NULL: check only */
+  void *row_ud;
+  size_t rows;
+} lparser;
+
+static void fail(lparser *L, c837_status st, unsigned long line, size_t idx,
+                 const char *fmt, ...)
+{
+  char what[256];
+  va_list ap;
+  if (L->st != C837_OK)
+    return;
+  va_start(ap, fmt);
+  vsnprintf(what, sizeof what, fmt, ap);
+  va_end(ap);
+  L->st = st;
+  L->err->code = st;
+  snprintf(L->err->msg, sizeof L->err->msg, "%.200s:%lu:%lu: %s: %s",
+           L->name, line, (unsigned long)idx + 1,
+           !L->header_done ? "header"
+           : idx < L_NCOLS ? col_name[idx]
+                           : "(beyond the header)",
+           what);
+}
+
+/* A found value for a message: at most 40 bytes, control bytes as '?'. */
+static const char *show(char *buf, size_t bufsz, const char *s, size_t len)
+{
+  size_t i, o = 0;
+  if (bufsz < 48)
+    return "";
+  buf[o++] = '\'';
+  for (i = 0; i < len && i < 40; i++)
+    buf[o++] = (s[i] >= 0x20 && s[i] < 0x7f) ? s[i] : '?';
+  buf[o++] = '\'';
+  if (len > 40) {
+    memcpy(buf + o, "...", 3);
+    o += 3;
+  }
+  buf[o] = '\0';
+  return buf;
+}
+
+static int copy_text(lparser *L, size_t idx, char *dst, size_t dstsz,
+                     const char *s, size_t len, int required)
+{
+  char sh[64];
+  if (len >= dstsz) {
+    fail(L, C837_ECSV, L->field_line, idx,
+         "expected at most %lu bytes, found %lu (%s)",
+         (unsigned long)dstsz - 1, (unsigned long)len,
+         show(sh, sizeof sh, s, len));
+    return -1;
+  }
+  if (required && len == 0) {
+    fail(L, C837_ECSV, L->field_line, idx, "expected a value, found none");
+    return -1;
+  }
+  memcpy(dst, s, len);
+  dst[len] = '\0';
+  return 0;
+}
+
+/* "" -> 0; CCYY-MM-DD -> CCYYMMDD after a calendar check. */
+static int parse_iso(const char *s, size_t len, int32_t *ymd)
+{
+  char d[8];
+  c837_span sp;
+  size_t i;
+  if (len == 0) {
+    *ymd = 0;
+    return 0;
+  }
+  if (len != 10 || s[4] != '-' || s[7] != '-')
+    return -1;
+  for (i = 0; i < 10; i++)
+    if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+      return -1;
+  memcpy(d, s, 4);
+  memcpy(d + 4, s + 5, 2);
+  memcpy(d + 6, s + 8, 2);
+  sp.p = d;
+  sp.len = 8;
+  return c837_parse_date(sp, ymd);
+}
+
+static void set_field(lparser *L, size_t idx, const char *s, size_t len)
+{
+  c837_hist *h = &L->cur;
+  char sh[64];
+  c837_span sp;
+  sp.p = s;
+  sp.len = len;
+  switch (idx) {
+  case L_SOURCE:
+    copy_text(L, idx, h->source, sizeof h->source, s, len, 0);
+    break;
+  case L_CLAIM_ID:
+    copy_text(L, idx, h->claim_id, sizeof h->claim_id, s, len, 0);
+    break;
+  case L_LX:
+    copy_text(L, idx, h->lx, sizeof h->lx, s, len, 0);
+    break;
+  case L_PATIENT:
+    copy_text(L, idx, h->patient, sizeof h->patient, s, len, 1);
+    break;
+  case L_PROVIDER:
+    copy_text(L, idx, h->provider, sizeof h->provider, s, len, 0);
+    break;
+  case L_CODE:
+    copy_text(L, idx, h->code, sizeof h->code, s, len, 1);
+    break;
+  case L_BILLED:
+    copy_text(L, idx, h->billed, sizeof h->billed, s, len, 0);
+    break;
+  case L_FAMILY: {
+    int f;
+    for (f = C837_FAM_NONE; f <= C837_FAM_WATCH; f++)
+      if (c837_span_eq(sp, c837_family_name((c837_family)f)))
+        break;
+    if (f > C837_FAM_WATCH)
+      fail(L, C837_ECSV, L->field_line, idx,
+           "expected step, product, watch or nothing, found %s",
+           show(sh, sizeof sh, s, len));
+    else
+      h->family = (c837_family)f;
+    break;
+  }
+  case L_STEP:
+    if (len != 1 || s[0] < '0' || s[0] > '4')
+      fail(L, C837_ECSV, L->field_line, idx,
+           "expected a step number 0 to 4, found %s",
+           show(sh, sizeof sh, s, len));
+    else
+      h->step = s[0] - '0';
+    break;
+  case L_DATE_FROM:
+  case L_DATE_TO:
+  case L_RUN_DATE: {
+    int32_t v;
+    if (parse_iso(s, len, &v) != 0)
+      fail(L, C837_ECSV, L->field_line, idx,
+           "expected a date CCYY-MM-DD or nothing, found %s",
+           show(sh, sizeof sh, s, len));
+    else if (idx == L_DATE_FROM)
+      h->date_from = v;
+    else if (idx == L_DATE_TO)
+      h->date_to = v;
+    else
+      h->run_date = v;
+    break;
+  }
+  case L_UNITS:
+    if (c837_parse_decimal(sp, 6, &h->units) != 0)
+      fail(L, C837_ECSV, L->field_line, idx,
+           "expected a decimal number of units (at most 6 decimals), "
+           "found %s",
+           show(sh, sizeof sh, s, len));
+    break;
+  case L_FREQ:
+    copy_text(L, idx, h->freq, sizeof h->freq, s, len, 0);
+    break;
+  default:
+    break;
+  }
+}
+
+static void on_field(void *field, size_t len, void *ud)
+{
+  lparser *L = ud;
+  const char *s = field ? (const char *)field : "";
+  char sh[64];
+  if (L->st != C837_OK)
+    return;
+  if (L->need_start)
+    L->field_line = L->line; /* an empty field ends where it began */
+  if (L->field_no == 0)
+    L->record_line = L->field_line;
+  if (L->field_no >= L_NCOLS) {
+    fail(L, C837_ECSV, L->field_line, L->field_no,
+         "expected %d fields as in the header, found more", L_NCOLS);
+  } else if (!L->header_done) {
+    if (!c837_span_eq((c837_span){s, len}, col_name[L->field_no]))
+      fail(L, C837_ECSV, L->field_line, L->field_no,
+           "expected column %s, found %s", col_name[L->field_no],
+           show(sh, sizeof sh, s, len));
+  } else {
+    set_field(L, L->field_no, s, len);
+  }
+  L->field_no++;
+  L->need_start = 1;
+}
+
+static void on_record(int term, void *ud)
+{
+  lparser *L = ud;
+  (void)term;
+  if (L->st != C837_OK)
+    return;
+  if (L->field_no < L_NCOLS) {
+    fail(L, C837_ECSV, L->record_line, L->field_no,
+         "expected %d fields as in the header, found %lu", L_NCOLS,
+         (unsigned long)L->field_no);
+    return;
+  }
+  if (!L->header_done) {
+    L->header_done = 1;
+  } else {
+    L->rows++;
+    if (L->row && L->row(L->row_ud, &L->cur) != 0) {
+      fail(L, C837_ENOMEM, L->record_line, 0, "out of memory");
+      return;
+    }
+  }
+  memset(&L->cur, 0, sizeof L->cur);
+  L->field_no = 0;
+  L->need_start = 1;
+}
+
+/* Feeds len bytes to libcsv one at a time, so that every callback knows
+ * the line and column it is at. */
+static void feed(lparser *L, struct csv_parser *p, const char *buf,
+                 size_t len, char *prev)
+{
+  size_t i;
+  for (i = 0; i < len && L->st == C837_OK; i++) {
+    char b = buf[i];
+    if (*prev == '\r' && b != '\n')
+      L->line++; /* a lone CR ended the previous line */
+    if (L->need_start && b != '\r' && b != '\n') {
+      L->field_line = L->line;
+      L->need_start = 0;
+    }
+    if (csv_parse(p, &b, 1, on_field, on_record, L) != 1 &&
+        L->st == C837_OK) {
+      if (csv_error(p) == CSV_EPARSE) {
+        char sh[64];
+        fail(L, C837_ECSV, L->line, L->field_no,
+             b == '"' ? "expected no quote inside an unquoted field, "
+                        "found %s"
+                      : "expected a comma or line end after a closing "
+                        "quote, found %s",
+             show(sh, sizeof sh, &b, 1));
+      } else {
+        fail(L, C837_ENOMEM, L->line, L->field_no, "%s",
+             csv_strerror(csv_error(p)));
+      }
+    }
+    if (b == '\n')
+      L->line++;
+    *prev = b;
+  }
+}
+
+/* Parses the whole of fp (named name) through L.  The caller set row. */
+static c837_status parse_file(lparser *L, FILE *fp, const char *name,
+                              c837_error *err)
+{
+  struct csv_parser p;
+  char *buf;
+  char prev = 0;
+  size_t n;
+  row_fn row = L->row;
+  void *row_ud = L->row_ud;
+
+  memset(L, 0, sizeof *L);
+  L->row = row;
+  L->row_ud = row_ud;
+  L->name = name;
+  L->err = err;
+  L->line = L->field_line = L->record_line = 1;
+  L->need_start = 1;
+  buf = malloc(LEDGER_READ_CHUNK);
+  if (!buf || csv_init(&p, CSV_STRICT | CSV_STRICT_FINI) != 0) {
+    free(buf);
+    err->code = C837_ENOMEM;
+    snprintf(err->msg, sizeof err->msg, "out of memory");
+    return C837_ENOMEM;
+  }
+  while (L->st == C837_OK && (n = fread(buf, 1, LEDGER_READ_CHUNK, fp)) > 0)
+    feed(L, &p, buf, n, &prev);
+  if (L->st == C837_OK && ferror(fp)) {
+    L->st = err->code = C837_EIO;
+    snprintf(err->msg, sizeof err->msg, "cannot read ledger %.200s: %s",
+             name, strerror(errno));
+  }
+  if (L->st == C837_OK &&
+      csv_fini(&p, on_field, on_record, L) != 0 && L->st == C837_OK) {
+    if (csv_error(&p) == CSV_EPARSE)
+      fail(L, C837_ECSV, L->field_line, L->field_no,
+           "expected a closing quote, found the end of the file");
+    else
+      fail(L, C837_ENOMEM, L->line, L->field_no, "%s",
+           csv_strerror(csv_error(&p)));
+  }
+  csv_free(&p);
+  free(buf);
+  if (L->st == C837_OK && !L->header_done)
+    fail(L, C837_ECSV, 1, 0, "expected the header row, found an empty file");
+  return L->st;
+}
+
+static int add_to_engine(void *ud, const c837_hist *h)
+{
+  return c837_engine_add_history(ud, h) == C837_OK ? 0 : -1;
+}
+
+c837_status c837_ledger_load(c837_engine *e, const char *path,
+                             c837_error *err)
+{
+  lparser L;
+  FILE *fp;
+  c837_status st;
+
+  memset(err, 0, sizeof *err);
+  fp = fopen(path, "rb");
+  if (!fp) {
+    if (errno == ENOENT)
+      return C837_OK; /* a first run: empty ledger */
+    err->code = C837_EIO;
+    snprintf(err->msg, sizeof err->msg, "cannot open ledger %.200s: %s",
+             path, strerror(errno));
+    return C837_EIO;
+  }
+  /* Pass 1 checks every row; pass 2 (same open file, so the same
+   * content even if a run renames a new ledger in meanwhile) loads. */
+  L.row = NULL;
+  L.row_ud = NULL;
+  st = parse_file(&L, fp, path, err);
+  if (st == C837_OK) {
+    rewind(fp);
+    L.row = add_to_engine;
+    L.row_ud = e;
+    st = parse_file(&L, fp, path, err);
+  }
+  fclose(fp);
+  return st;
+}
+
+/* ------------------------------------------------------------------ */
+/* Order and writing                                                   */
+/* ------------------------------------------------------------------ */
+
+static int all_digits(const char *s)
+{
+  if (!*s)
+    return 0;
+  for (; *s; s++)
+    if (*s < '0' || *s > '9')
+      return 0;
+  return 1;
+}
+
+/* LX01 values compare as numbers when both are digits ("2" < "10"). */
+static int cmp_lx(const char *a, const char *b)
+{
+  if (all_digits(a) && all_digits(b)) {
+    const char *x = a, *y = b;
+    size_t lx, ly;
+    int c;
+    while (*x == '0' && x[1])
+      x++;
+    while (*y == '0' && y[1])
+      y++;
+    lx = strlen(x);
+    ly = strlen(y);
+    if (lx != ly)
+      return lx < ly ? -1 : 1;
+    c = strcmp(x, y);
+    if (c)
+      return c;
+  }
+  return strcmp(a, b); /* "01" and "1" are different lines */
+}
+
+/* Identity order: source, claim_id, lx. */
+static int cmp_identity(const c837_hist *a, const c837_hist *b)
+{
+  int c = strcmp(a->source, b->source);
+  if (c)
+    return c;
+  c = strcmp(a->claim_id, b->claim_id);
+  if (c)
+    return c;
+  return cmp_lx(a->lx, b->lx);
+}
+
+/* A row and where it came from, so that ties resolve the same way on
+ * every machine (qsort is not stable). */
+typedef struct ranked {
+  const c837_hist *h;
+  size_t file; /* merge: argument index */
+  size_t seq;  /* position in its file / in the engine's history */
+} ranked;
+
+/* Identity, then run_date, then file, then position: the last row of an
+ * identity group is the one that stays. */
+static int cmp_ranked(const void *pa, const void *pb)
+{
+  const ranked *a = pa, *b = pb;
+  int c = cmp_identity(a->h, b->h);
+  if (c)
+    return c;
+  if (a->h->run_date != b->h->run_date)
+    return a->h->run_date < b->h->run_date ? -1 : 1;
+  if (a->file != b->file)
+    return a->file < b->file ? -1 : 1;
+  return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+static int put_field(FILE *fp, const char *s, int last)
+{
+  if (csv_fwrite(fp, s, strlen(s)) != 0)
+    return -1;
+  return fputc(last ? '\n' : ',', fp) == EOF ? -1 : 0;
+}
+
+static int write_header(FILE *fp)
+{
+  int k;
+  for (k = 0; k < L_NCOLS; k++)
+    if (put_field(fp, col_name[k], k == L_NCOLS - 1) != 0)
+      return -1;
+  return 0;
+}
+
+static int write_row(FILE *fp, const c837_hist *h)
+{
+  char step[8], from[16], to[16], units[40], run[16];
+  const char *v[L_NCOLS];
+  int k;
+  snprintf(step, sizeof step, "%d", h->step);
+  c837_format_iso_date(from, sizeof from, h->date_from);
+  c837_format_iso_date(to, sizeof to, h->date_to);
+  c837_format_decimal(units, sizeof units, h->units, 6);
+  c837_format_iso_date(run, sizeof run, h->run_date);
+  v[L_SOURCE] = h->source;
+  v[L_CLAIM_ID] = h->claim_id;
+  v[L_LX] = h->lx;
+  v[L_PATIENT] = h->patient;
+  v[L_PROVIDER] = h->provider;
+  v[L_CODE] = h->code;
+  v[L_BILLED] = h->billed;
+  v[L_FAMILY] = c837_family_name(h->family);
+  v[L_STEP] = step;
+  v[L_DATE_FROM] = from;
+  v[L_DATE_TO] = to;
+  v[L_UNITS] = units;
+  v[L_FREQ] = h->freq;
+  v[L_RUN_DATE] = run;
+  for (k = 0; k < L_NCOLS; k++)
+    if (put_field(fp, v[k], k == L_NCOLS - 1) != 0)
+      return -1;
+  return 0;
+}
+
+/* Sorts r[0..n) and writes the last row of every identity group. */
+static int write_ranked(FILE *fp, ranked *r, size_t n)
+{
+  size_t i;
+  if (n)
+    qsort(r, n, sizeof *r, cmp_ranked);
+  if (write_header(fp) != 0)
+    return -1;
+  for (i = 0; i < n; i++) {
+    if (i + 1 < n && cmp_identity(r[i].h, r[i + 1].h) == 0)
+      continue; /* a later row of the same line follows */
+    if (write_row(fp, r[i].h) != 0)
+      return -1;
+  }
+  return 0;
+}
+
+c837_status c837_ledger_save(const c837_engine *e, const char *path,
+                             c837_error *err)
+{
+  size_t i, n = c837_engine_history_count(e);
+  ranked *r = n ? calloc(n, sizeof *r) : NULL;
+  c837_outfile *of;
+
+  memset(err, 0, sizeof *err);
+  if (n && !r) {
+    err->code = C837_ENOMEM;
+    snprintf(err->msg, sizeof err->msg, "out of memory");
+    return C837_ENOMEM;
+  }
+  for (i = 0; i < n; i++) {
+    r[i].h = c837_engine_history_at(e, i);
+    r[i].seq = i;
+  }
+  of = c837_outfile_open(path, 0, err);
+  if (!of) {
+    free(r);
+    return err->code;
+  }
+  if (write_ranked(c837_outfile_fp(of), r, n) != 0) {
+    c837_outfile_abort(of);
+    free(r);
+    err->code = C837_EIO;
+    snprintf(err->msg, sizeof err->msg, "cannot write ledger %.200s: %s",
+             path, strerror(errno));
+    return C837_EIO;
+  }
+  free(r);
+  return c837_outfile_commit(of, err);
+}
+
+/* ------------------------------------------------------------------ */
+/* Merge                                                               */
+/* ------------------------------------------------------------------ */
+
+typedef struct row_list {
+  c837_hist *h;
+  size_t *file;
+  size_t n, cap;
+  size_t cur_file;
+} row_list;
+
+static int push_row(void *ud, const c837_hist *h)
+{
+  row_list *l = ud;
+  if (l->n == l->cap) {
+    size_t nc = l->cap ? 2 * l->cap : 256;
+    c837_hist *nh = realloc(l->h, nc * sizeof *nh);
+    size_t *nf;
+    if (!nh)
+      return -1;
+    l->h = nh;
+    nf = realloc(l->file, nc * sizeof *nf);
+    if (!nf)
+      return -1;
+    l->file = nf;
+    l->cap = nc;
+  }
+  l->h[l->n] = *h;
+  l->file[l->n] = l->cur_file;
+  l->n++;
+  return 0;
+}
+
+c837_status c837_ledger_merge(const char *const *paths, size_t n_paths,
+                              FILE *out, c837_error *err)
+{
+  row_list l;
+  ranked *r = NULL;
+  size_t i;
+  c837_status st = C837_OK;
+
+  memset(err, 0, sizeof *err);
+  memset(&l, 0, sizeof l);
+  for (i = 0; i < n_paths && st == C837_OK; i++) {
+    lparser L;
+    FILE *fp = fopen(paths[i], "rb");
+    if (!fp) {
+      err->code = st = C837_EIO;
+      snprintf(err->msg, sizeof err->msg, "cannot open ledger %.200s: %s",
+               paths[i], strerror(errno));
+      break;
+    }
+    l.cur_file = i;
+    L.row = push_row;
+    L.row_ud = &l;
+    st = parse_file(&L, fp, paths[i], err);
+    fclose(fp);
+  }
+  if (st == C837_OK && l.n && !(r = calloc(l.n, sizeof *r))) {
+    err->code = st = C837_ENOMEM;
+    snprintf(err->msg, sizeof err->msg, "out of memory");
+  }
+  if (st == C837_OK) {
+    for (i = 0; i < l.n; i++) {
+      r[i].h = &l.h[i];
+      r[i].file = l.file[i];
+      r[i].seq = i;
+    }
+    if (write_ranked(out, r, l.n) != 0 || fflush(out) != 0 || ferror(out)) {
+      err->code = st = C837_EIO;
+      snprintf(err->msg, sizeof err->msg, "cannot write the merged ledger: "
+               "%s", strerror(errno));
+    }
+  }
+  free(r);
+  free(l.h);
+  free(l.file);
+  return st;
+}
+
+c837_status c837_ledger_check(const char *path, size_t *rows,
+                              c837_error *err)
+{
+  lparser L;
+  FILE *fp;
+  c837_status st;
+  memset(err, 0, sizeof *err);
+  *rows = 0;
+  fp = fopen(path, "rb");
+  if (!fp) {
+    err->code = C837_EIO;
+    snprintf(err->msg, sizeof err->msg, "cannot open ledger %.200s: %s",
+             path, strerror(errno));
+    return C837_EIO;
+  }
+  L.row = NULL;
+  L.row_ud = NULL;
+  st = parse_file(&L, fp, path, err);
+  fclose(fp);
+  if (st == C837_OK)
+    *rows = L.rows;
+  return st;
+}

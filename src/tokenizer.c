@@ -1,0 +1,549 @@
+/* tokenizer.c -- X12 segment tokenizer (bytes in, segments out)
+ *
+ * A push tokenizer in the style of expat and libcsv: the caller feeds
+ * bytes in chunks of any size, the tokenizer keeps its state across calls
+ * and calls back once per complete segment.  Delimiters are read from each
+ * ISA: the element separator is the byte after "ISA", the component
+ * separator is ISA16 and the segment terminator the byte right after it.
+ * ISA16 is found by counting element separators rather than by fixed
+ * offsets, so an ISA whose fixed-width fields were padded or trimmed
+ * wrongly still reads (a correct ISA gives the same answer either way).
+ *
+ * States (one byte at a time, the current one kept in t->state):
+ *
+ *   PREAMBLE  before an ISA: a UTF-8 byte-order mark, CR, LF, blanks.
+ *             Anything else that is not "ISA" is C837_ENOISA.
+ *   ISA       inside an ISA, counting element separators up to ISA16.
+ *   BODY      inside any other segment, up to the segment terminator.
+ *   TRAIL     after a terminator: CR, LF, blanks (and repeated
+ *             terminators) are kept as the segment's trailing bytes; the
+ *             first other byte hands the segment out and starts the next.
+ *
+ * A segment is handed out only when the byte after its trailing
+ * whitespace arrives (or at finish), so that its raw bytes include that
+ * whitespace and concatenating every raw reproduces the input exactly.
+ * The segment being read sits in one buffer capped at C837_MAX_SEGMENT:
+ * memory does not grow with the input.  Errors stick (llhttp): after one,
+ * feed and finish return it again and read nothing.
+ */
+#include "cart837.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum tok_state { ST_PREAMBLE, ST_ISA, ST_BODY, ST_TRAIL };
+
+struct c837_tokenizer {
+  c837_segment_cb cb;
+  void *ud;
+  enum tok_state state;
+  c837_delims delims;
+  int have_delims;    /* an ISA has been read */
+  char *buf;          /* raw bytes of the segment being read */
+  size_t len, cap;
+  size_t lead;        /* bytes before the tag */
+  size_t body_end;    /* body length + lead, fixed at the terminator */
+  int isa_seps;       /* element separators seen inside the ISA */
+  int isa_stage;      /* 0 counting, 1 next byte is ISA16, 2 terminator */
+  int bom_pos;        /* bytes of a byte-order mark matched so far */
+  int after_iea;      /* the segment in TRAIL is an IEA */
+  unsigned flags;     /* C837_SEG_* of the segment being read */
+  uint64_t consumed;  /* bytes accepted */
+  uint64_t seg_start; /* input offset of buf[0] */
+  uint64_t segments;  /* segments handed out */
+  c837_span el[C837_MAX_ELEMENTS];
+  c837_error err;
+};
+
+static const unsigned char BOM[3] = {0xEF, 0xBB, 0xBF};
+
+c837_tokenizer *c837_tokenizer_new(c837_segment_cb cb, void *ud)
+{
+  c837_tokenizer *t = calloc(1, sizeof *t);
+  if (!t)
+    return NULL;
+  t->cap = 1024;
+  t->buf = malloc(t->cap);
+  if (!t->buf) {
+    free(t);
+    return NULL;
+  }
+  t->cb = cb;
+  t->ud = ud;
+  t->state = ST_PREAMBLE;
+  return t;
+}
+
+void c837_tokenizer_free(c837_tokenizer *t)
+{
+  if (!t)
+    return;
+  free(t->buf);
+  free(t);
+}
+
+const c837_error *c837_tokenizer_error(const c837_tokenizer *t)
+{
+  return &t->err;
+}
+
+void c837_tokenizer_unemitted(const c837_tokenizer *t, const char **p,
+                              size_t *len)
+{
+  *p = t->buf;
+  *len = t->len;
+}
+
+uint64_t c837_tokenizer_consumed(const c837_tokenizer *t)
+{
+  return t->consumed;
+}
+
+/* Records the sticky error at input offset `at`. */
+static c837_status fail(c837_tokenizer *t, c837_status code, uint64_t at,
+                        const char *fmt, const char *what)
+{
+  t->err.code = code;
+  t->err.offset = at;
+  t->err.segment = t->segments + 1;
+  snprintf(t->err.msg, sizeof t->err.msg, fmt, what);
+  return code;
+}
+
+/* Printable excerpt of the bytes at p for error messages. */
+static void excerpt(char *dst, size_t dstsz, const char *p, size_t n)
+{
+  size_t i, o = 0;
+  for (i = 0; i < n && o + 5 < dstsz; i++) {
+    unsigned char c = (unsigned char)p[i];
+    if (c >= 0x20 && c < 0x7f && c != '\'') {
+      dst[o++] = (char)c;
+    } else {
+      snprintf(dst + o, dstsz - o, "\\x%02x", c);
+      o += 4;
+    }
+  }
+  dst[o] = '\0';
+}
+
+static int push(c837_tokenizer *t, char c)
+{
+  if (t->len == t->cap) {
+    size_t ncap = t->cap * 2;
+    char *nb;
+    if (ncap > C837_MAX_SEGMENT)
+      ncap = C837_MAX_SEGMENT;
+    if (t->len >= ncap)
+      return -1;
+    nb = realloc(t->buf, ncap);
+    if (!nb)
+      return -2;
+    t->buf = nb;
+    t->cap = ncap;
+  }
+  t->buf[t->len++] = c;
+  return 0;
+}
+
+static int is_alnum(unsigned char c)
+{
+  return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
+         (c >= 'a' && c <= 'z');
+}
+
+/* Whitespace that may follow a terminator: CR, LF, blank, tab, and the
+ * terminator itself (blank segments), unless it is a delimiter. */
+static int is_trail(const c837_tokenizer *t, unsigned char c)
+{
+  if (c == (unsigned char)t->delims.segment)
+    return 1;
+  if (c != '\r' && c != '\n' && c != ' ' && c != '\t')
+    return 0;
+  return c != (unsigned char)t->delims.element &&
+         c != (unsigned char)t->delims.component &&
+         (t->delims.repetition == 0 ||
+          c != (unsigned char)t->delims.repetition);
+}
+
+/* Reads the delimiters out of the ISA now complete in buf. */
+static c837_status finish_isa(c837_tokenizer *t)
+{
+  const char *b = t->buf + t->lead;
+  size_t n = t->len - t->lead; /* through the terminator */
+  c837_delims d;
+  size_t i, el = 0, start = 4;
+  c837_span isa11 = {0, 0}, isa12 = {0, 0};
+
+  d.element = b[3];
+  d.component = b[n - 2];
+  d.segment = b[n - 1];
+  d.repetition = 0;
+  if (d.component == d.element || d.segment == d.element ||
+      d.segment == d.component || is_alnum((unsigned char)d.segment) ||
+      d.segment == ' ') {
+    char ex[64];
+    excerpt(ex, sizeof ex, b + n - 2, 2);
+    return fail(t, C837_EISA, t->seg_start + t->lead + n - 2,
+                "ISA: component separator and segment terminator must "
+                "differ from each other and from the element separator; "
+                "found '%s'",
+                ex);
+  }
+  /* ISA11 (repetition separator in 5010, a standards id in 4010) */
+  for (i = 4; i < n - 2; i++) {
+    if (b[i] == d.element) {
+      el++;
+      if (el == 11)
+        isa11 = (c837_span){b + start, i - start};
+      else if (el == 12)
+        isa12 = (c837_span){b + start, i - start};
+      start = i + 1;
+    }
+  }
+  if (isa11.len == 1 && !is_alnum((unsigned char)isa11.p[0]) &&
+      isa11.p[0] != ' ' && isa12.len == 5 &&
+      memcmp(isa12.p, "00402", 5) >= 0 && isa11.p[0] != d.element &&
+      isa11.p[0] != d.component && isa11.p[0] != d.segment)
+    d.repetition = isa11.p[0];
+  t->delims = d;
+  t->have_delims = 1;
+  return C837_OK;
+}
+
+/* Splits the body in buf into elements and hands the segment out. */
+static c837_status emit(c837_tokenizer *t)
+{
+  c837_segment s;
+  const char *b = t->buf + t->lead;
+  size_t blen = t->body_end - t->lead;
+  size_t i, n = 0, start;
+  char sep = t->delims.element;
+
+  memset(&s, 0, sizeof s);
+  for (i = 0; i < blen && b[i] != sep; i++)
+    ;
+  s.tag.p = b;
+  s.tag.len = i;
+  start = i + 1;
+  if (i < blen) {
+    for (i = start; i <= blen; i++) {
+      if (i == blen || b[i] == sep) {
+        if (n == C837_MAX_ELEMENTS) {
+          char ex[24];
+          excerpt(ex, sizeof ex, b, s.tag.len < 8 ? s.tag.len : 8);
+          return fail(t, C837_ETOOMANY, t->seg_start,
+                      "segment '%s' has more than C837_MAX_ELEMENTS "
+                      "elements",
+                      ex);
+        }
+        t->el[n].p = b + start;
+        t->el[n].len = i - start;
+        n++;
+        start = i + 1;
+      }
+    }
+  }
+  s.raw = t->buf;
+  s.raw_len = t->len;
+  s.lead = t->lead;
+  s.body_len = blen;
+  s.n_el = n;
+  s.el = t->el;
+  s.delims = t->delims;
+  s.offset = t->seg_start;
+  s.number = ++t->segments;
+  s.flags = t->flags;
+  t->flags = 0;
+  if (t->cb && t->cb(t->ud, &s) != 0)
+    return fail(t, C837_ECALLBACK, t->seg_start + t->len,
+                "%s", "a segment callback asked to stop");
+  t->seg_start += t->len;
+  t->len = 0;
+  t->lead = 0;
+  t->body_end = 0;
+  return C837_OK;
+}
+
+/* Starts reading a new segment whose first byte is c. */
+static void begin_segment(c837_tokenizer *t, char c)
+{
+  t->buf[0] = c;
+  t->len = 1;
+  t->lead = 0;
+  t->state = ST_BODY;
+}
+
+static c837_status overflow(c837_tokenizer *t, int why)
+{
+  if (why == -2)
+    return fail(t, C837_ENOMEM, t->consumed, "%s",
+                "out of memory while reading a segment");
+  return fail(t, C837_ETOOLONG, t->seg_start,
+              "segment longer than %s bytes: missing segment terminator?",
+              "C837_MAX_SEGMENT");
+}
+
+/* Appends n bytes at once (the BODY fast path). */
+static int push_n(c837_tokenizer *t, const unsigned char *p, size_t n)
+{
+  if (t->len + n > t->cap) {
+    size_t ncap = t->cap;
+    char *nb;
+    while (ncap < t->len + n && ncap < C837_MAX_SEGMENT)
+      ncap *= 2;
+    if (ncap > C837_MAX_SEGMENT)
+      ncap = C837_MAX_SEGMENT;
+    if (t->len + n > ncap)
+      return -1;
+    nb = realloc(t->buf, ncap);
+    if (!nb)
+      return -2;
+    t->buf = nb;
+    t->cap = ncap;
+  }
+  memcpy(t->buf + t->len, p, n);
+  t->len += n;
+  return 0;
+}
+
+c837_status c837_tokenizer_feed(c837_tokenizer *t, const void *data,
+                                size_t n)
+{
+  const unsigned char *const start = data, *p = start, *end = p + n;
+  const uint64_t base = t->consumed;
+  c837_status st;
+  int r;
+
+  if (t->err.code != C837_OK)
+    return t->err.code;
+/* Error exits: `took` is 1 when the current byte is already in buf. */
+#define TOOK(took) (t->consumed = base + (uint64_t)(p - start) + (took))
+  for (; p < end; p++) {
+    unsigned char c = *p;
+    switch (t->state) {
+    case ST_PREAMBLE:
+      /* leading BOM and blank lines, then "ISA" */
+      if (t->len == t->lead) {
+        if (t->bom_pos < 3 && c == BOM[t->bom_pos] &&
+            (t->bom_pos > 0 || t->len == 0)) {
+          t->bom_pos++;
+          t->lead++;
+          if ((r = push(t, (char)c)) != 0)
+            return TOOK(0), overflow(t, r);
+          break;
+        }
+        if (t->bom_pos != 0 && t->bom_pos != 3)
+          goto noisa;
+        if (c == '\r' || c == '\n' || c == ' ' || c == '\t') {
+          if (t->lead >= C837_MAX_PREAMBLE)
+            goto noisa;
+          t->lead++;
+          if ((r = push(t, (char)c)) != 0)
+            return TOOK(0), overflow(t, r);
+          break;
+        }
+      }
+      if ((t->len - t->lead == 0 && c != 'I') ||
+          (t->len - t->lead == 1 && c != 'S') ||
+          (t->len - t->lead == 2 && c != 'A'))
+        goto noisa;
+      if ((r = push(t, (char)c)) != 0)
+        return TOOK(0), overflow(t, r);
+      if (t->len - t->lead == 3) {
+        t->state = ST_ISA;
+        t->isa_seps = 0;
+        t->isa_stage = 0;
+      }
+      break;
+    noisa : {
+      char ex[64];
+      size_t k = (size_t)(end - p) < 12 ? (size_t)(end - p) : 12;
+      /* keep the offending byte with the unemitted bytes */
+      (void)push(t, (char)c);
+      TOOK(1);
+      excerpt(ex, sizeof ex, (const char *)p, k);
+      return fail(t, C837_ENOISA, t->seg_start + t->len - 1,
+                  "expected an ISA segment, found '%s'", ex);
+    }
+
+    case ST_ISA:
+      if ((r = push(t, (char)c)) != 0)
+        return TOOK(0), overflow(t, r);
+      if (t->len - t->lead == 4) {
+        if (is_alnum(c) || c == ' ' || c == '\r' || c == '\n') {
+          TOOK(1);
+          return fail(t, C837_EISA, t->seg_start + t->len - 1,
+                      "ISA: expected an element separator after 'ISA', "
+                      "found %s",
+                      is_alnum(c) ? "a letter or digit" : "white space");
+        }
+        t->isa_seps = 1; /* this separator opens ISA01 */
+        break;
+      }
+      if (t->len - t->lead > C837_MAX_ISA) {
+        TOOK(1);
+        return fail(t, C837_EISA, t->seg_start,
+                    "ISA: no segment terminator within %s bytes (an ISA "
+                    "has 16 elements and is 106 bytes long)",
+                    "C837_MAX_ISA");
+      }
+      if (t->isa_stage == 0) {
+        if ((char)c == t->buf[t->lead + 3] && ++t->isa_seps == 16)
+          t->isa_stage = 1;
+      } else if (t->isa_stage == 1) {
+        t->isa_stage = 2; /* ISA16, the component separator */
+      } else {
+        /* the segment terminator */
+        t->body_end = t->len - 1;
+        if ((st = finish_isa(t)) != C837_OK)
+          return TOOK(1), st;
+        t->after_iea = 0;
+        t->state = ST_TRAIL;
+      }
+      break;
+
+    case ST_BODY:
+      if (t->len - t->lead >= 4) {
+        /* fast path: copy up to the terminator in one go */
+        const unsigned char *q = memchr(p, t->delims.segment,
+                                        (size_t)(end - p));
+        const unsigned char *stop = q ? q : end;
+        if (stop > p) {
+          if ((r = push_n(t, p, (size_t)(stop - p))) != 0)
+            return TOOK(0), overflow(t, r);
+          p = stop;
+          if (!q) {
+            p--; /* the loop's p++ reaches end */
+            break;
+          }
+        }
+        c = *p;
+      }
+      if ((char)c == t->delims.segment) {
+        t->body_end = t->len;
+        if (c == '\n' && t->len > t->lead && t->buf[t->len - 1] == '\r')
+          t->body_end--; /* CRLF with LF as the terminator */
+        if ((r = push(t, (char)c)) != 0)
+          return TOOK(0), overflow(t, r);
+        t->after_iea = t->body_end - t->lead >= 3 &&
+                       memcmp(t->buf + t->lead, "IEA", 3) == 0 &&
+                       (t->body_end - t->lead == 3 ||
+                        t->buf[t->lead + 3] == t->delims.element);
+        t->state = ST_TRAIL;
+        break;
+      }
+      if ((r = push(t, (char)c)) != 0)
+        return TOOK(0), overflow(t, r);
+      /* a new interchange: re-read the delimiters from its ISA */
+      if (t->len - t->lead == 4 && memcmp(t->buf + t->lead, "ISA", 3) == 0 &&
+          !is_alnum(c) && c != ' ') {
+        t->state = ST_ISA;
+        t->isa_seps = 1; /* the separator just read opens ISA01 */
+        t->isa_stage = 0;
+      }
+      break;
+
+    case ST_TRAIL:
+      if (is_trail(t, c)) {
+        if ((r = push(t, (char)c)) != 0)
+          return TOOK(0), overflow(t, r);
+        break;
+      }
+      TOOK(0);
+      if ((st = emit(t)) != C837_OK)
+        return st;
+      if (t->after_iea && c == BOM[0]) {
+        /* a byte-order mark before the next interchange */
+        t->state = ST_PREAMBLE;
+        t->bom_pos = 0;
+        t->lead = 0;
+        p--; /* read c again as preamble */
+        break;
+      }
+      begin_segment(t, (char)c);
+      break;
+    }
+  }
+#undef TOOK
+  t->consumed = base + n;
+  return C837_OK;
+}
+
+c837_status c837_tokenizer_finish(c837_tokenizer *t)
+{
+  if (t->err.code != C837_OK)
+    return t->err.code;
+  switch (t->state) {
+  case ST_TRAIL:
+    return emit(t);
+  case ST_PREAMBLE:
+    if (!t->have_delims)
+      return fail(t, C837_ENOISA, t->consumed,
+                  "%s", "input ends before any ISA segment");
+    if (t->len == 0)
+      return C837_OK;
+    return fail(t, C837_ETRUNC, t->consumed, "%s",
+                "input ends inside an ISA segment");
+  case ST_ISA:
+    return fail(t, C837_ETRUNC, t->consumed, "%s",
+                "input ends inside an ISA segment");
+  case ST_BODY: {
+    char ex[64];
+    /* A last segment without its terminator: accepted when it is a
+     * whole segment by the look of it (a tag of 2-3 letters and digits
+     * and at least one element), flagged for the assembler to report. */
+    if (t->len - t->lead >= 4) {
+      const char *b = t->buf + t->lead;
+      size_t k = 0;
+      while (k < t->len - t->lead && is_alnum((unsigned char)b[k]))
+        k++;
+      if (k >= 2 && k <= 3 && k < t->len - t->lead &&
+          b[k] == t->delims.element) {
+        t->body_end = t->len;
+        t->flags = C837_SEG_UNTERMINATED;
+        return emit(t);
+      }
+    }
+    excerpt(ex, sizeof ex, t->buf + t->lead,
+            t->len - t->lead < 12 ? t->len - t->lead : 12);
+    return fail(t, C837_ETRUNC, t->seg_start,
+                "input ends inside segment '%s' (no segment terminator)",
+                ex);
+  }
+  }
+  return C837_OK;
+}
+
+/* ---- segment accessors ---------------------------------------------- */
+
+c837_span c837_seg_el(const c837_segment *s, size_t i)
+{
+  c837_span none = {"", 0};
+  if (i == 0 || i > s->n_el)
+    return none;
+  return s->el[i - 1];
+}
+
+c837_span c837_seg_comp(const c837_segment *s, size_t i, size_t j)
+{
+  c837_span e = c837_seg_el(s, i), none = {"", 0};
+  size_t k, start = 0, n = 1;
+  if (j == 0)
+    return none;
+  for (k = 0; k <= e.len; k++) {
+    if (k == e.len || e.p[k] == s->delims.component) {
+      if (n == j) {
+        c837_span r = {e.p + start, k - start};
+        return r;
+      }
+      n++;
+      start = k + 1;
+    }
+  }
+  return none;
+}
+
+int c837_seg_is(const c837_segment *s, const char *tag)
+{
+  return c837_span_eq(s->tag, tag);
+}

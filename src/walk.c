@@ -1,0 +1,195 @@
+/* walk.c -- turning command-line inputs into files of a run
+ *
+ * A run takes files, directories and "-".  Directories are walked
+ * recursively in sorted path order (strcmp, never the locale, so that the
+ * order -- and therefore every report -- is the same on every machine).
+ * A file in a directory is taken only when its content is an X12
+ * interchange: it starts with "ISA", a UTF-8 byte-order mark and "ISA", or
+ * gzip whose decompressed content starts so.  Everything else is recorded
+ * as skipped with its reason, as are unreadable files, symlink loops and
+ * two inputs that would write the same output name; the run goes on.
+ */
+#include "job_int.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* Directories on the current walk path, to stop symlink loops. */
+typedef struct dir_id {
+  dev_t dev;
+  ino_t ino;
+} dir_id;
+
+#define C837_MAX_WALK_DEPTH 256
+
+static int name_taken(const c837_job *j, const char *name)
+{
+  size_t i;
+  for (i = 0; i < j->n_files; i++)
+    if (!j->files[i].skipped && strcmp(j->files[i].name, name) == 0)
+      return 1;
+  return 0;
+}
+
+/* 1 when the content is an X12 interchange, 0 when not (*why says what
+ * it starts with), -1 when it cannot be read (*why says why). */
+static int sniff(const char *path, char *why, size_t whysz)
+{
+  c837_error err;
+  c837_input *in = c837_input_open(path, &err);
+  unsigned char b[8];
+  long n, got = 0;
+  if (!in) {
+    snprintf(why, whysz, "unreadable: %s", err.msg);
+    return -1;
+  }
+  while (got < (long)sizeof b &&
+         (n = c837_input_read(in, b + got, sizeof b - (size_t)got, &err)) > 0)
+    got += n;
+  c837_input_close(in);
+  if (got < 0 || n < 0) {
+    snprintf(why, whysz, "unreadable: %s", err.msg);
+    return -1;
+  }
+  if ((got >= 3 && memcmp(b, "ISA", 3) == 0) ||
+      (got >= 6 && memcmp(b, "\xEF\xBB\xBFISA", 6) == 0))
+    return 1;
+  if (got == 0) {
+    snprintf(why, whysz, "not an X12 interchange: empty file");
+  } else {
+    char ex[40];
+    long i, o = 0;
+    for (i = 0; i < got && o < (long)sizeof ex - 5; i++) {
+      if (b[i] >= 0x20 && b[i] < 0x7f)
+        ex[o++] = (char)b[i];
+      else
+        o += snprintf(ex + o, sizeof ex - (size_t)o, "\\x%02x", b[i]);
+    }
+    ex[o] = '\0';
+    snprintf(why, whysz, "not an X12 interchange: starts with '%s'", ex);
+  }
+  return 0;
+}
+
+static int cmp_names(const struct dirent **a, const struct dirent **b)
+{
+  return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+static c837_status worse(c837_status a, c837_status b)
+{
+  /* I/O and interruption outrank invalid input */
+  if (a == C837_EINTR || b == C837_EINTR)
+    return C837_EINTR;
+  if (a == C837_OK)
+    return b;
+  if (b == C837_EIO || b == C837_EGZIP || b == C837_ECONSERVE)
+    return b;
+  return a;
+}
+
+static c837_status walk_dir(c837_job *j, const char *dir, const char *rel,
+                            dir_id *stack, int depth)
+{
+  struct dirent **ents = NULL;
+  int n, i;
+  c837_status st = C837_OK;
+  char path[PATH_MAX], name[PATH_MAX];
+
+  n = scandir(dir, &ents, NULL, cmp_names);
+  if (n < 0) {
+    char why[PATH_MAX + 64];
+    snprintf(why, sizeof why, "unreadable directory: %s", strerror(errno));
+    c837_job_skip(j, *rel ? rel : dir, why);
+    return C837_OK;
+  }
+  for (i = 0; i < n; i++) {
+    const char *e = ents[i]->d_name;
+    struct stat sb;
+    if (strcmp(e, ".") == 0 || strcmp(e, "..") == 0 ||
+        (j->o.cancel && *j->o.cancel))
+      continue;
+    if (snprintf(path, sizeof path, "%s/%s", dir, e) >= (int)sizeof path ||
+        snprintf(name, sizeof name, "%s%s%s", rel, *rel ? "/" : "", e) >=
+            (int)sizeof name) {
+      c837_job_skip(j, e, "path too long");
+      continue;
+    }
+    if (stat(path, &sb) != 0) {
+      char why[128];
+      snprintf(why, sizeof why, "%s: %s",
+               errno == ELOOP ? "symlink loop" : "cannot stat",
+               strerror(errno));
+      c837_job_skip(j, name, why);
+      continue;
+    }
+    if (S_ISDIR(sb.st_mode)) {
+      int k, loop = 0;
+      for (k = 0; k < depth; k++)
+        if (stack[k].dev == sb.st_dev && stack[k].ino == sb.st_ino)
+          loop = 1;
+      if (loop) {
+        c837_job_skip(j, name, "symlink loop: directory already on the walk");
+        continue;
+      }
+      if (depth + 1 >= C837_MAX_WALK_DEPTH) {
+        c837_job_skip(j, name, "directory nested deeper than "
+                               "C837_MAX_WALK_DEPTH");
+        continue;
+      }
+      stack[depth].dev = sb.st_dev;
+      stack[depth].ino = sb.st_ino;
+      st = worse(st, walk_dir(j, path, name, stack, depth + 1));
+      continue;
+    }
+    if (!S_ISREG(sb.st_mode)) {
+      c837_job_skip(j, name, "not a regular file");
+      continue;
+    }
+    {
+      char why[PATH_MAX + 128];
+      int r = sniff(path, why, sizeof why);
+      if (r != 1) {
+        c837_job_skip(j, name, why);
+        continue;
+      }
+    }
+    if (name_taken(j, name)) {
+      c837_job_skip(j, name, "another input already writes this output name");
+      continue;
+    }
+    st = worse(st, c837_job_file(j, path, name));
+  }
+  for (i = 0; i < n; i++)
+    free(ents[i]);
+  free(ents);
+  return st;
+}
+
+c837_status c837_job_input(c837_job *j, const char *path)
+{
+  struct stat sb;
+  const char *base;
+  if (strcmp(path, "-") == 0)
+    return c837_job_file(j, "-", "stdin.837");
+  if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+    dir_id stack[C837_MAX_WALK_DEPTH];
+    stack[0].dev = sb.st_dev;
+    stack[0].ino = sb.st_ino;
+    return walk_dir(j, path, "", stack, 1);
+  }
+  base = strrchr(path, '/');
+  base = base ? base + 1 : path;
+  if (!*base)
+    base = path;
+  if (name_taken(j, base)) {
+    c837_job_skip(j, path, "another input already writes this output name");
+    return C837_OK;
+  }
+  /* named explicitly: processed even when it is not an interchange, so
+   * that the error says what is wrong with it */
+  return c837_job_file(j, path, base);
+}

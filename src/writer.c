@@ -1,0 +1,779 @@
+/* writer.c -- corrected and held 837 output in one streaming pass
+ *
+ * The writer receives what the assembler hands out (every non-claim
+ * segment with its role, every claim with the engine's verdict) and
+ * writes two outputs ("views"):
+ *
+ *   corrected  the input byte for byte, except the claims that were held
+ *              (left out), the claims that were fixed (rewritten by
+ *              writer_claim.c) and the counts and ids those changes force;
+ *   held       each held claim exactly as it came in, under copies of its
+ *              ISA, GS, ST (with header segments) and HL loops, with SE,
+ *              GE and IEA built with the right counts and HL ids 1, 2, 3.
+ *
+ * Memory is bounded by one claim (the assembler's) plus the open
+ * "nodes": a stack ISA > GS > ST > HL > HL ... whose raw bytes are kept
+ * while they are open.  Each node is written to a view only when
+ * something below it needs it there: a kept claim (corrected) or a held
+ * claim (held).  A node closed without ever being needed is dropped from
+ * the corrected view only when claims below it were held (an HL loop, a
+ * transaction or a group left empty by holds); a node that never had
+ * claims at all is written as it came, so a file without fixed or held
+ * claims comes out byte-identical.
+ *
+ * HL ids in the corrected view: new id = old id - HLs dropped before it
+ * in the transaction (so untouched loops keep their bytes); parents are
+ * mapped through the stack.  In the held view ids are counted 1, 2, 3 as
+ * loops are written.  HL04 (child code): when an HL with HL04=1 must be
+ * written because a claim directly under it is kept, whether a child HL
+ * will follow is not known yet; the HL segment is then held back and
+ * everything written after it goes to a bounded defer buffer
+ * (C837_MAX_HL_DEFER) until a child HL is written (HL04 stays 1) or the
+ * HL closes without one (HL04 becomes 0 when its children were dropped).
+ *
+ * Counts: each view counts the segments of its open transaction, the
+ * transactions of its open group and the groups of its open interchange.
+ * A corrected SE / GE / IEA keeps its raw bytes unless something inside
+ * changed ("dirty"); then its count and control number are set.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "writer_int.h"
+
+enum { WN_ISA, WN_GS, WN_ST, WN_HL };
+
+/* Why a node is written: a claim right under it, a descendant being
+ * written, or closing a node that never had claims (pass-through). */
+enum { EM_PASS, EM_ANCESTOR, EM_DIRECT };
+
+#define W_MAX_NODES (C837_MAX_HL_DEPTH + 3)
+#define W_ID_MAX 24
+#define W_NONE ((size_t)-1)
+
+/* State of one node in one view. */
+typedef struct wnview {
+  int emitted;       /* written to this view */
+  int removed;       /* corrected: a claim below it was held */
+  int child_emitted; /* HL: a child HL was written */
+  int child_dropped; /* HL, corrected: a child HL was dropped */
+  char id[W_ID_MAX]; /* HL: HL01 in this view */
+} wnview;
+
+/* One open envelope or HL loop. */
+typedef struct wnode {
+  int type;
+  c837_wbuf bytes;   /* raw bytes: the node's own segment, then the
+                        header / loop segments that followed it */
+  size_t nsegs;      /* segments in bytes */
+  size_t first_len;  /* bytes of the node's own segment */
+  char elsep, segterm;
+  char ctl[W_ID_MAX]; /* ISA13 / GS06 / ST02 as written */
+  int is837;          /* ST: ST01 is 837 */
+  /* HL only: where its elements are inside bytes */
+  size_t body_end, n_el;
+  size_t el_off[4], el_len[4];
+  char old_id[W_ID_MAX], old_parent[W_ID_MAX], old_hl04[W_ID_MAX];
+  size_t parent; /* stack index of the parent HL, W_NONE */
+  wnview v[C837_WV_N];
+} wnode;
+
+/* One output. */
+typedef struct wview {
+  c837_sink sink;
+  int has_sink;
+  int defer_on;      /* an HL segment is held back (HL04 undecided) */
+  size_t defer_idx;  /* its stack index */
+  c837_wbuf defer;   /* bytes written after it */
+  uint64_t tx_segs;  /* segments of the open transaction, ST included */
+  uint64_t grp_sts;  /* transactions of the open group */
+  uint64_t ic_groups; /* groups of the open interchange */
+  int tx_dirty, grp_dirty, ic_dirty;
+  uint64_t hl_dropped; /* corrected: HLs dropped in the transaction */
+  uint64_t hl_seq;     /* held: HLs written in the transaction */
+} wview;
+
+struct c837_writer {
+  wview v[C837_WV_N];
+  wnode nodes[W_MAX_NODES];
+  size_t depth;
+  c837_error err;
+  c837_writer_stats st;
+  char ws[64];   /* whitespace after the last segment terminator */
+  size_t ws_len;
+  c837_wbuf sbuf; /* segments built by this file */
+  c837_wbuf scratch[4];
+};
+
+/* ------------------------------------------------------------------ */
+/* Errors and raw output                                               */
+/* ------------------------------------------------------------------ */
+
+int c837_w_fail(c837_writer *w, c837_status code, uint64_t offset,
+                uint64_t segment, const char *fmt, ...)
+{
+  va_list ap;
+  if (w->err.code != C837_OK)
+    return -1;
+  w->err.code = code;
+  w->err.offset = offset;
+  w->err.segment = segment;
+  va_start(ap, fmt);
+  vsnprintf(w->err.msg, sizeof w->err.msg, fmt, ap);
+  va_end(ap);
+  return -1;
+}
+
+c837_wbuf *c837_w_scratch(c837_writer *w, int which)
+{
+  return &w->scratch[which];
+}
+
+static int sink_out(c837_writer *w, int vi, const void *p, size_t n)
+{
+  wview *v = &w->v[vi];
+  if (n == 0 || !v->has_sink)
+    return 0;
+  if (v->sink.write(v->sink.ud, p, n) != 0)
+    return c837_w_fail(w, C837_EIO, 0, 0, "cannot write the %s 837 output",
+                       vi == C837_WV_OUT ? "corrected" : "held");
+  return 0;
+}
+
+static void span_text(char *dst, size_t sz, c837_span s)
+{
+  c837_span_copy(dst, sz, s);
+}
+
+static int span_is(c837_span s, const char *t)
+{
+  size_t n = strlen(t);
+  return s.len == n && memcmp(s.p, t, n) == 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* HL segments and the HL04 defer buffer                               */
+/* ------------------------------------------------------------------ */
+
+/* Writes node nd's HL segment to view vi with the view's id, parent id
+ * and child code hl04 (NULL = as it came).  count: segments to count. */
+static int put_hl(c837_writer *w, int vi, const wnode *nd, const char *hl04,
+                  size_t count)
+{
+  c837_wsegref r;
+  c837_span el[4];
+  c837_wrep reps[3];
+  size_t i, n = 0;
+  const char *pid;
+  int rc;
+
+  for (i = 0; i < 4; i++) {
+    el[i].p = nd->bytes.p + nd->el_off[i];
+    el[i].len = nd->el_len[i];
+  }
+  r.raw = nd->bytes.p;
+  r.raw_len = nd->first_len;
+  r.body_end = nd->body_end;
+  r.n_el = nd->n_el;
+  r.el = el;
+  r.elsep = nd->elsep;
+  if (nd->parent != W_NONE)
+    pid = w->nodes[nd->parent].v[vi].id;
+  else
+    pid = vi == C837_WV_HELD ? "" : nd->old_parent;
+  reps[n].idx = 1;
+  reps[n].p = nd->v[vi].id;
+  reps[n++].n = strlen(nd->v[vi].id);
+  reps[n].idx = 2;
+  reps[n].p = pid;
+  reps[n++].n = strlen(pid);
+  if (hl04 != NULL) {
+    reps[n].idx = 4;
+    reps[n].p = hl04;
+    reps[n++].n = strlen(hl04);
+  }
+  rc = c837_w_splice(&w->sbuf, &r, reps, n);
+  if (rc < 0)
+    return c837_w_fail(w, C837_ENOMEM, 0, 0, "out of memory");
+  if (rc == 0)
+    return c837_w_write(w, vi, nd->bytes.p, nd->first_len, count);
+  return c837_w_write(w, vi, w->sbuf.p, w->sbuf.len, count);
+}
+
+/* Ends the defer of view vi: writes the held-back HL with child code
+ * hl04, then everything written since. */
+static int resolve(c837_writer *w, int vi, const char *hl04)
+{
+  wview *v = &w->v[vi];
+  const wnode *nd = &w->nodes[v->defer_idx];
+  int rc;
+  v->defer_on = 0;
+  if (put_hl(w, vi, nd, hl04, 0) != 0)
+    return -1;
+  rc = sink_out(w, vi, v->defer.p, v->defer.len);
+  v->defer.len = 0;
+  if (v->defer.cap > C837_MAX_HL_DEFER / 4)
+    c837_wbuf_free(&v->defer); /* rare case: give the memory back */
+  return rc;
+}
+
+static int view_out(c837_writer *w, int vi, const void *p, size_t n)
+{
+  wview *v = &w->v[vi];
+  if (!v->defer_on)
+    return sink_out(w, vi, p, n);
+  if (c837_wbuf_put(&v->defer, p, n, 0) != 0)
+    return c837_w_fail(w, C837_ENOMEM, 0, 0, "out of memory");
+  if (v->defer.len > C837_MAX_HL_DEFER) {
+    const wnode *nd = &w->nodes[v->defer_idx];
+    w->st.hl04_unverified++;
+    return resolve(w, vi, vi == C837_WV_OUT ? nd->old_hl04 : "1");
+  }
+  return 0;
+}
+
+int c837_w_write(c837_writer *w, int vi, const void *p, size_t n,
+                 size_t nsegs)
+{
+  if (w->err.code != C837_OK)
+    return -1;
+  w->v[vi].tx_segs += nsegs;
+  return view_out(w, vi, p, n);
+}
+
+/* ------------------------------------------------------------------ */
+/* Writing nodes                                                       */
+/* ------------------------------------------------------------------ */
+
+static int emit_hl(c837_writer *w, int vi, size_t i, int mode)
+{
+  wnode *nd = &w->nodes[i];
+  wview *v = &w->v[vi];
+  const char *hl04 = NULL;
+  int orig1 = strcmp(nd->old_hl04, "1") == 0, defer = 0;
+
+  if (vi == C837_WV_HELD)
+    snprintf(nd->v[vi].id, sizeof nd->v[vi].id, "%llu",
+             (unsigned long long)++v->hl_seq);
+  if (nd->parent != W_NONE)
+    w->nodes[nd->parent].v[vi].child_emitted = 1;
+  if (vi == C837_WV_OUT) {
+    defer = mode == EM_DIRECT && orig1;
+  } else if (mode == EM_ANCESTOR) {
+    hl04 = "1";
+  } else if (orig1) {
+    defer = 1;
+  } else if (nd->n_el >= 4) {
+    hl04 = "0";
+  }
+  if (defer) {
+    v->tx_segs++;
+    v->defer_on = 1;
+    v->defer_idx = i;
+    v->defer.len = 0;
+  } else if (put_hl(w, vi, nd, hl04, 1) != 0) {
+    return -1;
+  }
+  return c837_w_write(w, vi, nd->bytes.p + nd->first_len,
+                      nd->bytes.len - nd->first_len, nd->nsegs - 1);
+}
+
+static int emit_node(c837_writer *w, int vi, size_t i, int mode)
+{
+  wnode *nd = &w->nodes[i];
+  wview *v = &w->v[vi];
+  /* every node above a deferred HL is one of its descendants */
+  if (v->defer_on && resolve(w, vi, "1") != 0)
+    return -1;
+  nd->v[vi].emitted = 1;
+  switch (nd->type) {
+  case WN_ISA:
+    v->ic_groups = 0;
+    break;
+  case WN_GS:
+    v->ic_groups++;
+    v->grp_sts = 0;
+    break;
+  case WN_ST:
+    v->grp_sts++;
+    v->tx_segs = 0;
+    break;
+  default:
+    return emit_hl(w, vi, i, mode);
+  }
+  return c837_w_write(w, vi, nd->bytes.p, nd->bytes.len, nd->nsegs);
+}
+
+/* Writes every node up to stack index upto that view vi lacks. */
+static int emit_chain(c837_writer *w, int vi, size_t upto, int mode)
+{
+  size_t j;
+  for (j = 0; j <= upto; j++)
+    if (!w->nodes[j].v[vi].emitted &&
+        emit_node(w, vi, j, j == upto ? mode : EM_ANCESTOR) != 0)
+      return -1;
+  return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Closing segments                                                    */
+/* ------------------------------------------------------------------ */
+
+/* Whitespace to put after a built segment's terminator: the closer's
+ * own when it has a terminator, else the last seen. */
+static void closer_ws(const c837_writer *w, const c837_segment *closer,
+                      const char **p, size_t *n)
+{
+  size_t be;
+  if (closer != NULL) {
+    be = closer->lead + closer->body_len;
+    if (closer->raw_len > be) {
+      *p = closer->raw + be + 1;
+      *n = closer->raw_len - be - 1;
+      return;
+    }
+  }
+  *p = w->ws;
+  *n = w->ws_len;
+}
+
+/* Builds "TAG*count*ctl~ws" and writes it to view vi. */
+static int put_built(c837_writer *w, int vi, const char *tag,
+                     uint64_t count, const wnode *nd,
+                     const c837_segment *closer, size_t nsegs)
+{
+  char body[128];
+  const char *ws;
+  size_t wsn;
+  int len;
+  len = snprintf(body, sizeof body, "%s%c%llu%c%s%c", tag, nd->elsep,
+                 (unsigned long long)count, nd->elsep, nd->ctl, nd->segterm);
+  if (len < 0 || (size_t)len >= sizeof body)
+    return c837_w_fail(w, C837_EINVAL, 0, 0, "control number too long");
+  closer_ws(w, closer, &ws, &wsn);
+  w->sbuf.len = 0;
+  if (c837_wbuf_put(&w->sbuf, body, (size_t)len, 0) != 0 ||
+      c837_wbuf_put(&w->sbuf, ws, wsn, 0) != 0)
+    return c837_w_fail(w, C837_ENOMEM, 0, 0, "out of memory");
+  return c837_w_write(w, vi, w->sbuf.p, w->sbuf.len, nsegs);
+}
+
+/* Writes a corrected SE / GE / IEA: raw when clean, else with its count
+ * and control number set (only where they differ). */
+static int put_closer_out(c837_writer *w, const c837_segment *closer,
+                          uint64_t count, const wnode *nd, int dirty,
+                          size_t nsegs)
+{
+  c837_wsegref r;
+  c837_wrep reps[2];
+  char cnt[32];
+  uint64_t have;
+  int rc;
+  if (!dirty)
+    return c837_w_write(w, C837_WV_OUT, closer->raw, closer->raw_len, nsegs);
+  c837_w_segref(&r, closer);
+  snprintf(cnt, sizeof cnt, "%llu", (unsigned long long)count);
+  reps[0].idx = 1;
+  if (closer->n_el >= 1 && c837_w_span_u64(closer->el[0], &have) &&
+      have == count) {
+    reps[0].p = closer->el[0].p; /* same number, maybe zero-padded */
+    reps[0].n = closer->el[0].len;
+  } else {
+    reps[0].p = cnt;
+    reps[0].n = strlen(cnt);
+  }
+  reps[1].idx = 2;
+  reps[1].p = nd->ctl;
+  reps[1].n = strlen(nd->ctl);
+  rc = c837_w_splice(&w->sbuf, &r, reps, 2);
+  if (rc < 0)
+    return c837_w_fail(w, C837_ENOMEM, 0, 0, "out of memory");
+  if (rc == 0)
+    return c837_w_write(w, C837_WV_OUT, closer->raw, closer->raw_len, nsegs);
+  return c837_w_write(w, C837_WV_OUT, w->sbuf.p, w->sbuf.len, nsegs);
+}
+
+/* Closes the top node; closer is its SE / GE / IEA, or NULL when the
+ * input did not close it. */
+static int close_top(c837_writer *w, const c837_segment *closer)
+{
+  size_t i = w->depth - 1;
+  wnode *nd = &w->nodes[i];
+  wview *o = &w->v[C837_WV_OUT], *h = &w->v[C837_WV_HELD];
+  int rc = 0;
+
+  switch (nd->type) {
+  case WN_HL:
+    if (nd->v[C837_WV_OUT].emitted) {
+      if (o->defer_on && o->defer_idx == i)
+        rc = resolve(w, C837_WV_OUT,
+                     nd->v[C837_WV_OUT].child_dropped ? "0" : nd->old_hl04);
+    } else if (nd->v[C837_WV_OUT].removed) {
+      o->hl_dropped++;
+      o->tx_dirty = 1;
+      w->st.hl_dropped++;
+      if (nd->parent != W_NONE)
+        w->nodes[nd->parent].v[C837_WV_OUT].child_dropped = 1;
+    } else {
+      rc = emit_chain(w, C837_WV_OUT, i, EM_PASS);
+    }
+    if (rc == 0 && nd->v[C837_WV_HELD].emitted && h->defer_on &&
+        h->defer_idx == i)
+      rc = resolve(w, C837_WV_HELD, "0");
+    break;
+  case WN_ST:
+    if (!nd->v[C837_WV_OUT].emitted) {
+      if (nd->v[C837_WV_OUT].removed) {
+        o->grp_dirty = 1;
+        w->st.transactions_dropped++;
+      } else {
+        rc = emit_chain(w, C837_WV_OUT, i, EM_PASS);
+      }
+    }
+    if (rc == 0 && nd->v[C837_WV_OUT].emitted) {
+      if (o->tx_dirty)
+        w->st.transactions_rewritten++;
+      if (closer != NULL)
+        rc = put_closer_out(w, closer, o->tx_segs + 1, nd, o->tx_dirty, 1);
+    }
+    if (rc == 0 && nd->v[C837_WV_HELD].emitted)
+      rc = put_built(w, C837_WV_HELD, "SE", h->tx_segs + 1, nd, closer, 1);
+    break;
+  case WN_GS:
+    if (!nd->v[C837_WV_OUT].emitted) {
+      if (nd->v[C837_WV_OUT].removed) {
+        o->ic_dirty = 1;
+        w->st.groups_dropped++;
+      } else {
+        rc = emit_chain(w, C837_WV_OUT, i, EM_PASS);
+      }
+    }
+    if (rc == 0 && nd->v[C837_WV_OUT].emitted && closer != NULL)
+      rc = put_closer_out(w, closer, o->grp_sts, nd, o->grp_dirty, 0);
+    if (rc == 0 && nd->v[C837_WV_HELD].emitted)
+      rc = put_built(w, C837_WV_HELD, "GE", h->grp_sts, nd, closer, 0);
+    break;
+  default: /* WN_ISA: always written to the corrected view */
+    if (closer != NULL)
+      rc = put_closer_out(w, closer, o->ic_groups, nd, o->ic_dirty, 0);
+    if (rc == 0 && nd->v[C837_WV_HELD].emitted)
+      rc = put_built(w, C837_WV_HELD, "IEA", h->ic_groups, nd, closer, 0);
+    break;
+  }
+  nd->bytes.len = 0;
+  w->depth--;
+  return rc;
+}
+
+static int close_all(c837_writer *w)
+{
+  while (w->depth > 0)
+    if (close_top(w, NULL) != 0)
+      return -1;
+  return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Opening nodes                                                       */
+/* ------------------------------------------------------------------ */
+
+static wnode *push_node(c837_writer *w, int type, const c837_segment *s)
+{
+  wnode *nd = &w->nodes[w->depth];
+  c837_wbuf keep = nd->bytes;
+  memset(nd, 0, sizeof *nd);
+  nd->bytes = keep;
+  nd->bytes.len = 0;
+  nd->type = type;
+  nd->parent = W_NONE;
+  if (c837_wbuf_put(&nd->bytes, s->raw, s->raw_len,
+                    C837_MAX_PENDING_BYTES) != 0) {
+    c837_w_fail(w, C837_ENOMEM, s->offset, s->number, "out of memory");
+    return NULL;
+  }
+  nd->nsegs = 1;
+  nd->first_len = s->raw_len;
+  nd->elsep = s->delims.element;
+  nd->segterm = s->delims.segment;
+  w->depth++;
+  return nd;
+}
+
+static int content(c837_writer *w, const c837_segment *s);
+
+/* Adds a header / loop segment to the top node (kept for views that have
+ * not written the node yet, written to the corrected view if it has). */
+static int append_top(c837_writer *w, const c837_segment *s)
+{
+  wnode *nd;
+  if (w->depth == 0)
+    return content(w, s);
+  nd = &w->nodes[w->depth - 1];
+  if (!nd->v[C837_WV_OUT].emitted || !nd->v[C837_WV_HELD].emitted) {
+    if (c837_wbuf_put(&nd->bytes, s->raw, s->raw_len,
+                      C837_MAX_PENDING_BYTES) != 0)
+      return c837_w_fail(w, C837_ECLAIM, s->offset, s->number,
+                         "envelope or HL loop header longer than %lu bytes",
+                         (unsigned long)C837_MAX_PENDING_BYTES);
+    nd->nsegs++;
+  }
+  if (nd->v[C837_WV_OUT].emitted)
+    return c837_w_write(w, C837_WV_OUT, s->raw, s->raw_len, 1);
+  return 0;
+}
+
+/* A segment that belongs to no claim and no node: everything open is
+ * written, then the segment. */
+static int content(c837_writer *w, const c837_segment *s)
+{
+  if (w->depth > 0 && emit_chain(w, C837_WV_OUT, w->depth - 1, EM_PASS))
+    return -1;
+  return c837_w_write(w, C837_WV_OUT, s->raw, s->raw_len, 1);
+}
+
+static int top_is(const c837_writer *w, int type)
+{
+  return w->depth > 0 && w->nodes[w->depth - 1].type == type;
+}
+
+static int on_isa(c837_writer *w, const c837_segment *s)
+{
+  wnode *nd;
+  int vi;
+  if (close_all(w) != 0 || (nd = push_node(w, WN_ISA, s)) == NULL)
+    return -1;
+  span_text(nd->ctl, sizeof nd->ctl, c837_seg_el(s, 13));
+  for (vi = 0; vi < C837_WV_N; vi++) {
+    w->v[vi].ic_dirty = 0;
+    w->v[vi].ic_groups = 0;
+  }
+  return emit_node(w, C837_WV_OUT, w->depth - 1, EM_PASS);
+}
+
+static int on_gs(c837_writer *w, const c837_segment *s)
+{
+  wnode *nd;
+  int vi;
+  while (w->depth > 0 && !top_is(w, WN_ISA))
+    if (close_top(w, NULL) != 0)
+      return -1;
+  if ((nd = push_node(w, WN_GS, s)) == NULL)
+    return -1;
+  span_text(nd->ctl, sizeof nd->ctl, c837_seg_el(s, 6));
+  for (vi = 0; vi < C837_WV_N; vi++) {
+    w->v[vi].grp_dirty = 0;
+    w->v[vi].grp_sts = 0;
+  }
+  return 0;
+}
+
+static int on_st(c837_writer *w, const c837_segment *s)
+{
+  wnode *nd;
+  int vi;
+  while (top_is(w, WN_ST) || top_is(w, WN_HL))
+    if (close_top(w, NULL) != 0)
+      return -1;
+  if ((nd = push_node(w, WN_ST, s)) == NULL)
+    return -1;
+  span_text(nd->ctl, sizeof nd->ctl, c837_seg_el(s, 2));
+  nd->is837 = span_is(c837_seg_el(s, 1), "837");
+  for (vi = 0; vi < C837_WV_N; vi++) {
+    w->v[vi].tx_dirty = 0;
+    w->v[vi].tx_segs = 0;
+    w->v[vi].hl_dropped = 0;
+    w->v[vi].hl_seq = 0;
+  }
+  return 0;
+}
+
+static int on_hl(c837_writer *w, const c837_segment *s)
+{
+  c837_span id = c837_seg_el(s, 1), par = c837_seg_el(s, 2);
+  wnode *nd;
+  size_t parent = W_NONE, i;
+  wview *o = &w->v[C837_WV_OUT];
+  uint64_t old;
+
+  /* close the loops this HL is not nested in */
+  while (top_is(w, WN_HL) &&
+         !span_is(par, w->nodes[w->depth - 1].old_id))
+    if (close_top(w, NULL) != 0)
+      return -1;
+  if (w->depth == W_MAX_NODES && close_top(w, NULL) != 0)
+    return -1; /* deeper than any 837: stop tracking the deepest */
+  if (top_is(w, WN_HL) && span_is(par, w->nodes[w->depth - 1].old_id))
+    parent = w->depth - 1;
+  if ((nd = push_node(w, WN_HL, s)) == NULL)
+    return -1;
+  nd->parent = parent;
+  nd->body_end = s->lead + s->body_len;
+  nd->n_el = s->n_el;
+  for (i = 0; i < 4 && i < s->n_el; i++) {
+    nd->el_off[i] = (size_t)(s->el[i].p - s->raw);
+    nd->el_len[i] = s->el[i].len;
+  }
+  span_text(nd->old_id, sizeof nd->old_id, id);
+  span_text(nd->old_parent, sizeof nd->old_parent, par);
+  span_text(nd->old_hl04, sizeof nd->old_hl04, c837_seg_el(s, 4));
+  if (o->hl_dropped > 0 && c837_w_span_u64(id, &old) && old > o->hl_dropped)
+    snprintf(nd->v[C837_WV_OUT].id, sizeof nd->v[C837_WV_OUT].id, "%llu",
+             (unsigned long long)(old - o->hl_dropped));
+  else
+    span_text(nd->v[C837_WV_OUT].id, sizeof nd->v[C837_WV_OUT].id, id);
+  return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Public API                                                          */
+/* ------------------------------------------------------------------ */
+
+c837_writer *c837_writer_new(const c837_sink *out, const c837_sink *held)
+{
+  c837_writer *w = calloc(1, sizeof *w);
+  if (w == NULL)
+    return NULL;
+  if (out != NULL && out->write != NULL) {
+    w->v[C837_WV_OUT].sink = *out;
+    w->v[C837_WV_OUT].has_sink = 1;
+  }
+  if (held != NULL && held->write != NULL) {
+    w->v[C837_WV_HELD].sink = *held;
+    w->v[C837_WV_HELD].has_sink = 1;
+  }
+  w->ws_len = 0;
+  return w;
+}
+
+int c837_writer_segment(void *ud, const c837_segment *seg, c837_role role,
+                        const c837_envelope *env)
+{
+  c837_writer *w = ud;
+  size_t be = seg->lead + seg->body_len;
+  (void)env;
+  if (w->err.code != C837_OK)
+    return -1;
+  if (seg->raw_len > be) {
+    size_t n = seg->raw_len - be - 1;
+    if (n > sizeof w->ws)
+      n = sizeof w->ws;
+    memcpy(w->ws, seg->raw + be + 1, n);
+    w->ws_len = n;
+  }
+  switch (role) {
+  case C837_ROLE_ISA:
+    return on_isa(w, seg);
+  case C837_ROLE_GS:
+    return on_gs(w, seg);
+  case C837_ROLE_ST:
+    return on_st(w, seg);
+  case C837_ROLE_HL:
+    return on_hl(w, seg);
+  case C837_ROLE_HEADER:
+  case C837_ROLE_LOOP:
+    return append_top(w, seg);
+  case C837_ROLE_SE:
+    while (top_is(w, WN_HL))
+      if (close_top(w, NULL) != 0)
+        return -1;
+    return top_is(w, WN_ST) ? close_top(w, seg) : content(w, seg);
+  case C837_ROLE_GE:
+    while (top_is(w, WN_HL) || top_is(w, WN_ST))
+      if (close_top(w, NULL) != 0)
+        return -1;
+    return top_is(w, WN_GS) ? close_top(w, seg) : content(w, seg);
+  case C837_ROLE_IEA:
+    while (w->depth > 0 && !top_is(w, WN_ISA))
+      if (close_top(w, NULL) != 0)
+        return -1;
+    return top_is(w, WN_ISA) ? close_top(w, seg) : content(w, seg);
+  default: /* C837_ROLE_OTHER */
+    if (top_is(w, WN_HL) ||
+        (top_is(w, WN_ST) && w->nodes[w->depth - 1].is837))
+      return append_top(w, seg);
+    return content(w, seg);
+  }
+}
+
+int c837_writer_claim(c837_writer *w, const c837_claim *c,
+                      const c837_verdict *v)
+{
+  size_t j;
+  int untouchable = c->kind == C837_KIND_D || c->kind == C837_KIND_OTHER;
+  if (w->err.code != C837_OK)
+    return -1;
+  w->st.claims_in++;
+  if (v != NULL && v->disposition == C837_DISP_HELD && !untouchable) {
+    for (j = 0; j < w->depth; j++)
+      w->nodes[j].v[C837_WV_OUT].removed = 1;
+    w->v[C837_WV_OUT].tx_dirty = 1;
+    if (w->depth > 0 &&
+        emit_chain(w, C837_WV_HELD, w->depth - 1, EM_DIRECT) != 0)
+      return -1;
+    for (j = 0; j < c->n_segs; j++)
+      if (c837_w_write(w, C837_WV_HELD, c->segs[j].raw, c->segs[j].raw_len,
+                       1) != 0)
+        return -1;
+    w->st.claims_held++;
+    return 0;
+  }
+  if (w->depth > 0 &&
+      emit_chain(w, C837_WV_OUT, w->depth - 1, EM_DIRECT) != 0)
+    return -1;
+  if (v != NULL && v->n_fixes > 0 && !untouchable) {
+    if (c837_w_claim_fixed(w, c, v) != 0)
+      return -1;
+    w->v[C837_WV_OUT].tx_dirty = 1;
+    w->st.claims_fixed++;
+  } else {
+    for (j = 0; j < c->n_segs; j++)
+      if (c837_w_write(w, C837_WV_OUT, c->segs[j].raw, c->segs[j].raw_len,
+                       1) != 0)
+        return -1;
+  }
+  w->st.claims_out++;
+  return 0;
+}
+
+int c837_writer_raw(void *ud, const void *p, size_t n)
+{
+  c837_writer *w = ud;
+  if (w->err.code != C837_OK || close_all(w) != 0)
+    return -1;
+  return c837_w_write(w, C837_WV_OUT, p, n, 0);
+}
+
+c837_status c837_writer_finish(c837_writer *w, c837_writer_stats *st,
+                               c837_error *err)
+{
+  if (w->err.code == C837_OK && close_all(w) == 0 &&
+      w->st.claims_in != w->st.claims_out + w->st.claims_held)
+    c837_w_fail(w, C837_ECONSERVE, 0, 0,
+                "claims in %llu != claims corrected %llu + claims held %llu",
+                (unsigned long long)w->st.claims_in,
+                (unsigned long long)w->st.claims_out,
+                (unsigned long long)w->st.claims_held);
+  if (st != NULL)
+    *st = w->st;
+  if (err != NULL)
+    *err = w->err;
+  return w->err.code;
+}
+
+void c837_writer_free(c837_writer *w)
+{
+  size_t i;
+  int vi;
+  if (w == NULL)
+    return;
+  for (i = 0; i < W_MAX_NODES; i++)
+    c837_wbuf_free(&w->nodes[i].bytes);
+  for (vi = 0; vi < C837_WV_N; vi++)
+    c837_wbuf_free(&w->v[vi].defer);
+  for (i = 0; i < sizeof w->scratch / sizeof w->scratch[0]; i++)
+    c837_wbuf_free(&w->scratch[i]);
+  c837_wbuf_free(&w->sbuf);
+  free(w);
+}

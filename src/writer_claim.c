@@ -1,0 +1,293 @@
+/* writer_claim.c -- applies a verdict's fixes to one claim
+ *
+ * A fixed claim is written segment by segment from its raw input bytes.
+ * Only the elements a fix changes are replaced (writer_edit.c splices
+ * them in); everything else is copied through:
+ *
+ *   UNITS    SV104 (837P) / SV205 (837I) := value
+ *   CODE     SV101-2 / SV202-2 := value (qualifier, modifiers kept)
+ *   REVENUE  SV201 := value
+ *   REMOVE   the line's segments (LX through its last one) are left out
+ *   SPLIT    the line is written once per date of its range: quantity :=
+ *            value, DTP*472*RD8 -> D8 with that date (a DTP*472*D8 is
+ *            added after the SV segment when the line had none), the
+ *            charge (and SV207) divided evenly, leftover cents first
+ *
+ * Fixes apply in array order; a later fix to the same field wins.  After
+ * the fixes LX01 runs 1, 2, 3 ... and CLM02 is the sum of the line
+ * charges (each rewritten only where its value changes).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "writer_int.h"
+
+/* What the fixes do to one line.  Strings point into the verdict. */
+typedef struct wline {
+  const char *units, *code, *revenue;
+  int removed, split;
+} wline;
+
+enum { SC_SEG = 0, SC_EL = 1, SC_LINES = 2, SC_MAP = 3 };
+
+static int write_built_dtp(c837_writer *w, const c837_segment *sv,
+                           const char *date)
+{
+  c837_wbuf *b = c837_w_scratch(w, SC_SEG);
+  char body[64];
+  char e = sv->delims.element;
+  size_t be = sv->lead + sv->body_len;
+  int n = snprintf(body, sizeof body, "DTP%c472%cD8%c%s%c", e, e, e, date,
+                   sv->delims.segment);
+  b->len = 0;
+  if (n < 0 || c837_wbuf_put(b, body, (size_t)n, 0) != 0 ||
+      (sv->raw_len > be &&
+       c837_wbuf_put(b, sv->raw + be + 1, sv->raw_len - be - 1, 0) != 0))
+    return c837_w_fail(w, C837_ENOMEM, sv->offset, sv->number,
+                       "out of memory");
+  return c837_w_write(w, C837_WV_OUT, b->p, b->len, 1);
+}
+
+static void add_rep(c837_wrep *reps, size_t *n, size_t idx, const char *p,
+                    size_t len)
+{
+  reps[*n].idx = idx;
+  reps[*n].p = p;
+  reps[*n].n = len;
+  (*n)++;
+}
+
+/* Writes segment j of line L (one copy of it: lx is its LX01, date its
+ * D8 date or "" when not split, charge/nonc its charges when
+ * has_charge). */
+static int write_line_seg(c837_writer *w, const c837_claim *c,
+                          const c837_line *L, const wline *ls, size_t j,
+                          size_t lx, const char *date, int has_charge,
+                          int64_t charge, int64_t nonc)
+{
+  const c837_segment *s = &c->segs[j];
+  c837_wbuf *out = c837_w_scratch(w, SC_SEG), *el = c837_w_scratch(w, SC_EL);
+  c837_wrep reps[6];
+  size_t n = 0;
+  char lxs[32], chs[32], ncs[32];
+  c837_wsegref r;
+  int rc;
+
+  if (j == L->seg_first && c837_seg_is(s, "LX")) {
+    snprintf(lxs, sizeof lxs, "%zu", lx);
+    add_rep(reps, &n, 1, lxs, strlen(lxs));
+  } else if (j == L->seg_sv && (L->sv == '1' || L->sv == '2')) {
+    int p = L->sv == '1';
+    size_t code_el = p ? 1 : 2, charge_el = p ? 2 : 3, units_el = p ? 4 : 5;
+    if (has_charge)
+      c837_format_decimal(chs, sizeof chs, charge, 2);
+    if (!p && ls->revenue != NULL)
+      add_rep(reps, &n, 1, ls->revenue, strlen(ls->revenue));
+    if (ls->code != NULL) {
+      if (c837_w_comp_replace(el, c837_seg_el(s, code_el),
+                              s->delims.component, 2, ls->code,
+                              strlen(ls->code), "HC") != 0)
+        return c837_w_fail(w, C837_ENOMEM, s->offset, s->number,
+                           "out of memory");
+      add_rep(reps, &n, code_el, el->p, el->len);
+    }
+    if (has_charge)
+      add_rep(reps, &n, charge_el, chs, strlen(chs));
+    if (ls->units != NULL)
+      add_rep(reps, &n, units_el, ls->units, strlen(ls->units));
+    if (!p && has_charge && L->noncovered != 0) {
+      c837_format_decimal(ncs, sizeof ncs, nonc, 2);
+      add_rep(reps, &n, 7, ncs, strlen(ncs));
+    }
+  } else if (j == L->seg_dtp && date[0] != '\0') {
+    add_rep(reps, &n, 2, "D8", 2);
+    add_rep(reps, &n, 3, date, strlen(date));
+  }
+  c837_w_segref(&r, s);
+  rc = c837_w_splice(out, &r, reps, n);
+  if (rc < 0)
+    return c837_w_fail(w, C837_ENOMEM, s->offset, s->number,
+                       "out of memory");
+  if (c837_w_write(w, C837_WV_OUT, rc ? out->p : s->raw,
+                   rc ? out->len : s->raw_len, 1) != 0)
+    return -1;
+  if (j == L->seg_sv && date[0] != '\0' && L->seg_dtp == C837_NO_INDEX)
+    return write_built_dtp(w, s, date);
+  return 0;
+}
+
+/* Checks the fixes against the claim and fills ls[]. */
+static int apply_fixes(c837_writer *w, const c837_claim *c,
+                       const c837_verdict *v, wline *ls)
+{
+  size_t i;
+  memset(ls, 0, c->n_lines * sizeof *ls);
+  for (i = 0; i < v->n_fixes; i++) {
+    const c837_fix *f = &v->fixes[i];
+    const c837_line *L;
+    if (f->line >= c->n_lines)
+      return c837_w_fail(w, C837_EINVAL, c->offset, c->number,
+                         "claim %s: fix for line index %zu, but the claim "
+                         "has %zu lines",
+                         c->id, f->line, c->n_lines);
+    L = &c->lines[f->line];
+    if (f->kind != C837_FIX_REMOVE &&
+        (L->seg_sv == C837_NO_INDEX || (L->sv != '1' && L->sv != '2') ||
+         (f->kind == C837_FIX_REVENUE && L->sv != '2')))
+      return c837_w_fail(w, C837_EINVAL, c->offset, c->number,
+                         "claim %s line %s: fix does not fit a line "
+                         "without the SV%s segment it changes",
+                         c->id, L->lx,
+                         f->kind == C837_FIX_REVENUE ? "2" : "1/SV2");
+    switch (f->kind) {
+    case C837_FIX_UNITS:
+      ls[f->line].units = f->value;
+      break;
+    case C837_FIX_CODE:
+      ls[f->line].code = f->value;
+      break;
+    case C837_FIX_REVENUE:
+      ls[f->line].revenue = f->value;
+      break;
+    case C837_FIX_REMOVE:
+      ls[f->line].removed = 1;
+      break;
+    case C837_FIX_SPLIT:
+      ls[f->line].split = 1;
+      ls[f->line].units = f->value;
+      if (L->date_from == 0 || L->date_to < L->date_from ||
+          c837_date_to_days(L->date_to) - c837_date_to_days(L->date_from) >=
+              C837_MAX_SPLIT_DAYS ||
+          !L->charge_ok)
+        return c837_w_fail(w, C837_EINVAL, c->offset, c->number,
+                           "claim %s line %s: cannot split (dates %d-%d, "
+                           "charge %s)",
+                           c->id, L->lx, (int)L->date_from, (int)L->date_to,
+                           L->charge_ok ? "ok" : "unreadable");
+      break;
+    default:
+      return c837_w_fail(w, C837_EINVAL, c->offset, c->number,
+                         "claim %s: unknown fix kind %d", c->id,
+                         (int)f->kind);
+    }
+  }
+  return 0;
+}
+
+/* Writes the CLM segment with CLM02 := total when it differs. */
+static int write_clm(c837_writer *w, const c837_claim *c, int64_t total)
+{
+  const c837_segment *s = &c->segs[0];
+  c837_wbuf *out = c837_w_scratch(w, SC_SEG);
+  c837_wrep rep;
+  c837_wsegref r;
+  char buf[32];
+  int rc;
+  c837_format_decimal(buf, sizeof buf, total, 2);
+  rep.idx = 2;
+  rep.p = buf;
+  rep.n = strlen(buf);
+  c837_w_segref(&r, s);
+  rc = c837_w_splice(out, &r, &rep, 1);
+  if (rc < 0)
+    return c837_w_fail(w, C837_ENOMEM, s->offset, s->number,
+                       "out of memory");
+  return c837_w_write(w, C837_WV_OUT, rc ? out->p : s->raw,
+                      rc ? out->len : s->raw_len, 1);
+}
+
+int c837_w_claim_fixed(c837_writer *w, const c837_claim *c,
+                       const c837_verdict *v)
+{
+  c837_wbuf *lb = c837_w_scratch(w, SC_LINES), *mb = c837_w_scratch(w, SC_MAP);
+  wline *ls;
+  size_t *map, k, l, j, lx = 0;
+  int64_t sum = 0, removed_sum = 0, total = 0;
+  int all_ok = 1, rem_ok = 1, new_total = 0;
+
+  if (c837_wbuf_reserve(lb, (c->n_lines + 1) * sizeof(wline)) != 0 ||
+      c837_wbuf_reserve(mb, (c->n_segs + 1) * sizeof(size_t)) != 0)
+    return c837_w_fail(w, C837_ENOMEM, c->offset, c->number,
+                       "out of memory");
+  ls = (wline *)(void *)lb->p;
+  map = (size_t *)(void *)mb->p;
+  if (apply_fixes(w, c, v, ls) != 0)
+    return -1;
+
+  /* which line each segment belongs to */
+  for (k = 0; k < c->n_segs; k++)
+    map[k] = C837_NO_INDEX;
+  for (l = 0; l < c->n_lines; l++)
+    for (j = c->lines[l].seg_first;
+         j <= c->lines[l].seg_last && j < c->n_segs; j++)
+      if (map[j] == C837_NO_INDEX)
+        map[j] = l;
+
+  /* CLM02 after the fixes */
+  for (l = 0; l < c->n_lines; l++) {
+    const c837_line *L = &c->lines[l];
+    if (ls[l].removed) {
+      if (L->charge_ok)
+        removed_sum += L->charge;
+      else
+        rem_ok = 0;
+    } else if (L->charge_ok) {
+      sum += L->charge;
+    } else {
+      all_ok = 0;
+    }
+  }
+  if (all_ok) {
+    total = sum;
+    new_total = !c->total_ok || total != c->total;
+  } else if (c->total_ok && rem_ok) {
+    total = c->total - removed_sum;
+    new_total = total != c->total;
+  }
+
+  for (k = 0; k < c->n_segs;) {
+    size_t end;
+    const c837_line *L;
+    l = map[k];
+    if (l == C837_NO_INDEX) {
+      if (k == 0 && new_total && c837_seg_is(&c->segs[0], "CLM")) {
+        if (write_clm(w, c, total) != 0)
+          return -1;
+      } else if (c837_w_write(w, C837_WV_OUT, c->segs[k].raw,
+                              c->segs[k].raw_len, 1) != 0) {
+        return -1;
+      }
+      k++;
+      continue;
+    }
+    L = &c->lines[l];
+    for (end = k; end + 1 < c->n_segs && map[end + 1] == l;)
+      end++;
+    if (!ls[l].removed) {
+      int32_t d0 = 0, days = 1, r;
+      int64_t base = 0, first = 0, nbase = 0, nfirst = 0;
+      if (ls[l].split) {
+        d0 = c837_date_to_days(L->date_from);
+        days = c837_date_to_days(L->date_to) - d0 + 1;
+        base = L->charge / days;
+        first = L->charge - base * (days - 1);
+        nbase = L->noncovered / days;
+        nfirst = L->noncovered - nbase * (days - 1);
+      }
+      for (r = 0; r < days; r++) {
+        char date[16] = "";
+        if (ls[l].split)
+          snprintf(date, sizeof date, "%08ld",
+                   (long)c837_days_to_date(d0 + r));
+        lx++;
+        for (j = k; j <= end; j++)
+          if (write_line_seg(w, c, L, &ls[l], j, lx, date, ls[l].split,
+                             r == 0 ? first : base,
+                             r == 0 ? nfirst : nbase) != 0)
+            return -1;
+      }
+    }
+    k = end + 1;
+  }
+  return 0;
+}

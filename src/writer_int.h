@@ -1,0 +1,100 @@
+/* writer_int.h -- private interface shared by the writer's files
+ *
+ * The writer is split by concern:
+ *   writer.c        public API, the stack of open envelope / HL nodes,
+ *                   the two output views (corrected and held), envelope
+ *                   counts, HL renumbering and the HL04 decision;
+ *   writer_claim.c  applying a verdict's fixes to one claim;
+ *   writer_edit.c   byte buffers and splicing new element values into a
+ *                   segment while every other byte is copied through.
+ * Nothing here is public; names carry the c837_w prefix.
+ */
+#ifndef C837_WRITER_INT_H
+#define C837_WRITER_INT_H
+
+#include "cart837.h"
+
+/* A growable byte buffer.  Zero-initialised is empty. */
+typedef struct c837_wbuf {
+  char *p;
+  size_t len, cap;
+} c837_wbuf;
+
+/* Appends n bytes; 0 on success, -1 when out of memory or when the
+ * buffer would grow beyond limit bytes (limit 0 = no limit).  On
+ * failure the buffer is unchanged. */
+int c837_wbuf_put(c837_wbuf *b, const void *p, size_t n, size_t limit);
+/* Makes room for n bytes in total (len unchanged); 0 or -1 (ENOMEM).
+ * Used to keep arrays of any type: malloc alignment suits them all. */
+int c837_wbuf_reserve(c837_wbuf *b, size_t n);
+/* Releases the memory; the buffer is empty afterwards. */
+void c837_wbuf_free(c837_wbuf *b);
+
+/* One new element value for c837_w_splice: element idx (1-based) gets
+ * p[0..n).  Elements at or below the segment's element count are
+ * replaced in place; higher ones are added at the end of the body with
+ * empty elements in between. */
+typedef struct c837_wrep {
+  size_t idx;
+  const char *p;
+  size_t n;
+} c837_wrep;
+
+/* A segment as the splicer sees it: raw bytes (lead, body, terminator,
+ * trailing whitespace), where the body ends, and element spans that
+ * point into raw (only spans of replaced elements are read). */
+typedef struct c837_wsegref {
+  const char *raw;
+  size_t raw_len;
+  size_t body_end; /* lead + body_len */
+  size_t n_el;
+  const c837_span *el;
+  char elsep;
+} c837_wsegref;
+
+/* Fills r from a tokenizer segment. */
+void c837_w_segref(c837_wsegref *r, const c837_segment *s);
+
+/* Writes into out (cleared first) the segment with the replacements of
+ * reps[0..n) applied (sorted by idx, no idx twice).  A replacement equal
+ * to the element already there is no change.  Returns the number of
+ * elements actually changed (0: out holds the raw bytes unchanged), or
+ * -1 when out of memory. */
+int c837_w_splice(c837_wbuf *out, const c837_wsegref *s,
+                  const c837_wrep *reps, size_t n);
+
+/* Writes into out (cleared first) the composite element el with its
+ * component j (1-based) replaced by v[0..n); missing components are
+ * added.  An empty element becomes dflt1 + sep + v (dflt1 is the first
+ * component to use when the element was absent, e.g. "HC").  0 or -1. */
+int c837_w_comp_replace(c837_wbuf *out, c837_span el, char sep, size_t j,
+                        const char *v, size_t n, const char *dflt1);
+
+/* 1 when span holds only digits 0-9 (at least one) and fits *out. */
+int c837_w_span_u64(c837_span s, uint64_t *out);
+
+/* The two output views. */
+enum { C837_WV_OUT = 0, C837_WV_HELD = 1, C837_WV_N = 2 };
+
+/* Writes n bytes (holding nsegs segments) to view vi: counted into the
+ * open transaction, then to the sink or the HL04 defer buffer.  0 or -1
+ * (error recorded in the writer). */
+int c837_w_write(c837_writer *w, int vi, const void *p, size_t n,
+                 size_t nsegs);
+/* Records a sticky error (the first one wins) and returns -1. */
+int c837_w_fail(c837_writer *w, c837_status code, uint64_t offset,
+                uint64_t segment, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 5, 6)))
+#endif
+    ;
+/* Scratch buffers owned by the writer, for writer_claim.c. */
+c837_wbuf *c837_w_scratch(c837_writer *w, int which);
+
+/* Writes claim c to the corrected view with the fixes of v applied.
+ * Returns 0, or -1 with the error recorded (EINVAL for a fix that does
+ * not fit the claim, ENOMEM, EIO). */
+int c837_w_claim_fixed(c837_writer *w, const c837_claim *c,
+                       const c837_verdict *v);
+
+#endif /* C837_WRITER_INT_H */

@@ -1,0 +1,1670 @@
+/* test_engine.c -- unit tests of the edit engine (src/engine.c, edit_*.c)
+ *
+ * Claims are built directly as c837_claim / c837_line structs (the engine
+ * reads only parsed fields, never the segments) and evaluated against the
+ * built-in code table.  Every edit is tested firing and not firing, with
+ * the boundaries of specs/edits.md: a date exactly on a valid-to date,
+ * units exactly at the cap, fractional product units summed over claims,
+ * voids, replacements, --hold none and history re-runs.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "cart837.h"
+
+/* ------------------------------------------------------------------ */
+/* Claim builder                                                       */
+/* ------------------------------------------------------------------ */
+
+#define TB_LINES 1024
+
+typedef struct tb {
+  c837_claim c;
+  c837_line lines[TB_LINES];
+  c837_envelope env;
+} tb;
+
+/* A claim of kind k, id, patient key and billing NPI; freq "1", TOB 131
+ * on 837I, no envelope. */
+static tb *tb_new(c837_kind k, const char *id, const char *patient,
+                  const char *npi)
+{
+  tb *b = calloc(1, sizeof *b);
+  assert_non_null(b);
+  b->c.kind = k;
+  snprintf(b->c.id, sizeof b->c.id, "%s", id);
+  snprintf(b->c.patient_key, sizeof b->c.patient_key, "%s", patient);
+  snprintf(b->c.billing.id, sizeof b->c.billing.id, "%s", npi);
+  snprintf(b->c.freq, sizeof b->c.freq, "1");
+  if (k == C837_KIND_I)
+    snprintf(b->c.tob, sizeof b->c.tob, "131");
+  b->c.lines = b->lines;
+  return b;
+}
+
+static void tb_env(tb *b, const char *isa06, const char *isa13)
+{
+  snprintf(b->env.isa06, sizeof b->env.isa06, "%s", isa06);
+  snprintf(b->env.isa13, sizeof b->env.isa13, "%s", isa13);
+  snprintf(b->env.gs06, sizeof b->env.gs06, "1");
+  snprintf(b->env.st02, sizeof b->env.st02, "0001");
+  b->c.env = &b->env;
+}
+
+/* Adds a line: code, units as written, date range (to 0 = one day),
+ * revenue ("" on 837P).  Charge 1000.00, basis UN, qualifier HC. */
+static c837_line *tb_line(tb *b, const char *code, const char *units,
+                          int32_t from, int32_t to, const char *revenue)
+{
+  c837_line *l;
+  c837_span s;
+  assert_true(b->c.n_lines < TB_LINES);
+  l = &b->lines[b->c.n_lines++];
+  memset(l, 0, sizeof *l);
+  snprintf(l->lx, sizeof l->lx, "%zu", b->c.n_lines);
+  l->sv = b->c.kind == C837_KIND_I ? '2' : '1';
+  snprintf(l->qualifier, sizeof l->qualifier, "%s", code[0] ? "HC" : "");
+  snprintf(l->code, sizeof l->code, "%s", code);
+  snprintf(l->revenue, sizeof l->revenue, "%s", revenue);
+  l->charge = 100000;
+  l->charge_ok = 1;
+  snprintf(l->unit_basis, sizeof l->unit_basis, "UN");
+  snprintf(l->units_raw, sizeof l->units_raw, "%s", units);
+  s.p = units;
+  s.len = strlen(units);
+  l->units_ok = c837_parse_decimal(s, 6, &l->units) == 0;
+  if (!l->units_ok)
+    l->units = 0;
+  l->date_from = from;
+  l->date_to = to ? to : from;
+  l->date_source = 'L';
+  l->seg_sv = l->seg_dtp = l->seg_first = l->seg_last = C837_NO_INDEX;
+  return l;
+}
+
+/* ------------------------------------------------------------------ */
+/* Fixture and look-ups                                                */
+/* ------------------------------------------------------------------ */
+
+typedef struct fx {
+  c837_codetable *t;
+  c837_engine *e;
+  c837_edit_options o;
+} fx;
+
+static fx *fx_new(const c837_edit_options *o)
+{
+  fx *f = calloc(1, sizeof *f);
+  c837_error err;
+  assert_non_null(f);
+  memset(&err, 0, sizeof err);
+  f->t = c837_codetable_builtin(&err);
+  assert_non_null(f->t);
+  if (o)
+    f->o = *o;
+  else
+    c837_edit_options_default(&f->o);
+  f->o.run_date = 20250601;
+  f->e = c837_engine_new(f->t, &f->o);
+  assert_non_null(f->e);
+  return f;
+}
+
+static void fx_free(fx *f)
+{
+  c837_engine_free(f->e);
+  c837_codetable_free(f->t);
+  free(f);
+}
+
+static c837_verdict run(fx *f, tb *b)
+{
+  c837_verdict v;
+  assert_int_equal(c837_engine_claim(f->e, &b->c, &v), C837_OK);
+  return v;
+}
+
+static size_t count_edit(const c837_verdict *v, c837_edit ed)
+{
+  size_t i, n = 0;
+  for (i = 0; i < v->n_findings; i++)
+    if (v->findings[i].edit == ed)
+      n++;
+  return n;
+}
+
+static const c837_finding *find_edit(const c837_verdict *v, c837_edit ed,
+                                     size_t line)
+{
+  size_t i;
+  for (i = 0; i < v->n_findings; i++)
+    if (v->findings[i].edit == ed && v->findings[i].line == line)
+      return &v->findings[i];
+  return NULL;
+}
+
+/* The only finding of edit ed: asserts there is exactly one. */
+static const c837_finding *only(const c837_verdict *v, c837_edit ed)
+{
+  size_t i;
+  assert_int_equal(count_edit(v, ed), 1);
+  for (i = 0; i < v->n_findings; i++)
+    if (v->findings[i].edit == ed)
+      return &v->findings[i];
+  return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Names and options                                                   */
+/* ------------------------------------------------------------------ */
+
+static void test_names(void **state)
+{
+  c837_edit_options o;
+  (void)state;
+  assert_string_equal(c837_edit_name(C837_EDIT_UNITS_OVER_DAILY_MAX),
+                      "UNITS_OVER_DAILY_MAX");
+  assert_string_equal(c837_edit_name(C837_EDIT_PREP_CHARGES_DOUBLE_BILLED),
+                      "PREP_CHARGES_DOUBLE_BILLED");
+  assert_string_equal(c837_edit_name(C837_EDIT_ENVELOPE_INVALID),
+                      "ENVELOPE_INVALID");
+  assert_string_equal(c837_edit_name(C837_EDIT_COUNT), "");
+  assert_string_equal(c837_edit_name((c837_edit)-1), "");
+  assert_string_equal(c837_action_name(C837_ACT_FLAGGED), "flagged");
+  assert_string_equal(c837_action_name(C837_ACT_FIXED), "fixed");
+  assert_string_equal(c837_action_name(C837_ACT_HELD), "held");
+  assert_string_equal(c837_disposition_name(C837_DISP_PASSED), "passed");
+  assert_string_equal(c837_disposition_name(C837_DISP_FIXED), "fixed");
+  assert_string_equal(c837_disposition_name(C837_DISP_HELD), "held");
+  memset(&o, 0x55, sizeof o);
+  c837_edit_options_default(&o);
+  assert_int_equal(o.infusion_min_days, 14);
+  assert_int_equal(o.repeat_window_days, 365);
+  assert_int_equal(o.hold, 1);
+  assert_int_equal(o.run_date, 0);
+}
+
+static void test_non_837_kinds_get_empty_verdict(void **state)
+{
+  fx *f = fx_new(NULL);
+  tb *b = tb_new(C837_KIND_D, "D1", "PAT", "111");
+  c837_verdict v;
+  (void)state;
+  tb_line(b, "38228", "5", 20250304, 0, "");
+  v = run(f, b);
+  assert_int_equal(v.n_findings, 0);
+  assert_int_equal(v.n_fixes, 0);
+  assert_int_equal(v.disposition, C837_DISP_PASSED);
+  assert_int_equal(c837_engine_history_count(f->e), 0);
+  free(b);
+  fx_free(f);
+}
+
+/* ------------------------------------------------------------------ */
+/* Units                                                               */
+/* ------------------------------------------------------------------ */
+
+static void test_units_at_cap_passes(void **state)
+{
+  fx *f = fx_new(NULL);
+  tb *b = tb_new(C837_KIND_P, "C1", "PAT", "111");
+  c837_verdict v;
+  (void)state;
+  tb_line(b, "38225", "1", 20250304, 0, "");
+  v = run(f, b);
+  assert_int_equal(v.n_findings, 0);
+  assert_int_equal(v.disposition, C837_DISP_PASSED);
+  assert_int_equal(c837_engine_history_count(f->e), 1);
+  free(b);
+  fx_free(f);
+}
+
+static void test_units_over_cap_fixed(void **state)
+{
+  fx *f = fx_new(NULL);
+  tb *b = tb_new(C837_KIND_P, "C1", "PAT", "111");
+  c837_verdict v;
+  const c837_finding *x;
+  (void)state;
+  tb_line(b, "38225", "2", 20250304, 0, "");
+  v = run(f, b);
+  assert_int_equal(v.n_findings, 1);
+  x = only(&v, C837_EDIT_UNITS_OVER_DAILY_MAX);
+  assert_int_equal(x->severity, C837_SEV_ERROR);
+  assert_int_equal(x->action, C837_ACT_FIXED);
+  assert_int_equal(x->line, 0);
+  assert_string_equal(x->carc, "151");
+  assert_string_equal(x->rarc, "N362");
+  assert_string_equal(x->before, "2");
+  assert_string_equal(x->after, "1");
+  assert_string_equal(x->detail, "38225 billed 2 units on 2025-03-04; the "
+                                 "cap is 1 per day (fixed: units 2 -> 1)");
+  assert_int_equal(v.disposition, C837_DISP_FIXED);
+  assert_int_equal(v.n_fixes, 1);
+  assert_int_equal(v.fixes[0].kind, C837_FIX_UNITS);
+  assert_int_equal(v.fixes[0].line, 0);
+  assert_string_equal(v.fixes[0].value, "1");
+  /* the fixed units are remembered */
+  assert_int_equal(c837_engine_history_at(f->e, 0)->units, 1000000);
+  free(b);
+  fx_free(f);
+}
+
+static void test_range_three_days(void **state)
+{
+  fx *f = fx_new(NULL);
+  tb *b = tb_new(C837_KIND_P, "C1", "PAT", "111");
+  c837_verdict v;
+  const c837_finding *x;
+  (void)state;
+  /* 3 units over 3 days: split */
+  tb_line(b, "38225", "3", 20250304, 20250306, "");
+  v = run(f, b);
+  assert_int_equal(v.n_findings, 1);
+  x = only(&v, C837_EDIT_RANGE_SPANS_DAYS);
+  assert_int_equal(x->severity, C837_SEV_WARNING);
+  assert_int_equal(x->action, C837_ACT_FIXED);
+  assert_string_equal(x->before, "2025-03-04 to 2025-03-06");
+  assert_string_equal(x->after, "3 lines of 1");
+  assert_int_equal(v.n_fixes, 1);
+  assert_int_equal(v.fixes[0].kind, C837_FIX_SPLIT);
+  assert_string_equal(v.fixes[0].value, "1");
+  assert_int_equal(v.disposition, C837_DISP_FIXED);
+  free(b);
+
+  /* 2 units over 3 days: flagged, not split */
+  b = tb_new(C837_KIND_P, "C2", "PAT2", "111");
+  tb_line(b, "38225", "2", 20250304, 20250306, "");
+  v = run(f, b);
+  assert_int_equal(v.n_findings, 1);
+  x = only(&v, C837_EDIT_RANGE_SPANS_DAYS);
+  assert_int_equal(x->action, C837_ACT_FLAGGED);
+  assert_string_equal(x->detail,
+                      "38225 is billed per day but one line covers "
+                      "2025-03-04 to 2025-03-06 (3 days) with 2 units, not "
+                      "1 per day, so it cannot be split");
+  assert_int_equal(v.n_fixes, 0);
+  assert_int_equal(v.disposition, C837_DISP_PASSED);
+  free(b);
+
+  /* 5 units over 3 days: units fixed to 3 first, then split */
+  b = tb_new(C837_KIND_P, "C3", "PAT3", "111");
+  tb_line(b, "38225", "5", 20250304, 20250306, "");
+  v = run(f, b);
+  assert_int_equal(v.n_findings, 2);
+  assert_int_equal(v.findings[0].edit, C837_EDIT_UNITS_OVER_DAILY_MAX);
+  assert_string_equal(v.findings[0].after, "3");
+  assert_int_equal(v.findings[1].edit, C837_EDIT_RANGE_SPANS_DAYS);
+  assert_int_equal(v.findings[1].action, C837_ACT_FIXED);
+  assert_int_equal(v.n_fixes, 2);
+  assert_int_equal(v.fixes[0].kind, C837_FIX_UNITS);
+  assert_string_equal(v.fixes[0].value, "3");
+  assert_int_equal(v.fixes[1].kind, C837_FIX_SPLIT);
+  assert_string_equal(v.fixes[1].value, "1");
+  free(b);
+
+  /* a single day is no range */
+  b = tb_new(C837_KIND_P, "C4", "PAT4", "111");
+  tb_line(b, "38225", "1", 20250304, 20250304, "");
+  v = run(f, b);
+  assert_int_equal(v.n_findings, 0);
+  free(b);
+  fx_free(f);
+}
+
+static void test_range_too_long_flagged(void **state)
+{
+  fx *f = fx_new(NULL);
+  tb *b = tb_new(C837_KIND_P, "C1", "PAT", "111");
+  c837_verdict v;
+  (void)state;
+  /* 32 days, 32 units: exact per day, but beyond C837_MAX_SPLIT_DAYS */
+  tb_line(b, "38225", "32", 20250301, 20250401, "");
+  v = run(f, b);
+  assert_int_equal(only(&v, C837_EDIT_RANGE_SPANS_DAYS)->action,
+                   C837_ACT_FLAGGED);
+  assert_int_equal(v.n_fixes, 0);
+  free(b);
+  /* 31 days: split */
+  b = tb_new(C837_KIND_P, "C2", "PAT2", "111");
+  tb_line(b, "38225", "31", 20250301, 20250331, "");
+  v = run(f, b);
+  assert_int_equal(only(&v, C837_EDIT_RANGE_SPANS_DAYS)->action,
+                   C837_ACT_FIXED);
+  assert_int_equal(v.n_fixes, 1);
+  free(b);
+  /* a charge that cannot be divided: flagged */
+  b = tb_new(C837_KIND_P, "C3", "PAT3", "111");
+  tb_line(b, "38225", "2", 20250301, 20250302, "")->charge_ok = 0;
+  v = run(f, b);
+  assert_string_equal(only(&v, C837_EDIT_RANGE_SPANS_DAYS)->detail,
+                      "38225 is billed per day but one line covers "
+                      "2025-03-01 to 2025-03-02 (2 days); its charge cannot "
+                      "be read, so it cannot be split");
+  assert_int_equal(v.n_fixes, 0);
+  free(b);
+  fx_free(f);
+}
+
+/* Only HC (or an empty qualifier) on an SV1 / SV2 line is a CAR-T code. */
+static void test_not_a_cart_line(void **state)
+{
+  fx *f = fx_new(NULL);
+  tb *b = tb_new(C837_KIND_P, "C1", "PAT", "111");
+  c837_verdict v;
+  c837_line *l;
+  (void)state;
+  l = tb_line(b, "38225", "5", 20250301, 0, "");
+  snprintf(l->qualifier, sizeof l->qualifier, "WK");
+  l = tb_line(b, "38225", "5", 20250301, 0, "");
+  l->sv = '3';
+  l = tb_line(b, "38225", "5", 20250301, 0, "");
+  l->qualifier[0] = 0;
+  v = run(f, b);
+  assert_int_equal(v.n_findings, 1);
+  assert_int_equal(only(&v, C837_EDIT_UNITS_OVER_DAILY_MAX)->line, 2);
+  assert_int_equal(c837_engine_history_count(f->e), 1);
+  free(b);
+  fx_free(f);
+}
+
+static void test_units_invalid(void **state)
+{
+  static const char *bad[] = {"0", "-1", "abc", "", "1.5"};
+  fx *f = fx_new(NULL);
+  c837_verdict v;
+  size_t i;
+  char id[8];
+  (void)state;
+  for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    tb *b;
+    const c837_finding *x;
+    snprintf(id, sizeof id, "C%zu", i);
+    b = tb_new(C837_KIND_P, id, id, "111");
+    tb_line(b, "38225", bad[i], 20250304, 0, "");
+    v = run(f, b);
+    assert_int_equal(v.n_findings, 1);
+    x = only(&v, C837_EDIT_UNITS_INVALID);
+    assert_int_equal(x->severity, C837_SEV_ERROR);
+    assert_int_equal(x->action, C837_ACT_HELD);
+    assert_string_equal(x->carc, "16");
+    assert_string_equal(x->rarc, "M53");
+    assert_int_equal(v.disposition, C837_DISP_HELD);
+    free(b);
+  }
+  /* held claims are not remembered */
+  assert_int_equal(c837_engine_history_count(f->e), 0);
+  {
+    tb *b = tb_new(C837_KIND_P, "CX", "PATX", "111");
+    tb_line(b, "38225", "1.5", 20250304, 0, "");
+    v = run(f, b);
+    assert_string_equal(only(&v, C837_EDIT_UNITS_INVALID)->detail,
+                        "38225 has units '1.5' in SV104; this code is "
+                        "billed in whole units only");
+    free(b);
+  }
+  /* a newline inside an element does not reach the detail */
+  {
+    tb *b = tb_new(C837_KIND_P, "CZ", "PATZ", "111");
+    tb_line(b, "38225", "1\n2", 20250304, 0, "");
+    v = run(f, b);
+    assert_string_equal(only(&v, C837_EDIT_UNITS_INVALID)->detail,
+                        "38225 has units '1 2' in SV104, which is not a "
+                        "number");
+    free(b);
+  }
+  /* fractional units on a product are fine */
+  {
+    tb *b = tb_new(C837_KIND_P, "CY", "PATY", "111");
+    tb_line(b, "Q2041", "0.5", 20250304, 0, "");
+    tb_line(b, "38228", "1", 20250304, 0, "");
+    v = run(f, b);
+    assert_int_equal(count_edit(&v, C837_EDIT_UNITS_INVALID), 0);
+    assert_int_equal(v.disposition, C837_DISP_PASSED);
+    free(b);
+  }
+  fx_free(f);
+}
+
+static void test_unit_basis(void **state)
+{
+  fx *f = fx_new(NULL);
+  tb *b = tb_new(C837_KIND_I, "C1", "PAT", "111");
+  c837_verdict v;
+  c837_line *l;
+  (void)state;
+  tb_line(b, "Q2041", "1", 20250304, 0, "0891");
+  l = tb_line(b, "38228", "1", 20250304, 0, "0874");
+  snprintf(l->unit_basis, sizeof l->unit_basis, "DA");
+  v = run(f, b);
+  assert_string_equal(only(&v, C837_EDIT_UNIT_BASIS_INVALID)->detail,
+                      "38228 has unit basis 'DA' in SV204; a CAR-T line is "
+                      "billed in units (UN)");
+  assert_int_equal(find_edit(&v, C837_EDIT_UNIT_BASIS_INVALID, 1)->line, 1);
+  assert_int_equal(v.disposition, C837_DISP_HELD);
+  free(b);
+  /* UN passes */
+  b = tb_new(C837_KIND_I, "C2", "PAT2", "111");
+  tb_line(b, "Q2041", "1", 20250304, 0, "0891");
+  tb_line(b, "38228", "1", 20250304, 0, "0874");
+  v = run(f, b);
+  assert_int_equal(count_edit(&v, C837_EDIT_UNIT_BASIS_INVALID), 0);
+  assert_int_equal(v.disposition, C837_DISP_PASSED);
+  free(b);
+  fx_free(f);
+}
+
+/* ------------------------------------------------------------------ */
+/* Code validity                                                       */
+/* ------------------------------------------------------------------ */
+
+static void test_code_deleted_boundary(void **state)
+{
+  fx *f = fx_new(NULL);
+  tb *b;
+  c837_verdict v;
+  const c837_finding *x;
+  (void)state;
+  /* on the valid-to date: fine */
+  b = tb_new(C837_KIND_P, "C1", "PAT1", "111");
+  tb_line(b, "Q2041", "1", 20241231, 0, "");
+  tb_line(b, "0540T", "1", 20241231, 0, "");
+  v = run(f, b);
+  assert_int_equal(count_edit(&v, C837_EDIT_CODE_DELETED), 0);
+  assert_int_equal(v.n_fixes, 0);
+  free(b);
+  /* the day after: crosswalked to 38228 */
+  b = tb_new(C837_KIND_P, "C2", "PAT2", "111");
+  tb_line(b, "Q2041", "1", 20250101, 0, "");
+  tb_line(b, "0540T", "1", 20250101, 0, "");
+  v = run(f, b);
+  x = only(&v, C837_EDIT_CODE_DELETED);
+  assert_int_equal(x->line, 1);
+  assert_int_equal(x->action, C837_ACT_FIXED);
+  assert_string_equal(x->carc, "181");
+  assert_string_equal(x->rarc, "M51");
+  assert_string_equal(x->before, "0540T");
+  assert_string_equal(x->after, "38228");
+  assert_string_equal(x->detail,
+                      "0540T is not valid on 2025-01-01: its last valid date "
+                      "of service is 2024-12-31, and 38228 replaces it "
+                      "(fixed: code 0540T -> 38228)");
+  assert_int_equal(v.n_fixes, 1);
+  assert_int_equal(v.fixes[0].kind, C837_FIX_CODE);
+  assert_int_equal(v.fixes[0].line, 1);
+  assert_string_equal(v.fixes[0].value, "38228");
+  assert_int_equal(v.disposition, C837_DISP_FIXED);
+  /* remembered after the crosswalk, with the billed code kept */
+  {
+    const c837_hist *h = c837_engine_history_at(f->e, 3);
+    assert_non_null(h);
+    assert_string_equal(h->code, "38228");
+    assert_string_equal(h->billed, "0540T");
+    assert_int_equal(h->step, 4);
+    assert_int_equal(h->run_date, 20250601);
+  }
+  free(b);
+  /* C9076 after 2021-09-30 -> Q2054 */
+  b = tb_new(C837_KIND_P, "C3", "PAT3", "111");
+  tb_line(b, "C9076", "1", 20211001, 0, "");
+  tb_line(b, "0540T", "1", 20211001, 0, "");
+  v = run(f, b);
+  assert_string_equal(only(&v, C837_EDIT_CODE_DELETED)->after, "Q2054");
+  free(b);
+  fx_free(f);
+}
+
+static void test_code_not_effective(void **state)
+{
+  fx *f = fx_new(NULL);
+  tb *b;
+  c837_verdict v;
+  const c837_finding *x;
+  (void)state;
+  b = tb_new(C837_KIND_P, "C1", "PAT1", "111");
+  tb_line(b, "Q2041", "1", 20241231, 0, "");
+  tb_line(b, "38228", "1", 20241231, 0, "");
+  v = run(f, b);
+  x = only(&v, C837_EDIT_CODE_NOT_EFFECTIVE);
+  assert_int_equal(x->action, C837_ACT_FIXED);
+  assert_string_equal(x->after, "0540T");
+  assert_string_equal(x->detail,
+                      "38228 is not valid on 2024-12-31: it is valid from "
+                      "2025-01-01, and 0540T was the code for that date "
+                      "(fixed: code 38228 -> 0540T)");
+  assert_int_equal(v.fixes[0].kind, C837_FIX_CODE);
+  assert_string_equal(v.fixes[0].value, "0540T");
+  free(b);
+  /* on the valid-from date: fine */
+  b = tb_new(C837_KIND_P, "C2", "PAT2", "111");
+  tb_line(b, "Q2041", "1", 20250101, 0, "");
+  tb_line(b, "38228", "1", 20250101, 0, "");
+  v = run(f, b);
+  assert_int_equal(count_edit(&v, C837_EDIT_CODE_NOT_EFFECTIVE), 0);
+  free(b);
+  /* Q2054 before C9076 existed: no predecessor valid, held */
+  b = tb_new(C837_KIND_P, "C3", "PAT3", "111");
+  tb_line(b, "Q2054", "1", 20210630, 0, "");
+  tb_line(b, "0540T", "1", 20210630, 0, "");
+  v = run(f, b);
+  x = only(&v, C837_EDIT_CODE_NOT_EFFECTIVE);
+  assert_int_equal(x->action, C837_ACT_HELD);
+  assert_int_equal(v.disposition, C837_DISP_HELD);
+  free(b);
+  /* Q2054 in C9076's time: fixed to C9076 */
+  b = tb_new(C837_KIND_P, "C4", "PAT4", "111");
+  tb_line(b, "Q2054", "1", 20210901, 0, "");
+  tb_line(b, "0540T", "1", 20210901, 0, "");
+  v = run(f, b);
+  assert_string_equal(only(&v, C837_EDIT_CODE_NOT_EFFECTIVE)->after, "C9076");
+  free(b);
+  fx_free(f);
+}
+
+/* 0537T on a 2025 date is crosswalked to 38225 first; the revenue and
+ * duplicate checks then judge 38225. */
+static void test_later_edits_see_crosswalk(void **state)
+{
+  fx *f = fx_new(NULL);
+  tb *b = tb_new(C837_KIND_I, "C1", "PAT", "111");
+  c837_verdict v;
+  (void)state;
+  tb_line(b, "38225", "1", 20250304, 0, "0871");
+  tb_line(b, "0537T", "1", 20250304, 0, "0871");
+  v = run(f, b);
+  assert_int_equal(v.n_findings, 2);
+  assert_int_equal(v.findings[0].edit, C837_EDIT_DUPLICATE_DAY);
+  assert_int_equal(v.findings[0].line, 1);
+  assert_int_equal(v.findings[0].action, C837_ACT_FIXED);
+  assert_int_equal(v.findings[1].edit, C837_EDIT_CODE_DELETED);
+  assert_int_equal(count_edit(&v, C837_EDIT_REVENUE_CODE_MISMATCH), 0);
+  /* the removal supersedes the code fix */
+  assert_int_equal(v.n_fixes, 1);
+  assert_int_equal(v.fixes[0].kind, C837_FIX_REMOVE);
+  assert_int_equal(v.fixes[0].line, 1);
+  free(b);
+  fx_free(f);
+}
+
+/* ------------------------------------------------------------------ */
+/* Revenue codes, inpatient, preparation charges (837I)                */
+/* ------------------------------------------------------------------ */
+
+static void test_revenue_mismatch(void **state)
+{
+  fx *f = fx_new(NULL);
+  tb *b;
+  c837_verdict v;
+  const c837_finding *x;
+  (void)state;
+  /* step on the wrong revenue code: fixed from the table */
+  b = tb_new(C837_KIND_I, "C1", "PAT1", "111");
+  tb_line(b, "Q2041", "1", 20250304, 0, "0891");
+  tb_line(b, "38228", "1", 20250304, 0, "0250");
+  v = run(f, b);
+  x = only(&v, C837_EDIT_REVENUE_CODE_MISMATCH);
+  assert_int_equal(x->line, 1);
+  assert_int_equal(x->action, C837_ACT_FIXED);
+  assert_string_equal(x->carc, "199");
+  assert_string_equal(x->before, "0250");
+  assert_string_equal(x->after, "0874");
+  assert_int_equal(v.fixes[0].kind, C837_FIX_REVENUE);
+  assert_string_equal(v.fixes[0].value, "0874");
+  free(b);
+  /* product on a step revenue code: held */
+  b = tb_new(C837_KIND_I, "C2", "PAT2", "111");
+  tb_line(b, "Q2041", "1", 20250304, 0, "0874");
+  tb_line(b, "38228", "1", 20250304, 0, "0874");
+  v = run(f, b);
+  x = only(&v, C837_EDIT_REVENUE_CODE_MISMATCH);
+  assert_int_equal(x->line, 0);
+  assert_int_equal(x->action, C837_ACT_HELD);
+  assert_string_equal(x->detail, "Q2041 is billed on revenue code '0874'; the "
+                                 "table pairs it with 0891|0892");
+  free(b);
+  /* 0871 without HCPCS, and 0872 with a watch code: held */
+  b = tb_new(C837_KIND_I, "C3", "PAT3", "111");
+  tb_line(b, "", "1", 20250304, 0, "0871");
+  tb_line(b, "36511", "1", 20250304, 0, "0872");
+  v = run(f, b);
+  assert_int_equal(count_edit(&v, C837_EDIT_REVENUE_CODE_MISMATCH), 2);
+  assert_string_equal(
+      find_edit(&v, C837_EDIT_REVENUE_CODE_MISMATCH, 0)->detail,
+      "revenue code 0871 is for a CAR-T step but the line has no HCPCS code");
+  assert_non_null(find_edit(&v, C837_EDIT_REVENUE_CODE_MISMATCH, 1));
+  assert_int_equal(v.disposition, C837_DISP_HELD);
+  free(b);
+  /* a three-digit revenue code is read as four digits; 837P is not
+   * checked */
+  b = tb_new(C837_KIND_I, "C4", "PAT4", "111");
+  tb_line(b, "Q2041", "1", 20250304, 0, "891");
+  tb_line(b, "38228", "1", 20250304, 0, "874");
+  v = run(f, b);
+  assert_int_equal(count_edit(&v, C837_EDIT_REVENUE_CODE_MISMATCH), 0);
+  assert_int_equal(v.disposition, C837_DISP_PASSED);
+  free(b);
+  b = tb_new(C837_KIND_P, "C5", "PAT5", "111");
+  tb_line(b, "Q2041", "1", 20250304, 0, "");
+  tb_line(b, "38228", "1", 20250304, 0, "");
+  v = run(f, b);
+  assert_int_equal(count_edit(&v, C837_EDIT_REVENUE_CODE_MISMATCH), 0);
+  free(b);
+  fx_free(f);
+}
+
+static void test_inpatient_procedure_line(void **state)
+{
+  fx *f = fx_new(NULL);
+  tb *b = tb_new(C837_KIND_I, "C1", "PAT1", "111");
+  c837_verdict v;
+  const c837_finding *x;
+  (void)state;
+  snprintf(b->c.tob, sizeof b->c.tob, "111");
+  tb_line(b, "Q2041", "1", 20250304, 0, "0891");
+  tb_line(b, "38228", "1", 20250304, 0, "0874");
+  v = run(f, b);
+  x = only(&v, C837_EDIT_INPATIENT_PROCEDURE_LINE);
+  assert_int_equal(x->line, 1);
+  assert_int_equal(x->severity, C837_SEV_WARNING);
+  assert_int_equal(x->action, C837_ACT_FLAGGED);
+  assert_string_equal(x->rarc, "M2");
+  assert_int_equal(v.disposition, C837_DISP_PASSED);
+  free(b);
+  b = tb_new(C837_KIND_I, "C2", "PAT2", "111");
+  snprintf(b->c.tob, sizeof b->c.tob, "121");
+  tb_line(b, "Q2041", "1", 20250304, 0, "0891");
+  tb_line(b, "38228", "1", 20250304, 0, "0874");
+  v = run(f, b);
+  assert_int_equal(count_edit(&v, C837_EDIT_INPATIENT_PROCEDURE_LINE), 0);
+  free(b);
+  fx_free(f);
+}
+
+static void test_prep_charges(void **state)
+{
+  fx *f = fx_new(NULL);
+  tb *b = tb_new(C837_KIND_I, "C1", "PAT1", "111");
+  c837_verdict v;
+  c837_line *l;
+  const c837_finding *x;
+  (void)state;
+  tb_line(b, "38225", "1", 20250301, 0, "0871");
+  tb_line(b, "Q2041", "1", 20250320, 0, "0891");
+  tb_line(b, "38228", "1", 20250320, 0, "0874");
+  b->lines[0].charge = 150000;
+  v = run(f, b);
+  x = only(&v, C837_EDIT_PREP_CHARGES_DOUBLE_BILLED);
+  assert_int_equal(x->line, 0);
+  assert_int_equal(x->severity, C837_SEV_WARNING);
+  assert_int_equal(x->action, C837_ACT_FLAGGED);
+  assert_string_equal(x->detail,
+                      "revenue 0871 line 38225 has covered charges of 1500 "
+                      "while product Q2041 is billed on revenue 0891; "
+                      "preparation costs belong in the product charge or on "
+                      "non-covered tracking lines, not both");
+  free(b);
+  /* the same with the tracking line all non-covered */
+  b = tb_new(C837_KIND_I, "C2", "PAT2", "111");
+  l = tb_line(b, "38225", "1", 20250301, 0, "0871");
+  l->noncovered = l->charge;
+  tb_line(b, "Q2041", "1", 20250320, 0, "0891");
+  tb_line(b, "38228", "1", 20250320, 0, "0874");
+  v = run(f, b);
+  assert_int_equal(count_edit(&v, C837_EDIT_PREP_CHARGES_DOUBLE_BILLED), 0);
+  free(b);
+  fx_free(f);
+}
+
+/* ------------------------------------------------------------------ */
+/* DUPLICATE_DAY                                                       */
+/* ------------------------------------------------------------------ */
+
+static void test_duplicate_same_claim_removed(void **state)
+{
+  fx *f = fx_new(NULL);
+  tb *b = tb_new(C837_KIND_P, "C1", "PAT", "111");
+  c837_verdict v;
+  const c837_finding *x;
+  (void)state;
+  tb_line(b, "Q2041", "1", 20250304, 0, "");
+  tb_line(b, "38228", "1", 20250304, 0, "");
+  tb_line(b, "38228", "1", 20250304, 0, "");
+  v = run(f, b);
+  /* + PRIOR_STEP_MISSING on line 1 (info) */
+  assert_int_equal(v.n_findings, 2);
+  x = only(&v, C837_EDIT_DUPLICATE_DAY);
+  assert_int_equal(x->line, 2);
+  assert_int_equal(x->action, C837_ACT_FIXED);
+  assert_string_equal(x->carc, "18");
+  assert_string_equal(x->rarc, "M86");
+  assert_string_equal(x->detail,
+                      "38228 on 2025-03-04: 1 on this line plus 1 on earlier "
+                      "lines of this claim for the same patient and provider "
+                      "exceed the cap of 1 per day (fixed: line removed)");
+  assert_int_equal(v.n_fixes, 1);
+  assert_int_equal(v.fixes[0].kind, C837_FIX_REMOVE);
+  assert_int_equal(v.fixes[0].line, 2);
+  assert_int_equal(v.disposition, C837_DISP_FIXED);
+  /* the removed line is not remembered */
+  assert_int_equal(c837_engine_history_count(f->e), 2);
+  free(b);
+  fx_free(f);
+}
+
+static void test_duplicate_across_claims_held(void **state)
+{
+  fx *f = fx_new(NULL);
+  tb *b1 = tb_new(C837_KIND_P, "C1", "PAT", "111");
+  tb *b2 = tb_new(C837_KIND_P, "C2", "PAT", "111");
+  tb *b3 = tb_new(C837_KIND_P, "C3", "PAT", "222");
+  tb *b4 = tb_new(C837_KIND_P, "C4", "OTHER", "111");
+  tb *b5 = tb_new(C837_KIND_P, "C5", "PAT", "111");
+  c837_verdict v;
+  const c837_finding *x;
+  (void)state;
+  tb_line(b1, "38225", "1", 20250304, 0, "");
+  v = run(f, b1);
+  assert_int_equal(v.n_findings, 0);
+  tb_line(b2, "38225", "1", 20250304, 0, "");
+  v = run(f, b2);
+  x = only(&v, C837_EDIT_DUPLICATE_DAY);
+  assert_int_equal(x->action, C837_ACT_HELD);
+  assert_string_equal(x->detail,
+                      "38225 on 2025-03-04: 1 on this line plus 1 already "
+                      "billed that day for the same patient and provider (0 "
+                      "on this claim, 1 on earlier claims, first C1) exceed "
+                      "the cap of 1 per day");
+  assert_int_equal(v.disposition, C837_DISP_HELD);
+  assert_int_equal(v.n_fixes, 0);
+  /* another provider, another patient, another day: no duplicate */
+  tb_line(b3, "38225", "1", 20250304, 0, "");
+  v = run(f, b3);
+  assert_int_equal(count_edit(&v, C837_EDIT_DUPLICATE_DAY), 0);
+  tb_line(b4, "38225", "1", 20250304, 0, "");
+  v = run(f, b4);
+  assert_int_equal(count_edit(&v, C837_EDIT_DUPLICATE_DAY), 0);
+  tb_line(b5, "38225", "1", 20250305, 0, "");
+  v = run(f, b5);
+  assert_int_equal(count_edit(&v, C837_EDIT_DUPLICATE_DAY), 0);
+  /* C2 was held, so not remembered: C1, C3, C4, C5 */
+  assert_int_equal(c837_engine_history_count(f->e), 4);
+  free(b1);
+  free(b2);
+  free(b3);
+  free(b4);
+  free(b5);
+  fx_free(f);
+}
+
+/* Part B: 0.1 dose on each of ten claims for one day sums to 1.0 (the
+ * cap); an eleventh 0.1 goes over. */
+static void test_fractional_product_ten_claims(void **state)
+{
+  fx *f = fx_new(NULL);
+  c837_verdict v;
+  int i;
+  char id[16];
+  (void)state;
+  for (i = 0; i < 11; i++) {
+    tb *b;
+    snprintf(id, sizeof id, "P%d", i);
+    b = tb_new(C837_KIND_P, id, "PAT", "111");
+    tb_line(b, "Q2041", "0.1", 20250304, 0, "");
+    if (i == 0)
+      tb_line(b, "38228", "1", 20250304, 0, "");
+    v = run(f, b);
+    if (i < 10) {
+      assert_int_equal(count_edit(&v, C837_EDIT_DUPLICATE_DAY), 0);
+      assert_int_equal(v.disposition, C837_DISP_PASSED);
+    } else {
+      const c837_finding *x = only(&v, C837_EDIT_DUPLICATE_DAY);
+      assert_int_equal(x->action, C837_ACT_HELD);
+      assert_string_equal(x->detail,
+                          "Q2041 on 2025-03-04: 0.1 on this line plus 1 "
+                          "already billed that day for the same patient and "
+                          "provider (0 on this claim, 1 on earlier claims, "
+                          "first P0) exceed the cap of 1 per day");
+      assert_int_equal(v.disposition, C837_DISP_HELD);
+    }
+    /* the product on an 837P with the administration on the first claim
+     * of the same provider is paired */
+    assert_int_equal(count_edit(&v, C837_EDIT_PRODUCT_WITHOUT_ADMIN), 0);
+    free(b);
+  }
+  fx_free(f);
+}
+
+/* A line over a range counts units / days on each day (split lines: the
+ * cap on each day). */
+static void test_duplicate_with_range(void **state)
+{
+  fx *f = fx_new(NULL);
+  tb *b1 = tb_new(C837_KIND_P, "C1", "PAT", "111");
+  tb *b2 = tb_new(C837_KIND_P, "C2", "PAT", "111");
+  tb *b3 = tb_new(C837_KIND_P, "C3", "PAT", "111");
+  c837_verdict v;
+  (void)state;
+  tb_line(b1, "38225", "3", 20250304, 20250306, "");
+  v = run(f, b1);
+  assert_int_equal(v.disposition, C837_DISP_FIXED); /* split */
+  tb_line(b2, "38225", "1", 20250307, 0, "");
+  v = run(f, b2);
+  assert_int_equal(count_edit(&v, C837_EDIT_DUPLICATE_DAY), 0);
+  tb_line(b3, "38225", "1", 20250306, 0, "");
+  v = run(f, b3);
+  assert_int_equal(count_edit(&v, C837_EDIT_DUPLICATE_DAY), 1);
+  free(b1);
+  free(b2);
+  free(b3);
+  fx_free(f);
+}
+
+/* ------------------------------------------------------------------ */
+/* Sequencing                                                          */
+/* ------------------------------------------------------------------ */
+
+static void test_step_out_of_order(void **state)
+{
+  fx *f = fx_new(NULL);
+  tb *b1 = tb_new(C837_KIND_P, "C1", "PAT", "111");
+  tb *b2 = tb_new(C837_KIND_P, "C2", "PAT", "111");
+  tb *b3 = tb_new(C837_KIND_P, "C3", "PAT", "111");
+  c837_verdict v;
+  const c837_finding *x;
+  (void)state;
+  tb_line(b1, "38225", "1", 20250310, 0, "");
+  v = run(f, b1);
+  assert_int_equal(v.n_findings, 0);
+  /* administration before the earliest collection: held */
+  tb_line(b2, "Q2041", "1", 20250305, 0, "");
+  tb_line(b2, "38228", "1", 20250305, 0, "");
+  v = run(f, b2);
+  x = only(&v, C837_EDIT_STEP_OUT_OF_ORDER);
+  assert_int_equal(x->line, 1);
+  assert_int_equal(x->action, C837_ACT_HELD);
+  assert_string_equal(x->detail,
+                      "38228 (step 4, administer) on 2025-03-05 is dated "
+                      "before the patient's earliest 38225 (step 1, collect) "
+                      "on 2025-03-10");
+  assert_int_equal(v.disposition, C837_DISP_HELD);
+  /* on the same day as the collection: in order */
+  tb_line(b3, "Q2041", "1", 20250310, 0, "");
+  tb_line(b3, "38228", "1", 20250310, 0, "");
+  v = run(f, b3);
+  assert_int_equal(count_edit(&v, C837_EDIT_STEP_OUT_OF_ORDER), 0);
+  free(b1);
+  free(b2);
+  free(b3);
+  fx_free(f);
+}
+
+static void test_step_out_of_order_reverse(void **state)
+{
+  fx *f = fx_new(NULL);
+  tb *b1 = tb_new(C837_KIND_P, "C1", "PAT", "111");
+  tb *b2 = tb_new(C837_KIND_P, "C2", "PAT", "111");
+  tb *b3 = tb_new(C837_KIND_P, "C3", "PAT", "111");
+  c837_verdict v;
+  const c837_finding *x;
+  (void)state;
+  tb_line(b1, "Q2041", "1", 20250201, 0, "");
+  tb_line(b1, "38228", "1", 20250201, 0, "");
+  v = run(f, b1);
+  assert_int_equal(count_edit(&v, C837_EDIT_STEP_OUT_OF_ORDER), 0);
+  tb_line(b2, "38225", "1", 20250205, 0, "");
+  v = run(f, b2);
+  x = only(&v, C837_EDIT_STEP_OUT_OF_ORDER);
+  assert_int_equal(x->line, 0);
+  assert_string_equal(x->detail,
+                      "38225 (step 1, collect) on 2025-02-05 is the "
+                      "patient's earliest step 1, yet a later step, 38228 "
+                      "(step 4, administer), is dated 2025-02-01");
+  /* a collection before the administration is fine */
+  tb_line(b3, "38225", "1", 20250115, 0, "");
+  v = run(f, b3);
+  assert_int_equal(count_edit(&v, C837_EDIT_STEP_OUT_OF_ORDER), 0);
+  free(b1);
+  free(b2);
+  free(b3);
+  fx_free(f);
+}
+
+static void test_prior_step_missing(void **state)
+{
+  fx *f = fx_new(NULL);
+  tb *b1 = tb_new(C837_KIND_P, "C1", "PAT", "111");
+  tb *b2 = tb_new(C837_KIND_P, "C2", "PAT2", "111");
+  tb *b3 = tb_new(C837_KIND_P, "C3", "PAT2", "111");
+  c837_verdict v;
+  const c837_finding *x;
+  (void)state;
+  tb_line(b1, "Q2041", "1", 20250301, 0, "");
+  tb_line(b1, "38228", "1", 20250301, 0, "");
+  v = run(f, b1);
+  x = only(&v, C837_EDIT_PRIOR_STEP_MISSING);
+  assert_int_equal(x->severity, C837_SEV_INFO);
+  assert_int_equal(x->action, C837_ACT_FLAGGED);
+  assert_string_equal(x->detail,
+                      "38228 (step 4, administer) on 2025-03-01 has no "
+                      "earlier CAR-T step (steps 1-3) for this patient in "
+                      "this run or the ledger");
+  assert_int_equal(v.disposition, C837_DISP_PASSED);
+  /* step 1 never has a prior step missing */
+  tb_line(b2, "38225", "1", 20250201, 0, "");
+  v = run(f, b2);
+  assert_int_equal(v.n_findings, 0);
+  /* a collection seen before: no finding */
+  tb_line(b3, "Q2041", "1", 20250301, 0, "");
+  tb_line(b3, "38228", "1", 20250301, 0, "");
+  v = run(f, b3);
+  assert_int_equal(count_edit(&v, C837_EDIT_PRIOR_STEP_MISSING), 0);
+  free(b1);
+  free(b2);
+  free(b3);
+  fx_free(f);
+}
+
+static void test_admin_product_pairing(void **state)
+{
+  fx *f = fx_new(NULL);
+  tb *b;
+  c837_verdict v;
+  const c837_finding *x;
+  (void)state;
+  /* 837I outpatient: error, held */
+  b = tb_new(C837_KIND_I, "C1", "PAT1", "111");
+  tb_line(b, "38228", "1", 20250301, 0, "0874");
+  v = run(f, b);
+  x = only(&v, C837_EDIT_ADMIN_WITHOUT_PRODUCT);
+  assert_int_equal(x->severity, C837_SEV_ERROR);
+  assert_int_equal(x->action, C837_ACT_HELD);
+  assert_string_equal(x->detail, "administration 38228 on 2025-03-01 has no "
+                                 "CAR-T product line on the same claim and "
+                                 "date");
+  assert_int_equal(v.disposition, C837_DISP_HELD);
+  free(b);
+  b = tb_new(C837_KIND_I, "C2", "PAT2", "111");
+  tb_line(b, "Q2041", "1", 20250301, 0, "0891");
+  v = run(f, b);
+  x = only(&v, C837_EDIT_PRODUCT_WITHOUT_ADMIN);
+  assert_int_equal(x->severity, C837_SEV_ERROR);
+  assert_int_equal(x->action, C837_ACT_HELD);
+  free(b);
+  /* product on another date of the claim does not pair */
+  b = tb_new(C837_KIND_I, "C3", "PAT3", "111");
+  tb_line(b, "Q2041", "1", 20250302, 0, "0891");
+  tb_line(b, "38228", "1", 20250301, 0, "0874");
+  v = run(f, b);
+  assert_int_equal(count_edit(&v, C837_EDIT_ADMIN_WITHOUT_PRODUCT), 1);
+  assert_int_equal(count_edit(&v, C837_EDIT_PRODUCT_WITHOUT_ADMIN), 1);
+  free(b);
+  /* 837P: warning, flagged */
+  b = tb_new(C837_KIND_P, "C4", "PAT4", "111");
+  tb_line(b, "38228", "1", 20250301, 0, "");
+  v = run(f, b);
+  x = only(&v, C837_EDIT_ADMIN_WITHOUT_PRODUCT);
+  assert_int_equal(x->severity, C837_SEV_WARNING);
+  assert_int_equal(x->action, C837_ACT_FLAGGED);
+  assert_int_equal(v.disposition, C837_DISP_PASSED);
+  free(b);
+  /* 837I inpatient (11x): warning */
+  b = tb_new(C837_KIND_I, "C5", "PAT5", "111");
+  snprintf(b->c.tob, sizeof b->c.tob, "111");
+  tb_line(b, "Q2041", "1", 20250301, 0, "0891");
+  v = run(f, b);
+  x = only(&v, C837_EDIT_PRODUCT_WITHOUT_ADMIN);
+  assert_int_equal(x->severity, C837_SEV_WARNING);
+  free(b);
+  /* paired: nothing */
+  b = tb_new(C837_KIND_I, "C6", "PAT6", "111");
+  tb_line(b, "Q2041", "1", 20250301, 0, "0891");
+  tb_line(b, "38228", "1", 20250301, 0, "0874");
+  v = run(f, b);
+  assert_int_equal(count_edit(&v, C837_EDIT_ADMIN_WITHOUT_PRODUCT), 0);
+  assert_int_equal(count_edit(&v, C837_EDIT_PRODUCT_WITHOUT_ADMIN), 0);
+  free(b);
+  fx_free(f);
+}
+
+static void test_infusion_too_soon(void **state)
+{
+  fx *f = fx_new(NULL);
+  tb *b1 = tb_new(C837_KIND_P, "C1", "PAT", "111");
+  tb *b2 = tb_new(C837_KIND_P, "C2", "PAT", "111");
+  tb *b3 = tb_new(C837_KIND_P, "C3", "PB", "111");
+  tb *b4 = tb_new(C837_KIND_P, "C4", "PB", "111");
+  c837_verdict v;
+  const c837_finding *x;
+  (void)state;
+  tb_line(b1, "38225", "1", 20250301, 0, "");
+  run(f, b1);
+  /* 13 days: too soon */
+  tb_line(b2, "Q2041", "1", 20250314, 0, "");
+  tb_line(b2, "38228", "1", 20250314, 0, "");
+  v = run(f, b2);
+  x = only(&v, C837_EDIT_INFUSION_TOO_SOON);
+  assert_int_equal(x->line, 1);
+  assert_int_equal(x->severity, C837_SEV_WARNING);
+  assert_int_equal(x->action, C837_ACT_FLAGGED);
+  assert_string_equal(x->carc, "");
+  assert_string_equal(x->detail,
+                      "administration 38228 on 2025-03-14 is 13 days after "
+                      "the patient's latest collection (38225 on "
+                      "2025-03-01); at least 14 days are expected");
+  /* 14 days: fine */
+  tb_line(b3, "38225", "1", 20250301, 0, "");
+  run(f, b3);
+  tb_line(b4, "Q2041", "1", 20250315, 0, "");
+  tb_line(b4, "38228", "1", 20250315, 0, "");
+  v = run(f, b4);
+  assert_int_equal(count_edit(&v, C837_EDIT_INFUSION_TOO_SOON), 0);
+  free(b1);
+  free(b2);
+  free(b3);
+  free(b4);
+  fx_free(f);
+}
+
+static void test_infusion_option(void **state)
+{
+  c837_edit_options o;
+  fx *f;
+  tb *b = tb_new(C837_KIND_P, "C1", "PAT", "111");
+  c837_verdict v;
+  (void)state;
+  c837_edit_options_default(&o);
+  o.infusion_min_days = 10;
+  f = fx_new(&o);
+  tb_line(b, "38225", "1", 20250301, 0, "");
+  tb_line(b, "Q2041", "1", 20250311, 0, "");
+  tb_line(b, "38228", "1", 20250311, 0, "");
+  v = run(f, b);
+  assert_int_equal(count_edit(&v, C837_EDIT_INFUSION_TOO_SOON), 0);
+  free(b);
+  b = tb_new(C837_KIND_P, "C2", "PB", "111");
+  tb_line(b, "38225", "1", 20250301, 0, "");
+  tb_line(b, "Q2041", "1", 20250310, 0, "");
+  tb_line(b, "38228", "1", 20250310, 0, "");
+  v = run(f, b);
+  assert_int_equal(count_edit(&v, C837_EDIT_INFUSION_TOO_SOON), 1);
+  free(b);
+  fx_free(f);
+}
+
+/* Two administrations ten days apart: a warning with Q2041, none with
+ * the split-dose Q2058. */
+static void repeat_case(const char *product, int32_t second, size_t expect)
+{
+  fx *f = fx_new(NULL);
+  tb *b1 = tb_new(C837_KIND_P, "C1", "PAT", "111");
+  tb *b2 = tb_new(C837_KIND_P, "C2", "PAT", "111");
+  c837_verdict v;
+  tb_line(b1, "38225", "1", 20250101, 0, "");
+  tb_line(b1, product, "1", 20250301, 0, "");
+  tb_line(b1, "38228", "1", 20250301, 0, "");
+  v = run(f, b1);
+  assert_int_equal(count_edit(&v, C837_EDIT_REPEAT_ADMINISTRATION), 0);
+  tb_line(b2, "38228", "1", second, 0, "");
+  v = run(f, b2);
+  assert_int_equal(count_edit(&v, C837_EDIT_REPEAT_ADMINISTRATION), expect);
+  if (expect)
+    assert_int_equal(
+        find_edit(&v, C837_EDIT_REPEAT_ADMINISTRATION, 0)->action,
+        C837_ACT_FLAGGED);
+  free(b1);
+  free(b2);
+  fx_free(f);
+}
+
+static void test_repeat_administration(void **state)
+{
+  fx *f;
+  tb *b1, *b2;
+  c837_verdict v;
+  (void)state;
+  repeat_case("Q2041", 20250311, 1);
+  repeat_case("Q2058", 20250311, 0);
+  /* 2025-03-01 + 365 days = 2026-03-01: inside; a day later: outside */
+  repeat_case("Q2041", 20260301, 1);
+  repeat_case("Q2041", 20260302, 0);
+  /* the detail names both dates */
+  f = fx_new(NULL);
+  b1 = tb_new(C837_KIND_P, "C1", "PAT", "111");
+  b2 = tb_new(C837_KIND_P, "C2", "PAT", "111");
+  tb_line(b1, "38225", "1", 20250101, 0, "");
+  tb_line(b1, "Q2041", "1", 20250301, 0, "");
+  tb_line(b1, "38228", "1", 20250301, 0, "");
+  run(f, b1);
+  tb_line(b2, "Q2041", "1", 20250311, 0, "");
+  tb_line(b2, "38228", "1", 20250311, 0, "");
+  v = run(f, b2);
+  assert_string_equal(only(&v, C837_EDIT_REPEAT_ADMINISTRATION)->detail,
+                      "administration 38228 on 2025-03-11 is a second one "
+                      "for this patient: 38228 is dated 2025-03-01 (10 days "
+                      "apart, window 365 days) and no split-dose product is "
+                      "billed for either date");
+  free(b1);
+  free(b2);
+  fx_free(f);
+}
+
+static void test_hpc_code_with_cart(void **state)
+{
+  fx *f = fx_new(NULL);
+  tb *b;
+  c837_verdict v;
+  const c837_finding *x;
+  (void)state;
+  b = tb_new(C837_KIND_P, "C1", "PAT1", "111");
+  tb_line(b, "38225", "1", 20250301, 0, "");
+  tb_line(b, "38206", "1", 20250301, 0, "");
+  v = run(f, b);
+  x = only(&v, C837_EDIT_HPC_CODE_WITH_CART);
+  assert_int_equal(x->line, 1);
+  assert_int_equal(x->severity, C837_SEV_WARNING);
+  assert_string_equal(x->detail,
+                      "watch code 38206 is billed for the same patient on "
+                      "2025-03-01 as CAR-T step 38225; the step may have "
+                      "been coded as a stem-cell or apheresis service");
+  free(b);
+  /* another date: nothing */
+  b = tb_new(C837_KIND_P, "C2", "PAT2", "111");
+  tb_line(b, "38225", "1", 20250301, 0, "");
+  tb_line(b, "38206", "1", 20250302, 0, "");
+  v = run(f, b);
+  assert_int_equal(count_edit(&v, C837_EDIT_HPC_CODE_WITH_CART), 0);
+  free(b);
+  /* the watch code on an earlier claim: reported on the step line */
+  b = tb_new(C837_KIND_P, "C3", "PAT3", "111");
+  tb_line(b, "36511", "1", 20250301, 0, "");
+  v = run(f, b);
+  assert_int_equal(v.n_findings, 0);
+  free(b);
+  b = tb_new(C837_KIND_P, "C4", "PAT3", "222");
+  tb_line(b, "38225", "1", 20250301, 0, "");
+  v = run(f, b);
+  x = only(&v, C837_EDIT_HPC_CODE_WITH_CART);
+  assert_int_equal(x->line, 0);
+  free(b);
+  fx_free(f);
+}
+
+/* ------------------------------------------------------------------ */
+/* Disposition and --hold none                                         */
+/* ------------------------------------------------------------------ */
+
+static void test_held_claim_reports_fixes_as_held(void **state)
+{
+  fx *f = fx_new(NULL);
+  tb *b = tb_new(C837_KIND_P, "C1", "PAT", "111");
+  c837_verdict v;
+  const c837_finding *x;
+  (void)state;
+  tb_line(b, "38225", "2", 20250301, 0, "");
+  tb_line(b, "38226", "abc", 20250302, 0, "");
+  v = run(f, b);
+  assert_int_equal(v.disposition, C837_DISP_HELD);
+  assert_int_equal(v.n_fixes, 0);
+  x = only(&v, C837_EDIT_UNITS_OVER_DAILY_MAX);
+  assert_int_equal(x->action, C837_ACT_HELD);
+  assert_string_equal(x->detail,
+                      "38225 billed 2 units on 2025-03-01; the cap is 1 per "
+                      "day (not fixed because the claim is held; the fix "
+                      "would have been: units 2 -> 1)");
+  assert_int_equal(only(&v, C837_EDIT_UNITS_INVALID)->action, C837_ACT_HELD);
+  assert_int_equal(c837_engine_history_count(f->e), 0);
+  free(b);
+  fx_free(f);
+}
+
+static void test_hold_none(void **state)
+{
+  c837_edit_options o;
+  fx *f;
+  tb *b = tb_new(C837_KIND_P, "C1", "PAT", "111");
+  c837_verdict v;
+  const c837_finding *x;
+  (void)state;
+  c837_edit_options_default(&o);
+  o.hold = 0;
+  f = fx_new(&o);
+  tb_line(b, "38225", "2", 20250301, 0, "");
+  tb_line(b, "38226", "abc", 20250302, 0, "");
+  v = run(f, b);
+  assert_int_equal(v.disposition, C837_DISP_FIXED);
+  assert_int_equal(v.n_fixes, 1);
+  assert_int_equal(v.fixes[0].kind, C837_FIX_UNITS);
+  x = only(&v, C837_EDIT_UNITS_INVALID);
+  assert_int_equal(x->action, C837_ACT_FLAGGED);
+  assert_int_equal(x->severity, C837_SEV_ERROR);
+  assert_string_equal(x->detail, "38226 has units 'abc' in SV104, which is "
+                                 "not a number (not held: --hold none)");
+  assert_int_equal(only(&v, C837_EDIT_UNITS_OVER_DAILY_MAX)->action,
+                   C837_ACT_FIXED);
+  /* the claim is remembered: a later duplicate is flagged, not held */
+  assert_int_equal(c837_engine_history_count(f->e), 2);
+  free(b);
+  b = tb_new(C837_KIND_P, "C2", "PAT", "111");
+  tb_line(b, "38225", "1", 20250301, 0, "");
+  v = run(f, b);
+  assert_int_equal(only(&v, C837_EDIT_DUPLICATE_DAY)->action,
+                   C837_ACT_FLAGGED);
+  assert_int_equal(v.disposition, C837_DISP_PASSED);
+  assert_int_equal(c837_engine_history_count(f->e), 3);
+  free(b);
+  fx_free(f);
+}
+
+static void test_findings_sorted(void **state)
+{
+  fx *f = fx_new(NULL);
+  tb *b = tb_new(C837_KIND_I, "C1", "PAT", "111");
+  c837_verdict v;
+  size_t i;
+  (void)state;
+  tb_line(b, "0540T", "2", 20250301, 0, "0250");
+  tb_line(b, "38206", "1", 20250301, 0, "");
+  v = run(f, b);
+  for (i = 1; i < v.n_findings; i++) {
+    assert_true(v.findings[i - 1].line <= v.findings[i].line);
+    if (v.findings[i - 1].line == v.findings[i].line)
+      assert_true(v.findings[i - 1].edit < v.findings[i].edit);
+  }
+  /* line 0: UNITS_OVER, CODE_DELETED, REVENUE, ADMIN_WITHOUT_PRODUCT,
+   * PRIOR_STEP_MISSING; line 1: HPC */
+  assert_int_equal(v.n_findings, 6);
+  assert_int_equal(v.findings[0].edit, C837_EDIT_UNITS_OVER_DAILY_MAX);
+  assert_int_equal(v.findings[1].edit, C837_EDIT_CODE_DELETED);
+  assert_int_equal(v.findings[2].edit, C837_EDIT_REVENUE_CODE_MISMATCH);
+  assert_int_equal(v.findings[2].action, C837_ACT_HELD); /* claim held */
+  assert_int_equal(v.findings[3].edit, C837_EDIT_PRIOR_STEP_MISSING);
+  assert_int_equal(v.findings[4].edit, C837_EDIT_ADMIN_WITHOUT_PRODUCT);
+  assert_int_equal(v.findings[5].edit, C837_EDIT_HPC_CODE_WITH_CART);
+  assert_int_equal(v.findings[5].line, 1);
+  free(b);
+  fx_free(f);
+}
+
+/* ------------------------------------------------------------------ */
+/* Voids, replacements, history                                        */
+/* ------------------------------------------------------------------ */
+
+static void test_void_then_corrected(void **state)
+{
+  fx *f = fx_new(NULL);
+  tb *b1 = tb_new(C837_KIND_P, "C1", "PAT", "111");
+  tb *b2 = tb_new(C837_KIND_P, "C1", "PAT", "111");
+  tb *b3 = tb_new(C837_KIND_P, "C2", "PAT", "111");
+  c837_verdict v;
+  (void)state;
+  tb_line(b1, "Q2041", "1", 20250301, 0, "");
+  tb_line(b1, "38228", "1", 20250301, 0, "");
+  run(f, b1);
+  assert_int_equal(c837_engine_history_count(f->e), 2);
+  /* the void: removes C1's lines, is not evaluated itself */
+  snprintf(b2->c.freq, sizeof b2->c.freq, "8");
+  tb_line(b2, "Q2041", "1", 20250301, 0, "");
+  tb_line(b2, "38228", "1", 20250301, 0, "");
+  v = run(f, b2);
+  assert_int_equal(v.n_findings, 0);
+  assert_int_equal(v.disposition, C837_DISP_PASSED);
+  assert_int_equal(c837_engine_history_count(f->e), 0);
+  /* corrected resubmission under a new claim id: no duplicate */
+  tb_line(b3, "Q2041", "1", 20250301, 0, "");
+  tb_line(b3, "38228", "1", 20250301, 0, "");
+  v = run(f, b3);
+  assert_int_equal(count_edit(&v, C837_EDIT_DUPLICATE_DAY), 0);
+  assert_int_equal(count_edit(&v, C837_EDIT_REPEAT_ADMINISTRATION), 0);
+  assert_int_equal(c837_engine_history_count(f->e), 2);
+  free(b1);
+  free(b2);
+  free(b3);
+  fx_free(f);
+}
+
+static void test_void_other_provider_keeps_lines(void **state)
+{
+  fx *f = fx_new(NULL);
+  tb *b1 = tb_new(C837_KIND_P, "C1", "PAT", "111");
+  tb *b2 = tb_new(C837_KIND_P, "C1", "PAT", "999");
+  (void)state;
+  tb_line(b1, "38225", "1", 20250301, 0, "");
+  run(f, b1);
+  snprintf(b2->c.freq, sizeof b2->c.freq, "8");
+  run(f, b2);
+  assert_int_equal(c837_engine_history_count(f->e), 1);
+  free(b1);
+  free(b2);
+  fx_free(f);
+}
+
+static void test_replacement(void **state)
+{
+  fx *f = fx_new(NULL);
+  tb *b1 = tb_new(C837_KIND_P, "C1", "PAT", "111");
+  tb *b2 = tb_new(C837_KIND_P, "C1", "PAT", "111");
+  c837_verdict v;
+  const c837_hist *h;
+  (void)state;
+  tb_line(b1, "38225", "1", 20250301, 0, "");
+  tb_line(b1, "38226", "1", 20250302, 0, "");
+  run(f, b1);
+  assert_int_equal(c837_engine_history_count(f->e), 2);
+  /* the replacement bills the collection again on the same date: it
+   * replaces, so no duplicate */
+  snprintf(b2->c.freq, sizeof b2->c.freq, "7");
+  tb_line(b2, "38225", "1", 20250301, 0, "");
+  v = run(f, b2);
+  assert_int_equal(v.n_findings, 0);
+  assert_int_equal(c837_engine_history_count(f->e), 1);
+  h = c837_engine_history_at(f->e, 0);
+  assert_string_equal(h->code, "38225");
+  assert_string_equal(h->freq, "7");
+  assert_null(c837_engine_history_at(f->e, 1));
+  free(b1);
+  free(b2);
+  fx_free(f);
+}
+
+static void test_held_replacement_keeps_original(void **state)
+{
+  fx *f = fx_new(NULL);
+  tb *b1 = tb_new(C837_KIND_P, "C1", "PAT", "111");
+  tb *b2 = tb_new(C837_KIND_P, "C1", "PAT", "111");
+  c837_verdict v;
+  (void)state;
+  tb_line(b1, "38225", "1", 20250301, 0, "");
+  run(f, b1);
+  snprintf(b2->c.freq, sizeof b2->c.freq, "7");
+  tb_line(b2, "38225", "0", 20250301, 0, "");
+  v = run(f, b2);
+  assert_int_equal(v.disposition, C837_DISP_HELD);
+  assert_int_equal(c837_engine_history_count(f->e), 1);
+  assert_string_equal(c837_engine_history_at(f->e, 0)->freq, "1");
+  free(b1);
+  free(b2);
+  fx_free(f);
+}
+
+/* Saves the history of f into a new array (the ledger's part). */
+static c837_hist *save_history(const fx *f, size_t *n)
+{
+  size_t i;
+  c837_hist *a;
+  *n = c837_engine_history_count(f->e);
+  a = calloc(*n ? *n : 1, sizeof *a);
+  assert_non_null(a);
+  for (i = 0; i < *n; i++)
+    a[i] = *c837_engine_history_at(f->e, i);
+  return a;
+}
+
+static void run_input(fx *f, int expect_dup)
+{
+  tb *b1 = tb_new(C837_KIND_P, "C1", "PAT", "111");
+  tb *b2 = tb_new(C837_KIND_P, "C2", "PAT", "111");
+  c837_verdict v;
+  tb_env(b1, "SENDER", "000000001");
+  tb_env(b2, "SENDER", "000000001");
+  tb_line(b1, "38225", "1", 20250301, 0, "");
+  v = run(f, b1);
+  assert_int_equal(count_edit(&v, C837_EDIT_DUPLICATE_DAY), expect_dup);
+  tb_line(b2, "Q2041", "0.5", 20250320, 0, "");
+  tb_line(b2, "38228", "1", 20250320, 0, "");
+  v = run(f, b2);
+  assert_int_equal(count_edit(&v, C837_EDIT_DUPLICATE_DAY), expect_dup);
+  free(b1);
+  free(b2);
+}
+
+static void test_history_rerun_idempotent(void **state)
+{
+  fx *f1 = fx_new(NULL), *f2, *f3;
+  c837_hist *saved, *again;
+  size_t n, n2, i;
+  (void)state;
+  run_input(f1, 0);
+  saved = save_history(f1, &n);
+  assert_int_equal(n, 3);
+  assert_string_equal(saved[0].source, "SENDER|000000001|1|0001");
+  assert_string_equal(saved[0].claim_id, "C1");
+  assert_string_equal(saved[0].lx, "1");
+  assert_string_equal(saved[0].patient, "PAT");
+  assert_string_equal(saved[0].provider, "111");
+  assert_int_equal(saved[0].family, C837_FAM_STEP);
+  assert_int_equal(saved[1].units, 500000);
+  /* the same input again over the saved ledger: no duplicate, the same
+   * history */
+  f2 = fx_new(NULL);
+  for (i = 0; i < n; i++)
+    assert_int_equal(c837_engine_add_history(f2->e, &saved[i]), C837_OK);
+  assert_int_equal(c837_engine_history_count(f2->e), 3);
+  run_input(f2, 0);
+  again = save_history(f2, &n2);
+  assert_int_equal(n2, n);
+  assert_memory_equal(again, saved, n * sizeof *saved);
+  free(again);
+  /* the same claims from another interchange are duplicates */
+  f3 = fx_new(NULL);
+  for (i = 0; i < n; i++)
+    c837_engine_add_history(f3->e, &saved[i]);
+  {
+    tb *b = tb_new(C837_KIND_P, "C1", "PAT", "111");
+    c837_verdict v;
+    tb_env(b, "SENDER", "000000002");
+    tb_line(b, "38225", "1", 20250301, 0, "");
+    v = run(f3, b);
+    assert_int_equal(only(&v, C837_EDIT_DUPLICATE_DAY)->action,
+                     C837_ACT_HELD);
+    free(b);
+  }
+  assert_int_equal(c837_engine_add_history(f3->e, NULL), C837_EINVAL);
+  free(saved);
+  fx_free(f1);
+  fx_free(f2);
+  fx_free(f3);
+}
+
+/* Re-running an original and its replacement over the ledger of the
+ * first run gives the same verdicts and history. */
+static void test_history_rerun_with_replacement(void **state)
+{
+  fx *f1 = fx_new(NULL), *f2 = NULL;
+  c837_hist *saved = NULL, *again;
+  size_t n = 0, n2, i, round;
+  (void)state;
+  for (round = 0; round < 2; round++) {
+    fx *f = round == 0 ? f1 : NULL;
+    tb *b1 = tb_new(C837_KIND_P, "C1", "PAT", "111");
+    tb *b2 = tb_new(C837_KIND_P, "C1", "PAT", "111");
+    c837_verdict v;
+    if (round == 1) {
+      f2 = fx_new(NULL);
+      for (i = 0; i < n; i++)
+        c837_engine_add_history(f2->e, &saved[i]);
+      f = f2;
+    }
+    tb_env(b1, "S", "1");
+    tb_env(b2, "S", "2");
+    tb_line(b1, "38225", "1", 20250301, 0, "");
+    v = run(f, b1);
+    assert_int_equal(v.n_findings, 0);
+    snprintf(b2->c.freq, sizeof b2->c.freq, "7");
+    tb_line(b2, "38225", "1", 20250301, 0, "");
+    v = run(f, b2);
+    assert_int_equal(v.n_findings, 0);
+    if (round == 0) {
+      saved = save_history(f1, &n);
+      assert_int_equal(n, 1);
+    } else {
+      again = save_history(f2, &n2);
+      assert_int_equal(n2, n);
+      assert_memory_equal(again, saved, n * sizeof *saved);
+      free(again);
+    }
+    free(b1);
+    free(b2);
+  }
+  free(saved);
+  fx_free(f1);
+  fx_free(f2);
+}
+
+/* One interchange: an original in one transaction set, its void and a
+ * corrected claim under a new id in the next.  Re-running it over the
+ * ledger of the first run gives the same verdicts and ledger. */
+static void rerun_void_input(fx *f)
+{
+  tb *b1 = tb_new(C837_KIND_P, "V1", "PAT", "111");
+  tb *b2 = tb_new(C837_KIND_P, "V1", "PAT", "111");
+  tb *b3 = tb_new(C837_KIND_P, "V1-C", "PAT", "111");
+  c837_verdict v;
+  tb_env(b1, "S", "104");
+  tb_env(b2, "S", "104");
+  tb_env(b3, "S", "104");
+  snprintf(b2->env.st02, sizeof b2->env.st02, "0002");
+  snprintf(b3->env.st02, sizeof b3->env.st02, "0002");
+  tb_line(b1, "38225", "1", 20250407, 0, "");
+  v = run(f, b1);
+  assert_int_equal(v.n_findings, 0);
+  snprintf(b2->c.freq, sizeof b2->c.freq, "8");
+  tb_line(b2, "38225", "1", 20250407, 0, "");
+  v = run(f, b2);
+  assert_int_equal(v.n_findings, 0);
+  tb_line(b3, "38225", "1", 20250407, 0, "");
+  v = run(f, b3);
+  assert_int_equal(v.n_findings, 0);
+  free(b1);
+  free(b2);
+  free(b3);
+}
+
+static void test_history_rerun_void_interchange(void **state)
+{
+  fx *f1 = fx_new(NULL), *f2 = fx_new(NULL);
+  c837_hist *saved, *again;
+  size_t n, n2, i;
+  (void)state;
+  rerun_void_input(f1);
+  saved = save_history(f1, &n);
+  assert_int_equal(n, 1);
+  assert_string_equal(saved[0].claim_id, "V1-C");
+  for (i = 0; i < n; i++)
+    c837_engine_add_history(f2->e, &saved[i]);
+  rerun_void_input(f2);
+  again = save_history(f2, &n2);
+  assert_int_equal(n2, 1);
+  assert_memory_equal(again, saved, sizeof *saved);
+  free(saved);
+  free(again);
+  fx_free(f1);
+  fx_free(f2);
+}
+
+/* A big claim of one patient and date stays fast: 1001 lines of 0.001
+ * dose; the thousandth reaches the cap, the last goes over. */
+static void test_big_claim(void **state)
+{
+  fx *f = fx_new(NULL);
+  tb *b = tb_new(C837_KIND_P, "BIG", "PAT", "111");
+  c837_verdict v;
+  int i;
+  (void)state;
+  for (i = 0; i < 1001; i++)
+    tb_line(b, "Q2041", "0.001", 20250304, 0, "");
+  v = run(f, b);
+  assert_int_equal(count_edit(&v, C837_EDIT_DUPLICATE_DAY), 1);
+  assert_non_null(find_edit(&v, C837_EDIT_DUPLICATE_DAY, 1000));
+  assert_int_equal(v.n_fixes, 1);
+  assert_int_equal(v.fixes[0].kind, C837_FIX_REMOVE);
+  assert_int_equal(v.fixes[0].line, 1000);
+  /* 1 DUPLICATE_DAY + 1000 PRODUCT_WITHOUT_ADMIN (not on the removed
+   * line): 512 kept, the rest counted */
+  assert_int_equal(v.n_findings, C837_MAX_FINDINGS);
+  assert_int_equal(v.findings_dropped, 1001 - C837_MAX_FINDINGS);
+  free(b);
+  fx_free(f);
+}
+
+/* Many patients stay fast and separate. */
+static void test_many_patients(void **state)
+{
+  fx *f = fx_new(NULL);
+  int i;
+  char id[16], pat[16];
+  c837_verdict v;
+  (void)state;
+  for (i = 0; i < 20000; i++) {
+    tb *b;
+    snprintf(id, sizeof id, "C%d", i);
+    snprintf(pat, sizeof pat, "P%d", i % 5000);
+    b = tb_new(C837_KIND_P, id, pat, "111");
+    tb_line(b, "38225", "1", 20250101 + (i / 5000), 0, "");
+    v = run(f, b);
+    assert_int_equal(count_edit(&v, C837_EDIT_DUPLICATE_DAY), 0);
+    free(b);
+  }
+  assert_int_equal(c837_engine_history_count(f->e), 20000);
+  /* and a duplicate among them is still found */
+  {
+    tb *b = tb_new(C837_KIND_P, "CX", "P4321", "111");
+    tb_line(b, "38225", "1", 20250103, 0, "");
+    v = run(f, b);
+    assert_int_equal(count_edit(&v, C837_EDIT_DUPLICATE_DAY), 1);
+    free(b);
+  }
+  fx_free(f);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_names),
+      cmocka_unit_test(test_non_837_kinds_get_empty_verdict),
+      cmocka_unit_test(test_units_at_cap_passes),
+      cmocka_unit_test(test_units_over_cap_fixed),
+      cmocka_unit_test(test_range_three_days),
+      cmocka_unit_test(test_range_too_long_flagged),
+      cmocka_unit_test(test_not_a_cart_line),
+      cmocka_unit_test(test_units_invalid),
+      cmocka_unit_test(test_unit_basis),
+      cmocka_unit_test(test_code_deleted_boundary),
+      cmocka_unit_test(test_code_not_effective),
+      cmocka_unit_test(test_later_edits_see_crosswalk),
+      cmocka_unit_test(test_revenue_mismatch),
+      cmocka_unit_test(test_inpatient_procedure_line),
+      cmocka_unit_test(test_prep_charges),
+      cmocka_unit_test(test_duplicate_same_claim_removed),
+      cmocka_unit_test(test_duplicate_across_claims_held),
+      cmocka_unit_test(test_fractional_product_ten_claims),
+      cmocka_unit_test(test_duplicate_with_range),
+      cmocka_unit_test(test_step_out_of_order),
+      cmocka_unit_test(test_step_out_of_order_reverse),
+      cmocka_unit_test(test_prior_step_missing),
+      cmocka_unit_test(test_admin_product_pairing),
+      cmocka_unit_test(test_infusion_too_soon),
+      cmocka_unit_test(test_infusion_option),
+      cmocka_unit_test(test_repeat_administration),
+      cmocka_unit_test(test_hpc_code_with_cart),
+      cmocka_unit_test(test_held_claim_reports_fixes_as_held),
+      cmocka_unit_test(test_hold_none),
+      cmocka_unit_test(test_findings_sorted),
+      cmocka_unit_test(test_void_then_corrected),
+      cmocka_unit_test(test_void_other_provider_keeps_lines),
+      cmocka_unit_test(test_replacement),
+      cmocka_unit_test(test_held_replacement_keeps_original),
+      cmocka_unit_test(test_history_rerun_idempotent),
+      cmocka_unit_test(test_history_rerun_with_replacement),
+      cmocka_unit_test(test_history_rerun_void_interchange),
+      cmocka_unit_test(test_big_claim),
+      cmocka_unit_test(test_many_patients),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}

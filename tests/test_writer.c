@@ -1,0 +1,1008 @@
+/* test_writer.c -- unit tests of the corrected / held 837 writer
+ *
+ * X12 text goes through the real tokenizer and assembler into the writer;
+ * verdicts are made by hand per claim id (disposition and fixes), outputs
+ * go to memory sinks, and every test asserts the EXACT bytes of both
+ * outputs.  Expected outputs are spelled out with the same building
+ * blocks as the input (macros below), so each test shows what changed:
+ * a held claim's HL loop gone and later HL ids shifted, an SE01 recount,
+ * an LX renumbered, a CLM02 re-summed.  When python3 is present, the
+ * outputs are also re-checked by tests/x12check.py, which shares no code
+ * with the writer.
+ */
+#include <ctype.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "cart837.h"
+
+/* ------------------------------------------------------------------ */
+/* Inputs                                                              */
+/* ------------------------------------------------------------------ */
+
+/* 106 bytes with its terminator: element '*', repetition '^',
+ * component ':', segment '~'. */
+#define ISA_P                                                              \
+  "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       " \
+  "*250101*1200*^*00501*000000001*0*P*:~\n"
+#define IEA_1 "IEA*1*000000001~\n"
+
+/* 837P: billing provider HL 1, three subscribers with one claim each. */
+#define P_GS "GS*HC*SENDER*RECEIVER*20250101*1200*1*X*005010X222A1~\n"
+#define P_ST                                                               \
+  "ST*837*0001*005010X222A1~\n"                                            \
+  "BHT*0019*00*0123*20250101*1200*CH~\n"                                   \
+  "NM1*41*2*SUBMITTER*****46*S1~\n"                                        \
+  "NM1*40*2*RECEIVER*****46*R1~\n"
+#define P_HL1 "HL*1**20*1~\n" "NM1*85*2*CLINIC*****XX*1234567893~\n"
+#define P_SUB1(id)                                                         \
+  "HL*" id "*1*22*0~\n" "SBR*P*18*******CI~\n"                             \
+  "NM1*IL*1*DOE*JANE****MI*M1~\n" "NM1*PR*2*PAYER*****PI*P1~\n"
+#define P_SUB2(id)                                                         \
+  "HL*" id "*1*22*0~\n" "SBR*P*18*******CI~\n"                             \
+  "NM1*IL*1*ROE*RICH****MI*M2~\n" "NM1*PR*2*PAYER*****PI*P1~\n"
+#define P_SUB3(id)                                                         \
+  "HL*" id "*1*22*0~\n" "SBR*P*18*******CI~\n"                             \
+  "NM1*IL*1*POE*ANN****MI*M3~\n" "NM1*PR*2*PAYER*****PI*P1~\n"
+#define P_C1                                                               \
+  "CLM*C1*100***11:B:1*Y*A*Y*Y~\n" "LX*1~\n"                               \
+  "SV1*HC:99213*100*UN*1***1~\n" "DTP*472*D8*20250110~\n"
+#define P_C1B                                                              \
+  "CLM*C1B*80***11:B:1*Y*A*Y*Y~\n" "LX*1~\n"                               \
+  "SV1*HC:99212*80*UN*1***1~\n" "DTP*472*D8*20250112~\n"
+#define P_C2_CLM(total) "CLM*C2*" total "***11:B:1*Y*A*Y*Y~\n"
+#define P_C2_L1(lx, sv1) "LX*" lx "~\n" sv1 "DTP*472*D8*20250110~\n"
+#define P_C2_L1_RAW "SV1*HC:Q2041*1000*UN*1***1~\n"
+#define P_C2_L2(lx) "LX*" lx "~\n" "SV1*HC:38228*2000*UN*2***1~\n"       \
+  "DTP*472*D8*20250110~\n"
+#define P_C2 P_C2_CLM("3000") P_C2_L1("1", P_C2_L1_RAW) P_C2_L2("2")
+#define P_C3_SV "SV1*HC:99212*50*UN*1***1~\n"
+#define P_C3_(sv)                                                          \
+  "CLM*C3*50***11:B:1*Y*A*Y*Y~\n" "LX*1~\n" sv "DTP*472*D8*20250111~\n"
+#define P_C3 P_C3_(P_C3_SV)
+#define P_END(n) "SE*" n "*0001~\n" "GE*1*1~\n" IEA_1
+
+static const char P3[] = ISA_P P_GS P_ST P_HL1 P_SUB1("2") P_C1 P_SUB2("3")
+    P_C2 P_SUB3("4") P_C3 P_END("34");
+
+/* 837I: subscriber HL 2 (HL04 from the caller), patient HL 3 with claim
+ * P1 whose first line spans three days (RD8). */
+#define I_GS "GS*HC*SENDER*RECEIVER*20250101*1200*7*X*005010X223A2~\n"
+#define I_ST                                                               \
+  "ST*837*0007*005010X223A2~\n"                                            \
+  "BHT*0019*00*0123*20250101*1200*CH~\n"                                   \
+  "NM1*41*2*SUBMITTER*****46*S1~\n"                                        \
+  "NM1*40*2*RECEIVER*****46*R1~\n"
+#define I_HL1 "HL*1**20*1~\n" "NM1*85*2*HOSPITAL*****XX*1234567893~\n"
+#define I_SUB(hl04)                                                        \
+  "HL*2*1*22*" hl04 "~\n" "SBR*P*18*******MB~\n"                           \
+  "NM1*IL*1*DOE*JOHN****MI*M9~\n" "NM1*PR*2*MEDICARE*****PI*P9~\n"
+#define I_S1                                                               \
+  "CLM*S1*100***13:A:1**A*Y*Y~\n" "LX*1~\n"                                \
+  "SV2*0450*HC:99283*100*UN*1~\n" "DTP*472*D8*20250101~\n"
+#define I_PAT "HL*3*2*23*0~\n" "PAT*19~\n" "NM1*QC*1*DOE*JUNIOR~\n"
+#define I_P1_HEAD                                                          \
+  "CLM*P1*5000.01***13:A:1**A*Y*Y~\n" "DTP*434*RD8*20250101-20250103~\n"
+#define I_P1_L1                                                            \
+  "LX*1~\n" "SV2*0874*HC:38228*3000.01*UN*1~\n"                            \
+  "DTP*472*RD8*20250101-20250103~\n"
+#define I_P1_L2(lx, rev)                                                   \
+  "LX*" lx "~\n" "SV2*" rev "*HC:Q2041*2000*UN*1~\n"                       \
+  "DTP*472*D8*20250102~\n"
+#define I_P1 I_P1_HEAD I_P1_L1 I_P1_L2("2", "0891")
+#define I_END(n) "SE*" n "*0007~\n" "GE*1*7~\n" IEA_1
+
+static const char I1[] =
+    ISA_P I_GS I_ST I_HL1 I_SUB("1") I_PAT I_P1 I_END("22");
+static const char I2[] =
+    ISA_P I_GS I_ST I_HL1 I_SUB("1") I_S1 I_PAT I_P1 I_END("26");
+
+/* ------------------------------------------------------------------ */
+/* Harness                                                             */
+/* ------------------------------------------------------------------ */
+
+typedef struct membuf {
+  char *p;
+  size_t len, cap;
+  int calls;
+} membuf;
+
+static int mem_write(void *ud, const void *p, size_t n)
+{
+  membuf *m = ud;
+  m->calls++;
+  if (m->len + n + 1 > m->cap) {
+    size_t cap = (m->len + n + 1) * 2;
+    char *np = realloc(m->p, cap);
+    if (np == NULL)
+      return -1;
+    m->p = np;
+    m->cap = cap;
+  }
+  memcpy(m->p + m->len, p, n);
+  m->len += n;
+  m->p[m->len] = '\0';
+  return 0;
+}
+
+static int fail_write(void *ud, const void *p, size_t n)
+{
+  (void)ud;
+  (void)p;
+  (void)n;
+  return -1;
+}
+
+/* What the test decides for one claim. */
+typedef struct plan {
+  const char *id;
+  c837_disposition disp;
+  size_t n_fixes;
+  c837_fix fixes[4];
+} plan;
+
+typedef struct run_ctx {
+  c837_writer *w;
+  const plan *plans;
+  size_t n_plans;
+} run_ctx;
+
+typedef struct result {
+  membuf out, held;
+  c837_writer_stats st;
+  c837_status rc;
+  c837_error err;
+} result;
+
+static int h_segment(void *ud, const c837_segment *s, c837_role role,
+                     const c837_envelope *env)
+{
+  run_ctx *r = ud;
+  return c837_writer_segment(r->w, s, role, env);
+}
+
+static int h_claim(void *ud, const c837_claim *c)
+{
+  run_ctx *r = ud;
+  size_t i;
+  for (i = 0; i < r->n_plans; i++) {
+    if (strcmp(r->plans[i].id, c->id) == 0) {
+      c837_verdict v;
+      memset(&v, 0, sizeof v);
+      v.disposition = r->plans[i].disp;
+      v.n_fixes = r->plans[i].n_fixes;
+      v.fixes = r->plans[i].fixes;
+      return c837_writer_claim(r->w, c, &v);
+    }
+  }
+  return c837_writer_claim(r->w, c, NULL);
+}
+
+/* Runs in[0..len) fed in chunks of `chunk` bytes (0 = whole). */
+static void run_chunked(const char *in, size_t len, const plan *plans,
+                        size_t n_plans, size_t chunk, result *res)
+{
+  c837_sink so = {mem_write, &res->out}, sh = {mem_write, &res->held};
+  run_ctx r;
+  c837_handler h;
+  c837_assembler *a;
+  c837_tokenizer *t;
+  c837_status st = C837_OK;
+  size_t off;
+
+  memset(res, 0, sizeof *res);
+  r.w = c837_writer_new(&so, &sh);
+  r.plans = plans;
+  r.n_plans = n_plans;
+  assert_non_null(r.w);
+  memset(&h, 0, sizeof h);
+  h.segment = h_segment;
+  h.claim = h_claim;
+  h.ud = &r;
+  a = c837_assembler_new(&h);
+  assert_non_null(a);
+  t = c837_tokenizer_new(c837_assembler_segment, a);
+  assert_non_null(t);
+  if (chunk == 0)
+    chunk = len ? len : 1;
+  for (off = 0; off < len && st == C837_OK; off += chunk)
+    st = c837_tokenizer_feed(t, in + off, len - off < chunk ? len - off
+                                                             : chunk);
+  if (st == C837_OK)
+    st = c837_tokenizer_finish(t);
+  if (st == C837_OK) {
+    (void)c837_assembler_finish(a);
+  } else if (st != C837_ECALLBACK) {
+    /* as stream.c does: what the tokenizer holds, then the input it
+     * did not accept */
+    const char *p;
+    size_t n;
+    uint64_t taken = c837_tokenizer_consumed(t);
+    (void)c837_assembler_finish(a);
+    c837_tokenizer_unemitted(t, &p, &n);
+    if (n)
+      c837_writer_raw(r.w, p, n);
+    if (taken < len)
+      c837_writer_raw(r.w, in + taken, len - (size_t)taken);
+  }
+  res->rc = c837_writer_finish(r.w, &res->st, &res->err);
+  c837_tokenizer_free(t);
+  c837_assembler_free(a);
+  c837_writer_free(r.w);
+}
+
+static void run(const char *in, const plan *plans, size_t n_plans,
+                result *res)
+{
+  run_chunked(in, strlen(in), plans, n_plans, 0, res);
+}
+
+static void result_free(result *res)
+{
+  free(res->out.p);
+  free(res->held.p);
+}
+
+/* Exact comparison with a readable failure. */
+static void check_bytes(const char *what, const membuf *got, const char *want)
+{
+  size_t wl = strlen(want), i;
+  if (got->len == wl && (wl == 0 || memcmp(got->p, want, wl) == 0))
+    return;
+  for (i = 0; i < got->len && i < wl && got->p[i] == want[i]; i++)
+    ;
+  print_error("%s differs at byte %zu (got %zu bytes, want %zu)\n"
+              "--- got:\n%.*s\n--- want:\n%s\n",
+              what, i, got->len, wl, (int)got->len,
+              got->p ? got->p : "", want);
+  fail();
+}
+
+static void check_stats(const result *r, uint64_t in, uint64_t out,
+                        uint64_t fixed, uint64_t held)
+{
+  assert_int_equal(r->rc, C837_OK);
+  assert_int_equal(r->st.claims_in, in);
+  assert_int_equal(r->st.claims_out, out);
+  assert_int_equal(r->st.claims_fixed, fixed);
+  assert_int_equal(r->st.claims_held, held);
+  assert_int_equal(r->st.claims_in, r->st.claims_out + r->st.claims_held);
+}
+
+static plan fix1(const char *id, c837_fix_kind k, size_t line,
+                 const char *value)
+{
+  plan p;
+  memset(&p, 0, sizeof p);
+  p.id = id;
+  p.disp = C837_DISP_FIXED;
+  p.n_fixes = 1;
+  p.fixes[0].kind = k;
+  p.fixes[0].line = line;
+  snprintf(p.fixes[0].value, sizeof p.fixes[0].value, "%s", value);
+  return p;
+}
+
+static plan hold(const char *id)
+{
+  plan p;
+  memset(&p, 0, sizeof p);
+  p.id = id;
+  p.disp = C837_DISP_HELD;
+  return p;
+}
+
+/* ------------------------------------------------------------------ */
+/* Untouched input                                                     */
+/* ------------------------------------------------------------------ */
+
+static void test_untouched_identical(void **state)
+{
+  result r;
+  size_t chunk;
+  plan passed;
+  (void)state;
+  memset(&passed, 0, sizeof passed);
+  passed.id = "C2";
+  passed.disp = C837_DISP_PASSED; /* a verdict with no fixes */
+  for (chunk = 0; chunk <= 7; chunk++) {
+    run_chunked(P3, strlen(P3), &passed, 1, chunk, &r);
+    check_bytes("corrected", &r.out, P3);
+    assert_int_equal(r.held.len, 0);
+    assert_int_equal(r.held.calls, 0); /* no held claim: nothing at all */
+    check_stats(&r, 3, 3, 0, 0);
+    assert_int_equal(r.st.transactions_rewritten, 0);
+    result_free(&r);
+  }
+}
+
+/* Wrong SE01, CRLF line ends and a byte-order mark: passed through as
+ * they came (the tool does not rewrite a transaction it need not). */
+static void test_untouched_bad_se_crlf_bom(void **state)
+{
+  static const char in[] =
+      "\xEF\xBB\xBF"
+      "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       "
+      "*250101*1200*^*00501*000000001*0*P*:~\r\n"
+      "GS*HC*SENDER*RECEIVER*20250101*1200*1*X*005010X222A1~\r\n"
+      "ST*837*0001*005010X222A1~\r\n"
+      "BHT*0019*00*0123*20250101*1200*CH~\r\n"
+      "HL*1**20*1~\r\n"
+      "NM1*85*2*CLINIC*****XX*1234567893~\r\n"
+      "HL*2*1*22*0~\r\n"
+      "NM1*IL*1*DOE*JANE****MI*M1~\r\n"
+      "CLM*C1*100***11:B:1*Y*A*Y*Y~\r\n"
+      "LX*1~\r\n"
+      "SV1*HC:99213*100*UN*1***1~\r\n"
+      "SE*99*0001~\r\n"
+      "GE*1*1~\r\n"
+      "IEA*1*000000001~\r\n";
+  result r;
+  (void)state;
+  run(in, NULL, 0, &r);
+  check_bytes("corrected", &r.out, in);
+  assert_int_equal(r.held.calls, 0);
+  check_stats(&r, 1, 1, 0, 0);
+  result_free(&r);
+}
+
+/* An empty 837 transaction and a non-837 set pass through too. */
+static void test_untouched_no_claims(void **state)
+{
+  static const char in[] =
+      ISA_P P_GS P_ST P_HL1 "SE*7*0001~\n"
+      "ST*999*0002~\n" "AK1*HC*1~\n" "AK9*A*1*1*1~\n" "SE*4*0002~\n"
+      "GE*2*1~\n" IEA_1;
+  result r;
+  (void)state;
+  run(in, NULL, 0, &r);
+  check_bytes("corrected", &r.out, in);
+  assert_int_equal(r.held.calls, 0);
+  check_stats(&r, 0, 0, 0, 0);
+  result_free(&r);
+}
+
+/* ------------------------------------------------------------------ */
+/* Fixes                                                               */
+/* ------------------------------------------------------------------ */
+
+static void test_fix_units(void **state)
+{
+  static const char want[] = ISA_P P_GS P_ST P_HL1 P_SUB1("2") P_C1
+      P_SUB2("3") P_C2_CLM("3000")
+      P_C2_L1("1", "SV1*HC:Q2041*1000*UN*0.5***1~\n") P_C2_L2("2")
+      P_SUB3("4") P_C3 P_END("34");
+  plan p = fix1("C2", C837_FIX_UNITS, 0, "0.5");
+  result r;
+  (void)state;
+  run(P3, &p, 1, &r);
+  check_bytes("corrected", &r.out, want);
+  assert_int_equal(r.held.calls, 0);
+  check_stats(&r, 3, 3, 1, 0);
+  assert_int_equal(r.st.transactions_rewritten, 1);
+  result_free(&r);
+}
+
+/* Code fix keeps qualifier and modifiers; a units fix on the same line
+ * applies too. */
+static void test_fix_code_with_modifier(void **state)
+{
+#define L2MOD(code, units) "LX*2~\n" "SV1*HC:" code ":GA:JW*2000*UN*" units \
+  "***1~\n" "DTP*472*D8*20250110~\n"
+  static const char in[] = ISA_P P_GS P_ST P_HL1 P_SUB2("2")
+      P_C2_CLM("3000") P_C2_L1("1", P_C2_L1_RAW) L2MOD("38228", "2")
+      P_END("18");
+  static const char want[] = ISA_P P_GS P_ST P_HL1 P_SUB2("2")
+      P_C2_CLM("3000") P_C2_L1("1", P_C2_L1_RAW) L2MOD("0540T", "1")
+      P_END("18");
+#undef L2MOD
+  plan p = fix1("C2", C837_FIX_CODE, 1, "0540T");
+  result r;
+  (void)state;
+  p.n_fixes = 2;
+  p.fixes[1].kind = C837_FIX_UNITS;
+  p.fixes[1].line = 1;
+  snprintf(p.fixes[1].value, sizeof p.fixes[1].value, "1");
+  run(in, &p, 1, &r);
+  check_bytes("corrected", &r.out, want);
+  check_stats(&r, 1, 1, 1, 0);
+  result_free(&r);
+}
+
+static void test_fix_revenue(void **state)
+{
+  static const char want[] = ISA_P I_GS I_ST I_HL1 I_SUB("1") I_PAT
+      I_P1_HEAD I_P1_L1 I_P1_L2("2", "0892") I_END("22");
+  plan p = fix1("P1", C837_FIX_REVENUE, 1, "0892");
+  result r;
+  (void)state;
+  run(I1, &p, 1, &r);
+  check_bytes("corrected", &r.out, want);
+  check_stats(&r, 1, 1, 1, 0);
+  result_free(&r);
+}
+
+/* Removing a line: LX renumbered, CLM02 re-summed, SE01 recounted. */
+static void test_fix_remove_line(void **state)
+{
+  static const char want[] = ISA_P P_GS P_ST P_HL1 P_SUB1("2") P_C1
+      P_SUB2("3") P_C2_CLM("2000") P_C2_L2("1") P_SUB3("4") P_C3
+      P_END("31");
+  plan p = fix1("C2", C837_FIX_REMOVE, 0, "");
+  result r;
+  (void)state;
+  run(P3, &p, 1, &r);
+  check_bytes("corrected", &r.out, want);
+  check_stats(&r, 3, 3, 1, 0);
+  result_free(&r);
+}
+
+/* An RD8 line over three days becomes three D8 lines; the odd cent goes
+ * to the first; later lines are renumbered; CLM02 stays the sum. */
+static void test_fix_split_rd8(void **state)
+{
+  static const char want[] = ISA_P I_GS I_ST I_HL1 I_SUB("1") I_PAT
+      I_P1_HEAD
+      "LX*1~\n" "SV2*0874*HC:38228*1000.01*UN*1~\n" "DTP*472*D8*20250101~\n"
+      "LX*2~\n" "SV2*0874*HC:38228*1000*UN*1~\n" "DTP*472*D8*20250102~\n"
+      "LX*3~\n" "SV2*0874*HC:38228*1000*UN*1~\n" "DTP*472*D8*20250103~\n"
+      I_P1_L2("4", "0891") I_END("28");
+  plan p = fix1("P1", C837_FIX_SPLIT, 0, "1");
+  result r;
+  (void)state;
+  run(I1, &p, 1, &r);
+  check_bytes("corrected", &r.out, want);
+  check_stats(&r, 1, 1, 1, 0);
+  result_free(&r);
+}
+
+/* A line without its own DTP*472 takes the claim's statement period; a
+ * split adds a DTP*472*D8 after the SV2 of each new line. */
+static void test_fix_split_claim_dates(void **state)
+{
+  static const char in[] = ISA_P I_GS I_ST I_HL1 I_SUB("0")
+      "CLM*S9*90***13:A:1**A*Y*Y~\n" "DTP*434*RD8*20250227-20250301~\n"
+      "LX*1~\n" "SV2*0874*HC:38228*90*UN*3~\n" I_END("15");
+  static const char want[] = ISA_P I_GS I_ST I_HL1 I_SUB("0")
+      "CLM*S9*90***13:A:1**A*Y*Y~\n" "DTP*434*RD8*20250227-20250301~\n"
+      "LX*1~\n" "SV2*0874*HC:38228*30*UN*1~\n" "DTP*472*D8*20250227~\n"
+      "LX*2~\n" "SV2*0874*HC:38228*30*UN*1~\n" "DTP*472*D8*20250228~\n"
+      "LX*3~\n" "SV2*0874*HC:38228*30*UN*1~\n" "DTP*472*D8*20250301~\n"
+      I_END("22");
+  plan p = fix1("S9", C837_FIX_SPLIT, 0, "1");
+  result r;
+  (void)state;
+  run(in, &p, 1, &r);
+  check_bytes("corrected", &r.out, want);
+  check_stats(&r, 1, 1, 1, 0);
+  result_free(&r);
+}
+
+/* A fix naming a line the claim does not have is an error, not a
+ * silent pass. */
+static void test_fix_bad_line(void **state)
+{
+  plan p = fix1("C1", C837_FIX_UNITS, 5, "1");
+  result r;
+  (void)state;
+  run(P3, &p, 1, &r);
+  assert_int_equal(r.rc, C837_EINVAL);
+  assert_non_null(strstr(r.err.msg, "C1"));
+  result_free(&r);
+}
+
+/* ------------------------------------------------------------------ */
+/* Holds                                                               */
+/* ------------------------------------------------------------------ */
+
+/* C2 held: its subscriber loop (HL 3) goes, HL 4 becomes 3; the held file
+ * has C2 under copies of HL 1 and its subscriber loop, renumbered. */
+static void test_hold_one_of_three(void **state)
+{
+  static const char want[] = ISA_P P_GS P_ST P_HL1 P_SUB1("2") P_C1
+      P_SUB3("3") P_C3 P_END("23");
+  static const char want_held[] = ISA_P P_GS P_ST P_HL1 P_SUB2("2") P_C2
+      P_END("18");
+  plan p = hold("C2");
+  result r;
+  size_t chunk;
+  (void)state;
+  for (chunk = 0; chunk <= 5; chunk++) {
+    run_chunked(P3, strlen(P3), &p, 1, chunk, &r);
+    check_bytes("corrected", &r.out, want);
+    check_bytes("held", &r.held, want_held);
+    check_stats(&r, 3, 2, 0, 1);
+    assert_int_equal(r.st.hl_dropped, 1);
+    result_free(&r);
+  }
+}
+
+/* Both claims of the first subscriber held: its loop goes and every
+ * later HL id shifts down by one. */
+static void test_hold_all_of_subscriber(void **state)
+{
+  static const char in[] = ISA_P P_GS P_ST P_HL1 P_SUB1("2") P_C1 P_C1B
+      P_SUB2("3") P_C2 P_SUB3("4") P_C3 P_END("38");
+  static const char want[] = ISA_P P_GS P_ST P_HL1 P_SUB2("2") P_C2
+      P_SUB3("3") P_C3 P_END("26");
+  static const char want_held[] = ISA_P P_GS P_ST P_HL1 P_SUB1("2") P_C1
+      P_C1B P_END("19");
+  plan p[2];
+  result r;
+  (void)state;
+  p[0] = hold("C1");
+  p[1] = hold("C1B");
+  run(in, p, 2, &r);
+  check_bytes("corrected", &r.out, want);
+  check_bytes("held", &r.held, want_held);
+  check_stats(&r, 4, 2, 0, 2);
+  result_free(&r);
+}
+
+/* Every claim held: the transaction and its group leave the corrected
+ * file (ISA and IEA stay, IEA01 = 0); the held file is the input. */
+static void test_hold_all(void **state)
+{
+  plan p[3];
+  result r;
+  (void)state;
+  p[0] = hold("C1");
+  p[1] = hold("C2");
+  p[2] = hold("C3");
+  run(P3, p, 3, &r);
+  check_bytes("corrected", &r.out, ISA_P "IEA*0*000000001~\n");
+  check_bytes("held", &r.held, P3);
+  check_stats(&r, 3, 0, 0, 3);
+  assert_int_equal(r.st.transactions_dropped, 1);
+  assert_int_equal(r.st.groups_dropped, 1);
+  result_free(&r);
+}
+
+/* 2000B with a claim of its own and a 2000C child: when the child's only
+ * claim is held, the subscriber's HL04 must become 0. */
+static void test_hold_hl04_child_held(void **state)
+{
+  static const char want[] = ISA_P I_GS I_ST I_HL1 I_SUB("0") I_S1
+      I_END("15");
+  plan p = hold("P1");
+  result r;
+  size_t chunk;
+  (void)state;
+  for (chunk = 0; chunk <= 3; chunk++) {
+    run_chunked(I2, strlen(I2), &p, 1, chunk, &r);
+    check_bytes("corrected", &r.out, want);
+    check_bytes("held", &r.held, I1); /* S1 not there: I1 exactly */
+    check_stats(&r, 2, 1, 0, 1);
+    result_free(&r);
+  }
+}
+
+/* The other way round: the subscriber's own claim held, the patient's
+ * kept.  Corrected keeps HL04=1; held has HL04=0 (no child held). */
+static void test_hold_hl04_parent_claim_held(void **state)
+{
+  static const char want_held[] = ISA_P I_GS I_ST I_HL1 I_SUB("0") I_S1
+      I_END("15");
+  plan p = hold("S1");
+  result r;
+  (void)state;
+  run(I2, &p, 1, &r);
+  check_bytes("corrected", &r.out, I1);
+  check_bytes("held", &r.held, want_held);
+  check_stats(&r, 2, 1, 0, 1);
+  result_free(&r);
+}
+
+/* Two transactions: the first loses all its claims and disappears, GE01
+ * is recounted, the second passes byte for byte. */
+static void test_hold_drops_transaction(void **state)
+{
+#define ST2 "ST*837*0002*005010X222A1~\n" "BHT*0019*00*0124*20250101*1200*CH~\n" \
+  "NM1*41*2*SUBMITTER*****46*S1~\n" "NM1*40*2*RECEIVER*****46*R1~\n"
+  static const char in[] = ISA_P P_GS P_ST P_HL1 P_SUB1("2") P_C1
+      "SE*15*0001~\n" ST2 P_HL1 P_SUB3("2") P_C3 "SE*15*0002~\n"
+      "GE*2*1~\n" IEA_1;
+  static const char want[] = ISA_P P_GS ST2 P_HL1 P_SUB3("2") P_C3
+      "SE*15*0002~\n" "GE*1*1~\n" IEA_1;
+  static const char want_held[] = ISA_P P_GS P_ST P_HL1 P_SUB1("2") P_C1
+      P_END("15");
+#undef ST2
+  plan p = hold("C1");
+  result r;
+  (void)state;
+  run(in, &p, 1, &r);
+  check_bytes("corrected", &r.out, want);
+  check_bytes("held", &r.held, want_held);
+  check_stats(&r, 2, 1, 0, 1);
+  assert_int_equal(r.st.transactions_dropped, 1);
+  assert_int_equal(r.st.groups_dropped, 0);
+  result_free(&r);
+}
+
+/* Two groups: the first emptied by holds disappears, IEA01 recounted. */
+static void test_hold_drops_group(void **state)
+{
+#define GS2 "GS*HC*SENDER*RECEIVER*20250101*1200*2*X*005010X222A1~\n"
+  static const char in[] = ISA_P P_GS P_ST P_HL1 P_SUB1("2") P_C1
+      "SE*15*0001~\n" "GE*1*1~\n" GS2 P_ST P_HL1 P_SUB3("2") P_C3
+      "SE*15*0001~\n" "GE*1*2~\n" "IEA*2*000000001~\n";
+  static const char want[] = ISA_P GS2 P_ST P_HL1 P_SUB3("2") P_C3
+      "SE*15*0001~\n" "GE*1*2~\n" IEA_1;
+  static const char want_held[] = ISA_P P_GS P_ST P_HL1 P_SUB1("2") P_C1
+      P_END("15");
+#undef GS2
+  plan p = hold("C1");
+  result r;
+  (void)state;
+  run(in, &p, 1, &r);
+  check_bytes("corrected", &r.out, want);
+  check_bytes("held", &r.held, want_held);
+  check_stats(&r, 2, 1, 0, 1);
+  assert_int_equal(r.st.groups_dropped, 1);
+  result_free(&r);
+}
+
+/* Held claims from two interchanges: one held envelope for each. */
+static void test_hold_two_interchanges(void **state)
+{
+#define ISA2                                                               \
+  "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       " \
+  "*250101*1200*^*00501*000000002*0*P*:~\n"
+  static const char in[] = ISA_P P_GS P_ST P_HL1 P_SUB1("2") P_C1
+      P_SUB2("3") P_C2 "SE*26*0001~\n" "GE*1*1~\n" IEA_1
+      ISA2 P_GS P_ST P_HL1 P_SUB3("2") P_C3 "SE*15*0001~\n" "GE*1*1~\n"
+      "IEA*1*000000002~\n";
+  static const char want[] = ISA_P P_GS P_ST P_HL1 P_SUB2("2") P_C2
+      "SE*18*0001~\n" "GE*1*1~\n" IEA_1 ISA2 "IEA*0*000000002~\n";
+  static const char want_held[] = ISA_P P_GS P_ST P_HL1 P_SUB1("2") P_C1
+      P_END("15") ISA2 P_GS P_ST P_HL1 P_SUB3("2") P_C3 "SE*15*0001~\n"
+      "GE*1*1~\n" "IEA*1*000000002~\n";
+#undef ISA2
+  plan p[2];
+  result r;
+  (void)state;
+  p[0] = hold("C1");
+  p[1] = hold("C3");
+  run(in, p, 2, &r);
+  check_bytes("corrected", &r.out, want);
+  check_bytes("held", &r.held, want_held);
+  check_stats(&r, 3, 1, 0, 2);
+  result_free(&r);
+}
+
+/* ------------------------------------------------------------------ */
+/* Delimiters, raw tail, errors                                        */
+/* ------------------------------------------------------------------ */
+
+/* Rewrites text of the '*' ':' "~\n" family to '|' '>' '~' (no line
+ * breaks).  Caller frees. */
+static char *redelimit(const char *s)
+{
+  char *o = malloc(strlen(s) + 1), *q = o;
+  assert_non_null(o);
+  for (; *s; s++) {
+    if (*s == '*')
+      *q++ = '|';
+    else if (*s == ':')
+      *q++ = '>';
+    else if (*s != '\n')
+      *q++ = *s;
+  }
+  *q = '\0';
+  return o;
+}
+
+static void test_other_delimiters(void **state)
+{
+  static const char want[] = ISA_P P_GS P_ST P_HL1 P_SUB1("2") P_C1
+      P_SUB3("3") P_C3_("SV1*HC:99212*50*UN*2***1~\n") P_END("23");
+  static const char want_held[] = ISA_P P_GS P_ST P_HL1 P_SUB2("2") P_C2
+      P_END("18");
+  char *in = redelimit(P3), *w = redelimit(want), *wh = redelimit(want_held);
+  plan p[2];
+  result r;
+  (void)state;
+  assert_non_null(strstr(in, "SV1|HC>99212|50|UN|1|||1~DTP"));
+  p[0] = hold("C2");
+  p[1] = fix1("C3", C837_FIX_UNITS, 0, "2");
+  run(in, p, 2, &r);
+  check_bytes("corrected", &r.out, w);
+  check_bytes("held", &r.held, wh);
+  check_stats(&r, 3, 2, 1, 1);
+  result_free(&r);
+  free(in);
+  free(w);
+  free(wh);
+}
+
+/* Input cut inside its last segment: the tokenizer fails at the end and
+ * the unparsed tail goes through c837_writer_raw: output == input. */
+static void test_raw_tail(void **state)
+{
+  static const char in[] = ISA_P P_GS P_ST P_HL1 P_SUB1("2") P_C1
+      P_SUB2("3") P_C2 P_SUB3("4") P_C3 "SE*34*0001~\n" "GE*1*1~\n"
+      "IEA*1*0000";
+  result r;
+  (void)state;
+  run(in, NULL, 0, &r);
+  check_bytes("corrected", &r.out, in);
+  check_stats(&r, 3, 3, 0, 0);
+  result_free(&r);
+}
+
+/* A failing sink is an I/O error; stats still account for every claim
+ * handed over up to the failure. */
+static void test_sink_failure(void **state)
+{
+  c837_sink so = {fail_write, NULL};
+  c837_writer *w = c837_writer_new(&so, NULL);
+  c837_writer_stats st;
+  c837_error err;
+  static const char junk[] = "x";
+  (void)state;
+  assert_non_null(w);
+  assert_int_not_equal(c837_writer_raw(w, junk, 1), 0);
+  assert_int_equal(c837_writer_finish(w, &st, &err), C837_EIO);
+  assert_int_equal(err.code, C837_EIO);
+  assert_int_equal(st.claims_in, 0);
+  c837_writer_free(w);
+}
+
+/* NULL sinks (--report-only): nothing written, claims still counted and
+ * conserved. */
+static void test_null_sinks(void **state)
+{
+  c837_writer *w = c837_writer_new(NULL, NULL);
+  c837_writer_stats st;
+  c837_error err;
+  (void)state;
+  assert_non_null(w);
+  assert_int_equal(c837_writer_raw(w, "abc", 3), 0);
+  assert_int_equal(c837_writer_finish(w, &st, &err), C837_OK);
+  assert_int_equal(st.claims_in, 0);
+  assert_int_equal(st.claims_out + st.claims_held, 0);
+  c837_writer_free(w);
+}
+
+/* ------------------------------------------------------------------ */
+/* Independent re-check with tests/x12check.py                         */
+/* ------------------------------------------------------------------ */
+
+static int write_file(const char *path, const membuf *m)
+{
+  FILE *fp = fopen(path, "wb");
+  if (fp == NULL)
+    return -1;
+  if (m->len && fwrite(m->p, 1, m->len, fp) != m->len) {
+    fclose(fp);
+    return -1;
+  }
+  return fclose(fp);
+}
+
+static void test_x12check(void **state)
+{
+  struct {
+    const char *in;
+    plan p[3];
+    size_t n;
+  } cases[4];
+  char dir[] = "/tmp/test_writer_XXXXXX", cmd[1024], a[64], b[64], c[64];
+  size_t i;
+  (void)state;
+  if (access("tests/x12check.py", R_OK) != 0 ||
+      system("python3 -c 'pass' >/dev/null 2>&1") != 0) {
+    print_message("x12check: python3 or tests/x12check.py not found, "
+                  "skipped\n");
+    skip();
+  }
+  assert_non_null(mkdtemp(dir));
+  memset(cases, 0, sizeof cases);
+  cases[0].in = P3;
+  cases[0].p[0] = hold("C2");
+  cases[0].p[1] = fix1("C3", C837_FIX_UNITS, 0, "2");
+  cases[0].p[2] = fix1("C1", C837_FIX_REMOVE, 0, "");
+  cases[0].n = 3;
+  cases[1].in = I2;
+  cases[1].p[0] = hold("P1");
+  cases[1].n = 1;
+  cases[2].in = I2;
+  cases[2].p[0] = hold("S1");
+  cases[2].p[1] = fix1("P1", C837_FIX_SPLIT, 0, "1");
+  cases[2].n = 2;
+  cases[3].in = P3;
+  cases[3].p[0] = hold("C1");
+  cases[3].p[1] = hold("C3");
+  cases[3].n = 2;
+  for (i = 0; i < 4; i++) {
+    result r;
+    membuf inb;
+    run(cases[i].in, cases[i].p, cases[i].n, &r);
+    assert_int_equal(r.rc, C837_OK);
+    inb.p = (char *)cases[i].in;
+    inb.len = strlen(cases[i].in);
+    snprintf(a, sizeof a, "%s/in%zu.x12", dir, i);
+    snprintf(b, sizeof b, "%s/out%zu.x12", dir, i);
+    snprintf(c, sizeof c, "%s/held%zu.x12", dir, i);
+    assert_int_equal(write_file(a, &inb), 0);
+    assert_int_equal(write_file(b, &r.out), 0);
+    assert_int_equal(write_file(c, &r.held), 0);
+    snprintf(cmd, sizeof cmd,
+             "python3 tests/x12check.py %s %s && "
+             "python3 tests/x12check.py --conserve %s %s %s >/dev/null",
+             b, c, a, b, c);
+    if (system(cmd) != 0) {
+      print_error("x12check failed on case %zu (files in %s)\n", i, dir);
+      fail();
+    }
+    remove(a);
+    remove(b);
+    remove(c);
+    result_free(&r);
+  }
+  rmdir(dir);
+}
+
+/* ------------------------------------------------------------------ */
+/* Public corpus (../shared/corpus/, when present)                     */
+/* ------------------------------------------------------------------ */
+
+static char *slurp(const char *path, size_t *len)
+{
+  FILE *fp = fopen(path, "rb");
+  char *p = NULL;
+  long n;
+  if (fp == NULL)
+    return NULL;
+  if (fseek(fp, 0, SEEK_END) == 0 && (n = ftell(fp)) >= 0 &&
+      fseek(fp, 0, SEEK_SET) == 0 && (p = malloc((size_t)n + 1)) != NULL) {
+    *len = fread(p, 1, (size_t)n, fp);
+    p[*len] = '\0';
+  }
+  fclose(fp);
+  return p;
+}
+
+/* Every corpus file comes out byte-identical with no verdicts (valid or
+ * not: wrong SE01 counts, odd HL numbering, 837D, 4010).  Then every
+ * second claim is held: claims are conserved (stats, and x12check
+ * --conserve when python3 is there) and nothing crashes. */
+static void test_corpus(void **state)
+{
+  static const char root[] = "../shared/corpus/";
+  char path[1024], *line = NULL, dir[] = "/tmp/test_writer_XXXXXX";
+  size_t line_cap = 0;
+  char a[64], b[64], c[64], cmd[512];
+  FILE *idx;
+  size_t files = 0;
+  int py;
+  (void)state;
+  snprintf(path, sizeof path, "%sINDEX.tsv", root);
+  idx = fopen(path, "r");
+  if (idx == NULL) {
+    print_message("corpus: %s not found, skipped\n", path);
+    skip();
+  }
+  py = access("tests/x12check.py", R_OK) == 0 &&
+       system("python3 -c 'pass' >/dev/null 2>&1") == 0;
+  assert_non_null(mkdtemp(dir));
+  snprintf(a, sizeof a, "%s/in", dir);
+  snprintf(b, sizeof b, "%s/out", dir);
+  snprintf(c, sizeof c, "%s/held", dir);
+  while (getline(&line, &line_cap, idx) > 0) {
+    char *tab = strchr(line, '\t'), *data;
+    size_t len = 0, i, n_ids = 0;
+    plan *plans;
+    result r;
+    if (tab == NULL || strncmp(line, "file\t", 5) == 0)
+      continue;
+    *tab = '\0';
+    if (strlen(line) + sizeof root > sizeof path)
+      continue;
+    memcpy(path, root, sizeof root - 1);
+    strcpy(path + sizeof root - 1, line);
+    data = slurp(path, &len);
+    assert_non_null(data);
+    run_chunked(data, len, NULL, 0, 0, &r);
+    if (r.out.len != len || memcmp(r.out.p, data, len) != 0) {
+      print_error("corpus file %s is not byte-identical\n", path);
+      fail();
+    }
+    assert_int_equal(r.held.calls, 0);
+    assert_int_equal(r.st.claims_in, r.st.claims_out);
+    /* hold every second claim: plans by CLM01, found by a plain scan */
+    plans = calloc(r.st.claims_in + 1, sizeof *plans);
+    assert_non_null(plans);
+    for (i = 0; i + 4 < len && n_ids < r.st.claims_in; i++) {
+      if ((i == 0 || strchr("~\n\r'", data[i - 1]) != NULL ||
+           (unsigned char)data[i - 1] < 32) &&
+          memcmp(data + i, "CLM", 3) == 0 && !isalnum((unsigned char)data[i + 3])) {
+        char sep = data[i + 3], *id;
+        size_t k = i + 4, m = 0;
+        while (k + m < len && data[k + m] != sep && m < 80)
+          m++;
+        id = malloc(m + 1);
+        assert_non_null(id);
+        memcpy(id, data + k, m);
+        id[m] = '\0';
+        if (n_ids % 2 == 0)
+          plans[n_ids] = hold(id);
+        else
+          plans[n_ids].id = id; /* passed, no verdict change */
+        n_ids++;
+      }
+    }
+    result_free(&r);
+    run_chunked(data, len, plans, n_ids, 0, &r);
+    assert_int_equal(r.rc, C837_OK);
+    assert_int_equal(r.st.claims_in, r.st.claims_out + r.st.claims_held);
+    if (py) {
+      membuf inb;
+      inb.p = data;
+      inb.len = len;
+      assert_int_equal(write_file(a, &inb), 0);
+      assert_int_equal(write_file(b, &r.out), 0);
+      assert_int_equal(write_file(c, &r.held), 0);
+      snprintf(cmd, sizeof cmd,
+               "python3 tests/x12check.py --conserve %s %s %s >/dev/null",
+               a, b, c);
+      if (system(cmd) != 0) {
+        print_error("corpus file %s: claims not conserved\n", path);
+        fail();
+      }
+    }
+    for (i = 0; i < n_ids; i++)
+      free((char *)plans[i].id);
+    free(plans);
+    result_free(&r);
+    free(data);
+    files++;
+  }
+  fclose(idx);
+  free(line);
+  remove(a);
+  remove(b);
+  remove(c);
+  rmdir(dir);
+  print_message("corpus: %zu files\n", files);
+  assert_true(files > 0);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_untouched_identical),
+      cmocka_unit_test(test_untouched_bad_se_crlf_bom),
+      cmocka_unit_test(test_untouched_no_claims),
+      cmocka_unit_test(test_fix_units),
+      cmocka_unit_test(test_fix_code_with_modifier),
+      cmocka_unit_test(test_fix_revenue),
+      cmocka_unit_test(test_fix_remove_line),
+      cmocka_unit_test(test_fix_split_rd8),
+      cmocka_unit_test(test_fix_split_claim_dates),
+      cmocka_unit_test(test_fix_bad_line),
+      cmocka_unit_test(test_hold_one_of_three),
+      cmocka_unit_test(test_hold_all_of_subscriber),
+      cmocka_unit_test(test_hold_all),
+      cmocka_unit_test(test_hold_hl04_child_held),
+      cmocka_unit_test(test_hold_hl04_parent_claim_held),
+      cmocka_unit_test(test_hold_drops_transaction),
+      cmocka_unit_test(test_hold_drops_group),
+      cmocka_unit_test(test_hold_two_interchanges),
+      cmocka_unit_test(test_other_delimiters),
+      cmocka_unit_test(test_raw_tail),
+      cmocka_unit_test(test_sink_failure),
+      cmocka_unit_test(test_null_sinks),
+      cmocka_unit_test(test_x12check),
+      cmocka_unit_test(test_corpus),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
