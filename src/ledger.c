@@ -76,6 +76,16 @@ c837_status c837_ledger_lock(const char *path, int wait, int *fd,
              path);
     return C837_EIO;
   }
+  {
+    /* a first run may name a ledger in a directory not made yet */
+    char dir[PATH_MAX];
+    const char *slash = strrchr(path, '/');
+    if (slash && slash != path) {
+      snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+      if (c837_mkdirs(dir, err) != C837_OK)
+        return err->code;
+    }
+  }
   f = open(lp, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (f < 0) {
     err->code = C837_EIO;

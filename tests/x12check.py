@@ -20,6 +20,8 @@ Usage:
                                           file and segment number)
   x12check.py --conserve IN OUT [HELD]    the multiset of CLM01 values of
                                           IN equals OUT + HELD
+  x12check.py --conserve-list LIST       the same for every line of LIST:
+                                          "IN<TAB>OUT[<TAB>HELD]"
   x12check.py --count FILE...             print "FILE claims N lines M"
 
 Delimiters come from each ISA; any line endings; gzip files are read
@@ -305,6 +307,18 @@ def conserve(paths):
     return 1
 
 
+def conserve_list(path):
+    status = 0
+    with open(path) as f:
+        for line in f:
+            parts = line.rstrip("\n").split("\t")
+            if parts == [""]:
+                continue
+            if conserve(parts) != 0:
+                status = 1
+    return status
+
+
 def count(paths):
     for p in paths:
         c = claims_of(p)
@@ -318,6 +332,8 @@ def main(argv):
         return 0 if argv else 2
     if argv[0] == "--conserve":
         return conserve(argv[1:])
+    if argv[0] == "--conserve-list" and len(argv) == 2:
+        return conserve_list(argv[1])
     if argv[0] == "--count":
         return count(argv[1:])
     return check(argv)

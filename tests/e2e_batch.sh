@@ -1,0 +1,549 @@
+#!/bin/sh
+# e2e_batch.sh -- batch operation end to end (issue 5)
+#
+# Run from the repository root with BIN=/abs/path/to/cart837 (make e2e
+# does).  Covers: a directory tree with nested directories, gzip files,
+# files that are not 837 and files that cannot be read; two consecutive
+# runs sharing a ledger, the second one's findings depending on the
+# first's lines; identical re-runs and the read-only audit mode; two
+# concurrent runs on one ledger; a run killed with SIGTERM mid-file; a
+# batch split in two runs plus `state merge` equal to one run; the HTML
+# summary rendered by headless chromium against summary.txt; the progress
+# line; `make install` with the man page.
+#
+# "Unreadable" inputs: CI runs as root, for whom chmod 000 does not stop
+# reading.  The tree therefore holds a symlink to itself (ELOOP), a
+# dangling symlink (ENOENT), a directory symlink back to its parent (a
+# walk loop) and a FIFO; a chmod 000 file is added only when not root.
+#
+# Every check prints what it expected and what it found; the script exits
+# 1 when any check failed.  Temporary files live in one directory that is
+# removed at exit.
+
+set -u
+
+: "${BIN:?set BIN to the cart837 binary (absolute path)}"
+ROOT=$(pwd)
+T=$(mktemp -d "${TMPDIR:-/tmp}/e2e_batch.XXXXXX") || exit 1
+BGPIDS=""
+cleanup() {
+  for p in $BGPIDS; do kill "$p" 2>/dev/null; done
+  rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+FAILS=0
+PASSES=0
+fail() {
+  FAILS=$((FAILS + 1))
+  echo "FAIL: $*"
+}
+pass() {
+  PASSES=$((PASSES + 1))
+}
+# check NAME EXPECTED ACTUAL
+check() {
+  if [ "$2" = "$3" ]; then
+    pass
+  else
+    fail "$1"
+    echo "  expected: $2" | sed 's/^/  /'
+    echo "  found:    $3" | sed 's/^/  /'
+  fi
+}
+# check_file NAME EXPECTED_FILE ACTUAL_FILE
+check_file() {
+  if cmp -s "$2" "$3"; then
+    pass
+  else
+    fail "$1"
+    diff -u "$2" "$3" | head -40 | sed 's/^/    /'
+  fi
+}
+RUN_DATE=2025-06-01
+
+# First 10 columns (file .. action) of a findings.csv, parsed with csv.
+findings10() {
+  python3 -c 'import csv,sys
+for r in csv.reader(open(sys.argv[1], newline="")):
+    print(",".join(r[:10]))' "$1"
+}
+
+# ---- inputs ----------------------------------------------------------
+
+# mk837 FILE ISA13 CLAIM_ID MEMBER LINE... ; LINE = CODE/CCYYMMDD/UNITS
+# One 837P interchange with one claim of that member, billing NPI
+# 1234567893, one service line per LINE.
+mk837() {
+  _f=$1 _ctl=$2 _cid=$3 _mem=$4
+  shift 4
+  _body=$(
+    printf 'ST*837*0001*005010X222A1~\n'
+    printf 'BHT*0019*00*B%s*20250820*2310*CH~\n' "$_ctl"
+    printf 'NM1*41*2*BATCH TEST SUBMITTER*****46*BT0001~\n'
+    printf 'PER*IC*PAT QUINN*TE*5550100000~\n'
+    printf 'NM1*40*2*RECEIVER CH*****46*RCV01~\n'
+    printf 'HL*1**20*1~\n'
+    printf 'NM1*85*2*BATCH TEST ONCOLOGY*****XX*1234567893~\n'
+    printf 'N3*1 MAIN ST~\n'
+    printf 'N4*SPRINGFIELD*OH*432150000~\n'
+    printf 'REF*EI*123456789~\n'
+    printf 'HL*2*1*22*0~\n'
+    printf 'SBR*P*18*GRP1******CI~\n'
+    printf 'NM1*IL*1*DOE*%s****MI*%s~\n' "$_mem" "$_mem"
+    printf 'DMG*D8*19700101*F~\n'
+    printf 'NM1*PR*2*TEST PLAN*****PI*TP01~\n'
+    printf 'CLM*%s*%s***11:B:1*Y*A*Y*Y~\n' "$_cid" "$(($# * 1000))"
+    printf 'HI*ABK:C8330~\n'
+    _n=0
+    for _l in "$@"; do
+      _n=$((_n + 1))
+      _code=${_l%%/*}
+      _rest=${_l#*/}
+      printf 'LX*%d~\n' "$_n"
+      printf 'SV1*HC:%s*1000*UN*%s***1~\n' "$_code" "${_rest#*/}"
+      printf 'DTP*472*D8*%s~\n' "${_rest%%/*}"
+    done
+  )
+  {
+    printf 'ISA*00*          *00*          *ZZ*BATCHTEST      *ZZ*RECEIVER       *250820*2310*^*00501*%s*0*T*:~\n' "$_ctl"
+    printf 'GS*HC*BATCHTEST*RECEIVER*20250820*2310*1*X*005010X222A1~\n'
+    printf '%s\n' "$_body"
+    printf 'SE*%d*0001~\n' $(($(printf '%s\n' "$_body" | wc -l) + 1))
+    printf 'GE*1*1~\n'
+    printf 'IEA*1*%s~\n' "$_ctl"
+  } >"$_f"
+}
+
+mkdir -p "$T/in1" "$T/in2"
+# run 1: M1's collection, shipment and receipt; M2's collection on 03-10
+mk837 "$T/in1/r1a.837" 000000001 A1 M1 38225/20250303/1 38226/20250304/1 \
+  38227/20250305/1
+mk837 "$T/in1/r1b.837" 000000002 B1 M2 38225/20250310/1
+# run 2: M1's administration 5 days after collection; M2's collection
+# again on the same day, in a new claim
+mk837 "$T/in2/r2a.837" 000000003 A2 M1 38228/20250308/1 Q2041/20250308/1
+mk837 "$T/in2/r2b.837" 000000004 B2 M2 38225/20250310/1
+
+# ---- 1. directory tree ----------------------------------------------
+
+echo "== directory tree: nested, gzip, not 837, unreadable"
+TR="$T/tree"
+mkdir -p "$TR/a/b" "$TR/c"
+cp "$T/in1/r1a.837" "$TR/a/x.837"
+gzip -c "$T/in1/r1b.837" >"$TR/a/b/y.837.gz"
+mk837 "$TR/a&b<c>'q\".837" 000000009 Z9 M9 38225/20250401/1
+: >"$TR/c/empty.dat"
+printf 'hello\n' >"$TR/notes.txt"
+ln -s "$T/does-not-exist" "$TR/dangling"
+ln -s self "$TR/self"
+ln -s .. "$TR/c/up"
+mkfifo "$TR/fifo"
+EXPECT_SKIPS="c/empty.dat|not an X12 interchange: empty file
+c/up|symlink loop: directory already on the walk
+dangling|cannot stat: No such file or directory
+fifo|not a regular file
+notes.txt|not an X12 interchange: starts with 'hello\\x0a'
+self|symlink loop: Too many levels of symbolic links"
+if [ "$(id -u)" != 0 ]; then
+  cp "$T/in1/r1a.837" "$TR/unreadable.837"
+  chmod 000 "$TR/unreadable.837"
+  EXPECT_SKIPS="$EXPECT_SKIPS
+unreadable.837|unreadable: cannot open $TR/unreadable.837: Permission denied"
+else
+  echo "  (root: chmod 000 does not stop root; symlink loop, dangling"
+  echo "   symlink, walk loop and FIFO stand for unreadable files)"
+fi
+"$BIN" -o "$T/out-tree" --run-date $RUN_DATE "$TR" 2>"$T/tree.err"
+rc=$?
+check "tree: exit status 5 (inputs skipped)" 5 "$rc"
+got=$(awk '/^file: /{f=substr($0,7)} /^  skipped: /{print f "|" substr($0,12)}' \
+  "$T/out-tree/summary.txt")
+check "tree: exact skip list in summary.txt" "$EXPECT_SKIPS" "$got"
+got=$(grep '^file: ' "$T/out-tree/summary.txt" | grep -c .)
+check "tree: files listed in summary.txt" 9 "$got"
+for f in a/x.837 a/b/y.837.gz "a&b<c>'q\".837"; do
+  if [ -f "$T/out-tree/$f" ]; then pass; else fail "tree: no output $f"; fi
+done
+check "tree: y.837.gz output is gzip like its input" \
+  "$(gzip -dc "$TR/a/b/y.837.gz")" "$(gzip -dc "$T/out-tree/a/b/y.837.gz")"
+got=$(sed -n 's/^total: //p' "$T/out-tree/summary.txt")
+check "tree: total line (processed files; skipped apart)" "3 files (0 failed, 6 skipped)" "$got"
+got=$(awk '/^total:/{t=1} t && /^  claims read:/{print $3}' \
+  "$T/out-tree/summary.txt")
+check "tree: claims read in total" 3 "$got"
+got=$(grep -c '^cart837: skipped ' "$T/tree.err")
+check "tree: one message per skipped input on stderr" 6 "$got"
+
+# ---- 2. two runs with a ledger ---------------------------------------
+
+echo "== ledger: second run depends on the first"
+L="$T/ledger/L.csv"
+"$BIN" -q -o "$T/out-r1" --state "$L" --run-date 2025-06-01 "$T/in1" \
+  2>"$T/r1.err"
+check "run 1: exit status" 0 "$?"
+check "run 1: no findings" \
+  "file,claim_id,line,code,date_from,date_to,units,edit,severity,action" \
+  "$(findings10 "$T/out-r1/findings.csv")"
+cat >"$T/L1.expected" <<'EOF'
+"source","claim_id","lx","patient","provider","code","billed","family","step","date_from","date_to","units","freq","run_date"
+"BATCHTEST|000000001|1|0001","A1","1","M1","1234567893","38225","38225","step","1","2025-03-03","2025-03-03","1","1","2025-06-01"
+"BATCHTEST|000000001|1|0001","A1","2","M1","1234567893","38226","38226","step","2","2025-03-04","2025-03-04","1","1","2025-06-01"
+"BATCHTEST|000000001|1|0001","A1","3","M1","1234567893","38227","38227","step","3","2025-03-05","2025-03-05","1","1","2025-06-01"
+"BATCHTEST|000000002|1|0001","B1","1","M2","1234567893","38225","38225","step","1","2025-03-10","2025-03-10","1","1","2025-06-01"
+EOF
+check_file "run 1: ledger rows" "$T/L1.expected" "$L"
+cp "$L" "$T/L1.csv"
+
+"$BIN" -q -o "$T/out-r2" --state "$L" --run-date 2025-06-02 "$T/in2" \
+  2>"$T/r2.err"
+check "run 2: exit status 1 (an error finding)" 1 "$?"
+check "run 2: findings depend on run 1's lines" \
+  "file,claim_id,line,code,date_from,date_to,units,edit,severity,action
+r2a.837,A2,1,38228,2025-03-08,2025-03-08,1,INFUSION_TOO_SOON,warning,flagged
+r2b.837,B2,1,38225,2025-03-10,2025-03-10,1,DUPLICATE_DAY,error,held" \
+  "$(findings10 "$T/out-r2/findings.csv")"
+{
+  cat "$T/L1.expected"
+  cat <<'EOF'
+"BATCHTEST|000000003|1|0001","A2","1","M1","1234567893","38228","38228","step","4","2025-03-08","2025-03-08","1","1","2025-06-02"
+"BATCHTEST|000000003|1|0001","A2","2","M1","1234567893","Q2041","Q2041","product","0","2025-03-08","2025-03-08","1","1","2025-06-02"
+EOF
+} >"$T/L2.expected"
+check_file "run 2: ledger has run 2's kept lines, not the held claim's" \
+  "$T/L2.expected" "$L"
+if [ -f "$T/out-r2/held/r2b.837" ]; then pass; else
+  fail "run 2: held claim B2 not in OUT/held/r2b.837"; fi
+
+"$BIN" -q -o "$T/out-r2x" --run-date 2025-06-02 "$T/in2" 2>/dev/null
+check "run 2 without the ledger: other findings" \
+  "file,claim_id,line,code,date_from,date_to,units,edit,severity,action
+r2a.837,A2,1,38228,2025-03-08,2025-03-08,1,PRIOR_STEP_MISSING,info,flagged" \
+  "$(findings10 "$T/out-r2x/findings.csv")"
+
+echo "== ledger: re-running the same input is idempotent"
+"$BIN" -q -o "$T/out-r2again" --state "$L" --run-date 2025-06-02 "$T/in2" \
+  2>/dev/null
+check "re-run: exit status" 1 "$?"
+check_file "re-run: same findings.csv" "$T/out-r2/findings.csv" \
+  "$T/out-r2again/findings.csv"
+check_file "re-run: same lines.csv" "$T/out-r2/lines.csv" \
+  "$T/out-r2again/lines.csv"
+check_file "re-run: same ledger" "$T/L2.expected" "$L"
+
+# ---- 3. identical re-runs, audit mode --------------------------------
+
+echo "== identical re-runs give identical reports; --state-readonly"
+cp "$L" "$T/L2.csv"
+for n in 1 2; do
+  "$BIN" -q -o "$T/audit$n" --report-only --state "$L" --state-readonly \
+    "$T/in1" "$T/in2" "$ROOT/samples" 2>/dev/null
+  echo $? >"$T/audit$n.rc"
+done
+check "audit: same exit status" "$(cat "$T/audit1.rc")" "$(cat "$T/audit2.rc")"
+if diff -r "$T/audit1" "$T/audit2" >"$T/audit.diff"; then pass; else
+  fail "audit: reports differ between identical runs"
+  head -20 "$T/audit.diff"
+fi
+check_file "audit: ledger byte-identical" "$T/L2.csv" "$L"
+check "audit: nothing but the ledger and its lock in its directory" \
+  "L.csv L.csv.lock " "$(ls -A "$T/ledger" | tr '\n' ' ')"
+got=$(cd "$T/audit1" && find . -type f | sort | tr '\n' ' ')
+check "audit: report-only writes reports only" \
+  "./findings.csv ./lines.csv ./report.html ./summary.txt " "$got"
+# same input, writable ledger, same run date: reports and ledger repeat
+cp "$T/L2.csv" "$T/La.csv"
+cp "$T/L2.csv" "$T/Lb.csv"
+"$BIN" -q -o "$T/rw1" --state "$T/La.csv" --run-date $RUN_DATE \
+  "$ROOT/samples" 2>/dev/null
+"$BIN" -q -o "$T/rw2" --state "$T/Lb.csv" --run-date $RUN_DATE \
+  "$ROOT/samples" 2>/dev/null
+if diff -r "$T/rw1" "$T/rw2" >/dev/null; then pass; else
+  fail "identical runs with a ledger: outputs differ"; fi
+check_file "identical runs with a ledger: ledgers identical" "$T/La.csv" \
+  "$T/Lb.csv"
+
+# ---- big input for the lock and signal tests -------------------------
+
+BIG="$T/big/big.837"
+mkdir -p "$T/big"
+if [ -f "$ROOT/scripts/gen_batch.py" ]; then
+  python3 "$ROOT/scripts/gen_batch.py" --seed 1 --claims 60000 \
+    --out "$BIG" 2>/dev/null
+fi
+if [ ! -s "$BIG" ]; then
+  i=0
+  while [ $i -lt 1500 ]; do cat "$ROOT/samples/cart_prof.837"; i=$((i + 1)); done >"$BIG"
+fi
+
+# wait_for CMD...: polls CMD every 0.02 s for up to 20 s.
+wait_for() {
+  _i=0
+  while [ $_i -lt 1000 ]; do
+    if "$@"; then return 0; fi
+    sleep 0.02
+    _i=$((_i + 1))
+  done
+  return 1
+}
+locked() { ! flock -n "$1" true 2>/dev/null; }
+has_tmp() { [ -n "$(find "$1" -name "$2" 2>/dev/null)" ]; }
+
+# ---- 4. concurrent runs ----------------------------------------------
+
+echo "== two runs on one ledger at once"
+CL="$T/conc/L.csv"
+mkdir -p "$T/conc"
+cp "$T/L1.csv" "$CL"
+"$BIN" -q -o "$T/conc/oA" --state "$CL" --run-date $RUN_DATE "$BIG" \
+  2>"$T/conc/errA" &
+pidA=$!
+BGPIDS="$BGPIDS $pidA"
+if command -v flock >/dev/null 2>&1; then
+  wait_for locked "$CL.lock" || fail "concurrent: run A never took the lock"
+else
+  wait_for has_tmp "$T/conc/oA" '.big.837.tmp-*' ||
+    fail "concurrent: run A never started"
+fi
+"$BIN" -q -o "$T/conc/oB" --state "$CL" --no-wait "$T/in2" 2>"$T/conc/errB"
+check "concurrent: --no-wait exits 6" 6 "$?"
+check "concurrent: --no-wait message" \
+  "cart837: ledger $CL is locked by another run" "$(cat "$T/conc/errB")"
+if [ -e "$T/conc/oB" ]; then fail "concurrent: locked-out run wrote $T/conc/oB"
+else pass; fi
+"$BIN" -q -o "$T/conc/oC" --state "$CL" --run-date $RUN_DATE "$T/in2" \
+  2>"$T/conc/errC" &
+pidC=$!
+BGPIDS="$BGPIDS $pidC"
+sleep 0.2
+if kill -0 $pidA 2>/dev/null; then
+  if kill -0 $pidC 2>/dev/null; then pass; else
+    fail "concurrent: waiting run C ended while A still held the lock"
+  fi
+fi
+wait $pidA
+rcA=$?
+wait $pidC
+rcC=$?
+BGPIDS=""
+check "concurrent: run A exit status (findings)" 1 "$rcA"
+check "concurrent: run C exit status (findings)" 1 "$rcC"
+"$BIN" state check "$CL" >/dev/null 2>"$T/conc/check.err"
+check "concurrent: final ledger valid" "0 " "$? $(cat "$T/conc/check.err")"
+# C loaded A's ledger: its findings still see run 1's lines (kept by A),
+# and the final ledger holds A's lines, run 1's and C's.
+check "concurrent: run C saw the ledger A saved" \
+  "file,claim_id,line,code,date_from,date_to,units,edit,severity,action
+r2a.837,A2,1,38228,2025-03-08,2025-03-08,1,INFUSION_TOO_SOON,warning,flagged
+r2b.837,B2,1,38225,2025-03-10,2025-03-10,1,DUPLICATE_DAY,error,held" \
+  "$(findings10 "$T/conc/oC/findings.csv")"
+got=$(grep -c '^"BATCHTEST|' "$CL")
+check "concurrent: run 1 and run C rows in the ledger" 6 "$got"
+got=$(grep -vc '^"BATCHTEST|' "$CL")
+if [ "$got" -gt 100 ]; then pass; else
+  fail "concurrent: run A's rows missing from the ledger ($got lines)"; fi
+
+# ---- 5. SIGTERM mid-file ---------------------------------------------
+
+echo "== SIGTERM mid-file"
+SL="$T/sig/L.csv"
+mkdir -p "$T/sig"
+cp "$T/L2.csv" "$SL"
+"$BIN" -o "$T/sig/out" --state "$SL" --run-date $RUN_DATE "$BIG" \
+  2>"$T/sig/err" &
+pidS=$!
+BGPIDS="$pidS"
+# the corrected output's temporary file exists once the file is being
+# read (it is opened on the first segment)
+if wait_for has_tmp "$T/sig/out" '.big.837.tmp-*'; then
+  kill -TERM $pidS
+else
+  fail "SIGTERM: the run never started writing"
+fi
+wait $pidS
+rc=$?
+BGPIDS=""
+check "SIGTERM: exit status 143" 143 "$rc"
+check "SIGTERM: message" \
+  "cart837: stopped by signal 15; no output, report or ledger change was kept for unfinished work" \
+  "$(tr '\r' '\n' <"$T/sig/err" | grep '^cart837: stopped')"
+got=$(find "$T/sig/out" -type f | sort | tr '\n' ' ')
+check "SIGTERM: no file left in OUT (final or temporary)" "" "$got"
+check_file "SIGTERM: ledger byte-identical" "$T/L2.csv" "$SL"
+got=$(ls -A "$T/sig" | tr '\n' ' ')
+check "SIGTERM: nothing beside the ledger but its lock" \
+  "L.csv L.csv.lock err out " "$got"
+
+# ---- 6. progress line -------------------------------------------------
+
+echo "== progress line"
+"$BIN" -o "$T/prog1" --run-date $RUN_DATE "$ROOT/samples" 2>"$T/prog1.err"
+if grep -q "$(printf '\r')" "$T/prog1.err"; then
+  fail "progress: a progress line was printed while stderr is not a terminal"
+else pass; fi
+"$BIN" -o "$T/prog2" --progress --run-date $RUN_DATE "$ROOT/samples" \
+  2>"$T/prog2.err"
+if grep -q "$(printf '\r').*claims" "$T/prog2.err"; then pass; else
+  fail "progress: --progress printed no progress line"; fi
+"$BIN" -q -o "$T/prog3" --progress --run-date $RUN_DATE "$ROOT/samples" \
+  2>"$T/prog3.err"
+if grep -q "$(printf '\r').*claims" "$T/prog3.err"; then pass; else
+  fail "progress: --progress -q printed no progress line"; fi
+
+# ---- 7. parallel runs plus merge --------------------------------------
+
+echo "== a batch split in two runs plus state merge equals one run"
+P="$T/par"
+mkdir -p "$P/all" "$P/h1" "$P/h2"
+for f in "$ROOT"/samples/*.837 "$ROOT"/samples/*.837.gz; do
+  [ -f "$f" ] || continue
+  cp "$f" "$P/all/"
+done
+# split by file name parity (a batch dealt to two machines): the sample
+# files share no patient, so no finding crosses the split
+i=0
+for f in $(ls "$P/all" | sort); do
+  i=$((i + 1))
+  if [ $((i % 2)) = 1 ]; then cp "$P/all/$f" "$P/h1/"; else
+    cp "$P/all/$f" "$P/h2/"; fi
+done
+check "merge: both halves have files" "yes" \
+  "$([ -n "$(ls "$P/h1")" ] && [ -n "$(ls "$P/h2")" ] && echo yes)"
+cp "$T/L1.csv" "$P/one.csv"
+cp "$T/L1.csv" "$P/a.csv"
+cp "$T/L1.csv" "$P/b.csv"
+"$BIN" -q -o "$P/o-all" --state "$P/one.csv" --run-date $RUN_DATE "$P/all" \
+  2>/dev/null
+"$BIN" -q -o "$P/o-h1" --state "$P/a.csv" --run-date $RUN_DATE "$P/h1" \
+  2>/dev/null &
+p1=$!
+"$BIN" -q -o "$P/o-h2" --state "$P/b.csv" --run-date $RUN_DATE "$P/h2" \
+  2>/dev/null &
+p2=$!
+wait $p1
+wait $p2
+"$BIN" state merge "$P/a.csv" "$P/b.csv" >"$P/merged.csv" 2>"$P/merge.err"
+check "merge: exit status" "0 " "$? $(cat "$P/merge.err")"
+check_file "merge: merged ledger equals the one-run ledger" "$P/one.csv" \
+  "$P/merged.csv"
+"$BIN" state merge "$P/b.csv" "$P/a.csv" >"$P/merged2.csv" 2>/dev/null
+check_file "merge: argument order does not matter" "$P/one.csv" \
+  "$P/merged2.csv"
+n1=$(grep -c . "$P/one.csv")
+if [ "$n1" -gt 100 ]; then pass; else
+  fail "merge: one-run ledger suspiciously small ($n1 lines)"; fi
+# findings: the union of both halves' rows equals the one run's rows
+(tail -n +2 "$P/o-h1/findings.csv"; tail -n +2 "$P/o-h2/findings.csv") |
+  sort >"$P/f-halves"
+tail -n +2 "$P/o-all/findings.csv" | sort >"$P/f-all"
+check_file "merge: findings of the halves equal the one run's" \
+  "$P/f-all" "$P/f-halves"
+# merge errors
+printf 'source,claim_id\n' >"$P/bad.csv"
+"$BIN" state merge "$P/a.csv" "$P/bad.csv" >"$P/out-bad" 2>"$P/err-bad"
+check "merge: damaged ledger exit 3" 3 "$?"
+check "merge: damaged ledger message" \
+  "cart837: $P/bad.csv:1:3: header: expected 14 fields as in the header, found 2" \
+  "$(cat "$P/err-bad")"
+check "merge: nothing on stdout on error" "" "$(cat "$P/out-bad")"
+"$BIN" state merge "$P/a.csv" "$P/missing.csv" >/dev/null 2>&1
+check "merge: missing ledger exit 4" 4 "$?"
+"$BIN" state merge >/dev/null 2>&1
+check "merge: no ledger given exit 2" 2 "$?"
+# a damaged ledger stops a run before it writes anything
+"$BIN" -q -o "$P/o-bad" --state "$P/bad.csv" "$P/h1" 2>"$P/err-run"
+check "run with a damaged ledger: exit 3" 3 "$?"
+if [ -e "$P/o-bad" ]; then fail "run with a damaged ledger wrote output"
+else pass; fi
+check "run with a damaged ledger: ledger untouched" "source,claim_id" \
+  "$(cat "$P/bad.csv")"
+
+# ---- 8. HTML summary, headless ----------------------------------------
+
+echo "== report.html rendered headless"
+if grep -Eiq '<script|src=|href=|@import|url\(' "$T/out-tree/report.html"
+then fail "html: report.html refers to something outside itself"
+else pass; fi
+CHROME=""
+for c in chromium chromium-browser; do
+  if command -v $c >/dev/null 2>&1; then CHROME=$c; break; fi
+done
+if [ -z "$CHROME" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null
+then
+  echo "  installing chromium (apt-get install -y chromium)"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium \
+    >"$T/apt.log" 2>&1 ||
+    { apt-get update -qq >/dev/null 2>&1 &&
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium \
+        >"$T/apt.log" 2>&1; }
+  command -v chromium >/dev/null 2>&1 && CHROME=chromium
+fi
+if [ -z "$CHROME" ]; then
+  echo "SKIP: html headless: chromium is not installed and cannot be"
+  echo "      installed here (apt-get install chromium); report.html was"
+  echo "      checked as a file only"
+  python3 "$ROOT/tests/html_check.py" "$T/out-tree/summary.txt" \
+    "$T/out-tree/report.html" || fail "html: report.html (file) numbers"
+else
+  for d in out-tree out-r2 audit1; do
+    U=$(mktemp -d "$T/chrome.XXXXXX")
+    timeout 120 "$CHROME" --headless --no-sandbox --disable-gpu \
+      --disable-quic --no-first-run --disable-background-networking \
+      --disable-component-update --disable-sync --user-data-dir="$U" \
+      --dump-dom "file://$T/$d/report.html" >"$T/$d.dom" 2>"$T/$d.chrome"
+    if [ ! -s "$T/$d.dom" ]; then
+      fail "html: chromium rendered nothing for $d"
+      tail -5 "$T/$d.chrome"
+      continue
+    fi
+    if python3 "$ROOT/tests/html_check.py" "$T/$d/summary.txt" \
+      "$T/$d.dom" >"$T/$d.check"; then
+      pass
+      sed 's/^/  /' "$T/$d.check"
+    else
+      fail "html: numbers shown differ from summary.txt ($d)"
+      cat "$T/$d.check"
+    fi
+  done
+  # the escaped file name comes back as it was
+  if grep -q 'a&amp;b&lt;c&gt;' "$T/out-tree.dom"; then pass; else
+    fail "html: the file name with & < > was not shown escaped"; fi
+fi
+
+# ---- 9. make install and the man page ----------------------------------
+
+echo "== make install and the man page"
+if [ -f "$ROOT/cart837.1" ] && command -v make >/dev/null; then
+  bdir=$(dirname "$BIN")
+  if make -s -C "$ROOT" install B="$bdir" PREFIX=/usr DESTDIR="$T/inst" \
+    >"$T/install.log" 2>&1; then
+    pass
+  else
+    fail "make install failed"
+    tail -5 "$T/install.log"
+  fi
+  for f in usr/bin/cart837 usr/share/man/man1/cart837.1; do
+    if [ -f "$T/inst/$f" ]; then pass; else fail "install: no $f"; fi
+  done
+  if command -v groff >/dev/null 2>&1; then
+    groff -man -Tutf8 -ww -z "$ROOT/cart837.1" >"$T/groff.err" 2>&1
+    check "man: groff renders without warnings" "" "$(cat "$T/groff.err")"
+  else
+    echo "SKIP: groff not installed: man page not rendered"
+  fi
+  # every option of --help is in the man page
+  for o in $("$BIN" run --help | grep -o -- '--[a-z][a-z-]*' | sort -u); do
+    if grep -q -- "$(printf '%s' "$o" | sed 's/-/\\\\-/g')" "$ROOT/cart837.1"
+    then pass; else fail "man: option $o of 'run --help' not documented"; fi
+  done
+  for s in stats codes state merge check show; do
+    if grep -q "$s" "$ROOT/cart837.1"; then pass; else
+      fail "man: sub-command $s not documented"; fi
+  done
+else
+  echo "SKIP: make install: cart837.1 or make missing"
+fi
+
+echo "e2e_batch: $PASSES checks passed, $FAILS failed"
+[ "$FAILS" = 0 ]

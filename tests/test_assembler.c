@@ -1,0 +1,1261 @@
+/* test_assembler.c -- unit tests of the claim assembler (src/assembler.c)
+ *
+ * Small 837 files are written inline as arrays of segment bodies, joined
+ * with "~\n" (segment offsets follow from the array, so expected byte
+ * offsets are computed from the input, never read back from the code
+ * under test).  They go through the real tokenizer into the assembler,
+ * and every claim, non-claim segment (with its role) and problem is
+ * recorded.  The tests check the claim model field by field: parties,
+ * the 2320/2330A NM1*IL and 2430 SVD/DTP traps, line dates (D8, RD8,
+ * claim fallback), SV1/SV2 fields, CLM05, TOB, REF*F8, kind from the
+ * lines, 4010, 837D and non-837 sets; then the envelope problems with
+ * exact codes, messages, offsets and segment numbers; and finally that
+ * the whole recorded model is identical at chunk sizes 1..64.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "cart837.h"
+
+/* ------------------------------------------------------------------ */
+/* A growing text buffer                                               */
+/* ------------------------------------------------------------------ */
+
+typedef struct buf {
+  char *p;
+  size_t len, cap;
+} buf;
+
+static void buf_add(buf *b, const void *p, size_t n)
+{
+  if (b->len + n + 1 > b->cap) {
+    size_t ncap = b->cap ? b->cap : 256;
+    while (ncap < b->len + n + 1)
+      ncap *= 2;
+    b->p = realloc(b->p, ncap);
+    assert_non_null(b->p);
+    b->cap = ncap;
+  }
+  if (n)
+    memcpy(b->p + b->len, p, n);
+  b->len += n;
+  b->p[b->len] = '\0';
+}
+
+static void buf_fmt(buf *b, const char *fmt, ...)
+{
+  char tmp[2048];
+  va_list ap;
+  int n;
+  va_start(ap, fmt);
+  n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+  va_end(ap);
+  assert_true(n >= 0 && (size_t)n < sizeof tmp);
+  buf_add(b, tmp, (size_t)n);
+}
+
+/* ------------------------------------------------------------------ */
+/* Building inputs                                                     */
+/* ------------------------------------------------------------------ */
+
+#define ISA_T(R, V, N)                                                     \
+  "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       " \
+  "*250101*1200*" R "*" V "*" N "*0*P*:"
+#define ISA5 ISA_T("^", "00501", "000000001")
+
+/* Joins segment bodies with "~\n".  "#" as the first element of SE, GE
+ * or IEA is replaced by the right count (segments ST..SE, sets in the
+ * group, groups in the interchange), so that valid files stay valid
+ * while they are edited; explicit numbers are kept as written. */
+static void build(const char *const *segs, buf *out)
+{
+  size_t i, st_count = 0, ge_count = 0, iea_count = 0;
+  for (i = 0; segs[i]; i++) {
+    const char *s = segs[i];
+    if (strncmp(s, "ST*", 3) == 0) {
+      st_count = 0;
+      ge_count++;
+    } else if (strncmp(s, "GS*", 3) == 0) {
+      ge_count = 0;
+      iea_count++;
+    } else if (strncmp(s, "ISA", 3) == 0) {
+      iea_count = 0;
+    }
+    st_count++;
+    if (strncmp(s, "SE*#", 4) == 0)
+      buf_fmt(out, "SE*%zu%s", st_count, s + 4);
+    else if (strncmp(s, "GE*#", 4) == 0)
+      buf_fmt(out, "GE*%zu%s", ge_count, s + 4);
+    else if (strncmp(s, "IEA*#", 5) == 0)
+      buf_fmt(out, "IEA*%zu%s", iea_count, s + 5);
+    else
+      buf_add(out, s, strlen(s));
+    buf_add(out, "~\n", 2);
+  }
+}
+
+/* Offset of segment k (1-based) in the input build() makes of segs: the
+ * length of what build() makes of the k-1 segments before it. */
+static uint64_t seg_offset(const char *const *segs, size_t k)
+{
+  buf all = {0, 0, 0};
+  const char **pre = calloc(k, sizeof *pre);
+  uint64_t off;
+  size_t i;
+  assert_non_null(pre);
+  for (i = 0; i + 1 < k; i++) {
+    assert_non_null(segs[i]);
+    pre[i] = segs[i];
+  }
+  build(pre, &all);
+  off = all.len;
+  free(pre);
+  free(all.p);
+  return off;
+}
+
+/* ------------------------------------------------------------------ */
+/* Recording what the assembler hands out                              */
+/* ------------------------------------------------------------------ */
+
+#define MAX_SAVED 16
+#define MAX_SAVED_LINES 8
+
+typedef struct saved {
+  c837_claim c;
+  c837_envelope env;
+  c837_line lines[MAX_SAVED_LINES];
+  char raw[8192];
+  size_t raw_len;
+  char tags[512]; /* "CLM REF DTP ..." */
+} saved;
+
+typedef struct rec {
+  buf log;       /* everything, in order, for chunk invariance */
+  buf roles;     /* "ISA:ISA GS:GS ..." for non-claim segments */
+  buf problems;  /* "CODE seg N off O: msg\n" */
+  buf raw;       /* raw bytes of every segment, claims included */
+  saved claims[MAX_SAVED];
+  size_t n_claims;
+  int stop_claims; /* claim callback returns 1 after this many (0: never) */
+} rec;
+
+static const char *role_name(c837_role r)
+{
+  static const char *const names[] = {"ISA", "GS",  "ST", "HEADER", "HL",
+                                      "LOOP", "SE", "GE", "IEA",    "OTHER"};
+  return (unsigned)r < 10 ? names[r] : "?";
+}
+
+static void dump_party(buf *b, const char *what, const c837_party *p)
+{
+  buf_fmt(b, " %s=[%s|%s|%s|%ld]", what, p->id, p->last, p->first,
+          (long)p->dob);
+}
+
+static void dump_env(buf *b, const c837_envelope *e)
+{
+  buf_fmt(b, "env d=%c%c%c%c isa06=%s isa13=%s gs06=%s gs08=%s st01=%s "
+             "st02=%s st03=%s declared=%s version=%d\n",
+          e->delims.element, e->delims.repetition ? e->delims.repetition : '0',
+          e->delims.component,
+          e->delims.segment == '\n' ? 'N' : e->delims.segment, e->isa06,
+          e->isa13, e->gs06, e->gs08, e->st01, e->st02, e->st03,
+          c837_kind_name(e->declared), e->version);
+}
+
+/* Every field of the claim model, as text. */
+static void dump_claim(buf *b, const c837_claim *c)
+{
+  size_t i;
+  buf_fmt(b, "claim %s kind=%s total=%lld/%d fac=%s freq=%s tob=%s "
+             "stmt=%ld-%ld svc=%ld-%ld ref=%s hl=%s has_patient=%d "
+             "key=%s segs=%zu lines=%zu off=%llu num=%llu",
+          c->id, c837_kind_name(c->kind), (long long)c->total, c->total_ok,
+          c->facility, c->freq, c->tob, (long)c->stmt_from, (long)c->stmt_to,
+          (long)c->svc_from, (long)c->svc_to, c->orig_ref, c->hl_id,
+          c->has_patient, c->patient_key, c->n_segs, c->n_lines,
+          (unsigned long long)c->offset, (unsigned long long)c->number);
+  dump_party(b, "billing", &c->billing);
+  dump_party(b, "subscriber", &c->subscriber);
+  dump_party(b, "payer", &c->payer);
+  dump_party(b, "patient", &c->patient);
+  buf_add(b, "\n", 1);
+  dump_env(b, c->env);
+  for (i = 0; i < c->n_lines; i++) {
+    const c837_line *l = &c->lines[i];
+    buf_fmt(b, "  line lx=%s segs=%zu-%zu sv=%zu dtp=%zu type=%c rev=%s "
+               "q=%s code=%s mods=%s,%s,%s,%s charge=%lld/%d basis=%s "
+               "units=%s/%lld/%d nc=%lld date=%ld-%ld src=%c\n",
+            l->lx, l->seg_first, l->seg_last, l->seg_sv, l->seg_dtp,
+            l->sv ? l->sv : '0', l->revenue, l->qualifier, l->code,
+            l->mod[0], l->mod[1], l->mod[2], l->mod[3], (long long)l->charge,
+            l->charge_ok, l->unit_basis, l->units_raw, (long long)l->units,
+            l->units_ok, (long long)l->noncovered, (long)l->date_from,
+            (long)l->date_to, l->date_source ? l->date_source : '0');
+  }
+  for (i = 0; i < c->n_segs; i++) {
+    const c837_segment *s = &c->segs[i];
+    buf_fmt(b, "  seg %llu@%llu %.*s n%zu [%.*s]\n",
+            (unsigned long long)s->number, (unsigned long long)s->offset,
+            (int)s->tag.len, s->tag.p, s->n_el, (int)s->raw_len, s->raw);
+  }
+}
+
+static int on_segment(void *ud, const c837_segment *s, c837_role role,
+                      const c837_envelope *env)
+{
+  rec *r = ud;
+  assert_non_null(env);
+  buf_fmt(&r->roles, "%.*s:%s ", (int)s->tag.len, s->tag.p, role_name(role));
+  buf_fmt(&r->log, "segment %llu@%llu %.*s role=%s\n",
+          (unsigned long long)s->number, (unsigned long long)s->offset,
+          (int)s->tag.len, s->tag.p, role_name(role));
+  dump_env(&r->log, env);
+  buf_add(&r->raw, s->raw, s->raw_len);
+  return 0;
+}
+
+static int on_claim(void *ud, const c837_claim *c)
+{
+  rec *r = ud;
+  saved *sv;
+  size_t i;
+  dump_claim(&r->log, c);
+  for (i = 0; i < c->n_segs; i++)
+    buf_add(&r->raw, c->segs[i].raw, c->segs[i].raw_len);
+  assert_true(r->n_claims < MAX_SAVED);
+  sv = &r->claims[r->n_claims++];
+  memset(sv, 0, sizeof *sv);
+  sv->c = *c;
+  sv->env = *c->env;
+  for (i = 0; i < c->n_lines && i < MAX_SAVED_LINES; i++)
+    sv->lines[i] = c->lines[i];
+  for (i = 0; i < c->n_segs; i++) {
+    const c837_segment *s = &c->segs[i];
+    /* huge claims (limit tests) are counted, not copied */
+    if (sv->raw_len + s->raw_len >= sizeof sv->raw)
+      break;
+    memcpy(sv->raw + sv->raw_len, s->raw, s->raw_len);
+    sv->raw_len += s->raw_len;
+    snprintf(sv->tags + strlen(sv->tags), sizeof sv->tags - strlen(sv->tags),
+             "%s%.*s", i ? " " : "", (int)s->tag.len, s->tag.p);
+  }
+  sv->c.segs = NULL;
+  sv->c.lines = NULL;
+  sv->c.env = NULL;
+  return r->stop_claims && r->n_claims == (size_t)r->stop_claims;
+}
+
+static int on_problem(void *ud, const c837_problem *p)
+{
+  rec *r = ud;
+  assert_int_equal(p->severity, C837_SEV_ERROR);
+  buf_fmt(&r->problems, "%s seg %llu off %llu: %s\n", p->code,
+          (unsigned long long)p->segment, (unsigned long long)p->offset,
+          p->msg);
+  buf_fmt(&r->log, "problem %s seg %llu off %llu: %s\n", p->code,
+          (unsigned long long)p->segment, (unsigned long long)p->offset,
+          p->msg);
+  return 0;
+}
+
+static void rec_free(rec *r)
+{
+  free(r->log.p);
+  free(r->roles.p);
+  free(r->problems.p);
+  free(r->raw.p);
+  memset(r, 0, sizeof *r);
+}
+
+/* Runs in[0..n) through tokenizer and assembler in chunks of `chunk`
+ * bytes (0: whole).  Fills *counts; returns the final status. */
+static c837_status assemble(const char *in, size_t n, size_t chunk, rec *r,
+                            c837_counts *counts)
+{
+  c837_handler h = {on_segment, on_claim, on_problem, r};
+  c837_assembler *a = c837_assembler_new(&h);
+  c837_tokenizer *t = c837_tokenizer_new(c837_assembler_segment, a);
+  c837_status st = C837_OK;
+  size_t off = 0;
+  assert_non_null(a);
+  assert_non_null(t);
+  if (chunk == 0)
+    chunk = n ? n : 1;
+  while (off < n && st == C837_OK) {
+    size_t k = n - off < chunk ? n - off : chunk;
+    st = c837_tokenizer_feed(t, in + off, k);
+    off += k;
+  }
+  if (st == C837_OK)
+    st = c837_tokenizer_finish(t);
+  if (st == C837_OK)
+    st = c837_assembler_finish(a);
+  else if (st == C837_ECALLBACK && c837_assembler_error(a)->code != C837_OK)
+    st = c837_assembler_error(a)->code;
+  if (counts)
+    *counts = *c837_assembler_counts(a);
+  if (counts)
+    buf_fmt(&r->log,
+            "counts seg=%llu isa=%llu gs=%llu st=%llu claims=%llu "
+            "lines=%llu problems=%llu p=%llu i=%llu d=%llu\n",
+            (unsigned long long)counts->segments,
+            (unsigned long long)counts->interchanges,
+            (unsigned long long)counts->groups,
+            (unsigned long long)counts->transactions,
+            (unsigned long long)counts->claims,
+            (unsigned long long)counts->lines,
+            (unsigned long long)counts->problems,
+            (unsigned long long)counts->claims_p,
+            (unsigned long long)counts->claims_i,
+            (unsigned long long)counts->claims_d);
+  c837_tokenizer_free(t);
+  c837_assembler_free(a);
+  return st;
+}
+
+/* Runs whole, checks raw pass-through, then at chunk sizes 1..64 checks
+ * the identical log (claim model, roles, problems, counts). */
+static c837_status assemble_all_chunks(const char *in, size_t n, rec *r,
+                                       c837_counts *counts)
+{
+  c837_status st = assemble(in, n, 0, r, counts);
+  size_t chunk;
+  if (st == C837_OK) {
+    /* every byte came out once, in order: claims and segments */
+    assert_int_equal(r->raw.len, n);
+    assert_memory_equal(r->raw.p, in, n);
+  }
+  for (chunk = 1; chunk <= 64; chunk++) {
+    rec rc;
+    c837_counts cc;
+    c837_status s2;
+    memset(&rc, 0, sizeof rc);
+    s2 = assemble(in, n, chunk, &rc, &cc);
+    assert_int_equal(s2, st);
+    if (strcmp(rc.log.p, r->log.p) != 0) {
+      fprintf(stderr, "chunk %zu:\n%s\n--- whole:\n%s\n", chunk, rc.log.p,
+              r->log.p);
+      fail_msg("claim model at chunk size %zu differs", chunk);
+    }
+    rec_free(&rc);
+  }
+  return st;
+}
+
+static c837_status run_segs(const char *const *segs, rec *r,
+                            c837_counts *counts)
+{
+  buf in = {0, 0, 0};
+  c837_status st;
+  build(segs, &in);
+  st = assemble_all_chunks(in.p, in.len, r, counts);
+  free(in.p);
+  return st;
+}
+
+/* ------------------------------------------------------------------ */
+/* 837P: subscriber is patient, then a 2000C patient loop              */
+/* ------------------------------------------------------------------ */
+
+static const char *const PROF[] = {
+    ISA5,                                                   /* 1 */
+    "GS*HC*SENDER*RECEIVER*20250101*1200*1*X*005010X222A1", /* 2 */
+    "ST*837*0001*005010X222A1",                             /* 3 */
+    "BHT*0019*00*B1*20250101*1200*CH",                      /* 4 */
+    "NM1*41*2*SUBMITTER*****46*S1",                         /* 5 */
+    "PER*IC*JOE*TE*5551234567",                             /* 6 */
+    "NM1*40*2*RECEIVER*****46*R1",                          /* 7 */
+    "HL*1**20*1",                                           /* 8 */
+    "PRV*BI*PXC*207Q00000X",                                /* 9 */
+    "NM1*85*2*CANCER CENTER*****XX*1234567893",             /* 10 */
+    "N3*1 MAIN ST",                                         /* 11 */
+    "N4*CITY*ST*12345",                                     /* 12 */
+    "REF*EI*123456789",                                     /* 13 */
+    "HL*2*1*22*0",                                          /* 14 */
+    "SBR*P*18*GRP1******CI",                                /* 15 */
+    "NM1*IL*1*DOE*JANE****MI*MEMBER01",                     /* 16 */
+    "DMG*D8*19700101*F",                                    /* 17 */
+    "NM1*PR*2*ACME HEALTH*****PI*PAYER01",                  /* 18 */
+    "CLM*CLAIM1*1500.5***11:B:1*Y*A*Y*Y",                   /* 19 */
+    "DTP*431*D8*20241201",                                  /* 20 */
+    "REF*F8*ORIG123",                                       /* 21 */
+    "REF*F8*SECOND",                                        /* 22 */
+    "DTP*472*D8*20250105",                                  /* 23 */
+    "HI*ABK:C8331",                                         /* 24 */
+    "NM1*82*1*ONC*DOC****XX*1111111112",                    /* 25 */
+    "SBR*S*01*******CI",                                    /* 26 2320 */
+    "NM1*IL*1*DOE*JOHN****MI*OTHERMEMBER",                  /* 27 2330A */
+    "DMG*D8*19600101*M",                                    /* 28 */
+    "NM1*PR*2*OTHER PAYER*****PI*OTHERPAYER",               /* 29 2330B */
+    "LX*1",                                                 /* 30 */
+    "SV1*HC:38225:GT:59:XS:76*1000*UN*1***1",               /* 31 */
+    "DTP*472*D8*20250110",                                  /* 32 */
+    "LX*2",                                                 /* 33 */
+    "SV1*HC:Q2041*500.5*UN*.5***1",                         /* 34 */
+    "DTP*472*RD8*20250110-20250112",                        /* 35 */
+    "LX*3",                                                 /* 36 */
+    "SV1*HP:99213*0*MJ*0.1***1",                            /* 37 */
+    "SVD*OTHERPAYER*0*HC:99213**1",                         /* 38 2430 */
+    "CAS*CO*45*10",                                         /* 39 */
+    "DTP*573*D8*20250301",                                  /* 40 */
+    "DTP*472*D8*20250401",                                  /* 41 */
+    "LX*4",                                                 /* 42 */
+    "SV1*HC:36415*12.25*UN*1.000***1",                      /* 43 */
+    "HL*3*1*22*1",                                          /* 44 */
+    "SBR*P**GRP2******CI",                                  /* 45 */
+    "NM1*IL*1*SMITH*BOB****MI*MEMBER02",                    /* 46 */
+    "DMG*D8*19650202*M",                                    /* 47 */
+    "NM1*PR*2*ACME HEALTH*****PI*PAYER01",                  /* 48 */
+    "HL*4*3*23*0",                                          /* 49 */
+    "PAT*19",                                               /* 50 */
+    "NM1*QC*1*SMITH*KID",                                   /* 51 */
+    "DMG*D8*20100303*M",                                    /* 52 */
+    "CLM*CLAIM2*200***22:B:7*Y*A*Y*Y",                      /* 53 */
+    "REF*F8*PAYERCTL9",                                     /* 54 */
+    "LX*1",                                                 /* 55 */
+    "SV1*HC:38226*200*UN*1***1",                            /* 56 */
+    "DTP*472*D8*20250201",                                  /* 57 */
+    "SE*#*0001",                                            /* 58 */
+    "GE*#*1",                                               /* 59 */
+    "IEA*#*000000001",                                      /* 60 */
+    NULL};
+
+static void test_837p_claim_model(void **state)
+{
+  rec r;
+  c837_counts n;
+  const saved *c1, *c2;
+  const c837_line *l;
+  (void)state;
+  memset(&r, 0, sizeof r);
+  assert_int_equal(run_segs(PROF, &r, &n), C837_OK);
+  assert_string_equal(r.problems.p ? r.problems.p : "", "");
+  assert_int_equal(r.n_claims, 2);
+  assert_int_equal(n.segments, 60);
+  assert_int_equal(n.interchanges, 1);
+  assert_int_equal(n.groups, 1);
+  assert_int_equal(n.transactions, 1);
+  assert_int_equal(n.claims, 2);
+  assert_int_equal(n.lines, 5);
+  assert_int_equal(n.claims_p, 2);
+  assert_int_equal(n.claims_i, 0);
+  assert_int_equal(n.problems, 0);
+
+  /* roles of the segments that are not part of a claim */
+  assert_string_equal(
+      r.roles.p,
+      "ISA:ISA GS:GS ST:ST BHT:HEADER NM1:HEADER PER:HEADER NM1:HEADER "
+      "HL:HL PRV:LOOP NM1:LOOP N3:LOOP N4:LOOP REF:LOOP "
+      "HL:HL SBR:LOOP NM1:LOOP DMG:LOOP NM1:LOOP "
+      "HL:HL SBR:LOOP NM1:LOOP DMG:LOOP NM1:LOOP "
+      "HL:HL PAT:LOOP NM1:LOOP DMG:LOOP "
+      "SE:SE GE:GE IEA:IEA ");
+
+  /* claim 1: subscriber is the patient */
+  c1 = &r.claims[0];
+  assert_string_equal(c1->c.id, "CLAIM1");
+  assert_int_equal(c1->c.kind, C837_KIND_P);
+  assert_int_equal(c1->c.total, 150050);
+  assert_int_equal(c1->c.total_ok, 1);
+  assert_string_equal(c1->c.facility, "11");
+  assert_string_equal(c1->c.freq, "1");
+  assert_string_equal(c1->c.tob, ""); /* 837P has no type of bill */
+  assert_int_equal(c1->c.stmt_from, 0);
+  assert_int_equal(c1->c.stmt_to, 0);
+  assert_int_equal(c1->c.svc_from, 20250105);
+  assert_int_equal(c1->c.svc_to, 20250105);
+  assert_string_equal(c1->c.orig_ref, "ORIG123"); /* the first REF*F8 */
+  assert_string_equal(c1->c.billing.id, "1234567893");
+  assert_string_equal(c1->c.billing.last, "CANCER CENTER");
+  /* 2330A NM1*IL (OTHERMEMBER) and its DMG do not replace 2010BA */
+  assert_string_equal(c1->c.subscriber.id, "MEMBER01");
+  assert_string_equal(c1->c.subscriber.last, "DOE");
+  assert_string_equal(c1->c.subscriber.first, "JANE");
+  assert_int_equal(c1->c.subscriber.dob, 19700101);
+  /* 2330B NM1*PR does not replace 2010BB */
+  assert_string_equal(c1->c.payer.id, "PAYER01");
+  assert_string_equal(c1->c.payer.last, "ACME HEALTH");
+  assert_int_equal(c1->c.has_patient, 0);
+  assert_string_equal(c1->c.patient.id, "");
+  assert_string_equal(c1->c.patient.last, "");
+  assert_string_equal(c1->c.patient_key, "MEMBER01");
+  assert_string_equal(c1->c.hl_id, "2");
+  assert_int_equal(c1->c.offset, seg_offset(PROF, 19));
+  assert_int_equal(c1->c.number, 19);
+  assert_int_equal(c1->c.n_segs, 43 - 19 + 1);
+  assert_string_equal(c1->tags,
+                      "CLM DTP REF REF DTP HI NM1 SBR NM1 DMG NM1 LX SV1 DTP "
+                      "LX SV1 DTP LX SV1 SVD CAS DTP DTP LX SV1");
+  assert_int_equal(c1->c.n_lines, 4);
+  assert_int_equal(c1->env.version, 5010);
+  assert_int_equal(c1->env.declared, C837_KIND_P);
+  assert_string_equal(c1->env.isa06, "SENDER");
+  assert_string_equal(c1->env.isa13, "000000001");
+  assert_string_equal(c1->env.gs06, "1");
+  assert_string_equal(c1->env.gs08, "005010X222A1");
+  assert_string_equal(c1->env.st01, "837");
+  assert_string_equal(c1->env.st02, "0001");
+  assert_string_equal(c1->env.st03, "005010X222A1");
+  assert_int_equal(c1->env.delims.element, '*');
+  assert_int_equal(c1->env.delims.repetition, '^');
+  assert_int_equal(c1->env.delims.component, ':');
+  assert_int_equal(c1->env.delims.segment, '~');
+
+  /* line 1: four modifiers, D8 line date */
+  l = &c1->lines[0];
+  assert_string_equal(l->lx, "1");
+  assert_int_equal(l->seg_first, 11);
+  assert_int_equal(l->seg_last, 13);
+  assert_int_equal(l->seg_sv, 12);
+  assert_int_equal(l->seg_dtp, 13);
+  assert_int_equal(l->sv, '1');
+  assert_string_equal(l->revenue, "");
+  assert_string_equal(l->qualifier, "HC");
+  assert_string_equal(l->code, "38225");
+  assert_string_equal(l->mod[0], "GT");
+  assert_string_equal(l->mod[1], "59");
+  assert_string_equal(l->mod[2], "XS");
+  assert_string_equal(l->mod[3], "76");
+  assert_int_equal(l->charge, 100000);
+  assert_int_equal(l->charge_ok, 1);
+  assert_string_equal(l->unit_basis, "UN");
+  assert_string_equal(l->units_raw, "1");
+  assert_int_equal(l->units, 1000000);
+  assert_int_equal(l->units_ok, 1);
+  assert_int_equal(l->noncovered, 0);
+  assert_int_equal(l->date_from, 20250110);
+  assert_int_equal(l->date_to, 20250110);
+  assert_int_equal(l->date_source, 'L');
+
+  /* line 2: ".5" units, RD8 range */
+  l = &c1->lines[1];
+  assert_string_equal(l->lx, "2");
+  assert_string_equal(l->code, "Q2041");
+  assert_string_equal(l->mod[0], "");
+  assert_string_equal(l->mod[3], "");
+  assert_int_equal(l->charge, 50050);
+  assert_string_equal(l->units_raw, ".5");
+  assert_int_equal(l->units, 500000);
+  assert_int_equal(l->units_ok, 1);
+  assert_int_equal(l->date_from, 20250110);
+  assert_int_equal(l->date_to, 20250112);
+  assert_int_equal(l->date_source, 'L');
+  assert_int_equal(l->seg_dtp, 16);
+
+  /* line 3: "0.1" units, HP qualifier, MJ basis; its only DTP*472 comes
+   * after SVD (2430) and is not its date: the claim's date applies */
+  l = &c1->lines[2];
+  assert_string_equal(l->lx, "3");
+  assert_string_equal(l->qualifier, "HP");
+  assert_string_equal(l->code, "99213");
+  assert_int_equal(l->charge, 0);
+  assert_int_equal(l->charge_ok, 1);
+  assert_string_equal(l->unit_basis, "MJ");
+  assert_string_equal(l->units_raw, "0.1");
+  assert_int_equal(l->units, 100000);
+  assert_int_equal(l->seg_first, 17);
+  assert_int_equal(l->seg_last, 22);
+  assert_int_equal(l->seg_dtp, C837_NO_INDEX);
+  assert_int_equal(l->date_from, 20250105);
+  assert_int_equal(l->date_to, 20250105);
+  assert_int_equal(l->date_source, 'C');
+
+  /* line 4: "1.000" units, claim date */
+  l = &c1->lines[3];
+  assert_string_equal(l->units_raw, "1.000");
+  assert_int_equal(l->units, 1000000);
+  assert_int_equal(l->charge, 1225);
+  assert_int_equal(l->date_from, 20250105);
+  assert_int_equal(l->date_source, 'C');
+  assert_int_equal(l->seg_last, 24);
+
+  /* claim 2: under a 2000C patient loop, frequency 7 */
+  c2 = &r.claims[1];
+  assert_string_equal(c2->c.id, "CLAIM2");
+  assert_int_equal(c2->c.total, 20000);
+  assert_string_equal(c2->c.facility, "22");
+  assert_string_equal(c2->c.freq, "7");
+  assert_string_equal(c2->c.orig_ref, "PAYERCTL9");
+  assert_string_equal(c2->c.subscriber.id, "MEMBER02");
+  assert_string_equal(c2->c.subscriber.last, "SMITH");
+  assert_int_equal(c2->c.subscriber.dob, 19650202);
+  assert_int_equal(c2->c.has_patient, 1);
+  assert_string_equal(c2->c.patient.last, "SMITH");
+  assert_string_equal(c2->c.patient.first, "KID");
+  assert_string_equal(c2->c.patient.id, "");
+  assert_int_equal(c2->c.patient.dob, 20100303);
+  assert_string_equal(c2->c.patient_key, "MEMBER02|SMITH|KID|20100303");
+  assert_string_equal(c2->c.hl_id, "4");
+  assert_string_equal(c2->c.billing.id, "1234567893");
+  assert_string_equal(c2->c.payer.id, "PAYER01");
+  assert_int_equal(c2->c.svc_from, 0);
+  assert_int_equal(c2->c.n_lines, 1);
+  assert_int_equal(c2->lines[0].date_from, 20250201);
+  assert_int_equal(c2->lines[0].date_source, 'L');
+  assert_int_equal(c2->c.number, 53);
+  assert_int_equal(c2->c.offset, seg_offset(PROF, 53));
+  rec_free(&r);
+}
+
+/* ------------------------------------------------------------------ */
+/* 837I                                                                */
+/* ------------------------------------------------------------------ */
+
+static const char *const INST[] = {
+    ISA5,
+    "GS*HC*SENDER*RECEIVER*20250101*1200*2*X*005010X223A2",
+    "ST*837*0002*005010X223A2",
+    "BHT*0019*00*B2*20250101*1200*CH",
+    "HL*1**20*1",
+    "NM1*85*2*HOSPITAL*****XX*1111111111",
+    "HL*2*1*22*0",
+    "SBR*P*18*******MA",
+    "NM1*IL*1*ROE*RICHARD****MI*M3",
+    "DMG*D8*19500505*M",
+    "NM1*PR*2*MEDICARE*****PI*MCR",
+    "CLM*ICLAIM1*25000.00***13:A:1**A*Y*Y",
+    "DTP*434*RD8*20250301-20250305",
+    "CL1*1*7*01",
+    "HI*ABK:C8331",
+    "LX*1",
+    "SV2*0891*HC:Q2041*20000*UN*1**5000",
+    "LX*2",
+    "SV2*0871*HC:38225:GT*5000*UN*2",
+    "DTP*472*D8*20250302",
+    "LX*3",
+    "SV2*0300**0*UN*1",
+    "CLM*ICLAIM2*10***11:A:1**A*Y*Y",
+    "DTP*434*D8*20250310",
+    "LX*1",
+    "SV2*0120**10*DA*3",
+    "SE*#*0002",
+    "GE*#*2",
+    "IEA*#*000000001",
+    NULL};
+
+static void test_837i_claim_model(void **state)
+{
+  rec r;
+  c837_counts n;
+  const saved *c;
+  const c837_line *l;
+  (void)state;
+  memset(&r, 0, sizeof r);
+  assert_int_equal(run_segs(INST, &r, &n), C837_OK);
+  assert_string_equal(r.problems.p ? r.problems.p : "", "");
+  assert_int_equal(n.claims, 2);
+  assert_int_equal(n.claims_i, 2);
+  assert_int_equal(n.lines, 4);
+  c = &r.claims[0];
+  assert_int_equal(c->c.kind, C837_KIND_I);
+  assert_int_equal(c->env.declared, C837_KIND_I);
+  assert_int_equal(c->c.total, 2500000);
+  assert_string_equal(c->c.facility, "13");
+  assert_string_equal(c->c.freq, "1");
+  assert_string_equal(c->c.tob, "131");
+  assert_int_equal(c->c.stmt_from, 20250301);
+  assert_int_equal(c->c.stmt_to, 20250305);
+  assert_int_equal(c->c.svc_from, 0);
+  assert_string_equal(c->c.orig_ref, "");
+  assert_string_equal(c->c.subscriber.id, "M3");
+  assert_string_equal(c->c.payer.id, "MCR");
+  assert_string_equal(c->c.billing.id, "1111111111");
+
+  /* line 1: revenue, code, charge, non-covered; statement period */
+  l = &c->lines[0];
+  assert_int_equal(l->sv, '2');
+  assert_string_equal(l->revenue, "0891");
+  assert_string_equal(l->qualifier, "HC");
+  assert_string_equal(l->code, "Q2041");
+  assert_int_equal(l->charge, 2000000);
+  assert_string_equal(l->unit_basis, "UN");
+  assert_int_equal(l->units, 1000000);
+  assert_int_equal(l->noncovered, 500000);
+  assert_int_equal(l->date_from, 20250301);
+  assert_int_equal(l->date_to, 20250305);
+  assert_int_equal(l->date_source, 'C');
+  assert_int_equal(l->seg_dtp, C837_NO_INDEX);
+
+  /* line 2: own D8 date; modifier */
+  l = &c->lines[1];
+  assert_string_equal(l->revenue, "0871");
+  assert_string_equal(l->code, "38225");
+  assert_string_equal(l->mod[0], "GT");
+  assert_int_equal(l->units, 2000000);
+  assert_int_equal(l->noncovered, 0);
+  assert_int_equal(l->date_from, 20250302);
+  assert_int_equal(l->date_to, 20250302);
+  assert_int_equal(l->date_source, 'L');
+
+  /* line 3: revenue code only */
+  l = &c->lines[2];
+  assert_string_equal(l->revenue, "0300");
+  assert_string_equal(l->qualifier, "");
+  assert_string_equal(l->code, "");
+  assert_int_equal(l->charge, 0);
+  assert_int_equal(l->charge_ok, 1);
+  assert_int_equal(l->date_source, 'C');
+
+  /* claim 2: inpatient TOB 111, D8 statement date, DA basis */
+  c = &r.claims[1];
+  assert_string_equal(c->c.tob, "111");
+  assert_int_equal(c->c.stmt_from, 20250310);
+  assert_int_equal(c->c.stmt_to, 20250310);
+  assert_string_equal(c->lines[0].unit_basis, "DA");
+  assert_int_equal(c->lines[0].units, 3000000);
+  assert_int_equal(c->lines[0].date_from, 20250310);
+  assert_int_equal(c->lines[0].date_source, 'C');
+  rec_free(&r);
+}
+
+/* GS08/ST03 say 837P, the lines are SV2: the claim is 837I. */
+static void test_kind_from_lines(void **state)
+{
+  static const char *const segs[] = {
+      ISA5,
+      "GS*HC*S*R*20250101*1200*3*X*005010X222A1",
+      "ST*837*0003*005010X222A1",
+      "HL*1**20*1",
+      "NM1*85*2*HOSPITAL*****XX*1111111111",
+      "HL*2*1*22*0",
+      "NM1*IL*1*ROE*RICHARD****MI*M3",
+      "CLM*C1*10***13:A:1",
+      "LX*1",
+      "SV2*0300*HC:85025*10*UN*1",
+      "CLM*C2*10***11:B:1",
+      "CLM*C3*10***11:B:1",
+      "LX*1",
+      "SV1*HC:85025*10*UN*1",
+      "SE*#*0003",
+      "GE*#*3",
+      "IEA*#*000000001",
+      NULL};
+  rec r;
+  c837_counts n;
+  (void)state;
+  memset(&r, 0, sizeof r);
+  assert_int_equal(run_segs(segs, &r, &n), C837_OK);
+  assert_int_equal(r.n_claims, 3);
+  assert_int_equal(r.claims[0].c.kind, C837_KIND_I);
+  assert_int_equal(r.claims[0].env.declared, C837_KIND_P);
+  assert_string_equal(r.claims[0].c.tob, "131");
+  /* no lines: the declared kind */
+  assert_int_equal(r.claims[1].c.kind, C837_KIND_P);
+  assert_int_equal(r.claims[1].c.n_lines, 0);
+  assert_int_equal(r.claims[2].c.kind, C837_KIND_P);
+  assert_string_equal(r.claims[2].c.tob, "");
+  assert_int_equal(n.claims_i, 1);
+  assert_int_equal(n.claims_p, 2);
+  rec_free(&r);
+}
+
+/* 4010: same model, version 4010; ISA11 U means no repetition
+ * separator. */
+static void test_4010(void **state)
+{
+  static const char *const segs[] = {
+      ISA_T("U", "00401", "000000905"),
+      "GS*HC*S*R*20050101*1200*905*X*004010X098A1",
+      "ST*837*0905",
+      "BHT*0019*00*B*20050101*1200*CH",
+      "REF*87*004010X098A1",
+      "HL*1**20*1",
+      "NM1*85*2*CLINIC*****24*123456789",
+      "HL*2*1*22*0",
+      "SBR*P*18*******MB",
+      "NM1*IL*1*DOE*JOHN****MI*123456789A",
+      "DMG*D8*19400101*M",
+      "NM1*PR*2*MEDICARE*****PI*00435",
+      "CLM*4010C*75***11::1*Y*A*Y*Y*C",
+      "LX*1",
+      "SV1*HC:99213:25*75*UN*1*11**1",
+      "DTP*472*D8*20050105",
+      "SE*#*0905",
+      "GE*#*905",
+      "IEA*#*000000905",
+      NULL};
+  rec r;
+  c837_counts n;
+  (void)state;
+  memset(&r, 0, sizeof r);
+  assert_int_equal(run_segs(segs, &r, &n), C837_OK);
+  assert_string_equal(r.problems.p ? r.problems.p : "", "");
+  assert_int_equal(r.n_claims, 1);
+  assert_int_equal(r.claims[0].env.version, 4010);
+  assert_int_equal(r.claims[0].env.declared, C837_KIND_P);
+  assert_int_equal(r.claims[0].env.delims.repetition, 0);
+  assert_string_equal(r.claims[0].env.st03, "");
+  assert_int_equal(r.claims[0].c.kind, C837_KIND_P);
+  assert_string_equal(r.claims[0].c.facility, "11");
+  assert_string_equal(r.claims[0].c.freq, "1");
+  assert_string_equal(r.claims[0].c.subscriber.id, "123456789A");
+  assert_int_equal(r.claims[0].c.subscriber.dob, 19400101);
+  assert_string_equal(r.claims[0].c.payer.id, "00435");
+  assert_string_equal(r.claims[0].c.billing.id, "123456789");
+  assert_string_equal(r.claims[0].lines[0].code, "99213");
+  assert_string_equal(r.claims[0].lines[0].mod[0], "25");
+  assert_int_equal(r.claims[0].lines[0].charge, 7500);
+  assert_int_equal(r.claims[0].lines[0].date_from, 20050105);
+  rec_free(&r);
+}
+
+/* 837D is recognised (kind D, SV3 read); an 835 is passed through with
+ * role OTHER and yields no claim, even with LX and CLP segments. */
+static void test_837d_and_835(void **state)
+{
+  static const char *const segs[] = {
+      ISA5,
+      "GS*HC*S*R*20250101*1200*4*X*005010X224A2",
+      "ST*837*0004*005010X224A2",
+      "HL*1**20*1",
+      "NM1*85*2*DENTAL*****XX*2222222222",
+      "HL*2*1*22*0",
+      "NM1*IL*1*DOE*JANE****MI*D1",
+      "CLM*DENT1*150***11:B:1",
+      "LX*1",
+      "SV3*AD:D0120*50****1",
+      "LX*2",
+      "SV3*AD:D1110*100****1",
+      "SE*#*0004",
+      "GE*#*4",
+      "GS*HP*S*R*20250101*1200*5*X*005010X221A1",
+      "ST*835*0005*005010X221A1",
+      "BPR*I*100*C*ACH",
+      "CLP*CLAIM1*1*150*100**12*X",
+      "LX*1",
+      "SVC*HC:99213*150*100",
+      "CLM*NOTACLAIM*1",
+      "SE*#*0005",
+      "GE*#*5",
+      "IEA*#*000000001",
+      NULL};
+  rec r;
+  c837_counts n;
+  (void)state;
+  memset(&r, 0, sizeof r);
+  assert_int_equal(run_segs(segs, &r, &n), C837_OK);
+  assert_string_equal(r.problems.p ? r.problems.p : "", "");
+  assert_int_equal(r.n_claims, 1);
+  assert_int_equal(r.claims[0].c.kind, C837_KIND_D);
+  assert_int_equal(r.claims[0].env.declared, C837_KIND_D);
+  assert_int_equal(r.claims[0].c.n_lines, 2);
+  assert_int_equal(r.claims[0].lines[0].sv, '3');
+  assert_string_equal(r.claims[0].lines[0].qualifier, "AD");
+  assert_string_equal(r.claims[0].lines[0].code, "D0120");
+  assert_int_equal(r.claims[0].lines[0].charge, 5000);
+  assert_int_equal(r.claims[0].lines[0].units, 1000000);
+  assert_int_equal(n.claims_d, 1);
+  assert_int_equal(n.claims, 1);
+  assert_int_equal(n.lines, 2);
+  assert_int_equal(n.transactions, 2);
+  assert_int_equal(n.groups, 2);
+  assert_string_equal(
+      r.roles.p,
+      "ISA:ISA GS:GS ST:ST HL:HL NM1:LOOP HL:HL NM1:LOOP SE:SE GE:GE "
+      "GS:GS ST:ST BPR:OTHER CLP:OTHER LX:OTHER SVC:OTHER CLM:OTHER SE:SE "
+      "GE:GE IEA:IEA ");
+  rec_free(&r);
+}
+
+/* ------------------------------------------------------------------ */
+/* Line and claim details                                              */
+/* ------------------------------------------------------------------ */
+
+/* Claim DTP*472 wins over DTP*434 for lines without a date; a bad line
+ * date is DATE_INVALID and the line falls back to the claim date; bad
+ * numbers leave *_ok at 0. */
+static void test_dates_and_bad_numbers(void **state)
+{
+  static const char *const segs[] = {
+      ISA5,
+      "GS*HC*S*R*20250101*1200*6*X*005010X223A2",
+      "ST*837*0006*005010X223A2",
+      "HL*1**20*1",
+      "HL*2*1*22*0",
+      "NM1*IL*1*A*B****MI*X1",
+      "CLM*C1*ABC***13:A:1",
+      "DTP*434*RD8*20250301-20250331",
+      "DTP*472*RD8*20250302-20250303",
+      "LX*1",
+      "SV2*0891*HC:Q2041*1.234*UN*1.5.0",
+      "LX*2",
+      "SV2*0891*HC:Q2041*100*UN*1",
+      "DTP*472*D8*20250230",
+      "LX*3",
+      "SV2*0891*HC:Q2041*100*UN*1",
+      "DTP*472*RD8*20250305-20250304",
+      "SE*#*0006",
+      "GE*#*6",
+      "IEA*#*000000001",
+      NULL};
+  rec r;
+  c837_counts n;
+  char want[600];
+  (void)state;
+  memset(&r, 0, sizeof r);
+  assert_int_equal(run_segs(segs, &r, &n), C837_OK);
+  snprintf(want, sizeof want,
+           "DATE_INVALID seg 14 off %llu: claim C1 line 2: DTP*472 date "
+           "'20250230' is not a valid D8 or RD8 date\n"
+           "DATE_INVALID seg 17 off %llu: claim C1 line 3: DTP*472 date "
+           "'20250305-20250304' is not a valid D8 or RD8 date\n",
+           (unsigned long long)seg_offset(segs, 14),
+           (unsigned long long)seg_offset(segs, 17));
+  assert_string_equal(r.problems.p, want);
+  assert_int_equal(n.problems, 2);
+  assert_int_equal(r.claims[0].c.total_ok, 0);
+  assert_int_equal(r.claims[0].c.total, 0);
+  assert_int_equal(r.claims[0].c.svc_from, 20250302);
+  assert_int_equal(r.claims[0].c.stmt_from, 20250301);
+  assert_int_equal(r.claims[0].lines[0].charge_ok, 0);
+  assert_int_equal(r.claims[0].lines[0].units_ok, 0);
+  assert_int_equal(r.claims[0].lines[0].units, 0);
+  assert_string_equal(r.claims[0].lines[0].units_raw, "1.5.0");
+  assert_int_equal(r.claims[0].lines[0].date_from, 20250302);
+  assert_int_equal(r.claims[0].lines[0].date_to, 20250303);
+  assert_int_equal(r.claims[0].lines[0].date_source, 'C');
+  /* the invalid date is the line's DTP, but gives no date */
+  assert_int_equal(r.claims[0].lines[1].seg_dtp, 7);
+  assert_int_equal(r.claims[0].lines[1].date_from, 20250302);
+  assert_int_equal(r.claims[0].lines[1].date_source, 'C');
+  assert_int_equal(r.claims[0].lines[2].date_source, 'C');
+  rec_free(&r);
+}
+
+/* ------------------------------------------------------------------ */
+/* Envelope problems                                                   */
+/* ------------------------------------------------------------------ */
+
+static const char *const BAD_ENV[] = {
+    ISA5,                                     /* 1 */
+    "GS*HC*S*R*20250101*1200*7*X*005010X222A1", /* 2 */
+    "ST*837*0001*005010X222A1",               /* 3 */
+    "BHT*0019*00*B*20250101*1200*CH",         /* 4 */
+    "SE*9*0002",                              /* 5 SE01, SE02 */
+    "GE*5*8",                                 /* 6 GE01, GE02 */
+    "IEA*3*000000002",                        /* 7 IEA01, IEA02 */
+    ISA_T("^", "00501", "000000010"),         /* 8 */
+    "GS*HC*S*R*20250101*1200*9*X*005010X222A1", /* 9 */
+    "ST*837*0003*005010X222A1",               /* 10 */
+    "HL*1**20*1",                             /* 11 */
+    "LX*1",                                   /* 12 out of place */
+    "GE*1*9",                                 /* 13 SE missing */
+    "GS*HC*S*R*20250101*1200*11*X*005010X222A1", /* 14 */
+    ISA_T("^", "00501", "000000012"),         /* 15 GE, IEA missing */
+    "IEA*1*12",                               /* 16 numeric: no problem,
+                                                 but no GS: IEA01 */
+    "GE*0*1",                                 /* 17 outside */
+    "SE*1*1",                                 /* 18 outside */
+    "NM1*85*2*X",                             /* 19 outside ST */
+    ISA_T("^", "00501", "000000013"),         /* 20 */
+    "GS*HC*S*R*20250101*1200*13*X*005010X222A1", /* 21 */
+    "ST*837*0013*005010X222A1",               /* 22 */
+    "CLM*EARLY*1",                            /* 23 claim before HL */
+    NULL};
+
+static void test_envelope_problems(void **state)
+{
+  buf want = {0, 0, 0}, in = {0, 0, 0};
+  const char *const *s = BAD_ENV;
+  rec r;
+  c837_counts n;
+  (void)state;
+  build(s, &in);
+#define OFF(k) (unsigned long long)seg_offset(s, k)
+  buf_fmt(&want,
+          "SE01_COUNT seg 5 off %llu: SE01=9 but transaction set ST02=0001 "
+          "has 3 segments from ST to SE\n",
+          OFF(5));
+  buf_fmt(&want, "SE02_CONTROL seg 5 off %llu: SE02=0002 does not match "
+                 "ST02=0001\n",
+          OFF(5));
+  buf_fmt(&want, "GE01_COUNT seg 6 off %llu: GE01=5 but group GS06=7 has 1 "
+                 "transaction sets\n",
+          OFF(6));
+  buf_fmt(&want, "GE02_CONTROL seg 6 off %llu: GE02=8 does not match "
+                 "GS06=7\n",
+          OFF(6));
+  buf_fmt(&want, "IEA01_COUNT seg 7 off %llu: IEA01=3 but interchange "
+                 "ISA13=000000001 has 1 groups\n",
+          OFF(7));
+  buf_fmt(&want, "IEA02_CONTROL seg 7 off %llu: IEA02=000000002 does not "
+                 "match ISA13=000000001\n",
+          OFF(7));
+  buf_fmt(&want, "SEGMENT_OUT_OF_PLACE seg 12 off %llu: service line "
+                 "segment 'LX' outside a claim\n",
+          OFF(12));
+  buf_fmt(&want, "SE_MISSING seg 13 off %llu: transaction set ST02=0003 has "
+                 "no SE trailer (GE came first)\n",
+          OFF(13));
+  buf_fmt(&want, "GE_MISSING seg 15 off %llu: functional group GS06=11 has "
+                 "no GE trailer (a new ISA began)\n",
+          OFF(15));
+  buf_fmt(&want, "IEA_MISSING seg 15 off %llu: interchange ISA13=000000010 "
+                 "has no IEA trailer (a new ISA began)\n",
+          OFF(15));
+  buf_fmt(&want, "IEA01_COUNT seg 16 off %llu: IEA01=1 but interchange "
+                 "ISA13=000000012 has 0 groups\n",
+          OFF(16));
+  buf_fmt(&want, "GE_OUTSIDE_GS seg 17 off %llu: GE segment without an open "
+                 "GS\n",
+          OFF(17));
+  buf_fmt(&want, "SE_OUTSIDE_ST seg 18 off %llu: SE segment without an open "
+                 "ST\n",
+          OFF(18));
+  buf_fmt(&want, "SEGMENT_OUTSIDE_ST seg 19 off %llu: segment 'NM1' outside "
+                 "a transaction set\n",
+          OFF(19));
+  buf_fmt(&want, "CLM_WITHOUT_HL seg 23 off %llu: claim before any HL "
+                 "segment: no billing provider or subscriber\n",
+          OFF(23));
+  /* at the end of the input: offset = end, segment = the last one */
+  buf_fmt(&want, "SE_MISSING seg 23 off %llu: transaction set ST02=0013 "
+                 "has no SE trailer (input ended)\n",
+          (unsigned long long)in.len);
+  buf_fmt(&want, "GE_MISSING seg 23 off %llu: functional group GS06=13 has "
+                 "no GE trailer (input ended)\n",
+          (unsigned long long)in.len);
+  buf_fmt(&want, "IEA_MISSING seg 23 off %llu: interchange ISA13=000000013 "
+                 "has no IEA trailer (input ended)\n",
+          (unsigned long long)in.len);
+#undef OFF
+  memset(&r, 0, sizeof r);
+  assert_int_equal(assemble_all_chunks(in.p, in.len, &r, &n), C837_OK);
+  if (strcmp(r.problems.p, want.p) != 0) {
+    fprintf(stderr, "--- expected\n%s--- got\n%s", want.p, r.problems.p);
+    fail_msg("problems differ");
+  }
+  assert_int_equal(n.problems, 18);
+  assert_int_equal(n.interchanges, 4);
+  assert_int_equal(n.groups, 4);
+  assert_int_equal(n.transactions, 3);
+  /* the early claim is still handed out, at the end of the input */
+  assert_int_equal(r.n_claims, 1);
+  assert_string_equal(r.claims[0].c.id, "EARLY");
+  /* an LX outside a claim, and segments outside ST, are OTHER */
+  assert_non_null(strstr(r.roles.p, "HL:HL LX:OTHER GE:GE"));
+  assert_non_null(strstr(r.roles.p, "GE:GE SE:SE NM1:OTHER ISA:ISA"));
+  rec_free(&r);
+  free(want.p);
+  free(in.p);
+}
+
+/* Control numbers compare as numbers (000000905 = 905) in GE02/IEA02. */
+static void test_control_numbers_numeric(void **state)
+{
+  static const char *const segs[] = {
+      ISA_T("^", "00501", "000000905"),
+      "GS*HC*S*R*20250101*1200*0042*X*005010X222A1",
+      "ST*837*0001*005010X222A1",
+      "SE*#*0001",
+      "GE*1*42",
+      "IEA*1*905",
+      NULL};
+  rec r;
+  c837_counts n;
+  (void)state;
+  memset(&r, 0, sizeof r);
+  assert_int_equal(run_segs(segs, &r, &n), C837_OK);
+  assert_string_equal(r.problems.p ? r.problems.p : "", "");
+  assert_int_equal(n.problems, 0);
+  rec_free(&r);
+}
+
+/* An unterminated last segment is reported; its value is still read. */
+static void test_unterminated_reported(void **state)
+{
+  static const char *const segs[] = {
+      ISA5, "GS*HC*S*R*20250101*1200*1*X*005010X222A1", "GE*0*1", NULL};
+  buf in = {0, 0, 0};
+  rec r;
+  c837_counts n;
+  char want[300];
+  (void)state;
+  build(segs, &in);
+  buf_add(&in, "IEA*1*000000001", 15);
+  memset(&r, 0, sizeof r);
+  assert_int_equal(assemble_all_chunks(in.p, in.len, &r, &n), C837_OK);
+  snprintf(want, sizeof want,
+           "SEGMENT_UNTERMINATED seg 4 off %llu: the last segment has no "
+           "segment terminator ('~')\n",
+           (unsigned long long)seg_offset(segs, 4));
+  assert_string_equal(r.problems.p, want);
+  rec_free(&r);
+  free(in.p);
+}
+
+/* A claim callback that stops: ECALLBACK, no more claims. */
+static void test_claim_callback_stops(void **state)
+{
+  buf in = {0, 0, 0};
+  rec r;
+  (void)state;
+  build(PROF, &in);
+  memset(&r, 0, sizeof r);
+  r.stop_claims = 1;
+  assert_int_equal(assemble(in.p, in.len, 0, &r, NULL), C837_ECALLBACK);
+  assert_int_equal(r.n_claims, 1);
+  rec_free(&r);
+  free(in.p);
+}
+
+/* A claim is handed out before the segment that ends it (HL, CLM, SE,
+ * GE, IEA, and a new ISA or GS). */
+static void test_claim_order(void **state)
+{
+  static const char *const segs[] = {
+      ISA5,
+      "GS*HC*S*R*20250101*1200*1*X*005010X222A1",
+      "ST*837*0001*005010X222A1",
+      "HL*1**20*1",
+      "HL*2*1*22*0",
+      "CLM*A*1",
+      "HL*3*1*22*0",
+      "CLM*B*1",
+      "SE*#*0001",
+      "GE*#*1",
+      "IEA*#*000000001",
+      NULL};
+  rec r;
+  c837_counts n;
+  (void)state;
+  memset(&r, 0, sizeof r);
+  assert_int_equal(run_segs(segs, &r, &n), C837_OK);
+  assert_non_null(strstr(r.log.p, "claim A "));
+  assert_true(strstr(r.log.p, "claim A ") <
+              strstr(r.log.p, "segment 7@"));
+  assert_true(strstr(r.log.p, "claim B ") < strstr(r.log.p, "segment 9@"));
+  assert_true(strstr(r.log.p, "segment 6@") == NULL); /* CLM not a segment */
+  assert_string_equal(r.claims[0].c.hl_id, "2");
+  assert_string_equal(r.claims[1].c.hl_id, "3");
+  rec_free(&r);
+}
+
+/* A claim of `n` copies of `seg` (after CLM) in one transaction. */
+static void big_claim(buf *in, const char *seg, size_t n, uint64_t *at)
+{
+  static const char *const head[] = {
+      ISA5, "GS*HC*S*R*20250101*1200*1*X*005010X222A1",
+      "ST*837*0001*005010X222A1", "HL*1**20*1", "HL*2*1*22*0", "CLM*BIG*1",
+      NULL};
+  size_t i;
+  build(head, in);
+  for (i = 0; i < n; i++) {
+    if (i + 1 == n)
+      *at = in->len;
+    buf_add(in, seg, strlen(seg));
+  }
+  buf_add(in, "SE*1*0001~GE*1*1~IEA*1*000000001~", 33);
+}
+
+/* The claim limits: C837_MAX_LINES lines are fine, one more is ECLAIM
+ * at the segment that crossed it; likewise segments and bytes. */
+static void test_claim_limits(void **state)
+{
+  buf in = {0, 0, 0};
+  rec r;
+  c837_counts n;
+  uint64_t at = 0;
+  char big[60001];
+  (void)state;
+
+  big_claim(&in, "LX*1~", C837_MAX_LINES, &at);
+  memset(&r, 0, sizeof r);
+  assert_int_equal(assemble(in.p, in.len, 0, &r, &n), C837_OK);
+  assert_int_equal(r.n_claims, 1);
+  assert_int_equal(n.lines, C837_MAX_LINES);
+  rec_free(&r);
+
+  in.len = 0;
+  big_claim(&in, "LX*1~", C837_MAX_LINES + 1, &at);
+  memset(&r, 0, sizeof r);
+  assert_int_equal(assemble(in.p, in.len, 0, &r, &n), C837_ECLAIM);
+  assert_int_equal(r.n_claims, 0);
+  rec_free(&r);
+  {
+    /* error details */
+    c837_handler h = {NULL, NULL, NULL, NULL};
+    c837_assembler *a = c837_assembler_new(&h);
+    c837_tokenizer *t = c837_tokenizer_new(c837_assembler_segment, a);
+    const c837_error *e;
+    assert_int_equal(c837_tokenizer_feed(t, in.p, in.len), C837_ECALLBACK);
+    e = c837_assembler_error(a);
+    assert_int_equal(e->code, C837_ECLAIM);
+    assert_int_equal(e->offset, at);
+    assert_int_equal(e->segment, 6 + C837_MAX_LINES + 1);
+    assert_string_equal(e->msg, "claim 'BIG' has more service lines than "
+                                "C837_MAX_LINES allows; not an 837 a payer "
+                                "would accept");
+    assert_int_equal(c837_assembler_finish(a), C837_ECLAIM);
+    c837_tokenizer_free(t);
+    c837_assembler_free(a);
+  }
+
+  /* segments: CLM + (MAX - 1) NTE = MAX segments, fine; one more not */
+  in.len = 0;
+  big_claim(&in, "NTE*ADD*X~", C837_MAX_CLAIM_SEGMENTS - 1, &at);
+  memset(&r, 0, sizeof r);
+  assert_int_equal(assemble(in.p, in.len, 0, &r, &n), C837_OK);
+  assert_int_equal(r.n_claims, 1);
+  rec_free(&r);
+  in.len = 0;
+  big_claim(&in, "NTE*ADD*X~", C837_MAX_CLAIM_SEGMENTS, &at);
+  memset(&r, 0, sizeof r);
+  assert_int_equal(assemble(in.p, in.len, 0, &r, &n), C837_ECLAIM);
+  rec_free(&r);
+
+  /* bytes: 60 KB segments until the claim passes C837_MAX_CLAIM_BYTES */
+  memset(big, 'x', sizeof big - 1);
+  memcpy(big, "NTE*ADD*", 8);
+  big[sizeof big - 2] = '~';
+  big[sizeof big - 1] = '\0';
+  in.len = 0;
+  big_claim(&in, big, C837_MAX_CLAIM_BYTES / 60000 + 1, &at);
+  memset(&r, 0, sizeof r);
+  assert_int_equal(assemble(in.p, in.len, 0, &r, &n), C837_ECLAIM);
+  assert_int_equal(r.n_claims, 0);
+  rec_free(&r);
+  free(in.p);
+}
+
+/* c837_kind_name and friends. */
+static void test_names(void **state)
+{
+  (void)state;
+  assert_string_equal(c837_kind_name(C837_KIND_P), "837P");
+  assert_string_equal(c837_kind_name(C837_KIND_I), "837I");
+  assert_string_equal(c837_kind_name(C837_KIND_D), "837D");
+  assert_string_equal(c837_kind_name(C837_KIND_OTHER), "other");
+  assert_string_equal(c837_kind_name(C837_KIND_UNKNOWN), "unknown");
+  assert_string_equal(c837_severity_name(C837_SEV_ERROR), "error");
+  c837_assembler_free(NULL);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_837p_claim_model),
+      cmocka_unit_test(test_837i_claim_model),
+      cmocka_unit_test(test_kind_from_lines),
+      cmocka_unit_test(test_4010),
+      cmocka_unit_test(test_837d_and_835),
+      cmocka_unit_test(test_dates_and_bad_numbers),
+      cmocka_unit_test(test_envelope_problems),
+      cmocka_unit_test(test_control_numbers_numeric),
+      cmocka_unit_test(test_unterminated_reported),
+      cmocka_unit_test(test_claim_callback_stops),
+      cmocka_unit_test(test_claim_order),
+      cmocka_unit_test(test_claim_limits),
+      cmocka_unit_test(test_names),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
