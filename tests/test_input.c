@@ -1,0 +1,643 @@
+/* test_input.c -- unit tests of the input layer (src/input.c) and of the
+ * stream glue (src/stream.c)
+ *
+ * Files are written to a private temporary directory: plain text, gzip
+ * (written with zlib), two gzip members concatenated, gzip cut short and
+ * gzip with a corrupted check value.  Each is read back through
+ * c837_input_read in small and large pieces and compared byte for byte
+ * with what was written.  Standard input is exercised by putting a pipe
+ * (and a regular file) on descriptor 0.  The stream tests run whole files
+ * through c837_stream_run and check counts, errors and that every byte of
+ * an unparseable input reaches the raw callback.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "cart837.h"
+
+static char g_dir[256];
+
+static int setup(void **state)
+{
+  (void)state;
+  snprintf(g_dir, sizeof g_dir, "/tmp/c837_test_input.XXXXXX");
+  return mkdtemp(g_dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+  char cmd[300];
+  (void)state;
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", g_dir);
+  return system(cmd) == 0 ? 0 : -1;
+}
+
+static void path_of(char *dst, size_t sz, const char *name)
+{
+  snprintf(dst, sz, "%s/%s", g_dir, name);
+}
+
+static void write_file(const char *name, const void *p, size_t n)
+{
+  char path[400];
+  FILE *fp;
+  path_of(path, sizeof path, name);
+  fp = fopen(path, "wb");
+  assert_non_null(fp);
+  assert_int_equal(fwrite(p, 1, n, fp), n);
+  assert_int_equal(fclose(fp), 0);
+}
+
+/* gzip of p[0..n) in memory (one member), via zlib's deflate. */
+static unsigned char *gzip_mem(const void *p, size_t n, size_t *out_len)
+{
+  z_stream z;
+  size_t cap = n + n / 100 + 256;
+  unsigned char *out = malloc(cap);
+  assert_non_null(out);
+  memset(&z, 0, sizeof z);
+  assert_int_equal(deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8,
+                                Z_DEFAULT_STRATEGY),
+                   Z_OK);
+  z.next_in = (unsigned char *)(uintptr_t)p;
+  z.avail_in = (uInt)n;
+  z.next_out = out;
+  z.avail_out = (uInt)cap;
+  assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
+  *out_len = cap - z.avail_out;
+  deflateEnd(&z);
+  return out;
+}
+
+/* Reads everything from in, `cap` bytes at a time.  Returns the last
+ * return value of c837_input_read (0 at a clean end, -1 on error). */
+static long read_all(c837_input *in, size_t cap, char **data, size_t *len,
+                     c837_error *err)
+{
+  char *buf = malloc(cap);
+  size_t n = 0, bcap = 1024;
+  char *out = malloc(bcap);
+  long got;
+  assert_non_null(buf);
+  assert_non_null(out);
+  while ((got = c837_input_read(in, buf, cap, err)) > 0) {
+    assert_true((size_t)got <= cap);
+    while (n + (size_t)got > bcap) {
+      bcap *= 2;
+      out = realloc(out, bcap);
+      assert_non_null(out);
+    }
+    memcpy(out + n, buf, (size_t)got);
+    n += (size_t)got;
+  }
+  free(buf);
+  *data = out;
+  *len = n;
+  return got;
+}
+
+/* Some 837-looking text of about n bytes with a counter in it. */
+static char *sample_text(size_t n, size_t *len)
+{
+  char *p = malloc(n + 64);
+  size_t o = 0, i = 0;
+  assert_non_null(p);
+  while (o < n)
+    o += (size_t)sprintf(p + o, "CLM*C%zu*100***11:B:1~\nLX*1~\n", i++);
+  *len = o;
+  return p;
+}
+
+/* ------------------------------------------------------------------ */
+
+static void test_plain_file(void **state)
+{
+  size_t n, got_len;
+  char *text = sample_text(300000, &n), *got, path[400];
+  c837_error err;
+  c837_input *in;
+  size_t caps[] = {1, 7, 4096, C837_READ_CHUNK};
+  size_t k;
+  (void)state;
+  write_file("plain.837", text, n);
+  path_of(path, sizeof path, "plain.837");
+  for (k = 0; k < sizeof caps / sizeof caps[0]; k++) {
+    if (caps[k] == 1 && k == 0) {
+      /* one byte at a time over a short prefix only (speed) */
+      char b;
+      in = c837_input_open(path, &err);
+      assert_non_null(in);
+      assert_int_equal(c837_input_read(in, &b, 1, &err), 1);
+      assert_int_equal(b, text[0]);
+      assert_int_equal(c837_input_read(in, &b, 1, &err), 1);
+      assert_int_equal(b, text[1]);
+      c837_input_close(in);
+      continue;
+    }
+    in = c837_input_open(path, &err);
+    assert_non_null(in);
+    assert_int_equal(err.code, C837_OK);
+    assert_int_equal(read_all(in, caps[k], &got, &got_len, &err), 0);
+    assert_int_equal(got_len, n);
+    assert_memory_equal(got, text, n);
+    assert_int_equal(c837_input_is_gzip(in), 0);
+    assert_int_equal(c837_input_raw_offset(in), n);
+    /* reading past the end stays at 0 */
+    assert_int_equal(c837_input_read(in, got, 10, &err), 0);
+    c837_input_close(in);
+    free(got);
+  }
+  free(text);
+}
+
+static void test_empty_file(void **state)
+{
+  char path[400], b[16];
+  c837_error err;
+  c837_input *in;
+  (void)state;
+  write_file("empty.837", "", 0);
+  path_of(path, sizeof path, "empty.837");
+  in = c837_input_open(path, &err);
+  assert_non_null(in);
+  assert_int_equal(c837_input_read(in, b, sizeof b, &err), 0);
+  assert_int_equal(c837_input_is_gzip(in), 0);
+  c837_input_close(in);
+  c837_input_close(NULL);
+}
+
+static void test_missing_file(void **state)
+{
+  char path[400], want[600];
+  c837_error err;
+  (void)state;
+  path_of(path, sizeof path, "no-such-file.837");
+  assert_null(c837_input_open(path, &err));
+  assert_int_equal(err.code, C837_EIO);
+  snprintf(want, sizeof want, "cannot open %s: No such file or directory",
+           path);
+  assert_string_equal(err.msg, want);
+}
+
+static void test_gzip_file(void **state)
+{
+  size_t n, zn, got_len;
+  char *text = sample_text(1000000, &n), *got, path[400];
+  unsigned char *z = gzip_mem(text, n, &zn);
+  c837_error err;
+  c837_input *in;
+  (void)state;
+  write_file("one.837.gz", z, zn);
+  path_of(path, sizeof path, "one.837.gz");
+  in = c837_input_open(path, &err);
+  assert_non_null(in);
+  assert_int_equal(c837_input_is_gzip(in), 1); /* before any read */
+  assert_int_equal(read_all(in, 5000, &got, &got_len, &err), 0);
+  assert_int_equal(got_len, n);
+  assert_memory_equal(got, text, n);
+  assert_int_equal(c837_input_is_gzip(in), 1);
+  assert_int_equal(c837_input_raw_offset(in), zn);
+  c837_input_close(in);
+  free(got);
+  free(z);
+  free(text);
+}
+
+/* gzip is detected by content, not by name. */
+static void test_gzip_without_gz_name(void **state)
+{
+  static const char text[] = "ISA*00~\nIEA*1*1~\n";
+  size_t zn, got_len;
+  unsigned char *z = gzip_mem(text, sizeof text - 1, &zn);
+  char path[400], *got;
+  c837_error err;
+  c837_input *in;
+  (void)state;
+  write_file("disguised.txt", z, zn);
+  path_of(path, sizeof path, "disguised.txt");
+  in = c837_input_open(path, &err);
+  assert_non_null(in);
+  assert_int_equal(read_all(in, 100, &got, &got_len, &err), 0);
+  assert_int_equal(got_len, sizeof text - 1);
+  assert_memory_equal(got, text, got_len);
+  assert_int_equal(c837_input_is_gzip(in), 1);
+  c837_input_close(in);
+  free(got);
+  free(z);
+}
+
+/* `cat a.gz b.gz > ab.gz`: both members are read. */
+static void test_gzip_concatenated_members(void **state)
+{
+  static const char a[] = "ISA*first member~\n";
+  size_t nb, za, zb, got_len;
+  char *b = sample_text(200000, &nb), *both, *got, path[400];
+  unsigned char *ga = gzip_mem(a, sizeof a - 1, &za);
+  unsigned char *gb = gzip_mem(b, nb, &zb);
+  unsigned char *cat = malloc(za + zb + za);
+  c837_error err;
+  c837_input *in;
+  (void)state;
+  assert_non_null(cat);
+  memcpy(cat, ga, za);
+  memcpy(cat + za, gb, zb);
+  memcpy(cat + za + zb, ga, za); /* and a third */
+  write_file("three.gz", cat, za + zb + za);
+  both = malloc(sizeof a - 1 + nb + sizeof a - 1);
+  assert_non_null(both);
+  memcpy(both, a, sizeof a - 1);
+  memcpy(both + sizeof a - 1, b, nb);
+  memcpy(both + sizeof a - 1 + nb, a, sizeof a - 1);
+  path_of(path, sizeof path, "three.gz");
+  in = c837_input_open(path, &err);
+  assert_non_null(in);
+  assert_int_equal(read_all(in, 3000, &got, &got_len, &err), 0);
+  assert_int_equal(got_len, 2 * (sizeof a - 1) + nb);
+  assert_memory_equal(got, both, got_len);
+  c837_input_close(in);
+  free(got);
+  free(both);
+  free(cat);
+  free(ga);
+  free(gb);
+  free(b);
+}
+
+/* A gzip file cut short is EGZIP with a message, never a short read
+ * that looks like a clean end. */
+static void test_gzip_truncated(void **state)
+{
+  size_t n, zn, got_len;
+  char *text = sample_text(100000, &n), *got, path[400], want[600];
+  unsigned char *z = gzip_mem(text, n, &zn);
+  size_t cuts[3];
+  size_t k;
+  c837_error err;
+  c837_input *in;
+  (void)state;
+  cuts[0] = zn - 4;  /* inside the trailer (length) */
+  cuts[1] = zn - 8;  /* the whole trailer missing */
+  cuts[2] = zn / 2;  /* in the middle of the deflate data */
+  for (k = 0; k < 3; k++) {
+    write_file("cut.gz", z, cuts[k]);
+    path_of(path, sizeof path, "cut.gz");
+    in = c837_input_open(path, &err);
+    assert_non_null(in);
+    memset(&err, 0, sizeof err);
+    assert_int_equal(read_all(in, 4096, &got, &got_len, &err), -1);
+    assert_int_equal(err.code, C837_EGZIP);
+    assert_true(got_len <= n);
+    assert_memory_equal(got, text, got_len);
+    snprintf(want, sizeof want,
+             "%s: gzip stream is truncated: unexpected end of file "
+             "(compressed offset %llu)",
+             path, (unsigned long long)cuts[k]);
+    assert_string_equal(err.msg, want);
+    assert_int_equal(err.offset, cuts[k]);
+    c837_input_close(in);
+    free(got);
+  }
+  free(z);
+  free(text);
+}
+
+/* A corrupted CRC: EGZIP with zlib's reason. */
+static void test_gzip_corrupt(void **state)
+{
+  size_t n, zn, got_len;
+  char *text = sample_text(10000, &n), *got, path[400];
+  unsigned char *z = gzip_mem(text, n, &zn);
+  c837_error err;
+  c837_input *in;
+  (void)state;
+  z[zn - 8] ^= 0xff; /* first byte of the CRC-32 */
+  write_file("crc.gz", z, zn);
+  path_of(path, sizeof path, "crc.gz");
+  in = c837_input_open(path, &err);
+  assert_non_null(in);
+  assert_int_equal(read_all(in, 4096, &got, &got_len, &err), -1);
+  assert_int_equal(err.code, C837_EGZIP);
+  assert_non_null(strstr(err.msg, "incorrect data check"));
+  assert_non_null(strstr(err.msg, path));
+  c837_input_close(in);
+  free(got);
+  free(z);
+  free(text);
+}
+
+/* Runs fn with descriptor 0 replaced by fd; restores it after. */
+static void with_stdin(int fd, void (*fn)(void *), void *arg)
+{
+  int saved = dup(0);
+  assert_true(saved >= 0);
+  assert_int_equal(dup2(fd, 0), 0);
+  close(fd);
+  fn(arg);
+  assert_int_equal(dup2(saved, 0), 0);
+  close(saved);
+}
+
+typedef struct stdin_case {
+  const char *want;
+  size_t want_len;
+  int gzip;
+} stdin_case;
+
+static void read_stdin(void *arg)
+{
+  stdin_case *c = arg;
+  c837_error err;
+  c837_input *in = c837_input_open("-", &err);
+  char *got;
+  size_t got_len;
+  assert_non_null(in);
+  assert_int_equal(read_all(in, 1000, &got, &got_len, &err), 0);
+  assert_int_equal(got_len, c->want_len);
+  assert_memory_equal(got, c->want, got_len);
+  assert_int_equal(c837_input_is_gzip(in), c->gzip);
+  c837_input_close(in);
+  /* stdin itself stays open */
+  assert_true(fcntl(0, F_GETFD) != -1);
+  free(got);
+}
+
+/* gzip and plain through a pipe on stdin (no seeking possible). */
+static void test_stdin_pipe(void **state)
+{
+  size_t n, zn;
+  char *text = sample_text(20000, &n);
+  unsigned char *z = gzip_mem(text, n, &zn);
+  int p[2];
+  stdin_case c;
+  (void)state;
+  assert_true(zn < 60000); /* fits the pipe buffer: no writer needed */
+
+  assert_int_equal(pipe(p), 0);
+  assert_int_equal(write(p[1], z, zn), (ssize_t)zn);
+  close(p[1]);
+  c.want = text;
+  c.want_len = n;
+  c.gzip = 1;
+  with_stdin(p[0], read_stdin, &c);
+
+  assert_int_equal(pipe(p), 0);
+  assert_int_equal(write(p[1], text, 30000 < n ? 30000 : n),
+                   (ssize_t)(30000 < n ? 30000 : n));
+  close(p[1]);
+  c.want_len = 30000 < n ? 30000 : n;
+  c.gzip = 0;
+  with_stdin(p[0], read_stdin, &c);
+  free(z);
+  free(text);
+}
+
+/* A regular gzip file redirected to stdin (`cart837 stats - < f.gz`). */
+static void test_stdin_file(void **state)
+{
+  size_t n, zn;
+  char *text = sample_text(50000, &n), path[400];
+  unsigned char *z = gzip_mem(text, n, &zn);
+  stdin_case c;
+  int fd;
+  (void)state;
+  write_file("stdin.gz", z, zn);
+  path_of(path, sizeof path, "stdin.gz");
+  fd = open(path, O_RDONLY);
+  assert_true(fd >= 0);
+  c.want = text;
+  c.want_len = n;
+  c.gzip = 1;
+  with_stdin(fd, read_stdin, &c);
+  free(z);
+  free(text);
+}
+
+/* ------------------------------------------------------------------ */
+/* Stream                                                              */
+/* ------------------------------------------------------------------ */
+
+#define ISA5                                                               \
+  "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       " \
+  "*250101*1200*^*00501*000000001*0*P*:~\n"
+
+static const char VALID837[] =
+    ISA5 "GS*HC*S*R*20250101*1200*1*X*005010X222A1~\n"
+         "ST*837*0001*005010X222A1~\n"
+         "HL*1**20*1~\n"
+         "NM1*85*2*C*****XX*1234567893~\n"
+         "HL*2*1*22*0~\n"
+         "NM1*IL*1*DOE*JANE****MI*M1~\n"
+         "CLM*A*10***11:B:1~\n"
+         "LX*1~\n"
+         "SV1*HC:99213*10*UN*1~\n"
+         "LX*2~\n"
+         "SV1*HC:99213*10*UN*1~\n"
+         "CLM*B*10***11:B:1~\n"
+         "LX*1~\n"
+         "SV1*HC:99213*10*UN*1~\n"
+         "SE*14*0001~\n"
+         "GE*1*1~\n"
+         "IEA*1*000000001~\n";
+
+typedef struct sink {
+  char *p;
+  size_t len, cap;
+  size_t claims, segments;
+} sink;
+
+static int sink_raw(void *ud, const void *p, size_t n)
+{
+  sink *s = ud;
+  if (s->len + n > s->cap) {
+    s->cap = (s->len + n) * 2;
+    s->p = realloc(s->p, s->cap);
+    assert_non_null(s->p);
+  }
+  memcpy(s->p + s->len, p, n);
+  s->len += n;
+  return 0;
+}
+
+static int sink_seg(void *ud, const c837_segment *seg, c837_role role,
+                    const c837_envelope *env)
+{
+  (void)role;
+  (void)env;
+  ((sink *)ud)->segments++;
+  return sink_raw(ud, seg->raw, seg->raw_len);
+}
+
+static int sink_claim(void *ud, const c837_claim *c)
+{
+  size_t i;
+  ((sink *)ud)->claims++;
+  for (i = 0; i < c->n_segs; i++)
+    sink_raw(ud, c->segs[i].raw, c->segs[i].raw_len);
+  return 0;
+}
+
+static c837_status stream_file(const char *name, const void *data, size_t n,
+                               int gz, sink *s, c837_counts *counts,
+                               c837_error *err)
+{
+  char path[400];
+  c837_input *in;
+  c837_handler h = {sink_seg, sink_claim, NULL, NULL};
+  c837_status st;
+  if (gz) {
+    size_t zn;
+    unsigned char *z = gzip_mem(data, n, &zn);
+    write_file(name, z, zn);
+    free(z);
+  } else {
+    write_file(name, data, n);
+  }
+  path_of(path, sizeof path, name);
+  in = c837_input_open(path, err);
+  assert_non_null(in);
+  h.ud = s;
+  st = c837_stream_run(in, &h, sink_raw, s, counts, err);
+  c837_input_close(in);
+  return st;
+}
+
+static void test_stream_counts(void **state)
+{
+  int gz;
+  (void)state;
+  for (gz = 0; gz <= 1; gz++) {
+    sink s;
+    c837_counts n;
+    c837_error err;
+    memset(&s, 0, sizeof s);
+    assert_int_equal(stream_file(gz ? "v.gz" : "v.837", VALID837,
+                                 sizeof VALID837 - 1, gz, &s, &n, &err),
+                     C837_OK);
+    assert_int_equal(err.code, C837_OK);
+    assert_int_equal(n.bytes, sizeof VALID837 - 1);
+    assert_int_equal(n.segments, 18);
+    assert_int_equal(n.interchanges, 1);
+    assert_int_equal(n.groups, 1);
+    assert_int_equal(n.transactions, 1);
+    assert_int_equal(n.claims, 2);
+    assert_int_equal(n.lines, 3);
+    assert_int_equal(n.problems, 0);
+    assert_int_equal(s.claims, 2);
+    /* every byte came back out once, in order */
+    assert_int_equal(s.len, sizeof VALID837 - 1);
+    assert_memory_equal(s.p, VALID837, s.len);
+    free(s.p);
+  }
+}
+
+/* Unparseable input: every byte goes to the raw callback. */
+static void test_stream_enoisa_passes_bytes(void **state)
+{
+  size_t n;
+  char *text = sample_text(700000, &n); /* several read chunks */
+  sink s;
+  c837_counts cnt;
+  c837_error err;
+  (void)state;
+  memset(&s, 0, sizeof s);
+  assert_int_equal(stream_file("junk.837", text, n, 0, &s, &cnt, &err),
+                   C837_ENOISA);
+  assert_int_equal(err.code, C837_ENOISA);
+  assert_int_equal(err.offset, 0);
+  assert_int_equal(err.segment, 1);
+  assert_string_equal(err.msg, "expected an ISA segment, found 'CLM*C0*100**'");
+  assert_int_equal(s.len, n);
+  assert_memory_equal(s.p, text, n);
+  assert_int_equal(cnt.claims, 0);
+  free(s.p);
+  free(text);
+}
+
+/* A segment too long in the middle of a large file: what was parsed
+ * came out as segments and claims, the rest through raw, nothing lost. */
+static void test_stream_etoolong_passes_rest(void **state)
+{
+  size_t head = sizeof VALID837 - 1 - strlen("SE*14*0001~\nGE*1*1~\n"
+                                             "IEA*1*000000001~\n");
+  size_t n = head + 4 + C837_MAX_SEGMENT + 300000;
+  char *in = malloc(n);
+  sink s;
+  c837_counts cnt;
+  c837_error err;
+  (void)state;
+  assert_non_null(in);
+  memcpy(in, VALID837, head);
+  memcpy(in + head, "NTE*", 4);
+  memset(in + head + 4, 'x', n - head - 4);
+  memset(&s, 0, sizeof s);
+  assert_int_equal(stream_file("long.837", in, n, 1, &s, &cnt, &err),
+                   C837_ETOOLONG);
+  assert_int_equal(err.offset, head);
+  assert_int_equal(err.segment, 16);
+  assert_int_equal(s.len, n);
+  assert_memory_equal(s.p, in, n);
+  /* the claim open at the error is still handed out */
+  assert_int_equal(s.claims, 2);
+  free(s.p);
+  free(in);
+}
+
+/* A truncated gzip: EGZIP from the stream, claims read so far kept. */
+static void test_stream_truncated_gzip(void **state)
+{
+  size_t zn;
+  unsigned char *z = gzip_mem(VALID837, sizeof VALID837 - 1, &zn);
+  char path[400];
+  c837_input *in;
+  c837_handler h = {sink_seg, sink_claim, NULL, NULL};
+  c837_counts cnt;
+  c837_error err;
+  sink s;
+  (void)state;
+  write_file("short.gz", z, zn - 6);
+  path_of(path, sizeof path, "short.gz");
+  in = c837_input_open(path, &err);
+  assert_non_null(in);
+  memset(&s, 0, sizeof s);
+  h.ud = &s;
+  assert_int_equal(c837_stream_run(in, &h, sink_raw, &s, &cnt, &err),
+                   C837_EGZIP);
+  assert_int_equal(err.code, C837_EGZIP);
+  assert_non_null(strstr(err.msg, "gzip stream is truncated"));
+  c837_input_close(in);
+  free(s.p);
+  free(z);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_plain_file),
+      cmocka_unit_test(test_empty_file),
+      cmocka_unit_test(test_missing_file),
+      cmocka_unit_test(test_gzip_file),
+      cmocka_unit_test(test_gzip_without_gz_name),
+      cmocka_unit_test(test_gzip_concatenated_members),
+      cmocka_unit_test(test_gzip_truncated),
+      cmocka_unit_test(test_gzip_corrupt),
+      cmocka_unit_test(test_stdin_pipe),
+      cmocka_unit_test(test_stdin_file),
+      cmocka_unit_test(test_stream_counts),
+      cmocka_unit_test(test_stream_enoisa_passes_bytes),
+      cmocka_unit_test(test_stream_etoolong_passes_rest),
+      cmocka_unit_test(test_stream_truncated_gzip),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}
