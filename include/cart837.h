@@ -755,24 +755,59 @@ typedef struct c837_writer_stats {
 
 typedef struct c837_writer c837_writer;
 
+/* The writer (writer.c, writer_claim.c, writer_edit.c) works in one
+ * streaming pass; memory is bounded by the open envelope and HL loop
+ * headers (C837_MAX_PENDING_BYTES each) plus, in the rare case of an HL
+ * with HL04=1 that has claims of its own, C837_MAX_HL_DEFER bytes.
+ *
+ * Corrected output: every byte of the input in order, except held claims
+ * (left out), fixed claims (only the changed elements replaced, LX01
+ * renumbered 1.., CLM02 re-summed where it changes), and what those force:
+ * an HL loop left without claims is dropped and later HL ids shift down
+ * (parents and HL04 follow), a transaction / group left without claims
+ * is dropped, and SE01/SE02, GE01/GE02, IEA01/IEA02 of what changed are
+ * recounted.  A transaction with no fixed or held claim keeps every byte,
+ * even a wrong SE01.  Held output: each held claim as it came in, under
+ * copies of its ISA, GS, ST (+ header segments) and HL loops, HL ids
+ * 1, 2, 3 ... per transaction, SE/GE/IEA built; nothing at all is written
+ * to it when no claim is held.  Built segments use the input's delimiters
+ * and the whitespace seen after its terminators. */
+
 /* Creates a writer.  out receives the corrected 837 (NULL: discard, e.g.
  * --report-only); held receives the held claims in their own envelopes
  * (NULL: held claims go nowhere, which only --report-only may use).
  * Sinks are copied; their ud must outlive the writer.  NULL on ENOMEM. */
 c837_writer *c837_writer_new(const c837_sink *out, const c837_sink *held);
-/* The c837_handler.segment shape: feeds one non-claim segment. */
+/* The c837_handler.segment shape: feeds one non-claim segment, in input
+ * order.  Returns 0, or -1 after an error (sticky; details from
+ * c837_writer_finish): C837_EIO when a sink fails, C837_ENOMEM,
+ * C837_ECLAIM when an envelope or HL loop header exceeds
+ * C837_MAX_PENDING_BYTES. */
 int c837_writer_segment(void *w, const c837_segment *seg, c837_role role,
                         const c837_envelope *env);
-/* Feeds one claim with the engine's verdict (NULL = passed untouched). */
+/* Feeds one claim (before the segment that ended it) with the engine's
+ * verdict (borrowed for the call).  NULL, or no fixes and not HELD:
+ * copied as it is.  HELD: to the held output only.  Otherwise the fixes
+ * are applied in array order (see c837_fix_kind).  837D claims and claims
+ * of non-837 sets are always copied as they are.  Returns 0 or -1 (sticky
+ * error as above, plus C837_EINVAL for a fix that does not fit the claim:
+ * a line index out of range, a REVENUE fix on an 837P line, a SPLIT of a
+ * line without a date range or readable charge, or of more than
+ * C837_MAX_SPLIT_DAYS days). */
 int c837_writer_claim(c837_writer *w, const c837_claim *c,
                       const c837_verdict *v);
-/* Bytes the parser could not read (the tail after a fatal error): copied
- * to the corrected output as they are. */
+/* Bytes the parser could not read (the tail after a fatal error): closes
+ * whatever is open (writing what is still pending), then copies p to the
+ * corrected output as it is.  May be called several times.  0 or -1. */
 int c837_writer_raw(void *w, const void *p, size_t n);
-/* Ends the output: closes envelopes still open, checks that claims_in ==
- * claims_out + claims_held (C837_ECONSERVE otherwise), fills *st. */
+/* Ends the output: closes envelopes still open (the held output gets its
+ * SE/GE/IEA; the corrected output gets none the input lacked), checks
+ * that claims_in == claims_out + claims_held (C837_ECONSERVE otherwise),
+ * fills *st and *err (either may be NULL).  Returns C837_OK or the first
+ * error of the writer. */
 c837_status c837_writer_finish(c837_writer *w, c837_writer_stats *st,
                                c837_error *err);
+/* Frees w and its buffers; NULL is a no-op.  Does not touch the sinks. */
 void c837_writer_free(c837_writer *w);
 
 /* ------------------------------------------------------------------ */

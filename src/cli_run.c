@@ -58,21 +58,64 @@ static void run_usage(FILE *fp)
       fp);
 }
 
+/* What the progress line knows before the run: its start and, when every
+ * input is a plain file named on the command line, how many files and
+ * bytes there are (directories, stdin and gzip make the total unknown:
+ * gzip because progress counts decompressed bytes). */
+typedef struct progress_ctx {
+  time_t start;
+  uint64_t files_total; /* 0 = unknown */
+  uint64_t bytes_total; /* 0 = unknown */
+} progress_ctx;
+
+static void progress_totals(progress_ctx *pc, int argc, char **argv)
+{
+  int i;
+  pc->files_total = pc->bytes_total = 0;
+  for (i = 0; i < argc; i++) {
+    struct stat sb;
+    unsigned char m[2] = {0, 0};
+    FILE *fp;
+    if (strcmp(argv[i], "-") == 0 || stat(argv[i], &sb) != 0 ||
+        !S_ISREG(sb.st_mode))
+      goto unknown;
+    fp = fopen(argv[i], "rb");
+    if (fp) {
+      size_t n = fread(m, 1, 2, fp);
+      fclose(fp);
+      if (n == 2 && m[0] == 0x1f && m[1] == 0x8b)
+        goto unknown;
+    }
+    pc->files_total++;
+    pc->bytes_total += (uint64_t)sb.st_size;
+  }
+  return;
+unknown:
+  pc->files_total = pc->bytes_total = 0;
+}
+
 static void progress_line(void *ud, const c837_progress *p)
 {
-  const time_t *start = ud;
-  double secs = difftime(time(NULL), *start);
+  const progress_ctx *pc = ud;
+  double secs = difftime(time(NULL), pc->start);
   double mb = (double)p->bytes / 1048576.0;
-  char eta[32] = "";
-  if (p->bytes_total && p->bytes && secs > 0) {
-    double rest = (double)(p->bytes_total - p->bytes) / ((double)p->bytes / secs);
+  uint64_t bytes_total = p->bytes_total ? p->bytes_total : pc->bytes_total;
+  uint64_t files_total = p->files_total ? p->files_total : pc->files_total;
+  char eta[32] = "", files[48];
+  if (bytes_total > p->bytes && p->bytes && secs > 0) {
+    double rest = (double)(bytes_total - p->bytes) / ((double)p->bytes / secs);
     snprintf(eta, sizeof eta, " ETA %.0fs", rest);
   }
-  fprintf(stderr, "\r%llu/%llu files  %.1f MB  %llu claims  %.1f MB/s%s  %s\033[K",
-          (unsigned long long)p->files_done,
-          (unsigned long long)p->files_total, mb,
-          (unsigned long long)p->claims, secs > 0 ? mb / secs : 0.0, eta,
-          p->file ? p->file : "");
+  if (files_total)
+    snprintf(files, sizeof files, "%llu/%llu files",
+             (unsigned long long)p->files_done,
+             (unsigned long long)files_total);
+  else
+    snprintf(files, sizeof files, "%llu files",
+             (unsigned long long)p->files_done);
+  fprintf(stderr, "\r%s  %.1f MB  %llu claims  %.1f MB/s%s  %s\033[K",
+          files, mb, (unsigned long long)p->claims,
+          secs > 0 ? mb / secs : 0.0, eta, p->file ? p->file : "");
   fflush(stderr);
 }
 
@@ -153,7 +196,7 @@ int cli_run(int argc, char **argv)
   c837_error err;
   c837_severity fail_on = C837_SEV_ERROR;
   int fail_never = 0, progress = -1, c, i, rc = CLI_OK, stdin_seen = 0;
-  time_t start = time(NULL);
+  progress_ctx pc;
   struct sigaction sa;
 
   c837_job_options_default(&o);
@@ -296,8 +339,10 @@ int cli_run(int argc, char **argv)
   o.stdout_filter = 1;
   o.cancel = &g_cancel;
   if (progress == 1 || (progress == -1 && !o.quiet && isatty(STDERR_FILENO))) {
+    pc.start = time(NULL);
+    progress_totals(&pc, argc - optind, argv + optind);
     o.progress = progress_line;
-    o.progress_ud = &start;
+    o.progress_ud = &pc;
   }
 
   memset(&sa, 0, sizeof sa);
@@ -310,6 +355,8 @@ int cli_run(int argc, char **argv)
   if (!job) {
     fprintf(stderr, "cart837: %s\n", err.msg);
     free(argv);
+    if (err.code == C837_EINTR && g_signal == SIGTERM)
+      return 143; /* stopped while waiting for the ledger lock */
     return status_exit(err.code);
   }
   for (i = optind; i < argc && !g_cancel; i++) {

@@ -163,11 +163,9 @@ static void files_table(FILE *fp, const c837_job *j)
 static void days_table(FILE *fp, const c837_job *j)
 {
   size_t i;
+  if (!j->n_days)
+    return; /* said above the chart */
   fputs("<h2>Findings per date of service</h2>\n", fp);
-  if (!j->n_days) {
-    fputs("<p>No finding with a date of service.</p>\n", fp);
-    return;
-  }
   fputs("<table>\n<tr><th>date of service</th><th class=\"n\">findings"
         "</th></tr>\n",
         fp);

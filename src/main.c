@@ -15,6 +15,8 @@ static void usage(FILE *fp)
       "       cart837 stats INPUT...             envelope and claim counts\n"
       "       cart837 codes [CODE]               the built-in code table\n"
       "       cart837 state merge A.csv B.csv    merge ledgers to stdout\n"
+      "       cart837 state check FILE.csv       validate a ledger\n"
+      "       cart837 state show FILE.csv        print a ledger\n"
       "       cart837 --help | --version\n"
       "Run 'cart837 run --help' for the options of a run.\n",
       fp);

@@ -74,9 +74,9 @@ for r in csv.reader(open(sys.argv[1], newline="")):
 
 # mk837 FILE ISA13 CLAIM_ID MEMBER LINE... ; LINE = CODE/CCYYMMDD/UNITS
 # One 837P interchange with one claim of that member, billing NPI
-# 1234567893, one service line per LINE.
+# 1234567893, one service line per LINE; claim frequency $MK_FREQ (1).
 mk837() {
-  _f=$1 _ctl=$2 _cid=$3 _mem=$4
+  _f=$1 _ctl=$2 _cid=$3 _mem=$4 _freq=${MK_FREQ:-1}
   shift 4
   _body=$(
     printf 'ST*837*0001*005010X222A1~\n'
@@ -94,7 +94,8 @@ mk837() {
     printf 'NM1*IL*1*DOE*%s****MI*%s~\n' "$_mem" "$_mem"
     printf 'DMG*D8*19700101*F~\n'
     printf 'NM1*PR*2*TEST PLAN*****PI*TP01~\n'
-    printf 'CLM*%s*%s***11:B:1*Y*A*Y*Y~\n' "$_cid" "$(($# * 1000))"
+    printf 'CLM*%s*%s***11:B:%s*Y*A*Y*Y~\n' "$_cid" "$(($# * 1000))" \
+      "$_freq"
     printf 'HI*ABK:C8330~\n'
     _n=0
     for _l in "$@"; do
@@ -232,6 +233,24 @@ check_file "re-run: same lines.csv" "$T/out-r2/lines.csv" \
   "$T/out-r2again/lines.csv"
 check_file "re-run: same ledger" "$T/L2.expected" "$L"
 
+echo "== ledger: voids and replacements update it"
+mkdir -p "$T/in3"
+MK_FREQ=8 mk837 "$T/in3/r3a.837" 000000005 A1 M1 38225/20250303/1 \
+  38226/20250304/1 38227/20250305/1
+MK_FREQ=7 mk837 "$T/in3/r3b.837" 000000006 B1 M2 38225/20250311/1
+cp "$L" "$T/L3.csv"
+"$BIN" -q -o "$T/out-r3" --state "$T/L3.csv" --run-date 2025-06-03 \
+  "$T/in3" 2>/dev/null
+check "run 3: exit status" 0 "$?"
+cat >"$T/L3.expected" <<'EOF'
+"source","claim_id","lx","patient","provider","code","billed","family","step","date_from","date_to","units","freq","run_date"
+"BATCHTEST|000000003|1|0001","A2","1","M1","1234567893","38228","38228","step","4","2025-03-08","2025-03-08","1","1","2025-06-02"
+"BATCHTEST|000000003|1|0001","A2","2","M1","1234567893","Q2041","Q2041","product","0","2025-03-08","2025-03-08","1","1","2025-06-02"
+"BATCHTEST|000000006|1|0001","B1","1","M2","1234567893","38225","38225","step","1","2025-03-11","2025-03-11","1","7","2025-06-03"
+EOF
+check_file "run 3: void removed A1's rows, replacement replaced B1's" \
+  "$T/L3.expected" "$T/L3.csv"
+
 # ---- 3. identical re-runs, audit mode --------------------------------
 
 echo "== identical re-runs give identical reports; --state-readonly"
@@ -263,6 +282,17 @@ if diff -r "$T/rw1" "$T/rw2" >/dev/null; then pass; else
   fail "identical runs with a ledger: outputs differ"; fi
 check_file "identical runs with a ledger: ledgers identical" "$T/La.csv" \
   "$T/Lb.csv"
+# the samples again, with the ledger the first pass wrote: the lines it
+# remembers are the same lines, not counted twice
+cp "$T/La.csv" "$T/La1.csv"
+"$BIN" -q -o "$T/rw3" --state "$T/La.csv" --run-date $RUN_DATE \
+  "$ROOT/samples" 2>/dev/null
+for f in findings.csv lines.csv summary.txt report.html; do
+  check_file "samples re-run on their own ledger: same $f" "$T/rw1/$f" \
+    "$T/rw3/$f"
+done
+check_file "samples re-run on their own ledger: same ledger" "$T/La1.csv" \
+  "$T/La.csv"
 
 # ---- big input for the lock and signal tests -------------------------
 
@@ -374,6 +404,38 @@ check_file "SIGTERM: ledger byte-identical" "$T/L2.csv" "$SL"
 got=$(ls -A "$T/sig" | tr '\n' ' ')
 check "SIGTERM: nothing beside the ledger but its lock" \
   "L.csv L.csv.lock err out " "$got"
+
+echo "== SIGTERM while waiting for the ledger lock"
+if command -v flock >/dev/null 2>&1; then
+  # one process holds the lock (flock(1) would leave its child behind)
+  python3 -c 'import fcntl, sys, time
+f = open(sys.argv[1], "a")
+fcntl.flock(f, fcntl.LOCK_EX)
+time.sleep(60)' "$SL.lock" &
+  pidH=$!
+  BGPIDS="$pidH"
+  wait_for locked "$SL.lock" || fail "lock wait: helper never took the lock"
+  "$BIN" -q -o "$T/sig/out2" --state "$SL" "$T/in2" 2>"$T/sig/err2" &
+  pidW=$!
+  BGPIDS="$pidH $pidW"
+  sleep 0.3
+  if kill -0 $pidW 2>/dev/null; then pass; else
+    fail "lock wait: the run did not wait for the lock"; fi
+  kill -TERM $pidW
+  wait $pidW
+  check "lock wait: SIGTERM exit status 143" 143 "$?"
+  check "lock wait: message" \
+    "cart837: interrupted while waiting for the lock of ledger $SL" \
+    "$(cat "$T/sig/err2")"
+  if [ -e "$T/sig/out2" ]; then fail "lock wait: output directory created"
+  else pass; fi
+  kill $pidH 2>/dev/null
+  wait $pidH 2>/dev/null
+  BGPIDS=""
+  check_file "lock wait: ledger byte-identical" "$T/L2.csv" "$SL"
+else
+  echo "SKIP: flock(1) not installed: lock wait not tested"
+fi
 
 # ---- 6. progress line -------------------------------------------------
 
