@@ -37,6 +37,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The segment tags the assembler acts on, classified once per segment so
+ * that dispatch is a switch and not a string comparison per rule. */
+enum tag {
+  T_OTHER, T_ISA, T_GS, T_ST, T_SE, T_GE, T_IEA, T_HL, T_CLM, T_LX,
+  T_SV1, T_SV2, T_SV3, T_SVD, T_DTP, T_REF, T_NM1, T_DMG
+};
+
+#define TAG3(a, b, c) (((unsigned)(a) << 16) | ((unsigned)(b) << 8) | (c))
+
 /* Where the next segment of an 837 transaction goes. */
 enum phase { PH_NONE, PH_HEADER, PH_LOOP, PH_CLAIM, PH_FOREIGN };
 
@@ -58,6 +67,7 @@ struct c837_assembler {
   c837_error err;
   c837_counts counts;
   c837_envelope env;
+  enum tag tag;        /* tag of the segment being handled */
   uint64_t end_offset; /* input offset after the last segment seen */
 
   /* envelope state */
@@ -125,6 +135,37 @@ const c837_counts *c837_assembler_counts(const c837_assembler *a)
 }
 
 /* ---- small helpers -------------------------------------------------- */
+
+static enum tag tag_of(c837_span t)
+{
+  unsigned k;
+  if (t.len == 2)
+    k = TAG3(0, t.p[0], t.p[1]);
+  else if (t.len == 3)
+    k = TAG3(t.p[0], t.p[1], t.p[2]);
+  else
+    return T_OTHER;
+  switch (k) {
+  case TAG3('I', 'S', 'A'): return T_ISA;
+  case TAG3(0, 'G', 'S'): return T_GS;
+  case TAG3(0, 'S', 'T'): return T_ST;
+  case TAG3(0, 'S', 'E'): return T_SE;
+  case TAG3(0, 'G', 'E'): return T_GE;
+  case TAG3('I', 'E', 'A'): return T_IEA;
+  case TAG3(0, 'H', 'L'): return T_HL;
+  case TAG3('C', 'L', 'M'): return T_CLM;
+  case TAG3(0, 'L', 'X'): return T_LX;
+  case TAG3('S', 'V', '1'): return T_SV1;
+  case TAG3('S', 'V', '2'): return T_SV2;
+  case TAG3('S', 'V', '3'): return T_SV3;
+  case TAG3('S', 'V', 'D'): return T_SVD;
+  case TAG3('D', 'T', 'P'): return T_DTP;
+  case TAG3('R', 'E', 'F'): return T_REF;
+  case TAG3('N', 'M', '1'): return T_NM1;
+  case TAG3('D', 'M', 'G'): return T_DMG;
+  default: return T_OTHER;
+  }
+}
 
 static int set_error(c837_assembler *a, c837_status code,
                      const c837_segment *s, const char *msg)
@@ -265,7 +306,7 @@ static void read_nm1(c837_party *p, const c837_segment *s)
 
 static void loop_segment(c837_assembler *a, const c837_segment *s)
 {
-  if (c837_seg_is(s, "NM1")) {
+  if (a->tag == T_NM1) {
     c837_span q = trimmed(c837_seg_el(s, 1));
     a->last_party = NULL;
     if (c837_span_eq(q, "85")) {
@@ -282,7 +323,7 @@ static void loop_segment(c837_assembler *a, const c837_segment *s)
       a->has_patient = 1;
       a->last_party = &a->patient;
     }
-  } else if (c837_seg_is(s, "DMG") && a->last_party &&
+  } else if (a->tag == T_DMG && a->last_party &&
              (a->last_party == &a->subscriber ||
               a->last_party == &a->patient)) {
     int32_t d;
@@ -419,16 +460,17 @@ static void read_units(c837_line *ln, c837_span basis, c837_span units)
     ln->units = 0;
 }
 
-static void read_service(c837_line *ln, const c837_segment *s)
+static void read_service(c837_line *ln, const c837_segment *s,
+                         enum tag tag)
 {
   int64_t v;
-  if (c837_seg_is(s, "SV1")) {
+  if (tag == T_SV1) {
     ln->sv = '1';
     read_composite_code(ln, s, 1);
     ln->charge_ok = c837_parse_decimal(trimmed(c837_seg_el(s, 2)), 2, &v) == 0;
     ln->charge = ln->charge_ok ? v : 0;
     read_units(ln, c837_seg_el(s, 3), c837_seg_el(s, 4));
-  } else if (c837_seg_is(s, "SV2")) {
+  } else if (tag == T_SV2) {
     ln->sv = '2';
     c837_span_copy(ln->revenue, sizeof ln->revenue,
                    trimmed(c837_seg_el(s, 1)));
@@ -482,7 +524,7 @@ static int claim_segment(c837_assembler *a, const c837_segment *s)
   int e;
   if (add_claim_segment(a, s) != 0)
     return -1;
-  if (c837_seg_is(s, "LX")) {
+  if (a->tag == T_LX) {
     c837_line *ln;
     if ((e = grow((void **)&a->lines, &a->lines_cap, a->n_lines + 1,
                   sizeof *a->lines, C837_MAX_LINES)) != 0)
@@ -499,13 +541,13 @@ static int claim_segment(c837_assembler *a, const c837_segment *s)
     c837_line *ln = &a->lines[a->n_lines - 1];
     ln->seg_last = a->n_recs - 1;
     if (ln->seg_sv == C837_NO_INDEX &&
-        (c837_seg_is(s, "SV1") || c837_seg_is(s, "SV2") ||
-         c837_seg_is(s, "SV3"))) {
+        (a->tag == T_SV1 || a->tag == T_SV2 ||
+         a->tag == T_SV3)) {
       ln->seg_sv = a->n_recs - 1;
-      read_service(ln, s);
-    } else if (c837_seg_is(s, "SVD")) {
+      read_service(ln, s, a->tag);
+    } else if (a->tag == T_SVD) {
       a->in_2430 = 1;
-    } else if (c837_seg_is(s, "DTP") && !a->in_2430 &&
+    } else if (a->tag == T_DTP && !a->in_2430 &&
                ln->seg_dtp == C837_NO_INDEX && el_is(s, 1, "472")) {
       int32_t f, t;
       if (parse_dtp(s, &f, &t) == 0) {
@@ -526,7 +568,7 @@ static int claim_segment(c837_assembler *a, const c837_segment *s)
     return 0;
   }
   /* claim level (2300), before the first line */
-  if (c837_seg_is(s, "DTP")) {
+  if (a->tag == T_DTP) {
     int32_t f, t;
     if (el_is(s, 1, "434") && parse_dtp(s, &f, &t) == 0) {
       c->stmt_from = f;
@@ -535,7 +577,7 @@ static int claim_segment(c837_assembler *a, const c837_segment *s)
       c->svc_from = f;
       c->svc_to = t;
     }
-  } else if (c837_seg_is(s, "REF") && el_is(s, 1, "F8") && !c->orig_ref[0]) {
+  } else if (a->tag == T_REF && el_is(s, 1, "F8") && !c->orig_ref[0]) {
     copy_el(c->orig_ref, sizeof c->orig_ref, s, 2);
   }
   return 0;
@@ -838,29 +880,29 @@ int c837_assembler_segment(void *ud, const c837_segment *s)
     return -1;
   a->counts.segments++;
   a->end_offset = s->offset + s->raw_len;
+  a->tag = tag_of(s->tag);
   if ((s->flags & C837_SEG_UNTERMINATED) &&
       problem(a, s, "SEGMENT_UNTERMINATED",
               "the last segment has no segment terminator ('%c')",
               s->delims.segment))
     return -1;
-  ends_claim = c837_seg_is(s, "HL") || c837_seg_is(s, "CLM") ||
-               c837_seg_is(s, "SE") || c837_seg_is(s, "ST") ||
-               c837_seg_is(s, "GE") || c837_seg_is(s, "GS") ||
-               c837_seg_is(s, "IEA") || c837_seg_is(s, "ISA");
+  ends_claim = a->tag == T_HL || a->tag == T_CLM || a->tag == T_SE ||
+               a->tag == T_ST || a->tag == T_GE || a->tag == T_GS ||
+               a->tag == T_IEA || a->tag == T_ISA;
   if (a->in_claim && ends_claim && end_claim(a) != 0)
     return -1;
 
-  if (c837_seg_is(s, "ISA"))
+  if (a->tag == T_ISA)
     return on_isa(a, s);
-  if (c837_seg_is(s, "GS"))
+  if (a->tag == T_GS)
     return on_gs(a, s);
-  if (c837_seg_is(s, "ST"))
+  if (a->tag == T_ST)
     return on_st(a, s);
-  if (c837_seg_is(s, "SE"))
+  if (a->tag == T_SE)
     return on_se(a, s);
-  if (c837_seg_is(s, "GE"))
+  if (a->tag == T_GE)
     return on_ge(a, s);
-  if (c837_seg_is(s, "IEA"))
+  if (a->tag == T_IEA)
     return on_iea(a, s);
 
   if (!a->in_st) {
@@ -875,12 +917,12 @@ int c837_assembler_segment(void *ud, const c837_segment *s)
   if (a->phase == PH_FOREIGN)
     return emit(a, s, C837_ROLE_OTHER);
 
-  if (c837_seg_is(s, "HL")) {
+  if (a->tag == T_HL) {
     read_hl(a, s);
     a->phase = PH_LOOP;
     return emit(a, s, C837_ROLE_HL);
   }
-  if (c837_seg_is(s, "CLM")) {
+  if (a->tag == T_CLM) {
     if (a->phase == PH_HEADER &&
         problem(a, s, "CLM_WITHOUT_HL",
                 "claim before any HL segment: no billing provider or "
@@ -894,8 +936,8 @@ int c837_assembler_segment(void *ud, const c837_segment *s)
     return claim_segment(a, s);
   if (a->phase == PH_HEADER)
     return emit(a, s, C837_ROLE_HEADER);
-  if (c837_seg_is(s, "LX") || c837_seg_is(s, "SV1") ||
-      c837_seg_is(s, "SV2") || c837_seg_is(s, "SV3")) {
+  if (a->tag == T_LX || a->tag == T_SV1 ||
+      a->tag == T_SV2 || a->tag == T_SV3) {
     char tag[16];
     c837_span_copy(tag, sizeof tag, s->tag);
     if (problem(a, s, "SEGMENT_OUT_OF_PLACE",

@@ -220,28 +220,28 @@ static c837_status emit(c837_tokenizer *t)
   char sep = t->delims.element;
 
   memset(&s, 0, sizeof s);
-  for (i = 0; i < blen && b[i] != sep; i++)
-    ;
+  {
+    const char *q = blen ? memchr(b, sep, blen) : NULL;
+    i = q ? (size_t)(q - b) : blen;
+  }
   s.tag.p = b;
   s.tag.len = i;
   start = i + 1;
-  if (i < blen) {
-    for (i = start; i <= blen; i++) {
-      if (i == blen || b[i] == sep) {
-        if (n == C837_MAX_ELEMENTS) {
-          char ex[24];
-          excerpt(ex, sizeof ex, b, s.tag.len < 8 ? s.tag.len : 8);
-          return fail(t, C837_ETOOMANY, t->seg_start,
-                      "segment '%s' has more than C837_MAX_ELEMENTS "
-                      "elements",
-                      ex);
-        }
-        t->el[n].p = b + start;
-        t->el[n].len = i - start;
-        n++;
-        start = i + 1;
-      }
+  while (i < blen) {
+    const char *q = memchr(b + start, sep, blen - start);
+    i = q ? (size_t)(q - b) : blen;
+    if (n == C837_MAX_ELEMENTS) {
+      char ex[24];
+      excerpt(ex, sizeof ex, b, s.tag.len < 8 ? s.tag.len : 8);
+      return fail(t, C837_ETOOMANY, t->seg_start,
+                  "segment '%s' has more than C837_MAX_ELEMENTS "
+                  "elements",
+                  ex);
     }
+    t->el[n].p = b + start;
+    t->el[n].len = i - start;
+    n++;
+    start = i + 1;
   }
   s.raw = t->buf;
   s.raw_len = t->len;
