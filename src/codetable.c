@@ -9,9 +9,9 @@
  * --codes file with the same columns changes or extends it for one run.
  *
  * The built-in text and a user's file go through the same path:
- *   1. libcsv (CSV_STRICT | CSV_STRICT_FINI) parses the bytes, one byte
- *      per csv_parse call, so that the CSV line every field starts on is
- *      known (libcsv itself does not count lines);
+ *   1. libcsv (CSV_STRICT | CSV_STRICT_FINI) parses the bytes through
+ *      csvpos.c, which knows the CSV line every field starts on (libcsv
+ *      itself does not count lines) and formats the error messages;
  *   2. the header row maps file fields to columns by name; every field is
  *      checked as it arrives and the row is kept as "pending";
  *   3. duplicate codes within the file are looked for;
@@ -28,10 +28,10 @@
  * (and the built-in table comes out byte for byte as specs/codes.csv).
  */
 #include "cart837.h"
+#include "csvpos.h"
 
 #include <csv.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -79,20 +79,11 @@ typedef struct pending {
   unsigned long line; /* CSV line the record starts on */
 } pending;
 
-/* State of one parse.  Everything a libcsv callback needs. */
+/* State of one load.  Everything a csvpos callback needs. */
 typedef struct loader {
-  const char *name;          /* file name for messages */
-  c837_error *err;
-  c837_status st;            /* first error; C837_OK while none */
-
-  unsigned long line;        /* CSV line of the byte being parsed */
-  unsigned long field_line;  /* line the current field started on */
-  unsigned long record_line; /* line the current record started on */
-  int need_start;            /* the next field has not started yet */
-  size_t field_no;           /* 0-based field number within the record */
-
-  int header_done;
-  size_t n_cols;             /* fields in the header row */
+  c837_csvpos pos;           /* the parse, its position and first error;
+                                pos.n_labels: fields in the header row */
+  const char *label_of[COL_COUNT]; /* file field number -> header name */
   int col_of[COL_COUNT];     /* column -> file field number, -1 absent */
   int kind_of[COL_COUNT];    /* file field number -> column */
 
@@ -118,59 +109,6 @@ const char *c837_family_name(c837_family f)
   default:
     return "";
   }
-}
-
-/* ------------------------------------------------------------------ */
-/* Error messages                                                      */
-/* ------------------------------------------------------------------ */
-
-/* Header name of file field idx, for messages. */
-static const char *field_label(const loader *L, size_t idx)
-{
-  if (!L->header_done)
-    return "header";
-  if (idx < L->n_cols)
-    return col_name[L->kind_of[idx]];
-  return "(beyond the header)";
-}
-
-/* Records the first error: "FILE:LINE:COLUMN: NAME: what". */
-static void fail(loader *L, c837_status st, unsigned long line, size_t idx,
-                 const char *label, const char *fmt, ...)
-{
-  char what[192];
-  va_list ap;
-
-  if (L->st != C837_OK)
-    return;
-  va_start(ap, fmt);
-  vsnprintf(what, sizeof what, fmt, ap);
-  va_end(ap);
-  L->st = st;
-  snprintf(L->err->msg, sizeof L->err->msg, "%s:%lu:%lu: %s: %s", L->name,
-           line, (unsigned long)idx + 1, label, what);
-}
-
-/* Quotes a found value for a message: at most 40 bytes, control bytes
- * shown as '?', "..." when cut. */
-static const char *show(char *buf, size_t bufsz, const char *s, size_t len)
-{
-  size_t i, o = 0, max = 40;
-
-  if (bufsz < max + 8)
-    max = bufsz > 8 ? bufsz - 8 : 0;
-  buf[o++] = '"';
-  for (i = 0; i < len && i < max; i++) {
-    unsigned char c = (unsigned char)s[i];
-    buf[o++] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
-  }
-  if (i < len) {
-    memcpy(buf + o, "...", 3);
-    o += 3;
-  }
-  buf[o++] = '"';
-  buf[o] = '\0';
-  return buf;
 }
 
 /* ------------------------------------------------------------------ */
@@ -250,18 +188,19 @@ static int set_text(loader *L, size_t idx, char *dst, size_t dstsz,
 {
   size_t i;
   if (len >= dstsz) {
-    fail(L, C837_ECSV, L->field_line, idx, field_label(L, idx),
-         "expected at most %lu characters, found %lu",
-         (unsigned long)(dstsz - 1), (unsigned long)len);
+    c837_csvpos_fail(&L->pos, C837_ECSV, L->pos.field_line, idx, NULL,
+                     "expected at most %lu characters, found %lu",
+                     (unsigned long)(dstsz - 1), (unsigned long)len);
     return -1;
   }
   for (i = 0; i < len; i++) {
     unsigned char c = (unsigned char)s[i];
     if (c < 0x20 || c == 0x7f) {
-      fail(L, C837_ECSV, L->field_line, idx, field_label(L, idx),
-           "expected text without control characters, found byte 0x%02X "
-           "at character %lu",
-           (unsigned)c, (unsigned long)i + 1);
+      c837_csvpos_fail(
+          &L->pos, C837_ECSV, L->pos.field_line, idx, NULL,
+          "expected text without control characters, found byte 0x%02X "
+          "at character %lu",
+          (unsigned)c, (unsigned long)i + 1);
       return -1;
     }
   }
@@ -283,8 +222,9 @@ static int set_flag(loader *L, size_t idx, int *dst, const char *s,
     *dst = 1;
     return 0;
   }
-  fail(L, C837_ECSV, L->field_line, idx, field_label(L, idx),
-       "expected 0, 1 or empty, found %s", show(buf, sizeof buf, s, len));
+  c837_csvpos_fail(&L->pos, C837_ECSV, L->pos.field_line, idx, NULL,
+                   "expected 0, 1 or empty, found %s",
+                   c837_csvpos_show(&L->pos, buf, sizeof buf, s, len));
   return -1;
 }
 
@@ -293,16 +233,17 @@ static int set_field(loader *L, size_t idx, const char *s, size_t len)
 {
   c837_code *c = &L->cur;
   char buf[64];
-  const char *lab = field_label(L, idx);
-  unsigned long ln = L->field_line;
+  unsigned long ln = L->pos.field_line;
 
   trim(&s, &len);
   switch (L->kind_of[idx]) {
   case COL_CODE:
     if (!is_code(s, len)) {
-      fail(L, C837_ECSV, ln, idx, lab,
-           "expected a code of 1 to %d letters or digits, found %s",
-           C837_CODE_MAX - 1, show(buf, sizeof buf, s, len));
+      c837_csvpos_fail(
+          &L->pos, C837_ECSV, ln, idx, NULL,
+          "expected a code of 1 to %d letters or digits, found %s",
+          C837_CODE_MAX - 1,
+          c837_csvpos_show(&L->pos, buf, sizeof buf, s, len));
       return -1;
     }
     memcpy(c->code, s, len);
@@ -318,9 +259,9 @@ static int set_field(loader *L, size_t idx, const char *s, size_t len)
     else if (len == 5 && memcmp(s, "watch", 5) == 0)
       c->family = C837_FAM_WATCH;
     else {
-      fail(L, C837_ECSV, ln, idx, lab,
-           "expected step, product, watch or empty, found %s",
-           show(buf, sizeof buf, s, len));
+      c837_csvpos_fail(&L->pos, C837_ECSV, ln, idx, NULL,
+                       "expected step, product, watch or empty, found %s",
+                       c837_csvpos_show(&L->pos, buf, sizeof buf, s, len));
       return -1;
     }
     return 0;
@@ -333,9 +274,9 @@ static int set_field(loader *L, size_t idx, const char *s, size_t len)
       c->step = s[0] - '0';
       return 0;
     }
-    fail(L, C837_ECSV, ln, idx, lab,
-         "expected a step 1 to 4 (0 or empty for none), found %s",
-         show(buf, sizeof buf, s, len));
+    c837_csvpos_fail(&L->pos, C837_ECSV, ln, idx, NULL,
+                     "expected a step 1 to 4 (0 or empty for none), found %s",
+                     c837_csvpos_show(&L->pos, buf, sizeof buf, s, len));
     return -1;
   case COL_DESCRIPTOR:
     return set_text(L, idx, c->descriptor, sizeof c->descriptor, s, len);
@@ -349,10 +290,11 @@ static int set_field(loader *L, size_t idx, const char *s, size_t len)
     sp.p = s;
     sp.len = len;
     if (c837_parse_decimal(sp, 6, &v) != 0 || v <= 0) {
-      fail(L, C837_ECSV, ln, idx, lab,
-           "expected a positive number of units (at most 6 decimals) or "
-           "empty, found %s",
-           show(buf, sizeof buf, s, len));
+      c837_csvpos_fail(
+          &L->pos, C837_ECSV, ln, idx, NULL,
+          "expected a positive number of units (at most 6 decimals) or "
+          "empty, found %s",
+          c837_csvpos_show(&L->pos, buf, sizeof buf, s, len));
       return -1;
     }
     c->cap = v;
@@ -371,19 +313,21 @@ static int set_field(loader *L, size_t idx, const char *s, size_t len)
       return 0;
     }
     if (parse_iso_date(s, len, dst) != 0) {
-      fail(L, C837_ECSV, ln, idx, lab,
-           "expected a date CCYY-MM-DD or empty, found %s",
-           show(buf, sizeof buf, s, len));
+      c837_csvpos_fail(&L->pos, C837_ECSV, ln, idx, NULL,
+                       "expected a date CCYY-MM-DD or empty, found %s",
+                       c837_csvpos_show(&L->pos, buf, sizeof buf, s, len));
       return -1;
     }
     return 0;
   }
   case COL_CROSSWALK:
     if (len != 0 && !is_code(s, len)) {
-      fail(L, C837_ECSV, ln, idx, lab,
-           "expected a code of 1 to %d letters or digits or empty, "
-           "found %s",
-           C837_CODE_MAX - 1, show(buf, sizeof buf, s, len));
+      c837_csvpos_fail(
+          &L->pos, C837_ECSV, ln, idx, NULL,
+          "expected a code of 1 to %d letters or digits or empty, "
+          "found %s",
+          C837_CODE_MAX - 1,
+          c837_csvpos_show(&L->pos, buf, sizeof buf, s, len));
       return -1;
     }
     memcpy(c->crosswalk, s, len);
@@ -392,11 +336,12 @@ static int set_field(loader *L, size_t idx, const char *s, size_t len)
   case COL_REVENUE:
     if (len != 0 && (!is_revenue_list(s, len) ||
                      len >= sizeof c->revenue)) {
-      fail(L, C837_ECSV, ln, idx, lab,
-           "expected 4-digit revenue codes separated by '|' (at most %lu "
-           "characters) or empty, found %s",
-           (unsigned long)(sizeof c->revenue - 1),
-           show(buf, sizeof buf, s, len));
+      c837_csvpos_fail(
+          &L->pos, C837_ECSV, ln, idx, NULL,
+          "expected 4-digit revenue codes separated by '|' (at most %lu "
+          "characters) or empty, found %s",
+          (unsigned long)(sizeof c->revenue - 1),
+          c837_csvpos_show(&L->pos, buf, sizeof buf, s, len));
       return -1;
     }
     memcpy(c->revenue, s, len);
@@ -414,10 +359,10 @@ static int set_field(loader *L, size_t idx, const char *s, size_t len)
 /* ------------------------------------------------------------------ */
 
 /* A header field: a column name. */
-static void header_field(loader *L, const char *s, size_t len)
+static void header_field(loader *L, size_t idx, const char *s, size_t len,
+                         unsigned long line)
 {
   char buf[64];
-  size_t idx = L->field_no;
   int k;
 
   trim(&s, &len);
@@ -425,158 +370,96 @@ static void header_field(loader *L, const char *s, size_t len)
     if (strlen(col_name[k]) == len && memcmp(col_name[k], s, len) == 0)
       break;
   if (k == COL_COUNT) {
-    fail(L, C837_ECSV, L->field_line, idx, "header",
-         "expected a column name of specs/codes.csv, found %s",
-         show(buf, sizeof buf, s, len));
+    c837_csvpos_fail(&L->pos, C837_ECSV, line, idx, "header",
+                     "expected a column name of specs/codes.csv, found %s",
+                     c837_csvpos_show(&L->pos, buf, sizeof buf, s, len));
     return;
   }
   if (L->col_of[k] >= 0) {
-    fail(L, C837_ECSV, L->field_line, idx, "header",
-         "expected each column once, found %s again (first in column %d)",
-         show(buf, sizeof buf, s, len), L->col_of[k] + 1);
+    c837_csvpos_fail(
+        &L->pos, C837_ECSV, line, idx, "header",
+        "expected each column once, found %s again (first in column %d)",
+        c837_csvpos_show(&L->pos, buf, sizeof buf, s, len), L->col_of[k] + 1);
     return;
   }
   /* Names are distinct and known, so idx < COL_COUNT here. */
   L->col_of[k] = (int)idx;
   L->kind_of[idx] = k;
-  L->n_cols = idx + 1;
+  L->label_of[idx] = col_name[k];
+  L->pos.n_labels = idx + 1;
 }
 
-static void on_field(void *field, size_t len, void *ud)
+static void on_field(void *ud, size_t idx, const char *s, size_t len,
+                     unsigned long line, unsigned long record_line)
 {
   loader *L = ud;
-  /* libcsv's buffer may not exist yet for an empty field. */
-  const char *s = field ? (const char *)field : "";
+  (void)record_line;
 
-  if (L->st != C837_OK)
-    return;
-  if (L->need_start) {
-    /* An empty field that ended where it began. */
-    L->field_line = L->line;
-  }
-  if (L->field_no == 0)
-    L->record_line = L->field_line;
-  if (!L->header_done)
-    header_field(L, s, len);
-  else if (L->field_no >= L->n_cols)
-    fail(L, C837_ECSV, L->field_line, L->field_no, field_label(L, L->field_no),
-         "expected %lu fields as in the header, found more",
-         (unsigned long)L->n_cols);
+  if (!L->pos.header_done)
+    header_field(L, idx, s, len, line);
+  else if (idx >= L->pos.n_labels)
+    c837_csvpos_fail(&L->pos, C837_ECSV, line, idx, NULL,
+                     "expected %lu fields as in the header, found more",
+                     (unsigned long)L->pos.n_labels);
   else
-    (void)set_field(L, L->field_no, s, len);
-  L->field_no++;
-  L->need_start = 1;
+    (void)set_field(L, idx, s, len);
 }
 
-static void on_record(int term, void *ud)
+static void on_record(void *ud, size_t n_fields, unsigned long record_line)
 {
   loader *L = ud;
-  (void)term;
 
-  if (L->st != C837_OK)
-    return;
-  if (!L->header_done) {
-    L->header_done = 1;
+  if (!L->pos.header_done) {
+    L->pos.header_done = 1;
     if (L->col_of[COL_CODE] < 0) {
-      L->header_done = 0; /* label the error "header" */
-      fail(L, C837_ECSV, L->record_line, 0, "header",
-           "expected a column named code, found none");
-      return;
+      L->pos.header_done = 0; /* label the error "header" */
+      c837_csvpos_fail(&L->pos, C837_ECSV, record_line, 0, "header",
+                       "expected a column named code, found none");
     }
-  } else if (L->field_no < L->n_cols) {
-    fail(L, C837_ECSV, L->record_line, L->field_no,
-         field_label(L, L->field_no),
-         "expected %lu fields as in the header, found %lu",
-         (unsigned long)L->n_cols, (unsigned long)L->field_no);
-    return;
+  } else if (n_fields < L->pos.n_labels) {
+    c837_csvpos_fail(&L->pos, C837_ECSV, record_line, n_fields, NULL,
+                     "expected %lu fields as in the header, found %lu",
+                     (unsigned long)L->pos.n_labels, (unsigned long)n_fields);
   } else {
     if (L->n == L->cap) {
       size_t ncap = L->cap ? L->cap * 2 : 64;
       pending *p;
       if (L->n >= C837_CODETABLE_MAX_ROWS) {
-        fail(L, C837_ECSV, L->record_line, 0, "code",
-             "expected at most %d rows, found more",
-             C837_CODETABLE_MAX_ROWS);
+        c837_csvpos_fail(&L->pos, C837_ECSV, record_line, 0, "code",
+                         "expected at most %d rows, found more",
+                         C837_CODETABLE_MAX_ROWS);
         return;
       }
       p = realloc(L->rows, ncap * sizeof *p);
       if (p == NULL) {
-        fail(L, C837_ENOMEM, L->record_line, 0, "code", "out of memory");
+        c837_csvpos_fail(&L->pos, C837_ENOMEM, record_line, 0, "code",
+                         "out of memory");
         return;
       }
       L->rows = p;
       L->cap = ncap;
     }
     L->rows[L->n].row = L->cur;
-    L->rows[L->n].line = L->record_line;
+    L->rows[L->n].line = record_line;
     L->n++;
     memset(&L->cur, 0, sizeof L->cur);
   }
-  L->field_no = 0;
-  L->need_start = 1;
 }
 
-/* Runs libcsv over buf, filling L->rows. */
-static void parse(loader *L, const char *buf, size_t len)
+/* Runs libcsv over buf (the file called name), filling L->rows. */
+static void parse(loader *L, const char *name, c837_error *err,
+                  const char *buf, size_t len)
 {
-  struct csv_parser p;
-  size_t i;
-  char prev = 0;
-
-  if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI) != 0) {
-    fail(L, C837_ENOMEM, 1, 0, "header", "out of memory");
+  if (c837_csvpos_init(&L->pos, name, -1, C837_CSVPOS_SKIP_BLANKS, err,
+                       on_field, on_record, L) != 0) {
+    c837_csvpos_fail(&L->pos, C837_ENOMEM, 1, 0, "header", "out of memory");
     return;
   }
-  for (i = 0; i < len && L->st == C837_OK; i++) {
-    char b = buf[i];
-    if (prev == '\r' && b != '\n')
-      L->line++; /* a lone CR ended the previous line */
-    if (L->need_start && b != '\r' && b != '\n' &&
-        !(L->field_no == 0 && is_blank(b))) {
-      /* libcsv skips blanks and line ends before a record's first
-       * field; any other byte starts the field. */
-      L->field_line = L->line;
-      L->need_start = 0;
-    }
-    if (csv_parse(&p, &b, 1, on_field, on_record, L) != 1 &&
-        L->st == C837_OK) {
-      if (csv_error(&p) == CSV_EPARSE) {
-        char sh[16];
-        if (b == '"')
-          fail(L, C837_ECSV, L->line, L->field_no,
-               field_label(L, L->field_no),
-               "expected no quote inside an unquoted field, found %s",
-               show(sh, sizeof sh, &b, 1));
-        else
-          fail(L, C837_ECSV, L->line, L->field_no,
-               field_label(L, L->field_no),
-               "expected a comma or line end after a closing quote, "
-               "found %s",
-               show(sh, sizeof sh, &b, 1));
-      } else {
-        fail(L, C837_ENOMEM, L->line, L->field_no,
-             field_label(L, L->field_no), "%s",
-             csv_strerror(csv_error(&p)));
-      }
-    }
-    if (b == '\n')
-      L->line++;
-    prev = b;
-  }
-  if (L->st == C837_OK &&
-      csv_fini(&p, on_field, on_record, L) != 0 && L->st == C837_OK) {
-    if (csv_error(&p) == CSV_EPARSE)
-      fail(L, C837_ECSV, L->field_line, L->field_no,
-           field_label(L, L->field_no),
-           "expected a closing quote, found the end of the file");
-    else
-      fail(L, C837_ENOMEM, L->line, L->field_no,
-           field_label(L, L->field_no), "%s", csv_strerror(csv_error(&p)));
-  }
-  csv_free(&p);
-  if (L->st == C837_OK && !L->header_done)
-    fail(L, C837_ECSV, 1, 0, "header",
-         "expected a header row, found an empty file");
+  L->pos.labels = L->label_of;
+  c837_csvpos_feed(&L->pos, buf, len);
+  if (c837_csvpos_finish(&L->pos) == C837_OK && !L->pos.header_done)
+    c837_csvpos_fail(&L->pos, C837_ECSV, 1, 0, "header",
+                     "expected a header row, found an empty file");
 }
 
 /* ------------------------------------------------------------------ */
@@ -604,7 +487,7 @@ static void check_duplicates(loader *L)
     return;
   v = malloc(L->n * sizeof *v);
   if (v == NULL) {
-    fail(L, C837_ENOMEM, 1, 0, "code", "out of memory");
+    c837_csvpos_fail(&L->pos, C837_ENOMEM, 1, 0, "code", "out of memory");
     return;
   }
   for (i = 0; i < L->n; i++)
@@ -622,11 +505,13 @@ static void check_duplicates(loader *L)
   }
   if (worst != NULL) {
     char buf[64];
-    fail(L, C837_ECSV, worst->line, (size_t)L->col_of[COL_CODE], "code",
-         "expected each code once in the file, found %s again (first on "
-         "line %lu)",
-         show(buf, sizeof buf, worst->row.code, strlen(worst->row.code)),
-         first_of_worst->line);
+    c837_csvpos_fail(
+        &L->pos, C837_ECSV, worst->line, (size_t)L->col_of[COL_CODE], "code",
+        "expected each code once in the file, found %s again (first on "
+        "line %lu)",
+        c837_csvpos_show(&L->pos, buf, sizeof buf, worst->row.code,
+                         strlen(worst->row.code)),
+        first_of_worst->line);
   }
   free(v);
 }
@@ -688,16 +573,17 @@ static void check_row(loader *L, const c837_code *r, unsigned long line,
 
   if (r->family == C837_FAM_STEP && (r->step < 1 || r->step > 4)) {
     idx = col_or(L, COL_STEP, COL_FAMILY);
-    fail(L, C837_ECSV, line, idx, field_label(L, idx),
-         "expected a step 1 to 4 for a code of family step, found %d",
-         r->step);
+    c837_csvpos_fail(
+        &L->pos, C837_ECSV, line, idx, NULL,
+        "expected a step 1 to 4 for a code of family step, found %d", r->step);
     return;
   }
   if (r->family != C837_FAM_STEP && r->step != 0) {
     idx = col_or(L, COL_STEP, COL_FAMILY);
-    fail(L, C837_ECSV, line, idx, field_label(L, idx),
-         "expected step 0 or empty for a code of family \"%s\", found %d",
-         c837_family_name(r->family), r->step);
+    c837_csvpos_fail(
+        &L->pos, C837_ECSV, line, idx, NULL,
+        "expected step 0 or empty for a code of family \"%s\", found %d",
+        c837_family_name(r->family), r->step);
     return;
   }
   if (r->valid_from != 0 && r->valid_to != 0 &&
@@ -705,22 +591,24 @@ static void check_row(loader *L, const c837_code *r, unsigned long line,
     idx = col_or(L, COL_VALID_TO, COL_VALID_FROM);
     c837_format_iso_date(a, sizeof a, r->valid_from);
     c837_format_iso_date(b, sizeof b, r->valid_to);
-    fail(L, C837_ECSV, line, idx, field_label(L, idx),
-         "expected valid_to on or after valid_from %s, found %s", a, b);
+    c837_csvpos_fail(&L->pos, C837_ECSV, line, idx, NULL,
+                     "expected valid_to on or after valid_from %s, found %s",
+                     a, b);
     return;
   }
   if (r->crosswalk[0] != '\0') {
     idx = col_or(L, COL_CROSSWALK, COL_CODE);
     if (strcmp(r->crosswalk, r->code) == 0) {
-      fail(L, C837_ECSV, line, idx, field_label(L, idx),
-           "expected a code other than the row's own, found \"%s\"",
-           r->crosswalk);
+      c837_csvpos_fail(
+          &L->pos, C837_ECSV, line, idx, NULL,
+          "expected a code other than the row's own, found \"%s\"",
+          r->crosswalk);
       return;
     }
     if (search(sorted, n, r->crosswalk) == NULL) {
-      fail(L, C837_ECSV, line, idx, field_label(L, idx),
-           "expected a code that is in the table, found \"%s\"",
-           r->crosswalk);
+      c837_csvpos_fail(&L->pos, C837_ECSV, line, idx, NULL,
+                       "expected a code that is in the table, found \"%s\"",
+                       r->crosswalk);
       return;
     }
   }
@@ -771,9 +659,10 @@ static void apply(loader *L, c837_codetable *t, int replace_all)
                          L->rows[i].row.code) != NULL)
         continue;
       if (++count > C837_CODETABLE_MAX_ROWS) {
-        fail(L, C837_ECSV, L->rows[i].line, (size_t)L->col_of[COL_CODE],
-             "code", "expected at most %d rows in the table, found more",
-             C837_CODETABLE_MAX_ROWS);
+        c837_csvpos_fail(&L->pos, C837_ECSV, L->rows[i].line,
+                         (size_t)L->col_of[COL_CODE], "code",
+                         "expected at most %d rows in the table, found more",
+                         C837_CODETABLE_MAX_ROWS);
         return;
       }
     }
@@ -781,7 +670,7 @@ static void apply(loader *L, c837_codetable *t, int replace_all)
   rows = malloc((base + L->n ? base + L->n : 1) * sizeof *rows);
   where = malloc((L->n ? L->n : 1) * sizeof *where);
   if (rows == NULL || where == NULL) {
-    fail(L, C837_ENOMEM, 1, 0, "code", "out of memory");
+    c837_csvpos_fail(&L->pos, C837_ENOMEM, 1, 0, "code", "out of memory");
     goto out;
   }
   if (base)
@@ -802,12 +691,12 @@ static void apply(loader *L, c837_codetable *t, int replace_all)
   }
   sorted = make_index(rows, n);
   if (sorted == NULL) {
-    fail(L, C837_ENOMEM, 1, 0, "code", "out of memory");
+    c837_csvpos_fail(&L->pos, C837_ENOMEM, 1, 0, "code", "out of memory");
     goto out;
   }
-  for (i = 0; i < L->n && L->st == C837_OK; i++)
+  for (i = 0; i < L->n && L->pos.st == C837_OK; i++)
     check_row(L, &rows[where[i]], L->rows[i].line, sorted, n);
-  if (L->st != C837_OK)
+  if (L->pos.st != C837_OK)
     goto out;
   free(t->rows);
   free(t->sorted);
@@ -831,13 +720,6 @@ static c837_status load_buffer(c837_codetable *t, const char *name,
   int k;
 
   memset(&L, 0, sizeof L);
-  L.name = name;
-  L.err = err;
-  L.st = C837_OK;
-  L.line = 1;
-  L.field_line = 1;
-  L.record_line = 1;
-  L.need_start = 1;
   for (k = 0; k < COL_COUNT; k++) {
     L.col_of[k] = -1;
     L.kind_of[k] = COL_CODE;
@@ -847,16 +729,16 @@ static c837_status load_buffer(c837_codetable *t, const char *name,
     buf += 3;
     len -= 3;
   }
-  parse(&L, buf, len);
-  if (L.st == C837_OK)
+  parse(&L, name, err, buf, len);
+  if (L.pos.st == C837_OK)
     check_duplicates(&L);
-  if (L.st == C837_OK)
+  if (L.pos.st == C837_OK)
     apply(&L, t, replace_all);
   free(L.rows);
-  err->code = L.st;
-  if (L.st == C837_OK)
+  err->code = L.pos.st;
+  if (L.pos.st == C837_OK)
     err->msg[0] = '\0';
-  return L.st;
+  return L.pos.st;
 }
 
 /* Reads a whole file of at most C837_CODETABLE_MAX_BYTES. */

@@ -17,17 +17,18 @@
  *
  * Loading never half-succeeds: the whole file is checked first, and only
  * a file without fault is handed to the engine.  A fault is C837_ECSV
- * with "FILE:LINE:COLUMN: NAME: expected ..., found ...".  Saving goes
+ * with "FILE:LINE:COLUMN: NAME: expected ..., found ..." (csvpos.c feeds
+ * libcsv, counts the lines and formats the message).  Saving goes
  * through outfile.c (temporary file, fsync, rename).  Two runs on one
  * ledger are kept apart by an flock on "FILE.lock", which is left in
  * place (removing a lock file races with the next run taking it).
  */
+#include "csvpos.h"
 #include "job_int.h"
 
 #include <csv.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -134,72 +135,27 @@ void c837_ledger_unlock(int fd)
 typedef int (*row_fn)(void *ud, const c837_hist *h);
 
 typedef struct lparser {
-  const char *name;          /* file name for messages */
-  c837_error *err;
-  c837_status st;
-  unsigned long line;        /* CSV line of the byte being parsed */
-  unsigned long field_line;  /* line the current field started on */
-  unsigned long record_line; /* line the current record started on */
-  size_t field_no;           /* 0-based field index in the record */
-  int need_start;            /* the next significant byte starts a field */
-  int header_done;
+  c837_csvpos pos;           /* the parse, its position and first error */
   c837_hist cur;
   row_fn row;                /* NULL: check only */
   void *row_ud;
   size_t rows;
 } lparser;
 
-static void fail(lparser *L, c837_status st, unsigned long line, size_t idx,
-                 const char *fmt, ...)
-{
-  char what[256];
-  va_list ap;
-  if (L->st != C837_OK)
-    return;
-  va_start(ap, fmt);
-  vsnprintf(what, sizeof what, fmt, ap);
-  va_end(ap);
-  L->st = st;
-  L->err->code = st;
-  snprintf(L->err->msg, sizeof L->err->msg, "%.200s:%lu:%lu: %s: %s",
-           L->name, line, (unsigned long)idx + 1,
-           !L->header_done ? "header"
-           : idx < L_NCOLS ? col_name[idx]
-                           : "(beyond the header)",
-           what);
-}
-
-/* A found value for a message: at most 40 bytes, control bytes as '?'. */
-static const char *show(char *buf, size_t bufsz, const char *s, size_t len)
-{
-  size_t i, o = 0;
-  if (bufsz < 48)
-    return "";
-  buf[o++] = '\'';
-  for (i = 0; i < len && i < 40; i++)
-    buf[o++] = (s[i] >= 0x20 && s[i] < 0x7f) ? s[i] : '?';
-  buf[o++] = '\'';
-  if (len > 40) {
-    memcpy(buf + o, "...", 3);
-    o += 3;
-  }
-  buf[o] = '\0';
-  return buf;
-}
-
 static int copy_text(lparser *L, size_t idx, char *dst, size_t dstsz,
                      const char *s, size_t len, int required)
 {
   char sh[64];
   if (len >= dstsz) {
-    fail(L, C837_ECSV, L->field_line, idx,
-         "expected at most %lu bytes, found %lu (%s)",
-         (unsigned long)dstsz - 1, (unsigned long)len,
-         show(sh, sizeof sh, s, len));
+    c837_csvpos_fail(&L->pos, C837_ECSV, L->pos.field_line, idx, NULL,
+                     "expected at most %lu bytes, found %lu (%s)",
+                     (unsigned long)dstsz - 1, (unsigned long)len,
+                     c837_csvpos_show(&L->pos, sh, sizeof sh, s, len));
     return -1;
   }
   if (required && len == 0) {
-    fail(L, C837_ECSV, L->field_line, idx, "expected a value, found none");
+    c837_csvpos_fail(&L->pos, C837_ECSV, L->pos.field_line, idx, NULL,
+                     "expected a value, found none");
     return -1;
   }
   memcpy(dst, s, len);
@@ -235,6 +191,7 @@ static void set_field(lparser *L, size_t idx, const char *s, size_t len)
   c837_hist *h = &L->cur;
   char sh[64];
   c837_span sp;
+  unsigned long ln = L->pos.field_line;
   sp.p = s;
   sp.len = len;
   switch (idx) {
@@ -265,18 +222,18 @@ static void set_field(lparser *L, size_t idx, const char *s, size_t len)
       if (c837_span_eq(sp, c837_family_name((c837_family)f)))
         break;
     if (f > C837_FAM_WATCH)
-      fail(L, C837_ECSV, L->field_line, idx,
-           "expected step, product, watch or nothing, found %s",
-           show(sh, sizeof sh, s, len));
+      c837_csvpos_fail(&L->pos, C837_ECSV, ln, idx, NULL,
+                       "expected step, product, watch or nothing, found %s",
+                       c837_csvpos_show(&L->pos, sh, sizeof sh, s, len));
     else
       h->family = (c837_family)f;
     break;
   }
   case L_STEP:
     if (len != 1 || s[0] < '0' || s[0] > '4')
-      fail(L, C837_ECSV, L->field_line, idx,
-           "expected a step number 0 to 4, found %s",
-           show(sh, sizeof sh, s, len));
+      c837_csvpos_fail(&L->pos, C837_ECSV, ln, idx, NULL,
+                       "expected a step number 0 to 4, found %s",
+                       c837_csvpos_show(&L->pos, sh, sizeof sh, s, len));
     else
       h->step = s[0] - '0';
     break;
@@ -285,9 +242,9 @@ static void set_field(lparser *L, size_t idx, const char *s, size_t len)
   case L_RUN_DATE: {
     int32_t v;
     if (parse_iso(s, len, &v) != 0)
-      fail(L, C837_ECSV, L->field_line, idx,
-           "expected a date CCYY-MM-DD or nothing, found %s",
-           show(sh, sizeof sh, s, len));
+      c837_csvpos_fail(&L->pos, C837_ECSV, ln, idx, NULL,
+                       "expected a date CCYY-MM-DD or nothing, found %s",
+                       c837_csvpos_show(&L->pos, sh, sizeof sh, s, len));
     else if (idx == L_DATE_FROM)
       h->date_from = v;
     else if (idx == L_DATE_TO)
@@ -298,10 +255,11 @@ static void set_field(lparser *L, size_t idx, const char *s, size_t len)
   }
   case L_UNITS:
     if (c837_parse_decimal(sp, 6, &h->units) != 0)
-      fail(L, C837_ECSV, L->field_line, idx,
-           "expected a decimal number of units (at most 6 decimals), "
-           "found %s",
-           show(sh, sizeof sh, s, len));
+      c837_csvpos_fail(
+          &L->pos, C837_ECSV, ln, idx, NULL,
+          "expected a decimal number of units (at most 6 decimals), "
+          "found %s",
+          c837_csvpos_show(&L->pos, sh, sizeof sh, s, len));
     break;
   case L_FREQ:
     copy_text(L, idx, h->freq, sizeof h->freq, s, len, 0);
@@ -311,100 +269,53 @@ static void set_field(lparser *L, size_t idx, const char *s, size_t len)
   }
 }
 
-static void on_field(void *field, size_t len, void *ud)
+static void on_field(void *ud, size_t idx, const char *s, size_t len,
+                     unsigned long line, unsigned long record_line)
 {
   lparser *L = ud;
-  const char *s = field ? (const char *)field : "";
   char sh[64];
-  if (L->st != C837_OK)
-    return;
-  if (L->need_start)
-    L->field_line = L->line; /* an empty field ends where it began */
-  if (L->field_no == 0)
-    L->record_line = L->field_line;
-  if (L->field_no >= L_NCOLS) {
-    fail(L, C837_ECSV, L->field_line, L->field_no,
-         "expected %d fields as in the header, found more", L_NCOLS);
-  } else if (!L->header_done) {
-    if (!c837_span_eq((c837_span){s, len}, col_name[L->field_no]))
-      fail(L, C837_ECSV, L->field_line, L->field_no,
-           "expected column %s, found %s", col_name[L->field_no],
-           show(sh, sizeof sh, s, len));
+  (void)record_line;
+  if (idx >= L_NCOLS) {
+    c837_csvpos_fail(&L->pos, C837_ECSV, line, idx, NULL,
+                     "expected %d fields as in the header, found more",
+                     L_NCOLS);
+  } else if (!L->pos.header_done) {
+    if (!c837_span_eq((c837_span){s, len}, col_name[idx]))
+      c837_csvpos_fail(&L->pos, C837_ECSV, line, idx, NULL,
+                       "expected column %s, found %s", col_name[idx],
+                       c837_csvpos_show(&L->pos, sh, sizeof sh, s, len));
   } else {
-    set_field(L, L->field_no, s, len);
+    set_field(L, idx, s, len);
   }
-  L->field_no++;
-  L->need_start = 1;
 }
 
-static void on_record(int term, void *ud)
+static void on_record(void *ud, size_t n_fields, unsigned long record_line)
 {
   lparser *L = ud;
-  (void)term;
-  if (L->st != C837_OK)
-    return;
-  if (L->field_no < L_NCOLS) {
-    fail(L, C837_ECSV, L->record_line, L->field_no,
-         "expected %d fields as in the header, found %lu", L_NCOLS,
-         (unsigned long)L->field_no);
+  if (n_fields < L_NCOLS) {
+    c837_csvpos_fail(&L->pos, C837_ECSV, record_line, n_fields, NULL,
+                     "expected %d fields as in the header, found %lu", L_NCOLS,
+                     (unsigned long)n_fields);
     return;
   }
-  if (!L->header_done) {
-    L->header_done = 1;
+  if (!L->pos.header_done) {
+    L->pos.header_done = 1;
   } else {
     L->rows++;
     if (L->row && L->row(L->row_ud, &L->cur) != 0) {
-      fail(L, C837_ENOMEM, L->record_line, 0, "out of memory");
+      c837_csvpos_fail(&L->pos, C837_ENOMEM, record_line, 0, NULL,
+                       "out of memory");
       return;
     }
   }
   memset(&L->cur, 0, sizeof L->cur);
-  L->field_no = 0;
-  L->need_start = 1;
-}
-
-/* Feeds len bytes to libcsv one at a time, so that every callback knows
- * the line and column it is at. */
-static void feed(lparser *L, struct csv_parser *p, const char *buf,
-                 size_t len, char *prev)
-{
-  size_t i;
-  for (i = 0; i < len && L->st == C837_OK; i++) {
-    char b = buf[i];
-    if (*prev == '\r' && b != '\n')
-      L->line++; /* a lone CR ended the previous line */
-    if (L->need_start && b != '\r' && b != '\n') {
-      L->field_line = L->line;
-      L->need_start = 0;
-    }
-    if (csv_parse(p, &b, 1, on_field, on_record, L) != 1 &&
-        L->st == C837_OK) {
-      if (csv_error(p) == CSV_EPARSE) {
-        char sh[64];
-        fail(L, C837_ECSV, L->line, L->field_no,
-             b == '"' ? "expected no quote inside an unquoted field, "
-                        "found %s"
-                      : "expected a comma or line end after a closing "
-                        "quote, found %s",
-             show(sh, sizeof sh, &b, 1));
-      } else {
-        fail(L, C837_ENOMEM, L->line, L->field_no, "%s",
-             csv_strerror(csv_error(p)));
-      }
-    }
-    if (b == '\n')
-      L->line++;
-    *prev = b;
-  }
 }
 
 /* Parses the whole of fp (named name) through L.  The caller set row. */
 static c837_status parse_file(lparser *L, FILE *fp, const char *name,
                               c837_error *err)
 {
-  struct csv_parser p;
   char *buf;
-  char prev = 0;
   size_t n;
   row_fn row = L->row;
   void *row_ud = L->row_ud;
@@ -412,38 +323,31 @@ static c837_status parse_file(lparser *L, FILE *fp, const char *name,
   memset(L, 0, sizeof *L);
   L->row = row;
   L->row_ud = row_ud;
-  L->name = name;
-  L->err = err;
-  L->line = L->field_line = L->record_line = 1;
-  L->need_start = 1;
   buf = malloc(LEDGER_READ_CHUNK);
-  if (!buf || csv_init(&p, CSV_STRICT | CSV_STRICT_FINI) != 0) {
+  if (!buf || c837_csvpos_init(&L->pos, name, 200,
+                              C837_CSVPOS_SHOW_ASCII | C837_CSVPOS_SKIP_BLANKS,
+                               err, on_field, on_record, L) != 0) {
     free(buf);
     err->code = C837_ENOMEM;
     snprintf(err->msg, sizeof err->msg, "out of memory");
     return C837_ENOMEM;
   }
-  while (L->st == C837_OK && (n = fread(buf, 1, LEDGER_READ_CHUNK, fp)) > 0)
-    feed(L, &p, buf, n, &prev);
-  if (L->st == C837_OK && ferror(fp)) {
-    L->st = err->code = C837_EIO;
+  L->pos.labels = col_name;
+  L->pos.n_labels = L_NCOLS;
+  while (L->pos.st == C837_OK &&
+         (n = fread(buf, 1, LEDGER_READ_CHUNK, fp)) > 0)
+    c837_csvpos_feed(&L->pos, buf, n);
+  if (L->pos.st == C837_OK && ferror(fp)) {
+    L->pos.st = err->code = C837_EIO;
     snprintf(err->msg, sizeof err->msg, "cannot read ledger %.200s: %s",
              name, strerror(errno));
   }
-  if (L->st == C837_OK &&
-      csv_fini(&p, on_field, on_record, L) != 0 && L->st == C837_OK) {
-    if (csv_error(&p) == CSV_EPARSE)
-      fail(L, C837_ECSV, L->field_line, L->field_no,
-           "expected a closing quote, found the end of the file");
-    else
-      fail(L, C837_ENOMEM, L->line, L->field_no, "%s",
-           csv_strerror(csv_error(&p)));
-  }
-  csv_free(&p);
+  c837_csvpos_finish(&L->pos);
   free(buf);
-  if (L->st == C837_OK && !L->header_done)
-    fail(L, C837_ECSV, 1, 0, "expected the header row, found an empty file");
-  return L->st;
+  if (L->pos.st == C837_OK && !L->pos.header_done)
+    c837_csvpos_fail(&L->pos, C837_ECSV, 1, 0, NULL,
+                     "expected the header row, found an empty file");
+  return L->pos.st;
 }
 
 static int add_to_engine(void *ud, const c837_hist *h)

@@ -75,7 +75,7 @@ c837_outfile *c837_outfile_open(const char *path, int gzip, c837_error *err)
     free(of);
     return NULL;
   }
-  snprintf(of->path, sizeof of->path, "%s", path);
+  memcpy(of->path, path, strlen(path) + 1); /* length checked above */
   slash = strrchr(path, '/');
   dl = slash ? (size_t)(slash - path) : 0;
   memcpy(dir, path, dl);
