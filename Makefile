@@ -4,6 +4,7 @@
 #   make test     install what is missing, build, run every test
 #   make asan     the test suite under AddressSanitizer + UBSan
 #   make bench    speed and memory figures (see scripts/bench.sh)
+#   make fuzz     libFuzzer harness of the tokenizer and assembler
 #   make install  PREFIX=/usr/local DESTDIR= (binary and man page)
 
 CC       ?= cc
@@ -38,7 +39,7 @@ TEST_BIN := $(patsubst tests/%.c,$(B)/tests/%,$(TEST_SRC))
 LIB      := $(B)/libcart837.a
 BIN      := $(B)/cart837
 
-.PHONY: all deps demo test unit e2e asan ubsan bench install clean check-deps
+.PHONY: all deps demo test unit e2e asan ubsan bench install clean fuzz
 
 all: $(BIN)
 
@@ -113,10 +114,22 @@ ubsan: asan
 bench: deps all
 	sh scripts/bench.sh $(BIN)
 
+# libFuzzer harness for the tokenizer and assembler (clang):
+#   make fuzz && build-fuzz/fuzz_tokenizer -max_total_time=60 \
+#       build-fuzz/corpus samples/
+# (the first directory receives new inputs: never name samples/ first)
+FUZZ_CC  ?= clang
+FUZZ_SRC := src/tokenizer.c src/assembler.c src/util.c src/status.c
+fuzz: build-fuzz/fuzz_tokenizer
+build-fuzz/fuzz_tokenizer: tests/fuzz_tokenizer.c $(FUZZ_SRC) include/cart837.h
+	mkdir -p build-fuzz/corpus
+	$(FUZZ_CC) $(CPPFLAGS) $(WARN) -Werror -g -O1 \
+	  -fsanitize=fuzzer,address,undefined -o $@ tests/fuzz_tokenizer.c $(FUZZ_SRC)
+
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/cart837
 	install -m 644 cart837.1 $(DESTDIR)$(MANDIR)/cart837.1
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz

@@ -26,6 +26,7 @@
 #ifndef CART837_H
 #define CART837_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -113,6 +114,13 @@ extern "C" {
 #define C837_CODETABLE_MAX_ROWS 10000
 #endif
 
+/* Largest cap_per_day a code table may give, in units.  Real caps are
+ * 1 (a procedure) to a few hundred (a dose in mg); a million keeps cap x
+ * days far inside int64 micro-units for any date range. */
+#ifndef C837_MAX_CAP_UNITS
+#define C837_MAX_CAP_UNITS 1000000
+#endif
+
 /* Bytes of a code-table CSV file.  10000 rows of 400 bytes fit. */
 #ifndef C837_CODETABLE_MAX_BYTES
 #define C837_CODETABLE_MAX_BYTES (4u * 1024u * 1024u)
@@ -126,8 +134,9 @@ extern "C" {
 #define C837_HISTORY_MAX 400
 
 /* HL levels the writer tracks at once.  An 837 has three (billing
- * provider, subscriber, patient); deeper chains are not 837 and are
- * passed through without HL renumbering beyond this depth. */
+ * provider, subscriber, patient); a transaction nesting deeper is not
+ * rewritten: copied as it came, or C837_ECLAIM when a claim in it is to
+ * be fixed or held (see the Writer section). */
 #ifndef C837_MAX_HL_DEPTH
 #define C837_MAX_HL_DEPTH 64
 #endif
@@ -296,9 +305,11 @@ c837_status c837_tokenizer_finish(c837_tokenizer *t);
 /* Error details (code C837_OK when none).  Borrowed; lives as long as t. */
 const c837_error *c837_tokenizer_error(const c837_tokenizer *t);
 /* Bytes accepted by feed so far that were not handed out in a segment
- * (a partial segment, or the bytes where an error was found).  After an
- * error, the bytes of the failing feed call past c837_tokenizer_consumed
- * were not accepted.  Borrowed; valid until the next feed/finish/free. */
+ * (a partial segment, or the bytes where an error was found).  After
+ * C837_ECALLBACK they are the segment whose callback stopped the
+ * tokenizer (handed out, but refused).  After an error, the bytes of the
+ * failing feed call past c837_tokenizer_consumed were not accepted.
+ * Borrowed; valid until the next feed/finish/free. */
 void c837_tokenizer_unemitted(const c837_tokenizer *t, const char **p,
                               size_t *len);
 /* Total bytes accepted by feed so far. */
@@ -468,6 +479,12 @@ int c837_assembler_segment(void *assembler, const c837_segment *seg);
 c837_status c837_assembler_finish(c837_assembler *a);
 /* Sticky error (code C837_OK when none).  Borrowed. */
 const c837_error *c837_assembler_error(const c837_assembler *a);
+/* Raw bytes of the claim being assembled and not yet handed out (after a
+ * claim limit stopped the assembler, they are the claim's segments read
+ * so far, exactly as in the input).  Borrowed; valid until the next call
+ * into a. */
+void c837_assembler_pending(const c837_assembler *a, const char **p,
+                            size_t *len);
 /* Running counts.  Borrowed. */
 const c837_counts *c837_assembler_counts(const c837_assembler *a);
 /* Frees a; NULL is a no-op. */
@@ -488,7 +505,8 @@ c837_input *c837_input_open(const char *path, c837_error *err);
  * offset of the compressed stream where it failed when known). */
 long c837_input_read(c837_input *in, void *buf, size_t cap,
                      c837_error *err);
-/* 1 when the input was gzip. */
+/* 1 when the input is gzip.  Known from c837_input_open for files, and
+ * from the first read for stdin. */
 int c837_input_is_gzip(const c837_input *in);
 /* Compressed bytes read so far (equals decompressed bytes for plain). */
 uint64_t c837_input_raw_offset(const c837_input *in);
@@ -673,6 +691,11 @@ typedef struct c837_verdict {
   size_t n_findings;
   const c837_finding *findings;
   uint64_t findings_dropped;        /* beyond C837_MAX_FINDINGS */
+  /* The dropped findings, per edit and per c837_severity (the kept ones
+   * are in findings[]); the disposition accounts for every finding,
+   * kept or dropped. */
+  uint64_t dropped_by_edit[C837_EDIT_COUNT];
+  uint64_t dropped_by_severity[3];
   size_t n_fixes;
   const c837_fix *fixes;
 } c837_verdict;
@@ -690,7 +713,15 @@ typedef struct c837_edit_options {
 void c837_edit_options_default(c837_edit_options *o);
 
 /* A CAR-T / watch-code line the engine remembers across claims, files
- * and runs (the ledger stores these). */
+ * and runs (the ledger stores these).  Two kinds of bookkeeping record
+ * have family C837_FAM_NONE and take part in no edit:
+ * - a tombstone (claim_id and lx set): the line of that identity was
+ *   removed by a void or replacement (freq = the "8" or "7" that removed
+ *   it); it removes rows of the same (source, claim_id, lx) whose run is
+ *   not later than its own when ledgers are loaded or merged;
+ * - an interchange marker (claim_id and lx empty, source "ISA06|ISA13|"):
+ *   the run `run` read that interchange and evaluated CAR-T lines in it.
+ * See specs/edits.md, "Ledger, re-runs and merges". */
 typedef struct c837_hist {
   char source[4 * C837_ID_MAX + 8]; /* ISA06|ISA13|GS06|ST02: where the
                                        line was read; with claim_id and
@@ -707,6 +738,10 @@ typedef struct c837_hist {
   int64_t units;                    /* micro-units, after fixes */
   char freq[4];                     /* claim frequency */
   int32_t run_date;                 /* CCYYMMDD of the run that saw it */
+  uint32_t run;                     /* number of the run that first
+                                       remembered the line: 1 + the largest
+                                       run of the history loaded before
+                                       the run's first claim */
 } c837_hist;
 
 typedef struct c837_engine c837_engine;
@@ -722,12 +757,32 @@ c837_engine *c837_engine_new(const c837_codetable *t,
  * an empty verdict.  Returns C837_OK or C837_ENOMEM. */
 c837_status c837_engine_claim(c837_engine *e, const c837_claim *c,
                               c837_verdict *out);
-/* Adds a line from an earlier run.  A later claim line with the same
- * source, claim_id and lx replaces it (re-runs are idempotent). */
+/* Adds a line (or tombstone, or marker) from an earlier run; call it
+ * before the first claim.  A later claim line with the same source,
+ * claim_id and lx replaces it and keeps its run (re-runs are
+ * idempotent).  A tombstone removes the loaded rows it names (run not
+ * later than its own); a row named by a loaded tombstone of the same or
+ * a later run is not added.  Returns C837_OK, C837_EINVAL, C837_ENOMEM. */
 c837_status c837_engine_add_history(c837_engine *e, const c837_hist *h);
-/* Lines remembered now (history plus this run), in a stable order. */
+/* Lines remembered now (history plus this run, tombstones and markers
+ * included), in a stable order.  While a checkpoint is open the list may
+ * still hold lines removed since it (marked nowhere): read it after
+ * c837_engine_commit or c837_engine_rollback. */
 size_t c837_engine_history_count(const c837_engine *e);
 const c837_hist *c837_engine_history_at(const c837_engine *e, size_t i);
+/* Remembers the engine's cross-claim state (lines remembered, lines
+ * removed by voids and replacements, loaded lines hidden by a re-run)
+ * so that c837_engine_rollback can return to it, e.g. when a file fails
+ * half-way and its claims must leave no trace.  One checkpoint at a
+ * time: a new one commits the one open.  Returns C837_OK or C837_EINVAL
+ * (e NULL). */
+c837_status c837_engine_checkpoint(c837_engine *e);
+/* Undoes every change to the remembered state since the checkpoint and
+ * closes it; a no-op without one.  (After a C837_ENOMEM from
+ * c837_engine_claim the changes made before the failure are undone.) */
+void c837_engine_rollback(c837_engine *e);
+/* Keeps the changes since the checkpoint and closes it; no-op without. */
+void c837_engine_commit(c837_engine *e);
 void c837_engine_free(c837_engine *e);
 
 /* ------------------------------------------------------------------ */
@@ -751,6 +806,13 @@ typedef struct c837_writer_stats {
   uint64_t hl_dropped;             /* HL loops left without claims */
   uint64_t hl04_unverified;        /* HL04 written before it was known
                                       (C837_MAX_HL_DEFER exceeded) */
+  uint64_t claims_unfixable;       /* claims with fixes held as they came
+                                      instead (counted in claims_held):
+                                      CLM02 or a split charge after the
+                                      fixes does not fit int64 cents */
+  uint64_t transactions_too_deep;  /* HL nesting deeper than
+                                      C837_MAX_HL_DEPTH: copied through
+                                      as they came */
 } c837_writer_stats;
 
 typedef struct c837_writer c837_writer;
@@ -771,7 +833,21 @@ typedef struct c837_writer c837_writer;
  * copies of its ISA, GS, ST (+ header segments) and HL loops, HL ids
  * 1, 2, 3 ... per transaction, SE/GE/IEA built; nothing at all is written
  * to it when no claim is held.  Built segments use the input's delimiters
- * and the whitespace seen after its terminators. */
+ * and the whitespace seen after its terminators.
+ *
+ * Limits, chosen so that no wrong or invalid output is ever written:
+ * - A FIXED claim whose CLM02 after the fixes (sum of the line charges,
+ *   or CLM02 less removed charges) or whose split shares cannot be
+ *   represented in int64 cents is not rewritten: it goes to the held
+ *   output exactly as it came (stats: claims_held and claims_unfixable;
+ *   the job's report still shows the engine's verdict).
+ * - A transaction whose HL nesting goes deeper than C837_MAX_HL_DEPTH
+ *   cannot be rewritten.  When none of its claims is fixed or held, it
+ *   is copied to the corrected output byte for byte (stats:
+ *   transactions_too_deep).  When one is -- before or after the HL that
+ *   goes too deep -- the writer fails with C837_ECLAIM (streaming has
+ *   written part of the transaction already, so it can neither be held
+ *   whole nor rewritten): the job then writes no output for the file. */
 
 /* Creates a writer.  out receives the corrected 837 (NULL: discard, e.g.
  * --report-only); held receives the held claims in their own envelopes
@@ -782,18 +858,22 @@ c837_writer *c837_writer_new(const c837_sink *out, const c837_sink *held);
  * order.  Returns 0, or -1 after an error (sticky; details from
  * c837_writer_finish): C837_EIO when a sink fails, C837_ENOMEM,
  * C837_ECLAIM when an envelope or HL loop header exceeds
- * C837_MAX_PENDING_BYTES. */
+ * C837_MAX_PENDING_BYTES, or when an HL goes deeper than
+ * C837_MAX_HL_DEPTH in a transaction with a fixed or held claim. */
 int c837_writer_segment(void *w, const c837_segment *seg, c837_role role,
                         const c837_envelope *env);
 /* Feeds one claim (before the segment that ended it) with the engine's
  * verdict (borrowed for the call).  NULL, or no fixes and not HELD:
  * copied as it is.  HELD: to the held output only.  Otherwise the fixes
- * are applied in array order (see c837_fix_kind).  837D claims and claims
- * of non-837 sets are always copied as they are.  Returns 0 or -1 (sticky
- * error as above, plus C837_EINVAL for a fix that does not fit the claim:
- * a line index out of range, a REVENUE fix on an 837P line, a SPLIT of a
- * line without a date range or readable charge, or of more than
- * C837_MAX_SPLIT_DAYS days). */
+ * are applied in array order (see c837_fix_kind), unless the amounts
+ * they need overflow int64 cents: then the claim is held as it came
+ * (claims_unfixable, see above).  837D claims and claims of non-837 sets
+ * are always copied as they are.  Returns 0 or -1 (sticky error as above,
+ * plus C837_EINVAL for a fix that does not fit the claim: a line index
+ * out of range, a REVENUE fix on an 837P line, a SPLIT of a line without
+ * a date range or readable charge, or of more than C837_MAX_SPLIT_DAYS
+ * days; C837_ECLAIM for a claim to fix or hold in a transaction whose HL
+ * nesting exceeds C837_MAX_HL_DEPTH). */
 int c837_writer_claim(c837_writer *w, const c837_claim *c,
                       const c837_verdict *v);
 /* Bytes the parser could not read (the tail after a fatal error): closes
@@ -849,7 +929,7 @@ typedef struct c837_job_options {
                               the date of the latest service date seen,
                               so that re-runs stay byte-identical) */
   /* Set to non-zero (from a signal handler) to stop the run cleanly. */
-  volatile const int *cancel;
+  volatile const sig_atomic_t *cancel;
   /* Called now and then while reading (NULL: never). */
   void (*progress)(void *ud, const c837_progress *p);
   void *progress_ud;
@@ -869,11 +949,23 @@ typedef struct c837_job c837_job;
 c837_job *c837_job_new(const c837_job_options *o, c837_error *err);
 /* Processes one input.  path is what is opened ("-" = stdin); name is
  * how reports name it and where its outputs go under out_dir (a relative
- * path; for stdin "stdin.837").  Returns C837_OK, or the input's error:
- * C837_EIO / C837_EGZIP (I/O), a parse error (invalid input: the claims
- * read so far are processed, the rest is copied through), C837_ECONSERVE
- * (outputs discarded), C837_EINTR (cancelled; outputs discarded).  The
- * job goes on with the next file after any of them but EINTR. */
+ * path; for stdin "stdin.837").  Every claim comes out in exactly one of
+ * OUT/name (corrected) and OUT/held/name (held), or the file fails and
+ * nothing of it is kept.  Returns C837_OK or:
+ *  - a parse error (ENOISA, EISA, ETOOLONG, ETOOMANY, ETRUNC, ECLAIM):
+ *    a file that cannot be read to its end is not forwarded: it is copied
+ *    whole, unchanged, to OUT/held/name, and what it did to the reports
+ *    and the engine's memory is taken back (one ENVELOPE_INVALID row names
+ *    the error).  From stdin, which cannot be read twice, the claims read
+ *    before the error are processed as usual and the unparsed rest is
+ *    kept as it came in OUT/held/name.unparsed;
+ *  - C837_EIO / C837_EGZIP / C837_ENOMEM (reading or writing failed),
+ *    C837_ECONSERVE: no output of the file is kept, its effects are taken
+ *    back;
+ *  - C837_EINVAL: an output would overwrite the input, or the name
+ *    climbs out of out_dir;
+ *  - C837_EINTR (cancelled): as for EIO; the job stops.
+ * The job goes on with the next file after any of them but EINTR. */
 c837_status c837_job_file(c837_job *j, const char *path, const char *name);
 /* Processes one command-line input: a file (its outputs are named after
  * its base name), "-" (standard input, named "stdin.837"), or a directory,

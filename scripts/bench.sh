@@ -20,6 +20,8 @@
 #   BENCH_SIZES   batch sizes for gen_batch.py --bytes (default "1M 1G")
 #   BENCH_NOCART  1: also batches without CAR-T lines (--cart-rate 0)
 #   BENCH_GZIP    0: skip the .gz copies
+#   BENCH_TIMEOUT seconds one measured command may take (default 1800);
+#                 a command stopped by it shows "timeout"
 #   PYTHON        python3
 
 set -u
@@ -33,6 +35,7 @@ SIZES=${BENCH_SIZES:-1M 1G}
 PYTHON=${PYTHON:-python3}
 GEN=$(dirname "$0")/gen_batch.py
 TIME=/usr/bin/time
+LIMIT=${BENCH_TIMEOUT:-1800}
 
 if [ ! -x "$TIME" ]; then
   if [ "$(id -u)" = 0 ]; then
@@ -108,14 +111,21 @@ for f in $files; do
   for cmd in $reader stats run; do
     case "$cmd" in
     cat | zcat) set -- "$base" "$2" 0 ;;
-    stats) set -- $(measure "$TMPF" "$BIN" stats "$path") ;;
+    stats)
+      set -- $(measure "$TMPF" timeout "$LIMIT" "$BIN" stats "$path")
+      ;;
     run)
       rm -rf "$DIR/out"
-      set -- $(measure "$TMPF" "$BIN" -q -o "$DIR/out" --report-only \
-        --fail-on never "$path")
+      set -- $(measure "$TMPF" timeout "$LIMIT" "$BIN" -q -o "$DIR/out" \
+        --report-only --fail-on never "$path")
       ;;
     esac
     secs=$1 rss=$2 rc=$3
+    if [ "$rc" = 124 ]; then
+      printf '%-22s %-8s %9s %8s   timeout after %s s\n' "$f" "$cmd" "$mb" \
+        "-" "$LIMIT"
+      continue
+    fi
     if [ "$rc" != 0 ]; then
       echo "bench: $cmd on $f exited with $rc:" >&2
       head -5 "$TMPF" >&2

@@ -129,6 +129,13 @@ const c837_error *c837_assembler_error(const c837_assembler *a)
   return &a->err;
 }
 
+void c837_assembler_pending(const c837_assembler *a, const char **p,
+                            size_t *len)
+{
+  *p = a->arena;
+  *len = a->in_claim ? a->arena_len : 0;
+}
+
 const c837_counts *c837_assembler_counts(const c837_assembler *a)
 {
   return &a->counts;
@@ -522,14 +529,16 @@ static int claim_segment(c837_assembler *a, const c837_segment *s)
 {
   c837_claim *c = &a->claim;
   int e;
+  /* room for a new line first, so that a segment over a limit is never
+   * half stored (it stays with the tokenizer's unemitted bytes) */
+  if (a->tag == T_LX &&
+      (e = grow((void **)&a->lines, &a->lines_cap, a->n_lines + 1,
+                sizeof *a->lines, C837_MAX_LINES)) != 0)
+    return claim_limit(a, s, e, "service lines");
   if (add_claim_segment(a, s) != 0)
     return -1;
   if (a->tag == T_LX) {
-    c837_line *ln;
-    if ((e = grow((void **)&a->lines, &a->lines_cap, a->n_lines + 1,
-                  sizeof *a->lines, C837_MAX_LINES)) != 0)
-      return claim_limit(a, s, e, "service lines");
-    ln = &a->lines[a->n_lines++];
+    c837_line *ln = &a->lines[a->n_lines++];
     memset(ln, 0, sizeof *ln);
     copy_el(ln->lx, sizeof ln->lx, s, 1);
     ln->seg_first = ln->seg_last = a->n_recs - 1;
@@ -883,8 +892,8 @@ int c837_assembler_segment(void *ud, const c837_segment *s)
   a->tag = tag_of(s->tag);
   if ((s->flags & C837_SEG_UNTERMINATED) &&
       problem(a, s, "SEGMENT_UNTERMINATED",
-              "the last segment has no segment terminator ('%c')",
-              s->delims.segment))
+              "the last segment has no segment terminator (0x%02x)",
+              (unsigned)(unsigned char)s->delims.segment))
     return -1;
   ends_claim = a->tag == T_HL || a->tag == T_CLM || a->tag == T_SE ||
                a->tag == T_ST || a->tag == T_GE || a->tag == T_GS ||

@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 static volatile sig_atomic_t g_signal; /* the CLI's, not the library's */
-static volatile int g_cancel;
+static volatile sig_atomic_t g_cancel;
 
 static void on_signal(int sig)
 {

@@ -60,10 +60,17 @@ int cli_stats(int argc, char **argv)
               (unsigned long long)err.offset,
               (unsigned long long)err.segment, c837_status_name(st),
               err.msg);
-      rc = cli_worse(rc, (st == C837_EIO) ? CLI_IO : CLI_INVALID);
+      rc = cli_worse(rc, (st == C837_EIO || st == C837_EGZIP ||
+                          st == C837_ENOMEM)
+                             ? CLI_IO
+                             : CLI_INVALID);
     } else if (ctx.problems) {
       rc = cli_worse(rc, CLI_INVALID);
     }
+  }
+  if (fflush(stdout) != 0 || ferror(stdout)) {
+    fprintf(stderr, "cart837 stats: cannot write standard output\n");
+    rc = cli_worse(rc, CLI_IO);
   }
   return rc;
 }

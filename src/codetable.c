@@ -297,6 +297,13 @@ static int set_field(loader *L, size_t idx, const char *s, size_t len)
           c837_csvpos_show(&L->pos, buf, sizeof buf, s, len));
       return -1;
     }
+    if (v > (int64_t)C837_MAX_CAP_UNITS * 1000000) {
+      c837_csvpos_fail(&L->pos, C837_ECSV, ln, idx, NULL,
+                       "expected at most %d units per day, found %s",
+                       C837_MAX_CAP_UNITS,
+                       c837_csvpos_show(&L->pos, buf, sizeof buf, s, len));
+      return -1;
+    }
     c->cap = v;
     return 0;
   }

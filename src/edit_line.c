@@ -208,10 +208,12 @@ static void edit_units_over(c837_engine *e, size_t i)
 {
   c837_eline *x = &e->el[i];
   int64_t days = x->from ? (int64_t)x->dto - x->dfrom + 1 : 1;
-  int64_t max = x->row->cap * days;
+  int64_t max;
   char u[32], cap[32], m[32], r[40];
   c837_pfinding *p;
-  if (x->units <= max)
+  /* cap x days beyond int64 micro-units: no billed quantity can exceed
+   * it (the code table bounds caps, so only a damaged row gets here) */
+  if (c837_eng_cap_days(x->row->cap, days, &max) != 0 || x->units <= max)
     return;
   c837_eng_units(u, x->units);
   c837_eng_units(cap, x->row->cap);
@@ -243,6 +245,11 @@ static void edit_range(c837_engine *e, size_t i)
 {
   c837_eline *x = &e->el[i];
   int64_t days = (int64_t)x->dto - x->dfrom + 1;
+  int64_t whole = 0;
+  /* 1 when the line carries exactly cap units for every day */
+  int per_day = x->units_valid &&
+                c837_eng_cap_days(x->row->cap, days, &whole) == 0 &&
+                x->units == whole;
   char u[32], cap[32], r[40];
   c837_pfinding *p;
   c837_eng_range(r, x->from, x->to);
@@ -251,8 +258,7 @@ static void edit_range(c837_engine *e, size_t i)
     c837_eng_units(u, x->units);
   else
     c837_eng_copy(u, sizeof u, x->src->units_raw);
-  if (x->units_valid && x->units == x->row->cap * days &&
-      days <= C837_MAX_SPLIT_DAYS && x->src->charge_ok) {
+  if (per_day && days <= C837_MAX_SPLIT_DAYS && x->src->charge_ok) {
     p = c837_eng_finding(e, C837_EDIT_RANGE_SPANS_DAYS, C837_SEV_WARNING,
                          C837_ACT_FIXED, i,
                          "%s is billed per day but one line covers %s (%lld "
@@ -273,7 +279,7 @@ static void edit_range(c837_engine *e, size_t i)
                      "%s is billed per day but one line covers %s (%lld "
                      "days), more than the %d days a line may be split into",
                      x->code, r, (long long)days, C837_MAX_SPLIT_DAYS);
-  } else if (x->units_valid && x->units == x->row->cap * days) {
+  } else if (per_day) {
     c837_eng_finding(e, C837_EDIT_RANGE_SPANS_DAYS, C837_SEV_WARNING,
                      C837_ACT_FLAGGED, i,
                      "%s is billed per day but one line covers %s (%lld "
@@ -305,7 +311,8 @@ static void dup_sum(const c837_engine *e, size_t i, int32_t d, int64_t *same,
     if (y->removed || !y->units_valid || !y->from || !is_cart(y) ||
         strcmp(y->code, x->code) != 0)
       continue;
-    *same += c837_eng_day_share(y->units, y->dfrom, y->dto, d);
+    *same = c837_eng_sat_add(*same,
+                             c837_eng_day_share(y->units, y->dfrom, y->dto, d));
   }
   for (j = 0; j < e->nev_hist; j++) {
     const c837_event *v = &e->ev[j];
@@ -316,7 +323,7 @@ static void dup_sum(const c837_engine *e, size_t i, int32_t d, int64_t *same,
     s = c837_eng_day_share(v->units, v->dfrom, v->dto, d);
     if (s > 0 && !*who)
       *who = v->claim_id;
-    *other += s;
+    *other = c837_eng_sat_add(*other, s);
   }
 }
 
@@ -398,7 +405,7 @@ static void edit_duplicate(c837_engine *e, size_t i)
       continue;
     own = c837_eng_day_share(x->units, x->dfrom, x->dto, d);
     dup_sum(e, i, d, &same, &other, &who);
-    if (same + other + own <= cap)
+    if (c837_eng_sat_add(c837_eng_sat_add(same, other), own) <= cap)
       continue;
     if (other > 0)
       earlier_claim = 1;

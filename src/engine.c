@@ -16,7 +16,15 @@
  * compact after removals) plus an open-addressing hash index from the
  * patient key to that patient's records, so that memory grows only with
  * the number of CAR-T lines and a claim costs time proportional to its
- * patient's lines.  The specification of every edit is specs/edits.md.
+ * patient's lines.  Next to the lines it keeps tombstones (lines removed
+ * by voids and replacements, so that merged ledgers cannot bring them
+ * back) and interchange markers, and every record carries the number of
+ * the run that first remembered it; a second hash index from the
+ * interchange (ISA06|ISA13|) to the runs that read it lets a re-run hide
+ * the ledger lines of the run it repeats.  A checkpoint keeps the old
+ * value of every record changed after it, so that a rollback (a file
+ * that failed half-way) restores the history exactly.  The
+ * specification of every edit is specs/edits.md.
  */
 #include "engine_int.h"
 
@@ -166,6 +174,23 @@ int64_t c837_eng_day_share(int64_t units, int32_t dfrom, int32_t dto,
   return d == dfrom ? base + units % n : base;
 }
 
+int c837_eng_cap_days(int64_t cap, int64_t days, int64_t *out)
+{
+  if (cap < 0 || days < 0 || __builtin_mul_overflow(cap, days, out)) {
+    *out = INT64_MAX;
+    return -1;
+  }
+  return 0;
+}
+
+int64_t c837_eng_sat_add(int64_t a, int64_t b)
+{
+  int64_t r;
+  if (__builtin_add_overflow(a, b, &r))
+    return b > 0 ? INT64_MAX : INT64_MIN;
+  return r;
+}
+
 int c837_eng_revenue_listed(const c837_code *row, const char *rev)
 {
   const char *p = row->revenue;
@@ -190,8 +215,14 @@ c837_pfinding *c837_eng_finding(c837_engine *e, c837_edit edit,
 {
   c837_pfinding *p;
   va_list ap;
+  if (action == C837_ACT_HELD)
+    e->any_held = 1;
   if (e->npf >= C837_MAX_FINDINGS) {
     e->dropped++;
+    if ((int)edit >= 0 && edit < C837_EDIT_COUNT)
+      e->drop_edit[edit]++;
+    if ((int)sev >= 0 && (int)sev < 3)
+      e->drop_sev[sev]++;
     return NULL;
   }
   p = &e->pf[e->npf++];
@@ -338,7 +369,185 @@ static int pat_push(c837_pat *p, size_t idx)
   return 0;
 }
 
-/* Appends a record and indexes it.  Returns 0 or -1 (ENOMEM). */
+/* Kinds of record (see c837_hist). */
+static int is_bookkeeping(const c837_hist *h)
+{
+  return h->family == C837_FAM_NONE;
+}
+
+static int is_marker(const c837_hist *h)
+{
+  return is_bookkeeping(h) && !h->claim_id[0] && !h->lx[0];
+}
+
+static int same_identity(const c837_hist *a, const c837_hist *b)
+{
+  return strcmp(a->source, b->source) == 0 &&
+         strcmp(a->claim_id, b->claim_id) == 0 && strcmp(a->lx, b->lx) == 0;
+}
+
+/* Length of the interchange key "ISA06|ISA13|" at the start of source,
+ * 0 when source has no two '|'. */
+static size_t ix_key_len(const char *source)
+{
+  const char *bar = strchr(source, '|');
+  if (!bar || !(bar = strchr(bar + 1, '|')))
+    return 0;
+  return (size_t)(bar - source) + 1;
+}
+
+/* Remembers the record's old value before a change, while a checkpoint
+ * is open and the record existed at it.  -1 (e->oom set) on ENOMEM: the
+ * caller must not change the record then. */
+static int touch(c837_engine *e, size_t idx, int is_mk)
+{
+  c837_undo *u;
+  if (!e->cp || idx >= (is_mk ? e->cp_nmk : e->cp_nh))
+    return 0;
+  if (e->nundo == e->capundo) {
+    size_t nc = e->capundo ? 2 * e->capundo : 64;
+    c837_undo *nu = realloc(e->undo, nc * sizeof *nu);
+    if (!nu) {
+      e->oom = 1;
+      return -1;
+    }
+    e->undo = nu;
+    e->capundo = nc;
+  }
+  u = &e->undo[e->nundo++];
+  u->idx = idx;
+  u->is_mk = is_mk;
+  u->old = is_mk ? e->mk[idx] : e->h[idx];
+  return 0;
+}
+
+/* Marks record i dead.  0, or -1 on ENOMEM (nothing changed). */
+static int kill_rec(c837_engine *e, size_t i)
+{
+  if (touch(e, i, 0) != 0)
+    return -1;
+  e->h[i].dead = 1;
+  e->ndead++;
+  return 0;
+}
+
+/* ---- interchange index ---- */
+
+static c837_ixc *ix_find(const c837_engine *e, const char *key, size_t len)
+{
+  size_t s;
+  uint64_t hv = 1469598103934665603ull;
+  size_t k;
+  if (!e->nixslots)
+    return NULL;
+  for (k = 0; k < len; k++) {
+    hv ^= (unsigned char)key[k];
+    hv *= 1099511628211ull;
+  }
+  s = (size_t)(hv & (e->nixslots - 1));
+  while (e->ixslots[s]) {
+    c837_ixc *x = &e->ix[e->ixslots[s] - 1];
+    if (strlen(x->key) == len && memcmp(x->key, key, len) == 0)
+      return x;
+    s = (s + 1) & (e->nixslots - 1);
+  }
+  return NULL;
+}
+
+static void ix_slot(size_t *slots, size_t ns, const char *key, size_t idx)
+{
+  size_t s = (size_t)(hash_str(key) & (ns - 1));
+  while (slots[s])
+    s = (s + 1) & (ns - 1);
+  slots[s] = idx + 1;
+}
+
+/* The entry of interchange key[0..len), created when missing; NULL on
+ * ENOMEM. */
+static c837_ixc *ix_get(c837_engine *e, const char *key, size_t len)
+{
+  c837_ixc *x = ix_find(e, key, len);
+  if (x)
+    return x;
+  if ((e->nix + 1) * 2 > e->nixslots) {
+    size_t ns = e->nixslots ? 2 * e->nixslots : 64, i;
+    size_t *slots = calloc(ns, sizeof *slots);
+    if (!slots)
+      return NULL;
+    for (i = 0; i < e->nix; i++)
+      ix_slot(slots, ns, e->ix[i].key, i);
+    free(e->ixslots);
+    e->ixslots = slots;
+    e->nixslots = ns;
+  }
+  if (e->nix == e->capix) {
+    size_t nc = e->capix ? 2 * e->capix : 64;
+    c837_ixc *ni = realloc(e->ix, nc * sizeof *ni);
+    if (!ni)
+      return NULL;
+    e->ix = ni;
+    e->capix = nc;
+  }
+  x = &e->ix[e->nix];
+  x->key = malloc(len + 1);
+  if (!x->key)
+    return NULL;
+  memcpy(x->key, key, len);
+  x->key[len] = 0;
+  x->min_run = 0;
+  x->has_loaded = 0;
+  x->mk = C837_NO_INDEX;
+  ix_slot(e->ixslots, e->nixslots, x->key, e->nix);
+  e->nix++;
+  return x;
+}
+
+/* Notes a loaded record of h's interchange.  0 or -1 (ENOMEM). */
+static int ix_note_loaded(c837_engine *e, const c837_hist *h)
+{
+  size_t len = ix_key_len(h->source);
+  c837_ixc *x;
+  if (!len)
+    return 0;
+  x = ix_get(e, h->source, len);
+  if (!x)
+    return -1;
+  if (!x->has_loaded || h->run < x->min_run)
+    x->min_run = h->run;
+  x->has_loaded = 1;
+  return 0;
+}
+
+static void ix_clear(c837_engine *e)
+{
+  size_t i;
+  for (i = 0; i < e->nix; i++)
+    free(e->ix[i].key);
+  e->nix = 0;
+}
+
+/* Returns the interchange index to its state at the checkpoint:
+ * entries made since go, markers made since are forgotten.  (The
+ * smallest loaded run of an interchange is kept as lowered by
+ * c837_engine_add_history calls made after the checkpoint, if any.) */
+static void ix_rollback(c837_engine *e)
+{
+  size_t i;
+  for (i = e->cp_nix; i < e->nix; i++)
+    free(e->ix[i].key);
+  e->nix = e->cp_nix;
+  if (e->ixslots)
+    memset(e->ixslots, 0, e->nixslots * sizeof *e->ixslots);
+  for (i = 0; i < e->nix; i++) {
+    if (e->ix[i].mk != C837_NO_INDEX && e->ix[i].mk >= e->nmk)
+      e->ix[i].mk = C837_NO_INDEX;
+    ix_slot(e->ixslots, e->nixslots, e->ix[i].key, i);
+  }
+}
+
+/* ---- records ---- */
+
+/* Appends a line or tombstone and indexes it.  0 or -1 (ENOMEM). */
 static int hist_append(c837_engine *e, const c837_hist *h, int loaded)
 {
   c837_pat *p = patient(e, h->patient, 1);
@@ -361,27 +570,51 @@ static int hist_append(c837_engine *e, const c837_hist *h, int loaded)
   return 0;
 }
 
-/* Removes dead records, keeping the order, and rebuilds every patient's
- * list of record indexes. */
+/* Appends a marker.  0 or -1 (ENOMEM). */
+static int mk_append(c837_engine *e, const c837_hist *h, int loaded)
+{
+  if (e->nmk == e->capmk) {
+    size_t nc = e->capmk ? 2 * e->capmk : 16;
+    c837_hrec *nr = realloc(e->mk, nc * sizeof *nr);
+    if (!nr)
+      return -1;
+    e->mk = nr;
+    e->capmk = nc;
+  }
+  e->mk[e->nmk].h = *h;
+  e->mk[e->nmk].loaded = loaded;
+  e->mk[e->nmk].dead = 0;
+  e->nmk++;
+  return 0;
+}
+
+/* Rebuilds every patient's list of record indexes.  Each list ends no
+ * longer than it was, so nothing is allocated. */
+static void reindex(c837_engine *e)
+{
+  size_t i;
+  for (i = 0; i < e->npats; i++)
+    e->pats[i].n = 0;
+  for (i = 0; i < e->nh; i++) {
+    c837_pat *p = patient(e, e->h[i].h.patient, 0);
+    if (p)
+      p->idx[p->n++] = i;
+  }
+}
+
+/* Removes dead records, keeping the order.  Not while a checkpoint is
+ * open (its undo records hold indexes): commit compacts. */
 static void hist_compact(c837_engine *e)
 {
   size_t i, j = 0;
-  if (!e->ndead)
+  if (!e->ndead || e->cp)
     return;
   for (i = 0; i < e->nh; i++)
     if (!e->h[i].dead)
       e->h[j++] = e->h[i];
   e->nh = j;
   e->ndead = 0;
-  for (i = 0; i < e->npats; i++)
-    e->pats[i].n = 0;
-  for (i = 0; i < e->nh; i++) {
-    /* The patient exists and its list had room for at least as many
-     * entries before, so neither call can fail. */
-    c837_pat *p = patient(e, e->h[i].h.patient, 0);
-    if (p)
-      p->idx[p->n++] = i;
-  }
+  reindex(e);
 }
 
 /* ------------------------------------------------------------------ */
@@ -435,9 +668,14 @@ void c837_engine_free(c837_engine *e)
     free(e->pats[i].key);
     free(e->pats[i].idx);
   }
+  ix_clear(e);
+  free(e->ix);
+  free(e->ixslots);
   free(e->pats);
   free(e->slots);
   free(e->h);
+  free(e->mk);
+  free(e->undo);
   free(e->el);
   free(e->ev);
   free(e->cand);
@@ -447,23 +685,132 @@ void c837_engine_free(c837_engine *e)
   free(e);
 }
 
+/* The run number of the lines this run remembers first. */
+static uint32_t run_now(const c837_engine *e)
+{
+  return e->max_run == UINT32_MAX ? UINT32_MAX : e->max_run + 1;
+}
+
 c837_status c837_engine_add_history(c837_engine *e, const c837_hist *h)
 {
+  c837_pat *p;
+  size_t k;
+  int killed = 0;
   if (!e || !h)
     return C837_EINVAL;
-  return hist_append(e, h, 1) == 0 ? C837_OK : C837_ENOMEM;
+  e->oom = 0;
+  if (h->run > e->max_run)
+    e->max_run = h->run;
+  if (ix_note_loaded(e, h) != 0)
+    return C837_ENOMEM;
+  if (is_marker(h)) {
+    size_t len = ix_key_len(h->source);
+    c837_ixc *x = len ? ix_find(e, h->source, len) : NULL;
+    if (x && x->mk != C837_NO_INDEX) {
+      /* the same marker twice: the later run's stays */
+      if (h->run >= e->mk[x->mk].h.run) {
+        if (touch(e, x->mk, 1) != 0)
+          return C837_ENOMEM;
+        e->mk[x->mk].h = *h;
+        e->mk[x->mk].loaded = 1;
+      }
+      return C837_OK;
+    }
+    if (mk_append(e, h, 1) != 0)
+      return C837_ENOMEM;
+    if (x)
+      x->mk = e->nmk - 1;
+    return C837_OK;
+  }
+  /* tombstones against rows, in both orders of loading */
+  p = patient(e, h->patient, 0);
+  for (k = 0; p && k < p->n; k++) {
+    size_t i = p->idx[k];
+    c837_hrec *r = &e->h[i];
+    if (r->dead || !r->loaded || !same_identity(&r->h, h))
+      continue;
+    if (is_bookkeeping(h) && !is_bookkeeping(&r->h) && r->h.run <= h->run) {
+      if (kill_rec(e, i) != 0)
+        return C837_ENOMEM;
+      killed = 1;
+    } else if (!is_bookkeeping(h) && is_bookkeeping(&r->h) &&
+               h->run <= r->h.run) {
+      return C837_OK; /* removed by a void or replacement */
+    }
+  }
+  if (hist_append(e, h, 1) != 0)
+    return C837_ENOMEM;
+  if (killed)
+    hist_compact(e); /* rare: a saved ledger holds no such pair */
+  return C837_OK;
 }
 
 size_t c837_engine_history_count(const c837_engine *e)
 {
-  return e ? e->nh : 0;
+  return e ? e->nh + e->nmk : 0;
 }
 
 const c837_hist *c837_engine_history_at(const c837_engine *e, size_t i)
 {
-  if (!e || i >= e->nh)
+  if (!e)
     return NULL;
-  return &e->h[i].h;
+  if (i < e->nh)
+    return &e->h[i].h;
+  if (i - e->nh < e->nmk)
+    return &e->mk[i - e->nh].h;
+  return NULL;
+}
+
+void c837_engine_commit(c837_engine *e)
+{
+  if (!e || !e->cp)
+    return;
+  e->cp = 0;
+  e->nundo = 0;
+  hist_compact(e);
+}
+
+c837_status c837_engine_checkpoint(c837_engine *e)
+{
+  if (!e)
+    return C837_EINVAL;
+  c837_engine_commit(e);
+  hist_compact(e);
+  e->cp = 1;
+  e->cp_nh = e->nh;
+  e->cp_nmk = e->nmk;
+  e->cp_nix = e->nix;
+  e->cp_ndead = e->ndead;
+  e->cp_max_run = e->max_run;
+  e->cp_hiding = e->hiding;
+  e->cp_hide_min = e->hide_min;
+  e->nundo = 0;
+  return C837_OK;
+}
+
+void c837_engine_rollback(c837_engine *e)
+{
+  size_t i;
+  if (!e || !e->cp)
+    return;
+  for (i = e->nundo; i-- > 0;) {
+    const c837_undo *u = &e->undo[i];
+    if (u->is_mk)
+      e->mk[u->idx] = u->old;
+    else
+      e->h[u->idx] = u->old;
+  }
+  e->nh = e->cp_nh;
+  e->nmk = e->cp_nmk;
+  e->ndead = e->cp_ndead;
+  e->max_run = e->cp_max_run;
+  e->hiding = e->cp_hiding;
+  e->hide_min = e->cp_hide_min;
+  e->cp = 0;
+  e->nundo = 0;
+  reindex(e);
+  ix_rollback(e);
+  hist_compact(e);
 }
 
 /* ------------------------------------------------------------------ */
@@ -555,11 +902,9 @@ static int ev_push(c837_engine *e, const c837_event *v)
 
 /* 1 when history record r stands for this very claim or for lines this
  * claim cancels, so that the claim must not be counted against it:
- * - a line loaded from a ledger that was read from the same interchange
- *   (ISA06 and ISA13: the same input read again; a re-run is judged
- *   against the ledger as it was before that interchange, so that voids
- *   and later claims of the interchange do not change the verdicts);
- *   with no envelope known, the same source and claim;
+ * - a loaded line of an earlier run that this run is repeating (see
+ *   hide_interchange: its run is hidden);
+ * - with no envelope known, a loaded line of the same source and claim;
  * - any line of the same CLM01 and provider when this claim is a
  *   replacement (it replaces them);
  * - a replacement's line of the same CLM01 and provider when this claim
@@ -568,8 +913,7 @@ static int excluded(const c837_engine *e, const c837_hrec *r)
 {
   const c837_claim *c = e->c;
   int f = freq_of(c);
-  if (r->loaded && e->isa_len &&
-      strncmp(r->h.source, e->source, e->isa_len) == 0)
+  if (r->loaded && e->hiding && r->h.run >= e->hide_min)
     return 1;
   if (strcmp(r->h.claim_id, c->id) != 0)
     return 0;
@@ -580,6 +924,66 @@ static int excluded(const c837_engine *e, const c837_hrec *r)
   if (f == 7)
     return 1;
   return atoi(r->h.freq) == 7;
+}
+
+/* A re-run: when the claim's interchange was read by an earlier run
+ * (some loaded record comes from it), that run is being repeated, and
+ * every loaded record of it -- and of any later run -- is hidden from
+ * the edits from now on.  The lines of the repeated run that came before
+ * this interchange were read again by this run and stand in for
+ * themselves; those that came after must not be seen early.  Hiding
+ * only grows during a run.  See specs/edits.md. */
+static void hide_interchange(c837_engine *e)
+{
+  const c837_ixc *x;
+  if (!e->isa_len)
+    return;
+  x = ix_find(e, e->source, e->isa_len);
+  if (!x || !x->has_loaded)
+    return;
+  if (!e->hiding || x->min_run < e->hide_min) {
+    e->hiding = 1;
+    e->hide_min = x->min_run;
+  }
+}
+
+/* Records (or takes over from the ledger) the marker of the claim's
+ * interchange, when the claim has CAR-T or watch lines.  0 or -1. */
+static int mark_interchange(c837_engine *e)
+{
+  const c837_claim *c = e->c;
+  c837_ixc *x;
+  c837_hist h;
+  size_t i;
+  int any = 0;
+  if (!e->isa_len)
+    return 0;
+  for (i = 0; i < c->n_lines && !any; i++)
+    any = e->el[i].row && e->el[i].fam != C837_FAM_NONE;
+  if (!any)
+    return 0;
+  x = ix_get(e, e->source, e->isa_len);
+  if (!x)
+    return -1;
+  if (x->mk != C837_NO_INDEX) {
+    c837_hrec *m = &e->mk[x->mk];
+    if (m->loaded) {
+      if (touch(e, x->mk, 1) != 0)
+        return -1;
+      m->loaded = 0; /* kept as it was: this run read it again */
+    }
+    return 0;
+  }
+  memset(&h, 0, sizeof h);
+  memcpy(h.source, e->source, e->isa_len);
+  h.source[e->isa_len] = 0;
+  h.family = C837_FAM_NONE;
+  h.run_date = e->run_date;
+  h.run = run_now(e);
+  if (mk_append(e, &h, 0) != 0)
+    return -1;
+  x->mk = e->nmk - 1;
+  return 0;
 }
 
 /* Events of the patient's remembered lines, in history order. */
@@ -597,7 +1001,7 @@ static void gather_history(c837_engine *e)
   for (i = 0; i < p->n; i++) {
     const c837_hrec *r = &e->h[p->idx[i]];
     c837_event v;
-    if (r->dead || excluded(e, r))
+    if (r->dead || is_bookkeeping(&r->h) || excluded(e, r))
       continue;
     memset(&v, 0, sizeof v);
     v.code = r->h.code;
@@ -621,22 +1025,39 @@ static void gather_history(c837_engine *e)
   e->nev_hist = e->nev;
 }
 
-/* Marks dead every record of claim id + provider (void / replacement). */
-static void cancel_claim(c837_engine *e)
+/* Removes every line of claim id + provider (void / replacement),
+ * leaving a tombstone for each so that ledgers merged or loaded later
+ * cannot bring it back.  A replacement with a known envelope leaves the
+ * lines of its own source and claim alone: that is the same replacement
+ * read again, and record_lines takes them over.  0 or -1 (ENOMEM). */
+static int cancel_claim(c837_engine *e)
 {
-  size_t i;
-  for (i = 0; i < e->nh; i++) {
-    c837_hrec *r = &e->h[i];
-    if (!r->dead && strcmp(r->h.claim_id, e->c->id) == 0 &&
-        strcmp(r->h.provider, e->c->billing.id) == 0) {
-      r->dead = 1;
-      e->ndead++;
+  const c837_claim *c = e->c;
+  size_t i, n = e->nh;
+  int f = freq_of(c);
+  for (i = 0; i < n; i++) {
+    c837_hist t;
+    if (e->h[i].dead || is_bookkeeping(&e->h[i].h) ||
+        strcmp(e->h[i].h.claim_id, c->id) != 0 ||
+        strcmp(e->h[i].h.provider, c->billing.id) != 0)
+      continue;
+    if (f == 7 && e->isa_len && strcmp(e->h[i].h.source, e->source) == 0)
+      continue;
+    t = e->h[i].h;
+    t.family = C837_FAM_NONE;
+    c837_eng_copy(t.freq, sizeof t.freq, c->freq);
+    if (kill_rec(e, i) != 0 || hist_append(e, &t, 0) != 0) {
+      e->oom = 1;
+      return -1;
     }
   }
+  return 0;
 }
 
 /* Remembers the claim's CAR-T and watch-code lines that stay.  A loaded
- * record with the same source, claim and LX is replaced in place. */
+ * record with the same source, claim and LX is replaced in place and its
+ * run kept; a loaded tombstone of it gives way (the line is read again)
+ * and gives it its run. */
 static int record_lines(c837_engine *e)
 {
   const c837_claim *c = e->c;
@@ -665,17 +1086,25 @@ static int record_lines(c837_engine *e)
     h.units = x->units_valid ? x->units : 0;
     c837_eng_copy(h.freq, sizeof h.freq, c->freq);
     h.run_date = e->run_date;
+    h.run = run_now(e);
     p = patient(e, c->patient_key, 0);
     for (k = 0; p && k < p->n; k++) {
-      c837_hrec *r = &e->h[p->idx[k]];
-      if (r->loaded && !r->dead && strcmp(r->h.source, h.source) == 0 &&
-          strcmp(r->h.claim_id, h.claim_id) == 0 &&
-          strcmp(r->h.lx, h.lx) == 0) {
-        r->h = h;
-        r->loaded = 0;
-        replaced = 1;
-        break;
+      size_t ri = p->idx[k];
+      c837_hrec *r = &e->h[ri];
+      if (!r->loaded || r->dead || !same_identity(&r->h, &h))
+        continue;
+      if (touch(e, ri, 0) != 0)
+        return -1;
+      h.run = r->h.run;
+      if (is_bookkeeping(&r->h)) {
+        r->dead = 1;
+        e->ndead++;
+        continue; /* the line itself is appended below */
       }
+      r->h = h;
+      r->loaded = 0;
+      replaced = 1;
+      break;
     }
     if (!replaced && hist_append(e, &h, 0) != 0)
       return -1;
@@ -727,9 +1156,8 @@ static void finish(c837_engine *e, c837_verdict *out)
   int held = 0;
   char buf[200];
   sort_findings(e);
-  for (i = 0; i < e->npf; i++)
-    if (e->pf[i].f.action == C837_ACT_HELD)
-      held = 1;
+  /* every finding counts, kept or dropped beyond C837_MAX_FINDINGS */
+  held = e->any_held;
   if (held && !e->o.hold)
     held = 0;
   for (i = 0; i < e->npf; i++) {
@@ -760,6 +1188,9 @@ static void finish(c837_engine *e, c837_verdict *out)
   out->n_findings = e->npf;
   out->findings = e->out_f;
   out->findings_dropped = e->dropped;
+  memcpy(out->dropped_by_edit, e->drop_edit, sizeof out->dropped_by_edit);
+  memcpy(out->dropped_by_severity, e->drop_sev,
+         sizeof out->dropped_by_severity);
   out->n_fixes = e->nfx;
   out->fixes = e->fx;
 }
@@ -776,6 +1207,9 @@ c837_status c837_engine_claim(c837_engine *e, const c837_claim *c,
   e->npf = 0;
   e->nfx = 0;
   e->dropped = 0;
+  e->any_held = 0;
+  memset(e->drop_edit, 0, sizeof e->drop_edit);
+  memset(e->drop_sev, 0, sizeof e->drop_sev);
   e->oom = 0;
   e->nev = e->nev_hist = 0;
   e->c = c;
@@ -791,10 +1225,12 @@ c837_status c837_engine_claim(c837_engine *e, const c837_claim *c,
   } else {
     e->source[0] = 0;
   }
+  hide_interchange(e);
   f = freq_of(c);
   if (f == 8) {
     /* A void cancels the claim it names and is not evaluated itself. */
-    cancel_claim(e);
+    if (cancel_claim(e) != 0)
+      return C837_ENOMEM;
     hist_compact(e);
     return C837_OK;
   }
@@ -806,9 +1242,11 @@ c837_status c837_engine_claim(c837_engine *e, const c837_claim *c,
   if (e->oom)
     return C837_ENOMEM;
   finish(e, out);
+  if (mark_interchange(e) != 0)
+    return C837_ENOMEM;
   if (out->disposition != C837_DISP_HELD) {
-    if (f == 7)
-      cancel_claim(e);
+    if (f == 7 && cancel_claim(e) != 0)
+      return C837_ENOMEM;
     hist_compact(e);
     if (record_lines(e) != 0)
       return C837_ENOMEM;

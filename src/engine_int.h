@@ -1,14 +1,15 @@
-/* engine_int.h -- private state shared by engine.c and the edit_*.c files
+/* engine_int.h -- private state shared by the engine's files
  *
- * The edit engine is split by concern: engine.c owns the public API, the
- * remembered history (c837_hist records indexed by patient), the finding
- * and fix buffers and the final disposition; edit_line.c runs the edits
- * that look at one line at a time (code validity, units, revenue, the
- * per-day duplicate count); edit_seq.c runs the edits that compare a line
- * with the patient's other lines (step order, product / administration
- * pairing, timing, watch codes, preparation charges).  Nothing here is
- * part of the public interface.  The rules themselves are specified in
- * specs/edits.md.
+ * The edit engine is split by concern: engine.c owns the public claim
+ * API, the finding and fix buffers and the final disposition;
+ * engine_hist.c owns the remembered history (c837_hist records, the
+ * patient and claim indexes, compaction, checkpoints, voids and
+ * replacements); edit_line.c runs the edits that look at one line at a
+ * time (code validity, units, revenue, the per-day duplicate count);
+ * edit_seq.c runs the edits that compare a line with the patient's other
+ * lines (step order, product / administration pairing, timing, watch
+ * codes, preparation charges).  Nothing here is part of the public
+ * interface.  The rules themselves are specified in specs/edits.md.
  */
 #ifndef CART837_ENGINE_INT_H
 #define CART837_ENGINE_INT_H
@@ -57,7 +58,7 @@ typedef struct c837_pfinding {
   char fixdesc[128];    /* "units 3 -> 1", "" when no fix */
 } c837_pfinding;
 
-/* A remembered line and its bookkeeping. */
+/* A remembered line (or tombstone, or marker) and its bookkeeping. */
 typedef struct c837_hrec {
   c837_hist h;
   int loaded;           /* 1: from c837_engine_add_history and not yet
@@ -65,28 +66,78 @@ typedef struct c837_hrec {
   int dead;             /* 1: removed by a void / replacement */
 } c837_hrec;
 
-/* One patient of the index: the history records that belong to them. */
-typedef struct c837_pat {
+/* One interchange (ISA06|ISA13|) known to the engine: the smallest run
+ * of the loaded records read from it, and its marker. */
+typedef struct c837_ixc {
+  char *key;
+  uint32_t min_run;     /* valid when has_loaded */
+  int has_loaded;
+  size_t mk;            /* index into markers, C837_NO_INDEX when none */
+} c837_ixc;
+
+/* A change to a record that existed at the checkpoint: its old value. */
+typedef struct c837_undo {
+  size_t idx;
+  int is_mk;            /* 1: idx is into the markers */
+  c837_hrec old;
+} c837_undo;
+
+/* One key of an index and the history records filed under it, in
+ * increasing record order (a claim list may hold stale entries: records
+ * since removed or refiled, which readers skip). */
+typedef struct c837_ilist {
   char *key;
   size_t *idx;
   size_t n, cap;
-} c837_pat;
+} c837_ilist;
+
+/* A string -> record list index: open addressing over ents[]. */
+typedef struct c837_imap {
+  c837_ilist *ents;
+  size_t n, cap;
+  size_t *slots;        /* 0 = empty, else ents index + 1 */
+  size_t nslots;
+} c837_imap;
 
 struct c837_engine {
   const c837_codetable *t;
   c837_edit_options o;
   int32_t run_date;
 
-  /* history, in a stable order */
+  /* history, in a stable order: lines and tombstones in h[], markers
+   * in mk[] (history_at lists h then mk) */
   c837_hrec *h;
   size_t nh, caph;
   size_t ndead;
+  c837_hrec *mk;
+  size_t nmk, capmk;
 
-  /* patient index: open addressing over pats[] */
-  c837_pat *pats;
-  size_t npats, cappats;
-  size_t *slots; /* 0 = empty, else pats index + 1 */
-  size_t nslots;
+  /* interchange index: open addressing over ix[] */
+  c837_ixc *ix;
+  size_t nix, capix;
+  size_t *ixslots;      /* 0 = empty, else ix index + 1 */
+  size_t nixslots;
+
+  /* runs: this run's lines get max_run + 1; loaded records with run >=
+   * hide_min are hidden from the edits (hiding = 1) */
+  uint32_t max_run;
+  int hiding;
+  uint32_t hide_min;
+
+  /* checkpoint (cp = 1 while one is open): the state it saw, and the
+   * old values of the records changed since */
+  int cp;
+  size_t cp_nh, cp_nmk, cp_nix, cp_ndead;
+  uint32_t cp_max_run, cp_hide_min;
+  int cp_hiding;
+  c837_undo *undo;
+  size_t nundo, capundo;
+
+  /* patient key -> every record of the patient (lines, tombstones) */
+  c837_imap pats;
+  /* "CLM01 US provider" -> the lines (not tombstones) of that claim, so
+   * that a void or replacement touches only them */
+  c837_imap claims;
 
   /* per-claim scratch */
   const c837_claim *c;
@@ -103,6 +154,9 @@ struct c837_engine {
   c837_pfinding *pf;    /* C837_MAX_FINDINGS */
   size_t npf;
   uint64_t dropped;
+  int any_held;         /* a finding with action HELD, kept or dropped */
+  uint64_t drop_edit[C837_EDIT_COUNT];
+  uint64_t drop_sev[3];
   c837_finding *out_f;  /* C837_MAX_FINDINGS */
   c837_fix *fx;
   size_t nfx, capfx;
@@ -114,7 +168,8 @@ struct c837_engine {
 /* Adds a finding for line (C837_NO_INDEX = claim) and returns it for the
  * caller to fill before/after; detail is printf-formatted.  Returns NULL
  * when C837_MAX_FINDINGS are kept already (the finding is counted in
- * dropped).  action is the intended action: FIXED, FLAGGED or HELD. */
+ * dropped, per edit and severity, and a HELD action still holds the
+ * claim).  action is the intended action: FIXED, FLAGGED or HELD. */
 c837_pfinding *c837_eng_finding(c837_engine *e, c837_edit edit,
                                 c837_severity sev, c837_action action,
                                 size_t line, const char *fmt, ...)
@@ -152,8 +207,41 @@ int c837_eng_overlap(int32_t a1, int32_t a2, int32_t b1, int32_t b2);
  * remainder on the first day. */
 int64_t c837_eng_day_share(int64_t units, int32_t dfrom, int32_t dto,
                            int32_t d);
+/* *out = cap x days; returns -1 (and *out = INT64_MAX) when the product
+ * leaves int64 or an argument is negative, else 0. */
+int c837_eng_cap_days(int64_t cap, int64_t days, int64_t *out);
+/* a + b, saturated at INT64_MAX / INT64_MIN instead of overflowing. */
+int64_t c837_eng_sat_add(int64_t a, int64_t b);
 /* 1 when revenue code rev (normalised) is in the table's '|' list. */
 int c837_eng_revenue_listed(const c837_code *row, const char *rev);
+
+/* The claim frequency code (CLM05-3) as a number, 0 when absent. */
+int c837_eng_freq(const c837_claim *c);
+
+/* ---- engine_hist.c: the remembered history ---- */
+
+/* The run number of the lines this run remembers first. */
+uint32_t c837_hist_run_now(const c837_engine *e);
+/* Hides the loaded records of an earlier run that the current claim's
+ * interchange shows is being repeated (see engine_hist.c). */
+void c837_hist_hide(c837_engine *e);
+/* Fills e->ev[0..nev_hist) with the events of the current claim's
+ * patient's remembered lines, in history order; sets e->oom on ENOMEM. */
+void c837_hist_gather(c837_engine *e);
+/* Removes the lines the current claim (a void or replacement) cancels,
+ * leaving tombstones.  0 or -1 (ENOMEM, e->oom set). */
+int c837_hist_cancel(c837_engine *e);
+/* Records the interchange marker of the current claim when it has CAR-T
+ * or watch lines.  0 or -1 (ENOMEM). */
+int c837_hist_mark(c837_engine *e);
+/* Remembers the current claim's CAR-T and watch lines that stay.  0 or
+ * -1 (ENOMEM). */
+int c837_hist_record(c837_engine *e);
+/* Drops dead records when they make up more than half of the history
+ * (amortised O(1) per removal); never while a checkpoint is open. */
+void c837_hist_settle(c837_engine *e);
+/* Frees the history and its indexes (not e itself). */
+void c837_hist_release(c837_engine *e);
 
 /* ---- the edits ---- */
 

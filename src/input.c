@@ -1,11 +1,13 @@
 /* input.c -- reading claim files: plain or gzip, file or stdin
  *
  * The input layer hides compression from the tokenizer.  gzip is detected
- * by content (the magic bytes 1f 8b), never by file name, and read
- * through zlib's gz* functions, which also read concatenated gzip members
- * (as `cat a.gz b.gz` produces) and pass plain input through unchanged.
- * A truncated or corrupt gzip stream is an error (C837_EGZIP), never a
- * silent short read.
+ * by content (the magic bytes 1f 8b at the start), never by file name, and
+ * decompressed with zlib's inflate, member after member, so that
+ * concatenated members (as `cat a.gz b.gz` makes) read as one stream.
+ * What zlib's gz* functions would silently drop is an error here
+ * (C837_EGZIP, with the compressed offset): a stream cut short, corrupt
+ * data, and bytes after the last member that are not another member.
+ * Plain input is passed through unchanged.
  */
 #include "cart837.h"
 
@@ -16,111 +18,220 @@
 #include <unistd.h>
 #include <zlib.h>
 
+enum { MODE_UNKNOWN, MODE_PLAIN, MODE_GZIP };
+
 struct c837_input {
-  gzFile gz;
   int fd;
   int is_stdin;
-  int is_gzip;
+  int mode;
+  int eof;             /* read() returned 0 */
+  int in_member;       /* inflate is inside a gzip member */
+  int z_ready;         /* inflateInit2 done */
+  z_stream zs;
+  unsigned char *buf;  /* compressed (or first plain) bytes */
+  size_t have;         /* bytes in buf not yet consumed (from zs.next_in) */
+  uint64_t raw_off;    /* compressed bytes consumed */
   char path[1024];
 };
+
+static int detect(c837_input *in, c837_error *err);
 
 c837_input *c837_input_open(const char *path, c837_error *err)
 {
   c837_input *in = calloc(1, sizeof *in);
-  unsigned char magic[2];
-  ssize_t n;
-  int fd, dupfd;
 
   memset(err, 0, sizeof *err);
-  if (!in) {
+  if (!in || !(in->buf = malloc(C837_READ_CHUNK))) {
+    free(in);
     err->code = C837_ENOMEM;
-    snprintf(err->msg, sizeof err->msg, "out of memory opening %.180s", path);
+    snprintf(err->msg, sizeof err->msg, "out of memory opening %.180s",
+             path);
     return NULL;
   }
   snprintf(in->path, sizeof in->path, "%s", path);
   if (strcmp(path, "-") == 0) {
-    fd = STDIN_FILENO;
+    in->fd = STDIN_FILENO;
     in->is_stdin = 1;
   } else {
-    fd = open(path, O_RDONLY);
-    if (fd < 0) {
+    in->fd = open(path, O_RDONLY);
+    if (in->fd < 0) {
       err->code = C837_EIO;
       snprintf(err->msg, sizeof err->msg, "cannot open %.180s: %.60s", path,
                strerror(errno));
+      free(in->buf);
       free(in);
       return NULL;
     }
+    /* a file is looked at now, so that c837_input_is_gzip answers before
+     * the first read; stdin is looked at by the first read */
+    if (detect(in, err) != 0) {
+      c837_input_close(in);
+      return NULL;
+    }
   }
-  /* Peek at the magic without consuming it where we can (regular files);
-   * for pipes, gzread's own detection does the same job. */
-  if (lseek(fd, 0, SEEK_CUR) >= 0) {
-    n = pread(fd, magic, 2, lseek(fd, 0, SEEK_CUR));
-    in->is_gzip = n == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
-  }
-  /* gzdopen takes ownership of the descriptor; keep stdin open. */
-  dupfd = in->is_stdin ? dup(fd) : fd;
-  if (dupfd < 0 || !(in->gz = gzdopen(dupfd, "rb"))) {
-    err->code = dupfd < 0 ? C837_EIO : C837_ENOMEM;
-    snprintf(err->msg, sizeof err->msg, "cannot read %.180s: %.60s", path,
-             dupfd < 0 ? strerror(errno) : "zlib could not start");
-    if (dupfd >= 0)
-      close(dupfd);
-    free(in);
-    return NULL;
-  }
-  gzbuffer(in->gz, C837_READ_CHUNK);
-  in->fd = dupfd;
   return in;
+}
+
+/* Reads more compressed bytes behind what is left in buf.  0 at end of
+ * file, -1 on error (errno set), else bytes added. */
+static long fill(c837_input *in)
+{
+  ssize_t n;
+  if (in->have && in->zs.next_in != in->buf)
+    memmove(in->buf, in->zs.next_in, in->have);
+  in->zs.next_in = in->buf;
+  /* no retry on EINTR: a signal is how a run is stopped */
+  n = read(in->fd, in->buf + in->have, C837_READ_CHUNK - in->have);
+  if (n < 0)
+    return -1;
+  if (n == 0)
+    in->eof = 1;
+  in->have += (size_t)n;
+  return (long)n;
+}
+
+static long fail(c837_input *in, c837_error *err, c837_status code,
+                 const char *what)
+{
+  memset(err, 0, sizeof *err);
+  err->code = code;
+  err->offset = in->raw_off;
+  snprintf(err->msg, sizeof err->msg,
+           "%.150s: %.200s (compressed offset %llu)", in->path, what,
+           (unsigned long long)in->raw_off);
+  return -1;
+}
+
+/* Decides plain or gzip from the first two bytes. */
+static int detect(c837_input *in, c837_error *err)
+{
+  while (in->have < 2 && !in->eof)
+    if (fill(in) < 0)
+      return (int)fail(in, err, C837_EIO, strerror(errno));
+  if (in->have >= 2 && in->buf[0] == 0x1f && in->buf[1] == 0x8b) {
+    in->mode = MODE_GZIP;
+    if (inflateInit2(&in->zs, 15 + 16) != Z_OK)
+      return (int)fail(in, err, C837_ENOMEM, "zlib could not start");
+    in->z_ready = 1;
+    in->in_member = 1;
+  } else {
+    in->mode = MODE_PLAIN;
+  }
+  in->zs.next_in = in->buf;
+  return 0;
+}
+
+static long read_plain(c837_input *in, void *out, size_t cap,
+                       c837_error *err)
+{
+  ssize_t n;
+  if (in->have) {
+    size_t k = in->have < cap ? in->have : cap;
+    memcpy(out, in->zs.next_in, k);
+    in->zs.next_in += k;
+    in->have -= k;
+    in->raw_off += k;
+    return (long)k;
+  }
+  if (in->eof)
+    return 0;
+  n = read(in->fd, out, cap);
+  if (n < 0)
+    return fail(in, err, C837_EIO, strerror(errno));
+  if (n == 0)
+    in->eof = 1;
+  in->raw_off += (uint64_t)n;
+  return (long)n;
+}
+
+static long read_gzip(c837_input *in, void *out, size_t cap,
+                      c837_error *err)
+{
+  in->zs.next_out = out;
+  in->zs.avail_out = (uInt)cap;
+  while (in->zs.avail_out == cap) {
+    int r;
+    size_t before;
+    if (!in->in_member) {
+      /* between members: another member, or the end */
+      while (in->have < 2 && !in->eof)
+        if (fill(in) < 0)
+          return fail(in, err, C837_EIO, strerror(errno));
+      if (in->have == 0)
+        return 0;
+      if (in->have < 2 || in->zs.next_in[0] != 0x1f ||
+          in->zs.next_in[1] != 0x8b)
+        return fail(in, err, C837_EGZIP,
+                    "data after the end of a gzip member is not another "
+                    "gzip member");
+      inflateReset(&in->zs);
+      in->in_member = 1;
+    }
+    if (in->have == 0) {
+      if (in->eof)
+        return fail(in, err, C837_EGZIP,
+                    "gzip stream is truncated: unexpected end of file");
+      if (fill(in) < 0)
+        return fail(in, err, C837_EIO, strerror(errno));
+      continue;
+    }
+    in->zs.avail_in = (uInt)in->have;
+    before = in->have;
+    r = inflate(&in->zs, Z_NO_FLUSH);
+    in->have = in->zs.avail_in;
+    in->raw_off += before - in->have;
+    if (r == Z_STREAM_END) {
+      in->in_member = 0;
+    } else if (r == Z_BUF_ERROR) {
+      /* needs more input (output space is never the problem here) */
+      if (in->eof)
+        return fail(in, err, C837_EGZIP,
+                    "gzip stream is truncated: unexpected end of file");
+      if (fill(in) < 0)
+        return fail(in, err, C837_EIO, strerror(errno));
+    } else if (r != Z_OK) {
+      return fail(in, err, r == Z_MEM_ERROR ? C837_ENOMEM : C837_EGZIP,
+                  in->zs.msg ? in->zs.msg : "corrupt gzip data");
+    }
+    if (in->zs.avail_out != cap)
+      break;
+    if (!in->in_member && in->have == 0 && in->eof)
+      return 0;
+  }
+  return (long)(cap - in->zs.avail_out);
 }
 
 long c837_input_read(c837_input *in, void *buf, size_t cap, c837_error *err)
 {
-  int n, zerr;
-  const char *msg;
+  if (cap == 0)
+    return 0;
   if (cap > (size_t)1 << 30)
     cap = (size_t)1 << 30;
-  n = gzread(in->gz, buf, (unsigned)cap);
-  if (!gzdirect(in->gz))
-    in->is_gzip = 1;
-  if (n >= 0) {
-    if (n == 0) {
-      /* zlib reports a truncated member as a read of 0 plus an error */
-      msg = gzerror(in->gz, &zerr);
-      if (zerr != Z_OK && zerr != Z_STREAM_END)
-        goto fail;
-    }
-    return n;
-  }
-  msg = gzerror(in->gz, &zerr);
-fail:
-  memset(err, 0, sizeof *err);
-  err->code = zerr == Z_ERRNO ? C837_EIO : C837_EGZIP;
-  err->offset = (uint64_t)gzoffset(in->gz);
-  snprintf(err->msg, sizeof err->msg, "%.150s: %.70s (compressed offset %llu)",
-           in->path,
-           zerr == Z_ERRNO ? strerror(errno)
-           : zerr == Z_BUF_ERROR
-               ? "gzip stream is truncated: unexpected end of file"
-               : msg,
-           (unsigned long long)err->offset);
-  return -1;
+  if (in->mode == MODE_UNKNOWN && detect(in, err) != 0)
+    return -1;
+  if (in->mode == MODE_PLAIN)
+    return read_plain(in, buf, cap, err);
+  return read_gzip(in, buf, cap, err);
 }
 
 int c837_input_is_gzip(const c837_input *in)
 {
-  return in->is_gzip;
+  return in->mode == MODE_GZIP;
 }
 
 uint64_t c837_input_raw_offset(const c837_input *in)
 {
-  z_off_t o = gzoffset(in->gz);
-  return o < 0 ? 0 : (uint64_t)o;
+  return in->raw_off;
 }
 
 void c837_input_close(c837_input *in)
 {
   if (!in)
     return;
-  gzclose_r(in->gz);
+  if (in->z_ready)
+    inflateEnd(&in->zs);
+  if (!in->is_stdin)
+    close(in->fd);
+  free(in->buf);
   free(in);
 }

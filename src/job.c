@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -89,6 +90,13 @@ c837_job *c837_job_new(const c837_job_options *o, c837_error *err)
   }
   if (c837_mkdirs(j->out_dir, err) != C837_OK)
     goto fail;
+  {
+    struct stat sb;
+    if (stat(j->out_dir, &sb) == 0) {
+      j->out_dev = sb.st_dev;
+      j->out_ino = sb.st_ino;
+    }
+  }
   j->report = c837_report_open(j->out_dir, err);
   if (!j->report)
     goto fail;
@@ -202,10 +210,10 @@ static void count_day(c837_job *j, int32_t date)
 /* ---- output sinks opened on first write ----------------------------- */
 
 typedef struct lazy_out {
-  c837_job *job;
   char path[PATH_MAX];
   int gzip;            /* -1: as the input */
-  c837_input *in;      /* to ask whether the input was gzip */
+  int in_gzip;         /* the input was gzip (known after the first read) */
+  c837_input *in;      /* asked while open; NULL once closed */
   c837_outfile *of;
   /* stdout (filter mode) */
   int to_stdout;
@@ -214,80 +222,58 @@ typedef struct lazy_out {
   c837_error err;
 } lazy_out;
 
+static int lazy_gzip(const lazy_out *l)
+{
+  int in_gz = l->in ? c837_input_is_gzip(l->in) : l->in_gzip;
+  return l->gzip == -1 ? in_gz : l->gzip;
+}
+
+static void lazy_fail(lazy_out *l, const char *what)
+{
+  l->failed = 1;
+  if (l->err.code == C837_OK) {
+    l->err.code = C837_EIO;
+    snprintf(l->err.msg, sizeof l->err.msg, "cannot write %.200s: %.80s",
+             l->to_stdout ? "standard output" : l->path, what);
+  }
+}
+
 static int lazy_write(void *ud, const void *p, size_t n)
 {
   lazy_out *l = ud;
   if (l->failed)
     return -1;
   if (l->to_stdout) {
-    if (!l->gz && (l->gzip == 1 || (l->gzip == -1 && c837_input_is_gzip(l->in)))) {
+    if (!l->gz && lazy_gzip(l)) {
       int fd = dup(STDOUT_FILENO);
       l->gz = fd >= 0 ? gzdopen(fd, "wb6") : NULL;
       if (!l->gz) {
-        l->failed = 1;
+        if (fd >= 0)
+          close(fd);
+        lazy_fail(l, "zlib could not start");
         return -1;
       }
     }
     if (l->gz) {
       if (n && gzwrite(l->gz, p, (unsigned)n) != (int)n)
-        l->failed = 1;
+        lazy_fail(l, strerror(errno ? errno : EIO));
     } else if (n && fwrite(p, 1, n, stdout) != n) {
-      l->failed = 1;
+      lazy_fail(l, strerror(errno ? errno : EIO));
     }
     return l->failed ? -1 : 0;
   }
   if (!l->of) {
-    int gz = l->gzip == -1 ? c837_input_is_gzip(l->in) : l->gzip;
-    l->of = c837_outfile_open(l->path, gz, &l->err);
+    l->of = c837_outfile_open(l->path, lazy_gzip(l), &l->err);
     if (!l->of) {
       l->failed = 1;
       return -1;
     }
   }
   if (c837_outfile_write(l->of, p, n) != 0) {
-    l->failed = 1;
+    lazy_fail(l, strerror(errno ? errno : EIO));
     return -1;
   }
   return 0;
-}
-
-static c837_status lazy_commit(lazy_out *l, int force, c837_error *err)
-{
-  if (l->failed) {
-    c837_outfile_abort(l->of);
-    l->of = NULL;
-    *err = l->err;
-    if (err->code == C837_OK) {
-      err->code = C837_EIO;
-      snprintf(err->msg, sizeof err->msg, "cannot write %.200s",
-               l->to_stdout ? "standard output" : l->path);
-    }
-    return C837_EIO;
-  }
-  if (l->to_stdout) {
-    int bad = 0;
-    if (l->gz)
-      bad = gzclose_w(l->gz) != Z_OK;
-    else
-      bad = fflush(stdout) != 0;
-    l->gz = NULL;
-    if (bad) {
-      err->code = C837_EIO;
-      snprintf(err->msg, sizeof err->msg, "cannot write standard output: %s",
-               strerror(errno));
-      return C837_EIO;
-    }
-    return C837_OK;
-  }
-  if (!l->of && force && lazy_write(l, "", 0) != 0)
-    return lazy_commit(l, 0, err);
-  if (!l->of)
-    return C837_OK;
-  {
-    c837_outfile *of = l->of;
-    l->of = NULL;
-    return c837_outfile_commit(of, err);
-  }
 }
 
 static void lazy_abort(lazy_out *l)
@@ -300,6 +286,63 @@ static void lazy_abort(lazy_out *l)
   }
 }
 
+/* Completes the output: stdout is flushed, a file is renamed into place
+ * (force: even when nothing was written, as an empty file). */
+static c837_status lazy_commit(lazy_out *l, int force, c837_error *err)
+{
+  if (!l->failed && l->to_stdout) {
+    if (l->gz) {
+      if (gzclose_w(l->gz) != Z_OK)
+        lazy_fail(l, "gzip stream could not be closed");
+      l->gz = NULL;
+    } else if (fflush(stdout) != 0) {
+      lazy_fail(l, strerror(errno));
+    }
+  } else if (!l->failed && !l->of && force) {
+    (void)lazy_write(l, "", 0);
+  }
+  if (l->failed) {
+    lazy_abort(l);
+    *err = l->err;
+    return C837_EIO;
+  }
+  if (l->of) {
+    c837_outfile *of = l->of;
+    l->of = NULL;
+    return c837_outfile_commit(of, err);
+  }
+  return C837_OK;
+}
+
+/* Copies the whole input at path to l, unchanged (a file that cannot be
+ * parsed is held whole). */
+static c837_status copy_whole(const char *path, lazy_out *l, c837_error *err)
+{
+  c837_input *in = c837_input_open(path, err);
+  char *buf;
+  long n;
+  if (!in)
+    return err->code;
+  buf = malloc(C837_READ_CHUNK);
+  if (!buf) {
+    c837_input_close(in);
+    err->code = C837_ENOMEM;
+    snprintf(err->msg, sizeof err->msg, "out of memory");
+    return C837_ENOMEM;
+  }
+  l->in = in;
+  while ((n = c837_input_read(in, buf, C837_READ_CHUNK, err)) > 0)
+    if (lazy_write(l, buf, (size_t)n) != 0)
+      break;
+  l->in_gzip = c837_input_is_gzip(in);
+  l->in = NULL;
+  c837_input_close(in);
+  free(buf);
+  if (n < 0)
+    return err->code;
+  return lazy_commit(l, 1, err);
+}
+
 /* ---- one file ------------------------------------------------------- */
 
 typedef struct file_ctx {
@@ -309,6 +352,9 @@ typedef struct file_ctx {
   c837_writer *w;
   uint64_t next_progress;
   int report_failed;
+  int writer_failed;    /* c837_writer_claim / _segment returned an error */
+  int32_t *days;        /* dates of this file's findings, counted on commit */
+  size_t n_days, cap_days;
 } file_ctx;
 
 static int cancelled(const c837_job *j)
@@ -333,7 +379,11 @@ static int on_segment(void *ud, const c837_segment *s, c837_role role,
     j->o.progress(j->o.progress_ud, &p);
     f->next_progress = s->offset + C837_PROGRESS_STEP;
   }
-  return c837_writer_segment(f->w, s, role, env);
+  if (c837_writer_segment(f->w, s, role, env) != 0) {
+    f->writer_failed = 1;
+    return -1;
+  }
+  return 0;
 }
 
 static void add_totals(c837_totals *a, const c837_totals *b)
@@ -351,6 +401,21 @@ static void add_totals(c837_totals *a, const c837_totals *b)
     a->findings[k] += b->findings[k];
   for (k = 0; k < 3; k++)
     a->by_severity[k] += b->by_severity[k];
+}
+
+static void note_day(file_ctx *f, int32_t date)
+{
+  if (date <= 0)
+    return;
+  if (f->n_days == f->cap_days) {
+    size_t nc = f->cap_days ? f->cap_days * 2 : 64;
+    int32_t *nd = realloc(f->days, nc * sizeof *nd);
+    if (!nd)
+      return; /* the chart misses a point; nothing else depends on it */
+    f->days = nd;
+    f->cap_days = nc;
+  }
+  f->days[f->n_days++] = date;
 }
 
 static int on_claim(void *ud, const c837_claim *c)
@@ -389,11 +454,15 @@ static int on_claim(void *ud, const c837_claim *c)
     f->rec->t.findings[fd->edit]++;
     f->rec->t.by_severity[fd->severity]++;
     if (fd->line != C837_NO_INDEX && fd->line < c->n_lines)
-      count_day(j, c->lines[fd->line].date_from);
+      note_day(f, c->lines[fd->line].date_from);
     else if (c->n_lines)
-      count_day(j, c->lines[0].date_from);
+      note_day(f, c->lines[0].date_from);
   }
-  return c837_writer_claim(f->w, c, &v);
+  if (c837_writer_claim(f->w, c, &v) != 0) {
+    f->writer_failed = 1;
+    return -1;
+  }
+  return 0;
 }
 
 static int on_problem(void *ud, const c837_problem *p)
@@ -430,21 +499,64 @@ static int out_path(char *buf, size_t sz, const char *dir, const char *sub,
   return 0;
 }
 
+/* 1 when the output path names the input file itself. */
+static int same_file(const char *a, const char *b)
+{
+  struct stat sa, sb;
+  return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+         sa.st_ino == sb.st_ino;
+}
+
+static int is_parse_error(c837_status st)
+{
+  return st == C837_ENOISA || st == C837_EISA || st == C837_ETOOLONG ||
+         st == C837_ETOOMANY || st == C837_ETRUNC || st == C837_ECLAIM;
+}
+
+/* Takes back what a failed file did: report rows, engine memory, day
+ * counts; its figures keep only what the summary should say. */
+static void roll_back(c837_job *j, file_ctx *f)
+{
+  c837_engine_rollback(j->engine);
+  if (c837_report_rollback(j->report) != 0)
+    f->report_failed = 1;
+  f->n_days = 0;
+  memset(&f->rec->t, 0, sizeof f->rec->t);
+}
+
+static c837_status file_failed(c837_job *j, file_ctx *f, c837_status st,
+                               const char *msg)
+{
+  f->rec->status = st;
+  set_reason(f->rec, msg);
+  j->total.files_failed++;
+  if (!j->o.quiet)
+    fprintf(log_fp(j), "cart837: %s: %s\n", f->name, msg);
+  return st;
+}
+
 c837_status c837_job_file(c837_job *j, const char *path, const char *name)
 {
   file_ctx f;
-  lazy_out out, held;
+  lazy_out out, held, rest;
   c837_input *in;
   c837_error err, werr;
   c837_counts counts;
   c837_writer_stats ws;
-  c837_status st, wst, cst = C837_OK;
+  c837_status st, wst;
+
   c837_sink out_sink = {lazy_write, &out}, held_sink = {lazy_write, &held};
-  int to_stdout = strcmp(path, "-") == 0 && j->o.stdout_filter;
+  int is_stdin = strcmp(path, "-") == 0;
+  int to_stdout = is_stdin && j->o.stdout_filter && !j->o.report_only;
+  int write_837 = !j->o.report_only;
+  size_t k;
 
   memset(&f, 0, sizeof f);
   memset(&out, 0, sizeof out);
   memset(&held, 0, sizeof held);
+  memset(&rest, 0, sizeof rest);
+  memset(&counts, 0, sizeof counts);
+  memset(&ws, 0, sizeof ws);
   f.job = j;
   f.name = name;
   f.rec = add_file(j, name);
@@ -455,6 +567,21 @@ c837_status c837_job_file(c837_job *j, const char *path, const char *name)
     f.rec->status = C837_EINTR;
     return C837_EINTR;
   }
+  out.gzip = held.gzip = rest.gzip = j->o.gzip;
+  out.to_stdout = to_stdout;
+  if (out_path(out.path, sizeof out.path, j->out_dir, "", name) != 0 ||
+      out_path(held.path, sizeof held.path, j->out_dir, "held", name) != 0 ||
+      snprintf(rest.path, sizeof rest.path, "%s.unparsed", held.path) >=
+          (int)sizeof rest.path)
+    return file_failed(j, &f, C837_EINVAL,
+                       "output name climbs out of the output directory or "
+                       "is too long");
+  if (!is_stdin && write_837 &&
+      ((!to_stdout && same_file(path, out.path)) ||
+       same_file(path, held.path)))
+    return file_failed(j, &f, C837_EINVAL,
+                       "an output of this run would overwrite this input "
+                       "(choose another -o)");
 
   in = c837_input_open(path, &err);
   if (!in) {
@@ -465,67 +592,112 @@ c837_status c837_job_file(c837_job *j, const char *path, const char *name)
       fprintf(log_fp(j), "cart837: %s\n", err.msg);
     return err.code;
   }
-  out.job = held.job = j;
-  out.in = held.in = in;
-  out.gzip = held.gzip = j->o.gzip;
-  out.to_stdout = to_stdout;
-  if (out_path(out.path, sizeof out.path, j->out_dir, "", name) != 0 ||
-      out_path(held.path, sizeof held.path, j->out_dir, "held", name) != 0) {
+  out.in = held.in = rest.in = in;
+  f.w = c837_writer_new(write_837 ? &out_sink : NULL,
+                        write_837 ? &held_sink : NULL);
+  if (!f.w || c837_engine_checkpoint(j->engine) != C837_OK ||
+      c837_report_mark(j->report) != 0) {
+    c837_writer_free(f.w);
     c837_input_close(in);
-    f.rec->status = C837_EINVAL;
-    set_reason(f.rec, "output name climbs out of the output directory");
-    j->total.files_failed++;
-    return C837_EINVAL;
-  }
-  f.w = c837_writer_new(j->o.report_only && !to_stdout ? NULL : &out_sink,
-                        j->o.report_only ? NULL : &held_sink);
-  if (!f.w) {
-    c837_input_close(in);
-    return C837_ENOMEM;
+    return file_failed(j, &f, C837_ENOMEM, "out of memory");
   }
   {
     c837_handler h = {on_segment, on_claim, on_problem, &f};
-    st = c837_stream_run(in, &h, c837_writer_raw, f.w, &counts, &err);
+    /* stdin cannot be read twice: its unparsed tail is kept as it came
+     * in OUT/held/NAME.unparsed; a file is held whole instead */
+    st = c837_stream_run(in, &h, is_stdin && write_837 ? lazy_write : NULL,
+                         &rest, &counts, &err);
   }
   f.rec->t.bytes = counts.bytes;
   j->bytes_before += counts.bytes;
+  out.in_gzip = held.in_gzip = rest.in_gzip = c837_input_is_gzip(in);
+  out.in = held.in = rest.in = NULL;
   c837_input_close(in);
   if (cancelled(j))
     st = C837_EINTR;
-
   wst = c837_writer_finish(f.w, &ws, &werr);
   c837_writer_free(f.w);
+  /* a fix the writer could not apply (a CLM02 past int64 cents) sent the
+   * claim to the held file instead */
+  if (ws.claims_unfixable <= f.rec->t.claims_fixed) {
+    f.rec->t.claims_fixed -= ws.claims_unfixable;
+    f.rec->t.claims_held += ws.claims_unfixable;
+  }
 
-  if (st == C837_EINTR || st == C837_ECALLBACK || st == C837_EIO ||
-      st == C837_EGZIP || st == C837_ENOMEM || wst != C837_OK ||
-      f.report_failed) {
-    /* nothing of this file under a final name */
+  /* an output that failed explains a stop better than the stop itself */
+  if (out.failed || held.failed || rest.failed) {
+    err = out.failed ? out.err : held.failed ? held.err : rest.err;
+    st = C837_EIO;
+  } else if (f.report_failed) {
+    st = C837_EIO;
+    snprintf(err.msg, sizeof err.msg, "cannot write the reports");
+  } else if (st == C837_OK && wst != C837_OK) {
+    st = wst;
+    err = werr;
+  } else if (st == C837_ECALLBACK && f.writer_failed) {
+    st = wst != C837_OK ? wst : C837_EIO;
+    err = wst != C837_OK ? werr : err;
+  }
+
+  if (st == C837_EINTR) {
     lazy_abort(&out);
     lazy_abort(&held);
-    if (st == C837_EINTR) {
-      j->cancelled = 1;
-      f.rec->status = C837_EINTR;
-      set_reason(f.rec, "interrupted");
-      add_totals(&j->total, &f.rec->t);
-      return C837_EINTR;
-    }
-    if (wst != C837_OK && st == C837_OK) {
-      st = wst;
-      err = werr;
-    }
-    if (st == C837_ECALLBACK && err.code == C837_ECALLBACK)
+    lazy_abort(&rest);
+    roll_back(j, &f);
+    j->cancelled = 1;
+    f.rec->status = C837_EINTR;
+    set_reason(f.rec, "interrupted");
+    free(f.days);
+    return C837_EINTR;
+  }
+  if (st != C837_OK && !(is_parse_error(st) && is_stdin)) {
+    c837_status hst = C837_OK;
+    lazy_abort(&out);
+    lazy_abort(&held);
+    lazy_abort(&rest);
+    roll_back(j, &f);
+    free(f.days);
+    if (st == C837_ECALLBACK)
       snprintf(err.msg, sizeof err.msg, "processing stopped");
-    f.rec->status = st;
-    set_reason(f.rec, err.msg);
-    j->total.files_failed++;
-    if (!j->o.quiet)
-      fprintf(log_fp(j), "cart837: %s: %s; no output written for it\n", name,
-              err.msg);
+    c837_report_file_error(j->report, name, &err);
+    f.rec->t.findings[C837_EDIT_ENVELOPE_INVALID]++;
+    f.rec->t.by_severity[C837_SEV_ERROR]++;
+    if (is_parse_error(st)) {
+      /* nothing of a file that cannot be read to its end is forwarded:
+       * it is held whole, exactly as it came */
+      f.rec->t.claims = counts.claims;
+      f.rec->t.claims_held = counts.claims;
+      f.rec->t.lines = counts.lines;
+      if (write_837) {
+        c837_error herr;
+        memset(&herr, 0, sizeof herr);
+        held.failed = 0;
+        hst = copy_whole(path, &held, &herr);
+        if (hst != C837_OK) {
+          st = hst;
+          err = herr;
+        }
+      }
+      if (!j->o.quiet && hst == C837_OK)
+        fprintf(log_fp(j),
+                "cart837: %s: byte %llu, segment %llu: %s; the file is "
+                "held whole%s\n",
+                name, (unsigned long long)err.offset,
+                (unsigned long long)err.segment, err.msg,
+                write_837 ? " (OUT/held/)" : "");
+    }
     add_totals(&j->total, &f.rec->t);
-    return st;
+    if (is_parse_error(st)) {
+      f.rec->status = st;
+      set_reason(f.rec, err.msg);
+      j->total.files_failed++;
+      return st;
+    }
+    return file_failed(j, &f, st, err.msg);
   }
   if (st != C837_OK) {
-    /* invalid input: what was read is processed, the rest copied */
+    /* stdin with a parse error: what was read went out; the tail is
+     * kept in OUT/held/NAME.unparsed */
     f.rec->status = st;
     set_reason(f.rec, err.msg);
     f.rec->t.findings[C837_EDIT_ENVELOPE_INVALID]++;
@@ -537,20 +709,25 @@ c837_status c837_job_file(c837_job *j, const char *path, const char *name)
               (unsigned long long)err.offset,
               (unsigned long long)err.segment, err.msg);
   }
-  if (!j->o.report_only || to_stdout)
-    cst = lazy_commit(&out, 1, &werr);
-  if (cst == C837_OK && !j->o.report_only)
-    cst = lazy_commit(&held, 0, &werr);
-  else
-    lazy_abort(&held);
-  if (cst != C837_OK) {
-    f.rec->status = cst;
-    set_reason(f.rec, werr.msg);
-    j->total.files_failed++;
-    if (!j->o.quiet)
-      fprintf(log_fp(j), "cart837: %s\n", werr.msg);
-    st = cst;
+  if (write_837) {
+    wst = lazy_commit(&out, 1, &werr);
+    if (wst == C837_OK)
+      wst = lazy_commit(&held, 0, &werr);
+    if (wst == C837_OK)
+      wst = lazy_commit(&rest, 0, &werr);
+    if (wst != C837_OK) {
+      lazy_abort(&held);
+      lazy_abort(&rest);
+      roll_back(j, &f);
+      free(f.days);
+      add_totals(&j->total, &f.rec->t);
+      return file_failed(j, &f, wst, werr.msg);
+    }
   }
+  c837_engine_commit(j->engine);
+  for (k = 0; k < f.n_days; k++)
+    count_day(j, f.days[k]);
+  free(f.days);
   add_totals(&j->total, &f.rec->t);
   return st;
 }

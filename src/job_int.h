@@ -49,6 +49,11 @@ int c837_report_problem(c837_report *r, const char *file,
  * finding naming the error. */
 int c837_report_file_error(c837_report *r, const char *file,
                            const c837_error *e);
+/* Remembers where the reports end now (one mark at a time), so that the
+ * rows of a file that fails can be taken back.  0 or -1 (I/O). */
+int c837_report_mark(c837_report *r);
+/* Truncates both reports back to the mark.  0 or -1 (I/O). */
+int c837_report_rollback(c837_report *r);
 c837_status c837_report_commit(c837_report *r, c837_error *err);
 void c837_report_abort(c837_report *r);
 
@@ -64,6 +69,7 @@ int c837_line_is_tracked(const c837_codetable *t, const c837_line *ln,
  * (ledger.c, html.c, walk.c) ---- */
 
 #include <limits.h>
+#include <sys/types.h>
 
 /* Figures of one input file. */
 typedef struct c837_file_rec {
@@ -95,6 +101,8 @@ struct c837_job {
   int lock_fd;            /* ledger lock, -1 when none */
   uint64_t bytes_before;  /* input bytes of the files already done */
   uint64_t claims_seen;   /* claims read so far, for progress */
+  dev_t out_dev;          /* the output directory, which a directory */
+  ino_t out_ino;          /* walk must not read back as input */
 };
 
 /* ---- ledger.c: the CSV ledger of CAR-T lines across runs ---- */

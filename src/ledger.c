@@ -6,14 +6,22 @@
  * in this fixed order, are
  *
  *   source,claim_id,lx,patient,provider,code,billed,family,step,
- *   date_from,date_to,units,freq,run_date
+ *   date_from,date_to,units,freq,run_date,run
  *
  * with dates as CCYY-MM-DD (empty when absent), units as a decimal
- * (c837_format_decimal, scale 6) and family as c837_family_name gives it.
- * (source, claim_id, lx) identifies a line: the ledger holds each identity
- * once, and rows are written sorted by it (lx compared as a number), so
- * that identical runs give byte-identical ledgers and a merge of per-run
- * ledgers is independent of the order the runs finished in.
+ * (c837_format_decimal, scale 6), family as c837_family_name gives it and
+ * run the number of the run that first remembered the line (1, 2, ...).
+ * Rows with an empty family are bookkeeping (see c837_hist): tombstones
+ * of lines removed by a void or replacement (claim_id and lx set), and
+ * interchange markers (claim_id and lx empty); only they may leave
+ * patient and code empty.  (source, claim_id, lx) identifies a row: the
+ * ledger holds each identity once, and rows are written sorted by it (lx
+ * compared as a number), so that identical runs give byte-identical
+ * ledgers and a merge of per-run ledgers is independent of the order the
+ * runs finished in.  Of rows of one identity, the one of the later run
+ * stays; a tombstone beats a line of the same run (a line removed in the
+ * run that recorded it, or in a parallel run from the same ledger); then
+ * the later run_date, then the later file.
  *
  * Loading never half-succeeds: the whole file is checked first, and only
  * a file without fault is handed to the engine.  A fault is C837_ECSV
@@ -50,13 +58,14 @@ enum {
   L_UNITS,
   L_FREQ,
   L_RUN_DATE,
+  L_RUN,
   L_NCOLS
 };
 
 static const char *const col_name[L_NCOLS] = {
     "source", "claim_id", "lx",      "patient", "provider",
     "code",   "billed",   "family",  "step",    "date_from",
-    "date_to", "units",   "freq",    "run_date"};
+    "date_to", "units",   "freq",    "run_date", "run"};
 
 /* Bytes read from the ledger file per fread. */
 #define LEDGER_READ_CHUNK 65536
@@ -204,14 +213,14 @@ static void set_field(lparser *L, size_t idx, const char *s, size_t len)
   case L_LX:
     copy_text(L, idx, h->lx, sizeof h->lx, s, len, 0);
     break;
-  case L_PATIENT:
-    copy_text(L, idx, h->patient, sizeof h->patient, s, len, 1);
+  case L_PATIENT: /* required unless bookkeeping: checked in on_record */
+    copy_text(L, idx, h->patient, sizeof h->patient, s, len, 0);
     break;
   case L_PROVIDER:
     copy_text(L, idx, h->provider, sizeof h->provider, s, len, 0);
     break;
-  case L_CODE:
-    copy_text(L, idx, h->code, sizeof h->code, s, len, 1);
+  case L_CODE: /* as patient */
+    copy_text(L, idx, h->code, sizeof h->code, s, len, 0);
     break;
   case L_BILLED:
     copy_text(L, idx, h->billed, sizeof h->billed, s, len, 0);
@@ -264,6 +273,25 @@ static void set_field(lparser *L, size_t idx, const char *s, size_t len)
   case L_FREQ:
     copy_text(L, idx, h->freq, sizeof h->freq, s, len, 0);
     break;
+  case L_RUN: {
+    uint32_t v = 0;
+    size_t k;
+    int ok = len > 0 && len <= 10 && s[0] != '0';
+    for (k = 0; ok && k < len; k++) {
+      if (s[k] < '0' || s[k] > '9' ||
+          v > (UINT32_MAX - (uint32_t)(s[k] - '0')) / 10)
+        ok = 0;
+      else
+        v = v * 10 + (uint32_t)(s[k] - '0');
+    }
+    if (!ok)
+      c837_csvpos_fail(&L->pos, C837_ECSV, ln, idx, NULL,
+                       "expected a run number 1 to 4294967295, found %s",
+                       c837_csvpos_show(&L->pos, sh, sizeof sh, s, len));
+    else
+      h->run = v;
+    break;
+  }
   default:
     break;
   }
@@ -301,6 +329,14 @@ static void on_record(void *ud, size_t n_fields, unsigned long record_line)
   if (!L->pos.header_done) {
     L->pos.header_done = 1;
   } else {
+    if (L->cur.family != C837_FAM_NONE && !L->cur.patient[0])
+      c837_csvpos_fail(&L->pos, C837_ECSV, record_line, L_PATIENT, NULL,
+                       "expected a value, found none");
+    else if (L->cur.family != C837_FAM_NONE && !L->cur.code[0])
+      c837_csvpos_fail(&L->pos, C837_ECSV, record_line, L_CODE, NULL,
+                       "expected a value, found none");
+    if (L->pos.st != C837_OK)
+      return;
     L->rows++;
     if (L->row && L->row(L->row_ud, &L->cur) != 0) {
       c837_csvpos_fail(&L->pos, C837_ENOMEM, record_line, 0, NULL,
@@ -443,14 +479,20 @@ typedef struct ranked {
   size_t seq;  /* position in its file / in the engine's history */
 } ranked;
 
-/* Identity, then run_date, then file, then position: the last row of an
- * identity group is the one that stays. */
+/* Identity, then run, then tombstone over line, then run_date, then
+ * file, then position: the last row of an identity group is the one that
+ * stays. */
 static int cmp_ranked(const void *pa, const void *pb)
 {
   const ranked *a = pa, *b = pb;
   int c = cmp_identity(a->h, b->h);
+  int ta = a->h->family == C837_FAM_NONE, tb = b->h->family == C837_FAM_NONE;
   if (c)
     return c;
+  if (a->h->run != b->h->run)
+    return a->h->run < b->h->run ? -1 : 1;
+  if (ta != tb)
+    return ta < tb ? -1 : 1;
   if (a->h->run_date != b->h->run_date)
     return a->h->run_date < b->h->run_date ? -1 : 1;
   if (a->file != b->file)
@@ -476,14 +518,15 @@ static int write_header(FILE *fp)
 
 static int write_row(FILE *fp, const c837_hist *h)
 {
-  char step[8], from[16], to[16], units[40], run[16];
+  char step[8], from[16], to[16], units[40], rdate[16], run[16];
   const char *v[L_NCOLS];
   int k;
   snprintf(step, sizeof step, "%d", h->step);
   c837_format_iso_date(from, sizeof from, h->date_from);
   c837_format_iso_date(to, sizeof to, h->date_to);
   c837_format_decimal(units, sizeof units, h->units, 6);
-  c837_format_iso_date(run, sizeof run, h->run_date);
+  c837_format_iso_date(rdate, sizeof rdate, h->run_date);
+  snprintf(run, sizeof run, "%lu", (unsigned long)h->run);
   v[L_SOURCE] = h->source;
   v[L_CLAIM_ID] = h->claim_id;
   v[L_LX] = h->lx;
@@ -497,7 +540,8 @@ static int write_row(FILE *fp, const c837_hist *h)
   v[L_DATE_TO] = to;
   v[L_UNITS] = units;
   v[L_FREQ] = h->freq;
-  v[L_RUN_DATE] = run;
+  v[L_RUN_DATE] = rdate;
+  v[L_RUN] = run;
   for (k = 0; k < L_NCOLS; k++)
     if (put_field(fp, v[k], k == L_NCOLS - 1) != 0)
       return -1;

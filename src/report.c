@@ -17,6 +17,8 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
+#include <unistd.h>
 
 static const char *const FINDINGS_COLS[] = {
     "file",     "claim_id",    "line",        "code",       "date_from",
@@ -37,6 +39,7 @@ static const char *const LINES_COLS[] = {
 struct c837_report {
   c837_outfile *findings, *lines;
   FILE *ff, *lf;
+  off_t mark_f, mark_l; /* c837_report_mark */
   int failed;
 };
 
@@ -299,6 +302,33 @@ int c837_report_file_error(c837_report *r, const char *file,
   snprintf(detail, sizeof detail, "%s: %.360s", c837_status_name(e->code),
            e->msg);
   return envelope_row(r, file, NULL, detail, e->segment, e->offset);
+}
+
+int c837_report_mark(c837_report *r)
+{
+  if (fflush(r->ff) != 0 || fflush(r->lf) != 0)
+    r->failed = 1;
+  r->mark_f = ftello(r->ff);
+  r->mark_l = ftello(r->lf);
+  if (r->mark_f < 0 || r->mark_l < 0)
+    r->failed = 1;
+  return r->failed ? -1 : 0;
+}
+
+/* Cuts one report file back to off. */
+static int cut(FILE *fp, off_t off)
+{
+  if (fflush(fp) != 0 || ftruncate(fileno(fp), off) != 0 ||
+      fseeko(fp, off, SEEK_SET) != 0)
+    return -1;
+  return 0;
+}
+
+int c837_report_rollback(c837_report *r)
+{
+  if (cut(r->ff, r->mark_f) != 0 || cut(r->lf, r->mark_l) != 0)
+    r->failed = 1;
+  return r->failed ? -1 : 0;
 }
 
 c837_status c837_report_commit(c837_report *r, c837_error *err)

@@ -14,10 +14,11 @@
 #include <string.h>
 
 /* Copies the rest of the input to raw_cb after a fatal parse error. */
-static c837_status drain(c837_input *in, c837_tokenizer *t,
-                         const char *chunk, size_t chunk_len,
-                         uint64_t chunk_start, c837_raw_cb raw_cb,
-                         void *raw_ud, char *buf, c837_error *err)
+static c837_status drain(c837_input *in, const c837_assembler *a,
+                         c837_tokenizer *t, const char *chunk,
+                         size_t chunk_len, uint64_t chunk_start,
+                         c837_raw_cb raw_cb, void *raw_ud, char *buf,
+                         c837_error *err)
 {
   const char *p;
   size_t n;
@@ -25,6 +26,10 @@ static c837_status drain(c837_input *in, c837_tokenizer *t,
   uint64_t taken;
   if (!raw_cb)
     return C837_OK;
+  /* a claim the assembler stopped in (a claim limit) comes first */
+  c837_assembler_pending(a, &p, &n);
+  if (n && raw_cb(raw_ud, p, n) != 0)
+    return C837_ECALLBACK;
   c837_tokenizer_unemitted(t, &p, &n);
   if (n && raw_cb(raw_ud, p, n) != 0)
     return C837_ECALLBACK;
@@ -90,9 +95,15 @@ c837_status c837_stream_run(c837_input *in, const c837_handler *h,
     st = c837_tokenizer_feed(t, buf, (size_t)got);
     if (st != C837_OK) {
       c837_status d = C837_OK;
+      c837_status ae = c837_assembler_error(a)->code;
       if (st != C837_ECALLBACK) {
         (void)c837_assembler_finish(a);
-        d = drain(in, t, buf, (size_t)got, start, raw_cb, raw_ud, buf,
+        d = drain(in, a, t, buf, (size_t)got, start, raw_cb, raw_ud, buf,
+                  &ioerr);
+      } else if (ae != C837_OK && ae != C837_ECALLBACK) {
+        /* the assembler stopped on a limit: the partial claim, the
+         * segment that broke it and the rest of the input go through */
+        d = drain(in, a, t, buf, (size_t)got, start, raw_cb, raw_ud, buf,
                   &ioerr);
       }
       if (d != C837_OK && d != C837_ECALLBACK) {

@@ -499,7 +499,13 @@ c837_status c837_tokenizer_finish(c837_tokenizer *t)
         k++;
       if (k >= 2 && k <= 3 && k < t->len - t->lead &&
           b[k] == t->delims.element) {
-        t->body_end = t->len;
+        /* trailing CR / LF / blanks stay in raw, not in the last element */
+        size_t e = t->len;
+        while (e > t->lead + k + 1 &&
+               (t->buf[e - 1] == '\r' || t->buf[e - 1] == '\n' ||
+                t->buf[e - 1] == ' ' || t->buf[e - 1] == '\t'))
+          e--;
+        t->body_end = e;
         t->flags = C837_SEG_UNTERMINATED;
         return emit(t);
       }

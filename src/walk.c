@@ -126,6 +126,9 @@ static c837_status walk_dir(c837_job *j, const char *dir, const char *rel,
       c837_job_skip(j, name, why);
       continue;
     }
+    if (S_ISDIR(sb.st_mode) && sb.st_dev == j->out_dev &&
+        sb.st_ino == j->out_ino)
+      continue; /* this run's own output directory is not an input */
     if (S_ISDIR(sb.st_mode)) {
       int k, loop = 0;
       for (k = 0; k < depth; k++)

@@ -35,6 +35,11 @@
  * transactions of its open group and the groups of its open interchange.
  * A corrected SE / GE / IEA keeps its raw bytes unless something inside
  * changed ("dirty"); then its count and control number are set.
+ *
+ * The stack is W_MAX_NODES deep.  A transaction whose HLs nest deeper
+ * than C837_MAX_HL_DEPTH is not rewritten (go_deep): when it is clean,
+ * what is pending goes out as it came and the rest of it is copied
+ * through; a fixed or held claim in it is refused with C837_ECLAIM.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -99,6 +104,8 @@ struct c837_writer {
   wview v[C837_WV_N];
   wnode nodes[W_MAX_NODES];
   size_t depth;
+  int deep;      /* the open transaction nests HLs deeper than
+                    C837_MAX_HL_DEPTH: copied through as it came */
   c837_error err;
   c837_writer_stats st;
   char ws[64];   /* whitespace after the last segment terminator */
@@ -424,6 +431,7 @@ static int close_top(c837_writer *w, const c837_segment *closer)
       rc = resolve(w, C837_WV_HELD, "0");
     break;
   case WN_ST:
+    w->deep = 0;
     if (!nd->v[C837_WV_OUT].emitted) {
       if (nd->v[C837_WV_OUT].removed) {
         o->grp_dirty = 1;
@@ -589,6 +597,35 @@ static int on_st(c837_writer *w, const c837_segment *s)
   return 0;
 }
 
+/* The HL s would nest deeper than C837_MAX_HL_DEPTH.  The writer cannot
+ * rewrite such a transaction: when nothing in it was rewritten so far,
+ * everything still pending is written as it came and the rest of the
+ * transaction is copied through (w->deep, until its ST closes); when a
+ * claim in it was already fixed or held, it fails with C837_ECLAIM. */
+static int go_deep(c837_writer *w, const c837_segment *s)
+{
+  wview *o = &w->v[C837_WV_OUT];
+  size_t st;
+  for (st = 0; st < w->depth && w->nodes[st].type != WN_ST; st++)
+    ;
+  if (o->tx_dirty ||
+      (st < w->depth && w->nodes[st].v[C837_WV_HELD].emitted))
+    return c837_w_fail(w, C837_ECLAIM, s->offset, s->number,
+                       "HL nesting deeper than %d levels in a transaction "
+                       "with a fixed or held claim: cannot rewrite it",
+                       C837_MAX_HL_DEPTH);
+  /* nothing was dropped or renumbered: the pending HLs go out as they
+   * came, and so does an HL04 that was held back */
+  if (o->defer_on &&
+      resolve(w, C837_WV_OUT, w->nodes[o->defer_idx].old_hl04) != 0)
+    return -1;
+  if (emit_chain(w, C837_WV_OUT, w->depth - 1, EM_PASS) != 0)
+    return -1;
+  w->deep = 1;
+  w->st.transactions_too_deep++;
+  return c837_w_write(w, C837_WV_OUT, s->raw, s->raw_len, 1);
+}
+
 static int on_hl(c837_writer *w, const c837_segment *s)
 {
   c837_span id = c837_seg_el(s, 1), par = c837_seg_el(s, 2);
@@ -602,8 +639,8 @@ static int on_hl(c837_writer *w, const c837_segment *s)
          !span_is(par, w->nodes[w->depth - 1].old_id))
     if (close_top(w, NULL) != 0)
       return -1;
-  if (w->depth == W_MAX_NODES && close_top(w, NULL) != 0)
-    return -1; /* deeper than any 837: stop tracking the deepest */
+  if (w->depth == W_MAX_NODES)
+    return go_deep(w, s);
   if (top_is(w, WN_HL) && span_is(par, w->nodes[w->depth - 1].old_id))
     parent = w->depth - 1;
   if ((nd = push_node(w, WN_HL, s)) == NULL)
@@ -662,6 +699,9 @@ int c837_writer_segment(void *ud, const c837_segment *seg, c837_role role,
     memcpy(w->ws, seg->raw + be + 1, n);
     w->ws_len = n;
   }
+  if (w->deep && (role == C837_ROLE_HL || role == C837_ROLE_HEADER ||
+                  role == C837_ROLE_LOOP || role == C837_ROLE_OTHER))
+    return c837_w_write(w, C837_WV_OUT, seg->raw, seg->raw_len, 1);
   switch (role) {
   case C837_ROLE_ISA:
     return on_isa(w, seg);
@@ -697,33 +737,58 @@ int c837_writer_segment(void *ud, const c837_segment *seg, c837_role role,
   }
 }
 
+/* Writes claim c, as it came, to the held view under copies of what is
+ * open, and leaves it out of the corrected view. */
+static int hold_claim(c837_writer *w, const c837_claim *c)
+{
+  size_t j;
+  for (j = 0; j < w->depth; j++)
+    w->nodes[j].v[C837_WV_OUT].removed = 1;
+  w->v[C837_WV_OUT].tx_dirty = 1;
+  if (w->depth > 0 &&
+      emit_chain(w, C837_WV_HELD, w->depth - 1, EM_DIRECT) != 0)
+    return -1;
+  for (j = 0; j < c->n_segs; j++)
+    if (c837_w_write(w, C837_WV_HELD, c->segs[j].raw, c->segs[j].raw_len,
+                     1) != 0)
+      return -1;
+  w->st.claims_held++;
+  return 0;
+}
+
 int c837_writer_claim(c837_writer *w, const c837_claim *c,
                       const c837_verdict *v)
 {
   size_t j;
   int untouchable = c->kind == C837_KIND_D || c->kind == C837_KIND_OTHER;
+  int held = v != NULL && v->disposition == C837_DISP_HELD && !untouchable;
+  int fixed = !held && v != NULL && v->n_fixes > 0 && !untouchable;
+  c837_wplan plan;
   if (w->err.code != C837_OK)
     return -1;
   w->st.claims_in++;
-  if (v != NULL && v->disposition == C837_DISP_HELD && !untouchable) {
-    for (j = 0; j < w->depth; j++)
-      w->nodes[j].v[C837_WV_OUT].removed = 1;
-    w->v[C837_WV_OUT].tx_dirty = 1;
-    if (w->depth > 0 &&
-        emit_chain(w, C837_WV_HELD, w->depth - 1, EM_DIRECT) != 0)
+  if (w->deep && (held || fixed))
+    return c837_w_fail(w, C837_ECLAIM, c->offset, c->number,
+                       "claim %s: HL nesting deeper than %d levels: cannot "
+                       "%s a claim of this transaction",
+                       c->id, C837_MAX_HL_DEPTH, held ? "hold" : "fix");
+  if (fixed) {
+    int rc = c837_w_claim_plan(w, c, v, &plan);
+    if (rc < 0)
       return -1;
-    for (j = 0; j < c->n_segs; j++)
-      if (c837_w_write(w, C837_WV_HELD, c->segs[j].raw, c->segs[j].raw_len,
-                       1) != 0)
-        return -1;
-    w->st.claims_held++;
-    return 0;
+    if (rc > 0) {
+      /* never a wrong CLM02: the claim is held as it came */
+      w->st.claims_unfixable++;
+      return hold_claim(w, c);
+    }
   }
-  if (w->depth > 0 &&
+  if (held)
+    return hold_claim(w, c);
+  if (!w->deep && w->depth > 0 &&
       emit_chain(w, C837_WV_OUT, w->depth - 1, EM_DIRECT) != 0)
     return -1;
-  if (v != NULL && v->n_fixes > 0 && !untouchable) {
-    if (c837_w_claim_fixed(w, c, v) != 0)
+  if (fixed) {
+    if (c837_w_claim_fixed(w, c, &plan) != 0)
       return -1;
     w->v[C837_WV_OUT].tx_dirty = 1;
     w->st.claims_fixed++;

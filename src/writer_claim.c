@@ -16,7 +16,14 @@
  * Fixes apply in array order; a later fix to the same field wins.  After
  * the fixes LX01 runs 1, 2, 3 ... and CLM02 is the sum of the line
  * charges (each rewritten only where its value changes).
+ *
+ * Work is in two steps so that nothing is written for a claim the
+ * writer cannot fix: c837_w_claim_plan checks the fixes and computes,
+ * with checked int64 arithmetic, the new CLM02 and every split share;
+ * when one of them cannot be represented it says so (the caller then
+ * holds the claim as it came), and only then c837_w_claim_fixed writes.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -196,23 +203,127 @@ static int write_clm(c837_writer *w, const c837_claim *c, int64_t total)
                       rc ? out->len : s->raw_len, 1);
 }
 
-int c837_w_claim_fixed(c837_writer *w, const c837_claim *c,
-                       const c837_verdict *v)
+/* Checked int64 arithmetic: 0 and *r set, or -1 when the exact result
+ * does not fit (nothing stored). */
+static int add64(int64_t a, int64_t b, int64_t *r)
+{
+  if ((b > 0 && a > INT64_MAX - b) || (b < 0 && a < INT64_MIN - b))
+    return -1;
+  *r = a + b;
+  return 0;
+}
+
+static int sub64(int64_t a, int64_t b, int64_t *r)
+{
+  if ((b < 0 && a > INT64_MAX + b) || (b > 0 && a < INT64_MIN + b))
+    return -1;
+  *r = a - b;
+  return 0;
+}
+
+static int mul64(int64_t a, int64_t b, int64_t *r)
+{
+  if (a != 0 && b != 0) {
+    if (a > 0 ? (b > 0 ? a > INT64_MAX / b : b < INT64_MIN / a)
+              : (b > 0 ? a < INT64_MIN / b : a < INT64_MAX / b))
+      return -1;
+  }
+  *r = a * b;
+  return 0;
+}
+
+/* The shares of amount over days (days >= 1): base for every day but
+ * the first, which takes the leftover cents.  0, or -1 when a value
+ * cannot be represented. */
+static int split_shares(int64_t amount, int32_t days, int64_t *first,
+                        int64_t *base)
+{
+  int64_t rest;
+  if (days < 1)
+    return -1;
+  *base = amount / days;
+  if (mul64(*base, (int64_t)days - 1, &rest) != 0 ||
+      sub64(amount, rest, first) != 0)
+    return -1;
+  return 0;
+}
+
+int c837_w_claim_plan(c837_writer *w, const c837_claim *c,
+                      const c837_verdict *v, c837_wplan *plan)
 {
   c837_wbuf *lb = c837_w_scratch(w, SC_LINES), *mb = c837_w_scratch(w, SC_MAP);
   wline *ls;
-  size_t *map, k, l, j, lx = 0;
-  int64_t sum = 0, removed_sum = 0, total = 0;
-  int all_ok = 1, rem_ok = 1, new_total = 0;
+  size_t l;
+  int64_t sum = 0, removed_sum = 0, first, base;
+  int all_ok = 1, rem_ok = 1;
 
+  memset(plan, 0, sizeof *plan);
   if (c837_wbuf_reserve(lb, (c->n_lines + 1) * sizeof(wline)) != 0 ||
       c837_wbuf_reserve(mb, (c->n_segs + 1) * sizeof(size_t)) != 0)
     return c837_w_fail(w, C837_ENOMEM, c->offset, c->number,
                        "out of memory");
   ls = (wline *)(void *)lb->p;
-  map = (size_t *)(void *)mb->p;
   if (apply_fixes(w, c, v, ls) != 0)
     return -1;
+
+  /* every split must divide its charges exactly as written below */
+  for (l = 0; l < c->n_lines; l++) {
+    const c837_line *L = &c->lines[l];
+    int32_t days;
+    if (ls[l].removed || !ls[l].split)
+      continue;
+    days = c837_date_to_days(L->date_to) - c837_date_to_days(L->date_from) +
+           1;
+    if (split_shares(L->charge, days, &first, &base) != 0 ||
+        split_shares(L->noncovered, days, &first, &base) != 0) {
+      snprintf(plan->why, sizeof plan->why,
+               "line %s: its split charges cannot be represented", L->lx);
+      return 1;
+    }
+  }
+
+  /* CLM02 after the fixes */
+  for (l = 0; l < c->n_lines; l++) {
+    const c837_line *L = &c->lines[l];
+    if (ls[l].removed) {
+      if (!L->charge_ok)
+        rem_ok = 0;
+      else if (add64(removed_sum, L->charge, &removed_sum) != 0)
+        rem_ok = -1;
+    } else if (!L->charge_ok) {
+      all_ok = 0;
+    } else if (add64(sum, L->charge, &sum) != 0) {
+      all_ok = -1;
+    }
+  }
+  if (all_ok < 0 || (all_ok == 0 && rem_ok < 0)) {
+    snprintf(plan->why, sizeof plan->why,
+             "the sum of its line charges cannot be represented");
+    return 1;
+  }
+  if (all_ok) {
+    plan->total = sum;
+    plan->new_total = !c->total_ok || sum != c->total;
+  } else if (c->total_ok && rem_ok) {
+    if (sub64(c->total, removed_sum, &plan->total) != 0) {
+      snprintf(plan->why, sizeof plan->why,
+               "its total less the removed line charges cannot be "
+               "represented");
+      return 1;
+    }
+    plan->new_total = plan->total != c->total;
+  }
+  return 0;
+}
+
+int c837_w_claim_fixed(c837_writer *w, const c837_claim *c,
+                       const c837_wplan *plan)
+{
+  c837_wbuf *lb = c837_w_scratch(w, SC_LINES), *mb = c837_w_scratch(w, SC_MAP);
+  const wline *ls = (const wline *)(const void *)lb->p;
+  size_t *map = (size_t *)(void *)mb->p, k, l, j, lx = 0;
+  int64_t total = plan->total;
+  int new_total = plan->new_total;
 
   /* which line each segment belongs to */
   for (k = 0; k < c->n_segs; k++)
@@ -222,28 +333,6 @@ int c837_w_claim_fixed(c837_writer *w, const c837_claim *c,
          j <= c->lines[l].seg_last && j < c->n_segs; j++)
       if (map[j] == C837_NO_INDEX)
         map[j] = l;
-
-  /* CLM02 after the fixes */
-  for (l = 0; l < c->n_lines; l++) {
-    const c837_line *L = &c->lines[l];
-    if (ls[l].removed) {
-      if (L->charge_ok)
-        removed_sum += L->charge;
-      else
-        rem_ok = 0;
-    } else if (L->charge_ok) {
-      sum += L->charge;
-    } else {
-      all_ok = 0;
-    }
-  }
-  if (all_ok) {
-    total = sum;
-    new_total = !c->total_ok || total != c->total;
-  } else if (c->total_ok && rem_ok) {
-    total = c->total - removed_sum;
-    new_total = total != c->total;
-  }
 
   for (k = 0; k < c->n_segs;) {
     size_t end;
@@ -269,10 +358,9 @@ int c837_w_claim_fixed(c837_writer *w, const c837_claim *c,
       if (ls[l].split) {
         d0 = c837_date_to_days(L->date_from);
         days = c837_date_to_days(L->date_to) - d0 + 1;
-        base = L->charge / days;
-        first = L->charge - base * (days - 1);
-        nbase = L->noncovered / days;
-        nfirst = L->noncovered - nbase * (days - 1);
+        /* checked by c837_w_claim_plan */
+        (void)split_shares(L->charge, days, &first, &base);
+        (void)split_shares(L->noncovered, days, &nfirst, &nbase);
       }
       for (r = 0; r < days; r++) {
         char date[16] = "";

@@ -91,10 +91,27 @@ int c837_w_fail(c837_writer *w, c837_status code, uint64_t offset,
 /* Scratch buffers owned by the writer, for writer_claim.c. */
 c837_wbuf *c837_w_scratch(c837_writer *w, int which);
 
-/* Writes claim c to the corrected view with the fixes of v applied.
- * Returns 0, or -1 with the error recorded (EINVAL for a fix that does
- * not fit the claim, ENOMEM, EIO). */
+/* What c837_w_claim_plan found for one fixed claim. */
+typedef struct c837_wplan {
+  int64_t total;  /* CLM02 after the fixes (when new_total) */
+  int new_total;  /* 1: CLM02 must be rewritten to total */
+  char why[160];  /* plan returned 1: what cannot be represented */
+} c837_wplan;
+
+/* Checks the fixes of v against claim c and computes, with checked
+ * arithmetic, CLM02 after them and the shares of every split.  Writes
+ * nothing.  Returns 0 (the claim can be written: call c837_w_claim_fixed
+ * next, for the same claim, before any other plan), 1 when a value the
+ * fixes need cannot be represented in int64 cents (plan->why says which;
+ * no error is recorded), or -1 with the error recorded (EINVAL for a fix
+ * that does not fit the claim, ENOMEM). */
+int c837_w_claim_plan(c837_writer *w, const c837_claim *c,
+                      const c837_verdict *v, c837_wplan *plan);
+
+/* Writes claim c to the corrected view with the fixes planned by the
+ * c837_w_claim_plan call that returned 0 just before.  0, or -1 with
+ * the error recorded (ENOMEM, EIO). */
 int c837_w_claim_fixed(c837_writer *w, const c837_claim *c,
-                       const c837_verdict *v);
+                       const c837_wplan *plan);
 
 #endif /* C837_WRITER_INT_H */

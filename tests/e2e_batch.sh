@@ -187,12 +187,16 @@ check "run 1: exit status" 0 "$?"
 check "run 1: no findings" \
   "file,claim_id,line,code,date_from,date_to,units,edit,severity,action" \
   "$(findings10 "$T/out-r1/findings.csv")"
+# every row carries the number of the run that first remembered it; a
+# row with only a source "ISA06|ISA13|" marks an interchange that run read
 cat >"$T/L1.expected" <<'EOF'
-"source","claim_id","lx","patient","provider","code","billed","family","step","date_from","date_to","units","freq","run_date"
-"BATCHTEST|000000001|1|0001","A1","1","M1","1234567893","38225","38225","step","1","2025-03-03","2025-03-03","1","1","2025-06-01"
-"BATCHTEST|000000001|1|0001","A1","2","M1","1234567893","38226","38226","step","2","2025-03-04","2025-03-04","1","1","2025-06-01"
-"BATCHTEST|000000001|1|0001","A1","3","M1","1234567893","38227","38227","step","3","2025-03-05","2025-03-05","1","1","2025-06-01"
-"BATCHTEST|000000002|1|0001","B1","1","M2","1234567893","38225","38225","step","1","2025-03-10","2025-03-10","1","1","2025-06-01"
+"source","claim_id","lx","patient","provider","code","billed","family","step","date_from","date_to","units","freq","run_date","run"
+"BATCHTEST|000000001|","","","","","","","","0","","","0","","2025-06-01","1"
+"BATCHTEST|000000001|1|0001","A1","1","M1","1234567893","38225","38225","step","1","2025-03-03","2025-03-03","1","1","2025-06-01","1"
+"BATCHTEST|000000001|1|0001","A1","2","M1","1234567893","38226","38226","step","2","2025-03-04","2025-03-04","1","1","2025-06-01","1"
+"BATCHTEST|000000001|1|0001","A1","3","M1","1234567893","38227","38227","step","3","2025-03-05","2025-03-05","1","1","2025-06-01","1"
+"BATCHTEST|000000002|","","","","","","","","0","","","0","","2025-06-01","1"
+"BATCHTEST|000000002|1|0001","B1","1","M2","1234567893","38225","38225","step","1","2025-03-10","2025-03-10","1","1","2025-06-01","1"
 EOF
 check_file "run 1: ledger rows" "$T/L1.expected" "$L"
 cp "$L" "$T/L1.csv"
@@ -208,8 +212,10 @@ r2b.837,B2,1,38225,2025-03-10,2025-03-10,1,DUPLICATE_DAY,error,held" \
 {
   cat "$T/L1.expected"
   cat <<'EOF'
-"BATCHTEST|000000003|1|0001","A2","1","M1","1234567893","38228","38228","step","4","2025-03-08","2025-03-08","1","1","2025-06-02"
-"BATCHTEST|000000003|1|0001","A2","2","M1","1234567893","Q2041","Q2041","product","0","2025-03-08","2025-03-08","1","1","2025-06-02"
+"BATCHTEST|000000003|","","","","","","","","0","","","0","","2025-06-02","2"
+"BATCHTEST|000000003|1|0001","A2","1","M1","1234567893","38228","38228","step","4","2025-03-08","2025-03-08","1","1","2025-06-02","2"
+"BATCHTEST|000000003|1|0001","A2","2","M1","1234567893","Q2041","Q2041","product","0","2025-03-08","2025-03-08","1","1","2025-06-02","2"
+"BATCHTEST|000000004|","","","","","","","","0","","","0","","2025-06-02","2"
 EOF
 } >"$T/L2.expected"
 check_file "run 2: ledger has run 2's kept lines, not the held claim's" \
@@ -233,6 +239,25 @@ check_file "re-run: same lines.csv" "$T/out-r2/lines.csv" \
   "$T/out-r2again/lines.csv"
 check_file "re-run: same ledger" "$T/L2.expected" "$L"
 
+echo "== ledger: re-running related interchanges is idempotent"
+# a collection and administration in one interchange, a second
+# administration of the same patient the next day in another (read
+# after it, with a lower control number): re-running both over the
+# ledger of the first run must not show the first one the second's lines
+mkdir -p "$T/in4"
+mk837 "$T/in4/a.837" 000000022 RA M7 38228/20250409/1 Q2041/20250409/1
+mk837 "$T/in4/b.837" 000000021 RB M7 38228/20250410/1 Q2041/20250410/1
+"$BIN" -q -o "$T/out-r4" --state "$T/L4.csv" --run-date 2025-06-04 \
+  "$T/in4" 2>/dev/null
+cp "$T/L4.csv" "$T/L4.first"
+"$BIN" -q -o "$T/out-r4again" --state "$T/L4.csv" --run-date 2025-06-04 \
+  "$T/in4" 2>/dev/null
+check "related re-run: the second administration is a repeat" 1 \
+  "$(grep -c 'REPEAT_ADMINISTRATION' "$T/out-r4/findings.csv")"
+check_file "related re-run: same findings.csv" "$T/out-r4/findings.csv" \
+  "$T/out-r4again/findings.csv"
+check_file "related re-run: same ledger" "$T/L4.first" "$T/L4.csv"
+
 echo "== ledger: voids and replacements update it"
 mkdir -p "$T/in3"
 MK_FREQ=8 mk837 "$T/in3/r3a.837" 000000005 A1 M1 38225/20250303/1 \
@@ -242,11 +267,22 @@ cp "$L" "$T/L3.csv"
 "$BIN" -q -o "$T/out-r3" --state "$T/L3.csv" --run-date 2025-06-03 \
   "$T/in3" 2>/dev/null
 check "run 3: exit status" 0 "$?"
+# removed lines stay as tombstones (family empty, freq of the void "8" or
+# replacement "7") so that no merged or older ledger brings them back
 cat >"$T/L3.expected" <<'EOF'
-"source","claim_id","lx","patient","provider","code","billed","family","step","date_from","date_to","units","freq","run_date"
-"BATCHTEST|000000003|1|0001","A2","1","M1","1234567893","38228","38228","step","4","2025-03-08","2025-03-08","1","1","2025-06-02"
-"BATCHTEST|000000003|1|0001","A2","2","M1","1234567893","Q2041","Q2041","product","0","2025-03-08","2025-03-08","1","1","2025-06-02"
-"BATCHTEST|000000006|1|0001","B1","1","M2","1234567893","38225","38225","step","1","2025-03-11","2025-03-11","1","7","2025-06-03"
+"source","claim_id","lx","patient","provider","code","billed","family","step","date_from","date_to","units","freq","run_date","run"
+"BATCHTEST|000000001|","","","","","","","","0","","","0","","2025-06-01","1"
+"BATCHTEST|000000001|1|0001","A1","1","M1","1234567893","38225","38225","","1","2025-03-03","2025-03-03","1","8","2025-06-01","1"
+"BATCHTEST|000000001|1|0001","A1","2","M1","1234567893","38226","38226","","2","2025-03-04","2025-03-04","1","8","2025-06-01","1"
+"BATCHTEST|000000001|1|0001","A1","3","M1","1234567893","38227","38227","","3","2025-03-05","2025-03-05","1","8","2025-06-01","1"
+"BATCHTEST|000000002|","","","","","","","","0","","","0","","2025-06-01","1"
+"BATCHTEST|000000002|1|0001","B1","1","M2","1234567893","38225","38225","","1","2025-03-10","2025-03-10","1","7","2025-06-01","1"
+"BATCHTEST|000000003|","","","","","","","","0","","","0","","2025-06-02","2"
+"BATCHTEST|000000003|1|0001","A2","1","M1","1234567893","38228","38228","step","4","2025-03-08","2025-03-08","1","1","2025-06-02","2"
+"BATCHTEST|000000003|1|0001","A2","2","M1","1234567893","Q2041","Q2041","product","0","2025-03-08","2025-03-08","1","1","2025-06-02","2"
+"BATCHTEST|000000004|","","","","","","","","0","","","0","","2025-06-02","2"
+"BATCHTEST|000000006|","","","","","","","","0","","","0","","2025-06-03","3"
+"BATCHTEST|000000006|1|0001","B1","1","M2","1234567893","38225","38225","step","1","2025-03-11","2025-03-11","1","7","2025-06-03","3"
 EOF
 check_file "run 3: void removed A1's rows, replacement replaced B1's" \
   "$T/L3.expected" "$T/L3.csv"
@@ -368,7 +404,7 @@ check "concurrent: run C saw the ledger A saved" \
 r2a.837,A2,1,38228,2025-03-08,2025-03-08,1,INFUSION_TOO_SOON,warning,flagged
 r2b.837,B2,1,38225,2025-03-10,2025-03-10,1,DUPLICATE_DAY,error,held" \
   "$(findings10 "$T/conc/oC/findings.csv")"
-got=$(grep -c '^"BATCHTEST|' "$CL")
+got=$(grep -c '^"BATCHTEST|[0-9]*|[0-9]' "$CL")
 check "concurrent: run 1 and run C rows in the ledger" 6 "$got"
 got=$(grep -vc '^"BATCHTEST|' "$CL")
 if [ "$got" -gt 100 ]; then pass; else
@@ -501,12 +537,37 @@ if [ "$n1" -gt 100 ]; then pass; else
 tail -n +2 "$P/o-all/findings.csv" | sort >"$P/f-all"
 check_file "merge: findings of the halves equal the one run's" \
   "$P/f-all" "$P/f-halves"
+
+echo "== merge: a void in one part stays void after the merge"
+# the base ledger remembers A1 (run 1); one part voids it, the other part
+# still carries A1 from the base: the merge must not bring it back
+mkdir -p "$P/vall" "$P/v1" "$P/v2"
+MK_FREQ=8 mk837 "$P/v1/void.837" 000000031 A1 M1 38225/20250303/1 \
+  38226/20250304/1 38227/20250305/1
+mk837 "$P/v2/other.837" 000000032 C9 M9 38225/20250401/1
+cp "$P/v1/void.837" "$P/v2/other.837" "$P/vall/"
+cp "$T/L1.csv" "$P/vone.csv"
+cp "$T/L1.csv" "$P/va.csv"
+cp "$T/L1.csv" "$P/vb.csv"
+"$BIN" -q -o "$P/o-vall" --state "$P/vone.csv" --run-date $RUN_DATE \
+  "$P/vall" 2>/dev/null
+"$BIN" -q -o "$P/o-v1" --state "$P/va.csv" --run-date $RUN_DATE "$P/v1" \
+  2>/dev/null
+"$BIN" -q -o "$P/o-v2" --state "$P/vb.csv" --run-date $RUN_DATE "$P/v2" \
+  2>/dev/null
+"$BIN" state merge "$P/va.csv" "$P/vb.csv" >"$P/vmerged.csv" 2>/dev/null
+check_file "merge with a void: merged ledger equals the one-run ledger" \
+  "$P/vone.csv" "$P/vmerged.csv"
+check "merge with a void: A1 has no live line left" 0 \
+  "$(grep -c '^"BATCHTEST|000000001|1|0001","A1",.*"step"' "$P/vmerged.csv")"
+check "merge with a void: A1's three tombstones" 3 \
+  "$(grep -c '^"BATCHTEST|000000001|1|0001","A1",.*,"","[0-9]","[-0-9]*","[-0-9]*","1","8",' "$P/vmerged.csv")"
 # merge errors
 printf 'source,claim_id\n' >"$P/bad.csv"
 "$BIN" state merge "$P/a.csv" "$P/bad.csv" >"$P/out-bad" 2>"$P/err-bad"
 check "merge: damaged ledger exit 3" 3 "$?"
 check "merge: damaged ledger message" \
-  "cart837: $P/bad.csv:1:3: header: expected 14 fields as in the header, found 2" \
+  "cart837: $P/bad.csv:1:3: header: expected 15 fields as in the header, found 2" \
   "$(cat "$P/err-bad")"
 check "merge: nothing on stdout on error" "" "$(cat "$P/out-bad")"
 "$BIN" state merge "$P/a.csv" "$P/missing.csv" >/dev/null 2>&1

@@ -4,10 +4,12 @@
 # ../shared/corpus/ holds 837 files written by others, none with a CAR-T
 # code.  Each is run through cart837 on its own; the corrected output
 # must be byte-identical to the input (valid or not: files with wrong
-# SE01 counts, missing trailers, no ISA at all), no held file may appear,
-# and findings.csv may hold only ENVELOPE_INVALID rows (no CAR-T finding
-# where there is no CAR-T code).  Skips with a message when the corpus is
-# absent.
+# SE01 counts or missing trailers), no held file may appear, and
+# findings.csv may hold only ENVELOPE_INVALID rows (no CAR-T finding where
+# there is no CAR-T code).  The files INDEX.tsv marks "no parseable ISA
+# header" are not X12 interchanges (they start with GS or ST): those are
+# held whole, byte-identical, with exit 3 and an ENOISA row, and nothing
+# is forwarded.  Skips with a message when the corpus is absent.
 set -u
 BIN=${BIN:-build/cart837}
 CORPUS=../shared/corpus
@@ -18,15 +20,27 @@ fi
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 fails=0 n=0
-tail -n +2 "$CORPUS/INDEX.tsv" | cut -f1 >"$T/list"
-while IFS= read -r rel; do
+tail -n +2 "$CORPUS/INDEX.tsv" | cut -f1,9 >"$T/list"
+held_whole=0
+while IFS="$(printf '\t')" read -r rel notes; do
   f="$CORPUS/$rel"
   n=$((n + 1))
   rm -rf "$T/o"
   "$BIN" -o "$T/o" --no-progress -q --fail-on never "$f" 2>"$T/err"
   rc=$?
   b=$(basename "$f")
-  # 0: fine; 3: the file itself is invalid (reported, still copied)
+  case "$notes" in
+  *"no parseable ISA header"*)
+    if [ $rc -eq 3 ] && [ ! -e "$T/o/$b" ] && cmp -s "$f" "$T/o/held/$b" &&
+       grep -q '"ENOISA: expected an ISA segment' "$T/o/findings.csv"; then
+      held_whole=$((held_whole + 1))
+    else
+      echo "FAIL: $rel (no ISA): exit $rc, want 3, held whole, ENOISA row"
+      fails=$((fails + 1))
+    fi
+    continue ;;
+  esac
+  # 0: fine; 3: envelope errors (reported, the file still copied)
   if [ $rc -ne 0 ] && [ $rc -ne 3 ]; then
     echo "FAIL: $rel: exit $rc"; cat "$T/err"; fails=$((fails + 1)); continue
   fi
@@ -49,5 +63,6 @@ rc=$?
 [ -e "$T/all/held" ] && { echo "FAIL: directory run held claims"; fails=$((fails + 1)); }
 grep -q '^  CAR-T lines: 0$' "$T/all/summary.txt" ||
   { echo "FAIL: directory run found CAR-T lines"; fails=$((fails + 1)); }
-echo "e2e_passthrough: $n corpus files, $fails failed"
+[ $held_whole -eq 3 ] || { echo "FAIL: $held_whole files without ISA held whole, want 3"; fails=$((fails + 1)); }
+echo "e2e_passthrough: $n corpus files ($held_whole without ISA, held whole), $fails failed"
 [ $fails -eq 0 ]

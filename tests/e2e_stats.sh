@@ -96,7 +96,7 @@ head -c "$((nm1 + 20))" "$TMP/ok.837" > "$TMP/cut2.837"
 end=$((nm1 + 20))
 out=$("$BIN" stats "$TMP/cut2.837")
 check "cut in elements: exit code" "$?" 3
-check "cut in elements: stdout" "$out" "  $TMP/cut2.837: byte $nm1, segment 8: SEGMENT_UNTERMINATED: the last segment has no segment terminator ('~')
+check "cut in elements: stdout" "$out" "  $TMP/cut2.837: byte $nm1, segment 8: SEGMENT_UNTERMINATED: the last segment has no segment terminator (0x7e)
   $TMP/cut2.837: byte $end, segment 8: SE_MISSING: transaction set ST02=0001 has no SE trailer (input ended)
   $TMP/cut2.837: byte $end, segment 8: GE_MISSING: functional group GS06=1 has no GE trailer (input ended)
   $TMP/cut2.837: byte $end, segment 8: IEA_MISSING: interchange ISA13=000000001 has no IEA trailer (input ended)

@@ -11,8 +11,11 @@
  *     claims) followed by c837_tokenizer_unemitted and the input past
  *     c837_tokenizer_consumed reproduce the input exactly, and on success
  *     the handed-out bytes alone do.
- * Seed corpus: samples/ and ../shared/corpus/ files.
- *   make fuzz && build-fuzz/fuzz_tokenizer -max_total_time=60 samples/
+ * Seed corpus: samples/ and ../shared/corpus/ files.  libFuzzer writes
+ * new inputs into the FIRST directory it is given, so that one must be a
+ * scratch directory, never samples/:
+ *   make fuzz && build-fuzz/fuzz_tokenizer -max_total_time=60 \
+ *       build-fuzz/corpus samples/
  */
 #include <stdint.h>
 #include <stdlib.h>

@@ -1086,7 +1086,7 @@ static void test_unterminated_reported(void **state)
   assert_int_equal(assemble_all_chunks(in.p, in.len, &r, &n), C837_OK);
   snprintf(want, sizeof want,
            "SEGMENT_UNTERMINATED seg 4 off %llu: the last segment has no "
-           "segment terminator ('~')\n",
+           "segment terminator (0x7e)\n",
            (unsigned long long)seg_offset(segs, 4));
   assert_string_equal(r.problems.p, want);
   rec_free(&r);

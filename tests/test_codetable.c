@@ -655,6 +655,14 @@ static void test_reject_bad_cap(void **state)
   expect_reject(HDR "38225,step,1,x,0.0000001,0,,,,,0,h\n",
                 "2:5: cap_per_day: expected a positive number of units (at "
                 "most 6 decimals) or empty, found \"0.0000001\"");
+  /* the cap is bounded so that cap x days stays far inside int64 */
+  c837_codetable_free(load_ok(HDR "38225,step,1,x,1000000,0,,,,,0,h\n", 0));
+  expect_reject(HDR "38225,step,1,x,1000000.000001,0,,,,,0,h\n",
+                "2:5: cap_per_day: expected at most 1000000 units per day, "
+                "found \"1000000.000001\"");
+  expect_reject(HDR "38225,step,1,x,900000000000,0,,,,,0,h\n",
+                "2:5: cap_per_day: expected at most 1000000 units per day, "
+                "found \"900000000000\"");
 }
 
 static void test_reject_bad_flags_and_codes(void **state)

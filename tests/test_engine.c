@@ -5,7 +5,10 @@
  * built-in code table.  Every edit is tested firing and not firing, with
  * the boundaries of specs/edits.md: a date exactly on a valid-to date,
  * units exactly at the cap, fractional product units summed over claims,
- * voids, replacements, --hold none and history re-runs.
+ * voids, replacements, --hold none and history re-runs; the findings
+ * cap (a holding finding beyond it still holds); checked cap x days
+ * arithmetic; re-runs of several related interchanges over their own
+ * history; tombstones; checkpoint, rollback and commit.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,6 +21,7 @@
 #include <cmocka.h>
 
 #include "cart837.h"
+#include "engine_int.h"
 
 /* ------------------------------------------------------------------ */
 /* Claim builder                                                       */
@@ -129,6 +133,48 @@ static c837_verdict run(fx *f, tb *b)
   c837_verdict v;
   assert_int_equal(c837_engine_claim(f->e, &b->c, &v), C837_OK);
   return v;
+}
+
+/* Remembered lines (not tombstones or markers: family NONE). */
+static size_t n_lines(const c837_engine *e)
+{
+  size_t i, n = 0;
+  for (i = 0; i < c837_engine_history_count(e); i++)
+    n += c837_engine_history_at(e, i)->family != C837_FAM_NONE;
+  return n;
+}
+
+/* Tombstones (family NONE, claim_id set) and markers (claim_id empty). */
+static size_t n_tombs(const c837_engine *e)
+{
+  size_t i, n = 0;
+  for (i = 0; i < c837_engine_history_count(e); i++) {
+    const c837_hist *h = c837_engine_history_at(e, i);
+    n += h->family == C837_FAM_NONE && h->claim_id[0];
+  }
+  return n;
+}
+
+static size_t n_markers(const c837_engine *e)
+{
+  size_t i, n = 0;
+  for (i = 0; i < c837_engine_history_count(e); i++) {
+    const c837_hist *h = c837_engine_history_at(e, i);
+    n += h->family == C837_FAM_NONE && !h->claim_id[0];
+  }
+  return n;
+}
+
+/* The k-th remembered line (skipping tombstones and markers). */
+static const c837_hist *line_at(const c837_engine *e, size_t k)
+{
+  size_t i;
+  for (i = 0; i < c837_engine_history_count(e); i++) {
+    const c837_hist *h = c837_engine_history_at(e, i);
+    if (h->family != C837_FAM_NONE && k-- == 0)
+      return h;
+  }
+  return NULL;
 }
 
 static size_t count_edit(const c837_verdict *v, c837_edit ed)
@@ -1315,14 +1361,20 @@ static void test_void_then_corrected(void **state)
   v = run(f, b2);
   assert_int_equal(v.n_findings, 0);
   assert_int_equal(v.disposition, C837_DISP_PASSED);
-  assert_int_equal(c837_engine_history_count(f->e), 0);
+  assert_int_equal(n_lines(f->e), 0);
+  /* what is left are the tombstones of the two lines, for the ledger */
+  assert_int_equal(c837_engine_history_count(f->e), 2);
+  assert_int_equal(n_tombs(f->e), 2);
+  assert_string_equal(c837_engine_history_at(f->e, 0)->freq, "8");
+  assert_string_equal(c837_engine_history_at(f->e, 0)->code, "Q2041");
   /* corrected resubmission under a new claim id: no duplicate */
   tb_line(b3, "Q2041", "1", 20250301, 0, "");
   tb_line(b3, "38228", "1", 20250301, 0, "");
   v = run(f, b3);
   assert_int_equal(count_edit(&v, C837_EDIT_DUPLICATE_DAY), 0);
   assert_int_equal(count_edit(&v, C837_EDIT_REPEAT_ADMINISTRATION), 0);
-  assert_int_equal(c837_engine_history_count(f->e), 2);
+  assert_int_equal(n_lines(f->e), 2);
+  assert_int_equal(c837_engine_history_count(f->e), 4);
   free(b1);
   free(b2);
   free(b3);
@@ -1363,11 +1415,16 @@ static void test_replacement(void **state)
   tb_line(b2, "38225", "1", 20250301, 0, "");
   v = run(f, b2);
   assert_int_equal(v.n_findings, 0);
-  assert_int_equal(c837_engine_history_count(f->e), 1);
-  h = c837_engine_history_at(f->e, 0);
+  assert_int_equal(n_lines(f->e), 1);
+  h = line_at(f->e, 0);
   assert_string_equal(h->code, "38225");
   assert_string_equal(h->freq, "7");
-  assert_null(c837_engine_history_at(f->e, 1));
+  assert_null(line_at(f->e, 1));
+  /* the replaced lines leave tombstones marked "7" */
+  assert_int_equal(n_tombs(f->e), 2);
+  assert_int_equal(c837_engine_history_count(f->e), 3);
+  assert_string_equal(c837_engine_history_at(f->e, 0)->freq, "7");
+  assert_int_equal(c837_engine_history_at(f->e, 0)->family, C837_FAM_NONE);
   free(b1);
   free(b2);
   fx_free(f);
@@ -1406,6 +1463,28 @@ static c837_hist *save_history(const fx *f, size_t *n)
   return a;
 }
 
+static int cmp_hist(const void *pa, const void *pb)
+{
+  const c837_hist *a = pa, *b = pb;
+  int c = strcmp(a->source, b->source);
+  if (!c)
+    c = strcmp(a->claim_id, b->claim_id);
+  if (!c)
+    c = strcmp(a->lx, b->lx);
+  if (!c)
+    c = (int)a->family - (int)b->family;
+  return c;
+}
+
+/* save_history in identity order (the ledger's order: the engine's own
+ * order of records may change when a re-run takes lines over). */
+static c837_hist *sorted_history(const fx *f, size_t *n)
+{
+  c837_hist *a = save_history(f, n);
+  qsort(a, *n, sizeof *a, cmp_hist);
+  return a;
+}
+
 static void run_input(fx *f, int expect_dup)
 {
   tb *b1 = tb_new(C837_KIND_P, "C1", "PAT", "111");
@@ -1432,7 +1511,11 @@ static void test_history_rerun_idempotent(void **state)
   (void)state;
   run_input(f1, 0);
   saved = save_history(f1, &n);
-  assert_int_equal(n, 3);
+  assert_int_equal(n, 4); /* three lines and the interchange's marker */
+  assert_int_equal(n_markers(f1->e), 1);
+  assert_string_equal(saved[3].source, "SENDER|000000001|");
+  assert_int_equal(saved[3].run, 1);
+  assert_int_equal(saved[0].run, 1);
   assert_string_equal(saved[0].source, "SENDER|000000001|1|0001");
   assert_string_equal(saved[0].claim_id, "C1");
   assert_string_equal(saved[0].lx, "1");
@@ -1445,7 +1528,7 @@ static void test_history_rerun_idempotent(void **state)
   f2 = fx_new(NULL);
   for (i = 0; i < n; i++)
     assert_int_equal(c837_engine_add_history(f2->e, &saved[i]), C837_OK);
-  assert_int_equal(c837_engine_history_count(f2->e), 3);
+  assert_int_equal(c837_engine_history_count(f2->e), 4);
   run_input(f2, 0);
   again = save_history(f2, &n2);
   assert_int_equal(n2, n);
@@ -1501,10 +1584,12 @@ static void test_history_rerun_with_replacement(void **state)
     v = run(f, b2);
     assert_int_equal(v.n_findings, 0);
     if (round == 0) {
-      saved = save_history(f1, &n);
-      assert_int_equal(n, 1);
+      saved = sorted_history(f1, &n);
+      /* the replacement's line, the original's tombstone, two markers */
+      assert_int_equal(n, 4);
+      assert_int_equal(n_lines(f1->e), 1);
     } else {
-      again = save_history(f2, &n2);
+      again = sorted_history(f2, &n2);
       assert_int_equal(n2, n);
       assert_memory_equal(again, saved, n * sizeof *saved);
       free(again);
@@ -1553,15 +1638,19 @@ static void test_history_rerun_void_interchange(void **state)
   size_t n, n2, i;
   (void)state;
   rerun_void_input(f1);
-  saved = save_history(f1, &n);
-  assert_int_equal(n, 1);
-  assert_string_equal(saved[0].claim_id, "V1-C");
+  saved = sorted_history(f1, &n);
+  /* the marker, V1's tombstone, V1-C's line */
+  assert_int_equal(n, 3);
+  assert_string_equal(saved[0].source, "S|104|");
+  assert_string_equal(saved[1].claim_id, "V1");
+  assert_int_equal(saved[1].family, C837_FAM_NONE);
+  assert_string_equal(saved[2].claim_id, "V1-C");
   for (i = 0; i < n; i++)
     c837_engine_add_history(f2->e, &saved[i]);
   rerun_void_input(f2);
-  again = save_history(f2, &n2);
-  assert_int_equal(n2, 1);
-  assert_memory_equal(again, saved, sizeof *saved);
+  again = sorted_history(f2, &n2);
+  assert_int_equal(n2, 3);
+  assert_memory_equal(again, saved, n * sizeof *saved);
   free(saved);
   free(again);
   fx_free(f1);
@@ -1623,6 +1712,335 @@ static void test_many_patients(void **state)
   fx_free(f);
 }
 
+
+/* ------------------------------------------------------------------ */
+/* Findings cap, overflow, re-runs of several interchanges, rollback   */
+/* ------------------------------------------------------------------ */
+
+/* 600 lines over the cap (fixes) then one line with 0 units (holds):
+ * the holding finding is beyond C837_MAX_FINDINGS but the claim is held
+ * all the same, no fix applied, and the dropped ones are counted. */
+static void test_findings_cap_still_holds(void **state)
+{
+  fx *f = fx_new(NULL);
+  tb *b = tb_new(C837_KIND_P, "MAXF", "PAT", "111");
+  c837_verdict v;
+  size_t i, kept_units_over = 0;
+  uint64_t sev = 0;
+  int32_t d0 = c837_date_to_days(20250101);
+  (void)state;
+  for (i = 0; i < 600; i++)
+    tb_line(b, "38225", "2", c837_days_to_date(d0 + (int32_t)i), 0, "");
+  tb_line(b, "38225", "0", 20250101, 0, "");
+  v = run(f, b);
+  assert_int_equal(v.disposition, C837_DISP_HELD);
+  assert_int_equal(v.n_fixes, 0);
+  assert_int_equal(v.n_findings, C837_MAX_FINDINGS);
+  /* every line over the cap, and the invalid units on line 600 */
+  assert_int_equal(v.findings_dropped, 601 - C837_MAX_FINDINGS);
+  assert_int_equal(v.dropped_by_edit[C837_EDIT_UNITS_INVALID], 1);
+  assert_int_equal(v.dropped_by_edit[C837_EDIT_UNITS_OVER_DAILY_MAX],
+                   600 - C837_MAX_FINDINGS);
+  for (i = 0; i < 3; i++)
+    sev += v.dropped_by_severity[i];
+  assert_int_equal(sev, v.findings_dropped);
+  assert_int_equal(v.dropped_by_severity[C837_SEV_ERROR],
+                   v.findings_dropped);
+  for (i = 0; i < v.n_findings; i++) {
+    assert_int_equal(v.findings[i].edit, C837_EDIT_UNITS_OVER_DAILY_MAX);
+    assert_int_equal(v.findings[i].action, C837_ACT_HELD);
+    kept_units_over++;
+  }
+  assert_int_equal(kept_units_over, C837_MAX_FINDINGS);
+  /* held: nothing remembered */
+  assert_int_equal(c837_engine_history_count(f->e), 0);
+  free(b);
+  fx_free(f);
+}
+
+/* With --hold none the same claim is fixed, and the dropped holding
+ * finding does not hold it. */
+static void test_findings_cap_hold_none(void **state)
+{
+  c837_edit_options o;
+  fx *f;
+  tb *b = tb_new(C837_KIND_P, "MAXF", "PAT", "111");
+  c837_verdict v;
+  size_t i;
+  int32_t d0 = c837_date_to_days(20250101);
+  (void)state;
+  c837_edit_options_default(&o);
+  o.hold = 0;
+  f = fx_new(&o);
+  for (i = 0; i < 600; i++)
+    tb_line(b, "38225", "2", c837_days_to_date(d0 + (int32_t)i), 0, "");
+  tb_line(b, "38225", "0", 20250101, 0, "");
+  v = run(f, b);
+  assert_int_equal(v.disposition, C837_DISP_FIXED);
+  assert_int_equal(v.n_fixes, 600);
+  free(b);
+  fx_free(f);
+}
+
+static void test_cap_days_checked(void **state)
+{
+  int64_t r = 0;
+  (void)state;
+  assert_int_equal(c837_eng_cap_days(1000000, 31, &r), 0);
+  assert_int_equal(r, 31000000);
+  /* the largest cap a table may give times every day of 0001..9999 */
+  assert_int_equal(c837_eng_cap_days((int64_t)C837_MAX_CAP_UNITS * 1000000,
+                                     3652059, &r),
+                   0);
+  assert_true(r > 0);
+  assert_int_equal(c837_eng_cap_days(900000000000000000, 31, &r), -1);
+  assert_true(r == INT64_MAX);
+  assert_int_equal(c837_eng_cap_days(INT64_MAX, 2, &r), -1);
+  assert_int_equal(c837_eng_cap_days(-1, 2, &r), -1);
+  assert_true(c837_eng_sat_add(INT64_MAX, 1) == INT64_MAX);
+  assert_true(c837_eng_sat_add(INT64_MAX - 1, 1) == INT64_MAX);
+  assert_true(c837_eng_sat_add(INT64_MIN, -1) == INT64_MIN);
+  assert_int_equal(c837_eng_sat_add(2, 3), 5);
+}
+
+/* Two related interchanges: a collection and administration for the
+ * patient in interchange A (ISA13 2), another administration in B
+ * (ISA13 1) the next day.  Fills counts[claim] with the findings. */
+static void two_interchanges(fx *f, size_t counts[2], int b_only)
+{
+  tb *a = tb_new(C837_KIND_I, "CLA", "M1", "1549302689");
+  tb *b = tb_new(C837_KIND_I, "CLB", "M1", "1549302689");
+  c837_verdict v;
+  tb_env(a, "SUBMITTER", "000000002");
+  tb_env(b, "SUBMITTER", "000000001");
+  tb_line(a, "38228", "1", 20250409, 0, "0874");
+  tb_line(a, "Q2041", "1", 20250409, 0, "0891");
+  tb_line(b, "38228", "1", 20250410, 0, "0874");
+  tb_line(b, "Q2041", "1", 20250410, 0, "0891");
+  counts[0] = counts[1] = 0;
+  if (!b_only) {
+    v = run(f, a);
+    counts[0] = v.n_findings;
+  }
+  v = run(f, b);
+  counts[1] = v.n_findings;
+  assert_int_equal(count_edit(&v, C837_EDIT_REPEAT_ADMINISTRATION),
+                   b_only ? 0 : 1);
+  free(a);
+  free(b);
+}
+
+static void test_rerun_two_interchanges(void **state)
+{
+  fx *f1 = fx_new(NULL), *f2 = fx_new(NULL), *f3 = fx_new(NULL);
+  c837_hist *saved, *again, *third;
+  size_t n, n2, n3, i, c1[2], c2[2], c3[2];
+  (void)state;
+  two_interchanges(f1, c1, 0);
+  /* A: PRIOR_STEP_MISSING; B: that and REPEAT_ADMINISTRATION */
+  assert_int_equal(c1[0], 1);
+  assert_int_equal(c1[1], 2);
+  saved = sorted_history(f1, &n);
+  assert_int_equal(n, 6); /* 4 lines, 2 markers */
+  for (i = 0; i < n; i++) {
+    assert_int_equal(saved[i].run, 1);
+    assert_int_equal(c837_engine_add_history(f2->e, &saved[i]), C837_OK);
+  }
+  /* the re-run: A must not see B's lines, which came after it */
+  two_interchanges(f2, c2, 0);
+  assert_int_equal(c2[0], c1[0]);
+  assert_int_equal(c2[1], c1[1]);
+  again = sorted_history(f2, &n2);
+  assert_int_equal(n2, n);
+  assert_memory_equal(again, saved, n * sizeof *saved);
+  /* and again over that */
+  for (i = 0; i < n2; i++)
+    c837_engine_add_history(f3->e, &again[i]);
+  two_interchanges(f3, c3, 0);
+  assert_int_equal(c3[0], c1[0]);
+  assert_int_equal(c3[1], c1[1]);
+  third = sorted_history(f3, &n3);
+  assert_int_equal(n3, n);
+  assert_memory_equal(third, saved, n * sizeof *saved);
+  free(saved);
+  free(again);
+  free(third);
+  fx_free(f1);
+  fx_free(f2);
+  fx_free(f3);
+}
+
+/* New lines of a later run get the next run number; loaded lines of a
+ * run that is not being repeated stay visible. */
+static void test_run_numbers(void **state)
+{
+  fx *f1 = fx_new(NULL), *f2 = fx_new(NULL);
+  c837_hist *saved;
+  size_t n, i;
+  tb *c = tb_new(C837_KIND_I, "CLC", "M1", "1549302689");
+  c837_verdict v;
+  (void)state;
+  {
+    tb *a = tb_new(C837_KIND_I, "CLA", "M1", "1549302689");
+    tb_env(a, "SUBMITTER", "000000002");
+    tb_line(a, "38228", "1", 20250409, 0, "0874");
+    tb_line(a, "Q2041", "1", 20250409, 0, "0891");
+    run(f1, a);
+    free(a);
+  }
+  saved = save_history(f1, &n);
+  for (i = 0; i < n; i++) {
+    saved[i].run = 7;
+    c837_engine_add_history(f2->e, &saved[i]);
+  }
+  tb_env(c, "OTHER", "000000009");
+  tb_line(c, "38228", "1", 20250410, 0, "0874");
+  tb_line(c, "Q2041", "1", 20250410, 0, "0891");
+  v = run(f2, c);
+  assert_int_equal(count_edit(&v, C837_EDIT_REPEAT_ADMINISTRATION), 1);
+  for (i = 0; i < c837_engine_history_count(f2->e); i++) {
+    const c837_hist *h = c837_engine_history_at(f2->e, i);
+    if (strcmp(h->claim_id, "CLC") == 0 ||
+        strcmp(h->source, "OTHER|000000009|") == 0)
+      assert_int_equal(h->run, 8);
+    else
+      assert_int_equal(h->run, 7);
+  }
+  free(saved);
+  free(c);
+  fx_free(f1);
+  fx_free(f2);
+}
+
+/* A void recorded in one engine leaves tombstones; loaded into another
+ * engine that still has the voided lines, they go. */
+static void test_tombstone_applied_on_load(void **state)
+{
+  fx *f1 = fx_new(NULL), *f2 = fx_new(NULL);
+  tb *x = tb_new(C837_KIND_P, "X1", "PAT", "111");
+  tb *vd = tb_new(C837_KIND_P, "X1", "PAT", "111");
+  c837_hist *before, *after;
+  size_t nb, na, i;
+  (void)state;
+  tb_env(x, "S", "1");
+  tb_env(vd, "S", "2");
+  tb_line(x, "38225", "1", 20250301, 0, "");
+  run(f1, x);
+  before = save_history(f1, &nb); /* the base ledger: line + marker */
+  assert_int_equal(nb, 2);
+  snprintf(vd->c.freq, sizeof vd->c.freq, "8");
+  run(f1, vd);
+  after = save_history(f1, &na);
+  assert_int_equal(n_lines(f1->e), 0);
+  assert_int_equal(n_tombs(f1->e), 1);
+  /* base rows first, then the part's tombstone: the line goes */
+  for (i = 0; i < nb; i++)
+    c837_engine_add_history(f2->e, &before[i]);
+  for (i = 0; i < na; i++)
+    if (after[i].family == C837_FAM_NONE && after[i].claim_id[0])
+      c837_engine_add_history(f2->e, &after[i]);
+  assert_int_equal(n_lines(f2->e), 0);
+  assert_int_equal(n_tombs(f2->e), 1);
+  free(before);
+  free(after);
+  free(x);
+  free(vd);
+  fx_free(f1);
+  fx_free(f2);
+}
+
+static void test_checkpoint_rollback(void **state)
+{
+  fx *f = fx_new(NULL);
+  tb *b1 = tb_new(C837_KIND_P, "C1", "PAT", "111");
+  tb *b2 = tb_new(C837_KIND_P, "C2", "PAT", "111");
+  tb *vd = tb_new(C837_KIND_P, "C1", "PAT", "111");
+  tb *b3 = tb_new(C837_KIND_P, "C3", "PAT", "111");
+  tb *rp = tb_new(C837_KIND_P, "C1", "PAT", "111");
+  c837_hist *h0, *h1;
+  size_t n0, n1;
+  c837_verdict v;
+  (void)state;
+  tb_env(b1, "S", "1");
+  tb_env(b2, "S", "2");
+  tb_env(vd, "S", "2");
+  tb_env(b3, "S", "3");
+  tb_env(rp, "S", "2");
+  tb_line(b1, "38225", "1", 20250301, 0, "");
+  run(f, b1);
+  h0 = save_history(f, &n0);
+  c837_engine_rollback(f->e); /* no checkpoint: a no-op */
+  c837_engine_commit(f->e);
+  assert_int_equal(c837_engine_checkpoint(f->e), C837_OK);
+  assert_int_equal(c837_engine_checkpoint(NULL), C837_EINVAL);
+  /* a new claim, a void of C1 and a replacement of it */
+  tb_line(b2, "38226", "1", 20250302, 0, "");
+  run(f, b2);
+  snprintf(vd->c.freq, sizeof vd->c.freq, "8");
+  run(f, vd);
+  snprintf(rp->c.freq, sizeof rp->c.freq, "7");
+  tb_line(rp, "38225", "1", 20250305, 0, "");
+  run(f, rp);
+  assert_true(c837_engine_history_count(f->e) != n0);
+  c837_engine_rollback(f->e);
+  h1 = save_history(f, &n1);
+  assert_int_equal(n1, n0);
+  assert_memory_equal(h1, h0, n0 * sizeof *h0);
+  free(h1);
+  /* the void was undone: C1's collection counts again */
+  tb_line(b3, "38225", "1", 20250301, 0, "");
+  assert_int_equal(c837_engine_checkpoint(f->e), C837_OK);
+  v = run(f, b3);
+  assert_int_equal(count_edit(&v, C837_EDIT_DUPLICATE_DAY), 1);
+  assert_int_equal(v.disposition, C837_DISP_HELD);
+  /* commit keeps what came after the checkpoint */
+  c837_engine_rollback(f->e);
+  assert_int_equal(c837_engine_checkpoint(f->e), C837_OK);
+  run(f, b2);
+  c837_engine_commit(f->e);
+  assert_int_equal(n_lines(f->e), 2);
+  c837_engine_rollback(f->e); /* closed: nothing to undo */
+  assert_int_equal(n_lines(f->e), 2);
+  free(h0);
+  free(b1);
+  free(b2);
+  free(vd);
+  free(b3);
+  free(rp);
+  fx_free(f);
+}
+
+/* Rolling back a re-run's hiding: lines loaded from an interchange are
+ * hidden once it is read again, and visible again after a rollback. */
+static void test_rollback_unhides_loaded(void **state)
+{
+  fx *f1 = fx_new(NULL), *f2 = fx_new(NULL);
+  c837_hist *saved;
+  size_t n, i, c[2];
+  tb *other = tb_new(C837_KIND_I, "CLZ", "M1", "1549302689");
+  c837_verdict v;
+  (void)state;
+  two_interchanges(f1, c, 0);
+  saved = save_history(f1, &n);
+  for (i = 0; i < n; i++)
+    c837_engine_add_history(f2->e, &saved[i]);
+  assert_int_equal(c837_engine_checkpoint(f2->e), C837_OK);
+  two_interchanges(f2, c, 1); /* reads B again: run 1 hidden */
+  c837_engine_rollback(f2->e);
+  assert_int_equal(c837_engine_history_count(f2->e), n);
+  tb_env(other, "ELSE", "000000005");
+  tb_line(other, "38228", "1", 20250411, 0, "0874");
+  tb_line(other, "Q2041", "1", 20250411, 0, "0891");
+  v = run(f2, other);
+  /* it sees the earlier administrations again (had the hiding stayed,
+   * it would see none: B's lines of the rolled-back part are gone) */
+  assert_int_equal(count_edit(&v, C837_EDIT_REPEAT_ADMINISTRATION), 1);
+  free(saved);
+  free(other);
+  fx_free(f1);
+  fx_free(f2);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -1665,6 +2083,14 @@ int main(void)
       cmocka_unit_test(test_history_rerun_void_interchange),
       cmocka_unit_test(test_big_claim),
       cmocka_unit_test(test_many_patients),
+      cmocka_unit_test(test_findings_cap_still_holds),
+      cmocka_unit_test(test_findings_cap_hold_none),
+      cmocka_unit_test(test_cap_days_checked),
+      cmocka_unit_test(test_rerun_two_interchanges),
+      cmocka_unit_test(test_run_numbers),
+      cmocka_unit_test(test_tombstone_applied_on_load),
+      cmocka_unit_test(test_checkpoint_rollback),
+      cmocka_unit_test(test_rollback_unhides_loaded),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,7 +3,9 @@
  * Load and save round trips compared byte for byte, the save order and
  * the one-row-per-line rule, damaged ledgers rejected with the exact
  * FILE:LINE:COLUMN message and nothing loaded, the merge rules (later
- * run_date wins, then the later file; nothing written on error), and
+ * run wins, a tombstone beats a line of its run, then the later
+ * run_date, then the later file; nothing written on error), tombstones
+ * and interchange markers loaded and saved, and
  * the lock (a second taker without waiting gets C837_ELOCK).
  */
 #include <setjmp.h>
@@ -22,12 +24,12 @@
 #define HDR                                                              \
   "\"source\",\"claim_id\",\"lx\",\"patient\",\"provider\",\"code\","    \
   "\"billed\",\"family\",\"step\",\"date_from\",\"date_to\",\"units\","  \
-  "\"freq\",\"run_date\"\n"
+  "\"freq\",\"run_date\",\"run\"\n"
 
 /* Plain (unquoted) header, as a person or another tool might write it. */
 #define HDR_PLAIN                                                        \
   "source,claim_id,lx,patient,provider,code,billed,family,step,"         \
-  "date_from,date_to,units,freq,run_date\n"
+  "date_from,date_to,units,freq,run_date,run\n"
 
 typedef struct fx {
   char dir[64];
@@ -110,16 +112,16 @@ static const char canonical[] =
     HDR
     "\"S|1|1|0001\",\"C1\",\"2\",\"M1|DOE, \"\"JJ\"\"|19800101\","
     "\"1111111111\",\"38226\",\"38226\",\"step\",\"2\",\"2025-03-04\","
-    "\"2025-03-04\",\"1\",\"1\",\"2025-05-01\"\n"
+    "\"2025-03-04\",\"1\",\"1\",\"2025-05-01\",\"1\"\n"
     "\"S|1|1|0001\",\"C1\",\"10\",\"M1|DOE, \"\"JJ\"\"|19800101\","
     "\"1111111111\",\"Q2058\",\"Q2058\",\"product\",\"0\",\"2025-03-20\","
-    "\"\",\"0.5\",\"1\",\"2025-05-01\"\n"
+    "\"\",\"0.5\",\"1\",\"2025-05-01\",\"2\"\n"
     "\"S|1|1|0001\",\"C2\",\"1\",\"M2\",\"1111111111\",\"38225\",\"0537T\","
     "\"step\",\"1\",\"2025-01-02\",\"2025-01-02\",\"1\",\"7\","
-    "\"2025-05-02\"\n"
+    "\"2025-05-02\",\"3\"\n"
     "\"S|2|1|0001\",\"A\",\"1\",\"M3\",\"2222222222\",\"38205\",\"\","
     "\"watch\",\"0\",\"2025-02-28\",\"2025-02-28\",\"0.000001\",\"1\","
-    "\"2025-05-02\"\n";
+    "\"2025-05-02\",\"4294967295\"\n";
 
 static void test_round_trip_exact_bytes(void **state)
 {
@@ -140,6 +142,7 @@ static void test_round_trip_exact_bytes(void **state)
   assert_int_equal(h->date_from, 20250320);
   assert_int_equal(h->date_to, 0);
   assert_int_equal(h->run_date, 20250501);
+  assert_int_equal(h->run, 2);
   h = c837_engine_history_at(f->e, 2);
   assert_string_equal(h->billed, "0537T");
   assert_string_equal(h->freq, "7");
@@ -147,6 +150,7 @@ static void test_round_trip_exact_bytes(void **state)
   h = c837_engine_history_at(f->e, 3);
   assert_int_equal(h->units, 1);
   assert_string_equal(h->billed, "");
+  assert_int_equal(h->run, 4294967295u);
 
   sub(f, out, sizeof out, "saved.csv");
   assert_int_equal(c837_ledger_save(f->e, out, &err), C837_OK);
@@ -160,12 +164,13 @@ static void test_plain_header_and_crlf_accepted(void **state)
   fx *f = *state;
   c837_error err;
   put(f->path, "source,claim_id,lx,patient,provider,code,billed,family,"
-               "step,date_from,date_to,units,freq,run_date\r\n"
-               "S,C,1,P,N,38225,38225,step,1,2025-01-02,,1.000,1,\r\n");
+               "step,date_from,date_to,units,freq,run_date,run\r\n"
+               "S,C,1,P,N,38225,38225,step,1,2025-01-02,,1.000,1,,7\r\n");
   assert_int_equal(c837_ledger_load(f->e, f->path, &err), C837_OK);
   assert_int_equal(c837_engine_history_count(f->e), 1);
   assert_int_equal(c837_engine_history_at(f->e, 0)->units, 1000000);
   assert_int_equal(c837_engine_history_at(f->e, 0)->run_date, 0);
+  assert_int_equal(c837_engine_history_at(f->e, 0)->run, 7);
 }
 
 static c837_hist mk(const char *source, const char *claim, const char *lx,
@@ -186,12 +191,14 @@ static c837_hist mk(const char *source, const char *claim, const char *lx,
   h.units = 1000000;
   snprintf(h.freq, sizeof h.freq, "1");
   h.run_date = run;
+  h.run = 1;
   return h;
 }
 
 #define ROW(src, claim, lx, code, from, run)                             \
   "\"" src "\",\"" claim "\",\"" lx "\",\"P\",\"N\",\"" code "\",\"" code \
-  "\",\"step\",\"1\",\"" from "\",\"" from "\",\"1\",\"1\",\"" run "\"\n"
+  "\",\"step\",\"1\",\"" from "\",\"" from "\",\"1\",\"1\",\"" run     \
+  "\",\"1\"\n"
 
 static void test_save_sorted_one_row_per_line(void **state)
 {
@@ -270,10 +277,10 @@ static void test_damaged_header(void **state)
   fx *f = *state;
   damaged(f,
           "source,claim_id,lxx,patient,provider,code,billed,family,step,"
-          "date_from,date_to,units,freq,run_date\n" GOOD,
+          "date_from,date_to,units,freq,run_date,run\n" GOOD,
           "1:3: header: expected column lx, found 'lxx'");
   damaged(f, "source,claim_id,lx\n" GOOD,
-          "1:4: header: expected 14 fields as in the header, found 3");
+          "1:4: header: expected 15 fields as in the header, found 3");
   damaged(f, "", "1:1: header: expected the header row, found an empty file");
 }
 
@@ -282,35 +289,35 @@ static void test_damaged_field_count(void **state)
   fx *f = *state;
   /* good rows first: still nothing may be loaded */
   damaged(f, HDR GOOD GOOD "\"S\",\"C\",\"2\"\n" GOOD,
-          "4:4: patient: expected 14 fields as in the header, found 3");
-  damaged(f, HDR GOOD "S,C,3,P,N,38225,38225,step,1,,,1,1,,extra\n",
-          "3:15: (beyond the header): expected 14 fields as in the "
+          "4:4: patient: expected 15 fields as in the header, found 3");
+  damaged(f, HDR GOOD "S,C,3,P,N,38225,38225,step,1,,,1,1,,1,extra\n",
+          "3:16: (beyond the header): expected 15 fields as in the "
           "header, found more");
 }
 
 static void test_damaged_values(void **state)
 {
   fx *f = *state;
-  damaged(f, HDR GOOD "S,C,2,P,N,38225,38225,step,1,2025-02-30,,1,1,\n",
+  damaged(f, HDR GOOD "S,C,2,P,N,38225,38225,step,1,2025-02-30,,1,1,,1\n",
           "3:10: date_from: expected a date CCYY-MM-DD or nothing, found "
           "'2025-02-30'");
-  damaged(f, HDR "S,C,2,P,N,38225,38225,step,1,20250102,,1,1,\n",
+  damaged(f, HDR "S,C,2,P,N,38225,38225,step,1,20250102,,1,1,,1\n",
           "2:10: date_from: expected a date CCYY-MM-DD or nothing, found "
           "'20250102'");
-  damaged(f, HDR GOOD "S,C,2,P,N,38225,38225,step,1,,,1.0000001,1,\n",
+  damaged(f, HDR GOOD "S,C,2,P,N,38225,38225,step,1,,,1.0000001,1,,1\n",
           "3:12: units: expected a decimal number of units (at most 6 "
           "decimals), found '1.0000001'");
-  damaged(f, HDR "S,C,2,P,N,38225,38225,step,1,,,one,1,\n",
+  damaged(f, HDR "S,C,2,P,N,38225,38225,step,1,,,one,1,,1\n",
           "2:12: units: expected a decimal number of units (at most 6 "
           "decimals), found 'one'");
-  damaged(f, HDR "S,C,2,P,N,38225,38225,stp,1,,,1,1,\n",
+  damaged(f, HDR "S,C,2,P,N,38225,38225,stp,1,,,1,1,,1\n",
           "2:8: family: expected step, product, watch or nothing, found "
           "'stp'");
-  damaged(f, HDR "S,C,2,P,N,38225,38225,step,5,,,1,1,\n",
+  damaged(f, HDR "S,C,2,P,N,38225,38225,step,5,,,1,1,,1\n",
           "2:9: step: expected a step number 0 to 4, found '5'");
-  damaged(f, HDR "S,C,2,,N,38225,38225,step,1,,,1,1,\n",
+  damaged(f, HDR "S,C,2,,N,38225,38225,step,1,,,1,1,,1\n",
           "2:4: patient: expected a value, found none");
-  damaged(f, HDR "S,C,2,P,N,38225,38225,step,1,,,1,12345,\n",
+  damaged(f, HDR "S,C,2,P,N,38225,38225,step,1,,,1,12345,,1\n",
           "2:13: freq: expected at most 3 bytes, found 5 ('12345')");
 }
 
@@ -319,14 +326,14 @@ static void test_damaged_quotes(void **state)
   fx *f = *state;
   /* unterminated quote: the field started on line 3 */
   damaged(f,
-          HDR GOOD "\"S,C,2,P,N,38225,38225,step,1,,,1,1,\n"
-                   "S,C,3,P,N,38225,38225,step,1,,,1,1,\n",
+          HDR GOOD "\"S,C,2,P,N,38225,38225,step,1,,,1,1,,1\n"
+                   "S,C,3,P,N,38225,38225,step,1,,,1,1,,1\n",
           "3:1: source: expected a closing quote, found the end of the "
           "file");
-  damaged(f, HDR "S,C\"x,2,P,N,38225,38225,step,1,,,1,1,\n",
+  damaged(f, HDR "S,C\"x,2,P,N,38225,38225,step,1,,,1,1,,1\n",
           "2:2: claim_id: expected no quote inside an unquoted field, "
           "found '\"'");
-  damaged(f, HDR "S,\"C\"x,2,P,N,38225,38225,step,1,,,1,1,\n",
+  damaged(f, HDR "S,\"C\"x,2,P,N,38225,38225,step,1,,,1,1,,1\n",
           "2:2: claim_id: expected a comma or line end after a closing "
           "quote, found 'x'");
 }
@@ -372,9 +379,9 @@ static void test_merge_rules(void **state)
    * although A is the earlier file.  S|1 lx2: same run_date -> the later
    * file's row (B, 38228).  Unsorted input comes out sorted. */
   put(a, HDR_PLAIN
-      "T,9,1,P,N,38225,38225,step,1,2025-01-09,2025-01-09,1,1,2025-06-01\n"
-      "S,1,2,P,N,38227,38227,step,1,2025-01-02,2025-01-02,1,1,2025-06-01\n"
-      "S,1,1,P,N,38226,38226,step,1,2025-01-01,2025-01-01,1,1,2025-06-02\n");
+      "T,9,1,P,N,38225,38225,step,1,2025-01-09,2025-01-09,1,1,2025-06-01,1\n"
+      "S,1,2,P,N,38227,38227,step,1,2025-01-02,2025-01-02,1,1,2025-06-01,1\n"
+      "S,1,1,P,N,38226,38226,step,1,2025-01-01,2025-01-01,1,1,2025-06-02,1\n");
   put(b, HDR
       ROW("S", "1", "1", "38225", "2025-01-01", "2025-06-01")
       ROW("S", "1", "2", "38228", "2025-01-02", "2025-06-01")
@@ -426,7 +433,7 @@ static void test_merge_errors_write_nothing(void **state)
   paths[0] = a;
   paths[1] = b;
   put(a, canonical);
-  put(b, HDR GOOD "S,C,2,P,N,38225,38225,step,1,,,x,1,\n");
+  put(b, HDR GOOD "S,C,2,P,N,38225,38225,step,1,,,x,1,,1\n");
   got = merge(f, paths, 2, C837_ECSV, &err);
   assert_string_equal(got, "");
   snprintf(msg, sizeof msg,
@@ -442,6 +449,104 @@ static void test_merge_errors_write_nothing(void **state)
            "cannot open ledger %s: No such file or directory", b);
   assert_string_equal(err.msg, msg);
   free(got);
+}
+
+/* A row of family f ("" = bookkeeping), freq q and run r. */
+#define XROW(src, claim, lx, pat, code, fam, freq, run)                  \
+  "\"" src "\",\"" claim "\",\"" lx "\",\"" pat "\",\"N\",\"" code "\",\"" \
+  code "\",\"" fam "\",\"1\",\"2025-01-01\",\"2025-01-01\",\"1\",\"" freq   \
+  "\",\"2025-06-01\",\"" run "\"\n"
+#define MARK(src, run)                                                   \
+  "\"" src "\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"0\",\"\",\"\",\"0\",\"\","         \
+  "\"2025-06-01\",\"" run "\"\n"
+
+static void test_run_column_values(void **state)
+{
+  fx *f = *state;
+  damaged(f, HDR "S,C,2,P,N,38225,38225,step,1,,,1,1,,\n",
+          "2:15: run: expected a run number 1 to 4294967295, found "
+          "''");
+  damaged(f, HDR "S,C,2,P,N,38225,38225,step,1,,,1,1,,0\n",
+          "2:15: run: expected a run number 1 to 4294967295, found '0'");
+  damaged(f, HDR "S,C,2,P,N,38225,38225,step,1,,,1,1,,4294967296\n",
+          "2:15: run: expected a run number 1 to 4294967295, found "
+          "'4294967296'");
+  damaged(f, HDR "S,C,2,P,N,38225,38225,step,1,,,1,1,,01\n",
+          "2:15: run: expected a run number 1 to 4294967295, found '01'");
+  /* only bookkeeping rows (empty family) may leave patient and code */
+  damaged(f, HDR "S,C,2,P,N,,,step,1,,,1,1,,1\n",
+          "2:6: code: expected a value, found none");
+}
+
+/* Tombstones and markers: loaded, applied to the rows they name, saved
+ * back in their place. */
+static void test_tombstones_load_and_save(void **state)
+{
+  fx *f = *state;
+  c837_error err;
+  char out[160];
+  char *got;
+  /* S|1 lx1 is removed by the tombstone of run 2 (the row is of run 1,
+   * listed after it); S|1 lx2 of run 3 is later than its tombstone of
+   * run 2 and stays; both kinds of row with an empty patient and code */
+  put(f->path,
+      HDR MARK("S|", "1")
+      XROW("S|1|1|0001", "C", "1", "P", "38225", "", "8", "2")
+      XROW("S|1|1|0001", "C", "1", "P", "38225", "step", "1", "1")
+      XROW("S|1|1|0001", "C", "2", "P", "38225", "", "8", "2")
+      XROW("S|1|1|0001", "C", "2", "P", "38225", "step", "1", "3"));
+  assert_int_equal(c837_ledger_load(f->e, f->path, &err), C837_OK);
+  /* marker, two tombstones, one line */
+  assert_int_equal(c837_engine_history_count(f->e), 4);
+  sub(f, out, sizeof out, "saved.csv");
+  assert_int_equal(c837_ledger_save(f->e, out, &err), C837_OK);
+  got = slurp(out);
+  /* one row per identity: lx2's line of run 3 outranks its tombstone */
+  assert_string_equal(
+      got, HDR MARK("S|", "1")
+      XROW("S|1|1|0001", "C", "1", "P", "38225", "", "8", "2")
+      XROW("S|1|1|0001", "C", "2", "P", "38225", "step", "1", "3"));
+  free(got);
+}
+
+/* The merge applies tombstones across its inputs: a line removed by a
+ * void in one part does not come back from another part that still
+ * carries it from the common base ledger. */
+static void test_merge_tombstones(void **state)
+{
+  fx *f = *state;
+  c837_error err;
+  char a[160], b[160];
+  const char *paths[2];
+  char *got;
+  const char *want =
+      HDR XROW("S|1|1|0001", "C", "1", "P", "38225", "", "8", "1")
+      XROW("S|1|1|0001", "C", "2", "P", "38225", "step", "1", "2")
+      XROW("T|1|1|0001", "D", "1", "P", "38225", "step", "1", "2");
+  sub(f, a, sizeof a, "a.csv");
+  sub(f, b, sizeof b, "b.csv");
+  /* part a voided C lx1 and lx2 (runs 1), and a later run (2) read lx2
+   * again; part b still has both rows of run 1 and a line of its own */
+  put(a, HDR XROW("S|1|1|0001", "C", "1", "P", "38225", "", "8", "1")
+      XROW("S|1|1|0001", "C", "2", "P", "38225", "step", "1", "2"));
+  put(b, HDR XROW("S|1|1|0001", "C", "1", "P", "38225", "step", "1", "1")
+      XROW("S|1|1|0001", "C", "2", "P", "38225", "step", "1", "1")
+      XROW("T|1|1|0001", "D", "1", "P", "38225", "step", "1", "2"));
+  paths[0] = a;
+  paths[1] = b;
+  got = merge(f, paths, 2, C837_OK, &err);
+  assert_string_equal(got, want);
+  free(got);
+  paths[0] = b;
+  paths[1] = a;
+  got = merge(f, paths, 2, C837_OK, &err);
+  assert_string_equal(got, want);
+  free(got);
+  /* loading the merged ledger keeps the tombstone, not the line */
+  put(f->path, want);
+  assert_int_equal(c837_ledger_load(f->e, f->path, &err), C837_OK);
+  assert_int_equal(c837_engine_history_count(f->e), 3);
+  assert_int_equal(c837_engine_history_at(f->e, 0)->family, C837_FAM_NONE);
 }
 
 static void test_lock(void **state)
@@ -484,6 +589,12 @@ int main(void)
       cmocka_unit_test_setup_teardown(test_merge_of_one_is_save_form, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(test_merge_errors_write_nothing, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(test_run_column_values, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(test_tombstones_load_and_save, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(test_merge_tombstones, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(test_lock, setup, teardown),
   };

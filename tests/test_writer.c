@@ -499,6 +499,244 @@ static void test_fix_bad_line(void **state)
   result_free(&r);
 }
 
+
+/* Text built piece by piece (printf style) into a membuf. */
+static void app(membuf *m, const char *fmt, ...)
+{
+  char tmp[512];
+  va_list ap;
+  int n;
+  va_start(ap, fmt);
+  n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+  va_end(ap);
+  assert_true(n >= 0 && (size_t)n < sizeof tmp);
+  assert_int_equal(mem_write(m, tmp, (size_t)n), 0);
+}
+
+/* One 837P with claim "OV" (CLM02 clm02) whose lines charge
+ * charges[0..n) (each "LX, SV1, DTP"; the first with units units1),
+ * under P_HL1 / P_SUB1. */
+static void build_big_claim(membuf *m, const char *clm02, const char *units1,
+                            const char *const *charges, size_t n)
+{
+  size_t i;
+  memset(m, 0, sizeof *m);
+  app(m, "%s", ISA_P P_GS P_ST P_HL1 P_SUB1("2"));
+  app(m, "CLM*OV*%s***11:B:1*Y*A*Y*Y~\n", clm02);
+  for (i = 0; i < n; i++)
+    app(m, "LX*%zu~\nSV1*HC:99213*%s*UN*%s***1~\nDTP*472*D8*20250110~\n",
+        i + 1, charges[i], i == 0 ? units1 : "1");
+  app(m, "SE*%zu*0001~\nGE*1*1~\n%s", 12 + 3 * n, IEA_1);
+}
+
+/* The largest CLM02 there is: ten lines of 9e15 and one of the rest add
+ * up to INT64_MAX cents exactly, and the fix goes through. */
+static void test_fix_sum_at_int64_max(void **state)
+{
+  const char *ch[11];
+  membuf in, want;
+  plan p = fix1("OV", C837_FIX_UNITS, 0, "2");
+  result r;
+  size_t i;
+  (void)state;
+  for (i = 0; i < 10; i++)
+    ch[i] = "9000000000000000";
+  ch[10] = "2233720368547758.07";
+  build_big_claim(&in, "1", "1", ch, 11);
+  build_big_claim(&want, "92233720368547758.07", "2", ch, 11);
+  run(in.p, &p, 1, &r);
+  check_bytes("corrected", &r.out, want.p);
+  assert_int_equal(r.held.calls, 0);
+  check_stats(&r, 1, 1, 1, 0);
+  assert_int_equal(r.st.claims_unfixable, 0);
+  result_free(&r);
+  free(in.p);
+  free(want.p);
+}
+
+/* One cent more (or the same below zero) does not fit int64 cents: the
+ * writer must not write a wrapped CLM02.  The claim is held as it came;
+ * the corrected output keeps the envelope only. */
+static void test_fix_sum_overflow_held(void **state)
+{
+  const char *ch[11];
+  membuf in;
+  plan p = fix1("OV", C837_FIX_UNITS, 0, "2");
+  result r;
+  size_t i;
+  int neg;
+  (void)state;
+  for (neg = 0; neg <= 1; neg++) {
+    for (i = 0; i < 10; i++)
+      ch[i] = neg ? "-9000000000000000" : "9000000000000000";
+    ch[10] = neg ? "-2233720368547758.09" : "2233720368547758.08";
+    build_big_claim(&in, "1", "1", ch, 11);
+    run(in.p, &p, 1, &r);
+    check_bytes("corrected", &r.out, ISA_P "IEA*0*000000001~\n");
+    check_bytes("held", &r.held, in.p);
+    check_stats(&r, 1, 0, 0, 1);
+    assert_int_equal(r.st.claims_unfixable, 1);
+    result_free(&r);
+    free(in.p);
+  }
+  /* a REMOVE that brings the sum back in range is fine */
+  for (i = 0; i < 10; i++)
+    ch[i] = "9000000000000000";
+  ch[10] = "2233720368547758.08";
+  build_big_claim(&in, "1", "1", ch, 11);
+  p = fix1("OV", C837_FIX_REMOVE, 10, "");
+  run(in.p, &p, 1, &r);
+  assert_int_equal(r.rc, C837_OK);
+  assert_non_null(strstr(r.out.p, "CLM*OV*90000000000000000*"));
+  assert_null(strstr(r.out.p, "2233720368547758"));
+  check_stats(&r, 1, 1, 1, 0);
+  assert_int_equal(r.st.claims_unfixable, 0);
+  result_free(&r);
+  free(in.p);
+}
+
+/* ------------------------------------------------------------------ */
+/* HL nesting deeper than C837_MAX_HL_DEPTH                            */
+/* ------------------------------------------------------------------ */
+
+/* One transaction (ST02 ctl) whose HLs nest `depth` deep: HL 1 (20),
+ * then HL k with parent k-1 for k = 2..depth, each with an SBR; claim
+ * D<ctl> under the deepest.  With shallow, a subscriber HL 2 with claim
+ * S<ctl> comes first (the chain then starts at HL 3). */
+static void build_deep_tx(membuf *m, const char *ctl, int depth, int shallow)
+{
+  int k, first = shallow ? 3 : 2, segs = 4 + 2;
+  app(m, "ST*837*%s*005010X222A1~\n", ctl);
+  app(m, "BHT*0019*00*0123*20250101*1200*CH~\n"
+         "NM1*41*2*SUBMITTER*****46*S1~\n" "NM1*40*2*RECEIVER*****46*R1~\n");
+  app(m, "%s", P_HL1);
+  if (shallow) {
+    app(m, "HL*2*1*22*0~\nSBR*P*18*******CI~\n");
+    app(m, "CLM*S%s*50***11:B:1*Y*A*Y*Y~\nLX*1~\n"
+           "SV1*HC:99212*50*UN*1***1~\n", ctl);
+    segs += 5;
+  }
+  for (k = first; k < first + depth - 1; k++) {
+    app(m, "HL*%d*%d*22*%d~\nSBR*P*18*******CI~\n", k,
+        k == first && shallow ? 1 : k - 1, k + 1 < first + depth - 1);
+    segs += 2;
+  }
+  app(m, "CLM*D%s*100***11:B:1*Y*A*Y*Y~\nLX*1~\n"
+         "SV1*HC:99213*100*UN*1***1~\n", ctl);
+  segs += 3;
+  app(m, "SE*%d*%s~\n", segs + 1, ctl);
+}
+
+/* A whole file around build_deep_tx transactions. */
+static void build_deep(membuf *m, int depth, int shallow, int second)
+{
+  memset(m, 0, sizeof *m);
+  app(m, "%s", ISA_P P_GS);
+  build_deep_tx(m, "0001", depth, shallow);
+  if (second)
+    build_deep_tx(m, "0002", 3, 0);
+  app(m, "GE*%d*1~\n%s", second ? 2 : 1, IEA_1);
+}
+
+/* At the limit everything works as usual: holding the only claim moves
+ * the whole transaction, byte for byte, to the held output. */
+static void test_deep_hl_at_limit(void **state)
+{
+  membuf in;
+  plan p = hold("D0001");
+  result r;
+  (void)state;
+  build_deep(&in, C837_MAX_HL_DEPTH, 0, 0);
+  run(in.p, &p, 1, &r);
+  check_bytes("corrected", &r.out, ISA_P "IEA*0*000000001~\n");
+  check_bytes("held", &r.held, in.p);
+  check_stats(&r, 1, 0, 0, 1);
+  assert_int_equal(r.st.transactions_too_deep, 0);
+  result_free(&r);
+  free(in.p);
+}
+
+/* One level deeper with nothing to rewrite: byte-identical, and a later
+ * transaction is rewritten as usual. */
+static void test_deep_hl_untouched(void **state)
+{
+  membuf in, tx2, want;
+  plan p = hold("D0002");
+  result r;
+  const char *t2;
+  (void)state;
+  build_deep(&in, C837_MAX_HL_DEPTH + 1, 1, 0);
+  run(in.p, NULL, 0, &r);
+  check_bytes("corrected", &r.out, in.p);
+  assert_int_equal(r.held.calls, 0);
+  check_stats(&r, 2, 2, 0, 0);
+  assert_int_equal(r.st.transactions_too_deep, 1);
+  result_free(&r);
+  free(in.p);
+
+  build_deep(&in, C837_MAX_HL_DEPTH + 5, 0, 1);
+  t2 = strstr(in.p, "ST*837*0002*");
+  assert_non_null(t2);
+  memset(&tx2, 0, sizeof tx2);
+  build_deep_tx(&tx2, "0002", 3, 0);
+  memset(&want, 0, sizeof want);
+  assert_int_equal(mem_write(&want, in.p, (size_t)(t2 - in.p)), 0);
+  app(&want, "GE*1*1~\n%s", IEA_1);
+  run(in.p, &p, 1, &r);
+  check_bytes("corrected", &r.out, want.p);
+  {
+    membuf wh;
+    memset(&wh, 0, sizeof wh);
+    app(&wh, "%s", ISA_P P_GS);
+    assert_int_equal(mem_write(&wh, tx2.p, tx2.len), 0);
+    app(&wh, "GE*1*1~\n%s", IEA_1);
+    check_bytes("held", &r.held, wh.p);
+    free(wh.p);
+  }
+  check_stats(&r, 2, 1, 0, 1);
+  assert_int_equal(r.st.transactions_too_deep, 1);
+  result_free(&r);
+  free(in.p);
+  free(tx2.p);
+  free(want.p);
+}
+
+/* One level deeper with a claim to hold or fix, after or before the HL
+ * that goes too deep: the writer refuses (C837_ECLAIM) instead of
+ * writing a broken hierarchy. */
+static void test_deep_hl_refused(void **state)
+{
+  membuf in;
+  plan p;
+  result r;
+  (void)state;
+  build_deep(&in, C837_MAX_HL_DEPTH + 1, 1, 0);
+
+  p = hold("D0001"); /* under the too-deep HL */
+  run(in.p, &p, 1, &r);
+  assert_int_equal(r.rc, C837_ECLAIM);
+  assert_non_null(strstr(r.err.msg, "D0001"));
+  assert_non_null(strstr(r.err.msg, "HL nesting"));
+  result_free(&r);
+
+  p = fix1("D0001", C837_FIX_UNITS, 0, "2");
+  run(in.p, &p, 1, &r);
+  assert_int_equal(r.rc, C837_ECLAIM);
+  result_free(&r);
+
+  p = hold("S0001"); /* held before the HL that goes too deep */
+  run(in.p, &p, 1, &r);
+  assert_int_equal(r.rc, C837_ECLAIM);
+  assert_non_null(strstr(r.err.msg, "HL nesting"));
+  result_free(&r);
+
+  p = fix1("S0001", C837_FIX_UNITS, 0, "2");
+  run(in.p, &p, 1, &r);
+  assert_int_equal(r.rc, C837_ECLAIM);
+  result_free(&r);
+  free(in.p);
+}
+
 /* ------------------------------------------------------------------ */
 /* Holds                                                               */
 /* ------------------------------------------------------------------ */
@@ -851,6 +1089,73 @@ static void test_x12check(void **state)
   rmdir(dir);
 }
 
+
+/* --conserve also proves each held claim is an input claim byte for
+ * byte: a held claim with one element changed is caught, a corrected
+ * claim with the same change is not (corrected claims may be fixed). */
+static void test_x12check_held_identical(void **state)
+{
+  static const char held_ok[] = ISA_P P_GS P_ST P_HL1 P_SUB2("2") P_C2
+      P_END("18");
+  static const char held_bad[] = ISA_P P_GS P_ST P_HL1 P_SUB2("2")
+      P_C2_CLM("3000") P_C2_L1("1", "SV1*HC:Q2041*1000*UN*2***1~\n")
+      P_C2_L2("2") P_END("18");
+  static const char held_crlf[] = ISA_P P_GS P_ST P_HL1 P_SUB2("2")
+      "CLM*C2*3000***11:B:1*Y*A*Y*Y~\r\n" "LX*1~\r\n"
+      "SV1*HC:Q2041*1000*UN*1***1~  \r\n" "DTP*472*D8*20250110~\n"
+      P_C2_L2("2") P_END("18");
+  static const char out_ok[] = ISA_P P_GS P_ST P_HL1 P_SUB1("2") P_C1
+      P_SUB3("3") P_C3 P_END("23");
+  static const char out_fixed[] = ISA_P P_GS P_ST P_HL1 P_SUB1("2") P_C1
+      P_SUB3("3") P_C3_("SV1*HC:99212*50*UN*9***1~\n") P_END("23");
+  struct {
+    const char *out, *held;
+    int want;
+  } cases[] = {{out_ok, held_ok, 0},
+               {out_fixed, held_ok, 0},
+               {out_ok, held_bad, 1},
+               {out_ok, held_crlf, 0}};
+  char dir[] = "/tmp/test_writer_XXXXXX", cmd[1024], a[64], b[64], c[64];
+  membuf m;
+  size_t i;
+  (void)state;
+  if (access("tests/x12check.py", R_OK) != 0 ||
+      system("python3 -c 'pass' >/dev/null 2>&1") != 0) {
+    print_message("x12check: python3 or tests/x12check.py not found, "
+                  "skipped\n");
+    skip();
+  }
+  assert_non_null(mkdtemp(dir));
+  snprintf(a, sizeof a, "%s/in", dir);
+  snprintf(b, sizeof b, "%s/out", dir);
+  snprintf(c, sizeof c, "%s/held", dir);
+  m.p = (char *)P3;
+  m.len = strlen(P3);
+  assert_int_equal(write_file(a, &m), 0);
+  for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    int rc;
+    m.p = (char *)cases[i].out;
+    m.len = strlen(cases[i].out);
+    assert_int_equal(write_file(b, &m), 0);
+    m.p = (char *)cases[i].held;
+    m.len = strlen(cases[i].held);
+    assert_int_equal(write_file(c, &m), 0);
+    snprintf(cmd, sizeof cmd,
+             "python3 tests/x12check.py --conserve %s %s %s >/dev/null",
+             a, b, c);
+    rc = system(cmd);
+    if ((rc != 0) != cases[i].want) {
+      print_error("x12check --conserve case %zu: exit %d, want %s\n", i,
+                  rc, cases[i].want ? "failure" : "success");
+      fail();
+    }
+  }
+  remove(a);
+  remove(b);
+  remove(c);
+  rmdir(dir);
+}
+
 /* ------------------------------------------------------------------ */
 /* Public corpus (../shared/corpus/, when present)                     */
 /* ------------------------------------------------------------------ */
@@ -997,6 +1302,11 @@ int main(void)
       cmocka_unit_test(test_fix_split_rd8),
       cmocka_unit_test(test_fix_split_claim_dates),
       cmocka_unit_test(test_fix_bad_line),
+      cmocka_unit_test(test_fix_sum_at_int64_max),
+      cmocka_unit_test(test_fix_sum_overflow_held),
+      cmocka_unit_test(test_deep_hl_at_limit),
+      cmocka_unit_test(test_deep_hl_untouched),
+      cmocka_unit_test(test_deep_hl_refused),
       cmocka_unit_test(test_hold_one_of_three),
       cmocka_unit_test(test_hold_all_of_subscriber),
       cmocka_unit_test(test_hold_all),
@@ -1010,6 +1320,7 @@ int main(void)
       cmocka_unit_test(test_sink_failure),
       cmocka_unit_test(test_null_sinks),
       cmocka_unit_test(test_x12check),
+      cmocka_unit_test(test_x12check_held_identical),
       cmocka_unit_test(test_corpus),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

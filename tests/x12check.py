@@ -19,7 +19,14 @@ Usage:
                                           violation (each printed with the
                                           file and segment number)
   x12check.py --conserve IN OUT [HELD]    the multiset of CLM01 values of
-                                          IN equals OUT + HELD
+                                          IN equals OUT + HELD, and every
+                                          claim of HELD is byte-identical
+                                          to a claim of IN with the same
+                                          CLM01 (its segments from CLM to
+                                          before the next HL / CLM / SE,
+                                          whitespace after terminators
+                                          ignored); OUT claims may differ
+                                          (they may have been fixed)
   x12check.py --conserve-list LIST       the same for every line of LIST:
                                           "IN<TAB>OUT[<TAB>HELD]"
   x12check.py --count FILE...             print "FILE claims N lines M"
@@ -42,8 +49,10 @@ def read_text(path):
 
 
 def segments(text):
-    """Yields (number, elements, element_sep, component_sep) for every
-    segment, reading the delimiters of each interchange from its ISA."""
+    """Yields (number, elements, element_sep, component_sep, body) for
+    every segment, reading the delimiters of each interchange from its
+    ISA; body is the segment's text without terminator and without the
+    whitespace around it."""
     pos = 0
     n = len(text)
     term = None
@@ -85,7 +94,7 @@ def segments(text):
         if not body:
             continue
         number += 1
-        yield number, body.split(esep), esep, csep
+        yield number, body.split(esep), esep, csep, body
 
 
 def el(seg, i):
@@ -104,6 +113,7 @@ class Checker:
         self.path = path
         self.errors = []
         self.claims = []   # CLM01 values
+        self.claim_segs = []  # (CLM01, (segment bodies...)) per claim
         self.lines = 0
 
     def bad(self, number, msg):
@@ -117,7 +127,7 @@ class Checker:
             self.errors.append("%s: %s" % (self.path, e))
             return
         isa = gs = st = None
-        for number, seg, esep, csep in segs:
+        for number, seg, esep, csep, body in segs:
             tag = seg[0]
             if tag == "ISA":
                 if isa is not None:
@@ -194,9 +204,9 @@ class Checker:
                 continue
             if not st["is837"]:
                 continue
-            self.in_837(st, number, seg, csep)
+            self.in_837(st, number, seg, csep, body)
 
-    def in_837(self, st, number, seg, csep):
+    def in_837(self, st, number, seg, csep, body):
         tag = seg[0]
         if tag == "HL":
             self.end_claim(st)
@@ -212,11 +222,12 @@ class Checker:
             st["claim"] = {"n": number, "id": el(seg, 1),
                            "total": money(el(seg, 2)), "lines": [],
                            "charges": Decimal(0), "charges_ok": True,
-                           "sv": []}
+                           "sv": [], "segs": [body]}
             return
         c = st["claim"]
         if c is None:
             return
+        c["segs"].append(body)
         if tag == "LX":
             c["lines"].append((number, el(seg, 1)))
             c["sv"].append(False)
@@ -235,6 +246,7 @@ class Checker:
         st["claim"] = None
         if c is None:
             return
+        self.claim_segs.append((c["id"], tuple(c["segs"])))
         for k, (number, lx) in enumerate(c["lines"], 1):
             if lx.strip() != str(k):
                 self.bad(number, "claim %s: LX01=%s, expected %d"
@@ -290,14 +302,42 @@ def conserve(paths):
         print("usage: x12check.py --conserve INPUT CORRECTED [HELD]",
               file=sys.stderr)
         return 2
-    inp = collections.Counter(claims_of(paths[0]).claims)
+    src = claims_of(paths[0])
+    inp = collections.Counter(src.claims)
     out = collections.Counter()
-    for p in paths[1:]:
-        out.update(claims_of(p).claims)
+    held = None
+    for k, p in enumerate(paths[1:]):
+        c = claims_of(p)
+        out.update(c.claims)
+        if k == 1:
+            held = c
+    status = 0
+    if held is not None:
+        # each held claim must be one input claim as it came
+        have = collections.Counter(src.claim_segs)
+        for cid, segs in held.claim_segs:
+            if have[(cid, segs)] > 0:
+                have[(cid, segs)] -= 1
+                continue
+            status = 1
+            same = [s for i, s in src.claim_segs if i == cid]
+            if not same:
+                print("%s: held claim %s is not in the input"
+                      % (paths[2], cid))
+                continue
+            ref = same[0]
+            k = 0
+            while k < len(segs) and k < len(ref) and segs[k] == ref[k]:
+                k += 1
+            print("%s: held claim %s differs from the input claim at its "
+                  "segment %d: %r, input %r"
+                  % (paths[2], cid, k + 1,
+                     segs[k] if k < len(segs) else "(end)",
+                     ref[k] if k < len(ref) else "(end)"))
     if inp == out:
         print("%s: %d claims in = %d out" % (paths[0], sum(inp.values()),
                                              sum(out.values())))
-        return 0
+        return status
     missing = inp - out
     extra = out - inp
     for k, n in sorted(missing.items()):

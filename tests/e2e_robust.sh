@@ -1,0 +1,139 @@
+#!/bin/sh
+# e2e_robust.sh -- bad input and failing outputs at the level of a run.
+#
+# Every claim that goes in comes out (corrected or held) or the file fails
+# with nothing kept; bad input gets a message and the right exit status:
+#   - an empty file and a file without ISA: held whole, exit 3;
+#   - a claim over a claim limit, a segment over C837_MAX_SEGMENT after
+#     CAR-T claims: the file is held whole, byte-identical, nothing of it
+#     forwarded or left in the reports or the ledger, exit 3;
+#   - the same from stdin: what was read goes out, the unparsed rest is
+#     kept in OUT/held/stdin.837.unparsed (stdout + rest = input);
+#   - gzip followed by data that is not gzip, a truncated gzip: exit 4,
+#     no output, no ledger rows;
+#   - --report-only with stdin writes nothing to stdout;
+#   - a full disk (ulimit -f): exit 4 with the write error, no output;
+#   - the output directory inside an input directory is not read back;
+#     an output that would overwrite its input is refused.
+set -u
+BIN=${BIN:-build/cart837}
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+fails=0
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+ok() { echo "ok: $*"; }
+S=samples/cart_prof.837
+
+# inputs
+: >"$T/empty.837"
+python3 - "$T" <<'PY'
+import sys, re
+t = sys.argv[1]
+src = open('samples/cart_prof.837').read()
+# a 70 KB NTE segment right after BHT: a segment over C837_MAX_SEGMENT
+i = src.index('~', src.index('BHT*')) + 1
+open(t + '/huge.837', 'w').write(src[:i] + 'NTE*ADD*' + 'X' * 70000 + '~' + src[i:])
+# one claim with 12000 lines: over C837_MAX_LINES
+clm = src.index('CLM*')
+lx = src.index('LX*', clm)
+end = src.index('HL*', lx)
+line = src[lx:end]
+lines = ''.join(re.sub(r'^LX\*\d+', 'LX*%d' % (k + 1), line) for k in range(12000))
+open(t + '/many.837', 'w').write(src[:lx] + lines + src[end:])
+PY
+gzip -c "$S" >"$T/gg.837.gz"
+printf 'ISA*plain text after the member~\n' >>"$T/gg.837.gz"
+gzip -c "$S" | head -c 1500 >"$T/trunc.837.gz"
+
+# 1. empty file, named on the command line
+"$BIN" -q -o "$T/o1" "$T/empty.837" 2>"$T/e1"
+rc=$?
+[ $rc -eq 3 ] && [ ! -e "$T/o1/empty.837" ] && [ -f "$T/o1/held/empty.837" ] &&
+  [ ! -s "$T/o1/held/empty.837" ] && ok "empty file: held whole, exit 3" ||
+  fail "empty file: rc $rc"
+grep -q '"ENOISA: ' "$T/o1/findings.csv" && ok "empty file: ENOISA reported" ||
+  fail "empty file: no ENOISA row"
+
+# 2. segment over the limit after the header: the file is held whole
+"$BIN" -q -o "$T/o2" --state "$T/L2.csv" "$T/huge.837" 2>"$T/e2"
+rc=$?
+[ $rc -eq 3 ] && ok "huge segment: exit 3" || fail "huge segment: rc $rc"
+[ ! -e "$T/o2/huge.837" ] && ok "huge segment: nothing forwarded" ||
+  fail "huge segment: OUT/huge.837 written"
+cmp -s "$T/huge.837" "$T/o2/held/huge.837" &&
+  ok "huge segment: held whole, byte-identical" || fail "huge segment: held copy"
+n=$(tail -n +2 "$T/o2/findings.csv" | wc -l)
+grep -q 'ETOOLONG' "$T/o2/findings.csv" && [ "$n" -eq 1 ] &&
+  ok "huge segment: one ENVELOPE_INVALID row, nothing else" ||
+  fail "huge segment: $n finding rows"
+n=$(($(wc -l <"$T/L2.csv") - 1))
+[ "$n" -eq 0 ] && ok "huge segment: no ledger rows" || fail "huge segment: $n ledger rows"
+grep -q 'byte [0-9]*, segment [0-9]*: .*held whole' "$T/e2" 2>/dev/null ||
+  "$BIN" -o "$T/o2b" "$T/huge.837" 2>&1 | grep -q 'segment [0-9]*: .*held whole' &&
+  ok "huge segment: message with byte offset and segment" ||
+  fail "huge segment: message"
+
+# 3. claim over C837_MAX_LINES
+"$BIN" -q -o "$T/o3" "$T/many.837" 2>/dev/null
+rc=$?
+[ $rc -eq 3 ] && [ ! -e "$T/o3/many.837" ] && cmp -s "$T/many.837" "$T/o3/held/many.837" &&
+  grep -q 'ECLAIM' "$T/o3/findings.csv" &&
+  ok "claim over the line limit: held whole, exit 3" || fail "claim limit: rc $rc"
+
+# 4. stdin with a parse error: stdout + unparsed rest = input
+"$BIN" -q -o "$T/o4" - <"$T/huge.837" >"$T/o4.out" 2>/dev/null
+rc=$?
+cat "$T/o4.out" "$T/o4/held/stdin.837.unparsed" 2>/dev/null | cmp -s - "$T/huge.837" &&
+  [ $rc -eq 3 ] && ok "stdin parse error: stdout + OUT/held/stdin.837.unparsed = input" ||
+  fail "stdin parse error: rc $rc"
+"$BIN" -q -o "$T/o4b" - <"$T/many.837" >"$T/o4b.out" 2>/dev/null
+rc=$?
+python3 tests/x12check.py --count "$T/o4b.out" >/dev/null 2>&1
+[ $rc -eq 3 ] && [ -s "$T/o4b/held/stdin.837.unparsed" ] &&
+  grep -q "LX\*12000" "$T/o4b/held/stdin.837.unparsed" &&
+  ok "stdin claim limit: the claim goes to the unparsed rest" ||
+  fail "stdin claim limit: rc $rc"
+
+# 5. gzip followed by other data; truncated gzip
+"$BIN" -q -o "$T/o5" --state "$T/L5.csv" "$T/gg.837.gz" 2>"$T/e5"
+rc=$?
+[ $rc -eq 4 ] && [ ! -e "$T/o5/gg.837.gz" ] && [ -z "$(ls -A "$T/o5/held" 2>/dev/null)" ] &&
+  grep -q 'not another gzip member' "$T/o5/findings.csv" &&
+  ok "gzip + trailing data: exit 4, no output" || fail "gzip trailing: rc $rc"
+"$BIN" -q -o "$T/o6" --state "$T/L6.csv" "$T/trunc.837.gz" 2>/dev/null
+rc=$?
+n=$(($(wc -l <"$T/L6.csv") - 1))
+[ $rc -eq 4 ] && [ ! -e "$T/o6/trunc.837.gz" ] && [ "$n" -eq 0 ] &&
+  [ "$(tail -n +2 "$T/o6/findings.csv" | wc -l)" -eq 1 ] &&
+  ok "truncated gzip: exit 4, no output, no ledger rows, one error row" ||
+  fail "truncated gzip: rc $rc ledger rows $n"
+
+# 6. --report-only from stdin: nothing on stdout
+"$BIN" -q --report-only -o "$T/o7" - <"$S" >"$T/o7.out"
+[ ! -s "$T/o7.out" ] && [ -s "$T/o7/findings.csv" ] &&
+  ok "--report-only -: nothing on stdout, reports written" ||
+  fail "--report-only - wrote to stdout"
+
+# 7. a full disk: exit 4, the write error, nothing under a final name
+( trap '' XFSZ; ulimit -f 8; "$BIN" -q -o "$T/o8" "$S" 2>"$T/e8" ); rc=$?
+[ $rc -eq 4 ] && grep -q 'cannot write' "$T/e8" && [ ! -e "$T/o8/cart_prof.837" ] &&
+  ok "full disk: exit 4, message, no output" || { fail "full disk: rc $rc"; cat "$T/e8"; }
+
+# 8. the output directory inside the input directory is not read back
+mkdir -p "$T/d"
+cp "$S" "$T/d/"
+(cd "$T/d" && "$BIN" -q --fail-on never . && "$BIN" -q --fail-on never .)
+rc=$?
+[ $rc -eq 0 ] && [ ! -e "$T/d/cart837-out/cart837-out" ] &&
+  grep -q '^total: 1 files (0 failed, 0 skipped)' "$T/d/cart837-out/summary.txt" &&
+  ok "output directory inside the input directory: not an input" ||
+  fail "output dir read back: rc $rc"
+# ... and an output that would replace its input is refused
+cp "$S" "$T/self.837"
+"$BIN" -o "$T" "$T/self.837" 2>"$T/e9"
+rc=$?
+[ $rc -eq 2 ] && cmp -s "$S" "$T/self.837" && grep -q 'overwrite' "$T/e9" &&
+  ok "output over its own input: refused, exit 2" || fail "overwrite: rc $rc"
+
+echo "e2e_robust: $fails failed"
+[ $fails -eq 0 ]
