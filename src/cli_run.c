@@ -129,20 +129,6 @@ static int parse_int(const char *s, int lo, int hi, int *out)
   return 0;
 }
 
-static int parse_iso_date(const char *s, int32_t *ymd)
-{
-  char d[9];
-  c837_span sp;
-  if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-    return -1;
-  memcpy(d, s, 4);
-  memcpy(d + 4, s + 5, 2);
-  memcpy(d + 6, s + 8, 2);
-  d[8] = '\0';
-  sp.p = d;
-  sp.len = 8;
-  return c837_parse_date(sp, ymd);
-}
 
 static int status_exit(c837_status st)
 {
@@ -284,7 +270,8 @@ int cli_run(int argc, char **argv)
       }
       break;
     case O_RUN_DATE:
-      if (parse_iso_date(optarg, &o.run_date) != 0) {
+      if (c837_parse_iso_date((c837_span){optarg, strlen(optarg)},
+                              &o.run_date) != 0) {
         fprintf(stderr, "cart837: --run-date takes CCYY-MM-DD, not '%s'\n",
                 optarg);
         free(argv);

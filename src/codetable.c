@@ -167,21 +167,6 @@ static int is_revenue_list(const char *s, size_t len)
   }
 }
 
-/* Parses CCYY-MM-DD into CCYYMMDD. */
-static int parse_iso_date(const char *s, size_t len, int32_t *ymd)
-{
-  char d8[8];
-  c837_span sp;
-  if (len != 10 || s[4] != '-' || s[7] != '-')
-    return -1;
-  memcpy(d8, s, 4);
-  memcpy(d8 + 4, s + 5, 2);
-  memcpy(d8 + 6, s + 8, 2);
-  sp.p = d8;
-  sp.len = 8;
-  return c837_parse_date(sp, ymd);
-}
-
 /* Checks a free-text field and copies it into dst (size dstsz). */
 static int set_text(loader *L, size_t idx, char *dst, size_t dstsz,
                     const char *s, size_t len)
@@ -319,7 +304,7 @@ static int set_field(loader *L, size_t idx, const char *s, size_t len)
       *dst = 0;
       return 0;
     }
-    if (parse_iso_date(s, len, dst) != 0) {
+    if (c837_parse_iso_date((c837_span){s, len}, dst) != 0) {
       c837_csvpos_fail(&L->pos, C837_ECSV, ln, idx, NULL,
                        "expected a date CCYY-MM-DD or empty, found %s",
                        c837_csvpos_show(&L->pos, buf, sizeof buf, s, len));

@@ -449,6 +449,11 @@ static int on_claim(void *ud, const c837_claim *c)
     f->rec->t.claims_held++;
     break;
   }
+  /* findings past C837_MAX_FINDINGS on one claim have no row, but count */
+  for (i = 0; i < C837_EDIT_COUNT; i++)
+    f->rec->t.findings[i] += v.dropped_by_edit[i];
+  for (i = 0; i < 3; i++)
+    f->rec->t.by_severity[i] += v.dropped_by_severity[i];
   for (i = 0; i < v.n_findings; i++) {
     const c837_finding *fd = &v.findings[i];
     f->rec->t.findings[fd->edit]++;

@@ -172,27 +172,14 @@ static int copy_text(lparser *L, size_t idx, char *dst, size_t dstsz,
   return 0;
 }
 
-/* "" -> 0; CCYY-MM-DD -> CCYYMMDD after a calendar check. */
+/* CCYY-MM-DD, or empty for "no date" (0). */
 static int parse_iso(const char *s, size_t len, int32_t *ymd)
 {
-  char d[8];
-  c837_span sp;
-  size_t i;
   if (len == 0) {
     *ymd = 0;
     return 0;
   }
-  if (len != 10 || s[4] != '-' || s[7] != '-')
-    return -1;
-  for (i = 0; i < 10; i++)
-    if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-      return -1;
-  memcpy(d, s, 4);
-  memcpy(d + 4, s + 5, 2);
-  memcpy(d + 6, s + 8, 2);
-  sp.p = d;
-  sp.len = 8;
-  return c837_parse_date(sp, ymd);
+  return c837_parse_iso_date((c837_span){s, len}, ymd);
 }
 
 static void set_field(lparser *L, size_t idx, const char *s, size_t len)

@@ -153,6 +153,20 @@ int c837_parse_date(c837_span s, int32_t *ymd)
   return 0;
 }
 
+int c837_parse_iso_date(c837_span s, int32_t *ymd)
+{
+  char d8[8];
+  c837_span sp;
+  if (s.len != 10 || s.p[4] != '-' || s.p[7] != '-')
+    return -1;
+  memcpy(d8, s.p, 4);
+  memcpy(d8 + 4, s.p + 5, 2);
+  memcpy(d8 + 6, s.p + 8, 2);
+  sp.p = d8;
+  sp.len = 8;
+  return c837_parse_date(sp, ymd);
+}
+
 /* Howard Hinnant's days_from_civil. */
 int32_t c837_date_to_days(int32_t ymd)
 {
