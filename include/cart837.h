@@ -228,6 +228,9 @@ int c837_format_decimal(char *buf, size_t bufsz, int64_t v, int scale);
 /* Parses CCYYMMDD into *ymd after checking it is a real calendar date.
  * Returns 0 or -1. */
 int c837_parse_date(c837_span s, int32_t *ymd);
+/* Parses CCYY-MM-DD (the form c837_format_iso_date writes) into *ymd
+ * after checking it is a real calendar date.  Returns 0 or -1. */
+int c837_parse_iso_date(c837_span s, int32_t *ymd);
 /* Days since 1970-01-01 of a valid CCYYMMDD date. */
 int32_t c837_date_to_days(int32_t ymd);
 /* Inverse of c837_date_to_days. */
