@@ -769,8 +769,11 @@ c837_status c837_engine_claim(c837_engine *e, const c837_claim *c,
 c837_status c837_engine_add_history(c837_engine *e, const c837_hist *h);
 /* Lines remembered now (history plus this run, tombstones and markers
  * included), in a stable order.  While a checkpoint is open the list may
- * still hold lines removed since it (marked nowhere): read it after
- * c837_engine_commit or c837_engine_rollback. */
+ * still hold removed lines (marked nowhere; removed records are dropped
+ * lazily, never under a checkpoint): read it after c837_engine_commit or
+ * c837_engine_rollback.  Reading may drop them then (the engine is
+ * logically unchanged); pointers stay valid until the engine's next
+ * call other than these two. */
 size_t c837_engine_history_count(const c837_engine *e);
 const c837_hist *c837_engine_history_at(const c837_engine *e, size_t i);
 /* Remembers the engine's cross-claim state (lines remembered, lines

@@ -13,6 +13,10 @@ the same bytes.
 - Mixes 837P and 837I groups, several interchanges per file, 1-3 groups
   per interchange, 1-4 transactions per group, subscriber and dependent
   patient (2000C) loops, several billing providers.
+- Members come from a pool that grows with the batch (about one new
+  subscriber per 3 claims; the others recent ones), so that a patient has
+  a handful of claims and CAR-T lines however large the batch, as in real
+  data, and benchmarks scale like real files.
 - Each interchange picks a legal delimiter set at random (element,
   component, repetition, segment terminator) and CRLF, LF or nothing
   after the terminator.
@@ -36,6 +40,7 @@ Python 3 standard library only.
 """
 
 import argparse
+import collections
 import gzip
 import os
 import random
@@ -51,6 +56,10 @@ DELIM_SETS = [("*", ":", "^", "~"), ("*", ">", "|", "~"),
               ("^", "}", "{", "'"), ("*", ":", "^", "\n"),
               ("!", ">", "^", "~"), ("*", ":", "{", "~")]
 EOLS = ["", "\n", "\r\n"]
+# Member pool (see Batch.__init__): chance that a draw makes a new
+# subscriber, and how many recent subscribers the others are drawn from.
+NEW_MEMBER = 0.6
+WINDOW = 500
 
 P_CODES = [("99213", 13500), ("99214", 19500), ("36415", 1500),
            ("85025", 2900), ("80053", 3800), ("96413", 41000),
@@ -78,9 +87,10 @@ def parse_size(s):
 
 
 class Batch:
-    """State of one generated batch: the RNG, a fixed pool of providers
-    and patients, a small ring of recent claims (for voids and
-    replacements), and the counters."""
+    """State of one generated batch: the RNG, a fixed pool of providers,
+    a growing pool of members (the last WINDOW of them in memory), a
+    small ring of recent claims (for voids and replacements), and the
+    counters."""
 
     def __init__(self, seed, cart_rate):
         self.r = random.Random(seed)
@@ -99,27 +109,54 @@ class Batch:
                                      "%d HARBOR RD" % (200 + i), "LAKESHORE",
                                      "OH", "44012%04d" % i, "282N00000X")
                           for i, n in enumerate(["DELTA", "EASTON", "FAIR"])]
-        cast = g.Cast("RB%d" % (seed % 1000))
-        self.subs = []
-        for i in range(400):
-            p = cast.person(19400101 + r.randrange(60) * 10000 +
-                            r.randrange(1, 13) * 100 + r.randrange(1, 29),
-                            r.choice("MF"))
-            p.member_id = "RB%dM%06d" % (seed % 1000, i)
-            deps = []
-            if r.random() < 0.25:
-                for j in range(r.randrange(1, 3)):
-                    deps.append(cast.dependent(
-                        p, g.FIRST[(i + 5 * j) % len(g.FIRST)],
-                        20050101 + r.randrange(15) * 10000 +
-                        r.randrange(1, 13) * 100 + r.randrange(1, 29),
-                        r.choice("MF")))
-            self.subs.append((p, deps))
+        # Members are made as they are needed: a draw makes a new
+        # subscriber with probability NEW_MEMBER, else picks one of the
+        # last WINDOW members made.  The pool grows with the batch
+        # (about claims / 3 distinct subscribers) and a member's claims
+        # cluster in time, so that each patient has a handful of CAR-T
+        # lines however big the batch is, as in real data; only the
+        # window is kept in memory.
+        self.cast = g.Cast("RB%d" % (seed % 1000))
+        self.subs = collections.deque()   # the last WINDOW members
+        self.n_subs = 0
         self.recent = []          # (kind, prov, person, Claim) ring
-        self.anchors = {}         # patient -> anchor date (pool-bounded)
+        self.anchors = {}         # patient -> anchor date (window only)
         self.anchor = 20250101
         self.n = {"isa": 0, "gs": 0, "st": 0, "claims": 0, "lines": 0,
                   "cart": 0, "bytes": 0}
+
+    # -- members -------------------------------------------------------
+    def new_subscriber(self):
+        """A new subscriber (with 0-2 dependents) joins the window; the
+        oldest member leaves it (and its patients' anchor dates go)."""
+        r = self.r
+        i = self.n_subs
+        self.n_subs += 1
+        p = self.cast.person(19400101 + r.randrange(60) * 10000 +
+                             r.randrange(1, 13) * 100 + r.randrange(1, 29),
+                             r.choice("MF"))
+        p.member_id = "RB%dM%06d" % (self.seed % 1000, i)
+        deps = []
+        if r.random() < 0.25:
+            for j in range(r.randrange(1, 3)):
+                deps.append(self.cast.dependent(
+                    p, g.FIRST[(i + 5 * j) % len(g.FIRST)],
+                    20050101 + r.randrange(15) * 10000 +
+                    r.randrange(1, 13) * 100 + r.randrange(1, 29),
+                    r.choice("MF")))
+        self.subs.append((p, deps))
+        if len(self.subs) > WINDOW:
+            old, old_deps = self.subs.popleft()
+            for who in [old] + old_deps:
+                self.anchors.pop((old.member_id, who.first), None)
+        return p, deps
+
+    def subscriber(self):
+        """The subscriber of the next claims: new, or a recent one."""
+        r = self.r
+        if not self.subs or r.random() < NEW_MEMBER:
+            return self.new_subscriber()
+        return self.subs[r.randrange(len(self.subs))]
 
     # -- random pieces -------------------------------------------------
     def date(self):
@@ -279,7 +316,7 @@ class Batch:
         items = []
         for prov in r.sample(provs, r.randrange(1, 3)):
             for _ in range(r.randrange(1, 5)):
-                sub, deps = self.subs[r.randrange(len(self.subs))]
+                sub, deps = self.subscriber()
                 people = [sub] + deps
                 for _ in range(r.randrange(1, 4)):
                     if len(items) >= max_claims:

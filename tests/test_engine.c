@@ -1713,6 +1713,108 @@ static void test_many_patients(void **state)
 }
 
 
+/* Thousands of voids: each touches only its own claim's lines, and the
+ * history keeps its order (survivors and tombstones in the order they
+ * were remembered), with and without a checkpoint open. */
+static void test_many_voids(void **state)
+{
+  int pass;
+  (void)state;
+  for (pass = 0; pass < 2; pass++) {
+    fx *f = fx_new(NULL);
+    int i, n = 6000;
+    char id[16], pat[16];
+    int32_t d0 = c837_date_to_days(20250101);
+    size_t k;
+    if (pass == 1)
+      assert_int_equal(c837_engine_checkpoint(f->e), C837_OK);
+    for (i = 0; i < n; i++) {
+      tb *b;
+      c837_verdict v;
+      snprintf(id, sizeof id, "C%d", i);
+      snprintf(pat, sizeof pat, "P%d", i % 700);
+      b = tb_new(C837_KIND_P, id, pat, "111");
+      tb_line(b, "38225", "1", c837_days_to_date(d0 + i), 0, "");
+      v = run(f, b);
+      assert_int_equal(v.disposition, C837_DISP_PASSED);
+      free(b);
+      if (i % 2 == 1) { /* void the claim before */
+        snprintf(id, sizeof id, "C%d", i - 1);
+        b = tb_new(C837_KIND_P, id, pat, "111");
+        snprintf(b->c.freq, sizeof b->c.freq, "8");
+        run(f, b);
+        free(b);
+      }
+    }
+    if (pass == 1)
+      c837_engine_commit(f->e);
+    assert_int_equal(c837_engine_history_count(f->e), (size_t)n);
+    assert_int_equal(n_lines(f->e), (size_t)n / 2);
+    assert_int_equal(n_tombs(f->e), (size_t)n / 2);
+    for (k = 0; k < (size_t)n / 2; k++) {
+      const c837_hist *l = c837_engine_history_at(f->e, 2 * k);
+      const c837_hist *t = c837_engine_history_at(f->e, 2 * k + 1);
+      snprintf(id, sizeof id, "C%zu", 2 * k + 1);
+      assert_string_equal(l->claim_id, id);
+      assert_int_equal(l->family, C837_FAM_STEP);
+      snprintf(id, sizeof id, "C%zu", 2 * k);
+      assert_string_equal(t->claim_id, id);
+      assert_int_equal(t->family, C837_FAM_NONE);
+      assert_string_equal(t->freq, "8");
+      assert_int_equal(t->date_from, c837_days_to_date(d0 + (int32_t)(2 * k)));
+    }
+    fx_free(f);
+  }
+}
+
+/* A loaded line read again under another billing provider is refiled:
+ * a void by the new provider removes it, one by the old does not. */
+static void test_void_after_provider_change(void **state)
+{
+  fx *f = fx_new(NULL);
+  tb *b = tb_new(C837_KIND_P, "C1", "PAT", "222");
+  tb *v1 = tb_new(C837_KIND_P, "C1", "PAT", "111");
+  tb *v2 = tb_new(C837_KIND_P, "C1", "PAT", "222");
+  c837_hist h;
+  (void)state;
+  memset(&h, 0, sizeof h);
+  snprintf(h.source, sizeof h.source, "S|1|1|0001");
+  snprintf(h.claim_id, sizeof h.claim_id, "C1");
+  snprintf(h.lx, sizeof h.lx, "1");
+  snprintf(h.patient, sizeof h.patient, "PAT");
+  snprintf(h.provider, sizeof h.provider, "111");
+  snprintf(h.code, sizeof h.code, "38225");
+  snprintf(h.billed, sizeof h.billed, "38225");
+  h.family = C837_FAM_STEP;
+  h.step = 1;
+  h.date_from = h.date_to = 20250301;
+  h.units = 1000000;
+  snprintf(h.freq, sizeof h.freq, "1");
+  h.run = 1;
+  assert_int_equal(c837_engine_add_history(f->e, &h), C837_OK);
+  tb_env(b, "S", "1");
+  tb_line(b, "38225", "1", 20250301, 0, "");
+  run(f, b);
+  assert_int_equal(n_lines(f->e), 1);
+  assert_string_equal(line_at(f->e, 0)->provider, "222");
+  assert_int_equal(line_at(f->e, 0)->run, 1);
+  tb_env(v1, "S", "2");
+  snprintf(v1->c.freq, sizeof v1->c.freq, "8");
+  run(f, v1);
+  assert_int_equal(n_lines(f->e), 1);
+  assert_int_equal(n_tombs(f->e), 0);
+  tb_env(v2, "S", "3");
+  snprintf(v2->c.freq, sizeof v2->c.freq, "8");
+  run(f, v2);
+  assert_int_equal(n_lines(f->e), 0);
+  assert_int_equal(n_tombs(f->e), 1);
+  free(b);
+  free(v1);
+  free(v2);
+  fx_free(f);
+}
+
+
 /* ------------------------------------------------------------------ */
 /* Findings cap, overflow, re-runs of several interchanges, rollback   */
 /* ------------------------------------------------------------------ */
@@ -2083,6 +2185,8 @@ int main(void)
       cmocka_unit_test(test_history_rerun_void_interchange),
       cmocka_unit_test(test_big_claim),
       cmocka_unit_test(test_many_patients),
+      cmocka_unit_test(test_many_voids),
+      cmocka_unit_test(test_void_after_provider_change),
       cmocka_unit_test(test_findings_cap_still_holds),
       cmocka_unit_test(test_findings_cap_hold_none),
       cmocka_unit_test(test_cap_days_checked),
