@@ -618,8 +618,6 @@ c837_status c837_job_file(c837_job *j, const char *path, const char *name)
   out.in_gzip = held.in_gzip = rest.in_gzip = c837_input_is_gzip(in);
   out.in = held.in = rest.in = NULL;
   c837_input_close(in);
-  if (cancelled(j))
-    st = C837_EINTR;
   wst = c837_writer_finish(f.w, &ws, &werr);
   c837_writer_free(f.w);
   /* a fix the writer could not apply (a CLM02 past int64 cents) sent the
@@ -643,6 +641,8 @@ c837_status c837_job_file(c837_job *j, const char *path, const char *name)
     st = wst != C837_OK ? wst : C837_EIO;
     err = wst != C837_OK ? werr : err;
   }
+  if (cancelled(j))
+    st = C837_EINTR; /* a signal outranks what it caused */
 
   if (st == C837_EINTR) {
     lazy_abort(&out);
