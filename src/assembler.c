@@ -73,6 +73,7 @@ struct c837_assembler {
   /* envelope state */
   int in_isa, in_gs, in_st;
   uint64_t isa_groups, gs_sets, st_segs;
+  uint64_t st_claims; /* claims begun in the open transaction */
   enum phase phase;
   int is_837;
 
@@ -782,6 +783,7 @@ static int on_st(c837_assembler *a, const c837_segment *s)
     a->env.declared = C837_KIND_OTHER;
   a->in_st = 1;
   a->st_segs = 1;
+  a->st_claims = 0;
   a->gs_sets++;
   a->counts.transactions++;
   a->phase = a->is_837 ? PH_HEADER : PH_FOREIGN;
@@ -938,6 +940,7 @@ int c837_assembler_segment(void *ud, const c837_segment *s)
                 "subscriber"))
       return -1;
     start_claim(a, s);
+    a->st_claims++;
     a->phase = PH_CLAIM;
     return claim_segment(a, s);
   }
@@ -962,6 +965,21 @@ c837_status c837_assembler_finish(c837_assembler *a)
 {
   if (a->err.code != C837_OK)
     return a->err.code;
+  if (a->in_st && a->is_837 && (a->in_claim || a->st_claims)) {
+    /* the input stops inside a transaction set that holds claims: the
+     * last claim may be cut short, so the claim being read is not handed
+     * out (c837_assembler_pending still has its bytes) */
+    char msg[200];
+    snprintf(msg, sizeof msg,
+             "input ends inside transaction set ST02=%s after %llu "
+             "claim(s), with no SE: the file is truncated",
+             a->env.st02, (unsigned long long)a->st_claims);
+    a->err.code = C837_ETRUNC;
+    a->err.offset = a->end_offset;
+    a->err.segment = a->counts.segments;
+    snprintf(a->err.msg, sizeof a->err.msg, "%s", msg);
+    return C837_ETRUNC;
+  }
   if (a->in_claim && end_claim(a) != 0)
     return a->err.code;
   if (close_st(a, NULL, "input ended") || close_gs(a, NULL, "input ended") ||

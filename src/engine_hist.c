@@ -645,23 +645,23 @@ static int excluded(const c837_engine *e, const c837_hrec *r)
 
 /* A re-run: when the claim's interchange was read by an earlier run
  * (some loaded record comes from it), that run is being repeated, and
- * every loaded record of it -- and of any later run -- is hidden from
- * the edits from now on.  The lines of the repeated run that came before
- * this interchange were read again by this run and stand in for
- * themselves; those that came after must not be seen early.  Hiding
- * only grows during a run.  See specs/edits.md. */
+ * while this claim is judged every loaded record of that run -- and of
+ * any later run -- is hidden from the edits.  The lines of the repeated
+ * run that came before this interchange were read again by this run and
+ * stand in for themselves; those that came after must not be seen early.
+ * A claim of an interchange the ledger does not know (a new one, even
+ * next to a re-sent one) sees every loaded record.  See specs/edits.md. */
 void c837_hist_hide(c837_engine *e)
 {
   const c837_ixc *x;
+  e->hiding = 0;
   if (!e->isa_len)
     return;
   x = ix_find(e, e->source, e->isa_len);
   if (!x || !x->has_loaded)
     return;
-  if (!e->hiding || x->min_run < e->hide_min) {
-    e->hiding = 1;
-    e->hide_min = x->min_run;
-  }
+  e->hiding = 1;
+  e->hide_min = x->min_run;
 }
 
 /* Records (or takes over from the ledger) the marker of the claim's

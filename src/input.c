@@ -159,6 +159,28 @@ static long read_gzip(c837_input *in, void *out, size_t cap,
           return fail(in, err, C837_EIO, strerror(errno));
       if (in->have == 0)
         return 0;
+      if (in->zs.next_in[0] == 0) {
+        /* zero padding after the last member (tape and transfer tools
+         * add it): accepted when nothing but zeros follows */
+        for (;;) {
+          size_t z = 0;
+          while (z < in->have && in->zs.next_in[z] == 0)
+            z++;
+          in->zs.next_in += z;
+          in->have -= z;
+          in->raw_off += z;
+          if (in->have)
+            return fail(in, err, C837_EGZIP,
+                        "data after the zero padding that follows the "
+                        "last gzip member");
+          if (in->eof)
+            return 0;
+          if (fill(in) < 0)
+            return fail(in, err, C837_EIO, strerror(errno));
+          if (in->have == 0)
+            return 0;
+        }
+      }
       if (in->have < 2 || in->zs.next_in[0] != 0x1f ||
           in->zs.next_in[1] != 0x8b)
         return fail(in, err, C837_EGZIP,

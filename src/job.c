@@ -286,9 +286,10 @@ static void lazy_abort(lazy_out *l)
   }
 }
 
-/* Completes the output: stdout is flushed, a file is renamed into place
- * (force: even when nothing was written, as an empty file). */
-static c837_status lazy_commit(lazy_out *l, int force, c837_error *err)
+/* First half of completing an output: stdout is flushed (for good), a
+ * file is flushed, fsync'd and closed under its temporary name (force:
+ * even when nothing was written, as an empty file). */
+static c837_status lazy_close(lazy_out *l, int force, c837_error *err)
 {
   if (!l->failed && l->to_stdout) {
     if (l->gz) {
@@ -301,17 +302,60 @@ static c837_status lazy_commit(lazy_out *l, int force, c837_error *err)
   } else if (!l->failed && !l->of && force) {
     (void)lazy_write(l, "", 0);
   }
+  if (!l->failed && l->of && c837_outfile_close(l->of, &l->err) != C837_OK)
+    l->failed = 1;
   if (l->failed) {
     lazy_abort(l);
     *err = l->err;
     return C837_EIO;
   }
-  if (l->of) {
-    c837_outfile *of = l->of;
-    l->of = NULL;
-    return c837_outfile_commit(of, err);
-  }
   return C837_OK;
+}
+
+/* Second half: the closed file takes its final name.  *published is set
+ * when it did (so that a later failure can take it back). */
+static c837_status lazy_publish(lazy_out *l, int *published, c837_error *err)
+{
+  c837_outfile *of = l->of;
+  *published = 0;
+  if (!of)
+    return C837_OK;
+  l->of = NULL;
+  if (c837_outfile_publish(of, err) != C837_OK)
+    return C837_EIO;
+  *published = 1;
+  return C837_OK;
+}
+
+static c837_status lazy_commit(lazy_out *l, int force, c837_error *err)
+{
+  int pub;
+  c837_status st = lazy_close(l, force, err);
+  return st != C837_OK ? st : lazy_publish(l, &pub, err);
+}
+
+/* Completes the outputs of one file together: every one is on disk
+ * before any takes its final name, and if a rename fails the ones
+ * already renamed are removed again, so that a file's claims are never
+ * half published (a corrected file without its held file). */
+static c837_status commit_outputs(lazy_out **ls, const int *force, size_t n,
+                                  c837_error *err)
+{
+  size_t i, k;
+  int done[4] = {0, 0, 0, 0};
+  c837_status st = C837_OK;
+  for (i = 0; i < n && st == C837_OK; i++)
+    st = lazy_close(ls[i], force[i], err);
+  for (k = 0; k < n && st == C837_OK; k++)
+    st = lazy_publish(ls[k], &done[k], err);
+  if (st != C837_OK) {
+    for (i = 0; i < n; i++) {
+      if (done[i])
+        unlink(ls[i]->path);
+      lazy_abort(ls[i]);
+    }
+  }
+  return st;
 }
 
 /* Copies the whole input at path to l, unchanged (a file that cannot be
@@ -552,6 +596,11 @@ c837_status c837_job_file(c837_job *j, const char *path, const char *name)
 
   c837_sink out_sink = {lazy_write, &out}, held_sink = {lazy_write, &held};
   int is_stdin = strcmp(path, "-") == 0;
+  struct stat in_sb;
+  /* only a regular file can be read a second time (to hold it whole);
+   * stdin, a FIFO or a process substitution get the stdin policy */
+  int rereadable =
+      !is_stdin && stat(path, &in_sb) == 0 && S_ISREG(in_sb.st_mode);
   int to_stdout = is_stdin && j->o.stdout_filter && !j->o.report_only;
   int write_837 = !j->o.report_only;
   size_t k;
@@ -610,7 +659,7 @@ c837_status c837_job_file(c837_job *j, const char *path, const char *name)
     c837_handler h = {on_segment, on_claim, on_problem, &f};
     /* stdin cannot be read twice: its unparsed tail is kept as it came
      * in OUT/held/NAME.unparsed; a file is held whole instead */
-    st = c837_stream_run(in, &h, is_stdin && write_837 ? lazy_write : NULL,
+    st = c837_stream_run(in, &h, !rereadable && write_837 ? lazy_write : NULL,
                          &rest, &counts, &err);
   }
   f.rec->t.bytes = counts.bytes;
@@ -655,7 +704,7 @@ c837_status c837_job_file(c837_job *j, const char *path, const char *name)
     free(f.days);
     return C837_EINTR;
   }
-  if (st != C837_OK && !(is_parse_error(st) && is_stdin)) {
+  if (st != C837_OK && !(is_parse_error(st) && !rereadable)) {
     c837_status hst = C837_OK;
     lazy_abort(&out);
     lazy_abort(&held);
@@ -715,16 +764,15 @@ c837_status c837_job_file(c837_job *j, const char *path, const char *name)
               (unsigned long long)err.segment, err.msg);
   }
   if (write_837) {
-    wst = lazy_commit(&out, 1, &werr);
-    if (wst == C837_OK)
-      wst = lazy_commit(&held, 0, &werr);
-    if (wst == C837_OK)
-      wst = lazy_commit(&rest, 0, &werr);
+    lazy_out *ls[3] = {&out, &held, &rest};
+    static const int force[3] = {1, 0, 0};
+    wst = commit_outputs(ls, force, 3, &werr);
     if (wst != C837_OK) {
-      lazy_abort(&held);
-      lazy_abort(&rest);
       roll_back(j, &f);
       free(f.days);
+      c837_report_file_error(j->report, name, &werr);
+      f.rec->t.findings[C837_EDIT_ENVELOPE_INVALID]++;
+      f.rec->t.by_severity[C837_SEV_ERROR]++;
       add_totals(&j->total, &f.rec->t);
       return file_failed(j, &f, wst, werr.msg);
     }

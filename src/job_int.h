@@ -20,8 +20,19 @@ c837_outfile *c837_outfile_open(const char *path, int gzip, c837_error *err);
 /* c837_sink.write shape; 0 or -1 (the error is kept for commit). */
 int c837_outfile_write(void *of, const void *p, size_t n);
 /* Flushes, syncs and renames to the final name; frees of.  On failure
- * the temporary file is removed and *err filled. */
+ * the temporary file is removed and *err filled.  Same as close, then
+ * publish. */
 c837_status c837_outfile_commit(c837_outfile *of, c837_error *err);
+/* First half of a commit: flushes, fsyncs and closes the temporary file,
+ * which keeps its temporary name.  On failure *err is filled and the
+ * file can only be aborted.  Lets a caller get several files onto disk
+ * before it renames any of them. */
+c837_status c837_outfile_close(c837_outfile *of, c837_error *err);
+/* Second half: renames the closed temporary file to its final name;
+ * frees of (also on failure, after removing the temporary file). */
+c837_status c837_outfile_publish(c837_outfile *of, c837_error *err);
+/* The final name of of. */
+const char *c837_outfile_path(const c837_outfile *of);
 /* Removes the temporary file; frees of.  NULL is a no-op. */
 void c837_outfile_abort(c837_outfile *of);
 /* FILE* of a plain (not gzip) outfile, for libcsv's csv_fwrite. */

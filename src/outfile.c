@@ -26,6 +26,7 @@ struct c837_outfile {
   gzFile gz;  /* gzip output */
   int failed; /* a write failed; errno kept in err_no */
   int err_no;
+  int closed; /* flushed, synced and closed; only the rename is left */
 };
 
 c837_status c837_mkdirs(const char *dir, c837_error *err)
@@ -145,15 +146,13 @@ FILE *c837_outfile_fp(c837_outfile *of)
   return of->fp;
 }
 
-c837_status c837_outfile_commit(c837_outfile *of, c837_error *err)
+c837_status c837_outfile_close(c837_outfile *of, c837_error *err)
 {
   int bad = of->failed, e = of->err_no;
+  if (of->closed)
+    return C837_OK;
   if (!bad && of->fp) {
     if (fflush(of->fp) != 0 || ferror(of->fp) || fsync(of->fd) != 0) {
-      bad = 1;
-      e = errno;
-    }
-    if (fclose(of->fp) != 0 && !bad) {
       bad = 1;
       e = errno;
     }
@@ -163,29 +162,57 @@ c837_status c837_outfile_commit(c837_outfile *of, c837_error *err)
       bad = 1;
       e = errno ? errno : EIO;
     }
+  }
+  if (of->fp) {
+    if (fclose(of->fp) != 0 && !bad) {
+      bad = 1;
+      e = errno;
+    }
+  } else if (of->gz) {
     if (gzclose_w(of->gz) != Z_OK && !bad) {
       bad = 1;
       e = EIO;
     }
-  } else if (of->fp) {
-    fclose(of->fp);
-  } else if (of->gz) {
-    gzclose_w(of->gz);
   }
-  if (!bad && rename(of->tmp, of->path) != 0) {
-    bad = 1;
-    e = errno;
-  }
+  of->fp = NULL;
+  of->gz = NULL;
+  of->closed = 1;
   if (bad) {
-    unlink(of->tmp);
+    of->failed = 1;
     err->code = C837_EIO;
     snprintf(err->msg, sizeof err->msg, "cannot write %.180s: %.60s",
-             of->path, strerror(e));
-    free(of);
+             of->path, strerror(e ? e : EIO));
     return C837_EIO;
   }
-  free(of);
   return C837_OK;
+}
+
+c837_status c837_outfile_publish(c837_outfile *of, c837_error *err)
+{
+  c837_status st = of->closed ? C837_OK : c837_outfile_close(of, err);
+  if (st == C837_OK && !of->failed && rename(of->tmp, of->path) != 0) {
+    err->code = st = C837_EIO;
+    snprintf(err->msg, sizeof err->msg, "cannot write %.180s: %.60s",
+             of->path, strerror(errno));
+  }
+  if (st != C837_OK || of->failed)
+    unlink(of->tmp);
+  free(of);
+  return st != C837_OK ? st : C837_OK;
+}
+
+const char *c837_outfile_path(const c837_outfile *of)
+{
+  return of->path;
+}
+
+c837_status c837_outfile_commit(c837_outfile *of, c837_error *err)
+{
+  if (c837_outfile_close(of, err) != C837_OK) {
+    c837_outfile_abort(of);
+    return C837_EIO;
+  }
+  return c837_outfile_publish(of, err);
 }
 
 void c837_outfile_abort(c837_outfile *of)
@@ -196,6 +223,8 @@ void c837_outfile_abort(c837_outfile *of)
     fclose(of->fp);
   else if (of->gz)
     gzclose_w(of->gz);
+  of->fp = NULL;
+  of->gz = NULL;
   unlink(of->tmp);
   free(of);
 }

@@ -86,8 +86,13 @@ c837_status c837_stream_run(c837_input *in, const c837_handler *h,
       if (st != C837_OK && st != C837_ECALLBACK && raw_cb) {
         const char *p;
         size_t n;
-        c837_tokenizer_unemitted(t, &p, &n);
+        /* a claim the assembler kept back (a truncated transaction)
+         * comes before what the tokenizer could not finish */
+        c837_assembler_pending(a, &p, &n);
         if (n && raw_cb(raw_ud, p, n) != 0)
+          st = C837_ECALLBACK;
+        c837_tokenizer_unemitted(t, &p, &n);
+        if (n && st != C837_ECALLBACK && raw_cb(raw_ud, p, n) != 0)
           st = C837_ECALLBACK;
       }
       break;

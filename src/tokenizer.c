@@ -489,16 +489,20 @@ c837_status c837_tokenizer_finish(c837_tokenizer *t)
                 "input ends inside an ISA segment");
   case ST_BODY: {
     char ex[64];
-    /* A last segment without its terminator: accepted when it is a
-     * whole segment by the look of it (a tag of 2-3 letters and digits
-     * and at least one element), flagged for the assembler to report. */
+    /* A last segment without its terminator: accepted when it is an
+     * envelope trailer (IEA, GE, SE: nothing of a claim can be cut off
+     * in one), flagged for the assembler to report.  Any other segment
+     * cut off at the end means a truncated file. */
     if (t->len - t->lead >= 4) {
       const char *b = t->buf + t->lead;
       size_t k = 0;
       while (k < t->len - t->lead && is_alnum((unsigned char)b[k]))
         k++;
       if (k >= 2 && k <= 3 && k < t->len - t->lead &&
-          b[k] == t->delims.element) {
+          b[k] == t->delims.element &&
+          ((k == 3 && memcmp(b, "IEA", 3) == 0) ||
+           (k == 2 && (memcmp(b, "GE", 2) == 0 ||
+                       memcmp(b, "SE", 2) == 0)))) {
         /* trailing CR / LF / blanks stay in raw, not in the last element */
         size_t e = t->len;
         while (e > t->lead + k + 1 &&

@@ -25,11 +25,20 @@ typedef struct dir_id {
 
 #define C837_MAX_WALK_DEPTH 256
 
+/* 1 when a and b would write the same output: the same name, or one is
+ * "held/" + the other (its corrected output is the other's held one). */
+static int clash(const char *a, const char *b)
+{
+  return strcmp(a, b) == 0 ||
+         (strncmp(a, "held/", 5) == 0 && strcmp(a + 5, b) == 0) ||
+         (strncmp(b, "held/", 5) == 0 && strcmp(b + 5, a) == 0);
+}
+
 static int name_taken(const c837_job *j, const char *name)
 {
   size_t i;
   for (i = 0; i < j->n_files; i++)
-    if (!j->files[i].skipped && strcmp(j->files[i].name, name) == 0)
+    if (!j->files[i].skipped && clash(j->files[i].name, name))
       return 1;
   return 0;
 }
@@ -161,7 +170,8 @@ static c837_status walk_dir(c837_job *j, const char *dir, const char *rel,
       }
     }
     if (name_taken(j, name)) {
-      c837_job_skip(j, name, "another input already writes this output name");
+      c837_job_skip(j, name, "another input already writes this output "
+                             "name (or its held/ name)");
       continue;
     }
     st = worse(st, c837_job_file(j, path, name));

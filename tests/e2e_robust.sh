@@ -14,7 +14,12 @@
 #   - --report-only with stdin writes nothing to stdout;
 #   - a full disk (ulimit -f): exit 4 with the write error, no output;
 #   - the output directory inside an input directory is not read back;
-#     an output that would overwrite its input is refused.
+#     an output that would overwrite its input is refused;
+#   - a file cut inside a claim or before its SE is held whole;
+#   - a held file that cannot be committed takes the corrected one along;
+#   - D/held/x.837 and D/x.837 (same OUT/held/x.837): the second skipped;
+#   - a FIFO gets the stdin policy; gzip zero padding is accepted;
+#   - a re-sent interchange does not hide the ledger from a new one.
 set -u
 BIN=${BIN:-build/cart837}
 T=$(mktemp -d)
@@ -134,6 +139,99 @@ cp "$S" "$T/self.837"
 rc=$?
 [ $rc -eq 2 ] && cmp -s "$S" "$T/self.837" && grep -q 'overwrite' "$T/e9" &&
   ok "output over its own input: refused, exit 2" || fail "overwrite: rc $rc"
+
+# 10. truncated files: cut inside a claim, or cut before SE: held whole
+sz=$(wc -c <"$S")
+head -c $((sz / 2)) "$S" >"$T/half.837"
+sed -n '1,/^SE\*/p' samples/prof_basic.837 | sed '$d' >"$T/nose.837"
+for f in half nose; do
+  "$BIN" -q -o "$T/t$f" "$T/$f.837" 2>/dev/null
+  rc=$?
+  [ $rc -eq 3 ] && [ ! -e "$T/t$f/$f.837" ] && cmp -s "$T/$f.837" "$T/t$f/held/$f.837" &&
+    grep -q 'ETRUNC' "$T/t$f/findings.csv" &&
+    ok "truncated file ($f): held whole, exit 3" ||
+    fail "truncated file ($f): rc $rc"
+  "$BIN" -q -o "$T/s$f" - <"$T/$f.837" >"$T/s$f.out" 2>/dev/null
+  cat "$T/s$f.out" "$T/s$f/held/stdin.837.unparsed" 2>/dev/null |
+    python3 tests/x12check.py --conserve "$T/$f.837" /dev/stdin >/dev/null 2>&1
+  n_in=$(grep -o 'CLM\*' "$T/$f.837" | wc -l)
+  n_out=$(grep -o 'CLM\*' "$T/s$f.out" | wc -l)
+  n_rest=$(grep -o 'CLM\*' "$T/s$f/held/stdin.837.unparsed" 2>/dev/null | wc -l)
+  n_held=$(cat "$T/s$f/held/stdin.837" 2>/dev/null | grep -o 'CLM\*' | wc -l)
+  [ $((n_out + n_rest + n_held)) -eq "$n_in" ] && [ "$n_rest" -ge 1 ] &&
+    ok "truncated stdin ($f): $n_in claims = $n_out out + $n_held held + $n_rest unparsed" ||
+    fail "truncated stdin ($f): $n_in in, $n_out out, $n_held held, $n_rest unparsed"
+done
+
+# 11. the held file cannot be committed: the corrected file is not kept
+mkdir -p "$T/o11/held/cart_prof.837"
+"$BIN" -q -o "$T/o11" "$S" 2>/dev/null
+rc=$?
+[ $rc -eq 4 ] && [ ! -e "$T/o11/cart_prof.837" ] &&
+  [ "$(tail -n +2 "$T/o11/findings.csv" | wc -l)" -eq 1 ] &&
+  ok "held file cannot be written: no corrected file either, exit 4" ||
+  fail "held commit failure: rc $rc"
+
+# 12. D/held/x.837 and D/x.837 would write the same OUT/held/x.837
+mkdir -p "$T/d12/held"
+cp "$S" "$T/d12/x.837"
+cp samples/prof_basic.837 "$T/d12/held/x.837"
+"$BIN" -q -o "$T/o12" --fail-on never "$T/d12" 2>/dev/null
+rc=$?
+[ $rc -eq 5 ] && grep -q 'file: x.837' "$T/o12/summary.txt" &&
+  grep -q 'held/ name' "$T/o12/summary.txt" &&
+  cmp -s "$T/o12/held/x.837" samples/prof_basic.837 &&
+  ok "held/ name clash: second input skipped with its reason, exit 5" ||
+  fail "held/ name clash: rc $rc"
+
+# 13. a FIFO cannot be read twice: the stdin policy (unparsed rest)
+if mkfifo "$T/fifo" 2>/dev/null; then
+  cat "$T/many.837" >"$T/fifo" &
+  "$BIN" -q -o "$T/o13" "$T/fifo" 2>/dev/null
+  rc=$?
+  wait
+  cat "$T/o13/fifo" "$T/o13/held/fifo.unparsed" 2>/dev/null |
+    cmp -s - "$T/many.837" && [ $rc -eq 3 ] &&
+    ok "FIFO with a claim over the limit: output + unparsed rest = input" ||
+    fail "FIFO: rc $rc"
+fi
+
+# 14. gzip followed by zero padding is accepted; anything after it is not
+python3 -c "import gzip,sys; d=open('$S','rb').read(); open('$T/pad.gz','wb').write(gzip.compress(d)+b'\0'*10); open('$T/padx.gz','wb').write(gzip.compress(d)+b'\0'*10+b'x')"
+"$BIN" -q -o "$T/o14" --fail-on never "$T/pad.gz"; r1=$?
+"$BIN" -q -o "$T/o14b" --fail-on never "$T/padx.gz"; r2=$?
+[ $r1 -eq 0 ] && [ $r2 -eq 4 ] &&
+  ok "gzip zero padding accepted, data after it refused" ||
+  fail "gzip padding: rc $r1 / $r2"
+
+# 9. a re-sent interchange in a drop does not hide the ledger from a new
+#    one: C duplicates B's administration of run 2 whether A (run 1) is
+#    re-sent next to it or not
+mk() { # ISA13 CLM01 member date
+  printf 'ISA*00*          *00*          *ZZ*SUBMITTER      *ZZ*RECEIVER       *250601*1200*^*00501*%s*0*T*:~\n' "$1"
+  printf 'GS*HC*SUBMITTER*RECEIVER*20250601*1200*1*X*005010X222A1~\nST*837*0001*005010X222A1~\n'
+  printf 'BHT*0019*00*B1*20250601*1200*CH~\nNM1*41*2*SUB*****46*S1~\nNM1*40*2*RCV*****46*R1~\n'
+  printf 'HL*1**20*1~\nNM1*85*2*PROV*****XX*1234567893~\nHL*2*1*22*0~\nSBR*P*18*G******CI~\n'
+  printf 'NM1*IL*1*DOE*J****MI*%s~\nDMG*D8*19600101*F~\nCLM*%s*100***11:B:1*Y*A*Y*Y~\n' "$3" "$2"
+  printf 'LX*1~\nSV1*HC:38228*100*UN*1***1~\nDTP*472*D8*%s~\nSE*15*0001~\nGE*1*1~\nIEA*1*%s~\n' "$4" "$1"
+}
+mk 000000101 A1 MA 20250301 >"$T/A.837"
+mk 000000102 B1 MB 20250401 >"$T/B.837"
+mk 000000103 C1 MB 20250401 >"$T/C.837"
+"$BIN" -q -o "$T/h1" --state "$T/H.csv" "$T/A.837"
+"$BIN" -q -o "$T/h2" --state "$T/H.csv" "$T/B.837"
+cp "$T/H.csv" "$T/H3.csv"
+"$BIN" -q -o "$T/h3" --state "$T/H.csv" "$T/C.837"
+rc1=$?
+"$BIN" -q -o "$T/h4" --state "$T/H3.csv" "$T/A.837" "$T/C.837"
+rc2=$?
+if [ $rc1 -eq 1 ] && [ $rc2 -eq 1 ] &&
+   grep -q '"C1","1","38228",.*"DUPLICATE_DAY"' "$T/h3/findings.csv" &&
+   grep -q '"C1","1","38228",.*"DUPLICATE_DAY"' "$T/h4/findings.csv"; then
+  ok "a re-sent interchange does not hide the ledger from a new one"
+else
+  fail "re-sent interchange hid the ledger (rc $rc1 / $rc2)"
+fi
 
 echo "e2e_robust: $fails failed"
 [ $fails -eq 0 ]
