@@ -21,6 +21,10 @@ static void totals(FILE *fp, const char *indent, const c837_totals *t)
           (unsigned long long)t->claims_fixed);
   fprintf(fp, "%sclaims held: %llu\n", indent,
           (unsigned long long)t->claims_held);
+  fprintf(fp, "%sclaims in = corrected + held: %llu = %llu + %llu\n",
+          indent, (unsigned long long)t->claims,
+          (unsigned long long)(t->claims_passed + t->claims_fixed),
+          (unsigned long long)t->claims_held);
   fprintf(fp, "%sfindings: %llu error, %llu warning, %llu info\n", indent,
           (unsigned long long)t->by_severity[C837_SEV_ERROR],
           (unsigned long long)t->by_severity[C837_SEV_WARNING],
@@ -53,11 +57,6 @@ void c837_summary_write(const c837_job *j, FILE *fp)
           (unsigned long long)j->total.files_failed,
           (unsigned long long)j->total.files_skipped);
   totals(fp, "  ", &j->total);
-  fprintf(fp, "  claims in = corrected + held: %llu = %llu + %llu\n",
-          (unsigned long long)j->total.claims,
-          (unsigned long long)(j->total.claims_passed +
-                               j->total.claims_fixed),
-          (unsigned long long)j->total.claims_held);
 }
 
 void c837_job_print_summary(const c837_job *j, FILE *fp)
