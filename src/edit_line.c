@@ -13,6 +13,7 @@
  * specs/edits.md.
  */
 #include "engine_int.h"
+#include "util_int.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -337,15 +338,10 @@ static int cmp_day(const void *a, const void *b)
 /* Adds day d to the candidate days of e; sets e->oom on failure. */
 static void add_cand(c837_engine *e, size_t *n, int32_t d)
 {
-  if (*n == e->capcand) {
-    size_t nc = e->capcand ? 2 * e->capcand : 64;
-    int32_t *na = realloc(e->cand, nc * sizeof *na);
-    if (!na) {
-      e->oom = 1;
-      return;
-    }
-    e->cand = na;
-    e->capcand = nc;
+  if (c837_grow(&e->cand, *n, &e->capcand, sizeof *e->cand,
+                64) != 0) {
+    e->oom = 1;
+    return;
   }
   e->cand[(*n)++] = d;
 }

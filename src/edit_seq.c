@@ -68,17 +68,8 @@ static void add_claim_events(c837_engine *e)
     v.provider = e->c->billing.id;
     v.claim_id = e->c->id;
     v.line = i;
-    if (e->nev == e->capev) {
-      size_t nc = e->capev ? 2 * e->capev : 32;
-      c837_event *ne = realloc(e->ev, nc * sizeof *ne);
-      if (!ne) {
-        e->oom = 1;
-        return;
-      }
-      e->ev = ne;
-      e->capev = nc;
-    }
-    e->ev[e->nev++] = v;
+    if (c837_hist_ev_push(e, &v) != 0)
+      return; /* e->oom is set */
   }
 }
 

@@ -15,6 +15,7 @@
  * every edit is specs/edits.md.
  */
 #include "engine_int.h"
+#include "util_int.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -242,15 +243,10 @@ void c837_eng_fix(c837_engine *e, c837_fix_kind kind, size_t line,
                   const char *value)
 {
   c837_fix *f;
-  if (e->nfx == e->capfx) {
-    size_t nc = e->capfx ? 2 * e->capfx : 16;
-    c837_fix *nf = realloc(e->fx, nc * sizeof *nf);
-    if (!nf) {
-      e->oom = 1;
-      return;
-    }
-    e->fx = nf;
-    e->capfx = nc;
+  if (c837_grow(&e->fx, e->nfx, &e->capfx, sizeof *e->fx,
+                16) != 0) {
+    e->oom = 1;
+    return;
   }
   f = &e->fx[e->nfx++];
   memset(f, 0, sizeof *f);

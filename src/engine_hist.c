@@ -26,6 +26,7 @@
  * and merges".
  */
 #include "engine_int.h"
+#include "util_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,14 +85,9 @@ static c837_ilist *imap_get(c837_imap *m, const char *key, int create)
     return NULL;
   if ((m->n + 1) * 2 > m->nslots && imap_grow(m) != 0)
     return NULL;
-  if (m->n == m->cap) {
-    size_t nc = m->cap ? 2 * m->cap : 64;
-    c837_ilist *np = realloc(m->ents, nc * sizeof *np);
-    if (!np)
-      return NULL;
-    m->ents = np;
-    m->cap = nc;
-  }
+  if (c837_grow(&m->ents, m->n, &m->cap, sizeof *m->ents,
+                64) != 0)
+    return NULL;
   p = &m->ents[m->n];
   len = strlen(key);
   memset(p, 0, sizeof *p);
@@ -109,14 +105,9 @@ static c837_ilist *imap_get(c837_imap *m, const char *key, int create)
 /* Makes room for one more index in l.  0 or -1 (ENOMEM). */
 static int ilist_reserve(c837_ilist *l)
 {
-  if (l->n == l->cap) {
-    size_t nc = l->cap ? 2 * l->cap : 4;
-    size_t *ni = realloc(l->idx, nc * sizeof *ni);
-    if (!ni)
-      return -1;
-    l->idx = ni;
-    l->cap = nc;
-  }
+  if (c837_grow(&l->idx, l->n, &l->cap, sizeof *l->idx,
+                4) != 0)
+    return -1;
   return 0;
 }
 
@@ -197,15 +188,10 @@ static int touch(c837_engine *e, size_t idx, int is_mk)
   c837_undo *u;
   if (!e->cp || idx >= (is_mk ? e->cp_nmk : e->cp_nh))
     return 0;
-  if (e->nundo == e->capundo) {
-    size_t nc = e->capundo ? 2 * e->capundo : 64;
-    c837_undo *nu = realloc(e->undo, nc * sizeof *nu);
-    if (!nu) {
-      e->oom = 1;
-      return -1;
-    }
-    e->undo = nu;
-    e->capundo = nc;
+  if (c837_grow(&e->undo, e->nundo, &e->capundo, sizeof *e->undo,
+                64) != 0) {
+    e->oom = 1;
+    return -1;
   }
   u = &e->undo[e->nundo++];
   u->idx = idx;
@@ -273,14 +259,9 @@ static c837_ixc *ix_get(c837_engine *e, const char *key, size_t len)
     e->ixslots = slots;
     e->nixslots = ns;
   }
-  if (e->nix == e->capix) {
-    size_t nc = e->capix ? 2 * e->capix : 64;
-    c837_ixc *ni = realloc(e->ix, nc * sizeof *ni);
-    if (!ni)
-      return NULL;
-    e->ix = ni;
-    e->capix = nc;
-  }
+  if (c837_grow(&e->ix, e->nix, &e->capix, sizeof *e->ix,
+                64) != 0)
+    return NULL;
   x = &e->ix[e->nix];
   x->key = malloc(len + 1);
   if (!x->key)
@@ -356,14 +337,9 @@ static int hist_append(c837_engine *e, const c837_hist *h, int loaded)
     if (!cl || ilist_reserve(cl) != 0)
       return -1;
   }
-  if (e->nh == e->caph) {
-    size_t nc = e->caph ? 2 * e->caph : 64;
-    c837_hrec *nr = realloc(e->h, nc * sizeof *nr);
-    if (!nr)
-      return -1;
-    e->h = nr;
-    e->caph = nc;
-  }
+  if (c837_grow(&e->h, e->nh, &e->caph, sizeof *e->h,
+                64) != 0)
+    return -1;
   p->idx[p->n++] = e->nh;
   if (cl)
     cl->idx[cl->n++] = e->nh;
@@ -377,14 +353,9 @@ static int hist_append(c837_engine *e, const c837_hist *h, int loaded)
 /* Appends a marker.  0 or -1 (ENOMEM). */
 static int mk_append(c837_engine *e, const c837_hist *h, int loaded)
 {
-  if (e->nmk == e->capmk) {
-    size_t nc = e->capmk ? 2 * e->capmk : 16;
-    c837_hrec *nr = realloc(e->mk, nc * sizeof *nr);
-    if (!nr)
-      return -1;
-    e->mk = nr;
-    e->capmk = nc;
-  }
+  if (c837_grow(&e->mk, e->nmk, &e->capmk, sizeof *e->mk,
+                16) != 0)
+    return -1;
   e->mk[e->nmk].h = *h;
   e->mk[e->nmk].loaded = loaded;
   e->mk[e->nmk].dead = 0;
@@ -602,21 +573,16 @@ void c837_engine_rollback(c837_engine *e)
 /* The history and one claim                                           */
 /* ------------------------------------------------------------------ */
 
-static int ev_push(c837_engine *e, const c837_event *v)
+int c837_hist_ev_push(c837_engine *e, const c837_event *v)
 {
-  if (e->nev == e->capev) {
-    size_t nc = e->capev ? 2 * e->capev : 32;
-    c837_event *ne = realloc(e->ev, nc * sizeof *ne);
-    if (!ne) {
-      e->oom = 1;
-      return -1;
-    }
-    e->ev = ne;
-    e->capev = nc;
+  if (c837_grow(&e->ev, e->nev, &e->capev, sizeof *e->ev, 32) != 0) {
+    e->oom = 1;
+    return -1;
   }
   e->ev[e->nev++] = *v;
   return 0;
 }
+
 /* 1 when history record r stands for this very claim or for lines this
  * claim cancels, so that the claim must not be counted against it:
  * - a loaded line of an earlier run that this run is repeating (see
@@ -736,7 +702,7 @@ void c837_hist_gather(c837_engine *e)
     v.provider = r->h.provider;
     v.claim_id = r->h.claim_id;
     v.line = C837_NO_INDEX;
-    if (ev_push(e, &v) != 0)
+    if (c837_hist_ev_push(e, &v) != 0)
       return;
   }
   e->nev_hist = e->nev;

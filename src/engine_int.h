@@ -225,6 +225,9 @@ uint32_t c837_hist_run_now(const c837_engine *e);
 /* Hides the loaded records of an earlier run that the current claim's
  * interchange shows is being repeated (see engine_hist.c). */
 void c837_hist_hide(c837_engine *e);
+/* Appends a line event of the current claim to e->ev.  0, or -1 with
+ * e->oom set. */
+int c837_hist_ev_push(c837_engine *e, const c837_event *v);
 /* Fills e->ev[0..nev_hist) with the events of the current claim's
  * patient's remembered lines, in history order; sets e->oom on ENOMEM. */
 void c837_hist_gather(c837_engine *e);

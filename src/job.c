@@ -16,6 +16,7 @@
  * with a ledger, earlier runs).
  */
 #include "job_int.h"
+#include "util_int.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -141,14 +142,9 @@ int c837_job_has_finding(const c837_job *j, c837_severity sev)
 static c837_file_rec *add_file(c837_job *j, const char *name)
 {
   c837_file_rec *f;
-  if (j->n_files == j->cap_files) {
-    size_t nc = j->cap_files ? j->cap_files * 2 : 16;
-    c837_file_rec *nf = realloc(j->files, nc * sizeof *nf);
-    if (!nf)
-      return NULL;
-    j->files = nf;
-    j->cap_files = nc;
-  }
+  if (c837_grow(&j->files, j->n_files, &j->cap_files, sizeof *j->files,
+                16) != 0)
+    return NULL;
   f = &j->files[j->n_files];
   memset(f, 0, sizeof *f);
   f->name = strdup(name);
@@ -192,14 +188,9 @@ static void count_day(c837_job *j, int32_t date)
     j->days[lo].count++;
     return;
   }
-  if (j->n_days == j->cap_days) {
-    size_t nc = j->cap_days ? j->cap_days * 2 : 64;
-    c837_day_count *nd = realloc(j->days, nc * sizeof *nd);
-    if (!nd)
-      return;
-    j->days = nd;
-    j->cap_days = nc;
-  }
+  if (c837_grow(&j->days, j->n_days, &j->cap_days, sizeof *j->days,
+                64) != 0)
+    return;
   memmove(&j->days[lo + 1], &j->days[lo],
           (j->n_days - lo) * sizeof *j->days);
   j->days[lo].date = date;
@@ -451,14 +442,9 @@ static void note_day(file_ctx *f, int32_t date)
 {
   if (date <= 0)
     return;
-  if (f->n_days == f->cap_days) {
-    size_t nc = f->cap_days ? f->cap_days * 2 : 64;
-    int32_t *nd = realloc(f->days, nc * sizeof *nd);
-    if (!nd)
-      return; /* the chart misses a point; nothing else depends on it */
-    f->days = nd;
-    f->cap_days = nc;
-  }
+  if (c837_grow(&f->days, f->n_days, &f->cap_days, sizeof *f->days,
+                64) != 0)
+    return; /* the chart misses a point; nothing else depends on it */
   f->days[f->n_days++] = date;
 }
 

@@ -7,7 +7,10 @@
  * day arithmetic (days since 1970-01-01, proleptic Gregorian).
  */
 #include "cart837.h"
+#include "util_int.h"
 
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 int c837_span_eq(c837_span a, const char *s)
@@ -205,4 +208,24 @@ void c837_format_iso_date(char *buf, size_t bufsz, int32_t ymd)
   }
   snprintf(buf, bufsz, "%04d-%02d-%02d", (int)(ymd / 10000),
            (int)((ymd / 100) % 100), (int)(ymd % 100));
+}
+
+int c837_grow(void *pp, size_t n, size_t *cap, size_t elsz, size_t first)
+{
+  void *p, *np;
+  size_t nc;
+  if (n < *cap)
+    return 0;
+  nc = *cap ? *cap * 2 : first;
+  if (nc <= n)
+    nc = n + 1;
+  if (elsz == 0 || nc > SIZE_MAX / elsz)
+    return -1;
+  memcpy(&p, pp, sizeof p);
+  np = realloc(p, nc * elsz);
+  if (!np)
+    return -1;
+  memcpy(pp, &np, sizeof np);
+  *cap = nc;
+  return 0;
 }

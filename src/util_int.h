@@ -1,0 +1,17 @@
+/* util_int.h -- private helpers shared by the library's files
+ *
+ * Not part of the public interface (include/cart837.h).
+ */
+#ifndef CART837_UTIL_INT_H
+#define CART837_UTIL_INT_H
+
+#include <stddef.h>
+
+/* Makes room for element n of a growable array: pp is the address of the
+ * array pointer (any element type), *cap the elements allocated, elsz
+ * the size of one.  When n < *cap nothing happens; otherwise the
+ * allocation doubles (to `first` elements when empty).  Returns 0, or -1
+ * when out of memory (the array is then unchanged and still valid). */
+int c837_grow(void *pp, size_t n, size_t *cap, size_t elsz, size_t first);
+
+#endif
