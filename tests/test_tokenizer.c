@@ -22,48 +22,7 @@
 #include <cmocka.h>
 
 #include "cart837.h"
-
-/* ------------------------------------------------------------------ */
-/* A growing byte buffer                                               */
-/* ------------------------------------------------------------------ */
-
-typedef struct buf {
-  char *p;
-  size_t len, cap;
-} buf;
-
-static void buf_add(buf *b, const void *p, size_t n)
-{
-  if (b->len + n + 1 > b->cap) {
-    size_t ncap = b->cap ? b->cap : 256;
-    while (ncap < b->len + n + 1)
-      ncap *= 2;
-    b->p = realloc(b->p, ncap);
-    assert_non_null(b->p);
-    b->cap = ncap;
-  }
-  if (n)
-    memcpy(b->p + b->len, p, n);
-  b->len += n;
-  b->p[b->len] = '\0';
-}
-
-static void buf_str(buf *b, const char *s)
-{
-  buf_add(b, s, strlen(s));
-}
-
-static void buf_fmt(buf *b, const char *fmt, ...)
-{
-  char tmp[256];
-  va_list ap;
-  int n;
-  va_start(ap, fmt);
-  n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-  va_end(ap);
-  assert_true(n >= 0 && (size_t)n < sizeof tmp);
-  buf_add(b, tmp, (size_t)n);
-}
+#include "testbuf.h"
 
 /* Escaped bytes: \r \n \t \0 \\ \" and \xHH for other non-printables. */
 static void buf_esc(buf *b, const char *p, size_t n)
