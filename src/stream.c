@@ -83,31 +83,25 @@ c837_status c837_stream_run(c837_input *in, const c837_handler *h,
         st = c837_assembler_finish(a);
       else if (st != C837_ECALLBACK)
         (void)c837_assembler_finish(a);
-      if (st != C837_OK && st != C837_ECALLBACK && raw_cb) {
-        const char *p;
-        size_t n;
-        /* a claim the assembler kept back (a truncated transaction)
-         * comes before what the tokenizer could not finish */
-        c837_assembler_pending(a, &p, &n);
-        if (n && raw_cb(raw_ud, p, n) != 0)
-          st = C837_ECALLBACK;
-        c837_tokenizer_unemitted(t, &p, &n);
-        if (n && st != C837_ECALLBACK && raw_cb(raw_ud, p, n) != 0)
-          st = C837_ECALLBACK;
-      }
+      /* a claim the assembler kept back (a truncated transaction) and
+       * what the tokenizer could not finish go through; the input is at
+       * its end, so drain reads nothing more */
+      if (st != C837_OK && st != C837_ECALLBACK &&
+          drain(in, a, t, NULL, 0, 0, raw_cb, raw_ud, buf, &ioerr) ==
+              C837_ECALLBACK)
+        st = C837_ECALLBACK;
       break;
     }
     st = c837_tokenizer_feed(t, buf, (size_t)got);
     if (st != C837_OK) {
       c837_status d = C837_OK;
       c837_status ae = c837_assembler_error(a)->code;
-      if (st != C837_ECALLBACK) {
-        (void)c837_assembler_finish(a);
-        d = drain(in, a, t, buf, (size_t)got, start, raw_cb, raw_ud, buf,
-                  &ioerr);
-      } else if (ae != C837_OK && ae != C837_ECALLBACK) {
-        /* the assembler stopped on a limit: the partial claim, the
-         * segment that broke it and the rest of the input go through */
+      /* a parse error, or the assembler stopped on a limit: the partial
+       * claim, the segment at fault and the rest of the input go
+       * through (a callback that asked to stop gets nothing more) */
+      if (st != C837_ECALLBACK || (ae != C837_OK && ae != C837_ECALLBACK)) {
+        if (st != C837_ECALLBACK)
+          (void)c837_assembler_finish(a);
         d = drain(in, a, t, buf, (size_t)got, start, raw_cb, raw_ud, buf,
                   &ioerr);
       }
