@@ -559,6 +559,15 @@ static void roll_back(c837_job *j, file_ctx *f)
   memset(&f->rec->t, 0, sizeof f->rec->t);
 }
 
+/* One ENVELOPE_INVALID row naming a file-level error, counted. */
+static void report_file_error(c837_job *j, file_ctx *f, const c837_error *e)
+{
+  if (c837_report_file_error(j->report, f->name, e) != 0)
+    f->report_failed = 1;
+  f->rec->t.findings[C837_EDIT_ENVELOPE_INVALID]++;
+  f->rec->t.by_severity[C837_SEV_ERROR]++;
+}
+
 static c837_status file_failed(c837_job *j, file_ctx *f, c837_status st,
                                const char *msg)
 {
@@ -699,9 +708,7 @@ c837_status c837_job_file(c837_job *j, const char *path, const char *name)
     free(f.days);
     if (st == C837_ECALLBACK)
       snprintf(err.msg, sizeof err.msg, "processing stopped");
-    c837_report_file_error(j->report, name, &err);
-    f.rec->t.findings[C837_EDIT_ENVELOPE_INVALID]++;
-    f.rec->t.by_severity[C837_SEV_ERROR]++;
+    report_file_error(j, &f, &err);
     if (is_parse_error(st)) {
       /* nothing of a file that cannot be read to its end is forwarded:
        * it is held whole, exactly as it came */
@@ -740,10 +747,8 @@ c837_status c837_job_file(c837_job *j, const char *path, const char *name)
      * kept in OUT/held/NAME.unparsed */
     f.rec->status = st;
     set_reason(f.rec, err.msg);
-    f.rec->t.findings[C837_EDIT_ENVELOPE_INVALID]++;
-    f.rec->t.by_severity[C837_SEV_ERROR]++;
     j->total.files_failed++;
-    c837_report_file_error(j->report, name, &err);
+    report_file_error(j, &f, &err);
     if (!j->o.quiet)
       fprintf(log_fp(j), "cart837: %s: byte %llu, segment %llu: %s\n", name,
               (unsigned long long)err.offset,
@@ -756,9 +761,7 @@ c837_status c837_job_file(c837_job *j, const char *path, const char *name)
     if (wst != C837_OK) {
       roll_back(j, &f);
       free(f.days);
-      c837_report_file_error(j->report, name, &werr);
-      f.rec->t.findings[C837_EDIT_ENVELOPE_INVALID]++;
-      f.rec->t.by_severity[C837_SEV_ERROR]++;
+      report_file_error(j, &f, &werr);
       add_totals(&j->total, &f.rec->t);
       return file_failed(j, &f, wst, werr.msg);
     }
