@@ -32,6 +32,7 @@
  * reused from claim to claim and capped by the claim limits.
  */
 #include "cart837.h"
+#include "util_int.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -449,14 +450,29 @@ static int add_claim_segment(c837_assembler *a, const c837_segment *s)
 static void read_composite_code(c837_line *ln, const c837_segment *s,
                                 size_t el)
 {
-  size_t m;
-  c837_span_copy(ln->qualifier, sizeof ln->qualifier,
-                 trimmed(c837_seg_comp(s, el, 1)));
-  c837_span_copy(ln->code, sizeof ln->code, trimmed(c837_seg_comp(s, el, 2)));
+  /* components 1 (qualifier), 2 (code), 3-6 (modifiers), in one pass */
+  c837_span e = c837_seg_el(s, el);
+  const char *p = e.p, *end = e.p + e.len;
+  const char sep = s->delims.component;
+  size_t k;
+  ln->qualifier[0] = ln->code[0] = '\0';
   ln->mod[0][0] = ln->mod[1][0] = ln->mod[2][0] = ln->mod[3][0] = '\0';
-  for (m = 0; m < 4; m++)
-    c837_span_copy(ln->mod[m], sizeof ln->mod[m],
-                   trimmed(c837_seg_comp(s, el, 3 + m)));
+  for (k = 0; k < 6; k++) {
+    const char *q = p;
+    c837_span c;
+    while (q < end && *q != sep)
+      q++;
+    c = trimmed((c837_span){p, (size_t)(q - p)});
+    if (k == 0)
+      c837_span_copy(ln->qualifier, sizeof ln->qualifier, c);
+    else if (k == 1)
+      c837_span_copy(ln->code, sizeof ln->code, c);
+    else
+      c837_span_copy(ln->mod[k - 2], sizeof ln->mod[k - 2], c);
+    if (q == end)
+      break;
+    p = q + 1;
+  }
 }
 
 static void read_units(c837_line *ln, c837_span basis, c837_span units)
@@ -520,7 +536,7 @@ static void start_claim(c837_assembler *a, const c837_segment *s)
   c->payer = a->payer;
   c->patient = a->patient;
   c->has_patient = a->has_patient;
-  snprintf(c->hl_id, sizeof c->hl_id, "%s", a->hl_id);
+  c837_str_append(c->hl_id, sizeof c->hl_id, 0, a->hl_id);
   c->offset = s->offset + s->lead;
   c->number = s->number;
 }
@@ -661,13 +677,22 @@ static int end_claim(c837_assembler *a)
   else
     c->kind = a->env.declared;
   if (c->kind == C837_KIND_I)
-    snprintf(c->tob, sizeof c->tob, "%s%s", c->facility, c->freq);
-  if (c->has_patient)
-    snprintf(c->patient_key, sizeof c->patient_key, "%s|%s|%s|%ld",
-             c->subscriber.id, c->patient.last, c->patient.first,
-             (long)c->patient.dob);
-  else
-    snprintf(c->patient_key, sizeof c->patient_key, "%s", c->subscriber.id);
+    c837_str_append(c->tob, sizeof c->tob,
+                    c837_str_append(c->tob, sizeof c->tob, 0, c->facility),
+                    c->freq);
+  {
+    char *k = c->patient_key;
+    const size_t ksz = sizeof c->patient_key;
+    size_t o = c837_str_append(k, ksz, 0, c->subscriber.id);
+    if (c->has_patient) {
+      o = c837_str_append(k, ksz, o, "|");
+      o = c837_str_append(k, ksz, o, c->patient.last);
+      o = c837_str_append(k, ksz, o, "|");
+      o = c837_str_append(k, ksz, o, c->patient.first);
+      o = c837_str_append(k, ksz, o, "|");
+      (void)c837_str_append_long(k, ksz, o, (long)c->patient.dob);
+    }
+  }
 
   a->counts.claims++;
   a->counts.lines += a->n_lines;

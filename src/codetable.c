@@ -41,6 +41,9 @@ extern const unsigned long c837_builtin_codes_csv_len;
 
 /* The name error messages give the built-in table. */
 #define BUILTIN_NAME "<built-in specs/codes.csv>"
+/* Words of the code bloom filter (64 bits each): 4096 bits for a table
+ * of a few hundred codes keeps false positives near 5%. */
+#define CODE_BLOOM_WORDS 64
 
 /* Columns, in the order of specs/codes.csv. */
 enum {
@@ -71,7 +74,30 @@ struct c837_codetable {
   c837_code *rows;           /* table order */
   size_t n;
   const c837_code **sorted;  /* the same rows sorted by code */
+  /* One bit per code hash: almost every code on a claim is not in the
+   * table, and a clear bit says so without the binary search. */
+  uint64_t bloom[CODE_BLOOM_WORDS];
 };
+
+/* Hash of a code for the bloom filter (FNV-1a). */
+static unsigned code_hash(const char *code, size_t len)
+{
+  uint32_t h = 2166136261u;
+  size_t i;
+  for (i = 0; i < len; i++)
+    h = (h ^ (unsigned char)code[i]) * 16777619u;
+  return (unsigned)(h ^ (h >> 15)) % (CODE_BLOOM_WORDS * 64);
+}
+
+static void bloom_build(c837_codetable *t)
+{
+  size_t i;
+  memset(t->bloom, 0, sizeof t->bloom);
+  for (i = 0; i < t->n; i++) {
+    unsigned b = code_hash(t->rows[i].code, strlen(t->rows[i].code));
+    t->bloom[b / 64] |= (uint64_t)1 << (b % 64);
+  }
+}
 
 /* A row read from a file, not yet merged. */
 typedef struct pending {
@@ -695,6 +721,7 @@ static void apply(loader *L, c837_codetable *t, int replace_all)
   t->rows = rows;
   t->n = n;
   t->sorted = sorted;
+  bloom_build(t);
   rows = NULL;
   sorted = NULL;
 out:
@@ -857,6 +884,11 @@ const c837_code *c837_codetable_find(const c837_codetable *t,
   trim(&code, &len);
   if (len == 0 || len >= sizeof key)
     return NULL;
+  {
+    unsigned b = code_hash(code, len);
+    if (!(t->bloom[b / 64] & ((uint64_t)1 << (b % 64))))
+      return NULL;
+  }
   memcpy(key, code, len);
   key[len] = '\0';
   return search((const c837_code *const *)t->sorted, t->n, key);

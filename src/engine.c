@@ -496,11 +496,16 @@ c837_status c837_engine_claim(c837_engine *e, const c837_claim *c,
     return C837_OK;
   e->isa_len = 0;
   if (c->env) {
-    int n = snprintf(e->source, sizeof e->source, "%s|%s|", c->env->isa06,
-                     c->env->isa13);
-    e->isa_len = n > 0 && (size_t)n < sizeof e->source ? (size_t)n : 0;
-    snprintf(e->source, sizeof e->source, "%s|%s|%s|%s", c->env->isa06,
-             c->env->isa13, c->env->gs06, c->env->st02);
+    char *d = e->source;
+    const size_t sz = sizeof e->source;
+    size_t n = c837_str_append(d, sz, 0, c->env->isa06);
+    n = c837_str_append(d, sz, n, "|");
+    n = c837_str_append(d, sz, n, c->env->isa13);
+    n = c837_str_append(d, sz, n, "|");
+    e->isa_len = n < sz - 1 ? n : 0; /* not cut off */
+    n = c837_str_append(d, sz, n, c->env->gs06);
+    n = c837_str_append(d, sz, n, "|");
+    (void)c837_str_append(d, sz, n, c->env->st02);
   } else {
     e->source[0] = 0;
   }

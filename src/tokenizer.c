@@ -210,26 +210,28 @@ static c837_status finish_isa(c837_tokenizer *t)
   return C837_OK;
 }
 
-/* Splits the body in buf into elements and hands the segment out. */
-static c837_status emit(c837_tokenizer *t)
+/* Splits the segment raw[0 .. raw_len) (tag at raw + lead, body ending
+ * at raw + body_end) into elements and hands it out.  raw is either the
+ * tokenizer's own buffer or, on the fast path, the caller's chunk. */
+static c837_status emit_raw(c837_tokenizer *t, const char *raw,
+                            size_t raw_len, size_t lead, size_t body_end)
 {
   c837_segment s;
-  const char *b = t->buf + t->lead;
-  size_t blen = t->body_end - t->lead;
-  size_t i, n = 0, start;
-  char sep = t->delims.element;
+  const char *b = raw + lead;
+  const size_t blen = body_end - lead;
+  const char sep = t->delims.element;
+  size_t i = 0, n = 0, start;
 
-  memset(&s, 0, sizeof s);
-  {
-    const char *q = blen ? memchr(b, sep, blen) : NULL;
-    i = q ? (size_t)(q - b) : blen;
-  }
+  /* one pass over the body; elements are short, so a byte loop beats a
+   * memchr call per element */
+  while (i < blen && b[i] != sep)
+    i++;
   s.tag.p = b;
   s.tag.len = i;
-  start = i + 1;
   while (i < blen) {
-    const char *q = memchr(b + start, sep, blen - start);
-    i = q ? (size_t)(q - b) : blen;
+    start = ++i;
+    while (i < blen && b[i] != sep)
+      i++;
     if (n == C837_MAX_ELEMENTS) {
       char ex[24];
       excerpt(ex, sizeof ex, b, s.tag.len < 8 ? s.tag.len : 8);
@@ -241,11 +243,10 @@ static c837_status emit(c837_tokenizer *t)
     t->el[n].p = b + start;
     t->el[n].len = i - start;
     n++;
-    start = i + 1;
   }
-  s.raw = t->buf;
-  s.raw_len = t->len;
-  s.lead = t->lead;
+  s.raw = raw;
+  s.raw_len = raw_len;
+  s.lead = lead;
   s.body_len = blen;
   s.n_el = n;
   s.el = t->el;
@@ -255,9 +256,18 @@ static c837_status emit(c837_tokenizer *t)
   s.flags = t->flags;
   t->flags = 0;
   if (t->cb && t->cb(t->ud, &s) != 0)
-    return fail(t, C837_ECALLBACK, t->seg_start + t->len,
+    return fail(t, C837_ECALLBACK, t->seg_start + raw_len,
                 "%s", "a segment callback asked to stop");
-  t->seg_start += t->len;
+  t->seg_start += raw_len;
+  return C837_OK;
+}
+
+/* Hands out the segment waiting in buf. */
+static c837_status emit(c837_tokenizer *t)
+{
+  c837_status st = emit_raw(t, t->buf, t->len, t->lead, t->body_end);
+  if (st != C837_OK)
+    return st;
   t->len = 0;
   t->lead = 0;
   t->body_end = 0;
@@ -304,6 +314,52 @@ static int push_n(c837_tokenizer *t, const unsigned char *p, size_t n)
   memcpy(t->buf + t->len, p, n);
   t->len += n;
   return 0;
+}
+
+/* The fast path: hands out, straight from the caller's chunk and without
+ * copying, every complete segment that starts at p.  A segment counts as
+ * complete when its terminator, its trailing whitespace and the first
+ * byte after that are all in the chunk.  ISA and IEA segments (new
+ * delimiters, a byte-order mark after an interchange) and anything cut
+ * off by the end of the chunk are left to the byte-at-a-time path.
+ * Returns where that path goes on: the first byte of the segment left
+ * alone (always before end).  On error returns NULL with *st set and
+ * *stop just past the failing segment, whose bytes are copied into buf
+ * as the slow path would have them (c837_tokenizer_unemitted). */
+static const unsigned char *fast_segments(c837_tokenizer *t,
+                                          const unsigned char *p,
+                                          const unsigned char *end,
+                                          const unsigned char **stop,
+                                          c837_status *st)
+{
+  const int term = (unsigned char)t->delims.segment;
+  for (;;) {
+    const unsigned char *z, *w;
+    size_t room = (size_t)(end - p), body;
+    if (room < 4 ||
+        (p[0] == 'I' && p[2] == 'A' && (p[1] == 'S' || p[1] == 'E')))
+      return p;
+    z = memchr(p, term, room < C837_MAX_SEGMENT ? room : C837_MAX_SEGMENT);
+    if (!z)
+      return p;
+    w = z + 1;
+    while (w < end && is_trail(t, *w))
+      w++;
+    if (w == end || (size_t)(w - p) > C837_MAX_SEGMENT)
+      return p;
+    body = (size_t)(z - p);
+    if (*z == '\n' && body > 0 && p[body - 1] == '\r')
+      body--; /* CRLF with LF as the terminator */
+    *st = emit_raw(t, (const char *)p, (size_t)(w - p), 0, body);
+    if (*st != C837_OK) {
+      t->len = t->lead = 0;
+      if (push_n(t, p, (size_t)(w - p)) == 0)
+        t->body_end = body;
+      *stop = w;
+      return NULL;
+    }
+    p = w;
+  }
 }
 
 c837_status c837_tokenizer_feed(c837_tokenizer *t, const void *data,
@@ -460,7 +516,16 @@ c837_status c837_tokenizer_feed(c837_tokenizer *t, const void *data,
         p--; /* read c again as preamble */
         break;
       }
-      begin_segment(t, (char)c);
+      {
+        const unsigned char *stop, *q = fast_segments(t, p, end, &stop, &st);
+        if (!q) {
+          p = stop;
+          TOOK(0);
+          return st;
+        }
+        p = q;
+      }
+      begin_segment(t, (char)*p);
       break;
     }
   }
@@ -537,20 +602,23 @@ c837_span c837_seg_el(const c837_segment *s, size_t i)
 c837_span c837_seg_comp(const c837_segment *s, size_t i, size_t j)
 {
   c837_span e = c837_seg_el(s, i), none = {"", 0};
-  size_t k, start = 0, n = 1;
+  const char sep = s->delims.component;
+  const char *p = e.p, *end = e.p + e.len, *q;
   if (j == 0)
     return none;
-  for (k = 0; k <= e.len; k++) {
-    if (k == e.len || e.p[k] == s->delims.component) {
-      if (n == j) {
-        c837_span r = {e.p + start, k - start};
-        return r;
-      }
-      n++;
-      start = k + 1;
-    }
+  for (; j > 1; j--) { /* skip to component j */
+    while (p < end && *p != sep)
+      p++;
+    if (p == end)
+      return none;
+    p++;
   }
-  return none;
+  for (q = p; q < end && *q != sep; q++)
+    ;
+  {
+    c837_span r = {p, (size_t)(q - p)};
+    return r;
+  }
 }
 
 int c837_seg_is(const c837_segment *s, const char *tag)

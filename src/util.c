@@ -229,3 +229,30 @@ int c837_grow(void *pp, size_t n, size_t *cap, size_t elsz, size_t first)
   *cap = nc;
   return 0;
 }
+
+size_t c837_str_append(char *dst, size_t sz, size_t at, const char *src)
+{
+  size_t n = strlen(src);
+  if (at >= sz)
+    return at;
+  if (n > sz - 1 - at)
+    n = sz - 1 - at;
+  memcpy(dst + at, src, n);
+  dst[at + n] = '\0';
+  return at + n;
+}
+
+size_t c837_str_append_long(char *dst, size_t sz, size_t at, long v)
+{
+  char tmp[24];
+  size_t i = sizeof tmp - 1;
+  unsigned long u = v < 0 ? 0ul - (unsigned long)v : (unsigned long)v;
+  tmp[i] = '\0';
+  do {
+    tmp[--i] = (char)('0' + u % 10);
+    u /= 10;
+  } while (u);
+  if (v < 0)
+    tmp[--i] = '-';
+  return c837_str_append(dst, sz, at, tmp + i);
+}

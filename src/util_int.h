@@ -14,4 +14,12 @@
  * when out of memory (the array is then unchanged and still valid). */
 int c837_grow(void *pp, size_t n, size_t *cap, size_t elsz, size_t first);
 
+/* Appends the string src to dst, whose first `at` bytes (at < sz) are
+ * already written, truncating so that dst (sz bytes) stays
+ * NUL-terminated.  Returns the new length.  A snprintf("%s%s...") for the
+ * per-claim paths, without the format parsing. */
+size_t c837_str_append(char *dst, size_t sz, size_t at, const char *src);
+/* The same for the decimal text of v. */
+size_t c837_str_append_long(char *dst, size_t sz, size_t at, long v);
+
 #endif

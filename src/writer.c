@@ -793,10 +793,17 @@ int c837_writer_claim(c837_writer *w, const c837_claim *c,
     w->v[C837_WV_OUT].tx_dirty = 1;
     w->st.claims_fixed++;
   } else {
-    for (j = 0; j < c->n_segs; j++)
-      if (c837_w_write(w, C837_WV_OUT, c->segs[j].raw, c->segs[j].raw_len,
-                       1) != 0)
+    /* the claim's segments lie back to back in the assembler's arena:
+     * one write per contiguous run */
+    for (j = 0; j < c->n_segs;) {
+      const char *p = c->segs[j].raw;
+      size_t n = c->segs[j].raw_len, k = j + 1;
+      while (k < c->n_segs && c->segs[k].raw == p + n)
+        n += c->segs[k++].raw_len;
+      if (c837_w_write(w, C837_WV_OUT, p, n, k - j) != 0)
         return -1;
+      j = k;
+    }
   }
   w->st.claims_out++;
   return 0;
