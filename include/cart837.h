@@ -941,6 +941,14 @@ typedef struct c837_job_options {
   void *progress_ud;
   FILE *log;               /* per-file messages; NULL = stderr */
   int quiet;               /* no per-file messages on log */
+  /* Durability of the 837 outputs.  0 (default): each output is renamed
+   * to its final name when complete, and the output file system is
+   * synced once (syncfs) before the reports are committed and the
+   * ledger is saved, so everything is on disk when the job succeeds.
+   * 1 (--sync-each): every output file is also fsync'd before its
+   * rename: slower (one fsync per file dominates a batch of many small
+   * files), but each file is durable as soon as it appears. */
+  int sync_each;
 } c837_job_options;
 
 /* Fills *o with the defaults. */

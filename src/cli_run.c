@@ -41,6 +41,8 @@ static void run_usage(FILE *fp)
       "      --hold MODE         held (default): held claims go to\n"
       "                          OUT/held/; none: keep them, only flag\n"
       "      --gzip, --no-gzip   compress outputs (default: as the input)\n"
+      "      --sync-each         fsync every output file before its rename\n"
+      "                          (default: one syncfs at the end of the run)\n"
       "      --fail-on LEVEL     error (default), warning or never: exit 1\n"
       "                          when a finding reaches LEVEL\n"
       "      --infusion-days N   INFUSION_TOO_SOON threshold (default 14)\n"
@@ -156,7 +158,7 @@ int cli_run(int argc, char **argv)
   enum {
     O_CODES = 256, O_STATE, O_STATE_RO, O_NO_WAIT, O_REPORT_ONLY, O_HOLD,
     O_GZIP, O_NO_GZIP, O_FAIL_ON, O_INFUSION, O_REPEAT, O_RUN_DATE,
-    O_PROGRESS, O_NO_PROGRESS
+    O_PROGRESS, O_NO_PROGRESS, O_SYNC_EACH
   };
   static const struct option longopts[] = {
       {"out", required_argument, NULL, 'o'},
@@ -168,6 +170,7 @@ int cli_run(int argc, char **argv)
       {"hold", required_argument, NULL, O_HOLD},
       {"gzip", no_argument, NULL, O_GZIP},
       {"no-gzip", no_argument, NULL, O_NO_GZIP},
+      {"sync-each", no_argument, NULL, O_SYNC_EACH},
       {"fail-on", required_argument, NULL, O_FAIL_ON},
       {"infusion-days", required_argument, NULL, O_INFUSION},
       {"repeat-days", required_argument, NULL, O_REPEAT},
@@ -238,6 +241,9 @@ int cli_run(int argc, char **argv)
       break;
     case O_NO_GZIP:
       o.gzip = 0;
+      break;
+    case O_SYNC_EACH:
+      o.sync_each = 1;
       break;
     case O_FAIL_ON:
       if (strcmp(optarg, "error") == 0)

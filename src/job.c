@@ -210,6 +210,7 @@ typedef struct lazy_out {
   int to_stdout;
   gzFile gz;
   int failed;
+  int nosync;          /* no fsync per file: the job syncs at its end */
   c837_error err;
 } lazy_out;
 
@@ -259,6 +260,8 @@ static int lazy_write(void *ud, const void *p, size_t n)
       l->failed = 1;
       return -1;
     }
+    if (l->nosync)
+      c837_outfile_nosync(l->of);
   }
   if (c837_outfile_write(l->of, p, n) != 0) {
     lazy_fail(l, strerror(errno ? errno : EIO));
@@ -617,6 +620,7 @@ c837_status c837_job_file(c837_job *j, const char *path, const char *name)
     return C837_EINTR;
   }
   out.gzip = held.gzip = rest.gzip = j->o.gzip;
+  out.nosync = held.nosync = rest.nosync = !j->o.sync_each;
   out.to_stdout = to_stdout;
   if (out_path(out.path, sizeof out.path, j->out_dir, "", name) != 0 ||
       out_path(held.path, sizeof held.path, j->out_dir, "held", name) != 0 ||
@@ -786,6 +790,11 @@ c837_status c837_job_finish(c837_job *j, c837_error *err)
              "interrupted: no report or ledger written");
     return C837_EINTR;
   }
+  /* the 837 outputs renamed without an fsync reach the disk before
+   * the reports and the ledger say they were written */
+  if (!j->o.sync_each && !j->o.report_only &&
+      (st = c837_outfile_syncfs(j->out_dir, err)) != C837_OK)
+    return st;
   st = c837_report_commit(j->report, err);
   j->report = NULL;
   if (st != C837_OK)

@@ -17,6 +17,12 @@ typedef struct c837_outfile c837_outfile;
 /* Creates the parent directories of path and a hidden temporary file
  * beside it; gzip != 0 compresses.  NULL with *err on failure. */
 c837_outfile *c837_outfile_open(const char *path, int gzip, c837_error *err);
+/* The file will not be fsync'd when closed (the caller syncs the file
+ * system later, with c837_outfile_syncfs). */
+void c837_outfile_nosync(c837_outfile *of);
+/* Flushes the file system holding dir to disk (syncfs).  Returns C837_OK
+ * or C837_EIO with *err filled. */
+c837_status c837_outfile_syncfs(const char *dir, c837_error *err);
 /* c837_sink.write shape; 0 or -1 (the error is kept for commit). */
 int c837_outfile_write(void *of, const void *p, size_t n);
 /* Flushes, syncs and renames to the final name; frees of.  On failure

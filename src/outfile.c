@@ -4,9 +4,13 @@
  * goes through here: it is written to a hidden temporary file in the
  * directory of its final name, then flushed, fsync'd and renamed, so a run
  * that fails or is killed never leaves a half-written file under a final
- * name (rename is atomic within one file system).  gzip output goes
- * through zlib's gzdopen on the same descriptor.
+ * name (rename is atomic within one file system).  The job may skip the
+ * per-file fsync (c837_outfile_nosync) and sync the whole file system
+ * once instead (c837_outfile_syncfs) before it commits its reports and
+ * ledger.  gzip output goes through zlib's gzdopen on the same
+ * descriptor.
  */
+#define _GNU_SOURCE /* syncfs */
 #include "job_int.h"
 
 #include <errno.h>
@@ -27,6 +31,7 @@ struct c837_outfile {
   int failed; /* a write failed; errno kept in err_no */
   int err_no;
   int closed; /* flushed, synced and closed; only the rename is left */
+  int nosync; /* closing does not fsync (c837_outfile_nosync) */
 };
 
 c837_status c837_mkdirs(const char *dir, c837_error *err)
@@ -146,19 +151,42 @@ FILE *c837_outfile_fp(c837_outfile *of)
   return of->fp;
 }
 
+void c837_outfile_nosync(c837_outfile *of)
+{
+  of->nosync = 1;
+}
+
+c837_status c837_outfile_syncfs(const char *dir, c837_error *err)
+{
+  int fd = open(dir, O_RDONLY | O_DIRECTORY);
+  int bad = fd < 0 || syncfs(fd) != 0;
+  int e = errno;
+  if (fd >= 0)
+    close(fd);
+  if (bad) {
+    err->code = C837_EIO;
+    snprintf(err->msg, sizeof err->msg, "cannot sync %.180s to disk: %.60s",
+             dir, strerror(e));
+    return C837_EIO;
+  }
+  return C837_OK;
+}
+
 c837_status c837_outfile_close(c837_outfile *of, c837_error *err)
 {
   int bad = of->failed, e = of->err_no;
   if (of->closed)
     return C837_OK;
   if (!bad && of->fp) {
-    if (fflush(of->fp) != 0 || ferror(of->fp) || fsync(of->fd) != 0) {
+    if (fflush(of->fp) != 0 || ferror(of->fp) ||
+        (!of->nosync && fsync(of->fd) != 0)) {
       bad = 1;
       e = errno;
     }
   } else if (!bad && of->gz) {
     /* gzflush then fsync before gzclose releases the descriptor */
-    if (gzflush(of->gz, Z_FINISH) != Z_OK || fsync(of->fd) != 0) {
+    if (gzflush(of->gz, Z_FINISH) != Z_OK ||
+        (!of->nosync && fsync(of->fd) != 0)) {
       bad = 1;
       e = errno ? errno : EIO;
     }

@@ -27,6 +27,9 @@ typedef struct dir_id {
 
 /* 1 when a and b would write the same output: the same name, or one is
  * "held/" + the other (its corrected output is the other's held one). */
+/* Bytes read to decide whether a file is an X12 interchange. */
+#define SNIFF_BYTES 256
+
 static int clash(const char *a, const char *b)
 {
   return strcmp(a, b) == 0 ||
@@ -44,13 +47,15 @@ static int name_taken(const c837_job *j, const char *name)
 }
 
 /* 1 when the content is an X12 interchange, 0 when not (*why says what
- * it starts with), -1 when it cannot be read (*why says why). */
+ * it starts with), -1 when it cannot be read (*why says why).  Accepts
+ * what the tokenizer accepts before the first ISA: a byte-order mark,
+ * then CR, LF, blanks and tabs. */
 static int sniff(const char *path, char *why, size_t whysz)
 {
   c837_error err;
   c837_input *in = c837_input_open(path, &err);
-  unsigned char b[8];
-  long n, got = 0;
+  unsigned char b[SNIFF_BYTES];
+  long n = 0, got = 0, k = 0;
   if (!in) {
     snprintf(why, whysz, "unreadable: %s", err.msg);
     return -1;
@@ -63,15 +68,21 @@ static int sniff(const char *path, char *why, size_t whysz)
     snprintf(why, whysz, "unreadable: %s", err.msg);
     return -1;
   }
-  if ((got >= 3 && memcmp(b, "ISA", 3) == 0) ||
-      (got >= 6 && memcmp(b, "\xEF\xBB\xBFISA", 6) == 0))
+  if (got >= 3 && memcmp(b, "\xEF\xBB\xBF", 3) == 0)
+    k = 3;
+  while (k < got && (b[k] == '\r' || b[k] == '\n' || b[k] == ' ' ||
+                     b[k] == '\t'))
+    k++;
+  if (got - k >= 3 && memcmp(b + k, "ISA", 3) == 0)
     return 1;
+  if (k == got && got == (long)sizeof b)
+    return 1; /* a long run of blank lines: the parser judges the rest */
   if (got == 0) {
     snprintf(why, whysz, "not an X12 interchange: empty file");
   } else {
     char ex[40];
     long i, o = 0;
-    for (i = 0; i < got && o < (long)sizeof ex - 5; i++) {
+    for (i = 0; i < got && i < 8 && o < (long)sizeof ex - 5; i++) {
       if (b[i] >= 0x20 && b[i] < 0x7f)
         ex[o++] = (char)b[i];
       else

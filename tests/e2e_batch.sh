@@ -177,6 +177,29 @@ check "tree: claims read in total" 3 "$got"
 got=$(grep -c '^cart837: skipped ' "$T/tree.err")
 check "tree: one message per skipped input on stderr" 6 "$got"
 
+# ---- 1b. what the walk accepts; --sync-each gives the same outputs -----
+# The tokenizer accepts a byte-order mark and blank lines before the ISA,
+# so the directory walk must not skip such a file.
+mkdir -p "$T/lead"
+printf '\r\n\r\n' >"$T/lead/crlf-first.837"
+cat "$T/in1/r1a.837" >>"$T/lead/crlf-first.837"
+printf '\357\273\277\n' >"$T/lead/bom-first.837"
+cat "$T/in1/r1a.837" >>"$T/lead/bom-first.837"
+"$BIN" -q -o "$T/out-lead" --run-date $RUN_DATE --fail-on never "$T/lead"
+check "lead: exit status 0 (no file skipped)" 0 "$?"
+"$BIN" -q -o "$T/out-lead-sync" --sync-each --run-date $RUN_DATE \
+  --fail-on never "$T/lead"
+check "lead: --sync-each exit status 0" 0 "$?"
+for f in crlf-first.837 bom-first.837; do
+  if [ -s "$T/out-lead/$f" ]; then pass; else fail "lead: no output $f"; fi
+  check_file "lead: $f same with --sync-each" "$T/out-lead/$f" \
+    "$T/out-lead-sync/$f"
+done
+check_file "lead: findings.csv same with --sync-each" \
+  "$T/out-lead/findings.csv" "$T/out-lead-sync/findings.csv"
+got=$(sed -n 's/^total: //p' "$T/out-lead/summary.txt")
+check "lead: both files processed" "2 files (0 failed, 0 skipped)" "$got"
+
 # ---- 2. two runs with a ledger ---------------------------------------
 
 echo "== ledger: second run depends on the first"
