@@ -121,6 +121,7 @@ void c837_job_free(c837_job *j)
     free(j->files[i].reason);
   }
   free(j->files);
+  free(j->names);
   free(j->days);
   free(j);
 }

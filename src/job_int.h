@@ -112,6 +112,10 @@ struct c837_job {
   c837_totals total;
   c837_file_rec *files;
   size_t n_files, cap_files;
+  /* Output names already taken (walk.c): an open-addressing hash of the
+   * indexes + 1 of the files not skipped among files[0 .. n_named). */
+  size_t *names;
+  size_t names_cap, names_used, n_named;
   c837_day_count *days;
   size_t n_days, cap_days;
   int cancelled;

@@ -30,19 +30,75 @@ typedef struct dir_id {
 /* Bytes read to decide whether a file is an X12 interchange. */
 #define SNIFF_BYTES 256
 
-static int clash(const char *a, const char *b)
+static size_t name_hash(const char *s)
 {
-  return strcmp(a, b) == 0 ||
-         (strncmp(a, "held/", 5) == 0 && strcmp(a + 5, b) == 0) ||
-         (strncmp(b, "held/", 5) == 0 && strcmp(b + 5, a) == 0);
+  size_t h = 1469598103934665603u;
+  for (; *s; s++)
+    h = (h ^ (unsigned char)*s) * 1099511628211u;
+  return h;
 }
 
-static int name_taken(const c837_job *j, const char *name)
+/* 1 when a file not skipped is named exactly name. */
+static int name_in(const c837_job *j, const char *name)
 {
-  size_t i;
-  for (i = 0; i < j->n_files; i++)
-    if (!j->files[i].skipped && clash(j->files[i].name, name))
+  size_t mask = j->names_cap - 1, k;
+  if (!j->names_cap)
+    return 0;
+  for (k = name_hash(name) & mask; j->names[k]; k = (k + 1) & mask)
+    if (strcmp(j->files[j->names[k] - 1].name, name) == 0)
       return 1;
+  return 0;
+}
+
+/* Adds the files recorded since the last call to the name hash.  Returns
+ * -1 when out of memory. */
+static int index_names(c837_job *j)
+{
+  for (; j->n_named < j->n_files; j->n_named++) {
+    size_t mask, k;
+    if (j->files[j->n_named].skipped)
+      continue;
+    if (2 * (j->names_used + 1) > j->names_cap) {
+      size_t cap = j->names_cap ? 2 * j->names_cap : 64, i;
+      size_t *t = calloc(cap, sizeof *t);
+      if (!t)
+        return -1;
+      for (i = 0; i < j->names_cap; i++) {
+        if (!j->names[i])
+          continue;
+        k = name_hash(j->files[j->names[i] - 1].name) & (cap - 1);
+        while (t[k])
+          k = (k + 1) & (cap - 1);
+        t[k] = j->names[i];
+      }
+      free(j->names);
+      j->names = t;
+      j->names_cap = cap;
+    }
+    mask = j->names_cap - 1;
+    for (k = name_hash(j->files[j->n_named].name) & mask; j->names[k];
+         k = (k + 1) & mask)
+      ;
+    j->names[k] = j->n_named + 1;
+    j->names_used++;
+  }
+  return 0;
+}
+
+/* 1 when an input already processed writes the output name (or its
+ * held/ name), -1 when out of memory. */
+static int name_taken(c837_job *j, const char *name)
+{
+  char held[PATH_MAX + 8];
+  if (index_names(j) != 0)
+    return -1;
+  if (name_in(j, name))
+    return 1;
+  if (strncmp(name, "held/", 5) == 0 && name_in(j, name + 5))
+    return 1;
+  if (snprintf(held, sizeof held, "held/%s", name) < (int)sizeof held &&
+      name_in(j, held))
+    return 1;
   return 0;
 }
 
@@ -115,7 +171,7 @@ static c837_status walk_dir(c837_job *j, const char *dir, const char *rel,
                             dir_id *stack, int depth)
 {
   struct dirent **ents = NULL;
-  int n, i;
+  int n, i, r;
   c837_status st = C837_OK;
   char path[PATH_MAX], name[PATH_MAX];
 
@@ -174,13 +230,17 @@ static c837_status walk_dir(c837_job *j, const char *dir, const char *rel,
     }
     {
       char why[PATH_MAX + 128];
-      int r = sniff(path, why, sizeof why);
+      r = sniff(path, why, sizeof why);
       if (r != 1) {
         c837_job_skip(j, name, why);
         continue;
       }
     }
-    if (name_taken(j, name)) {
+    if ((r = name_taken(j, name)) < 0) {
+      st = C837_ENOMEM;
+      break;
+    }
+    if (r) {
       c837_job_skip(j, name, "another input already writes this output "
                              "name (or its held/ name)");
       continue;
@@ -197,6 +257,7 @@ c837_status c837_job_input(c837_job *j, const char *path)
 {
   struct stat sb;
   const char *base;
+  int r;
   if (strcmp(path, "-") == 0)
     return c837_job_file(j, "-", "stdin.837");
   if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
@@ -209,7 +270,9 @@ c837_status c837_job_input(c837_job *j, const char *path)
   base = base ? base + 1 : path;
   if (!*base)
     base = path;
-  if (name_taken(j, base)) {
+  if ((r = name_taken(j, base)) < 0)
+    return C837_ENOMEM;
+  if (r) {
     c837_job_skip(j, path, "another input already writes this output name");
     return C837_OK;
   }
