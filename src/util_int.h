@@ -5,6 +5,8 @@
 #ifndef CART837_UTIL_INT_H
 #define CART837_UTIL_INT_H
 
+#include "cart837.h"
+
 #include <stddef.h>
 
 /* Makes room for element n of a growable array: pp is the address of the
@@ -13,5 +15,9 @@
  * allocation doubles (to `first` elements when empty).  Returns 0, or -1
  * when out of memory (the array is then unchanged and still valid). */
 int c837_grow(void *pp, size_t n, size_t *cap, size_t elsz, size_t first);
+
+/* The status of a system call that failed with errno e: C837_ENOMEM for
+ * ENOMEM (fopen, fdopen and the like allocate), else C837_EIO. */
+c837_status c837_errno_status(int e);
 
 #endif
