@@ -989,7 +989,8 @@ void c837_job_print_summary(const c837_job *j, FILE *fp);
 void c837_job_skip(c837_job *j, const char *name, const char *reason);
 /* Ends the run: writes findings.csv, lines.csv, summary.txt (atomically)
  * and, unless cancelled or read-only, the ledger.  Returns C837_OK or the
- * first error. */
+ * first error; C837_ENOMEM without writing anything when memory ran out
+ * while recording an input (the reports would miss it). */
 c837_status c837_job_finish(c837_job *j, c837_error *err);
 /* Totals of the run so far (all files).  Borrowed. */
 const c837_totals *c837_job_totals(const c837_job *j);
