@@ -980,8 +980,10 @@ c837_status c837_job_file(c837_job *j, const char *path, const char *name);
  * files whose content starts with ISA, a byte-order mark and ISA, or gzip
  * over such content are taken; others are recorded as skipped with the
  * reason, as are unreadable files, symlink loops and output-name
- * collisions.  Returns the worst status of the files processed (C837_OK
- * when all were fine; skips alone are not an error: see totals). */
+ * collisions (a directory or file that cannot be looked at for lack of
+ * memory is not skipped: it fails with C837_ENOMEM).  Returns the worst
+ * status of the files processed (C837_OK when all were fine; skips alone
+ * are not an error: see totals). */
 c837_status c837_job_input(c837_job *j, const char *path);
 /* Writes the short end-of-run summary (a few lines) to fp. */
 void c837_job_print_summary(const c837_job *j, FILE *fp);
