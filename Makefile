@@ -81,6 +81,14 @@ $(BIN): $(CLI_OBJ) $(LIB)
 $(B)/tests/%: tests/%.c $(LIB) $(wildcard tests/*.h) | $(B)/tests
 	$(CC) $(CPPFLAGS) -Itests $(CFLAGS) $(WARN) -o $@ $< $(LIB) $(LDLIBS) -lcmocka
 
+# test_alloc fails the n-th allocation of a run for every n: the linker
+# routes the library's calls to these functions through the test's
+# counting wrappers (see tests/test_alloc.c).
+ALLOC_WRAP := $(foreach f,malloc calloc realloc free strdup fopen fdopen \
+                fclose gzdopen gzclose gzclose_w scandir,-Wl,--wrap=$(f))
+$(B)/tests/test_alloc: tests/test_alloc.c $(LIB) $(wildcard tests/*.h) | $(B)/tests
+	$(CC) $(CPPFLAGS) -Itests $(CFLAGS) $(WARN) $(ALLOC_WRAP) -o $@ $< $(LIB) $(LDLIBS) -lcmocka
+
 $(B)/obj $(B)/tests:
 	mkdir -p $@
 

@@ -988,8 +988,10 @@ c837_status c837_job_file(c837_job *j, const char *path, const char *name);
  * files whose content starts with ISA, a byte-order mark and ISA, or gzip
  * over such content are taken; others are recorded as skipped with the
  * reason, as are unreadable files, symlink loops and output-name
- * collisions.  Returns the worst status of the files processed (C837_OK
- * when all were fine; skips alone are not an error: see totals). */
+ * collisions (a directory or file that cannot be looked at for lack of
+ * memory is not skipped: it fails with C837_ENOMEM).  Returns the worst
+ * status of the files processed (C837_OK when all were fine; skips alone
+ * are not an error: see totals). */
 c837_status c837_job_input(c837_job *j, const char *path);
 /* Writes the short end-of-run summary (a few lines) to fp. */
 void c837_job_print_summary(const c837_job *j, FILE *fp);
@@ -997,7 +999,8 @@ void c837_job_print_summary(const c837_job *j, FILE *fp);
 void c837_job_skip(c837_job *j, const char *name, const char *reason);
 /* Ends the run: writes findings.csv, lines.csv, summary.txt (atomically)
  * and, unless cancelled or read-only, the ledger.  Returns C837_OK or the
- * first error. */
+ * first error; C837_ENOMEM without writing anything when memory ran out
+ * while recording an input (the reports would miss it). */
 c837_status c837_job_finish(c837_job *j, c837_error *err);
 /* Totals of the run so far (all files).  Borrowed. */
 const c837_totals *c837_job_totals(const c837_job *j);

@@ -29,6 +29,7 @@
  */
 #include "cart837.h"
 #include "csvpos.h"
+#include "util_int.h"
 
 #include <csv.h>
 #include <errno.h>
@@ -769,9 +770,10 @@ static c837_status read_file(const char *path, char **out, size_t *outlen,
   size_t len = 0, cap = 0;
 
   if (fp == NULL) {
+    int e = errno;
     snprintf(err->msg, sizeof err->msg, "%s: cannot open: %s", path,
-             strerror(errno));
-    return err->code = C837_EIO;
+             strerror(e));
+    return err->code = c837_errno_status(e);
   }
   for (;;) {
     size_t got;

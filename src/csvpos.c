@@ -19,6 +19,7 @@
 #include "csvpos.h"
 
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Bytes of a found value c837_csvpos_show quotes before it cuts. */
@@ -40,7 +41,14 @@ int c837_csvpos_init(c837_csvpos *P, const char *name, int name_max,
   P->ud = ud;
   P->line = P->field_line = P->record_line = 1;
   P->need_start = 1;
-  return csv_init(&P->parser, CSV_STRICT | CSV_STRICT_FINI) == 0 ? 0 : -1;
+  if (csv_init(&P->parser, CSV_STRICT | CSV_STRICT_FINI) != 0)
+    return -1;
+  /* libcsv grows and frees its buffer through realloc and free called
+   * from here rather than from libcsv itself, so that the allocation
+   * test (tests/test_alloc.c) sees these allocations and can fail them */
+  csv_set_realloc_func(&P->parser, realloc);
+  csv_set_free_func(&P->parser, free);
+  return 0;
 }
 
 void c837_csvpos_fail(c837_csvpos *P, c837_status st, unsigned long line,

@@ -36,6 +36,20 @@ struct c837_input {
 
 static int detect(c837_input *in, c837_error *err);
 
+/* zlib allocates through these rather than its own defaults, so that the
+ * allocation test (tests/test_alloc.c) sees inflate's memory too. */
+static voidpf z_alloc(voidpf opaque, uInt items, uInt size)
+{
+  (void)opaque;
+  return calloc(items, size);
+}
+
+static void z_free(voidpf opaque, voidpf p)
+{
+  (void)opaque;
+  free(p);
+}
+
 c837_input *c837_input_open(const char *path, c837_error *err)
 {
   c837_input *in = calloc(1, sizeof *in);
@@ -110,6 +124,9 @@ static int detect(c837_input *in, c837_error *err)
       return (int)fail(in, err, C837_EIO, strerror(errno));
   if (in->have >= 2 && in->buf[0] == 0x1f && in->buf[1] == 0x8b) {
     in->mode = MODE_GZIP;
+    in->zs.zalloc = z_alloc;
+    in->zs.zfree = z_free;
+    in->zs.opaque = Z_NULL;
     if (inflateInit2(&in->zs, 15 + 16) != Z_OK)
       return (int)fail(in, err, C837_ENOMEM, "zlib could not start");
     in->z_ready = 1;

@@ -155,10 +155,12 @@ static c837_file_rec *add_file(c837_job *j, const char *name)
   return f;
 }
 
-static void set_reason(c837_file_rec *f, const char *why)
+static void set_reason(c837_job *j, c837_file_rec *f, const char *why)
 {
   free(f->reason);
   f->reason = strdup(why);
+  if (!f->reason)
+    j->lost = 1;
 }
 
 void c837_job_skip(c837_job *j, const char *name, const char *reason)
@@ -166,7 +168,9 @@ void c837_job_skip(c837_job *j, const char *name, const char *reason)
   c837_file_rec *f = add_file(j, name);
   if (f) {
     f->skipped = 1;
-    set_reason(f, reason);
+    set_reason(j, f, reason);
+  } else {
+    j->lost = 1;
   }
   j->total.files_skipped++;
   if (!j->o.quiet)
@@ -221,11 +225,11 @@ static int lazy_gzip(const lazy_out *l)
   return l->gzip == -1 ? in_gz : l->gzip;
 }
 
-static void lazy_fail(lazy_out *l, const char *what)
+static void lazy_fail(lazy_out *l, c837_status code, const char *what)
 {
   l->failed = 1;
   if (l->err.code == C837_OK) {
-    l->err.code = C837_EIO;
+    l->err.code = code;
     snprintf(l->err.msg, sizeof l->err.msg, "cannot write %.200s: %.80s",
              l->to_stdout ? "standard output" : l->path, what);
   }
@@ -243,15 +247,16 @@ static int lazy_write(void *ud, const void *p, size_t n)
       if (!l->gz) {
         if (fd >= 0)
           close(fd);
-        lazy_fail(l, "zlib could not start");
+        lazy_fail(l, fd >= 0 ? C837_ENOMEM : C837_EIO,
+                  "zlib could not start");
         return -1;
       }
     }
     if (l->gz) {
       if (n && gzwrite(l->gz, p, (unsigned)n) != (int)n)
-        lazy_fail(l, strerror(errno ? errno : EIO));
+        lazy_fail(l, C837_EIO, strerror(errno ? errno : EIO));
     } else if (n && fwrite(p, 1, n, stdout) != n) {
-      lazy_fail(l, strerror(errno ? errno : EIO));
+      lazy_fail(l, C837_EIO, strerror(errno ? errno : EIO));
     }
     return l->failed ? -1 : 0;
   }
@@ -265,7 +270,7 @@ static int lazy_write(void *ud, const void *p, size_t n)
       c837_outfile_nosync(l->of);
   }
   if (c837_outfile_write(l->of, p, n) != 0) {
-    lazy_fail(l, strerror(errno ? errno : EIO));
+    lazy_fail(l, C837_EIO, strerror(errno ? errno : EIO));
     return -1;
   }
   return 0;
@@ -289,10 +294,10 @@ static c837_status lazy_close(lazy_out *l, int force, c837_error *err)
   if (!l->failed && l->to_stdout) {
     if (l->gz) {
       if (gzclose_w(l->gz) != Z_OK)
-        lazy_fail(l, "gzip stream could not be closed");
+        lazy_fail(l, C837_EIO, "gzip stream could not be closed");
       l->gz = NULL;
     } else if (fflush(stdout) != 0) {
-      lazy_fail(l, strerror(errno));
+      lazy_fail(l, C837_EIO, strerror(errno));
     }
   } else if (!l->failed && !l->of && force) {
     (void)lazy_write(l, "", 0);
@@ -302,7 +307,7 @@ static c837_status lazy_close(lazy_out *l, int force, c837_error *err)
   if (l->failed) {
     lazy_abort(l);
     *err = l->err;
-    return C837_EIO;
+    return l->err.code != C837_OK ? l->err.code : C837_EIO;
   }
   return C837_OK;
 }
@@ -392,6 +397,7 @@ typedef struct file_ctx {
   uint64_t next_progress;
   int report_failed;
   int writer_failed;    /* c837_writer_claim / _segment returned an error */
+  int nomem;            /* the engine or the chart ran out of memory */
   int32_t *days;        /* dates of this file's findings, counted on commit */
   size_t n_days, cap_days;
 } file_ctx;
@@ -442,14 +448,19 @@ static void add_totals(c837_totals *a, const c837_totals *b)
     a->by_severity[k] += b->by_severity[k];
 }
 
-static void note_day(file_ctx *f, int32_t date)
+/* Keeps the date of a finding for the chart.  0, or -1 when out of
+ * memory (f->nomem set). */
+static int note_day(file_ctx *f, int32_t date)
 {
   if (date <= 0)
-    return;
+    return 0;
   if (c837_grow(&f->days, f->n_days, &f->cap_days, sizeof *f->days,
-                64) != 0)
-    return; /* the chart misses a point; nothing else depends on it */
+                64) != 0) {
+    f->nomem = 1;
+    return -1;
+  }
   f->days[f->n_days++] = date;
+  return 0;
 }
 
 static int on_claim(void *ud, const c837_claim *c)
@@ -461,8 +472,10 @@ static int on_claim(void *ud, const c837_claim *c)
   long n;
   if (cancelled(j))
     return -1;
-  if (c837_engine_claim(j->engine, c, &v) != C837_OK)
+  if (c837_engine_claim(j->engine, c, &v) != C837_OK) {
+    f->nomem = 1; /* its only error with a claim and a verdict */
     return -1;
+  }
   n = c837_report_claim(j->report, f->name, c, &v, j->table);
   if (n < 0) {
     f->report_failed = 1;
@@ -490,12 +503,15 @@ static int on_claim(void *ud, const c837_claim *c)
     f->rec->t.by_severity[i] += v.dropped_by_severity[i];
   for (i = 0; i < v.n_findings; i++) {
     const c837_finding *fd = &v.findings[i];
+    int32_t day = 0;
     f->rec->t.findings[fd->edit]++;
     f->rec->t.by_severity[fd->severity]++;
     if (fd->line != C837_NO_INDEX && fd->line < c->n_lines)
-      note_day(f, c->lines[fd->line].date_from);
+      day = c->lines[fd->line].date_from;
     else if (c->n_lines)
-      note_day(f, c->lines[0].date_from);
+      day = c->lines[0].date_from;
+    if (note_day(f, day) != 0)
+      return -1;
   }
   if (c837_writer_claim(f->w, c, &v) != 0) {
     f->writer_failed = 1;
@@ -576,11 +592,56 @@ static c837_status file_failed(c837_job *j, file_ctx *f, c837_status st,
                                const char *msg)
 {
   f->rec->status = st;
-  set_reason(f->rec, msg);
+  set_reason(j, f->rec, msg);
   j->total.files_failed++;
   if (!j->o.quiet)
     fprintf(log_fp(j), "cart837: %s: %s\n", f->name, msg);
   return st;
+}
+
+/* An input without a record (out of memory): counted and logged; the
+ * reports would miss it, so the run cannot finish. */
+static c837_status lose_input(c837_job *j, const char *name)
+{
+  j->lost = 1;
+  j->total.files++;
+  j->total.files_failed++;
+  if (!j->o.quiet)
+    fprintf(log_fp(j), "cart837: %s: out of memory\n", name);
+  return C837_ENOMEM;
+}
+
+/* A file that failed before any of it was read: its error row, counts,
+ * status and reason. */
+static c837_status failed_early(c837_job *j, file_ctx *f,
+                                const c837_error *e)
+{
+  report_file_error(j, f, e);
+  add_totals(&j->total, &f->rec->t);
+  return file_failed(j, f, e->code, e->msg);
+}
+
+/* Starts f, with the record of input `name`.  C837_OK or C837_ENOMEM
+ * (the input is lost: see lose_input). */
+static c837_status start_file(c837_job *j, file_ctx *f, const char *name)
+{
+  memset(f, 0, sizeof *f);
+  f->job = j;
+  f->name = name;
+  f->rec = add_file(j, name);
+  if (!f->rec)
+    return lose_input(j, name);
+  j->total.files++;
+  return C837_OK;
+}
+
+c837_status c837_job_fail_input(c837_job *j, const char *name,
+                                const c837_error *e)
+{
+  file_ctx f;
+  if (start_file(j, &f, name) != C837_OK)
+    return C837_ENOMEM;
+  return failed_early(j, &f, e);
 }
 
 c837_status c837_job_file(c837_job *j, const char *path, const char *name)
@@ -604,18 +665,13 @@ c837_status c837_job_file(c837_job *j, const char *path, const char *name)
   int write_837 = !j->o.report_only;
   size_t k;
 
-  memset(&f, 0, sizeof f);
   memset(&out, 0, sizeof out);
   memset(&held, 0, sizeof held);
   memset(&rest, 0, sizeof rest);
   memset(&counts, 0, sizeof counts);
   memset(&ws, 0, sizeof ws);
-  f.job = j;
-  f.name = name;
-  f.rec = add_file(j, name);
-  if (!f.rec)
+  if (start_file(j, &f, name) != C837_OK)
     return C837_ENOMEM;
-  j->total.files++;
   if (cancelled(j)) {
     f.rec->status = C837_EINTR;
     return C837_EINTR;
@@ -640,8 +696,10 @@ c837_status c837_job_file(c837_job *j, const char *path, const char *name)
   in = c837_input_open(path, &err);
   if (!in) {
     f.rec->status = err.code;
-    set_reason(f.rec, err.msg);
+    set_reason(j, f.rec, err.msg);
     j->total.files_failed++;
+    report_file_error(j, &f, &err);
+    add_totals(&j->total, &f.rec->t);
     if (!j->o.quiet)
       fprintf(log_fp(j), "cart837: %s\n", err.msg);
     return err.code;
@@ -649,11 +707,19 @@ c837_status c837_job_file(c837_job *j, const char *path, const char *name)
   out.in = held.in = rest.in = in;
   f.w = c837_writer_new(write_837 ? &out_sink : NULL,
                         write_837 ? &held_sink : NULL);
-  if (!f.w || c837_engine_checkpoint(j->engine) != C837_OK ||
-      c837_report_mark(j->report) != 0) {
+  memset(&err, 0, sizeof err);
+  if (!f.w) {
+    err.code = C837_ENOMEM;
+    snprintf(err.msg, sizeof err.msg, "out of memory");
+  } else if (c837_engine_checkpoint(j->engine) != C837_OK ||
+             c837_report_mark(j->report) != 0) {
+    err.code = C837_EIO;
+    snprintf(err.msg, sizeof err.msg, "cannot write the reports");
+  }
+  if (err.code != C837_OK) {
     c837_writer_free(f.w);
     c837_input_close(in);
-    return file_failed(j, &f, C837_ENOMEM, "out of memory");
+    return failed_early(j, &f, &err);
   }
   {
     c837_handler h = {on_segment, on_claim, on_problem, &f};
@@ -679,7 +745,7 @@ c837_status c837_job_file(c837_job *j, const char *path, const char *name)
   /* an output that failed explains a stop better than the stop itself */
   if (out.failed || held.failed || rest.failed) {
     err = out.failed ? out.err : held.failed ? held.err : rest.err;
-    st = C837_EIO;
+    st = err.code != C837_OK ? err.code : C837_EIO;
   } else if (f.report_failed) {
     st = C837_EIO;
     snprintf(err.msg, sizeof err.msg, "cannot write the reports");
@@ -689,6 +755,9 @@ c837_status c837_job_file(c837_job *j, const char *path, const char *name)
   } else if (st == C837_ECALLBACK && f.writer_failed) {
     st = wst != C837_OK ? wst : C837_EIO;
     err = wst != C837_OK ? werr : err;
+  } else if (st == C837_ECALLBACK && f.nomem) {
+    st = err.code = C837_ENOMEM; /* offset and segment: where it stopped */
+    snprintf(err.msg, sizeof err.msg, "out of memory");
   }
   if (cancelled(j))
     st = C837_EINTR; /* a signal outranks what it caused */
@@ -700,7 +769,7 @@ c837_status c837_job_file(c837_job *j, const char *path, const char *name)
     roll_back(j, &f);
     j->cancelled = 1;
     f.rec->status = C837_EINTR;
-    set_reason(f.rec, "interrupted");
+    set_reason(j, f.rec, "interrupted");
     free(f.days);
     return C837_EINTR;
   }
@@ -713,7 +782,6 @@ c837_status c837_job_file(c837_job *j, const char *path, const char *name)
     free(f.days);
     if (st == C837_ECALLBACK)
       snprintf(err.msg, sizeof err.msg, "processing stopped");
-    report_file_error(j, &f, &err);
     if (is_parse_error(st)) {
       /* nothing of a file that cannot be read to its end is forwarded:
        * it is held whole, exactly as it came */
@@ -738,10 +806,12 @@ c837_status c837_job_file(c837_job *j, const char *path, const char *name)
                 (unsigned long long)err.segment, err.msg,
                 write_837 ? " (OUT/held/)" : "");
     }
+    /* the row names the parse error, or why the file could not be held */
+    report_file_error(j, &f, &err);
     add_totals(&j->total, &f.rec->t);
     if (is_parse_error(st)) {
       f.rec->status = st;
-      set_reason(f.rec, err.msg);
+      set_reason(j, f.rec, err.msg);
       j->total.files_failed++;
       return st;
     }
@@ -751,7 +821,7 @@ c837_status c837_job_file(c837_job *j, const char *path, const char *name)
     /* stdin with a parse error: what was read went out; the tail is
      * kept in OUT/held/NAME.unparsed */
     f.rec->status = st;
-    set_reason(f.rec, err.msg);
+    set_reason(j, f.rec, err.msg);
     j->total.files_failed++;
     report_file_error(j, &f, &err);
     if (!j->o.quiet)
@@ -759,17 +829,28 @@ c837_status c837_job_file(c837_job *j, const char *path, const char *name)
               (unsigned long long)err.offset,
               (unsigned long long)err.segment, err.msg);
   }
-  if (write_837) {
+  /* room for the file's dates in the chart before anything is published,
+   * so that count_day below cannot fail */
+  wst = C837_OK;
+  if (f.n_days && c837_grow(&j->days, j->n_days + f.n_days - 1,
+                            &j->cap_days, sizeof *j->days, 64) != 0) {
+    lazy_abort(&out);
+    lazy_abort(&held);
+    lazy_abort(&rest);
+    memset(&werr, 0, sizeof werr);
+    wst = werr.code = C837_ENOMEM;
+    snprintf(werr.msg, sizeof werr.msg, "out of memory");
+  } else if (write_837) {
     lazy_out *ls[3] = {&out, &held, &rest};
     static const int force[3] = {1, 0, 0};
     wst = commit_outputs(ls, force, 3, &werr);
-    if (wst != C837_OK) {
-      roll_back(j, &f);
-      free(f.days);
-      report_file_error(j, &f, &werr);
-      add_totals(&j->total, &f.rec->t);
-      return file_failed(j, &f, wst, werr.msg);
-    }
+  }
+  if (wst != C837_OK) {
+    roll_back(j, &f);
+    free(f.days);
+    report_file_error(j, &f, &werr);
+    add_totals(&j->total, &f.rec->t);
+    return file_failed(j, &f, wst, werr.msg);
   }
   c837_engine_commit(j->engine);
   for (k = 0; k < f.n_days; k++)
@@ -790,6 +871,13 @@ c837_status c837_job_finish(c837_job *j, c837_error *err)
     snprintf(err->msg, sizeof err->msg,
              "interrupted: no report or ledger written");
     return C837_EINTR;
+  }
+  if (j->lost) {
+    err->code = C837_ENOMEM;
+    snprintf(err->msg, sizeof err->msg,
+             "out of memory: the record of an input was lost, so no report "
+             "or ledger is written");
+    return C837_ENOMEM;
   }
   /* the 837 outputs renamed without an fsync reach the disk before
    * the reports and the ledger say they were written */

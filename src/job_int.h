@@ -119,12 +119,21 @@ struct c837_job {
   c837_day_count *days;
   size_t n_days, cap_days;
   int cancelled;
+  int lost;               /* out of memory, a file's record or reason
+                             could not be kept: the reports would be
+                             incomplete, so c837_job_finish fails */
   int lock_fd;            /* ledger lock, -1 when none */
   uint64_t bytes_before;  /* input bytes of the files already done */
   uint64_t claims_seen;   /* claims read so far, for progress */
   dev_t out_dev;          /* the output directory, which a directory */
   ino_t out_ino;          /* walk must not read back as input */
 };
+
+/* Records an input that failed before it could be read (walk.c: a
+ * directory or file it could not look at for lack of memory): status
+ * e->code, reason e->msg, one ENVELOPE_INVALID row.  Returns e->code. */
+c837_status c837_job_fail_input(c837_job *j, const char *name,
+                                const c837_error *e);
 
 /* ---- ledger.c: the CSV ledger of CAR-T lines across runs ---- */
 

@@ -33,6 +33,7 @@
  */
 #include "csvpos.h"
 #include "job_int.h"
+#include "util_int.h"
 
 #include <csv.h>
 #include <errno.h>
@@ -390,10 +391,10 @@ c837_status c837_ledger_load(c837_engine *e, const char *path,
   if (!fp) {
     if (errno == ENOENT)
       return C837_OK; /* a first run: empty ledger */
-    err->code = C837_EIO;
+    err->code = c837_errno_status(errno);
     snprintf(err->msg, sizeof err->msg, "cannot open ledger %.200s: %s",
              path, strerror(errno));
-    return C837_EIO;
+    return err->code;
   }
   /* Pass 1 checks every row; pass 2 (same open file, so the same
    * content even if a run renames a new ledger in meanwhile) loads. */
@@ -633,7 +634,7 @@ c837_status c837_ledger_merge(const char *const *paths, size_t n_paths,
     lparser L;
     FILE *fp = fopen(paths[i], "rb");
     if (!fp) {
-      err->code = st = C837_EIO;
+      err->code = st = c837_errno_status(errno);
       snprintf(err->msg, sizeof err->msg, "cannot open ledger %.200s: %s",
                paths[i], strerror(errno));
       break;
@@ -676,10 +677,10 @@ c837_status c837_ledger_check(const char *path, size_t *rows,
   *rows = 0;
   fp = fopen(path, "rb");
   if (!fp) {
-    err->code = C837_EIO;
+    err->code = c837_errno_status(errno);
     snprintf(err->msg, sizeof err->msg, "cannot open ledger %.200s: %s",
              path, strerror(errno));
-    return C837_EIO;
+    return err->code;
   }
   L.row = NULL;
   L.row_ud = NULL;

@@ -2,9 +2,18 @@
  *
  * Status codes, severities and claim kinds are generated from the
  * X-macros of cart837.h (as http-parser does with HTTP_ERRNO_MAP), so the
- * names and the enum can never drift apart.
+ * names and the enum can never drift apart.  Also the one mapping from a
+ * failed system call's errno to a status (util_int.h).
  */
 #include "cart837.h"
+#include "util_int.h"
+
+#include <errno.h>
+
+c837_status c837_errno_status(int e)
+{
+  return e == ENOMEM ? C837_ENOMEM : C837_EIO;
+}
 
 const char *c837_strerror(c837_status st)
 {

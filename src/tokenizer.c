@@ -415,7 +415,8 @@ c837_status c837_tokenizer_feed(c837_tokenizer *t, const void *data,
       char ex[64];
       size_t k = (size_t)(end - p) < 12 ? (size_t)(end - p) : 12;
       /* keep the offending byte with the unemitted bytes */
-      (void)push(t, (char)c);
+      if ((r = push(t, (char)c)) != 0)
+        return TOOK(0), overflow(t, r);
       TOOK(1);
       excerpt(ex, sizeof ex, (const char *)p, k);
       return fail(t, C837_ENOISA, t->seg_start + t->len - 1,

@@ -5,6 +5,8 @@
 #ifndef CART837_UTIL_INT_H
 #define CART837_UTIL_INT_H
 
+#include "cart837.h"
+
 #include <stddef.h>
 
 /* Makes room for element n of a growable array: pp is the address of the
@@ -21,5 +23,8 @@ int c837_grow(void *pp, size_t n, size_t *cap, size_t elsz, size_t first);
 size_t c837_str_append(char *dst, size_t sz, size_t at, const char *src);
 /* The same for the decimal text of v. */
 size_t c837_str_append_long(char *dst, size_t sz, size_t at, long v);
+/* The status of a system call that failed with errno e: C837_ENOMEM for
+ * ENOMEM (fopen, fdopen and the like allocate), else C837_EIO. */
+c837_status c837_errno_status(int e);
 
 #endif

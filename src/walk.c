@@ -8,6 +8,9 @@
  * gzip whose decompressed content starts so.  Everything else is recorded
  * as skipped with its reason, as are unreadable files, symlink loops and
  * two inputs that would write the same output name; the run goes on.
+ * Running out of memory while listing a directory or looking at a file
+ * says nothing about the input: that input fails (C837_ENOMEM, an error
+ * row) instead of being skipped.
  */
 #include "job_int.h"
 
@@ -85,6 +88,16 @@ static int index_names(c837_job *j)
   return 0;
 }
 
+/* The input `name` fails because the name hash could not grow. */
+static c837_status fail_oom(c837_job *j, const char *name)
+{
+  c837_error err;
+  memset(&err, 0, sizeof err);
+  err.code = C837_ENOMEM;
+  snprintf(err.msg, sizeof err.msg, "out of memory");
+  return c837_job_fail_input(j, name, &err);
+}
+
 /* 1 when an input already processed writes the output name (or its
  * held/ name), -1 when out of memory. */
 static int name_taken(c837_job *j, const char *name)
@@ -103,25 +116,25 @@ static int name_taken(c837_job *j, const char *name)
 }
 
 /* 1 when the content is an X12 interchange, 0 when not (*why says what
- * it starts with), -1 when it cannot be read (*why says why).  Accepts
- * what the tokenizer accepts before the first ISA: a byte-order mark,
- * then CR, LF, blanks and tabs. */
-static int sniff(const char *path, char *why, size_t whysz)
+ * it starts with), -1 when it cannot be read (*why says why, *err the
+ * error: C837_ENOMEM is not a property of the file).  Accepts what the
+ * tokenizer accepts before the first ISA: a byte-order mark, then CR, LF,
+ * blanks and tabs. */
+static int sniff(const char *path, char *why, size_t whysz, c837_error *err)
 {
-  c837_error err;
-  c837_input *in = c837_input_open(path, &err);
+  c837_input *in = c837_input_open(path, err);
   unsigned char b[SNIFF_BYTES];
   long n = 0, got = 0, k = 0;
   if (!in) {
-    snprintf(why, whysz, "unreadable: %s", err.msg);
+    snprintf(why, whysz, "unreadable: %s", err->msg);
     return -1;
   }
   while (got < (long)sizeof b &&
-         (n = c837_input_read(in, b + got, sizeof b - (size_t)got, &err)) > 0)
+         (n = c837_input_read(in, b + got, sizeof b - (size_t)got, err)) > 0)
     got += n;
   c837_input_close(in);
   if (got < 0 || n < 0) {
-    snprintf(why, whysz, "unreadable: %s", err.msg);
+    snprintf(why, whysz, "unreadable: %s", err->msg);
     return -1;
   }
   if (got >= 3 && memcmp(b, "\xEF\xBB\xBF", 3) == 0)
@@ -162,7 +175,8 @@ static c837_status worse(c837_status a, c837_status b)
     return C837_EINTR;
   if (a == C837_OK)
     return b;
-  if (b == C837_EIO || b == C837_EGZIP || b == C837_ECONSERVE)
+  if (b == C837_EIO || b == C837_EGZIP || b == C837_ECONSERVE ||
+      b == C837_ENOMEM)
     return b;
   return a;
 }
@@ -176,6 +190,14 @@ static c837_status walk_dir(c837_job *j, const char *dir, const char *rel,
   char path[PATH_MAX], name[PATH_MAX];
 
   n = scandir(dir, &ents, NULL, cmp_names);
+  if (n < 0 && errno == ENOMEM) {
+    c837_error err;
+    memset(&err, 0, sizeof err);
+    err.code = C837_ENOMEM;
+    snprintf(err.msg, sizeof err.msg, "cannot list directory %.200s: %s",
+             dir, strerror(ENOMEM));
+    return c837_job_fail_input(j, *rel ? rel : dir, &err);
+  }
   if (n < 0) {
     char why[PATH_MAX + 64];
     snprintf(why, sizeof why, "unreadable directory: %s", strerror(errno));
@@ -230,15 +252,21 @@ static c837_status walk_dir(c837_job *j, const char *dir, const char *rel,
     }
     {
       char why[PATH_MAX + 128];
-      r = sniff(path, why, sizeof why);
+      c837_error err;
+      r = sniff(path, why, sizeof why, &err);
+      if (r < 0 && err.code == C837_ENOMEM) {
+        /* not a property of the file: a failure, not a skip */
+        st = worse(st, c837_job_fail_input(j, name, &err));
+        continue;
+      }
       if (r != 1) {
         c837_job_skip(j, name, why);
         continue;
       }
     }
     if ((r = name_taken(j, name)) < 0) {
-      st = C837_ENOMEM;
-      break;
+      st = worse(st, fail_oom(j, name));
+      continue;
     }
     if (r) {
       c837_job_skip(j, name, "another input already writes this output "
@@ -271,7 +299,7 @@ c837_status c837_job_input(c837_job *j, const char *path)
   if (!*base)
     base = path;
   if ((r = name_taken(j, base)) < 0)
-    return C837_ENOMEM;
+    return fail_oom(j, path);
   if (r) {
     c837_job_skip(j, path, "another input already writes this output name");
     return C837_OK;
