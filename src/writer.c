@@ -64,7 +64,8 @@ typedef struct wnview {
   int removed;       /* corrected: a claim below it was held */
   int child_emitted; /* HL: a child HL was written */
   int child_dropped; /* HL, corrected: a child HL was dropped */
-  char id[W_ID_MAX]; /* HL: HL01 in this view */
+  char id[W_ID_MAX]; /* HL: HL01 in this view (corrected: only when
+                        renumbered; else HL01 as it came) */
 } wnview;
 
 /* One open envelope or HL loop. */
@@ -80,7 +81,8 @@ typedef struct wnode {
   /* HL only: where its elements are inside bytes */
   size_t body_end, n_el;
   size_t el_off[4], el_len[4];
-  char old_id[W_ID_MAX], old_parent[W_ID_MAX], old_hl04[W_ID_MAX];
+  char old_hl04[W_ID_MAX];
+  int renumbered; /* corrected: HL01 is v[C837_WV_OUT].id, not as it came */
   size_t parent; /* stack index of the parent HL, W_NONE */
   wnview v[C837_WV_N];
 } wnode;
@@ -160,9 +162,34 @@ static int span_is(c837_span s, const char *t)
   return s.len == n && memcmp(s.p, t, n) == 0;
 }
 
+static int same_span(c837_span a, c837_span b)
+{
+  return a.len == b.len && (a.len == 0 || memcmp(a.p, b.p, a.len) == 0);
+}
+
 /* ------------------------------------------------------------------ */
 /* HL segments and the HL04 defer buffer                               */
 /* ------------------------------------------------------------------ */
+
+/* Element i (1-4) of HL node nd, as it came (whole, however long). */
+static c837_span hl_el(const wnode *nd, size_t i)
+{
+  c837_span s;
+  s.p = nd->bytes.p + nd->el_off[i - 1];
+  s.len = nd->el_len[i - 1];
+  return s;
+}
+
+/* HL01 of node nd in view vi. */
+static c837_span view_id(const wnode *nd, int vi)
+{
+  c837_span s;
+  if (vi == C837_WV_OUT && !nd->renumbered)
+    return hl_el(nd, 1);
+  s.p = nd->v[vi].id;
+  s.len = strlen(nd->v[vi].id);
+  return s;
+}
 
 /* Writes node nd's HL segment to view vi with the view's id, parent id
  * and child code hl04 (NULL = as it came).  count: segments to count. */
@@ -170,32 +197,34 @@ static int put_hl(c837_writer *w, int vi, const wnode *nd, const char *hl04,
                   size_t count)
 {
   c837_wsegref r;
-  c837_span el[4];
+  c837_span el[4], id, pid;
   c837_wrep reps[3];
   size_t i, n = 0;
-  const char *pid;
   int rc;
 
-  for (i = 0; i < 4; i++) {
-    el[i].p = nd->bytes.p + nd->el_off[i];
-    el[i].len = nd->el_len[i];
-  }
+  for (i = 0; i < 4; i++)
+    el[i] = hl_el(nd, i + 1);
   r.raw = nd->bytes.p;
   r.raw_len = nd->first_len;
   r.body_end = nd->body_end;
   r.n_el = nd->n_el;
   r.el = el;
   r.elsep = nd->elsep;
-  if (nd->parent != W_NONE)
-    pid = w->nodes[nd->parent].v[vi].id;
-  else
-    pid = vi == C837_WV_HELD ? "" : nd->old_parent;
+  id = view_id(nd, vi);
+  if (nd->parent != W_NONE) {
+    pid = view_id(&w->nodes[nd->parent], vi);
+  } else if (vi == C837_WV_HELD) {
+    pid.p = "";
+    pid.len = 0;
+  } else {
+    pid = el[1];
+  }
   reps[n].idx = 1;
-  reps[n].p = nd->v[vi].id;
-  reps[n++].n = strlen(nd->v[vi].id);
+  reps[n].p = id.p;
+  reps[n++].n = id.len;
   reps[n].idx = 2;
-  reps[n].p = pid;
-  reps[n++].n = strlen(pid);
+  reps[n].p = pid.p;
+  reps[n++].n = pid.len;
   if (hl04 != NULL) {
     reps[n].idx = 4;
     reps[n].p = hl04;
@@ -636,12 +665,13 @@ static int on_hl(c837_writer *w, const c837_segment *s)
 
   /* close the loops this HL is not nested in */
   while (top_is(w, WN_HL) &&
-         !span_is(par, w->nodes[w->depth - 1].old_id))
+         !same_span(par, hl_el(&w->nodes[w->depth - 1], 1)))
     if (close_top(w, NULL) != 0)
       return -1;
   if (w->depth == W_MAX_NODES)
     return go_deep(w, s);
-  if (top_is(w, WN_HL) && span_is(par, w->nodes[w->depth - 1].old_id))
+  if (top_is(w, WN_HL) &&
+      same_span(par, hl_el(&w->nodes[w->depth - 1], 1)))
     parent = w->depth - 1;
   if ((nd = push_node(w, WN_HL, s)) == NULL)
     return -1;
@@ -652,14 +682,14 @@ static int on_hl(c837_writer *w, const c837_segment *s)
     nd->el_off[i] = (size_t)(s->el[i].p - s->raw);
     nd->el_len[i] = s->el[i].len;
   }
-  span_text(nd->old_id, sizeof nd->old_id, id);
-  span_text(nd->old_parent, sizeof nd->old_parent, par);
   span_text(nd->old_hl04, sizeof nd->old_hl04, c837_seg_el(s, 4));
-  if (o->hl_dropped > 0 && c837_w_span_u64(id, &old) && old > o->hl_dropped)
+  /* HL01 and HL02 are copied from the segment itself when they stay as
+   * they came: an id longer than W_ID_MAX is never cut short */
+  if (o->hl_dropped > 0 && c837_w_span_u64(id, &old) && old > o->hl_dropped) {
     snprintf(nd->v[C837_WV_OUT].id, sizeof nd->v[C837_WV_OUT].id, "%llu",
              (unsigned long long)(old - o->hl_dropped));
-  else
-    span_text(nd->v[C837_WV_OUT].id, sizeof nd->v[C837_WV_OUT].id, id);
+    nd->renumbered = 1;
+  }
   return 0;
 }
 
