@@ -783,6 +783,13 @@ int c837_writer_segment(void *ud, const c837_segment *seg, c837_role role,
 static int hold_claim(c837_writer *w, const c837_claim *c)
 {
   size_t j;
+  /* the held output needs an ISA, GS and ST to copy */
+  if (w->depth < 3 || w->nodes[0].type != WN_ISA ||
+      w->nodes[1].type != WN_GS || w->nodes[2].type != WN_ST)
+    return c837_w_fail(w, C837_ECLAIM, c->offset, c->number,
+                       "claim %s is not inside an ISA / GS / ST envelope: "
+                       "it cannot be held in an envelope of its own",
+                       c->id);
   for (j = 0; j < w->depth; j++)
     w->nodes[j].v[C837_WV_OUT].removed = 1;
   w->v[C837_WV_OUT].tx_dirty = 1;
