@@ -25,12 +25,27 @@
 #include <cmocka.h>
 
 #include <dirent.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static char **g_paths; /* from the command line, or NULL */
 static int g_npaths;
+static int g_verbose;  /* FUZZ_VERBOSE: name every file */
+static char g_current[1024]; /* the file being replayed */
+
+/* A harness check that fails abort()s: name the input first. */
+static void on_fatal(int sig)
+{
+  static const char msg[] = "fuzz_replay: failed on input ";
+  (void)!write(2, msg, sizeof msg - 1);
+  (void)!write(2, g_current, strlen(g_current));
+  (void)!write(2, "\n", 1);
+  signal(sig, SIG_DFL);
+  raise(sig);
+}
 
 /* Reads a whole file into memory. */
 static uint8_t *slurp(const char *path, size_t *size)
@@ -96,7 +111,9 @@ static size_t replay(const char *path)
   } else if (S_ISREG(sb.st_mode)) {
     size_t size;
     uint8_t *data = slurp(path, &size);
-    fprintf(stderr, "replay %s (%zu bytes)\n", path, size);
+    snprintf(g_current, sizeof g_current, "%s", path);
+    if (g_verbose)
+      fprintf(stderr, "replay %s (%zu bytes)\n", path, size);
     assert_int_equal(LLVMFuzzerTestOneInput(data, size), 0);
     free(data);
     count = 1;
@@ -104,36 +121,35 @@ static size_t replay(const char *path)
   return count;
 }
 
+/* Replays directory dir, which must hold at least one input. */
+static void replay_dir(const char *dir, const char *what)
+{
+  size_t n = replay(dir);
+  printf("replayed %zu %s\n", n, what);
+  assert_true(n > 0);
+}
+
 static void test_regressions(void **state)
 {
-  size_t n;
   (void)state;
-  n = replay("tests/fuzz-regress");
-  printf("replayed %zu regression inputs\n", n);
-  assert_true(n > 0);
+  replay_dir("tests/fuzz-regress", "regression inputs");
 }
 
 static void test_samples(void **state)
 {
-  size_t n;
   (void)state;
-  n = replay("samples");
-  printf("replayed %zu sample files\n", n);
-  assert_true(n > 0);
+  replay_dir("samples", "sample files");
 }
 
 static void test_corpus(void **state)
 {
   struct stat sb;
-  size_t n;
   (void)state;
   if (stat("../shared/corpus", &sb) != 0) {
     printf("SKIP: ../shared/corpus not found\n");
     skip();
   }
-  n = replay("../shared/corpus");
-  printf("replayed %zu corpus files\n", n);
-  assert_true(n > 0);
+  replay_dir("../shared/corpus", "corpus files");
 }
 
 static void test_given(void **state)
@@ -154,6 +170,9 @@ int main(int argc, char **argv)
   const struct CMUnitTest given[] = {
       cmocka_unit_test(test_given),
   };
+  g_verbose = getenv("FUZZ_VERBOSE") != NULL;
+  signal(SIGABRT, on_fatal);
+  signal(SIGSEGV, on_fatal);
   if (argc > 1) {
     g_paths = argv + 1;
     g_npaths = argc - 1;
