@@ -4,7 +4,8 @@
 #   make test     install what is missing, build, run every test
 #   make asan     the test suite under AddressSanitizer + UBSan
 #   make bench    speed and memory figures (see scripts/bench.sh)
-#   make fuzz     libFuzzer harness of the tokenizer and assembler
+#   make fuzz     the libFuzzer targets (tokenizer, whole pipeline), each
+#                 for FUZZ_TIME seconds (default 60) with FUZZ_JOBS jobs
 #   make install  PREFIX=/usr/local DESTDIR= (binary and man page)
 
 CC       ?= cc
@@ -36,10 +37,15 @@ LIB_OBJ  := $(patsubst src/%.c,$(B)/obj/%.o,$(LIB_SRC)) $(B)/obj/codes_csv.o
 CLI_OBJ  := $(patsubst src/%.c,$(B)/obj/%.o,$(CLI_SRC))
 TEST_SRC := $(wildcard tests/test_*.c)
 TEST_BIN := $(patsubst tests/%.c,$(B)/tests/%,$(TEST_SRC))
+# libFuzzer harnesses, replayed over tests/fuzz-regress/, samples/ and the
+# corpus by tests/fuzz_replay.c in the unit tests
+FUZZ_TARGETS ?= tokenizer pipeline
+REPLAY_BIN := $(patsubst %,$(B)/tests/fuzz_replay_%,$(FUZZ_TARGETS))
 LIB      := $(B)/libcart837.a
 BIN      := $(B)/cart837
 
-.PHONY: all deps demo test unit e2e asan ubsan bench install clean fuzz
+.PHONY: all deps demo test unit e2e asan ubsan bench install clean fuzz \
+        fuzz-build fuzz-deps
 
 all: $(BIN)
 
@@ -89,6 +95,11 @@ ALLOC_WRAP := $(foreach f,malloc calloc realloc free strdup fopen fdopen \
 $(B)/tests/test_alloc: tests/test_alloc.c $(LIB) $(wildcard tests/*.h) | $(B)/tests
 	$(CC) $(CPPFLAGS) -Itests $(CFLAGS) $(WARN) $(ALLOC_WRAP) -o $@ $< $(LIB) $(LDLIBS) -lcmocka
 
+# a harness with the replay driver's main(), built with the normal CC
+$(B)/tests/fuzz_replay_%: tests/fuzz_replay.c tests/fuzz_%.c $(LIB) | $(B)/tests
+	$(CC) $(CPPFLAGS) -Itests $(CFLAGS) $(WARN) -o $@ tests/fuzz_replay.c \
+	  tests/fuzz_$*.c $(LIB) $(LDLIBS) -lcmocka
+
 $(B)/obj $(B)/tests:
 	mkdir -p $@
 
@@ -96,8 +107,8 @@ demo: deps
 	$(MAKE) --no-print-directory all
 	sh scripts/demo.sh $(BIN)
 
-unit: $(TEST_BIN)
-	@fail=0; for t in $(TEST_BIN); do \
+unit: $(TEST_BIN) $(REPLAY_BIN)
+	@fail=0; for t in $(TEST_BIN) $(REPLAY_BIN); do \
 	  echo "== $$t"; $$t || fail=1; done; exit $$fail
 
 e2e: $(BIN)
@@ -107,7 +118,7 @@ e2e: $(BIN)
 	exit $$fail
 
 test: deps
-	$(MAKE) --no-print-directory all $(TEST_BIN)
+	$(MAKE) --no-print-directory all $(TEST_BIN) $(REPLAY_BIN)
 	@$(MAKE) --no-print-directory unit e2e; rc=$$?; \
 	if [ $$rc = 0 ]; then echo "make test: all test programs passed"; \
 	else echo "make test: FAILED"; fi; exit $$rc
@@ -122,17 +133,55 @@ ubsan: asan
 bench: deps all
 	sh scripts/bench.sh $(BIN)
 
-# libFuzzer harness for the tokenizer and assembler (clang):
-#   make fuzz && build-fuzz/fuzz_tokenizer -max_total_time=60 \
-#       build-fuzz/corpus samples/
-# (the first directory receives new inputs: never name samples/ first)
-FUZZ_CC  ?= clang
-FUZZ_SRC := src/tokenizer.c src/assembler.c src/util.c src/status.c
-fuzz: build-fuzz/fuzz_tokenizer
-build-fuzz/fuzz_tokenizer: tests/fuzz_tokenizer.c $(FUZZ_SRC) include/cart837.h
-	mkdir -p build-fuzz/corpus
-	$(FUZZ_CC) $(CPPFLAGS) $(WARN) -Werror -g -O1 \
-	  -fsanitize=fuzzer,address,undefined -o $@ tests/fuzz_tokenizer.c $(FUZZ_SRC)
+# libFuzzer targets (clang and Debian's libclang-rt): tests/fuzz_*.c over
+# the library built with ASan + UBSan in build-fuzz/.  scripts/fuzz.sh
+# makes the seed corpus (samples/, ../shared/corpus/ raw and gunzipped)
+# and runs each target for FUZZ_TIME seconds with FUZZ_JOBS jobs; new
+# inputs collect in build-fuzz/corpus/TARGET, crashes in
+# build-fuzz/artifacts/TARGET (add each to tests/fuzz-regress/).
+FUZZ_CC     ?= clang
+FUZZ_TIME   ?= 60
+FUZZ_JOBS   ?= 1
+FUZZ_MAX_LEN ?= 24576
+FUZZ_CFLAGS := -g -O1 -fno-omit-frame-pointer \
+               -fsanitize=fuzzer-no-link,address,undefined \
+               -fno-sanitize-recover=all
+FUZZ_BIN    := $(patsubst %,build-fuzz/fuzz_%,$(FUZZ_TARGETS))
+
+fuzz: fuzz-build
+	FUZZ_TIME=$(FUZZ_TIME) FUZZ_JOBS=$(FUZZ_JOBS) FUZZ_MAX_LEN=$(FUZZ_MAX_LEN) \
+	  sh scripts/fuzz.sh $(FUZZ_TARGETS)
+
+# clang with libFuzzer (Debian: clang, libclang-rt-dev), installed like
+# deps when missing: a one-line fuzz target must link
+FUZZ_PKGS := clang libclang-rt-dev
+fuzz-deps: deps
+	@probe='int LLVMFuzzerTestOneInput(const char *d, unsigned long n);'\
+	' int LLVMFuzzerTestOneInput(const char *d, unsigned long n)'\
+	' { return d && n ? 0 : 0; }'; \
+	ok() { echo "$$probe" | $(FUZZ_CC) -fsanitize=fuzzer -x c - \
+	  -o /dev/null >/dev/null 2>&1; }; \
+	if ! ok; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "fuzz: installing $(FUZZ_PKGS)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	      apt-get install -y -qq $(FUZZ_PKGS) >/dev/null && ok || exit 1; \
+	  else \
+	    echo "fuzz: $(FUZZ_CC) cannot build a libFuzzer target; run:"; \
+	    echo "  sudo apt-get update && sudo apt-get install -y $(FUZZ_PKGS)"; \
+	    exit 1; \
+	  fi; \
+	fi
+
+fuzz-build: fuzz-deps
+	$(MAKE) --no-print-directory B=build-fuzz CC=$(FUZZ_CC) \
+	  CFLAGS="$(FUZZ_CFLAGS)" WERROR=1 build-fuzz/libcart837.a
+	$(MAKE) --no-print-directory $(FUZZ_BIN)
+
+build-fuzz/fuzz_%: tests/fuzz_%.c build-fuzz/libcart837.a include/cart837.h \
+                   $(wildcard src/*.h)
+	$(FUZZ_CC) $(CPPFLAGS) -Itests $(FUZZ_CFLAGS) -fsanitize=fuzzer $(WARN) \
+	  -Werror -o $@ $< build-fuzz/libcart837.a $(LDLIBS)
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)

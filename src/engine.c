@@ -239,10 +239,43 @@ void c837_eng_fixdesc(c837_pfinding *p, const char *fmt, ...)
   va_end(ap);
 }
 
+/* 1 when the writer can apply a fix of this kind to line l: every fix
+ * but REMOVE rewrites its SV1 / SV2 segment, REVENUE its SV201. */
+static int fix_fits(const c837_line *l, c837_fix_kind kind)
+{
+  if (kind == C837_FIX_REMOVE)
+    return 1;
+  if (kind == C837_FIX_REVENUE)
+    return l->sv == '2';
+  return l->sv == '1' || l->sv == '2';
+}
+
 void c837_eng_fix(c837_engine *e, c837_fix_kind kind, size_t line,
                   const char *value)
 {
   c837_fix *f;
+  if (line < e->c->n_lines && !fix_fits(&e->c->lines[line], kind)) {
+    /* a line without the segment the fix changes (an SV1 line on an
+     * 837I claim, an SV3 line): the claim is held instead, the finding
+     * that asked for the fix says why */
+    size_t i = e->npf;
+    e->any_held = 1;
+    while (i > 0 && !(e->pf[i - 1].f.line == line && e->pf[i - 1].fixable))
+      i--;
+    if (i > 0) {
+      c837_finding *fd = &e->pf[i - 1].f;
+      size_t n = strlen(fd->detail);
+      e->pf[i - 1].fixable = 0;
+      fd->action = C837_ACT_HELD;
+      c837_eng_copy(fd->detail + n, sizeof fd->detail - n,
+                    kind == C837_FIX_REVENUE
+                        ? " (not fixed: the line has no SV2 segment to "
+                          "carry a revenue code; the claim is held)"
+                        : " (not fixed: the line has no SV1 or SV2 "
+                          "segment; the claim is held)");
+    }
+    return;
+  }
   if (c837_grow(&e->fx, e->nfx, &e->capfx, sizeof *e->fx,
                 16) != 0) {
     e->oom = 1;

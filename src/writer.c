@@ -64,7 +64,8 @@ typedef struct wnview {
   int removed;       /* corrected: a claim below it was held */
   int child_emitted; /* HL: a child HL was written */
   int child_dropped; /* HL, corrected: a child HL was dropped */
-  char id[W_ID_MAX]; /* HL: HL01 in this view */
+  char id[W_ID_MAX]; /* HL: HL01 in this view (corrected: only when
+                        renumbered; else HL01 as it came) */
 } wnview;
 
 /* One open envelope or HL loop. */
@@ -75,12 +76,12 @@ typedef struct wnode {
   size_t nsegs;      /* segments in bytes */
   size_t first_len;  /* bytes of the node's own segment */
   char elsep, segterm;
-  char ctl[W_ID_MAX]; /* ISA13 / GS06 / ST02 as written */
+  size_t ctl_off, ctl_len; /* ISA13 / GS06 / ST02 inside bytes */
   int is837;          /* ST: ST01 is 837 */
   /* HL only: where its elements are inside bytes */
   size_t body_end, n_el;
   size_t el_off[4], el_len[4];
-  char old_id[W_ID_MAX], old_parent[W_ID_MAX], old_hl04[W_ID_MAX];
+  int renumbered; /* corrected: HL01 is v[C837_WV_OUT].id, not as it came */
   size_t parent; /* stack index of the parent HL, W_NONE */
   wnview v[C837_WV_N];
 } wnode;
@@ -149,20 +150,40 @@ static int sink_out(c837_writer *w, int vi, const void *p, size_t n)
   return 0;
 }
 
-static void span_text(char *dst, size_t sz, c837_span s)
-{
-  c837_span_copy(dst, sz, s);
-}
-
 static int span_is(c837_span s, const char *t)
 {
   size_t n = strlen(t);
   return s.len == n && memcmp(s.p, t, n) == 0;
 }
 
+static int same_span(c837_span a, c837_span b)
+{
+  return a.len == b.len && (a.len == 0 || memcmp(a.p, b.p, a.len) == 0);
+}
+
 /* ------------------------------------------------------------------ */
 /* HL segments and the HL04 defer buffer                               */
 /* ------------------------------------------------------------------ */
+
+/* Element i (1-4) of HL node nd, as it came (whole, however long). */
+static c837_span hl_el(const wnode *nd, size_t i)
+{
+  c837_span s;
+  s.p = nd->bytes.p + nd->el_off[i - 1];
+  s.len = nd->el_len[i - 1];
+  return s;
+}
+
+/* HL01 of node nd in view vi. */
+static c837_span view_id(const wnode *nd, int vi)
+{
+  c837_span s;
+  if (vi == C837_WV_OUT && !nd->renumbered)
+    return hl_el(nd, 1);
+  s.p = nd->v[vi].id;
+  s.len = strlen(nd->v[vi].id);
+  return s;
+}
 
 /* Writes node nd's HL segment to view vi with the view's id, parent id
  * and child code hl04 (NULL = as it came).  count: segments to count. */
@@ -170,32 +191,34 @@ static int put_hl(c837_writer *w, int vi, const wnode *nd, const char *hl04,
                   size_t count)
 {
   c837_wsegref r;
-  c837_span el[4];
+  c837_span el[4], id, pid;
   c837_wrep reps[3];
   size_t i, n = 0;
-  const char *pid;
   int rc;
 
-  for (i = 0; i < 4; i++) {
-    el[i].p = nd->bytes.p + nd->el_off[i];
-    el[i].len = nd->el_len[i];
-  }
+  for (i = 0; i < 4; i++)
+    el[i] = hl_el(nd, i + 1);
   r.raw = nd->bytes.p;
   r.raw_len = nd->first_len;
   r.body_end = nd->body_end;
   r.n_el = nd->n_el;
   r.el = el;
   r.elsep = nd->elsep;
-  if (nd->parent != W_NONE)
-    pid = w->nodes[nd->parent].v[vi].id;
-  else
-    pid = vi == C837_WV_HELD ? "" : nd->old_parent;
+  id = view_id(nd, vi);
+  if (nd->parent != W_NONE) {
+    pid = view_id(&w->nodes[nd->parent], vi);
+  } else if (vi == C837_WV_HELD) {
+    pid.p = "";
+    pid.len = 0;
+  } else {
+    pid = el[1];
+  }
   reps[n].idx = 1;
-  reps[n].p = nd->v[vi].id;
-  reps[n++].n = strlen(nd->v[vi].id);
+  reps[n].p = id.p;
+  reps[n++].n = id.len;
   reps[n].idx = 2;
-  reps[n].p = pid;
-  reps[n++].n = strlen(pid);
+  reps[n].p = pid.p;
+  reps[n++].n = pid.len;
   if (hl04 != NULL) {
     reps[n].idx = 4;
     reps[n].p = hl04;
@@ -210,7 +233,7 @@ static int put_hl(c837_writer *w, int vi, const wnode *nd, const char *hl04,
 }
 
 /* Ends the defer of view vi: writes the held-back HL with child code
- * hl04, then everything written since. */
+ * hl04 (NULL: as it came), then everything written since. */
 static int resolve(c837_writer *w, int vi, const char *hl04)
 {
   wview *v = &w->v[vi];
@@ -234,9 +257,8 @@ static int view_out(c837_writer *w, int vi, const void *p, size_t n)
   if (c837_wbuf_put(&v->defer, p, n, 0) != 0)
     return c837_w_fail(w, C837_ENOMEM, 0, 0, "out of memory");
   if (v->defer.len > C837_MAX_HL_DEFER) {
-    const wnode *nd = &w->nodes[v->defer_idx];
     w->st.hl04_unverified++;
-    return resolve(w, vi, vi == C837_WV_OUT ? nd->old_hl04 : "1");
+    return resolve(w, vi, vi == C837_WV_OUT ? NULL : "1");
   }
   return 0;
 }
@@ -259,7 +281,7 @@ static int emit_hl(c837_writer *w, int vi, size_t i, int mode)
   wnode *nd = &w->nodes[i];
   wview *v = &w->v[vi];
   const char *hl04 = NULL;
-  int orig1 = strcmp(nd->old_hl04, "1") == 0, defer = 0;
+  int orig1 = span_is(hl_el(nd, 4), "1"), defer = 0;
 
   if (vi == C837_WV_HELD)
     snprintf(nd->v[vi].id, sizeof nd->v[vi].id, "%llu",
@@ -346,22 +368,41 @@ static void closer_ws(const c837_writer *w, const c837_segment *closer,
   *n = w->ws_len;
 }
 
+/* The control number of an ISA / GS / ST node, as it came. */
+static c837_span node_ctl(const wnode *nd)
+{
+  c837_span s;
+  s.p = nd->bytes.p + nd->ctl_off;
+  s.len = nd->ctl_len;
+  return s;
+}
+
+/* Remembers where element i of s (the node's own segment, at the start
+ * of its bytes) is. */
+static void set_ctl(wnode *nd, const c837_segment *s, size_t i)
+{
+  c837_span v = c837_seg_el(s, i);
+  nd->ctl_off = v.len ? (size_t)(v.p - s->raw) : 0;
+  nd->ctl_len = v.len;
+}
+
 /* Builds "TAG*count*ctl~ws" and writes it to view vi. */
 static int put_built(c837_writer *w, int vi, const char *tag,
                      uint64_t count, const wnode *nd,
                      const c837_segment *closer, size_t nsegs)
 {
-  char body[128];
+  char head[64];
+  c837_span ctl = node_ctl(nd);
   const char *ws;
   size_t wsn;
   int len;
-  len = snprintf(body, sizeof body, "%s%c%llu%c%s%c", tag, nd->elsep,
-                 (unsigned long long)count, nd->elsep, nd->ctl, nd->segterm);
-  if (len < 0 || (size_t)len >= sizeof body)
-    return c837_w_fail(w, C837_EINVAL, 0, 0, "control number too long");
+  len = snprintf(head, sizeof head, "%s%c%llu%c", tag, nd->elsep,
+                 (unsigned long long)count, nd->elsep);
   closer_ws(w, closer, &ws, &wsn);
   w->sbuf.len = 0;
-  if (c837_wbuf_put(&w->sbuf, body, (size_t)len, 0) != 0 ||
+  if (c837_wbuf_put(&w->sbuf, head, (size_t)len, 0) != 0 ||
+      c837_wbuf_put(&w->sbuf, ctl.p, ctl.len, 0) != 0 ||
+      c837_wbuf_put(&w->sbuf, &nd->segterm, 1, 0) != 0 ||
       c837_wbuf_put(&w->sbuf, ws, wsn, 0) != 0)
     return c837_w_fail(w, C837_ENOMEM, 0, 0, "out of memory");
   return c837_w_write(w, vi, w->sbuf.p, w->sbuf.len, nsegs);
@@ -392,8 +433,8 @@ static int put_closer_out(c837_writer *w, const c837_segment *closer,
     reps[0].n = strlen(cnt);
   }
   reps[1].idx = 2;
-  reps[1].p = nd->ctl;
-  reps[1].n = strlen(nd->ctl);
+  reps[1].p = node_ctl(nd).p;
+  reps[1].n = nd->ctl_len;
   rc = c837_w_splice(&w->sbuf, &r, reps, 2);
   if (rc < 0)
     return c837_w_fail(w, C837_ENOMEM, 0, 0, "out of memory");
@@ -416,7 +457,7 @@ static int close_top(c837_writer *w, const c837_segment *closer)
     if (nd->v[C837_WV_OUT].emitted) {
       if (o->defer_on && o->defer_idx == i)
         rc = resolve(w, C837_WV_OUT,
-                     nd->v[C837_WV_OUT].child_dropped ? "0" : nd->old_hl04);
+                     nd->v[C837_WV_OUT].child_dropped ? "0" : NULL);
     } else if (nd->v[C837_WV_OUT].removed) {
       o->hl_dropped++;
       o->tx_dirty = 1;
@@ -552,7 +593,7 @@ static int on_isa(c837_writer *w, const c837_segment *s)
   int vi;
   if (close_all(w) != 0 || (nd = push_node(w, WN_ISA, s)) == NULL)
     return -1;
-  span_text(nd->ctl, sizeof nd->ctl, c837_seg_el(s, 13));
+  set_ctl(nd, s, 13);
   for (vi = 0; vi < C837_WV_N; vi++) {
     w->v[vi].ic_dirty = 0;
     w->v[vi].ic_groups = 0;
@@ -569,7 +610,7 @@ static int on_gs(c837_writer *w, const c837_segment *s)
       return -1;
   if ((nd = push_node(w, WN_GS, s)) == NULL)
     return -1;
-  span_text(nd->ctl, sizeof nd->ctl, c837_seg_el(s, 6));
+  set_ctl(nd, s, 6);
   for (vi = 0; vi < C837_WV_N; vi++) {
     w->v[vi].grp_dirty = 0;
     w->v[vi].grp_sts = 0;
@@ -586,7 +627,7 @@ static int on_st(c837_writer *w, const c837_segment *s)
       return -1;
   if ((nd = push_node(w, WN_ST, s)) == NULL)
     return -1;
-  span_text(nd->ctl, sizeof nd->ctl, c837_seg_el(s, 2));
+  set_ctl(nd, s, 2);
   nd->is837 = span_is(c837_seg_el(s, 1), "837");
   for (vi = 0; vi < C837_WV_N; vi++) {
     w->v[vi].tx_dirty = 0;
@@ -617,7 +658,7 @@ static int go_deep(c837_writer *w, const c837_segment *s)
   /* nothing was dropped or renumbered: the pending HLs go out as they
    * came, and so does an HL04 that was held back */
   if (o->defer_on &&
-      resolve(w, C837_WV_OUT, w->nodes[o->defer_idx].old_hl04) != 0)
+      resolve(w, C837_WV_OUT, NULL) != 0)
     return -1;
   if (emit_chain(w, C837_WV_OUT, w->depth - 1, EM_PASS) != 0)
     return -1;
@@ -636,12 +677,13 @@ static int on_hl(c837_writer *w, const c837_segment *s)
 
   /* close the loops this HL is not nested in */
   while (top_is(w, WN_HL) &&
-         !span_is(par, w->nodes[w->depth - 1].old_id))
+         !same_span(par, hl_el(&w->nodes[w->depth - 1], 1)))
     if (close_top(w, NULL) != 0)
       return -1;
   if (w->depth == W_MAX_NODES)
     return go_deep(w, s);
-  if (top_is(w, WN_HL) && span_is(par, w->nodes[w->depth - 1].old_id))
+  if (top_is(w, WN_HL) &&
+      same_span(par, hl_el(&w->nodes[w->depth - 1], 1)))
     parent = w->depth - 1;
   if ((nd = push_node(w, WN_HL, s)) == NULL)
     return -1;
@@ -652,14 +694,13 @@ static int on_hl(c837_writer *w, const c837_segment *s)
     nd->el_off[i] = (size_t)(s->el[i].p - s->raw);
     nd->el_len[i] = s->el[i].len;
   }
-  span_text(nd->old_id, sizeof nd->old_id, id);
-  span_text(nd->old_parent, sizeof nd->old_parent, par);
-  span_text(nd->old_hl04, sizeof nd->old_hl04, c837_seg_el(s, 4));
-  if (o->hl_dropped > 0 && c837_w_span_u64(id, &old) && old > o->hl_dropped)
+  /* HL01 and HL02 are copied from the segment itself when they stay as
+   * they came: an id longer than W_ID_MAX is never cut short */
+  if (o->hl_dropped > 0 && c837_w_span_u64(id, &old) && old > o->hl_dropped) {
     snprintf(nd->v[C837_WV_OUT].id, sizeof nd->v[C837_WV_OUT].id, "%llu",
              (unsigned long long)(old - o->hl_dropped));
-  else
-    span_text(nd->v[C837_WV_OUT].id, sizeof nd->v[C837_WV_OUT].id, id);
+    nd->renumbered = 1;
+  }
   return 0;
 }
 
@@ -742,6 +783,13 @@ int c837_writer_segment(void *ud, const c837_segment *seg, c837_role role,
 static int hold_claim(c837_writer *w, const c837_claim *c)
 {
   size_t j;
+  /* the held output needs an ISA, GS and ST to copy */
+  if (w->depth < 3 || w->nodes[0].type != WN_ISA ||
+      w->nodes[1].type != WN_GS || w->nodes[2].type != WN_ST)
+    return c837_w_fail(w, C837_ECLAIM, c->offset, c->number,
+                       "claim %s is not inside an ISA / GS / ST envelope: "
+                       "it cannot be held in an envelope of its own",
+                       c->id);
   for (j = 0; j < w->depth; j++)
     w->nodes[j].v[C837_WV_OUT].removed = 1;
   w->v[C837_WV_OUT].tx_dirty = 1;

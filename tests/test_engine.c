@@ -705,6 +705,32 @@ static void test_revenue_mismatch(void **state)
   fx_free(f);
 }
 
+/* An SV1 line on an 837I claim (a claim with SV1 and SV2 lines is read
+ * as 837I) has no SV201 to fix: the claim is held, not given a REVENUE
+ * fix the writer cannot apply (found by tests/fuzz_pipeline.c). */
+static void test_revenue_fix_on_sv1_line_holds(void **state)
+{
+  fx *f = fx_new(NULL);
+  tb *b = tb_new(C837_KIND_I, "C1", "PAT1", "111");
+  c837_verdict v;
+  const c837_finding *x;
+  c837_line *l;
+  (void)state;
+  l = tb_line(b, "38225", "1", 20250304, 0, "");
+  l->sv = '1';
+  v = run(f, b);
+  x = only(&v, C837_EDIT_REVENUE_CODE_MISMATCH);
+  assert_int_equal(x->action, C837_ACT_HELD);
+  assert_string_equal(x->detail,
+                      "38225 is billed on revenue code ''; the table pairs "
+                      "it with 0871 (not fixed: the line has no SV2 segment "
+                      "to carry a revenue code; the claim is held)");
+  assert_int_equal(v.disposition, C837_DISP_HELD);
+  assert_int_equal(v.n_fixes, 0);
+  free(b);
+  fx_free(f);
+}
+
 static void test_inpatient_procedure_line(void **state)
 {
   fx *f = fx_new(NULL);
@@ -2159,6 +2185,7 @@ int main(void)
       cmocka_unit_test(test_code_not_effective),
       cmocka_unit_test(test_later_edits_see_crosswalk),
       cmocka_unit_test(test_revenue_mismatch),
+      cmocka_unit_test(test_revenue_fix_on_sv1_line_holds),
       cmocka_unit_test(test_inpatient_procedure_line),
       cmocka_unit_test(test_prep_charges),
       cmocka_unit_test(test_duplicate_same_claim_removed),

@@ -1,0 +1,910 @@
+/* fuzz_pipeline.c -- libFuzzer harness of the whole pipeline
+ *
+ * Each input is one 837 file (plain or gzip).  It is written to a file
+ * in a private directory (one per process, reused; /dev/shm when there
+ * is one) and run the way c837_job_file runs a file read from standard
+ * input: input -> stream (tokenizer, assembler) -> engine -> report
+ * (findings.csv, lines.csv, committed to that directory) and writer
+ * (corrected and held 837, into memory), the unparsed tail of an input
+ * that cannot be read to its end into a third buffer.  The engine is new
+ * for every input (so a crash never depends on earlier inputs); the code
+ * table is the built-in one, loaded once.
+ *
+ * What must hold for any input (abort() otherwise, so that libFuzzer
+ * records a crash; the sanitizers check memory and undefined behaviour):
+ *   1. Verdicts are consistent (held claims carry no fixes; fixed ones
+ *      do), and the writer never refuses a fix as not fitting its claim
+ *      (C837_EINVAL); C837_ECONSERVE never happens.
+ *   2. Conservation: claims in == claims corrected + claims held, as the
+ *      writer counts them and as the outputs re-parse.
+ *   3. Every byte is accounted for: the segments and claims handed out
+ *      plus the unparsed tail are the input (plain input); a file with no
+ *      fixed and no held claim comes out byte for byte.
+ *   4. The outputs re-parse with the library's own tokenizer and
+ *      assembler: the held output always (it is complete even when the
+ *      input was cut short), the corrected output when the input parsed
+ *      to its end.  When the input had no envelope problem at all
+ *      (counts, control numbers, trailers, segments out of place), the
+ *      outputs have none either: SE01/GE01/IEA01 and the control numbers
+ *      are right.  This is conditional on purpose: a transaction the
+ *      writer does not rewrite keeps its bytes, wrong counts included.
+ *   5. HL structure: when the input's HLs are numbered 1, 2, 3 ... in
+ *      each transaction, each HL02 names an HL open above it and HL04
+ *      says truly whether a child follows, the same holds in both
+ *      outputs (drops, renumbering and the HL04 decision included).
+ *   6. Every input claim is in exactly one output, in input order: held
+ *      claims (and fixed claims whose amounts cannot be represented)
+ *      byte-identical in the held output, passed claims byte-identical
+ *      in the corrected output, fixed claims in the corrected output with
+ *      the same CLM01, the claim-level segments unchanged, every line
+ *      rewritten as its fixes say (units, code, revenue code, removed,
+ *      split one per day with the charges divided), LX01 1, 2, 3 ... and
+ *      CLM02 the sum of the line charges where it was re-summed.
+ *   7. The reports are valid CSV (libcsv) with one row per finding and
+ *      per envelope problem (findings.csv) and per CAR-T or watch-code
+ *      line (lines.csv), in order, naming the right claim, edit and
+ *      detail.
+ *
+ * Built by `make fuzz` with clang -fsanitize=fuzzer,address,undefined,
+ * and by `make test` with the normal compiler and tests/fuzz_replay.c,
+ * which replays tests/fuzz-regress/ (every crash found) and the samples.
+ */
+#include <csv.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cart837.h"
+#include "job_int.h"    /* the report files (private API) */
+#include "util_int.h"   /* c837_grow */
+#include "writer_int.h" /* c837_w_claim_plan: fixed or unfixable */
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#define CHECK(cond)                                                      \
+  do {                                                                   \
+    if (!(cond))                                                         \
+      check_failed(#cond, __LINE__);                                     \
+  } while (0)
+
+static void dump_run(void);
+
+static void check_failed(const char *what, int line)
+{
+  fprintf(stderr, "fuzz_pipeline.c:%d: check failed: %s\n", line, what);
+  dump_run();
+  abort();
+}
+
+/* Growing arrays; out of memory is a harness failure. */
+#define PUSH(arr, n, cap)                                                \
+  do {                                                                   \
+    if (c837_grow(&(arr), (n), &(cap), sizeof *(arr), 16) != 0)          \
+      abort();                                                           \
+  } while (0)
+
+typedef struct bytes {
+  char *p;
+  size_t len, cap;
+} bytes;
+
+static void put(bytes *b, const void *p, size_t n)
+{
+  while (b->len + n + 1 > b->cap)
+    if (c837_grow(&b->p, b->cap, &b->cap, 1, 4096) != 0)
+      abort();
+  if (n)
+    memcpy(b->p + b->len, p, n);
+  b->len += n;
+  b->p[b->len] = '\0';
+}
+
+static int sink_put(void *ud, const void *p, size_t n)
+{
+  put(ud, p, n);
+  return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* HL structure (check 5)                                              */
+/* ------------------------------------------------------------------ */
+
+typedef struct hlcheck {
+  int ok;
+  uint64_t n;               /* HLs in the open transaction */
+  char ids[C837_MAX_HL_DEPTH][24]; /* ids of the open HLs */
+  size_t depth;
+  int prev_hl04;            /* of the previous HL: 1, 0, -1 other/none */
+} hlcheck;
+
+/* 1 when s is a decimal number without leading zeros equal to v. */
+static int is_number(c837_span s, uint64_t v)
+{
+  char buf[24];
+  snprintf(buf, sizeof buf, "%llu", (unsigned long long)v);
+  return c837_span_eq(s, buf);
+}
+
+static void hl_end_tx(hlcheck *h)
+{
+  if (h->prev_hl04 == 1)
+    h->ok = 0; /* said it has children, none followed */
+  h->n = 0;
+  h->depth = 0;
+  h->prev_hl04 = -1;
+}
+
+static void hl_segment(hlcheck *h, const c837_segment *s, c837_role role)
+{
+  c837_span id, par, hl04;
+  size_t k;
+  int child_of_prev;
+  if (role == C837_ROLE_ST || role == C837_ROLE_SE || role == C837_ROLE_GE ||
+      role == C837_ROLE_IEA || role == C837_ROLE_ISA ||
+      role == C837_ROLE_GS) {
+    hl_end_tx(h);
+    return;
+  }
+  if (role != C837_ROLE_HL)
+    return;
+  id = c837_seg_el(s, 1);
+  par = c837_seg_el(s, 2);
+  hl04 = c837_seg_el(s, 4);
+  h->n++;
+  if (!is_number(id, h->n) || id.len >= sizeof h->ids[0]) {
+    h->ok = 0;
+    return;
+  }
+  child_of_prev = 0;
+  if (par.len == 0) {
+    h->depth = 0;
+  } else {
+    for (k = h->depth; k > 0 && !c837_span_eq(par, h->ids[k - 1]); k--)
+      ;
+    if (k == 0) {
+      h->ok = 0;
+      return;
+    }
+    child_of_prev = k == h->depth;
+    h->depth = k;
+  }
+  if ((h->prev_hl04 == 1 && !child_of_prev) ||
+      (h->prev_hl04 == 0 && child_of_prev) ||
+      h->depth == C837_MAX_HL_DEPTH) {
+    h->ok = 0;
+    return;
+  }
+  c837_span_copy(h->ids[h->depth], sizeof h->ids[0], id);
+  h->depth++;
+  h->prev_hl04 = c837_span_eq(hl04, "1")   ? 1
+                 : c837_span_eq(hl04, "0") ? 0
+                                           : -1;
+}
+
+/* ------------------------------------------------------------------ */
+/* Claims as read (input and re-parsed outputs)                        */
+/* ------------------------------------------------------------------ */
+
+enum dest { D_COPY, D_HELD, D_FIXED };
+
+typedef struct pclaim {
+  size_t off, len;       /* raw bytes in parsed.raw */
+  size_t clm_len;        /* bytes of the CLM segment */
+  size_t pre_len;        /* bytes before the first LX (all if none) */
+  char id[C837_ID_MAX];
+  int64_t total;
+  int total_ok;
+  size_t line0, n_lines; /* into parsed.lines */
+  size_t fix0, n_fixes;  /* input only: into parsed.fixes */
+  int dest;              /* input only */
+} pclaim;
+
+typedef struct parsed {
+  c837_status st;
+  uint64_t problems;
+  bytes raw;             /* claims' raw bytes */
+  pclaim *c;
+  size_t n, cap;
+  c837_line *lines;
+  size_t n_lines, cap_lines;
+  c837_fix *fixes;
+  size_t n_fixes, cap_fixes;
+  hlcheck hl;
+} parsed;
+
+static pclaim *add_claim(parsed *p, const c837_claim *c)
+{
+  pclaim *pc;
+  size_t i;
+  PUSH(p->c, p->n, p->cap);
+  pc = &p->c[p->n++];
+  memset(pc, 0, sizeof *pc);
+  pc->off = p->raw.len;
+  for (i = 0; i < c->n_segs; i++) {
+    if (c->n_lines && i == c->lines[0].seg_first)
+      pc->pre_len = p->raw.len - pc->off;
+    put(&p->raw, c->segs[i].raw, c->segs[i].raw_len);
+  }
+  pc->len = p->raw.len - pc->off;
+  if (!c->n_lines)
+    pc->pre_len = pc->len;
+  pc->clm_len = c->n_segs ? c->segs[0].raw_len : 0;
+  memcpy(pc->id, c->id, sizeof pc->id);
+  pc->total = c->total;
+  pc->total_ok = c->total_ok;
+  pc->line0 = p->n_lines;
+  pc->n_lines = c->n_lines;
+  for (i = 0; i < c->n_lines; i++) {
+    PUSH(p->lines, p->n_lines, p->cap_lines);
+    p->lines[p->n_lines++] = c->lines[i];
+  }
+  return pc;
+}
+
+static void free_parsed(parsed *p)
+{
+  free(p->raw.p);
+  free(p->c);
+  free(p->lines);
+  free(p->fixes);
+}
+
+static int rp_segment(void *ud, const c837_segment *s, c837_role role,
+                      const c837_envelope *env)
+{
+  parsed *p = ud;
+  (void)env;
+  hl_segment(&p->hl, s, role);
+  return 0;
+}
+
+static int rp_claim(void *ud, const c837_claim *c)
+{
+  add_claim(ud, c);
+  return 0;
+}
+
+static int rp_problem(void *ud, const c837_problem *pr)
+{
+  parsed *p = ud;
+  (void)pr;
+  p->problems++;
+  return 0;
+}
+
+/* Re-parses an output in memory with the library's tokenizer and
+ * assembler. */
+static void reparse(const bytes *b, parsed *p)
+{
+  c837_handler h = {rp_segment, rp_claim, rp_problem, p};
+  c837_assembler *a;
+  c837_tokenizer *t;
+  memset(p, 0, sizeof *p);
+  p->hl.ok = 1;
+  p->hl.prev_hl04 = -1;
+  a = c837_assembler_new(&h);
+  t = a ? c837_tokenizer_new(c837_assembler_segment, a) : NULL;
+  if (!t)
+    abort();
+  p->st = c837_tokenizer_feed(t, b->p ? b->p : "", b->len);
+  if (p->st == C837_OK)
+    p->st = c837_tokenizer_finish(t);
+  if (p->st == C837_OK)
+    p->st = c837_assembler_finish(a);
+  hl_end_tx(&p->hl);
+  c837_tokenizer_free(t);
+  c837_assembler_free(a);
+}
+
+/* ------------------------------------------------------------------ */
+/* Process-wide state: the code table, the private directory           */
+/* ------------------------------------------------------------------ */
+
+static struct {
+  int ready;
+  int verbose;          /* FUZZ_VERBOSE set: one line per input */
+  c837_codetable *table;
+  c837_writer *scratch; /* plans fixed claims; never written to */
+  char dir[256];
+  char in_path[300];
+} G;
+
+static void cleanup(void)
+{
+  static const char *const names[] = {"in.837", "findings.csv",
+                                      "lines.csv"};
+  char path[400];
+  size_t i;
+  for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+    snprintf(path, sizeof path, "%s/%s", G.dir, names[i]);
+    unlink(path);
+  }
+  rmdir(G.dir);
+  c837_codetable_free(G.table);
+  c837_writer_free(G.scratch);
+}
+
+static void init(void)
+{
+  c837_error err;
+  struct stat sb;
+  const char *base = getenv("FUZZ_TMPDIR");
+  if (!base && stat("/dev/shm", &sb) == 0 && S_ISDIR(sb.st_mode) &&
+      access("/dev/shm", W_OK) == 0)
+    base = "/dev/shm"; /* fsync and rename cost nothing there */
+  if (!base)
+    base = getenv("TMPDIR");
+  if (!base)
+    base = "/tmp";
+  snprintf(G.dir, sizeof G.dir, "%s/c837_fuzz.XXXXXX", base);
+  if (!mkdtemp(G.dir)) {
+    perror(G.dir);
+    abort();
+  }
+  snprintf(G.in_path, sizeof G.in_path, "%s/in.837", G.dir);
+  G.table = c837_codetable_builtin(&err);
+  G.scratch = c837_writer_new(NULL, NULL);
+  if (!G.table || !G.scratch)
+    abort();
+  atexit(cleanup);
+  G.verbose = getenv("FUZZ_VERBOSE") != NULL;
+  G.ready = 1;
+}
+
+/* ------------------------------------------------------------------ */
+/* One run                                                             */
+/* ------------------------------------------------------------------ */
+
+/* A report row the run must have written. */
+typedef struct erow {
+  char claim_id[C837_ID_MAX];
+  const char *edit;     /* findings: the edit's name */
+  char text[400];       /* findings: detail; lines: LX01 */
+} erow;
+
+typedef struct run {
+  c837_engine *engine;
+  c837_writer *w;
+  c837_report *report;
+  bytes out, held, rest; /* corrected, held, unparsed tail */
+  bytes seen;            /* segment and claim bytes handed out */
+  parsed in;             /* the input's claims, with their fate */
+  erow *fr, *lr;         /* expected findings.csv / lines.csv rows */
+  size_t n_fr, cap_fr, n_lr, cap_lr;
+  uint64_t unfixable;    /* fixed claims the plan refused */
+  int writer_failed, engine_oom;
+} run;
+
+/* The run under way, for dump_run. */
+static run *g_run;
+
+/* With FUZZ_DUMP=DIR, a failed check leaves the run's buffers in DIR:
+ * out (corrected), held, rest (unparsed tail), seen (bytes handed out). */
+static void dump_run(void)
+{
+  const char *dir = getenv("FUZZ_DUMP");
+  const char *names[] = {"out", "held", "rest", "seen"};
+  const bytes *b[4];
+  char path[400];
+  size_t i;
+  FILE *fp;
+  if (!dir || !g_run)
+    return;
+  b[0] = &g_run->out;
+  b[1] = &g_run->held;
+  b[2] = &g_run->rest;
+  b[3] = &g_run->seen;
+  for (i = 0; i < 4; i++) {
+    snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+    if ((fp = fopen(path, "wb")) != NULL) {
+      fwrite(b[i]->p ? b[i]->p : "", 1, b[i]->len, fp);
+      fclose(fp);
+    }
+  }
+  fprintf(stderr, "fuzz_pipeline: buffers written to %s/\n", dir);
+}
+
+static int on_segment(void *ud, const c837_segment *s, c837_role role,
+                      const c837_envelope *env)
+{
+  run *r = ud;
+  put(&r->seen, s->raw, s->raw_len);
+  hl_segment(&r->in.hl, s, role);
+  if (c837_writer_segment(r->w, s, role, env) != 0) {
+    r->writer_failed = 1;
+    return -1;
+  }
+  return 0;
+}
+
+/* Where the writer must put claim c with verdict v (check 6). */
+static int claim_dest(run *r, const c837_claim *c, const c837_verdict *v)
+{
+  int untouchable = c->kind == C837_KIND_D || c->kind == C837_KIND_OTHER;
+  c837_wplan plan;
+  int rc;
+  if (untouchable)
+    return D_COPY;
+  if (v->disposition == C837_DISP_HELD)
+    return D_HELD;
+  if (v->n_fixes == 0)
+    return D_COPY;
+  rc = c837_w_claim_plan(G.scratch, c, v, &plan);
+  if (rc < 0) {
+    c837_error err;
+    (void)c837_writer_finish(G.scratch, NULL, &err);
+    fprintf(stderr, "fuzz_pipeline: the engine's fixes do not fit claim "
+                    "%s: %s: %s\n",
+            c->id, c837_status_name(err.code), err.msg);
+    abort();
+  }
+  if (rc > 0) {
+    r->unfixable++;
+    return D_HELD;
+  }
+  return D_FIXED;
+}
+
+static void check_verdict(const c837_verdict *v, const c837_claim *c)
+{
+  size_t i;
+  int any_held = 0;
+  CHECK(v->disposition == C837_DISP_PASSED ||
+        v->disposition == C837_DISP_FIXED ||
+        v->disposition == C837_DISP_HELD);
+  CHECK((v->disposition == C837_DISP_FIXED) == (v->n_fixes > 0));
+  CHECK(v->n_findings <= C837_MAX_FINDINGS);
+  for (i = 0; i < v->n_findings; i++) {
+    const c837_finding *f = &v->findings[i];
+    CHECK((int)f->edit >= 0 && f->edit < C837_EDIT_COUNT);
+    CHECK(f->line == C837_NO_INDEX || f->line < c->n_lines);
+    CHECK(memchr(f->detail, '\0', sizeof f->detail) != NULL);
+    if (f->action == C837_ACT_HELD)
+      any_held = 1;
+  }
+  if (!v->findings_dropped)
+    CHECK(any_held == (v->disposition == C837_DISP_HELD));
+  for (i = 0; i < v->n_fixes; i++)
+    CHECK(v->fixes[i].line < c->n_lines);
+}
+
+static int on_claim(void *ud, const c837_claim *c)
+{
+  run *r = ud;
+  c837_verdict v;
+  pclaim *pc;
+  size_t i;
+  long tracked;
+  for (i = 0; i < c->n_segs; i++)
+    put(&r->seen, c->segs[i].raw, c->segs[i].raw_len);
+  if (c837_engine_claim(r->engine, c, &v) != C837_OK) {
+    r->engine_oom = 1;
+    return -1;
+  }
+  check_verdict(&v, c);
+  tracked = c837_report_claim(r->report, "in.837", c, &v, G.table);
+  CHECK(tracked >= 0);
+  for (i = 0; i < v.n_findings; i++) {
+    erow *e;
+    PUSH(r->fr, r->n_fr, r->cap_fr);
+    e = &r->fr[r->n_fr++];
+    memcpy(e->claim_id, c->id, sizeof e->claim_id);
+    e->edit = c837_edit_name(v.findings[i].edit);
+    snprintf(e->text, sizeof e->text, "%s", v.findings[i].detail);
+  }
+  for (i = 0; i < c->n_lines; i++) {
+    const c837_code *row;
+    erow *e;
+    if (!c837_line_is_tracked(G.table, &c->lines[i], &row))
+      continue;
+    PUSH(r->lr, r->n_lr, r->cap_lr);
+    e = &r->lr[r->n_lr++];
+    memcpy(e->claim_id, c->id, sizeof e->claim_id);
+    e->edit = NULL;
+    snprintf(e->text, sizeof e->text, "%s", c->lines[i].lx);
+    tracked--;
+  }
+  CHECK(tracked == 0);
+
+  pc = add_claim(&r->in, c);
+  pc->dest = claim_dest(r, c, &v);
+  pc->fix0 = r->in.n_fixes;
+  pc->n_fixes = pc->dest == D_FIXED ? v.n_fixes : 0;
+  for (i = 0; i < pc->n_fixes; i++) {
+    PUSH(r->in.fixes, r->in.n_fixes, r->in.cap_fixes);
+    r->in.fixes[r->in.n_fixes++] = v.fixes[i];
+  }
+  if (c837_writer_claim(r->w, c, &v) != 0) {
+    r->writer_failed = 1;
+    return -1;
+  }
+  return 0;
+}
+
+static int on_problem(void *ud, const c837_problem *p)
+{
+  run *r = ud;
+  erow *e;
+  r->in.problems++;
+  CHECK(c837_report_problem(r->report, "in.837", NULL, p) == 0);
+  PUSH(r->fr, r->n_fr, r->cap_fr);
+  e = &r->fr[r->n_fr++];
+  e->claim_id[0] = '\0';
+  e->edit = c837_edit_name(C837_EDIT_ENVELOPE_INVALID);
+  snprintf(e->text, sizeof e->text, "%s: %s", p->code, p->msg);
+  return 0;
+}
+
+static int on_rest(void *ud, const void *p, size_t n)
+{
+  run *r = ud;
+  put(&r->rest, p, n);
+  return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Check 6: every claim in exactly one output                          */
+/* ------------------------------------------------------------------ */
+
+static int same_bytes(const parsed *a, const pclaim *x, const parsed *b,
+                      const pclaim *y)
+{
+  return x->len == y->len && memcmp(a->raw.p + x->off, b->raw.p + y->off,
+                                    x->len) == 0;
+}
+
+static void str_eq_trunc(const char *got, size_t gotsz, const char *want)
+{
+  char w[64];
+  c837_span s = {want, strlen(want)};
+  CHECK(gotsz <= sizeof w);
+  c837_span_copy(w, gotsz, s);
+  CHECK(strcmp(got, w) == 0);
+}
+
+/* The fixed claim x of the input, as the corrected output has it (y). */
+static void check_fixed(const parsed *in, const pclaim *x, const parsed *out,
+                        const pclaim *y)
+{
+  struct lfix {
+    const char *units, *code, *rev;
+    int removed, split;
+  } *lf = calloc(x->n_lines + 1, sizeof *lf);
+  size_t i, k = 0;
+  uint64_t sum = 0, removed_sum = 0;
+  int all_ok = 1, removed_ok = 1;
+
+  CHECK(strcmp(x->id, y->id) == 0);
+  /* the claim-level segments are copied, CLM02 aside */
+  CHECK(x->pre_len - x->clm_len == y->pre_len - y->clm_len);
+  CHECK(memcmp(in->raw.p + x->off + x->clm_len,
+               out->raw.p + y->off + y->clm_len,
+               x->pre_len - x->clm_len) == 0);
+  CHECK(lf != NULL);
+  for (i = 0; i < x->n_fixes; i++) {
+    const c837_fix *f = &in->fixes[x->fix0 + i];
+    CHECK(f->line < x->n_lines);
+    switch (f->kind) {
+    case C837_FIX_UNITS: lf[f->line].units = f->value; break;
+    case C837_FIX_CODE: lf[f->line].code = f->value; break;
+    case C837_FIX_REVENUE: lf[f->line].rev = f->value; break;
+    case C837_FIX_REMOVE: lf[f->line].removed = 1; break;
+    case C837_FIX_SPLIT:
+      lf[f->line].split = 1;
+      lf[f->line].units = f->value;
+      break;
+    default: CHECK(!"unknown fix kind");
+    }
+  }
+  for (i = 0; i < x->n_lines; i++) {
+    const c837_line *L = &in->lines[x->line0 + i];
+    int32_t d0 = 0, days = 1, d;
+    int64_t base = 0, nbase = 0;
+    if (lf[i].removed) {
+      if (!L->charge_ok)
+        removed_ok = 0;
+      removed_sum += (uint64_t)L->charge;
+      continue;
+    }
+    if (lf[i].split) {
+      CHECK(L->date_from && L->date_to >= L->date_from && L->charge_ok);
+      d0 = c837_date_to_days(L->date_from);
+      days = c837_date_to_days(L->date_to) - d0 + 1;
+      base = L->charge / days;
+      nbase = L->noncovered / days;
+    }
+    for (d = 0; d < days; d++) {
+      const c837_line *M;
+      char lx[24];
+      size_t m;
+      CHECK(k < y->n_lines);
+      M = &out->lines[y->line0 + k++];
+      snprintf(lx, sizeof lx, "%zu", k);
+      CHECK(strcmp(M->lx, lx) == 0);
+      CHECK(M->sv == L->sv);
+      str_eq_trunc(M->code, sizeof M->code,
+                   lf[i].code ? lf[i].code : L->code);
+      str_eq_trunc(M->units_raw, sizeof M->units_raw,
+                   lf[i].units ? lf[i].units : L->units_raw);
+      str_eq_trunc(M->revenue, sizeof M->revenue,
+                   lf[i].rev ? lf[i].rev : L->revenue);
+      CHECK(strcmp(M->unit_basis, L->unit_basis) == 0);
+      for (m = 0; m < 4; m++)
+        CHECK(strcmp(M->mod[m], L->mod[m]) == 0);
+      if (lf[i].split) {
+        int32_t day = c837_days_to_date(d0 + d);
+        CHECK(M->date_from == day && M->date_to == day);
+        CHECK(M->charge_ok);
+        CHECK(M->charge ==
+              (d ? base : L->charge - base * (int64_t)(days - 1)));
+        CHECK(M->noncovered ==
+              (d ? nbase : L->noncovered - nbase * (int64_t)(days - 1)));
+      } else {
+        CHECK(M->date_from == L->date_from && M->date_to == L->date_to);
+        CHECK(M->charge_ok == L->charge_ok && M->charge == L->charge);
+        CHECK(M->noncovered == L->noncovered);
+      }
+      if (!M->charge_ok)
+        all_ok = 0;
+      sum += (uint64_t)M->charge;
+    }
+  }
+  CHECK(k == y->n_lines);
+  free(lf);
+  /* CLM02: the sum of the line charges when every one is readable;
+   * else the old total less the removed lines; else as it was */
+  if (all_ok) {
+    CHECK(y->total_ok && (uint64_t)y->total == sum);
+  } else if (x->total_ok && removed_ok) {
+    CHECK(y->total_ok && (uint64_t)y->total ==
+                             (uint64_t)x->total - removed_sum);
+  } else {
+    CHECK(y->total_ok == x->total_ok && y->total == x->total);
+    CHECK(x->clm_len == y->clm_len &&
+          memcmp(in->raw.p + x->off, out->raw.p + y->off, x->clm_len) == 0);
+  }
+}
+
+/* Walks the input's claims in order against the held output (always)
+ * and the corrected output (when out is not NULL). */
+static void match_claims(const parsed *in, const parsed *out,
+                         const parsed *held)
+{
+  size_t i, c = 0, h = 0;
+  for (i = 0; i < in->n; i++) {
+    const pclaim *x = &in->c[i];
+    if (x->dest == D_HELD) {
+      CHECK(h < held->n);
+      CHECK(same_bytes(in, x, held, &held->c[h]));
+      h++;
+      continue;
+    }
+    if (!out)
+      continue;
+    CHECK(c < out->n);
+    if (x->dest == D_COPY)
+      CHECK(same_bytes(in, x, out, &out->c[c]));
+    else
+      check_fixed(in, x, out, &out->c[c]);
+    c++;
+  }
+  CHECK(h == held->n);
+  if (out)
+    CHECK(c == out->n);
+}
+
+/* ------------------------------------------------------------------ */
+/* Check 7: the reports                                                */
+/* ------------------------------------------------------------------ */
+
+typedef struct csvread {
+  const erow *rows;
+  size_t n_rows, row, field, ncols;
+  int lines; /* lines.csv: claim_id and LX01; else findings */
+} csvread;
+
+static void csv_field(void *s, size_t len, void *ud)
+{
+  csvread *cr = ud;
+  const erow *e;
+  CHECK(cr->field < cr->ncols);
+  if (cr->row > 0) {
+    CHECK(cr->row - 1 < cr->n_rows);
+    e = &cr->rows[cr->row - 1];
+    if (cr->field == 1)
+      CHECK(len == strlen(e->claim_id) && memcmp(s, e->claim_id, len) == 0);
+    if (cr->lines && cr->field == 2)
+      CHECK(len == strlen(e->text) && memcmp(s, e->text, len) == 0);
+    if (!cr->lines && cr->field == 7)
+      CHECK(len == strlen(e->edit) && memcmp(s, e->edit, len) == 0);
+    if (!cr->lines && cr->field == 10)
+      CHECK(len == strlen(e->text) && memcmp(s, e->text, len) == 0);
+  }
+  cr->field++;
+}
+
+static void csv_row(int c, void *ud)
+{
+  csvread *cr = ud;
+  (void)c;
+  CHECK(cr->field == cr->ncols);
+  cr->field = 0;
+  cr->row++;
+}
+
+static void check_csv(const char *name, size_t ncols, const erow *rows,
+                      size_t n_rows, int lines)
+{
+  char path[400], buf[4096];
+  struct csv_parser p;
+  csvread cr;
+  FILE *fp;
+  size_t n;
+  memset(&cr, 0, sizeof cr);
+  cr.rows = rows;
+  cr.n_rows = n_rows;
+  cr.ncols = ncols;
+  cr.lines = lines;
+  snprintf(path, sizeof path, "%s/%s", G.dir, name);
+  fp = fopen(path, "rb");
+  CHECK(fp != NULL);
+  CHECK(csv_init(&p, CSV_STRICT | CSV_STRICT_FINI) == 0);
+  while ((n = fread(buf, 1, sizeof buf, fp)) > 0)
+    CHECK(csv_parse(&p, buf, n, csv_field, csv_row, &cr) == n);
+  CHECK(!ferror(fp));
+  fclose(fp);
+  CHECK(csv_fini(&p, csv_field, csv_row, &cr) == 0);
+  csv_free(&p);
+  CHECK(cr.field == 0);
+  CHECK(cr.row == n_rows + 1); /* header row first */
+}
+
+/* ------------------------------------------------------------------ */
+/* The harness                                                         */
+/* ------------------------------------------------------------------ */
+
+static void write_input(const uint8_t *data, size_t size)
+{
+  FILE *fp = fopen(G.in_path, "wb");
+  CHECK(fp != NULL);
+  CHECK(fwrite(data, 1, size, fp) == size);
+  CHECK(fclose(fp) == 0);
+}
+
+static void free_run(run *r)
+{
+  c837_engine_free(r->engine);
+  c837_writer_free(r->w);
+  c837_report_abort(r->report);
+  free(r->out.p);
+  free(r->held.p);
+  free(r->rest.p);
+  free(r->seen.p);
+  free(r->fr);
+  free(r->lr);
+  free_parsed(&r->in);
+}
+
+static int is_parse_error(c837_status st)
+{
+  return st == C837_ENOISA || st == C837_EISA || st == C837_ETOOLONG ||
+         st == C837_ETOOMANY || st == C837_ETRUNC || st == C837_ECLAIM;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+  run r;
+  c837_edit_options eo;
+  c837_sink out_sink, held_sink;
+  c837_input *in;
+  c837_error err, werr;
+  c837_counts counts;
+  c837_writer_stats ws;
+  c837_status st, wst;
+  parsed pout, pheld;
+  int plain = !(size >= 2 && data[0] == 0x1f && data[1] == 0x8b);
+
+  if (!G.ready)
+    init();
+  memset(&r, 0, sizeof r);
+  g_run = &r;
+  r.in.hl.ok = 1;
+  r.in.hl.prev_hl04 = -1;
+  write_input(data, size);
+  c837_edit_options_default(&eo);
+  eo.run_date = 20250601; /* never today: the same input, the same run */
+  r.engine = c837_engine_new(G.table, &eo);
+  out_sink.write = held_sink.write = sink_put;
+  out_sink.ud = &r.out;
+  held_sink.ud = &r.held;
+  r.w = c837_writer_new(&out_sink, &held_sink);
+  r.report = c837_report_open(G.dir, &err);
+  in = c837_input_open(G.in_path, &err);
+  CHECK(r.engine && r.w && r.report && in);
+  {
+    c837_handler h = {on_segment, on_claim, on_problem, &r};
+    st = c837_stream_run(in, &h, on_rest, &r, &counts, &err);
+  }
+  c837_input_close(in);
+  hl_end_tx(&r.in.hl);
+  wst = c837_writer_finish(r.w, &ws, &werr);
+
+  /* stops that are no bug: out of memory, an HL nesting too deep to
+   * rewrite (documented), a gzip input that is not gzip */
+  if (r.engine_oom || wst == C837_ENOMEM || st == C837_ENOMEM ||
+      (r.writer_failed && wst == C837_ECLAIM) || st == C837_EGZIP) {
+    free_run(&r);
+    g_run = NULL;
+    return 0;
+  }
+  /* check 1 */
+  CHECK(!r.writer_failed && wst == C837_OK);
+  CHECK(st == C837_OK || is_parse_error(st));
+  CHECK(c837_report_commit(r.report, &err) == C837_OK);
+  r.report = NULL;
+
+  /* check 2, as the writer counts */
+  CHECK(ws.claims_in == r.in.n);
+  CHECK(ws.claims_in == ws.claims_out + ws.claims_held);
+  CHECK(ws.claims_unfixable == r.unfixable);
+  CHECK(counts.claims == r.in.n);
+  CHECK(counts.problems == r.in.problems);
+
+  /* check 3 */
+  put(&r.seen, r.rest.p, r.rest.len);
+  if (plain)
+    CHECK(r.seen.len == size &&
+          (size == 0 || memcmp(r.seen.p, data, size) == 0));
+  if (st == C837_OK)
+    CHECK(r.rest.len == 0);
+  if (ws.claims_fixed == 0 && ws.claims_held == 0) {
+    CHECK(r.held.len == 0);
+    CHECK(r.out.len + r.rest.len == r.seen.len &&
+          (r.out.len == 0 || memcmp(r.out.p, r.seen.p, r.out.len) == 0));
+  }
+  if (ws.claims_held == 0)
+    CHECK(r.held.len == 0);
+
+  /* checks 4 to 6 */
+  reparse(&r.held, &pheld);
+  CHECK(pheld.st == C837_OK || r.held.len == 0);
+  CHECK(pheld.n == ws.claims_held);
+  if (st == C837_OK) {
+    reparse(&r.out, &pout);
+    CHECK(pout.st == C837_OK || r.out.len == 0);
+    CHECK(pout.n == ws.claims_out);
+    if (r.in.problems == 0)
+      CHECK(pout.problems == 0 && pheld.problems == 0);
+    if (r.in.hl.ok)
+      CHECK(pout.hl.ok && pheld.hl.ok);
+    match_claims(&r.in, &pout, &pheld);
+    free_parsed(&pout);
+  } else {
+    if (r.in.problems == 0)
+      CHECK(pheld.problems == 0);
+    match_claims(&r.in, NULL, &pheld);
+  }
+  free_parsed(&pheld);
+
+  /* check 7 */
+  check_csv("findings.csv", 24, r.fr, r.n_fr, 0);
+  check_csv("lines.csv", 23, r.lr, r.n_lr, 1);
+  if (G.verbose)
+    fprintf(stderr,
+            "fuzz_pipeline: %s; claims %zu: out %llu (fixed %llu), held "
+            "%llu (unfixable %llu); problems %llu; HL checked %d; "
+            "findings rows %zu, lines rows %zu\n",
+            c837_status_name(st), r.in.n,
+            (unsigned long long)ws.claims_out,
+            (unsigned long long)ws.claims_fixed,
+            (unsigned long long)ws.claims_held,
+            (unsigned long long)ws.claims_unfixable,
+            (unsigned long long)r.in.problems, r.in.hl.ok, r.n_fr, r.n_lr);
+
+  free_run(&r);
+  g_run = NULL;
+  return 0;
+}
