@@ -187,9 +187,9 @@ printf '\r\n\r\n' >"$T/lead/crlf-first.837"
 cat "$T/in1/r1a.837" >>"$T/lead/crlf-first.837"
 printf '\357\273\277\n' >"$T/lead/bom-first.837"
 cat "$T/in1/r1a.837" >>"$T/lead/bom-first.837"
-"$BIN" -q -o "$T/out-lead" --run-date $RUN_DATE --fail-on never "$T/lead"
+$RUNNER "$BIN" -q -o "$T/out-lead" --run-date $RUN_DATE --fail-on never "$T/lead"
 check "lead: exit status 0 (no file skipped)" 0 "$?"
-"$BIN" -q -o "$T/out-lead-sync" --sync-each --run-date $RUN_DATE \
+$RUNNER "$BIN" -q -o "$T/out-lead-sync" --sync-each --run-date $RUN_DATE \
   --fail-on never "$T/lead"
 check "lead: --sync-each exit status 0" 0 "$?"
 for f in crlf-first.837 bom-first.837; do
