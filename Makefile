@@ -6,7 +6,8 @@
 #   make sanitize the same (alias)
 #   make valgrind the unit tests and the end-to-end tests with every run
 #                 of a test program and of cart837 under valgrind
-#   make bench    speed and memory figures (see scripts/bench.sh)
+#   make bench    speed and memory beside baselines (scripts/bench.sh;
+#                 BENCH_SIZE=20M for a quick try, default 1G)
 #   make fuzz     libFuzzer harness of the tokenizer and assembler
 #   make install  PREFIX=/usr/local DESTDIR= (binary and man page)
 

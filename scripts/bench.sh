@@ -208,7 +208,7 @@ measure() {
 row() {
   set_=$1 mode=$2 input=$3 nbytes=$4 kind=$5
   shift 5
-  printf 'bench: %-6s %-12s x%s ...' "$set_" "$mode" "$RUNS" >&2
+  printf 'bench: %-9s %-12s x%s ...' "$set_" "$mode" "$RUNS" >&2
   times="" maxrss=0 claims=- status=0 r=0
   while [ $r -lt "$RUNS" ]; do
     rm -rf "$OUT"
@@ -235,7 +235,7 @@ row() {
           else printf "%.4f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$set_" "$mode" "$input" \
     "$nbytes" "$med" "$maxrss" "$claims" "$kind" "$status" >> "$RES"
-  echo " $med s" >&2
+  if [ "$status" = 0 ]; then echo " $med s" >&2; else echo "bench: $mode failed" >&2; fi
   rm -rf "$OUT"
 }
 
@@ -262,7 +262,7 @@ one_file "$SMALL" "$FS"
 one_file "$SIZE" "$FL"
 n=$(cat "$D"/* | wc -c | tr -d ' ')
 cat "$D"/* > /dev/null
-SET="${FILES}x"
+SET="${FILES}x$FSIZE"
 row "$SET" cat "$(basename "$D")/" "$n" base sh -c 'cat "$@"' sh "$D"/*
 row "$SET" memchr "$(basename "$D")/" "$n" base "$MEMCHR" "$D"/*
 row "$SET" report-only "$(basename "$D")/" "$n" cart "$BIN" -q -o "$OUT" \
@@ -287,12 +287,12 @@ awk -F'\t' '
     if (mode[NR] == "memchr") mem[$1] = mbs[NR]
     if (mode[NR] == "zcat") zc[$1] = mbs[NR] }
   END {
-    fmt = "%-6s %-12s %-34s %8s %8s %8s %10s %8s %7s %10s\n"
+    fmt = "%-9s %-12s %-34s %8s %8s %8s %10s %8s %7s %10s\n"
     printf fmt, "set", "mode", "input", "MB", "s", "MB/s", "claims/s",
       "x memchr", "x zcat", "peak RSS KB"
     for (i = 1; i <= NR; i++) {
       if (st[i] != 0) {
-        printf "%-6s %-12s %-34s %8.1f   failed (exit %s)\n", set[i],
+        printf "%-9s %-12s %-34s %8.1f   failed (exit %s)\n", set[i],
           mode[i], input[i], b[i] / 1e6, st[i]
         continue
       }
@@ -311,17 +311,17 @@ awk -F'\t' '
 
 echo
 echo "targets (large file: $SIZE, small file: $SMALL, $FILES small files):"
-awk -F'\t' -v L="$SIZE" -v S="$SMALL" -v M="${FILES}x" -v ceil="$T_CEIL" \
+awk -F'\t' -v L="$SIZE" -v S="$SMALL" -v M="$SET" -v ceil="$T_CEIL" \
     -v mbs_min="$T_MBS" -v zr="$T_ZCAT" -v rss_max="$T_RSS" \
     -v same="$T_SAME" -v fr="$T_FILES" '
   $9 == 0 { k = $1 SUBSEP $2; v[k] = ($5 > 0) ? $4 / 1e6 / $5 : 0
             r[k] = $6; if ($8 == "cart") cart[k] = 1 }
   function have(set, mode) { return ((set, mode) in v) }
   function verdict(ok, what, got) {
-    printf "  %-4s %-46s %s\n", ok ? "PASS" : "FAIL", what, got
+    printf "  %-4s %-48s %s\n", ok ? "PASS" : "FAIL", what, got
     n++; if (ok) p++
   }
-  function missing(what) { printf "  %-4s %-46s %s\n", "----", what,
+  function missing(what) { printf "  %-4s %-48s %s\n", "----", what,
     "not measured (a run failed)"; n++ }
   END {
     if (have(L, "full") && have(L, "memchr")) {
@@ -344,7 +344,10 @@ awk -F'\t' -v L="$SIZE" -v S="$SMALL" -v M="${FILES}x" -v ceil="$T_CEIL" \
     nm = split("report-only,full,gzip out,gzip in", ms, ",")
     for (j = 1; j <= nm; j++) {
       m = ms[j]
-      if (!have(S, m) || !have(L, m)) continue
+      if (!have(S, m) || !have(L, m)) {
+        missing(sprintf("peak RSS of %s same at %s and %s", m, S, L))
+        continue
+      }
       d = r[L, m] - r[S, m]
       verdict(d <= same && d >= -same, sprintf("peak RSS of %s same at %s and %s", m, S, L), sprintf("%d vs %d KB (%+d KB; within %d)", r[S, m], r[L, m], d, same))
     }
@@ -353,8 +356,8 @@ awk -F'\t' -v L="$SIZE" -v S="$SMALL" -v M="${FILES}x" -v ceil="$T_CEIL" \
       m = ms[j]
       if (have(M, m) && have(L, m)) {
         x = v[M, m] / v[L, m]
-        verdict(x >= fr, sprintf("%s small files >= %s x one file (%s)", M, fr, m), sprintf("%.2f x (%.0f vs %.0f MB/s)", x, v[M, m], v[L, m]))
-      } else missing(M " small files, " m)
+        verdict(x >= fr, sprintf("small files, %s: >= %s x one file", m, fr), sprintf("%.2f x (%.0f vs %.0f MB/s)", x, v[M, m], v[L, m]))
+      } else missing("small files, " m ": >= " fr " x one file")
     }
     printf "%d of %d targets passed\n", p, n
   }' "$RES"
