@@ -3,7 +3,11 @@
 #   make demo     install what is missing, build, run cart837 on samples/
 #   make test     install what is missing, build, run every test
 #   make asan     the test suite under AddressSanitizer + UBSan
-#   make bench    speed and memory figures (see scripts/bench.sh)
+#   make sanitize the same (alias)
+#   make valgrind the unit tests and the end-to-end tests with every run
+#                 of a test program and of cart837 under valgrind
+#   make bench    speed and memory beside baselines (scripts/bench.sh;
+#                 BENCH_SIZE=20M for a quick try, default 1G)
 #   make fuzz     the libFuzzer targets (tokenizer, whole pipeline), each
 #                 for FUZZ_TIME seconds (default 60) with FUZZ_JOBS jobs
 #   make install  PREFIX=/usr/local DESTDIR= (binary and man page)
@@ -44,8 +48,8 @@ REPLAY_BIN := $(patsubst %,$(B)/tests/fuzz_replay_%,$(FUZZ_TARGETS))
 LIB      := $(B)/libcart837.a
 BIN      := $(B)/cart837
 
-.PHONY: all deps demo test unit e2e asan ubsan bench install clean fuzz \
-        fuzz-build fuzz-deps
+.PHONY: all deps demo test unit e2e asan ubsan sanitize valgrind bench \
+        install clean fuzz fuzz-build fuzz-deps
 
 all: $(BIN)
 
@@ -109,7 +113,7 @@ demo: deps
 
 unit: $(TEST_BIN) $(REPLAY_BIN)
 	@fail=0; for t in $(TEST_BIN) $(REPLAY_BIN); do \
-	  echo "== $$t"; $$t || fail=1; done; exit $$fail
+	  echo "== $$t"; $$RUNNER $$t || fail=1; done; exit $$fail
 
 e2e: $(BIN)
 	@fail=0; for t in tests/e2e_*.sh; do \
@@ -129,6 +133,34 @@ asan: deps
 	  LDFLAGS="-fsanitize=address,undefined" unit e2e
 
 ubsan: asan
+sanitize: asan
+
+# `make unit` and the e2e scripts put $$RUNNER in front of every run of a
+# test program and of cart837: here valgrind, one log per process under
+# $(B)/valgrind/.  Any error or definite leak fails, whether or not the
+# test looked at the exit status (a log that is not empty is printed and
+# fails the target).  To keep the time reasonable the corpus loops use the
+# runner on every 20th file only (the runs over the whole corpus still read
+# every file under it) and the property test takes 8 seeds instead of 25.
+VALGRIND_CMD ?= valgrind -q --error-exitcode=99 --leak-check=full \
+                --show-leak-kinds=definite --errors-for-leak-kinds=definite \
+                --vgdb=no
+VG_LOG   := $(abspath $(B))/valgrind
+valgrind: deps
+	@$(MAKE) --no-print-directory deps DEB_PKGS=valgrind \
+	  DEB_PROBE=/usr/bin/valgrind
+	$(MAKE) --no-print-directory all $(TEST_BIN)
+	@rm -rf $(VG_LOG) && mkdir -p $(VG_LOG)
+	@RUNNER="$(VALGRIND_CMD) --log-file=$(VG_LOG)/%p.log" RUNNER_EVERY=20 \
+	  SEEDS="1 2 3 4 5 6 7 8" $(MAKE) --no-print-directory unit e2e; \
+	rc=$$?; \
+	n=$$(ls $(VG_LOG) | wc -l); \
+	for f in $$(find $(VG_LOG) -name '*.log' -size +0 | sort); do \
+	  echo "== valgrind: $$f"; cat $$f; rc=1; done; \
+	if [ $$rc = 0 ]; then \
+	  echo "make valgrind: all passed, $$n runs under valgrind, no error"; \
+	else echo "make valgrind: FAILED ($$n runs under valgrind)"; fi; \
+	exit $$rc
 
 bench: deps all
 	sh scripts/bench.sh $(BIN)

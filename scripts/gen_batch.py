@@ -4,11 +4,13 @@
 Usage:
   scripts/gen_batch.py --seed N --claims K [--cart-rate R] [--bytes SIZE]
                        [--gzip] [--out FILE|-]
+  scripts/gen_batch.py --seed N --bytes SIZE --files F [--cart-rate R]
+                       [--gzip] --out DIR
 
 Writes a batch of X12 5010 837 claims for the property test (every batch
 must come out of cart837 with claims conserved and valid X12) and for the
-benchmark (1 MB and 1 GB files).  The same seed and options always give
-the same bytes.
+benchmark (1 MB and 1 GB files, and many small files).  The same seed
+and options always give the same bytes.
 
 - Mixes 837P and 837I groups, several interchanges per file, 1-3 groups
   per interchange, 1-4 transactions per group, subscriber and dependent
@@ -31,7 +33,11 @@ the same bytes.
 
 Stops after K claims (--claims), or once SIZE bytes of uncompressed 837
 were written (--bytes, suffixes K, M, G = powers of 1024), whichever
-comes first; always ends on a complete interchange.  Output is streamed
+comes first; always ends on a complete interchange.  With --files F the
+batch is dealt into F files DIR/0001.837 ... (numbered with as many
+digits as F has; .837.gz with --gzip), each of complete interchanges and
+about SIZE bytes: one batch, so members, claim ids and control numbers
+run on across the files as if a large batch had been split.  Output is streamed
 one transaction at a time: memory does not grow with the batch.  A
 summary line (counts of interchanges, groups, transactions, claims,
 lines, CAR-T lines, bytes) goes to stderr.
@@ -327,25 +333,43 @@ class Batch:
         return items
 
 
-def generate(args, write):
+def generate(args, write, next_file=None):
+    """Writes the batch through write(bytes).  With next_file (--files),
+    --bytes limits each file: once a file has that many bytes,
+    next_file() gives the write function of the next file, or None when
+    there is none left."""
     b = Batch(args.seed, args.cart_rate)
     r = b.r
     limit_claims = args.claims if args.claims > 0 else None
     limit_bytes = args.bytes
+    cur = {"write": write, "start": 0}   # this file's sink and first byte
+
+    def claims_done():
+        return limit_claims is not None and b.n["claims"] >= limit_claims
 
     def done():
-        if limit_claims is not None and b.n["claims"] >= limit_claims:
+        if claims_done():
             return True
-        return limit_bytes is not None and b.n["bytes"] >= limit_bytes
+        return (limit_bytes is not None and
+                b.n["bytes"] - cur["start"] >= limit_bytes)
 
     def out(text):
         data = text.encode("ascii")
         b.n["bytes"] += len(data)
-        write(data)
+        cur["write"](data)
+
+    def more():
+        if not done():
+            return True
+        if next_file is None or claims_done():
+            return False
+        cur["write"] = next_file()
+        cur["start"] = b.n["bytes"]
+        return cur["write"] is not None
 
     isa_ctl = 1000 + args.seed % 1000 * 10000
     st_ctl = 0
-    while not done():
+    while more():
         isa_ctl += 1
         b.n["isa"] += 1
         es, cs, rs, ss = DELIM_SETS[r.randrange(len(DELIM_SETS))]
@@ -394,27 +418,57 @@ def main(argv):
                          "(suffix K, M, G)")
     ap.add_argument("--gzip", action="store_true",
                     help="gzip-compress the output")
+    ap.add_argument("--files", type=int, default=0,
+                    help="deal the batch into F files of about --bytes "
+                         "each, in the directory --out")
     ap.add_argument("--out", default="-", help="output file, - = stdout")
     args = ap.parse_args(argv[1:])
     if args.claims <= 0 and args.bytes is None:
         ap.error("give --claims K and/or --bytes SIZE")
     if args.seed < 0:
         ap.error("--seed must be >= 0")
-    if args.out == "-":
-        raw = sys.stdout.buffer
-    else:
-        raw = open(args.out, "wb")
-    sink = gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) \
-        if args.gzip else raw
+    if args.files < 0 or (args.files and (args.bytes is None or
+                                          args.out == "-")):
+        ap.error("--files F needs --bytes SIZE (per file) and --out DIR")
+    open_files = []   # (sink, raw) not yet closed
+
+    def open_sink(path):
+        raw = sys.stdout.buffer if path == "-" else open(path, "wb")
+        sink = gzip.GzipFile(filename="", mode="wb", fileobj=raw,
+                             mtime=0) if args.gzip else raw
+        open_files.append((sink, raw))
+        return sink.write
+
+    def close_all():
+        while open_files:
+            sink, raw = open_files.pop()
+            if sink is not raw:
+                sink.close()
+            if raw is sys.stdout.buffer:
+                raw.flush()
+            else:
+                raw.close()
+
+    made = [0]
+
+    def next_file():
+        close_all()
+        if made[0] == args.files:
+            return None
+        made[0] += 1
+        return open_sink(os.path.join(args.out, "%0*d.837%s" % (
+            len(str(args.files)), made[0], ".gz" if args.gzip else "")))
+
     try:
-        n = generate(args, sink.write)
-    finally:
-        if args.gzip:
-            sink.close()
-        if raw is not sys.stdout.buffer:
-            raw.close()
+        if args.files:
+            os.makedirs(args.out, exist_ok=True)
+            n = generate(args, next_file(), next_file)
         else:
-            raw.flush()
+            n = generate(args, open_sink(args.out))
+    finally:
+        close_all()
+    if args.files:
+        sys.stderr.write("gen_batch: files=%d\n" % made[0])
     sys.stderr.write("gen_batch: seed=%d interchanges=%d groups=%d "
                      "transactions=%d claims=%d lines=%d cart_lines=%d "
                      "bytes=%d\n" % (args.seed, n["isa"], n["gs"], n["st"],

@@ -23,6 +23,8 @@
 set -u
 
 : "${BIN:?set BIN to the cart837 binary (absolute path)}"
+# RUNNER: a command put in front of each run of $BIN (make valgrind)
+RUNNER=${RUNNER:-}
 ROOT=$(pwd)
 T=$(mktemp -d "${TMPDIR:-/tmp}/e2e_batch.XXXXXX") || exit 1
 BGPIDS=""
@@ -156,7 +158,7 @@ else
   echo "  (root: chmod 000 does not stop root; symlink loop, dangling"
   echo "   symlink, walk loop and FIFO stand for unreadable files)"
 fi
-"$BIN" -o "$T/out-tree" --run-date $RUN_DATE "$TR" 2>"$T/tree.err"
+$RUNNER "$BIN" -o "$T/out-tree" --run-date $RUN_DATE "$TR" 2>"$T/tree.err"
 rc=$?
 check "tree: exit status 5 (inputs skipped)" 5 "$rc"
 got=$(awk '/^file: /{f=substr($0,7)} /^  skipped: /{print f "|" substr($0,12)}' \
@@ -185,9 +187,9 @@ printf '\r\n\r\n' >"$T/lead/crlf-first.837"
 cat "$T/in1/r1a.837" >>"$T/lead/crlf-first.837"
 printf '\357\273\277\n' >"$T/lead/bom-first.837"
 cat "$T/in1/r1a.837" >>"$T/lead/bom-first.837"
-"$BIN" -q -o "$T/out-lead" --run-date $RUN_DATE --fail-on never "$T/lead"
+$RUNNER "$BIN" -q -o "$T/out-lead" --run-date $RUN_DATE --fail-on never "$T/lead"
 check "lead: exit status 0 (no file skipped)" 0 "$?"
-"$BIN" -q -o "$T/out-lead-sync" --sync-each --run-date $RUN_DATE \
+$RUNNER "$BIN" -q -o "$T/out-lead-sync" --sync-each --run-date $RUN_DATE \
   --fail-on never "$T/lead"
 check "lead: --sync-each exit status 0" 0 "$?"
 for f in crlf-first.837 bom-first.837; do
@@ -204,7 +206,7 @@ check "lead: both files processed" "2 files (0 failed, 0 skipped)" "$got"
 
 echo "== ledger: second run depends on the first"
 L="$T/ledger/L.csv"
-"$BIN" -q -o "$T/out-r1" --state "$L" --run-date 2025-06-01 "$T/in1" \
+$RUNNER "$BIN" -q -o "$T/out-r1" --state "$L" --run-date 2025-06-01 "$T/in1" \
   2>"$T/r1.err"
 check "run 1: exit status" 0 "$?"
 check "run 1: no findings" \
@@ -224,7 +226,7 @@ EOF
 check_file "run 1: ledger rows" "$T/L1.expected" "$L"
 cp "$L" "$T/L1.csv"
 
-"$BIN" -q -o "$T/out-r2" --state "$L" --run-date 2025-06-02 "$T/in2" \
+$RUNNER "$BIN" -q -o "$T/out-r2" --state "$L" --run-date 2025-06-02 "$T/in2" \
   2>"$T/r2.err"
 check "run 2: exit status 1 (an error finding)" 1 "$?"
 check "run 2: findings depend on run 1's lines" \
@@ -246,14 +248,14 @@ check_file "run 2: ledger has run 2's kept lines, not the held claim's" \
 if [ -f "$T/out-r2/held/r2b.837" ]; then pass; else
   fail "run 2: held claim B2 not in OUT/held/r2b.837"; fi
 
-"$BIN" -q -o "$T/out-r2x" --run-date 2025-06-02 "$T/in2" 2>/dev/null
+$RUNNER "$BIN" -q -o "$T/out-r2x" --run-date 2025-06-02 "$T/in2" 2>/dev/null
 check "run 2 without the ledger: other findings" \
   "file,claim_id,line,code,date_from,date_to,units,edit,severity,action
 r2a.837,A2,1,38228,2025-03-08,2025-03-08,1,PRIOR_STEP_MISSING,info,flagged" \
   "$(findings10 "$T/out-r2x/findings.csv")"
 
 echo "== ledger: re-running the same input is idempotent"
-"$BIN" -q -o "$T/out-r2again" --state "$L" --run-date 2025-06-02 "$T/in2" \
+$RUNNER "$BIN" -q -o "$T/out-r2again" --state "$L" --run-date 2025-06-02 "$T/in2" \
   2>/dev/null
 check "re-run: exit status" 1 "$?"
 check_file "re-run: same findings.csv" "$T/out-r2/findings.csv" \
@@ -270,10 +272,10 @@ echo "== ledger: re-running related interchanges is idempotent"
 mkdir -p "$T/in4"
 mk837 "$T/in4/a.837" 000000022 RA M7 38228/20250409/1 Q2041/20250409/1
 mk837 "$T/in4/b.837" 000000021 RB M7 38228/20250410/1 Q2041/20250410/1
-"$BIN" -q -o "$T/out-r4" --state "$T/L4.csv" --run-date 2025-06-04 \
+$RUNNER "$BIN" -q -o "$T/out-r4" --state "$T/L4.csv" --run-date 2025-06-04 \
   "$T/in4" 2>/dev/null
 cp "$T/L4.csv" "$T/L4.first"
-"$BIN" -q -o "$T/out-r4again" --state "$T/L4.csv" --run-date 2025-06-04 \
+$RUNNER "$BIN" -q -o "$T/out-r4again" --state "$T/L4.csv" --run-date 2025-06-04 \
   "$T/in4" 2>/dev/null
 check "related re-run: the second administration is a repeat" 1 \
   "$(grep -c 'REPEAT_ADMINISTRATION' "$T/out-r4/findings.csv")"
@@ -287,7 +289,7 @@ MK_FREQ=8 mk837 "$T/in3/r3a.837" 000000005 A1 M1 38225/20250303/1 \
   38226/20250304/1 38227/20250305/1
 MK_FREQ=7 mk837 "$T/in3/r3b.837" 000000006 B1 M2 38225/20250311/1
 cp "$L" "$T/L3.csv"
-"$BIN" -q -o "$T/out-r3" --state "$T/L3.csv" --run-date 2025-06-03 \
+$RUNNER "$BIN" -q -o "$T/out-r3" --state "$T/L3.csv" --run-date 2025-06-03 \
   "$T/in3" 2>/dev/null
 check "run 3: exit status" 0 "$?"
 # removed lines stay as tombstones (family empty, freq of the void "8" or
@@ -315,7 +317,7 @@ check_file "run 3: void removed A1's rows, replacement replaced B1's" \
 echo "== identical re-runs give identical reports; --state-readonly"
 cp "$L" "$T/L2.csv"
 for n in 1 2; do
-  "$BIN" -q -o "$T/audit$n" --report-only --state "$L" --state-readonly \
+  $RUNNER "$BIN" -q -o "$T/audit$n" --report-only --state "$L" --state-readonly \
     "$T/in1" "$T/in2" "$ROOT/samples" 2>/dev/null
   echo $? >"$T/audit$n.rc"
 done
@@ -333,9 +335,9 @@ check "audit: report-only writes reports only" \
 # same input, writable ledger, same run date: reports and ledger repeat
 cp "$T/L2.csv" "$T/La.csv"
 cp "$T/L2.csv" "$T/Lb.csv"
-"$BIN" -q -o "$T/rw1" --state "$T/La.csv" --run-date $RUN_DATE \
+$RUNNER "$BIN" -q -o "$T/rw1" --state "$T/La.csv" --run-date $RUN_DATE \
   "$ROOT/samples" 2>/dev/null
-"$BIN" -q -o "$T/rw2" --state "$T/Lb.csv" --run-date $RUN_DATE \
+$RUNNER "$BIN" -q -o "$T/rw2" --state "$T/Lb.csv" --run-date $RUN_DATE \
   "$ROOT/samples" 2>/dev/null
 if diff -r "$T/rw1" "$T/rw2" >/dev/null; then pass; else
   fail "identical runs with a ledger: outputs differ"; fi
@@ -344,7 +346,7 @@ check_file "identical runs with a ledger: ledgers identical" "$T/La.csv" \
 # the samples again, with the ledger the first pass wrote: the lines it
 # remembers are the same lines, not counted twice
 cp "$T/La.csv" "$T/La1.csv"
-"$BIN" -q -o "$T/rw3" --state "$T/La.csv" --run-date $RUN_DATE \
+$RUNNER "$BIN" -q -o "$T/rw3" --state "$T/La.csv" --run-date $RUN_DATE \
   "$ROOT/samples" 2>/dev/null
 for f in findings.csv lines.csv summary.txt report.html; do
   check_file "samples re-run on their own ledger: same $f" "$T/rw1/$f" \
@@ -377,6 +379,14 @@ wait_for() {
   return 1
 }
 locked() { ! flock -n "$1" true 2>/dev/null; }
+# has_open PID FILE: process PID has FILE open (Linux /proc)
+has_open() {
+  _want=$(readlink -f "$2")
+  for _fd in /proc/"$1"/fd/*; do
+    [ "$(readlink -f "$_fd" 2>/dev/null)" = "$_want" ] && return 0
+  done
+  return 1
+}
 has_tmp() { [ -n "$(find "$1" -name "$2" 2>/dev/null)" ]; }
 
 # ---- 4. concurrent runs ----------------------------------------------
@@ -385,7 +395,7 @@ echo "== two runs on one ledger at once"
 CL="$T/conc/L.csv"
 mkdir -p "$T/conc"
 cp "$T/L1.csv" "$CL"
-"$BIN" -q -o "$T/conc/oA" --state "$CL" --run-date $RUN_DATE "$BIG" \
+$RUNNER "$BIN" -q -o "$T/conc/oA" --state "$CL" --run-date $RUN_DATE "$BIG" \
   2>"$T/conc/errA" &
 pidA=$!
 BGPIDS="$BGPIDS $pidA"
@@ -395,13 +405,13 @@ else
   wait_for has_tmp "$T/conc/oA" '.big.837.tmp-*' ||
     fail "concurrent: run A never started"
 fi
-"$BIN" -q -o "$T/conc/oB" --state "$CL" --no-wait "$T/in2" 2>"$T/conc/errB"
+$RUNNER "$BIN" -q -o "$T/conc/oB" --state "$CL" --no-wait "$T/in2" 2>"$T/conc/errB"
 check "concurrent: --no-wait exits 6" 6 "$?"
 check "concurrent: --no-wait message" \
   "cart837: ledger $CL is locked by another run" "$(cat "$T/conc/errB")"
 if [ -e "$T/conc/oB" ]; then fail "concurrent: locked-out run wrote $T/conc/oB"
 else pass; fi
-"$BIN" -q -o "$T/conc/oC" --state "$CL" --run-date $RUN_DATE "$T/in2" \
+$RUNNER "$BIN" -q -o "$T/conc/oC" --state "$CL" --run-date $RUN_DATE "$T/in2" \
   2>"$T/conc/errC" &
 pidC=$!
 BGPIDS="$BGPIDS $pidC"
@@ -418,7 +428,7 @@ rcC=$?
 BGPIDS=""
 check "concurrent: run A exit status (findings)" 1 "$rcA"
 check "concurrent: run C exit status (findings)" 1 "$rcC"
-"$BIN" state check "$CL" >/dev/null 2>"$T/conc/check.err"
+$RUNNER "$BIN" state check "$CL" >/dev/null 2>"$T/conc/check.err"
 check "concurrent: final ledger valid" "0 " "$? $(cat "$T/conc/check.err")"
 # C loaded A's ledger: its findings still see run 1's lines (kept by A),
 # and the final ledger holds A's lines, run 1's and C's.
@@ -439,7 +449,7 @@ echo "== SIGTERM mid-file"
 SL="$T/sig/L.csv"
 mkdir -p "$T/sig"
 cp "$T/L2.csv" "$SL"
-"$BIN" -o "$T/sig/out" --state "$SL" --run-date $RUN_DATE "$BIG" \
+$RUNNER "$BIN" -o "$T/sig/out" --state "$SL" --run-date $RUN_DATE "$BIG" \
   2>"$T/sig/err" &
 pidS=$!
 BGPIDS="$pidS"
@@ -474,9 +484,15 @@ time.sleep(60)' "$SL.lock" &
   pidH=$!
   BGPIDS="$pidH"
   wait_for locked "$SL.lock" || fail "lock wait: helper never took the lock"
-  "$BIN" -q -o "$T/sig/out2" --state "$SL" "$T/in2" 2>"$T/sig/err2" &
+  $RUNNER "$BIN" -q -o "$T/sig/out2" --state "$SL" "$T/in2" 2>"$T/sig/err2" &
   pidW=$!
   BGPIDS="$pidH $pidW"
+  # the run opens the lock file once its signal handlers are in place
+  # (a run under a slow RUNNER such as valgrind takes a while to get there)
+  if [ -d /proc/$$/fd ]; then
+    wait_for has_open $pidW "$SL.lock" ||
+      fail "lock wait: the run never opened the lock file"
+  fi
   sleep 0.3
   if kill -0 $pidW 2>/dev/null; then pass; else
     fail "lock wait: the run did not wait for the lock"; fi
@@ -499,15 +515,15 @@ fi
 # ---- 6. progress line -------------------------------------------------
 
 echo "== progress line"
-"$BIN" -o "$T/prog1" --run-date $RUN_DATE "$ROOT/samples" 2>"$T/prog1.err"
+$RUNNER "$BIN" -o "$T/prog1" --run-date $RUN_DATE "$ROOT/samples" 2>"$T/prog1.err"
 if grep -q "$(printf '\r')" "$T/prog1.err"; then
   fail "progress: a progress line was printed while stderr is not a terminal"
 else pass; fi
-"$BIN" -o "$T/prog2" --progress --run-date $RUN_DATE "$ROOT/samples" \
+$RUNNER "$BIN" -o "$T/prog2" --progress --run-date $RUN_DATE "$ROOT/samples" \
   2>"$T/prog2.err"
 if grep -q "$(printf '\r').*claims" "$T/prog2.err"; then pass; else
   fail "progress: --progress printed no progress line"; fi
-"$BIN" -q -o "$T/prog3" --progress --run-date $RUN_DATE "$ROOT/samples" \
+$RUNNER "$BIN" -q -o "$T/prog3" --progress --run-date $RUN_DATE "$ROOT/samples" \
   2>"$T/prog3.err"
 if grep -q "$(printf '\r').*claims" "$T/prog3.err"; then pass; else
   fail "progress: --progress -q printed no progress line"; fi
@@ -534,21 +550,21 @@ check "merge: both halves have files" "yes" \
 cp "$T/L1.csv" "$P/one.csv"
 cp "$T/L1.csv" "$P/a.csv"
 cp "$T/L1.csv" "$P/b.csv"
-"$BIN" -q -o "$P/o-all" --state "$P/one.csv" --run-date $RUN_DATE "$P/all" \
+$RUNNER "$BIN" -q -o "$P/o-all" --state "$P/one.csv" --run-date $RUN_DATE "$P/all" \
   2>/dev/null
-"$BIN" -q -o "$P/o-h1" --state "$P/a.csv" --run-date $RUN_DATE "$P/h1" \
+$RUNNER "$BIN" -q -o "$P/o-h1" --state "$P/a.csv" --run-date $RUN_DATE "$P/h1" \
   2>/dev/null &
 p1=$!
-"$BIN" -q -o "$P/o-h2" --state "$P/b.csv" --run-date $RUN_DATE "$P/h2" \
+$RUNNER "$BIN" -q -o "$P/o-h2" --state "$P/b.csv" --run-date $RUN_DATE "$P/h2" \
   2>/dev/null &
 p2=$!
 wait $p1
 wait $p2
-"$BIN" state merge "$P/a.csv" "$P/b.csv" >"$P/merged.csv" 2>"$P/merge.err"
+$RUNNER "$BIN" state merge "$P/a.csv" "$P/b.csv" >"$P/merged.csv" 2>"$P/merge.err"
 check "merge: exit status" "0 " "$? $(cat "$P/merge.err")"
 check_file "merge: merged ledger equals the one-run ledger" "$P/one.csv" \
   "$P/merged.csv"
-"$BIN" state merge "$P/b.csv" "$P/a.csv" >"$P/merged2.csv" 2>/dev/null
+$RUNNER "$BIN" state merge "$P/b.csv" "$P/a.csv" >"$P/merged2.csv" 2>/dev/null
 check_file "merge: argument order does not matter" "$P/one.csv" \
   "$P/merged2.csv"
 n1=$(grep -c . "$P/one.csv")
@@ -572,13 +588,13 @@ cp "$P/v1/void.837" "$P/v2/other.837" "$P/vall/"
 cp "$T/L1.csv" "$P/vone.csv"
 cp "$T/L1.csv" "$P/va.csv"
 cp "$T/L1.csv" "$P/vb.csv"
-"$BIN" -q -o "$P/o-vall" --state "$P/vone.csv" --run-date $RUN_DATE \
+$RUNNER "$BIN" -q -o "$P/o-vall" --state "$P/vone.csv" --run-date $RUN_DATE \
   "$P/vall" 2>/dev/null
-"$BIN" -q -o "$P/o-v1" --state "$P/va.csv" --run-date $RUN_DATE "$P/v1" \
+$RUNNER "$BIN" -q -o "$P/o-v1" --state "$P/va.csv" --run-date $RUN_DATE "$P/v1" \
   2>/dev/null
-"$BIN" -q -o "$P/o-v2" --state "$P/vb.csv" --run-date $RUN_DATE "$P/v2" \
+$RUNNER "$BIN" -q -o "$P/o-v2" --state "$P/vb.csv" --run-date $RUN_DATE "$P/v2" \
   2>/dev/null
-"$BIN" state merge "$P/va.csv" "$P/vb.csv" >"$P/vmerged.csv" 2>/dev/null
+$RUNNER "$BIN" state merge "$P/va.csv" "$P/vb.csv" >"$P/vmerged.csv" 2>/dev/null
 check_file "merge with a void: merged ledger equals the one-run ledger" \
   "$P/vone.csv" "$P/vmerged.csv"
 check "merge with a void: A1 has no live line left" 0 \
@@ -587,18 +603,18 @@ check "merge with a void: A1's three tombstones" 3 \
   "$(grep -c '^"BATCHTEST|000000001|1|0001","A1",.*,"","[0-9]","[-0-9]*","[-0-9]*","1","8",' "$P/vmerged.csv")"
 # merge errors
 printf 'source,claim_id\n' >"$P/bad.csv"
-"$BIN" state merge "$P/a.csv" "$P/bad.csv" >"$P/out-bad" 2>"$P/err-bad"
+$RUNNER "$BIN" state merge "$P/a.csv" "$P/bad.csv" >"$P/out-bad" 2>"$P/err-bad"
 check "merge: damaged ledger exit 3" 3 "$?"
 check "merge: damaged ledger message" \
   "cart837: $P/bad.csv:1:3: header: expected 15 fields as in the header, found 2" \
   "$(cat "$P/err-bad")"
 check "merge: nothing on stdout on error" "" "$(cat "$P/out-bad")"
-"$BIN" state merge "$P/a.csv" "$P/missing.csv" >/dev/null 2>&1
+$RUNNER "$BIN" state merge "$P/a.csv" "$P/missing.csv" >/dev/null 2>&1
 check "merge: missing ledger exit 4" 4 "$?"
-"$BIN" state merge >/dev/null 2>&1
+$RUNNER "$BIN" state merge >/dev/null 2>&1
 check "merge: no ledger given exit 2" 2 "$?"
 # a damaged ledger stops a run before it writes anything
-"$BIN" -q -o "$P/o-bad" --state "$P/bad.csv" "$P/h1" 2>"$P/err-run"
+$RUNNER "$BIN" -q -o "$P/o-bad" --state "$P/bad.csv" "$P/h1" 2>"$P/err-run"
 check "run with a damaged ledger: exit 3" 3 "$?"
 if [ -e "$P/o-bad" ]; then fail "run with a damaged ledger wrote output"
 else pass; fi
@@ -679,7 +695,7 @@ if [ -f "$ROOT/cart837.1" ] && command -v make >/dev/null; then
     echo "SKIP: groff not installed: man page not rendered"
   fi
   # every option of --help is in the man page
-  for o in $("$BIN" run --help | grep -o -- '--[a-z][a-z-]*' | sort -u); do
+  for o in $($RUNNER "$BIN" run --help | grep -o -- '--[a-z][a-z-]*' | sort -u); do
     if grep -q -- "$(printf '%s' "$o" | sed 's/-/\\\\-/g')" "$ROOT/cart837.1"
     then pass; else fail "man: option $o of 'run --help' not documented"; fi
   done

@@ -10,6 +10,8 @@
 # widened: SEEDS="$(seq 1 500)" sh tests/e2e_property.sh
 set -u
 BIN=${BIN:-build/cart837}
+# RUNNER: a command put in front of each run of $BIN (make valgrind)
+RUNNER=${RUNNER:-}
 SEEDS=${SEEDS:-$(seq 1 25)}
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
@@ -23,7 +25,7 @@ for s in $SEEDS; do
     { echo "FAIL: seed $s: generator failed"; fails=$((fails + 1)); continue; }
   for mode in held none; do
     rm -rf "$T/o"
-    "$BIN" -o "$T/o" --no-progress -q --hold $mode --fail-on never \
+    $RUNNER "$BIN" -o "$T/o" --no-progress -q --hold $mode --fail-on never \
       "$T/in.837" 2>"$T/err"
     rc=$?
     if [ $rc -ne 0 ]; then

@@ -11,6 +11,8 @@
 # the diff).
 set -u
 BIN=${BIN:-build/cart837}
+# RUNNER: a command put in front of each run of $BIN (make valgrind)
+RUNNER=${RUNNER:-}
 EXP=tests/expected/samples
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
@@ -23,7 +25,7 @@ INPUTS="samples/cart_batch.837.gz samples/cart_inst.837 samples/cart_prof.837
 samples/inst_basic.837 samples/mixed_delims.837 samples/prof_basic.837"
 
 # 1. the main run
-"$BIN" -o "$T/out" --no-progress $INPUTS 2>"$T/stderr"
+$RUNNER "$BIN" -o "$T/out" --no-progress $INPUTS 2>"$T/stderr"
 rc=$?
 [ $rc -eq 1 ] && ok "run exits 1 (error findings)" || fail "run exit $rc, want 1"
 for f in findings.csv lines.csv summary.txt; do
@@ -73,7 +75,7 @@ python3 tests/spec_check.py tests/expected/samples_expected.csv "$T/out" \
   { fail "spec_check:"; cat "$T/spec"; }
 
 # 3. --report-only: same reports, no 837 output
-"$BIN" -o "$T/ro" --no-progress --report-only $INPUTS 2>/dev/null
+$RUNNER "$BIN" -o "$T/ro" --no-progress --report-only $INPUTS 2>/dev/null
 for f in findings.csv lines.csv summary.txt; do
   cmp -s "$T/ro/$f" "$EXP/$f" && ok "--report-only $f identical" ||
     fail "--report-only $f differs"
@@ -84,7 +86,7 @@ n=$(find "$T/ro" -name '*.837*' | wc -l)
 
 # 4. --hold none: no held file, held claims stay (flagged) in the output;
 #    the scenario check must now fail (it can fail)
-"$BIN" -o "$T/hn" --no-progress --hold none $INPUTS 2>/dev/null
+$RUNNER "$BIN" -o "$T/hn" --no-progress --hold none $INPUTS 2>/dev/null
 [ ! -e "$T/hn/held" ] && ok "--hold none writes no held file" ||
   fail "--hold none wrote $T/hn/held"
 for f in $INPUTS; do
@@ -101,7 +103,7 @@ python3 tests/spec_check.py tests/expected/samples_expected.csv "$T/hn" \
   ok "spec_check catches held claims left in the corrected file"
 
 # 5. filter mode: stdin -> stdout; held and reports under -o
-"$BIN" -o "$T/flt" --no-progress - <samples/cart_prof.837 >"$T/stdout.837" \
+$RUNNER "$BIN" -o "$T/flt" --no-progress - <samples/cart_prof.837 >"$T/stdout.837" \
   2>"$T/flt.err"
 rc=$?
 [ $rc -eq 1 ] && ok "filter exits 1" || fail "filter exit $rc"
@@ -112,19 +114,19 @@ cmp -s "$T/flt/held/stdin.837" "$EXP/out/held/cart_prof.837" &&
 [ ! -e "$T/flt/stdin.837" ] && ok "filter: no corrected file under OUT" ||
   fail "filter wrote OUT/stdin.837"
 # gzip in, gzip out (same compression as the input) ...
-gzip -c samples/cart_prof.837 | "$BIN" -o "$T/fz" --no-progress - \
+gzip -c samples/cart_prof.837 | $RUNNER "$BIN" -o "$T/fz" --no-progress - \
   >"$T/stdout.gz" 2>/dev/null
 gzip -t "$T/stdout.gz" 2>/dev/null && gzip -dc "$T/stdout.gz" |
   cmp -s - "$EXP/out/cart_prof.837" && ok "filter: gzip in, gzip out" ||
   fail "filter gzip output"
 # ... and --no-gzip / --gzip override it
-"$BIN" -o "$T/ng" --no-progress --no-gzip samples/cart_batch.837.gz 2>/dev/null
+$RUNNER "$BIN" -o "$T/ng" --no-progress --no-gzip samples/cart_batch.837.gz 2>/dev/null
 if head -c 3 "$T/ng/cart_batch.837.gz" | grep -q ISA; then
   ok "--no-gzip writes plain X12"
 else
   fail "--no-gzip output is not plain"
 fi
-"$BIN" -o "$T/gz" --no-progress --gzip samples/cart_prof.837 2>/dev/null
+$RUNNER "$BIN" -o "$T/gz" --no-progress --gzip samples/cart_prof.837 2>/dev/null
 gzip -dc "$T/gz/cart_prof.837" 2>/dev/null | cmp -s - "$EXP/out/cart_prof.837" &&
   ok "--gzip compresses a plain input's output" || fail "--gzip output"
 
