@@ -634,18 +634,22 @@ c837_status c837_job_file(c837_job *j, const char *path, const char *name)
 
   in = c837_input_open(path, &err);
   if (!in) {
-    f.rec->status = err.code;
-    set_reason(f.rec, err.msg);
-    j->total.files_failed++;
-    if (!j->o.quiet)
-      fprintf(log_fp(j), "cart837: %s\n", err.msg);
-    return err.code;
+    /* like any file whose reading fails: its error row, no output */
+    report_file_error(j, &f, &err);
+    add_totals(&j->total, &f.rec->t);
+    return file_failed(j, &f, err.code, err.msg);
   }
   out.in = held.in = rest.in = in;
+  if (c837_report_mark(j->report) != 0) {
+    /* the reports failed with an earlier file: this one cannot have its
+     * rows, so it is not processed */
+    c837_input_close(in);
+    c837_report_error(j->report, &err);
+    return file_failed(j, &f, C837_EIO, err.msg);
+  }
   f.w = c837_writer_new(write_837 ? &out_sink : NULL,
                         write_837 ? &held_sink : NULL);
-  if (!f.w || c837_engine_checkpoint(j->engine) != C837_OK ||
-      c837_report_mark(j->report) != 0) {
+  if (!f.w || c837_engine_checkpoint(j->engine) != C837_OK) {
     c837_writer_free(f.w);
     c837_input_close(in);
     return file_failed(j, &f, C837_ENOMEM, "out of memory");
@@ -677,7 +681,7 @@ c837_status c837_job_file(c837_job *j, const char *path, const char *name)
     st = C837_EIO;
   } else if (f.report_failed) {
     st = C837_EIO;
-    snprintf(err.msg, sizeof err.msg, "cannot write the reports");
+    c837_report_error(j->report, &err);
   } else if (st == C837_OK && wst != C837_OK) {
     st = wst;
     err = werr;
@@ -721,8 +725,12 @@ c837_status c837_job_file(c837_job *j, const char *path, const char *name)
         held.failed = 0;
         hst = copy_whole(path, &held, &herr);
         if (hst != C837_OK) {
+          /* it cannot be held either (gone, unreadable, disk full):
+           * nothing of it is kept, and a second row says why */
           st = hst;
           err = herr;
+          f.rec->t.claims = f.rec->t.claims_held = f.rec->t.lines = 0;
+          report_file_error(j, &f, &herr);
         }
       }
       if (!j->o.quiet && hst == C837_OK)
@@ -797,6 +805,7 @@ c837_status c837_job_finish(c837_job *j, c837_error *err)
   c837_summary_write(j, c837_outfile_fp(of));
   if ((st = c837_outfile_commit(of, err)) != C837_OK)
     return st;
+  j->summary_written = 1;
   snprintf(path, sizeof path, "%s/report.html", j->out_dir);
   if ((st = c837_html_write(j, path, err)) != C837_OK)
     return st;
