@@ -505,7 +505,9 @@ typedef struct c837_input c837_input;
 c837_input *c837_input_open(const char *path, c837_error *err);
 /* Reads up to cap bytes of decompressed data.  Returns bytes read, 0 at
  * end, -1 on error (then *err is filled: C837_EIO or C837_EGZIP, with the
- * offset of the compressed stream where it failed when known). */
+ * offset of the compressed stream where it failed when known).  A
+ * regular file that ends before the size it had when it was opened was
+ * cut short while being read: C837_EIO, not an end. */
 long c837_input_read(c837_input *in, void *buf, size_t cap,
                      c837_error *err);
 /* 1 when the input is gzip.  Known from c837_input_open for files, and

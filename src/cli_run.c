@@ -1,9 +1,11 @@
 /* cli_run.c -- `cart837 [run] [OPTIONS] INPUT...`: the main job
  *
  * Parses the options of a run, installs the SIGINT/SIGTERM handlers that
- * stop it cleanly, hands every input to the library's job (files,
- * directories, "-" for stdin), prints the progress line on a terminal and
- * the short summary, and turns the outcome into an exit code.
+ * stop it cleanly (and ignores SIGPIPE: a closed standard output is a
+ * write error like any other), hands every input to the library's job
+ * (files, directories, "-" for stdin), prints the progress line on a
+ * terminal and the short summary, and turns the outcome into an exit
+ * code.
  */
 #include "cli.h"
 
@@ -343,6 +345,12 @@ int cli_run(int argc, char **argv)
   sigemptyset(&sa.sa_mask);
   sigaction(SIGINT, &sa, NULL);
   sigaction(SIGTERM, &sa, NULL);
+  /* a reader of standard output that goes away (`cart837 - | head`)
+   * makes the write fail with EPIPE -- an I/O error of that file, exit 4,
+   * its temporary files removed -- instead of SIGPIPE killing the run
+   * with temporary files left behind */
+  sa.sa_handler = SIG_IGN;
+  sigaction(SIGPIPE, &sa, NULL);
 
   job = c837_job_new(&o, &err);
   if (!job) {

@@ -7,7 +7,11 @@
  * What zlib's gz* functions would silently drop is an error here
  * (C837_EGZIP, with the compressed offset): a stream cut short, corrupt
  * data, and bytes after the last member that are not another member.
- * Plain input is passed through unchanged.
+ * Plain input is passed through unchanged.  A regular file that ends
+ * before the size it had when it was opened was cut short while being
+ * read (truncated, or rewritten in place): what was read is not the file,
+ * so that is an I/O error (C837_EIO), never a shorter input that may
+ * happen to parse.
  */
 #include "cart837.h"
 
@@ -15,6 +19,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -31,10 +36,14 @@ struct c837_input {
   unsigned char *buf;  /* compressed (or first plain) bytes */
   size_t have;         /* bytes in buf not yet consumed (from zs.next_in) */
   uint64_t raw_off;    /* compressed bytes consumed */
+  uint64_t fd_bytes;   /* bytes read from fd */
+  int64_t size0;       /* size of a regular file when opened; -1 if none */
   char path[1024];
 };
 
 static int detect(c837_input *in, c837_error *err);
+static long fail(c837_input *in, c837_error *err, c837_status code,
+                 const char *what);
 
 /* zlib allocates through these rather than its own defaults, so that the
  * allocation test (tests/test_alloc.c) sees inflate's memory too. */
@@ -63,6 +72,7 @@ c837_input *c837_input_open(const char *path, c837_error *err)
     return NULL;
   }
   snprintf(in->path, sizeof in->path, "%s", path);
+  in->size0 = -1;
   if (strcmp(path, "-") == 0) {
     in->fd = STDIN_FILENO;
     in->is_stdin = 1;
@@ -76,6 +86,11 @@ c837_input *c837_input_open(const char *path, c837_error *err)
       free(in);
       return NULL;
     }
+    {
+      struct stat sb;
+      if (fstat(in->fd, &sb) == 0 && S_ISREG(sb.st_mode))
+        in->size0 = (int64_t)sb.st_size;
+    }
     /* a file is looked at now, so that c837_input_is_gzip answers before
      * the first read; stdin is looked at by the first read */
     if (detect(in, err) != 0) {
@@ -86,9 +101,29 @@ c837_input *c837_input_open(const char *path, c837_error *err)
   return in;
 }
 
+/* Bookkeeping of one read() from the descriptor: n bytes, or the end
+ * of the file (n = 0).  -1 with *err filled when a regular file ends
+ * before the size it had when it was opened. */
+static int account(c837_input *in, ssize_t n, c837_error *err)
+{
+  char what[160];
+  if (n > 0) {
+    in->fd_bytes += (uint64_t)n;
+    return 0;
+  }
+  in->eof = 1;
+  if (in->size0 < 0 || in->fd_bytes >= (uint64_t)in->size0)
+    return 0;
+  snprintf(what, sizeof what,
+           "the file shrank while it was being read (%lld bytes when "
+           "opened, end of file after %llu): truncated or rewritten",
+           (long long)in->size0, (unsigned long long)in->fd_bytes);
+  return (int)fail(in, err, C837_EIO, what);
+}
+
 /* Reads more compressed bytes behind what is left in buf.  0 at end of
- * file, -1 on error (errno set), else bytes added. */
-static long fill(c837_input *in)
+ * file, -1 on error (*err filled), else bytes added. */
+static long fill(c837_input *in, c837_error *err)
 {
   ssize_t n;
   if (in->have && in->zs.next_in != in->buf)
@@ -97,9 +132,9 @@ static long fill(c837_input *in)
   /* no retry on EINTR: a signal is how a run is stopped */
   n = read(in->fd, in->buf + in->have, C837_READ_CHUNK - in->have);
   if (n < 0)
+    return fail(in, err, C837_EIO, strerror(errno));
+  if (account(in, n, err) != 0)
     return -1;
-  if (n == 0)
-    in->eof = 1;
   in->have += (size_t)n;
   return (long)n;
 }
@@ -110,8 +145,8 @@ static long fail(c837_input *in, c837_error *err, c837_status code,
   memset(err, 0, sizeof *err);
   err->code = code;
   err->offset = in->raw_off;
-  snprintf(err->msg, sizeof err->msg,
-           "%.150s: %.200s (compressed offset %llu)", in->path, what,
+  snprintf(err->msg, sizeof err->msg, "%.150s: %.200s (%s %llu)", in->path,
+           what, in->mode == MODE_GZIP ? "compressed offset" : "byte",
            (unsigned long long)in->raw_off);
   return -1;
 }
@@ -120,8 +155,8 @@ static long fail(c837_input *in, c837_error *err, c837_status code,
 static int detect(c837_input *in, c837_error *err)
 {
   while (in->have < 2 && !in->eof)
-    if (fill(in) < 0)
-      return (int)fail(in, err, C837_EIO, strerror(errno));
+    if (fill(in, err) < 0)
+      return -1;
   if (in->have >= 2 && in->buf[0] == 0x1f && in->buf[1] == 0x8b) {
     in->mode = MODE_GZIP;
     in->zs.zalloc = z_alloc;
@@ -155,8 +190,8 @@ static long read_plain(c837_input *in, void *out, size_t cap,
   n = read(in->fd, out, cap);
   if (n < 0)
     return fail(in, err, C837_EIO, strerror(errno));
-  if (n == 0)
-    in->eof = 1;
+  if (account(in, n, err) != 0)
+    return -1;
   in->raw_off += (uint64_t)n;
   return (long)n;
 }
@@ -172,8 +207,8 @@ static long read_gzip(c837_input *in, void *out, size_t cap,
     if (!in->in_member) {
       /* between members: another member, or the end */
       while (in->have < 2 && !in->eof)
-        if (fill(in) < 0)
-          return fail(in, err, C837_EIO, strerror(errno));
+        if (fill(in, err) < 0)
+          return -1;
       if (in->have == 0)
         return 0;
       if (in->zs.next_in[0] == 0) {
@@ -192,8 +227,8 @@ static long read_gzip(c837_input *in, void *out, size_t cap,
                         "last gzip member");
           if (in->eof)
             return 0;
-          if (fill(in) < 0)
-            return fail(in, err, C837_EIO, strerror(errno));
+          if (fill(in, err) < 0)
+            return -1;
           if (in->have == 0)
             return 0;
         }
@@ -210,8 +245,8 @@ static long read_gzip(c837_input *in, void *out, size_t cap,
       if (in->eof)
         return fail(in, err, C837_EGZIP,
                     "gzip stream is truncated: unexpected end of file");
-      if (fill(in) < 0)
-        return fail(in, err, C837_EIO, strerror(errno));
+      if (fill(in, err) < 0)
+        return -1;
       continue;
     }
     in->zs.avail_in = (uInt)in->have;
@@ -226,8 +261,8 @@ static long read_gzip(c837_input *in, void *out, size_t cap,
       if (in->eof)
         return fail(in, err, C837_EGZIP,
                     "gzip stream is truncated: unexpected end of file");
-      if (fill(in) < 0)
-        return fail(in, err, C837_EIO, strerror(errno));
+      if (fill(in, err) < 0)
+        return -1;
     } else if (r != Z_OK) {
       return fail(in, err, r == Z_MEM_ERROR ? C837_ENOMEM : C837_EGZIP,
                   in->zs.msg ? in->zs.msg : "corrupt gzip data");

@@ -701,20 +701,26 @@ c837_status c837_job_file(c837_job *j, const char *path, const char *name)
     report_file_error(j, &f, &err);
     add_totals(&j->total, &f.rec->t);
     if (!j->o.quiet)
-      fprintf(log_fp(j), "cart837: %s\n", err.msg);
+      fprintf(log_fp(j), "cart837: %s: %s\n", name, err.msg);
     return err.code;
   }
   out.in = held.in = rest.in = in;
+  if (c837_report_mark(j->report) != 0) {
+    /* the reports failed with an earlier file: this one cannot have its
+     * rows, so it is not processed */
+    c837_input_close(in);
+    c837_report_error(j->report, &err);
+    return file_failed(j, &f, C837_EIO, err.msg);
+  }
   f.w = c837_writer_new(write_837 ? &out_sink : NULL,
                         write_837 ? &held_sink : NULL);
   memset(&err, 0, sizeof err);
   if (!f.w) {
     err.code = C837_ENOMEM;
     snprintf(err.msg, sizeof err.msg, "out of memory");
-  } else if (c837_engine_checkpoint(j->engine) != C837_OK ||
-             c837_report_mark(j->report) != 0) {
-    err.code = C837_EIO;
-    snprintf(err.msg, sizeof err.msg, "cannot write the reports");
+  } else if (c837_engine_checkpoint(j->engine) != C837_OK) {
+    err.code = C837_ENOMEM;
+    snprintf(err.msg, sizeof err.msg, "out of memory");
   }
   if (err.code != C837_OK) {
     c837_writer_free(f.w);
@@ -748,7 +754,7 @@ c837_status c837_job_file(c837_job *j, const char *path, const char *name)
     st = err.code != C837_OK ? err.code : C837_EIO;
   } else if (f.report_failed) {
     st = C837_EIO;
-    snprintf(err.msg, sizeof err.msg, "cannot write the reports");
+    c837_report_error(j->report, &err);
   } else if (st == C837_OK && wst != C837_OK) {
     st = wst;
     err = werr;
@@ -794,8 +800,13 @@ c837_status c837_job_file(c837_job *j, const char *path, const char *name)
         held.failed = 0;
         hst = copy_whole(path, &held, &herr);
         if (hst != C837_OK) {
+          /* it cannot be held either (gone, unreadable, disk full):
+           * nothing of it is kept; the parse error has its row, and a
+           * second row (below) says why it is not held */
+          report_file_error(j, &f, &err);
           st = hst;
           err = herr;
+          f.rec->t.claims = f.rec->t.claims_held = f.rec->t.lines = 0;
         }
       }
       if (!j->o.quiet && hst == C837_OK)
@@ -895,6 +906,7 @@ c837_status c837_job_finish(c837_job *j, c837_error *err)
   c837_summary_write(j, c837_outfile_fp(of));
   if ((st = c837_outfile_commit(of, err)) != C837_OK)
     return st;
+  j->summary_written = 1;
   snprintf(path, sizeof path, "%s/report.html", j->out_dir);
   if ((st = c837_html_write(j, path, err)) != C837_OK)
     return st;

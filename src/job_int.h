@@ -71,6 +71,9 @@ int c837_report_file_error(c837_report *r, const char *file,
 int c837_report_mark(c837_report *r);
 /* Truncates both reports back to the mark.  0 or -1 (I/O). */
 int c837_report_rollback(c837_report *r);
+/* After a call above returned -1: fills *err with C837_EIO and the first
+ * failure ("cannot write DIR/findings.csv: No space left on device"). */
+void c837_report_error(const c837_report *r, c837_error *err);
 c837_status c837_report_commit(c837_report *r, c837_error *err);
 void c837_report_abort(c837_report *r);
 
@@ -127,6 +130,7 @@ struct c837_job {
   uint64_t claims_seen;   /* claims read so far, for progress */
   dev_t out_dev;          /* the output directory, which a directory */
   ino_t out_ino;          /* walk must not read back as input */
+  int summary_written;    /* OUT/summary.txt is in place */
 };
 
 /* Records an input that failed before it could be read (walk.c: a

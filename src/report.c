@@ -14,6 +14,7 @@
 #include "job_int.h"
 
 #include <csv.h>
+#include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,7 +42,18 @@ struct c837_report {
   FILE *ff, *lf;
   off_t mark_f, mark_l; /* c837_report_mark */
   int failed;
+  char why[300];        /* the first failure: file and reason */
 };
+
+/* Marks the reports failed; the first failure keeps the name of its file
+ * and the system's reason (errno of the stdio call that failed). */
+static void fail_on(c837_report *r, const c837_outfile *of)
+{
+  if (!r->failed)
+    snprintf(r->why, sizeof r->why, "cannot write %.200s: %.60s",
+             c837_outfile_path(of), strerror(errno ? errno : EIO));
+  r->failed = 1;
+}
 
 /* One CSV row of n NUL-terminated fields. */
 static int put_row(FILE *fp, const char *const *f, size_t n)
@@ -80,9 +92,10 @@ c837_report *c837_report_open(const char *dir, c837_error *err)
   }
   r->ff = c837_outfile_fp(r->findings);
   r->lf = c837_outfile_fp(r->lines);
-  if (put_row(r->ff, FINDINGS_COLS, NCOLS(FINDINGS_COLS)) != 0 ||
-      put_row(r->lf, LINES_COLS, NCOLS(LINES_COLS)) != 0)
-    r->failed = 1;
+  if (put_row(r->ff, FINDINGS_COLS, NCOLS(FINDINGS_COLS)) != 0)
+    fail_on(r, r->findings);
+  if (put_row(r->lf, LINES_COLS, NCOLS(LINES_COLS)) != 0)
+    fail_on(r, r->lines);
   return r;
 }
 
@@ -182,7 +195,7 @@ long c837_report_claim(c837_report *r, const char *file,
     row[22] = pt.seg;
     row[23] = pt.off;
     if (put_row(r->ff, row, NCOLS(row)) != 0)
-      r->failed = 1;
+      fail_on(r, r->findings);
   }
 
   for (i = 0; i < c->n_lines; i++) {
@@ -254,7 +267,7 @@ long c837_report_claim(c837_report *r, const char *file,
     row[21] = pt.seg;
     row[22] = pt.off;
     if (put_row(r->lf, row, NCOLS(row)) != 0)
-      r->failed = 1;
+      fail_on(r, r->lines);
   }
   return r->failed ? -1 : tracked;
 }
@@ -283,7 +296,7 @@ static int envelope_row(c837_report *r, const char *file,
   row[22] = seg;
   row[23] = off;
   if (put_row(r->ff, row, NCOLS(row)) != 0)
-    r->failed = 1;
+    fail_on(r, r->findings);
   return r->failed ? -1 : 0;
 }
 
@@ -306,12 +319,10 @@ int c837_report_file_error(c837_report *r, const char *file,
 
 int c837_report_mark(c837_report *r)
 {
-  if (fflush(r->ff) != 0 || fflush(r->lf) != 0)
-    r->failed = 1;
-  r->mark_f = ftello(r->ff);
-  r->mark_l = ftello(r->lf);
-  if (r->mark_f < 0 || r->mark_l < 0)
-    r->failed = 1;
+  if (fflush(r->ff) != 0 || (r->mark_f = ftello(r->ff)) < 0)
+    fail_on(r, r->findings);
+  if (fflush(r->lf) != 0 || (r->mark_l = ftello(r->lf)) < 0)
+    fail_on(r, r->lines);
   return r->failed ? -1 : 0;
 }
 
@@ -326,9 +337,19 @@ static int cut(FILE *fp, off_t off)
 
 int c837_report_rollback(c837_report *r)
 {
-  if (cut(r->ff, r->mark_f) != 0 || cut(r->lf, r->mark_l) != 0)
-    r->failed = 1;
+  if (cut(r->ff, r->mark_f) != 0)
+    fail_on(r, r->findings);
+  if (cut(r->lf, r->mark_l) != 0)
+    fail_on(r, r->lines);
   return r->failed ? -1 : 0;
+}
+
+void c837_report_error(const c837_report *r, c837_error *err)
+{
+  memset(err, 0, sizeof *err);
+  err->code = C837_EIO;
+  snprintf(err->msg, sizeof err->msg, "%s",
+           r && r->why[0] ? r->why : "cannot write the reports");
 }
 
 c837_status c837_report_commit(c837_report *r, c837_error *err)
@@ -336,9 +357,8 @@ c837_status c837_report_commit(c837_report *r, c837_error *err)
   c837_status a, b;
   c837_error e2;
   if (r->failed) {
+    c837_report_error(r, err);
     c837_report_abort(r);
-    err->code = C837_EIO;
-    snprintf(err->msg, sizeof err->msg, "cannot write the reports");
     return C837_EIO;
   }
   a = c837_outfile_commit(r->findings, err);

@@ -81,8 +81,13 @@ void c837_job_print_summary(const c837_job *j, FILE *fp)
     first = 0;
   }
   fputc('\n', fp);
-  if (t->files_failed || t->files_skipped)
+  if ((t->files_failed || t->files_skipped) && j->summary_written)
     fprintf(fp, "cart837: %llu file(s) failed, %llu skipped (see %s/summary.txt)\n",
             (unsigned long long)t->files_failed,
             (unsigned long long)t->files_skipped, j->out_dir);
+  else if (t->files_failed || t->files_skipped)
+    fprintf(fp, "cart837: %llu file(s) failed, %llu skipped (no summary.txt "
+                "was written)\n",
+            (unsigned long long)t->files_failed,
+            (unsigned long long)t->files_skipped);
 }

@@ -34,7 +34,9 @@
  * Counts: each view counts the segments of its open transaction, the
  * transactions of its open group and the groups of its open interchange.
  * A corrected SE / GE / IEA keeps its raw bytes unless something inside
- * changed ("dirty"); then its count and control number are set.
+ * changed ("dirty": a transaction rewritten or dropped makes its GE and
+ * IEA dirty too); then its count and control number are set where they
+ * differ.
  *
  * The stack is W_MAX_NODES deep.  A transaction whose HLs nest deeper
  * than C837_MAX_HL_DEPTH is not rewritten (go_deep): when it is clean,
@@ -482,8 +484,10 @@ static int close_top(c837_writer *w, const c837_segment *closer)
       }
     }
     if (rc == 0 && nd->v[C837_WV_OUT].emitted) {
-      if (o->tx_dirty)
+      if (o->tx_dirty) {
         w->st.transactions_rewritten++;
+        o->grp_dirty = 1; /* its GE is checked too (a wrong GE01) */
+      }
       if (closer != NULL)
         rc = put_closer_out(w, closer, o->tx_segs + 1, nd, o->tx_dirty, 1);
     }
@@ -501,6 +505,8 @@ static int close_top(c837_writer *w, const c837_segment *closer)
     }
     if (rc == 0 && nd->v[C837_WV_OUT].emitted && closer != NULL)
       rc = put_closer_out(w, closer, o->grp_sts, nd, o->grp_dirty, 0);
+    if (o->grp_dirty)
+      o->ic_dirty = 1; /* and so is its IEA */
     if (rc == 0 && nd->v[C837_WV_HELD].emitted)
       rc = put_built(w, C837_WV_HELD, "GE", h->grp_sts, nd, closer, 0);
     break;

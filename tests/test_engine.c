@@ -423,7 +423,12 @@ static void test_not_a_cart_line(void **state)
 
 static void test_units_invalid(void **state)
 {
-  static const char *bad[] = {"0", "-1", "abc", "", "1.5"};
+  /* what a hostile or broken sender writes: exponents, hex, NaN and
+   * infinities, a negative zero, more digits than int64 micro-units
+   * hold (the assembler keeps at most 23 characters of the raw text) */
+  static const char *bad[] = {"0",   "-1",   "abc", "",        "1.5",
+                              "1e9999", "1e3", "0x10", "NaN", "Inf",
+                              "-0",  "99999999999999999999999"};
   fx *f = fx_new(NULL);
   c837_verdict v;
   size_t i;
@@ -454,6 +459,21 @@ static void test_units_invalid(void **state)
     assert_string_equal(only(&v, C837_EDIT_UNITS_INVALID)->detail,
                         "38225 has units '1.5' in SV104; this code is "
                         "billed in whole units only");
+    free(b);
+  }
+  {
+    tb *b = tb_new(C837_KIND_P, "CE", "PATE", "111");
+    tb_line(b, "38225", "1e9999", 20250304, 0, "");
+    tb_line(b, "38225", "-1", 20250305, 0, "");
+    v = run(f, b);
+    assert_int_equal(v.n_findings, 2);
+    assert_string_equal(v.findings[0].detail,
+                        "38225 has units '1e9999' in SV104, which is not a "
+                        "number");
+    assert_string_equal(v.findings[1].detail,
+                        "38225 has units '-1' in SV104; units must be more "
+                        "than 0");
+    assert_int_equal(v.disposition, C837_DISP_HELD);
     free(b);
   }
   /* a newline inside an element does not reach the detail */

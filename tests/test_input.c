@@ -5,7 +5,8 @@
  * (written with zlib), two gzip members concatenated, gzip cut short and
  * gzip with a corrupted check value.  Each is read back through
  * c837_input_read in small and large pieces and compared byte for byte
- * with what was written.  Standard input is exercised by putting a pipe
+ * with what was written; a file cut short while it is read must fail
+ * with EIO.  Standard input is exercised by putting a pipe
  * (and a regular file) on descriptor 0.  The stream tests run whole files
  * through c837_stream_run and check counts, errors and that every byte of
  * an unparseable input reaches the raw callback.
@@ -373,6 +374,99 @@ static void read_stdin(void *arg)
   free(got);
 }
 
+/* Bytes that deflate cannot shrink much (so that a gzip file spans
+ * several reads). */
+static char *noise(size_t n)
+{
+  char *p = malloc(n);
+  uint32_t x = 837;
+  size_t i;
+  assert_non_null(p);
+  for (i = 0; i < n; i++) {
+    x = x * 1103515245u + 12345u;
+    p[i] = (char)(x >> 24);
+  }
+  return p;
+}
+
+/* A regular file cut short while it is being read (truncated, or
+ * rewritten in place by its sender) is an I/O error naming both sizes,
+ * not a shorter input: cut at a segment or interchange boundary, the
+ * rest would otherwise parse and its missing claims would go unnoticed.
+ * A file that grows while it is read is read to its new end. */
+static void test_file_shrinks_while_read(void **state)
+{
+  const size_t chunk = C837_READ_CHUNK;
+  size_t n, zn, got_len, k;
+  char *text = sample_text(3 * chunk, &n), *got, path[400], want[600];
+  char *rnd = noise(3 * chunk);
+  unsigned char *z = gzip_mem(rnd, 3 * chunk, &zn);
+  const size_t cuts[2] = {chunk + 1000, chunk};
+  c837_error err;
+  c837_input *in;
+  (void)state;
+  path_of(path, sizeof path, "shrinks.837");
+  for (k = 0; k < 2; k++) {
+    write_file("shrinks.837", text, n);
+    in = c837_input_open(path, &err); /* reads its first chunk */
+    assert_non_null(in);
+    assert_int_equal(truncate(path, (off_t)cuts[k]), 0);
+    memset(&err, 0, sizeof err);
+    assert_int_equal(read_all(in, 4096, &got, &got_len, &err), -1);
+    assert_int_equal(err.code, C837_EIO);
+    assert_int_equal(got_len, cuts[k]);
+    assert_memory_equal(got, text, got_len);
+    snprintf(want, sizeof want,
+             "%s: the file shrank while it was being read (%zu bytes when "
+             "opened, end of file after %zu): truncated or rewritten "
+             "(byte %zu)",
+             path, n, cuts[k], cuts[k]);
+    assert_string_equal(err.msg, want);
+    c837_input_close(in);
+    free(got);
+  }
+
+  /* gzip: the same error, before zlib sees a stream cut short */
+  assert_true(zn > 2 * chunk);
+  path_of(path, sizeof path, "shrinks.gz");
+  write_file("shrinks.gz", z, zn);
+  in = c837_input_open(path, &err);
+  assert_non_null(in);
+  assert_int_equal(truncate(path, (off_t)(chunk + 1000)), 0);
+  memset(&err, 0, sizeof err);
+  assert_int_equal(read_all(in, 4096, &got, &got_len, &err), -1);
+  assert_int_equal(err.code, C837_EIO);
+  snprintf(want, sizeof want,
+           "%s: the file shrank while it was being read (%zu bytes when "
+           "opened, end of file after %zu): truncated or rewritten "
+           "(compressed offset ",
+           path, zn, chunk + 1000);
+  assert_true(strncmp(err.msg, want, strlen(want)) == 0);
+  c837_input_close(in);
+  free(got);
+
+  /* growing is not shrinking: the appended bytes are read too */
+  path_of(path, sizeof path, "grows.837");
+  write_file("grows.837", text, chunk + 10);
+  in = c837_input_open(path, &err);
+  assert_non_null(in);
+  {
+    FILE *fp = fopen(path, "ab");
+    assert_non_null(fp);
+    assert_int_equal(fwrite(text + chunk + 10, 1, n - chunk - 10, fp),
+                     n - chunk - 10);
+    assert_int_equal(fclose(fp), 0);
+  }
+  assert_int_equal(read_all(in, 4096, &got, &got_len, &err), 0);
+  assert_int_equal(got_len, n);
+  assert_memory_equal(got, text, n);
+  c837_input_close(in);
+  free(got);
+  free(z);
+  free(rnd);
+  free(text);
+}
+
 /* gzip and plain through a pipe on stdin (no seeking possible). */
 static void test_stdin_pipe(void **state)
 {
@@ -633,6 +727,7 @@ int main(void)
       cmocka_unit_test(test_gzip_concatenated_members),
       cmocka_unit_test(test_gzip_truncated),
       cmocka_unit_test(test_gzip_corrupt),
+      cmocka_unit_test(test_file_shrinks_while_read),
       cmocka_unit_test(test_stdin_pipe),
       cmocka_unit_test(test_stdin_file),
       cmocka_unit_test(test_stream_counts),

@@ -374,20 +374,35 @@ static void test_untouched_no_claims(void **state)
 /* Fixes                                                               */
 /* ------------------------------------------------------------------ */
 
+/* A units fix.  The same input with counts that are not numbers
+ * (SE01 / GE01 / IEA01 = "X1") passes through untouched, but once a fix
+ * rewrites the transaction, its SE and the GE and IEA around it get
+ * their real counts: a wrong GE01 must not survive a rewrite. */
 static void test_fix_units(void **state)
 {
+  static const char x1[] = ISA_P P_GS P_ST P_HL1 P_SUB1("2") P_C1
+      P_SUB2("3") P_C2 P_SUB3("4") P_C3
+      "SE*X1*0001~\n" "GE*X1*1~\n" "IEA*X1*000000001~\n";
   static const char want[] = ISA_P P_GS P_ST P_HL1 P_SUB1("2") P_C1
       P_SUB2("3") P_C2_CLM("3000")
       P_C2_L1("1", "SV1*HC:Q2041*1000*UN*0.5***1~\n") P_C2_L2("2")
       P_SUB3("4") P_C3 P_END("34");
+  const char *const in[2] = {P3, x1};
   plan p = fix1("C2", C837_FIX_UNITS, 0, "0.5");
   result r;
+  size_t k;
   (void)state;
-  run(P3, &p, 1, &r);
-  check_bytes("corrected", &r.out, want);
-  assert_int_equal(r.held.calls, 0);
-  check_stats(&r, 3, 3, 1, 0);
-  assert_int_equal(r.st.transactions_rewritten, 1);
+  for (k = 0; k < 2; k++) {
+    run(in[k], &p, 1, &r);
+    check_bytes("corrected", &r.out, want);
+    assert_int_equal(r.held.calls, 0);
+    check_stats(&r, 3, 3, 1, 0);
+    assert_int_equal(r.st.transactions_rewritten, 1);
+    result_free(&r);
+  }
+  run(x1, NULL, 0, &r);
+  check_bytes("corrected, untouched", &r.out, x1);
+  check_stats(&r, 3, 3, 0, 0);
   result_free(&r);
 }
 
