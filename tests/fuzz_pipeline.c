@@ -1,8 +1,9 @@
 /* fuzz_pipeline.c -- libFuzzer harness of the whole pipeline
  *
  * Each input is one 837 file (plain or gzip).  It is written to a file
- * in a private directory (one per process, reused; /dev/shm when there
- * is one) and run the way c837_job_file runs a file read from standard
+ * in a private directory (c837_fuzz.PID, one per process, reused; in
+ * $FUZZ_TMPDIR, else /dev/shm when writable, else $TMPDIR or /tmp; the
+ * directories of processes that are gone are swept at start) and run the way c837_job_file runs a file read from standard
  * input: input -> stream (tokenizer, assembler) -> engine -> report
  * (findings.csv, lines.csv, committed to that directory) and writer
  * (corrected and held 837, into memory), the unparsed tail of an input
@@ -50,6 +51,9 @@
  * which replays tests/fuzz-regress/ (every crash found) and the samples.
  */
 #include <csv.h>
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -312,17 +316,52 @@ static struct {
   char in_path[300];
 } G;
 
-static void cleanup(void)
+/* Removes dir and the files in it (it has no subdirectories). */
+static void remove_dir(const char *dir)
 {
-  static const char *const names[] = {"in.837", "findings.csv",
-                                      "lines.csv"};
-  char path[400];
-  size_t i;
-  for (i = 0; i < sizeof names / sizeof names[0]; i++) {
-    snprintf(path, sizeof path, "%s/%s", G.dir, names[i]);
+  DIR *d = opendir(dir);
+  struct dirent *e;
+  char path[600];
+  if (!d)
+    return;
+  while ((e = readdir(d)) != NULL) {
+    if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+      continue;
+    snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
     unlink(path);
   }
-  rmdir(G.dir);
+  closedir(d);
+  rmdir(dir);
+}
+
+/* Removes the directories of harness processes that are gone (a crash,
+ * a timeout or libFuzzer's own exit skip atexit): they are named
+ * c837_fuzz.PID. */
+static void sweep(const char *base)
+{
+  DIR *d = opendir(base);
+  struct dirent *e;
+  char path[600], *end;
+  long pid;
+  if (!d)
+    return;
+  while ((e = readdir(d)) != NULL) {
+    if (strncmp(e->d_name, "c837_fuzz.", 10) != 0)
+      continue;
+    pid = strtol(e->d_name + 10, &end, 10);
+    if (*end || pid <= 0 ||
+        (pid != (long)getpid() && !(kill((pid_t)pid, 0) != 0 &&
+                                    errno == ESRCH)))
+      continue;
+    snprintf(path, sizeof path, "%s/%s", base, e->d_name);
+    remove_dir(path);
+  }
+  closedir(d);
+}
+
+static void cleanup(void)
+{
+  remove_dir(G.dir);
   c837_codetable_free(G.table);
   c837_writer_free(G.scratch);
 }
@@ -339,8 +378,9 @@ static void init(void)
     base = getenv("TMPDIR");
   if (!base)
     base = "/tmp";
-  snprintf(G.dir, sizeof G.dir, "%s/c837_fuzz.XXXXXX", base);
-  if (!mkdtemp(G.dir)) {
+  sweep(base);
+  snprintf(G.dir, sizeof G.dir, "%s/c837_fuzz.%ld", base, (long)getpid());
+  if (mkdir(G.dir, 0700) != 0) {
     perror(G.dir);
     abort();
   }
