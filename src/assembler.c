@@ -253,13 +253,24 @@ static int span_to_u64(c837_span v, uint64_t *out)
 
 /* Control numbers compare as numbers when both are numeric (ISA13
  * 000000905 and IEA02 905 agree), as text otherwise. */
+/* 1 when the trailer's control number a is the header's b, as stored:
+ * b is a copy cut to the envelope's field size, so a is cut the same way
+ * before the comparison (an over-long control number in both is not a
+ * mismatch). */
+static int control_is(c837_span a, const char *b)
+{
+  char t[sizeof ((c837_envelope *)0)->st02];
+  c837_span_copy(t, sizeof t, trimmed(a));
+  return strcmp(t, b) == 0;
+}
+
 static int same_control(c837_span a, const char *b)
 {
   uint64_t x, y;
   c837_span bs = {b, strlen(b)};
   if (span_to_u64(a, &x) == 0 && span_to_u64(bs, &y) == 0)
     return x == y;
-  return c837_span_eq(trimmed(a), b);
+  return control_is(a, b);
 }
 
 static c837_kind kind_of_version(const char *v, int *version)
@@ -840,7 +851,7 @@ static int on_se(c837_assembler *a, const c837_segment *s)
                 v, a->env.st02, (unsigned long long)a->st_segs))
       return -1;
   }
-  if (!c837_span_eq(trimmed(c837_seg_el(s, 2)), a->env.st02)) {
+  if (!control_is(c837_seg_el(s, 2), a->env.st02)) {
     span_text(v, sizeof v, c837_seg_el(s, 2));
     if (problem(a, s, "SE02_CONTROL", "SE02=%s does not match ST02=%s", v,
                 a->env.st02))
