@@ -507,6 +507,20 @@ static void finish(c837_engine *e, c837_verdict *out)
   out->fixes = e->fx;
 }
 
+/* 1 when some line of the claim is in the code table or carries a
+ * CAR-T revenue code (087x, 089x): the lines the edits look at. */
+static int any_tracked(const c837_engine *e)
+{
+  size_t i;
+  for (i = 0; i < e->c->n_lines; i++) {
+    const c837_eline *x = &e->el[i];
+    if (x->row || (x->revenue[0] == '0' && x->revenue[1] == '8' &&
+                   (x->revenue[2] == '7' || x->revenue[2] == '9')))
+      return 1;
+  }
+  return 0;
+}
+
 c837_status c837_engine_claim(c837_engine *e, const c837_claim *c,
                               c837_verdict *out)
 {
@@ -553,6 +567,12 @@ c837_status c837_engine_claim(c837_engine *e, const c837_claim *c,
   }
   if (build_lines(e) != 0)
     return C837_ENOMEM;
+  if (f != 7 && !any_tracked(e)) {
+    /* nearly every claim: no line any edit looks at, nothing to record,
+     * nothing to replace */
+    finish(e, out);
+    return C837_OK;
+  }
   c837_hist_gather(e);
   c837_edits_line(e);
   c837_edits_seq(e);
