@@ -30,9 +30,14 @@
 # not allow (mount, setpriv, a C compiler) say SKIP with the reason.
 #
 # Run from the repo root: BIN=/abs/path/to/cart837 sh tests/e2e_hostile.sh
+# RUNNER (make valgrind) goes in front of the plain runs of $BIN: the
+# baseline, every hostile-input batch, F08-F10, F13 and F18; not in front of
+# those that preload tests/faultfs.c, set limits through python, change
+# user or mount, nor of the peak-memory check.
 set -u
 BIN=${BIN:-build/cart837}
 case $BIN in /*) ;; *) BIN=$(pwd)/$BIN ;; esac
+RUNNER=${RUNNER:-}
 T=$(mktemp -d "${TMPDIR:-/tmp}/c837_hostile.XXXXXX") || exit 1
 trap 'chmod -R u+rwx "$T" 2>/dev/null; rm -rf "$T"' EXIT INT TERM
 chmod 755 "$T"
@@ -93,10 +98,10 @@ same() {
 
 # The ledger every run starts from (an earlier run over the gzip sample),
 # and the baseline: the good files alone.
-"$BIN" -q -o "$T/l0" --state "$T/L0.csv" --run-date 2025-08-01 \
+$RUNNER "$BIN" -q -o "$T/l0" --state "$T/L0.csv" --run-date 2025-08-01 \
   samples/cart_batch.837.gz
 cp "$T/L0.csv" "$T/base.csv"
-"$BIN" -q -o "$T/base" --state "$T/base.csv" $RD "$T/good"
+$RUNNER "$BIN" -q -o "$T/base" --state "$T/base.csv" $RD "$T/good"
 base_rc=$?
 sections "$T/base/summary.txt" >"$T/base.sections"
 if [ $base_rc -eq 1 ] && [ "$(wc -l <"$T/L0.csv")" -gt 1 ] &&
@@ -117,7 +122,7 @@ batch() {
   cp "$T/good/"* "$T/b/$n/"
   cp "$T/in/m_$n".* "$T/b/$n/"
   cp "$T/L0.csv" "$T/o/$n.csv"
-  "$BIN" -o "$T/o/$n" --state "$T/o/$n.csv" $RD "$@" "$T/b/$n" \
+  $RUNNER "$BIN" -o "$T/o/$n" --state "$T/o/$n.csv" $RD "$@" "$T/b/$n" \
     2>"$T/o/$n.err"
   rc=$?
 }
@@ -455,7 +460,7 @@ n=bom_only
   ok "H14 BOM only, in a directory: skipped with its reason, exit 5" ||
   fail "H14 BOM only in a directory: rc $rc"
 intact $n same "H14 BOM only"
-"$BIN" -q -o "$T/o/bom1" "$T/in/m_bom_only.837"
+$RUNNER "$BIN" -q -o "$T/o/bom1" "$T/in/m_bom_only.837"
 rc=$?
 [ $rc -eq 3 ] && cmp -s "$T/in/m_bom_only.837" "$T/o/bom1/held/m_bom_only.837" &&
   [ "$(rows "$T/o/bom1" m_bom_only.837)" = "||ENVELOPE_INVALID|flagged|ENOISA: input ends before any ISA segment|1|3" ] &&
@@ -680,7 +685,7 @@ fi
 # F08 stdout is /dev/full in filter mode
 n=f08
 cp "$T/L0.csv" "$T/o/$n.csv"
-"$BIN" -o "$T/o/$n" --state "$T/o/$n.csv" $RD - <"$T/good/a_prof.837" \
+$RUNNER "$BIN" -o "$T/o/$n" --state "$T/o/$n.csv" $RD - <"$T/good/a_prof.837" \
   >/dev/full 2>"$T/o/$n.err"
 rc=$?
 [ $rc -eq 4 ] && msg $n "cart837: stdin.837: cannot write standard output: No space left on device" &&
@@ -693,7 +698,7 @@ io_row $n stdin.837 "cannot write standard output: No space left on device" "F08
 # F09 the reader of standard output goes away (SIGPIPE)
 n=f09
 cp "$T/L0.csv" "$T/o/$n.csv"
-{ "$BIN" -o "$T/o/$n" --state "$T/o/$n.csv" $RD - <"$T/in/m_big.837" \
+{ $RUNNER "$BIN" -o "$T/o/$n" --state "$T/o/$n.csv" $RD - <"$T/in/m_big.837" \
     2>"$T/o/$n.err"; echo $? >"$T/o/$n.rc"; } | head -c 100 >/dev/null
 rc=$(cat "$T/o/$n.rc")
 [ "$rc" = 4 ] && msg $n "cart837: stdin.837: cannot write standard output: Broken pipe" &&
@@ -706,7 +711,7 @@ rc=$(cat "$T/o/$n.rc")
 n=f10
 : >"$T/o/afile"
 cp "$T/L0.csv" "$T/o/$n.csv"
-"$BIN" -o "$T/o/afile/out" --state "$T/o/$n.csv" $RD "$T/good" 2>"$T/o/$n.err"
+$RUNNER "$BIN" -o "$T/o/afile/out" --state "$T/o/$n.csv" $RD "$T/good" 2>"$T/o/$n.err"
 rc=$?
 [ $rc -eq 4 ] && msg $n "cart837: cannot create directory $T/o/afile/out: Not a directory" &&
   cmp -s "$T/o/$n.csv" "$T/L0.csv" && [ ! -s "$T/o/afile" ] &&
@@ -762,7 +767,7 @@ n=f13
 mkdir -p "$T/o/$n"
 : >"$T/o/$n/held"
 cp "$T/L0.csv" "$T/o/$n.csv"
-"$BIN" -o "$T/o/$n" --state "$T/o/$n.csv" $RD "$T/good" 2>"$T/o/$n.err"
+$RUNNER "$BIN" -o "$T/o/$n" --state "$T/o/$n.csv" $RD "$T/good" 2>"$T/o/$n.err"
 rc=$?
 [ $rc -eq 4 ] && [ ! -e "$T/o/$n/a_prof.837" ] && [ ! -e "$T/o/$n/c_inst.837" ] &&
   cmp -s "$T/base/z_basic.837" "$T/o/$n/z_basic.837" &&
@@ -848,7 +853,7 @@ import os, signal, sys
 fd = os.open(sys.argv[1], os.O_WRONLY)
 os.write(fd, open(sys.argv[2], "rb").read())
 os.kill(os.getpid(), signal.SIGKILL)' "$T/fifo" "$T/$n.sent" &
-    "$BIN" -o "$T/o/$n" --state "$T/o/$n.csv" $RD "$T/fifo" 2>"$T/o/$n.err"
+    $RUNNER "$BIN" -o "$T/o/$n" --state "$T/o/$n.csv" $RD "$T/fifo" 2>"$T/o/$n.err"
     rc=$?
     wait
     cat "$T/o/$n/fifo" "$T/o/$n/held/fifo.unparsed" 2>/dev/null | cmp -s - "$T/$n.sent" &&
