@@ -303,7 +303,9 @@ c837_status c837_tokenizer_feed(c837_tokenizer *t, const void *buf,
                                 size_t len);
 /* Signals end of input: hands out a segment still waiting for trailing
  * whitespace, and fails with C837_ETRUNC when the input ends inside a
- * segment, or C837_ENOISA when it held no ISA at all. */
+ * segment, or C837_ENOISA when it held no ISA at all or ends with bytes
+ * after an IEA that are not a terminated segment (text, NUL padding, a
+ * DOS end-of-file byte: only an ISA may follow an IEA). */
 c837_status c837_tokenizer_finish(c837_tokenizer *t);
 /* Error details (code C837_OK when none).  Borrowed; lives as long as t. */
 const c837_error *c837_tokenizer_error(const c837_tokenizer *t);

@@ -808,7 +808,7 @@ if [ -n "$FAULTFS" ]; then
     ok "F16 file to hold whole removed while read: exit 4, named, nothing of it" ||
     { fail "F16 removed while read: rc $rc"; sed 's/^/    /' "$T/o/$n.err"; }
   same "F16 file to hold whole removed while read: the parse error and why it is not held" \
-    "||ENVELOPE_INVALID|flagged|ETRUNC: input ends inside segment 'THIS IS NOT ' (no segment terminator)|$((BASE_SEGS + 1))|$BASE_LEN
+    "||ENVELOPE_INVALID|flagged|ENOISA: expected an ISA segment after the IEA, found 'THIS IS NOT '|$((BASE_SEGS + 1))|$BASE_LEN
 ||ENVELOPE_INVALID|flagged|EIO: $m|0|0" "$(rows "$T/o/$n" "m_$n.837")"
   sed -n "/^file: m_$n.837\$/,/^\$/p" "$T/o/$n/summary.txt" | grep -qxF "  claims in = corrected + held: 0 = 0 + 0" &&
     ok "F16 file to hold whole removed while read: summary counts no claim as held" ||
