@@ -90,6 +90,11 @@ extern "C" {
 /* Size of a code (CPT/HCPCS/revenue) field in the model, NUL included. */
 #define C837_CODE_MAX 17
 
+/* Size of the units text of a line as written (SV104 / SV205), NUL
+ * included.  Real units are a few digits; this keeps hostile values (40
+ * digits, long exponents) whole in messages and the reports. */
+#define C837_UNITS_MAX 64
+
 /* Read buffer of the input layer. */
 #ifndef C837_READ_CHUNK
 #define C837_READ_CHUNK (256u * 1024u)
@@ -303,7 +308,9 @@ c837_status c837_tokenizer_feed(c837_tokenizer *t, const void *buf,
                                 size_t len);
 /* Signals end of input: hands out a segment still waiting for trailing
  * whitespace, and fails with C837_ETRUNC when the input ends inside a
- * segment, or C837_ENOISA when it held no ISA at all. */
+ * segment, or C837_ENOISA when it held no ISA at all or ends with bytes
+ * after an IEA that are not a terminated segment (text, NUL padding, a
+ * DOS end-of-file byte: only an ISA may follow an IEA). */
 c837_status c837_tokenizer_finish(c837_tokenizer *t);
 /* Error details (code C837_OK when none).  Borrowed; lives as long as t. */
 const c837_error *c837_tokenizer_error(const c837_tokenizer *t);
@@ -374,7 +381,7 @@ typedef struct c837_line {
   int64_t charge;                /* SV102 / SV203, cents */
   int charge_ok;                 /* 1 when the charge parsed */
   char unit_basis[4];            /* SV103 / SV204 */
-  char units_raw[24];            /* SV104 / SV205 as written */
+  char units_raw[C837_UNITS_MAX]; /* SV104 / SV205 as written */
   int64_t units;                 /* micro-units */
   int units_ok;                  /* 1 when units_raw parsed */
   int64_t noncovered;            /* SV207 (837I), cents, 0 when absent */

@@ -25,8 +25,11 @@
  *
  * Envelope checks: ISA13/IEA02, IEA01 = groups, GS06/GE02, GE01 =
  * transactions, ST02/SE02, SE01 = segments ST..SE, and trailers missing or
- * out of place.  Each is reported as a c837_problem with the offset and
- * ordinal of the segment at fault; assembling goes on.
+ * out of place; the ISA's fixed width (106 bytes), ISA09 and GS04 dates,
+ * claim and line dates; on every segment, a NUL byte (binary data) and a
+ * tag that is not a segment id (a separator changed mid-file).  Each is
+ * reported as a c837_problem with the offset and ordinal of the segment
+ * at fault; assembling goes on.
  *
  * Memory: one claim's raw bytes (arena), its segment records and lines,
  * reused from claim to claim and capped by the claim limits.
@@ -607,10 +610,21 @@ static int claim_segment(c837_assembler *a, const c837_segment *s)
   /* claim level (2300), before the first line */
   if (a->tag == T_DTP) {
     int32_t f, t;
-    if (el_is(s, 1, "434") && parse_dtp(s, &f, &t) == 0) {
+    const int stmt = el_is(s, 1, "434");
+    if (!stmt && !el_is(s, 1, "472"))
+      return 0;
+    if (parse_dtp(s, &f, &t) != 0) {
+      char v[40];
+      span_text(v, sizeof v, c837_seg_el(s, 3));
+      return problem(a, s, "DATE_INVALID",
+                     "claim %s: DTP*%s date '%s' is not a valid D8 or RD8 "
+                     "date",
+                     c->id, stmt ? "434" : "472", v);
+    }
+    if (stmt) {
       c->stmt_from = f;
       c->stmt_to = t;
-    } else if (el_is(s, 1, "472") && parse_dtp(s, &f, &t) == 0) {
+    } else {
       c->svc_from = f;
       c->svc_to = t;
     }
@@ -759,6 +773,48 @@ static int close_isa(c837_assembler *a, const c837_segment *s,
                  why);
 }
 
+/* Widths of ISA01 .. ISA16, fixed by the standard (106 bytes in all with
+ * the tag, the separators and the terminator). */
+static const unsigned char ISA_WIDTH[16] = {2, 10, 2, 10, 2, 15, 2, 15,
+                                            6, 4,  1, 5, 9,  1, 1, 1};
+
+/* ISA_LENGTH (an ISA that is not 106 bytes, naming the first field of
+ * the wrong width) and ISA09_DATE (YYMMDD, read as 20YY). */
+static int check_isa(c837_assembler *a, const c837_segment *s)
+{
+  c837_span d = c837_seg_el(s, 9);
+  char d8[8], v[40];
+  int32_t ymd;
+  if (s->body_len + 1 != 106) {
+    size_t i = 0;
+    int r;
+    while (i < s->n_el && i < 16 && s->el[i].len == ISA_WIDTH[i])
+      i++;
+    if (i < s->n_el && i < 16)
+      r = problem(a, s, "ISA_LENGTH",
+                  "ISA is %zu bytes, not 106 (fixed-width fields): ISA%02zu "
+                  "has %zu characters, not %u",
+                  s->body_len + 1, i + 1, s->el[i].len,
+                  (unsigned)ISA_WIDTH[i]);
+    else /* every field right: elements missing (ISA_ELEMENTS said so) */
+      r = problem(a, s, "ISA_LENGTH",
+                  "ISA is %zu bytes, not 106 (fixed-width fields)",
+                  s->body_len + 1);
+    if (r)
+      return -1;
+  }
+  if (d.len == 6) {
+    memcpy(d8, "20", 2);
+    memcpy(d8 + 2, d.p, 6);
+  }
+  if (d.len != 6 || c837_parse_date((c837_span){d8, 8}, &ymd) != 0) {
+    span_text(v, sizeof v, d);
+    return problem(a, s, "ISA09_DATE", "ISA09=%s is not a valid YYMMDD date",
+                   v);
+  }
+  return 0;
+}
+
 static int on_isa(c837_assembler *a, const c837_segment *s)
 {
   if (close_st(a, s, "a new ISA began") || close_gs(a, s, "a new ISA began") ||
@@ -776,6 +832,8 @@ static int on_isa(c837_assembler *a, const c837_segment *s)
                 "ISA has %lu elements; an ISA has 16",
                 (unsigned long)s->n_el))
       return -1;
+  if (check_isa(a, s) != 0)
+    return -1;
   return emit(a, s, C837_ROLE_ISA);
 }
 
@@ -786,6 +844,16 @@ static int on_gs(c837_assembler *a, const c837_segment *s)
   if (!a->in_isa &&
       problem(a, s, "GS_OUTSIDE_ISA", "GS segment outside an interchange"))
     return -1;
+  {
+    int32_t ymd;
+    char v[40];
+    if (c837_parse_date(c837_seg_el(s, 4), &ymd) != 0) {
+      span_text(v, sizeof v, c837_seg_el(s, 4));
+      if (problem(a, s, "GS04_DATE", "GS04=%s is not a valid CCYYMMDD date",
+                  v))
+        return -1;
+    }
+  }
   copy_el(a->env.gs06, sizeof a->env.gs06, s, 6);
   copy_el(a->env.gs08, sizeof a->env.gs08, s, 8);
   a->in_gs = 1;
@@ -918,6 +986,46 @@ static int on_iea(c837_assembler *a, const c837_segment *s)
   return emit(a, s, C837_ROLE_IEA);
 }
 
+/* 1 when c is an upper-case letter or a digit. */
+static int is_id_char(char c)
+{
+  return (unsigned)(c - 'A') < 26u || (unsigned)(c - '0') < 10u;
+}
+
+/* 1 when the tag is a segment id: 2 or 3 upper-case letters or digits. */
+static int is_segment_id(c837_span t)
+{
+  return (t.len == 2 || t.len == 3) && is_id_char(t.p[0]) &&
+         is_id_char(t.p[1]) && (t.len == 2 || is_id_char(t.p[2]));
+}
+
+/* SEGMENT_NUL_BYTE (binary data in the body, unless a delimiter is NUL)
+ * or else SEGMENT_ID_INVALID (a tag that is not a segment id, as when the
+ * element separator changed).  Cheap on every segment: one memchr over
+ * the body, and a tag the switch of tag_of knew is a valid id. */
+static int check_bytes(c837_assembler *a, const c837_segment *s)
+{
+  const char *b = s->raw + s->lead;
+  const char *z = memchr(b, '\0', s->body_len);
+  char ex[68], sep[8];
+  if (z && s->delims.element && s->delims.component && s->delims.segment) {
+    c837_excerpt(ex, sizeof ex, s->tag.p, s->tag.len < 8 ? s->tag.len : 8);
+    return problem(a, s, "SEGMENT_NUL_BYTE",
+                   "segment '%s' has a NUL byte (0x00) at byte %llu: binary "
+                   "data, not X12 text",
+                   ex, (unsigned long long)(s->offset + s->lead +
+                                            (uint64_t)(z - b)));
+  }
+  if (a->tag != T_OTHER || is_segment_id(s->tag))
+    return 0;
+  c837_excerpt(ex, sizeof ex, b, s->body_len < 16 ? s->body_len : 16);
+  c837_excerpt(sep, sizeof sep, &s->delims.element, 1);
+  return problem(a, s, "SEGMENT_ID_INVALID",
+                 "segment '%s' does not start with a segment id (2 or 3 "
+                 "letters or digits, then '%s')",
+                 ex, sep);
+}
+
 int c837_assembler_segment(void *ud, const c837_segment *s)
 {
   c837_assembler *a = ud;
@@ -937,6 +1045,8 @@ int c837_assembler_segment(void *ud, const c837_segment *s)
                a->tag == T_ST || a->tag == T_GE || a->tag == T_GS ||
                a->tag == T_IEA || a->tag == T_ISA;
   if (a->in_claim && ends_claim && end_claim(a) != 0)
+    return -1;
+  if (check_bytes(a, s) != 0)
     return -1;
 
   if (a->tag == T_ISA)

@@ -251,7 +251,7 @@ static void edit_range(c837_engine *e, size_t i)
   int per_day = x->units_valid &&
                 c837_eng_cap_days(x->row->cap, days, &whole) == 0 &&
                 x->units == whole;
-  char u[32], cap[32], r[40];
+  char u[C837_UNITS_MAX], cap[32], r[40];
   c837_pfinding *p;
   c837_eng_range(r, x->from, x->to);
   c837_eng_units(cap, x->row->cap);

@@ -524,6 +524,8 @@ c837_status c837_tokenizer_feed(c837_tokenizer *t, const void *data,
           TOOK(0);
           return st;
         }
+        if (q != p)
+          t->after_iea = 0; /* the fast path never hands out an IEA */
         p = q;
       }
       begin_segment(t, (char)*p);
@@ -555,6 +557,14 @@ c837_status c837_tokenizer_finish(c837_tokenizer *t)
                 "input ends inside an ISA segment");
   case ST_BODY: {
     char ex[64];
+    excerpt(ex, sizeof ex, t->buf + t->lead,
+            t->len - t->lead < 12 ? t->len - t->lead : 12);
+    /* Bytes after an interchange that end without a terminator are not
+     * a cut-off segment but something that is not X12 (text, padding, a
+     * DOS end-of-file byte): only an ISA may follow an IEA. */
+    if (t->after_iea)
+      return fail(t, C837_ENOISA, t->seg_start,
+                  "expected an ISA segment after the IEA, found '%s'", ex);
     /* A last segment without its terminator: accepted when it is an
      * envelope trailer (IEA, GE, SE: nothing of a claim can be cut off
      * in one), flagged for the assembler to report.  Any other segment
@@ -580,8 +590,6 @@ c837_status c837_tokenizer_finish(c837_tokenizer *t)
         return emit(t);
       }
     }
-    excerpt(ex, sizeof ex, t->buf + t->lead,
-            t->len - t->lead < 12 ? t->len - t->lead : 12);
     return fail(t, C837_ETRUNC, t->seg_start,
                 "input ends inside segment '%s' (no segment terminator)",
                 ex);

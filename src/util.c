@@ -1,10 +1,11 @@
-/* util.c -- spans, X12 decimals and calendar dates
+/* util.c -- spans, X12 decimals, calendar dates, message excerpts
  *
  * Small value helpers shared by every stage: comparing and copying the
  * borrowed byte ranges the tokenizer hands out, reading X12 decimals into
  * scaled integers (money in cents, quantities in micro-units; never
  * floating point), writing them back the X12 way, and CCYYMMDD dates with
- * day arithmetic (days since 1970-01-01, proleptic Gregorian).
+ * day arithmetic (days since 1970-01-01, proleptic Gregorian), and
+ * printable excerpts of input bytes for messages.
  */
 #include "cart837.h"
 #include "util_int.h"
@@ -255,4 +256,28 @@ size_t c837_str_append_long(char *dst, size_t sz, size_t at, long v)
   if (v < 0)
     tmp[--i] = '-';
   return c837_str_append(dst, sz, at, tmp + i);
+}
+
+size_t c837_excerpt(char *dst, size_t dstsz, const char *p, size_t n)
+{
+  static const char hex[] = "0123456789abcdef";
+  size_t i, o = 0;
+  if (dstsz == 0)
+    return 0;
+  for (i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)p[i];
+    int plain = c >= 0x20 && c < 0x7f && c != '\'';
+    if (o + (plain ? 1 : 4) >= dstsz)
+      break;
+    if (plain) {
+      dst[o++] = (char)c;
+    } else {
+      dst[o++] = '\\';
+      dst[o++] = 'x';
+      dst[o++] = hex[c >> 4];
+      dst[o++] = hex[c & 15];
+    }
+  }
+  dst[o] = '\0';
+  return o;
 }

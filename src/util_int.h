@@ -23,6 +23,11 @@ int c837_grow(void *pp, size_t n, size_t *cap, size_t elsz, size_t first);
 size_t c837_str_append(char *dst, size_t sz, size_t at, const char *src);
 /* The same for the decimal text of v. */
 size_t c837_str_append_long(char *dst, size_t sz, size_t at, long v);
+/* Printable excerpt of the n bytes at p, for messages: printable ASCII
+ * as it is, any other byte and the quote ' as \xNN.  Stops at the last
+ * whole byte that fits dst (dstsz bytes, always NUL-terminated when
+ * dstsz > 0); 4 * n + 1 bytes always suffice.  Returns the length. */
+size_t c837_excerpt(char *dst, size_t dstsz, const char *p, size_t n);
 /* The status of a system call that failed with errno e: C837_ENOMEM for
  * ENOMEM (fopen, fdopen and the like allocate), else C837_EIO. */
 c837_status c837_errno_status(int e);

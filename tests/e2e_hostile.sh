@@ -24,10 +24,8 @@
 # "Exit status"), nothing under a final name for the failed file, no
 # temporary file, and a ledger byte-identical to what it must be.
 #
-# Cases whose correct behaviour waits for a fix in a file the lead is
-# rewriting (tokenizer.c, assembler.c) print "SKIP: waits for ..."; set
-# HOSTILE_PENDING=1 to run them.  Cases that need what a container may
-# not allow (mount, setpriv, a C compiler) say SKIP with the reason.
+# Cases that need what a container may not allow (mount, setpriv, a C
+# compiler) say SKIP with the reason.
 #
 # Run from the repo root: BIN=/abs/path/to/cart837 sh tests/e2e_hostile.sh
 # RUNNER (make valgrind) goes in front of the plain runs of $BIN: the
@@ -46,7 +44,6 @@ skips=0
 ok() { echo "ok: $*"; }
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 skip() { echo "SKIP: $*"; skips=$((skips + 1)); }
-pending() { [ "${HOSTILE_PENDING:-0}" = 1 ]; }
 is_asan() { grep -q __asan_init "$BIN" 2>/dev/null; }
 RD="--run-date 2025-09-01"
 GOOD="a_prof.837 c_inst.837 z_basic.837"
@@ -213,15 +210,9 @@ passes() {
   intact "$1" plus "$2"
 }
 
-# waits WHO LABEL NAME NOW WANT: the ENVELOPE_INVALID rows of m_NAME must
-# be WANT once WHO is fixed (now they are NOW): checked with
-# HOSTILE_PENDING=1, else SKIP
-waits() {
-  if pending; then
-    same "$2" "$5" "$(rows "$T/o/$3" "m_$3.837" ENVELOPE_INVALID)"
-  else
-    skip "$2 (now: $4) waits for $1"
-  fi
+# envelope LABEL NAME WANT: the ENVELOPE_INVALID rows of m_NAME are WANT
+envelope() {
+  same "$1" "$3" "$(rows "$T/o/$2" "m_$2.837" ENVELOPE_INVALID)"
 }
 
 # ==== bad input ========================================================
@@ -275,24 +266,22 @@ for n in after_iea_text after_iea_nul after_iea_dos_eof; do
     fail "H03 $n: rc $rc"
   intact $n same "H03 $n"
 done
-if pending; then
-  for n in after_iea_text after_iea_nul after_iea_dos_eof; do
-    case $n in
-    after_iea_text) f="THIS IS NOT " ;;
-    after_iea_nul) f='\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00' ;;
-    *) f='\x1a' ;;
-    esac
-    d="expected an ISA segment after the IEA, found '$f'"
-    same "H03 $n: the row says what was expected" \
-      "||ENVELOPE_INVALID|flagged|ENOISA: $d|$((BASE_SEGS + 1))|$BASE_LEN" \
-      "$(rows "$T/o/$n" "m_$n.837")"
-  done
-else
-  skip "H03 garbage after IEA: message 'expected an ISA segment after the IEA, found ...' (now: 'input ends inside segment ... (no segment terminator)') waits for tokenizer.c"
-fi
+for n in after_iea_text after_iea_nul after_iea_dos_eof; do
+  case $n in
+  after_iea_text) f="THIS IS NOT " ;;
+  after_iea_nul) f='\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00' ;;
+  *) f='\x1a' ;;
+  esac
+  d="expected an ISA segment after the IEA, found '$f'"
+  same "H03 $n: the row says what was expected" \
+    "||ENVELOPE_INVALID|flagged|ENOISA: $d|$((BASE_SEGS + 1))|$BASE_LEN" \
+    "$(rows "$T/o/$n" "m_$n.837")"
+done
 passes after_iea_seg "H03 junk segment after the IEA"
-same "H03 junk segment after the IEA: its row" \
-  "||ENVELOPE_INVALID|flagged|SEGMENT_OUTSIDE_ST: segment 'JUNK' outside a transaction set|$((BASE_SEGS + 1))|$BASE_LEN" \
+# (JUNK, four letters, is no segment id either)
+same "H03 junk segment after the IEA: its rows" \
+  "||ENVELOPE_INVALID|flagged|SEGMENT_ID_INVALID: segment 'JUNK*1' does not start with a segment id (2 or 3 letters or digits, then '*')|$((BASE_SEGS + 1))|$BASE_LEN
+||ENVELOPE_INVALID|flagged|SEGMENT_OUTSIDE_ST: segment 'JUNK' outside a transaction set|$((BASE_SEGS + 1))|$BASE_LEN" \
   "$(rows "$T/o/after_iea_seg" m_after_iea_seg.837 ENVELOPE_INVALID)"
 
 # H04 a 10 MB segment; H05 a million elements (1 MB: over the segment
@@ -318,11 +307,10 @@ parse_error el_300 ETOOMANY \
   "segment 'NTE' has more than C837_MAX_ELEMENTS elements" \
   "$N_limit" "$O_limit" "H05b 300 elements in one segment"
 
-# H06 NUL bytes inside a CAR-T code: today the code reads as "382" and
-# the CAR-T line goes unseen without a word
+# H06 NUL bytes inside a CAR-T code: the code reads as "382" (not a
+# CAR-T code), so the segment is reported as binary data
 passes nul_code "H06 NUL bytes in a segment"
-waits assembler.c "H06 NUL bytes in a segment: SEGMENT_NUL_BYTE row" nul_code \
-  "not a word, and the CAR-T line is missed" \
+envelope "H06 NUL bytes in a segment: SEGMENT_NUL_BYTE row" nul_code \
   "||ENVELOPE_INVALID|flagged|SEGMENT_NUL_BYTE: segment 'SV1' has a NUL byte (0x00) at byte $NUL_AT: binary data, not X12 text|$N_nul_code|$O_nul_code"
 
 # H07 wrong delimiters in the middle: a CLM and an SV1 with '|' for '*',
@@ -330,15 +318,11 @@ waits assembler.c "H06 NUL bytes in a segment: SEGMENT_NUL_BYTE row" nul_code \
 passes delim_clm "H07a CLM with '|' separators"
 oop="||ENVELOPE_INVALID|flagged|SEGMENT_OUT_OF_PLACE: service line segment 'LX' outside a claim|$((N_delim_clm + 1))|$O_delim_clm_lx
 ||ENVELOPE_INVALID|flagged|SEGMENT_OUT_OF_PLACE: service line segment 'SV1' outside a claim|$((N_delim_clm + 2))|$O_delim_clm_sv1"
-pending || same "H07a CLM with '|' separators: its lines are reported out of place" \
-  "$oop" "$(rows "$T/o/delim_clm" m_delim_clm.837 ENVELOPE_INVALID)"
-waits assembler.c "H07a CLM with '|' separators: SEGMENT_ID_INVALID row first" \
-  delim_clm "only its LX and SV1 are reported, out of place" \
-  "||ENVELOPE_INVALID|flagged|SEGMENT_ID_INVALID: segment 'CLM|H1|100|||11:' does not start with a segment id (2 or 3 letters or digits, then '*')|$N_delim_clm|$O_delim_clm
+envelope "H07a CLM with '|' separators: SEGMENT_ID_INVALID row, then its lines out of place" \
+  delim_clm "||ENVELOPE_INVALID|flagged|SEGMENT_ID_INVALID: segment 'CLM|H1|100|||11:' does not start with a segment id (2 or 3 letters or digits, then '*')|$N_delim_clm|$O_delim_clm
 $oop"
 passes delim_sv1 "H07b SV1 with '|' separators"
-waits assembler.c "H07b SV1 with '|' separators: SEGMENT_ID_INVALID row" \
-  delim_sv1 "not a word, and the CAR-T line is missed" \
+envelope "H07b SV1 with '|' separators: SEGMENT_ID_INVALID row" delim_sv1 \
   "||ENVELOPE_INVALID|flagged|SEGMENT_ID_INVALID: segment 'SV1|HC>38228|100' does not start with a segment id (2 or 3 letters or digits, then '*')|$N_delim_sv1|$O_delim_sv1"
 batch delim_term
 parse_error delim_term ETRUNC \
@@ -348,8 +332,7 @@ parse_error delim_term ETRUNC \
 # H08 ISA shorter than 106 bytes: fields not padded (93 bytes), cut at
 # 105 bytes, one element missing
 passes isa_short "H08a ISA of $ISA_SHORT_LEN bytes (delimiters found by counting)"
-waits assembler.c "H08a ISA of $ISA_SHORT_LEN bytes: ISA_LENGTH row" isa_short \
-  "not a word" \
+envelope "H08a ISA of $ISA_SHORT_LEN bytes: ISA_LENGTH row" isa_short \
   "||ENVELOPE_INVALID|flagged|ISA_LENGTH: ISA is $ISA_SHORT_LEN bytes, not 106 (fixed-width fields): ISA06 has 9 characters, not 15|1|0"
 batch isa_cut
 parse_error isa_cut ETRUNC "input ends inside an ISA segment" 1 105 \
@@ -400,28 +383,20 @@ grep -q '^"m_date_dtp.837","H1","1","38228","","","1",.*,"passed",' "$T/o/$n/lin
   ok "H12a DTP*472 20250230: the line is listed without a date, passed" ||
   fail "H12a DTP 20250230: lines.csv row"
 passes date_isa "H12b ISA09 250230"
-waits assembler.c "H12b ISA09 250230: ISA09_DATE row" date_isa "not a word" \
+envelope "H12b ISA09 250230: ISA09_DATE row" date_isa \
   "||ENVELOPE_INVALID|flagged|ISA09_DATE: ISA09=250230 is not a valid YYMMDD date|1|0"
 passes date_gs "H12c GS04 20250230"
-waits assembler.c "H12c GS04 20250230: GS04_DATE row" date_gs "not a word" \
+envelope "H12c GS04 20250230: GS04_DATE row" date_gs \
   "||ENVELOPE_INVALID|flagged|GS04_DATE: GS04=20250230 is not a valid CCYYMMDD date|2|$O_gs"
 passes date_clm "H12d claim-level DTP*472 20250230"
-waits assembler.c "H12d claim-level DTP*472 20250230: DATE_INVALID row" \
-  date_clm "not a word; the line has no date" \
+envelope "H12d claim-level DTP*472 20250230: DATE_INVALID row" date_clm \
   "||ENVELOPE_INVALID|flagged|DATE_INVALID: claim H1: DTP*472 date '20250230' is not a valid D8 or RD8 date|$N_date_clm|$O_date_clm"
 
 # H13 units that are not a count: SV104 (837P) and SV205 (837I) as
 # 1e9999, -1, 1e3, 0x10, NaN, Inf, 40 digits, 0, empty: each claim held
 # with UNITS_INVALID, the rest of the file forwarded.  The 40 digits are
-# quoted cut to 23 characters (c837_line.units_raw[24]) until the
-# assembler keeps them whole.
-nines=99999999999999999999999
-if pending; then
-  nines=$nines$nines
-  nines=${nines%??????}
-else
-  skip "H13 units of 40 digits are quoted cut to 23 characters (c837_line.units_raw[24]): quoting them whole waits for assembler.c / cart837.h"
-fi
+# quoted whole (c837_line.units_raw holds C837_UNITS_MAX - 1 characters).
+nines=9999999999999999999999999999999999999999
 for n in units_sv104 units_sv205; do
   batch $n
   case $n in
@@ -813,7 +788,7 @@ if [ -n "$FAULTFS" ]; then
     ok "F16 file to hold whole removed while read: exit 4, named, nothing of it" ||
     { fail "F16 removed while read: rc $rc"; sed 's/^/    /' "$T/o/$n.err"; }
   same "F16 file to hold whole removed while read: the parse error and why it is not held" \
-    "||ENVELOPE_INVALID|flagged|ETRUNC: input ends inside segment 'THIS IS NOT ' (no segment terminator)|$((BASE_SEGS + 1))|$BASE_LEN
+    "||ENVELOPE_INVALID|flagged|ENOISA: expected an ISA segment after the IEA, found 'THIS IS NOT '|$((BASE_SEGS + 1))|$BASE_LEN
 ||ENVELOPE_INVALID|flagged|EIO: $m|0|0" "$(rows "$T/o/$n" "m_$n.837")"
   sed -n "/^file: m_$n.837\$/,/^\$/p" "$T/o/$n/summary.txt" | grep -qxF "  claims in = corrected + held: 0 = 0 + 0" &&
     ok "F16 file to hold whole removed while read: summary counts no claim as held" ||

@@ -1049,6 +1049,293 @@ static void test_unterminated_reported(void **state)
   free(in.p);
 }
 
+/* ------------------------------------------------------------------ */
+/* Hostile bytes, segment ids, ISA width, envelope and claim dates     */
+/* ------------------------------------------------------------------ */
+
+/* Segments 1-5 of an 837P interchange up to its subscriber loop, and
+ * the trailers that close it. */
+#define HEAD_P                                                               \
+  ISA5, "GS*HC*S*R*20250101*1200*1*X*005010X222A1",                         \
+      "ST*837*0001*005010X222A1", "HL*1**20*1", "HL*2*1*22*0"
+#define TAIL "SE*#*0001", "GE*#*1", "IEA*#*000000001", NULL
+
+/* run_segs over the input build() makes of segs with every byte `from`
+ * made `to` (for bytes a C string cannot hold, such as NUL). */
+static c837_status run_segs_sub(const char *const *segs, char from, char to,
+                                rec *r, c837_counts *counts)
+{
+  buf in = {0, 0, 0};
+  size_t i;
+  c837_status st;
+  build(segs, &in);
+  for (i = 0; i < in.len; i++)
+    if (in.p[i] == from)
+      in.p[i] = to;
+  st = assemble_all_chunks(in.p, in.len, r, counts);
+  free(in.p);
+  return st;
+}
+
+/* A NUL byte in a segment is SEGMENT_NUL_BYTE at the segment, naming the
+ * NUL's own offset (one problem per segment, even when the tag holds it);
+ * the segment is still read (the code stops at the NUL).  When NUL is a
+ * delimiter, NUL bytes are what separates the elements: no problem. */
+static void test_segment_nul_byte(void **state)
+{
+  static const char *const segs[] = {
+      HEAD_P, /* 1-5 */
+      "CLM*C1*100",                               /* 6 */
+      "LX*1",                                     /* 7 */
+      "SV1*HC:382@@28*100*UN*1",                  /* 8 NUL in the code */
+      "NM1@*X",                                   /* 9 NUL in the tag */
+      TAIL};
+  static const char *const nul_sep[] = {
+      HEAD_P,
+      "CLM*C1*100",
+      "LX*1",
+      "SV1*HC:38228*100*UN*1",
+      TAIL};
+  rec r;
+  c837_counts n;
+  char want[600];
+  (void)state;
+  memset(&r, 0, sizeof r);
+  assert_int_equal(run_segs_sub(segs, '@', '\0', &r, &n), C837_OK);
+  snprintf(want, sizeof want,
+           "SEGMENT_NUL_BYTE seg 8 off %llu: segment 'SV1' has a NUL byte "
+           "(0x00) at byte %llu: binary data, not X12 text\n"
+           "SEGMENT_NUL_BYTE seg 9 off %llu: segment 'NM1\\x00' has a NUL "
+           "byte (0x00) at byte %llu: binary data, not X12 text\n",
+           (unsigned long long)seg_offset(segs, 8),
+           (unsigned long long)seg_offset(segs, 8) + 10,
+           (unsigned long long)seg_offset(segs, 9),
+           (unsigned long long)seg_offset(segs, 9) + 3);
+  assert_string_equal(r.problems.p, want);
+  assert_int_equal(n.problems, 2);
+  assert_int_equal(r.n_claims, 1);
+  assert_string_equal(r.claims[0].lines[0].code, "382");
+  assert_int_equal(r.claims[0].lines[0].units_ok, 1);
+  rec_free(&r);
+
+  memset(&r, 0, sizeof r);
+  assert_int_equal(run_segs_sub(nul_sep, '*', '\0', &r, &n), C837_OK);
+  assert_string_equal(r.problems.p ? r.problems.p : "", "");
+  assert_int_equal(r.n_claims, 1);
+  assert_string_equal(r.claims[0].lines[0].code, "38228");
+  rec_free(&r);
+}
+
+/* A tag that is not 2 or 3 upper-case letters or digits is
+ * SEGMENT_ID_INVALID, quoting the first 16 bytes (non-printable bytes and
+ * the quote as \xNN) and the element separator; the segment is still
+ * passed on (a CLM with '|' separators is no claim; an SV1 with them
+ * gives its line no service).  Unknown but valid tags are fine. */
+static void test_segment_id_invalid(void **state)
+{
+  static const char *const segs[] = {
+      HEAD_P, /* 1-5 */
+      "CLM|C1|100|||11:B:1",                      /* 6 '|' for '*' */
+      "CLM*C2*100",                               /* 7 */
+      "LX*1",                                     /* 8 */
+      "SV1|HC:38228|100|UN|1",                    /* 9 */
+      "Nd4*CITY",                                 /* 10 lower case */
+      "NM31*IL",                                  /* 11 four characters */
+      "*IC*X",                                    /* 12 no tag */
+      "Q'Z*1",                                    /* 13 a quote */
+      "K3*OK",                                    /* 14 unknown, valid */
+      "PWK*OZ",                                   /* 15 */
+      TAIL};
+  static const char tail[] =
+      "' does not start with a segment id (2 or 3 letters or digits, then "
+      "'*')\n";
+  buf want = {0, 0, 0};
+  rec r;
+  c837_counts n;
+  (void)state;
+  memset(&r, 0, sizeof r);
+  assert_int_equal(run_segs(segs, &r, &n), C837_OK);
+#define ROW(k, ex)                                                           \
+  buf_fmt(&want, "SEGMENT_ID_INVALID seg %d off %llu: segment '%s%s", k,    \
+          (unsigned long long)seg_offset(segs, k), ex, tail)
+  ROW(6, "CLM|C1|100|||11:");
+  ROW(9, "SV1|HC:38228|100");
+  ROW(10, "Nd4*CITY");
+  ROW(11, "NM31*IL");
+  ROW(12, "*IC*X");
+  ROW(13, "Q\\x27Z*1");
+#undef ROW
+  assert_string_equal(r.problems.p, want.p);
+  assert_int_equal(n.problems, 6);
+  assert_int_equal(r.n_claims, 1);
+  assert_string_equal(r.claims[0].c.id, "C2");
+  assert_int_equal(r.claims[0].lines[0].sv, 0);
+  assert_int_equal(r.claims[0].lines[0].seg_sv, C837_NO_INDEX);
+  rec_free(&r);
+
+  /* an element separator that is not printable is quoted as \xNN */
+  memset(&r, 0, sizeof r);
+  assert_int_equal(run_segs_sub(segs, '*', '\x1d', &r, &n), C837_OK);
+  want.len = 0;
+  buf_fmt(&want,
+          "SEGMENT_ID_INVALID seg 6 off %llu: segment 'CLM|C1|100|||11:' "
+          "does not start with a segment id (2 or 3 letters or digits, "
+          "then '\\x1d')\n",
+          (unsigned long long)seg_offset(segs, 6));
+  assert_non_null(strstr(r.problems.p, want.p));
+  assert_int_equal(n.problems, 6);
+  rec_free(&r);
+  free(want.p);
+}
+
+/* An ISA of the wrong length is ISA_LENGTH naming the first field of the
+ * wrong width; ISA09 must be a real YYMMDD date (read as 20YY: 000229 is
+ * 2000-02-29), GS04 a real CCYYMMDD date. */
+#define ISA_D(S06, D, N)                                                    \
+  "ISA*00*          *00*          *ZZ*" S06 "*ZZ*RECEIVER       *" D        \
+  "*1200*^*00501*" N "*0*P*:"
+static void test_isa_length_and_dates(void **state)
+{
+  static const char *const segs[] = {
+      ISA_D("SENDER", "250101", "000000001"),           /* 1 */
+      "GS*HC*S*R*20250230*1200*1*X*005010X222A1",       /* 2 */
+      "GE*0*1",                                         /* 3 */
+      "IEA*1*000000001",                                /* 4 */
+      ISA_D("SENDER         ", "250230", "000000002"),  /* 5 */
+      "GS*HC*S*R*250101*1200*2*X*005010X222A1",         /* 6 */
+      "GE*0*2",                                         /* 7 */
+      "IEA*1*000000002",                                /* 8 */
+      ISA_D("SENDER         ", "2501011", "000000003"), /* 9 */
+      "GS*HC*S*R*20240229*1200*3*X*005010X222A1",       /* 10 */
+      "GE*0*3",                                         /* 11 */
+      "IEA*1*000000003",                                /* 12 */
+      ISA_D("SENDER         ", "000229", "000000004"),  /* 13 */
+      "IEA*0*000000004",                                /* 14 */
+      NULL};
+  buf want = {0, 0, 0};
+  rec r;
+  c837_counts n;
+  (void)state;
+  assert_int_equal(strlen(ISA5) + 1, 106);
+  assert_int_equal(strlen(segs[0]) + 1, 97);
+#define OFF(k) (unsigned long long)seg_offset(segs, k)
+  buf_fmt(&want, "ISA_LENGTH seg 1 off 0: ISA is 97 bytes, not 106 "
+                 "(fixed-width fields): ISA06 has 6 characters, not 15\n");
+  buf_fmt(&want, "GS04_DATE seg 2 off %llu: GS04=20250230 is not a valid "
+                 "CCYYMMDD date\n",
+          OFF(2));
+  buf_fmt(&want, "ISA09_DATE seg 5 off %llu: ISA09=250230 is not a valid "
+                 "YYMMDD date\n",
+          OFF(5));
+  buf_fmt(&want, "GS04_DATE seg 6 off %llu: GS04=250101 is not a valid "
+                 "CCYYMMDD date\n",
+          OFF(6));
+  buf_fmt(&want, "ISA_LENGTH seg 9 off %llu: ISA is 107 bytes, not 106 "
+                 "(fixed-width fields): ISA09 has 7 characters, not 6\n",
+          OFF(9));
+  buf_fmt(&want, "ISA09_DATE seg 9 off %llu: ISA09=2501011 is not a valid "
+                 "YYMMDD date\n",
+          OFF(9));
+#undef OFF
+  memset(&r, 0, sizeof r);
+  assert_int_equal(run_segs(segs, &r, &n), C837_OK);
+  assert_string_equal(r.problems.p, want.p);
+  assert_int_equal(n.problems, 6);
+  assert_int_equal(n.interchanges, 4);
+  rec_free(&r);
+  free(want.p);
+}
+#undef ISA_D
+
+/* A claim-level DTP*472 or DTP*434 that is not a valid D8 or RD8 date is
+ * DATE_INVALID and gives the claim no date (other DTP qualifiers are not
+ * read). */
+static void test_claim_dates_invalid(void **state)
+{
+  static const char *const segs[] = {
+      ISA5,                                       /* 1 */
+      "GS*HC*S*R*20250101*1200*1*X*005010X223A2", /* 2 */
+      "ST*837*0001*005010X223A2",                 /* 3 */
+      "HL*1**20*1",                               /* 4 */
+      "HL*2*1*22*0",                              /* 5 */
+      "CLM*C1*100***13:A:1",                      /* 6 */
+      "DTP*434*RD8*20250301-20250331",            /* 7 */
+      "DTP*472*D8*20250230",                      /* 8 not a date */
+      "DTP*096*TM*9999",                          /* 9 not read */
+      "LX*1",                                     /* 10 */
+      "SV2*0891*HC:Q2041*100*UN*1",               /* 11 */
+      "CLM*C2*100***13:A:1",                      /* 12 */
+      "DTP*434*RD8*19960911",                     /* 13 RD8, one date */
+      "DTP*434*D8*19960911-19960912",             /* 14 D8, a range */
+      "DTP*472*RD8*20250305-20250304",            /* 15 backwards */
+      "LX*1",                                     /* 16 */
+      "SV2*0891*HC:Q2041*100*UN*1",               /* 17 */
+      TAIL};
+  buf want = {0, 0, 0};
+  rec r;
+  c837_counts n;
+  (void)state;
+#define ROW(k, id, q, v)                                                     \
+  buf_fmt(&want,                                                            \
+          "DATE_INVALID seg %d off %llu: claim %s: DTP*%s date '%s' is not " \
+          "a valid D8 or RD8 date\n",                                       \
+          k, (unsigned long long)seg_offset(segs, k), id, q, v)
+  ROW(8, "C1", "472", "20250230");
+  ROW(13, "C2", "434", "19960911");
+  ROW(14, "C2", "434", "19960911-19960912");
+  ROW(15, "C2", "472", "20250305-20250304");
+#undef ROW
+  memset(&r, 0, sizeof r);
+  assert_int_equal(run_segs(segs, &r, &n), C837_OK);
+  assert_string_equal(r.problems.p, want.p);
+  assert_int_equal(n.problems, 4);
+  assert_int_equal(r.n_claims, 2);
+  /* C1: the statement period is read, the bad service date is not */
+  assert_int_equal(r.claims[0].c.stmt_from, 20250301);
+  assert_int_equal(r.claims[0].c.stmt_to, 20250331);
+  assert_int_equal(r.claims[0].c.svc_from, 0);
+  assert_int_equal(r.claims[0].lines[0].date_from, 20250301);
+  assert_int_equal(r.claims[0].lines[0].date_source, 'C');
+  /* C2: no date at all */
+  assert_int_equal(r.claims[1].c.stmt_from, 0);
+  assert_int_equal(r.claims[1].c.svc_from, 0);
+  assert_int_equal(r.claims[1].lines[0].date_from, 0);
+  assert_int_equal(r.claims[1].lines[0].date_source, 0);
+  rec_free(&r);
+  free(want.p);
+}
+
+/* Units as written are kept whole up to C837_UNITS_MAX - 1 characters
+ * (40 digits, which no int64 holds, are quoted whole). */
+static void test_units_raw_whole(void **state)
+{
+  static const char *const segs[] = {
+      HEAD_P,
+      "CLM*C1*100",
+      "LX*1",
+      "SV1*HC:38228*100*UN*9999999999999999999999999999999999999999",
+      "LX*2",
+      "SV1*HC:38228*100*UN*1234567890123456789012345678901234567890"
+      "123456789012345678901234567890",
+      TAIL};
+  rec r;
+  c837_counts n;
+  (void)state;
+  memset(&r, 0, sizeof r);
+  assert_int_equal(run_segs(segs, &r, &n), C837_OK);
+  assert_string_equal(r.claims[0].lines[0].units_raw,
+                      "9999999999999999999999999999999999999999");
+  assert_int_equal(r.claims[0].lines[0].units_ok, 0);
+  assert_int_equal(C837_UNITS_MAX, 64);
+  assert_string_equal(r.claims[0].lines[1].units_raw,
+                      "1234567890123456789012345678901234567890"
+                      "12345678901234567890123");
+  assert_int_equal(r.claims[0].lines[1].units_ok, 0);
+  rec_free(&r);
+}
+#undef HEAD_P
+#undef TAIL
+
 /* A claim callback that stops: ECALLBACK, no more claims. */
 static void test_claim_callback_stops(void **state)
 {
@@ -1208,6 +1495,11 @@ int main(void)
       cmocka_unit_test(test_envelope_problems),
       cmocka_unit_test(test_control_numbers_numeric),
       cmocka_unit_test(test_unterminated_reported),
+      cmocka_unit_test(test_segment_nul_byte),
+      cmocka_unit_test(test_segment_id_invalid),
+      cmocka_unit_test(test_isa_length_and_dates),
+      cmocka_unit_test(test_claim_dates_invalid),
+      cmocka_unit_test(test_units_raw_whole),
       cmocka_unit_test(test_claim_callback_stops),
       cmocka_unit_test(test_claim_order),
       cmocka_unit_test(test_claim_limits),

@@ -425,10 +425,12 @@ static void test_units_invalid(void **state)
 {
   /* what a hostile or broken sender writes: exponents, hex, NaN and
    * infinities, a negative zero, more digits than int64 micro-units
-   * hold (the assembler keeps at most 23 characters of the raw text) */
+   * hold (40: the assembler keeps up to C837_UNITS_MAX - 1 characters of
+   * the raw text) */
   static const char *bad[] = {"0",   "-1",   "abc", "",        "1.5",
                               "1e9999", "1e3", "0x10", "NaN", "Inf",
-                              "-0",  "99999999999999999999999"};
+                              "-0",
+                              "9999999999999999999999999999999999999999"};
   fx *f = fx_new(NULL);
   c837_verdict v;
   size_t i;
@@ -443,6 +445,11 @@ static void test_units_invalid(void **state)
     v = run(f, b);
     assert_int_equal(v.n_findings, 1);
     x = only(&v, C837_EDIT_UNITS_INVALID);
+    if (strlen(bad[i]) == 40) /* quoted whole */
+      assert_string_equal(x->detail,
+                          "38225 has units "
+                          "'9999999999999999999999999999999999999999' in "
+                          "SV104, which is not a number");
     assert_int_equal(x->severity, C837_SEV_ERROR);
     assert_int_equal(x->action, C837_ACT_HELD);
     assert_string_equal(x->carc, "16");

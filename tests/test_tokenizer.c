@@ -756,6 +756,40 @@ static void test_truncated(void **state)
               "input ends inside an ISA segment", 0, 0);
 }
 
+/* Bytes after an IEA that end without a terminator (text, NUL padding,
+ * a DOS end-of-file byte, even a trailer) are not a segment cut off but
+ * something that is not X12: ENOISA at the first of them, since only an
+ * ISA may follow an IEA.  After a complete segment that is not an IEA,
+ * the same bytes are a truncated segment again, at every chunking (the
+ * fast path, which hands out whole segments from the caller's chunk,
+ * must forget the IEA as the byte-at-a-time path does). */
+static void test_garbage_after_iea(void **state)
+{
+#define HEAD ISA("*", "^", ":") "~IEA*1*000000001~"
+  static const char text[] = HEAD "\nTHIS IS NOT X12\n";
+  static const char nul[] = HEAD "\n\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0";
+  static const char dos[] = HEAD "\x1a";
+  static const char ge[] = HEAD "GE*1*1";
+  static const char junk[] = HEAD "\nJUNK*1~\nXYZ";
+#undef HEAD
+  (void)state;
+  check_error(text, sizeof text - 1, C837_ENOISA, 123, 3,
+              "expected an ISA segment after the IEA, found 'THIS IS NOT '",
+              2, 0);
+  check_error(nul, sizeof nul - 1, C837_ENOISA, 123, 3,
+              "expected an ISA segment after the IEA, found "
+              "'\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00"
+              "\\x00'",
+              2, 0);
+  check_error(dos, sizeof dos - 1, C837_ENOISA, 122, 3,
+              "expected an ISA segment after the IEA, found '\\x1a'", 2, 0);
+  check_error(ge, sizeof ge - 1, C837_ENOISA, 122, 3,
+              "expected an ISA segment after the IEA, found 'GE*1*1'", 2, 0);
+  check_error(junk, sizeof junk - 1, C837_ETRUNC, 131, 4,
+              "input ends inside segment 'XYZ' (no segment terminator)", 3,
+              0);
+}
+
 /* After an error, feed and finish return it again, read nothing and call
  * back no more. */
 static void test_errors_stick(void **state)
@@ -884,6 +918,7 @@ int main(void)
       cmocka_unit_test(test_segment_too_long_by_trailing_bytes),
       cmocka_unit_test(test_too_many_elements),
       cmocka_unit_test(test_truncated),
+      cmocka_unit_test(test_garbage_after_iea),
       cmocka_unit_test(test_errors_stick),
       cmocka_unit_test(test_callback_stops),
       cmocka_unit_test(test_null_callback),
