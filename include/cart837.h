@@ -280,6 +280,10 @@ typedef struct c837_segment {
 /* The last segment of the input had no terminator (accepted, reported
  * by the assembler as a problem). */
 #define C837_SEG_UNTERMINATED 1u
+/* The segment's body (tag and elements) holds a NUL byte.  The tokenizer
+ * looks for NUL once per chunk fed, so that the common case costs
+ * nothing per segment. */
+#define C837_SEG_NUL 2u
 
 /* Element i (1-based: ISA01 is 1); empty span when absent. */
 c837_span c837_seg_el(const c837_segment *s, size_t i);

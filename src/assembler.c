@@ -1001,12 +1001,14 @@ static int is_segment_id(c837_span t)
 
 /* SEGMENT_NUL_BYTE (binary data in the body, unless a delimiter is NUL)
  * or else SEGMENT_ID_INVALID (a tag that is not a segment id, as when the
- * element separator changed).  Cheap on every segment: one memchr over
- * the body, and a tag the switch of tag_of knew is a valid id. */
+ * element separator changed).  Cheap on every segment: the tokenizer
+ * flags a body with a NUL byte (C837_SEG_NUL), and a tag the switch of
+ * tag_of knew is a valid id. */
 static int check_bytes(c837_assembler *a, const c837_segment *s)
 {
   const char *b = s->raw + s->lead;
-  const char *z = memchr(b, '\0', s->body_len);
+  const char *z =
+      (s->flags & C837_SEG_NUL) ? memchr(b, '\0', s->body_len) : NULL;
   char ex[68], sep[8];
   if (z && s->delims.element && s->delims.component && s->delims.segment) {
     c837_excerpt(ex, sizeof ex, s->tag.p, s->tag.len < 8 ? s->tag.len : 8);

@@ -48,6 +48,7 @@ struct c837_tokenizer {
   int bom_pos;        /* bytes of a byte-order mark matched so far */
   int after_iea;      /* the segment in TRAIL is an IEA */
   unsigned flags;     /* C837_SEG_* of the segment being read */
+  int chunk_nul;      /* the chunk being fed holds a NUL byte */
   uint64_t consumed;  /* bytes accepted */
   uint64_t seg_start; /* input offset of buf[0] */
   uint64_t segments;  /* segments handed out */
@@ -255,6 +256,10 @@ static c837_status emit_raw(c837_tokenizer *t, const char *raw,
   s.number = ++t->segments;
   s.flags = t->flags;
   t->flags = 0;
+  /* segments from the tokenizer's buffer may hold bytes of earlier
+   * chunks: those are always looked at */
+  if ((t->chunk_nul || raw == t->buf) && blen && memchr(b, '\0', blen))
+    s.flags |= C837_SEG_NUL;
   if (t->cb && t->cb(t->ud, &s) != 0)
     return fail(t, C837_ECALLBACK, t->seg_start + raw_len,
                 "%s", "a segment callback asked to stop");
@@ -372,6 +377,7 @@ c837_status c837_tokenizer_feed(c837_tokenizer *t, const void *data,
 
   if (t->err.code != C837_OK)
     return t->err.code;
+  t->chunk_nul = n && memchr(data, '\0', n) != NULL;
 /* Error exits: `took` is 1 when the current byte is already in buf. */
 #define TOOK(took) (t->consumed = base + (uint64_t)(p - start) + (took))
   for (; p < end; p++) {
