@@ -848,7 +848,11 @@ typedef struct c837_writer c837_writer;
  * (parents and HL04 follow), a transaction / group left without claims
  * is dropped, and SE01/SE02, GE01/GE02, IEA01/IEA02 of what changed are
  * recounted.  A transaction with no fixed or held claim keeps every byte,
- * even a wrong SE01.  Held output: each held claim as it came in, under
+ * even a wrong SE01.  No SE/GE/IEA the input lacked is added, except one
+ * SE: for a transaction with no SE that the input ended by opening the
+ * next GS or ST, when that group or transaction is dropped and nothing
+ * else (ISA, GS, ST, SE, GE, IEA) ends it before the next segment or the
+ * end of the output.  Held output: each held claim as it came in, under
  * copies of its ISA, GS, ST (+ header segments) and HL loops, HL ids
  * 1, 2, 3 ... per transaction, SE/GE/IEA built; nothing at all is written
  * to it when no claim is held.  Built segments use the input's delimiters
@@ -901,7 +905,8 @@ int c837_writer_claim(c837_writer *w, const c837_claim *c,
  * corrected output as it is.  May be called several times.  0 or -1. */
 int c837_writer_raw(void *w, const void *p, size_t n);
 /* Ends the output: closes envelopes still open (the held output gets its
- * SE/GE/IEA; the corrected output gets none the input lacked), checks
+ * SE/GE/IEA; the corrected output gets none the input lacked, but for
+ * the one SE above), checks
  * that claims_in == claims_out + claims_held (C837_ECONSERVE otherwise),
  * fills *st and *err (either may be NULL).  Returns C837_OK or the first
  * error of the writer. */

@@ -38,6 +38,19 @@
  * IEA dirty too); then its count and control number are set where they
  * differ.
  *
+ * An SE the input lacked is never added, with one exception: when a
+ * transaction written to the corrected view was ended by the segment
+ * that opened the next GS or ST (no SE: the input's own ending), and
+ * that group or transaction is then dropped because its claims were all
+ * held, nothing would end the transaction any more -- the segments after
+ * it would fall into it, and an output that ends there reads as cut
+ * short.  The writer then owes that transaction an SE (built with its
+ * count and ST02, like the held view's): it is written before whatever
+ * the corrected view gets next unless that is an ISA, GS or ST (which
+ * ends it, as in the input) or an SE, GE or IEA (ditto), and at the end
+ * of the output.  An ST the input left open at its very end owes
+ * nothing.
+ *
  * The stack is W_MAX_NODES deep.  A transaction whose HLs nest deeper
  * than C837_MAX_HL_DEPTH is not rewritten (go_deep): when it is clean,
  * what is pending goes out as it came and the rest of it is copied
@@ -113,6 +126,9 @@ struct c837_writer {
   c837_writer_stats st;
   char ws[64];   /* whitespace after the last segment terminator */
   size_t ws_len;
+  int se_due;     /* corrected: se_owed must be written (see above) */
+  int ending;     /* finish / raw: what closes now owes no SE */
+  c837_wbuf se_owed; /* the SE the corrected view owes, built */
   c837_wbuf sbuf; /* segments built by this file */
   c837_wbuf scratch[4];
 };
@@ -265,10 +281,23 @@ static int view_out(c837_writer *w, int vi, const void *p, size_t n)
   return 0;
 }
 
+/* Writes the SE the corrected view owes, if any (see the top comment);
+ * every write to the corrected view but an envelope segment that ends
+ * the transaction itself comes through here first. */
+static int pay_se(c837_writer *w)
+{
+  if (!w->se_due)
+    return 0;
+  w->se_due = 0;
+  return view_out(w, C837_WV_OUT, w->se_owed.p, w->se_owed.len);
+}
+
 int c837_w_write(c837_writer *w, int vi, const void *p, size_t n,
                  size_t nsegs)
 {
   if (w->err.code != C837_OK)
+    return -1;
+  if (vi == C837_WV_OUT && pay_se(w) != 0)
     return -1;
   w->v[vi].tx_segs += nsegs;
   return view_out(w, vi, p, n);
@@ -319,6 +348,8 @@ static int emit_node(c837_writer *w, int vi, size_t i, int mode)
   if (v->defer_on && resolve(w, vi, "1") != 0)
     return -1;
   nd->v[vi].emitted = 1;
+  if (vi == C837_WV_OUT && nd->type != WN_HL)
+    w->se_due = 0; /* an ISA, GS or ST ends it, as in the input */
   switch (nd->type) {
   case WN_ISA:
     v->ic_groups = 0;
@@ -388,10 +419,11 @@ static void set_ctl(wnode *nd, const c837_segment *s, size_t i)
   nd->ctl_len = v.len;
 }
 
-/* Builds "TAG*count*ctl~ws" and writes it to view vi. */
-static int put_built(c837_writer *w, int vi, const char *tag,
-                     uint64_t count, const wnode *nd,
-                     const c837_segment *closer, size_t nsegs)
+/* Builds "TAG*count*ctl~ws" into b (cleared first).  0 or -1 (ENOMEM,
+ * recorded). */
+static int build_closer(c837_writer *w, c837_wbuf *b, const char *tag,
+                        uint64_t count, const wnode *nd,
+                        const c837_segment *closer)
 {
   char head[64];
   c837_span ctl = node_ctl(nd);
@@ -401,12 +433,22 @@ static int put_built(c837_writer *w, int vi, const char *tag,
   len = snprintf(head, sizeof head, "%s%c%llu%c", tag, nd->elsep,
                  (unsigned long long)count, nd->elsep);
   closer_ws(w, closer, &ws, &wsn);
-  w->sbuf.len = 0;
-  if (c837_wbuf_put(&w->sbuf, head, (size_t)len, 0) != 0 ||
-      c837_wbuf_put(&w->sbuf, ctl.p, ctl.len, 0) != 0 ||
-      c837_wbuf_put(&w->sbuf, &nd->segterm, 1, 0) != 0 ||
-      c837_wbuf_put(&w->sbuf, ws, wsn, 0) != 0)
+  b->len = 0;
+  if (c837_wbuf_put(b, head, (size_t)len, 0) != 0 ||
+      c837_wbuf_put(b, ctl.p, ctl.len, 0) != 0 ||
+      c837_wbuf_put(b, &nd->segterm, 1, 0) != 0 ||
+      c837_wbuf_put(b, ws, wsn, 0) != 0)
     return c837_w_fail(w, C837_ENOMEM, 0, 0, "out of memory");
+  return 0;
+}
+
+/* Builds "TAG*count*ctl~ws" and writes it to view vi. */
+static int put_built(c837_writer *w, int vi, const char *tag,
+                     uint64_t count, const wnode *nd,
+                     const c837_segment *closer, size_t nsegs)
+{
+  if (build_closer(w, &w->sbuf, tag, count, nd, closer) != 0)
+    return -1;
   return c837_w_write(w, vi, w->sbuf.p, w->sbuf.len, nsegs);
 }
 
@@ -421,6 +463,7 @@ static int put_closer_out(c837_writer *w, const c837_segment *closer,
   char cnt[32];
   uint64_t have;
   int rc;
+  w->se_due = 0; /* an SE, GE or IEA ends the transaction, as in the input */
   if (!dirty)
     return c837_w_write(w, C837_WV_OUT, closer->raw, closer->raw_len, nsegs);
   c837_w_segref(&r, closer);
@@ -490,6 +533,10 @@ static int close_top(c837_writer *w, const c837_segment *closer)
       }
       if (closer != NULL)
         rc = put_closer_out(w, closer, o->tx_segs + 1, nd, o->tx_dirty, 1);
+      else if (!w->ending &&
+               (rc = build_closer(w, &w->se_owed, "SE", o->tx_segs + 1, nd,
+                                  NULL)) == 0)
+        w->se_due = 1; /* ended by the next GS / ST: paid if that goes */
     }
     if (rc == 0 && nd->v[C837_WV_HELD].emitted)
       rc = put_built(w, C837_WV_HELD, "SE", h->tx_segs + 1, nd, closer, 1);
@@ -586,6 +633,15 @@ static int content(c837_writer *w, const c837_segment *s)
   if (w->depth > 0 && emit_chain(w, C837_WV_OUT, w->depth - 1, EM_PASS))
     return -1;
   return c837_w_write(w, C837_WV_OUT, s->raw, s->raw_len, 1);
+}
+
+/* An SE, GE or IEA with no node of its own to close: it ends the
+ * transaction the corrected view may owe an SE, as it did in the input
+ * (the assembler reads it so), so that SE is not written. */
+static int stray_trailer(c837_writer *w, const c837_segment *s)
+{
+  w->se_due = 0;
+  return content(w, s);
 }
 
 static int top_is(const c837_writer *w, int type)
@@ -765,17 +821,17 @@ int c837_writer_segment(void *ud, const c837_segment *seg, c837_role role,
     while (top_is(w, WN_HL))
       if (close_top(w, NULL) != 0)
         return -1;
-    return top_is(w, WN_ST) ? close_top(w, seg) : content(w, seg);
+    return top_is(w, WN_ST) ? close_top(w, seg) : stray_trailer(w, seg);
   case C837_ROLE_GE:
     while (top_is(w, WN_HL) || top_is(w, WN_ST))
       if (close_top(w, NULL) != 0)
         return -1;
-    return top_is(w, WN_GS) ? close_top(w, seg) : content(w, seg);
+    return top_is(w, WN_GS) ? close_top(w, seg) : stray_trailer(w, seg);
   case C837_ROLE_IEA:
     while (w->depth > 0 && !top_is(w, WN_ISA))
       if (close_top(w, NULL) != 0)
         return -1;
-    return top_is(w, WN_ISA) ? close_top(w, seg) : content(w, seg);
+    return top_is(w, WN_ISA) ? close_top(w, seg) : stray_trailer(w, seg);
   default: /* C837_ROLE_OTHER */
     if (top_is(w, WN_HL) ||
         (top_is(w, WN_ST) && w->nodes[w->depth - 1].is837))
@@ -866,6 +922,7 @@ int c837_writer_claim(c837_writer *w, const c837_claim *c,
 int c837_writer_raw(void *ud, const void *p, size_t n)
 {
   c837_writer *w = ud;
+  w->ending = 1;
   if (w->err.code != C837_OK || close_all(w) != 0)
     return -1;
   return c837_w_write(w, C837_WV_OUT, p, n, 0);
@@ -874,7 +931,8 @@ int c837_writer_raw(void *ud, const void *p, size_t n)
 c837_status c837_writer_finish(c837_writer *w, c837_writer_stats *st,
                                c837_error *err)
 {
-  if (w->err.code == C837_OK && close_all(w) == 0 &&
+  w->ending = 1;
+  if (w->err.code == C837_OK && close_all(w) == 0 && pay_se(w) == 0 &&
       w->st.claims_in != w->st.claims_out + w->st.claims_held)
     c837_w_fail(w, C837_ECONSERVE, 0, 0,
                 "claims in %llu != claims corrected %llu + claims held %llu",
@@ -901,5 +959,6 @@ void c837_writer_free(c837_writer *w)
   for (i = 0; i < sizeof w->scratch / sizeof w->scratch[0]; i++)
     c837_wbuf_free(&w->scratch[i]);
   c837_wbuf_free(&w->sbuf);
+  c837_wbuf_free(&w->se_owed);
   free(w);
 }

@@ -42,6 +42,12 @@
   "BHT*0019*00*0123*20250101*1200*CH~\n"                                   \
   "NM1*41*2*SUBMITTER*****46*S1~\n"                                        \
   "NM1*40*2*RECEIVER*****46*R1~\n"
+/* a second transaction of the group, ST02 0002 */
+#define P_ST2                                                              \
+  "ST*837*0002*005010X222A1~\n"                                            \
+  "BHT*0019*00*0124*20250101*1200*CH~\n"                                   \
+  "NM1*41*2*SUBMITTER*****46*S1~\n"                                        \
+  "NM1*40*2*RECEIVER*****46*R1~\n"
 #define P_HL1 "HL*1**20*1~\n" "NM1*85*2*CLINIC*****XX*1234567893~\n"
 #define P_SUB1(id)                                                         \
   "HL*" id "*1*22*0~\n" "SBR*P*18*******CI~\n"                             \
@@ -858,16 +864,13 @@ static void test_hold_hl04_parent_claim_held(void **state)
  * is recounted, the second passes byte for byte. */
 static void test_hold_drops_transaction(void **state)
 {
-#define ST2 "ST*837*0002*005010X222A1~\n" "BHT*0019*00*0124*20250101*1200*CH~\n" \
-  "NM1*41*2*SUBMITTER*****46*S1~\n" "NM1*40*2*RECEIVER*****46*R1~\n"
   static const char in[] = ISA_P P_GS P_ST P_HL1 P_SUB1("2") P_C1
-      "SE*15*0001~\n" ST2 P_HL1 P_SUB3("2") P_C3 "SE*15*0002~\n"
+      "SE*15*0001~\n" P_ST2 P_HL1 P_SUB3("2") P_C3 "SE*15*0002~\n"
       "GE*2*1~\n" IEA_1;
-  static const char want[] = ISA_P P_GS ST2 P_HL1 P_SUB3("2") P_C3
+  static const char want[] = ISA_P P_GS P_ST2 P_HL1 P_SUB3("2") P_C3
       "SE*15*0002~\n" "GE*1*1~\n" IEA_1;
   static const char want_held[] = ISA_P P_GS P_ST P_HL1 P_SUB1("2") P_C1
       P_END("15");
-#undef ST2
   plan p = hold("C1");
   result r;
   (void)state;
@@ -929,6 +932,149 @@ static void test_hold_two_interchanges(void **state)
   check_bytes("held", &r.held, want_held);
   check_stats(&r, 3, 1, 0, 2);
   result_free(&r);
+}
+
+/* Status of reading b back with the library's tokenizer and assembler
+ * (C837_OK: it reads to its end; problems are allowed). */
+static c837_status reparse_status(const membuf *b)
+{
+  c837_handler h;
+  c837_assembler *a;
+  c837_tokenizer *t;
+  c837_status st;
+  memset(&h, 0, sizeof h);
+  a = c837_assembler_new(&h);
+  assert_non_null(a);
+  t = c837_tokenizer_new(c837_assembler_segment, a);
+  assert_non_null(t);
+  st = c837_tokenizer_feed(t, b->p ? b->p : "", b->len);
+  if (st == C837_OK)
+    st = c837_tokenizer_finish(t);
+  if (st == C837_OK)
+    st = c837_assembler_finish(a);
+  c837_tokenizer_free(t);
+  c837_assembler_free(a);
+  return st;
+}
+
+/* A transaction with no SE, ended by the next GS (as the assembler reads
+ * it: SE_MISSING), whose group is then dropped because its only claim is
+ * held, in an interchange the input ends without IEA (found by
+ * fuzz_pipeline, tests/fuzz-regress/writer-st-ended-by-held-gs.x12).
+ * Dropping the group as when the trailers are there leaves nothing to
+ * end the first transaction: the corrected output would end inside it,
+ * which reads as cut short (ETRUNC).  The writer owes it the SE the GS
+ * stood for (SE01 = its segments, SE02 = its ST02), and writes it before
+ * the next thing the corrected output gets or at its end -- unless that
+ * is an ISA, GS, ST, GE or IEA, which ends the transaction itself as in
+ * the input, so no SE the input lacked is added then. */
+static void test_hold_drops_what_ended_open_st(void **state)
+{
+#define GS2 "GS*HC*SENDER*RECEIVER*20250101*1200*2*X*005010X222A1~\n"
+#define T1 ISA_P P_GS P_ST P_HL1 P_SUB1("2") P_C1
+#define G2 GS2 P_ST P_HL1 P_SUB3("2") P_C3 "SE*15*0001~\n" "GE*1*2~\n"
+  static const char in[] = T1 G2;
+  static const char in_iea[] = T1 G2 "IEA*2*000000001~\n";
+  static const char in_cut[] = T1 G2 "ISA*00*BROKEN~\n"; /* EISA */
+  static const char in_ge[] = T1 G2 "GE*1*9~\n"; /* GE outside a GS */
+  static const char want_held[] = ISA_P GS2 P_ST P_HL1 P_SUB3("2") P_C3
+      "SE*15*0001~\n" "GE*1*2~\n" IEA_1;
+  plan p = hold("C3");
+  result r;
+  size_t chunk;
+  (void)state;
+  for (chunk = 0; chunk <= 5; chunk++) {
+    run_chunked(in, strlen(in), &p, 1, chunk, &r);
+    check_bytes("corrected", &r.out, T1 "SE*15*0001~\n");
+    check_bytes("held", &r.held, want_held);
+    check_stats(&r, 2, 1, 0, 1);
+    assert_int_equal(r.st.transactions_dropped, 1);
+    assert_int_equal(r.st.groups_dropped, 1);
+    assert_int_equal(reparse_status(&r.out), C837_OK);
+    result_free(&r);
+  }
+  /* the IEA ends the transaction: no SE is added, IEA01 recounted */
+  run(in_iea, &p, 1, &r);
+  check_bytes("corrected, IEA", &r.out, T1 "IEA*1*000000001~\n");
+  check_bytes("held, IEA", &r.held, want_held);
+  check_stats(&r, 2, 1, 0, 1);
+  assert_int_equal(reparse_status(&r.out), C837_OK);
+  result_free(&r);
+  /* so does a stray GE: copied as it came, no SE */
+  run(in_ge, &p, 1, &r);
+  check_bytes("corrected, stray GE", &r.out, T1 "GE*1*9~\n");
+  check_stats(&r, 2, 1, 0, 1);
+  assert_int_equal(reparse_status(&r.out), C837_OK);
+  result_free(&r);
+  /* an unparsed tail (c837_writer_raw) comes after the SE owed */
+  run(in_cut, &p, 1, &r);
+  check_bytes("corrected, cut", &r.out,
+              T1 "SE*15*0001~\n" "ISA*00*BROKEN~\n");
+  check_bytes("held, cut", &r.held, want_held);
+  check_stats(&r, 2, 1, 0, 1);
+  result_free(&r);
+  /* nothing held: the GS stays and ends the transaction, as it came */
+  run(in, NULL, 0, &r);
+  check_bytes("corrected, nothing held", &r.out, in);
+  assert_int_equal(r.held.calls, 0);
+  check_stats(&r, 2, 2, 0, 0);
+  result_free(&r);
+#undef G2
+#undef T1
+#undef GS2
+}
+
+/* The same ending by an ST of the same group: the SE owed goes before a
+ * stray segment (else it would fall into the first transaction, as the
+ * minimised fuzz input's CLM did) and the GE is recounted. */
+static void test_hold_drops_st_that_ended_open_st(void **state)
+{
+  static const char in[] = ISA_P P_GS P_ST P_HL1 P_SUB1("2") P_C1
+      P_ST2 P_HL1 P_SUB3("2") P_C3 "SE*15*0002~\n" "NTE*ADD*STRAY~\n"
+      "GE*2*1~\n" IEA_1;
+  static const char want[] = ISA_P P_GS P_ST P_HL1 P_SUB1("2") P_C1
+      "SE*15*0001~\n" "NTE*ADD*STRAY~\n" "GE*1*1~\n" IEA_1;
+  static const char want_held[] = ISA_P P_GS P_ST2 P_HL1 P_SUB3("2") P_C3
+      "SE*15*0002~\n" "GE*1*1~\n" IEA_1;
+  plan p = hold("C3");
+  result r;
+  (void)state;
+  run(in, &p, 1, &r);
+  check_bytes("corrected", &r.out, want);
+  check_bytes("held", &r.held, want_held);
+  check_stats(&r, 2, 1, 0, 1);
+  assert_int_equal(r.st.transactions_dropped, 1);
+  assert_int_equal(r.st.groups_dropped, 0);
+  assert_int_equal(reparse_status(&r.out), C837_OK);
+  result_free(&r);
+}
+
+/* A transaction the input itself leaves open at its end owes nothing:
+ * the corrected output gets no SE, GE or IEA the input lacked (here a
+ * 999 set after the dropped 837, read to the end or cut short). */
+static void test_open_st_at_end_owes_nothing(void **state)
+{
+#define HEAD ISA_P P_GS P_ST P_HL1 P_SUB1("2") P_C1 "SE*15*0001~\n" \
+  "ST*999*0002~\n" "AK1*HC*1~\n"
+  static const char in[] = HEAD;
+  static const char in_cut[] = HEAD "AK9*A";
+  static const char want_held[] = ISA_P P_GS P_ST P_HL1 P_SUB1("2") P_C1
+      "SE*15*0001~\n" "GE*1*1~\n" IEA_1;
+  plan p = hold("C1");
+  result r;
+  (void)state;
+  run(in, &p, 1, &r);
+  check_bytes("corrected", &r.out, ISA_P P_GS "ST*999*0002~\n" "AK1*HC*1~\n");
+  check_bytes("held", &r.held, want_held);
+  check_stats(&r, 1, 0, 0, 1);
+  result_free(&r);
+  run(in_cut, &p, 1, &r);
+  check_bytes("corrected, cut", &r.out,
+              ISA_P P_GS "ST*999*0002~\n" "AK1*HC*1~\n" "AK9*A");
+  check_bytes("held, cut", &r.held, want_held);
+  check_stats(&r, 1, 0, 0, 1);
+  result_free(&r);
+#undef HEAD
 }
 
 /* ------------------------------------------------------------------ */
@@ -1330,6 +1476,9 @@ int main(void)
       cmocka_unit_test(test_hold_drops_transaction),
       cmocka_unit_test(test_hold_drops_group),
       cmocka_unit_test(test_hold_two_interchanges),
+      cmocka_unit_test(test_hold_drops_what_ended_open_st),
+      cmocka_unit_test(test_hold_drops_st_that_ended_open_st),
+      cmocka_unit_test(test_open_st_at_end_owes_nothing),
       cmocka_unit_test(test_other_delimiters),
       cmocka_unit_test(test_raw_tail),
       cmocka_unit_test(test_sink_failure),
