@@ -522,16 +522,32 @@ void c837_input_close(c837_input *in);
 /* Stream: input -> tokenizer -> assembler in one call (stream.c)      */
 /* ------------------------------------------------------------------ */
 
-/* Extra hook for callers that copy input they could not parse: called
- * with bytes that follow a fatal tokenizer error (the unparsed tail of
- * the input, exactly as read).  May be NULL. */
+/* Extra hook for callers that copy input they could not parse or did
+ * not accept: called, in input order, with the bytes that follow the
+ * point where reading stopped (see c837_stream_run), exactly as read.
+ * Returns 0 to go on, non-zero to refuse: nothing more is read or passed
+ * on.  May be NULL. */
 typedef int (*c837_raw_cb)(void *ud, const void *p, size_t n);
 
 /* Reads the whole input through a tokenizer and an assembler that report
- * to *h.  On a fatal parse error, every byte not handed out as a segment
- * goes to raw_cb (when not NULL), so that nothing is lost.  Fills *counts
- * (may be NULL) and *err.  Returns C837_OK, the parse error (ENOISA,
- * EISA, ETOOLONG, ETOOMANY, ETRUNC, ECLAIM), EIO/EGZIP, or ECALLBACK. */
+ * to *h.  When reading stops early, every byte that was not handed out
+ * and accepted goes to raw_cb (when not NULL), then the rest of the
+ * input, so that nothing is lost:
+ *  - on a fatal parse error: the claim being read, the segment at fault
+ *    and the rest;
+ *  - when a segment callback asked to stop: the segment it refused and
+ *    the rest;
+ *  - when a claim callback asked to stop: the segment that ended the
+ *    claim and the rest.  The claim itself was handed out: a callback
+ *    that refuses a claim it wants kept passes its segments on itself
+ *    (they are the bytes just before) before it returns.
+ * *err holds the error (code, offset, segment, message) before raw_cb is
+ * first called, so that raw_cb can decide how much to keep; when raw_cb
+ * refuses, reading stops and the status stays that error.  Fills *counts
+ * (may be NULL; bytes: what the tokenizer took) and *err.  Returns
+ * C837_OK, the parse error (ENOISA, EISA, ETOOLONG, ETOOMANY, ETRUNC,
+ * ECLAIM), EIO/EGZIP (also when the rest could not be read), or
+ * ECALLBACK. */
 c837_status c837_stream_run(c837_input *in, const c837_handler *h,
                             c837_raw_cb raw_cb, void *raw_ud,
                             c837_counts *counts, c837_error *err);
