@@ -138,6 +138,23 @@ extern "C" {
 #define C837_REVENUE_LIST_MAX 64
 #define C837_HISTORY_MAX 400
 
+/* Bytes of the unparsed rest of an input that cannot be read twice
+ * (stdin, a FIFO) kept in OUT/held/NAME.unparsed.  Such an input may
+ * never end (`cart837 /dev/zero`), and what does not parse is not
+ * processed anyway: past this the copy stops, the rest of the input is
+ * not read, and the file fails with its parse error (exit 3).  A run
+ * can set a lower limit (c837_job_options.max_unparsed). */
+#ifndef C837_MAX_UNPARSED
+#define C837_MAX_UNPARSED (1024ull * 1024u * 1024u)
+#endif
+
+/* The same for input that is not X12 where it fails (C837_ENOISA: no
+ * ISA where an interchange must start, e.g. binary data or zeros): a
+ * sample is kept to show what came, not the whole stream. */
+#ifndef C837_MAX_UNPARSED_NOISA
+#define C837_MAX_UNPARSED_NOISA (1024u * 1024u)
+#endif
+
 /* HL levels the writer tracks at once.  An 837 has three (billing
  * provider, subscriber, patient); a transaction nesting deeper is not
  * rewritten: copied as it came, or C837_ECLAIM when a claim in it is to
@@ -533,16 +550,32 @@ void c837_input_close(c837_input *in);
 /* Stream: input -> tokenizer -> assembler in one call (stream.c)      */
 /* ------------------------------------------------------------------ */
 
-/* Extra hook for callers that copy input they could not parse: called
- * with bytes that follow a fatal tokenizer error (the unparsed tail of
- * the input, exactly as read).  May be NULL. */
+/* Extra hook for callers that copy input they could not parse or did
+ * not accept: called, in input order, with the bytes that follow the
+ * point where reading stopped (see c837_stream_run), exactly as read.
+ * Returns 0 to go on, non-zero to refuse: nothing more is read or passed
+ * on.  May be NULL. */
 typedef int (*c837_raw_cb)(void *ud, const void *p, size_t n);
 
 /* Reads the whole input through a tokenizer and an assembler that report
- * to *h.  On a fatal parse error, every byte not handed out as a segment
- * goes to raw_cb (when not NULL), so that nothing is lost.  Fills *counts
- * (may be NULL) and *err.  Returns C837_OK, the parse error (ENOISA,
- * EISA, ETOOLONG, ETOOMANY, ETRUNC, ECLAIM), EIO/EGZIP, or ECALLBACK. */
+ * to *h.  When reading stops early, every byte that was not handed out
+ * and accepted goes to raw_cb (when not NULL), then the rest of the
+ * input, so that nothing is lost:
+ *  - on a fatal parse error: the claim being read, the segment at fault
+ *    and the rest;
+ *  - when a segment callback asked to stop: the segment it refused and
+ *    the rest;
+ *  - when a claim callback asked to stop: the segment that ended the
+ *    claim and the rest.  The claim itself was handed out: a callback
+ *    that refuses a claim it wants kept passes its segments on itself
+ *    (they are the bytes just before) before it returns.
+ * *err holds the error (code, offset, segment, message) before raw_cb is
+ * first called, so that raw_cb can decide how much to keep; when raw_cb
+ * refuses, reading stops and the status stays that error.  Fills *counts
+ * (may be NULL; bytes: what the tokenizer took) and *err.  Returns
+ * C837_OK, the parse error (ENOISA, EISA, ETOOLONG, ETOOMANY, ETRUNC,
+ * ECLAIM), EIO/EGZIP (also when the rest could not be read), or
+ * ECALLBACK. */
 c837_status c837_stream_run(c837_input *in, const c837_handler *h,
                             c837_raw_cb raw_cb, void *raw_ud,
                             c837_counts *counts, c837_error *err);
@@ -968,6 +1001,9 @@ typedef struct c837_job_options {
    * rename: slower (one fsync per file dominates a batch of many small
    * files), but each file is durable as soon as it appears. */
   int sync_each;
+  /* Bytes of an unparsed rest kept from input that cannot be read twice
+   * (see c837_job_file); 0 (default) = C837_MAX_UNPARSED. */
+  uint64_t max_unparsed;
 } c837_job_options;
 
 /* Fills *o with the defaults. */
@@ -989,9 +1025,23 @@ c837_job *c837_job_new(const c837_job_options *o, c837_error *err);
  *    a file that cannot be read to its end is not forwarded: it is copied
  *    whole, unchanged, to OUT/held/name, and what it did to the reports
  *    and the engine's memory is taken back (one ENVELOPE_INVALID row names
- *    the error).  From stdin, which cannot be read twice, the claims read
- *    before the error are processed as usual and the unparsed rest is
- *    kept as it came in OUT/held/name.unparsed;
+ *    the error; the file's claims are not counted in its figures, which
+ *    say so).  Input that cannot be read twice (stdin, a FIFO, a device)
+ *    is not held whole: the claims read before the error are processed
+ *    as usual and the unparsed rest -- the claim being read included --
+ *    is kept as it came in OUT/held/name.unparsed, so that every input
+ *    byte is in exactly one of OUT/name (or stdout), OUT/held/name (a
+ *    held claim) and that file.  The same when the writer refuses a
+ *    claim or segment of such input (C837_ECLAIM: a claim to hold
+ *    outside an ISA / GS / ST envelope, HL nesting deeper than
+ *    C837_MAX_HL_DEPTH in a transaction to rewrite; C837_EINVAL): what
+ *    came before it goes out, it and the rest are the unparsed rest; a
+ *    refused claim is not counted and has no findings rows (but the
+ *    engine has evaluated it: a refused claim with fixes stays in its
+ *    memory of lines).  The
+ *    unparsed rest keeps at most max_unparsed bytes (C837_MAX_UNPARSED),
+ *    C837_MAX_UNPARSED_NOISA after C837_ENOISA; past that, reading stops
+ *    and the error row says how much was dropped;
  *  - C837_EIO / C837_EGZIP / C837_ENOMEM (reading or writing failed),
  *    C837_ECONSERVE: no output of the file is kept, its effects are taken
  *    back;

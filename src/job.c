@@ -394,6 +394,23 @@ typedef struct file_ctx {
   c837_file_rec *rec;
   const char *name;
   c837_writer *w;
+  /* Input that cannot be read twice (stdin, a FIFO) with 837 output: a
+   * second writer without sinks sees every segment and claim first, so
+   * that one the writer refuses (C837_ECLAIM: a claim to hold outside an
+   * envelope, HL nesting too deep to rewrite; C837_EINVAL) never reaches
+   * w, which stays sound and finishes what it has; the refused claim or
+   * segment goes, with the rest of the input, to the unparsed rest. */
+  c837_writer *probe;
+  int refused;          /* the probe refused: refusal says why; 2 when
+                           it was a claim, 1 a segment */
+  c837_error refusal;
+  /* the unparsed rest (OUT/held/NAME.unparsed) and what stops it */
+  lazy_out *rest, *out, *held;
+  const c837_error *stop; /* the stream's error, set before the rest */
+  uint64_t rest_max;    /* bytes it may take */
+  uint64_t rest_bytes;  /* bytes it took */
+  uint64_t rest_dropped; /* bytes refused at the limit (then no more is
+                            read) */
   uint64_t next_progress;
   int report_failed;
   int writer_failed;    /* c837_writer_claim / _segment returned an error */
@@ -405,6 +422,54 @@ typedef struct file_ctx {
 static int cancelled(const c837_job *j)
 {
   return j->o.cancel && *j->o.cancel;
+}
+
+/* The c837_raw_cb of input that cannot be read twice: the unparsed
+ * rest goes to OUT/held/NAME.unparsed, up to f->rest_max bytes
+ * (C837_MAX_UNPARSED_NOISA when the input is not X12 there).  Refuses
+ * (-1: nothing more is read) past the limit, and when the file fails
+ * anyway: cancelled, an output or the reports failed, out of memory. */
+static int rest_write(void *ud, const void *p, size_t n)
+{
+  file_ctx *f = ud;
+  uint64_t max = f->rest_max;
+  if (cancelled(f->job) || f->report_failed || f->nomem ||
+      f->writer_failed || f->out->failed || f->held->failed ||
+      f->rest->failed)
+    return -1;
+  /* *f->stop is set before the stream's first call, so the lower
+   * limit applies from the first byte */
+  if (f->stop->code == C837_ENOISA && max > C837_MAX_UNPARSED_NOISA)
+    max = C837_MAX_UNPARSED_NOISA;
+  if (n > max - f->rest_bytes) { /* rest_bytes <= max: see below */
+    size_t room = (size_t)(max - f->rest_bytes);
+    f->rest_dropped += n - room;
+    if (room && lazy_write(f->rest, p, room) == 0)
+      f->rest_bytes += room;
+    return -1;
+  }
+  if (lazy_write(f->rest, p, n) != 0)
+    return -1;
+  f->rest_bytes += n;
+  return 0;
+}
+
+/* The probe refused the claim c (NULL: the segment being handed out):
+ * the claim's bytes start the unparsed rest (the stream passes on the
+ * rest of the input after it).  Returns -1 (stop). */
+static int refuse(file_ctx *f, const c837_claim *c)
+{
+  size_t i;
+  (void)c837_writer_finish(f->probe, NULL, &f->refusal);
+  if (f->refusal.code == C837_ENOMEM) {
+    f->nomem = 1;
+    return -1;
+  }
+  f->refused = c ? 2 : 1;
+  for (i = 0; c && i < c->n_segs; i++)
+    if (rest_write(f, c->segs[i].raw, c->segs[i].raw_len) != 0)
+      break;
+  return -1;
 }
 
 static int on_segment(void *ud, const c837_segment *s, c837_role role,
@@ -424,6 +489,8 @@ static int on_segment(void *ud, const c837_segment *s, c837_role role,
     j->o.progress(j->o.progress_ud, &p);
     f->next_progress = s->offset + C837_PROGRESS_STEP;
   }
+  if (f->probe && c837_writer_segment(f->probe, s, role, env) != 0)
+    return refuse(f, NULL);
   if (c837_writer_segment(f->w, s, role, env) != 0) {
     f->writer_failed = 1;
     return -1;
@@ -476,6 +543,8 @@ static int on_claim(void *ud, const c837_claim *c)
     f->nomem = 1; /* its only error with a claim and a verdict */
     return -1;
   }
+  if (f->probe && c837_writer_claim(f->probe, c, &v) != 0)
+    return refuse(f, c);
   n = c837_report_claim(j->report, f->name, c, &v, j->table);
   if (n < 0) {
     f->report_failed = 1;
@@ -599,6 +668,42 @@ static c837_status file_failed(c837_job *j, file_ctx *f, c837_status st,
   return st;
 }
 
+/* Input that cannot be read twice, stopped by a parse error or a
+ * refusal: records the unparsed rest in the file's figures and says in
+ * e->msg where it went (relative to the output directory, so that the
+ * reports do not depend on -o) and whether it was cut at its limit. */
+static void note_rest(file_ctx *f, c837_error *e)
+{
+  char tail[400];
+  size_t len = strlen(e->msg);
+  unsigned long long kept = f->rest_bytes;
+  f->rec->unparsed_bytes = f->rest_bytes;
+  f->rec->unparsed_cut = f->rest_dropped > 0;
+  if (f->rest_dropped)
+    snprintf(tail, sizeof tail,
+             "; only the first %llu bytes of the unparsed rest are kept, as "
+             "they came, in held/%.100s.unparsed (%s): reading stopped "
+             "there, the %llu bytes read past them and the rest of the "
+             "input were dropped",
+             kept, f->name,
+             e->code == C837_ENOISA ? "the limit for input that is not X12"
+                                    : "the limit on an unparsed rest",
+             (unsigned long long)f->rest_dropped);
+  else if (kept && f->refused)
+    snprintf(tail, sizeof tail,
+             "; that %s and the rest of the input (%llu bytes) are kept as "
+             "they came in held/%.100s.unparsed",
+             f->refused == 2 ? "claim" : "segment", kept, f->name);
+  else if (kept)
+    snprintf(tail, sizeof tail,
+             "; the unparsed rest of the input (%llu bytes) is kept as it "
+             "came in held/%.100s.unparsed",
+             kept, f->name);
+  else
+    return;
+  snprintf(e->msg + len, sizeof e->msg - len, "%s", tail);
+}
+
 /* An input without a record (out of memory): counted and logged; the
  * reports would miss it, so the run cannot finish. */
 static c837_status lose_input(c837_job *j, const char *name)
@@ -663,6 +768,7 @@ c837_status c837_job_file(c837_job *j, const char *path, const char *name)
       !is_stdin && stat(path, &in_sb) == 0 && S_ISREG(in_sb.st_mode);
   int to_stdout = is_stdin && j->o.stdout_filter && !j->o.report_only;
   int write_837 = !j->o.report_only;
+  int keep_rest = !rereadable && write_837; /* OUT/held/NAME.unparsed */
   size_t k;
 
   memset(&out, 0, sizeof out);
@@ -714,8 +820,10 @@ c837_status c837_job_file(c837_job *j, const char *path, const char *name)
   }
   f.w = c837_writer_new(write_837 ? &out_sink : NULL,
                         write_837 ? &held_sink : NULL);
+  if (f.w && keep_rest)
+    f.probe = c837_writer_new(NULL, NULL);
   memset(&err, 0, sizeof err);
-  if (!f.w) {
+  if (!f.w || (keep_rest && !f.probe)) {
     err.code = C837_ENOMEM;
     snprintf(err.msg, sizeof err.msg, "out of memory");
   } else if (c837_engine_checkpoint(j->engine) != C837_OK) {
@@ -724,21 +832,28 @@ c837_status c837_job_file(c837_job *j, const char *path, const char *name)
   }
   if (err.code != C837_OK) {
     c837_writer_free(f.w);
+    c837_writer_free(f.probe);
     c837_input_close(in);
     return failed_early(j, &f, &err);
   }
+  f.out = &out;
+  f.held = &held;
+  f.rest = &rest;
+  f.stop = &err;
+  f.rest_max = j->o.max_unparsed ? j->o.max_unparsed : C837_MAX_UNPARSED;
   {
     c837_handler h = {on_segment, on_claim, on_problem, &f};
     /* stdin cannot be read twice: its unparsed tail is kept as it came
      * in OUT/held/NAME.unparsed; a file is held whole instead */
-    st = c837_stream_run(in, &h, !rereadable && write_837 ? lazy_write : NULL,
-                         &rest, &counts, &err);
+    st = c837_stream_run(in, &h, keep_rest ? rest_write : NULL, &f, &counts,
+                         &err);
   }
   f.rec->t.bytes = counts.bytes;
   j->bytes_before += counts.bytes;
   out.in_gzip = held.in_gzip = rest.in_gzip = c837_input_is_gzip(in);
   out.in = held.in = rest.in = NULL;
   c837_input_close(in);
+  c837_writer_free(f.probe);
   wst = c837_writer_finish(f.w, &ws, &werr);
   c837_writer_free(f.w);
   /* a fix the writer could not apply (a CLM02 past int64 cents) sent the
@@ -755,12 +870,16 @@ c837_status c837_job_file(c837_job *j, const char *path, const char *name)
   } else if (f.report_failed) {
     st = C837_EIO;
     c837_report_error(j->report, &err);
-  } else if (st == C837_OK && wst != C837_OK) {
-    st = wst;
+  } else if (wst != C837_OK &&
+             (st == C837_OK || (!rereadable && is_parse_error(st)))) {
+    st = wst; /* the output the writer finished is not whole */
     err = werr;
   } else if (st == C837_ECALLBACK && f.writer_failed) {
     st = wst != C837_OK ? wst : C837_EIO;
     err = wst != C837_OK ? werr : err;
+  } else if (st == C837_ECALLBACK && f.refused) {
+    st = f.refusal.code; /* the claim or segment the writer refused */
+    err = f.refusal;
   } else if (st == C837_ECALLBACK && f.nomem) {
     st = err.code = C837_ENOMEM; /* offset and segment: where it stopped */
     snprintf(err.msg, sizeof err.msg, "out of memory");
@@ -779,7 +898,7 @@ c837_status c837_job_file(c837_job *j, const char *path, const char *name)
     free(f.days);
     return C837_EINTR;
   }
-  if (st != C837_OK && !(is_parse_error(st) && !rereadable)) {
+  if (st != C837_OK && !(!rereadable && (is_parse_error(st) || f.refused))) {
     c837_status hst = C837_OK;
     lazy_abort(&out);
     lazy_abort(&held);
@@ -791,9 +910,8 @@ c837_status c837_job_file(c837_job *j, const char *path, const char *name)
     if (is_parse_error(st)) {
       /* nothing of a file that cannot be read to its end is forwarded:
        * it is held whole, exactly as it came */
-      f.rec->t.claims = counts.claims;
-      f.rec->t.claims_held = counts.claims;
-      f.rec->t.lines = counts.lines;
+      f.rec->uncounted = 1;
+      f.rec->claims_before_error = counts.claims;
       if (write_837) {
         c837_error herr;
         memset(&herr, 0, sizeof herr);
@@ -806,7 +924,9 @@ c837_status c837_job_file(c837_job *j, const char *path, const char *name)
           report_file_error(j, &f, &err);
           st = hst;
           err = herr;
-          f.rec->t.claims = f.rec->t.claims_held = f.rec->t.lines = 0;
+          f.rec->uncounted = 0;
+        } else {
+          f.rec->held_whole = 1;
         }
       }
       if (!j->o.quiet && hst == C837_OK)
@@ -827,18 +947,6 @@ c837_status c837_job_file(c837_job *j, const char *path, const char *name)
       return st;
     }
     return file_failed(j, &f, st, err.msg);
-  }
-  if (st != C837_OK) {
-    /* stdin with a parse error: what was read went out; the tail is
-     * kept in OUT/held/NAME.unparsed */
-    f.rec->status = st;
-    set_reason(j, f.rec, err.msg);
-    j->total.files_failed++;
-    report_file_error(j, &f, &err);
-    if (!j->o.quiet)
-      fprintf(log_fp(j), "cart837: %s: byte %llu, segment %llu: %s\n", name,
-              (unsigned long long)err.offset,
-              (unsigned long long)err.segment, err.msg);
   }
   /* room for the file's dates in the chart before anything is published,
    * so that count_day below cannot fail */
@@ -862,6 +970,20 @@ c837_status c837_job_file(c837_job *j, const char *path, const char *name)
     report_file_error(j, &f, &werr);
     add_totals(&j->total, &f.rec->t);
     return file_failed(j, &f, wst, werr.msg);
+  }
+  if (st != C837_OK) {
+    /* stdin with a parse error, or a claim or segment the writer
+     * refused: what was read went out; the tail is kept in
+     * OUT/held/NAME.unparsed */
+    note_rest(&f, &err);
+    f.rec->status = st;
+    set_reason(j, f.rec, err.msg);
+    j->total.files_failed++;
+    report_file_error(j, &f, &err);
+    if (!j->o.quiet)
+      fprintf(log_fp(j), "cart837: %s: byte %llu, segment %llu: %s\n", name,
+              (unsigned long long)err.offset,
+              (unsigned long long)err.segment, err.msg);
   }
   c837_engine_commit(j->engine);
   for (k = 0; k < f.n_days; k++)

@@ -98,6 +98,16 @@ typedef struct c837_file_rec {
   int skipped;
   c837_status status;
   c837_totals t;
+  /* A file that could not be read to its end and is read again to be
+   * held whole: its claims are not counted in t (uncounted), only those
+   * read before the error are known (claims_before_error); held_whole
+   * when OUT/held/NAME is the file as it came. */
+  int uncounted, held_whole;
+  uint64_t claims_before_error;
+  /* Input that cannot be read twice: bytes of OUT/held/NAME.unparsed,
+   * not read as claims; cut when the rest went past its limit. */
+  uint64_t unparsed_bytes;
+  int unparsed_cut;
 } c837_file_rec;
 
 /* Findings per date of service (for the HTML chart). */

@@ -2,18 +2,24 @@
  *
  * Glue for the common case: read an input in C837_READ_CHUNK pieces, feed
  * the tokenizer, whose segments go to an assembler, whose claims and
- * segments go to the caller's handler.  When the input cannot be parsed
- * (no ISA, a segment past its limit, a truncated file), everything that
- * was not handed out as a segment -- the failing segment and the rest of
- * the input -- goes to raw_cb unchanged, so that a pass-through writer
- * still loses no byte.
+ * segments go to the caller's handler.  When reading stops early --
+ * the input cannot be parsed (no ISA, a segment past its limit, a
+ * truncated file) or a callback asked to stop -- everything that was
+ * not handed out and accepted (the claim being read, the segment at
+ * fault or refused, and the rest of the input) goes to raw_cb
+ * unchanged, so that a pass-through writer still loses no byte.  raw_cb
+ * can refuse (return non-zero): then nothing more is read.
  */
 #include "cart837.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-/* Copies the rest of the input to raw_cb after a fatal parse error. */
+/* Copies what was not handed out, then the rest of the input, to raw_cb
+ * after reading stopped early.  chunk[0 .. chunk_len) is the buffer of
+ * the feed call that stopped (NULL at the end of the input), chunk_start
+ * the tokenizer's count of bytes consumed before it.  Returns C837_OK,
+ * C837_ECALLBACK when raw_cb refused, or the read error (*err filled). */
 static c837_status drain(c837_input *in, const c837_assembler *a,
                          c837_tokenizer *t, const char *chunk,
                          size_t chunk_len, uint64_t chunk_start,
@@ -43,6 +49,24 @@ static c837_status drain(c837_input *in, const c837_assembler *a,
   return got < 0 ? err->code : C837_OK;
 }
 
+/* The error that stopped reading (st from the tokenizer), into *err;
+ * returns the status c837_stream_run reports for it. */
+static c837_status stop_error(const c837_assembler *a,
+                              const c837_tokenizer *t, c837_status st,
+                              c837_error *err)
+{
+  c837_status ae = c837_assembler_error(a)->code;
+  if (st == C837_ECALLBACK && ae != C837_OK) {
+    /* the assembler stopped: a claim limit, or a handler callback */
+    *err = *c837_assembler_error(a);
+    return ae;
+  }
+  *err = *c837_tokenizer_error(t);
+  if (err->code == C837_OK)
+    *err = *c837_assembler_error(a);
+  return st;
+}
+
 c837_status c837_stream_run(c837_input *in, const c837_handler *h,
                             c837_raw_cb raw_cb, void *raw_ud,
                             c837_counts *counts, c837_error *err)
@@ -51,7 +75,7 @@ c837_status c837_stream_run(c837_input *in, const c837_handler *h,
   c837_tokenizer *t = a ? c837_tokenizer_new(c837_assembler_segment, a)
                         : NULL;
   char *buf = malloc(C837_READ_CHUNK);
-  c837_status st = C837_OK;
+  c837_status st = C837_OK, d = C837_OK;
   c837_error ioerr;
   long got;
 
@@ -83,47 +107,34 @@ c837_status c837_stream_run(c837_input *in, const c837_handler *h,
         st = c837_assembler_finish(a);
       else if (st != C837_ECALLBACK)
         (void)c837_assembler_finish(a);
-      /* a claim the assembler kept back (a truncated transaction) and
-       * what the tokenizer could not finish go through; the input is at
-       * its end, so drain reads nothing more */
-      if (st != C837_OK && st != C837_ECALLBACK &&
-          drain(in, a, t, NULL, 0, 0, raw_cb, raw_ud, buf, &ioerr) ==
-              C837_ECALLBACK)
-        st = C837_ECALLBACK;
+      /* a claim the assembler kept back (a truncated transaction), what
+       * the tokenizer could not finish or a callback refused go through;
+       * the input is at its end, so drain reads nothing more */
+      if (st != C837_OK) {
+        st = stop_error(a, t, st, err);
+        d = drain(in, a, t, NULL, 0, 0, raw_cb, raw_ud, buf, &ioerr);
+      }
       break;
     }
     st = c837_tokenizer_feed(t, buf, (size_t)got);
     if (st != C837_OK) {
-      c837_status d = C837_OK;
-      c837_status ae = c837_assembler_error(a)->code;
       /* a parse error, or the assembler stopped on a limit: the partial
        * claim, the segment at fault and the rest of the input go
-       * through (a callback that asked to stop gets nothing more) */
-      if (st != C837_ECALLBACK || (ae != C837_OK && ae != C837_ECALLBACK)) {
-        if (st != C837_ECALLBACK)
-          (void)c837_assembler_finish(a);
-        d = drain(in, a, t, buf, (size_t)got, start, raw_cb, raw_ud, buf,
-                  &ioerr);
-      }
-      if (d != C837_OK && d != C837_ECALLBACK) {
-        *err = ioerr;
-        st = d;
-        goto out;
-      }
+       * through; a callback that asked to stop: the segment it refused
+       * (for a claim callback, the segment that ended the claim -- the
+       * claim itself is the callback's to keep) and the rest.  *err is
+       * set first, so that raw_cb can tell why it is called. */
+      if (st != C837_ECALLBACK)
+        (void)c837_assembler_finish(a);
+      st = stop_error(a, t, st, err);
+      d = drain(in, a, t, buf, (size_t)got, start, raw_cb, raw_ud, buf,
+                &ioerr);
       break;
     }
   }
-  if (st == C837_ECALLBACK && c837_assembler_error(a)->code != C837_OK &&
-      c837_assembler_error(a)->code != C837_ECALLBACK) {
-    *err = *c837_assembler_error(a);
-    st = err->code;
-  } else if (st == C837_ECALLBACK &&
-             c837_assembler_error(a)->code == C837_ECALLBACK) {
-    *err = *c837_assembler_error(a);
-  } else if (st != C837_OK) {
-    *err = *c837_tokenizer_error(t);
-    if (err->code == C837_OK)
-      *err = *c837_assembler_error(a);
+  if (d != C837_OK && d != C837_ECALLBACK) {
+    *err = ioerr; /* the rest could not be read */
+    st = d;
   }
 out:
   if (counts && a) {

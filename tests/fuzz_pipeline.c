@@ -20,7 +20,11 @@
  *      writer counts them and as the outputs re-parse.
  *   3. Every byte is accounted for: the segments and claims handed out
  *      plus the unparsed tail are the input (plain input); a file with no
- *      fixed and no held claim comes out byte for byte.
+ *      fixed and no held claim comes out byte for byte.  As in
+ *      c837_job_file, a second writer without sinks sees every segment
+ *      and claim first: one it refuses (C837_ECLAIM) never reaches the
+ *      real writer and goes, with the rest of the input, to the unparsed
+ *      tail, so that this holds then too.
  *   4. The outputs re-parse with the library's own tokenizer and
  *      assembler: the held output always (it is complete even when the
  *      input was cut short), the corrected output when the input parsed
@@ -408,6 +412,9 @@ typedef struct erow {
 typedef struct run {
   c837_engine *engine;
   c837_writer *w;
+  c837_writer *probe;    /* sees everything first, as in c837_job_file */
+  c837_error refusal;    /* why the probe refused (code OK: it did not) */
+  int refused_claim;     /* it refused a claim (handed out, not kept) */
   c837_report *report;
   bytes out, held, rest; /* corrected, held, unparsed tail */
   bytes seen;            /* segment and claim bytes handed out */
@@ -447,10 +454,25 @@ static void dump_run(void)
   fprintf(stderr, "fuzz_pipeline: buffers written to %s/\n", dir);
 }
 
+/* The probe refused what it was given: *r->refusal says why.  A claim
+ * goes, as c837_job_file keeps it, to the unparsed tail (the stream
+ * passes on the rest of the input after it); -1 (stop). */
+static int refused(run *r, const c837_claim *c)
+{
+  size_t i;
+  (void)c837_writer_finish(r->probe, NULL, &r->refusal);
+  r->refused_claim = c != NULL;
+  for (i = 0; c && i < c->n_segs; i++)
+    put(&r->rest, c->segs[i].raw, c->segs[i].raw_len);
+  return -1;
+}
+
 static int on_segment(void *ud, const c837_segment *s, c837_role role,
                       const c837_envelope *env)
 {
   run *r = ud;
+  if (c837_writer_segment(r->probe, s, role, env) != 0)
+    return refused(r, NULL);
   put(&r->seen, s->raw, s->raw_len);
   hl_segment(&r->in.hl, s, role);
   if (c837_writer_segment(r->w, s, role, env) != 0) {
@@ -518,13 +540,15 @@ static int on_claim(void *ud, const c837_claim *c)
   pclaim *pc;
   size_t i;
   long tracked;
-  for (i = 0; i < c->n_segs; i++)
-    put(&r->seen, c->segs[i].raw, c->segs[i].raw_len);
   if (c837_engine_claim(r->engine, c, &v) != C837_OK) {
     r->engine_oom = 1;
     return -1;
   }
   check_verdict(&v, c);
+  if (c837_writer_claim(r->probe, c, &v) != 0)
+    return refused(r, c);
+  for (i = 0; i < c->n_segs; i++)
+    put(&r->seen, c->segs[i].raw, c->segs[i].raw_len);
   tracked = c837_report_claim(r->report, "in.837", c, &v, G.table);
   CHECK(tracked >= 0);
   for (i = 0; i < v.n_findings; i++) {
@@ -818,6 +842,7 @@ static void free_run(run *r)
 {
   c837_engine_free(r->engine);
   c837_writer_free(r->w);
+  c837_writer_free(r->probe);
   c837_report_abort(r->report);
   free(r->out.p);
   free(r->held.p);
@@ -861,9 +886,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   out_sink.ud = &r.out;
   held_sink.ud = &r.held;
   r.w = c837_writer_new(&out_sink, &held_sink);
+  r.probe = c837_writer_new(NULL, NULL);
   r.report = c837_report_open(G.dir, &err);
   in = c837_input_open(G.in_path, &err);
-  CHECK(r.engine && r.w && r.report && in);
+  CHECK(r.engine && r.w && r.probe && r.report && in);
   {
     c837_handler h = {on_segment, on_claim, on_problem, &r};
     st = c837_stream_run(in, &h, on_rest, &r, &counts, &err);
@@ -872,15 +898,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   hl_end_tx(&r.in.hl);
   wst = c837_writer_finish(r.w, &ws, &werr);
 
-  /* stops that are no bug: out of memory, an HL nesting too deep to
-   * rewrite (documented), a gzip input that is not gzip */
+  /* stops that are no bug: out of memory, a gzip input that is not
+   * gzip */
   if (r.engine_oom || wst == C837_ENOMEM || st == C837_ENOMEM ||
-      (r.writer_failed && wst == C837_ECLAIM) || st == C837_EGZIP) {
+      r.refusal.code == C837_ENOMEM || st == C837_EGZIP) {
     free_run(&r);
     g_run = NULL;
     return 0;
   }
+  /* a claim or segment the writer refuses (C837_ECLAIM: to hold outside
+   * an envelope, HL nesting too deep to rewrite; documented) never
+   * reached r.w: it is, with the rest, in the unparsed tail, and the
+   * outputs are checked like those of a parse error */
+  if (st == C837_ECALLBACK && r.refusal.code != C837_OK)
+    st = r.refusal.code;
   /* check 1 */
+  CHECK(r.refusal.code != C837_EINVAL);
   CHECK(!r.writer_failed && wst == C837_OK);
   CHECK(st == C837_OK || is_parse_error(st));
   CHECK(c837_report_commit(r.report, &err) == C837_OK);
@@ -890,7 +923,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   CHECK(ws.claims_in == r.in.n);
   CHECK(ws.claims_in == ws.claims_out + ws.claims_held);
   CHECK(ws.claims_unfixable == r.unfixable);
-  CHECK(counts.claims == r.in.n);
+  CHECK(counts.claims == r.in.n + (size_t)r.refused_claim);
   CHECK(counts.problems == r.in.problems);
 
   /* check 3 */

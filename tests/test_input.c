@@ -549,6 +549,16 @@ typedef struct sink {
   char *p;
   size_t len, cap;
   size_t claims, segments;
+  /* stop tests: refuse the stop_seg-th non-claim segment, or the
+   * stop_claim-th claim (after keeping its bytes, as a callback that
+   * stops on a claim it wants kept does); 0 = never */
+  size_t stop_seg, stop_claim;
+  /* limited_raw: keep at most raw_max bytes, then refuse; the error the
+   * stream had set when the raw callback was first called */
+  size_t raw_max;
+  const c837_error *err;
+  c837_error err_at_raw;
+  int raw_calls;
 } sink;
 
 static int sink_raw(void *ud, const void *p, size_t n)
@@ -567,19 +577,35 @@ static int sink_raw(void *ud, const void *p, size_t n)
 static int sink_seg(void *ud, const c837_segment *seg, c837_role role,
                     const c837_envelope *env)
 {
+  sink *s = ud;
   (void)role;
   (void)env;
-  ((sink *)ud)->segments++;
+  if (++s->segments == s->stop_seg)
+    return -1; /* refused: the stream passes it on to the raw callback */
   return sink_raw(ud, seg->raw, seg->raw_len);
 }
 
 static int sink_claim(void *ud, const c837_claim *c)
 {
+  sink *s = ud;
   size_t i;
-  ((sink *)ud)->claims++;
+  s->claims++;
   for (i = 0; i < c->n_segs; i++)
     sink_raw(ud, c->segs[i].raw, c->segs[i].raw_len);
-  return 0;
+  return s->claims == s->stop_claim ? -1 : 0;
+}
+
+/* A raw callback that keeps raw_max bytes at most, then refuses. */
+static int limited_raw(void *ud, const void *p, size_t n)
+{
+  sink *s = ud;
+  if (s->raw_calls++ == 0)
+    s->err_at_raw = *s->err;
+  if (s->len + n > s->raw_max) {
+    sink_raw(ud, p, s->raw_max - s->len);
+    return -1;
+  }
+  return sink_raw(ud, p, n);
 }
 
 static c837_status stream_file(const char *name, const void *data, size_t n,
@@ -689,6 +715,116 @@ static void test_stream_etoolong_passes_rest(void **state)
   free(in);
 }
 
+/* copies interchanges of VALID837, back to back (several read chunks) */
+static char *valid_copies(size_t copies, size_t *len)
+{
+  size_t one = sizeof VALID837 - 1, i;
+  char *p = malloc(copies * one);
+  assert_non_null(p);
+  for (i = 0; i < copies; i++)
+    memcpy(p + i * one, VALID837, one);
+  *len = copies * one;
+  return p;
+}
+
+/* A segment callback that asks to stop, in the third read chunk: the
+ * segment it refused and the rest of the input go to the raw callback,
+ * so that what was handed out and accepted plus the raw bytes are the
+ * input, byte for byte (plain and gzip). */
+static void test_stream_segment_refused_passes_rest(void **state)
+{
+  size_t n, one = sizeof VALID837 - 1;
+  char *in = valid_copies(2000, &n);
+  int gz;
+  (void)state;
+  assert_true(1399 * one > 2 * C837_READ_CHUNK);
+  for (gz = 0; gz <= 1; gz++) {
+    sink s;
+    c837_counts cnt;
+    c837_error err;
+    memset(&s, 0, sizeof s);
+    /* 10 segments of each interchange are not in a claim: the 3rd of
+     * copy 1400 is its ST */
+    s.stop_seg = 1399 * 10 + 3;
+    assert_int_equal(stream_file(gz ? "segstop.gz" : "segstop.837", in, n,
+                                 gz, &s, &cnt, &err),
+                     C837_ECALLBACK);
+    assert_int_equal(err.code, C837_ECALLBACK);
+    assert_string_equal(err.msg, "a segment callback asked to stop");
+    assert_int_equal(s.claims, 1399 * 2);
+    assert_int_equal(s.len, n);
+    assert_memory_equal(s.p, in, n);
+    free(s.p);
+  }
+  free(in);
+}
+
+/* A claim callback that asks to stop: the claim was handed out (the
+ * callback keeps it); the segment that ended it and the rest of the
+ * input go to the raw callback. */
+static void test_stream_claim_refused_passes_rest(void **state)
+{
+  size_t n;
+  char *in = valid_copies(2000, &n);
+  size_t stops[2] = {1501, 1500}; /* ended by a CLM; ended by an SE */
+  int k;
+  (void)state;
+  for (k = 0; k < 2; k++) {
+    sink s;
+    c837_counts cnt;
+    c837_error err;
+    memset(&s, 0, sizeof s);
+    s.stop_claim = stops[k];
+    assert_int_equal(stream_file("clmstop.837", in, n, k, &s, &cnt, &err),
+                     C837_ECALLBACK);
+    assert_int_equal(err.code, C837_ECALLBACK);
+    assert_string_equal(err.msg, "a claim callback asked to stop");
+    assert_int_equal(s.claims, stops[k]);
+    assert_int_equal(s.len, n);
+    assert_memory_equal(s.p, in, n);
+    free(s.p);
+  }
+  free(in);
+}
+
+/* The raw callback knows why it is called (*err is set first) and can
+ * refuse: then the stream reads no further and keeps its status. */
+static void test_stream_raw_refuses(void **state)
+{
+  size_t n;
+  char *text = sample_text(3 * C837_READ_CHUNK, &n), path[400];
+  c837_handler h = {sink_seg, sink_claim, NULL, NULL};
+  c837_input *in;
+  c837_counts cnt;
+  c837_error err;
+  sink s;
+  (void)state;
+  write_file("refuse.837", text, n);
+  path_of(path, sizeof path, "refuse.837");
+  in = c837_input_open(path, &err);
+  assert_non_null(in);
+  memset(&s, 0, sizeof s);
+  s.raw_max = 1000;
+  s.err = &err;
+  h.ud = &s;
+  assert_int_equal(c837_stream_run(in, &h, limited_raw, &s, &cnt, &err),
+                   C837_ENOISA);
+  assert_int_equal(s.err_at_raw.code, C837_ENOISA);
+  assert_int_equal(s.err_at_raw.offset, 0);
+  assert_int_equal(s.err_at_raw.segment, 1);
+  assert_int_equal(err.code, C837_ENOISA);
+  /* a refusal is not an error of the stream's own */
+  assert_string_equal(err.msg, "expected an ISA segment, found 'CLM*C0*100**'");
+  assert_int_equal(s.raw_calls, 2); /* the byte at fault, the chunk */
+  assert_int_equal(s.len, 1000);
+  assert_memory_equal(s.p, text, 1000);
+  /* nothing past the first chunk was read */
+  assert_int_equal(c837_input_raw_offset(in), C837_READ_CHUNK);
+  c837_input_close(in);
+  free(s.p);
+  free(text);
+}
+
 /* A truncated gzip: EGZIP from the stream, claims read so far kept. */
 static void test_stream_truncated_gzip(void **state)
 {
@@ -733,6 +869,9 @@ int main(void)
       cmocka_unit_test(test_stream_counts),
       cmocka_unit_test(test_stream_enoisa_passes_bytes),
       cmocka_unit_test(test_stream_etoolong_passes_rest),
+      cmocka_unit_test(test_stream_segment_refused_passes_rest),
+      cmocka_unit_test(test_stream_claim_refused_passes_rest),
+      cmocka_unit_test(test_stream_raw_refuses),
       cmocka_unit_test(test_stream_truncated_gzip),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
