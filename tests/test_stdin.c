@@ -235,8 +235,8 @@ static void test_refused_claim_outside_envelope(void **state)
           "  claims fixed: 0\n"
           "  claims held: 0\n"
           "  claims in = corrected + held: 0 = 0 + 0\n"
-          "  findings: 4 error, 0 warning, 0 info\n"
-          "    ENVELOPE_INVALID: 4\n");
+          "  findings: 6 error, 0 warning, 0 info\n"
+          "    ENVELOPE_INVALID: 6\n");
   assert_non_null(strstr(r.summary.p,
                          "  not counted below: the claims in 1 unparsed "
                          "rest(s) (see the files above)\n"));
