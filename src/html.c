@@ -151,6 +151,9 @@ static void files_table(FILE *fp, const c837_job *j)
     for (c = 0; c < sizeof cols / sizeof cols[0]; c++) {
       if (f->skipped)
         fputs("<td class=\"n\"></td>", fp);
+      else if (f->uncounted && c < 6) /* claims of a file held whole */
+        fprintf(fp, "<td class=\"n\" data-k=\"file.%lu.%s\">not counted</td>",
+                (unsigned long)i + 1, cols[c]);
       else
         fprintf(fp, "<td class=\"n\" data-k=\"file.%lu.%s\">%llu</td>",
                 (unsigned long)i + 1, cols[c], u(v[c]));
