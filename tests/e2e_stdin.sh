@@ -151,6 +151,11 @@ sed -n '/^file: whole.837$/,/^$/p' "$T/o7/summary.txt" >"$T/o7.block"
   grep -qxF "  claims in = corrected + held: not counted" "$T/o7.block" &&
   ok "file held whole: summary.txt does not count its claims and says so" ||
   { fail "file held whole: summary (rc $rc)"; sed 's/^/    /' "$T/o7.block"; }
+got=$(grep -o 'data-k="file.1.claims[a-z_]*">[^<]*<' "$T/o7/report.html" | tr '\n' ' ')
+want='data-k="file.1.claims">not counted< data-k="file.1.claims_passed">not counted< data-k="file.1.claims_fixed">not counted< data-k="file.1.claims_held">not counted< '
+[ "$got" = "$want" ] &&
+  ok "file held whole: report.html does not count its claims either" ||
+  { fail "file held whole: report.html"; echo "    found: $got"; }
 awk '/^total:/{t=1} t' "$T/o7/summary.txt" >"$T/o7.total"
 c=$(awk '/^  claims read:/{print $3}' "$T/o7.total")
 p=$(awk '/^  claims passed:/{print $3}' "$T/o7.total")
