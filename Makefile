@@ -24,7 +24,10 @@ ifdef WERROR
 WARN     += -Werror
 endif
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iinclude -Isrc
-LDLIBS   := -lcsv -lz
+# gzip input is inflated in a worker thread (src/inflate_thread.c):
+# -pthread compiles the library's objects and links every program
+THREADS  := -pthread
+LDLIBS   := -lcsv -lz $(THREADS)
 B        ?= build
 PREFIX   ?= /usr/local
 BINDIR   ?= $(PREFIX)/bin
@@ -72,7 +75,7 @@ deps:
 	fi
 
 $(B)/obj/%.o: src/%.c include/cart837.h $(wildcard src/*.h) | $(B)/obj
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -c $< -o $@
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(THREADS) $(WARN) -c $< -o $@
 
 # The code table, specs/codes.csv, compiled in as a string.
 $(B)/codes_csv.c: specs/codes.csv scripts/embed.sh | $(B)/obj
