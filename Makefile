@@ -4,6 +4,7 @@
 #   make test     install what is missing, build, run every test
 #   make asan     the test suite under AddressSanitizer + UBSan
 #   make sanitize the same (alias)
+#   make tsan     the test suite under ThreadSanitizer (the gzip worker)
 #   make valgrind the unit tests and the end-to-end tests with every run
 #                 of a test program and of cart837 under valgrind
 #   make bench    speed and memory beside baselines (scripts/bench.sh;
@@ -51,8 +52,8 @@ REPLAY_BIN := $(patsubst %,$(B)/tests/fuzz_replay_%,$(FUZZ_TARGETS))
 LIB      := $(B)/libcart837.a
 BIN      := $(B)/cart837
 
-.PHONY: all deps demo test unit e2e asan ubsan sanitize valgrind bench \
-        install clean fuzz fuzz-build fuzz-deps
+.PHONY: all deps demo test unit e2e asan ubsan sanitize tsan valgrind \
+        bench install clean fuzz fuzz-build fuzz-deps
 
 all: $(BIN)
 
@@ -138,6 +139,10 @@ asan: deps
 
 ubsan: asan
 sanitize: asan
+
+tsan: deps
+	$(MAKE) --no-print-directory B=build-tsan \
+	  CFLAGS="-O1 -g -fsanitize=thread" LDFLAGS=-fsanitize=thread unit e2e
 
 # `make unit` and the e2e scripts put $$RUNNER in front of every run of a
 # test program and of cart837: here valgrind, one log per process under
@@ -228,4 +233,4 @@ install: all
 	install -m 644 cart837.1 $(DESTDIR)$(MANDIR)/cart837.1
 
 clean:
-	rm -rf build build-asan build-fuzz
+	rm -rf build build-asan build-tsan build-fuzz
