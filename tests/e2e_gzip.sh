@@ -15,6 +15,8 @@
 # does).  Temporary files live in one directory removed at exit.
 set -u
 BIN=${BIN:-build/cart837}
+# RUNNER: a command put in front of each run of $BIN (make valgrind)
+RUNNER=${RUNNER:-}
 T=$(mktemp -d "${TMPDIR:-/tmp}/e2e_gzip.XXXXXX") || exit 1
 PIDS="" # background processes to kill at exit
 trap 'kill $PIDS 2>/dev/null; rm -rf "$T"' EXIT
@@ -58,9 +60,9 @@ fi
 rm -f "$T/check"
 
 # 1. a file
-"$BIN" -q -o "$T/op" --fail-on never "$P" 2>"$T/e1p"
+$RUNNER "$BIN" -q -o "$T/op" --fail-on never "$P" 2>"$T/e1p"
 rcp=$?
-"$BIN" -q -o "$T/og" --fail-on never "$G" 2>"$T/e1g"
+$RUNNER "$BIN" -q -o "$T/og" --fail-on never "$G" 2>"$T/e1g"
 rcg=$?
 [ $rcp -eq 0 ] && [ $rcg -eq 0 ] && ok "file: exit 0" ||
   fail "file: exit $rcp (plain) / $rcg (gzip): $(cat "$T/e1g")"
@@ -69,9 +71,9 @@ same_837 "file: corrected 837" "$T/op/batch.837" "$T/og/batch.837"
 same_837 "file: held 837" "$T/op/held/batch.837" "$T/og/held/batch.837"
 
 # 2. standard input, a pipe
-"$BIN" -q -o "$T/sp" --fail-on never - <"$P" >"$T/sp.837" 2>"$T/e2p"
+$RUNNER "$BIN" -q -o "$T/sp" --fail-on never - <"$P" >"$T/sp.837" 2>"$T/e2p"
 rcp=$?
-cat "$G" | "$BIN" -q -o "$T/sg" --fail-on never - >"$T/sg.837" 2>"$T/e2g"
+cat "$G" | $RUNNER "$BIN" -q -o "$T/sg" --fail-on never - >"$T/sg.837" 2>"$T/e2g"
 rcg=$?
 [ $rcp -eq 0 ] && [ $rcg -eq 0 ] && ok "stdin: exit 0" ||
   fail "stdin: exit $rcp (plain) / $rcg (gzip): $(cat "$T/e2g")"
@@ -80,14 +82,20 @@ same_837 "stdin: corrected 837 on stdout" "$T/sp.837" "$T/sg.837"
 
 # 3. a FIFO (the stdin policy)
 if mkfifo "$T/fifo" 2>/dev/null; then
+  # a run that fails before it opens the FIFO leaves the writer waiting
+  # in open(2): it is killed after the run
   cat "$P" >"$T/fifo" &
-  "$BIN" -q -o "$T/fp" --fail-on never "$T/fifo" 2>"$T/e3p"
+  w=$!
+  $RUNNER "$BIN" -q -o "$T/fp" --fail-on never "$T/fifo" 2>"$T/e3p"
   rcp=$?
-  wait
+  kill $w 2>/dev/null
+  wait $w 2>/dev/null
   cat "$G" >"$T/fifo" &
-  "$BIN" -q -o "$T/fg" --fail-on never "$T/fifo" 2>"$T/e3g"
+  w=$!
+  $RUNNER "$BIN" -q -o "$T/fg" --fail-on never "$T/fifo" 2>"$T/e3g"
   rcg=$?
-  wait
+  kill $w 2>/dev/null
+  wait $w 2>/dev/null
   [ $rcp -eq 0 ] && [ $rcg -eq 0 ] && ok "FIFO: exit 0" ||
     fail "FIFO: exit $rcp (plain) / $rcg (gzip): $(cat "$T/e3g")"
   same_reports "FIFO" "$T/fp" "$T/fg"
@@ -98,23 +106,27 @@ fi
 
 # 4. SIGINT while the gzip pipe on stdin stalls
 if mkfifo "$T/stall" 2>/dev/null; then
-  "$BIN" -q -o "$T/oi" - <"$T/stall" >"$T/oi.837" 2>"$T/e4" &
+  $RUNNER "$BIN" -q -o "$T/oi" - <"$T/stall" >"$T/oi.837" 2>"$T/e4" &
   pid=$!
   PIDS="$pid"
-  exec 3>"$T/stall" # the writer stays open: the pipe stalls, no EOF
-  head -c 300000 "$G" >&3
+  # the shell keeps the FIFO open (read-write: this open never waits, even
+  # when the run died before opening its end): no EOF, the pipe stalls
+  exec 3<>"$T/stall"
+  head -c 300000 "$G" >&3 &
+  w=$!
   # wait until the run has written its first output (it is reading)
   i=0
   while [ ! -s "$T/oi.837" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
   sleep 0.5
   kill -INT $pid
-  (sleep 30; kill -KILL $pid 2>/dev/null) &
+  (sleep 60; kill -KILL $pid 2>/dev/null) &
   dog=$!
-  PIDS="$pid $dog"
+  PIDS="$pid $dog $w"
   wait $pid
   rc=$?
-  kill $dog 2>/dev/null
+  kill $dog $w 2>/dev/null
   wait $dog 2>/dev/null
+  wait $w 2>/dev/null
   PIDS=""
   exec 3>&-
   if [ $rc -eq 130 ]; then ok "stalled gzip pipe: SIGINT gives exit 130"

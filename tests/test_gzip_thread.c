@@ -362,8 +362,9 @@ typedef struct stall_case {
 } stall_case;
 
 /* Interrupts without a byte in between after which the worker is taken
- * to wait on the pipe (at 5 ms each, a tenth of a second and more). */
-#define QUIET_INTERRUPTS 20
+ * to wait on the pipe (at 5 ms each, a fifth of a second and more; were
+ * it still inflating, the close and the resume are tested all the same). */
+#define QUIET_INTERRUPTS 40
 
 /* On stdin (a pipe): reads, going on after each interrupted wait, until
  * the worker has nothing more to give (the pipe stalls); then either
