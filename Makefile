@@ -4,6 +4,7 @@
 #   make test     install what is missing, build, run every test
 #   make asan     the test suite under AddressSanitizer + UBSan
 #   make sanitize the same (alias)
+#   make tsan     the test suite under ThreadSanitizer (the gzip worker)
 #   make valgrind the unit tests and the end-to-end tests with every run
 #                 of a test program and of cart837 under valgrind
 #   make bench    speed and memory beside baselines (scripts/bench.sh;
@@ -24,7 +25,10 @@ ifdef WERROR
 WARN     += -Werror
 endif
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iinclude -Isrc
-LDLIBS   := -lcsv -lz
+# gzip input is inflated in a worker thread (src/inflate_thread.c):
+# -pthread compiles the library's objects and links every program
+THREADS  := -pthread
+LDLIBS   := -lcsv -lz $(THREADS)
 B        ?= build
 PREFIX   ?= /usr/local
 BINDIR   ?= $(PREFIX)/bin
@@ -48,8 +52,8 @@ REPLAY_BIN := $(patsubst %,$(B)/tests/fuzz_replay_%,$(FUZZ_TARGETS))
 LIB      := $(B)/libcart837.a
 BIN      := $(B)/cart837
 
-.PHONY: all deps demo test unit e2e asan ubsan sanitize valgrind bench \
-        install clean fuzz fuzz-build fuzz-deps
+.PHONY: all deps demo test unit e2e asan ubsan sanitize tsan valgrind \
+        bench install clean fuzz fuzz-build fuzz-deps
 
 all: $(BIN)
 
@@ -72,7 +76,7 @@ deps:
 	fi
 
 $(B)/obj/%.o: src/%.c include/cart837.h $(wildcard src/*.h) | $(B)/obj
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -c $< -o $@
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(THREADS) $(WARN) -c $< -o $@
 
 # The code table, specs/codes.csv, compiled in as a string.
 $(B)/codes_csv.c: specs/codes.csv scripts/embed.sh | $(B)/obj
@@ -135,6 +139,10 @@ asan: deps
 
 ubsan: asan
 sanitize: asan
+
+tsan: deps
+	$(MAKE) --no-print-directory B=build-tsan \
+	  CFLAGS="-O1 -g -fsanitize=thread" LDFLAGS=-fsanitize=thread unit e2e
 
 # `make unit` and the e2e scripts put $$RUNNER in front of every run of a
 # test program and of cart837: here valgrind, one log per process under
@@ -225,4 +233,4 @@ install: all
 	install -m 644 cart837.1 $(DESTDIR)$(MANDIR)/cart837.1
 
 clean:
-	rm -rf build build-asan build-fuzz
+	rm -rf build build-asan build-tsan build-fuzz

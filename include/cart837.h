@@ -100,6 +100,14 @@ extern "C" {
 #define C837_READ_CHUNK (256u * 1024u)
 #endif
 
+/* Buffers of C837_READ_CHUNK bytes that the gzip worker thread may
+ * inflate ahead of the parser (input.c, inflate_thread.c): enough to
+ * ride out the parser's uneven pace, few enough to keep memory bounded
+ * (1 MB with the defaults).  At least 1. */
+#ifndef C837_INFLATE_SLOTS
+#define C837_INFLATE_SLOTS 4
+#endif
+
 /* Days a RANGE_SPANS_DAYS fix may split one line into.  A longer range
  * is flagged instead: 837P allows 50 lines per claim, and a per-day code
  * billed over more than two months is not a slip to repair silently. */
@@ -533,17 +541,26 @@ typedef struct c837_input c837_input;
 c837_input *c837_input_open(const char *path, c837_error *err);
 /* Reads up to cap bytes of decompressed data.  Returns bytes read, 0 at
  * end, -1 on error (then *err is filled: C837_EIO or C837_EGZIP, with the
- * offset of the compressed stream where it failed when known).  A
- * regular file that ends before the size it had when it was opened was
- * cut short while being read: C837_EIO, not an end. */
+ * offset of the compressed stream where it failed when known; every byte
+ * decompressed before the failure is handed out first, and every later
+ * gzip read fails again).  A regular file that ends before the size it had
+ * when it was opened was cut short while being read: C837_EIO, not an
+ * end.  gzip is inflated in a worker thread from the second read on, up
+ * to C837_INFLATE_SLOTS buffers ahead; the bytes, errors and offsets do
+ * not depend on it, nor on cap.  One thread at a time may use an input.
+ * A signal handler without SA_RESTART that runs while the read waits
+ * (for data or for the worker) makes it fail with C837_EIO "Interrupted
+ * system call"; reading again goes on. */
 long c837_input_read(c837_input *in, void *buf, size_t cap,
                      c837_error *err);
 /* 1 when the input is gzip.  Known from c837_input_open for files, and
  * from the first read for stdin. */
 int c837_input_is_gzip(const c837_input *in);
-/* Compressed bytes read so far (equals decompressed bytes for plain). */
+/* Compressed bytes read so far (equals decompressed bytes for plain;
+ * with a gzip worker, the bytes behind the last buffer it handed over). */
 uint64_t c837_input_raw_offset(const c837_input *in);
-/* Closes in (stdin is not closed); NULL is a no-op. */
+/* Closes in (stdin is not closed), first stopping and joining its gzip
+ * worker wherever it is, even waiting on a pipe; NULL is a no-op. */
 void c837_input_close(c837_input *in);
 
 /* ------------------------------------------------------------------ */

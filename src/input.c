@@ -12,8 +12,21 @@
  * read (truncated, or rewritten in place): what was read is not the file,
  * so that is an I/O error (C837_EIO), never a shorter input that may
  * happen to parse.
+ *
+ * gzip input is inflated in a worker thread (inflate_thread.c) from the
+ * second read on, so that inflating and parsing use two cores; a caller
+ * that reads a few bytes and closes (the directory walk's sniff) never
+ * starts one.  The worker runs the same read_gzip as the caller's thread
+ * would, one C837_READ_CHUNK at a time, so the bytes, the errors and
+ * their offsets are the same either way; an error comes out after every
+ * byte inflated before it.  Once the worker runs, the decoder's state
+ * (fd, zs, buf, have, raw_off, eof, in_member, fd_bytes, self, pending)
+ * is its own until c837_input_close has joined it; the caller's thread
+ * keeps worker, handover and the fields set at open.  Plain input is read
+ * in the caller's thread (it is at memory speed already).
  */
 #include "cart837.h"
+#include "inflate_thread.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -38,12 +51,19 @@ struct c837_input {
   uint64_t raw_off;    /* compressed bytes consumed */
   uint64_t fd_bytes;   /* bytes read from fd */
   int64_t size0;       /* size of a regular file when opened; -1 if none */
+  int pending;         /* an error found behind bytes handed out first */
+  c837_error pend_err; /* ... which every later read returns */
+  c837_inflate_thread *self;   /* in the worker: the thread running it */
+  c837_inflate_thread *worker; /* the caller's: the worker, once started */
+  int handover;        /* 0: the first gzip read is to come; 1: the next
+                          one starts the worker; -1: no worker */
   char path[1024];
 };
 
 static int detect(c837_input *in, c837_error *err);
 static long fail(c837_input *in, c837_error *err, c837_status code,
                  const char *what);
+static long fail_sys(c837_input *in, uint64_t off, c837_error *err, int e);
 
 /* zlib allocates through these rather than its own defaults, so that the
  * allocation test (tests/test_alloc.c) sees inflate's memory too. */
@@ -129,26 +149,48 @@ static long fill(c837_input *in, c837_error *err)
   if (in->have && in->zs.next_in != in->buf)
     memmove(in->buf, in->zs.next_in, in->have);
   in->zs.next_in = in->buf;
+  /* in the worker, a pipe may keep read(2) waiting: wait where a stop
+   * request is seen too (what is returned then is dropped) */
+  if (in->self && !c837_inflate_thread_wait_input(in->self, in->fd))
+    return fail_sys(in, in->raw_off, err, ECANCELED);
   /* no retry on EINTR: a signal is how a run is stopped */
   n = read(in->fd, in->buf + in->have, C837_READ_CHUNK - in->have);
   if (n < 0)
-    return fail(in, err, C837_EIO, strerror(errno));
+    return fail_sys(in, in->raw_off, err, errno);
   if (account(in, n, err) != 0)
     return -1;
   in->have += (size_t)n;
   return (long)n;
 }
 
-static long fail(c837_input *in, c837_error *err, c837_status code,
-                 const char *what)
+/* Fills *err for a failure at offset off of the input as read (the
+ * compressed stream for gzip); returns -1. */
+static long fail_at(const c837_input *in, uint64_t off, c837_error *err,
+                    c837_status code, const char *what)
 {
   memset(err, 0, sizeof *err);
   err->code = code;
-  err->offset = in->raw_off;
+  err->offset = off;
   snprintf(err->msg, sizeof err->msg, "%.150s: %.200s (%s %llu)", in->path,
            what, in->mode == MODE_GZIP ? "compressed offset" : "byte",
-           (unsigned long long)in->raw_off);
+           (unsigned long long)off);
   return -1;
+}
+
+static long fail(c837_input *in, c837_error *err, c837_status code,
+                 const char *what)
+{
+  return fail_at(in, in->raw_off, err, code, what);
+}
+
+/* C837_EIO with the system's reason for errno e (strerror_r: the worker
+ * thread may be the one failing). */
+static long fail_sys(c837_input *in, uint64_t off, c837_error *err, int e)
+{
+  char why[128];
+  if (strerror_r(e, why, sizeof why) != 0)
+    snprintf(why, sizeof why, "error %d", e);
+  return fail_at(in, off, err, C837_EIO, why);
 }
 
 /* Decides plain or gzip from the first two bytes. */
@@ -189,16 +231,22 @@ static long read_plain(c837_input *in, void *out, size_t cap,
     return 0;
   n = read(in->fd, out, cap);
   if (n < 0)
-    return fail(in, err, C837_EIO, strerror(errno));
+    return fail_sys(in, in->raw_off, err, errno);
   if (account(in, n, err) != 0)
     return -1;
   in->raw_off += (uint64_t)n;
   return (long)n;
 }
 
+/* Inflates up to cap bytes: returns as soon as some came out (bytes
+ * made), 0 at the end, -1 on error.  Runs in the worker once started. */
 static long read_gzip(c837_input *in, void *out, size_t cap,
                       c837_error *err)
 {
+  if (in->pending) {
+    *err = in->pend_err;
+    return -1;
+  }
   in->zs.next_out = out;
   in->zs.avail_out = (uInt)cap;
   while (in->zs.avail_out == cap) {
@@ -264,8 +312,14 @@ static long read_gzip(c837_input *in, void *out, size_t cap,
       if (fill(in, err) < 0)
         return -1;
     } else if (r != Z_OK) {
-      return fail(in, err, r == Z_MEM_ERROR ? C837_ENOMEM : C837_EGZIP,
-                  in->zs.msg ? in->zs.msg : "corrupt gzip data");
+      fail(in, &in->pend_err, r == Z_MEM_ERROR ? C837_ENOMEM : C837_EGZIP,
+           in->zs.msg ? in->zs.msg : "corrupt gzip data");
+      in->pending = 1;
+      /* what inflate made before the bad spot goes out first */
+      if (in->zs.avail_out != cap)
+        break;
+      *err = in->pend_err;
+      return -1;
     }
     if (in->zs.avail_out != cap)
       break;
@@ -275,8 +329,31 @@ static long read_gzip(c837_input *in, void *out, size_t cap,
   return (long)(cap - in->zs.avail_out);
 }
 
+/* produce of the worker thread (inflate_thread.h). */
+static long produce(void *ud, c837_inflate_thread *self, void *out,
+                    size_t cap, c837_error *err, uint64_t *raw_off)
+{
+  c837_input *in = ud;
+  long n;
+  in->self = self;
+  n = read_gzip(in, out, cap, err);
+  *raw_off = in->raw_off;
+  return n;
+}
+
+static long read_worker(c837_input *in, void *buf, size_t cap,
+                        c837_error *err)
+{
+  long n = c837_inflate_thread_read(in->worker, buf, cap, err);
+  if (n == -2) /* a signal interrupted the wait, as it would read(2) */
+    return fail_sys(in, c837_inflate_thread_raw_offset(in->worker), err,
+                    EINTR);
+  return n;
+}
+
 long c837_input_read(c837_input *in, void *buf, size_t cap, c837_error *err)
 {
+  long n;
   if (cap == 0)
     return 0;
   if (cap > (size_t)1 << 30)
@@ -285,7 +362,20 @@ long c837_input_read(c837_input *in, void *buf, size_t cap, c837_error *err)
     return -1;
   if (in->mode == MODE_PLAIN)
     return read_plain(in, buf, cap, err);
-  return read_gzip(in, buf, cap, err);
+  if (in->worker)
+    return read_worker(in, buf, cap, err);
+  /* the first read inflates here; the worker takes over from the second
+   * (when none can be started, this thread goes on) */
+  if (in->handover == 1) {
+    in->handover = -1;
+    in->worker = c837_inflate_thread_start(produce, in, in->raw_off);
+    if (in->worker)
+      return read_worker(in, buf, cap, err);
+  }
+  n = read_gzip(in, buf, cap, err);
+  /* at the end or after an error there is nothing left to overlap */
+  in->handover = in->handover == 0 && n > 0 ? 1 : -1;
+  return n;
 }
 
 int c837_input_is_gzip(const c837_input *in)
@@ -295,13 +385,15 @@ int c837_input_is_gzip(const c837_input *in)
 
 uint64_t c837_input_raw_offset(const c837_input *in)
 {
-  return in->raw_off;
+  return in->worker ? c837_inflate_thread_raw_offset(in->worker)
+                    : in->raw_off;
 }
 
 void c837_input_close(c837_input *in)
 {
   if (!in)
     return;
+  c837_inflate_thread_stop(in->worker); /* joined: its state is ours */
   if (in->z_ready)
     inflateEnd(&in->zs);
   if (!in->is_stdin)

@@ -211,8 +211,9 @@ if [ -s "$TMP/se01fail" ]; then
 fi
 
 # The whole corpus in one run under valgrind (an ASan BIN checks itself;
-# under RUNNER the runner checks it: exit 3 for the files with envelope
-# errors, any other status is a failure).
+# a TSan BIN cannot run under valgrind; under RUNNER the runner checks
+# it: exit 3 for the files with envelope errors, any other status is a
+# failure).
 awk -F'\t' -v d="$CORPUS" 'NR > 1 { print d "/" $1 }' "$CORPUS/INDEX.tsv" \
   > "$TMP/list"
 if [ -n "$RUNNER" ]; then
@@ -225,8 +226,8 @@ if [ -n "$RUNNER" ]; then
     problem "whole corpus under \$RUNNER: exit $rc, expected 3"
     head -40 "$TMP/vg" >&2
   fi
-elif grep -q __asan_init "$BIN" 2>/dev/null; then
-  echo "e2e_corpus: ASan build: memory checked by the sanitizer"
+elif grep -q -e __asan_init -e __tsan_init "$BIN" 2>/dev/null; then
+  echo "e2e_corpus: sanitizer build: no valgrind run"
 elif command -v valgrind > /dev/null 2>&1 && [ "${VALGRIND:-1}" != 0 ]; then
   # shellcheck disable=SC2046
   valgrind -q --error-exitcode=99 --leak-check=full \
