@@ -21,6 +21,11 @@
  * claims at all is written as it came, so a file without fixed or held
  * claims comes out byte-identical.
  *
+ * A held envelope starts with a copy of the claim's ISA, so that ISA
+ * must read back in the held output as it was read in the input
+ * (isa_copyable); a claim to hold under one that would not fails with
+ * C837_ECLAIM, like a claim outside any ISA / GS / ST.
+ *
  * HL ids in the corrected view: new id = old id - HLs dropped before it
  * in the transaction (so untouched loops keep their bytes); parents are
  * mapped through the stack.  In the held view ids are counted 1, 2, 3 as
@@ -93,6 +98,8 @@ typedef struct wnode {
   char elsep, segterm;
   size_t ctl_off, ctl_len; /* ISA13 / GS06 / ST02 inside bytes */
   int is837;          /* ST: ST01 is 837 */
+  int isa_sep;        /* ISA: the byte after "ISA" (-1: none) */
+  int isa_own;        /* ISA: it set the delimiters it was read with */
   /* HL only: where its elements are inside bytes */
   size_t body_end, n_el;
   size_t el_off[4], el_len[4];
@@ -114,6 +121,8 @@ typedef struct wview {
   int tx_dirty, grp_dirty, ic_dirty;
   uint64_t hl_dropped; /* corrected: HLs dropped in the transaction */
   uint64_t hl_seq;     /* held: HLs written in the transaction */
+  int term;            /* segment terminator of the last ISA written
+                          (-1: none yet) */
 } wview;
 
 struct c837_writer {
@@ -353,6 +362,7 @@ static int emit_node(c837_writer *w, int vi, size_t i, int mode)
   switch (nd->type) {
   case WN_ISA:
     v->ic_groups = 0;
+    v->term = (unsigned char)nd->segterm;
     break;
   case WN_GS:
     v->ic_groups++;
@@ -656,6 +666,8 @@ static int on_isa(c837_writer *w, const c837_segment *s)
   if (close_all(w) != 0 || (nd = push_node(w, WN_ISA, s)) == NULL)
     return -1;
   set_ctl(nd, s, 13);
+  nd->isa_sep = s->body_len > 3 ? (unsigned char)s->raw[s->lead + 3] : -1;
+  nd->isa_own = nd->isa_sep == (unsigned char)s->delims.element;
   for (vi = 0; vi < C837_WV_N; vi++) {
     w->v[vi].ic_dirty = 0;
     w->v[vi].ic_groups = 0;
@@ -784,6 +796,7 @@ c837_writer *c837_writer_new(const c837_sink *out, const c837_sink *held)
     w->v[C837_WV_HELD].has_sink = 1;
   }
   w->ws_len = 0;
+  w->v[C837_WV_OUT].term = w->v[C837_WV_HELD].term = -1;
   return w;
 }
 
@@ -840,6 +853,19 @@ int c837_writer_segment(void *ud, const c837_segment *seg, c837_role role,
   }
 }
 
+/* 1 when the ISA of node nd, copied to the held view now, reads back
+ * there as the ISA it was in the input (tokenizer.c's rules): it set the
+ * delimiters it was read with (an "ISA" cut at the previous
+ * interchange's terminator did not, and has no elements), its element
+ * separator is not CR or LF (refused at the start of a file), and it is
+ * not the terminator of the interchange the held view wrote last (which
+ * would cut it there). */
+static int isa_copyable(const c837_writer *w, const wnode *nd)
+{
+  return nd->isa_own && nd->isa_sep != '\r' && nd->isa_sep != '\n' &&
+         nd->isa_sep != w->v[C837_WV_HELD].term;
+}
+
 /* Writes claim c, as it came, to the held view under copies of what is
  * open, and leaves it out of the corrected view. */
 static int hold_claim(c837_writer *w, const c837_claim *c)
@@ -852,6 +878,14 @@ static int hold_claim(c837_writer *w, const c837_claim *c)
                        "claim %s is not inside an ISA / GS / ST envelope: "
                        "it cannot be held in an envelope of its own",
                        c->id);
+  if (!w->nodes[0].v[C837_WV_HELD].emitted && !isa_copyable(w, &w->nodes[0]))
+    return c837_w_fail(w, C837_ECLAIM, c->offset, c->number,
+                       "claim %s: the ISA of its interchange was not read "
+                       "as a whole ISA (%s): a held envelope copied from it "
+                       "could not be read back",
+                       c->id, w->nodes[0].isa_own
+                                  ? "its element separator would end it"
+                                  : "cut at the previous terminator");
   for (j = 0; j < w->depth; j++)
     w->nodes[j].v[C837_WV_OUT].removed = 1;
   w->v[C837_WV_OUT].tx_dirty = 1;

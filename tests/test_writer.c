@@ -1122,6 +1122,116 @@ static void test_other_delimiters(void **state)
   free(wh);
 }
 
+/* Rewrites text of the '*' ':' '~' family to el, comp, term (line
+ * breaks kept).  Caller frees. */
+static char *redelim3(const char *s, char el, char comp, char term)
+{
+  char *o = malloc(strlen(s) + 1), *q = o;
+  assert_non_null(o);
+  for (; *s; s++)
+    *q++ = *s == '*' ? el : *s == ':' ? comp : *s == '~' ? term : *s;
+  *q = '\0';
+  return o;
+}
+
+/* a + b + c, malloc'd. */
+static char *cat3(const char *a, const char *b, const char *c)
+{
+  size_t na = strlen(a), nb = strlen(b), nc = strlen(c);
+  char *o = malloc(na + nb + nc + 1);
+  assert_non_null(o);
+  memcpy(o, a, na);
+  memcpy(o + na, b, nb);
+  memcpy(o + na + nb, c, nc + 1);
+  return o;
+}
+
+#define ISA_N(n)                                                           \
+  "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       " \
+  "*250101*1200*^*00501*00000000" n "*0*P*:~\n"
+
+/* An "ISA" whose element separator is the terminator of the interchange
+ * before it is cut there by the tokenizer: a segment "ISA" with no
+ * elements, which opens an interchange without setting its delimiters.
+ * A held envelope copied from it could not be read back (found by
+ * fuzz_pipeline, tests/fuzz-regress/writer-hold-under-cut-isa.x12), so
+ * holding a claim under it fails with ECLAIM (the job then holds the file
+ * whole, as for a claim outside any ISA); a file that holds nothing
+ * there passes through as it came. */
+static void test_hold_under_cut_isa(void **state)
+{
+#define A ISA_P P_GS P_ST P_HL1 P_SUB1("2") P_C1 "SE*15*0001~\n" \
+  "GE*1*1~\n" IEA_1
+#define B "ISA~\n" P_GS P_ST P_HL1 P_SUB3("2") P_C3 "SE*15*0001~\n" \
+  "GE*1*1~\n" "IEA*1*000000002~\n"
+  static const char in[] = A B;
+  static const char want_held[] = ISA_P P_GS P_ST P_HL1 P_SUB1("2") P_C1
+      P_END("15");
+  plan p[2];
+  result r;
+  (void)state;
+  p[0] = hold("C1");
+  p[1] = hold("C3");
+  run(in, &p[1], 1, &r);
+  assert_int_equal(r.rc, C837_ECLAIM);
+  assert_non_null(strstr(r.err.msg, "claim C3: the ISA of its interchange "
+                                    "was not read as a whole ISA (cut at "
+                                    "the previous terminator)"));
+  assert_int_equal(r.held.len, 0);
+  result_free(&r);
+  run(in, &p[0], 1, &r);
+  check_bytes("corrected", &r.out, ISA_P "IEA*0*000000001~\n" B);
+  check_bytes("held", &r.held, want_held);
+  check_stats(&r, 2, 1, 0, 1);
+  result_free(&r);
+#undef B
+#undef A
+}
+
+/* A whole ISA whose element separator is the terminator of the
+ * interchange the held output wrote last (not the one before it in the
+ * input) would be cut there in the held output: refused the same way.
+ * Interchanges: A '*' ':' '~', B '|' '>' '!', C '~' ':' '\''. */
+static void test_hold_isa_sep_is_held_term(void **state)
+{
+  char *b = redelim3(ISA_N("2") P_GS P_ST P_HL1 P_SUB2("2") P_C1B
+                     "SE*15*0001~\n" "GE*1*1~\n" "IEA*1*000000002~\n",
+                     '|', '>', '!');
+  char *c = redelim3(ISA_N("3") P_GS P_ST P_HL1 P_SUB3("2") P_C3
+                     "SE*15*0001~\n" "GE*1*1~\n" "IEA*1*000000003~\n",
+                     '~', ':', '\'');
+  char *in = cat3(ISA_P P_GS P_ST P_HL1 P_SUB1("2") P_C1 P_END("15"), b, c);
+  char *want_held = cat3(b, c, "");
+  membuf inb;
+  plan p[3];
+  result r;
+  (void)state;
+  inb.p = in;
+  inb.len = strlen(in);
+  assert_int_equal(reparse_status(&inb), C837_OK);
+  p[0] = hold("C1");
+  p[1] = hold("C3");
+  run(in, p, 2, &r);
+  assert_int_equal(r.rc, C837_ECLAIM);
+  assert_non_null(strstr(r.err.msg, "claim C3: the ISA of its interchange "
+                                    "was not read as a whole ISA (its "
+                                    "element separator would end it)"));
+  check_bytes("held, A then C", &r.held,
+              ISA_P P_GS P_ST P_HL1 P_SUB1("2") P_C1 P_END("15"));
+  result_free(&r);
+  /* after B's terminator '!' the same ISA reads back whole */
+  p[0] = hold("C1B");
+  run(in, p, 2, &r);
+  check_bytes("held, B then C", &r.held, want_held);
+  check_stats(&r, 3, 1, 0, 2);
+  assert_int_equal(reparse_status(&r.held), C837_OK);
+  result_free(&r);
+  free(b);
+  free(c);
+  free(in);
+  free(want_held);
+}
+
 /* Input cut inside its last segment: the tokenizer fails at the end and
  * the unparsed tail goes through c837_writer_raw: output == input. */
 static void test_raw_tail(void **state)
@@ -1480,6 +1590,8 @@ int main(void)
       cmocka_unit_test(test_hold_drops_st_that_ended_open_st),
       cmocka_unit_test(test_open_st_at_end_owes_nothing),
       cmocka_unit_test(test_other_delimiters),
+      cmocka_unit_test(test_hold_under_cut_isa),
+      cmocka_unit_test(test_hold_isa_sep_is_held_term),
       cmocka_unit_test(test_raw_tail),
       cmocka_unit_test(test_sink_failure),
       cmocka_unit_test(test_null_sinks),
