@@ -27,6 +27,7 @@
  * feed and finish return it again and read nothing.
  */
 #include "cart837.h"
+#include "util_int.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -111,21 +112,6 @@ static c837_status fail(c837_tokenizer *t, c837_status code, uint64_t at,
   return code;
 }
 
-/* Printable excerpt of the bytes at p for error messages. */
-static void excerpt(char *dst, size_t dstsz, const char *p, size_t n)
-{
-  size_t i, o = 0;
-  for (i = 0; i < n && o + 5 < dstsz; i++) {
-    unsigned char c = (unsigned char)p[i];
-    if (c >= 0x20 && c < 0x7f && c != '\'') {
-      dst[o++] = (char)c;
-    } else {
-      snprintf(dst + o, dstsz - o, "\\x%02x", c);
-      o += 4;
-    }
-  }
-  dst[o] = '\0';
-}
 
 static int push(c837_tokenizer *t, char c)
 {
@@ -183,7 +169,7 @@ static c837_status finish_isa(c837_tokenizer *t)
       d.segment == d.component || is_alnum((unsigned char)d.segment) ||
       d.segment == ' ') {
     char ex[64];
-    excerpt(ex, sizeof ex, b + n - 2, 2);
+    c837_excerpt(ex, sizeof ex, b + n - 2, 2);
     return fail(t, C837_EISA, t->seg_start + t->lead + n - 2,
                 "ISA: component separator and segment terminator must "
                 "differ from each other and from the element separator; "
@@ -235,7 +221,7 @@ static c837_status emit_raw(c837_tokenizer *t, const char *raw,
       i++;
     if (n == C837_MAX_ELEMENTS) {
       char ex[24];
-      excerpt(ex, sizeof ex, b, s.tag.len < 8 ? s.tag.len : 8);
+      c837_excerpt(ex, sizeof ex, b, s.tag.len < 8 ? s.tag.len : 8);
       return fail(t, C837_ETOOMANY, t->seg_start,
                   "segment '%s' has more than C837_MAX_ELEMENTS "
                   "elements",
@@ -424,7 +410,7 @@ c837_status c837_tokenizer_feed(c837_tokenizer *t, const void *data,
       if ((r = push(t, (char)c)) != 0)
         return TOOK(0), overflow(t, r);
       TOOK(1);
-      excerpt(ex, sizeof ex, (const char *)p, k);
+      c837_excerpt(ex, sizeof ex, (const char *)p, k);
       return fail(t, C837_ENOISA, t->seg_start + t->len - 1,
                   "expected an ISA segment, found '%s'", ex);
     }
@@ -563,7 +549,7 @@ c837_status c837_tokenizer_finish(c837_tokenizer *t)
                 "input ends inside an ISA segment");
   case ST_BODY: {
     char ex[64];
-    excerpt(ex, sizeof ex, t->buf + t->lead,
+    c837_excerpt(ex, sizeof ex, t->buf + t->lead,
             t->len - t->lead < 12 ? t->len - t->lead : 12);
     /* Bytes after an interchange that end without a terminator are not
      * a cut-off segment but something that is not X12 (text, padding, a

@@ -13,6 +13,7 @@
  * row) instead of being skipped.
  */
 #include "job_int.h"
+#include "util_int.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -150,14 +151,8 @@ static int sniff(const char *path, char *why, size_t whysz, c837_error *err)
     snprintf(why, whysz, "not an X12 interchange: empty file");
   } else {
     char ex[40];
-    long i, o = 0;
-    for (i = 0; i < got && i < 8 && o < (long)sizeof ex - 5; i++) {
-      if (b[i] >= 0x20 && b[i] < 0x7f)
-        ex[o++] = (char)b[i];
-      else
-        o += snprintf(ex + o, sizeof ex - (size_t)o, "\\x%02x", b[i]);
-    }
-    ex[o] = '\0';
+    c837_excerpt(ex, sizeof ex, (const char *)b,
+                 got < 8 ? (size_t)got : 8);
     snprintf(why, whysz, "not an X12 interchange: starts with '%s'", ex);
   }
   return 0;
