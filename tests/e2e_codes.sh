@@ -6,15 +6,7 @@
 # malformed table file fail with exit 3 and a message naming the CSV line
 # and column; a table file given to a run changes its findings (a payer's
 # own per-day cap).
-set -u
-BIN=${BIN:-build/cart837}
-# RUNNER: a command put in front of each run of $BIN (make valgrind)
-RUNNER=${RUNNER:-}
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-ok() { echo "ok: $*"; }
+. tests/lib_e2e.sh # BIN, RUNNER, T, fails, ok, fail
 
 $RUNNER "$BIN" codes >"$T/codes.csv"
 [ $? -eq 0 ] && cmp -s "$T/codes.csv" specs/codes.csv &&

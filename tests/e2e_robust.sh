@@ -20,15 +20,7 @@
 #   - D/held/x.837 and D/x.837 (same OUT/held/x.837): the second skipped;
 #   - a FIFO gets the stdin policy; gzip zero padding is accepted;
 #   - a re-sent interchange does not hide the ledger from a new one.
-set -u
-BIN=${BIN:-build/cart837}
-# RUNNER: a command put in front of each run of $BIN (make valgrind)
-RUNNER=${RUNNER:-}
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-ok() { echo "ok: $*"; }
+. tests/lib_e2e.sh # BIN, RUNNER, T, fails, ok, fail
 S=samples/cart_prof.837
 
 # inputs

@@ -14,15 +14,7 @@
 #     smaller than that is kept whole;
 #   - summary.txt does not count the claims of a file held whole, or of
 #     an unparsed rest, and says so.
-set -u
-BIN=${BIN:-build/cart837}
-# RUNNER: a command put in front of each run of $BIN (make valgrind)
-RUNNER=${RUNNER:-}
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-ok() { echo "ok: $*"; }
+. tests/lib_e2e.sh # BIN, RUNNER, T, fails, ok, fail
 # exactly the text $2 in file $1
 is() { printf '%s' "$2" | cmp -s - "$1"; }
 # findings.csv rows of directory $1 without the header (CRLF -> LF)
