@@ -36,17 +36,6 @@
 /* String -> record list indexes                                       */
 /* ------------------------------------------------------------------ */
 
-/* FNV-1a. */
-static uint64_t hash_str(const char *s)
-{
-  uint64_t h = 1469598103934665603ull;
-  for (; *s; s++) {
-    h ^= (unsigned char)*s;
-    h *= 1099511628211ull;
-  }
-  return h;
-}
-
 static int imap_grow(c837_imap *m)
 {
   size_t ns = m->nslots ? 2 * m->nslots : 64, i;
@@ -54,7 +43,7 @@ static int imap_grow(c837_imap *m)
   if (!slots)
     return -1;
   for (i = 0; i < m->n; i++) {
-    size_t s = (size_t)(hash_str(m->ents[i].key) & (ns - 1));
+    size_t s = (size_t)(c837_hash_str(m->ents[i].key) & (ns - 1));
     while (slots[s])
       s = (s + 1) & (ns - 1);
     slots[s] = i + 1;
@@ -73,7 +62,7 @@ static c837_ilist *imap_get(c837_imap *m, const char *key, int create)
   c837_ilist *p;
   size_t len;
   if (m->nslots) {
-    s = (size_t)(hash_str(key) & (m->nslots - 1));
+    s = (size_t)(c837_hash_str(key) & (m->nslots - 1));
     while (m->slots[s]) {
       p = &m->ents[m->slots[s] - 1];
       if (strcmp(p->key, key) == 0)
@@ -95,7 +84,7 @@ static c837_ilist *imap_get(c837_imap *m, const char *key, int create)
   if (!p->key)
     return NULL;
   memcpy(p->key, key, len + 1);
-  s = (size_t)(hash_str(key) & (m->nslots - 1));
+  s = (size_t)(c837_hash_str(key) & (m->nslots - 1));
   while (m->slots[s])
     s = (s + 1) & (m->nslots - 1);
   m->slots[s] = ++m->n;
@@ -235,7 +224,7 @@ static c837_ixc *ix_find(const c837_engine *e, const char *key, size_t len)
 
 static void ix_slot(size_t *slots, size_t ns, const char *key, size_t idx)
 {
-  size_t s = (size_t)(hash_str(key) & (ns - 1));
+  size_t s = (size_t)(c837_hash_str(key) & (ns - 1));
   while (slots[s])
     s = (s + 1) & (ns - 1);
   slots[s] = idx + 1;

@@ -281,3 +281,13 @@ size_t c837_excerpt(char *dst, size_t dstsz, const char *p, size_t n)
   dst[o] = '\0';
   return o;
 }
+
+uint64_t c837_hash_str(const char *s)
+{
+  uint64_t h = 1469598103934665603ull;
+  for (; *s; s++) {
+    h ^= (unsigned char)*s;
+    h *= 1099511628211ull;
+  }
+  return h;
+}

@@ -34,21 +34,14 @@ typedef struct dir_id {
 /* Bytes read to decide whether a file is an X12 interchange. */
 #define SNIFF_BYTES 256
 
-static size_t name_hash(const char *s)
-{
-  size_t h = 1469598103934665603u;
-  for (; *s; s++)
-    h = (h ^ (unsigned char)*s) * 1099511628211u;
-  return h;
-}
-
 /* 1 when a file not skipped is named exactly name. */
 static int name_in(const c837_job *j, const char *name)
 {
   size_t mask = j->names_cap - 1, k;
   if (!j->names_cap)
     return 0;
-  for (k = name_hash(name) & mask; j->names[k]; k = (k + 1) & mask)
+  for (k = (size_t)c837_hash_str(name) & mask; j->names[k];
+       k = (k + 1) & mask)
     if (strcmp(j->files[j->names[k] - 1].name, name) == 0)
       return 1;
   return 0;
@@ -70,7 +63,8 @@ static int index_names(c837_job *j)
       for (i = 0; i < j->names_cap; i++) {
         if (!j->names[i])
           continue;
-        k = name_hash(j->files[j->names[i] - 1].name) & (cap - 1);
+        k = (size_t)c837_hash_str(j->files[j->names[i] - 1].name) &
+            (cap - 1);
         while (t[k])
           k = (k + 1) & (cap - 1);
         t[k] = j->names[i];
@@ -80,7 +74,8 @@ static int index_names(c837_job *j)
       j->names_cap = cap;
     }
     mask = j->names_cap - 1;
-    for (k = name_hash(j->files[j->n_named].name) & mask; j->names[k];
+    for (k = (size_t)c837_hash_str(j->files[j->n_named].name) & mask;
+         j->names[k];
          k = (k + 1) & mask)
       ;
     j->names[k] = j->n_named + 1;
