@@ -2,6 +2,9 @@
 """html_check.py -- the numbers of report.html against summary.txt
 
 Usage: html_check.py SUMMARY.txt DOM.html
+       html_check.py --batch LIST   (one process for many pages: each line
+                                     of LIST is LABEL<TAB>SUMMARY.txt<TAB>
+                                     DOM.html; see tests/batchrun.py)
 
 DOM.html is the page as a browser rendered it (chromium --dump-dom), or
 the file itself.  Every figure summary.txt gives (per file and in total:
@@ -125,12 +128,16 @@ def parse_summary(path):
     return want, edits_seen
 
 
-def main():
-    if len(sys.argv) != 3:
+def main(argv):
+    if len(argv) == 2 and argv[0] == "--batch":
+        sys.dont_write_bytecode = True  # no __pycache__ in tests/
+        import batchrun
+        return batchrun.run(argv[1], main)
+    if len(argv) != 2:
         raise SystemExit(__doc__)
-    want, edits_seen = parse_summary(sys.argv[1])
+    want, edits_seen = parse_summary(argv[0])
     dom = Dom()
-    with open(sys.argv[2], encoding="utf-8") as fp:
+    with open(argv[1], encoding="utf-8") as fp:
         dom.feed(fp.read())
     got = dom.values
     bad = []
@@ -166,4 +173,4 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

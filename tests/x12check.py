@@ -30,6 +30,14 @@ Usage:
   x12check.py --conserve-list LIST       the same for every line of LIST:
                                           "IN<TAB>OUT[<TAB>HELD]"
   x12check.py --count FILE...             print "FILE claims N lines M"
+  x12check.py --batch LIST                many runs in one process: each
+                                          line of LIST (- = stdin) is
+                                          "LABEL<TAB>ARGS..." (the
+                                          arguments of one run, tab-
+                                          separated); each run's lines come
+                                          out as "LABEL: ...", then
+                                          "LABEL: ok" or "LABEL: FAIL
+                                          (exit N)" (tests/batchrun.py)
 
 Delimiters come from each ISA; any line endings; gzip files are read
 through the gzip module.  Python 3 standard library only.
@@ -376,6 +384,10 @@ def main(argv):
         return conserve_list(argv[1])
     if argv[0] == "--count":
         return count(argv[1:])
+    if argv[0] == "--batch" and len(argv) == 2:
+        sys.dont_write_bytecode = True  # no __pycache__ in tests/
+        import batchrun
+        return batchrun.run(argv[1], main)
     return check(argv)
 
 
