@@ -6,13 +6,13 @@
 # malformed table file fail with exit 3 and a message naming the CSV line
 # and column; a table file given to a run changes its findings (a payer's
 # own per-day cap).
-. tests/lib_e2e.sh # BIN, RUNNER, T, fails, ok, fail
+. tests/lib_e2e.sh
 
-$RUNNER "$BIN" codes >"$T/codes.csv"
+run_bin codes >"$T/codes.csv"
 [ $? -eq 0 ] && cmp -s "$T/codes.csv" specs/codes.csv &&
   ok "codes prints specs/codes.csv byte for byte" || fail "codes output"
 
-$RUNNER "$BIN" codes 0540T >"$T/one" 2>&1
+run_bin codes 0540T >"$T/one" 2>&1
 rc=$?
 cat >"$T/want" <<'X'
 code: 0540T
@@ -24,18 +24,18 @@ head -3 "$T/one" | cmp -s - "$T/want" && [ $rc -eq 0 ] &&
   grep -q '^crosswalk: 38228 ' "$T/one" && grep -q '^revenue_codes: 0874$' "$T/one" &&
   ok "codes 0540T" || { fail "codes 0540T (rc $rc):"; cat "$T/one"; }
 
-$RUNNER "$BIN" codes 99999 >"$T/out" 2>"$T/err"
+run_bin codes 99999 >"$T/out" 2>"$T/err"
 rc=$?
 [ $rc -eq 3 ] && grep -q '99999 is not in the code table' "$T/err" &&
   ok "unknown code: exit 3" || fail "unknown code: exit $rc"
 
 printf 'code,cap_per_day\n38228,x\n' >"$T/bad.csv"
-$RUNNER "$BIN" codes --codes "$T/bad.csv" >"$T/out" 2>"$T/err"
+run_bin codes --codes "$T/bad.csv" >"$T/out" 2>"$T/err"
 rc=$?
 grep -q "bad.csv:2:2: cap_per_day: expected a positive number" "$T/err" &&
   [ $rc -eq 3 ] && ok "malformed table: line and column, exit 3" ||
   { fail "malformed table (rc $rc)"; cat "$T/err"; }
-$RUNNER "$BIN" -o "$T/run-bad" --codes "$T/bad.csv" samples/cart_inst.837 2>"$T/err"
+run_bin -o "$T/run-bad" --codes "$T/bad.csv" samples/cart_inst.837 2>"$T/err"
 rc=$?
 [ $rc -eq 3 ] && [ ! -e "$T/run-bad/findings.csv" ] &&
   ok "run with a malformed table: exit 3, nothing written" ||
@@ -43,10 +43,10 @@ rc=$?
 
 # a payer allows 3 units of 38228 a day: UNITS-OVER-F (3 units) passes
 printf 'code,cap_per_day\n38228,3\n' >"$T/mue.csv"
-$RUNNER "$BIN" codes --codes "$T/mue.csv" 38228 | grep -q '^cap_per_day: 3 ' &&
+run_bin codes --codes "$T/mue.csv" 38228 | grep -q '^cap_per_day: 3 ' &&
   ok "--codes overrides the cap" || fail "--codes override not shown"
-$RUNNER "$BIN" -o "$T/def" -q --fail-on never samples/cart_inst.837
-$RUNNER "$BIN" -o "$T/mue" -q --fail-on never --codes "$T/mue.csv" samples/cart_inst.837
+run_bin -o "$T/def" -q --fail-on never samples/cart_inst.837
+run_bin -o "$T/mue" -q --fail-on never --codes "$T/mue.csv" samples/cart_inst.837
 grep -q '"UNITS-OVER-F","1","38228",.*"UNITS_OVER_DAILY_MAX"' "$T/def/findings.csv" &&
   ok "default cap: UNITS_OVER_DAILY_MAX on UNITS-OVER-F" ||
   fail "default cap finding missing"
@@ -54,5 +54,4 @@ grep -q '"UNITS-OVER-F",.*"UNITS_OVER_DAILY_MAX"' "$T/mue/findings.csv" &&
   fail "cap 3: UNITS_OVER_DAILY_MAX still fires" ||
   ok "cap 3 from --codes: no UNITS_OVER_DAILY_MAX"
 
-echo "e2e_codes: $fails failed"
-[ $fails -eq 0 ]
+e2e_done
