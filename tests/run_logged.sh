@@ -3,7 +3,7 @@
 #
 # Runs COMMAND with its output (stdout and stderr) in LOG, then prints
 # one line: "ok" or "FAILED", the time it took and the last line of the
-# log (an e2e script's summary), and below it every SKIP line of the log;
+# log (an e2e script's summary), and below it the SKIP lines of the log;
 # when COMMAND fails, the whole log.  Exits with COMMAND's status.  make
 # runs several of these side by side (-j, -Otarget keeps each job's lines
 # together).
@@ -16,7 +16,9 @@ rc=$?
 took=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
 if [ $rc -eq 0 ]; then
   echo "== $name: ok (${took} s): $(tail -n 1 "$log")"
-  grep '^SKIP' "$log" | sed 's/^/     /'
+  # the skips: an e2e script's SKIP lines, a cmocka program's skipped tests
+  grep -e '^SKIP' -e '^\[  SKIPPED \] test' "$log" | awk '!seen[$0]++' |
+    sed 's/^/     /'
 else
   echo "== $name: FAILED (exit $rc, ${took} s); its log, $log:"
   sed 's/^/   | /' "$log"
