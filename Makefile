@@ -196,7 +196,8 @@ tsan: deps deps-html
 
 # `make unit` and the e2e scripts put $$RUNNER in front of every run of a
 # test program and of cart837: here valgrind, one log per process under
-# $(B)/valgrind/.  Any error or definite leak fails, whether or not the
+# $(B)/valgrind/ (a directory per run, tests/valgrind_run.sh: process ids
+# come round again).  Any error or definite leak fails, whether or not the
 # test looked at the exit status (a log that is not empty is printed and
 # fails the target).  To keep the time reasonable the corpus loops use the
 # runner on every 20th file only (the runs over the whole corpus still read
@@ -213,10 +214,11 @@ valgrind: deps deps-html
 	  DEB_PROBE=/usr/bin/valgrind
 	$(MAKE) --no-print-directory all $(TEST_BIN)
 	@rm -rf $(VG_LOG) && mkdir -p $(VG_LOG)
-	@RUNNER="$(VALGRIND_CMD) --log-file=$(VG_LOG)/%p.log" RUNNER_EVERY=20 \
+	@VALGRIND_CMD="$(VALGRIND_CMD)" \
+	  RUNNER="sh $(abspath tests/valgrind_run.sh) $(VG_LOG)" RUNNER_EVERY=20 \
 	  SEEDS="1 2 3 4 5 6 7 8" $(MAKE) --no-print-directory unit e2e; \
 	rc=$$?; \
-	n=$$(ls $(VG_LOG) | wc -l); \
+	n=$$(find $(VG_LOG) -name '*.log' | wc -l); \
 	for f in $$(find $(VG_LOG) -name '*.log' -size +0 | sort); do \
 	  echo "== valgrind: $$f"; cat $$f; rc=1; done; \
 	if [ $$rc = 0 ]; then \
