@@ -56,8 +56,8 @@ REPLAY_BIN := $(patsubst %,$(B)/tests/fuzz_replay_%,$(FUZZ_TARGETS))
 LIB      := $(B)/libcart837.a
 BIN      := $(B)/cart837
 
-.PHONY: all deps deps-html demo test unit unit-log e2e asan ubsan sanitize \
-        tsan valgrind bench install clean fuzz fuzz-build fuzz-deps
+.PHONY: all deps demo test unit e2e asan ubsan sanitize tsan valgrind \
+        bench install clean fuzz fuzz-build fuzz-deps
 
 all: $(BIN)
 
@@ -160,7 +160,7 @@ E2E_JOBS  ?= 2
 PY_REAL    = $$($(PYTHON) -c 'import sys; print(sys.executable)' \
                2>/dev/null || echo $(PYTHON))
 
-.PHONY: $(E2E_RUN)
+.PHONY: deps-html unit-log $(E2E_RUN)
 $(E2E_RUN): e2e-%: $(BIN)
 	@sh tests/run_logged.sh e2e_$* $(TEST_LOG)/e2e_$*.log \
 	  env BIN=$(abspath $(BIN)) sh tests/e2e_$*.sh
