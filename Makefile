@@ -39,8 +39,13 @@ MANDIR   ?= $(PREFIX)/share/man/man1
 DEB_PKGS := libcsv-dev zlib1g-dev libcmocka-dev python3
 DEB_PROBE := /usr/include/csv.h /usr/include/zlib.h /usr/include/cmocka.h
 
-CLI_SRC  := src/main.c $(wildcard src/cli_*.c)
-LIB_SRC  := $(filter-out $(CLI_SRC),$(wildcard src/*.c))
+# The stages, one folder each, in the direction the data flows (README,
+# "Architecture"): base (ground floor) -> parse -> edit -> write -> run;
+# cli is the command over them.
+LIB_DIRS := base parse edit write run
+CLI_SRC  := $(wildcard src/cli/*.c)
+LIB_SRC  := $(foreach d,$(LIB_DIRS),$(wildcard src/$(d)/*.c))
+SRC_HDR  := $(wildcard src/*/*.h)
 LIB_OBJ  := $(patsubst src/%.c,$(B)/obj/%.o,$(LIB_SRC)) $(B)/obj/codes_csv.o
 CLI_OBJ  := $(patsubst src/%.c,$(B)/obj/%.o,$(CLI_SRC))
 TEST_SRC := $(wildcard tests/test_*.c)
@@ -75,7 +80,8 @@ deps:
 	  fi; \
 	fi
 
-$(B)/obj/%.o: src/%.c include/cart837.h $(wildcard src/*.h) | $(B)/obj
+$(B)/obj/%.o: src/%.c include/cart837.h $(SRC_HDR) | $(B)/obj
+	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(THREADS) $(WARN) -c $< -o $@
 
 # The code table, specs/codes.csv, compiled in as a string.
@@ -223,7 +229,7 @@ fuzz-build: fuzz-deps
 	$(MAKE) --no-print-directory $(FUZZ_BIN)
 
 build-fuzz/fuzz_%: tests/fuzz_%.c build-fuzz/libcart837.a include/cart837.h \
-                   $(wildcard src/*.h)
+                   $(SRC_HDR)
 	$(FUZZ_CC) $(CPPFLAGS) -Itests $(FUZZ_CFLAGS) -fsanitize=fuzzer $(WARN) \
 	  -Werror -o $@ $< build-fuzz/libcart837.a $(LDLIBS)
 

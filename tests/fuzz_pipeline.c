@@ -66,9 +66,9 @@
 #include <unistd.h>
 
 #include "cart837.h"
-#include "job_int.h"    /* the report files (private API) */
-#include "util_int.h"   /* c837_grow */
-#include "writer_int.h" /* c837_w_claim_plan: fixed or unfixable */
+#include "run/job_int.h"    /* the report files (private API) */
+#include "base/util.h"   /* c837_grow */
+#include "write/writer_int.h" /* c837_w_claim_plan: fixed or unfixable */
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

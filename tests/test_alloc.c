@@ -66,7 +66,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "job_int.h"
+#include "run/job_int.h"
 
 /* ------------------------------------------------------------------ */
 /* The wrappers                                                        */

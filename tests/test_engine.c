@@ -21,7 +21,7 @@
 #include <cmocka.h>
 
 #include "cart837.h"
-#include "engine_int.h"
+#include "edit/engine_int.h"
 
 /* ------------------------------------------------------------------ */
 /* Claim builder                                                       */

@@ -19,7 +19,7 @@
 
 #include <cmocka.h>
 
-#include "job_int.h"
+#include "run/job_int.h"
 
 #define HDR                                                              \
   "\"source\",\"claim_id\",\"lx\",\"patient\",\"provider\",\"code\","    \

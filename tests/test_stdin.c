@@ -32,7 +32,7 @@
 #include <unistd.h>
 
 #include "cart837.h"
-#include "job_int.h" /* the file records: unparsed_bytes, uncounted */
+#include "run/job_int.h" /* the file records: unparsed_bytes, uncounted */
 #include "testbuf.h"
 
 static char g_dir[256];

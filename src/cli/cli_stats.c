@@ -4,7 +4,7 @@
  * interchanges, groups, transactions, claims and service lines, followed
  * by every envelope problem with its byte offset and segment number.
  */
-#include "cli.h"
+#include "cli/cli.h"
 
 #include <string.h>
 

@@ -38,7 +38,7 @@
  * before there was a worker; its wait on `full`, like the read(2) it
  * replaces, returns EINTR when a handler without SA_RESTART ran.
  */
-#include "inflate_thread.h"
+#include "parse/inflate_thread.h"
 
 #include <errno.h>
 #include <fcntl.h>

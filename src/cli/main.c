@@ -4,7 +4,7 @@
  * sub-command name, the arguments are those of `run`.  Everything else
  * lives in the cli_*.c files and in the library.
  */
-#include "cli.h"
+#include "cli/cli.h"
 
 #include <string.h>
 

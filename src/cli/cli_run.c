@@ -7,7 +7,7 @@
  * terminal and the short summary, and turns the outcome into an exit
  * code.
  */
-#include "cli.h"
+#include "cli/cli.h"
 
 #include <getopt.h>
 #include <signal.h>

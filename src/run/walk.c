@@ -12,8 +12,8 @@
  * says nothing about the input: that input fails (C837_ENOMEM, an error
  * row) instead of being skipped.
  */
-#include "job_int.h"
-#include "util_int.h"
+#include "run/job_int.h"
+#include "base/util.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -11,7 +11,7 @@
  * The columns are listed in FINDINGS_COLS and LINES_COLS below and in
  * README.md; their order is part of the interface.
  */
-#include "job_int.h"
+#include "run/job_int.h"
 
 #include <csv.h>
 #include <errno.h>

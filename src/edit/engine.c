@@ -14,8 +14,8 @@
  * indexes and checkpoints are engine_hist.c's; the specification of
  * every edit is specs/edits.md.
  */
-#include "engine_int.h"
-#include "util_int.h"
+#include "edit/engine_int.h"
+#include "base/util.h"
 
 #include <stdarg.h>
 #include <stdlib.h>

@@ -8,7 +8,7 @@
  * printable excerpts of input bytes for messages.
  */
 #include "cart837.h"
-#include "util_int.h"
+#include "base/util.h"
 
 #include <stdint.h>
 #include <stdlib.h>

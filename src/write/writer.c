@@ -66,7 +66,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "writer_int.h"
+#include "write/writer_int.h"
 
 enum { WN_ISA, WN_GS, WN_ST, WN_HL };
 

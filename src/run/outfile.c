@@ -11,7 +11,7 @@
  * descriptor.
  */
 #define _GNU_SOURCE /* syncfs */
-#include "job_int.h"
+#include "run/job_int.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -12,8 +12,8 @@
  * code is the code the later edits check.  Specification:
  * specs/edits.md.
  */
-#include "engine_int.h"
-#include "util_int.h"
+#include "edit/engine_int.h"
+#include "base/util.h"
 
 #include <stdarg.h>
 #include <stdlib.h>

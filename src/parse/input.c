@@ -26,7 +26,7 @@
  * in the caller's thread (it is at memory speed already).
  */
 #include "cart837.h"
-#include "inflate_thread.h"
+#include "parse/inflate_thread.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -35,7 +35,7 @@
  * reused from claim to claim and capped by the claim limits.
  */
 #include "cart837.h"
-#include "util_int.h"
+#include "base/util.h"
 
 #include <stdarg.h>
 #include <stdlib.h>

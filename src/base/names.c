@@ -6,7 +6,7 @@
  * failed system call's errno to a status (util_int.h).
  */
 #include "cart837.h"
-#include "util_int.h"
+#include "base/util.h"
 
 #include <errno.h>
 

@@ -28,8 +28,8 @@
  * (and the built-in table comes out byte for byte as specs/codes.csv).
  */
 #include "cart837.h"
-#include "csvpos.h"
-#include "util_int.h"
+#include "base/csvpos.h"
+#include "base/util.h"
 
 #include <csv.h>
 #include <errno.h>

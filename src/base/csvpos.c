@@ -16,7 +16,7 @@
  * ...", with the found value quoted by c837_csvpos_show.  Contracts are
  * in csvpos.h.
  */
-#include "csvpos.h"
+#include "base/csvpos.h"
 
 #include <stdarg.h>
 #include <stdlib.h>

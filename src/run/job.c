@@ -15,8 +15,8 @@
  * across files, so day totals and sequencing span the whole run (and,
  * with a ledger, earlier runs).
  */
-#include "job_int.h"
-#include "util_int.h"
+#include "run/job_int.h"
+#include "base/util.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -7,7 +7,7 @@
  * file held whole (it could not be read to its end), the unparsed rest
  * of input that cannot be read twice.
  */
-#include "job_int.h"
+#include "run/job_int.h"
 
 /* One "NAME: N" line, or "NAME: not counted" for a file whose claims
  * were not counted (see c837_file_rec.uncounted). */

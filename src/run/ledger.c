@@ -31,9 +31,9 @@
  * ledger are kept apart by an flock on "FILE.lock", which is left in
  * place (removing a lock file races with the next run taking it).
  */
-#include "csvpos.h"
-#include "job_int.h"
-#include "util_int.h"
+#include "base/csvpos.h"
+#include "run/job_int.h"
+#include "base/util.h"
 
 #include <csv.h>
 #include <errno.h>

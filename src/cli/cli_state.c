@@ -7,8 +7,8 @@
  * ledger and counts its rows; `state show FILE` prints it in the order
  * and form a run writes.  The logic lives in ledger.c.
  */
-#include "cli.h"
-#include "job_int.h"
+#include "cli/cli.h"
+#include "run/job_int.h"
 
 #include <string.h>
 

@@ -5,7 +5,7 @@
  * that the output can be edited and given back with --codes.  With codes,
  * prints each one's row as "field: value" lines.
  */
-#include "cli.h"
+#include "cli/cli.h"
 
 #include <string.h>
 

@@ -27,7 +27,7 @@
  * feed and finish return it again and read nothing.
  */
 #include "cart837.h"
-#include "util_int.h"
+#include "base/util.h"
 
 #include <stdlib.h>
 #include <string.h>

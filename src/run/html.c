@@ -11,7 +11,7 @@
  * reasons) is escaped.  No clock, host or path of the run goes in: the
  * same run gives the same bytes.
  */
-#include "job_int.h"
+#include "run/job_int.h"
 
 #include <string.h>
 

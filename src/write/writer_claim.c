@@ -27,7 +27,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "writer_int.h"
+#include "write/writer_int.h"
 
 /* What the fixes do to one line.  Strings point into the verdict. */
 typedef struct wline {

@@ -10,7 +10,7 @@
  * remembered line, or a line of this claim with a lower index.
  * Specification: specs/edits.md.
  */
-#include "engine_int.h"
+#include "edit/engine_int.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "writer_int.h"
+#include "write/writer_int.h"
 
 int c837_wbuf_reserve(c837_wbuf *b, size_t n)
 {

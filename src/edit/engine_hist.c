@@ -25,8 +25,8 @@
  * exactly.  The rules are specified in specs/edits.md, "Ledger, re-runs
  * and merges".
  */
-#include "engine_int.h"
-#include "util_int.h"
+#include "edit/engine_int.h"
+#include "base/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
