@@ -38,50 +38,9 @@ extern "C" {
 #define CART837_VERSION "0.1.0"
 
 /* ------------------------------------------------------------------ */
-/* Limits.  Every limit of the library lives here, with its reason.    */
-/* Each can be overridden at build time with -DNAME=value.             */
+/* Sizes of the public structs' text fields (NUL included).  The       */
+/* library's internal limits are private (src/base/limits.h).          */
 /* ------------------------------------------------------------------ */
-
-/* Bytes in one segment, terminator and trailing whitespace included.
- * Real 837 segments stay under 1 KB (the longest, HI, has 12 composites);
- * anything this long is not X12 and would otherwise grow without end. */
-#ifndef C837_MAX_SEGMENT
-#define C837_MAX_SEGMENT 65536
-#endif
-
-/* Elements in one segment.  The largest 837 segment (CLM) has 20. */
-#ifndef C837_MAX_ELEMENTS
-#define C837_MAX_ELEMENTS 256
-#endif
-
-/* Bytes the ISA segment may take.  A correct ISA is 106 bytes; senders
- * that pad or trim fields wrongly stay close to that. */
-#ifndef C837_MAX_ISA
-#define C837_MAX_ISA 512
-#endif
-
-/* Bytes of leading junk tolerated before the first ISA: a UTF-8 BOM and
- * blank lines.  Anything else there is not an X12 interchange. */
-#ifndef C837_MAX_PREAMBLE
-#define C837_MAX_PREAMBLE 4096
-#endif
-
-/* Segments in one claim (CLM up to the next HL, CLM or SE).  837I allows
- * 999 service lines with a dozen segments each; this leaves room. */
-#ifndef C837_MAX_CLAIM_SEGMENTS
-#define C837_MAX_CLAIM_SEGMENTS 50000
-#endif
-
-/* Raw bytes of one claim.  Memory is bounded by the largest claim, so
- * the largest claim is bounded too. */
-#ifndef C837_MAX_CLAIM_BYTES
-#define C837_MAX_CLAIM_BYTES (16u * 1024u * 1024u)
-#endif
-
-/* Service lines in one claim (837I allows 999, 837P 50). */
-#ifndef C837_MAX_LINES
-#define C837_MAX_LINES 9999
-#endif
 
 /* Identifier and name fields copied into the claim model (longer ones
  * are truncated, and the truncation is reported). */
@@ -95,95 +54,12 @@ extern "C" {
  * digits, long exponents) whole in messages and the reports. */
 #define C837_UNITS_MAX 64
 
-/* Read buffer of the input layer. */
-#ifndef C837_READ_CHUNK
-#define C837_READ_CHUNK (256u * 1024u)
-#endif
-
-/* Buffers of C837_READ_CHUNK bytes that the gzip worker thread may
- * inflate ahead of the parser (input.c, inflate_thread.c): enough to
- * ride out the parser's uneven pace, few enough to keep memory bounded
- * (1 MB with the defaults).  At least 1. */
-#ifndef C837_INFLATE_SLOTS
-#define C837_INFLATE_SLOTS 4
-#endif
-
-/* Days a RANGE_SPANS_DAYS fix may split one line into.  A longer range
- * is flagged instead: 837P allows 50 lines per claim, and a per-day code
- * billed over more than two months is not a slip to repair silently. */
-#ifndef C837_MAX_SPLIT_DAYS
-#define C837_MAX_SPLIT_DAYS 31
-#endif
-
-/* Findings kept for one claim (the rest are counted, not kept). */
-#ifndef C837_MAX_FINDINGS
-#define C837_MAX_FINDINGS 512
-#endif
-
-/* Rows in a code table (built-in rows plus a --codes file).  The
- * built-in table has a few dozen; a payer's file adds its own codes, not
- * a whole code set.  More rows than this is a wrong file. */
-#ifndef C837_CODETABLE_MAX_ROWS
-#define C837_CODETABLE_MAX_ROWS 10000
-#endif
-
-/* Largest cap_per_day a code table may give, in units.  Real caps are
- * 1 (a procedure) to a few hundred (a dose in mg); a million keeps cap x
- * days far inside int64 micro-units for any date range. */
-#ifndef C837_MAX_CAP_UNITS
-#define C837_MAX_CAP_UNITS 1000000
-#endif
-
-/* Bytes of a code-table CSV file.  10000 rows of 400 bytes fit. */
-#ifndef C837_CODETABLE_MAX_BYTES
-#define C837_CODETABLE_MAX_BYTES (4u * 1024u * 1024u)
-#endif
-
 /* Text fields of a code-table row, NUL included: descriptor, the
  * '|'-separated revenue code list, and the history note.  A longer value
  * in a table file is an error, not a truncation. */
 #define C837_DESCRIPTOR_MAX 200
 #define C837_REVENUE_LIST_MAX 64
 #define C837_HISTORY_MAX 400
-
-/* Bytes of the unparsed rest of an input that cannot be read twice
- * (stdin, a FIFO) kept in OUT/held/NAME.unparsed.  Such an input may
- * never end (`cart837 /dev/zero`), and what does not parse is not
- * processed anyway: past this the copy stops, the rest of the input is
- * not read, and the file fails with its parse error (exit 3).  A run
- * can set a lower limit (c837_job_options.max_unparsed). */
-#ifndef C837_MAX_UNPARSED
-#define C837_MAX_UNPARSED (1024ull * 1024u * 1024u)
-#endif
-
-/* The same for input that is not X12 where it fails (C837_ENOISA: no
- * ISA where an interchange must start, e.g. binary data or zeros): a
- * sample is kept to show what came, not the whole stream. */
-#ifndef C837_MAX_UNPARSED_NOISA
-#define C837_MAX_UNPARSED_NOISA (1024u * 1024u)
-#endif
-
-/* HL levels the writer tracks at once.  An 837 has three (billing
- * provider, subscriber, patient); a transaction nesting deeper is not
- * rewritten: copied as it came, or C837_ECLAIM when a claim in it is to
- * be fixed or held (see the Writer section). */
-#ifndef C837_MAX_HL_DEPTH
-#define C837_MAX_HL_DEPTH 64
-#endif
-
-/* Bytes of one envelope or HL loop header (ISA, GS, ST with its header
- * segments, HL with its 2010 loops) the writer keeps while it waits to
- * know whether a kept or held claim needs it.  Real ones are under 4 KB. */
-#ifndef C837_MAX_PENDING_BYTES
-#define C837_MAX_PENDING_BYTES (4u * 1024u * 1024u)
-#endif
-
-/* Bytes the writer holds back while the child code (HL04) of an HL that
- * has claims of its own and child HLs is undecided (its children may all
- * be held).  Beyond this the HL is written with its input HL04. */
-#ifndef C837_MAX_HL_DEFER
-#define C837_MAX_HL_DEFER (16u * 1024u * 1024u)
-#endif
 
 /* ------------------------------------------------------------------ */
 /* Status codes and error positions                                    */

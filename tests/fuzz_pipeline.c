@@ -66,8 +66,10 @@
 #include <unistd.h>
 
 #include "cart837.h"
+#include "base/limits.h"
 #include "run/job_int.h"    /* the report files (private API) */
-#include "base/util.h"   /* c837_grow */
+#include "base/buf.h"
+#include "base/buf.h"    /* c837_vec_reserve */
 #include "write/writer_int.h" /* c837_w_claim_plan: fixed or unfixable */
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -90,7 +92,7 @@ static void check_failed(const char *what, int line)
 /* Growing arrays; out of memory is a harness failure. */
 #define PUSH(arr, n, cap)                                                \
   do {                                                                   \
-    if (c837_grow(&(arr), (n), &(cap), sizeof *(arr), 16) != 0)          \
+    if (c837_vec_reserve(&(arr), &(cap), (n) + 1, sizeof *(arr), 16, 0) != 0)          \
       abort();                                                           \
   } while (0)
 
@@ -102,7 +104,7 @@ typedef struct bytes {
 static void put(bytes *b, const void *p, size_t n)
 {
   while (b->len + n + 1 > b->cap)
-    if (c837_grow(&b->p, b->cap, &b->cap, 1, 4096) != 0)
+    if (c837_vec_reserve(&b->p, &b->cap, b->cap + 1, 1, 4096, 0) != 0)
       abort();
   if (n)
     memcpy(b->p + b->len, p, n);

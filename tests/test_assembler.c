@@ -23,6 +23,7 @@
 #include <cmocka.h>
 
 #include "cart837.h"
+#include "base/limits.h"
 #include "testbuf.h"
 
 /* ------------------------------------------------------------------ */

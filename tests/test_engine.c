@@ -21,6 +21,7 @@
 #include <cmocka.h>
 
 #include "cart837.h"
+#include "base/limits.h"
 #include "edit/engine_int.h"
 
 /* ------------------------------------------------------------------ */

@@ -31,6 +31,7 @@
 #include <zlib.h>
 
 #include "cart837.h"
+#include "base/limits.h"
 #include "testgz.h"
 
 /* The caller buffer sizes every reading test goes through. */

@@ -28,6 +28,7 @@
 #include <zlib.h>
 
 #include "cart837.h"
+#include "base/limits.h"
 #include "testgz.h"
 
 /* ------------------------------------------------------------------ */

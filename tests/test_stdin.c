@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "cart837.h"
+#include "base/limits.h"
 #include "run/job_int.h" /* the file records: unparsed_bytes, uncounted */
 #include "testbuf.h"
 

@@ -22,6 +22,7 @@
 #include <cmocka.h>
 
 #include "cart837.h"
+#include "base/limits.h"
 #include "testbuf.h"
 
 /* Escaped bytes: \r \n \t \0 \\ \" and \xHH for other non-printables. */

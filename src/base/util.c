@@ -8,6 +8,7 @@
  * printable excerpts of input bytes for messages.
  */
 #include "cart837.h"
+#include "base/buf.h"
 #include "base/util.h"
 
 #include <stdint.h>
@@ -211,26 +212,6 @@ void c837_format_iso_date(char *buf, size_t bufsz, int32_t ymd)
            (int)((ymd / 100) % 100), (int)(ymd % 100));
 }
 
-int c837_grow(void *pp, size_t n, size_t *cap, size_t elsz, size_t first)
-{
-  void *p, *np;
-  size_t nc;
-  if (n < *cap)
-    return 0;
-  nc = *cap ? *cap * 2 : first;
-  if (nc <= n)
-    nc = n + 1;
-  if (elsz == 0 || nc > SIZE_MAX / elsz)
-    return -1;
-  memcpy(&p, pp, sizeof p);
-  np = realloc(p, nc * elsz);
-  if (!np)
-    return -1;
-  memcpy(pp, &np, sizeof np);
-  *cap = nc;
-  return 0;
-}
-
 size_t c837_str_append(char *dst, size_t sz, size_t at, const char *src)
 {
   size_t n = strlen(src);
@@ -282,12 +263,3 @@ size_t c837_excerpt(char *dst, size_t dstsz, const char *p, size_t n)
   return o;
 }
 
-uint64_t c837_hash_str(const char *s)
-{
-  uint64_t h = 1469598103934665603ull;
-  for (; *s; s++) {
-    h ^= (unsigned char)*s;
-    h *= 1099511628211ull;
-  }
-  return h;
-}

@@ -1,21 +1,15 @@
-/* util_int.h -- private helpers shared by the library's files
+/* util.h -- small private helpers: text appends, excerpts for messages,
+ * errno to status (util.c)
  *
  * Not part of the public interface (include/cart837.h).
  */
-#ifndef CART837_UTIL_INT_H
-#define CART837_UTIL_INT_H
+#ifndef CART837_UTIL_H
+#define CART837_UTIL_H
 
 #include "cart837.h"
 
 #include <stddef.h>
 #include <stdint.h>
-
-/* Makes room for element n of a growable array: pp is the address of the
- * array pointer (any element type), *cap the elements allocated, elsz
- * the size of one.  When n < *cap nothing happens; otherwise the
- * allocation doubles (to `first` elements when empty).  Returns 0, or -1
- * when out of memory (the array is then unchanged and still valid). */
-int c837_grow(void *pp, size_t n, size_t *cap, size_t elsz, size_t first);
 
 /* Appends the string src to dst, whose first `at` bytes (at < sz) are
  * already written, truncating so that dst (sz bytes) stays
@@ -24,9 +18,6 @@ int c837_grow(void *pp, size_t n, size_t *cap, size_t elsz, size_t first);
 size_t c837_str_append(char *dst, size_t sz, size_t at, const char *src);
 /* The same for the decimal text of v. */
 size_t c837_str_append_long(char *dst, size_t sz, size_t at, long v);
-/* FNV-1a hash (64 bits) of the string s, for the hash tables of the
- * engine's indexes and of the directory walk's output names. */
-uint64_t c837_hash_str(const char *s);
 /* Printable excerpt of the n bytes at p, for messages: printable ASCII
  * as it is, any other byte and the quote ' as \xNN.  Stops at the last
  * whole byte that fits dst (dstsz bytes, always NUL-terminated when

@@ -28,6 +28,7 @@
  * (and the built-in table comes out byte for byte as specs/codes.csv).
  */
 #include "cart837.h"
+#include "base/limits.h"
 #include "base/csvpos.h"
 #include "base/util.h"
 
@@ -42,9 +43,6 @@ extern const unsigned long c837_builtin_codes_csv_len;
 
 /* The name error messages give the built-in table. */
 #define BUILTIN_NAME "<built-in specs/codes.csv>"
-/* Words of the code bloom filter (64 bits each): 4096 bits for a table
- * of a few hundred codes keeps false positives near 5%. */
-#define CODE_BLOOM_WORDS 64
 
 /* Columns, in the order of specs/codes.csv. */
 enum {
@@ -77,7 +75,7 @@ struct c837_codetable {
   const c837_code **sorted;  /* the same rows sorted by code */
   /* One bit per code hash: almost every code on a claim is not in the
    * table, and a clear bit says so without the binary search. */
-  uint64_t bloom[CODE_BLOOM_WORDS];
+  uint64_t bloom[C837_CODE_BLOOM_WORDS];
 };
 
 /* Hash of a code for the bloom filter (FNV-1a). */
@@ -87,7 +85,7 @@ static unsigned code_hash(const char *code, size_t len)
   size_t i;
   for (i = 0; i < len; i++)
     h = (h ^ (unsigned char)code[i]) * 16777619u;
-  return (unsigned)(h ^ (h >> 15)) % (CODE_BLOOM_WORDS * 64);
+  return (unsigned)(h ^ (h >> 15)) % (C837_CODE_BLOOM_WORDS * 64);
 }
 
 static void bloom_build(c837_codetable *t)

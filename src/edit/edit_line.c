@@ -13,6 +13,8 @@
  * specs/edits.md.
  */
 #include "edit/engine_int.h"
+#include "base/limits.h"
+#include "base/buf.h"
 #include "base/util.h"
 
 #include <stdarg.h>
@@ -338,8 +340,7 @@ static int cmp_day(const void *a, const void *b)
 /* Adds day d to the candidate days of e; sets e->oom on failure. */
 static void add_cand(c837_engine *e, size_t *n, int32_t d)
 {
-  if (c837_grow(&e->cand, *n, &e->capcand, sizeof *e->cand,
-                64) != 0) {
+  if (c837_vec_reserve(&e->cand, &e->capcand, *n + 1, sizeof *e->cand, 64, 0) != 0) {
     e->oom = 1;
     return;
   }

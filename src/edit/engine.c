@@ -15,6 +15,8 @@
  * every edit is specs/edits.md.
  */
 #include "edit/engine_int.h"
+#include "base/limits.h"
+#include "base/buf.h"
 #include "base/util.h"
 
 #include <stdarg.h>
@@ -276,8 +278,7 @@ void c837_eng_fix(c837_engine *e, c837_fix_kind kind, size_t line,
     }
     return;
   }
-  if (c837_grow(&e->fx, e->nfx, &e->capfx, sizeof *e->fx,
-                16) != 0) {
+  if (c837_vec_reserve(&e->fx, &e->capfx, e->nfx + 1, sizeof *e->fx, 16, 0) != 0) {
     e->oom = 1;
     return;
   }

@@ -26,6 +26,8 @@
  * and merges".
  */
 #include "edit/engine_int.h"
+#include "base/buf.h"
+#include "base/map.h"
 #include "base/util.h"
 
 #include <stdio.h>
@@ -74,8 +76,7 @@ static c837_ilist *imap_get(c837_imap *m, const char *key, int create)
     return NULL;
   if ((m->n + 1) * 2 > m->nslots && imap_grow(m) != 0)
     return NULL;
-  if (c837_grow(&m->ents, m->n, &m->cap, sizeof *m->ents,
-                64) != 0)
+  if (c837_vec_reserve(&m->ents, &m->cap, m->n + 1, sizeof *m->ents, 64, 0) != 0)
     return NULL;
   p = &m->ents[m->n];
   len = strlen(key);
@@ -94,8 +95,7 @@ static c837_ilist *imap_get(c837_imap *m, const char *key, int create)
 /* Makes room for one more index in l.  0 or -1 (ENOMEM). */
 static int ilist_reserve(c837_ilist *l)
 {
-  if (c837_grow(&l->idx, l->n, &l->cap, sizeof *l->idx,
-                4) != 0)
+  if (c837_vec_reserve(&l->idx, &l->cap, l->n + 1, sizeof *l->idx, 4, 0) != 0)
     return -1;
   return 0;
 }
@@ -177,8 +177,7 @@ static int touch(c837_engine *e, size_t idx, int is_mk)
   c837_undo *u;
   if (!e->cp || idx >= (is_mk ? e->cp_nmk : e->cp_nh))
     return 0;
-  if (c837_grow(&e->undo, e->nundo, &e->capundo, sizeof *e->undo,
-                64) != 0) {
+  if (c837_vec_reserve(&e->undo, &e->capundo, e->nundo + 1, sizeof *e->undo, 64, 0) != 0) {
     e->oom = 1;
     return -1;
   }
@@ -204,15 +203,9 @@ static int kill_rec(c837_engine *e, size_t i)
 static c837_ixc *ix_find(const c837_engine *e, const char *key, size_t len)
 {
   size_t s;
-  uint64_t hv = 1469598103934665603ull;
-  size_t k;
   if (!e->nixslots)
     return NULL;
-  for (k = 0; k < len; k++) {
-    hv ^= (unsigned char)key[k];
-    hv *= 1099511628211ull;
-  }
-  s = (size_t)(hv & (e->nixslots - 1));
+  s = (size_t)(c837_hash(key, len) & (e->nixslots - 1));
   while (e->ixslots[s]) {
     c837_ixc *x = &e->ix[e->ixslots[s] - 1];
     if (strlen(x->key) == len && memcmp(x->key, key, len) == 0)
@@ -248,8 +241,7 @@ static c837_ixc *ix_get(c837_engine *e, const char *key, size_t len)
     e->ixslots = slots;
     e->nixslots = ns;
   }
-  if (c837_grow(&e->ix, e->nix, &e->capix, sizeof *e->ix,
-                64) != 0)
+  if (c837_vec_reserve(&e->ix, &e->capix, e->nix + 1, sizeof *e->ix, 64, 0) != 0)
     return NULL;
   x = &e->ix[e->nix];
   x->key = malloc(len + 1);
@@ -326,8 +318,7 @@ static int hist_append(c837_engine *e, const c837_hist *h, int loaded)
     if (!cl || ilist_reserve(cl) != 0)
       return -1;
   }
-  if (c837_grow(&e->h, e->nh, &e->caph, sizeof *e->h,
-                64) != 0)
+  if (c837_vec_reserve(&e->h, &e->caph, e->nh + 1, sizeof *e->h, 64, 0) != 0)
     return -1;
   p->idx[p->n++] = e->nh;
   if (cl)
@@ -342,8 +333,7 @@ static int hist_append(c837_engine *e, const c837_hist *h, int loaded)
 /* Appends a marker.  0 or -1 (ENOMEM). */
 static int mk_append(c837_engine *e, const c837_hist *h, int loaded)
 {
-  if (c837_grow(&e->mk, e->nmk, &e->capmk, sizeof *e->mk,
-                16) != 0)
+  if (c837_vec_reserve(&e->mk, &e->capmk, e->nmk + 1, sizeof *e->mk, 16, 0) != 0)
     return -1;
   e->mk[e->nmk].h = *h;
   e->mk[e->nmk].loaded = loaded;
@@ -564,7 +554,7 @@ void c837_engine_rollback(c837_engine *e)
 
 int c837_hist_ev_push(c837_engine *e, const c837_event *v)
 {
-  if (c837_grow(&e->ev, e->nev, &e->capev, sizeof *e->ev, 32) != 0) {
+  if (c837_vec_reserve(&e->ev, &e->capev, e->nev + 1, sizeof *e->ev, 32, 0) != 0) {
     e->oom = 1;
     return -1;
   }

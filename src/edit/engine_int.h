@@ -15,6 +15,7 @@
 #define CART837_ENGINE_INT_H
 
 #include "cart837.h"
+#include "base/limits.h"
 
 /* Micro-units in one unit. */
 #define C837_UNIT 1000000

@@ -35,6 +35,7 @@
  * reused from claim to claim and capped by the claim limits.
  */
 #include "cart837.h"
+#include "base/limits.h"
 #include "base/util.h"
 
 #include <stdarg.h>

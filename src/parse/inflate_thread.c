@@ -39,6 +39,7 @@
  * replaces, returns EINTR when a handler without SA_RESTART ran.
  */
 #include "parse/inflate_thread.h"
+#include "base/limits.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -8,6 +8,7 @@
 #define CART837_INFLATE_THREAD_H
 
 #include "cart837.h"
+#include "base/limits.h"
 
 #include <stddef.h>
 #include <stdint.h>

@@ -26,6 +26,7 @@
  * in the caller's thread (it is at memory speed already).
  */
 #include "cart837.h"
+#include "base/limits.h"
 #include "parse/inflate_thread.h"
 
 #include <errno.h>

@@ -11,6 +11,7 @@
  * can refuse (return non-zero): then nothing more is read.
  */
 #include "cart837.h"
+#include "base/limits.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -27,6 +27,7 @@
  * feed and finish return it again and read nothing.
  */
 #include "cart837.h"
+#include "base/limits.h"
 #include "base/util.h"
 
 #include <stdlib.h>

@@ -12,6 +12,7 @@
  * same run gives the same bytes.
  */
 #include "run/job_int.h"
+#include "base/limits.h"
 
 #include <string.h>
 
@@ -19,8 +20,6 @@
 #define HTML_CHART_W 720
 #define HTML_CHART_H 200
 #define HTML_CHART_PAD 30
-/* Dates of service shown in the chart; beyond this, the latest ones. */
-#define HTML_CHART_MAX_BARS 366
 
 static void esc(FILE *fp, const char *s)
 {
@@ -195,9 +194,9 @@ static void chart(FILE *fp, const c837_job *j)
 
   if (!n)
     return;
-  if (n > HTML_CHART_MAX_BARS) {
-    first = n - HTML_CHART_MAX_BARS;
-    n = HTML_CHART_MAX_BARS;
+  if (n > C837_HTML_CHART_MAX_BARS) {
+    first = n - C837_HTML_CHART_MAX_BARS;
+    n = C837_HTML_CHART_MAX_BARS;
   }
   for (i = first; i < first + n; i++)
     if (j->days[i].count > max)

@@ -16,6 +16,8 @@
  * with a ledger, earlier runs).
  */
 #include "run/job_int.h"
+#include "base/limits.h"
+#include "base/buf.h"
 #include "base/util.h"
 
 #include <errno.h>
@@ -25,8 +27,6 @@
 #include <unistd.h>
 #include <zlib.h>
 
-/* How often (in input bytes) the progress callback is called. */
-#define C837_PROGRESS_STEP (4u * 1024u * 1024u)
 
 void c837_job_options_default(c837_job_options *o)
 {
@@ -143,8 +143,7 @@ int c837_job_has_finding(const c837_job *j, c837_severity sev)
 static c837_file_rec *add_file(c837_job *j, const char *name)
 {
   c837_file_rec *f;
-  if (c837_grow(&j->files, j->n_files, &j->cap_files, sizeof *j->files,
-                16) != 0)
+  if (c837_vec_reserve(&j->files, &j->cap_files, j->n_files + 1, sizeof *j->files, 16, 0) != 0)
     return NULL;
   f = &j->files[j->n_files];
   memset(f, 0, sizeof *f);
@@ -193,8 +192,7 @@ static void count_day(c837_job *j, int32_t date)
     j->days[lo].count++;
     return;
   }
-  if (c837_grow(&j->days, j->n_days, &j->cap_days, sizeof *j->days,
-                64) != 0)
+  if (c837_vec_reserve(&j->days, &j->cap_days, j->n_days + 1, sizeof *j->days, 64, 0) != 0)
     return;
   memmove(&j->days[lo + 1], &j->days[lo],
           (j->n_days - lo) * sizeof *j->days);
@@ -521,8 +519,7 @@ static int note_day(file_ctx *f, int32_t date)
 {
   if (date <= 0)
     return 0;
-  if (c837_grow(&f->days, f->n_days, &f->cap_days, sizeof *f->days,
-                64) != 0) {
+  if (c837_vec_reserve(&f->days, &f->cap_days, f->n_days + 1, sizeof *f->days, 64, 0) != 0) {
     f->nomem = 1;
     return -1;
   }
@@ -951,8 +948,7 @@ c837_status c837_job_file(c837_job *j, const char *path, const char *name)
   /* room for the file's dates in the chart before anything is published,
    * so that count_day below cannot fail */
   wst = C837_OK;
-  if (f.n_days && c837_grow(&j->days, j->n_days + f.n_days - 1,
-                            &j->cap_days, sizeof *j->days, 64) != 0) {
+  if (f.n_days && c837_vec_reserve(&j->days, &j->cap_days, j->n_days + f.n_days, sizeof *j->days, 64, 0) != 0) {
     lazy_abort(&out);
     lazy_abort(&held);
     lazy_abort(&rest);

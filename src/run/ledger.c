@@ -32,6 +32,7 @@
  * place (removing a lock file races with the next run taking it).
  */
 #include "base/csvpos.h"
+#include "base/limits.h"
 #include "run/job_int.h"
 #include "base/util.h"
 
@@ -68,8 +69,6 @@ static const char *const col_name[L_NCOLS] = {
     "code",   "billed",   "family",  "step",    "date_from",
     "date_to", "units",   "freq",    "run_date", "run"};
 
-/* Bytes read from the ledger file per fread. */
-#define LEDGER_READ_CHUNK 65536
 
 /* ------------------------------------------------------------------ */
 /* Lock                                                                */
@@ -347,7 +346,7 @@ static c837_status parse_file(lparser *L, FILE *fp, const char *name,
   memset(L, 0, sizeof *L);
   L->row = row;
   L->row_ud = row_ud;
-  buf = malloc(LEDGER_READ_CHUNK);
+  buf = malloc(C837_LEDGER_READ_CHUNK);
   if (!buf || c837_csvpos_init(&L->pos, name, 200,
                               C837_CSVPOS_SHOW_ASCII | C837_CSVPOS_SKIP_BLANKS,
                                err, on_field, on_record, L) != 0) {
@@ -359,7 +358,7 @@ static c837_status parse_file(lparser *L, FILE *fp, const char *name,
   L->pos.labels = col_name;
   L->pos.n_labels = L_NCOLS;
   while (L->pos.st == C837_OK &&
-         (n = fread(buf, 1, LEDGER_READ_CHUNK, fp)) > 0)
+         (n = fread(buf, 1, C837_LEDGER_READ_CHUNK, fp)) > 0)
     c837_csvpos_feed(&L->pos, buf, n);
   if (L->pos.st == C837_OK && ferror(fp)) {
     L->pos.st = err->code = C837_EIO;

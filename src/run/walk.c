@@ -13,6 +13,8 @@
  * row) instead of being skipped.
  */
 #include "run/job_int.h"
+#include "base/limits.h"
+#include "base/map.h"
 #include "base/util.h"
 
 #include <dirent.h>
@@ -27,12 +29,9 @@ typedef struct dir_id {
   ino_t ino;
 } dir_id;
 
-#define C837_MAX_WALK_DEPTH 256
 
 /* 1 when a and b would write the same output: the same name, or one is
  * "held/" + the other (its corrected output is the other's held one). */
-/* Bytes read to decide whether a file is an X12 interchange. */
-#define SNIFF_BYTES 256
 
 /* 1 when a file not skipped is named exactly name. */
 static int name_in(const c837_job *j, const char *name)
@@ -119,7 +118,7 @@ static int name_taken(c837_job *j, const char *name)
 static int sniff(const char *path, char *why, size_t whysz, c837_error *err)
 {
   c837_input *in = c837_input_open(path, err);
-  unsigned char b[SNIFF_BYTES];
+  unsigned char b[C837_SNIFF_BYTES];
   long n = 0, got = 0, k = 0;
   if (!in) {
     snprintf(why, whysz, "unreadable: %s", err->msg);

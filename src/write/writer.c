@@ -67,6 +67,7 @@
 #include <string.h>
 
 #include "write/writer_int.h"
+#include "base/limits.h"
 
 enum { WN_ISA, WN_GS, WN_ST, WN_HL };
 

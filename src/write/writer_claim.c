@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "write/writer_int.h"
+#include "base/limits.h"
 
 /* What the fixes do to one line.  Strings point into the verdict. */
 typedef struct wline {

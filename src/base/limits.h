@@ -1,0 +1,226 @@
+/* limits.h -- every internal limit of libcart837, each with its reason
+ *
+ * Private (not in include/cart837.h): these are tunables of the
+ * implementation, not part of its contract.  Each can be overridden at
+ * build time with -DNAME=value; the checks at the end refuse values the
+ * code cannot work with.  Sizes of public struct fields (C837_ID_MAX,
+ * C837_CODE_MAX, ...) stay in cart837.h, because a caller's code depends
+ * on them.  In the manner of SQLite's sqliteLimit.h.
+ */
+#ifndef CART837_LIMITS_H
+#define CART837_LIMITS_H
+
+/* ---- parse: tokenizer ------------------------------------------------ */
+
+/* Bytes in one segment, terminator and trailing whitespace included.
+ * Real 837 segments stay under 1 KB (the longest, HI, has 12 composites);
+ * anything this long is not X12 and would otherwise grow without end. */
+#ifndef C837_MAX_SEGMENT
+#define C837_MAX_SEGMENT 65536
+#endif
+
+/* Elements in one segment.  The largest 837 segment (CLM) has 20. */
+#ifndef C837_MAX_ELEMENTS
+#define C837_MAX_ELEMENTS 256
+#endif
+
+/* Bytes the ISA segment may take.  A correct ISA is 106 bytes; senders
+ * that pad or trim fields wrongly stay close to that. */
+#ifndef C837_MAX_ISA
+#define C837_MAX_ISA 512
+#endif
+
+/* Bytes of leading junk tolerated before the first ISA: a UTF-8 BOM and
+ * blank lines.  Anything else there is not an X12 interchange. */
+#ifndef C837_MAX_PREAMBLE
+#define C837_MAX_PREAMBLE 4096
+#endif
+
+/* ---- parse: assembler ------------------------------------------------ */
+
+/* Segments in one claim (CLM up to the next HL, CLM or SE).  837I allows
+ * 999 service lines with a dozen segments each; this leaves room. */
+#ifndef C837_MAX_CLAIM_SEGMENTS
+#define C837_MAX_CLAIM_SEGMENTS 50000
+#endif
+
+/* Raw bytes of one claim.  Memory is bounded by the largest claim, so
+ * the largest claim is bounded too. */
+#ifndef C837_MAX_CLAIM_BYTES
+#define C837_MAX_CLAIM_BYTES (16u * 1024u * 1024u)
+#endif
+
+/* Service lines in one claim (837I allows 999, 837P 50). */
+#ifndef C837_MAX_LINES
+#define C837_MAX_LINES 9999
+#endif
+
+/* ---- parse: input ---------------------------------------------------- */
+
+/* Read buffer of the input layer. */
+#ifndef C837_READ_CHUNK
+#define C837_READ_CHUNK (256u * 1024u)
+#endif
+
+/* Buffers of C837_READ_CHUNK bytes that the gzip worker thread may
+ * inflate ahead of the parser (input.c, inflate_thread.c): enough to
+ * ride out the parser's uneven pace, few enough to keep memory bounded
+ * (1 MB with the defaults).  At least 1. */
+#ifndef C837_INFLATE_SLOTS
+#define C837_INFLATE_SLOTS 4
+#endif
+
+/* ---- edit ------------------------------------------------------------ */
+
+/* Days a RANGE_SPANS_DAYS fix may split one line into.  A longer range
+ * is flagged instead: 837P allows 50 lines per claim, and a per-day code
+ * billed over more than two months is not a slip to repair silently. */
+#ifndef C837_MAX_SPLIT_DAYS
+#define C837_MAX_SPLIT_DAYS 31
+#endif
+
+/* Findings kept for one claim (the rest are counted, not kept). */
+#ifndef C837_MAX_FINDINGS
+#define C837_MAX_FINDINGS 512
+#endif
+
+/* Rows in a code table (built-in rows plus a --codes file).  The
+ * built-in table has a few dozen; a payer's file adds its own codes, not
+ * a whole code set.  More rows than this is a wrong file. */
+#ifndef C837_CODETABLE_MAX_ROWS
+#define C837_CODETABLE_MAX_ROWS 10000
+#endif
+
+/* Largest cap_per_day a code table may give, in units.  Real caps are
+ * 1 (a procedure) to a few hundred (a dose in mg); a million keeps cap x
+ * days far inside int64 micro-units for any date range. */
+#ifndef C837_MAX_CAP_UNITS
+#define C837_MAX_CAP_UNITS 1000000
+#endif
+
+/* Bytes of a code-table CSV file.  10000 rows of 400 bytes fit. */
+#ifndef C837_CODETABLE_MAX_BYTES
+#define C837_CODETABLE_MAX_BYTES (4u * 1024u * 1024u)
+#endif
+
+/* Words (64 bits each) of the code table's bloom filter: 4096 bits for a
+ * table of a few hundred codes keeps false positives near 5%, so that
+ * almost every code on a claim is rejected without a lookup. */
+#ifndef C837_CODE_BLOOM_WORDS
+#define C837_CODE_BLOOM_WORDS 64
+#endif
+
+/* ---- write ----------------------------------------------------------- */
+
+/* HL levels the writer tracks at once.  An 837 has three (billing
+ * provider, subscriber, patient); a transaction nesting deeper is not
+ * rewritten: copied as it came, or C837_ECLAIM when a claim in it is to
+ * be fixed or held (see the Writer section of cart837.h). */
+#ifndef C837_MAX_HL_DEPTH
+#define C837_MAX_HL_DEPTH 64
+#endif
+
+/* Bytes of one envelope or HL loop header (ISA, GS, ST with its header
+ * segments, HL with its 2010 loops) the writer keeps while it waits to
+ * know whether a kept or held claim needs it.  Real ones are under 4 KB. */
+#ifndef C837_MAX_PENDING_BYTES
+#define C837_MAX_PENDING_BYTES (4u * 1024u * 1024u)
+#endif
+
+/* Bytes the writer holds back while the child code (HL04) of an HL that
+ * has claims of its own and child HLs is undecided (its children may all
+ * be held).  Beyond this the HL is written with its input HL04. */
+#ifndef C837_MAX_HL_DEFER
+#define C837_MAX_HL_DEFER (16u * 1024u * 1024u)
+#endif
+
+/* ---- run ------------------------------------------------------------- */
+
+/* Bytes of the unparsed rest of an input that cannot be read twice
+ * (stdin, a FIFO) kept in OUT/held/NAME.unparsed.  Such an input may
+ * never end (`cart837 /dev/zero`), and what does not parse is not
+ * processed anyway: past this the copy stops, the rest of the input is
+ * not read, and the file fails with its parse error (exit 3).  A run
+ * can set a lower limit (max_unparsed in its options). */
+#ifndef C837_MAX_UNPARSED
+#define C837_MAX_UNPARSED (1024ull * 1024u * 1024u)
+#endif
+
+/* The same for input that is not X12 where it fails (C837_ENOISA: no
+ * ISA where an interchange must start, e.g. binary data or zeros): a
+ * sample is kept to show what came, not the whole stream. */
+#ifndef C837_MAX_UNPARSED_NOISA
+#define C837_MAX_UNPARSED_NOISA (1024u * 1024u)
+#endif
+
+/* Input bytes between two calls of the progress callback. */
+#ifndef C837_PROGRESS_STEP
+#define C837_PROGRESS_STEP (4u * 1024u * 1024u)
+#endif
+
+/* Directory levels the walk descends.  Deeper trees are a symlink loop
+ * the device/inode check missed, or not a claim drop. */
+#ifndef C837_MAX_WALK_DEPTH
+#define C837_MAX_WALK_DEPTH 256
+#endif
+
+/* Bytes read to decide whether a file in a directory is an X12
+ * interchange (a BOM, blank lines and "ISA" fit many times over). */
+#ifndef C837_SNIFF_BYTES
+#define C837_SNIFF_BYTES 256
+#endif
+
+/* Bytes read from a ledger file per fread. */
+#ifndef C837_LEDGER_READ_CHUNK
+#define C837_LEDGER_READ_CHUNK 65536
+#endif
+
+/* Dates of service shown in report.html's chart; beyond this, the
+ * latest ones (a year of days). */
+#ifndef C837_HTML_CHART_MAX_BARS
+#define C837_HTML_CHART_MAX_BARS 366
+#endif
+
+/* ---- checks ---------------------------------------------------------- */
+
+#if C837_MAX_SEGMENT < 1024
+#error "C837_MAX_SEGMENT must hold an ISA and an HI segment (>= 1024)"
+#endif
+#if C837_MAX_ELEMENTS < 32
+#error "C837_MAX_ELEMENTS must hold the ISA's 16 and CLM's 20 (>= 32)"
+#endif
+#if C837_MAX_ISA < 106 || C837_MAX_ISA > C837_MAX_SEGMENT
+#error "C837_MAX_ISA must be 106 .. C837_MAX_SEGMENT"
+#endif
+#if C837_MAX_LINES < 999
+#error "C837_MAX_LINES must allow the 999 lines of an 837I claim"
+#endif
+#if C837_MAX_CLAIM_BYTES < C837_MAX_SEGMENT
+#error "C837_MAX_CLAIM_BYTES must hold at least one segment"
+#endif
+#if C837_READ_CHUNK < 4096
+#error "C837_READ_CHUNK must be at least 4096 bytes"
+#endif
+#if C837_INFLATE_SLOTS < 1
+#error "C837_INFLATE_SLOTS must be at least 1"
+#endif
+#if C837_MAX_SPLIT_DAYS < 2
+#error "C837_MAX_SPLIT_DAYS must be at least 2"
+#endif
+#if C837_MAX_FINDINGS < 16
+#error "C837_MAX_FINDINGS must be at least 16"
+#endif
+#if C837_MAX_CAP_UNITS < 1 || C837_MAX_CAP_UNITS > 1000000000
+#error "C837_MAX_CAP_UNITS must be 1 .. 10^9 (cap x days in int64 micro-units)"
+#endif
+#if C837_MAX_HL_DEPTH < 3
+#error "C837_MAX_HL_DEPTH must hold the 837's three HL levels"
+#endif
+#if C837_MAX_UNPARSED_NOISA > C837_MAX_UNPARSED
+#error "C837_MAX_UNPARSED_NOISA must not exceed C837_MAX_UNPARSED"
+#endif
+#if C837_SNIFF_BYTES < 16
+#error "C837_SNIFF_BYTES must see a BOM and ISA (>= 16)"
+#endif
+
+#endif
