@@ -223,6 +223,8 @@ static int on_problem(void *ud, const c837_problem *p)
 {
   rec *r = ud;
   assert_int_equal(p->severity, C837_SEV_ERROR);
+  assert_true(p->id < C837_PROB_COUNT);
+  assert_string_equal(p->code, c837_problem_name(p->id));
   buf_fmt(&r->problems, "%s seg %llu off %llu: %s\n", p->code,
           (unsigned long long)p->segment, (unsigned long long)p->offset,
           p->msg);
@@ -1480,7 +1482,24 @@ static void test_names(void **state)
   assert_string_equal(c837_kind_name(C837_KIND_D), "837D");
   assert_string_equal(c837_kind_name(C837_KIND_OTHER), "other");
   assert_string_equal(c837_kind_name(C837_KIND_UNKNOWN), "unknown");
+  assert_string_equal(c837_kind_name((c837_kind)99), "unknown");
   assert_string_equal(c837_severity_name(C837_SEV_ERROR), "error");
+  assert_string_equal(c837_severity_name(C837_SEV_WARNING), "warning");
+  assert_string_equal(c837_severity_name(C837_SEV_INFO), "info");
+  assert_string_equal(c837_severity_name((c837_severity)7), "");
+  /* problem ids: names, meanings and severities from C837_PROBLEM_MAP */
+  assert_int_equal(C837_PROB_COUNT, 25);
+  assert_string_equal(c837_problem_name(C837_PROB_ISA_ELEMENTS),
+                      "ISA_ELEMENTS");
+  assert_string_equal(c837_problem_name(C837_PROB_SE01_COUNT), "SE01_COUNT");
+  assert_string_equal(c837_problem_name(C837_PROB_DATE_INVALID),
+                      "DATE_INVALID");
+  assert_string_equal(c837_problem_name(C837_PROB_COUNT), "");
+  assert_string_equal(c837_problem_meaning(C837_PROB_SE02_CONTROL),
+                      "SE02 does not match ST02");
+  assert_string_equal(c837_problem_meaning(C837_PROB_COUNT), "");
+  assert_int_equal(c837_problem_severity(C837_PROB_GS04_DATE),
+                   C837_SEV_ERROR);
   c837_assembler_free(NULL);
 }
 

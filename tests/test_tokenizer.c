@@ -892,6 +892,40 @@ static void test_status_names(void **state)
                       "input does not start with an ISA segment");
   assert_non_null(c837_strerror((c837_status)999));
   assert_non_null(c837_status_name((c837_status)999));
+  /* sentences give no limit's macro name (the messages give its value) */
+  assert_string_equal(c837_strerror(C837_ETOOLONG),
+                      "segment longer than the segment limit");
+  assert_string_equal(c837_strerror(C837_ETOOMANY),
+                      "segment has more elements than the limit");
+}
+
+/* Status classes: what the job treats as "the file cannot be read to its
+ * end" is exactly the PARSE class. */
+static void test_status_classes(void **state)
+{
+  static const struct {
+    c837_status st;
+    c837_class cls;
+  } want[] = {
+      {C837_OK, C837_CLASS_OK},          {C837_ENOMEM, C837_CLASS_MEMORY},
+      {C837_ENOISA, C837_CLASS_PARSE},   {C837_EISA, C837_CLASS_PARSE},
+      {C837_ETOOLONG, C837_CLASS_PARSE}, {C837_ETOOMANY, C837_CLASS_PARSE},
+      {C837_ETRUNC, C837_CLASS_PARSE},   {C837_ECALLBACK, C837_CLASS_STOPPED},
+      {C837_EIO, C837_CLASS_IO},         {C837_EGZIP, C837_CLASS_IO},
+      {C837_ECLAIM, C837_CLASS_PARSE},   {C837_ECSV, C837_CLASS_DATA},
+      {C837_EINVAL, C837_CLASS_USAGE},   {C837_ECONSERVE, C837_CLASS_INTERNAL},
+      {C837_ELOCK, C837_CLASS_BUSY},     {C837_EINTR, C837_CLASS_STOPPED},
+  };
+  size_t i;
+  (void)state;
+  for (i = 0; i < sizeof want / sizeof want[0]; i++) {
+    assert_int_equal(want[i].st, (c837_status)i); /* every status, in order */
+    assert_int_equal(c837_status_class(want[i].st), want[i].cls);
+  }
+  assert_int_equal(c837_status_class((c837_status)999), C837_CLASS_INTERNAL);
+  assert_string_equal(c837_class_name(C837_CLASS_PARSE), "PARSE");
+  assert_string_equal(c837_class_name(C837_CLASS_INTERNAL), "INTERNAL");
+  assert_string_equal(c837_class_name(C837_CLASS_COUNT), "");
 }
 
 int main(void)
@@ -925,6 +959,7 @@ int main(void)
       cmocka_unit_test(test_null_callback),
       cmocka_unit_test(test_empty_feeds),
       cmocka_unit_test(test_status_names),
+      cmocka_unit_test(test_status_classes),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -193,13 +193,18 @@ static int set_error(c837_assembler *a, c837_status code,
 }
 
 static int problem(c837_assembler *a, const c837_segment *s,
-                   const char *code, const char *fmt, ...)
+                   c837_problem_id id, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static int problem(c837_assembler *a, const c837_segment *s,
+                   c837_problem_id id, const char *fmt, ...)
 {
   c837_problem p;
   va_list ap;
   memset(&p, 0, sizeof p);
-  p.code = code;
-  p.severity = C837_SEV_ERROR;
+  p.code = c837_problem_name(id);
+  p.id = id;
+  p.severity = c837_problem_severity(id);
   p.offset = s ? s->offset + s->lead : a->end_offset;
   p.segment = s ? s->number : a->counts.segments;
   va_start(ap, fmt);
@@ -600,7 +605,7 @@ static int claim_segment(c837_assembler *a, const c837_segment *s)
         char v[40];
         span_text(v, sizeof v, c837_seg_el(s, 3));
         ln->seg_dtp = a->n_recs - 1;
-        return problem(a, s, "DATE_INVALID",
+        return problem(a, s, C837_PROB_DATE_INVALID,
                        "claim %s line %s: DTP*472 date '%s' is not a valid "
                        "D8 or RD8 date",
                        c->id, ln->lx, v);
@@ -617,7 +622,7 @@ static int claim_segment(c837_assembler *a, const c837_segment *s)
     if (parse_dtp(s, &f, &t) != 0) {
       char v[40];
       span_text(v, sizeof v, c837_seg_el(s, 3));
-      return problem(a, s, "DATE_INVALID",
+      return problem(a, s, C837_PROB_DATE_INVALID,
                      "claim %s: DTP*%s date '%s' is not a valid D8 or RD8 "
                      "date",
                      c->id, stmt ? "434" : "472", v);
@@ -748,7 +753,7 @@ static int close_st(c837_assembler *a, const c837_segment *s, const char *why)
     return 0;
   a->in_st = 0;
   a->phase = PH_NONE;
-  return problem(a, s, "SE_MISSING",
+  return problem(a, s, C837_PROB_SE_MISSING,
                  "transaction set ST02=%s has no SE trailer (%s)",
                  a->env.st02, why);
 }
@@ -758,7 +763,7 @@ static int close_gs(c837_assembler *a, const c837_segment *s, const char *why)
   if (!a->in_gs)
     return 0;
   a->in_gs = 0;
-  return problem(a, s, "GE_MISSING",
+  return problem(a, s, C837_PROB_GE_MISSING,
                  "functional group GS06=%s has no GE trailer (%s)",
                  a->env.gs06, why);
 }
@@ -769,7 +774,7 @@ static int close_isa(c837_assembler *a, const c837_segment *s,
   if (!a->in_isa)
     return 0;
   a->in_isa = 0;
-  return problem(a, s, "IEA_MISSING",
+  return problem(a, s, C837_PROB_IEA_MISSING,
                  "interchange ISA13=%s has no IEA trailer (%s)", a->env.isa13,
                  why);
 }
@@ -792,13 +797,13 @@ static int check_isa(c837_assembler *a, const c837_segment *s)
     while (i < s->n_el && i < 16 && s->el[i].len == ISA_WIDTH[i])
       i++;
     if (i < s->n_el && i < 16)
-      r = problem(a, s, "ISA_LENGTH",
+      r = problem(a, s, C837_PROB_ISA_LENGTH,
                   "ISA is %zu bytes, not 106 (fixed-width fields): ISA%02zu "
                   "has %zu characters, not %u",
                   s->body_len + 1, i + 1, s->el[i].len,
                   (unsigned)ISA_WIDTH[i]);
     else /* every field right: elements missing (ISA_ELEMENTS said so) */
-      r = problem(a, s, "ISA_LENGTH",
+      r = problem(a, s, C837_PROB_ISA_LENGTH,
                   "ISA is %zu bytes, not 106 (fixed-width fields)",
                   s->body_len + 1);
     if (r)
@@ -810,7 +815,7 @@ static int check_isa(c837_assembler *a, const c837_segment *s)
   }
   if (d.len != 6 || c837_parse_date((c837_span){d8, 8}, &ymd) != 0) {
     span_text(v, sizeof v, d);
-    return problem(a, s, "ISA09_DATE", "ISA09=%s is not a valid YYMMDD date",
+    return problem(a, s, C837_PROB_ISA09_DATE, "ISA09=%s is not a valid YYMMDD date",
                    v);
   }
   return 0;
@@ -829,7 +834,7 @@ static int on_isa(c837_assembler *a, const c837_segment *s)
   a->isa_groups = 0;
   a->counts.interchanges++;
   if (s->n_el != 16)
-    if (problem(a, s, "ISA_ELEMENTS",
+    if (problem(a, s, C837_PROB_ISA_ELEMENTS,
                 "ISA has %lu elements; an ISA has 16",
                 (unsigned long)s->n_el))
       return -1;
@@ -843,14 +848,14 @@ static int on_gs(c837_assembler *a, const c837_segment *s)
   if (close_st(a, s, "a new GS began") || close_gs(a, s, "a new GS began"))
     return -1;
   if (!a->in_isa &&
-      problem(a, s, "GS_OUTSIDE_ISA", "GS segment outside an interchange"))
+      problem(a, s, C837_PROB_GS_OUTSIDE_ISA, "GS segment outside an interchange"))
     return -1;
   {
     int32_t ymd;
     char v[40];
     if (c837_parse_date(c837_seg_el(s, 4), &ymd) != 0) {
       span_text(v, sizeof v, c837_seg_el(s, 4));
-      if (problem(a, s, "GS04_DATE", "GS04=%s is not a valid CCYYMMDD date",
+      if (problem(a, s, C837_PROB_GS04_DATE, "GS04=%s is not a valid CCYYMMDD date",
                   v))
         return -1;
     }
@@ -870,7 +875,7 @@ static int on_st(c837_assembler *a, const c837_segment *s)
   if (close_st(a, s, "a new ST began"))
     return -1;
   if (!a->in_gs &&
-      problem(a, s, "ST_OUTSIDE_GS", "ST segment outside a functional group"))
+      problem(a, s, C837_PROB_ST_OUTSIDE_GS, "ST segment outside a functional group"))
     return -1;
   copy_el(a->env.st01, sizeof a->env.st01, s, 1);
   copy_el(a->env.st02, sizeof a->env.st02, s, 2);
@@ -907,14 +912,14 @@ static int on_se(c837_assembler *a, const c837_segment *s)
   uint64_t n;
   char v[40];
   if (!a->in_st) {
-    if (problem(a, s, "SE_OUTSIDE_ST", "SE segment without an open ST"))
+    if (problem(a, s, C837_PROB_SE_OUTSIDE_ST, "SE segment without an open ST"))
       return -1;
     return emit(a, s, C837_ROLE_SE);
   }
   a->st_segs++;
   if (span_to_u64(c837_seg_el(s, 1), &n) != 0 || n != a->st_segs) {
     span_text(v, sizeof v, c837_seg_el(s, 1));
-    if (problem(a, s, "SE01_COUNT",
+    if (problem(a, s, C837_PROB_SE01_COUNT,
                 "SE01=%s but transaction set ST02=%s has %llu segments "
                 "from ST to SE",
                 v, a->env.st02, (unsigned long long)a->st_segs))
@@ -922,7 +927,7 @@ static int on_se(c837_assembler *a, const c837_segment *s)
   }
   if (!control_is(c837_seg_el(s, 2), a->env.st02)) {
     span_text(v, sizeof v, c837_seg_el(s, 2));
-    if (problem(a, s, "SE02_CONTROL", "SE02=%s does not match ST02=%s", v,
+    if (problem(a, s, C837_PROB_SE02_CONTROL, "SE02=%s does not match ST02=%s", v,
                 a->env.st02))
       return -1;
   }
@@ -938,20 +943,20 @@ static int on_ge(c837_assembler *a, const c837_segment *s)
   if (close_st(a, s, "GE came first"))
     return -1;
   if (!a->in_gs) {
-    if (problem(a, s, "GE_OUTSIDE_GS", "GE segment without an open GS"))
+    if (problem(a, s, C837_PROB_GE_OUTSIDE_GS, "GE segment without an open GS"))
       return -1;
     return emit(a, s, C837_ROLE_GE);
   }
   if (span_to_u64(c837_seg_el(s, 1), &n) != 0 || n != a->gs_sets) {
     span_text(v, sizeof v, c837_seg_el(s, 1));
-    if (problem(a, s, "GE01_COUNT",
+    if (problem(a, s, C837_PROB_GE01_COUNT,
                 "GE01=%s but group GS06=%s has %llu transaction sets", v,
                 a->env.gs06, (unsigned long long)a->gs_sets))
       return -1;
   }
   if (!same_control(c837_seg_el(s, 2), a->env.gs06)) {
     span_text(v, sizeof v, c837_seg_el(s, 2));
-    if (problem(a, s, "GE02_CONTROL", "GE02=%s does not match GS06=%s", v,
+    if (problem(a, s, C837_PROB_GE02_CONTROL, "GE02=%s does not match GS06=%s", v,
                 a->env.gs06))
       return -1;
   }
@@ -966,20 +971,20 @@ static int on_iea(c837_assembler *a, const c837_segment *s)
   if (close_st(a, s, "IEA came first") || close_gs(a, s, "IEA came first"))
     return -1;
   if (!a->in_isa) {
-    if (problem(a, s, "IEA_OUTSIDE_ISA", "IEA segment without an open ISA"))
+    if (problem(a, s, C837_PROB_IEA_OUTSIDE_ISA, "IEA segment without an open ISA"))
       return -1;
     return emit(a, s, C837_ROLE_IEA);
   }
   if (span_to_u64(c837_seg_el(s, 1), &n) != 0 || n != a->isa_groups) {
     span_text(v, sizeof v, c837_seg_el(s, 1));
-    if (problem(a, s, "IEA01_COUNT",
+    if (problem(a, s, C837_PROB_IEA01_COUNT,
                 "IEA01=%s but interchange ISA13=%s has %llu groups", v,
                 a->env.isa13, (unsigned long long)a->isa_groups))
       return -1;
   }
   if (!same_control(c837_seg_el(s, 2), a->env.isa13)) {
     span_text(v, sizeof v, c837_seg_el(s, 2));
-    if (problem(a, s, "IEA02_CONTROL", "IEA02=%s does not match ISA13=%s", v,
+    if (problem(a, s, C837_PROB_IEA02_CONTROL, "IEA02=%s does not match ISA13=%s", v,
                 a->env.isa13))
       return -1;
   }
@@ -1013,7 +1018,7 @@ static int check_bytes(c837_assembler *a, const c837_segment *s)
   char ex[68], sep[8];
   if (z && s->delims.element && s->delims.component && s->delims.segment) {
     c837_excerpt(ex, sizeof ex, s->tag.p, s->tag.len < 8 ? s->tag.len : 8);
-    return problem(a, s, "SEGMENT_NUL_BYTE",
+    return problem(a, s, C837_PROB_SEGMENT_NUL_BYTE,
                    "segment '%s' has a NUL byte (0x00) at byte %llu: binary "
                    "data, not X12 text",
                    ex, (unsigned long long)(s->offset + s->lead +
@@ -1023,7 +1028,7 @@ static int check_bytes(c837_assembler *a, const c837_segment *s)
     return 0;
   c837_excerpt(ex, sizeof ex, b, s->body_len < 16 ? s->body_len : 16);
   c837_excerpt(sep, sizeof sep, &s->delims.element, 1);
-  return problem(a, s, "SEGMENT_ID_INVALID",
+  return problem(a, s, C837_PROB_SEGMENT_ID_INVALID,
                  "segment '%s' does not start with a segment id (2 or 3 "
                  "letters or digits, then '%s')",
                  ex, sep);
@@ -1040,7 +1045,7 @@ int c837_assembler_segment(void *ud, const c837_segment *s)
   a->end_offset = s->offset + s->raw_len;
   a->tag = tag_of(s->tag);
   if ((s->flags & C837_SEG_UNTERMINATED) &&
-      problem(a, s, "SEGMENT_UNTERMINATED",
+      problem(a, s, C837_PROB_SEGMENT_UNTERMINATED,
               "the last segment has no segment terminator (0x%02x)",
               (unsigned)(unsigned char)s->delims.segment))
     return -1;
@@ -1068,7 +1073,7 @@ int c837_assembler_segment(void *ud, const c837_segment *s)
   if (!a->in_st) {
     char tag[16];
     c837_span_copy(tag, sizeof tag, s->tag);
-    if (problem(a, s, "SEGMENT_OUTSIDE_ST",
+    if (problem(a, s, C837_PROB_SEGMENT_OUTSIDE_ST,
                 "segment '%s' outside a transaction set", tag))
       return -1;
     return emit(a, s, C837_ROLE_OTHER);
@@ -1084,7 +1089,7 @@ int c837_assembler_segment(void *ud, const c837_segment *s)
   }
   if (a->tag == T_CLM) {
     if (a->phase == PH_HEADER &&
-        problem(a, s, "CLM_WITHOUT_HL",
+        problem(a, s, C837_PROB_CLM_WITHOUT_HL,
                 "claim before any HL segment: no billing provider or "
                 "subscriber"))
       return -1;
@@ -1101,7 +1106,7 @@ int c837_assembler_segment(void *ud, const c837_segment *s)
       a->tag == T_SV2 || a->tag == T_SV3) {
     char tag[16];
     c837_span_copy(tag, sizeof tag, s->tag);
-    if (problem(a, s, "SEGMENT_OUT_OF_PLACE",
+    if (problem(a, s, C837_PROB_SEGMENT_OUT_OF_PLACE,
                 "service line segment '%s' outside a claim", tag))
       return -1;
     return emit(a, s, C837_ROLE_OTHER);
