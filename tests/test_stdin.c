@@ -473,7 +473,7 @@ static void test_summary_held_whole(void **state)
   assert_int_equal(r.rec.claims_before_error, 1);
   assert_file_block(
       &r, "file: whole.837\n"
-          "  status: ETOOLONG: segment longer than C837_MAX_SEGMENT bytes: "
+          "  status: ETOOLONG: segment longer than 65536 bytes: "
           "missing segment terminator?\n"
           "  held whole: held/whole.837 is the file as it came; its claims "
           "are not counted (1 were read before the error)\n"

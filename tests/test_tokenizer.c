@@ -25,6 +25,10 @@
 #include "base/limits.h"
 #include "testbuf.h"
 
+/* A limit's value as text ("65536"), for the messages that give it. */
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
 /* Escaped bytes: \r \n \t \0 \\ \" and \xHH for other non-printables. */
 static void buf_esc(buf *b, const char *p, size_t n)
 {
@@ -656,7 +660,8 @@ static void test_isa_too_long(void **state)
   memset(in, 'A', sizeof in);
   memcpy(in, "ISA*00*", 7);
   check_error(in, sizeof in, C837_EISA, 0, 1,
-              "ISA: no segment terminator within C837_MAX_ISA bytes (an ISA "
+              "ISA: no segment terminator within " STR(C837_MAX_ISA)
+              " bytes (an ISA "
               "has 16 elements and is 106 bytes long)",
               0, 0);
 }
@@ -684,7 +689,8 @@ static void test_segment_too_long(void **state)
   memmove(in + 111, in + 110, n - 110);
   in[110] = 'x';
   check_error(in, n + 1, C837_ETOOLONG, 106, 2,
-              "segment longer than C837_MAX_SEGMENT bytes: missing segment "
+              "segment longer than " STR(C837_MAX_SEGMENT)
+              " bytes: missing segment "
               "terminator?",
               1, 0);
   free(in);
@@ -703,7 +709,8 @@ static void test_segment_too_long_by_trailing_bytes(void **state)
   memset(in + 111, '\n', C837_MAX_SEGMENT + 1 - 5);
   memcpy(in + 106 + C837_MAX_SEGMENT + 1, "LX~", 3);
   check_error(in, n, C837_ETOOLONG, 106, 2,
-              "segment longer than C837_MAX_SEGMENT bytes: missing segment "
+              "segment longer than " STR(C837_MAX_SEGMENT)
+              " bytes: missing segment "
               "terminator?",
               1, 0);
   free(in);
@@ -729,11 +736,13 @@ static void test_too_many_elements(void **state)
     buf_str(&bad, "*x");
   buf_str(&bad, "~\nIEA*1*000000001~");
   check_error(bad.p, bad.len, C837_ETOOMANY, 106, 2,
-              "segment 'REF' has more than C837_MAX_ELEMENTS elements", 1, 0);
+              "segment 'REF' has more than " STR(C837_MAX_ELEMENTS)
+              " elements", 1, 0);
   /* the same as the last segment (raised by finish) */
   bad.len -= strlen("IEA*1*000000001~");
   check_error(bad.p, bad.len, C837_ETOOMANY, 106, 2,
-              "segment 'REF' has more than C837_MAX_ELEMENTS elements", 1, 0);
+              "segment 'REF' has more than " STR(C837_MAX_ELEMENTS)
+              " elements", 1, 0);
   free(ok.p);
   free(bad.p);
 }

@@ -414,18 +414,15 @@ static int grow(void **p, size_t *cap, size_t need, size_t elsz,
 }
 
 static int claim_limit(c837_assembler *a, const c837_segment *s, int r,
-                       const char *what)
+                       unsigned long limit, const char *what)
 {
   char msg[200];
   if (r == -2)
     return set_error(a, C837_ENOMEM, s, "out of memory while reading a claim");
   snprintf(msg, sizeof msg,
-           "claim '%s' has more %s than %s allows; not an 837 a payer "
-           "would accept",
-           a->claim.id, what,
-           strcmp(what, "bytes") == 0      ? "C837_MAX_CLAIM_BYTES"
-           : strcmp(what, "segments") == 0 ? "C837_MAX_CLAIM_SEGMENTS"
-                                           : "C837_MAX_LINES");
+           "claim '%s' has more than %lu %s; not an 837 a payer would "
+           "accept",
+           a->claim.id, limit, what);
   return set_error(a, C837_ECLAIM, s, msg);
 }
 
@@ -437,14 +434,14 @@ static int add_claim_segment(c837_assembler *a, const c837_segment *s)
   int e;
   if ((e = grow((void **)&a->arena, &a->arena_cap, a->arena_len + s->raw_len,
                 1, C837_MAX_CLAIM_BYTES)) != 0)
-    return claim_limit(a, s, e, "bytes");
+    return claim_limit(a, s, e, C837_MAX_CLAIM_BYTES, "bytes");
   if ((e = grow((void **)&a->recs, &a->recs_cap, a->n_recs + 1,
                 sizeof *a->recs, C837_MAX_CLAIM_SEGMENTS)) != 0)
-    return claim_limit(a, s, e, "segments");
+    return claim_limit(a, s, e, C837_MAX_CLAIM_SEGMENTS, "segments");
   if ((e = grow((void **)&a->spans_off, &a->spans_cap,
                 a->n_spans + s->n_el, sizeof *a->spans_off,
-                (size_t)C837_MAX_CLAIM_SEGMENTS * 64)) != 0)
-    return claim_limit(a, s, e, "segments");
+                C837_MAX_CLAIM_ELEMENTS)) != 0)
+    return claim_limit(a, s, e, C837_MAX_CLAIM_ELEMENTS, "elements");
   r = &a->recs[a->n_recs++];
   r->raw_off = a->arena_len;
   r->raw_len = s->raw_len;
@@ -571,7 +568,7 @@ static int claim_segment(c837_assembler *a, const c837_segment *s)
   if (a->tag == T_LX &&
       (e = grow((void **)&a->lines, &a->lines_cap, a->n_lines + 1,
                 sizeof *a->lines, C837_MAX_LINES)) != 0)
-    return claim_limit(a, s, e, "service lines");
+    return claim_limit(a, s, e, C837_MAX_LINES, "service lines");
   if (add_claim_segment(a, s) != 0)
     return -1;
   if (a->tag == T_LX) {
@@ -654,7 +651,7 @@ static int end_claim(c837_assembler *a)
   if (grow((void **)&a->views, &a->views_cap, a->n_recs, sizeof *a->views,
            C837_MAX_CLAIM_SEGMENTS) != 0 ||
       grow((void **)&a->spans, &a->spans_view_cap, a->n_spans ? a->n_spans : 1,
-           sizeof *a->spans, (size_t)C837_MAX_CLAIM_SEGMENTS * 64) != 0)
+           sizeof *a->spans, C837_MAX_CLAIM_ELEMENTS) != 0)
     return set_error(a, C837_ENOMEM, NULL,
                      "out of memory while handing out a claim");
   for (i = 0; i < a->n_spans; i++) {

@@ -27,6 +27,7 @@
  * feed and finish return it again and read nothing.
  */
 #include "cart837.h"
+#include "base/err.h"
 #include "base/limits.h"
 #include "base/util.h"
 
@@ -102,16 +103,10 @@ uint64_t c837_tokenizer_consumed(const c837_tokenizer *t)
   return t->consumed;
 }
 
-/* Records the sticky error at input offset `at`. */
-static c837_status fail(c837_tokenizer *t, c837_status code, uint64_t at,
-                        const char *fmt, const char *what)
-{
-  t->err.code = code;
-  t->err.offset = at;
-  t->err.segment = t->segments + 1;
-  snprintf(t->err.msg, sizeof t->err.msg, fmt, what);
-  return code;
-}
+/* Records the sticky error at input offset `at` (in the segment after
+ * the last one handed out); returns code. */
+#define fail(t, code, at, ...)                                             \
+  c837_error_set(&(t)->err, (code), (at), (t)->segments + 1, __VA_ARGS__)
 
 
 static int push(c837_tokenizer *t, char c)
@@ -224,9 +219,8 @@ static c837_status emit_raw(c837_tokenizer *t, const char *raw,
       char ex[24];
       c837_excerpt(ex, sizeof ex, b, s.tag.len < 8 ? s.tag.len : 8);
       return fail(t, C837_ETOOMANY, t->seg_start,
-                  "segment '%s' has more than C837_MAX_ELEMENTS "
-                  "elements",
-                  ex);
+                  "segment '%s' has more than %lu elements", ex,
+                  (unsigned long)C837_MAX_ELEMENTS);
     }
     t->el[n].p = b + start;
     t->el[n].len = i - start;
@@ -249,7 +243,7 @@ static c837_status emit_raw(c837_tokenizer *t, const char *raw,
     s.flags |= C837_SEG_NUL;
   if (t->cb && t->cb(t->ud, &s) != 0)
     return fail(t, C837_ECALLBACK, t->seg_start + raw_len,
-                "%s", "a segment callback asked to stop");
+                "a segment callback asked to stop");
   t->seg_start += raw_len;
   return C837_OK;
 }
@@ -278,11 +272,11 @@ static void begin_segment(c837_tokenizer *t, char c)
 static c837_status overflow(c837_tokenizer *t, int why)
 {
   if (why == -2)
-    return fail(t, C837_ENOMEM, t->consumed, "%s",
+    return fail(t, C837_ENOMEM, t->consumed,
                 "out of memory while reading a segment");
   return fail(t, C837_ETOOLONG, t->seg_start,
-              "segment longer than %s bytes: missing segment terminator?",
-              "C837_MAX_SEGMENT");
+              "segment longer than %lu bytes: missing segment terminator?",
+              (unsigned long)C837_MAX_SEGMENT);
 }
 
 /* Appends n bytes at once (the BODY fast path). */
@@ -433,9 +427,9 @@ c837_status c837_tokenizer_feed(c837_tokenizer *t, const void *data,
       if (t->len - t->lead > C837_MAX_ISA) {
         TOOK(1);
         return fail(t, C837_EISA, t->seg_start,
-                    "ISA: no segment terminator within %s bytes (an ISA "
+                    "ISA: no segment terminator within %lu bytes (an ISA "
                     "has 16 elements and is 106 bytes long)",
-                    "C837_MAX_ISA");
+                    (unsigned long)C837_MAX_ISA);
       }
       if (t->isa_stage == 0) {
         if ((char)c == t->buf[t->lead + 3] && ++t->isa_seps == 16)
@@ -540,13 +534,13 @@ c837_status c837_tokenizer_finish(c837_tokenizer *t)
   case ST_PREAMBLE:
     if (!t->have_delims)
       return fail(t, C837_ENOISA, t->consumed,
-                  "%s", "input ends before any ISA segment");
+                  "input ends before any ISA segment");
     if (t->len == 0)
       return C837_OK;
-    return fail(t, C837_ETRUNC, t->consumed, "%s",
+    return fail(t, C837_ETRUNC, t->consumed,
                 "input ends inside an ISA segment");
   case ST_ISA:
-    return fail(t, C837_ETRUNC, t->consumed, "%s",
+    return fail(t, C837_ETRUNC, t->consumed,
                 "input ends inside an ISA segment");
   case ST_BODY: {
     char ex[64];
