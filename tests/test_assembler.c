@@ -1,4 +1,5 @@
-/* test_assembler.c -- unit tests of the claim assembler (src/assembler.c)
+/* test_assembler.c -- unit tests of the claim assembler (src/parse/:
+ * assembler.c, envelope.c, claim.c)
  *
  * Small 837 files are written inline as arrays of segment bodies, joined
  * with "~\n" (segment offsets follow from the array, so expected byte
