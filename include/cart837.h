@@ -532,9 +532,6 @@ long c837_input_read(c837_input *in, void *buf, size_t cap,
 /* 1 when the input is gzip.  Known from c837_input_open for files, and
  * from the first read for stdin. */
 int c837_input_is_gzip(const c837_input *in);
-/* Compressed bytes read so far (equals decompressed bytes for plain;
- * with a gzip worker, the bytes behind the last buffer it handed over). */
-uint64_t c837_input_raw_offset(const c837_input *in);
 /* Closes in (stdin is not closed), first stopping and joining its gzip
  * worker wherever it is, even waiting on a pipe; NULL is a no-op. */
 void c837_input_close(c837_input *in);
