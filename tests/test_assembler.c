@@ -1404,18 +1404,31 @@ static void big_claim(buf *in, const char *seg, size_t n, uint64_t *at)
   buf_add(in, "SE*1*0001~GE*1*1~IEA*1*000000001~", 33);
 }
 
-/* The assembler's sticky error after in[0..n) stops it (whole feed). */
-static c837_error claim_error(const buf *in)
+/* in (fed whole) stops the assembler with ECLAIM at the segment at
+ * offset `at`, numbered `seg` (0: not checked), for a claim with more
+ * than `limit` `what`. */
+static void check_claim_error(const buf *in, uint64_t at, uint64_t seg,
+                              unsigned long limit, const char *what)
 {
   c837_handler h = {NULL, NULL, NULL, NULL};
   c837_assembler *a = c837_assembler_new(&h);
   c837_tokenizer *t = c837_tokenizer_new(c837_assembler_segment, a);
-  c837_error e;
+  const c837_error *e;
+  char want[200];
   assert_int_equal(c837_tokenizer_feed(t, in->p, in->len), C837_ECALLBACK);
-  e = *c837_assembler_error(a);
+  e = c837_assembler_error(a);
+  snprintf(want, sizeof want,
+           "claim 'BIG' has more than %lu %s; not an 837 a payer would "
+           "accept",
+           limit, what);
+  assert_int_equal(e->code, C837_ECLAIM);
+  assert_int_equal(e->offset, at);
+  if (seg)
+    assert_int_equal(e->segment, seg);
+  assert_string_equal(e->msg, want);
+  assert_int_equal(c837_assembler_finish(a), C837_ECLAIM);
   c837_tokenizer_free(t);
   c837_assembler_free(a);
-  return e;
 }
 
 /* The claim limits: C837_MAX_LINES lines are fine, one more is ECLAIM
@@ -1442,27 +1455,9 @@ static void test_claim_limits(void **state)
   assert_int_equal(assemble(in.p, in.len, 0, &r, &n), C837_ECLAIM);
   assert_int_equal(r.n_claims, 0);
   rec_free(&r);
-  {
-    /* error details */
-    c837_handler h = {NULL, NULL, NULL, NULL};
-    c837_assembler *a = c837_assembler_new(&h);
-    c837_tokenizer *t = c837_tokenizer_new(c837_assembler_segment, a);
-    const c837_error *e;
-    char want[200];
-    assert_int_equal(c837_tokenizer_feed(t, in.p, in.len), C837_ECALLBACK);
-    e = c837_assembler_error(a);
-    assert_int_equal(e->code, C837_ECLAIM);
-    assert_int_equal(e->offset, at);
-    assert_int_equal(e->segment, 6 + C837_MAX_LINES + 1);
-    snprintf(want, sizeof want,
-             "claim 'BIG' has more than %d service lines; not an 837 a "
-             "payer would accept",
-             C837_MAX_LINES);
-    assert_string_equal(e->msg, want);
-    assert_int_equal(c837_assembler_finish(a), C837_ECLAIM);
-    c837_tokenizer_free(t);
-    c837_assembler_free(a);
-  }
+  /* error details */
+  check_claim_error(&in, at, 6 + C837_MAX_LINES + 1, C837_MAX_LINES,
+                    "service lines");
 
   /* segments: CLM + (MAX - 1) NTE = MAX segments, fine; one more not */
   in.len = 0;
@@ -1476,17 +1471,7 @@ static void test_claim_limits(void **state)
   memset(&r, 0, sizeof r);
   assert_int_equal(assemble(in.p, in.len, 0, &r, &n), C837_ECLAIM);
   rec_free(&r);
-  {
-    c837_error e = claim_error(&in);
-    char want[200];
-    snprintf(want, sizeof want,
-             "claim 'BIG' has more than %lu segments; not an 837 a payer "
-             "would accept",
-             (unsigned long)C837_MAX_CLAIM_SEGMENTS);
-    assert_int_equal(e.code, C837_ECLAIM);
-    assert_int_equal(e.offset, at);
-    assert_string_equal(e.msg, want);
-  }
+  check_claim_error(&in, at, 0, C837_MAX_CLAIM_SEGMENTS, "segments");
 
   /* bytes: 60 KB segments until the claim passes C837_MAX_CLAIM_BYTES */
   memset(big, 'x', sizeof big - 1);
@@ -1499,17 +1484,7 @@ static void test_claim_limits(void **state)
   assert_int_equal(assemble(in.p, in.len, 0, &r, &n), C837_ECLAIM);
   assert_int_equal(r.n_claims, 0);
   rec_free(&r);
-  {
-    c837_error e = claim_error(&in);
-    char want[200];
-    snprintf(want, sizeof want,
-             "claim 'BIG' has more than %lu bytes; not an 837 a payer "
-             "would accept",
-             (unsigned long)C837_MAX_CLAIM_BYTES);
-    assert_int_equal(e.code, C837_ECLAIM);
-    assert_int_equal(e.offset, at);
-    assert_string_equal(e.msg, want);
-  }
+  check_claim_error(&in, at, 0, C837_MAX_CLAIM_BYTES, "bytes");
   free(in.p);
 }
 

@@ -21,7 +21,8 @@
 #include <stdio.h>
 #include <string.h>
 
-/* What a level's trailer checks, and the words of its problems. */
+/* What a level's header and trailer check, and the words of their
+ * problems. */
 typedef struct level_rule {
   const char *header;   /* "ISA" */
   const char *trailer;  /* "IEA" */
@@ -33,22 +34,27 @@ typedef struct level_rule {
   int numeric;          /* control numbers compare as numbers */
   c837_role role;       /* of the trailer */
   c837_problem_id missing, outside, count, mismatch;
+  c837_problem_id stray; /* a header outside the level around it ... */
+  const char *within;    /* ... "a functional group" (ISA: none) */
 } level_rule;
 
 static const level_rule RULES[LV_COUNT] = {
     [LV_ISA] = {"ISA", "IEA", "ISA13", offsetof(c837_envelope, isa13),
                 "interchange", "interchange", "groups", 1, C837_ROLE_IEA,
                 C837_PROB_IEA_MISSING, C837_PROB_IEA_OUTSIDE_ISA,
-                C837_PROB_IEA01_COUNT, C837_PROB_IEA02_CONTROL},
+                C837_PROB_IEA01_COUNT, C837_PROB_IEA02_CONTROL,
+                C837_PROB_COUNT, NULL},
     [LV_GS] = {"GS", "GE", "GS06", offsetof(c837_envelope, gs06),
                "functional group", "group", "transaction sets", 1,
                C837_ROLE_GE, C837_PROB_GE_MISSING, C837_PROB_GE_OUTSIDE_GS,
-               C837_PROB_GE01_COUNT, C837_PROB_GE02_CONTROL},
+               C837_PROB_GE01_COUNT, C837_PROB_GE02_CONTROL,
+               C837_PROB_GS_OUTSIDE_ISA, "an interchange"},
     [LV_ST] = {"ST", "SE", "ST02", offsetof(c837_envelope, st02),
                "transaction set", "transaction set",
                "segments from ST to SE", 0, C837_ROLE_SE,
                C837_PROB_SE_MISSING, C837_PROB_SE_OUTSIDE_ST,
-               C837_PROB_SE01_COUNT, C837_PROB_SE02_CONTROL},
+               C837_PROB_SE01_COUNT, C837_PROB_SE02_CONTROL,
+               C837_PROB_ST_OUTSIDE_GS, "a functional group"},
 };
 
 /* The header's control number of level L, as stored. */
@@ -137,6 +143,24 @@ int c837_asm_close_levels(c837_assembler *a, const c837_segment *s,
   return 0;
 }
 
+/* The header of level L (ISA, GS, ST): closes L and the levels inside
+ * it, then reports a header outside the level that should hold it.  0
+ * or -1. */
+static int begin_level(c837_assembler *a, const c837_segment *s,
+                       enum level L)
+{
+  const level_rule *r = &RULES[L];
+  char why[32];
+  snprintf(why, sizeof why, "a new %s began", r->header);
+  if (c837_asm_close_levels(a, s, L, why))
+    return -1;
+  if (L != LV_ISA && !is_open(a, (enum level)(L - 1)) &&
+      c837_asm_problem(a, s, r->stray, "%s segment outside %s", r->header,
+                       r->within))
+    return -1;
+  return 0;
+}
+
 int c837_asm_on_trailer(c837_assembler *a, const c837_segment *s,
                         enum level L)
 {
@@ -219,7 +243,7 @@ static int check_isa(c837_assembler *a, const c837_segment *s)
 
 int c837_asm_on_isa(c837_assembler *a, const c837_segment *s)
 {
-  if (c837_asm_close_levels(a, s, LV_ISA, "a new ISA began"))
+  if (begin_level(a, s, LV_ISA))
     return -1;
   memset(&a->env, 0, sizeof a->env);
   a->env.delims = s->delims;
@@ -240,11 +264,7 @@ int c837_asm_on_gs(c837_assembler *a, const c837_segment *s)
 {
   int32_t ymd;
   char v[40];
-  if (c837_asm_close_levels(a, s, LV_GS, "a new GS began"))
-    return -1;
-  if (!is_open(a, LV_ISA) &&
-      c837_asm_problem(a, s, C837_PROB_GS_OUTSIDE_ISA,
-                       "GS segment outside an interchange"))
+  if (begin_level(a, s, LV_GS))
     return -1;
   if (c837_parse_date(c837_seg_el(s, 4), &ymd) != 0) {
     span_text(v, sizeof v, c837_seg_el(s, 4));
@@ -279,11 +299,7 @@ int c837_asm_on_st(c837_assembler *a, const c837_segment *s)
 {
   int version = 0, is_837;
   c837_envelope *e = &a->env;
-  if (c837_asm_close_levels(a, s, LV_ST, "a new ST began"))
-    return -1;
-  if (!is_open(a, LV_GS) &&
-      c837_asm_problem(a, s, C837_PROB_ST_OUTSIDE_GS,
-                       "ST segment outside a functional group"))
+  if (begin_level(a, s, LV_ST))
     return -1;
   copy_el(e->st01, sizeof e->st01, s, 1);
   copy_el(e->st02, sizeof e->st02, s, 2);
