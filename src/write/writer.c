@@ -178,12 +178,6 @@ static int sink_out(c837_writer *w, int vi, const void *p, size_t n)
   return 0;
 }
 
-static int span_is(c837_span s, const char *t)
-{
-  size_t n = strlen(t);
-  return s.len == n && memcmp(s.p, t, n) == 0;
-}
-
 static int same_span(c837_span a, c837_span b)
 {
   return a.len == b.len && (a.len == 0 || memcmp(a.p, b.p, a.len) == 0);
@@ -322,7 +316,7 @@ static int emit_hl(c837_writer *w, int vi, size_t i, int mode)
   wnode *nd = &w->nodes[i];
   wview *v = &w->v[vi];
   const char *hl04 = NULL;
-  int orig1 = span_is(hl_el(nd, 4), "1"), defer = 0;
+  int orig1 = c837_span_eq(hl_el(nd, 4), "1"), defer = 0;
 
   if (vi == C837_WV_HELD)
     snprintf(nd->v[vi].id, sizeof nd->v[vi].id, "%llu",
@@ -703,7 +697,7 @@ static int on_st(c837_writer *w, const c837_segment *s)
   if ((nd = push_node(w, WN_ST, s)) == NULL)
     return -1;
   set_ctl(nd, s, 2);
-  nd->is837 = span_is(c837_seg_el(s, 1), "837");
+  nd->is837 = c837_span_eq(c837_seg_el(s, 1), "837");
   for (vi = 0; vi < C837_WV_N; vi++) {
     w->v[vi].tx_dirty = 0;
     w->v[vi].tx_segs = 0;
