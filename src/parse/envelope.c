@@ -18,7 +18,6 @@
 #include "parse/assembler_int.h"
 
 #include <stddef.h>
-#include <stdio.h>
 #include <string.h>
 
 /* What a level's header and trailer check, and the words of their
@@ -36,6 +35,8 @@ typedef struct level_rule {
   c837_problem_id missing, outside, count, mismatch;
   c837_problem_id stray; /* a header outside the level around it ... */
   const char *within;    /* ... "a functional group" (ISA: none) */
+  const char *began;     /* why a header closes levels: "a new GS began" */
+  const char *first;     /* why a trailer closes levels: "GE came first" */
 } level_rule;
 
 static const level_rule RULES[LV_COUNT] = {
@@ -47,7 +48,8 @@ static const level_rule RULES[LV_COUNT] = {
                 .outside = C837_PROB_IEA_OUTSIDE_ISA,
                 .count = C837_PROB_IEA01_COUNT,
                 .mismatch = C837_PROB_IEA02_CONTROL,
-                .stray = C837_PROB_COUNT, .within = NULL},
+                .stray = C837_PROB_COUNT, .within = NULL,
+                .began = "a new ISA began", .first = "IEA came first"},
     [LV_GS] = {.header = "GS", .trailer = "GE", .control = "GS06",
                .control_at = offsetof(c837_envelope, gs06),
                .name = "functional group", .member = "group",
@@ -56,7 +58,8 @@ static const level_rule RULES[LV_COUNT] = {
                .outside = C837_PROB_GE_OUTSIDE_GS,
                .count = C837_PROB_GE01_COUNT,
                .mismatch = C837_PROB_GE02_CONTROL,
-               .stray = C837_PROB_GS_OUTSIDE_ISA, .within = "an interchange"},
+               .stray = C837_PROB_GS_OUTSIDE_ISA, .within = "an interchange",
+               .began = "a new GS began", .first = "GE came first"},
     [LV_ST] = {.header = "ST", .trailer = "SE", .control = "ST02",
                .control_at = offsetof(c837_envelope, st02),
                .name = "transaction set", .member = "transaction set",
@@ -66,7 +69,8 @@ static const level_rule RULES[LV_COUNT] = {
                .count = C837_PROB_SE01_COUNT,
                .mismatch = C837_PROB_SE02_CONTROL,
                .stray = C837_PROB_ST_OUTSIDE_GS,
-               .within = "a functional group"},
+               .within = "a functional group", .began = "a new ST began",
+               .first = NULL /* nothing inside a transaction set */},
 };
 
 /* The header's control number of level L, as stored. */
@@ -162,9 +166,7 @@ static int begin_level(c837_assembler *a, const c837_segment *s,
                        enum level L)
 {
   const level_rule *r = &RULES[L];
-  char why[32];
-  snprintf(why, sizeof why, "a new %s began", r->header);
-  if (c837_asm_close_levels(a, s, L, why))
+  if (c837_asm_close_levels(a, s, L, r->began))
     return -1;
   if (L != LV_ISA && !is_open(a, (enum level)(L - 1)) &&
       c837_asm_problem(a, s, r->stray, "%s segment outside %s", r->header,
@@ -180,12 +182,9 @@ int c837_asm_on_trailer(c837_assembler *a, const c837_segment *s,
   const char *ctl = control_of(a, L);
   char v[40];
   uint64_t n;
-  if (L != LV_ST) {
-    char why[32];
-    snprintf(why, sizeof why, "%s came first", r->trailer);
-    if (c837_asm_close_levels(a, s, (enum level)(L + 1), why))
-      return -1;
-  }
+  if (L != LV_ST &&
+      c837_asm_close_levels(a, s, (enum level)(L + 1), r->first))
+    return -1;
   if (!is_open(a, L)) {
     if (c837_asm_problem(a, s, r->outside, "%s segment without an open %s",
                          r->trailer, r->header))
