@@ -861,6 +861,37 @@ static void test_hold_hl04_parent_claim_held(void **state)
   result_free(&r);
 }
 
+/* The subscriber's own claims run past C837_MAX_HL_DEFER before its
+ * child HL comes: the writer cannot hold its HL segment back any longer
+ * and writes it with HL04 as it came (1, unverified), then what followed;
+ * the child's claim held, HL04 stays 1 where it would have become 0. */
+static void test_hold_hl04_defer_overflow(void **state)
+{
+  membuf in, want;
+  plan p = hold("P1");
+  result r;
+  size_t n = C837_MAX_HL_DEFER / (sizeof I_S1 - 1) + 2, i;
+  (void)state;
+  memset(&in, 0, sizeof in);
+  memset(&want, 0, sizeof want);
+  app(&in, "%s", ISA_P I_GS I_ST I_HL1 I_SUB("1"));
+  app(&want, "%s", ISA_P I_GS I_ST I_HL1 I_SUB("1"));
+  for (i = 0; i < n; i++) {
+    assert_int_equal(mem_write(&in, I_S1, sizeof I_S1 - 1), 0);
+    assert_int_equal(mem_write(&want, I_S1, sizeof I_S1 - 1), 0);
+  }
+  app(&in, "%s%s", I_PAT I_P1, I_END("0"));
+  app(&want, "SE*%zu*0007~\nGE*1*7~\n%s", 11 + 4 * n, IEA_1);
+  run_chunked(in.p, in.len, &p, 1, 0, &r);
+  check_bytes("corrected", &r.out, want.p);
+  check_bytes("held", &r.held, I1);
+  check_stats(&r, n + 1, n, 0, 1);
+  assert_int_equal(r.st.hl04_unverified, 1);
+  result_free(&r);
+  free(in.p);
+  free(want.p);
+}
+
 /* Two transactions: the first loses all its claims and disappears, GE01
  * is recounted, the second passes byte for byte. */
 static void test_hold_drops_transaction(void **state)
@@ -1584,6 +1615,7 @@ int main(void)
       cmocka_unit_test(test_hold_all),
       cmocka_unit_test(test_hold_hl04_child_held),
       cmocka_unit_test(test_hold_hl04_parent_claim_held),
+      cmocka_unit_test(test_hold_hl04_defer_overflow),
       cmocka_unit_test(test_hold_drops_transaction),
       cmocka_unit_test(test_hold_drops_group),
       cmocka_unit_test(test_hold_two_interchanges),

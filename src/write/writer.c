@@ -92,7 +92,7 @@ typedef struct wnview {
 /* One open envelope or HL loop. */
 typedef struct wnode {
   int type;
-  c837_wbuf bytes;   /* raw bytes: the node's own segment, then the
+  c837_buf bytes;   /* raw bytes: the node's own segment, then the
                         header / loop segments that followed it */
   size_t nsegs;      /* segments in bytes */
   size_t first_len;  /* bytes of the node's own segment */
@@ -115,7 +115,7 @@ typedef struct wview {
   int has_sink;
   int defer_on;      /* an HL segment is held back (HL04 undecided) */
   size_t defer_idx;  /* its stack index */
-  c837_wbuf defer;   /* bytes written after it */
+  c837_buf defer;   /* bytes written after it */
   uint64_t tx_segs;  /* segments of the open transaction, ST included */
   uint64_t grp_sts;  /* transactions of the open group */
   uint64_t ic_groups; /* groups of the open interchange */
@@ -138,9 +138,9 @@ struct c837_writer {
   size_t ws_len;
   int se_due;     /* corrected: se_owed must be written (see above) */
   int ending;     /* finish / raw: what closes now owes no SE */
-  c837_wbuf se_owed; /* the SE the corrected view owes, built */
-  c837_wbuf sbuf; /* segments built by this file */
-  c837_wbuf scratch[4];
+  c837_buf se_owed; /* the SE the corrected view owes, built */
+  c837_buf sbuf; /* segments built by this file */
+  c837_buf scratch[4];
 };
 
 /* ------------------------------------------------------------------ */
@@ -162,7 +162,7 @@ int c837_w_fail(c837_writer *w, c837_status code, uint64_t offset,
   return -1;
 }
 
-c837_wbuf *c837_w_scratch(c837_writer *w, int which)
+c837_buf *c837_w_scratch(c837_writer *w, int which)
 {
   return &w->scratch[which];
 }
@@ -273,7 +273,7 @@ static int resolve(c837_writer *w, int vi, const char *hl04)
   rc = sink_out(w, vi, v->defer.p, v->defer.len);
   v->defer.len = 0;
   if (v->defer.cap > C837_MAX_HL_DEFER / 4)
-    c837_wbuf_free(&v->defer); /* rare case: give the memory back */
+    c837_buf_free(&v->defer); /* rare case: give the memory back */
   return rc;
 }
 
@@ -282,13 +282,17 @@ static int view_out(c837_writer *w, int vi, const void *p, size_t n)
   wview *v = &w->v[vi];
   if (!v->defer_on)
     return sink_out(w, vi, p, n);
-  if (c837_wbuf_put(&v->defer, p, n, 0) != 0)
-    return c837_w_fail(w, C837_ENOMEM, 0, 0, "out of memory");
-  if (v->defer.len > C837_MAX_HL_DEFER) {
+  switch (c837_buf_put(&v->defer, p, n)) { /* limit C837_MAX_HL_DEFER */
+  case 0:
+    return 0;
+  case C837_BUF_LIMIT: /* the HL goes out with HL04 unverified, then p */
     w->st.hl04_unverified++;
-    return resolve(w, vi, vi == C837_WV_OUT ? NULL : "1");
+    if (resolve(w, vi, vi == C837_WV_OUT ? NULL : "1") != 0)
+      return -1;
+    return sink_out(w, vi, p, n);
+  default:
+    return c837_w_fail(w, C837_ENOMEM, 0, 0, "out of memory");
   }
-  return 0;
 }
 
 /* Writes the SE the corrected view owes, if any (see the top comment);
@@ -432,7 +436,7 @@ static void set_ctl(wnode *nd, const c837_segment *s, size_t i)
 
 /* Builds "TAG*count*ctl~ws" into b (cleared first).  0 or -1 (ENOMEM,
  * recorded). */
-static int build_closer(c837_writer *w, c837_wbuf *b, const char *tag,
+static int build_closer(c837_writer *w, c837_buf *b, const char *tag,
                         uint64_t count, const wnode *nd,
                         const c837_segment *closer)
 {
@@ -445,10 +449,10 @@ static int build_closer(c837_writer *w, c837_wbuf *b, const char *tag,
                  (unsigned long long)count, nd->elsep);
   closer_ws(w, closer, &ws, &wsn);
   b->len = 0;
-  if (c837_wbuf_put(b, head, (size_t)len, 0) != 0 ||
-      c837_wbuf_put(b, ctl.p, ctl.len, 0) != 0 ||
-      c837_wbuf_put(b, &nd->segterm, 1, 0) != 0 ||
-      c837_wbuf_put(b, ws, wsn, 0) != 0)
+  if (c837_buf_put(b, head, (size_t)len) != 0 ||
+      c837_buf_put(b, ctl.p, ctl.len) != 0 ||
+      c837_buf_put(b, &nd->segterm, 1) != 0 ||
+      c837_buf_put(b, ws, wsn) != 0)
     return c837_w_fail(w, C837_ENOMEM, 0, 0, "out of memory");
   return 0;
 }
@@ -595,14 +599,13 @@ static int close_all(c837_writer *w)
 static wnode *push_node(c837_writer *w, int type, const c837_segment *s)
 {
   wnode *nd = &w->nodes[w->depth];
-  c837_wbuf keep = nd->bytes;
+  c837_buf keep = nd->bytes;
   memset(nd, 0, sizeof *nd);
   nd->bytes = keep;
   nd->bytes.len = 0;
   nd->type = type;
   nd->parent = W_NONE;
-  if (c837_wbuf_put(&nd->bytes, s->raw, s->raw_len,
-                    C837_MAX_PENDING_BYTES) != 0) {
+  if (c837_buf_put(&nd->bytes, s->raw, s->raw_len) != 0) {
     c837_w_fail(w, C837_ENOMEM, s->offset, s->number, "out of memory");
     return NULL;
   }
@@ -625,8 +628,7 @@ static int append_top(c837_writer *w, const c837_segment *s)
     return content(w, s);
   nd = &w->nodes[w->depth - 1];
   if (!nd->v[C837_WV_OUT].emitted || !nd->v[C837_WV_HELD].emitted) {
-    if (c837_wbuf_put(&nd->bytes, s->raw, s->raw_len,
-                      C837_MAX_PENDING_BYTES) != 0)
+    if (c837_buf_put(&nd->bytes, s->raw, s->raw_len) != 0)
       return c837_w_fail(w, C837_ECLAIM, s->offset, s->number,
                          "envelope or HL loop header longer than %lu bytes",
                          (unsigned long)C837_MAX_PENDING_BYTES);
@@ -786,6 +788,8 @@ static int on_hl(c837_writer *w, const c837_segment *s)
 c837_writer *c837_writer_new(const c837_sink *out, const c837_sink *held)
 {
   c837_writer *w = calloc(1, sizeof *w);
+  size_t i;
+  int vi;
   if (w == NULL)
     return NULL;
   if (out != NULL && out->write != NULL) {
@@ -796,8 +800,12 @@ c837_writer *c837_writer_new(const c837_sink *out, const c837_sink *held)
     w->v[C837_WV_HELD].sink = *held;
     w->v[C837_WV_HELD].has_sink = 1;
   }
-  w->ws_len = 0;
-  w->v[C837_WV_OUT].term = w->v[C837_WV_HELD].term = -1;
+  for (i = 0; i < W_MAX_NODES; i++)
+    w->nodes[i].bytes.limit = C837_MAX_PENDING_BYTES;
+  for (vi = 0; vi < C837_WV_N; vi++) {
+    w->v[vi].defer.limit = C837_MAX_HL_DEFER;
+    w->v[vi].term = -1;
+  }
   return w;
 }
 
@@ -988,12 +996,12 @@ void c837_writer_free(c837_writer *w)
   if (w == NULL)
     return;
   for (i = 0; i < W_MAX_NODES; i++)
-    c837_wbuf_free(&w->nodes[i].bytes);
+    c837_buf_free(&w->nodes[i].bytes);
   for (vi = 0; vi < C837_WV_N; vi++)
-    c837_wbuf_free(&w->v[vi].defer);
+    c837_buf_free(&w->v[vi].defer);
   for (i = 0; i < sizeof w->scratch / sizeof w->scratch[0]; i++)
-    c837_wbuf_free(&w->scratch[i]);
-  c837_wbuf_free(&w->sbuf);
-  c837_wbuf_free(&w->se_owed);
+    c837_buf_free(&w->scratch[i]);
+  c837_buf_free(&w->sbuf);
+  c837_buf_free(&w->se_owed);
   free(w);
 }

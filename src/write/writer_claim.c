@@ -41,16 +41,16 @@ enum { SC_SEG = 0, SC_EL = 1, SC_LINES = 2, SC_MAP = 3 };
 static int write_built_dtp(c837_writer *w, const c837_segment *sv,
                            const char *date)
 {
-  c837_wbuf *b = c837_w_scratch(w, SC_SEG);
+  c837_buf *b = c837_w_scratch(w, SC_SEG);
   char body[64];
   char e = sv->delims.element;
   size_t be = sv->lead + sv->body_len;
   int n = snprintf(body, sizeof body, "DTP%c472%cD8%c%s%c", e, e, e, date,
                    sv->delims.segment);
   b->len = 0;
-  if (n < 0 || c837_wbuf_put(b, body, (size_t)n, 0) != 0 ||
+  if (n < 0 || c837_buf_put(b, body, (size_t)n) != 0 ||
       (sv->raw_len > be &&
-       c837_wbuf_put(b, sv->raw + be + 1, sv->raw_len - be - 1, 0) != 0))
+       c837_buf_put(b, sv->raw + be + 1, sv->raw_len - be - 1) != 0))
     return c837_w_fail(w, C837_ENOMEM, sv->offset, sv->number,
                        "out of memory");
   return c837_w_write(w, C837_WV_OUT, b->p, b->len, 1);
@@ -74,7 +74,7 @@ static int write_line_seg(c837_writer *w, const c837_claim *c,
                           int64_t charge, int64_t nonc)
 {
   const c837_segment *s = &c->segs[j];
-  c837_wbuf *out = c837_w_scratch(w, SC_SEG), *el = c837_w_scratch(w, SC_EL);
+  c837_buf *out = c837_w_scratch(w, SC_SEG), *el = c837_w_scratch(w, SC_EL);
   c837_wrep reps[6];
   size_t n = 0;
   char lxs[32], chs[32], ncs[32];
@@ -186,7 +186,7 @@ static int apply_fixes(c837_writer *w, const c837_claim *c,
 static int write_clm(c837_writer *w, const c837_claim *c, int64_t total)
 {
   const c837_segment *s = &c->segs[0];
-  c837_wbuf *out = c837_w_scratch(w, SC_SEG);
+  c837_buf *out = c837_w_scratch(w, SC_SEG);
   c837_wrep rep;
   c837_wsegref r;
   char buf[32];
@@ -252,15 +252,15 @@ static int split_shares(int64_t amount, int32_t days, int64_t *first,
 int c837_w_claim_plan(c837_writer *w, const c837_claim *c,
                       const c837_verdict *v, c837_wplan *plan)
 {
-  c837_wbuf *lb = c837_w_scratch(w, SC_LINES), *mb = c837_w_scratch(w, SC_MAP);
+  c837_buf *lb = c837_w_scratch(w, SC_LINES), *mb = c837_w_scratch(w, SC_MAP);
   wline *ls;
   size_t l;
   int64_t sum = 0, removed_sum = 0, first, base;
   int all_ok = 1, rem_ok = 1;
 
   memset(plan, 0, sizeof *plan);
-  if (c837_wbuf_reserve(lb, (c->n_lines + 1) * sizeof(wline)) != 0 ||
-      c837_wbuf_reserve(mb, (c->n_segs + 1) * sizeof(size_t)) != 0)
+  if (c837_buf_reserve(lb, (c->n_lines + 1) * sizeof(wline)) != 0 ||
+      c837_buf_reserve(mb, (c->n_segs + 1) * sizeof(size_t)) != 0)
     return c837_w_fail(w, C837_ENOMEM, c->offset, c->number,
                        "out of memory");
   ls = (wline *)(void *)lb->p;
@@ -320,7 +320,7 @@ int c837_w_claim_plan(c837_writer *w, const c837_claim *c,
 int c837_w_claim_fixed(c837_writer *w, const c837_claim *c,
                        const c837_wplan *plan)
 {
-  c837_wbuf *lb = c837_w_scratch(w, SC_LINES), *mb = c837_w_scratch(w, SC_MAP);
+  c837_buf *lb = c837_w_scratch(w, SC_LINES), *mb = c837_w_scratch(w, SC_MAP);
   const wline *ls = (const wline *)(const void *)lb->p;
   size_t *map = (size_t *)(void *)mb->p, k, l, j, lx = 0;
   int64_t total = plan->total;

@@ -5,30 +5,15 @@
  *                   the two output views (corrected and held), envelope
  *                   counts, HL renumbering and the HL04 decision;
  *   writer_claim.c  applying a verdict's fixes to one claim;
- *   writer_edit.c   byte buffers and splicing new element values into a
- *                   segment while every other byte is copied through.
+ *   writer_edit.c   splicing new element values into a segment while
+ *                   every other byte is copied through.
  * Nothing here is public; names carry the c837_w prefix.
  */
 #ifndef C837_WRITER_INT_H
 #define C837_WRITER_INT_H
 
 #include "cart837.h"
-
-/* A growable byte buffer.  Zero-initialised is empty. */
-typedef struct c837_wbuf {
-  char *p;
-  size_t len, cap;
-} c837_wbuf;
-
-/* Appends n bytes; 0 on success, -1 when out of memory or when the
- * buffer would grow beyond limit bytes (limit 0 = no limit).  On
- * failure the buffer is unchanged. */
-int c837_wbuf_put(c837_wbuf *b, const void *p, size_t n, size_t limit);
-/* Makes room for n bytes in total (len unchanged); 0 or -1 (ENOMEM).
- * Used to keep arrays of any type: malloc alignment suits them all. */
-int c837_wbuf_reserve(c837_wbuf *b, size_t n);
-/* Releases the memory; the buffer is empty afterwards. */
-void c837_wbuf_free(c837_wbuf *b);
+#include "base/buf.h"
 
 /* One new element value for c837_w_splice: element idx (1-based) gets
  * p[0..n).  Elements at or below the segment's element count are
@@ -60,14 +45,14 @@ void c837_w_segref(c837_wsegref *r, const c837_segment *s);
  * to the element already there is no change.  Returns the number of
  * elements actually changed (0: out holds the raw bytes unchanged), or
  * -1 when out of memory. */
-int c837_w_splice(c837_wbuf *out, const c837_wsegref *s,
+int c837_w_splice(c837_buf *out, const c837_wsegref *s,
                   const c837_wrep *reps, size_t n);
 
 /* Writes into out (cleared first) the composite element el with its
  * component j (1-based) replaced by v[0..n); missing components are
  * added.  An empty element becomes dflt1 + sep + v (dflt1 is the first
  * component to use when the element was absent, e.g. "HC").  0 or -1. */
-int c837_w_comp_replace(c837_wbuf *out, c837_span el, char sep, size_t j,
+int c837_w_comp_replace(c837_buf *out, c837_span el, char sep, size_t j,
                         const char *v, size_t n, const char *dflt1);
 
 /* 1 when span holds only digits 0-9 (at least one) and fits *out. */
@@ -89,7 +74,7 @@ int c837_w_fail(c837_writer *w, c837_status code, uint64_t offset,
 #endif
     ;
 /* Scratch buffers owned by the writer, for writer_claim.c. */
-c837_wbuf *c837_w_scratch(c837_writer *w, int which);
+c837_buf *c837_w_scratch(c837_writer *w, int which);
 
 /* What c837_w_claim_plan found for one fixed claim. */
 typedef struct c837_wplan {
