@@ -28,7 +28,6 @@
 #include <string.h>
 
 #include "write/writer_int.h"
-#include "base/limits.h"
 
 /* What the fixes do to one line.  Strings point into the verdict. */
 typedef struct wline {
@@ -36,12 +35,10 @@ typedef struct wline {
   int removed, split;
 } wline;
 
-enum { SC_SEG = 0, SC_EL = 1, SC_LINES = 2, SC_MAP = 3 };
-
 static int write_built_dtp(c837_writer *w, const c837_segment *sv,
                            const char *date)
 {
-  c837_buf *b = c837_w_scratch(w, SC_SEG);
+  c837_buf *b = &w->scratch[C837_WS_SEG];
   char body[64];
   char e = sv->delims.element;
   size_t be = sv->lead + sv->body_len;
@@ -74,7 +71,7 @@ static int write_line_seg(c837_writer *w, const c837_claim *c,
                           int64_t charge, int64_t nonc)
 {
   const c837_segment *s = &c->segs[j];
-  c837_buf *out = c837_w_scratch(w, SC_SEG), *el = c837_w_scratch(w, SC_EL);
+  c837_buf *out = &w->scratch[C837_WS_SEG], *el = &w->scratch[C837_WS_EL];
   c837_wrep reps[6];
   size_t n = 0;
   char lxs[32], chs[32], ncs[32];
@@ -186,7 +183,7 @@ static int apply_fixes(c837_writer *w, const c837_claim *c,
 static int write_clm(c837_writer *w, const c837_claim *c, int64_t total)
 {
   const c837_segment *s = &c->segs[0];
-  c837_buf *out = c837_w_scratch(w, SC_SEG);
+  c837_buf *out = &w->scratch[C837_WS_SEG];
   c837_wrep rep;
   c837_wsegref r;
   char buf[32];
@@ -252,7 +249,7 @@ static int split_shares(int64_t amount, int32_t days, int64_t *first,
 int c837_w_claim_plan(c837_writer *w, const c837_claim *c,
                       const c837_verdict *v, c837_wplan *plan)
 {
-  c837_buf *lb = c837_w_scratch(w, SC_LINES), *mb = c837_w_scratch(w, SC_MAP);
+  c837_buf *lb = &w->scratch[C837_WS_LINES], *mb = &w->scratch[C837_WS_MAP];
   wline *ls;
   size_t l;
   int64_t sum = 0, removed_sum = 0, first, base;
@@ -320,7 +317,7 @@ int c837_w_claim_plan(c837_writer *w, const c837_claim *c,
 int c837_w_claim_fixed(c837_writer *w, const c837_claim *c,
                        const c837_wplan *plan)
 {
-  c837_buf *lb = c837_w_scratch(w, SC_LINES), *mb = c837_w_scratch(w, SC_MAP);
+  c837_buf *lb = &w->scratch[C837_WS_LINES], *mb = &w->scratch[C837_WS_MAP];
   const wline *ls = (const wline *)(const void *)lb->p;
   size_t *map = (size_t *)(void *)mb->p, k, l, j, lx = 0;
   int64_t total = plan->total;

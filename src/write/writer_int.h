@@ -1,19 +1,27 @@
 /* writer_int.h -- private interface shared by the writer's files
  *
- * The writer is split by concern:
- *   writer.c        public API, the stack of open envelope / HL nodes,
- *                   the two output views (corrected and held), envelope
- *                   counts, HL renumbering and the HL04 decision;
+ * The writer is split by concern; calls go one way, down this list:
+ *   writer.c        the public API: feeding segments and claims, holding
+ *                   a claim, finishing; the design comment of the whole;
+ *   writer_node.c   the stack of open envelope / HL nodes: opening and
+ *                   closing them, writing them to a view when something
+ *                   below needs them, HL renumbering, the HL04 decision,
+ *                   SE / GE / IEA recounts;
  *   writer_claim.c  applying a verdict's fixes to one claim;
+ *   writer_view.c   the two output views (corrected, held): sinks,
+ *                   segment counts, the HL04 defer buffer, the owed SE;
  *   writer_edit.c   splicing new element values into a segment while
  *                   every other byte is copied through.
- * Nothing here is public; names carry the c837_w prefix.
+ * The types below are shared by all of them.  Nothing here is public;
+ * names carry the c837_w prefix.
  */
 #ifndef C837_WRITER_INT_H
 #define C837_WRITER_INT_H
 
 #include "cart837.h"
 #include "base/buf.h"
+#include "base/err.h"
+#include "base/limits.h"
 
 /* One new element value for c837_w_splice: element idx (1-based) gets
  * p[0..n).  Elements at or below the segment's element count are
@@ -58,23 +66,143 @@ int c837_w_comp_replace(c837_buf *out, c837_span el, char sep, size_t j,
 /* 1 when span holds only digits 0-9 (at least one) and fits *out. */
 int c837_w_span_u64(c837_span s, uint64_t *out);
 
+/* ------------------------------------------------------------------ */
+/* The writer's state                                                  */
+/* ------------------------------------------------------------------ */
+
 /* The two output views. */
 enum { C837_WV_OUT = 0, C837_WV_HELD = 1, C837_WV_N = 2 };
 
+/* Kinds of open node. */
+enum { C837_WN_ISA, C837_WN_GS, C837_WN_ST, C837_WN_HL };
+
+/* Why a node is written: a claim right under it, a descendant being
+ * written, or closing a node that never had claims (pass-through). */
+enum { C837_EM_PASS, C837_EM_ANCESTOR, C837_EM_DIRECT };
+
+#define C837_W_MAX_NODES (C837_MAX_HL_DEPTH + 3)
+#define C837_W_ID_MAX 24
+#define C837_W_NONE ((size_t)-1)
+
+/* State of one node in one view. */
+typedef struct c837_wnview {
+  int emitted;       /* written to this view */
+  int removed;       /* corrected: a claim below it was held */
+  int child_emitted; /* HL: a child HL was written */
+  int child_dropped; /* HL, corrected: a child HL was dropped */
+  char id[C837_W_ID_MAX]; /* HL: HL01 in this view (corrected: only when
+                             renumbered; else HL01 as it came) */
+} c837_wnview;
+
+/* One open envelope or HL loop. */
+typedef struct c837_wnode {
+  int type;          /* C837_WN_* */
+  c837_buf bytes;    /* raw bytes: the node's own segment, then the
+                        header / loop segments that followed it (limit
+                        C837_MAX_PENDING_BYTES) */
+  size_t nsegs;      /* segments in bytes */
+  size_t first_len;  /* bytes of the node's own segment */
+  char elsep, segterm;
+  size_t ctl_off, ctl_len; /* ISA13 / GS06 / ST02 inside bytes */
+  int is837;          /* ST: ST01 is 837 */
+  int isa_sep;        /* ISA: the byte after "ISA" (-1: none) */
+  int isa_own;        /* ISA: it set the delimiters it was read with */
+  /* HL only: where its elements are inside bytes */
+  size_t body_end, n_el;
+  size_t el_off[4], el_len[4];
+  int renumbered; /* corrected: HL01 is v[C837_WV_OUT].id, not as it came */
+  size_t parent;  /* stack index of the parent HL, C837_W_NONE */
+  c837_wnview v[C837_WV_N];
+} c837_wnode;
+
+/* One output. */
+typedef struct c837_wview {
+  c837_sink sink;
+  int has_sink;
+  int defer_on;       /* an HL segment is held back (HL04 undecided) */
+  size_t defer_idx;   /* its stack index */
+  c837_buf defer;     /* bytes written after it (limit C837_MAX_HL_DEFER) */
+  uint64_t tx_segs;   /* segments of the open transaction, ST included */
+  uint64_t grp_sts;   /* transactions of the open group */
+  uint64_t ic_groups; /* groups of the open interchange */
+  int tx_dirty, grp_dirty, ic_dirty;
+  uint64_t hl_dropped; /* corrected: HLs dropped in the transaction */
+  uint64_t hl_seq;     /* held: HLs written in the transaction */
+  int term;            /* segment terminator of the last ISA written
+                          (-1: none yet) */
+} c837_wview;
+
+/* Scratch buffers of writer_claim.c. */
+enum { C837_WS_SEG, C837_WS_EL, C837_WS_LINES, C837_WS_MAP, C837_WS_N };
+
+struct c837_writer {
+  c837_wview v[C837_WV_N];
+  c837_wnode nodes[C837_W_MAX_NODES];
+  size_t depth;
+  int deep;      /* the open transaction nests HLs deeper than
+                    C837_MAX_HL_DEPTH: copied through as it came */
+  c837_error err; /* the sticky error */
+  c837_writer_stats st;
+  char ws[64];   /* whitespace after the last segment terminator */
+  size_t ws_len;
+  int se_due;    /* corrected: se_owed must be written (writer.c) */
+  int ending;    /* finish / raw: what closes now owes no SE */
+  c837_buf se_owed; /* the SE the corrected view owes, built */
+  c837_buf sbuf;    /* segments built by writer_node.c / writer_view.c */
+  c837_buf scratch[C837_WS_N];
+};
+
+/* Records a sticky error in w (the first one wins: every later call
+ * fails) and evaluates to -1. */
+#define c837_w_fail(w, code, offset, segment, ...)                         \
+  (c837_error_first(&(w)->err, (code), (offset), (segment), __VA_ARGS__), \
+   -1)
+
+/* Element i (1-4) of HL node nd, as it came (whole, however long). */
+static inline c837_span c837_w_hl_el(const c837_wnode *nd, size_t i)
+{
+  c837_span s;
+  s.p = nd->bytes.p + nd->el_off[i - 1];
+  s.len = nd->el_len[i - 1];
+  return s;
+}
+
+/* ---- writer_view.c ------------------------------------------------- */
+
 /* Writes n bytes (holding nsegs segments) to view vi: counted into the
- * open transaction, then to the sink or the HL04 defer buffer.  0 or -1
- * (error recorded in the writer). */
+ * open transaction, then to the sink or the HL04 defer buffer (the
+ * corrected view pays the SE it owes first).  0 or -1 (error recorded:
+ * EIO, ENOMEM). */
 int c837_w_write(c837_writer *w, int vi, const void *p, size_t n,
                  size_t nsegs);
-/* Records a sticky error (the first one wins) and returns -1. */
-int c837_w_fail(c837_writer *w, c837_status code, uint64_t offset,
-                uint64_t segment, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 5, 6)))
-#endif
-    ;
-/* Scratch buffers owned by the writer, for writer_claim.c. */
-c837_buf *c837_w_scratch(c837_writer *w, int which);
+/* Writes HL node nd's segment to view vi with the view's id, parent id
+ * and child code hl04 (NULL = as it came), counting `count` segments.
+ * 0 or -1 (recorded). */
+int c837_w_put_hl(c837_writer *w, int vi, const c837_wnode *nd,
+                  const char *hl04, size_t count);
+/* Holds back the segment of HL node i in view vi (HL04 undecided): it
+ * is counted now, and what view vi gets next goes to the defer buffer
+ * until c837_w_resolve. */
+void c837_w_defer(c837_writer *w, int vi, size_t i);
+/* Ends the defer of view vi: writes the held-back HL with child code
+ * hl04 (NULL: as it came), then everything written since.  0 or -1. */
+int c837_w_resolve(c837_writer *w, int vi, const char *hl04);
+/* Writes the SE the corrected view owes, if any (writer.c's comment).
+ * 0 or -1. */
+int c837_w_pay_se(c837_writer *w);
+
+/* ---- writer_node.c ------------------------------------------------- */
+
+/* Feeds one non-claim segment to the node stack (the dispatch of
+ * c837_writer_segment).  0 or -1 (recorded). */
+int c837_w_segment(c837_writer *w, const c837_segment *s, c837_role role);
+/* Writes every node up to stack index upto that view vi lacks; upto
+ * itself for reason mode (C837_EM_*).  0 or -1. */
+int c837_w_emit_chain(c837_writer *w, int vi, size_t upto, int mode);
+/* Closes every open node.  0 or -1. */
+int c837_w_close_all(c837_writer *w);
+
+/* ---- writer_claim.c ------------------------------------------------ */
 
 /* What c837_w_claim_plan found for one fixed claim. */
 typedef struct c837_wplan {
