@@ -23,8 +23,8 @@
  *
  * A held envelope starts with a copy of the claim's ISA, so that ISA
  * must read back in the held output as it was read in the input
- * (isa_copyable); a claim to hold under one that would not fails with
- * C837_ECLAIM, like a claim outside any ISA / GS / ST.
+ * (isa_copyable); a claim to hold under one that would not is refused
+ * with C837_ECLAIM, like a claim outside any ISA / GS / ST.
  *
  * HL ids in the corrected view: new id = old id - HLs dropped before it
  * in the transaction (so untouched loops keep their bytes); parents are
@@ -56,10 +56,22 @@
  * of the output.  An ST the input left open at its very end owes
  * nothing.
  *
- * The stack is C837_W_MAX_NODES deep.  A transaction whose HLs nest deeper
- * than C837_MAX_HL_DEPTH is not rewritten (go_deep): when it is clean,
- * what is pending goes out as it came and the rest of it is copied
- * through; a fixed or held claim in it is refused with C837_ECLAIM.
+ * The stack is C837_W_MAX_NODES deep.  A transaction whose HLs nest
+ * deeper than C837_MAX_HL_DEPTH is not rewritten (go_deep): when it is
+ * clean, what is pending goes out as it came and the rest of it is
+ * copied through; a fixed or held claim in it is refused with
+ * C837_ECLAIM, and so is the HL that would go too deep after one.
+ *
+ * Errors come in two kinds.  A refusal (C837_ECLAIM, C837_EINVAL: a
+ * claim or segment this writer cannot represent, listed in cart837.h)
+ * is decided by checks made before the call changes anything
+ * (c837_w_segment_check, the first lines of c837_writer_claim with
+ * c837_w_claim_plan and hold_check); it records why (c837_w_refuse,
+ * read by c837_writer_error) and leaves the writer exactly as it was,
+ * so the caller may go on.  Anything else (a sink that fails, out of
+ * memory, the conservation check) is sticky (c837_w_fail): the output
+ * is no longer whole and every later call fails.  A new refusal must be
+ * checked up front like the others, never after a write or a count.
  *
  * The files (writer_int.h has the list): this one is the public API and
  * decides where a claim goes; writer_node.c keeps the node stack and
@@ -107,6 +119,9 @@ int c837_writer_segment(void *ud, const c837_segment *seg, c837_role role,
   (void)env;
   if (w->err.code != C837_OK)
     return -1;
+  w->refusal.code = C837_OK;
+  if (!w->deep && c837_w_segment_check(w, seg, role) != 0)
+    return -1;
   if (seg->raw_len > be) {
     size_t n = seg->raw_len - be - 1;
     if (n > sizeof w->ws)
@@ -133,26 +148,33 @@ static int isa_copyable(const c837_writer *w, const c837_wnode *nd)
          nd->isa_sep != w->v[C837_WV_HELD].term;
 }
 
+/* Whether claim c can be held: its held envelope copies the open ISA,
+ * GS and ST, and that ISA must read back there.  0, or -1 with the
+ * refusal recorded (C837_ECLAIM). */
+static int hold_check(c837_writer *w, const c837_claim *c)
+{
+  if (w->depth < 3 || w->nodes[0].type != C837_WN_ISA ||
+      w->nodes[1].type != C837_WN_GS || w->nodes[2].type != C837_WN_ST)
+    return c837_w_refuse(w, C837_ECLAIM, c->offset, c->number,
+                         "claim %s is not inside an ISA / GS / ST envelope: "
+                         "it cannot be held in an envelope of its own",
+                         c->id);
+  if (!w->nodes[0].v[C837_WV_HELD].emitted && !isa_copyable(w, &w->nodes[0]))
+    return c837_w_refuse(w, C837_ECLAIM, c->offset, c->number,
+                         "claim %s: the ISA of its interchange was not read "
+                         "as a whole ISA (%s): a held envelope copied from "
+                         "it could not be read back",
+                         c->id, w->nodes[0].isa_own
+                                    ? "its element separator would end it"
+                                    : "cut at the previous terminator");
+  return 0;
+}
+
 /* Writes claim c, as it came, to the held view under copies of what is
- * open, and leaves it out of the corrected view. */
+ * open (hold_check passed), and leaves it out of the corrected view. */
 static int hold_claim(c837_writer *w, const c837_claim *c)
 {
   size_t j;
-  /* the held output needs an ISA, GS and ST to copy */
-  if (w->depth < 3 || w->nodes[0].type != C837_WN_ISA ||
-      w->nodes[1].type != C837_WN_GS || w->nodes[2].type != C837_WN_ST)
-    return c837_w_fail(w, C837_ECLAIM, c->offset, c->number,
-                       "claim %s is not inside an ISA / GS / ST envelope: "
-                       "it cannot be held in an envelope of its own",
-                       c->id);
-  if (!w->nodes[0].v[C837_WV_HELD].emitted && !isa_copyable(w, &w->nodes[0]))
-    return c837_w_fail(w, C837_ECLAIM, c->offset, c->number,
-                       "claim %s: the ISA of its interchange was not read "
-                       "as a whole ISA (%s): a held envelope copied from it "
-                       "could not be read back",
-                       c->id, w->nodes[0].isa_own
-                                  ? "its element separator would end it"
-                                  : "cut at the previous terminator");
   for (j = 0; j < w->depth; j++)
     w->nodes[j].v[C837_WV_OUT].removed = 1;
   w->v[C837_WV_OUT].tx_dirty = 1;
@@ -167,39 +189,17 @@ static int hold_claim(c837_writer *w, const c837_claim *c)
   return 0;
 }
 
-int c837_writer_claim(c837_writer *w, const c837_claim *c,
-                      const c837_verdict *v)
+/* Writes claim c to the corrected view: with the fixes of plan, or
+ * (plan NULL) as it came. */
+static int keep_claim(c837_writer *w, const c837_claim *c,
+                      const c837_wplan *plan)
 {
   size_t j;
-  int untouchable = c->kind == C837_KIND_D || c->kind == C837_KIND_OTHER;
-  int held = v != NULL && v->disposition == C837_DISP_HELD && !untouchable;
-  int fixed = !held && v != NULL && v->n_fixes > 0 && !untouchable;
-  c837_wplan plan;
-  if (w->err.code != C837_OK)
-    return -1;
-  w->st.claims_in++;
-  if (w->deep && (held || fixed))
-    return c837_w_fail(w, C837_ECLAIM, c->offset, c->number,
-                       "claim %s: HL nesting deeper than %d levels: cannot "
-                       "%s a claim of this transaction",
-                       c->id, C837_MAX_HL_DEPTH, held ? "hold" : "fix");
-  if (fixed) {
-    int rc = c837_w_claim_plan(w, c, v, &plan);
-    if (rc < 0)
-      return -1;
-    if (rc > 0) {
-      /* never a wrong CLM02: the claim is held as it came */
-      w->st.claims_unfixable++;
-      return hold_claim(w, c);
-    }
-  }
-  if (held)
-    return hold_claim(w, c);
   if (!w->deep && w->depth > 0 &&
       c837_w_emit_chain(w, C837_WV_OUT, w->depth - 1, C837_EM_DIRECT) != 0)
     return -1;
-  if (fixed) {
-    if (c837_w_claim_fixed(w, c, &plan) != 0)
+  if (plan != NULL) {
+    if (c837_w_claim_fixed(w, c, plan) != 0)
       return -1;
     w->v[C837_WV_OUT].tx_dirty = 1;
     w->st.claims_fixed++;
@@ -220,9 +220,45 @@ int c837_writer_claim(c837_writer *w, const c837_claim *c,
   return 0;
 }
 
+int c837_writer_claim(c837_writer *w, const c837_claim *c,
+                      const c837_verdict *v)
+{
+  int untouchable = c->kind == C837_KIND_D || c->kind == C837_KIND_OTHER;
+  int held = v != NULL && v->disposition == C837_DISP_HELD && !untouchable;
+  int fixed = !held && v != NULL && v->n_fixes > 0 && !untouchable;
+  int unfixable = 0;
+  c837_wplan plan;
+  if (w->err.code != C837_OK)
+    return -1;
+  w->refusal.code = C837_OK;
+  /* every refusal is decided here, before anything changes */
+  if (w->deep && (held || fixed))
+    return c837_w_refuse(w, C837_ECLAIM, c->offset, c->number,
+                         "claim %s: HL nesting deeper than %d levels: "
+                         "cannot %s a claim of this transaction",
+                         c->id, C837_MAX_HL_DEPTH, held ? "hold" : "fix");
+  if (fixed) {
+    int rc = c837_w_claim_plan(w, c, v, &plan);
+    if (rc < 0)
+      return -1;
+    /* never a wrong CLM02: a claim whose amounts overflow is held as it
+     * came */
+    unfixable = rc > 0;
+  }
+  if ((held || unfixable) && hold_check(w, c) != 0)
+    return -1;
+  w->st.claims_in++;
+  if (unfixable)
+    w->st.claims_unfixable++;
+  if (held || unfixable)
+    return hold_claim(w, c);
+  return keep_claim(w, c, fixed ? &plan : NULL);
+}
+
 int c837_writer_raw(void *ud, const void *p, size_t n)
 {
   c837_writer *w = ud;
+  w->refusal.code = C837_OK;
   w->ending = 1;
   if (w->err.code != C837_OK || c837_w_close_all(w) != 0)
     return -1;
@@ -247,6 +283,18 @@ c837_status c837_writer_finish(c837_writer *w, c837_writer_stats *st,
   if (err != NULL)
     *err = w->err;
   return w->err.code;
+}
+
+c837_status c837_writer_error(const c837_writer *w, c837_error *err)
+{
+  const c837_error *e = w->err.code != C837_OK ? &w->err : &w->refusal;
+  if (err != NULL) {
+    if (e->code != C837_OK)
+      *err = *e;
+    else
+      c837_error_clear(err);
+  }
+  return e->code;
 }
 
 void c837_writer_free(c837_writer *w)

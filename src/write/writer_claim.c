@@ -131,19 +131,19 @@ static int apply_fixes(c837_writer *w, const c837_claim *c,
     const c837_fix *f = &v->fixes[i];
     const c837_line *L;
     if (f->line >= c->n_lines)
-      return c837_w_fail(w, C837_EINVAL, c->offset, c->number,
-                         "claim %s: fix for line index %zu, but the claim "
-                         "has %zu lines",
-                         c->id, f->line, c->n_lines);
+      return c837_w_refuse(w, C837_EINVAL, c->offset, c->number,
+                           "claim %s: fix for line index %zu, but the claim "
+                           "has %zu lines",
+                           c->id, f->line, c->n_lines);
     L = &c->lines[f->line];
     if (f->kind != C837_FIX_REMOVE &&
         (L->seg_sv == C837_NO_INDEX || (L->sv != '1' && L->sv != '2') ||
          (f->kind == C837_FIX_REVENUE && L->sv != '2')))
-      return c837_w_fail(w, C837_EINVAL, c->offset, c->number,
-                         "claim %s line %s: fix does not fit a line "
-                         "without the SV%s segment it changes",
-                         c->id, L->lx,
-                         f->kind == C837_FIX_REVENUE ? "2" : "1/SV2");
+      return c837_w_refuse(w, C837_EINVAL, c->offset, c->number,
+                           "claim %s line %s: fix does not fit a line "
+                           "without the SV%s segment it changes",
+                           c->id, L->lx,
+                           f->kind == C837_FIX_REVENUE ? "2" : "1/SV2");
     switch (f->kind) {
     case C837_FIX_UNITS:
       ls[f->line].units = f->value;
@@ -164,16 +164,16 @@ static int apply_fixes(c837_writer *w, const c837_claim *c,
           c837_date_to_days(L->date_to) - c837_date_to_days(L->date_from) >=
               C837_MAX_SPLIT_DAYS ||
           !L->charge_ok)
-        return c837_w_fail(w, C837_EINVAL, c->offset, c->number,
-                           "claim %s line %s: cannot split (dates %d-%d, "
-                           "charge %s)",
-                           c->id, L->lx, (int)L->date_from, (int)L->date_to,
-                           L->charge_ok ? "ok" : "unreadable");
+        return c837_w_refuse(w, C837_EINVAL, c->offset, c->number,
+                             "claim %s line %s: cannot split (dates %d-%d, "
+                             "charge %s)",
+                             c->id, L->lx, (int)L->date_from, (int)L->date_to,
+                             L->charge_ok ? "ok" : "unreadable");
       break;
     default:
-      return c837_w_fail(w, C837_EINVAL, c->offset, c->number,
-                         "claim %s: unknown fix kind %d", c->id,
-                         (int)f->kind);
+      return c837_w_refuse(w, C837_EINVAL, c->offset, c->number,
+                           "claim %s: unknown fix kind %d", c->id,
+                           (int)f->kind);
     }
   }
   return 0;

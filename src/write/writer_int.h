@@ -142,6 +142,7 @@ struct c837_writer {
   int deep;      /* the open transaction nests HLs deeper than
                     C837_MAX_HL_DEPTH: copied through as it came */
   c837_error err; /* the sticky error */
+  c837_error refusal; /* why the current (or last) call was refused */
   c837_writer_stats st;
   char ws[64];   /* whitespace after the last segment terminator */
   size_t ws_len;
@@ -152,10 +153,21 @@ struct c837_writer {
   c837_buf scratch[C837_WS_N];
 };
 
-/* Records a sticky error in w (the first one wins: every later call
- * fails) and evaluates to -1. */
+/* Errors (writer.c's design comment).  A refusal (C837_ECLAIM,
+ * C837_EINVAL) is decided by a check made before the call changes
+ * anything, and only records why; any other error is sticky. */
+
+/* Records a sticky error in w (C837_EIO, C837_ENOMEM, C837_ECONSERVE;
+ * the first one wins: every later call fails) and evaluates to -1. */
 #define c837_w_fail(w, code, offset, segment, ...)                         \
   (c837_error_first(&(w)->err, (code), (offset), (segment), __VA_ARGS__), \
+   -1)
+/* Records why the current call is refused (C837_ECLAIM, C837_EINVAL) and
+ * evaluates to -1.  Only before the call has changed anything: the
+ * writer stays as it was. */
+#define c837_w_refuse(w, code, offset, segment, ...)                       \
+  (c837_error_set(&(w)->refusal, (code), (offset), (segment),             \
+                  __VA_ARGS__),                                            \
    -1)
 
 /* Element i (1-4) of HL node nd, as it came (whole, however long). */
@@ -193,8 +205,17 @@ int c837_w_pay_se(c837_writer *w);
 
 /* ---- writer_node.c ------------------------------------------------- */
 
+/* The refusals of c837_writer_segment, checked before anything
+ * changes: an HL that would nest deeper than C837_MAX_HL_DEPTH in a
+ * transaction with a fixed or held claim, a segment that would make an
+ * envelope or HL loop header longer than C837_MAX_PENDING_BYTES (both
+ * C837_ECLAIM).  Not for a transaction copied through (w->deep).  0, or
+ * -1 with the refusal recorded. */
+int c837_w_segment_check(c837_writer *w, const c837_segment *s,
+                         c837_role role);
 /* Feeds one non-claim segment to the node stack (the dispatch of
- * c837_writer_segment).  0 or -1 (recorded). */
+ * c837_writer_segment), after c837_w_segment_check.  0 or -1 (sticky
+ * error recorded). */
 int c837_w_segment(c837_writer *w, const c837_segment *s, c837_role role);
 /* Writes every node up to stack index upto that view vi lacks; upto
  * itself for reason mode (C837_EM_*).  0 or -1. */
@@ -213,11 +234,12 @@ typedef struct c837_wplan {
 
 /* Checks the fixes of v against claim c and computes, with checked
  * arithmetic, CLM02 after them and the shares of every split.  Writes
- * nothing.  Returns 0 (the claim can be written: call c837_w_claim_fixed
- * next, for the same claim, before any other plan), 1 when a value the
- * fixes need cannot be represented in int64 cents (plan->why says which;
- * no error is recorded), or -1 with the error recorded (EINVAL for a fix
- * that does not fit the claim, ENOMEM). */
+ * nothing and changes nothing but w's scratch buffers.  Returns 0 (the
+ * claim can be written: call c837_w_claim_fixed next, for the same
+ * claim, before any other plan), 1 when a value the fixes need cannot be
+ * represented in int64 cents (plan->why says which; no error is
+ * recorded), or -1: a refusal (C837_EINVAL, a fix that does not fit the
+ * claim) or a sticky C837_ENOMEM. */
 int c837_w_claim_plan(c837_writer *w, const c837_claim *c,
                       const c837_verdict *v, c837_wplan *plan);
 

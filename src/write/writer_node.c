@@ -386,10 +386,10 @@ static int append_top(c837_writer *w, const c837_segment *s)
     return content(w, s);
   nd = &w->nodes[w->depth - 1];
   if (!nd->v[C837_WV_OUT].emitted || !nd->v[C837_WV_HELD].emitted) {
+    /* within C837_MAX_PENDING_BYTES: c837_w_segment_check */
     if (c837_buf_put(&nd->bytes, s->raw, s->raw_len) != 0)
-      return c837_w_fail(w, C837_ECLAIM, s->offset, s->number,
-                         "envelope or HL loop header longer than %lu bytes",
-                         (unsigned long)C837_MAX_PENDING_BYTES);
+      return c837_w_fail(w, C837_ENOMEM, s->offset, s->number,
+                         "out of memory");
     nd->nsegs++;
   }
   if (nd->v[C837_WV_OUT].emitted)
@@ -409,6 +409,25 @@ static int stray_trailer(c837_writer *w, const c837_segment *s)
 static int top_is(const c837_writer *w, int type)
 {
   return w->depth > 0 && w->nodes[w->depth - 1].type == type;
+}
+
+/* 1 when a segment of role OTHER belongs to the top node's loop or
+ * header (an HL, or an 837 ST), 0 when it is content of its own. */
+static int other_appends(const c837_writer *w)
+{
+  return top_is(w, C837_WN_HL) ||
+         (top_is(w, C837_WN_ST) && w->nodes[w->depth - 1].is837);
+}
+
+/* 1 when the open transaction has a fixed or held claim: rewritten in
+ * the corrected view or copied to the held one. */
+static int tx_rewritten(const c837_writer *w)
+{
+  size_t st;
+  for (st = 0; st < w->depth && w->nodes[st].type != C837_WN_ST; st++)
+    ;
+  return w->v[C837_WV_OUT].tx_dirty ||
+         (st < w->depth && w->nodes[st].v[C837_WV_HELD].emitted);
 }
 
 static int on_isa(c837_writer *w, const c837_segment *s)
@@ -466,22 +485,13 @@ static int on_st(c837_writer *w, const c837_segment *s)
 }
 
 /* The HL s would nest deeper than C837_MAX_HL_DEPTH.  The writer cannot
- * rewrite such a transaction: when nothing in it was rewritten so far,
- * everything still pending is written as it came and the rest of the
- * transaction is copied through (w->deep, until its ST closes); when a
- * claim in it was already fixed or held, it fails with C837_ECLAIM. */
+ * rewrite such a transaction: as nothing in it was rewritten so far (else
+ * c837_w_segment_check refused s), everything still pending is written
+ * as it came and the rest of the transaction is copied through (w->deep,
+ * until its ST closes). */
 static int go_deep(c837_writer *w, const c837_segment *s)
 {
   c837_wview *o = &w->v[C837_WV_OUT];
-  size_t st;
-  for (st = 0; st < w->depth && w->nodes[st].type != C837_WN_ST; st++)
-    ;
-  if (o->tx_dirty ||
-      (st < w->depth && w->nodes[st].v[C837_WV_HELD].emitted))
-    return c837_w_fail(w, C837_ECLAIM, s->offset, s->number,
-                       "HL nesting deeper than %d levels in a transaction "
-                       "with a fixed or held claim: cannot rewrite it",
-                       C837_MAX_HL_DEPTH);
   /* nothing was dropped or renumbered: the pending HLs go out as they
    * came, and so does an HL04 that was held back */
   if (o->defer_on && c837_w_resolve(w, C837_WV_OUT, NULL) != 0)
@@ -530,6 +540,46 @@ static int on_hl(c837_writer *w, const c837_segment *s)
   return 0;
 }
 
+int c837_w_segment_check(c837_writer *w, const c837_segment *s,
+                         c837_role role)
+{
+  const c837_wnode *top = w->depth ? &w->nodes[w->depth - 1] : NULL;
+  switch (role) {
+  case C837_ROLE_HL:
+    /* on_hl closes no loop before it goes deep: the stack is full only
+     * when the top is not a loop this HL ends, so this state is the one
+     * go_deep would see */
+    if (w->depth == C837_W_MAX_NODES &&
+        !(top->type == C837_WN_HL &&
+          !same_span(c837_seg_el(s, 2), c837_w_hl_el(top, 1))) &&
+        tx_rewritten(w))
+      return c837_w_refuse(w, C837_ECLAIM, s->offset, s->number,
+                           "HL nesting deeper than %d levels in a "
+                           "transaction with a fixed or held claim: cannot "
+                           "rewrite it",
+                           C837_MAX_HL_DEPTH);
+    return 0;
+  case C837_ROLE_OTHER:
+    if (!other_appends(w))
+      return 0;
+    /* else kept with the top node, as a loop segment is */
+    /* fall through */
+  case C837_ROLE_HEADER:
+  case C837_ROLE_LOOP:
+    /* append_top keeps it while a view has not written the node */
+    if (top != NULL &&
+        (!top->v[C837_WV_OUT].emitted || !top->v[C837_WV_HELD].emitted) &&
+        s->raw_len > C837_MAX_PENDING_BYTES - top->bytes.len)
+      return c837_w_refuse(w, C837_ECLAIM, s->offset, s->number,
+                           "envelope or HL loop header longer than %lu "
+                           "bytes",
+                           (unsigned long)C837_MAX_PENDING_BYTES);
+    return 0;
+  default:
+    return 0;
+  }
+}
+
 int c837_w_segment(c837_writer *w, const c837_segment *s, c837_role role)
 {
   switch (role) {
@@ -560,9 +610,6 @@ int c837_w_segment(c837_writer *w, const c837_segment *s, c837_role role)
         return -1;
     return top_is(w, C837_WN_ISA) ? close_top(w, s) : stray_trailer(w, s);
   default: /* C837_ROLE_OTHER */
-    if (top_is(w, C837_WN_HL) ||
-        (top_is(w, C837_WN_ST) && w->nodes[w->depth - 1].is837))
-      return append_top(w, s);
-    return content(w, s);
+    return other_appends(w) ? append_top(w, s) : content(w, s);
   }
 }
