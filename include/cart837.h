@@ -839,10 +839,6 @@ int c837_writer_segment(void *w, const c837_segment *seg, c837_role role,
  * is CR, LF or the terminator of the interchange held before it). */
 int c837_writer_claim(c837_writer *w, const c837_claim *c,
                       const c837_verdict *v);
-/* Bytes the parser could not read (the tail after a fatal error): closes
- * whatever is open (writing what is still pending), then copies p to the
- * corrected output as it is.  May be called several times.  0 or -1. */
-int c837_writer_raw(void *w, const void *p, size_t n);
 /* Why the last call of c837_writer_segment / _claim returned -1: fills
  * *err (may be NULL) and returns its code.  C837_ECLAIM or C837_EINVAL:
  * that call was refused and the writer is as it was before it; any other

@@ -9,6 +9,10 @@
  * an LX renumbered, a CLM02 re-summed.  When python3 is present, the
  * outputs are also re-checked by tests/x12check.py, which shares no code
  * with the writer.
+ *
+ * Partly an internal test: it includes src/write/writer_int.h for
+ * c837_w_raw (the unparsed tail after a parse error, as stream.c would
+ * hand it on), which is not in the public header.
  */
 #include <ctype.h>
 #include <setjmp.h>
@@ -24,6 +28,7 @@
 
 #include "cart837.h"
 #include "base/limits.h"
+#include "write/writer_int.h" /* c837_w_raw */
 
 /* ------------------------------------------------------------------ */
 /* Inputs                                                              */
@@ -294,9 +299,9 @@ static void run_opts(const char *in, size_t len, const plan *plans,
     (void)c837_assembler_finish(a);
     c837_tokenizer_unemitted(t, &p, &n);
     if (n)
-      c837_writer_raw(r.w, p, n);
+      c837_w_raw(r.w, p, n);
     if (taken < len)
-      c837_writer_raw(r.w, in + taken, len - (size_t)taken);
+      c837_w_raw(r.w, in + taken, len - (size_t)taken);
   }
   res->fin = c837_writer_finish(r.w, &res->st, &ferr);
   if (res->rc == C837_OK) {
@@ -1351,7 +1356,7 @@ static void test_hold_drops_what_ended_open_st(void **state)
   check_stats(&r, 2, 1, 0, 1);
   assert_int_equal(reparse_status(&r.out), C837_OK);
   result_free(&r);
-  /* an unparsed tail (c837_writer_raw) comes after the SE owed */
+  /* an unparsed tail (c837_w_raw) comes after the SE owed */
   run(in_cut, &p, 1, &r);
   check_bytes("corrected, cut", &r.out,
               T1 "SE*15*0001~\n" "ISA*00*BROKEN~\n");
@@ -1596,7 +1601,7 @@ static void test_hold_isa_sep_is_held_term(void **state)
 }
 
 /* Input cut inside its last segment: the tokenizer fails at the end and
- * the unparsed tail goes through c837_writer_raw: output == input. */
+ * the unparsed tail goes through c837_w_raw: output == input. */
 static void test_raw_tail(void **state)
 {
   static const char in[] = ISA_P P_GS P_ST P_HL1 P_SUB1("2") P_C1
@@ -1621,7 +1626,7 @@ static void test_sink_failure(void **state)
   static const char junk[] = "x";
   (void)state;
   assert_non_null(w);
-  assert_int_not_equal(c837_writer_raw(w, junk, 1), 0);
+  assert_int_not_equal(c837_w_raw(w, junk, 1), 0);
   assert_int_equal(c837_writer_finish(w, &st, &err), C837_EIO);
   assert_int_equal(err.code, C837_EIO);
   assert_int_equal(st.claims_in, 0);
@@ -1637,7 +1642,7 @@ static void test_null_sinks(void **state)
   c837_error err;
   (void)state;
   assert_non_null(w);
-  assert_int_equal(c837_writer_raw(w, "abc", 3), 0);
+  assert_int_equal(c837_w_raw(w, "abc", 3), 0);
   assert_int_equal(c837_writer_finish(w, &st, &err), C837_OK);
   assert_int_equal(st.claims_in, 0);
   assert_int_equal(st.claims_out + st.claims_held, 0);

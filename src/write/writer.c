@@ -255,7 +255,7 @@ int c837_writer_claim(c837_writer *w, const c837_claim *c,
   return keep_claim(w, c, fixed ? &plan : NULL);
 }
 
-int c837_writer_raw(void *ud, const void *p, size_t n)
+int c837_w_raw(void *ud, const void *p, size_t n)
 {
   c837_writer *w = ud;
   w->refusal.code = C837_OK;
