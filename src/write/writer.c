@@ -65,8 +65,9 @@
  * Errors come in two kinds.  A refusal (C837_ECLAIM, C837_EINVAL: a
  * claim or segment this writer cannot represent, listed in cart837.h)
  * is decided by checks made before the call changes anything
- * (c837_w_segment_check, the first lines of c837_writer_claim with
- * c837_w_claim_plan and hold_check); it records why (c837_w_refuse,
+ * (writer_node.c's segment_refused, the first lines of
+ * c837_writer_claim with c837_w_claim_plan and hold_check); it records
+ * why (c837_w_refuse,
  * read by c837_writer_error) and leaves the writer exactly as it was,
  * so the caller may go on.  Anything else (a sink that fails, out of
  * memory, the conservation check) is sticky (c837_w_fail): the output
@@ -79,7 +80,6 @@
  * is the two views; writer_edit.c splices elements.
  */
 #include <stdlib.h>
-#include <string.h>
 
 #include "write/writer_int.h"
 
@@ -115,23 +115,10 @@ int c837_writer_segment(void *ud, const c837_segment *seg, c837_role role,
                         const c837_envelope *env)
 {
   c837_writer *w = ud;
-  size_t be = seg->lead + seg->body_len;
   (void)env;
   if (w->err.code != C837_OK)
     return -1;
   w->refusal.code = C837_OK;
-  if (!w->deep && c837_w_segment_check(w, seg, role) != 0)
-    return -1;
-  if (seg->raw_len > be) {
-    size_t n = seg->raw_len - be - 1;
-    if (n > sizeof w->ws)
-      n = sizeof w->ws;
-    memcpy(w->ws, seg->raw + be + 1, n);
-    w->ws_len = n;
-  }
-  if (w->deep && (role == C837_ROLE_HL || role == C837_ROLE_HEADER ||
-                  role == C837_ROLE_LOOP || role == C837_ROLE_OTHER))
-    return c837_w_write(w, C837_WV_OUT, seg->raw, seg->raw_len, 1);
   return c837_w_segment(w, seg, role);
 }
 

@@ -216,17 +216,13 @@ int c837_w_pay_se(c837_writer *w);
 
 /* ---- writer_node.c ------------------------------------------------- */
 
-/* The refusals of c837_writer_segment, checked before anything
- * changes: an HL that would nest deeper than C837_MAX_HL_DEPTH in a
- * transaction with a fixed or held claim, a segment that would make an
- * envelope or HL loop header longer than C837_MAX_PENDING_BYTES (both
- * C837_ECLAIM).  Not for a transaction copied through (w->deep).  0, or
- * -1 with the refusal recorded. */
-int c837_w_segment_check(c837_writer *w, const c837_segment *s,
-                         c837_role role);
-/* Feeds one non-claim segment to the node stack (the dispatch of
- * c837_writer_segment), after c837_w_segment_check.  0 or -1 (sticky
- * error recorded). */
+/* Feeds one non-claim segment to the node stack (c837_writer_segment
+ * without its sticky-error check).  Its refusals are checked before
+ * anything changes: an HL that would nest deeper than C837_MAX_HL_DEPTH
+ * in a transaction with a fixed or held claim, a segment that would make
+ * an envelope or HL loop header longer than C837_MAX_PENDING_BYTES (both
+ * C837_ECLAIM).  0, or -1 with the refusal or the sticky error
+ * recorded. */
 int c837_w_segment(c837_writer *w, const c837_segment *s, c837_role role);
 /* Writes every node up to stack index upto that view vi lacks; upto
  * itself for reason mode (C837_EM_*).  0 or -1. */

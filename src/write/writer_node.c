@@ -34,7 +34,8 @@ static int emit_hl(c837_writer *w, int vi, size_t i, int mode)
   c837_wnode *nd = &w->nodes[i];
   c837_wview *v = &w->v[vi];
   const char *hl04 = NULL;
-  int orig1 = c837_span_eq(c837_w_hl_el(nd, 4), "1"), defer = 0;
+  c837_span hl04_in = c837_w_hl_el(nd, 4);
+  int orig1 = hl04_in.len == 1 && hl04_in.p[0] == '1', defer = 0;
 
   if (vi == C837_WV_HELD)
     snprintf(nd->v[vi].id, sizeof nd->v[vi].id, "%llu",
@@ -90,6 +91,10 @@ static int emit_node(c837_writer *w, int vi, size_t i, int mode)
 int c837_w_emit_chain(c837_writer *w, int vi, size_t upto, int mode)
 {
   size_t j;
+  /* nodes are written from the bottom of the stack up: when upto is
+   * written, so is everything below it */
+  if (w->nodes[upto].v[vi].emitted)
+    return 0;
   for (j = 0; j <= upto; j++)
     if (!w->nodes[j].v[vi].emitted &&
         emit_node(w, vi, j, j == upto ? mode : C837_EM_ANCESTOR) != 0)
@@ -386,7 +391,7 @@ static int append_top(c837_writer *w, const c837_segment *s)
     return content(w, s);
   nd = &w->nodes[w->depth - 1];
   if (!nd->v[C837_WV_OUT].emitted || !nd->v[C837_WV_HELD].emitted) {
-    /* within C837_MAX_PENDING_BYTES: c837_w_segment_check */
+    /* within C837_MAX_PENDING_BYTES: segment_refused */
     if (c837_buf_put(&nd->bytes, s->raw, s->raw_len) != 0)
       return c837_w_fail(w, C837_ENOMEM, s->offset, s->number,
                          "out of memory");
@@ -486,7 +491,7 @@ static int on_st(c837_writer *w, const c837_segment *s)
 
 /* The HL s would nest deeper than C837_MAX_HL_DEPTH.  The writer cannot
  * rewrite such a transaction: as nothing in it was rewritten so far (else
- * c837_w_segment_check refused s), everything still pending is written
+ * segment_refused refused s), everything still pending is written
  * as it came and the rest of the transaction is copied through (w->deep,
  * until its ST closes). */
 static int go_deep(c837_writer *w, const c837_segment *s)
@@ -540,8 +545,10 @@ static int on_hl(c837_writer *w, const c837_segment *s)
   return 0;
 }
 
-int c837_w_segment_check(c837_writer *w, const c837_segment *s,
-                         c837_role role)
+/* The refusals of a segment (c837_w_segment's contract), checked
+ * before anything changes.  0, or -1 with the refusal recorded. */
+static int segment_refused(c837_writer *w, const c837_segment *s,
+                           c837_role role)
 {
   const c837_wnode *top = w->depth ? &w->nodes[w->depth - 1] : NULL;
   switch (role) {
@@ -580,8 +587,30 @@ int c837_w_segment_check(c837_writer *w, const c837_segment *s,
   }
 }
 
+/* Remembers the whitespace after s's terminator, for the segments built
+ * later (closer_ws). */
+static void note_ws(c837_writer *w, const c837_segment *s)
+{
+  size_t be = s->lead + s->body_len, n;
+  if (s->raw_len > be) {
+    n = s->raw_len - be - 1;
+    if (n > sizeof w->ws)
+      n = sizeof w->ws;
+    memcpy(w->ws, s->raw + be + 1, n);
+    w->ws_len = n;
+  }
+}
+
 int c837_w_segment(c837_writer *w, const c837_segment *s, c837_role role)
 {
+  if (w->deep && (role == C837_ROLE_HL || role == C837_ROLE_HEADER ||
+                  role == C837_ROLE_LOOP || role == C837_ROLE_OTHER)) {
+    note_ws(w, s); /* the transaction is copied through */
+    return c837_w_write(w, C837_WV_OUT, s->raw, s->raw_len, 1);
+  }
+  if (segment_refused(w, s, role) != 0)
+    return -1;
+  note_ws(w, s);
   switch (role) {
   case C837_ROLE_ISA:
     return on_isa(w, s);
