@@ -243,22 +243,33 @@ static int close_hl(c837_writer *w, size_t i)
   return rc;
 }
 
+/* ST or GS node i closes: when the corrected view has not written it,
+ * it is dropped if a claim below it was held (the trailer of what
+ * encloses it becomes dirty, *dropped counts it), else written as it
+ * came.  0 or -1. */
+static int drop_or_pass(c837_writer *w, size_t i, int *enclosing_dirty,
+                        uint64_t *dropped)
+{
+  const c837_wnview *o = &w->nodes[i].v[C837_WV_OUT];
+  if (o->emitted)
+    return 0;
+  if (o->removed) {
+    *enclosing_dirty = 1;
+    (*dropped)++;
+    return 0;
+  }
+  return c837_w_emit_chain(w, C837_WV_OUT, i, C837_EM_PASS);
+}
+
 /* Closes ST node i with its SE closer (NULL: the input has none there;
  * the corrected view then owes one unless the output ends). */
 static int close_st(c837_writer *w, size_t i, const c837_segment *closer)
 {
   c837_wnode *nd = &w->nodes[i];
   c837_wview *o = &w->v[C837_WV_OUT], *h = &w->v[C837_WV_HELD];
-  int rc = 0;
+  int rc;
   w->deep = 0;
-  if (!nd->v[C837_WV_OUT].emitted) {
-    if (nd->v[C837_WV_OUT].removed) {
-      o->grp_dirty = 1;
-      w->st.transactions_dropped++;
-    } else {
-      rc = c837_w_emit_chain(w, C837_WV_OUT, i, C837_EM_PASS);
-    }
-  }
+  rc = drop_or_pass(w, i, &o->grp_dirty, &w->st.transactions_dropped);
   if (rc == 0 && nd->v[C837_WV_OUT].emitted) {
     if (o->tx_dirty) {
       w->st.transactions_rewritten++;
@@ -281,15 +292,7 @@ static int close_gs(c837_writer *w, size_t i, const c837_segment *closer)
 {
   c837_wnode *nd = &w->nodes[i];
   c837_wview *o = &w->v[C837_WV_OUT], *h = &w->v[C837_WV_HELD];
-  int rc = 0;
-  if (!nd->v[C837_WV_OUT].emitted) {
-    if (nd->v[C837_WV_OUT].removed) {
-      o->ic_dirty = 1;
-      w->st.groups_dropped++;
-    } else {
-      rc = c837_w_emit_chain(w, C837_WV_OUT, i, C837_EM_PASS);
-    }
-  }
+  int rc = drop_or_pass(w, i, &o->ic_dirty, &w->st.groups_dropped);
   if (rc == 0 && nd->v[C837_WV_OUT].emitted && closer != NULL)
     rc = put_closer_out(w, closer, o->grp_sts, nd, o->grp_dirty, 0);
   if (o->grp_dirty)
