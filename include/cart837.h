@@ -831,12 +831,12 @@ int c837_writer_segment(void *w, const c837_segment *seg, c837_role role,
  * line index out of range, a REVENUE fix on an 837P line, a SPLIT of a
  * line without a date range or readable charge, or of more than
  * C837_MAX_SPLIT_DAYS days); C837_ECLAIM for a claim to fix or hold in a
- * transaction whose HL
- * nesting exceeds C837_MAX_HL_DEPTH, or for a claim to hold that is not
- * inside an ISA, a GS and an ST to copy for its held envelope, or whose
- * ISA would not read back as one there: an "ISA" the tokenizer cut at
- * the previous interchange's terminator, or one whose element separator
- * is CR, LF or the terminator of the interchange held before it). */
+ * transaction whose HL nesting exceeds C837_MAX_HL_DEPTH, or for a claim
+ * to hold that is not inside an ISA, a GS and an ST to copy for its held
+ * envelope, or whose ISA would not read back as one there: an "ISA" the
+ * tokenizer cut at the previous interchange's terminator, or one whose
+ * element separator is CR, LF or the terminator of the interchange held
+ * before it). */
 int c837_writer_claim(c837_writer *w, const c837_claim *c,
                       const c837_verdict *v);
 /* Why the last call of c837_writer_segment / _claim returned -1: fills

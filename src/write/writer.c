@@ -65,14 +65,14 @@
  * Errors come in two kinds.  A refusal (C837_ECLAIM, C837_EINVAL: a
  * claim or segment this writer cannot represent, listed in cart837.h)
  * is decided by checks made before the call changes anything
- * (writer_node.c's segment_refused, the first lines of
- * c837_writer_claim with c837_w_claim_plan and hold_check); it records
- * why (c837_w_refuse,
- * read by c837_writer_error) and leaves the writer exactly as it was,
- * so the caller may go on.  Anything else (a sink that fails, out of
- * memory, the conservation check) is sticky (c837_w_fail): the output
- * is no longer whole and every later call fails.  A new refusal must be
- * checked up front like the others, never after a write or a count.
+ * (writer_node.c's segment_refused; at the top of c837_writer_claim,
+ * the deep-transaction check, c837_w_claim_plan and hold_check).  It
+ * records why (c837_w_refuse, read by c837_writer_error) and leaves the
+ * writer exactly as it was, so the caller may go on.  Anything else (a
+ * sink that fails, out of memory, the conservation check) is sticky
+ * (c837_w_fail): the output is no longer whole and every later call
+ * fails.  A new refusal must be checked up front like the others, never
+ * after a write or a count.
  *
  * The files (writer_int.h has the list): this one is the public API and
  * decides where a claim goes; writer_node.c keeps the node stack and
