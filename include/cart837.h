@@ -891,9 +891,17 @@ typedef struct c837_writer c837_writer;
  *   cannot be rewritten.  When none of its claims is fixed or held, it
  *   is copied to the corrected output byte for byte (stats:
  *   transactions_too_deep).  When one is -- before or after the HL that
- *   goes too deep -- the writer fails with C837_ECLAIM (streaming has
- *   written part of the transaction already, so it can neither be held
- *   whole nor rewritten): the job then writes no output for the file. */
+ *   goes too deep -- the writer refuses that claim or HL with
+ *   C837_ECLAIM (streaming has written part of the transaction already,
+ *   so it can neither be held whole nor rewritten).
+ *
+ * Errors: a claim or segment refused with C837_ECLAIM or C837_EINVAL
+ * leaves the writer unchanged -- nothing written, nothing counted, not
+ * sticky: the next call goes on as if the refused one had not been made
+ * (c837_writer_error says why); the caller may stop, or pass what it
+ * refused elsewhere and go on.  Every other error (C837_EIO from a sink,
+ * C837_ENOMEM, C837_ECONSERVE) is sticky: every later call fails with it
+ * and c837_writer_finish returns it. */
 
 /* Creates a writer.  out receives the corrected 837 (NULL: discard, e.g.
  * --report-only); held receives the held claims in their own envelopes
@@ -901,11 +909,11 @@ typedef struct c837_writer c837_writer;
  * Sinks are copied; their ud must outlive the writer.  NULL on ENOMEM. */
 c837_writer *c837_writer_new(const c837_sink *out, const c837_sink *held);
 /* The c837_handler.segment shape: feeds one non-claim segment, in input
- * order.  Returns 0, or -1 after an error (sticky; details from
- * c837_writer_finish): C837_EIO when a sink fails, C837_ENOMEM,
- * C837_ECLAIM when an envelope or HL loop header exceeds
+ * order.  Returns 0, or -1 (c837_writer_error says why): refused with
+ * C837_ECLAIM when an envelope or HL loop header would exceed
  * C837_MAX_PENDING_BYTES, or when an HL goes deeper than
- * C837_MAX_HL_DEPTH in a transaction with a fixed or held claim. */
+ * C837_MAX_HL_DEPTH in a transaction with a fixed or held claim (the
+ * writer unchanged); sticky C837_EIO when a sink fails, C837_ENOMEM. */
 int c837_writer_segment(void *w, const c837_segment *seg, c837_role role,
                         const c837_envelope *env);
 /* Feeds one claim (before the segment that ended it) with the engine's
@@ -914,28 +922,32 @@ int c837_writer_segment(void *w, const c837_segment *seg, c837_role role,
  * are applied in array order (see c837_fix_kind), unless the amounts
  * they need overflow int64 cents: then the claim is held as it came
  * (claims_unfixable, see above).  837D claims and claims of non-837 sets
- * are always copied as they are.  Returns 0 or -1 (sticky error as above,
- * plus C837_EINVAL for a fix that does not fit the claim: a line index
- * out of range, a REVENUE fix on an 837P line, a SPLIT of a line without
- * a date range or readable charge, or of more than C837_MAX_SPLIT_DAYS
- * days; C837_ECLAIM for a claim to fix or hold in a transaction whose HL
- * nesting exceeds C837_MAX_HL_DEPTH, or for a claim to hold that is not
- * inside an ISA, a GS and an ST to copy for its held envelope, or whose
- * ISA would not read back as one there: an "ISA" the tokenizer cut at
- * the previous interchange's terminator, or one whose element separator
- * is CR, LF or the terminator of the interchange held before it). */
+ * are always copied as they are.  Returns 0 or -1 (c837_writer_error
+ * says why): a sticky error as above, or a refusal that leaves the
+ * writer unchanged: C837_EINVAL for a fix that does not fit the claim (a
+ * line index out of range, a REVENUE fix on an 837P line, a SPLIT of a
+ * line without a date range or readable charge, or of more than
+ * C837_MAX_SPLIT_DAYS days); C837_ECLAIM for a claim to fix or hold in a
+ * transaction whose HL nesting exceeds C837_MAX_HL_DEPTH, or for a claim
+ * to hold that is not inside an ISA, a GS and an ST to copy for its held
+ * envelope, or whose ISA would not read back as one there: an "ISA" the
+ * tokenizer cut at the previous interchange's terminator, or one whose
+ * element separator is CR, LF or the terminator of the interchange held
+ * before it). */
 int c837_writer_claim(c837_writer *w, const c837_claim *c,
                       const c837_verdict *v);
-/* Bytes the parser could not read (the tail after a fatal error): closes
- * whatever is open (writing what is still pending), then copies p to the
- * corrected output as it is.  May be called several times.  0 or -1. */
-int c837_writer_raw(void *w, const void *p, size_t n);
+/* Why the last call of c837_writer_segment / _claim returned -1: fills
+ * *err (may be NULL) and returns its code.  C837_ECLAIM or C837_EINVAL:
+ * that call was refused and the writer is as it was before it; any other
+ * code: the sticky error.  C837_OK when the last call did not fail. */
+c837_status c837_writer_error(const c837_writer *w, c837_error *err);
 /* Ends the output: closes envelopes still open (the held output gets its
  * SE/GE/IEA; the corrected output gets none the input lacked, but for
  * the one SE above), checks
  * that claims_in == claims_out + claims_held (C837_ECONSERVE otherwise),
- * fills *st and *err (either may be NULL).  Returns C837_OK or the first
- * error of the writer. */
+ * fills *st and *err (either may be NULL).  Returns C837_OK or the
+ * sticky error of the writer (a refusal is none: what the writer took is
+ * whole). */
 c837_status c837_writer_finish(c837_writer *w, c837_writer_stats *st,
                                c837_error *err);
 /* Frees w and its buffers; NULL is a no-op.  Does not touch the sinks. */

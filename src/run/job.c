@@ -458,7 +458,7 @@ static int rest_write(void *ud, const void *p, size_t n)
 static int refuse(file_ctx *f, const c837_claim *c)
 {
   size_t i;
-  (void)c837_writer_finish(f->probe, NULL, &f->refusal);
+  (void)c837_writer_error(f->probe, &f->refusal);
   if (f->refusal.code == C837_ENOMEM) {
     f->nomem = 1;
     return -1;
@@ -852,6 +852,8 @@ c837_status c837_job_file(c837_job *j, const char *path, const char *name)
   c837_input_close(in);
   c837_writer_free(f.probe);
   wst = c837_writer_finish(f.w, &ws, &werr);
+  if (wst == C837_OK && f.writer_failed) /* a refusal: not sticky */
+    wst = c837_writer_error(f.w, &werr);
   c837_writer_free(f.w);
   /* a fix the writer could not apply (a CLM02 past int64 cents) sent the
    * claim to the held file instead */
