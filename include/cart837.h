@@ -479,14 +479,25 @@ c837_status c837_stream_run(c837_input *in, const c837_handler *h,
 /* into the binary)                                                    */
 /* ------------------------------------------------------------------ */
 
-typedef enum c837_family {
-  C837_FAM_NONE = 0,
-  C837_FAM_STEP,    /* 38225-38228 and 0537T-0540T */
-  C837_FAM_PRODUCT, /* Q2041 ... Q2058, C9076, Q2040 */
-  C837_FAM_WATCH    /* 38205-38215, 36511-36516 */
-} c837_family;
+/* The families of the code table: id and name (in the CSV files and
+ * the reports). */
+#define C837_FAMILY_MAP(XX)                                              \
+  XX(NONE, "")           /* no family (ledger bookkeeping rows) */      \
+  XX(STEP, "step")       /* 38225-38228 and 0537T-0540T */              \
+  XX(PRODUCT, "product") /* Q2041 ... Q2058, C9076, Q2040 */            \
+  XX(WATCH, "watch")     /* 38205-38215, 36511-36516 */
 
-/* "step", "product", "watch", "". */
+typedef enum c837_family {
+#define C837_XX(id, name) C837_FAM_##id,
+  C837_FAMILY_MAP(C837_XX)
+#undef C837_XX
+} c837_family;
+/* The number of values. */
+#define C837_XX(...) +1
+enum { C837_FAM_COUNT = 0 C837_FAMILY_MAP(C837_XX) };
+#undef C837_XX
+
+/* "", "step", "product", "watch"; "" for an out-of-range value. */
 const char *c837_family_name(c837_family f);
 
 /* One row of the code table.  Strings are NUL-terminated. */
@@ -547,52 +558,94 @@ void c837_codetable_free(c837_codetable *t);
 /* Edit engine (engine.c and edit_*.c; specification: specs/edits.md)  */
 /* ------------------------------------------------------------------ */
 
-/* Stable edit ids, in report order.  ENVELOPE_INVALID is raised by the
- * job for assembler problems, not by the engine. */
+/* Every edit, in report order (findings of a line are sorted by this
+ * order): its stable id, its default severity and action, and the claim
+ * adjustment reason code (CARC) and remittance advice remark code (RARC)
+ * a payer would most likely answer it with ("" when none).  The default
+ * action is what the edit does when it fires; specs/edits.md, "Severity,
+ * action and remittance codes", says when an edit does otherwise (held
+ * when its fix cannot be made, error and held on an 837I outpatient bill
+ * for the pairing edits).  ENVELOPE_INVALID is raised by the run layer
+ * for the assembler's problems, not by the engine.
+ * Adding an edit: one line here, its function in the evaluation table of
+ * src/edit/edit_line.c or edit_seq.c, its row in specs/edits.md, its
+ * tests. */
 #define C837_EDIT_MAP(XX)                                                \
-  XX(UNITS_OVER_DAILY_MAX)                                               \
-  XX(DUPLICATE_DAY)                                                      \
-  XX(RANGE_SPANS_DAYS)                                                   \
-  XX(UNITS_INVALID)                                                      \
-  XX(UNIT_BASIS_INVALID)                                                 \
-  XX(CODE_DELETED)                                                       \
-  XX(CODE_NOT_EFFECTIVE)                                                 \
-  XX(REVENUE_CODE_MISMATCH)                                              \
-  XX(STEP_OUT_OF_ORDER)                                                  \
-  XX(PRIOR_STEP_MISSING)                                                 \
-  XX(ADMIN_WITHOUT_PRODUCT)                                              \
-  XX(PRODUCT_WITHOUT_ADMIN)                                              \
-  XX(INFUSION_TOO_SOON)                                                  \
-  XX(REPEAT_ADMINISTRATION)                                              \
-  XX(HPC_CODE_WITH_CART)                                                 \
-  XX(INPATIENT_PROCEDURE_LINE)                                           \
-  XX(PREP_CHARGES_DOUBLE_BILLED)                                         \
-  XX(ENVELOPE_INVALID)
+  XX(UNITS_OVER_DAILY_MAX, ERROR, FIXED, "151", "N362")                 \
+  XX(DUPLICATE_DAY, ERROR, FIXED, "18", "M86")                          \
+  XX(RANGE_SPANS_DAYS, WARNING, FIXED, "16", "M59")                     \
+  XX(UNITS_INVALID, ERROR, HELD, "16", "M53")                           \
+  XX(UNIT_BASIS_INVALID, ERROR, HELD, "16", "M53")                      \
+  XX(CODE_DELETED, ERROR, FIXED, "181", "M51")                          \
+  XX(CODE_NOT_EFFECTIVE, ERROR, FIXED, "181", "M51")                    \
+  XX(REVENUE_CODE_MISMATCH, ERROR, FIXED, "199", "M50")                 \
+  XX(STEP_OUT_OF_ORDER, ERROR, HELD, "16", "M52")                       \
+  XX(PRIOR_STEP_MISSING, INFO, FLAGGED, "107", "")                      \
+  XX(ADMIN_WITHOUT_PRODUCT, WARNING, FLAGGED, "107", "")                \
+  XX(PRODUCT_WITHOUT_ADMIN, WARNING, FLAGGED, "107", "")                \
+  XX(INFUSION_TOO_SOON, WARNING, FLAGGED, "", "")                       \
+  XX(REPEAT_ADMINISTRATION, WARNING, FLAGGED, "119", "M86")             \
+  XX(HPC_CODE_WITH_CART, WARNING, FLAGGED, "97", "M15")                 \
+  XX(INPATIENT_PROCEDURE_LINE, WARNING, FLAGGED, "97", "M2")            \
+  XX(PREP_CHARGES_DOUBLE_BILLED, WARNING, FLAGGED, "97", "M15")         \
+  XX(ENVELOPE_INVALID, ERROR, FLAGGED, "16", "MA130")
 
 typedef enum c837_edit {
-#define C837_XX(name) C837_EDIT_##name,
+#define C837_XX(id, sev, act, carc, rarc) C837_EDIT_##id,
   C837_EDIT_MAP(C837_XX)
 #undef C837_XX
   C837_EDIT_COUNT
 } c837_edit;
 
-/* "UNITS_OVER_DAILY_MAX" ...; "" for an out-of-range value. */
-const char *c837_edit_name(c837_edit e);
+/* What a finding did about the claim: id and name. */
+#define C837_ACTION_MAP(XX)                                              \
+  XX(FLAGGED, "flagged")                                                 \
+  XX(FIXED, "fixed")                                                     \
+  XX(HELD, "held")
 
 typedef enum c837_action {
-  C837_ACT_FLAGGED = 0,
-  C837_ACT_FIXED,
-  C837_ACT_HELD
+#define C837_XX(id, name) C837_ACT_##id,
+  C837_ACTION_MAP(C837_XX)
+#undef C837_XX
 } c837_action;
-/* "flagged", "fixed", "held". */
-const char *c837_action_name(c837_action a);
+/* The number of values. */
+#define C837_XX(...) +1
+enum { C837_ACT_COUNT = 0 C837_ACTION_MAP(C837_XX) };
+#undef C837_XX
+
+/* What happened to a claim: id and name. */
+#define C837_DISPOSITION_MAP(XX)                                         \
+  XX(PASSED, "passed")                                                   \
+  XX(FIXED, "fixed")                                                     \
+  XX(HELD, "held")
 
 typedef enum c837_disposition {
-  C837_DISP_PASSED = 0,
-  C837_DISP_FIXED,
-  C837_DISP_HELD
+#define C837_XX(id, name) C837_DISP_##id,
+  C837_DISPOSITION_MAP(C837_XX)
+#undef C837_XX
 } c837_disposition;
-/* "passed", "fixed", "held". */
+/* The number of values. */
+#define C837_XX(...) +1
+enum { C837_DISP_COUNT = 0 C837_DISPOSITION_MAP(C837_XX) };
+#undef C837_XX
+
+/* The fixed facts of an edit (one line of C837_EDIT_MAP). */
+typedef struct c837_edit_def {
+  c837_edit edit;
+  const char *name;         /* "UNITS_OVER_DAILY_MAX" */
+  c837_severity severity;   /* default severity */
+  c837_action action;       /* default action */
+  const char *carc, *rarc;  /* "" when none; static storage */
+} c837_edit_def;
+
+/* The facts of edit e (static storage), or NULL when e is out of
+ * range. */
+const c837_edit_def *c837_edit_info(c837_edit e);
+/* "UNITS_OVER_DAILY_MAX" ...; "" for an out-of-range value. */
+const char *c837_edit_name(c837_edit e);
+/* "flagged", "fixed", "held"; "" for an out-of-range value. */
+const char *c837_action_name(c837_action a);
+/* "passed", "fixed", "held"; "" for an out-of-range value. */
 const char *c837_disposition_name(c837_disposition d);
 
 typedef struct c837_finding {

@@ -2197,6 +2197,89 @@ static void test_rollback_unhides_loaded(void **state)
   fx_free(f2);
 }
 
+/* ------------------------------------------------------------------ */
+/* The edit table                                                      */
+/* ------------------------------------------------------------------ */
+
+/* Cell k (0-based) of a markdown table row "| a | b | c |", trimmed, into
+ * buf; its first word (up to a blank, ';' or '(') into word. */
+static void md_cell(const char *row, int k, char *buf, size_t bufsz,
+                    char *word, size_t wordsz)
+{
+  const char *p = row, *end;
+  size_t n, w = 0;
+  int i;
+  for (i = 0; i <= k; i++) {
+    p = strchr(p, '|');
+    assert_non_null(p);
+    p++;
+  }
+  end = strchr(p, '|');
+  assert_non_null(end);
+  while (p < end && *p == ' ')
+    p++;
+  while (end > p && end[-1] == ' ')
+    end--;
+  n = (size_t)(end - p);
+  assert_true(n < bufsz);
+  memcpy(buf, p, n);
+  buf[n] = 0;
+  while (w < n && w + 1 < wordsz && buf[w] != ' ' && buf[w] != ';' &&
+         buf[w] != '(')
+    w++;
+  memcpy(word, buf, w);
+  word[w] = 0;
+}
+
+/* Every edit's facts (C837_EDIT_MAP) are the row of its name in the
+ * table of specs/edits.md, "Severity, action and remittance codes", and
+ * the table lists every edit, in report order. */
+static void test_edit_table_matches_spec(void **state)
+{
+  FILE *fp = fopen("specs/edits.md", "r");
+  char line[512], cell[256], word[64];
+  int in_table = 0, k = 0;
+  (void)state;
+  assert_non_null(fp);
+  while (fgets(line, sizeof line, fp)) {
+    const c837_edit_def *d;
+    if (strstr(line, "| edit | severity | action | CARC | RARC |"))
+      in_table = 1;
+    if (!in_table || line[0] != '|' || strncmp(line, "| edit", 6) == 0 ||
+        strncmp(line, "|---", 4) == 0)
+      continue;
+    d = c837_edit_info((c837_edit)k);
+    assert_non_null(d);
+    assert_int_equal(d->edit, k);
+    md_cell(line, 0, cell, sizeof cell, word, sizeof word);
+    assert_string_equal(cell, d->name);
+    assert_string_equal(d->name, c837_edit_name((c837_edit)k));
+    md_cell(line, 1, cell, sizeof cell, word, sizeof word);
+    assert_string_equal(word, c837_severity_name(d->severity));
+    md_cell(line, 2, cell, sizeof cell, word, sizeof word);
+    assert_string_equal(word, c837_action_name(d->action));
+    md_cell(line, 3, cell, sizeof cell, word, sizeof word);
+    assert_string_equal(cell, d->carc);
+    md_cell(line, 4, cell, sizeof cell, word, sizeof word);
+    assert_string_equal(cell, d->rarc);
+    if (++k == C837_EDIT_COUNT)
+      break;
+  }
+  fclose(fp);
+  assert_int_equal(k, C837_EDIT_COUNT);
+  assert_null(c837_edit_info(C837_EDIT_COUNT));
+  assert_null(c837_edit_info((c837_edit)-1));
+  assert_string_equal(c837_edit_name(C837_EDIT_COUNT), "");
+  assert_string_equal(c837_action_name(C837_ACT_HELD), "held");
+  assert_string_equal(c837_action_name((c837_action)3), "");
+  assert_string_equal(c837_disposition_name(C837_DISP_PASSED), "passed");
+  assert_string_equal(c837_disposition_name((c837_disposition)3), "");
+  /* a finding carries its edit's codes */
+  assert_string_equal(c837_edit_info(C837_EDIT_UNITS_OVER_DAILY_MAX)->carc,
+                      "151");
+  assert_string_equal(c837_edit_info(C837_EDIT_INFUSION_TOO_SOON)->rarc, "");
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -2250,6 +2333,7 @@ int main(void)
       cmocka_unit_test(test_tombstone_applied_on_load),
       cmocka_unit_test(test_checkpoint_rollback),
       cmocka_unit_test(test_rollback_unhides_loaded),
+      cmocka_unit_test(test_edit_table_matches_spec),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

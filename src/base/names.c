@@ -68,3 +68,58 @@ const char *c837_kind_name(c837_kind k)
   }
   return "unknown";
 }
+
+/* ---- edits, actions, dispositions, code families ------------------- */
+
+/* The facts and names of C837_EDIT_MAP, C837_ACTION_MAP,
+ * C837_DISPOSITION_MAP and C837_FAMILY_MAP, generated from the maps. */
+
+static const c837_edit_def edit_defs[C837_EDIT_COUNT] = {
+#define C837_XX(id, sev, act, carc, rarc)                                \
+  {C837_EDIT_##id, #id, C837_SEV_##sev, C837_ACT_##act, carc, rarc},
+    C837_EDIT_MAP(C837_XX)
+#undef C837_XX
+};
+
+const c837_edit_def *c837_edit_info(c837_edit e)
+{
+  if ((int)e < 0 || e >= C837_EDIT_COUNT)
+    return NULL;
+  return &edit_defs[e];
+}
+
+const char *c837_edit_name(c837_edit e)
+{
+  const c837_edit_def *d = c837_edit_info(e);
+  return d ? d->name : "";
+}
+
+const char *c837_action_name(c837_action a)
+{
+  static const char *const names[C837_ACT_COUNT] = {
+#define C837_XX(id, name) name,
+      C837_ACTION_MAP(C837_XX)
+#undef C837_XX
+  };
+  return (int)a >= 0 && (int)a < C837_ACT_COUNT ? names[a] : "";
+}
+
+const char *c837_disposition_name(c837_disposition d)
+{
+  static const char *const names[C837_DISP_COUNT] = {
+#define C837_XX(id, name) name,
+      C837_DISPOSITION_MAP(C837_XX)
+#undef C837_XX
+  };
+  return (int)d >= 0 && (int)d < C837_DISP_COUNT ? names[d] : "";
+}
+
+const char *c837_family_name(c837_family f)
+{
+  static const char *const names[C837_FAM_COUNT] = {
+#define C837_XX(id, name) name,
+      C837_FAMILY_MAP(C837_XX)
+#undef C837_XX
+  };
+  return (int)f >= 0 && (int)f < C837_FAM_COUNT ? names[f] : "";
+}

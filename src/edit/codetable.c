@@ -66,8 +66,12 @@ enum {
   COL_COUNT
 };
 
-/* Texts of c837_family, by value. */
-static const char *const family_names[] = {"", "step", "product", "watch"};
+/* Names of c837_family, by value. */
+static const char *const family_names[C837_FAM_COUNT] = {
+#define C837_XX(id, name) name,
+    C837_FAMILY_MAP(C837_XX)
+#undef C837_XX
+};
 
 /* cap_per_day: within the table's limit. */
 static int cap_check(const c837_csvfield *f)
@@ -88,7 +92,7 @@ static const c837_csvcol columns[COL_COUNT] = {
                   .flags = C837_COL_REQUIRED | C837_COL_IN_HEADER},
     [COL_FAMILY] = {.name = "family", .type = C837_COL_ENUM,
                     C837_COL_AT(c837_code, family), .names = family_names,
-                    .n_names = 4},
+                    .n_names = C837_FAM_COUNT},
     [COL_STEP] = {.name = "step", .type = C837_COL_INT,
                   C837_COL_AT(c837_code, step), .min = 0, .max = 4,
                   .expect = "a step 1 to 4 (0 or empty for none)"},
@@ -169,25 +173,6 @@ typedef struct loader {
   pending *rows;
   size_t n, cap;
 } loader;
-
-/* ------------------------------------------------------------------ */
-/* Names                                                               */
-/* ------------------------------------------------------------------ */
-
-const char *c837_family_name(c837_family f)
-{
-  switch (f) {
-  case C837_FAM_STEP:
-    return "step";
-  case C837_FAM_PRODUCT:
-    return "product";
-  case C837_FAM_WATCH:
-    return "watch";
-  case C837_FAM_NONE:
-  default:
-    return "";
-  }
-}
 
 /* Trims blanks around [*s, *s + *len). */
 static void trim(const char **s, size_t *len)

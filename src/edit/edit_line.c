@@ -41,6 +41,12 @@ static int is_cart(const c837_eline *x)
   return x->fam == C837_FAM_STEP || x->fam == C837_FAM_PRODUCT;
 }
 
+/* A CAR-T line with a per-day cap: the unit edits apply. */
+static int capped(const c837_eline *x)
+{
+  return is_cart(x) && x->row->cap > 0;
+}
+
 static int valid_on(const c837_code *r, int32_t d)
 {
   return (!r->valid_from || d >= r->valid_from) &&
@@ -70,6 +76,8 @@ static void edit_validity(c837_engine *e, size_t i)
   char d[16], lim[16];
   c837_pfinding *p;
   int deleted;
+  if (!is_cart(x) || !x->from)
+    return;
   if (r->valid_to && x->from > r->valid_to)
     deleted = 1;
   else if (r->valid_from && x->from < r->valid_from)
@@ -84,8 +92,7 @@ static void edit_validity(c837_engine *e, size_t i)
   c837_eng_date(lim, deleted ? r->valid_to : r->valid_from);
   if (to) {
     p = c837_eng_finding(
-        e, deleted ? C837_EDIT_CODE_DELETED : C837_EDIT_CODE_NOT_EFFECTIVE,
-        C837_SEV_ERROR, C837_ACT_FIXED, i,
+        e, deleted ? C837_EDIT_CODE_DELETED : C837_EDIT_CODE_NOT_EFFECTIVE, i,
         deleted ? "%s is not valid on %s: its last valid date of service "
                   "is %s, and %s replaces it"
                 : "%s is not valid on %s: it is valid from %s, and %s was "
@@ -101,9 +108,9 @@ static void edit_validity(c837_engine *e, size_t i)
     x->row = to;
     x->fam = (int)to->family;
   } else {
-    c837_eng_finding(
+    c837_eng_finding_as(
         e, deleted ? C837_EDIT_CODE_DELETED : C837_EDIT_CODE_NOT_EFFECTIVE,
-        C837_SEV_ERROR, C837_ACT_HELD, i,
+        C837_ACT_HELD, i,
         deleted ? "%s is not valid on %s: its last valid date of service "
                   "is %s, and the table has no successor valid then"
                 : "%s is not valid on %s: it is valid from %s, and the "
@@ -113,20 +120,19 @@ static void edit_validity(c837_engine *e, size_t i)
 }
 
 /* UNIT_BASIS_INVALID and UNITS_INVALID. */
-static void edit_units_valid(c837_engine *e, size_t i)
-{
+static void edit_units_valid(c837_engine *e, size_t i) {
   c837_eline *x = &e->el[i];
   const c837_line *l = x->src;
+  if (!is_cart(x))
+    return;
   if (strcmp(l->unit_basis, "UN") != 0)
-    c837_eng_finding(e, C837_EDIT_UNIT_BASIS_INVALID, C837_SEV_ERROR,
-                     C837_ACT_HELD, i,
+    c837_eng_finding(e, C837_EDIT_UNIT_BASIS_INVALID, i,
                      "%s has unit basis '%s' in %s; a CAR-T line is billed "
                      "in units (UN)",
                      x->code, l->unit_basis, basis_el(e));
   if (!l->units_ok) {
     x->units_valid = 0;
-    c837_eng_finding(e, C837_EDIT_UNITS_INVALID, C837_SEV_ERROR,
-                     C837_ACT_HELD, i,
+    c837_eng_finding(e, C837_EDIT_UNITS_INVALID, i,
                      l->units_raw[0] ? "%s has units '%s' in %s, which is "
                                        "not a number"
                                      : "%s has no units in %s%s",
@@ -134,14 +140,12 @@ static void edit_units_valid(c837_engine *e, size_t i)
                      l->units_raw[0] ? units_el(e) : "");
   } else if (l->units <= 0) {
     x->units_valid = 0;
-    c837_eng_finding(e, C837_EDIT_UNITS_INVALID, C837_SEV_ERROR,
-                     C837_ACT_HELD, i,
+    c837_eng_finding(e, C837_EDIT_UNITS_INVALID, i,
                      "%s has units '%s' in %s; units must be more than 0",
                      x->code, l->units_raw, units_el(e));
   } else if (!x->row->fractional && l->units % C837_UNIT != 0) {
     x->units_valid = 0;
-    c837_eng_finding(e, C837_EDIT_UNITS_INVALID, C837_SEV_ERROR,
-                     C837_ACT_HELD, i,
+    c837_eng_finding(e, C837_EDIT_UNITS_INVALID, i,
                      "%s has units '%s' in %s; this code is billed in whole "
                      "units only",
                      x->code, l->units_raw, units_el(e));
@@ -155,10 +159,11 @@ static int car_t_revenue(const char *rev)
 }
 
 /* REVENUE_CODE_MISMATCH (837I). */
-static void edit_revenue(c837_engine *e, size_t i)
-{
+static void edit_revenue(c837_engine *e, size_t i) {
   c837_eline *x = &e->el[i];
   c837_pfinding *p;
+  if (e->c->kind != C837_KIND_I)
+    return;
   if (is_cart(x) && x->row->revenue[0] &&
       !c837_eng_revenue_listed(x->row, x->revenue)) {
     char want[C837_CODE_MAX];
@@ -169,8 +174,7 @@ static void edit_revenue(c837_engine *e, size_t i)
     memcpy(want, x->row->revenue, n);
     want[n] = 0;
     if (x->fam == C837_FAM_STEP) {
-      p = c837_eng_finding(e, C837_EDIT_REVENUE_CODE_MISMATCH,
-                           C837_SEV_ERROR, C837_ACT_FIXED, i,
+      p = c837_eng_finding(e, C837_EDIT_REVENUE_CODE_MISMATCH, i,
                            "%s is billed on revenue code '%s'; the table "
                            "pairs it with %s",
                            x->code, x->revenue, x->row->revenue);
@@ -182,24 +186,21 @@ static void edit_revenue(c837_engine *e, size_t i)
       c837_eng_fix(e, C837_FIX_REVENUE, i, want);
       c837_eng_copy(x->revenue, sizeof x->revenue, want);
     } else {
-      c837_eng_finding(e, C837_EDIT_REVENUE_CODE_MISMATCH, C837_SEV_ERROR,
-                       C837_ACT_HELD, i,
-                       "%s is billed on revenue code '%s'; the table pairs "
-                       "it with %s",
-                       x->code, x->revenue, x->row->revenue);
+      c837_eng_finding_as(e, C837_EDIT_REVENUE_CODE_MISMATCH, C837_ACT_HELD, i,
+                          "%s is billed on revenue code '%s'; the table pairs "
+                          "it with %s",
+                          x->code, x->revenue, x->row->revenue);
     }
     return;
   }
   if (car_t_revenue(x->revenue) && x->fam != C837_FAM_STEP) {
     if (x->code[0])
-      c837_eng_finding(e, C837_EDIT_REVENUE_CODE_MISMATCH, C837_SEV_ERROR,
-                       C837_ACT_HELD, i,
-                       "revenue code %s is for a CAR-T step but the line "
-                       "carries %s, which is not a CAR-T step code",
-                       x->revenue, x->code);
+      c837_eng_finding_as(e, C837_EDIT_REVENUE_CODE_MISMATCH, C837_ACT_HELD, i,
+                          "revenue code %s is for a CAR-T step but the line "
+                          "carries %s, which is not a CAR-T step code",
+                          x->revenue, x->code);
     else
-      c837_eng_finding(e, C837_EDIT_REVENUE_CODE_MISMATCH, C837_SEV_ERROR,
-                       C837_ACT_HELD, i,
+      c837_eng_finding_as(e, C837_EDIT_REVENUE_CODE_MISMATCH, C837_ACT_HELD, i,
                        "revenue code %s is for a CAR-T step but the line "
                        "has no HCPCS code",
                        x->revenue);
@@ -207,13 +208,14 @@ static void edit_revenue(c837_engine *e, size_t i)
 }
 
 /* UNITS_OVER_DAILY_MAX. */
-static void edit_units_over(c837_engine *e, size_t i)
-{
+static void edit_units_over(c837_engine *e, size_t i) {
   c837_eline *x = &e->el[i];
   int64_t days = x->from ? (int64_t)x->dto - x->dfrom + 1 : 1;
   int64_t max;
   char u[32], cap[32], m[32], r[40];
   c837_pfinding *p;
+  if (!capped(x) || !x->units_valid)
+    return;
   /* cap x days beyond int64 micro-units: no billed quantity can exceed
    * it (the code table bounds caps, so only a damaged row gets here) */
   if (c837_eng_cap_days(x->row->cap, days, &max) != 0 || x->units <= max)
@@ -223,13 +225,11 @@ static void edit_units_over(c837_engine *e, size_t i)
   c837_eng_units(m, max);
   c837_eng_range(r, x->from, x->to);
   if (days == 1)
-    p = c837_eng_finding(e, C837_EDIT_UNITS_OVER_DAILY_MAX, C837_SEV_ERROR,
-                         C837_ACT_FIXED, i,
+    p = c837_eng_finding(e, C837_EDIT_UNITS_OVER_DAILY_MAX, i,
                          "%s billed %s %s on %s; the cap is %s per day",
                          x->code, u, unit_word(x->units), r, cap);
   else
-    p = c837_eng_finding(e, C837_EDIT_UNITS_OVER_DAILY_MAX, C837_SEV_ERROR,
-                         C837_ACT_FIXED, i,
+    p = c837_eng_finding(e, C837_EDIT_UNITS_OVER_DAILY_MAX, i,
                          "%s billed %s %s for %s (%lld days); the cap is %s "
                          "per day, %s for the range",
                          x->code, u, unit_word(x->units), r, (long long)days,
@@ -244,17 +244,19 @@ static void edit_units_over(c837_engine *e, size_t i)
 }
 
 /* RANGE_SPANS_DAYS. */
-static void edit_range(c837_engine *e, size_t i)
-{
+static void edit_range(c837_engine *e, size_t i) {
   c837_eline *x = &e->el[i];
   int64_t days = (int64_t)x->dto - x->dfrom + 1;
   int64_t whole = 0;
-  /* 1 when the line carries exactly cap units for every day */
-  int per_day = x->units_valid &&
-                c837_eng_cap_days(x->row->cap, days, &whole) == 0 &&
-                x->units == whole;
+  int per_day;
   char u[C837_UNITS_MAX], cap[32], r[40];
   c837_pfinding *p;
+  if (!capped(x) || !x->from || x->dto <= x->dfrom)
+    return;
+  /* 1 when the line carries exactly cap units for every day */
+  per_day = x->units_valid &&
+            c837_eng_cap_days(x->row->cap, days, &whole) == 0 &&
+            x->units == whole;
   c837_eng_range(r, x->from, x->to);
   c837_eng_units(cap, x->row->cap);
   if (x->units_valid)
@@ -262,36 +264,32 @@ static void edit_range(c837_engine *e, size_t i)
   else
     c837_eng_copy(u, sizeof u, x->src->units_raw);
   if (per_day && days <= C837_MAX_SPLIT_DAYS && x->src->charge_ok) {
-    p = c837_eng_finding(e, C837_EDIT_RANGE_SPANS_DAYS, C837_SEV_WARNING,
-                         C837_ACT_FIXED, i,
+    p = c837_eng_finding(e, C837_EDIT_RANGE_SPANS_DAYS, i,
                          "%s is billed per day but one line covers %s (%lld "
                          "days) with %s units",
                          x->code, r, (long long)days, u);
     if (p) {
       c837_eng_copy(p->f.before, sizeof p->f.before, r);
-      fmt(p->f.after, sizeof p->f.after, "%lld lines of %s",
-               (long long)days, cap);
+      fmt(p->f.after, sizeof p->f.after, "%lld lines of %s", (long long)days,
+          cap);
       c837_eng_fixdesc(p, "split into %lld lines of %s %s, one per date",
                        (long long)days, cap, unit_word(x->row->cap));
     }
     c837_eng_fix(e, C837_FIX_SPLIT, i, cap);
     x->split = 1;
   } else if (days > C837_MAX_SPLIT_DAYS) {
-    c837_eng_finding(e, C837_EDIT_RANGE_SPANS_DAYS, C837_SEV_WARNING,
-                     C837_ACT_FLAGGED, i,
-                     "%s is billed per day but one line covers %s (%lld "
-                     "days), more than the %d days a line may be split into",
-                     x->code, r, (long long)days, C837_MAX_SPLIT_DAYS);
+    c837_eng_finding_as(e, C837_EDIT_RANGE_SPANS_DAYS, C837_ACT_FLAGGED, i,
+                        "%s is billed per day but one line covers %s (%lld "
+                        "days), more than the %d days a line may be split into",
+                        x->code, r, (long long)days, C837_MAX_SPLIT_DAYS);
   } else if (per_day) {
-    c837_eng_finding(e, C837_EDIT_RANGE_SPANS_DAYS, C837_SEV_WARNING,
-                     C837_ACT_FLAGGED, i,
+    c837_eng_finding_as(e, C837_EDIT_RANGE_SPANS_DAYS, C837_ACT_FLAGGED, i,
                      "%s is billed per day but one line covers %s (%lld "
                      "days); its charge cannot be read, so it cannot be "
                      "split",
                      x->code, r, (long long)days);
   } else {
-    c837_eng_finding(e, C837_EDIT_RANGE_SPANS_DAYS, C837_SEV_WARNING,
-                     C837_ACT_FLAGGED, i,
+    c837_eng_finding_as(e, C837_EDIT_RANGE_SPANS_DAYS, C837_ACT_FLAGGED, i,
                      "%s is billed per day but one line covers %s (%lld "
                      "days) with %s units, not %s per day, so it cannot be "
                      "split",
@@ -351,13 +349,16 @@ static void add_cand(c837_engine *e, size_t *n, int32_t d)
 static void edit_duplicate(c837_engine *e, size_t i)
 {
   c837_eline *x = &e->el[i];
-  int64_t cap = x->row->cap;
+  int64_t cap;
   int32_t fire_day = 0;
   int fired = 0, earlier_claim = 0;
   int64_t f_same = 0, f_other = 0, f_own = 0;
   const char *f_who = NULL;
   size_t j, k, n = 0, n_src = i + e->nev_hist;
 
+  if (!capped(x) || !x->units_valid || !x->from)
+    return;
+  cap = x->row->cap;
   /* The daily sum is constant between breakpoints: the first day of a
    * line (it carries the remainder of an uneven spread), the day after,
    * and the day after its last.  Only those days, within this line's
@@ -427,8 +428,7 @@ static void edit_duplicate(c837_engine *e, size_t i)
     c837_eng_units(s2, f_other);
     c837_eng_units(capb, cap);
     if (earlier_claim) {
-      c837_eng_finding(e, C837_EDIT_DUPLICATE_DAY, C837_SEV_ERROR,
-                       C837_ACT_HELD, i,
+      c837_eng_finding_as(e, C837_EDIT_DUPLICATE_DAY, C837_ACT_HELD, i,
                        "%s on %s: %s on this line plus %s already billed "
                        "that day for the same patient and provider (%s on "
                        "this claim, %s on earlier claims, first %s) exceed "
@@ -437,8 +437,7 @@ static void edit_duplicate(c837_engine *e, size_t i)
                        f_who ? f_who : "?", capb);
       return;
     }
-    p = c837_eng_finding(e, C837_EDIT_DUPLICATE_DAY, C837_SEV_ERROR,
-                         C837_ACT_FIXED, i,
+    p = c837_eng_finding(e, C837_EDIT_DUPLICATE_DAY, i,
                          "%s on %s: %s on this line plus %s on earlier "
                          "lines of this claim for the same patient and "
                          "provider exceed the cap of %s per day",
@@ -455,36 +454,38 @@ static void edit_duplicate(c837_engine *e, size_t i)
   }
 }
 
+/* INPATIENT_PROCEDURE_LINE (837I). */
+static void edit_inpatient(c837_engine *e, size_t i)
+{
+  const c837_eline *x = &e->el[i];
+  const c837_claim *c = e->c;
+  if (c->kind != C837_KIND_I || !is_cart(x) || x->fam != C837_FAM_STEP ||
+      strncmp(c->tob, "11", 2) != 0)
+    return;
+  c837_eng_finding(e, C837_EDIT_INPATIENT_PROCEDURE_LINE, i,
+                   "%s is a CAR-T step on an inpatient bill (type of bill "
+                   "%s); inpatient CAR-T is reported with an ICD-10-PCS "
+                   "procedure code, not a service line",
+                   x->code, c->tob);
+}
+
+/* The per-line edits, in the order they run on each line (specs/edits.md,
+ * "Evaluation", 2): each sees the values the fixes before it left, and
+ * each decides itself whether the line is one it judges. */
+static void (*const line_edits[])(c837_engine *e, size_t i) = {
+    edit_validity,   /* CODE_DELETED, CODE_NOT_EFFECTIVE */
+    edit_units_valid, /* UNIT_BASIS_INVALID, UNITS_INVALID */
+    edit_revenue,    /* REVENUE_CODE_MISMATCH */
+    edit_inpatient,  /* INPATIENT_PROCEDURE_LINE */
+    edit_units_over, /* UNITS_OVER_DAILY_MAX */
+    edit_range,      /* RANGE_SPANS_DAYS */
+    edit_duplicate,  /* DUPLICATE_DAY */
+};
+
 void c837_edits_line(c837_engine *e)
 {
-  const c837_claim *c = e->c;
-  size_t i;
-  for (i = 0; i < c->n_lines; i++) {
-    c837_eline *x = &e->el[i];
-    if (is_cart(x)) {
-      if (x->from)
-        edit_validity(e, i);
-      edit_units_valid(e, i);
-    }
-    if (c->kind == C837_KIND_I)
-      edit_revenue(e, i);
-    if (!is_cart(x))
-      continue;
-    if (c->kind == C837_KIND_I && x->fam == C837_FAM_STEP &&
-        strncmp(c->tob, "11", 2) == 0)
-      c837_eng_finding(e, C837_EDIT_INPATIENT_PROCEDURE_LINE,
-                       C837_SEV_WARNING, C837_ACT_FLAGGED, i,
-                       "%s is a CAR-T step on an inpatient bill (type of "
-                       "bill %s); inpatient CAR-T is reported with an "
-                       "ICD-10-PCS procedure code, not a service line",
-                       x->code, c->tob);
-    if (x->row->cap <= 0)
-      continue;
-    if (x->units_valid)
-      edit_units_over(e, i);
-    if (x->from && x->dto > x->dfrom)
-      edit_range(e, i);
-    if (x->units_valid && x->from)
-      edit_duplicate(e, i);
-  }
+  size_t i, k;
+  for (i = 0; i < e->c->n_lines; i++)
+    for (k = 0; k < sizeof line_edits / sizeof line_edits[0]; k++)
+      line_edits[k](e, i);
 }

@@ -24,43 +24,6 @@
 #include <string.h>
 #include <time.h>
 
-/* ------------------------------------------------------------------ */
-/* Names                                                               */
-/* ------------------------------------------------------------------ */
-
-static const char *const edit_names[] = {
-#define C837_XX(name) #name,
-    C837_EDIT_MAP(C837_XX)
-#undef C837_XX
-};
-
-const char *c837_edit_name(c837_edit e)
-{
-  if ((int)e < 0 || e >= C837_EDIT_COUNT)
-    return "";
-  return edit_names[e];
-}
-
-const char *c837_action_name(c837_action a)
-{
-  switch (a) {
-  case C837_ACT_FLAGGED: return "flagged";
-  case C837_ACT_FIXED: return "fixed";
-  case C837_ACT_HELD: return "held";
-  }
-  return "";
-}
-
-const char *c837_disposition_name(c837_disposition d)
-{
-  switch (d) {
-  case C837_DISP_PASSED: return "passed";
-  case C837_DISP_FIXED: return "fixed";
-  case C837_DISP_HELD: return "held";
-  }
-  return "";
-}
-
 void c837_edit_options_default(c837_edit_options *o)
 {
   if (!o)
@@ -70,46 +33,6 @@ void c837_edit_options_default(c837_edit_options *o)
   o->repeat_window_days = 365;
   o->hold = 1;
   o->run_date = 0;
-}
-
-/* The claim adjustment reason code (CARC) and remittance advice remark
- * code (RARC) a payer would most likely answer each edit with; the
- * reasoning is in specs/edits.md. */
-static const struct {
-  const char *carc, *rarc;
-} edit_codes[C837_EDIT_COUNT] = {
-    [C837_EDIT_UNITS_OVER_DAILY_MAX] = {"151", "N362"},
-    [C837_EDIT_DUPLICATE_DAY] = {"18", "M86"},
-    [C837_EDIT_RANGE_SPANS_DAYS] = {"16", "M59"},
-    [C837_EDIT_UNITS_INVALID] = {"16", "M53"},
-    [C837_EDIT_UNIT_BASIS_INVALID] = {"16", "M53"},
-    [C837_EDIT_CODE_DELETED] = {"181", "M51"},
-    [C837_EDIT_CODE_NOT_EFFECTIVE] = {"181", "M51"},
-    [C837_EDIT_REVENUE_CODE_MISMATCH] = {"199", "M50"},
-    [C837_EDIT_STEP_OUT_OF_ORDER] = {"16", "M52"},
-    [C837_EDIT_PRIOR_STEP_MISSING] = {"107", ""},
-    [C837_EDIT_ADMIN_WITHOUT_PRODUCT] = {"107", ""},
-    [C837_EDIT_PRODUCT_WITHOUT_ADMIN] = {"107", ""},
-    [C837_EDIT_INFUSION_TOO_SOON] = {"", ""},
-    [C837_EDIT_REPEAT_ADMINISTRATION] = {"119", "M86"},
-    [C837_EDIT_HPC_CODE_WITH_CART] = {"97", "M15"},
-    [C837_EDIT_INPATIENT_PROCEDURE_LINE] = {"97", "M2"},
-    [C837_EDIT_PREP_CHARGES_DOUBLE_BILLED] = {"97", "M15"},
-    [C837_EDIT_ENVELOPE_INVALID] = {"16", "MA130"},
-};
-
-const char *c837_edit_carc(c837_edit e)
-{
-  if ((int)e < 0 || e >= C837_EDIT_COUNT || !edit_codes[e].carc)
-    return "";
-  return edit_codes[e].carc;
-}
-
-const char *c837_edit_rarc(c837_edit e)
-{
-  if ((int)e < 0 || e >= C837_EDIT_COUNT || !edit_codes[e].rarc)
-    return "";
-  return edit_codes[e].rarc;
 }
 
 /* ------------------------------------------------------------------ */
@@ -200,17 +123,18 @@ int c837_eng_revenue_listed(const c837_code *row, const char *rev)
   return 0;
 }
 
-c837_pfinding *c837_eng_finding(c837_engine *e, c837_edit edit,
-                                c837_severity sev, c837_action action,
-                                size_t line, const char *fmt, ...)
+/* Adds a finding of edit with severity sev and action action. */
+static c837_pfinding *vfinding(c837_engine *e, c837_edit edit,
+                               c837_severity sev, c837_action action,
+                               size_t line, const char *fmt, va_list ap)
 {
+  const c837_edit_def *d = c837_edit_info(edit);
   c837_pfinding *p;
-  va_list ap;
   if (action == C837_ACT_HELD)
     e->any_held = 1;
   if (e->npf >= C837_MAX_FINDINGS) {
     e->dropped++;
-    if ((int)edit >= 0 && edit < C837_EDIT_COUNT)
+    if (d)
       e->drop_edit[edit]++;
     if ((int)sev >= 0 && (int)sev < 3)
       e->drop_sev[sev]++;
@@ -222,11 +146,47 @@ c837_pfinding *c837_eng_finding(c837_engine *e, c837_edit edit,
   p->f.severity = sev;
   p->f.action = action;
   p->f.line = line;
-  p->f.carc = c837_edit_carc(edit);
-  p->f.rarc = c837_edit_rarc(edit);
+  p->f.carc = d ? d->carc : "";
+  p->f.rarc = d ? d->rarc : "";
   p->fixable = action == C837_ACT_FIXED;
-  va_start(ap, fmt);
   vsnprintf(p->f.detail, sizeof p->f.detail, fmt, ap);
+  return p;
+}
+
+c837_pfinding *c837_eng_finding(c837_engine *e, c837_edit edit, size_t line,
+                                const char *fmt, ...)
+{
+  const c837_edit_def *d = c837_edit_info(edit);
+  c837_pfinding *p;
+  va_list ap;
+  va_start(ap, fmt);
+  p = vfinding(e, edit, d->severity, d->action, line, fmt, ap);
+  va_end(ap);
+  return p;
+}
+
+c837_pfinding *c837_eng_finding_as(c837_engine *e, c837_edit edit,
+                                   c837_action action, size_t line,
+                                   const char *fmt, ...)
+{
+  c837_pfinding *p;
+  va_list ap;
+  va_start(ap, fmt);
+  p = vfinding(e, edit, c837_edit_info(edit)->severity, action, line, fmt,
+               ap);
+  va_end(ap);
+  return p;
+}
+
+c837_pfinding *c837_eng_finding_by_claim(c837_engine *e, c837_edit edit,
+                                         c837_severity sev,
+                                         c837_action action, size_t line,
+                                         const char *fmt, ...)
+{
+  c837_pfinding *p;
+  va_list ap;
+  va_start(ap, fmt);
+  p = vfinding(e, edit, sev, action, line, fmt, ap);
   va_end(ap);
   return p;
 }

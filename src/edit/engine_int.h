@@ -166,18 +166,31 @@ struct c837_engine {
 
 /* ---- engine.c helpers used by the edit files ---- */
 
-/* Adds a finding for line (C837_NO_INDEX = claim) and returns it for the
- * caller to fill before/after; detail is printf-formatted.  Returns NULL
- * when C837_MAX_FINDINGS are kept already (the finding is counted in
- * dropped, per edit and severity, and a HELD action still holds the
- * claim).  action is the intended action: FIXED, FLAGGED or HELD. */
-c837_pfinding *c837_eng_finding(c837_engine *e, c837_edit edit,
-                                c837_severity sev, c837_action action,
-                                size_t line, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 6, 7)))
-#endif
-    ;
+/* Adds a finding of edit for line (C837_NO_INDEX = claim) with the
+ * edit's default severity and action (C837_EDIT_MAP) and returns it for
+ * the caller to fill before/after; detail is printf-formatted.  Returns
+ * NULL when C837_MAX_FINDINGS are kept already (the finding is counted
+ * in dropped, per edit and severity, and a HELD action still holds the
+ * claim).  edit must be a valid id. */
+c837_pfinding *c837_eng_finding(c837_engine *e, c837_edit edit, size_t line,
+                                const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* The same with another action than the edit's default: the edit fixes
+ * by default but this fix cannot be made (HELD, FLAGGED), or it holds
+ * the claim in a case the default does not. */
+c837_pfinding *c837_eng_finding_as(c837_engine *e, c837_edit edit,
+                                   c837_action action, size_t line,
+                                   const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+/* The same for an edit whose severity depends on the claim: severity and
+ * action as given, not the edit's defaults (ADMIN_WITHOUT_PRODUCT and
+ * PRODUCT_WITHOUT_ADMIN: an error that holds an 837I outpatient claim,
+ * TOB 13x). */
+c837_pfinding *c837_eng_finding_by_claim(c837_engine *e, c837_edit edit,
+                                         c837_severity sev,
+                                         c837_action action, size_t line,
+                                         const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
 /* Records a fix; sets e->oom on allocation failure. */
 void c837_eng_fix(c837_engine *e, c837_fix_kind kind, size_t line,
                   const char *value);
@@ -189,10 +202,6 @@ void c837_eng_fixdesc(c837_pfinding *p, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
-
-/* CARC / RARC of an edit (static strings, "" when none). */
-const char *c837_edit_carc(c837_edit e);
-const char *c837_edit_rarc(c837_edit e);
 
 /* Copies src into dst (size dstsz), truncating, always NUL-terminated. */
 void c837_eng_copy(char *dst, size_t dstsz, const char *src);
