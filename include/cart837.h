@@ -538,6 +538,21 @@ c837_status c837_codetable_load(c837_codetable *t, const char *path,
  * Borrowed; valid while t lives unchanged. */
 const c837_code *c837_codetable_find(const c837_codetable *t,
                                      const char *code);
+/* A revenue code (SV201) as the table and the edits compare it: a code
+ * of 1 to 3 digits is left-padded with zeros to 4 ("874" -> "0874", as
+ * senders that drop the leading zero write it); any other is copied as
+ * it is (cut to C837_CODE_MAX - 1 bytes). */
+void c837_revenue_normalize(char dst[C837_CODE_MAX], const char *src);
+/* Whether service line ln is tracked -- the one definition the engine's
+ * edits, lines.csv and the fast path all use (specs/edits.md, "Terms"):
+ * 1 for an SV1 or SV2 line whose procedure code, under qualifier HC or
+ * none, is in the table (a CAR-T step or product, or a watch code), and
+ * for an SV2 (837I) line whose revenue code, normalised, is a cell-therapy
+ * revenue code (0871-0874, 0891, 0892) whatever its procedure code; else
+ * 0.  *row (row may be NULL) is the procedure code's row, NULL when that
+ * code does not count. */
+int c837_codetable_tracks(const c837_codetable *t, const c837_line *ln,
+                          const c837_code **row);
 size_t c837_codetable_count(const c837_codetable *t);
 /* Row i in table order (the order of the CSV), or NULL past the end. */
 const c837_code *c837_codetable_at(const c837_codetable *t, size_t i);

@@ -733,6 +733,38 @@ static void test_revenue_mismatch(void **state)
   fx_free(f);
 }
 
+/* A line is judged when c837_codetable_tracks says it is tracked, the
+ * definition lines.csv uses too: a revenue code written without its
+ * leading zero ("874") is a cell-therapy revenue code, 0875 is not. */
+static void test_tracked_revenue_without_zero(void **state)
+{
+  fx *f = fx_new(NULL);
+  tb *b = tb_new(C837_KIND_I, "T1", "PATT", "111");
+  c837_line *l = tb_line(b, "99213", "1", 20250304, 0, "874");
+  const c837_code *row = (const c837_code *)1;
+  c837_verdict v;
+  const c837_finding *x;
+  (void)state;
+  assert_int_equal(c837_codetable_tracks(f->t, l, &row), 1);
+  assert_null(row);
+  v = run(f, b);
+  x = only(&v, C837_EDIT_REVENUE_CODE_MISMATCH);
+  assert_int_equal(x->action, C837_ACT_HELD);
+  assert_string_equal(x->detail, "revenue code 0874 is for a CAR-T step but "
+                                 "the line carries 99213, which is not a "
+                                 "CAR-T step code");
+  assert_int_equal(v.disposition, C837_DISP_HELD);
+  free(b);
+  b = tb_new(C837_KIND_I, "T2", "PATT", "111");
+  l = tb_line(b, "99213", "1", 20250304, 0, "875");
+  assert_int_equal(c837_codetable_tracks(f->t, l, NULL), 0);
+  v = run(f, b);
+  assert_int_equal(v.n_findings, 0);
+  assert_int_equal(v.disposition, C837_DISP_PASSED);
+  free(b);
+  fx_free(f);
+}
+
 /* An SV1 line on an 837I claim (a claim with SV1 and SV2 lines is read
  * as 837I) has no SV201 to fix: the claim is held, not given a REVENUE
  * fix the writer cannot apply (found by tests/fuzz_pipeline.c). */
@@ -2297,6 +2329,7 @@ int main(void)
       cmocka_unit_test(test_later_edits_see_crosswalk),
       cmocka_unit_test(test_revenue_mismatch),
       cmocka_unit_test(test_revenue_fix_on_sv1_line_holds),
+      cmocka_unit_test(test_tracked_revenue_without_zero),
       cmocka_unit_test(test_inpatient_procedure_line),
       cmocka_unit_test(test_prep_charges),
       cmocka_unit_test(test_duplicate_same_claim_removed),

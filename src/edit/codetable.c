@@ -583,6 +583,54 @@ const c837_code *c837_codetable_find(const c837_codetable *t,
   return search((const c837_code *const *)t->sorted, t->n, key);
 }
 
+void c837_revenue_normalize(char dst[C837_CODE_MAX], const char *src)
+{
+  size_t n = strlen(src), i;
+  int digits = n > 0 && n < 4;
+  for (i = 0; i < n && digits; i++)
+    if (src[i] < '0' || src[i] > '9')
+      digits = 0;
+  if (digits) {
+    memset(dst, '0', 4 - n);
+    memcpy(dst + 4 - n, src, n + 1);
+  } else {
+    c837_str_append(dst, C837_CODE_MAX, 0, src);
+  }
+}
+
+/* The 837I revenue codes of the cell-therapy services (NUBC 087x cell
+ * collection, processing, storage, infusion; 0891 / 0892 the special
+ * processed drugs, the CAR-T products): the codes the built-in table
+ * pairs its CAR-T rows with (tests/test_codetable.c checks that they are
+ * one list). */
+static const char *const cell_therapy_revenue[] = {"0871", "0872", "0873",
+                                                   "0874", "0891", "0892"};
+
+int c837_codetable_tracks(const c837_codetable *t, const c837_line *ln,
+                          const c837_code **row)
+{
+  const c837_code *r = NULL;
+  char rev[C837_CODE_MAX];
+  size_t i;
+  int tracked = 0;
+  /* only SV1 / SV2 lines under CPT / HCPCS: a fix rewrites those */
+  if (ln->code[0] && (ln->sv == '1' || ln->sv == '2') &&
+      (ln->qualifier[0] == 0 || strcmp(ln->qualifier, "HC") == 0))
+    r = c837_codetable_find(t, ln->code);
+  if (row)
+    *row = r;
+  if (r)
+    return 1;
+  if (ln->sv != '2' || !ln->revenue[0])
+    return 0;
+  c837_revenue_normalize(rev, ln->revenue);
+  for (i = 0; i < sizeof cell_therapy_revenue / sizeof *cell_therapy_revenue;
+       i++)
+    if (strcmp(rev, cell_therapy_revenue[i]) == 0)
+      tracked = 1;
+  return tracked;
+}
+
 size_t c837_codetable_count(const c837_codetable *t)
 {
   return t ? t->n : 0;

@@ -323,33 +323,14 @@ int c837_eng_freq(const c837_claim *c)
   return atoi(c->freq);
 }
 
-/* Copies a revenue code, left-padding a numeric code shorter than four
- * digits with zeros ("871" -> "0871"). */
-static void norm_revenue(char *dst, size_t dstsz, const char *src)
-{
-  size_t n = strlen(src), i;
-  int digits = n > 0 && n < 4;
-  for (i = 0; i < n && digits; i++)
-    if (src[i] < '0' || src[i] > '9')
-      digits = 0;
-  if (digits && dstsz > 4) {
-    memset(dst, '0', 4 - n);
-    memcpy(dst + 4 - n, src, n + 1);
-  } else {
-    c837_eng_copy(dst, dstsz, src);
-  }
-}
-
-/* 1 when the procedure qualifier names CPT / HCPCS (HC, or left empty). */
-static int qualifier_ok(const char *q)
-{
-  return q[0] == 0 || strcmp(q, "HC") == 0;
-}
-
-static int build_lines(c837_engine *e)
+/* The working state of every line; *tracked = 1 when some line is
+ * tracked (c837_codetable_tracks): the lines the edits look at.  0, or
+ * -1 on ENOMEM. */
+static int build_lines(c837_engine *e, int *tracked)
 {
   const c837_claim *c = e->c;
   size_t i;
+  *tracked = 0;
   if (c->n_lines > e->capel) {
     c837_eline *ne = realloc(e->el, c->n_lines * sizeof *ne);
     if (!ne)
@@ -363,11 +344,9 @@ static int build_lines(c837_engine *e)
     memset(x, 0, sizeof *x);
     x->src = l;
     c837_eng_copy(x->code, sizeof x->code, l->code);
-    norm_revenue(x->revenue, sizeof x->revenue, l->revenue);
-    /* only SV1 / SV2 lines: a fix rewrites those segments */
-    if (l->code[0] && (l->sv == '1' || l->sv == '2') &&
-        qualifier_ok(l->qualifier))
-      x->row = c837_codetable_find(e->t, l->code);
+    c837_revenue_normalize(x->revenue, l->revenue);
+    if (c837_codetable_tracks(e->t, l, &x->row))
+      *tracked = 1;
     x->fam = x->row ? (int)x->row->family : C837_FAM_NONE;
     x->units = l->units;
     x->units_valid = l->units_ok && l->units > 0;
@@ -468,24 +447,10 @@ static void finish(c837_engine *e, c837_verdict *out)
   out->fixes = e->fx;
 }
 
-/* 1 when some line of the claim is in the code table or carries a
- * CAR-T revenue code (087x, 089x): the lines the edits look at. */
-static int any_tracked(const c837_engine *e)
-{
-  size_t i;
-  for (i = 0; i < e->c->n_lines; i++) {
-    const c837_eline *x = &e->el[i];
-    if (x->row || (x->revenue[0] == '0' && x->revenue[1] == '8' &&
-                   (x->revenue[2] == '7' || x->revenue[2] == '9')))
-      return 1;
-  }
-  return 0;
-}
-
 c837_status c837_engine_claim(c837_engine *e, const c837_claim *c,
                               c837_verdict *out)
 {
-  int f;
+  int f, tracked;
   if (!e || !c || !out)
     return C837_EINVAL;
   memset(out, 0, sizeof *out);
@@ -526,9 +491,9 @@ c837_status c837_engine_claim(c837_engine *e, const c837_claim *c,
     c837_hist_settle(e);
     return C837_OK;
   }
-  if (build_lines(e) != 0)
+  if (build_lines(e, &tracked) != 0)
     return C837_ENOMEM;
-  if (f != 7 && !any_tracked(e)) {
+  if (f != 7 && !tracked) {
     /* nearly every claim: no line any edit looks at, nothing to record,
      * nothing to replace */
     finish(e, out);

@@ -77,9 +77,8 @@ void c837_report_error(const c837_report *r, c837_error *err);
 c837_status c837_report_commit(c837_report *r, c837_error *err);
 void c837_report_abort(c837_report *r);
 
-/* 1 when the line is a CAR-T or watch-code line: its code is in the
- * table, or (837I) its revenue code is one the table pairs with a code.
- * *code_row is set to the table row or NULL. */
+/* 1 when the line is tracked, as c837_codetable_tracks decides (the one
+ * definition); *code_row is set to the table row or NULL. */
 int c837_line_is_tracked(const c837_codetable *t, const c837_line *ln,
                          const c837_code **code_row);
 
