@@ -1377,7 +1377,8 @@ static void test_hold_none(void **state)
   assert_int_equal(x->action, C837_ACT_FLAGGED);
   assert_int_equal(x->severity, C837_SEV_ERROR);
   assert_string_equal(x->detail, "38226 has units 'abc' in SV104, which is "
-                                 "not a number (not held: --hold none)");
+                                 "not a number (not held: holding is off "
+                                 "for this run)");
   assert_int_equal(only(&v, C837_EDIT_UNITS_OVER_DAILY_MAX)->action,
                    C837_ACT_FIXED);
   /* the claim is remembered: a later duplicate is flagged, not held */

@@ -416,7 +416,7 @@ static void finish(c837_engine *e, c837_verdict *out)
     c837_pfinding *p = &e->pf[i];
     if (p->f.action == C837_ACT_HELD && !e->o.hold) {
       p->f.action = C837_ACT_FLAGGED;
-      detail_append(&p->f, " (not held: --hold none)");
+      detail_append(&p->f, " (not held: holding is off for this run)");
     } else if (p->fixable && held) {
       p->f.action = C837_ACT_HELD;
       snprintf(buf, sizeof buf,
