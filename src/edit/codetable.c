@@ -267,7 +267,8 @@ static void check_duplicates(loader *L)
   if (worst != NULL) {
     char buf[64];
     c837_csvpos_fail(
-        &L->R.pos, C837_ECSV, worst->line, (size_t)L->R.col_of[COL_CODE], "code",
+        &L->R.pos, C837_ECSV, worst->line, (size_t)L->R.col_of[COL_CODE],
+        "code",
         "expected each code once in the file, found %s again (first on "
         "line %lu)",
         c837_csvpos_show(&L->R.pos, buf, sizeof buf, worst->row.code,

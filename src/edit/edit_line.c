@@ -55,12 +55,12 @@ static int valid_on(const c837_code *r, int32_t d)
 
 static const char *basis_el(const c837_engine *e)
 {
-  return e->c->kind == C837_KIND_I ? "SV204" : "SV103";
+  return e->cl.c->kind == C837_KIND_I ? "SV204" : "SV103";
 }
 
 static const char *units_el(const c837_engine *e)
 {
-  return e->c->kind == C837_KIND_I ? "SV205" : "SV104";
+  return e->cl.c->kind == C837_KIND_I ? "SV205" : "SV104";
 }
 
 static const char *unit_word(int64_t micro)
@@ -71,7 +71,7 @@ static const char *unit_word(int64_t micro)
 /* CODE_DELETED and CODE_NOT_EFFECTIVE. */
 static void edit_validity(c837_engine *e, size_t i)
 {
-  c837_eline *x = &e->el[i];
+  c837_eline *x = &e->cl.el[i];
   const c837_code *r = x->row, *to = NULL;
   char d[16], lim[16];
   c837_pfinding *p;
@@ -121,7 +121,7 @@ static void edit_validity(c837_engine *e, size_t i)
 
 /* UNIT_BASIS_INVALID and UNITS_INVALID. */
 static void edit_units_valid(c837_engine *e, size_t i) {
-  c837_eline *x = &e->el[i];
+  c837_eline *x = &e->cl.el[i];
   const c837_line *l = x->src;
   if (!is_cart(x))
     return;
@@ -160,9 +160,9 @@ static int car_t_revenue(const char *rev)
 
 /* REVENUE_CODE_MISMATCH (837I). */
 static void edit_revenue(c837_engine *e, size_t i) {
-  c837_eline *x = &e->el[i];
+  c837_eline *x = &e->cl.el[i];
   c837_pfinding *p;
-  if (e->c->kind != C837_KIND_I)
+  if (e->cl.c->kind != C837_KIND_I)
     return;
   if (is_cart(x) && x->row->revenue[0] &&
       !c837_eng_revenue_listed(x->row, x->revenue)) {
@@ -209,7 +209,7 @@ static void edit_revenue(c837_engine *e, size_t i) {
 
 /* UNITS_OVER_DAILY_MAX. */
 static void edit_units_over(c837_engine *e, size_t i) {
-  c837_eline *x = &e->el[i];
+  c837_eline *x = &e->cl.el[i];
   int64_t days = x->from ? (int64_t)x->dto - x->dfrom + 1 : 1;
   int64_t max;
   char u[32], cap[32], m[32], r[40];
@@ -245,7 +245,7 @@ static void edit_units_over(c837_engine *e, size_t i) {
 
 /* RANGE_SPANS_DAYS. */
 static void edit_range(c837_engine *e, size_t i) {
-  c837_eline *x = &e->el[i];
+  c837_eline *x = &e->cl.el[i];
   int64_t days = (int64_t)x->dto - x->dfrom + 1;
   int64_t whole = 0;
   int per_day;
@@ -303,23 +303,23 @@ static void edit_range(c837_engine *e, size_t i) {
 static void dup_sum(const c837_engine *e, size_t i, int32_t d, int64_t *same,
                     int64_t *other, const char **who)
 {
-  const c837_eline *x = &e->el[i];
+  const c837_eline *x = &e->cl.el[i];
   size_t j;
   *same = *other = 0;
   *who = NULL;
   for (j = 0; j < i; j++) {
-    const c837_eline *y = &e->el[j];
+    const c837_eline *y = &e->cl.el[j];
     if (y->removed || !y->units_valid || !y->from || !is_cart(y) ||
         strcmp(y->code, x->code) != 0)
       continue;
     *same = c837_eng_sat_add(*same,
                              c837_eng_day_share(y->units, y->dfrom, y->dto, d));
   }
-  for (j = 0; j < e->nev_hist; j++) {
-    const c837_event *v = &e->ev[j];
+  for (j = 0; j < e->cl.nev_hist; j++) {
+    const c837_event *v = &e->cl.ev[j];
     int64_t s;
     if (strcmp(v->code, x->code) != 0 ||
-        strcmp(v->provider, e->c->billing.id) != 0)
+        strcmp(v->provider, e->cl.c->billing.id) != 0)
       continue;
     s = c837_eng_day_share(v->units, v->dfrom, v->dto, d);
     if (s > 0 && !*who)
@@ -328,7 +328,7 @@ static void dup_sum(const c837_engine *e, size_t i, int32_t d, int64_t *same,
   }
 }
 
-/* DUPLICATE_DAY. */
+/* Day numbers in increasing order (qsort). */
 static int cmp_day(const void *a, const void *b)
 {
   int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
@@ -338,47 +338,39 @@ static int cmp_day(const void *a, const void *b)
 /* Adds day d to the candidate days of e; sets e->oom on failure. */
 static void add_cand(c837_engine *e, size_t *n, int32_t d)
 {
-  if (c837_vec_reserve(&e->cand, &e->capcand, *n + 1, sizeof *e->cand, 64, 0) != 0) {
+  if (c837_vec_reserve(&e->cl.cand, &e->cl.capcand, *n + 1, sizeof *e->cl.cand,
+                       64, 0) != 0) {
     e->oom = 1;
     return;
   }
-  e->cand[(*n)++] = d;
+  e->cl.cand[(*n)++] = d;
 }
 
-/* DUPLICATE_DAY. */
-static void edit_duplicate(c837_engine *e, size_t i)
+/* DUPLICATE_DAY: the days where line i's daily sum may change, in
+ * e->cl.cand (returns how many; e->oom set on ENOMEM).  The daily sum is
+ * constant between breakpoints: the first day of a line (it carries the
+ * remainder of an uneven spread), the day after, and the day after its
+ * last.  Only those days, within this line's range, need a look. */
+static size_t dup_candidates(c837_engine *e, size_t i)
 {
-  c837_eline *x = &e->el[i];
-  int64_t cap;
-  int32_t fire_day = 0;
-  int fired = 0, earlier_claim = 0;
-  int64_t f_same = 0, f_other = 0, f_own = 0;
-  const char *f_who = NULL;
-  size_t j, k, n = 0, n_src = i + e->nev_hist;
-
-  if (!capped(x) || !x->units_valid || !x->from)
-    return;
-  cap = x->row->cap;
-  /* The daily sum is constant between breakpoints: the first day of a
-   * line (it carries the remainder of an uneven spread), the day after,
-   * and the day after its last.  Only those days, within this line's
-   * range, need a look; each is looked at once. */
+  const c837_eline *x = &e->cl.el[i];
+  size_t j, n = 0, n_src = i + e->cl.nev_hist;
   for (j = 0; j <= n_src; j++) {
     int32_t a, b;
     if (j == n_src) {
       a = x->dfrom;
       b = x->dto;
     } else if (j < i) {
-      const c837_eline *y = &e->el[j];
+      const c837_eline *y = &e->cl.el[j];
       if (y->removed || !y->from || !y->units_valid ||
           strcmp(y->code, x->code) != 0)
         continue;
       a = y->dfrom;
       b = y->dto;
     } else {
-      const c837_event *v = &e->ev[j - i];
+      const c837_event *v = &e->cl.ev[j - i];
       if (strcmp(v->code, x->code) != 0 ||
-          strcmp(v->provider, e->c->billing.id) != 0)
+          strcmp(v->provider, e->cl.c->billing.id) != 0)
         continue;
       a = v->dfrom;
       b = v->dto;
@@ -392,73 +384,109 @@ static void edit_duplicate(c837_engine *e, size_t i)
     if (b + 1 <= x->dto)
       add_cand(e, &n, b + 1);
   }
+  return n;
+}
+
+/* The first day of a line over its cap, and what made it so. */
+typedef struct dup_hit {
+  int32_t day;          /* day number */
+  int64_t same, other;  /* units of this claim's earlier lines, of
+                           remembered lines */
+  int64_t own;          /* units of the line that day */
+  const char *who;      /* the first earlier claim contributing */
+  int earlier_claim;    /* on some day over the cap, earlier claims count */
+} dup_hit;
+
+/* 1 and *hit when some day of line i is over the cap; each candidate
+ * day is looked at once. */
+static int dup_find(c837_engine *e, size_t i, dup_hit *hit)
+{
+  const c837_eline *x = &e->cl.el[i];
+  size_t k, n = dup_candidates(e, i);
+  int fired = 0;
   if (e->oom)
-    return;
-  qsort(e->cand, n, sizeof *e->cand, cmp_day);
+    return 0;
+  memset(hit, 0, sizeof *hit);
+  qsort(e->cl.cand, n, sizeof *e->cl.cand, cmp_day);
   for (k = 0; k < n; k++) {
-    int32_t d = e->cand[k];
+    int32_t d = e->cl.cand[k];
     int64_t same, other, own;
     const char *who;
-    if (k > 0 && d == e->cand[k - 1])
+    if (k > 0 && d == e->cl.cand[k - 1])
       continue;
     own = c837_eng_day_share(x->units, x->dfrom, x->dto, d);
     dup_sum(e, i, d, &same, &other, &who);
-    if (c837_eng_sat_add(c837_eng_sat_add(same, other), own) <= cap)
+    if (c837_eng_sat_add(c837_eng_sat_add(same, other), own) <= x->row->cap)
       continue;
     if (other > 0)
-      earlier_claim = 1;
+      hit->earlier_claim = 1;
     if (!fired) {
       fired = 1;
-      fire_day = d;
-      f_same = same;
-      f_other = other;
-      f_own = own;
-      f_who = who;
+      hit->day = d;
+      hit->same = same;
+      hit->other = other;
+      hit->own = own;
+      hit->who = who;
     }
   }
-  if (!fired)
+  return fired;
+}
+
+/* The DUPLICATE_DAY finding of line i: held when earlier claims count
+ * (this claim cannot undo them), else the line is removed. */
+static void dup_report(c837_engine *e, size_t i, const dup_hit *h)
+{
+  c837_eline *x = &e->cl.el[i];
+  char dd[16], own[32], prior[32], s1[32], s2[32], capb[32];
+  c837_pfinding *p;
+  c837_eng_date(dd, c837_days_to_date(h->day));
+  c837_eng_units(own, h->own);
+  c837_eng_units(prior, h->same + h->other);
+  c837_eng_units(s1, h->same);
+  c837_eng_units(s2, h->other);
+  c837_eng_units(capb, x->row->cap);
+  if (h->earlier_claim) {
+    c837_eng_finding_as(e, C837_EDIT_DUPLICATE_DAY, C837_ACT_HELD, i,
+                        "%s on %s: %s on this line plus %s already billed "
+                        "that day for the same patient and provider (%s on "
+                        "this claim, %s on earlier claims, first %s) exceed "
+                        "the cap of %s per day",
+                        x->code, dd, own, prior, s1, s2,
+                        h->who ? h->who : "?", capb);
     return;
-  {
-    char dd[16], own[32], prior[32], s1[32], s2[32], capb[32];
-    c837_pfinding *p;
-    c837_eng_date(dd, c837_days_to_date(fire_day));
-    c837_eng_units(own, f_own);
-    c837_eng_units(prior, f_same + f_other);
-    c837_eng_units(s1, f_same);
-    c837_eng_units(s2, f_other);
-    c837_eng_units(capb, cap);
-    if (earlier_claim) {
-      c837_eng_finding_as(e, C837_EDIT_DUPLICATE_DAY, C837_ACT_HELD, i,
-                       "%s on %s: %s on this line plus %s already billed "
-                       "that day for the same patient and provider (%s on "
-                       "this claim, %s on earlier claims, first %s) exceed "
-                       "the cap of %s per day",
-                       x->code, dd, own, prior, s1, s2,
-                       f_who ? f_who : "?", capb);
-      return;
-    }
-    p = c837_eng_finding(e, C837_EDIT_DUPLICATE_DAY, i,
-                         "%s on %s: %s on this line plus %s on earlier "
-                         "lines of this claim for the same patient and "
-                         "provider exceed the cap of %s per day",
-                         x->code, dd, own, s1, capb);
-    if (p) {
-      c837_eng_units(s1, x->units);
-      c837_eng_copy(p->f.before, sizeof p->f.before, s1);
-      snprintf(p->f.after, sizeof p->f.after, "removed");
-      c837_eng_fixdesc(p, "line removed");
-    }
-    c837_eng_drop_fixes(e, i);
-    c837_eng_fix(e, C837_FIX_REMOVE, i, "");
-    x->removed = 1;
   }
+  p = c837_eng_finding(e, C837_EDIT_DUPLICATE_DAY, i,
+                       "%s on %s: %s on this line plus %s on earlier lines "
+                       "of this claim for the same patient and provider "
+                       "exceed the cap of %s per day",
+                       x->code, dd, own, s1, capb);
+  if (p) {
+    c837_eng_units(s1, x->units);
+    c837_eng_copy(p->f.before, sizeof p->f.before, s1);
+    snprintf(p->f.after, sizeof p->f.after, "removed");
+    c837_eng_fixdesc(p, "line removed");
+  }
+  c837_eng_drop_fixes(e, i);
+  c837_eng_fix(e, C837_FIX_REMOVE, i, "");
+  x->removed = 1;
+}
+
+/* DUPLICATE_DAY. */
+static void edit_duplicate(c837_engine *e, size_t i)
+{
+  const c837_eline *x = &e->cl.el[i];
+  dup_hit hit;
+  if (!capped(x) || !x->units_valid || !x->from)
+    return;
+  if (dup_find(e, i, &hit))
+    dup_report(e, i, &hit);
 }
 
 /* INPATIENT_PROCEDURE_LINE (837I). */
 static void edit_inpatient(c837_engine *e, size_t i)
 {
-  const c837_eline *x = &e->el[i];
-  const c837_claim *c = e->c;
+  const c837_eline *x = &e->cl.el[i];
+  const c837_claim *c = e->cl.c;
   if (c->kind != C837_KIND_I || !is_cart(x) || x->fam != C837_FAM_STEP ||
       strncmp(c->tob, "11", 2) != 0)
     return;
@@ -485,7 +513,7 @@ static void (*const line_edits[])(c837_engine *e, size_t i) = {
 void c837_edits_line(c837_engine *e)
 {
   size_t i, k;
-  for (i = 0; i < e->c->n_lines; i++)
+  for (i = 0; i < e->cl.c->n_lines; i++)
     for (k = 0; k < sizeof line_edits / sizeof line_edits[0]; k++)
       line_edits[k](e, i);
 }

@@ -30,8 +30,8 @@ static const char *step_name(int s)
 static long event_of(const c837_engine *e, size_t i)
 {
   size_t k;
-  for (k = e->nev_hist; k < e->nev; k++)
-    if (e->ev[k].line == i)
+  for (k = e->cl.nev_hist; k < e->cl.nev; k++)
+    if (e->cl.ev[k].line == i)
       return (long)k;
   return -1;
 }
@@ -50,8 +50,8 @@ static int is_step(const c837_event *v, int step)
 static void add_claim_events(c837_engine *e)
 {
   size_t i;
-  for (i = 0; i < e->c->n_lines; i++) {
-    const c837_eline *x = &e->el[i];
+  for (i = 0; i < e->cl.c->n_lines; i++) {
+    const c837_eline *x = &e->cl.el[i];
     c837_event v;
     if (x->removed || !x->row || x->fam == C837_FAM_NONE || !x->from)
       continue;
@@ -65,8 +65,8 @@ static void add_claim_events(c837_engine *e)
     v.dfrom = x->dfrom;
     v.dto = x->dto;
     v.units = x->units_valid ? x->units : 0;
-    v.provider = e->c->billing.id;
-    v.claim_id = e->c->id;
+    v.provider = e->cl.c->billing.id;
+    v.claim_id = e->cl.c->id;
     v.line = i;
     if (c837_hist_ev_push(e, &v) != 0)
       return; /* e->oom is set */
@@ -82,8 +82,8 @@ static void edit_step_order(c837_engine *e, const c837_event *me)
   char d[16], d2[16];
   if (me->fam != C837_FAM_STEP || s < 1 || s > 4)
     return;
-  for (k = 0; k < e->nev; k++) {
-    const c837_event *v = &e->ev[k];
+  for (k = 0; k < e->cl.nev; k++) {
+    const c837_event *v = &e->cl.ev[k];
     if (v == me || !read_before(v, me->line) || !is_step(v, 0) ||
         v->step < 1 || v->step > 4)
       continue;
@@ -124,8 +124,8 @@ static void edit_prior_missing(c837_engine *e, const c837_event *me) {
   char d[16];
   if (me->fam != C837_FAM_STEP || me->step <= 1)
     return;
-  for (k = 0; k < e->nev; k++) {
-    const c837_event *v = &e->ev[k];
+  for (k = 0; k < e->cl.nev; k++) {
+    const c837_event *v = &e->cl.ev[k];
     if (v != me && is_step(v, 0) && v->step >= 1 && v->step < me->step)
       return;
   }
@@ -145,20 +145,21 @@ static void edit_pairing(c837_engine *e, const c837_event *me)
   int want_product = me->fam == C837_FAM_STEP;
   c837_edit edit = want_product ? C837_EDIT_ADMIN_WITHOUT_PRODUCT
                                 : C837_EDIT_PRODUCT_WITHOUT_ADMIN;
-  int inst13 = e->c->kind == C837_KIND_I && strncmp(e->c->tob, "13", 2) == 0;
+  int inst13 =
+      e->cl.c->kind == C837_KIND_I && strncmp(e->cl.c->tob, "13", 2) == 0;
   size_t k;
   char r[40];
   if (!is_step(me, 4) && me->fam != C837_FAM_PRODUCT)
     return;
-  for (k = 0; k < e->nev; k++) {
-    const c837_event *v = &e->ev[k];
+  for (k = 0; k < e->cl.nev; k++) {
+    const c837_event *v = &e->cl.ev[k];
     int partner = want_product ? v->fam == C837_FAM_PRODUCT : is_step(v, 4);
     if (!partner || !c837_eng_overlap(v->dfrom, v->dto, me->dfrom, me->dto))
       continue;
     if (v->line != C837_NO_INDEX)
       return;
-    if (e->c->kind == C837_KIND_P &&
-        strcmp(v->provider, e->c->billing.id) == 0)
+    if (e->cl.c->kind == C837_KIND_P &&
+        strcmp(v->provider, e->cl.c->billing.id) == 0)
       return;
   }
   c837_eng_range(r, me->from, me->to);
@@ -173,7 +174,7 @@ static void edit_pairing(c837_engine *e, const c837_event *me)
                    : "product %s on %s has no CAR-T administration line "
                      "(38228 / 0540T) on the same claim and date%s",
       me->code, r,
-      e->c->kind == C837_KIND_P ? " (nor on an earlier claim of this "
+      e->cl.c->kind == C837_KIND_P ? " (nor on an earlier claim of this "
                                   "provider)"
                                 : "");
 }
@@ -186,8 +187,8 @@ static void edit_too_soon(c837_engine *e, const c837_event *me)
   size_t k;
   if (!is_step(me, 4))
     return;
-  for (k = 0; k < e->nev; k++) {
-    const c837_event *v = &e->ev[k];
+  for (k = 0; k < e->cl.nev; k++) {
+    const c837_event *v = &e->cl.ev[k];
     int32_t last;
     if (v == me || !is_step(v, 1) || v->dfrom > me->dfrom)
       continue;
@@ -215,8 +216,8 @@ static void edit_too_soon(c837_engine *e, const c837_event *me)
 static int split_dose_on(const c837_engine *e, int32_t a, int32_t b)
 {
   size_t k;
-  for (k = 0; k < e->nev; k++) {
-    const c837_event *v = &e->ev[k];
+  for (k = 0; k < e->cl.nev; k++) {
+    const c837_event *v = &e->cl.ev[k];
     if (v->fam == C837_FAM_PRODUCT && v->row && v->row->split_dose &&
         c837_eng_overlap(v->dfrom, v->dto, a, b))
       return 1;
@@ -232,8 +233,8 @@ static void edit_repeat(c837_engine *e, const c837_event *me)
   size_t k;
   if (!is_step(me, 4))
     return;
-  for (k = 0; k < e->nev; k++) {
-    const c837_event *v = &e->ev[k];
+  for (k = 0; k < e->cl.nev; k++) {
+    const c837_event *v = &e->cl.ev[k];
     long gap;
     if (v == me || !read_before(v, me->line) || !is_step(v, 4) ||
         v->dfrom == me->dfrom)
@@ -273,8 +274,8 @@ static void edit_hpc(c837_engine *e, const c837_event *me)
   char d[16];
   if (me->fam != C837_FAM_STEP && me->fam != C837_FAM_WATCH)
     return;
-  for (k = 0; k < e->nev; k++) {
-    const c837_event *v = &e->ev[k];
+  for (k = 0; k < e->cl.nev; k++) {
+    const c837_event *v = &e->cl.ev[k];
     int hit;
     if (v == me || !c837_eng_overlap(v->dfrom, v->dto, me->dfrom, me->dto))
       continue;
@@ -307,18 +308,18 @@ static void edit_prep(c837_engine *e)
 {
   const c837_eline *prod = NULL;
   size_t i;
-  if (e->c->kind != C837_KIND_I)
+  if (e->cl.c->kind != C837_KIND_I)
     return;
-  for (i = 0; i < e->c->n_lines && !prod; i++) {
-    const c837_eline *x = &e->el[i];
+  for (i = 0; i < e->cl.c->n_lines && !prod; i++) {
+    const c837_eline *x = &e->cl.el[i];
     if (!x->removed && x->fam == C837_FAM_PRODUCT &&
         (strcmp(x->revenue, "0891") == 0 || strcmp(x->revenue, "0892") == 0))
       prod = x;
   }
   if (!prod)
     return;
-  for (i = 0; i < e->c->n_lines; i++) {
-    const c837_eline *x = &e->el[i];
+  for (i = 0; i < e->cl.c->n_lines; i++) {
+    const c837_eline *x = &e->cl.el[i];
     int64_t covered;
     char amt[32];
     if (x->removed || !x->src->charge_ok ||
@@ -358,12 +359,12 @@ void c837_edits_seq(c837_engine *e)
   add_claim_events(e);
   if (e->oom)
     return;
-  for (i = 0; i < e->c->n_lines; i++) {
+  for (i = 0; i < e->cl.c->n_lines; i++) {
     long ev = event_of(e, i);
     if (ev < 0)
       continue;
     for (k = 0; k < sizeof seq_edits / sizeof seq_edits[0]; k++)
-      seq_edits[k](e, &e->ev[ev]);
+      seq_edits[k](e, &e->cl.ev[ev]);
   }
   edit_prep(e);
 }
