@@ -714,45 +714,14 @@ typedef struct c837_edit_options {
   int infusion_min_days;  /* INFUSION_TOO_SOON threshold (default 14) */
   int repeat_window_days; /* REPEAT_ADMINISTRATION window (default 365) */
   int hold;               /* 1 (default): holding findings hold the claim;
-                             0 (--hold none): they only flag it */
-  int32_t run_date;       /* CCYYMMDD stamped on remembered lines
-                             (c837_hist.run_date); 0 (default) = today */
+                             0: they only flag it */
+  int32_t run_date;       /* CCYYMMDD stamped on the lines the engine
+                             remembers (the ledger's run_date); 0
+                             (default) = today */
 } c837_edit_options;
 
 /* Fills *o with the defaults. */
 void c837_edit_options_default(c837_edit_options *o);
-
-/* A CAR-T / watch-code line the engine remembers across claims, files
- * and runs (the ledger stores these).  Two kinds of bookkeeping record
- * have family C837_FAM_NONE and take part in no edit:
- * - a tombstone (claim_id and lx set): the line of that identity was
- *   removed by a void or replacement (freq = the "8" or "7" that removed
- *   it); it removes rows of the same (source, claim_id, lx) whose run is
- *   not later than its own when ledgers are loaded or merged;
- * - an interchange marker (claim_id and lx empty, source "ISA06|ISA13|"):
- *   the run `run` read that interchange and evaluated CAR-T lines in it.
- * See specs/edits.md, "Ledger, re-runs and merges". */
-typedef struct c837_hist {
-  char source[4 * C837_ID_MAX + 8]; /* ISA06|ISA13|GS06|ST02: where the
-                                       line was read; with claim_id and
-                                       lx it identifies the line */
-  char claim_id[C837_ID_MAX];
-  char lx[16];
-  char patient[4 * C837_ID_MAX];    /* claim patient_key */
-  char provider[C837_ID_MAX];       /* billing provider NPI */
-  char code[C837_CODE_MAX];         /* after crosswalk */
-  char billed[C837_CODE_MAX];       /* as billed */
-  c837_family family;
-  int step;
-  int32_t date_from, date_to;
-  int64_t units;                    /* micro-units, after fixes */
-  char freq[4];                     /* claim frequency */
-  int32_t run_date;                 /* CCYYMMDD of the run that saw it */
-  uint32_t run;                     /* number of the run that first
-                                       remembered the line: 1 + the largest
-                                       run of the history loaded before
-                                       the run's first claim */
-} c837_hist;
 
 typedef struct c837_engine c837_engine;
 
@@ -761,41 +730,13 @@ typedef struct c837_engine c837_engine;
 c837_engine *c837_engine_new(const c837_codetable *t,
                              const c837_edit_options *o);
 /* Evaluates one claim against the table and everything seen before (this
- * run and the history loaded from a ledger), records the claim's CAR-T
+ * run and the history loaded from a ledger: src/edit/engine_hist.h, the
+ * engine's private history interface), records the claim's CAR-T
  * lines when the claim is not held, applies voids (CLM05-3 = 8) and
  * replacements (7), and fills *out.  Claims that are not 837P/837I get
  * an empty verdict.  Returns C837_OK or C837_ENOMEM. */
 c837_status c837_engine_claim(c837_engine *e, const c837_claim *c,
                               c837_verdict *out);
-/* Adds a line (or tombstone, or marker) from an earlier run; call it
- * before the first claim.  A later claim line with the same source,
- * claim_id and lx replaces it and keeps its run (re-runs are
- * idempotent).  A tombstone removes the loaded rows it names (run not
- * later than its own); a row named by a loaded tombstone of the same or
- * a later run is not added.  Returns C837_OK, C837_EINVAL, C837_ENOMEM. */
-c837_status c837_engine_add_history(c837_engine *e, const c837_hist *h);
-/* Lines remembered now (history plus this run, tombstones and markers
- * included), in a stable order.  While a checkpoint is open the list may
- * still hold removed lines (marked nowhere; removed records are dropped
- * lazily, never under a checkpoint): read it after c837_engine_commit or
- * c837_engine_rollback.  Reading may drop them then (the engine is
- * logically unchanged); pointers stay valid until the engine's next
- * call other than these two. */
-size_t c837_engine_history_count(const c837_engine *e);
-const c837_hist *c837_engine_history_at(const c837_engine *e, size_t i);
-/* Remembers the engine's cross-claim state (lines remembered, lines
- * removed by voids and replacements, loaded lines hidden by a re-run)
- * so that c837_engine_rollback can return to it, e.g. when a file fails
- * half-way and its claims must leave no trace.  One checkpoint at a
- * time: a new one commits the one open.  Returns C837_OK or C837_EINVAL
- * (e NULL). */
-c837_status c837_engine_checkpoint(c837_engine *e);
-/* Undoes every change to the remembered state since the checkpoint and
- * closes it; a no-op without one.  (After a C837_ENOMEM from
- * c837_engine_claim the changes made before the failure are undone.) */
-void c837_engine_rollback(c837_engine *e);
-/* Keeps the changes since the checkpoint and closes it; no-op without. */
-void c837_engine_commit(c837_engine *e);
 void c837_engine_free(c837_engine *e);
 
 /* ------------------------------------------------------------------ */

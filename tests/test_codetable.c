@@ -1,11 +1,11 @@
-/* test_codetable.c -- unit tests of the code table (src/codetable.c)
+/* test_codetable.c -- unit tests of the code table (src/edit/codetable.c)
  *
  * The built-in table is checked row by row against the values that
  * specs/codes.csv promises (and that the engine relies on); writing it
  * must give back specs/codes.csv byte for byte and load back field for
  * field; override files change what they name and nothing else; every
  * kind of malformed file is rejected with its exact message and leaves
- * the table as it was.
+ * the table as it was; the one definition of a tracked line.
  */
 #include <setjmp.h>
 #include <stdarg.h>

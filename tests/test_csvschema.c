@@ -24,6 +24,7 @@
 
 #include "cart837.h"
 #include "base/csvschema.h"
+#include "edit/engine_hist.h"
 
 /* ------------------------------------------------------------------ */
 /* The ledger's columns, as a schema over c837_hist                    */

@@ -1,4 +1,9 @@
-/* test_engine.c -- unit tests of the edit engine (src/engine.c, edit_*.c)
+/* test_engine.c -- unit tests of the edit engine (src/edit/: engine.c,
+ * edit_line.c, edit_seq.c, verdict.c, engine_hist.c)
+ *
+ * An internal test: besides cart837.h it includes the engine's private
+ * headers (edit/engine_int.h for the arithmetic helpers, and through it
+ * edit/engine_hist.h, the history interface of the ledger).
  *
  * Claims are built directly as c837_claim / c837_line structs (the engine
  * reads only parsed fields, never the segments) and evaluated against the
@@ -8,7 +13,8 @@
  * voids, replacements, --hold none and history re-runs; the findings
  * cap (a holding finding beyond it still holds); checked cap x days
  * arithmetic; re-runs of several related interchanges over their own
- * history; tombstones; checkpoint, rollback and commit.
+ * history; tombstones; checkpoint, rollback and commit; the kind of
+ * every remembered record; the edit table against specs/edits.md.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -136,34 +142,35 @@ static c837_verdict run(fx *f, tb *b)
   return v;
 }
 
-/* Remembered lines (not tombstones or markers: family NONE). */
-static size_t n_lines(const c837_engine *e)
-{
-  size_t i, n = 0;
-  for (i = 0; i < c837_engine_history_count(e); i++)
-    n += c837_engine_history_at(e, i)->family != C837_FAM_NONE;
-  return n;
-}
-
-/* Tombstones (family NONE, claim_id set) and markers (claim_id empty). */
-static size_t n_tombs(const c837_engine *e)
+/* Remembered records of kind k.  Every record's kind is the one its
+ * ledger row gives back (c837_hist_kind_of), so that a save and a load
+ * keep it. */
+static size_t n_kind(const c837_engine *e, c837_hist_kind k)
 {
   size_t i, n = 0;
   for (i = 0; i < c837_engine_history_count(e); i++) {
     const c837_hist *h = c837_engine_history_at(e, i);
-    n += h->family == C837_FAM_NONE && h->claim_id[0];
+    assert_int_equal(h->kind, c837_hist_kind_of(h));
+    assert_true((h->kind == C837_HIST_LINE) == (h->family != C837_FAM_NONE));
+    n += h->kind == k;
   }
   return n;
+}
+
+/* Remembered lines, tombstones, markers. */
+static size_t n_lines(const c837_engine *e)
+{
+  return n_kind(e, C837_HIST_LINE);
+}
+
+static size_t n_tombs(const c837_engine *e)
+{
+  return n_kind(e, C837_HIST_TOMBSTONE);
 }
 
 static size_t n_markers(const c837_engine *e)
 {
-  size_t i, n = 0;
-  for (i = 0; i < c837_engine_history_count(e); i++) {
-    const c837_hist *h = c837_engine_history_at(e, i);
-    n += h->family == C837_FAM_NONE && !h->claim_id[0];
-  }
-  return n;
+  return n_kind(e, C837_HIST_MARKER);
 }
 
 /* The k-th remembered line (skipping tombstones and markers). */
@@ -172,7 +179,7 @@ static const c837_hist *line_at(const c837_engine *e, size_t k)
   size_t i;
   for (i = 0; i < c837_engine_history_count(e); i++) {
     const c837_hist *h = c837_engine_history_at(e, i);
-    if (h->family != C837_FAM_NONE && k-- == 0)
+    if (h->kind == C837_HIST_LINE && k-- == 0)
       return h;
   }
   return NULL;
@@ -2230,6 +2237,47 @@ static void test_rollback_unhides_loaded(void **state)
   fx_free(f2);
 }
 
+/* The kind of a loaded record comes from its fields, as a ledger row
+ * (without a kind column) gives them; the kind handed in is not read. */
+static void test_hist_kind_on_load(void **state)
+{
+  fx *f = fx_new(NULL);
+  c837_hist h;
+  (void)state;
+  memset(&h, 0, sizeof h);
+  snprintf(h.source, sizeof h.source, "S|1|1|1");
+  snprintf(h.claim_id, sizeof h.claim_id, "C1");
+  snprintf(h.lx, sizeof h.lx, "1");
+  snprintf(h.patient, sizeof h.patient, "PAT");
+  snprintf(h.code, sizeof h.code, "38225");
+  h.family = C837_FAM_STEP;
+  h.step = 1;
+  h.date_from = h.date_to = 20250301;
+  h.run = 1;
+  assert_int_equal(c837_hist_kind_of(&h), C837_HIST_LINE);
+  h.kind = C837_HIST_MARKER; /* not read */
+  assert_int_equal(c837_engine_add_history(f->e, &h), C837_OK);
+  assert_int_equal(c837_engine_history_at(f->e, 0)->kind, C837_HIST_LINE);
+  /* no family, an identity: a tombstone (it removes the line) */
+  h.family = C837_FAM_NONE;
+  h.kind = C837_HIST_LINE;
+  assert_int_equal(c837_hist_kind_of(&h), C837_HIST_TOMBSTONE);
+  assert_int_equal(c837_engine_add_history(f->e, &h), C837_OK);
+  assert_int_equal(n_lines(f->e), 0);
+  assert_int_equal(n_tombs(f->e), 1);
+  /* no family, only an lx: a tombstone still */
+  h.claim_id[0] = 0;
+  assert_int_equal(c837_hist_kind_of(&h), C837_HIST_TOMBSTONE);
+  /* no family, no claim_id nor lx: a marker */
+  h.lx[0] = 0;
+  snprintf(h.source, sizeof h.source, "S|1|");
+  assert_int_equal(c837_hist_kind_of(&h), C837_HIST_MARKER);
+  assert_int_equal(c837_engine_add_history(f->e, &h), C837_OK);
+  assert_int_equal(n_markers(f->e), 1);
+  assert_int_equal(c837_engine_history_at(f->e, 1)->kind, C837_HIST_MARKER);
+  fx_free(f);
+}
+
 /* ------------------------------------------------------------------ */
 /* The edit table                                                      */
 /* ------------------------------------------------------------------ */
@@ -2368,6 +2416,7 @@ int main(void)
       cmocka_unit_test(test_checkpoint_rollback),
       cmocka_unit_test(test_rollback_unhides_loaded),
       cmocka_unit_test(test_edit_table_matches_spec),
+      cmocka_unit_test(test_hist_kind_on_load),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -122,15 +122,18 @@ static c837_ilist *claim_list(c837_histstore *hs, const char *claim_id,
                    n < (int)sizeof key ? (size_t)n : sizeof key - 1, create);
 }
 
-/* Kinds of record (see c837_hist). */
+/* Kinds of record (see c837_hist_kind): tombstones and markers are
+ * bookkeeping, in no edit. */
 static int is_bookkeeping(const c837_hist *h)
 {
-  return h->family == C837_FAM_NONE;
+  return h->kind != C837_HIST_LINE;
 }
 
-static int is_marker(const c837_hist *h)
+c837_hist_kind c837_hist_kind_of(const c837_hist *h)
 {
-  return is_bookkeeping(h) && !h->claim_id[0] && !h->lx[0];
+  if (h->family != C837_FAM_NONE)
+    return C837_HIST_LINE;
+  return h->claim_id[0] || h->lx[0] ? C837_HIST_TOMBSTONE : C837_HIST_MARKER;
 }
 
 static int same_identity(const c837_hist *a, const c837_hist *b)
@@ -355,18 +358,21 @@ static uint32_t run_now(const c837_histstore *hs)
 /* History API                                                         */
 /* ------------------------------------------------------------------ */
 
-c837_status c837_engine_add_history(c837_engine *e, const c837_hist *h)
+c837_status c837_engine_add_history(c837_engine *e, const c837_hist *row)
 {
+  c837_hist copy, *h = &copy;
   c837_ilist *p;
   size_t k;
-  if (!e || !h)
+  if (!e || !row)
     return C837_EINVAL;
+  copy = *row;
+  copy.kind = c837_hist_kind_of(row); /* as the ledger row tells it */
   e->oom = 0;
   if (h->run > e->hist.m.max_run)
     e->hist.m.max_run = h->run;
   if (ix_note_loaded(&e->hist, h) != 0)
     return C837_ENOMEM;
-  if (is_marker(h)) {
+  if (h->kind == C837_HIST_MARKER) {
     size_t len = ix_key_len(h->source);
     c837_ixc *x = len ? ix_find(&e->hist, h->source, len) : NULL;
     if (x && x->mk != C837_NO_INDEX) {
@@ -571,6 +577,7 @@ int c837_hist_mark(c837_engine *e)
   memset(&h, 0, sizeof h);
   memcpy(h.source, e->cl.source, e->cl.isa_len);
   h.source[e->cl.isa_len] = 0;
+  h.kind = C837_HIST_MARKER;
   h.family = C837_FAM_NONE;
   h.run_date = e->run_date;
   h.run = run_now(&e->hist);
@@ -648,7 +655,8 @@ int c837_hist_cancel(c837_engine *e)
     if (f == 7 && e->cl.isa_len && strcmp(r->h.source, e->cl.source) == 0)
       continue;
     t = r->h;
-    t.family = C837_FAM_NONE;
+    t.kind = C837_HIST_TOMBSTONE;
+    t.family = C837_FAM_NONE; /* as a tombstone's ledger row has it */
     c837_eng_copy(t.freq, sizeof t.freq, c->freq);
     if (kill_rec(e, i) != 0 || hist_append(e, &t, 0) != 0) {
       e->oom = 1;
@@ -676,6 +684,7 @@ int c837_hist_record(c837_engine *e)
     if (x->removed || !x->row || x->fam == C837_FAM_NONE)
       continue;
     memset(&h, 0, sizeof h);
+    h.kind = C837_HIST_LINE;
     c837_eng_copy(h.source, sizeof h.source, e->cl.source);
     c837_eng_copy(h.claim_id, sizeof h.claim_id, c->id);
     c837_eng_copy(h.lx, sizeof h.lx, x->src->lx);

@@ -22,6 +22,7 @@
 #include "cart837.h"
 #include "base/limits.h"
 #include "base/map.h"
+#include "edit/engine_hist.h"
 
 #include <stdlib.h>
 #include <string.h>

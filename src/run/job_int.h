@@ -7,6 +7,7 @@
 #define CART837_JOB_INT_H
 
 #include "cart837.h"
+#include "edit/engine_hist.h" /* c837_hist, the engine's history API */
 
 /* ---- outfile.c: files that appear under their final name only when
  * complete (temporary file in the same directory, flushed, fsync'd,
