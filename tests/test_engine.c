@@ -173,6 +173,28 @@ static size_t n_markers(const c837_engine *e)
   return n_kind(e, C837_HIST_MARKER);
 }
 
+/* A ledger row of run 1: line 1 of claim C1 of patient PAT, 1 unit of
+ * 38225 on 2025-03-01, from source, billed by provider. */
+static c837_hist hist_38225(const char *source, const char *provider)
+{
+  c837_hist h;
+  memset(&h, 0, sizeof h);
+  snprintf(h.source, sizeof h.source, "%s", source);
+  snprintf(h.claim_id, sizeof h.claim_id, "C1");
+  snprintf(h.lx, sizeof h.lx, "1");
+  snprintf(h.patient, sizeof h.patient, "PAT");
+  snprintf(h.provider, sizeof h.provider, "%s", provider);
+  snprintf(h.code, sizeof h.code, "38225");
+  snprintf(h.billed, sizeof h.billed, "38225");
+  h.family = C837_FAM_STEP;
+  h.step = 1;
+  h.date_from = h.date_to = 20250301;
+  h.units = 1000000;
+  snprintf(h.freq, sizeof h.freq, "1");
+  h.run = 1;
+  return h;
+}
+
 /* The k-th remembered line (skipping tombstones and markers). */
 static const c837_hist *line_at(const c837_engine *e, size_t k)
 {
@@ -1871,20 +1893,7 @@ static void test_void_after_provider_change(void **state)
   tb *v2 = tb_new(C837_KIND_P, "C1", "PAT", "222");
   c837_hist h;
   (void)state;
-  memset(&h, 0, sizeof h);
-  snprintf(h.source, sizeof h.source, "S|1|1|0001");
-  snprintf(h.claim_id, sizeof h.claim_id, "C1");
-  snprintf(h.lx, sizeof h.lx, "1");
-  snprintf(h.patient, sizeof h.patient, "PAT");
-  snprintf(h.provider, sizeof h.provider, "111");
-  snprintf(h.code, sizeof h.code, "38225");
-  snprintf(h.billed, sizeof h.billed, "38225");
-  h.family = C837_FAM_STEP;
-  h.step = 1;
-  h.date_from = h.date_to = 20250301;
-  h.units = 1000000;
-  snprintf(h.freq, sizeof h.freq, "1");
-  h.run = 1;
+  h = hist_38225("S|1|1|0001", "111");
   assert_int_equal(c837_engine_add_history(f->e, &h), C837_OK);
   tb_env(b, "S", "1");
   tb_line(b, "38225", "1", 20250301, 0, "");
@@ -2244,16 +2253,7 @@ static void test_hist_kind_on_load(void **state)
   fx *f = fx_new(NULL);
   c837_hist h;
   (void)state;
-  memset(&h, 0, sizeof h);
-  snprintf(h.source, sizeof h.source, "S|1|1|1");
-  snprintf(h.claim_id, sizeof h.claim_id, "C1");
-  snprintf(h.lx, sizeof h.lx, "1");
-  snprintf(h.patient, sizeof h.patient, "PAT");
-  snprintf(h.code, sizeof h.code, "38225");
-  h.family = C837_FAM_STEP;
-  h.step = 1;
-  h.date_from = h.date_to = 20250301;
-  h.run = 1;
+  h = hist_38225("S|1|1|1", "111");
   assert_int_equal(c837_hist_kind_of(&h), C837_HIST_LINE);
   h.kind = C837_HIST_MARKER; /* not read */
   assert_int_equal(c837_engine_add_history(f->e, &h), C837_OK);

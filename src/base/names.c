@@ -94,32 +94,30 @@ const char *c837_edit_name(c837_edit e)
   return d ? d->name : "";
 }
 
+/* names[v], or "" when v is not one of the n values. */
+static const char *name_of(const char *const *names, int n, int v)
+{
+  return v >= 0 && v < n ? names[v] : "";
+}
+
+#define C837_XX(id, name) name,
+static const char *const action_names[] = {C837_ACTION_MAP(C837_XX)};
+static const char *const disposition_names[] = {
+    C837_DISPOSITION_MAP(C837_XX)};
+static const char *const family_names[] = {C837_FAMILY_MAP(C837_XX)};
+#undef C837_XX
+
 const char *c837_action_name(c837_action a)
 {
-  static const char *const names[C837_ACT_COUNT] = {
-#define C837_XX(id, name) name,
-      C837_ACTION_MAP(C837_XX)
-#undef C837_XX
-  };
-  return (int)a >= 0 && (int)a < C837_ACT_COUNT ? names[a] : "";
+  return name_of(action_names, C837_ACT_COUNT, (int)a);
 }
 
 const char *c837_disposition_name(c837_disposition d)
 {
-  static const char *const names[C837_DISP_COUNT] = {
-#define C837_XX(id, name) name,
-      C837_DISPOSITION_MAP(C837_XX)
-#undef C837_XX
-  };
-  return (int)d >= 0 && (int)d < C837_DISP_COUNT ? names[d] : "";
+  return name_of(disposition_names, C837_DISP_COUNT, (int)d);
 }
 
 const char *c837_family_name(c837_family f)
 {
-  static const char *const names[C837_FAM_COUNT] = {
-#define C837_XX(id, name) name,
-      C837_FAMILY_MAP(C837_XX)
-#undef C837_XX
-  };
-  return (int)f >= 0 && (int)f < C837_FAM_COUNT ? names[f] : "";
+  return name_of(family_names, C837_FAM_COUNT, (int)f);
 }

@@ -474,9 +474,9 @@ static c837_status load_buffer(c837_codetable *t, const char *name,
   if (L.R.pos.st == C837_OK)
     apply(&L, t, replace_all);
   free(L.rows);
-  err->code = L.R.pos.st;
+  /* a fault was recorded in *err by csvpos (code and message) */
   if (L.R.pos.st == C837_OK)
-    err->msg[0] = '\0';
+    c837_error_clear(err);
   return L.R.pos.st;
 }
 
