@@ -595,25 +595,43 @@ void c837_revenue_normalize(char dst[C837_CODE_MAX], const char *src)
     memset(dst, '0', 4 - n);
     memcpy(dst + 4 - n, src, n + 1);
   } else {
-    c837_str_append(dst, C837_CODE_MAX, 0, src);
+    if (n >= C837_CODE_MAX)
+      n = C837_CODE_MAX - 1;
+    memcpy(dst, src, n);
+    dst[n] = '\0';
   }
 }
 
-/* The 837I revenue codes of the cell-therapy services (NUBC 087x cell
- * collection, processing, storage, infusion; 0891 / 0892 the special
- * processed drugs, the CAR-T products): the codes the built-in table
- * pairs its CAR-T rows with (tests/test_codetable.c checks that they are
- * one list). */
-static const char *const cell_therapy_revenue[] = {"0871", "0872", "0873",
-                                                   "0874", "0891", "0892"};
+/* The 837I revenue codes of the cell-therapy services, as numbers: NUBC
+ * 0871-0874 (cell collection, processing, storage, infusion) and 0891,
+ * 0892 (the special processed drugs, the CAR-T products) -- the codes
+ * the built-in table pairs its CAR-T rows with (tests/test_codetable.c
+ * checks that they are one list). */
+static const int cell_therapy_revenue[] = {871, 872, 873, 874, 891, 892};
+
+/* 1 when rev, normalised (c837_revenue_normalize), is a cell-therapy
+ * revenue code: 1 to 4 digits whose value is one of the list (a code of
+ * 1 to 3 digits is padded with zeros, so its value is the same). */
+static int cell_therapy(const char *rev)
+{
+  int v = 0;
+  size_t n, i;
+  for (n = 0; rev[n]; n++) {
+    if (n == 4 || rev[n] < '0' || rev[n] > '9')
+      return 0;
+    v = v * 10 + (rev[n] - '0');
+  }
+  for (i = 0; i < sizeof cell_therapy_revenue / sizeof *cell_therapy_revenue;
+       i++)
+    if (v == cell_therapy_revenue[i])
+      return n > 0;
+  return 0;
+}
 
 int c837_codetable_tracks(const c837_codetable *t, const c837_line *ln,
                           const c837_code **row)
 {
   const c837_code *r = NULL;
-  char rev[C837_CODE_MAX];
-  size_t i;
-  int tracked = 0;
   /* only SV1 / SV2 lines under CPT / HCPCS: a fix rewrites those */
   if (ln->code[0] && (ln->sv == '1' || ln->sv == '2') &&
       (ln->qualifier[0] == 0 || strcmp(ln->qualifier, "HC") == 0))
@@ -622,14 +640,7 @@ int c837_codetable_tracks(const c837_codetable *t, const c837_line *ln,
     *row = r;
   if (r)
     return 1;
-  if (ln->sv != '2' || !ln->revenue[0])
-    return 0;
-  c837_revenue_normalize(rev, ln->revenue);
-  for (i = 0; i < sizeof cell_therapy_revenue / sizeof *cell_therapy_revenue;
-       i++)
-    if (strcmp(rev, cell_therapy_revenue[i]) == 0)
-      tracked = 1;
-  return tracked;
+  return ln->sv == '2' && cell_therapy(ln->revenue);
 }
 
 size_t c837_codetable_count(const c837_codetable *t)
