@@ -9,8 +9,9 @@
  * (RANGE_SPANS_DAYS), and finally the per-day sum over this claim's
  * earlier lines and the patient's remembered lines (DUPLICATE_DAY).
  * Every edit sees the values left by the fixes before it: a crosswalked
- * code is the code the later edits check.  Specification:
- * specs/edits.md.
+ * code is the code the later edits check.  The order is the table
+ * line_edits at the end; findings and fixes go to verdict.c.
+ * Specification: specs/edits.md.
  */
 #include "edit/engine_int.h"
 #include "base/limits.h"
@@ -120,7 +121,8 @@ static void edit_validity(c837_engine *e, size_t i)
 }
 
 /* UNIT_BASIS_INVALID and UNITS_INVALID. */
-static void edit_units_valid(c837_engine *e, size_t i) {
+static void edit_units_valid(c837_engine *e, size_t i)
+{
   c837_eline *x = &e->cl.el[i];
   const c837_line *l = x->src;
   if (!is_cart(x))
@@ -159,7 +161,8 @@ static int car_t_revenue(const char *rev)
 }
 
 /* REVENUE_CODE_MISMATCH (837I). */
-static void edit_revenue(c837_engine *e, size_t i) {
+static void edit_revenue(c837_engine *e, size_t i)
+{
   c837_eline *x = &e->cl.el[i];
   c837_pfinding *p;
   if (e->cl.c->kind != C837_KIND_I)
@@ -208,7 +211,8 @@ static void edit_revenue(c837_engine *e, size_t i) {
 }
 
 /* UNITS_OVER_DAILY_MAX. */
-static void edit_units_over(c837_engine *e, size_t i) {
+static void edit_units_over(c837_engine *e, size_t i)
+{
   c837_eline *x = &e->cl.el[i];
   int64_t days = x->from ? (int64_t)x->dto - x->dfrom + 1 : 1;
   int64_t max;
@@ -244,7 +248,8 @@ static void edit_units_over(c837_engine *e, size_t i) {
 }
 
 /* RANGE_SPANS_DAYS. */
-static void edit_range(c837_engine *e, size_t i) {
+static void edit_range(c837_engine *e, size_t i)
+{
   c837_eline *x = &e->cl.el[i];
   int64_t days = (int64_t)x->dto - x->dfrom + 1;
   int64_t whole = 0;

@@ -3,12 +3,13 @@
  * After the line edits have settled each line's code, units and whether
  * it stays, this file adds the claim's remaining CAR-T and watch-code
  * lines to the patient's events (the remembered lines gathered by
- * engine.c come first) and runs, per line: STEP_OUT_OF_ORDER,
+ * engine_hist.c come first) and runs, per line: STEP_OUT_OF_ORDER,
  * PRIOR_STEP_MISSING, ADMIN_WITHOUT_PRODUCT, PRODUCT_WITHOUT_ADMIN,
  * INFUSION_TOO_SOON, REPEAT_ADMINISTRATION, HPC_CODE_WITH_CART; then the
  * claim-wide PREP_CHARGES_DOUBLE_BILLED.  "Read before" means a
- * remembered line, or a line of this claim with a lower index.
- * Specification: specs/edits.md.
+ * remembered line, or a line of this claim with a lower index.  The
+ * order is the table seq_edits at the end; findings and fixes go to
+ * verdict.c.  Specification: specs/edits.md.
  */
 #include "edit/engine_int.h"
 
@@ -119,7 +120,8 @@ static void edit_step_order(c837_engine *e, const c837_event *me)
 }
 
 /* PRIOR_STEP_MISSING. */
-static void edit_prior_missing(c837_engine *e, const c837_event *me) {
+static void edit_prior_missing(c837_engine *e, const c837_event *me)
+{
   size_t k;
   char d[16];
   if (me->fam != C837_FAM_STEP || me->step <= 1)
