@@ -564,7 +564,8 @@ static void on_record(void *ud, size_t n_fields, unsigned long record_line)
     return;
   }
   if (R->pos.header_done) {
-    R->on_row(R->ud, R->row, record_line);
+    if (R->on_row)
+      R->on_row(R->ud, R->row, record_line);
     memset(R->row, 0, R->S->row_size);
     return;
   }

@@ -206,8 +206,8 @@ typedef struct c837_csvread {
 
 /* Prepares R to read the file called name (name, name_max and flags as
  * for c837_csvpos_init) into row (S->row_size bytes, the caller's,
- * cleared here and after every record), calling on_row for every data
- * record.  Faults of the header row:
+ * cleared here and after every record), calling on_row (NULL: none, a
+ * check only) for every data record.  Faults of the header row:
  *   by name: "header: expected HEADER_EXPECT, found 'x'", "header:
  *     expected each column once, found 'x' again (first in column N)",
  *     and, when the row ends, "header: expected a column named NAME,
