@@ -576,14 +576,25 @@ c837_status c837_stream_run(c837_input *in, const c837_handler *h,
 /* into the binary)                                                    */
 /* ------------------------------------------------------------------ */
 
-typedef enum c837_family {
-  C837_FAM_NONE = 0,
-  C837_FAM_STEP,    /* 38225-38228 and 0537T-0540T */
-  C837_FAM_PRODUCT, /* Q2041 ... Q2058, C9076, Q2040 */
-  C837_FAM_WATCH    /* 38205-38215, 36511-36516 */
-} c837_family;
+/* The families of the code table: id and name (in the CSV files and
+ * the reports). */
+#define C837_FAMILY_MAP(XX)                                              \
+  XX(NONE, "")           /* no family (ledger bookkeeping rows) */      \
+  XX(STEP, "step")       /* 38225-38228 and 0537T-0540T */              \
+  XX(PRODUCT, "product") /* Q2041 ... Q2058, C9076, Q2040 */            \
+  XX(WATCH, "watch")     /* 38205-38215, 36511-36516 */
 
-/* "step", "product", "watch", "". */
+typedef enum c837_family {
+#define C837_XX(id, name) C837_FAM_##id,
+  C837_FAMILY_MAP(C837_XX)
+#undef C837_XX
+} c837_family;
+/* The number of values. */
+#define C837_XX(...) +1
+enum { C837_FAM_COUNT = 0 C837_FAMILY_MAP(C837_XX) };
+#undef C837_XX
+
+/* "", "step", "product", "watch"; "" for an out-of-range value. */
 const char *c837_family_name(c837_family f);
 
 /* One row of the code table.  Strings are NUL-terminated. */
@@ -624,6 +635,21 @@ c837_status c837_codetable_load(c837_codetable *t, const char *path,
  * Borrowed; valid while t lives unchanged. */
 const c837_code *c837_codetable_find(const c837_codetable *t,
                                      const char *code);
+/* A revenue code (SV201) as the table and the edits compare it: a code
+ * of 1 to 3 digits is left-padded with zeros to 4 ("874" -> "0874", as
+ * senders that drop the leading zero write it); any other is copied as
+ * it is (cut to C837_CODE_MAX - 1 bytes). */
+void c837_revenue_normalize(char dst[C837_CODE_MAX], const char *src);
+/* Whether service line ln is tracked -- the one definition the engine's
+ * edits, lines.csv and the fast path all use (specs/edits.md, "Terms"):
+ * 1 for an SV1 or SV2 line whose procedure code, under qualifier HC or
+ * none, is in the table (a CAR-T step or product, or a watch code), and
+ * for an SV2 (837I) line whose revenue code, normalised, is a cell-therapy
+ * revenue code (0871-0874, 0891, 0892) whatever its procedure code; else
+ * 0.  *row (row may be NULL) is the procedure code's row, NULL when that
+ * code does not count. */
+int c837_codetable_tracks(const c837_codetable *t, const c837_line *ln,
+                          const c837_code **row);
 size_t c837_codetable_count(const c837_codetable *t);
 /* Row i in table order (the order of the CSV), or NULL past the end. */
 const c837_code *c837_codetable_at(const c837_codetable *t, size_t i);
@@ -644,52 +670,94 @@ void c837_codetable_free(c837_codetable *t);
 /* Edit engine (engine.c and edit_*.c; specification: specs/edits.md)  */
 /* ------------------------------------------------------------------ */
 
-/* Stable edit ids, in report order.  ENVELOPE_INVALID is raised by the
- * job for assembler problems, not by the engine. */
+/* Every edit, in report order (findings of a line are sorted by this
+ * order): its stable id, its default severity and action, and the claim
+ * adjustment reason code (CARC) and remittance advice remark code (RARC)
+ * a payer would most likely answer it with ("" when none).  The default
+ * action is what the edit does when it fires; specs/edits.md, "Severity,
+ * action and remittance codes", says when an edit does otherwise (held
+ * when its fix cannot be made, error and held on an 837I outpatient bill
+ * for the pairing edits).  ENVELOPE_INVALID is raised by the run layer
+ * for the assembler's problems, not by the engine.
+ * Adding an edit: one line here, its function in the evaluation table of
+ * src/edit/edit_line.c or edit_seq.c, its row in specs/edits.md, its
+ * tests. */
 #define C837_EDIT_MAP(XX)                                                \
-  XX(UNITS_OVER_DAILY_MAX)                                               \
-  XX(DUPLICATE_DAY)                                                      \
-  XX(RANGE_SPANS_DAYS)                                                   \
-  XX(UNITS_INVALID)                                                      \
-  XX(UNIT_BASIS_INVALID)                                                 \
-  XX(CODE_DELETED)                                                       \
-  XX(CODE_NOT_EFFECTIVE)                                                 \
-  XX(REVENUE_CODE_MISMATCH)                                              \
-  XX(STEP_OUT_OF_ORDER)                                                  \
-  XX(PRIOR_STEP_MISSING)                                                 \
-  XX(ADMIN_WITHOUT_PRODUCT)                                              \
-  XX(PRODUCT_WITHOUT_ADMIN)                                              \
-  XX(INFUSION_TOO_SOON)                                                  \
-  XX(REPEAT_ADMINISTRATION)                                              \
-  XX(HPC_CODE_WITH_CART)                                                 \
-  XX(INPATIENT_PROCEDURE_LINE)                                           \
-  XX(PREP_CHARGES_DOUBLE_BILLED)                                         \
-  XX(ENVELOPE_INVALID)
+  XX(UNITS_OVER_DAILY_MAX, ERROR, FIXED, "151", "N362")                 \
+  XX(DUPLICATE_DAY, ERROR, FIXED, "18", "M86")                          \
+  XX(RANGE_SPANS_DAYS, WARNING, FIXED, "16", "M59")                     \
+  XX(UNITS_INVALID, ERROR, HELD, "16", "M53")                           \
+  XX(UNIT_BASIS_INVALID, ERROR, HELD, "16", "M53")                      \
+  XX(CODE_DELETED, ERROR, FIXED, "181", "M51")                          \
+  XX(CODE_NOT_EFFECTIVE, ERROR, FIXED, "181", "M51")                    \
+  XX(REVENUE_CODE_MISMATCH, ERROR, FIXED, "199", "M50")                 \
+  XX(STEP_OUT_OF_ORDER, ERROR, HELD, "16", "M52")                       \
+  XX(PRIOR_STEP_MISSING, INFO, FLAGGED, "107", "")                      \
+  XX(ADMIN_WITHOUT_PRODUCT, WARNING, FLAGGED, "107", "")                \
+  XX(PRODUCT_WITHOUT_ADMIN, WARNING, FLAGGED, "107", "")                \
+  XX(INFUSION_TOO_SOON, WARNING, FLAGGED, "", "")                       \
+  XX(REPEAT_ADMINISTRATION, WARNING, FLAGGED, "119", "M86")             \
+  XX(HPC_CODE_WITH_CART, WARNING, FLAGGED, "97", "M15")                 \
+  XX(INPATIENT_PROCEDURE_LINE, WARNING, FLAGGED, "97", "M2")            \
+  XX(PREP_CHARGES_DOUBLE_BILLED, WARNING, FLAGGED, "97", "M15")         \
+  XX(ENVELOPE_INVALID, ERROR, FLAGGED, "16", "MA130")
 
 typedef enum c837_edit {
-#define C837_XX(name) C837_EDIT_##name,
+#define C837_XX(id, sev, act, carc, rarc) C837_EDIT_##id,
   C837_EDIT_MAP(C837_XX)
 #undef C837_XX
   C837_EDIT_COUNT
 } c837_edit;
 
-/* "UNITS_OVER_DAILY_MAX" ...; "" for an out-of-range value. */
-const char *c837_edit_name(c837_edit e);
+/* What a finding did about the claim: id and name. */
+#define C837_ACTION_MAP(XX)                                              \
+  XX(FLAGGED, "flagged")                                                 \
+  XX(FIXED, "fixed")                                                     \
+  XX(HELD, "held")
 
 typedef enum c837_action {
-  C837_ACT_FLAGGED = 0,
-  C837_ACT_FIXED,
-  C837_ACT_HELD
+#define C837_XX(id, name) C837_ACT_##id,
+  C837_ACTION_MAP(C837_XX)
+#undef C837_XX
 } c837_action;
-/* "flagged", "fixed", "held". */
-const char *c837_action_name(c837_action a);
+/* The number of values. */
+#define C837_XX(...) +1
+enum { C837_ACT_COUNT = 0 C837_ACTION_MAP(C837_XX) };
+#undef C837_XX
+
+/* What happened to a claim: id and name. */
+#define C837_DISPOSITION_MAP(XX)                                         \
+  XX(PASSED, "passed")                                                   \
+  XX(FIXED, "fixed")                                                     \
+  XX(HELD, "held")
 
 typedef enum c837_disposition {
-  C837_DISP_PASSED = 0,
-  C837_DISP_FIXED,
-  C837_DISP_HELD
+#define C837_XX(id, name) C837_DISP_##id,
+  C837_DISPOSITION_MAP(C837_XX)
+#undef C837_XX
 } c837_disposition;
-/* "passed", "fixed", "held". */
+/* The number of values. */
+#define C837_XX(...) +1
+enum { C837_DISP_COUNT = 0 C837_DISPOSITION_MAP(C837_XX) };
+#undef C837_XX
+
+/* The fixed facts of an edit (one line of C837_EDIT_MAP). */
+typedef struct c837_edit_def {
+  c837_edit edit;
+  const char *name;         /* "UNITS_OVER_DAILY_MAX" */
+  c837_severity severity;   /* default severity */
+  c837_action action;       /* default action */
+  const char *carc, *rarc;  /* "" when none; static storage */
+} c837_edit_def;
+
+/* The facts of edit e (static storage), or NULL when e is out of
+ * range. */
+const c837_edit_def *c837_edit_info(c837_edit e);
+/* "UNITS_OVER_DAILY_MAX" ...; "" for an out-of-range value. */
+const char *c837_edit_name(c837_edit e);
+/* "flagged", "fixed", "held"; "" for an out-of-range value. */
+const char *c837_action_name(c837_action a);
+/* "passed", "fixed", "held"; "" for an out-of-range value. */
 const char *c837_disposition_name(c837_disposition d);
 
 typedef struct c837_finding {
@@ -743,45 +811,14 @@ typedef struct c837_edit_options {
   int infusion_min_days;  /* INFUSION_TOO_SOON threshold (default 14) */
   int repeat_window_days; /* REPEAT_ADMINISTRATION window (default 365) */
   int hold;               /* 1 (default): holding findings hold the claim;
-                             0 (--hold none): they only flag it */
-  int32_t run_date;       /* CCYYMMDD stamped on remembered lines
-                             (c837_hist.run_date); 0 (default) = today */
+                             0: they only flag it */
+  int32_t run_date;       /* CCYYMMDD stamped on the lines the engine
+                             remembers (the ledger's run_date); 0
+                             (default) = today */
 } c837_edit_options;
 
 /* Fills *o with the defaults. */
 void c837_edit_options_default(c837_edit_options *o);
-
-/* A CAR-T / watch-code line the engine remembers across claims, files
- * and runs (the ledger stores these).  Two kinds of bookkeeping record
- * have family C837_FAM_NONE and take part in no edit:
- * - a tombstone (claim_id and lx set): the line of that identity was
- *   removed by a void or replacement (freq = the "8" or "7" that removed
- *   it); it removes rows of the same (source, claim_id, lx) whose run is
- *   not later than its own when ledgers are loaded or merged;
- * - an interchange marker (claim_id and lx empty, source "ISA06|ISA13|"):
- *   the run `run` read that interchange and evaluated CAR-T lines in it.
- * See specs/edits.md, "Ledger, re-runs and merges". */
-typedef struct c837_hist {
-  char source[4 * C837_ID_MAX + 8]; /* ISA06|ISA13|GS06|ST02: where the
-                                       line was read; with claim_id and
-                                       lx it identifies the line */
-  char claim_id[C837_ID_MAX];
-  char lx[16];
-  char patient[4 * C837_ID_MAX];    /* claim patient_key */
-  char provider[C837_ID_MAX];       /* billing provider NPI */
-  char code[C837_CODE_MAX];         /* after crosswalk */
-  char billed[C837_CODE_MAX];       /* as billed */
-  c837_family family;
-  int step;
-  int32_t date_from, date_to;
-  int64_t units;                    /* micro-units, after fixes */
-  char freq[4];                     /* claim frequency */
-  int32_t run_date;                 /* CCYYMMDD of the run that saw it */
-  uint32_t run;                     /* number of the run that first
-                                       remembered the line: 1 + the largest
-                                       run of the history loaded before
-                                       the run's first claim */
-} c837_hist;
 
 typedef struct c837_engine c837_engine;
 
@@ -790,41 +827,13 @@ typedef struct c837_engine c837_engine;
 c837_engine *c837_engine_new(const c837_codetable *t,
                              const c837_edit_options *o);
 /* Evaluates one claim against the table and everything seen before (this
- * run and the history loaded from a ledger), records the claim's CAR-T
+ * run and the history loaded from a ledger: src/edit/engine_hist.h, the
+ * engine's private history interface), records the claim's CAR-T
  * lines when the claim is not held, applies voids (CLM05-3 = 8) and
  * replacements (7), and fills *out.  Claims that are not 837P/837I get
  * an empty verdict.  Returns C837_OK or C837_ENOMEM. */
 c837_status c837_engine_claim(c837_engine *e, const c837_claim *c,
                               c837_verdict *out);
-/* Adds a line (or tombstone, or marker) from an earlier run; call it
- * before the first claim.  A later claim line with the same source,
- * claim_id and lx replaces it and keeps its run (re-runs are
- * idempotent).  A tombstone removes the loaded rows it names (run not
- * later than its own); a row named by a loaded tombstone of the same or
- * a later run is not added.  Returns C837_OK, C837_EINVAL, C837_ENOMEM. */
-c837_status c837_engine_add_history(c837_engine *e, const c837_hist *h);
-/* Lines remembered now (history plus this run, tombstones and markers
- * included), in a stable order.  While a checkpoint is open the list may
- * still hold removed lines (marked nowhere; removed records are dropped
- * lazily, never under a checkpoint): read it after c837_engine_commit or
- * c837_engine_rollback.  Reading may drop them then (the engine is
- * logically unchanged); pointers stay valid until the engine's next
- * call other than these two. */
-size_t c837_engine_history_count(const c837_engine *e);
-const c837_hist *c837_engine_history_at(const c837_engine *e, size_t i);
-/* Remembers the engine's cross-claim state (lines remembered, lines
- * removed by voids and replacements, loaded lines hidden by a re-run)
- * so that c837_engine_rollback can return to it, e.g. when a file fails
- * half-way and its claims must leave no trace.  One checkpoint at a
- * time: a new one commits the one open.  Returns C837_OK or C837_EINVAL
- * (e NULL). */
-c837_status c837_engine_checkpoint(c837_engine *e);
-/* Undoes every change to the remembered state since the checkpoint and
- * closes it; a no-op without one.  (After a C837_ENOMEM from
- * c837_engine_claim the changes made before the failure are undone.) */
-void c837_engine_rollback(c837_engine *e);
-/* Keeps the changes since the checkpoint and closes it; no-op without. */
-void c837_engine_commit(c837_engine *e);
 void c837_engine_free(c837_engine *e);
 
 /* ------------------------------------------------------------------ */

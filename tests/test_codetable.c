@@ -1,11 +1,11 @@
-/* test_codetable.c -- unit tests of the code table (src/codetable.c)
+/* test_codetable.c -- unit tests of the code table (src/edit/codetable.c)
  *
  * The built-in table is checked row by row against the values that
  * specs/codes.csv promises (and that the engine relies on); writing it
  * must give back specs/codes.csv byte for byte and load back field for
  * field; override files change what they name and nothing else; every
  * kind of malformed file is rejected with its exact message and leaves
- * the table as it was.
+ * the table as it was; the one definition of a tracked line.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -867,6 +867,106 @@ static void test_missing_file(void **state)
   c837_codetable_free(ref);
 }
 
+/* ------------------------------------------------------------------ */
+/* Tracked lines                                                       */
+/* ------------------------------------------------------------------ */
+
+static c837_line line_of(char sv, const char *qual, const char *code,
+                         const char *rev)
+{
+  c837_line l;
+  memset(&l, 0, sizeof l);
+  l.sv = sv;
+  snprintf(l.qualifier, sizeof l.qualifier, "%s", qual);
+  snprintf(l.code, sizeof l.code, "%s", code);
+  snprintf(l.revenue, sizeof l.revenue, "%s", rev);
+  return l;
+}
+
+static void test_revenue_normalize(void **state)
+{
+  static const char *const cases[][2] = {
+      {"874", "0874"}, {"87", "0087"},  {"8", "0008"},   {"0874", "0874"},
+      {"87A", "87A"},  {"", ""},        {" 874", " 874"}, {"08740", "08740"},
+  };
+  size_t i;
+  (void)state;
+  for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    char out[C837_CODE_MAX];
+    c837_revenue_normalize(out, cases[i][0]);
+    assert_string_equal(out, cases[i][1]);
+  }
+}
+
+/* The one definition of a tracked line (specs/edits.md, "Terms"). */
+static void test_tracks(void **state)
+{
+  c837_codetable *t = builtin();
+  const c837_code *row;
+  c837_line l;
+  size_t i;
+  (void)state;
+  /* a table code on an SV1 / SV2 line under HC or no qualifier */
+  l = line_of('1', "HC", "38225", "");
+  assert_int_equal(c837_codetable_tracks(t, &l, &row), 1);
+  assert_string_equal(row->code, "38225");
+  l = line_of('2', "", "36511", "0300");
+  assert_int_equal(c837_codetable_tracks(t, &l, &row), 1);
+  assert_string_equal(row->code, "36511");
+  /* not under another qualifier, nor on an SV3 line */
+  l = line_of('1', "WK", "38225", "");
+  assert_int_equal(c837_codetable_tracks(t, &l, &row), 0);
+  assert_null(row);
+  l = line_of('3', "AD", "38225", "");
+  assert_int_equal(c837_codetable_tracks(t, &l, &row), 0);
+  /* a cell-therapy revenue code on an SV2 line, with or without its
+   * leading zero, whatever the procedure code */
+  l = line_of('2', "HC", "99213", "874");
+  assert_int_equal(c837_codetable_tracks(t, &l, &row), 1);
+  assert_null(row);
+  l = line_of('2', "HC", "", "0891");
+  assert_int_equal(c837_codetable_tracks(t, &l, NULL), 1);
+  l = line_of('2', "WK", "38225", "0871");
+  assert_int_equal(c837_codetable_tracks(t, &l, &row), 1);
+  assert_null(row);
+  l = line_of('1', "HC", "99213", "0874");
+  assert_int_equal(c837_codetable_tracks(t, &l, NULL), 0);
+  {
+    static const char *const not_cart[] = {"0870", "0875", "0879", "0890",
+                                           "0893", "0250", "87A", "08740"};
+    for (i = 0; i < sizeof not_cart / sizeof not_cart[0]; i++) {
+      l = line_of('2', "HC", "99213", not_cart[i]);
+      assert_int_equal(c837_codetable_tracks(t, &l, NULL), 0);
+    }
+  }
+  /* every revenue code the table pairs a code with is tracked, and every
+   * tracked revenue code is one the table pairs */
+  for (i = 0; i < c837_codetable_count(t); i++) {
+    const char *p = c837_codetable_at(t, i)->revenue;
+    while (*p) {
+      char one[5];
+      memcpy(one, p, 4);
+      one[4] = 0;
+      l = line_of('2', "HC", "99213", one);
+      assert_int_equal(c837_codetable_tracks(t, &l, NULL), 1);
+      p += p[4] == '|' ? 5 : 4;
+    }
+  }
+  {
+    static const char *const cart[] = {"0871", "0872", "0873",
+                                       "0874", "0891", "0892"};
+    for (i = 0; i < sizeof cart / sizeof cart[0]; i++) {
+      size_t k;
+      int paired = 0;
+      for (k = 0; k < c837_codetable_count(t); k++)
+        if (strstr(c837_codetable_at(t, k)->revenue, cart[i]))
+          paired = 1;
+      assert_true(paired);
+    }
+  }
+  c837_codetable_free(t);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -901,6 +1001,8 @@ int main(void)
       cmocka_unit_test(test_reject_cross_field),
       cmocka_unit_test(test_reject_positions),
       cmocka_unit_test(test_missing_file),
+      cmocka_unit_test(test_revenue_normalize),
+      cmocka_unit_test(test_tracks),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -188,6 +188,15 @@
 #define C837_HTML_CHART_MAX_BARS 366
 #endif
 
+/* ---- base: CSV files ------------------------------------------------- */
+
+/* Columns of one CSV file read or written through csvschema.c: the
+ * reader keeps three small arrays of this many entries.  The widest file
+ * (findings.csv) has 24 columns. */
+#ifndef C837_CSV_MAX_COLS
+#define C837_CSV_MAX_COLS 32
+#endif
+
 /* ---- checks ---------------------------------------------------------- */
 
 #if C837_MAX_SEGMENT < 1024
@@ -228,6 +237,9 @@
 #endif
 #if C837_MAX_UNPARSED_NOISA > C837_MAX_UNPARSED
 #error "C837_MAX_UNPARSED_NOISA must not exceed C837_MAX_UNPARSED"
+#endif
+#if C837_CSV_MAX_COLS < 24
+#error "C837_CSV_MAX_COLS must hold findings.csv's 24 columns"
 #endif
 #if C837_SNIFF_BYTES < 16
 #error "C837_SNIFF_BYTES must see a BOM and ISA (>= 16)"

@@ -13,7 +13,9 @@
  *      csvpos.c, which knows the CSV line every field starts on (libcsv
  *      itself does not count lines) and formats the error messages;
  *   2. the header row maps file fields to columns by name; every field is
- *      checked as it arrives and the row is kept as "pending";
+ *      checked as it arrives against the column table `columns` below
+ *      (csvschema.c: one line per column) and the row is kept as
+ *      "pending";
  *   3. duplicate codes within the file are looked for;
  *   4. pending rows are merged into a copy of the table (an existing code
  *      takes the columns the file has; a new code is appended), and the
@@ -23,13 +25,16 @@
  * Any error leaves the table as it was and names the file, CSV line,
  * field number and header name of the first fault.
  *
- * Writing uses csv_fwrite for every field, in the column order and value
- * formats of specs/codes.csv, so that a written table loads back the same
- * (and the built-in table comes out byte for byte as specs/codes.csv).
+ * Writing formats every column from the same table (csv_fwrite for every
+ * field), in the column order and value formats of specs/codes.csv, so
+ * that a written table loads back the same (and the built-in table comes
+ * out byte for byte as specs/codes.csv).
  */
 #include "cart837.h"
 #include "base/limits.h"
-#include "base/csvpos.h"
+#include "base/buf.h"
+#include "base/csvschema.h"
+#include "base/err.h"
 #include "base/util.h"
 
 #include <csv.h>
@@ -61,10 +66,66 @@ enum {
   COL_COUNT
 };
 
-static const char *const col_name[COL_COUNT] = {
-    "code",       "family",     "step",       "descriptor",
-    "cap_per_day", "fractional", "valid_from", "valid_to",
-    "crosswalk",  "revenue_codes", "split_dose", "history"};
+/* Names of c837_family, by value. */
+static const char *const family_names[C837_FAM_COUNT] = {
+#define C837_XX(id, name) name,
+    C837_FAMILY_MAP(C837_XX)
+#undef C837_XX
+};
+
+/* cap_per_day: within the table's limit. */
+static int cap_check(const c837_csvfield *f)
+{
+  const c837_code *c = f->row;
+  char sh[C837_CSVPOS_SHOW_SIZE];
+  if (c->cap <= (int64_t)C837_MAX_CAP_UNITS * 1000000)
+    return 0;
+  c837_csvfield_fail(f, "expected at most %d units per day, found %s",
+                     C837_MAX_CAP_UNITS, c837_csvfield_show(f, sh, sizeof sh));
+  return -1;
+}
+
+/* The columns of specs/codes.csv, one line each (csvschema.h). */
+static const c837_csvcol columns[COL_COUNT] = {
+    [COL_CODE] = {.name = "code", .type = C837_COL_CODE,
+                  C837_COL_AT(c837_code, code),
+                  .flags = C837_COL_REQUIRED | C837_COL_IN_HEADER},
+    [COL_FAMILY] = {.name = "family", .type = C837_COL_ENUM,
+                    C837_COL_AT(c837_code, family), .names = family_names,
+                    .n_names = C837_FAM_COUNT},
+    [COL_STEP] = {.name = "step", .type = C837_COL_INT,
+                  C837_COL_AT(c837_code, step), .min = 0, .max = 4,
+                  .expect = "a step 1 to 4 (0 or empty for none)"},
+    [COL_DESCRIPTOR] = {.name = "descriptor", .type = C837_COL_TEXT,
+                        C837_COL_AT(c837_code, descriptor)},
+    [COL_CAP] = {.name = "cap_per_day", .type = C837_COL_DECIMAL,
+                 C837_COL_AT(c837_code, cap), .flags = C837_COL_ZERO_EMPTY,
+                 .scale = 6, .min = 1, .max = INT64_MAX,
+                 .expect = "a positive number of units (at most 6 "
+                           "decimals) or empty",
+                 .check = cap_check},
+    [COL_FRACTIONAL] = {.name = "fractional", .type = C837_COL_FLAG,
+                        C837_COL_AT(c837_code, fractional)},
+    [COL_VALID_FROM] = {.name = "valid_from", .type = C837_COL_DATE,
+                        C837_COL_AT(c837_code, valid_from)},
+    [COL_VALID_TO] = {.name = "valid_to", .type = C837_COL_DATE,
+                      C837_COL_AT(c837_code, valid_to)},
+    [COL_CROSSWALK] = {.name = "crosswalk", .type = C837_COL_CODE,
+                       C837_COL_AT(c837_code, crosswalk)},
+    [COL_REVENUE] = {.name = "revenue_codes", .type = C837_COL_REVENUE,
+                     C837_COL_AT(c837_code, revenue)},
+    [COL_SPLIT] = {.name = "split_dose", .type = C837_COL_FLAG,
+                   C837_COL_AT(c837_code, split_dose)},
+    [COL_HISTORY] = {.name = "history", .type = C837_COL_TEXT,
+                     C837_COL_AT(c837_code, history)},
+};
+
+static const c837_csvschema schema = {
+    columns, COL_COUNT, sizeof(c837_code), C837_CSV_TRIM | C837_CSV_BY_NAME,
+    "empty", "a column name of specs/codes.csv"};
+
+_Static_assert(sizeof(c837_family) == sizeof(int),
+               "family is read as an int (C837_COL_ENUM)");
 
 static const char *const step_name[5] = {"", "collect", "ship", "receive",
                                          "administer"};
@@ -104,372 +165,61 @@ typedef struct pending {
   unsigned long line; /* CSV line the record starts on */
 } pending;
 
-/* State of one load.  Everything a csvpos callback needs. */
+/* State of one load.  Everything a csvread callback needs. */
 typedef struct loader {
-  c837_csvpos pos;           /* the parse, its position and first error;
-                                pos.n_labels: fields in the header row */
-  const char *label_of[COL_COUNT]; /* file field number -> header name */
-  int col_of[COL_COUNT];     /* column -> file field number, -1 absent */
-  int kind_of[COL_COUNT];    /* file field number -> column */
-
+  c837_csvread R;            /* the parse, its position and first error;
+                                R.col_of: column -> file field, -1 absent */
   c837_code cur;             /* the record being read */
   pending *rows;
   size_t n, cap;
 } loader;
 
-/* ------------------------------------------------------------------ */
-/* Names                                                               */
-/* ------------------------------------------------------------------ */
-
-const char *c837_family_name(c837_family f)
-{
-  switch (f) {
-  case C837_FAM_STEP:
-    return "step";
-  case C837_FAM_PRODUCT:
-    return "product";
-  case C837_FAM_WATCH:
-    return "watch";
-  case C837_FAM_NONE:
-  default:
-    return "";
-  }
-}
-
-/* ------------------------------------------------------------------ */
-/* Field checks                                                        */
-/* ------------------------------------------------------------------ */
-
-static int is_blank(char c)
-{
-  return c == ' ' || c == '\t';
-}
-
 /* Trims blanks around [*s, *s + *len). */
 static void trim(const char **s, size_t *len)
 {
-  while (*len > 0 && is_blank((*s)[0])) {
+  while (*len > 0 && (**s == ' ' || **s == '\t')) {
     (*s)++;
     (*len)--;
   }
-  while (*len > 0 && is_blank((*s)[*len - 1]))
+  while (*len > 0 && ((*s)[*len - 1] == ' ' || (*s)[*len - 1] == '\t'))
     (*len)--;
 }
 
-/* 1 when s is a code: 1 .. C837_CODE_MAX - 1 letters or digits. */
-static int is_code(const char *s, size_t len)
-{
-  size_t i;
-  if (len == 0 || len >= C837_CODE_MAX)
-    return 0;
-  for (i = 0; i < len; i++)
-    if (!c837_is_alnum((unsigned char)s[i]))
-      return 0;
-  return 1;
-}
-
-/* 1 when s is one or more 4-digit revenue codes separated by '|'. */
-static int is_revenue_list(const char *s, size_t len)
-{
-  size_t i = 0;
-  for (;;) {
-    size_t k;
-    for (k = 0; k < 4; k++)
-      if (i + k >= len || s[i + k] < '0' || s[i + k] > '9')
-        return 0;
-    i += 4;
-    if (i == len)
-      return 1;
-    if (s[i] != '|')
-      return 0;
-    i++;
-  }
-}
-
-/* Checks a free-text field and copies it into dst (size dstsz). */
-static int set_text(loader *L, size_t idx, char *dst, size_t dstsz,
-                    const char *s, size_t len)
-{
-  size_t i;
-  if (len >= dstsz) {
-    c837_csvpos_fail(&L->pos, C837_ECSV, L->pos.field_line, idx, NULL,
-                     "expected at most %lu characters, found %lu",
-                     (unsigned long)(dstsz - 1), (unsigned long)len);
-    return -1;
-  }
-  for (i = 0; i < len; i++) {
-    unsigned char c = (unsigned char)s[i];
-    if (c < 0x20 || c == 0x7f) {
-      c837_csvpos_fail(
-          &L->pos, C837_ECSV, L->pos.field_line, idx, NULL,
-          "expected text without control characters, found byte 0x%02X "
-          "at character %lu",
-          (unsigned)c, (unsigned long)i + 1);
-      return -1;
-    }
-  }
-  memcpy(dst, s, len);
-  dst[len] = '\0';
-  return 0;
-}
-
-/* Checks a 0/1 field ("" = 0). */
-static int set_flag(loader *L, size_t idx, int *dst, const char *s,
-                    size_t len)
-{
-  char buf[64];
-  if (len == 0 || (len == 1 && s[0] == '0')) {
-    *dst = 0;
-    return 0;
-  }
-  if (len == 1 && s[0] == '1') {
-    *dst = 1;
-    return 0;
-  }
-  c837_csvpos_fail(&L->pos, C837_ECSV, L->pos.field_line, idx, NULL,
-                   "expected 0, 1 or empty, found %s",
-                   c837_csvpos_show(&L->pos, buf, sizeof buf, s, len));
-  return -1;
-}
-
-/* Checks one data field and stores it into L->cur. */
-static int set_field(loader *L, size_t idx, const char *s, size_t len)
-{
-  c837_code *c = &L->cur;
-  char buf[64];
-  unsigned long ln = L->pos.field_line;
-
-  trim(&s, &len);
-  switch (L->kind_of[idx]) {
-  case COL_CODE:
-    if (!is_code(s, len)) {
-      c837_csvpos_fail(
-          &L->pos, C837_ECSV, ln, idx, NULL,
-          "expected a code of 1 to %d letters or digits, found %s",
-          C837_CODE_MAX - 1,
-          c837_csvpos_show(&L->pos, buf, sizeof buf, s, len));
-      return -1;
-    }
-    memcpy(c->code, s, len);
-    c->code[len] = '\0';
-    return 0;
-  case COL_FAMILY:
-    if (len == 0)
-      c->family = C837_FAM_NONE;
-    else if (len == 4 && memcmp(s, "step", 4) == 0)
-      c->family = C837_FAM_STEP;
-    else if (len == 7 && memcmp(s, "product", 7) == 0)
-      c->family = C837_FAM_PRODUCT;
-    else if (len == 5 && memcmp(s, "watch", 5) == 0)
-      c->family = C837_FAM_WATCH;
-    else {
-      c837_csvpos_fail(&L->pos, C837_ECSV, ln, idx, NULL,
-                       "expected step, product, watch or empty, found %s",
-                       c837_csvpos_show(&L->pos, buf, sizeof buf, s, len));
-      return -1;
-    }
-    return 0;
-  case COL_STEP:
-    if (len == 0) {
-      c->step = 0;
-      return 0;
-    }
-    if (len == 1 && s[0] >= '0' && s[0] <= '4') {
-      c->step = s[0] - '0';
-      return 0;
-    }
-    c837_csvpos_fail(&L->pos, C837_ECSV, ln, idx, NULL,
-                     "expected a step 1 to 4 (0 or empty for none), found %s",
-                     c837_csvpos_show(&L->pos, buf, sizeof buf, s, len));
-    return -1;
-  case COL_DESCRIPTOR:
-    return set_text(L, idx, c->descriptor, sizeof c->descriptor, s, len);
-  case COL_CAP: {
-    c837_span sp;
-    int64_t v;
-    if (len == 0) {
-      c->cap = 0;
-      return 0;
-    }
-    sp.p = s;
-    sp.len = len;
-    if (c837_parse_decimal(sp, 6, &v) != 0 || v <= 0) {
-      c837_csvpos_fail(
-          &L->pos, C837_ECSV, ln, idx, NULL,
-          "expected a positive number of units (at most 6 decimals) or "
-          "empty, found %s",
-          c837_csvpos_show(&L->pos, buf, sizeof buf, s, len));
-      return -1;
-    }
-    if (v > (int64_t)C837_MAX_CAP_UNITS * 1000000) {
-      c837_csvpos_fail(&L->pos, C837_ECSV, ln, idx, NULL,
-                       "expected at most %d units per day, found %s",
-                       C837_MAX_CAP_UNITS,
-                       c837_csvpos_show(&L->pos, buf, sizeof buf, s, len));
-      return -1;
-    }
-    c->cap = v;
-    return 0;
-  }
-  case COL_FRACTIONAL:
-    return set_flag(L, idx, &c->fractional, s, len);
-  case COL_SPLIT:
-    return set_flag(L, idx, &c->split_dose, s, len);
-  case COL_VALID_FROM:
-  case COL_VALID_TO: {
-    int32_t *dst = L->kind_of[idx] == COL_VALID_FROM ? &c->valid_from
-                                                     : &c->valid_to;
-    if (len == 0) {
-      *dst = 0;
-      return 0;
-    }
-    if (c837_parse_iso_date((c837_span){s, len}, dst) != 0) {
-      c837_csvpos_fail(&L->pos, C837_ECSV, ln, idx, NULL,
-                       "expected a date CCYY-MM-DD or empty, found %s",
-                       c837_csvpos_show(&L->pos, buf, sizeof buf, s, len));
-      return -1;
-    }
-    return 0;
-  }
-  case COL_CROSSWALK:
-    if (len != 0 && !is_code(s, len)) {
-      c837_csvpos_fail(
-          &L->pos, C837_ECSV, ln, idx, NULL,
-          "expected a code of 1 to %d letters or digits or empty, "
-          "found %s",
-          C837_CODE_MAX - 1,
-          c837_csvpos_show(&L->pos, buf, sizeof buf, s, len));
-      return -1;
-    }
-    memcpy(c->crosswalk, s, len);
-    c->crosswalk[len] = '\0';
-    return 0;
-  case COL_REVENUE:
-    if (len != 0 && (!is_revenue_list(s, len) ||
-                     len >= sizeof c->revenue)) {
-      c837_csvpos_fail(
-          &L->pos, C837_ECSV, ln, idx, NULL,
-          "expected 4-digit revenue codes separated by '|' (at most %lu "
-          "characters) or empty, found %s",
-          (unsigned long)(sizeof c->revenue - 1),
-          c837_csvpos_show(&L->pos, buf, sizeof buf, s, len));
-      return -1;
-    }
-    memcpy(c->revenue, s, len);
-    c->revenue[len] = '\0';
-    return 0;
-  case COL_HISTORY:
-    return set_text(L, idx, c->history, sizeof c->history, s, len);
-  default:
-    return -1;
-  }
-}
-
-/* ------------------------------------------------------------------ */
-/* libcsv callbacks                                                    */
-/* ------------------------------------------------------------------ */
-
-/* A header field: a column name. */
-static void header_field(loader *L, size_t idx, const char *s, size_t len,
-                         unsigned long line)
-{
-  char buf[64];
-  int k;
-
-  trim(&s, &len);
-  for (k = 0; k < COL_COUNT; k++)
-    if (strlen(col_name[k]) == len && memcmp(col_name[k], s, len) == 0)
-      break;
-  if (k == COL_COUNT) {
-    c837_csvpos_fail(&L->pos, C837_ECSV, line, idx, "header",
-                     "expected a column name of specs/codes.csv, found %s",
-                     c837_csvpos_show(&L->pos, buf, sizeof buf, s, len));
-    return;
-  }
-  if (L->col_of[k] >= 0) {
-    c837_csvpos_fail(
-        &L->pos, C837_ECSV, line, idx, "header",
-        "expected each column once, found %s again (first in column %d)",
-        c837_csvpos_show(&L->pos, buf, sizeof buf, s, len), L->col_of[k] + 1);
-    return;
-  }
-  /* Names are distinct and known, so idx < COL_COUNT here. */
-  L->col_of[k] = (int)idx;
-  L->kind_of[idx] = k;
-  L->label_of[idx] = col_name[k];
-  L->pos.n_labels = idx + 1;
-}
-
-static void on_field(void *ud, size_t idx, const char *s, size_t len,
-                     unsigned long line, unsigned long record_line)
+/* A data record, checked field by field: kept as pending. */
+static void on_row(void *ud, void *row, unsigned long record_line)
 {
   loader *L = ud;
-  (void)record_line;
-
-  if (!L->pos.header_done)
-    header_field(L, idx, s, len, line);
-  else if (idx >= L->pos.n_labels)
-    c837_csvpos_fail(&L->pos, C837_ECSV, line, idx, NULL,
-                     "expected %lu fields as in the header, found more",
-                     (unsigned long)L->pos.n_labels);
-  else
-    (void)set_field(L, idx, s, len);
-}
-
-static void on_record(void *ud, size_t n_fields, unsigned long record_line)
-{
-  loader *L = ud;
-
-  if (!L->pos.header_done) {
-    L->pos.header_done = 1;
-    if (L->col_of[COL_CODE] < 0) {
-      L->pos.header_done = 0; /* label the error "header" */
-      c837_csvpos_fail(&L->pos, C837_ECSV, record_line, 0, "header",
-                       "expected a column named code, found none");
-    }
-  } else if (n_fields < L->pos.n_labels) {
-    c837_csvpos_fail(&L->pos, C837_ECSV, record_line, n_fields, NULL,
-                     "expected %lu fields as in the header, found %lu",
-                     (unsigned long)L->pos.n_labels, (unsigned long)n_fields);
-  } else {
-    if (L->n == L->cap) {
-      size_t ncap = L->cap ? L->cap * 2 : 64;
-      pending *p;
-      if (L->n >= C837_CODETABLE_MAX_ROWS) {
-        c837_csvpos_fail(&L->pos, C837_ECSV, record_line, 0, "code",
-                         "expected at most %d rows, found more",
-                         C837_CODETABLE_MAX_ROWS);
-        return;
-      }
-      p = realloc(L->rows, ncap * sizeof *p);
-      if (p == NULL) {
-        c837_csvpos_fail(&L->pos, C837_ENOMEM, record_line, 0, "code",
-                         "out of memory");
-        return;
-      }
-      L->rows = p;
-      L->cap = ncap;
-    }
-    L->rows[L->n].row = L->cur;
-    L->rows[L->n].line = record_line;
-    L->n++;
-    memset(&L->cur, 0, sizeof L->cur);
+  int rc = c837_vec_reserve(&L->rows, &L->cap, L->n + 1, sizeof *L->rows,
+                            64, C837_CODETABLE_MAX_ROWS);
+  if (rc == C837_BUF_LIMIT) {
+    c837_csvpos_fail(&L->R.pos, C837_ECSV, record_line, 0, "code",
+                     "expected at most %d rows, found more",
+                     C837_CODETABLE_MAX_ROWS);
+    return;
   }
+  if (rc != 0) {
+    c837_csvpos_fail(&L->R.pos, C837_ENOMEM, record_line, 0, "code",
+                     "out of memory");
+    return;
+  }
+  L->rows[L->n].row = *(const c837_code *)row;
+  L->rows[L->n].line = record_line;
+  L->n++;
 }
 
 /* Runs libcsv over buf (the file called name), filling L->rows. */
 static void parse(loader *L, const char *name, c837_error *err,
                   const char *buf, size_t len)
 {
-  if (c837_csvpos_init(&L->pos, name, -1, C837_CSVPOS_SKIP_BLANKS, err,
-                       on_field, on_record, L) != 0) {
-    c837_csvpos_fail(&L->pos, C837_ENOMEM, 1, 0, "header", "out of memory");
+  c837_csvpos *P = &L->R.pos;
+  if (c837_csvread_init(&L->R, &schema, &L->cur, name, -1,
+                        C837_CSVPOS_SKIP_BLANKS, err, on_row, L) != 0) {
+    c837_csvpos_fail(P, C837_ENOMEM, 1, 0, "header", "out of memory");
     return;
   }
-  L->pos.labels = L->label_of;
-  c837_csvpos_feed(&L->pos, buf, len);
-  if (c837_csvpos_finish(&L->pos) == C837_OK && !L->pos.header_done)
-    c837_csvpos_fail(&L->pos, C837_ECSV, 1, 0, "header",
+  c837_csvpos_feed(P, buf, len);
+  if (c837_csvpos_finish(P) == C837_OK && !P->header_done)
+    c837_csvpos_fail(P, C837_ECSV, 1, 0, "header",
                      "expected a header row, found an empty file");
 }
 
@@ -498,7 +248,7 @@ static void check_duplicates(loader *L)
     return;
   v = malloc(L->n * sizeof *v);
   if (v == NULL) {
-    c837_csvpos_fail(&L->pos, C837_ENOMEM, 1, 0, "code", "out of memory");
+    c837_csvpos_fail(&L->R.pos, C837_ENOMEM, 1, 0, "code", "out of memory");
     return;
   }
   for (i = 0; i < L->n; i++)
@@ -517,10 +267,11 @@ static void check_duplicates(loader *L)
   if (worst != NULL) {
     char buf[64];
     c837_csvpos_fail(
-        &L->pos, C837_ECSV, worst->line, (size_t)L->col_of[COL_CODE], "code",
+        &L->R.pos, C837_ECSV, worst->line, (size_t)L->R.col_of[COL_CODE],
+        "code",
         "expected each code once in the file, found %s again (first on "
         "line %lu)",
-        c837_csvpos_show(&L->pos, buf, sizeof buf, worst->row.code,
+        c837_csvpos_show(&L->R.pos, buf, sizeof buf, worst->row.code,
                          strlen(worst->row.code)),
         first_of_worst->line);
   }
@@ -568,11 +319,11 @@ static const c837_code *search(const c837_code *const *sorted, size_t n,
  * k is not, for the checks below), for messages. */
 static size_t col_or(const loader *L, int k, int alt)
 {
-  if (L->col_of[k] >= 0)
-    return (size_t)L->col_of[k];
-  if (L->col_of[alt] >= 0)
-    return (size_t)L->col_of[alt];
-  return (size_t)L->col_of[COL_CODE];
+  if (L->R.col_of[k] >= 0)
+    return (size_t)L->R.col_of[k];
+  if (L->R.col_of[alt] >= 0)
+    return (size_t)L->R.col_of[alt];
+  return (size_t)L->R.col_of[COL_CODE];
 }
 
 /* Checks one merged row that the file touched. */
@@ -585,14 +336,14 @@ static void check_row(loader *L, const c837_code *r, unsigned long line,
   if (r->family == C837_FAM_STEP && (r->step < 1 || r->step > 4)) {
     idx = col_or(L, COL_STEP, COL_FAMILY);
     c837_csvpos_fail(
-        &L->pos, C837_ECSV, line, idx, NULL,
+        &L->R.pos, C837_ECSV, line, idx, NULL,
         "expected a step 1 to 4 for a code of family step, found %d", r->step);
     return;
   }
   if (r->family != C837_FAM_STEP && r->step != 0) {
     idx = col_or(L, COL_STEP, COL_FAMILY);
     c837_csvpos_fail(
-        &L->pos, C837_ECSV, line, idx, NULL,
+        &L->R.pos, C837_ECSV, line, idx, NULL,
         "expected step 0 or empty for a code of family \"%s\", found %d",
         c837_family_name(r->family), r->step);
     return;
@@ -602,7 +353,7 @@ static void check_row(loader *L, const c837_code *r, unsigned long line,
     idx = col_or(L, COL_VALID_TO, COL_VALID_FROM);
     c837_format_iso_date(a, sizeof a, r->valid_from);
     c837_format_iso_date(b, sizeof b, r->valid_to);
-    c837_csvpos_fail(&L->pos, C837_ECSV, line, idx, NULL,
+    c837_csvpos_fail(&L->R.pos, C837_ECSV, line, idx, NULL,
                      "expected valid_to on or after valid_from %s, found %s",
                      a, b);
     return;
@@ -611,13 +362,13 @@ static void check_row(loader *L, const c837_code *r, unsigned long line,
     idx = col_or(L, COL_CROSSWALK, COL_CODE);
     if (strcmp(r->crosswalk, r->code) == 0) {
       c837_csvpos_fail(
-          &L->pos, C837_ECSV, line, idx, NULL,
+          &L->R.pos, C837_ECSV, line, idx, NULL,
           "expected a code other than the row's own, found \"%s\"",
           r->crosswalk);
       return;
     }
     if (search(sorted, n, r->crosswalk) == NULL) {
-      c837_csvpos_fail(&L->pos, C837_ECSV, line, idx, NULL,
+      c837_csvpos_fail(&L->R.pos, C837_ECSV, line, idx, NULL,
                        "expected a code that is in the table, found \"%s\"",
                        r->crosswalk);
       return;
@@ -628,29 +379,10 @@ static void check_row(loader *L, const c837_code *r, unsigned long line,
 /* Copies into dst the columns of src the file has. */
 static void merge_row(const loader *L, c837_code *dst, const c837_code *src)
 {
-  const int *has = L->col_of;
-  if (has[COL_FAMILY] >= 0)
-    dst->family = src->family;
-  if (has[COL_STEP] >= 0)
-    dst->step = src->step;
-  if (has[COL_DESCRIPTOR] >= 0)
-    memcpy(dst->descriptor, src->descriptor, sizeof dst->descriptor);
-  if (has[COL_CAP] >= 0)
-    dst->cap = src->cap;
-  if (has[COL_FRACTIONAL] >= 0)
-    dst->fractional = src->fractional;
-  if (has[COL_VALID_FROM] >= 0)
-    dst->valid_from = src->valid_from;
-  if (has[COL_VALID_TO] >= 0)
-    dst->valid_to = src->valid_to;
-  if (has[COL_CROSSWALK] >= 0)
-    memcpy(dst->crosswalk, src->crosswalk, sizeof dst->crosswalk);
-  if (has[COL_REVENUE] >= 0)
-    memcpy(dst->revenue, src->revenue, sizeof dst->revenue);
-  if (has[COL_SPLIT] >= 0)
-    dst->split_dose = src->split_dose;
-  if (has[COL_HISTORY] >= 0)
-    memcpy(dst->history, src->history, sizeof dst->history);
+  size_t k;
+  for (k = 0; k < COL_COUNT; k++)
+    if (L->R.col_of[k] >= 0)
+      c837_csvschema_copy(&schema, k, dst, src);
 }
 
 /* Merges L's rows into a copy of t, checks it, and installs it. */
@@ -670,8 +402,8 @@ static void apply(loader *L, c837_codetable *t, int replace_all)
                          L->rows[i].row.code) != NULL)
         continue;
       if (++count > C837_CODETABLE_MAX_ROWS) {
-        c837_csvpos_fail(&L->pos, C837_ECSV, L->rows[i].line,
-                         (size_t)L->col_of[COL_CODE], "code",
+        c837_csvpos_fail(&L->R.pos, C837_ECSV, L->rows[i].line,
+                         (size_t)L->R.col_of[COL_CODE], "code",
                          "expected at most %d rows in the table, found more",
                          C837_CODETABLE_MAX_ROWS);
         return;
@@ -681,7 +413,7 @@ static void apply(loader *L, c837_codetable *t, int replace_all)
   rows = malloc((base + L->n ? base + L->n : 1) * sizeof *rows);
   where = malloc((L->n ? L->n : 1) * sizeof *where);
   if (rows == NULL || where == NULL) {
-    c837_csvpos_fail(&L->pos, C837_ENOMEM, 1, 0, "code", "out of memory");
+    c837_csvpos_fail(&L->R.pos, C837_ENOMEM, 1, 0, "code", "out of memory");
     goto out;
   }
   if (base)
@@ -702,12 +434,12 @@ static void apply(loader *L, c837_codetable *t, int replace_all)
   }
   sorted = make_index(rows, n);
   if (sorted == NULL) {
-    c837_csvpos_fail(&L->pos, C837_ENOMEM, 1, 0, "code", "out of memory");
+    c837_csvpos_fail(&L->R.pos, C837_ENOMEM, 1, 0, "code", "out of memory");
     goto out;
   }
-  for (i = 0; i < L->n && L->pos.st == C837_OK; i++)
+  for (i = 0; i < L->n && L->R.pos.st == C837_OK; i++)
     check_row(L, &rows[where[i]], L->rows[i].line, sorted, n);
-  if (L->pos.st != C837_OK)
+  if (L->R.pos.st != C837_OK)
     goto out;
   free(t->rows);
   free(t->sorted);
@@ -729,91 +461,59 @@ static c837_status load_buffer(c837_codetable *t, const char *name,
                                c837_error *err)
 {
   loader L;
-  int k;
 
   memset(&L, 0, sizeof L);
-  for (k = 0; k < COL_COUNT; k++) {
-    L.col_of[k] = -1;
-    L.kind_of[k] = COL_CODE;
-  }
   /* A UTF-8 byte-order mark, as spreadsheets write it, is not data. */
   if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) {
     buf += 3;
     len -= 3;
   }
   parse(&L, name, err, buf, len);
-  if (L.pos.st == C837_OK)
+  if (L.R.pos.st == C837_OK)
     check_duplicates(&L);
-  if (L.pos.st == C837_OK)
+  if (L.R.pos.st == C837_OK)
     apply(&L, t, replace_all);
   free(L.rows);
-  err->code = L.pos.st;
-  if (L.pos.st == C837_OK)
-    err->msg[0] = '\0';
-  return L.pos.st;
+  /* a fault was recorded in *err by csvpos (code and message) */
+  if (L.R.pos.st == C837_OK)
+    c837_error_clear(err);
+  return L.R.pos.st;
 }
 
-/* Reads a whole file of at most C837_CODETABLE_MAX_BYTES. */
-static c837_status read_file(const char *path, char **out, size_t *outlen,
+/* Reads a whole file of at most C837_CODETABLE_MAX_BYTES into *out
+ * (the caller frees out->p). */
+static c837_status read_file(const char *path, c837_buf *out,
                              c837_error *err)
 {
   FILE *fp = fopen(path, "rb");
-  char *buf = NULL;
-  size_t len = 0, cap = 0;
+  char chunk[16384];
+  size_t got;
+  c837_status st = C837_OK;
 
   if (fp == NULL) {
     int e = errno;
-    snprintf(err->msg, sizeof err->msg, "%s: cannot open: %s", path,
-             strerror(e));
-    return err->code = c837_errno_status(e);
+    return c837_error_set(err, c837_errno_status(e), 0, 0,
+                          "%s: cannot open: %s", path, strerror(e));
   }
-  for (;;) {
-    size_t got;
-    if (len == cap) {
-      size_t ncap = cap ? cap * 2 : 16384;
-      char *nb;
-      if (cap > C837_CODETABLE_MAX_BYTES) {
-        snprintf(err->msg, sizeof err->msg,
-                 "%s: expected a table of at most %lu bytes, found more",
-                 path, (unsigned long)C837_CODETABLE_MAX_BYTES);
-        err->code = C837_ECSV;
-        goto fail;
-      }
-      nb = realloc(buf, ncap);
-      if (nb == NULL) {
-        snprintf(err->msg, sizeof err->msg, "%s: out of memory", path);
-        err->code = C837_ENOMEM;
-        goto fail;
-      }
-      buf = nb;
-      cap = ncap;
-    }
-    got = fread(buf + len, 1, cap - len, fp);
-    len += got;
-    if (got == 0)
-      break;
+  *out = (c837_buf)C837_BUF_INIT(C837_CODETABLE_MAX_BYTES);
+  while (st == C837_OK && (got = fread(chunk, 1, sizeof chunk, fp)) > 0) {
+    int rc = c837_buf_put(out, chunk, got);
+    if (rc == C837_BUF_LIMIT)
+      st = c837_error_set(err, C837_ECSV, 0, 0,
+                          "%s: expected a table of at most %lu bytes, "
+                          "found more",
+                          path, (unsigned long)C837_CODETABLE_MAX_BYTES);
+    else if (rc != 0)
+      st = c837_error_set(err, C837_ENOMEM, 0, 0, "%s: out of memory",
+                          path);
   }
-  if (ferror(fp)) {
-    snprintf(err->msg, sizeof err->msg, "%s: read error: %s", path,
-             strerror(errno));
-    err->code = C837_EIO;
-    goto fail;
-  }
-  if (len > C837_CODETABLE_MAX_BYTES) {
-    snprintf(err->msg, sizeof err->msg,
-             "%s: expected a table of at most %lu bytes, found more", path,
-             (unsigned long)C837_CODETABLE_MAX_BYTES);
-    err->code = C837_ECSV;
-    goto fail;
-  }
+  if (st == C837_OK && ferror(fp))
+    st = c837_error_set(err, C837_EIO, 0, 0, "%s: read error: %s", path,
+                        strerror(errno));
   fclose(fp);
-  *out = buf;
-  *outlen = len;
-  return C837_OK;
-fail:
-  fclose(fp);
-  free(buf);
-  return err->code;
+  if (st != C837_OK)
+    c837_buf_free(out);
+  return st;
 }
 
 /* ------------------------------------------------------------------ */
@@ -827,11 +527,10 @@ c837_codetable *c837_codetable_builtin(c837_error *err)
 
   if (err == NULL)
     err = &local;
-  memset(err, 0, sizeof *err);
+  c837_error_clear(err);
   t = calloc(1, sizeof *t);
   if (t == NULL) {
-    err->code = C837_ENOMEM;
-    snprintf(err->msg, sizeof err->msg, "%s", c837_strerror(C837_ENOMEM));
+    c837_error_set(err, C837_ENOMEM, 0, 0, "%s", c837_strerror(C837_ENOMEM));
     return NULL;
   }
   if (load_buffer(t, BUILTIN_NAME, c837_builtin_codes_csv,
@@ -846,23 +545,20 @@ c837_status c837_codetable_load(c837_codetable *t, const char *path,
                                 int replace_all, c837_error *err)
 {
   c837_error local;
-  char *buf = NULL;
-  size_t len = 0;
+  c837_buf buf;
   c837_status st;
 
   if (err == NULL)
     err = &local;
-  memset(err, 0, sizeof *err);
-  if (t == NULL || path == NULL) {
-    err->code = C837_EINVAL;
-    snprintf(err->msg, sizeof err->msg, "code table or path missing");
-    return C837_EINVAL;
-  }
-  st = read_file(path, &buf, &len, err);
+  c837_error_clear(err);
+  if (t == NULL || path == NULL)
+    return c837_error_set(err, C837_EINVAL, 0, 0,
+                          "code table or path missing");
+  st = read_file(path, &buf, err);
   if (st != C837_OK)
     return st;
-  st = load_buffer(t, path, buf, len, replace_all, err);
-  free(buf);
+  st = load_buffer(t, path, buf.p ? buf.p : "", buf.len, replace_all, err);
+  c837_buf_free(&buf);
   return st;
 }
 
@@ -888,6 +584,65 @@ const c837_code *c837_codetable_find(const c837_codetable *t,
   return search((const c837_code *const *)t->sorted, t->n, key);
 }
 
+void c837_revenue_normalize(char dst[C837_CODE_MAX], const char *src)
+{
+  size_t n = strlen(src), i;
+  int digits = n > 0 && n < 4;
+  for (i = 0; i < n && digits; i++)
+    if (src[i] < '0' || src[i] > '9')
+      digits = 0;
+  if (digits) {
+    memset(dst, '0', 4 - n);
+    memcpy(dst + 4 - n, src, n + 1);
+  } else {
+    if (n >= C837_CODE_MAX)
+      n = C837_CODE_MAX - 1;
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+  }
+}
+
+/* The 837I revenue codes of the cell-therapy services, as numbers: NUBC
+ * 0871-0874 (cell collection, processing, storage, infusion) and 0891,
+ * 0892 (the special processed drugs, the CAR-T products) -- the codes
+ * the built-in table pairs its CAR-T rows with (tests/test_codetable.c
+ * checks that they are one list). */
+static const int cell_therapy_revenue[] = {871, 872, 873, 874, 891, 892};
+
+/* 1 when rev, normalised (c837_revenue_normalize), is a cell-therapy
+ * revenue code: 1 to 4 digits whose value is one of the list (a code of
+ * 1 to 3 digits is padded with zeros, so its value is the same). */
+static int cell_therapy(const char *rev)
+{
+  int v = 0;
+  size_t n, i;
+  for (n = 0; rev[n]; n++) {
+    if (n == 4 || rev[n] < '0' || rev[n] > '9')
+      return 0;
+    v = v * 10 + (rev[n] - '0');
+  }
+  for (i = 0; i < sizeof cell_therapy_revenue / sizeof *cell_therapy_revenue;
+       i++)
+    if (v == cell_therapy_revenue[i])
+      return n > 0;
+  return 0;
+}
+
+int c837_codetable_tracks(const c837_codetable *t, const c837_line *ln,
+                          const c837_code **row)
+{
+  const c837_code *r = NULL;
+  /* only SV1 / SV2 lines under CPT / HCPCS: a fix rewrites those */
+  if (ln->code[0] && (ln->sv == '1' || ln->sv == '2') &&
+      (ln->qualifier[0] == 0 || strcmp(ln->qualifier, "HC") == 0))
+    r = c837_codetable_find(t, ln->code);
+  if (row)
+    *row = r;
+  if (r)
+    return 1;
+  return ln->sv == '2' && cell_therapy(ln->revenue);
+}
+
 size_t c837_codetable_count(const c837_codetable *t)
 {
   return t ? t->n : 0;
@@ -900,62 +655,11 @@ const c837_code *c837_codetable_at(const c837_codetable *t, size_t i)
   return &t->rows[i];
 }
 
-/* Column k of row c as it is written in the CSV.  Returns c's own
- * string or buf (size >= 32). */
-static const char *format_col(const c837_code *c, int k, char *buf,
-                              size_t bufsz)
-{
-  buf[0] = '\0';
-  switch (k) {
-  case COL_CODE:
-    return c->code;
-  case COL_FAMILY:
-    return c837_family_name(c->family);
-  case COL_STEP:
-    snprintf(buf, bufsz, "%d", c->step);
-    return buf;
-  case COL_DESCRIPTOR:
-    return c->descriptor;
-  case COL_CAP:
-    if (c->cap > 0)
-      c837_format_decimal(buf, bufsz, c->cap, 6);
-    return buf;
-  case COL_FRACTIONAL:
-    snprintf(buf, bufsz, "%d", c->fractional ? 1 : 0);
-    return buf;
-  case COL_VALID_FROM:
-    c837_format_iso_date(buf, bufsz, c->valid_from);
-    return buf;
-  case COL_VALID_TO:
-    c837_format_iso_date(buf, bufsz, c->valid_to);
-    return buf;
-  case COL_CROSSWALK:
-    return c->crosswalk;
-  case COL_REVENUE:
-    return c->revenue;
-  case COL_SPLIT:
-    snprintf(buf, bufsz, "%d", c->split_dose ? 1 : 0);
-    return buf;
-  case COL_HISTORY:
-    return c->history;
-  default:
-    return buf;
-  }
-}
-
-/* One CSV record of COL_COUNT fields; -1 on a write error. */
+/* One CSV record: the header (c NULL) or row c; -1 on a write error. */
 static int write_record(FILE *fp, const c837_code *c)
 {
-  char buf[48];
-  int k;
-  for (k = 0; k < COL_COUNT; k++) {
-    const char *s = c ? format_col(c, k, buf, sizeof buf) : col_name[k];
-    if (csv_fwrite(fp, s, strlen(s)) != 0)
-      return -1;
-    if (fputc(k + 1 < COL_COUNT ? ',' : '\n', fp) == EOF)
-      return -1;
-  }
-  return 0;
+  return c ? c837_csvschema_write_row(&schema, c, fp, "\n")
+           : c837_csvschema_write_header(&schema, fp, "\n");
 }
 
 c837_status c837_codetable_write_csv(const c837_codetable *t, FILE *fp,
@@ -988,13 +692,13 @@ c837_status c837_codetable_write_csv(const c837_codetable *t, FILE *fp,
 
 c837_status c837_code_describe(const c837_code *c, FILE *fp)
 {
-  char buf[48], d1[16];
-  int k;
+  char buf[C837_CSV_FORMAT_SIZE], d1[16];
+  size_t k;
 
   if (c == NULL || fp == NULL)
     return C837_EINVAL;
   for (k = 0; k < COL_COUNT; k++) {
-    const char *v = format_col(c, k, buf, sizeof buf);
+    const char *v = c837_csvschema_format(&schema, k, c, buf, sizeof buf);
     const char *note = "";
     char extra[64];
 
@@ -1044,7 +748,7 @@ c837_status c837_code_describe(const c837_code *c, FILE *fp)
     default:
       break;
     }
-    if (fprintf(fp, "%s: %s%s%s\n", col_name[k], v, note, extra) < 0)
+    if (fprintf(fp, "%s: %s%s%s\n", columns[k].name, v, note, extra) < 0)
       return C837_EIO;
   }
   if (fflush(fp) != 0 || ferror(fp))

@@ -9,8 +9,9 @@
  * (RANGE_SPANS_DAYS), and finally the per-day sum over this claim's
  * earlier lines and the patient's remembered lines (DUPLICATE_DAY).
  * Every edit sees the values left by the fixes before it: a crosswalked
- * code is the code the later edits check.  Specification:
- * specs/edits.md.
+ * code is the code the later edits check.  The order is the table
+ * line_edits at the end; findings and fixes go to verdict.c.
+ * Specification: specs/edits.md.
  */
 #include "edit/engine_int.h"
 #include "base/limits.h"
@@ -41,6 +42,12 @@ static int is_cart(const c837_eline *x)
   return x->fam == C837_FAM_STEP || x->fam == C837_FAM_PRODUCT;
 }
 
+/* A CAR-T line with a per-day cap: the unit edits apply. */
+static int capped(const c837_eline *x)
+{
+  return is_cart(x) && x->row->cap > 0;
+}
+
 static int valid_on(const c837_code *r, int32_t d)
 {
   return (!r->valid_from || d >= r->valid_from) &&
@@ -49,12 +56,12 @@ static int valid_on(const c837_code *r, int32_t d)
 
 static const char *basis_el(const c837_engine *e)
 {
-  return e->c->kind == C837_KIND_I ? "SV204" : "SV103";
+  return e->cl.c->kind == C837_KIND_I ? "SV204" : "SV103";
 }
 
 static const char *units_el(const c837_engine *e)
 {
-  return e->c->kind == C837_KIND_I ? "SV205" : "SV104";
+  return e->cl.c->kind == C837_KIND_I ? "SV205" : "SV104";
 }
 
 static const char *unit_word(int64_t micro)
@@ -65,11 +72,13 @@ static const char *unit_word(int64_t micro)
 /* CODE_DELETED and CODE_NOT_EFFECTIVE. */
 static void edit_validity(c837_engine *e, size_t i)
 {
-  c837_eline *x = &e->el[i];
+  c837_eline *x = &e->cl.el[i];
   const c837_code *r = x->row, *to = NULL;
   char d[16], lim[16];
   c837_pfinding *p;
   int deleted;
+  if (!is_cart(x) || !x->from)
+    return;
   if (r->valid_to && x->from > r->valid_to)
     deleted = 1;
   else if (r->valid_from && x->from < r->valid_from)
@@ -84,8 +93,7 @@ static void edit_validity(c837_engine *e, size_t i)
   c837_eng_date(lim, deleted ? r->valid_to : r->valid_from);
   if (to) {
     p = c837_eng_finding(
-        e, deleted ? C837_EDIT_CODE_DELETED : C837_EDIT_CODE_NOT_EFFECTIVE,
-        C837_SEV_ERROR, C837_ACT_FIXED, i,
+        e, deleted ? C837_EDIT_CODE_DELETED : C837_EDIT_CODE_NOT_EFFECTIVE, i,
         deleted ? "%s is not valid on %s: its last valid date of service "
                   "is %s, and %s replaces it"
                 : "%s is not valid on %s: it is valid from %s, and %s was "
@@ -101,9 +109,9 @@ static void edit_validity(c837_engine *e, size_t i)
     x->row = to;
     x->fam = (int)to->family;
   } else {
-    c837_eng_finding(
+    c837_eng_finding_as(
         e, deleted ? C837_EDIT_CODE_DELETED : C837_EDIT_CODE_NOT_EFFECTIVE,
-        C837_SEV_ERROR, C837_ACT_HELD, i,
+        C837_ACT_HELD, i,
         deleted ? "%s is not valid on %s: its last valid date of service "
                   "is %s, and the table has no successor valid then"
                 : "%s is not valid on %s: it is valid from %s, and the "
@@ -115,18 +123,18 @@ static void edit_validity(c837_engine *e, size_t i)
 /* UNIT_BASIS_INVALID and UNITS_INVALID. */
 static void edit_units_valid(c837_engine *e, size_t i)
 {
-  c837_eline *x = &e->el[i];
+  c837_eline *x = &e->cl.el[i];
   const c837_line *l = x->src;
+  if (!is_cart(x))
+    return;
   if (strcmp(l->unit_basis, "UN") != 0)
-    c837_eng_finding(e, C837_EDIT_UNIT_BASIS_INVALID, C837_SEV_ERROR,
-                     C837_ACT_HELD, i,
+    c837_eng_finding(e, C837_EDIT_UNIT_BASIS_INVALID, i,
                      "%s has unit basis '%s' in %s; a CAR-T line is billed "
                      "in units (UN)",
                      x->code, l->unit_basis, basis_el(e));
   if (!l->units_ok) {
     x->units_valid = 0;
-    c837_eng_finding(e, C837_EDIT_UNITS_INVALID, C837_SEV_ERROR,
-                     C837_ACT_HELD, i,
+    c837_eng_finding(e, C837_EDIT_UNITS_INVALID, i,
                      l->units_raw[0] ? "%s has units '%s' in %s, which is "
                                        "not a number"
                                      : "%s has no units in %s%s",
@@ -134,14 +142,12 @@ static void edit_units_valid(c837_engine *e, size_t i)
                      l->units_raw[0] ? units_el(e) : "");
   } else if (l->units <= 0) {
     x->units_valid = 0;
-    c837_eng_finding(e, C837_EDIT_UNITS_INVALID, C837_SEV_ERROR,
-                     C837_ACT_HELD, i,
+    c837_eng_finding(e, C837_EDIT_UNITS_INVALID, i,
                      "%s has units '%s' in %s; units must be more than 0",
                      x->code, l->units_raw, units_el(e));
   } else if (!x->row->fractional && l->units % C837_UNIT != 0) {
     x->units_valid = 0;
-    c837_eng_finding(e, C837_EDIT_UNITS_INVALID, C837_SEV_ERROR,
-                     C837_ACT_HELD, i,
+    c837_eng_finding(e, C837_EDIT_UNITS_INVALID, i,
                      "%s has units '%s' in %s; this code is billed in whole "
                      "units only",
                      x->code, l->units_raw, units_el(e));
@@ -157,8 +163,10 @@ static int car_t_revenue(const char *rev)
 /* REVENUE_CODE_MISMATCH (837I). */
 static void edit_revenue(c837_engine *e, size_t i)
 {
-  c837_eline *x = &e->el[i];
+  c837_eline *x = &e->cl.el[i];
   c837_pfinding *p;
+  if (e->cl.c->kind != C837_KIND_I)
+    return;
   if (is_cart(x) && x->row->revenue[0] &&
       !c837_eng_revenue_listed(x->row, x->revenue)) {
     char want[C837_CODE_MAX];
@@ -169,8 +177,7 @@ static void edit_revenue(c837_engine *e, size_t i)
     memcpy(want, x->row->revenue, n);
     want[n] = 0;
     if (x->fam == C837_FAM_STEP) {
-      p = c837_eng_finding(e, C837_EDIT_REVENUE_CODE_MISMATCH,
-                           C837_SEV_ERROR, C837_ACT_FIXED, i,
+      p = c837_eng_finding(e, C837_EDIT_REVENUE_CODE_MISMATCH, i,
                            "%s is billed on revenue code '%s'; the table "
                            "pairs it with %s",
                            x->code, x->revenue, x->row->revenue);
@@ -182,24 +189,21 @@ static void edit_revenue(c837_engine *e, size_t i)
       c837_eng_fix(e, C837_FIX_REVENUE, i, want);
       c837_eng_copy(x->revenue, sizeof x->revenue, want);
     } else {
-      c837_eng_finding(e, C837_EDIT_REVENUE_CODE_MISMATCH, C837_SEV_ERROR,
-                       C837_ACT_HELD, i,
-                       "%s is billed on revenue code '%s'; the table pairs "
-                       "it with %s",
-                       x->code, x->revenue, x->row->revenue);
+      c837_eng_finding_as(e, C837_EDIT_REVENUE_CODE_MISMATCH, C837_ACT_HELD, i,
+                          "%s is billed on revenue code '%s'; the table pairs "
+                          "it with %s",
+                          x->code, x->revenue, x->row->revenue);
     }
     return;
   }
   if (car_t_revenue(x->revenue) && x->fam != C837_FAM_STEP) {
     if (x->code[0])
-      c837_eng_finding(e, C837_EDIT_REVENUE_CODE_MISMATCH, C837_SEV_ERROR,
-                       C837_ACT_HELD, i,
-                       "revenue code %s is for a CAR-T step but the line "
-                       "carries %s, which is not a CAR-T step code",
-                       x->revenue, x->code);
+      c837_eng_finding_as(e, C837_EDIT_REVENUE_CODE_MISMATCH, C837_ACT_HELD, i,
+                          "revenue code %s is for a CAR-T step but the line "
+                          "carries %s, which is not a CAR-T step code",
+                          x->revenue, x->code);
     else
-      c837_eng_finding(e, C837_EDIT_REVENUE_CODE_MISMATCH, C837_SEV_ERROR,
-                       C837_ACT_HELD, i,
+      c837_eng_finding_as(e, C837_EDIT_REVENUE_CODE_MISMATCH, C837_ACT_HELD, i,
                        "revenue code %s is for a CAR-T step but the line "
                        "has no HCPCS code",
                        x->revenue);
@@ -209,11 +213,13 @@ static void edit_revenue(c837_engine *e, size_t i)
 /* UNITS_OVER_DAILY_MAX. */
 static void edit_units_over(c837_engine *e, size_t i)
 {
-  c837_eline *x = &e->el[i];
+  c837_eline *x = &e->cl.el[i];
   int64_t days = x->from ? (int64_t)x->dto - x->dfrom + 1 : 1;
   int64_t max;
   char u[32], cap[32], m[32], r[40];
   c837_pfinding *p;
+  if (!capped(x) || !x->units_valid)
+    return;
   /* cap x days beyond int64 micro-units: no billed quantity can exceed
    * it (the code table bounds caps, so only a damaged row gets here) */
   if (c837_eng_cap_days(x->row->cap, days, &max) != 0 || x->units <= max)
@@ -223,13 +229,11 @@ static void edit_units_over(c837_engine *e, size_t i)
   c837_eng_units(m, max);
   c837_eng_range(r, x->from, x->to);
   if (days == 1)
-    p = c837_eng_finding(e, C837_EDIT_UNITS_OVER_DAILY_MAX, C837_SEV_ERROR,
-                         C837_ACT_FIXED, i,
+    p = c837_eng_finding(e, C837_EDIT_UNITS_OVER_DAILY_MAX, i,
                          "%s billed %s %s on %s; the cap is %s per day",
                          x->code, u, unit_word(x->units), r, cap);
   else
-    p = c837_eng_finding(e, C837_EDIT_UNITS_OVER_DAILY_MAX, C837_SEV_ERROR,
-                         C837_ACT_FIXED, i,
+    p = c837_eng_finding(e, C837_EDIT_UNITS_OVER_DAILY_MAX, i,
                          "%s billed %s %s for %s (%lld days); the cap is %s "
                          "per day, %s for the range",
                          x->code, u, unit_word(x->units), r, (long long)days,
@@ -246,15 +250,18 @@ static void edit_units_over(c837_engine *e, size_t i)
 /* RANGE_SPANS_DAYS. */
 static void edit_range(c837_engine *e, size_t i)
 {
-  c837_eline *x = &e->el[i];
+  c837_eline *x = &e->cl.el[i];
   int64_t days = (int64_t)x->dto - x->dfrom + 1;
   int64_t whole = 0;
-  /* 1 when the line carries exactly cap units for every day */
-  int per_day = x->units_valid &&
-                c837_eng_cap_days(x->row->cap, days, &whole) == 0 &&
-                x->units == whole;
+  int per_day;
   char u[C837_UNITS_MAX], cap[32], r[40];
   c837_pfinding *p;
+  if (!capped(x) || !x->from || x->dto <= x->dfrom)
+    return;
+  /* 1 when the line carries exactly cap units for every day */
+  per_day = x->units_valid &&
+            c837_eng_cap_days(x->row->cap, days, &whole) == 0 &&
+            x->units == whole;
   c837_eng_range(r, x->from, x->to);
   c837_eng_units(cap, x->row->cap);
   if (x->units_valid)
@@ -262,36 +269,32 @@ static void edit_range(c837_engine *e, size_t i)
   else
     c837_eng_copy(u, sizeof u, x->src->units_raw);
   if (per_day && days <= C837_MAX_SPLIT_DAYS && x->src->charge_ok) {
-    p = c837_eng_finding(e, C837_EDIT_RANGE_SPANS_DAYS, C837_SEV_WARNING,
-                         C837_ACT_FIXED, i,
+    p = c837_eng_finding(e, C837_EDIT_RANGE_SPANS_DAYS, i,
                          "%s is billed per day but one line covers %s (%lld "
                          "days) with %s units",
                          x->code, r, (long long)days, u);
     if (p) {
       c837_eng_copy(p->f.before, sizeof p->f.before, r);
-      fmt(p->f.after, sizeof p->f.after, "%lld lines of %s",
-               (long long)days, cap);
+      fmt(p->f.after, sizeof p->f.after, "%lld lines of %s", (long long)days,
+          cap);
       c837_eng_fixdesc(p, "split into %lld lines of %s %s, one per date",
                        (long long)days, cap, unit_word(x->row->cap));
     }
     c837_eng_fix(e, C837_FIX_SPLIT, i, cap);
     x->split = 1;
   } else if (days > C837_MAX_SPLIT_DAYS) {
-    c837_eng_finding(e, C837_EDIT_RANGE_SPANS_DAYS, C837_SEV_WARNING,
-                     C837_ACT_FLAGGED, i,
-                     "%s is billed per day but one line covers %s (%lld "
-                     "days), more than the %d days a line may be split into",
-                     x->code, r, (long long)days, C837_MAX_SPLIT_DAYS);
+    c837_eng_finding_as(e, C837_EDIT_RANGE_SPANS_DAYS, C837_ACT_FLAGGED, i,
+                        "%s is billed per day but one line covers %s (%lld "
+                        "days), more than the %d days a line may be split into",
+                        x->code, r, (long long)days, C837_MAX_SPLIT_DAYS);
   } else if (per_day) {
-    c837_eng_finding(e, C837_EDIT_RANGE_SPANS_DAYS, C837_SEV_WARNING,
-                     C837_ACT_FLAGGED, i,
+    c837_eng_finding_as(e, C837_EDIT_RANGE_SPANS_DAYS, C837_ACT_FLAGGED, i,
                      "%s is billed per day but one line covers %s (%lld "
                      "days); its charge cannot be read, so it cannot be "
                      "split",
                      x->code, r, (long long)days);
   } else {
-    c837_eng_finding(e, C837_EDIT_RANGE_SPANS_DAYS, C837_SEV_WARNING,
-                     C837_ACT_FLAGGED, i,
+    c837_eng_finding_as(e, C837_EDIT_RANGE_SPANS_DAYS, C837_ACT_FLAGGED, i,
                      "%s is billed per day but one line covers %s (%lld "
                      "days) with %s units, not %s per day, so it cannot be "
                      "split",
@@ -305,23 +308,23 @@ static void edit_range(c837_engine *e, size_t i)
 static void dup_sum(const c837_engine *e, size_t i, int32_t d, int64_t *same,
                     int64_t *other, const char **who)
 {
-  const c837_eline *x = &e->el[i];
+  const c837_eline *x = &e->cl.el[i];
   size_t j;
   *same = *other = 0;
   *who = NULL;
   for (j = 0; j < i; j++) {
-    const c837_eline *y = &e->el[j];
+    const c837_eline *y = &e->cl.el[j];
     if (y->removed || !y->units_valid || !y->from || !is_cart(y) ||
         strcmp(y->code, x->code) != 0)
       continue;
     *same = c837_eng_sat_add(*same,
                              c837_eng_day_share(y->units, y->dfrom, y->dto, d));
   }
-  for (j = 0; j < e->nev_hist; j++) {
-    const c837_event *v = &e->ev[j];
+  for (j = 0; j < e->cl.nev_hist; j++) {
+    const c837_event *v = &e->cl.ev[j];
     int64_t s;
     if (strcmp(v->code, x->code) != 0 ||
-        strcmp(v->provider, e->c->billing.id) != 0)
+        strcmp(v->provider, e->cl.c->billing.id) != 0)
       continue;
     s = c837_eng_day_share(v->units, v->dfrom, v->dto, d);
     if (s > 0 && !*who)
@@ -330,7 +333,7 @@ static void dup_sum(const c837_engine *e, size_t i, int32_t d, int64_t *same,
   }
 }
 
-/* DUPLICATE_DAY. */
+/* Day numbers in increasing order (qsort). */
 static int cmp_day(const void *a, const void *b)
 {
   int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
@@ -340,44 +343,39 @@ static int cmp_day(const void *a, const void *b)
 /* Adds day d to the candidate days of e; sets e->oom on failure. */
 static void add_cand(c837_engine *e, size_t *n, int32_t d)
 {
-  if (c837_vec_reserve(&e->cand, &e->capcand, *n + 1, sizeof *e->cand, 64, 0) != 0) {
+  if (c837_vec_reserve(&e->cl.cand, &e->cl.capcand, *n + 1, sizeof *e->cl.cand,
+                       64, 0) != 0) {
     e->oom = 1;
     return;
   }
-  e->cand[(*n)++] = d;
+  e->cl.cand[(*n)++] = d;
 }
 
-/* DUPLICATE_DAY. */
-static void edit_duplicate(c837_engine *e, size_t i)
+/* DUPLICATE_DAY: the days where line i's daily sum may change, in
+ * e->cl.cand (returns how many; e->oom set on ENOMEM).  The daily sum is
+ * constant between breakpoints: the first day of a line (it carries the
+ * remainder of an uneven spread), the day after, and the day after its
+ * last.  Only those days, within this line's range, need a look. */
+static size_t dup_candidates(c837_engine *e, size_t i)
 {
-  c837_eline *x = &e->el[i];
-  int64_t cap = x->row->cap;
-  int32_t fire_day = 0;
-  int fired = 0, earlier_claim = 0;
-  int64_t f_same = 0, f_other = 0, f_own = 0;
-  const char *f_who = NULL;
-  size_t j, k, n = 0, n_src = i + e->nev_hist;
-
-  /* The daily sum is constant between breakpoints: the first day of a
-   * line (it carries the remainder of an uneven spread), the day after,
-   * and the day after its last.  Only those days, within this line's
-   * range, need a look; each is looked at once. */
+  const c837_eline *x = &e->cl.el[i];
+  size_t j, n = 0, n_src = i + e->cl.nev_hist;
   for (j = 0; j <= n_src; j++) {
     int32_t a, b;
     if (j == n_src) {
       a = x->dfrom;
       b = x->dto;
     } else if (j < i) {
-      const c837_eline *y = &e->el[j];
+      const c837_eline *y = &e->cl.el[j];
       if (y->removed || !y->from || !y->units_valid ||
           strcmp(y->code, x->code) != 0)
         continue;
       a = y->dfrom;
       b = y->dto;
     } else {
-      const c837_event *v = &e->ev[j - i];
+      const c837_event *v = &e->cl.ev[j - i];
       if (strcmp(v->code, x->code) != 0 ||
-          strcmp(v->provider, e->c->billing.id) != 0)
+          strcmp(v->provider, e->cl.c->billing.id) != 0)
         continue;
       a = v->dfrom;
       b = v->dto;
@@ -391,100 +389,136 @@ static void edit_duplicate(c837_engine *e, size_t i)
     if (b + 1 <= x->dto)
       add_cand(e, &n, b + 1);
   }
+  return n;
+}
+
+/* The first day of a line over its cap, and what made it so. */
+typedef struct dup_hit {
+  int32_t day;          /* day number */
+  int64_t same, other;  /* units of this claim's earlier lines, of
+                           remembered lines */
+  int64_t own;          /* units of the line that day */
+  const char *who;      /* the first earlier claim contributing */
+  int earlier_claim;    /* on some day over the cap, earlier claims count */
+} dup_hit;
+
+/* 1 and *hit when some day of line i is over the cap; each candidate
+ * day is looked at once. */
+static int dup_find(c837_engine *e, size_t i, dup_hit *hit)
+{
+  const c837_eline *x = &e->cl.el[i];
+  size_t k, n = dup_candidates(e, i);
+  int fired = 0;
   if (e->oom)
-    return;
-  qsort(e->cand, n, sizeof *e->cand, cmp_day);
+    return 0;
+  memset(hit, 0, sizeof *hit);
+  qsort(e->cl.cand, n, sizeof *e->cl.cand, cmp_day);
   for (k = 0; k < n; k++) {
-    int32_t d = e->cand[k];
+    int32_t d = e->cl.cand[k];
     int64_t same, other, own;
     const char *who;
-    if (k > 0 && d == e->cand[k - 1])
+    if (k > 0 && d == e->cl.cand[k - 1])
       continue;
     own = c837_eng_day_share(x->units, x->dfrom, x->dto, d);
     dup_sum(e, i, d, &same, &other, &who);
-    if (c837_eng_sat_add(c837_eng_sat_add(same, other), own) <= cap)
+    if (c837_eng_sat_add(c837_eng_sat_add(same, other), own) <= x->row->cap)
       continue;
     if (other > 0)
-      earlier_claim = 1;
+      hit->earlier_claim = 1;
     if (!fired) {
       fired = 1;
-      fire_day = d;
-      f_same = same;
-      f_other = other;
-      f_own = own;
-      f_who = who;
+      hit->day = d;
+      hit->same = same;
+      hit->other = other;
+      hit->own = own;
+      hit->who = who;
     }
   }
-  if (!fired)
-    return;
-  {
-    char dd[16], own[32], prior[32], s1[32], s2[32], capb[32];
-    c837_pfinding *p;
-    c837_eng_date(dd, c837_days_to_date(fire_day));
-    c837_eng_units(own, f_own);
-    c837_eng_units(prior, f_same + f_other);
-    c837_eng_units(s1, f_same);
-    c837_eng_units(s2, f_other);
-    c837_eng_units(capb, cap);
-    if (earlier_claim) {
-      c837_eng_finding(e, C837_EDIT_DUPLICATE_DAY, C837_SEV_ERROR,
-                       C837_ACT_HELD, i,
-                       "%s on %s: %s on this line plus %s already billed "
-                       "that day for the same patient and provider (%s on "
-                       "this claim, %s on earlier claims, first %s) exceed "
-                       "the cap of %s per day",
-                       x->code, dd, own, prior, s1, s2,
-                       f_who ? f_who : "?", capb);
-      return;
-    }
-    p = c837_eng_finding(e, C837_EDIT_DUPLICATE_DAY, C837_SEV_ERROR,
-                         C837_ACT_FIXED, i,
-                         "%s on %s: %s on this line plus %s on earlier "
-                         "lines of this claim for the same patient and "
-                         "provider exceed the cap of %s per day",
-                         x->code, dd, own, s1, capb);
-    if (p) {
-      c837_eng_units(s1, x->units);
-      c837_eng_copy(p->f.before, sizeof p->f.before, s1);
-      snprintf(p->f.after, sizeof p->f.after, "removed");
-      c837_eng_fixdesc(p, "line removed");
-    }
-    c837_eng_drop_fixes(e, i);
-    c837_eng_fix(e, C837_FIX_REMOVE, i, "");
-    x->removed = 1;
-  }
+  return fired;
 }
+
+/* The DUPLICATE_DAY finding of line i: held when earlier claims count
+ * (this claim cannot undo them), else the line is removed. */
+static void dup_report(c837_engine *e, size_t i, const dup_hit *h)
+{
+  c837_eline *x = &e->cl.el[i];
+  char dd[16], own[32], prior[32], s1[32], s2[32], capb[32];
+  c837_pfinding *p;
+  c837_eng_date(dd, c837_days_to_date(h->day));
+  c837_eng_units(own, h->own);
+  c837_eng_units(prior, h->same + h->other);
+  c837_eng_units(s1, h->same);
+  c837_eng_units(s2, h->other);
+  c837_eng_units(capb, x->row->cap);
+  if (h->earlier_claim) {
+    c837_eng_finding_as(e, C837_EDIT_DUPLICATE_DAY, C837_ACT_HELD, i,
+                        "%s on %s: %s on this line plus %s already billed "
+                        "that day for the same patient and provider (%s on "
+                        "this claim, %s on earlier claims, first %s) exceed "
+                        "the cap of %s per day",
+                        x->code, dd, own, prior, s1, s2,
+                        h->who ? h->who : "?", capb);
+    return;
+  }
+  p = c837_eng_finding(e, C837_EDIT_DUPLICATE_DAY, i,
+                       "%s on %s: %s on this line plus %s on earlier lines "
+                       "of this claim for the same patient and provider "
+                       "exceed the cap of %s per day",
+                       x->code, dd, own, s1, capb);
+  if (p) {
+    c837_eng_units(s1, x->units);
+    c837_eng_copy(p->f.before, sizeof p->f.before, s1);
+    snprintf(p->f.after, sizeof p->f.after, "removed");
+    c837_eng_fixdesc(p, "line removed");
+  }
+  c837_eng_drop_fixes(e, i);
+  c837_eng_fix(e, C837_FIX_REMOVE, i, "");
+  x->removed = 1;
+}
+
+/* DUPLICATE_DAY. */
+static void edit_duplicate(c837_engine *e, size_t i)
+{
+  const c837_eline *x = &e->cl.el[i];
+  dup_hit hit;
+  if (!capped(x) || !x->units_valid || !x->from)
+    return;
+  if (dup_find(e, i, &hit))
+    dup_report(e, i, &hit);
+}
+
+/* INPATIENT_PROCEDURE_LINE (837I). */
+static void edit_inpatient(c837_engine *e, size_t i)
+{
+  const c837_eline *x = &e->cl.el[i];
+  const c837_claim *c = e->cl.c;
+  if (c->kind != C837_KIND_I || !is_cart(x) || x->fam != C837_FAM_STEP ||
+      strncmp(c->tob, "11", 2) != 0)
+    return;
+  c837_eng_finding(e, C837_EDIT_INPATIENT_PROCEDURE_LINE, i,
+                   "%s is a CAR-T step on an inpatient bill (type of bill "
+                   "%s); inpatient CAR-T is reported with an ICD-10-PCS "
+                   "procedure code, not a service line",
+                   x->code, c->tob);
+}
+
+/* The per-line edits, in the order they run on each line (specs/edits.md,
+ * "Evaluation", 2): each sees the values the fixes before it left, and
+ * each decides itself whether the line is one it judges. */
+static void (*const line_edits[])(c837_engine *e, size_t i) = {
+    edit_validity,   /* CODE_DELETED, CODE_NOT_EFFECTIVE */
+    edit_units_valid, /* UNIT_BASIS_INVALID, UNITS_INVALID */
+    edit_revenue,    /* REVENUE_CODE_MISMATCH */
+    edit_inpatient,  /* INPATIENT_PROCEDURE_LINE */
+    edit_units_over, /* UNITS_OVER_DAILY_MAX */
+    edit_range,      /* RANGE_SPANS_DAYS */
+    edit_duplicate,  /* DUPLICATE_DAY */
+};
 
 void c837_edits_line(c837_engine *e)
 {
-  const c837_claim *c = e->c;
-  size_t i;
-  for (i = 0; i < c->n_lines; i++) {
-    c837_eline *x = &e->el[i];
-    if (is_cart(x)) {
-      if (x->from)
-        edit_validity(e, i);
-      edit_units_valid(e, i);
-    }
-    if (c->kind == C837_KIND_I)
-      edit_revenue(e, i);
-    if (!is_cart(x))
-      continue;
-    if (c->kind == C837_KIND_I && x->fam == C837_FAM_STEP &&
-        strncmp(c->tob, "11", 2) == 0)
-      c837_eng_finding(e, C837_EDIT_INPATIENT_PROCEDURE_LINE,
-                       C837_SEV_WARNING, C837_ACT_FLAGGED, i,
-                       "%s is a CAR-T step on an inpatient bill (type of "
-                       "bill %s); inpatient CAR-T is reported with an "
-                       "ICD-10-PCS procedure code, not a service line",
-                       x->code, c->tob);
-    if (x->row->cap <= 0)
-      continue;
-    if (x->units_valid)
-      edit_units_over(e, i);
-    if (x->from && x->dto > x->dfrom)
-      edit_range(e, i);
-    if (x->units_valid && x->from)
-      edit_duplicate(e, i);
-  }
+  size_t i, k;
+  for (i = 0; i < e->cl.c->n_lines; i++)
+    for (k = 0; k < sizeof line_edits / sizeof line_edits[0]; k++)
+      line_edits[k](e, i);
 }

@@ -3,12 +3,13 @@
  * After the line edits have settled each line's code, units and whether
  * it stays, this file adds the claim's remaining CAR-T and watch-code
  * lines to the patient's events (the remembered lines gathered by
- * engine.c come first) and runs, per line: STEP_OUT_OF_ORDER,
+ * engine_hist.c come first) and runs, per line: STEP_OUT_OF_ORDER,
  * PRIOR_STEP_MISSING, ADMIN_WITHOUT_PRODUCT, PRODUCT_WITHOUT_ADMIN,
  * INFUSION_TOO_SOON, REPEAT_ADMINISTRATION, HPC_CODE_WITH_CART; then the
  * claim-wide PREP_CHARGES_DOUBLE_BILLED.  "Read before" means a
- * remembered line, or a line of this claim with a lower index.
- * Specification: specs/edits.md.
+ * remembered line, or a line of this claim with a lower index.  The
+ * order is the table seq_edits at the end; findings and fixes go to
+ * verdict.c.  Specification: specs/edits.md.
  */
 #include "edit/engine_int.h"
 
@@ -30,8 +31,8 @@ static const char *step_name(int s)
 static long event_of(const c837_engine *e, size_t i)
 {
   size_t k;
-  for (k = e->nev_hist; k < e->nev; k++)
-    if (e->ev[k].line == i)
+  for (k = e->cl.nev_hist; k < e->cl.nev; k++)
+    if (e->cl.ev[k].line == i)
       return (long)k;
   return -1;
 }
@@ -50,8 +51,8 @@ static int is_step(const c837_event *v, int step)
 static void add_claim_events(c837_engine *e)
 {
   size_t i;
-  for (i = 0; i < e->c->n_lines; i++) {
-    const c837_eline *x = &e->el[i];
+  for (i = 0; i < e->cl.c->n_lines; i++) {
+    const c837_eline *x = &e->cl.el[i];
     c837_event v;
     if (x->removed || !x->row || x->fam == C837_FAM_NONE || !x->from)
       continue;
@@ -65,8 +66,8 @@ static void add_claim_events(c837_engine *e)
     v.dfrom = x->dfrom;
     v.dto = x->dto;
     v.units = x->units_valid ? x->units : 0;
-    v.provider = e->c->billing.id;
-    v.claim_id = e->c->id;
+    v.provider = e->cl.c->billing.id;
+    v.claim_id = e->cl.c->id;
     v.line = i;
     if (c837_hist_ev_push(e, &v) != 0)
       return; /* e->oom is set */
@@ -80,10 +81,10 @@ static void edit_step_order(c837_engine *e, const c837_event *me)
   size_t k;
   int t, s = me->step;
   char d[16], d2[16];
-  if (s < 1 || s > 4)
+  if (me->fam != C837_FAM_STEP || s < 1 || s > 4)
     return;
-  for (k = 0; k < e->nev; k++) {
-    const c837_event *v = &e->ev[k];
+  for (k = 0; k < e->cl.nev; k++) {
+    const c837_event *v = &e->cl.ev[k];
     if (v == me || !read_before(v, me->line) || !is_step(v, 0) ||
         v->step < 1 || v->step > 4)
       continue;
@@ -94,8 +95,7 @@ static void edit_step_order(c837_engine *e, const c837_event *me)
   for (t = 1; t < s; t++) {
     if (min[t] && me->dfrom < min[t]->dfrom) {
       c837_eng_date(d2, min[t]->from);
-      c837_eng_finding(e, C837_EDIT_STEP_OUT_OF_ORDER, C837_SEV_ERROR,
-                       C837_ACT_HELD, me->line,
+      c837_eng_finding(e, C837_EDIT_STEP_OUT_OF_ORDER, me->line,
                        "%s (step %d, %s) on %s is dated before the "
                        "patient's earliest %s (step %d, %s) on %s",
                        me->code, s, step_name(s), d, min[t]->code, t,
@@ -108,8 +108,7 @@ static void edit_step_order(c837_engine *e, const c837_event *me)
   for (t = s + 1; t <= 4; t++) {
     if (min[t] && min[t]->dfrom < me->dfrom) {
       c837_eng_date(d2, min[t]->from);
-      c837_eng_finding(e, C837_EDIT_STEP_OUT_OF_ORDER, C837_SEV_ERROR,
-                       C837_ACT_HELD, me->line,
+      c837_eng_finding(e, C837_EDIT_STEP_OUT_OF_ORDER, me->line,
                        "%s (step %d, %s) on %s is the patient's earliest "
                        "step %d, yet a later step, %s (step %d, %s), is "
                        "dated %s",
@@ -125,20 +124,18 @@ static void edit_prior_missing(c837_engine *e, const c837_event *me)
 {
   size_t k;
   char d[16];
-  if (me->step <= 1)
+  if (me->fam != C837_FAM_STEP || me->step <= 1)
     return;
-  for (k = 0; k < e->nev; k++) {
-    const c837_event *v = &e->ev[k];
+  for (k = 0; k < e->cl.nev; k++) {
+    const c837_event *v = &e->cl.ev[k];
     if (v != me && is_step(v, 0) && v->step >= 1 && v->step < me->step)
       return;
   }
   c837_eng_date(d, me->from);
-  c837_eng_finding(e, C837_EDIT_PRIOR_STEP_MISSING, C837_SEV_INFO,
-                   C837_ACT_FLAGGED, me->line,
+  c837_eng_finding(e, C837_EDIT_PRIOR_STEP_MISSING, me->line,
                    "%s (step %d, %s) on %s has no earlier CAR-T step (steps "
                    "1-%d) for this patient in this run or the ledger",
-                   me->code, me->step, step_name(me->step), d,
-                   me->step - 1);
+                   me->code, me->step, step_name(me->step), d, me->step - 1);
 }
 
 /* ADMIN_WITHOUT_PRODUCT (want = product) and PRODUCT_WITHOUT_ADMIN
@@ -148,33 +145,38 @@ static void edit_prior_missing(c837_engine *e, const c837_event *me)
 static void edit_pairing(c837_engine *e, const c837_event *me)
 {
   int want_product = me->fam == C837_FAM_STEP;
-  int inst13 = e->c->kind == C837_KIND_I && strncmp(e->c->tob, "13", 2) == 0;
+  c837_edit edit = want_product ? C837_EDIT_ADMIN_WITHOUT_PRODUCT
+                                : C837_EDIT_PRODUCT_WITHOUT_ADMIN;
+  int inst13 =
+      e->cl.c->kind == C837_KIND_I && strncmp(e->cl.c->tob, "13", 2) == 0;
   size_t k;
   char r[40];
-  for (k = 0; k < e->nev; k++) {
-    const c837_event *v = &e->ev[k];
+  if (!is_step(me, 4) && me->fam != C837_FAM_PRODUCT)
+    return;
+  for (k = 0; k < e->cl.nev; k++) {
+    const c837_event *v = &e->cl.ev[k];
     int partner = want_product ? v->fam == C837_FAM_PRODUCT : is_step(v, 4);
     if (!partner || !c837_eng_overlap(v->dfrom, v->dto, me->dfrom, me->dto))
       continue;
     if (v->line != C837_NO_INDEX)
       return;
-    if (e->c->kind == C837_KIND_P &&
-        strcmp(v->provider, e->c->billing.id) == 0)
+    if (e->cl.c->kind == C837_KIND_P &&
+        strcmp(v->provider, e->cl.c->billing.id) == 0)
       return;
   }
   c837_eng_range(r, me->from, me->to);
-  c837_eng_finding(
-      e,
-      want_product ? C837_EDIT_ADMIN_WITHOUT_PRODUCT
-                   : C837_EDIT_PRODUCT_WITHOUT_ADMIN,
-      inst13 ? C837_SEV_ERROR : C837_SEV_WARNING,
-      inst13 ? C837_ACT_HELD : C837_ACT_FLAGGED, me->line,
+  /* An 837I outpatient bill (TOB 13x) is not paid without its partner
+   * line on the same claim: there the finding is an error that holds the
+   * claim; elsewhere the edit's defaults (a warning that flags it). */
+  c837_eng_finding_by_claim(
+      e, edit, inst13 ? C837_SEV_ERROR : c837_edit_info(edit)->severity,
+      inst13 ? C837_ACT_HELD : c837_edit_info(edit)->action, me->line,
       want_product ? "administration %s on %s has no CAR-T product line on "
                      "the same claim and date%s"
                    : "product %s on %s has no CAR-T administration line "
                      "(38228 / 0540T) on the same claim and date%s",
       me->code, r,
-      e->c->kind == C837_KIND_P ? " (nor on an earlier claim of this "
+      e->cl.c->kind == C837_KIND_P ? " (nor on an earlier claim of this "
                                   "provider)"
                                 : "");
 }
@@ -185,8 +187,10 @@ static void edit_too_soon(c837_engine *e, const c837_event *me)
   const c837_event *best = NULL;
   int32_t best_day = 0;
   size_t k;
-  for (k = 0; k < e->nev; k++) {
-    const c837_event *v = &e->ev[k];
+  if (!is_step(me, 4))
+    return;
+  for (k = 0; k < e->cl.nev; k++) {
+    const c837_event *v = &e->cl.ev[k];
     int32_t last;
     if (v == me || !is_step(v, 1) || v->dfrom > me->dfrom)
       continue;
@@ -200,13 +204,12 @@ static void edit_too_soon(c837_engine *e, const c837_event *me)
     char d[16], d2[16];
     c837_eng_date(d, me->from);
     c837_eng_date(d2, c837_days_to_date(best_day));
-    c837_eng_finding(e, C837_EDIT_INFUSION_TOO_SOON, C837_SEV_WARNING,
-                     C837_ACT_FLAGGED, me->line,
+    c837_eng_finding(e, C837_EDIT_INFUSION_TOO_SOON, me->line,
                      "administration %s on %s is %ld days after the "
                      "patient's latest collection (%s on %s); at least %d "
                      "days are expected",
-                     me->code, d, (long)(me->dfrom - best_day), best->code,
-                     d2, e->o.infusion_min_days);
+                     me->code, d, (long)(me->dfrom - best_day), best->code, d2,
+                     e->o.infusion_min_days);
   }
 }
 
@@ -215,8 +218,8 @@ static void edit_too_soon(c837_engine *e, const c837_event *me)
 static int split_dose_on(const c837_engine *e, int32_t a, int32_t b)
 {
   size_t k;
-  for (k = 0; k < e->nev; k++) {
-    const c837_event *v = &e->ev[k];
+  for (k = 0; k < e->cl.nev; k++) {
+    const c837_event *v = &e->cl.ev[k];
     if (v->fam == C837_FAM_PRODUCT && v->row && v->row->split_dose &&
         c837_eng_overlap(v->dfrom, v->dto, a, b))
       return 1;
@@ -230,8 +233,10 @@ static void edit_repeat(c837_engine *e, const c837_event *me)
   const c837_event *best = NULL;
   long best_gap = 0;
   size_t k;
-  for (k = 0; k < e->nev; k++) {
-    const c837_event *v = &e->ev[k];
+  if (!is_step(me, 4))
+    return;
+  for (k = 0; k < e->cl.nev; k++) {
+    const c837_event *v = &e->cl.ev[k];
     long gap;
     if (v == me || !read_before(v, me->line) || !is_step(v, 4) ||
         v->dfrom == me->dfrom)
@@ -253,8 +258,7 @@ static void edit_repeat(c837_engine *e, const c837_event *me)
     char d[16], d2[16];
     c837_eng_date(d, me->from);
     c837_eng_date(d2, best->from);
-    c837_eng_finding(e, C837_EDIT_REPEAT_ADMINISTRATION, C837_SEV_WARNING,
-                     C837_ACT_FLAGGED, me->line,
+    c837_eng_finding(e, C837_EDIT_REPEAT_ADMINISTRATION, me->line,
                      "administration %s on %s is a second one for this "
                      "patient: %s is dated %s (%ld days apart, window %d "
                      "days) and no split-dose product is billed for either "
@@ -270,8 +274,10 @@ static void edit_hpc(c837_engine *e, const c837_event *me)
 {
   size_t k;
   char d[16];
-  for (k = 0; k < e->nev; k++) {
-    const c837_event *v = &e->ev[k];
+  if (me->fam != C837_FAM_STEP && me->fam != C837_FAM_WATCH)
+    return;
+  for (k = 0; k < e->cl.nev; k++) {
+    const c837_event *v = &e->cl.ev[k];
     int hit;
     if (v == me || !c837_eng_overlap(v->dfrom, v->dto, me->dfrom, me->dto))
       continue;
@@ -283,15 +289,13 @@ static void edit_hpc(c837_engine *e, const c837_event *me)
       continue;
     c837_eng_date(d, me->from > v->from ? me->from : v->from);
     if (me->fam == C837_FAM_WATCH)
-      c837_eng_finding(e, C837_EDIT_HPC_CODE_WITH_CART, C837_SEV_WARNING,
-                       C837_ACT_FLAGGED, me->line,
+      c837_eng_finding(e, C837_EDIT_HPC_CODE_WITH_CART, me->line,
                        "watch code %s is billed for the same patient on %s "
                        "as CAR-T step %s; the step may have been coded as a "
                        "stem-cell or apheresis service",
                        me->code, d, v->code);
     else
-      c837_eng_finding(e, C837_EDIT_HPC_CODE_WITH_CART, C837_SEV_WARNING,
-                       C837_ACT_FLAGGED, me->line,
+      c837_eng_finding(e, C837_EDIT_HPC_CODE_WITH_CART, me->line,
                        "CAR-T step %s is billed for the same patient on %s "
                        "as watch code %s on earlier claim %s; the step may "
                        "also have been coded as a stem-cell or apheresis "
@@ -306,16 +310,18 @@ static void edit_prep(c837_engine *e)
 {
   const c837_eline *prod = NULL;
   size_t i;
-  for (i = 0; i < e->c->n_lines && !prod; i++) {
-    const c837_eline *x = &e->el[i];
+  if (e->cl.c->kind != C837_KIND_I)
+    return;
+  for (i = 0; i < e->cl.c->n_lines && !prod; i++) {
+    const c837_eline *x = &e->cl.el[i];
     if (!x->removed && x->fam == C837_FAM_PRODUCT &&
         (strcmp(x->revenue, "0891") == 0 || strcmp(x->revenue, "0892") == 0))
       prod = x;
   }
   if (!prod)
     return;
-  for (i = 0; i < e->c->n_lines; i++) {
-    const c837_eline *x = &e->el[i];
+  for (i = 0; i < e->cl.c->n_lines; i++) {
+    const c837_eline *x = &e->cl.el[i];
     int64_t covered;
     char amt[32];
     if (x->removed || !x->src->charge_ok ||
@@ -326,8 +332,7 @@ static void edit_prep(c837_engine *e)
     if (covered <= 0)
       continue;
     c837_format_decimal(amt, sizeof amt, covered, 2);
-    c837_eng_finding(e, C837_EDIT_PREP_CHARGES_DOUBLE_BILLED,
-                     C837_SEV_WARNING, C837_ACT_FLAGGED, i,
+    c837_eng_finding(e, C837_EDIT_PREP_CHARGES_DOUBLE_BILLED, i,
                      "revenue %s line%s%s has covered charges of %s while "
                      "product %s is billed on revenue %s; preparation costs "
                      "belong in the product charge or on non-covered "
@@ -337,33 +342,31 @@ static void edit_prep(c837_engine *e)
   }
 }
 
+/* The sequencing edits, in the order they run on each of the claim's
+ * lines (specs/edits.md, "Evaluation", 3); each decides itself whether
+ * the line is one it judges.  PREP_CHARGES_DOUBLE_BILLED, which judges
+ * the claim as a whole, runs after them. */
+static void (*const seq_edits[])(c837_engine *e, const c837_event *me) = {
+    edit_step_order,    /* STEP_OUT_OF_ORDER */
+    edit_prior_missing, /* PRIOR_STEP_MISSING */
+    edit_pairing,       /* ADMIN_WITHOUT_PRODUCT, PRODUCT_WITHOUT_ADMIN */
+    edit_too_soon,      /* INFUSION_TOO_SOON */
+    edit_repeat,        /* REPEAT_ADMINISTRATION */
+    edit_hpc,           /* HPC_CODE_WITH_CART */
+};
+
 void c837_edits_seq(c837_engine *e)
 {
-  size_t i;
+  size_t i, k;
   add_claim_events(e);
   if (e->oom)
     return;
-  for (i = 0; i < e->c->n_lines; i++) {
-    long k = event_of(e, i);
-    const c837_event *me;
-    if (k < 0)
+  for (i = 0; i < e->cl.c->n_lines; i++) {
+    long ev = event_of(e, i);
+    if (ev < 0)
       continue;
-    me = &e->ev[k];
-    if (me->fam == C837_FAM_STEP) {
-      edit_step_order(e, me);
-      edit_prior_missing(e, me);
-      if (me->step == 4) {
-        edit_pairing(e, me);
-        edit_too_soon(e, me);
-        edit_repeat(e, me);
-      }
-      edit_hpc(e, me);
-    } else if (me->fam == C837_FAM_PRODUCT) {
-      edit_pairing(e, me);
-    } else if (me->fam == C837_FAM_WATCH) {
-      edit_hpc(e, me);
-    }
+    for (k = 0; k < sizeof seq_edits / sizeof seq_edits[0]; k++)
+      seq_edits[k](e, &e->cl.ev[ev]);
   }
-  if (e->c->kind == C837_KIND_I)
-    edit_prep(e);
+  edit_prep(e);
 }

@@ -3,7 +3,8 @@
  * The engine remembers the CAR-T and watch-code lines of the claims it
  * did not hold (c837_hist records), across claims, files and runs.  The
  * records live in one array in a stable order (append; replace in place;
- * drop dead records, keeping the order) next to three hash indexes:
+ * drop dead records, keeping the order) next to three indexes, each a
+ * c837_map (base/map.h) from a key to per-key data:
  * - patient key -> the patient's records, so that a claim's edits cost
  *   time proportional to its own patient's lines;
  * - CLM01 + billing provider -> the lines of that claim, so that a void
@@ -20,10 +21,12 @@
  * costs amortised O(1) per removal), or when the history is read
  * through c837_engine_history_count / _at -- never while a checkpoint is
  * open, because the undo log of a checkpoint holds record indexes.  A
- * checkpoint keeps the old value of every record changed after it, so
+ * checkpoint saves the array lengths and run numbers (c837_hmarks, one
+ * struct copy) and the old value of every record changed after it, so
  * that a rollback (a file that failed half-way) restores the history
- * exactly.  The rules are specified in specs/edits.md, "Ledger, re-runs
- * and merges".
+ * exactly.  This file calls no other file of the engine (engine_int.h).
+ * The rules are specified in specs/edits.md, "Ledger, re-runs and
+ * merges".
  */
 #include "edit/engine_int.h"
 #include "base/buf.h"
@@ -38,66 +41,34 @@
 /* String -> record list indexes                                       */
 /* ------------------------------------------------------------------ */
 
-static int imap_grow(c837_imap *m)
+/* The list of key[0..len), or NULL when unknown (create = 0) or out of
+ * memory (create = 1). */
+static c837_ilist *index_get(c837_index *x, const char *key, size_t len,
+                             int create)
 {
-  size_t ns = m->nslots ? 2 * m->nslots : 64, i;
-  size_t *slots = calloc(ns, sizeof *slots);
-  if (!slots)
-    return -1;
-  for (i = 0; i < m->n; i++) {
-    size_t s = (size_t)(c837_hash_str(m->ents[i].key) & (ns - 1));
-    while (slots[s])
-      s = (s + 1) & (ns - 1);
-    slots[s] = i + 1;
-  }
-  free(m->slots);
-  m->slots = slots;
-  m->nslots = ns;
-  return 0;
+  size_t id = c837_map_find(&x->keys, key, len);
+  if (id != C837_MAP_NONE)
+    return &x->lists[id];
+  if (!create ||
+      c837_vec_reserve(&x->lists, &x->cap, c837_map_count(&x->keys) + 1,
+                       sizeof *x->lists, 64, 0) != 0 ||
+      c837_map_intern(&x->keys, key, len, &id) < 0)
+    return NULL;
+  memset(&x->lists[id], 0, sizeof x->lists[id]);
+  return &x->lists[id];
 }
 
-/* The list of key, or NULL when unknown (create = 0) or out of memory
- * (create = 1). */
-static c837_ilist *imap_get(c837_imap *m, const char *key, int create)
+static c837_ilist *index_get_str(c837_index *x, const char *key, int create)
 {
-  size_t s;
-  c837_ilist *p;
-  size_t len;
-  if (m->nslots) {
-    s = (size_t)(c837_hash_str(key) & (m->nslots - 1));
-    while (m->slots[s]) {
-      p = &m->ents[m->slots[s] - 1];
-      if (strcmp(p->key, key) == 0)
-        return p;
-      s = (s + 1) & (m->nslots - 1);
-    }
-  }
-  if (!create)
-    return NULL;
-  if ((m->n + 1) * 2 > m->nslots && imap_grow(m) != 0)
-    return NULL;
-  if (c837_vec_reserve(&m->ents, &m->cap, m->n + 1, sizeof *m->ents, 64, 0) != 0)
-    return NULL;
-  p = &m->ents[m->n];
-  len = strlen(key);
-  memset(p, 0, sizeof *p);
-  p->key = malloc(len + 1);
-  if (!p->key)
-    return NULL;
-  memcpy(p->key, key, len + 1);
-  s = (size_t)(c837_hash_str(key) & (m->nslots - 1));
-  while (m->slots[s])
-    s = (s + 1) & (m->nslots - 1);
-  m->slots[s] = ++m->n;
-  return p;
+  return index_get(x, key, strlen(key), create);
 }
 
 /* Makes room for one more index in l.  0 or -1 (ENOMEM). */
 static int ilist_reserve(c837_ilist *l)
 {
-  if (c837_vec_reserve(&l->idx, &l->cap, l->n + 1, sizeof *l->idx, 4, 0) != 0)
-    return -1;
-  return 0;
+  return c837_vec_reserve(&l->idx, &l->cap, l->n + 1, sizeof *l->idx, 4, 0)
+             ? -1
+             : 0;
 }
 
 /* Files idx in l, keeping l sorted; nothing when it is there already.
@@ -122,35 +93,47 @@ static int ilist_insert(c837_ilist *l, size_t idx)
   return 0;
 }
 
-static void imap_free(c837_imap *m)
+/* Empties every list of x (keeping the keys and the memory). */
+static void index_clear_lists(c837_index *x)
 {
   size_t i;
-  for (i = 0; i < m->n; i++) {
-    free(m->ents[i].key);
-    free(m->ents[i].idx);
-  }
-  free(m->ents);
-  free(m->slots);
-  memset(m, 0, sizeof *m);
+  for (i = 0; i < c837_map_count(&x->keys); i++)
+    x->lists[i].n = 0;
 }
 
-/* The key of a claim in e->claims: "CLM01 US provider". */
-#define CLAIM_KEY_MAX (2 * C837_ID_MAX + 2)
-
-static void claim_key(char buf[CLAIM_KEY_MAX], const char *claim_id,
-                      const char *provider)
+static void index_free(c837_index *x)
 {
-  snprintf(buf, CLAIM_KEY_MAX, "%s\x1f%s", claim_id, provider);
+  size_t i;
+  for (i = 0; i < c837_map_count(&x->keys); i++)
+    free(x->lists[i].idx);
+  free(x->lists);
+  c837_map_free(&x->keys);
+  memset(x, 0, sizeof *x);
 }
-/* Kinds of record (see c837_hist). */
+
+/* The list of the claim claim_id + provider in the claim index:
+ * "CLM01 US provider". */
+static c837_ilist *claim_list(c837_histstore *hs, const char *claim_id,
+                              const char *provider, int create)
+{
+  char key[2 * C837_ID_MAX + 2];
+  int n = snprintf(key, sizeof key, "%s\x1f%s", claim_id, provider);
+  return index_get(&hs->claims, key,
+                   n < (int)sizeof key ? (size_t)n : sizeof key - 1, create);
+}
+
+/* Kinds of record (see c837_hist_kind): tombstones and markers are
+ * bookkeeping, in no edit. */
 static int is_bookkeeping(const c837_hist *h)
 {
-  return h->family == C837_FAM_NONE;
+  return h->kind != C837_HIST_LINE;
 }
 
-static int is_marker(const c837_hist *h)
+c837_hist_kind c837_hist_kind_of(const c837_hist *h)
 {
-  return is_bookkeeping(h) && !h->claim_id[0] && !h->lx[0];
+  if (h->family != C837_FAM_NONE)
+    return C837_HIST_LINE;
+  return h->claim_id[0] || h->lx[0] ? C837_HIST_TOMBSTONE : C837_HIST_MARKER;
 }
 
 static int same_identity(const c837_hist *a, const c837_hist *b)
@@ -174,17 +157,19 @@ static size_t ix_key_len(const char *source)
  * caller must not change the record then. */
 static int touch(c837_engine *e, size_t idx, int is_mk)
 {
+  c837_checkpoint *cp = &e->cp;
   c837_undo *u;
-  if (!e->cp || idx >= (is_mk ? e->cp_nmk : e->cp_nh))
+  if (!cp->open || idx >= (is_mk ? cp->saved.nmk : cp->saved.nh))
     return 0;
-  if (c837_vec_reserve(&e->undo, &e->capundo, e->nundo + 1, sizeof *e->undo, 64, 0) != 0) {
+  if (c837_vec_reserve(&cp->undo, &cp->capundo, cp->nundo + 1,
+                       sizeof *cp->undo, 64, 0) != 0) {
     e->oom = 1;
     return -1;
   }
-  u = &e->undo[e->nundo++];
+  u = &cp->undo[cp->nundo++];
   u->idx = idx;
   u->is_mk = is_mk;
-  u->old = is_mk ? e->mk[idx] : e->h[idx];
+  u->old = is_mk ? e->hist.mk[idx] : e->hist.h[idx];
   return 0;
 }
 
@@ -193,78 +178,45 @@ static int kill_rec(c837_engine *e, size_t i)
 {
   if (touch(e, i, 0) != 0)
     return -1;
-  e->h[i].dead = 1;
-  e->ndead++;
+  e->hist.h[i].dead = 1;
+  e->hist.m.ndead++;
   return 0;
 }
 
 /* ---- interchange index ---- */
 
-static c837_ixc *ix_find(const c837_engine *e, const char *key, size_t len)
+static c837_ixc *ix_find(const c837_histstore *hs, const char *key,
+                         size_t len)
 {
-  size_t s;
-  if (!e->nixslots)
-    return NULL;
-  s = (size_t)(c837_hash(key, len) & (e->nixslots - 1));
-  while (e->ixslots[s]) {
-    c837_ixc *x = &e->ix[e->ixslots[s] - 1];
-    if (strlen(x->key) == len && memcmp(x->key, key, len) == 0)
-      return x;
-    s = (s + 1) & (e->nixslots - 1);
-  }
-  return NULL;
-}
-
-static void ix_slot(size_t *slots, size_t ns, const char *key, size_t idx)
-{
-  size_t s = (size_t)(c837_hash_str(key) & (ns - 1));
-  while (slots[s])
-    s = (s + 1) & (ns - 1);
-  slots[s] = idx + 1;
+  size_t id = c837_map_find(&hs->ixkeys, key, len);
+  return id == C837_MAP_NONE ? NULL : &hs->ix[id];
 }
 
 /* The entry of interchange key[0..len), created when missing; NULL on
  * ENOMEM. */
-static c837_ixc *ix_get(c837_engine *e, const char *key, size_t len)
+static c837_ixc *ix_get(c837_histstore *hs, const char *key, size_t len)
 {
-  c837_ixc *x = ix_find(e, key, len);
-  if (x)
-    return x;
-  if ((e->nix + 1) * 2 > e->nixslots) {
-    size_t ns = e->nixslots ? 2 * e->nixslots : 64, i;
-    size_t *slots = calloc(ns, sizeof *slots);
-    if (!slots)
-      return NULL;
-    for (i = 0; i < e->nix; i++)
-      ix_slot(slots, ns, e->ix[i].key, i);
-    free(e->ixslots);
-    e->ixslots = slots;
-    e->nixslots = ns;
-  }
-  if (c837_vec_reserve(&e->ix, &e->capix, e->nix + 1, sizeof *e->ix, 64, 0) != 0)
+  size_t id = c837_map_find(&hs->ixkeys, key, len);
+  if (id != C837_MAP_NONE)
+    return &hs->ix[id];
+  if (c837_vec_reserve(&hs->ix, &hs->capix, c837_map_count(&hs->ixkeys) + 1,
+                       sizeof *hs->ix, 64, 0) != 0 ||
+      c837_map_intern(&hs->ixkeys, key, len, &id) < 0)
     return NULL;
-  x = &e->ix[e->nix];
-  x->key = malloc(len + 1);
-  if (!x->key)
-    return NULL;
-  memcpy(x->key, key, len);
-  x->key[len] = 0;
-  x->min_run = 0;
-  x->has_loaded = 0;
-  x->mk = C837_NO_INDEX;
-  ix_slot(e->ixslots, e->nixslots, x->key, e->nix);
-  e->nix++;
-  return x;
+  hs->ix[id].min_run = 0;
+  hs->ix[id].has_loaded = 0;
+  hs->ix[id].mk = C837_NO_INDEX;
+  return &hs->ix[id];
 }
 
 /* Notes a loaded record of h's interchange.  0 or -1 (ENOMEM). */
-static int ix_note_loaded(c837_engine *e, const c837_hist *h)
+static int ix_note_loaded(c837_histstore *hs, const c837_hist *h)
 {
   size_t len = ix_key_len(h->source);
   c837_ixc *x;
   if (!len)
     return 0;
-  x = ix_get(e, h->source, len);
+  x = ix_get(hs, h->source, len);
   if (!x)
     return -1;
   if (!x->has_loaded || h->run < x->min_run)
@@ -273,30 +225,23 @@ static int ix_note_loaded(c837_engine *e, const c837_hist *h)
   return 0;
 }
 
-static void ix_clear(c837_engine *e)
-{
-  size_t i;
-  for (i = 0; i < e->nix; i++)
-    free(e->ix[i].key);
-  e->nix = 0;
-}
-
-/* Returns the interchange index to its state at the checkpoint:
- * entries made since go, markers made since are forgotten.  (The
- * smallest loaded run of an interchange is kept as lowered by
+/* Returns the interchange index to its state at the checkpoint: entries
+ * made since (ids from nix on; the map keeps their keys) know nothing
+ * again, as if they were new, and markers made since are forgotten.
+ * (The smallest loaded run of an interchange is kept as lowered by
  * c837_engine_add_history calls made after the checkpoint, if any.) */
-static void ix_rollback(c837_engine *e)
+static void ix_rollback(c837_histstore *hs, size_t nix)
 {
   size_t i;
-  for (i = e->cp_nix; i < e->nix; i++)
-    free(e->ix[i].key);
-  e->nix = e->cp_nix;
-  if (e->ixslots)
-    memset(e->ixslots, 0, e->nixslots * sizeof *e->ixslots);
-  for (i = 0; i < e->nix; i++) {
-    if (e->ix[i].mk != C837_NO_INDEX && e->ix[i].mk >= e->nmk)
-      e->ix[i].mk = C837_NO_INDEX;
-    ix_slot(e->ixslots, e->nixslots, e->ix[i].key, i);
+  for (i = 0; i < c837_map_count(&hs->ixkeys); i++) {
+    c837_ixc *x = &hs->ix[i];
+    if (i >= nix) {
+      x->min_run = 0;
+      x->has_loaded = 0;
+      x->mk = C837_NO_INDEX;
+    } else if (x->mk != C837_NO_INDEX && x->mk >= hs->m.nmk) {
+      x->mk = C837_NO_INDEX;
+    }
   }
 }
 
@@ -308,37 +253,40 @@ static void ix_rollback(c837_engine *e)
  * claim).  0 or -1 (ENOMEM; nothing changed but empty index entries). */
 static int hist_append(c837_engine *e, const c837_hist *h, int loaded)
 {
-  c837_ilist *p = imap_get(&e->pats, h->patient, 1), *cl = NULL;
+  c837_histstore *hs = &e->hist;
+  c837_ilist *p = index_get_str(&hs->pats, h->patient, 1), *cl = NULL;
+  c837_hrec *r;
   if (!p || ilist_reserve(p) != 0)
     return -1;
   if (!is_bookkeeping(h)) {
-    char key[CLAIM_KEY_MAX];
-    claim_key(key, h->claim_id, h->provider);
-    cl = imap_get(&e->claims, key, 1);
+    cl = claim_list(hs, h->claim_id, h->provider, 1);
     if (!cl || ilist_reserve(cl) != 0)
       return -1;
   }
-  if (c837_vec_reserve(&e->h, &e->caph, e->nh + 1, sizeof *e->h, 64, 0) != 0)
+  if (c837_vec_reserve(&hs->h, &hs->caph, hs->m.nh + 1, sizeof *hs->h, 64,
+                       0) != 0)
     return -1;
-  p->idx[p->n++] = e->nh;
+  p->idx[p->n++] = hs->m.nh;
   if (cl)
-    cl->idx[cl->n++] = e->nh;
-  e->h[e->nh].h = *h;
-  e->h[e->nh].loaded = loaded;
-  e->h[e->nh].dead = 0;
-  e->nh++;
+    cl->idx[cl->n++] = hs->m.nh;
+  r = &hs->h[hs->m.nh++];
+  r->h = *h;
+  r->loaded = loaded;
+  r->dead = 0;
   return 0;
 }
 
 /* Appends a marker.  0 or -1 (ENOMEM). */
-static int mk_append(c837_engine *e, const c837_hist *h, int loaded)
+static int mk_append(c837_histstore *hs, const c837_hist *h, int loaded)
 {
-  if (c837_vec_reserve(&e->mk, &e->capmk, e->nmk + 1, sizeof *e->mk, 16, 0) != 0)
+  c837_hrec *r;
+  if (c837_vec_reserve(&hs->mk, &hs->capmk, hs->m.nmk + 1, sizeof *hs->mk,
+                       16, 0) != 0)
     return -1;
-  e->mk[e->nmk].h = *h;
-  e->mk[e->nmk].loaded = loaded;
-  e->mk[e->nmk].dead = 0;
-  e->nmk++;
+  r = &hs->mk[hs->m.nmk++];
+  r->h = *h;
+  r->loaded = loaded;
+  r->dead = 0;
   return 0;
 }
 
@@ -346,23 +294,19 @@ static int mk_append(c837_engine *e, const c837_hist *h, int loaded)
  * in the list of its patient and (a line) of its claim, and each list is
  * rebuilt from a subset of its entries, so each ends no longer than it
  * was and nothing is allocated. */
-static void reindex(c837_engine *e)
+static void reindex(c837_histstore *hs)
 {
   size_t i;
-  char key[CLAIM_KEY_MAX];
-  for (i = 0; i < e->pats.n; i++)
-    e->pats.ents[i].n = 0;
-  for (i = 0; i < e->claims.n; i++)
-    e->claims.ents[i].n = 0;
-  for (i = 0; i < e->nh; i++) {
-    const c837_hist *h = &e->h[i].h;
-    c837_ilist *l = imap_get(&e->pats, h->patient, 0);
+  index_clear_lists(&hs->pats);
+  index_clear_lists(&hs->claims);
+  for (i = 0; i < hs->m.nh; i++) {
+    const c837_hist *h = &hs->h[i].h;
+    c837_ilist *l = index_get_str(&hs->pats, h->patient, 0);
     if (l && l->n < l->cap)
       l->idx[l->n++] = i;
-    if (e->h[i].dead || is_bookkeeping(h))
+    if (hs->h[i].dead || is_bookkeeping(h))
       continue;
-    claim_key(key, h->claim_id, h->provider);
-    l = imap_get(&e->claims, key, 0);
+    l = claim_list(hs, h->claim_id, h->provider, 0);
     if (l && l->n < l->cap)
       l->idx[l->n++] = i;
   }
@@ -372,83 +316,86 @@ static void reindex(c837_engine *e)
  * open (its undo records hold indexes). */
 static void hist_compact(c837_engine *e)
 {
+  c837_histstore *hs = &e->hist;
   size_t i, j = 0;
-  if (!e->ndead || e->cp)
+  if (!hs->m.ndead || e->cp.open)
     return;
-  for (i = 0; i < e->nh; i++)
-    if (!e->h[i].dead)
-      e->h[j++] = e->h[i];
-  e->nh = j;
-  e->ndead = 0;
-  reindex(e);
+  for (i = 0; i < hs->m.nh; i++)
+    if (!hs->h[i].dead)
+      hs->h[j++] = hs->h[i];
+  hs->m.nh = j;
+  hs->m.ndead = 0;
+  reindex(hs);
 }
 
 void c837_hist_settle(c837_engine *e)
 {
-  if (e->ndead && !e->cp && e->ndead > e->nh / 2)
+  if (e->hist.m.ndead && !e->cp.open && e->hist.m.ndead > e->hist.m.nh / 2)
     hist_compact(e);
 }
 
 void c837_hist_release(c837_engine *e)
 {
-  imap_free(&e->pats);
-  imap_free(&e->claims);
-  ix_clear(e);
-  free(e->ix);
-  free(e->ixslots);
-  free(e->h);
-  free(e->mk);
-  free(e->undo);
-  e->ix = NULL;
-  e->ixslots = NULL;
-  e->h = e->mk = NULL;
-  e->undo = NULL;
+  c837_histstore *hs = &e->hist;
+  index_free(&hs->pats);
+  index_free(&hs->claims);
+  c837_map_free(&hs->ixkeys);
+  free(hs->ix);
+  free(hs->h);
+  free(hs->mk);
+  free(e->cp.undo);
+  memset(hs, 0, sizeof *hs);
+  memset(&e->cp, 0, sizeof e->cp);
+}
+
+/* The run number of the lines this run remembers first. */
+static uint32_t run_now(const c837_histstore *hs)
+{
+  return hs->m.max_run == UINT32_MAX ? UINT32_MAX : hs->m.max_run + 1;
 }
 
 /* ------------------------------------------------------------------ */
 /* History API                                                         */
 /* ------------------------------------------------------------------ */
 
-uint32_t c837_hist_run_now(const c837_engine *e)
+c837_status c837_engine_add_history(c837_engine *e, const c837_hist *row)
 {
-  return e->max_run == UINT32_MAX ? UINT32_MAX : e->max_run + 1;
-}
-
-c837_status c837_engine_add_history(c837_engine *e, const c837_hist *h)
-{
+  c837_hist copy, *h = &copy;
   c837_ilist *p;
   size_t k;
-  if (!e || !h)
+  if (!e || !row)
     return C837_EINVAL;
+  copy = *row;
+  copy.kind = c837_hist_kind_of(row); /* as the ledger row tells it */
   e->oom = 0;
-  if (h->run > e->max_run)
-    e->max_run = h->run;
-  if (ix_note_loaded(e, h) != 0)
+  if (h->run > e->hist.m.max_run)
+    e->hist.m.max_run = h->run;
+  if (ix_note_loaded(&e->hist, h) != 0)
     return C837_ENOMEM;
-  if (is_marker(h)) {
+  if (h->kind == C837_HIST_MARKER) {
     size_t len = ix_key_len(h->source);
-    c837_ixc *x = len ? ix_find(e, h->source, len) : NULL;
+    c837_ixc *x = len ? ix_find(&e->hist, h->source, len) : NULL;
     if (x && x->mk != C837_NO_INDEX) {
       /* the same marker twice: the later run's stays */
-      if (h->run >= e->mk[x->mk].h.run) {
+      if (h->run >= e->hist.mk[x->mk].h.run) {
         if (touch(e, x->mk, 1) != 0)
           return C837_ENOMEM;
-        e->mk[x->mk].h = *h;
-        e->mk[x->mk].loaded = 1;
+        e->hist.mk[x->mk].h = *h;
+        e->hist.mk[x->mk].loaded = 1;
       }
       return C837_OK;
     }
-    if (mk_append(e, h, 1) != 0)
+    if (mk_append(&e->hist, h, 1) != 0)
       return C837_ENOMEM;
     if (x)
-      x->mk = e->nmk - 1;
+      x->mk = e->hist.m.nmk - 1;
     return C837_OK;
   }
   /* tombstones against rows, in both orders of loading */
-  p = imap_get(&e->pats, h->patient, 0);
+  p = index_get_str(&e->hist.pats, h->patient, 0);
   for (k = 0; p && k < p->n; k++) {
     size_t i = p->idx[k];
-    c837_hrec *r = &e->h[i];
+    c837_hrec *r = &e->hist.h[i];
     if (r->dead || !r->loaded || !same_identity(&r->h, h))
       continue;
     if (is_bookkeeping(h) && !is_bookkeeping(&r->h) && r->h.run <= h->run) {
@@ -472,7 +419,7 @@ c837_status c837_engine_add_history(c837_engine *e, const c837_hist *h)
 static void settle_for_reading(const c837_engine *ce)
 {
   c837_engine *e = (c837_engine *)ce;
-  if (e->ndead && !e->cp)
+  if (e->hist.m.ndead && !e->cp.open)
     hist_compact(e);
 }
 
@@ -481,7 +428,7 @@ size_t c837_engine_history_count(const c837_engine *e)
   if (!e)
     return 0;
   settle_for_reading(e);
-  return e->nh + e->nmk;
+  return e->hist.m.nh + e->hist.m.nmk;
 }
 
 const c837_hist *c837_engine_history_at(const c837_engine *e, size_t i)
@@ -489,19 +436,19 @@ const c837_hist *c837_engine_history_at(const c837_engine *e, size_t i)
   if (!e)
     return NULL;
   settle_for_reading(e);
-  if (i < e->nh)
-    return &e->h[i].h;
-  if (i - e->nh < e->nmk)
-    return &e->mk[i - e->nh].h;
+  if (i < e->hist.m.nh)
+    return &e->hist.h[i].h;
+  if (i - e->hist.m.nh < e->hist.m.nmk)
+    return &e->hist.mk[i - e->hist.m.nh].h;
   return NULL;
 }
 
 void c837_engine_commit(c837_engine *e)
 {
-  if (!e || !e->cp)
+  if (!e || !e->cp.open)
     return;
-  e->cp = 0;
-  e->nundo = 0;
+  e->cp.open = 0;
+  e->cp.nundo = 0;
   c837_hist_settle(e);
 }
 
@@ -511,40 +458,30 @@ c837_status c837_engine_checkpoint(c837_engine *e)
     return C837_EINVAL;
   c837_engine_commit(e);
   c837_hist_settle(e);
-  e->cp = 1;
-  e->cp_nh = e->nh;
-  e->cp_nmk = e->nmk;
-  e->cp_nix = e->nix;
-  e->cp_ndead = e->ndead;
-  e->cp_max_run = e->max_run;
-  e->cp_hiding = e->hiding;
-  e->cp_hide_min = e->hide_min;
-  e->nundo = 0;
+  e->cp.open = 1;
+  e->cp.saved = e->hist.m;
+  e->cp.nix = c837_map_count(&e->hist.ixkeys);
+  e->cp.nundo = 0;
   return C837_OK;
 }
 
 void c837_engine_rollback(c837_engine *e)
 {
   size_t i;
-  if (!e || !e->cp)
+  if (!e || !e->cp.open)
     return;
-  for (i = e->nundo; i-- > 0;) {
-    const c837_undo *u = &e->undo[i];
+  for (i = e->cp.nundo; i-- > 0;) {
+    const c837_undo *u = &e->cp.undo[i];
     if (u->is_mk)
-      e->mk[u->idx] = u->old;
+      e->hist.mk[u->idx] = u->old;
     else
-      e->h[u->idx] = u->old;
+      e->hist.h[u->idx] = u->old;
   }
-  e->nh = e->cp_nh;
-  e->nmk = e->cp_nmk;
-  e->ndead = e->cp_ndead;
-  e->max_run = e->cp_max_run;
-  e->hiding = e->cp_hiding;
-  e->hide_min = e->cp_hide_min;
-  e->cp = 0;
-  e->nundo = 0;
-  reindex(e);
-  ix_rollback(e);
+  e->hist.m = e->cp.saved;
+  e->cp.open = 0;
+  e->cp.nundo = 0;
+  reindex(&e->hist);
+  ix_rollback(&e->hist, e->cp.nix);
   c837_hist_settle(e);
 }
 
@@ -554,11 +491,12 @@ void c837_engine_rollback(c837_engine *e)
 
 int c837_hist_ev_push(c837_engine *e, const c837_event *v)
 {
-  if (c837_vec_reserve(&e->ev, &e->capev, e->nev + 1, sizeof *e->ev, 32, 0) != 0) {
+  if (c837_vec_reserve(&e->cl.ev, &e->cl.capev, e->cl.nev + 1, sizeof *e->cl.ev,
+                       32, 0) != 0) {
     e->oom = 1;
     return -1;
   }
-  e->ev[e->nev++] = *v;
+  e->cl.ev[e->cl.nev++] = *v;
   return 0;
 }
 
@@ -573,13 +511,13 @@ int c837_hist_ev_push(c837_engine *e, const c837_event *v)
  *   is the original it replaced (a re-run reading the original again). */
 static int excluded(const c837_engine *e, const c837_hrec *r)
 {
-  const c837_claim *c = e->c;
+  const c837_claim *c = e->cl.c;
   int f = c837_eng_freq(c);
-  if (r->loaded && e->hiding && r->h.run >= e->hide_min)
+  if (r->loaded && e->hist.m.hiding && r->h.run >= e->hist.m.hide_min)
     return 1;
   if (strcmp(r->h.claim_id, c->id) != 0)
     return 0;
-  if (r->loaded && strcmp(r->h.source, e->source) == 0)
+  if (r->loaded && strcmp(r->h.source, e->cl.source) == 0)
     return 1;
   if (strcmp(r->h.provider, c->billing.id) != 0)
     return 0;
@@ -599,36 +537,36 @@ static int excluded(const c837_engine *e, const c837_hrec *r)
 void c837_hist_hide(c837_engine *e)
 {
   const c837_ixc *x;
-  e->hiding = 0;
-  if (!e->isa_len)
+  e->hist.m.hiding = 0;
+  if (!e->cl.isa_len)
     return;
-  x = ix_find(e, e->source, e->isa_len);
+  x = ix_find(&e->hist, e->cl.source, e->cl.isa_len);
   if (!x || !x->has_loaded)
     return;
-  e->hiding = 1;
-  e->hide_min = x->min_run;
+  e->hist.m.hiding = 1;
+  e->hist.m.hide_min = x->min_run;
 }
 
 /* Records (or takes over from the ledger) the marker of the claim's
  * interchange, when the claim has CAR-T or watch lines.  0 or -1. */
 int c837_hist_mark(c837_engine *e)
 {
-  const c837_claim *c = e->c;
+  const c837_claim *c = e->cl.c;
   c837_ixc *x;
   c837_hist h;
   size_t i;
   int any = 0;
-  if (!e->isa_len)
+  if (!e->cl.isa_len)
     return 0;
   for (i = 0; i < c->n_lines && !any; i++)
-    any = e->el[i].row && e->el[i].fam != C837_FAM_NONE;
+    any = e->cl.el[i].row && e->cl.el[i].fam != C837_FAM_NONE;
   if (!any)
     return 0;
-  x = ix_get(e, e->source, e->isa_len);
+  x = ix_get(&e->hist, e->cl.source, e->cl.isa_len);
   if (!x)
     return -1;
   if (x->mk != C837_NO_INDEX) {
-    c837_hrec *m = &e->mk[x->mk];
+    c837_hrec *m = &e->hist.mk[x->mk];
     if (m->loaded) {
       if (touch(e, x->mk, 1) != 0)
         return -1;
@@ -637,14 +575,15 @@ int c837_hist_mark(c837_engine *e)
     return 0;
   }
   memset(&h, 0, sizeof h);
-  memcpy(h.source, e->source, e->isa_len);
-  h.source[e->isa_len] = 0;
+  memcpy(h.source, e->cl.source, e->cl.isa_len);
+  h.source[e->cl.isa_len] = 0;
+  h.kind = C837_HIST_MARKER;
   h.family = C837_FAM_NONE;
   h.run_date = e->run_date;
-  h.run = c837_hist_run_now(e);
-  if (mk_append(e, &h, 0) != 0)
+  h.run = run_now(&e->hist);
+  if (mk_append(&e->hist, &h, 0) != 0)
     return -1;
-  x->mk = e->nmk - 1;
+  x->mk = e->hist.m.nmk - 1;
   return 0;
 }
 
@@ -653,15 +592,15 @@ void c837_hist_gather(c837_engine *e)
 {
   const c837_ilist *p;
   size_t i;
-  e->nev = 0;
-  e->nev_hist = 0;
-  if (!e->c->patient_key[0])
+  e->cl.nev = 0;
+  e->cl.nev_hist = 0;
+  if (!e->cl.c->patient_key[0])
     return; /* our choice: no patient, no cross-claim counting */
-  p = imap_get(&e->pats, e->c->patient_key, 0);
+  p = index_get_str(&e->hist.pats, e->cl.c->patient_key, 0);
   if (!p)
     return;
   for (i = 0; i < p->n; i++) {
-    const c837_hrec *r = &e->h[p->idx[i]];
+    const c837_hrec *r = &e->hist.h[p->idx[i]];
     c837_event v;
     if (r->dead || is_bookkeeping(&r->h) || excluded(e, r))
       continue;
@@ -684,7 +623,7 @@ void c837_hist_gather(c837_engine *e)
     if (c837_hist_ev_push(e, &v) != 0)
       return;
   }
-  e->nev_hist = e->nev;
+  e->cl.nev_hist = e->cl.nev;
 }
 
 /* Removes every line of claim id + provider (void / replacement),
@@ -692,32 +631,32 @@ void c837_hist_gather(c837_engine *e)
  * cannot bring it back.  A replacement with a known envelope leaves the
  * lines of its own source and claim alone: that is the same replacement
  * read again, and c837_hist_record takes them over.  Only the claim's
- * own list in e->claims is walked, in record order (the tombstones come
+ * own list in the claim index is walked, in record order (the tombstones come
  * out in the order a walk of the whole history would give). */
 int c837_hist_cancel(c837_engine *e)
 {
-  const c837_claim *c = e->c;
-  char key[CLAIM_KEY_MAX];
+  const c837_claim *c = e->cl.c;
   const c837_ilist *l;
   size_t k, n;
   int f = c837_eng_freq(c);
-  claim_key(key, c->id, c->billing.id);
-  l = imap_get(&e->claims, key, 0);
+  l = claim_list(&e->hist, c->id, c->billing.id, 0);
   if (!l)
     return 0;
   /* tombstones are not filed under claims: l stays as it is */
   n = l->n;
   for (k = 0; k < n; k++) {
     size_t i = l->idx[k];
+    const c837_hrec *r = &e->hist.h[i]; /* until hist_append below */
     c837_hist t;
-    if (e->h[i].dead || is_bookkeeping(&e->h[i].h) ||
-        strcmp(e->h[i].h.claim_id, c->id) != 0 ||
-        strcmp(e->h[i].h.provider, c->billing.id) != 0)
+    if (r->dead || is_bookkeeping(&r->h) ||
+        strcmp(r->h.claim_id, c->id) != 0 ||
+        strcmp(r->h.provider, c->billing.id) != 0)
       continue; /* a stale entry */
-    if (f == 7 && e->isa_len && strcmp(e->h[i].h.source, e->source) == 0)
+    if (f == 7 && e->cl.isa_len && strcmp(r->h.source, e->cl.source) == 0)
       continue;
-    t = e->h[i].h;
-    t.family = C837_FAM_NONE;
+    t = r->h;
+    t.kind = C837_HIST_TOMBSTONE;
+    t.family = C837_FAM_NONE; /* as a tombstone's ledger row has it */
     c837_eng_copy(t.freq, sizeof t.freq, c->freq);
     if (kill_rec(e, i) != 0 || hist_append(e, &t, 0) != 0) {
       e->oom = 1;
@@ -733,19 +672,20 @@ int c837_hist_cancel(c837_engine *e)
  * and gives it its run. */
 int c837_hist_record(c837_engine *e)
 {
-  const c837_claim *c = e->c;
+  const c837_claim *c = e->cl.c;
   size_t i, k;
   if (!c->patient_key[0])
     return 0;
   for (i = 0; i < c->n_lines; i++) {
-    const c837_eline *x = &e->el[i];
+    const c837_eline *x = &e->cl.el[i];
     c837_hist h;
     c837_ilist *p;
     int replaced = 0;
     if (x->removed || !x->row || x->fam == C837_FAM_NONE)
       continue;
     memset(&h, 0, sizeof h);
-    c837_eng_copy(h.source, sizeof h.source, e->source);
+    h.kind = C837_HIST_LINE;
+    c837_eng_copy(h.source, sizeof h.source, e->cl.source);
     c837_eng_copy(h.claim_id, sizeof h.claim_id, c->id);
     c837_eng_copy(h.lx, sizeof h.lx, x->src->lx);
     c837_eng_copy(h.patient, sizeof h.patient, c->patient_key);
@@ -759,11 +699,11 @@ int c837_hist_record(c837_engine *e)
     h.units = x->units_valid ? x->units : 0;
     c837_eng_copy(h.freq, sizeof h.freq, c->freq);
     h.run_date = e->run_date;
-    h.run = c837_hist_run_now(e);
-    p = imap_get(&e->pats, c->patient_key, 0);
+    h.run = run_now(&e->hist);
+    p = index_get_str(&e->hist.pats, c->patient_key, 0);
     for (k = 0; p && k < p->n; k++) {
       size_t ri = p->idx[k];
-      c837_hrec *r = &e->h[ri];
+      c837_hrec *r = &e->hist.h[ri];
       if (!r->loaded || r->dead || !same_identity(&r->h, &h))
         continue;
       if (touch(e, ri, 0) != 0)
@@ -771,16 +711,13 @@ int c837_hist_record(c837_engine *e)
       h.run = r->h.run;
       if (is_bookkeeping(&r->h)) {
         r->dead = 1;
-        e->ndead++;
+        e->hist.m.ndead++;
         continue; /* the line itself is appended below */
       }
       if (strcmp(r->h.provider, h.provider) != 0) {
         /* the same line billed under another provider: refile it
          * (its old claim list keeps a stale entry) */
-        char key[CLAIM_KEY_MAX];
-        c837_ilist *cl;
-        claim_key(key, h.claim_id, h.provider);
-        cl = imap_get(&e->claims, key, 1);
+        c837_ilist *cl = claim_list(&e->hist, h.claim_id, h.provider, 1);
         if (!cl || ilist_insert(cl, ri) != 0)
           return -1;
       }

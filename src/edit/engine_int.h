@@ -1,24 +1,38 @@
 /* engine_int.h -- private state shared by the engine's files
  *
- * The edit engine is split by concern: engine.c owns the public claim
- * API, the finding and fix buffers and the final disposition;
- * engine_hist.c owns the remembered history (c837_hist records, the
- * patient and claim indexes, compaction, checkpoints, voids and
- * replacements); edit_line.c runs the edits that look at one line at a
- * time (code validity, units, revenue, the per-day duplicate count);
- * edit_seq.c runs the edits that compare a line with the patient's other
- * lines (step order, product / administration pairing, timing, watch
- * codes, preparation charges).  Nothing here is part of the public
- * interface.  The rules themselves are specified in specs/edits.md.
+ * The edit engine is split by concern, and the calls between its files
+ * run one way:
+ *
+ *   engine.c  (public claim API, working lines, disposition: orchestrates)
+ *     -> edit_line.c, edit_seq.c  (the edits)
+ *          -> verdict.c      (findings and fixes of the claim judged)
+ *          -> engine_hist.c  (queries of the remembered history)
+ *
+ * engine.c also calls engine_hist.c (gather, cancel, record) and
+ * verdict.c; engine_hist.c and verdict.c call no file of the engine.
+ * The engine's state is one struct of four named parts: the history
+ * (records, indexes and run numbers, engine_hist.c), its checkpoint, the
+ * claim being judged (working lines and events), and the verdict being
+ * built (verdict.c).  Nothing here is part of the public interface.  The
+ * rules themselves are specified in specs/edits.md.
  */
 #ifndef CART837_ENGINE_INT_H
 #define CART837_ENGINE_INT_H
 
 #include "cart837.h"
 #include "base/limits.h"
+#include "base/map.h"
+#include "edit/engine_hist.h"
+
+#include <stdlib.h>
+#include <string.h>
 
 /* Micro-units in one unit. */
 #define C837_UNIT 1000000
+
+/* ------------------------------------------------------------------ */
+/* The claim being judged                                              */
+/* ------------------------------------------------------------------ */
 
 /* Working state of one service line while a claim is evaluated: the
  * values after the fixes decided so far. */
@@ -52,12 +66,49 @@ typedef struct c837_event {
                            for a history line */
 } c837_event;
 
+/* Everything about the claim being judged; rebuilt for every claim, the
+ * arrays kept for the next. */
+typedef struct c837_claimwork {
+  const c837_claim *c;
+  char source[4 * C837_ID_MAX + 8]; /* "ISA06|ISA13|GS06|ST02" */
+  size_t isa_len;       /* length of "ISA06|ISA13|" at the start of
+                           source, 0 when the claim has no envelope */
+  c837_eline *el;       /* el[0 .. c->n_lines) */
+  size_t capel;
+  c837_event *ev;       /* the patient's events: ev[0 .. nev_hist) from
+                           history, then the claim's own lines */
+  size_t nev, capev;
+  size_t nev_hist;
+  int32_t *cand;        /* DUPLICATE_DAY: candidate days */
+  size_t capcand;
+} c837_claimwork;
+
+/* ------------------------------------------------------------------ */
+/* The verdict being built (verdict.c)                                 */
+/* ------------------------------------------------------------------ */
+
 /* A finding while it is built, with the words describing its fix. */
 typedef struct c837_pfinding {
   c837_finding f;
   int fixable;          /* 1 when the finding carries a fix */
   char fixdesc[128];    /* "units 3 -> 1", "" when no fix */
 } c837_pfinding;
+
+typedef struct c837_verdictbuf {
+  c837_pfinding *pf;    /* C837_MAX_FINDINGS, the kept findings */
+  size_t npf;
+  uint64_t dropped;     /* findings beyond C837_MAX_FINDINGS */
+  uint64_t drop_edit[C837_EDIT_COUNT];
+  uint64_t drop_sev[3];
+  int any_held;         /* a finding with action HELD, kept or dropped */
+  c837_finding *out_f;  /* C837_MAX_FINDINGS, handed out */
+  c837_fix *fx;
+  size_t nfx, capfx;
+} c837_verdictbuf;
+
+/* ------------------------------------------------------------------ */
+/* The remembered history (engine_hist.c)                              */
+/* ------------------------------------------------------------------ */
 
 /* A remembered line (or tombstone, or marker) and its bookkeeping. */
 typedef struct c837_hrec {
@@ -67,14 +118,60 @@ typedef struct c837_hrec {
   int dead;             /* 1: removed by a void / replacement */
 } c837_hrec;
 
-/* One interchange (ISA06|ISA13|) known to the engine: the smallest run
- * of the loaded records read from it, and its marker. */
+/* What an interchange index entry ("ISA06|ISA13|", the key in its map)
+ * knows: the smallest run of the loaded records read from it, and its
+ * marker. */
 typedef struct c837_ixc {
-  char *key;
   uint32_t min_run;     /* valid when has_loaded */
   int has_loaded;
   size_t mk;            /* index into markers, C837_NO_INDEX when none */
 } c837_ixc;
+
+/* The records filed under one key of an index, in increasing record
+ * order (a claim list may hold stale entries: records since removed or
+ * refiled, which readers skip). */
+typedef struct c837_ilist {
+  size_t *idx;
+  size_t n, cap;
+} c837_ilist;
+
+/* A string -> record list index: the map gives each key an id, lists[id]
+ * its records. */
+typedef struct c837_index {
+  c837_map keys;
+  c837_ilist *lists;
+  size_t cap;
+} c837_index;
+
+/* What a checkpoint saves and a rollback restores in one assignment:
+ * the lengths of the record arrays and the run numbers. */
+typedef struct c837_hmarks {
+  size_t nh;            /* records in h[] */
+  size_t nmk;           /* markers in mk[] */
+  size_t ndead;         /* records of h[] marked dead */
+  uint32_t max_run;     /* this run's lines get max_run + 1 */
+  int hiding;           /* loaded records with run >= hide_min are */
+  uint32_t hide_min;    /* hidden from the edits (c837_hist_hide) */
+} c837_hmarks;
+
+typedef struct c837_histstore {
+  c837_hmarks m;
+  /* history, in a stable order: lines and tombstones in h[], markers in
+   * mk[] (history_at lists h then mk) */
+  c837_hrec *h;
+  size_t caph;
+  c837_hrec *mk;
+  size_t capmk;
+  /* patient key -> every record of the patient (lines, tombstones) */
+  c837_index pats;
+  /* "CLM01 US provider" -> the lines (not tombstones) of that claim, so
+   * that a void or replacement touches only them */
+  c837_index claims;
+  /* interchange "ISA06|ISA13|" -> ix[id] */
+  c837_map ixkeys;
+  c837_ixc *ix;
+  size_t capix;
+} c837_histstore;
 
 /* A change to a record that existed at the checkpoint: its old value. */
 typedef struct c837_undo {
@@ -83,119 +180,99 @@ typedef struct c837_undo {
   c837_hrec old;
 } c837_undo;
 
-/* One key of an index and the history records filed under it, in
- * increasing record order (a claim list may hold stale entries: records
- * since removed or refiled, which readers skip). */
-typedef struct c837_ilist {
-  char *key;
-  size_t *idx;
-  size_t n, cap;
-} c837_ilist;
+/* The open checkpoint (c837_engine_checkpoint): what it saw, and the old
+ * values of the records changed since. */
+typedef struct c837_checkpoint {
+  int open;
+  c837_hmarks saved;
+  size_t nix;           /* interchange ids at the checkpoint */
+  c837_undo *undo;
+  size_t nundo, capundo;
+} c837_checkpoint;
 
-/* A string -> record list index: open addressing over ents[]. */
-typedef struct c837_imap {
-  c837_ilist *ents;
-  size_t n, cap;
-  size_t *slots;        /* 0 = empty, else ents index + 1 */
-  size_t nslots;
-} c837_imap;
+/* ------------------------------------------------------------------ */
+/* The engine                                                          */
+/* ------------------------------------------------------------------ */
 
 struct c837_engine {
   const c837_codetable *t;
   c837_edit_options o;
   int32_t run_date;
-
-  /* history, in a stable order: lines and tombstones in h[], markers
-   * in mk[] (history_at lists h then mk) */
-  c837_hrec *h;
-  size_t nh, caph;
-  size_t ndead;
-  c837_hrec *mk;
-  size_t nmk, capmk;
-
-  /* interchange index: open addressing over ix[] */
-  c837_ixc *ix;
-  size_t nix, capix;
-  size_t *ixslots;      /* 0 = empty, else ix index + 1 */
-  size_t nixslots;
-
-  /* runs: this run's lines get max_run + 1; loaded records with run >=
-   * hide_min are hidden from the edits (hiding = 1) */
-  uint32_t max_run;
-  int hiding;
-  uint32_t hide_min;
-
-  /* checkpoint (cp = 1 while one is open): the state it saw, and the
-   * old values of the records changed since */
-  int cp;
-  size_t cp_nh, cp_nmk, cp_nix, cp_ndead;
-  uint32_t cp_max_run, cp_hide_min;
-  int cp_hiding;
-  c837_undo *undo;
-  size_t nundo, capundo;
-
-  /* patient key -> every record of the patient (lines, tombstones) */
-  c837_imap pats;
-  /* "CLM01 US provider" -> the lines (not tombstones) of that claim, so
-   * that a void or replacement touches only them */
-  c837_imap claims;
-
-  /* per-claim scratch */
-  const c837_claim *c;
-  char source[4 * C837_ID_MAX + 8];
-  size_t isa_len;       /* length of "ISA06|ISA13|" at the start of
-                           source, 0 when the claim has no envelope */
-  c837_eline *el;
-  size_t capel;
-  c837_event *ev;       /* the patient's events for the current claim */
-  size_t nev, capev;
-  size_t nev_hist;      /* ev[0 .. nev_hist) come from history */
-  int32_t *cand;        /* DUPLICATE_DAY: candidate days */
-  size_t capcand;
-  c837_pfinding *pf;    /* C837_MAX_FINDINGS */
-  size_t npf;
-  uint64_t dropped;
-  int any_held;         /* a finding with action HELD, kept or dropped */
-  uint64_t drop_edit[C837_EDIT_COUNT];
-  uint64_t drop_sev[3];
-  c837_finding *out_f;  /* C837_MAX_FINDINGS */
-  c837_fix *fx;
-  size_t nfx, capfx;
-  int oom;
+  int oom;              /* an allocation failed during this call */
+  c837_histstore hist;  /* engine_hist.c */
+  c837_checkpoint cp;   /* engine_hist.c */
+  c837_claimwork cl;    /* the claim being judged */
+  c837_verdictbuf vb;   /* verdict.c */
 };
 
-/* ---- engine.c helpers used by the edit files ---- */
+/* ---- small helpers (inline: no call edge between the files) ---- */
 
-/* Adds a finding for line (C837_NO_INDEX = claim) and returns it for the
- * caller to fill before/after; detail is printf-formatted.  Returns NULL
- * when C837_MAX_FINDINGS are kept already (the finding is counted in
- * dropped, per edit and severity, and a HELD action still holds the
- * claim).  action is the intended action: FIXED, FLAGGED or HELD. */
-c837_pfinding *c837_eng_finding(c837_engine *e, c837_edit edit,
-                                c837_severity sev, c837_action action,
-                                size_t line, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 6, 7)))
-#endif
-    ;
-/* Records a fix; sets e->oom on allocation failure. */
+/* Copies src into dst (size dstsz), truncating, always NUL-terminated. */
+static inline void c837_eng_copy(char *dst, size_t dstsz, const char *src)
+{
+  size_t n = strlen(src);
+  if (dstsz == 0)
+    return;
+  if (n >= dstsz)
+    n = dstsz - 1;
+  memcpy(dst, src, n);
+  dst[n] = 0;
+}
+
+/* The claim frequency code (CLM05-3) as a number, 0 when absent. */
+static inline int c837_eng_freq(const c837_claim *c)
+{
+  return atoi(c->freq);
+}
+
+/* ---- verdict.c: findings, fixes, and the words they use ---- */
+
+/* Empties the verdict being built (a new claim). */
+void c837_vb_reset(c837_verdictbuf *vb);
+/* Ends the verdict: orders the findings (by line, claim-level last, then
+ * edit id), decides the disposition -- held when a finding holds the
+ * claim and hold is set (then no fix is applied), fixed when a fix is
+ * left, else passed -- and adds to each finding's detail what became of
+ * its fix (or, with hold 0, that it did not hold the claim).  Fills
+ * *out; its arrays are vb's. */
+void c837_vb_finish(c837_verdictbuf *vb, int hold, c837_verdict *out);
+/* Adds a finding of edit for line (C837_NO_INDEX = claim) with the
+ * edit's default severity and action (C837_EDIT_MAP) and returns it for
+ * the caller to fill before/after; detail is printf-formatted.  Returns
+ * NULL when C837_MAX_FINDINGS are kept already (the finding is counted
+ * in dropped, per edit and severity, and a HELD action still holds the
+ * claim).  edit must be a valid id. */
+c837_pfinding *c837_eng_finding(c837_engine *e, c837_edit edit, size_t line,
+                                const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* The same with another action than the edit's default: the edit fixes
+ * by default but this fix cannot be made (HELD, FLAGGED), or it holds
+ * the claim in a case the default does not. */
+c837_pfinding *c837_eng_finding_as(c837_engine *e, c837_edit edit,
+                                   c837_action action, size_t line,
+                                   const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+/* The same for an edit whose severity depends on the claim: severity and
+ * action as given, not the edit's defaults (ADMIN_WITHOUT_PRODUCT and
+ * PRODUCT_WITHOUT_ADMIN: an error that holds an 837I outpatient claim,
+ * TOB 13x). */
+c837_pfinding *c837_eng_finding_by_claim(c837_engine *e, c837_edit edit,
+                                         c837_severity sev,
+                                         c837_action action, size_t line,
+                                         const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+/* Records a fix of line of the claim being judged (e->cl.c).  A fix the
+ * line cannot carry (no SV1 / SV2 segment, a revenue fix without SV2)
+ * holds the claim instead and says so in the finding that asked for it.
+ * Sets e->oom on allocation failure. */
 void c837_eng_fix(c837_engine *e, c837_fix_kind kind, size_t line,
                   const char *value);
 /* Drops every fix recorded so far for line (before a REMOVE). */
 void c837_eng_drop_fixes(c837_engine *e, size_t line);
-/* Sets a finding's fix description (printf-formatted). */
+/* Sets a finding's fix description (printf-formatted); p may be NULL. */
 void c837_eng_fixdesc(c837_pfinding *p, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
+    __attribute__((format(printf, 2, 3)));
 
-/* CARC / RARC of an edit (static strings, "" when none). */
-const char *c837_edit_carc(c837_edit e);
-const char *c837_edit_rarc(c837_edit e);
-
-/* Copies src into dst (size dstsz), truncating, always NUL-terminated. */
-void c837_eng_copy(char *dst, size_t dstsz, const char *src);
 /* Formatting helpers: ISO date ("" for 0), decimal units. */
 void c837_eng_date(char buf[16], int32_t ymd);
 void c837_eng_units(char buf[32], int64_t micro);
@@ -216,20 +293,15 @@ int64_t c837_eng_sat_add(int64_t a, int64_t b);
 /* 1 when revenue code rev (normalised) is in the table's '|' list. */
 int c837_eng_revenue_listed(const c837_code *row, const char *rev);
 
-/* The claim frequency code (CLM05-3) as a number, 0 when absent. */
-int c837_eng_freq(const c837_claim *c);
-
 /* ---- engine_hist.c: the remembered history ---- */
 
-/* The run number of the lines this run remembers first. */
-uint32_t c837_hist_run_now(const c837_engine *e);
 /* Hides the loaded records of an earlier run that the current claim's
  * interchange shows is being repeated (see engine_hist.c). */
 void c837_hist_hide(c837_engine *e);
-/* Appends a line event of the current claim to e->ev.  0, or -1 with
+/* Appends a line event of the current claim to e->cl.ev.  0, or -1 with
  * e->oom set. */
 int c837_hist_ev_push(c837_engine *e, const c837_event *v);
-/* Fills e->ev[0..nev_hist) with the events of the current claim's
+/* Fills e->cl.ev[0..nev_hist) with the events of the current claim's
  * patient's remembered lines, in history order; sets e->oom on ENOMEM. */
 void c837_hist_gather(c837_engine *e);
 /* Removes the lines the current claim (a void or replacement) cancels,
@@ -244,15 +316,17 @@ int c837_hist_record(c837_engine *e);
 /* Drops dead records when they make up more than half of the history
  * (amortised O(1) per removal); never while a checkpoint is open. */
 void c837_hist_settle(c837_engine *e);
-/* Frees the history and its indexes (not e itself). */
+/* Frees the history, its indexes and the checkpoint's undo log (not e
+ * itself). */
 void c837_hist_release(c837_engine *e);
 
 /* ---- the edits ---- */
 
-/* edit_line.c: per-line edits over e->el[0 .. c->n_lines), in order;
- * DUPLICATE_DAY reads the patient's history events e->ev[0..nev_hist). */
+/* edit_line.c: per-line edits over e->cl.el[0 .. c->n_lines), in order;
+ * DUPLICATE_DAY reads the patient's history events
+ * e->cl.ev[0..nev_hist). */
 void c837_edits_line(c837_engine *e);
-/* edit_seq.c: sequencing edits; expects e->ev filled with the history
+/* edit_seq.c: sequencing edits; expects e->cl.ev filled with the history
  * events; appends the claim's own events itself. */
 void c837_edits_seq(c837_engine *e);
 

@@ -7,6 +7,7 @@
 #define CART837_JOB_INT_H
 
 #include "cart837.h"
+#include "edit/engine_hist.h" /* c837_hist, the engine's history API */
 
 /* ---- outfile.c: files that appear under their final name only when
  * complete (temporary file in the same directory, flushed, fsync'd,
@@ -77,9 +78,8 @@ void c837_report_error(const c837_report *r, c837_error *err);
 c837_status c837_report_commit(c837_report *r, c837_error *err);
 void c837_report_abort(c837_report *r);
 
-/* 1 when the line is a CAR-T or watch-code line: its code is in the
- * table, or (837I) its revenue code is one the table pairs with a code.
- * *code_row is set to the table row or NULL. */
+/* 1 when the line is tracked, as c837_codetable_tracks decides (the one
+ * definition); *code_row is set to the table row or NULL. */
 int c837_line_is_tracked(const c837_codetable *t, const c837_line *ln,
                          const c837_code **code_row);
 

@@ -102,17 +102,7 @@ c837_report *c837_report_open(const char *dir, c837_error *err)
 int c837_line_is_tracked(const c837_codetable *t, const c837_line *ln,
                          const c837_code **row)
 {
-  static const char *const REV[] = {"0871", "0872", "0873", "0874",
-                                    "0891", "0892"};
-  size_t i;
-  *row = ln->code[0] ? c837_codetable_find(t, ln->code) : NULL;
-  if (*row)
-    return 1;
-  if (ln->sv == '2')
-    for (i = 0; i < NCOLS(REV); i++)
-      if (strcmp(ln->revenue, REV[i]) == 0)
-        return 1;
-  return 0;
+  return c837_codetable_tracks(t, ln, row);
 }
 
 /* Text of a line's modifiers joined with ':'. */
