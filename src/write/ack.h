@@ -73,7 +73,8 @@ typedef struct c837_ack_options {
    * 2000-01-01 00:00), never from the clock. */
   int32_t date;
   int time;
-  /* ISA15: 'P' or 'T'; 0: as the input (P when the input's is neither). */
+  /* ISA15: 'P' or 'T'; anything else: as the input (P when the input's
+   * is neither). */
   char usage;
 } c837_ack_options;
 

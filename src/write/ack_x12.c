@@ -244,9 +244,10 @@ void ack_env_make(ack_env *e, const c837_ack_options *o,
   } else {
     input_when(e, isa, gs);
   }
-  e->usage = o->usage ? o->usage
-             : (isa->usage == 'T' || isa->usage == 'P') ? isa->usage
-                                                        : 'P';
+  if (o->usage == 'T' || o->usage == 'P')
+    e->usage = o->usage;
+  else
+    e->usage = isa->usage == 'T' ? 'T' : 'P';
 }
 
 uint32_t ack_take_control(uint64_t *counter)
