@@ -56,6 +56,11 @@ FUZZ_TARGETS ?= tokenizer pipeline
 REPLAY_BIN := $(patsubst %,$(B)/tests/fuzz_replay_%,$(FUZZ_TARGETS))
 LIB      := $(B)/libcart837.a
 BIN      := $(B)/cart837
+# tests/e2e_ack.sh runs the driver that writes the 999 and 277CA of an
+# input (internal: built like a unit test, from tests/ack_driver.c) and
+# checks the outputs of the acknowledgments' unit test
+ACK_DRIVER := $(B)/tests/ack_driver
+ACK_UNIT := $(B)/tests/test_internal_ack
 
 .PHONY: all deps demo test unit e2e asan ubsan sanitize tsan valgrind \
         bench install clean fuzz fuzz-build fuzz-deps
@@ -126,10 +131,11 @@ unit: $(TEST_BIN) $(REPLAY_BIN)
 	  r=$$RUNNER; case "$$t" in *test_alloc) r="$$RUNNER_ALLOC";; esac; \
 	  echo "== $$t"; $$r $$t || fail=1; done; exit $$fail
 
-e2e: $(BIN)
+e2e: $(BIN) $(ACK_DRIVER) $(ACK_UNIT)
 	@fail=0; for t in tests/e2e_*.sh; do \
 	  [ -e "$$t" ] || continue; \
-	  echo "== $$t"; BIN=$(abspath $(BIN)) sh $$t || fail=1; done; \
+	  echo "== $$t"; BIN=$(abspath $(BIN)) ACK_DRIVER=$(abspath $(ACK_DRIVER)) \
+	  ACK_UNIT=$(abspath $(ACK_UNIT)) sh $$t || fail=1; done; \
 	exit $$fail
 
 test: deps

@@ -141,6 +141,30 @@
 #define C837_MAX_HL_DEFER (16u * 1024u * 1024u)
 #endif
 
+/* Segment errors (IK3 loops) a 999 lists for one transaction set
+ * (src/write/ack999.c).  X12 sets no number; translators cap the list so
+ * that a set in which every segment is wrong does not give a 999 the
+ * size of the input.  Errors beyond it are counted, and the set's IK5
+ * still says it has errors. */
+#ifndef C837_ACK_MAX_SEGMENT_ERRORS
+#define C837_ACK_MAX_SEGMENT_ERRORS 1000
+#endif
+
+/* Claims in one 277CA transaction set (src/write/ack277.c).  A set is
+ * kept in memory until its totals are known; an input set with more
+ * claims is acknowledged in several 277CA sets of at most this many
+ * (each with its own totals).  5000 is the number of claims the 837
+ * guides recommend as the most for one transaction set. */
+#ifndef C837_ACK_MAX_SET_CLAIMS
+#define C837_ACK_MAX_SET_CLAIMS 5000
+#endif
+
+/* Nesting of objects and arrays the JSON writer accepts
+ * (src/base/json.c); summary.json needs four. */
+#ifndef C837_JSON_MAX_DEPTH
+#define C837_JSON_MAX_DEPTH 32
+#endif
+
 /* ---- run ------------------------------------------------------------- */
 
 /* Bytes of the unparsed rest of an input that cannot be read twice
@@ -240,6 +264,15 @@
 #endif
 #if C837_CSV_MAX_COLS < 24
 #error "C837_CSV_MAX_COLS must hold findings.csv's 24 columns"
+#endif
+#if C837_ACK_MAX_SEGMENT_ERRORS < 1
+#error "C837_ACK_MAX_SEGMENT_ERRORS must be at least 1"
+#endif
+#if C837_ACK_MAX_SET_CLAIMS < 1
+#error "C837_ACK_MAX_SET_CLAIMS must be at least 1"
+#endif
+#if C837_JSON_MAX_DEPTH < 4 || C837_JSON_MAX_DEPTH > 1024
+#error "C837_JSON_MAX_DEPTH must be 4 .. 1024"
 #endif
 #if C837_SNIFF_BYTES < 16
 #error "C837_SNIFF_BYTES must see a BOM and ISA (>= 16)"
