@@ -23,6 +23,7 @@
  *   4 when reading it failed.
  *
  *   ack_driver --rule ID   exit 0 when the 999 table has a row for ID
+ *   ack_driver --problems  prints every problem id of C837_PROBLEM_MAP
  *   ack_driver --json DIR  writes DIR/indented.json and DIR/compact.json:
  *                          a document of every string escape, each case's
  *                          input bytes in hex beside it, and the other
@@ -235,6 +236,12 @@ int main(int argc, char **argv)
   o.control = &control;
   if (argc == 3 && strcmp(argv[1], "--rule") == 0)
     return c837_ack999_rule(argv[2], 0) ? 0 : 1;
+  if (argc == 2 && strcmp(argv[1], "--problems") == 0) {
+    int p;
+    for (p = 0; p < (int)C837_PROB_COUNT; p++)
+      printf("%s\n", c837_problem_name((c837_problem_id)p));
+    return 0;
+  }
   if (argc == 3 && strcmp(argv[1], "--json") == 0)
     return json_demo(argv[2]);
   for (i = 1; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
