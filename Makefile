@@ -101,12 +101,12 @@ $(BIN): $(CLI_OBJ) $(LIB)
 $(B)/tests/%: tests/%.c $(LIB) $(wildcard tests/*.h) | $(B)/tests
 	$(CC) $(CPPFLAGS) -Itests $(CFLAGS) $(WARN) -o $@ $< $(LIB) $(LDLIBS) -lcmocka
 
-# test_alloc fails the n-th allocation of a run for every n: the linker
-# routes the library's calls to these functions through the test's
-# counting wrappers (see tests/test_alloc.c).
+# test_internal_alloc fails the n-th allocation of a run for every n: the
+# linker routes the library's calls to these functions through the
+# test's counting wrappers (see tests/test_internal_alloc.c).
 ALLOC_WRAP := $(foreach f,malloc calloc realloc free strdup fopen fdopen \
                 fclose gzdopen gzclose gzclose_w scandir,-Wl,--wrap=$(f))
-$(B)/tests/test_alloc: tests/test_alloc.c $(LIB) $(wildcard tests/*.h) | $(B)/tests
+$(B)/tests/test_internal_alloc: tests/test_internal_alloc.c $(LIB) $(wildcard tests/*.h) | $(B)/tests
 	$(CC) $(CPPFLAGS) -Itests $(CFLAGS) $(WARN) $(ALLOC_WRAP) -o $@ $< $(LIB) $(LDLIBS) -lcmocka
 
 # a harness with the replay driver's main(), built with the normal CC
@@ -123,7 +123,7 @@ demo: deps
 
 unit: $(TEST_BIN) $(REPLAY_BIN)
 	@fail=0; for t in $(TEST_BIN) $(REPLAY_BIN); do \
-	  r=$$RUNNER; case "$$t" in *test_alloc) r="$$RUNNER_ALLOC";; esac; \
+	  r=$$RUNNER; case "$$t" in *test_internal_alloc) r="$$RUNNER_ALLOC";; esac; \
 	  echo "== $$t"; $$r $$t || fail=1; done; exit $$fail
 
 e2e: $(BIN)
@@ -157,7 +157,7 @@ tsan: deps
 # fails the target).  To keep the time reasonable the corpus loops use the
 # runner on every 20th file only (the runs over the whole corpus still read
 # every file under it) and the property test takes 8 seeds instead of 25.
-# test_alloc (thousands of runs; about 5 minutes under valgrind) runs
+# test_internal_alloc (thousands of runs; about 5 minutes under valgrind) runs
 # natively here: it tracks every block, FILE and descriptor itself, and
 # `make sanitize` runs it under LeakSanitizer.
 VALGRIND_CMD ?= valgrind -q --error-exitcode=99 --leak-check=full \
