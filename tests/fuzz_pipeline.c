@@ -885,6 +885,7 @@ static int run_input(run *r, const uint8_t *data, size_t size)
   remove_tree(G.out);
   c837_run_options_default(&o);
   o.out_dir = G.out;
+  o.table = G.table;        /* the built-in table, loaded once */
   o.gzip = 0;               /* outputs as they are, to read back */
   o.run_date = 20250601;    /* never today: the same input, the same run */
   o.on_event = on_event;

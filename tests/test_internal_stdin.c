@@ -15,7 +15,8 @@
  *     many bytes are kept, the rest is not read, and the message and
  *     the summary say so; a rest exactly at the limit is not cut;
  *   - summary.txt of a file held whole does not count its claims, and
- *     says so, and the totals stay claims in = corrected + held.
+ *     says so, and the totals stay claims in = corrected + held;
+ *   - the events of those runs, as a person would hear of them.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -86,7 +87,41 @@ typedef struct run {
   c837_file_rec rec;   /* copy; reason points into reason[] */
   char reason[600];
   buf summary;
+  buf events;          /* the run's events, one line each (on_event) */
 } run;
+
+/* The run's events as text: the kind, then what a message would say. */
+static void on_event(void *ud, const c837_run_event *ev)
+{
+  run *r = ud;
+  switch (ev->kind) {
+  case C837_RUN_SKIPPED:
+    buf_fmt(&r->events, "skipped %s: %s\n", ev->file, ev->reason);
+    break;
+  case C837_RUN_PROBLEM:
+    buf_fmt(&r->events, "problem %s: %s\n", ev->file, ev->problem->code);
+    break;
+  case C837_RUN_CLAIM:
+    buf_fmt(&r->events, "claim %s: %s (%s)\n", ev->file, ev->claim->id,
+            c837_disposition_name(ev->verdict->disposition));
+    break;
+  case C837_RUN_FILE_FAILED:
+    buf_fmt(&r->events, "failed %s: %s\n", ev->file, ev->err->msg);
+    break;
+  case C837_RUN_HELD_WHOLE:
+    buf_fmt(&r->events, "held whole %s (%d): byte %llu, segment %llu: %s\n",
+            ev->file, ev->held, (unsigned long long)ev->err->offset,
+            (unsigned long long)ev->err->segment, ev->err->msg);
+    break;
+  case C837_RUN_UNPARSED_REST:
+    buf_fmt(&r->events, "rest %s: byte %llu, segment %llu: %s\n", ev->file,
+            (unsigned long long)ev->err->offset,
+            (unsigned long long)ev->err->segment, ev->err->msg);
+    break;
+  case C837_RUN_PROGRESS:
+    break;
+  }
+}
 
 static c837_run *start_run(run *r, uint64_t max_unparsed)
 {
@@ -98,6 +133,8 @@ static c837_run *start_run(run *r, uint64_t max_unparsed)
   o.out_dir = r->out;
   o.run_date = 20250601;
   o.max_unparsed = max_unparsed;
+  o.on_event = on_event;
+  o.ud = r;
   j = c837_run_new(&o, &err);
   assert_non_null(j);
   return j;
@@ -220,6 +257,19 @@ static void test_refused_claim_outside_envelope(void **state)
                       "they came in held/stdin.837.unparsed");
   assert_int_equal(r.rec.unparsed_bytes, 21);
   assert_false(r.rec.unparsed_cut);
+  /* the events a person hears of (no claim event: the one claim was
+   * refused) */
+  assert_string_equal(
+      r.events.p,
+      "problem stdin.837: ISA_LENGTH\n"
+      "problem stdin.837: ISA09_DATE\n"
+      "problem stdin.837: IEA01_COUNT\n"
+      "problem stdin.837: ST_OUTSIDE_GS\n"
+      "problem stdin.837: CLM_WITHOUT_HL\n"
+      "rest stdin.837: byte 32, segment 4: claim  is not inside an ISA / "
+      "GS / ST envelope: it cannot be held in an envelope of its own; that "
+      "claim and the rest of the input (21 bytes) are kept as they came "
+      "in held/stdin.837.unparsed\n");
   /* the refused claim is not counted: it is in the unparsed rest */
   assert_file_block(
       &r, "file: stdin.837\n"
@@ -244,6 +294,7 @@ static void test_refused_claim_outside_envelope(void **state)
   free(o.p);
   free(u.p);
   free(r.summary.p);
+  free(r.events.p);
 }
 
 /* A transaction whose HLs nest one level deeper than the writer tracks,
@@ -321,6 +372,7 @@ static void test_refused_segment_too_deep(void **state)
   free(u.p);
   free(in.p);
   free(r.summary.p);
+  free(r.events.p);
 }
 
 /* An input cut inside a transaction, read from a pipe, with its unparsed
@@ -388,6 +440,7 @@ static void test_unparsed_limit(void **state)
     free(o.p);
     free(u.p);
     free(r.summary.p);
+    free(r.events.p);
   }
   free(in.p);
 }
@@ -425,6 +478,7 @@ static void test_unparsed_noisa_limit(void **state)
   free(o.p);
   free(zeros);
   free(r.summary.p);
+  free(r.events.p);
 }
 
 /* A regular file that cannot be read to its end is held whole: its
@@ -471,6 +525,13 @@ static void test_summary_held_whole(void **state)
   assert_true(r.rec.uncounted);
   assert_true(r.rec.held_whole);
   assert_int_equal(r.rec.claims_before_error, 1);
+  /* the claim read before the error went by, then the file was held
+   * whole (and the claim taken back) */
+  assert_string_equal(r.events.p,
+                      "claim whole.837: A (passed)\n"
+                      "held whole whole.837 (1): byte 362, segment 14: "
+                      "segment longer than C837_MAX_SEGMENT bytes: missing "
+                      "segment terminator?\n");
   assert_file_block(
       &r, "file: whole.837\n"
           "  status: ETOOLONG: segment longer than C837_MAX_SEGMENT bytes: "
@@ -497,6 +558,7 @@ static void test_summary_held_whole(void **state)
   free(h.p);
   free(in.p);
   free(r.summary.p);
+  free(r.events.p);
 }
 
 int main(void)

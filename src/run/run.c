@@ -59,12 +59,17 @@ static int walk_cancelled(void *ud)
 static c837_status load_edits(c837_run *r, c837_error *err)
 {
   c837_edit_options eo = r->o.edit;
-  r->table = c837_codetable_builtin(err);
-  if (!r->table)
-    return err->code;
-  if (r->o.codes_path &&
-      c837_codetable_load(r->table, r->o.codes_path, 0, err) != C837_OK)
-    return err->code;
+  if (r->o.table) {
+    r->table = r->o.table;
+  } else {
+    r->table = r->own_table = c837_codetable_builtin(err);
+    if (!r->own_table)
+      return err->code;
+    if (r->o.codes_path && c837_codetable_load(r->own_table,
+                                               r->o.codes_path, 0,
+                                               err) != C837_OK)
+      return err->code;
+  }
   /* the run's date stamps the ledger rows this run writes */
   if (r->o.run_date)
     eo.run_date = r->o.run_date;
@@ -124,7 +129,7 @@ void c837_run_free(c837_run *r)
     return;
   c837_report_abort(r->report);
   c837_engine_free(r->engine);
-  c837_codetable_free(r->table);
+  c837_codetable_free(r->own_table);
   c837_ledger_unlock(r->lock_fd);
   c837_walk_free(&r->walk);
   for (i = 0; i < r->n_files; i++) {

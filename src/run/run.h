@@ -74,7 +74,9 @@ typedef enum c837_run_ev {
   C837_RUN_PROBLEM,       /* file, problem: an envelope problem (reading
                              goes on; an ENVELOPE_INVALID row) */
   C837_RUN_CLAIM,         /* file, claim, verdict: a claim as it went to
-                             the writer and the reports */
+                             the writer and the reports (taken back with
+                             the rest of the file if it then fails or is
+                             held whole) */
   C837_RUN_FILE_FAILED,   /* file, err: nothing of the file is kept but
                              its error row */
   C837_RUN_HELD_WHOLE,    /* file, err (the parse error, with offset and
@@ -111,6 +113,10 @@ typedef struct c837_run_options {
   int stdout_filter;       /* 1: input "-" writes its corrected 837 to
                               standard output */
   c837_edit_options edit;
+  /* The code table: NULL (default) for the built-in one, extended or
+   * overridden by codes_path; else this table (borrowed: it must outlive
+   * the run; codes_path is not read), so that many runs can share one. */
+  const c837_codetable *table;
   const char *codes_path;  /* extends/overrides the built-in table */
   const char *state_path;  /* the ledger, NULL for none */
   int state_readonly;      /* read the ledger, never write it */

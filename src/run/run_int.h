@@ -16,7 +16,8 @@
 struct c837_run {
   c837_run_options o;
   char out_dir[PATH_MAX / 2];
-  c837_codetable *table;
+  const c837_codetable *table; /* the run's (own, or options.table) */
+  c837_codetable *own_table;   /* loaded by the run, freed with it */
   c837_engine *engine;
   c837_report *report;
   c837_walk walk;          /* output names taken, directory walks */

@@ -61,6 +61,9 @@ c837_status c837_mkdirs(const char *dir, c837_error *err)
   size_t i, n = strlen(dir);
   if (n == 0)
     return C837_OK;
+  /* the common case, one call: it is there (or its parent is) */
+  if (mkdir(dir, 0777) == 0 || errno == EEXIST)
+    return C837_OK;
   if (n >= sizeof buf)
     return c837_error_set(err, C837_EIO, 0, 0, "path too long: %.200s",
                           dir);

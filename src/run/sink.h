@@ -78,7 +78,9 @@ c837_status c837_out_commit_all(c837_out *const *v, const int *force,
  * output cannot be taken back).  A published file stays.  Idempotent. */
 void c837_out_abort(c837_out *o);
 
-/* mkdir -p.  C837_OK or C837_EIO ("cannot create directory D: why"). */
+/* mkdir -p (one call when dir or its parent exists).  C837_OK or C837_EIO
+ * ("cannot create directory D: why", D the first that could not be
+ * made). */
 c837_status c837_mkdirs(const char *dir, c837_error *err);
 /* Flushes the file system holding dir to disk (syncfs).  C837_OK or
  * C837_EIO ("cannot sync DIR to disk: why"). */
