@@ -622,17 +622,78 @@ static void str_eq_trunc(const char *got, size_t gotsz, const char *want)
   CHECK(strcmp(got, w) == 0);
 }
 
+/* What the fixes of a claim do to one of its lines. */
+typedef struct lfix {
+  const char *units, *code, *rev;
+  int removed, split;
+} lfix;
+
+/* The line sums of a fixed claim's output lines (for CLM02). */
+typedef struct lsum {
+  size_t k;             /* output lines checked so far */
+  uint64_t sum;         /* their charges */
+  int all_ok;           /* every one readable */
+} lsum;
+
+/* Input line L with its fixes lf, as the output lines from y's line k
+ * on have it: one line, or one per day of a split. */
+static void check_fixed_line(const c837_line *L, const lfix *lf,
+                             const parsed *out, const pclaim *y, lsum *ls)
+{
+  int32_t d0 = 0, days = 1, d;
+  int64_t base = 0, nbase = 0;
+  if (lf->split) {
+    CHECK(L->date_from && L->date_to >= L->date_from && L->charge_ok);
+    d0 = c837_date_to_days(L->date_from);
+    days = c837_date_to_days(L->date_to) - d0 + 1;
+    base = L->charge / days;
+    nbase = L->noncovered / days;
+  }
+  for (d = 0; d < days; d++) {
+    const c837_line *M;
+    char lx[24];
+    size_t m;
+    CHECK(ls->k < y->n_lines);
+    M = &out->lines[y->line0 + ls->k++];
+    snprintf(lx, sizeof lx, "%zu", ls->k);
+    CHECK(strcmp(M->lx, lx) == 0);
+    CHECK(M->sv == L->sv);
+    str_eq_trunc(M->code, sizeof M->code, lf->code ? lf->code : L->code);
+    str_eq_trunc(M->units_raw, sizeof M->units_raw,
+                 lf->units ? lf->units : L->units_raw);
+    str_eq_trunc(M->revenue, sizeof M->revenue,
+                 lf->rev ? lf->rev : L->revenue);
+    CHECK(strcmp(M->unit_basis, L->unit_basis) == 0);
+    for (m = 0; m < 4; m++)
+      CHECK(strcmp(M->mod[m], L->mod[m]) == 0);
+    if (lf->split) {
+      int32_t day = c837_days_to_date(d0 + d);
+      CHECK(M->date_from == day && M->date_to == day);
+      CHECK(M->charge_ok);
+      CHECK(M->charge ==
+            (d ? base : L->charge - base * (int64_t)(days - 1)));
+      CHECK(M->noncovered ==
+            (d ? nbase : L->noncovered - nbase * (int64_t)(days - 1)));
+    } else {
+      CHECK(M->date_from == L->date_from && M->date_to == L->date_to);
+      CHECK(M->charge_ok == L->charge_ok && M->charge == L->charge);
+      CHECK(M->noncovered == L->noncovered);
+    }
+    if (!M->charge_ok)
+      ls->all_ok = 0;
+    ls->sum += (uint64_t)M->charge;
+  }
+}
+
 /* The fixed claim x of the input, as the corrected output has it (y). */
 static void check_fixed(const parsed *in, const pclaim *x, const parsed *out,
                         const pclaim *y)
 {
-  struct lfix {
-    const char *units, *code, *rev;
-    int removed, split;
-  } *lf = calloc(x->n_lines + 1, sizeof *lf);
-  size_t i, k = 0;
-  uint64_t sum = 0, removed_sum = 0;
-  int all_ok = 1, removed_ok = 1;
+  lfix *lf = calloc(x->n_lines + 1, sizeof *lf);
+  lsum ls = {0, 0, 1};
+  size_t i;
+  uint64_t removed_sum = 0;
+  int removed_ok = 1;
 
   CHECK(strcmp(x->id, y->id) == 0);
   /* the claim-level segments are copied, CLM02 aside */
@@ -658,63 +719,20 @@ static void check_fixed(const parsed *in, const pclaim *x, const parsed *out,
   }
   for (i = 0; i < x->n_lines; i++) {
     const c837_line *L = &in->lines[x->line0 + i];
-    int32_t d0 = 0, days = 1, d;
-    int64_t base = 0, nbase = 0;
     if (lf[i].removed) {
       if (!L->charge_ok)
         removed_ok = 0;
       removed_sum += (uint64_t)L->charge;
-      continue;
-    }
-    if (lf[i].split) {
-      CHECK(L->date_from && L->date_to >= L->date_from && L->charge_ok);
-      d0 = c837_date_to_days(L->date_from);
-      days = c837_date_to_days(L->date_to) - d0 + 1;
-      base = L->charge / days;
-      nbase = L->noncovered / days;
-    }
-    for (d = 0; d < days; d++) {
-      const c837_line *M;
-      char lx[24];
-      size_t m;
-      CHECK(k < y->n_lines);
-      M = &out->lines[y->line0 + k++];
-      snprintf(lx, sizeof lx, "%zu", k);
-      CHECK(strcmp(M->lx, lx) == 0);
-      CHECK(M->sv == L->sv);
-      str_eq_trunc(M->code, sizeof M->code,
-                   lf[i].code ? lf[i].code : L->code);
-      str_eq_trunc(M->units_raw, sizeof M->units_raw,
-                   lf[i].units ? lf[i].units : L->units_raw);
-      str_eq_trunc(M->revenue, sizeof M->revenue,
-                   lf[i].rev ? lf[i].rev : L->revenue);
-      CHECK(strcmp(M->unit_basis, L->unit_basis) == 0);
-      for (m = 0; m < 4; m++)
-        CHECK(strcmp(M->mod[m], L->mod[m]) == 0);
-      if (lf[i].split) {
-        int32_t day = c837_days_to_date(d0 + d);
-        CHECK(M->date_from == day && M->date_to == day);
-        CHECK(M->charge_ok);
-        CHECK(M->charge ==
-              (d ? base : L->charge - base * (int64_t)(days - 1)));
-        CHECK(M->noncovered ==
-              (d ? nbase : L->noncovered - nbase * (int64_t)(days - 1)));
-      } else {
-        CHECK(M->date_from == L->date_from && M->date_to == L->date_to);
-        CHECK(M->charge_ok == L->charge_ok && M->charge == L->charge);
-        CHECK(M->noncovered == L->noncovered);
-      }
-      if (!M->charge_ok)
-        all_ok = 0;
-      sum += (uint64_t)M->charge;
+    } else {
+      check_fixed_line(L, &lf[i], out, y, &ls);
     }
   }
-  CHECK(k == y->n_lines);
+  CHECK(ls.k == y->n_lines);
   free(lf);
   /* CLM02: the sum of the line charges when every one is readable;
    * else the old total less the removed lines; else as it was */
-  if (all_ok) {
-    CHECK(y->total_ok && (uint64_t)y->total == sum);
+  if (ls.all_ok) {
+    CHECK(y->total_ok && (uint64_t)y->total == ls.sum);
   } else if (x->total_ok && removed_ok) {
     CHECK(y->total_ok && (uint64_t)y->total ==
                              (uint64_t)x->total - removed_sum);
