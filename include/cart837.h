@@ -64,26 +64,29 @@ extern "C" {
 /* Status codes and error positions                                    */
 /* ------------------------------------------------------------------ */
 
+/* Every status: its number, name, class (c837_status_class) and
+ * sentence (c837_strerror).  The sentences name no internal limit: the
+ * message of each error (c837_error.msg) gives the value. */
 #define C837_STATUS_MAP(XX)                                              \
-  XX(0, OK, "no error")                                                  \
-  XX(1, ENOMEM, "out of memory")                                         \
-  XX(2, ENOISA, "input does not start with an ISA segment")              \
-  XX(3, EISA, "malformed ISA segment")                                   \
-  XX(4, ETOOLONG, "segment longer than C837_MAX_SEGMENT")                \
-  XX(5, ETOOMANY, "segment has more than C837_MAX_ELEMENTS elements")    \
-  XX(6, ETRUNC, "input ends inside a segment")                           \
-  XX(7, ECALLBACK, "stopped by a callback")                              \
-  XX(8, EIO, "I/O error")                                                \
-  XX(9, EGZIP, "corrupt or truncated gzip stream")                       \
-  XX(10, ECLAIM, "claim exceeds a claim limit")                          \
-  XX(11, ECSV, "malformed CSV")                                          \
-  XX(12, EINVAL, "invalid argument")                                     \
-  XX(13, ECONSERVE, "claims in and claims out do not match")             \
-  XX(14, ELOCK, "ledger is locked by another run")                       \
-  XX(15, EINTR, "interrupted by a signal")
+  XX(0, OK, OK, "no error")                                              \
+  XX(1, ENOMEM, MEMORY, "out of memory")                                 \
+  XX(2, ENOISA, PARSE, "input does not start with an ISA segment")       \
+  XX(3, EISA, PARSE, "malformed ISA segment")                            \
+  XX(4, ETOOLONG, PARSE, "segment longer than the segment limit")        \
+  XX(5, ETOOMANY, PARSE, "segment has more elements than the limit")     \
+  XX(6, ETRUNC, PARSE, "input ends inside a segment")                    \
+  XX(7, ECALLBACK, STOPPED, "stopped by a callback")                     \
+  XX(8, EIO, IO, "I/O error")                                            \
+  XX(9, EGZIP, IO, "corrupt or truncated gzip stream")                   \
+  XX(10, ECLAIM, PARSE, "claim exceeds a claim limit")                   \
+  XX(11, ECSV, DATA, "malformed CSV")                                    \
+  XX(12, EINVAL, USAGE, "invalid argument")                              \
+  XX(13, ECONSERVE, INTERNAL, "claims in and claims out do not match")   \
+  XX(14, ELOCK, BUSY, "ledger is locked by another run")                 \
+  XX(15, EINTR, STOPPED, "interrupted by a signal")
 
 typedef enum c837_status {
-#define C837_XX(n, name, s) C837_##name = n,
+#define C837_XX(n, name, cls, s) C837_##name = n,
   C837_STATUS_MAP(C837_XX)
 #undef C837_XX
 } c837_status;
@@ -92,6 +95,37 @@ typedef enum c837_status {
 const char *c837_strerror(c837_status st);
 /* Short name ("ETOOLONG") for a status; never NULL, static storage. */
 const char *c837_status_name(c837_status st);
+
+/* Classes of status, for a caller that acts on what went wrong rather
+ * than on each code (which status has which class: C837_STATUS_MAP):
+ *   OK        no error
+ *   MEMORY    memory ran out
+ *   PARSE     the input cannot be read to its end as X12: not X12, a
+ *             malformed ISA, cut short, or past one of the library's
+ *             limits on a segment or a claim (what a payer would not
+ *             accept either); the same input fails the same way again
+ *   IO        reading or writing failed, a gzip stream included
+ *   DATA      a code table or ledger file is malformed
+ *   USAGE     the caller asked for something the library refuses
+ *   BUSY      the ledger is locked by another run
+ *   STOPPED   a callback or a signal stopped the work
+ *   INTERNAL  a check of the library's own bookkeeping failed */
+#define C837_STATUS_CLASS_MAP(XX)                                        \
+  XX(OK) XX(MEMORY) XX(PARSE) XX(IO) XX(DATA) XX(USAGE) XX(BUSY)         \
+  XX(STOPPED) XX(INTERNAL)
+
+typedef enum c837_class {
+#define C837_XX(name) C837_CLASS_##name,
+  C837_STATUS_CLASS_MAP(C837_XX)
+#undef C837_XX
+  C837_CLASS_COUNT
+} c837_class;
+
+/* The class of a status (C837_CLASS_INTERNAL for a value that is not a
+ * status). */
+c837_class c837_status_class(c837_status st);
+/* "PARSE", "IO", ...; "" for a value that is not a class. */
+const char *c837_class_name(c837_class c);
 
 /* Where something happened in an input stream.  offset counts bytes of
  * the decompressed stream from 0; segment counts segments from 1 (0 when
@@ -235,15 +269,27 @@ void c837_tokenizer_free(c837_tokenizer *t);
 /* Claim model and assembler: segments -> claims (assembler.c)         */
 /* ------------------------------------------------------------------ */
 
+/* Kinds of claim (and of transaction set): value, name, c837_kind_name.
+ *   UNKNOWN  not known (no lines, and GS08/ST03 name no 837 guide)
+ *   P        professional, SV1 lines
+ *   I        institutional, SV2 lines
+ *   D        dental, SV3 lines: recognised, passed through
+ *   OTHER    a transaction set that is not an 837 */
+#define C837_KIND_MAP(XX)                                                \
+  XX(0, UNKNOWN, "unknown")                                              \
+  XX(1, P, "837P")                                                       \
+  XX(2, I, "837I")                                                       \
+  XX(3, D, "837D")                                                       \
+  XX(4, OTHER, "other")
+
 typedef enum c837_kind {
-  C837_KIND_UNKNOWN = 0,
-  C837_KIND_P,    /* professional, SV1 lines */
-  C837_KIND_I,    /* institutional, SV2 lines */
-  C837_KIND_D,    /* dental, SV3 lines: recognised, passed through */
-  C837_KIND_OTHER /* a transaction set that is not an 837 */
+#define C837_XX(n, name, s) C837_KIND_##name = n,
+  C837_KIND_MAP(C837_XX)
+#undef C837_XX
 } c837_kind;
 
-/* "837P", "837I", "837D", "other", "unknown". */
+/* "837P", "837I", "837D", "other", "unknown" (also for a value that is
+ * not a kind). */
 const char *c837_kind_name(c837_kind k);
 
 /* Envelope of the transaction being read. */
@@ -339,21 +385,75 @@ typedef enum c837_role {
   C837_ROLE_OTHER   /* not an 837 claim set, or out of place */
 } c837_role;
 
+/* Severities of findings and problems: value, name (c837_severity_name). */
+#define C837_SEVERITY_MAP(XX)                                            \
+  XX(0, INFO, "info")                                                    \
+  XX(1, WARNING, "warning")                                              \
+  XX(2, ERROR, "error")
+
 typedef enum c837_severity {
-  C837_SEV_INFO = 0,
-  C837_SEV_WARNING = 1,
-  C837_SEV_ERROR = 2
+#define C837_XX(n, name, s) C837_SEV_##name = n,
+  C837_SEVERITY_MAP(C837_XX)
+#undef C837_XX
 } c837_severity;
 
-/* "info", "warning", "error". */
+/* "info", "warning", "error"; "" for a value that is not a severity. */
 const char *c837_severity_name(c837_severity s);
+
+/* The structural problems the assembler reports: stable id, default
+ * severity, meaning (specs/edits.md, "ENVELOPE_INVALID", has examples of
+ * each message).  Every one is a finding, never a reason to stop: the
+ * segments are passed on as they came. */
+#define C837_PROBLEM_MAP(XX)                                                  \
+  XX(ISA_ELEMENTS, ERROR, "the ISA does not have 16 elements")                \
+  XX(ISA_LENGTH, ERROR, "the ISA is not 106 bytes (fixed-width fields)")      \
+  XX(ISA09_DATE, ERROR, "ISA09 is not a real YYMMDD date")                    \
+  XX(GS04_DATE, ERROR, "GS04 is not a real CCYYMMDD date")                    \
+  XX(GS_OUTSIDE_ISA, ERROR, "a GS outside an interchange")                    \
+  XX(ST_OUTSIDE_GS, ERROR, "an ST outside a functional group")                \
+  XX(SE01_COUNT, ERROR, "SE01 is not the number of segments ST..SE")          \
+  XX(GE01_COUNT, ERROR, "GE01 is not the number of transaction sets")         \
+  XX(IEA01_COUNT, ERROR, "IEA01 is not the number of functional groups")      \
+  XX(SE02_CONTROL, ERROR, "SE02 does not match ST02")                         \
+  XX(GE02_CONTROL, ERROR, "GE02 does not match GS06")                         \
+  XX(IEA02_CONTROL, ERROR, "IEA02 does not match ISA13")                      \
+  XX(SE_MISSING, ERROR, "a transaction set left open (no SE)")                \
+  XX(GE_MISSING, ERROR, "a functional group left open (no GE)")               \
+  XX(IEA_MISSING, ERROR, "an interchange left open (no IEA)")                 \
+  XX(SE_OUTSIDE_ST, ERROR, "an SE with no transaction set open")              \
+  XX(GE_OUTSIDE_GS, ERROR, "a GE with no functional group open")              \
+  XX(IEA_OUTSIDE_ISA, ERROR, "an IEA with no interchange open")               \
+  XX(SEGMENT_OUTSIDE_ST, ERROR, "a segment outside a transaction set")        \
+  XX(SEGMENT_OUT_OF_PLACE, ERROR, "LX, SV1, SV2 or SV3 outside a claim")      \
+  XX(CLM_WITHOUT_HL, ERROR, "a claim before any HL of its transaction set")   \
+  XX(SEGMENT_UNTERMINATED, ERROR, "the last segment has no terminator")       \
+  XX(SEGMENT_NUL_BYTE, ERROR, "a segment holds a NUL byte (binary data)")     \
+  XX(SEGMENT_ID_INVALID, ERROR, "a tag that is not a segment id")             \
+  XX(DATE_INVALID, ERROR, "a DTP*472 or DTP*434 date that is not valid")
+
+typedef enum c837_problem_id {
+#define C837_XX(name, sev, s) C837_PROB_##name,
+  C837_PROBLEM_MAP(C837_XX)
+#undef C837_XX
+  C837_PROB_COUNT
+} c837_problem_id;
+
+/* "SE01_COUNT" ...; "" for a value that is not a problem id. */
+const char *c837_problem_name(c837_problem_id id);
+/* The meaning column of C837_PROBLEM_MAP; "" for a value that is not a
+ * problem id. */
+const char *c837_problem_meaning(c837_problem_id id);
+/* The default severity of a problem (C837_SEV_ERROR for a value that is
+ * not a problem id). */
+c837_severity c837_problem_severity(c837_problem_id id);
 
 /* A structural problem found while assembling (envelope counts and
  * control numbers, segments out of place, truncated fields).  Processing
  * goes on after a problem. */
 typedef struct c837_problem {
-  const char *code;      /* stable id, e.g. "SE01_COUNT" */
-  c837_severity severity;
+  const char *code;      /* c837_problem_name(id), e.g. "SE01_COUNT" */
+  c837_problem_id id;
+  c837_severity severity; /* c837_problem_severity(id) */
   uint64_t offset;       /* of the segment at fault */
   uint64_t segment;      /* its ordinal */
   char msg[320];
@@ -431,9 +531,6 @@ long c837_input_read(c837_input *in, void *buf, size_t cap,
 /* 1 when the input is gzip.  Known from c837_input_open for files, and
  * from the first read for stdin. */
 int c837_input_is_gzip(const c837_input *in);
-/* Compressed bytes read so far (equals decompressed bytes for plain;
- * with a gzip worker, the bytes behind the last buffer it handed over). */
-uint64_t c837_input_raw_offset(const c837_input *in);
 /* Closes in (stdin is not closed), first stopping and joining its gzip
  * worker wherever it is, even waiting on a pipe; NULL is a no-op. */
 void c837_input_close(c837_input *in);
@@ -793,9 +890,17 @@ typedef struct c837_writer c837_writer;
  *   cannot be rewritten.  When none of its claims is fixed or held, it
  *   is copied to the corrected output byte for byte (stats:
  *   transactions_too_deep).  When one is -- before or after the HL that
- *   goes too deep -- the writer fails with C837_ECLAIM (streaming has
- *   written part of the transaction already, so it can neither be held
- *   whole nor rewritten): the job then writes no output for the file. */
+ *   goes too deep -- the writer refuses that claim or HL with
+ *   C837_ECLAIM (streaming has written part of the transaction already,
+ *   so it can neither be held whole nor rewritten).
+ *
+ * Errors: a claim or segment refused with C837_ECLAIM or C837_EINVAL
+ * leaves the writer unchanged -- nothing written, nothing counted, not
+ * sticky: the next call goes on as if the refused one had not been made
+ * (c837_writer_error says why); the caller may stop, or pass what it
+ * refused elsewhere and go on.  Every other error (C837_EIO from a sink,
+ * C837_ENOMEM, C837_ECONSERVE) is sticky: every later call fails with it
+ * and c837_writer_finish returns it. */
 
 /* Creates a writer.  out receives the corrected 837 (NULL: discard, e.g.
  * --report-only); held receives the held claims in their own envelopes
@@ -803,11 +908,11 @@ typedef struct c837_writer c837_writer;
  * Sinks are copied; their ud must outlive the writer.  NULL on ENOMEM. */
 c837_writer *c837_writer_new(const c837_sink *out, const c837_sink *held);
 /* The c837_handler.segment shape: feeds one non-claim segment, in input
- * order.  Returns 0, or -1 after an error (sticky; details from
- * c837_writer_finish): C837_EIO when a sink fails, C837_ENOMEM,
- * C837_ECLAIM when an envelope or HL loop header exceeds
+ * order.  Returns 0, or -1 (c837_writer_error says why): refused with
+ * C837_ECLAIM when an envelope or HL loop header would exceed
  * C837_MAX_PENDING_BYTES, or when an HL goes deeper than
- * C837_MAX_HL_DEPTH in a transaction with a fixed or held claim. */
+ * C837_MAX_HL_DEPTH in a transaction with a fixed or held claim (the
+ * writer unchanged); sticky C837_EIO when a sink fails, C837_ENOMEM. */
 int c837_writer_segment(void *w, const c837_segment *seg, c837_role role,
                         const c837_envelope *env);
 /* Feeds one claim (before the segment that ended it) with the engine's
@@ -816,28 +921,32 @@ int c837_writer_segment(void *w, const c837_segment *seg, c837_role role,
  * are applied in array order (see c837_fix_kind), unless the amounts
  * they need overflow int64 cents: then the claim is held as it came
  * (claims_unfixable, see above).  837D claims and claims of non-837 sets
- * are always copied as they are.  Returns 0 or -1 (sticky error as above,
- * plus C837_EINVAL for a fix that does not fit the claim: a line index
- * out of range, a REVENUE fix on an 837P line, a SPLIT of a line without
- * a date range or readable charge, or of more than C837_MAX_SPLIT_DAYS
- * days; C837_ECLAIM for a claim to fix or hold in a transaction whose HL
- * nesting exceeds C837_MAX_HL_DEPTH, or for a claim to hold that is not
- * inside an ISA, a GS and an ST to copy for its held envelope, or whose
- * ISA would not read back as one there: an "ISA" the tokenizer cut at
- * the previous interchange's terminator, or one whose element separator
- * is CR, LF or the terminator of the interchange held before it). */
+ * are always copied as they are.  Returns 0 or -1 (c837_writer_error
+ * says why): a sticky error as above, or a refusal that leaves the
+ * writer unchanged: C837_EINVAL for a fix that does not fit the claim (a
+ * line index out of range, a REVENUE fix on an 837P line, a SPLIT of a
+ * line without a date range or readable charge, or of more than
+ * C837_MAX_SPLIT_DAYS days); C837_ECLAIM for a claim to fix or hold in a
+ * transaction whose HL nesting exceeds C837_MAX_HL_DEPTH, or for a claim
+ * to hold that is not inside an ISA, a GS and an ST to copy for its held
+ * envelope, or whose ISA would not read back as one there: an "ISA" the
+ * tokenizer cut at the previous interchange's terminator, or one whose
+ * element separator is CR, LF or the terminator of the interchange held
+ * before it). */
 int c837_writer_claim(c837_writer *w, const c837_claim *c,
                       const c837_verdict *v);
-/* Bytes the parser could not read (the tail after a fatal error): closes
- * whatever is open (writing what is still pending), then copies p to the
- * corrected output as it is.  May be called several times.  0 or -1. */
-int c837_writer_raw(void *w, const void *p, size_t n);
+/* Why the last call of c837_writer_segment / _claim returned -1: fills
+ * *err (may be NULL) and returns its code.  C837_ECLAIM or C837_EINVAL:
+ * that call was refused and the writer is as it was before it; any other
+ * code: the sticky error.  C837_OK when the last call did not fail. */
+c837_status c837_writer_error(const c837_writer *w, c837_error *err);
 /* Ends the output: closes envelopes still open (the held output gets its
  * SE/GE/IEA; the corrected output gets none the input lacked, but for
  * the one SE above), checks
  * that claims_in == claims_out + claims_held (C837_ECONSERVE otherwise),
- * fills *st and *err (either may be NULL).  Returns C837_OK or the first
- * error of the writer. */
+ * fills *st and *err (either may be NULL).  Returns C837_OK or the
+ * sticky error of the writer (a refusal is none: what the writer took is
+ * whole). */
 c837_status c837_writer_finish(c837_writer *w, c837_writer_stats *st,
                                c837_error *err);
 /* Frees w and its buffers; NULL is a no-op.  Does not touch the sinks. */

@@ -288,7 +288,7 @@ same "H03 junk segment after the IEA: its rows" \
 # limit first), 300 elements in a short segment (over C837_MAX_ELEMENTS)
 batch seg_10mb
 parse_error seg_10mb ETOOLONG \
-  "segment longer than C837_MAX_SEGMENT bytes: missing segment terminator?" \
+  "segment longer than 65536 bytes: missing segment terminator?" \
   "$N_limit" "$O_limit" "H04 10 MB segment"
 if is_asan || [ ! -x /usr/bin/time ]; then
   skip "H04 peak memory of the 10 MB segment (ASan build, or no /usr/bin/time)"
@@ -300,11 +300,11 @@ else
 fi
 batch el_million
 parse_error el_million ETOOLONG \
-  "segment longer than C837_MAX_SEGMENT bytes: missing segment terminator?" \
+  "segment longer than 65536 bytes: missing segment terminator?" \
   "$N_limit" "$O_limit" "H05a a million elements in one segment"
 batch el_300
 parse_error el_300 ETOOMANY \
-  "segment 'NTE' has more than C837_MAX_ELEMENTS elements" \
+  "segment 'NTE' has more than 256 elements" \
   "$N_limit" "$O_limit" "H05b 300 elements in one segment"
 
 # H06 NUL bytes inside a CAR-T code: the code reads as "382" (not a

@@ -496,7 +496,7 @@ static int claim_dest(run *r, const c837_claim *c, const c837_verdict *v)
   rc = c837_w_claim_plan(G.scratch, c, v, &plan);
   if (rc < 0) {
     c837_error err;
-    (void)c837_writer_finish(G.scratch, NULL, &err);
+    (void)c837_writer_error(G.scratch, &err);
     fprintf(stderr, "fuzz_pipeline: the engine's fixes do not fit claim "
                     "%s: %s: %s\n",
             c->id, c837_status_name(err.code), err.msg);

@@ -1,4 +1,5 @@
-/* test_assembler.c -- unit tests of the claim assembler (src/assembler.c)
+/* test_assembler.c -- unit tests of the claim assembler (src/parse/:
+ * assembler.c, envelope.c, claim.c)
  *
  * Small 837 files are written inline as arrays of segment bodies, joined
  * with "~\n" (segment offsets follow from the array, so expected byte
@@ -223,6 +224,8 @@ static int on_problem(void *ud, const c837_problem *p)
 {
   rec *r = ud;
   assert_int_equal(p->severity, C837_SEV_ERROR);
+  assert_true(p->id < C837_PROB_COUNT);
+  assert_string_equal(p->code, c837_problem_name(p->id));
   buf_fmt(&r->problems, "%s seg %llu off %llu: %s\n", p->code,
           (unsigned long long)p->segment, (unsigned long long)p->offset,
           p->msg);
@@ -1401,6 +1404,33 @@ static void big_claim(buf *in, const char *seg, size_t n, uint64_t *at)
   buf_add(in, "SE*1*0001~GE*1*1~IEA*1*000000001~", 33);
 }
 
+/* in (fed whole) stops the assembler with ECLAIM at the segment at
+ * offset `at`, numbered `seg` (0: not checked), for a claim with more
+ * than `limit` `what`. */
+static void check_claim_error(const buf *in, uint64_t at, uint64_t seg,
+                              unsigned long limit, const char *what)
+{
+  c837_handler h = {NULL, NULL, NULL, NULL};
+  c837_assembler *a = c837_assembler_new(&h);
+  c837_tokenizer *t = c837_tokenizer_new(c837_assembler_segment, a);
+  const c837_error *e;
+  char want[200];
+  assert_int_equal(c837_tokenizer_feed(t, in->p, in->len), C837_ECALLBACK);
+  e = c837_assembler_error(a);
+  snprintf(want, sizeof want,
+           "claim 'BIG' has more than %lu %s; not an 837 a payer would "
+           "accept",
+           limit, what);
+  assert_int_equal(e->code, C837_ECLAIM);
+  assert_int_equal(e->offset, at);
+  if (seg)
+    assert_int_equal(e->segment, seg);
+  assert_string_equal(e->msg, want);
+  assert_int_equal(c837_assembler_finish(a), C837_ECLAIM);
+  c837_tokenizer_free(t);
+  c837_assembler_free(a);
+}
+
 /* The claim limits: C837_MAX_LINES lines are fine, one more is ECLAIM
  * at the segment that crossed it; likewise segments and bytes. */
 static void test_claim_limits(void **state)
@@ -1425,24 +1455,9 @@ static void test_claim_limits(void **state)
   assert_int_equal(assemble(in.p, in.len, 0, &r, &n), C837_ECLAIM);
   assert_int_equal(r.n_claims, 0);
   rec_free(&r);
-  {
-    /* error details */
-    c837_handler h = {NULL, NULL, NULL, NULL};
-    c837_assembler *a = c837_assembler_new(&h);
-    c837_tokenizer *t = c837_tokenizer_new(c837_assembler_segment, a);
-    const c837_error *e;
-    assert_int_equal(c837_tokenizer_feed(t, in.p, in.len), C837_ECALLBACK);
-    e = c837_assembler_error(a);
-    assert_int_equal(e->code, C837_ECLAIM);
-    assert_int_equal(e->offset, at);
-    assert_int_equal(e->segment, 6 + C837_MAX_LINES + 1);
-    assert_string_equal(e->msg, "claim 'BIG' has more service lines than "
-                                "C837_MAX_LINES allows; not an 837 a payer "
-                                "would accept");
-    assert_int_equal(c837_assembler_finish(a), C837_ECLAIM);
-    c837_tokenizer_free(t);
-    c837_assembler_free(a);
-  }
+  /* error details */
+  check_claim_error(&in, at, 6 + C837_MAX_LINES + 1, C837_MAX_LINES,
+                    "service lines");
 
   /* segments: CLM + (MAX - 1) NTE = MAX segments, fine; one more not */
   in.len = 0;
@@ -1456,6 +1471,7 @@ static void test_claim_limits(void **state)
   memset(&r, 0, sizeof r);
   assert_int_equal(assemble(in.p, in.len, 0, &r, &n), C837_ECLAIM);
   rec_free(&r);
+  check_claim_error(&in, at, 0, C837_MAX_CLAIM_SEGMENTS, "segments");
 
   /* bytes: 60 KB segments until the claim passes C837_MAX_CLAIM_BYTES */
   memset(big, 'x', sizeof big - 1);
@@ -1468,6 +1484,7 @@ static void test_claim_limits(void **state)
   assert_int_equal(assemble(in.p, in.len, 0, &r, &n), C837_ECLAIM);
   assert_int_equal(r.n_claims, 0);
   rec_free(&r);
+  check_claim_error(&in, at, 0, C837_MAX_CLAIM_BYTES, "bytes");
   free(in.p);
 }
 
@@ -1480,7 +1497,24 @@ static void test_names(void **state)
   assert_string_equal(c837_kind_name(C837_KIND_D), "837D");
   assert_string_equal(c837_kind_name(C837_KIND_OTHER), "other");
   assert_string_equal(c837_kind_name(C837_KIND_UNKNOWN), "unknown");
+  assert_string_equal(c837_kind_name((c837_kind)99), "unknown");
   assert_string_equal(c837_severity_name(C837_SEV_ERROR), "error");
+  assert_string_equal(c837_severity_name(C837_SEV_WARNING), "warning");
+  assert_string_equal(c837_severity_name(C837_SEV_INFO), "info");
+  assert_string_equal(c837_severity_name((c837_severity)7), "");
+  /* problem ids: names, meanings and severities from C837_PROBLEM_MAP */
+  assert_int_equal(C837_PROB_COUNT, 25);
+  assert_string_equal(c837_problem_name(C837_PROB_ISA_ELEMENTS),
+                      "ISA_ELEMENTS");
+  assert_string_equal(c837_problem_name(C837_PROB_SE01_COUNT), "SE01_COUNT");
+  assert_string_equal(c837_problem_name(C837_PROB_DATE_INVALID),
+                      "DATE_INVALID");
+  assert_string_equal(c837_problem_name(C837_PROB_COUNT), "");
+  assert_string_equal(c837_problem_meaning(C837_PROB_SE02_CONTROL),
+                      "SE02 does not match ST02");
+  assert_string_equal(c837_problem_meaning(C837_PROB_COUNT), "");
+  assert_int_equal(c837_problem_severity(C837_PROB_GS04_DATE),
+                   C837_SEV_ERROR);
   c837_assembler_free(NULL);
 }
 

@@ -530,11 +530,11 @@ static void test_summary_held_whole(void **state)
   assert_string_equal(r.events.p,
                       "claim whole.837: A (passed)\n"
                       "held whole whole.837 (1): byte 362, segment 14: "
-                      "segment longer than C837_MAX_SEGMENT bytes: missing "
-                      "segment terminator?\n");
+                      "segment longer than 65536 bytes: missing segment "
+                      "terminator?\n");
   assert_file_block(
       &r, "file: whole.837\n"
-          "  status: ETOOLONG: segment longer than C837_MAX_SEGMENT bytes: "
+          "  status: ETOOLONG: segment longer than 65536 bytes: "
           "missing segment terminator?\n"
           "  held whole: held/whole.837 is the file as it came; its claims "
           "are not counted (1 were read before the error)\n"

@@ -1,4 +1,4 @@
-/* test_tokenizer.c -- unit tests of the X12 tokenizer (src/tokenizer.c)
+/* test_tokenizer.c -- unit tests of the X12 tokenizer (src/parse/tokenizer.c)
  *
  * Every case is written as an input and the exact event log it must
  * produce: one line per segment with its ordinal, offset, lead bytes, tag,
@@ -24,6 +24,10 @@
 #include "cart837.h"
 #include "base/limits.h"
 #include "testbuf.h"
+
+/* A limit's value as text ("65536"), for the messages that give it. */
+#define STR_(x) #x
+#define STR(x) STR_(x)
 
 /* Escaped bytes: \r \n \t \0 \\ \" and \xHH for other non-printables. */
 static void buf_esc(buf *b, const char *p, size_t n)
@@ -656,7 +660,8 @@ static void test_isa_too_long(void **state)
   memset(in, 'A', sizeof in);
   memcpy(in, "ISA*00*", 7);
   check_error(in, sizeof in, C837_EISA, 0, 1,
-              "ISA: no segment terminator within C837_MAX_ISA bytes (an ISA "
+              "ISA: no segment terminator within " STR(C837_MAX_ISA)
+              " bytes (an ISA "
               "has 16 elements and is 106 bytes long)",
               0, 0);
 }
@@ -684,7 +689,8 @@ static void test_segment_too_long(void **state)
   memmove(in + 111, in + 110, n - 110);
   in[110] = 'x';
   check_error(in, n + 1, C837_ETOOLONG, 106, 2,
-              "segment longer than C837_MAX_SEGMENT bytes: missing segment "
+              "segment longer than " STR(C837_MAX_SEGMENT)
+              " bytes: missing segment "
               "terminator?",
               1, 0);
   free(in);
@@ -703,7 +709,8 @@ static void test_segment_too_long_by_trailing_bytes(void **state)
   memset(in + 111, '\n', C837_MAX_SEGMENT + 1 - 5);
   memcpy(in + 106 + C837_MAX_SEGMENT + 1, "LX~", 3);
   check_error(in, n, C837_ETOOLONG, 106, 2,
-              "segment longer than C837_MAX_SEGMENT bytes: missing segment "
+              "segment longer than " STR(C837_MAX_SEGMENT)
+              " bytes: missing segment "
               "terminator?",
               1, 0);
   free(in);
@@ -729,11 +736,13 @@ static void test_too_many_elements(void **state)
     buf_str(&bad, "*x");
   buf_str(&bad, "~\nIEA*1*000000001~");
   check_error(bad.p, bad.len, C837_ETOOMANY, 106, 2,
-              "segment 'REF' has more than C837_MAX_ELEMENTS elements", 1, 0);
+              "segment 'REF' has more than " STR(C837_MAX_ELEMENTS)
+              " elements", 1, 0);
   /* the same as the last segment (raised by finish) */
   bad.len -= strlen("IEA*1*000000001~");
   check_error(bad.p, bad.len, C837_ETOOMANY, 106, 2,
-              "segment 'REF' has more than C837_MAX_ELEMENTS elements", 1, 0);
+              "segment 'REF' has more than " STR(C837_MAX_ELEMENTS)
+              " elements", 1, 0);
   free(ok.p);
   free(bad.p);
 }
@@ -892,6 +901,40 @@ static void test_status_names(void **state)
                       "input does not start with an ISA segment");
   assert_non_null(c837_strerror((c837_status)999));
   assert_non_null(c837_status_name((c837_status)999));
+  /* sentences give no limit's macro name (the messages give its value) */
+  assert_string_equal(c837_strerror(C837_ETOOLONG),
+                      "segment longer than the segment limit");
+  assert_string_equal(c837_strerror(C837_ETOOMANY),
+                      "segment has more elements than the limit");
+}
+
+/* Status classes: what the job treats as "the file cannot be read to its
+ * end" is exactly the PARSE class. */
+static void test_status_classes(void **state)
+{
+  static const struct {
+    c837_status st;
+    c837_class cls;
+  } want[] = {
+      {C837_OK, C837_CLASS_OK},          {C837_ENOMEM, C837_CLASS_MEMORY},
+      {C837_ENOISA, C837_CLASS_PARSE},   {C837_EISA, C837_CLASS_PARSE},
+      {C837_ETOOLONG, C837_CLASS_PARSE}, {C837_ETOOMANY, C837_CLASS_PARSE},
+      {C837_ETRUNC, C837_CLASS_PARSE},   {C837_ECALLBACK, C837_CLASS_STOPPED},
+      {C837_EIO, C837_CLASS_IO},         {C837_EGZIP, C837_CLASS_IO},
+      {C837_ECLAIM, C837_CLASS_PARSE},   {C837_ECSV, C837_CLASS_DATA},
+      {C837_EINVAL, C837_CLASS_USAGE},   {C837_ECONSERVE, C837_CLASS_INTERNAL},
+      {C837_ELOCK, C837_CLASS_BUSY},     {C837_EINTR, C837_CLASS_STOPPED},
+  };
+  size_t i;
+  (void)state;
+  for (i = 0; i < sizeof want / sizeof want[0]; i++) {
+    assert_int_equal(want[i].st, (c837_status)i); /* every status, in order */
+    assert_int_equal(c837_status_class(want[i].st), want[i].cls);
+  }
+  assert_int_equal(c837_status_class((c837_status)999), C837_CLASS_INTERNAL);
+  assert_string_equal(c837_class_name(C837_CLASS_PARSE), "PARSE");
+  assert_string_equal(c837_class_name(C837_CLASS_INTERNAL), "INTERNAL");
+  assert_string_equal(c837_class_name(C837_CLASS_COUNT), "");
 }
 
 int main(void)
@@ -925,6 +968,7 @@ int main(void)
       cmocka_unit_test(test_null_callback),
       cmocka_unit_test(test_empty_feeds),
       cmocka_unit_test(test_status_names),
+      cmocka_unit_test(test_status_classes),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

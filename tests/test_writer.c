@@ -9,6 +9,10 @@
  * an LX renumbered, a CLM02 re-summed.  When python3 is present, the
  * outputs are also re-checked by tests/x12check.py, which shares no code
  * with the writer.
+ *
+ * Partly an internal test: it includes src/write/writer_int.h for
+ * c837_w_raw (the unparsed tail after a parse error, as stream.c would
+ * hand it on), which is not in the public header.
  */
 #include <ctype.h>
 #include <setjmp.h>
@@ -24,6 +28,7 @@
 
 #include "cart837.h"
 #include "base/limits.h"
+#include "write/writer_int.h" /* c837_w_raw */
 
 /* ------------------------------------------------------------------ */
 /* Inputs                                                              */
@@ -156,30 +161,80 @@ typedef struct plan {
   c837_fix fixes[4];
 } plan;
 
-typedef struct run_ctx {
-  c837_writer *w;
-  const plan *plans;
-  size_t n_plans;
-} run_ctx;
+#define MAX_REFUSED 16
 
 typedef struct result {
   membuf out, held;
   c837_writer_stats st;
-  c837_status rc;
+  c837_status rc;  /* the first error: of a call, else of the finish */
   c837_error err;
+  c837_status fin; /* what c837_writer_finish returned */
+  size_t refused[MAX_REFUSED]; /* calls refused (go_on), in order */
+  size_t n_refused;
 } result;
+
+typedef struct run_ctx {
+  c837_writer *w;
+  const plan *plans;
+  size_t n_plans;
+  result *res;
+  int go_on;          /* a refused call is noted, and the run goes on */
+  const size_t *skip; /* calls not to make (ascending ordinals) */
+  size_t n_skip;
+  size_t calls;       /* writer calls made or skipped so far */
+} run_ctx;
+
+/* 1 when the next writer call is one not to make; *k is its ordinal. */
+static int skip_call(run_ctx *r, size_t *k)
+{
+  size_t i;
+  *k = r->calls++;
+  for (i = 0; i < r->n_skip; i++)
+    if (r->skip[i] == *k)
+      return 1;
+  return 0;
+}
+
+/* Writer call k returned rc: the first error is kept in the result; a
+ * refusal is noted and passed over when the run goes on. */
+static int after_call(run_ctx *r, size_t k, int rc)
+{
+  c837_error e;
+  c837_status code = c837_writer_error(r->w, &e);
+  if (rc == 0) {
+    assert_int_equal(code, C837_OK);
+    return 0;
+  }
+  assert_int_not_equal(code, C837_OK);
+  assert_int_equal(e.code, code);
+  if (r->res->rc == C837_OK) {
+    r->res->rc = code;
+    r->res->err = e;
+  }
+  if (r->go_on && (code == C837_ECLAIM || code == C837_EINVAL)) {
+    assert_true(r->res->n_refused < MAX_REFUSED);
+    r->res->refused[r->res->n_refused++] = k;
+    return 0;
+  }
+  return -1;
+}
 
 static int h_segment(void *ud, const c837_segment *s, c837_role role,
                      const c837_envelope *env)
 {
   run_ctx *r = ud;
-  return c837_writer_segment(r->w, s, role, env);
+  size_t k;
+  if (skip_call(r, &k))
+    return 0;
+  return after_call(r, k, c837_writer_segment(r->w, s, role, env));
 }
 
 static int h_claim(void *ud, const c837_claim *c)
 {
   run_ctx *r = ud;
-  size_t i;
+  size_t i, k;
+  if (skip_call(r, &k))
+    return 0;
   for (i = 0; i < r->n_plans; i++) {
     if (strcmp(r->plans[i].id, c->id) == 0) {
       c837_verdict v;
@@ -187,15 +242,17 @@ static int h_claim(void *ud, const c837_claim *c)
       v.disposition = r->plans[i].disp;
       v.n_fixes = r->plans[i].n_fixes;
       v.fixes = r->plans[i].fixes;
-      return c837_writer_claim(r->w, c, &v);
+      return after_call(r, k, c837_writer_claim(r->w, c, &v));
     }
   }
-  return c837_writer_claim(r->w, c, NULL);
+  return after_call(r, k, c837_writer_claim(r->w, c, NULL));
 }
 
-/* Runs in[0..len) fed in chunks of `chunk` bytes (0 = whole). */
-static void run_chunked(const char *in, size_t len, const plan *plans,
-                        size_t n_plans, size_t chunk, result *res)
+/* Runs in[0..len) fed in chunks of `chunk` bytes (0 = whole); go_on,
+ * skip[0..n_skip): see run_ctx. */
+static void run_opts(const char *in, size_t len, const plan *plans,
+                     size_t n_plans, size_t chunk, int go_on,
+                     const size_t *skip, size_t n_skip, result *res)
 {
   c837_sink so = {mem_write, &res->out}, sh = {mem_write, &res->held};
   run_ctx r;
@@ -203,12 +260,18 @@ static void run_chunked(const char *in, size_t len, const plan *plans,
   c837_assembler *a;
   c837_tokenizer *t;
   c837_status st = C837_OK;
+  c837_error ferr;
   size_t off;
 
   memset(res, 0, sizeof *res);
+  memset(&r, 0, sizeof r);
   r.w = c837_writer_new(&so, &sh);
   r.plans = plans;
   r.n_plans = n_plans;
+  r.res = res;
+  r.go_on = go_on;
+  r.skip = skip;
+  r.n_skip = n_skip;
   assert_non_null(r.w);
   memset(&h, 0, sizeof h);
   h.segment = h_segment;
@@ -236,14 +299,24 @@ static void run_chunked(const char *in, size_t len, const plan *plans,
     (void)c837_assembler_finish(a);
     c837_tokenizer_unemitted(t, &p, &n);
     if (n)
-      c837_writer_raw(r.w, p, n);
+      c837_w_raw(r.w, p, n);
     if (taken < len)
-      c837_writer_raw(r.w, in + taken, len - (size_t)taken);
+      c837_w_raw(r.w, in + taken, len - (size_t)taken);
   }
-  res->rc = c837_writer_finish(r.w, &res->st, &res->err);
+  res->fin = c837_writer_finish(r.w, &res->st, &ferr);
+  if (res->rc == C837_OK) {
+    res->rc = res->fin;
+    res->err = ferr;
+  }
   c837_tokenizer_free(t);
   c837_assembler_free(a);
   c837_writer_free(r.w);
+}
+
+static void run_chunked(const char *in, size_t len, const plan *plans,
+                        size_t n_plans, size_t chunk, result *res)
+{
+  run_opts(in, len, plans, n_plans, chunk, 0, NULL, 0, res);
 }
 
 static void run(const char *in, const plan *plans, size_t n_plans,
@@ -273,15 +346,50 @@ static void check_bytes(const char *what, const membuf *got, const char *want)
   fail();
 }
 
-static void check_stats(const result *r, uint64_t in, uint64_t out,
-                        uint64_t fixed, uint64_t held)
+/* The claim counts of a run (a refused claim is in none of them). */
+static void check_counts(const result *r, uint64_t in, uint64_t out,
+                         uint64_t fixed, uint64_t held)
 {
-  assert_int_equal(r->rc, C837_OK);
   assert_int_equal(r->st.claims_in, in);
   assert_int_equal(r->st.claims_out, out);
   assert_int_equal(r->st.claims_fixed, fixed);
   assert_int_equal(r->st.claims_held, held);
   assert_int_equal(r->st.claims_in, r->st.claims_out + r->st.claims_held);
+}
+
+/* A run without error, and its claim counts. */
+static void check_stats(const result *r, uint64_t in, uint64_t out,
+                        uint64_t fixed, uint64_t held)
+{
+  assert_int_equal(r->rc, C837_OK);
+  check_counts(r, in, out, fixed, held);
+}
+
+/* The writer's contract for a refused claim or segment: it leaves the
+ * writer as it was.  in[0..len) is fed twice: once going on after every
+ * refused call (*a), once never making the calls refused the first
+ * time.  Both writers must write exactly the same bytes, count the same
+ * and finish without error; the first refusal of *a must be `want` with
+ * msg in its text, and *a must have had n_refusals of them. */
+static void check_refusal(const char *in, size_t len, const plan *plans,
+                          size_t n_plans, c837_status want, const char *msg,
+                          size_t n_refusals, result *a)
+{
+  result b;
+  run_opts(in, len, plans, n_plans, 0, 1, NULL, 0, a);
+  assert_int_equal(a->rc, want);
+  if (strstr(a->err.msg, msg) == NULL)
+    fail_msg("refusal \"%s\" lacks \"%s\"", a->err.msg, msg);
+  assert_int_equal(a->n_refused, n_refusals);
+  assert_int_equal(a->fin, C837_OK);
+  run_opts(in, len, plans, n_plans, 0, 0, a->refused, a->n_refused, &b);
+  assert_int_equal(b.rc, C837_OK);
+  check_bytes("corrected, refused vs never seen", &a->out,
+              b.out.p ? b.out.p : "");
+  check_bytes("held, refused vs never seen", &a->held,
+              b.held.p ? b.held.p : "");
+  assert_memory_equal(&a->st, &b.st, sizeof a->st);
+  result_free(&b);
 }
 
 static plan fix1(const char *id, c837_fix_kind k, size_t line,
@@ -522,6 +630,119 @@ static void test_fix_bad_line(void **state)
 }
 
 
+/* A claim whose fixes do not fit it is refused (C837_EINVAL) before
+ * anything of it is written or counted, whichever fix is wrong: the
+ * writer goes on with the next claims (C2 held, C3 fixed) exactly as if
+ * it had never been handed over. */
+static void test_refuse_fix_not_fitting(void **state)
+{
+  static const char want_out[] = ISA_P P_GS P_ST P_HL1 P_SUB1("2")
+      P_SUB3("3") P_C3_("SV1*HC:99212*50*UN*2***1~\n") P_END("19");
+  static const char want_held[] = ISA_P P_GS P_ST P_HL1 P_SUB2("2") P_C2
+      P_END("18");
+  static const struct {
+    c837_fix_kind kind;
+    size_t line;
+    const char *msg;
+  } bad[] = {
+      {C837_FIX_UNITS, 5, "claim C1: fix for line index 5, but the claim "
+                          "has 1 lines"},
+      {C837_FIX_REVENUE, 0, "claim C1 line 1: fix does not fit a line "
+                            "without the SV2 segment"},
+      {(c837_fix_kind)99, 0, "claim C1: unknown fix kind 99"},
+  };
+  plan p[3];
+  result r;
+  size_t i;
+  (void)state;
+  p[1] = hold("C2");
+  p[2] = fix1("C3", C837_FIX_UNITS, 0, "2");
+  for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    p[0] = fix1("C1", bad[i].kind, bad[i].line, "0450");
+    check_refusal(P3, strlen(P3), p, 3, C837_EINVAL, bad[i].msg, 1, &r);
+    /* HL 2 lost its only claim to the refusal, not to a hold: it stays,
+     * as in a file that never had C1 */
+    check_bytes("corrected", &r.out, want_out);
+    check_bytes("held", &r.held, want_held);
+    check_counts(&r, 2, 1, 1, 1);
+    result_free(&r);
+  }
+  /* a good fix before the bad one: still nothing written of C1 */
+  p[0].n_fixes = 2;
+  p[0].fixes[0].kind = C837_FIX_UNITS;
+  p[0].fixes[0].line = 0;
+  p[0].fixes[1].kind = C837_FIX_UNITS;
+  p[0].fixes[1].line = 1;
+  check_refusal(P3, strlen(P3), p, 3, C837_EINVAL, "line index 1", 1, &r);
+  check_bytes("corrected", &r.out, want_out);
+  result_free(&r);
+}
+
+/* A split over more than C837_MAX_SPLIT_DAYS days is refused the same
+ * way; the subscriber's claim S1, held before it, stays held. */
+static void test_refuse_split_too_long(void **state)
+{
+  static const char in[] = ISA_P I_GS I_ST I_HL1 I_SUB("1") I_S1 I_PAT
+      I_P1_HEAD "LX*1~\n" "SV2*0874*HC:38228*3000.01*UN*1~\n"
+      "DTP*472*RD8*20250101-20250301~\n" I_P1_L2("2", "0891") I_END("26");
+  plan p[2];
+  result r;
+  (void)state;
+  p[0] = hold("S1");
+  p[1] = fix1("P1", C837_FIX_SPLIT, 0, "1");
+  check_refusal(in, strlen(in), p, 2, C837_EINVAL,
+                "claim P1 line 1: cannot split (dates 20250101-20250301", 1,
+                &r);
+  check_counts(&r, 1, 0, 0, 1);
+  result_free(&r);
+}
+
+/* A claim to hold in a transaction outside any ISA / GS (after an IEA)
+ * has no envelope to copy: refused (C837_ECLAIM) before anything
+ * changes, and the holds before and after it (C1, C3) come out as if it
+ * had never been handed over.  So does an unfixable claim there (its
+ * CLM02 after the fix, 11 x 9e15, overflows int64 cents: it would be
+ * held): claims_unfixable is not counted. */
+static void test_refuse_hold_outside_envelope(void **state)
+{
+#define LOOSE(clm)                                                         \
+  "ST*837*0009*005010X222A1~\n" P_HL1 P_SUB2("2") clm "SE*9*0009~\n"
+#define OV_L(n) "LX*" n "~\n" "SV1*HC:99213*9000000000000000*UN*1***1~\n"
+#define OV "CLM*C2*1***11:B:1*Y*A*Y*Y~\n" OV_L("1") OV_L("2") OV_L("3")     \
+  OV_L("4") OV_L("5") OV_L("6") OV_L("7") OV_L("8") OV_L("9") OV_L("10")   \
+  OV_L("11")
+  static const char in[] = ISA_P P_GS P_ST P_HL1 P_SUB1("2") P_C1
+      P_END("15") LOOSE(P_C2) ISA_P P_GS P_ST P_HL1 P_SUB3("2") P_C3
+      P_END("15");
+  static const char in_ov[] = ISA_P P_GS P_ST P_HL1 P_SUB1("2") P_C1
+      P_END("15") LOOSE(OV) ISA_P P_GS P_ST P_HL1 P_SUB3("2") P_C3
+      P_END("15");
+  static const char want_held[] = ISA_P P_GS P_ST P_HL1 P_SUB1("2") P_C1
+      P_END("15") ISA_P P_GS P_ST P_HL1 P_SUB3("2") P_C3 P_END("15");
+  plan p[3];
+  result r;
+  (void)state;
+  p[0] = hold("C1");
+  p[1] = hold("C2");
+  p[2] = hold("C3");
+  check_refusal(in, strlen(in), p, 3, C837_ECLAIM,
+                "claim C2 is not inside an ISA / GS / ST envelope", 1, &r);
+  check_bytes("held", &r.held, want_held);
+  check_counts(&r, 2, 0, 0, 2);
+  result_free(&r);
+
+  p[1] = fix1("C2", C837_FIX_UNITS, 1, "2");
+  check_refusal(in_ov, strlen(in_ov), p, 3, C837_ECLAIM,
+                "claim C2 is not inside an ISA / GS / ST envelope", 1, &r);
+  check_bytes("held", &r.held, want_held);
+  check_counts(&r, 2, 0, 0, 2);
+  assert_int_equal(r.st.claims_unfixable, 0);
+  result_free(&r);
+#undef OV
+#undef OV_L
+#undef LOOSE
+}
+
 /* Text built piece by piece (printf style) into a membuf. */
 static void app(membuf *m, const char *fmt, ...)
 {
@@ -533,6 +754,42 @@ static void app(membuf *m, const char *fmt, ...)
   va_end(ap);
   assert_true(n >= 0 && (size_t)n < sizeof tmp);
   assert_int_equal(mem_write(m, tmp, (size_t)n), 0);
+}
+
+/* An HL loop kept back while its claims are undecided may hold at most
+ * C837_MAX_PENDING_BYTES: the segment that would pass the limit is
+ * refused (C837_ECLAIM) and not kept; a smaller one after it that fits
+ * exactly is, and the claim under the loop is held with it. */
+static void test_refuse_header_too_long(void **state)
+{
+  static const char hl2[] = "HL*2*1*22*0~\n";
+  membuf in;
+  plan p = hold("C2");
+  result r;
+  size_t fill = C837_MAX_PENDING_BYTES - 6 - (sizeof hl2 - 1), k;
+  char seg[1001];
+  (void)state;
+  memset(&in, 0, sizeof in);
+  app(&in, "%s%s", ISA_P P_GS P_ST P_HL1, hl2);
+  while (fill > 0) { /* NTE segments of at most 1000 bytes */
+    k = fill < 1000 ? fill : 1000;
+    memset(seg, 'X', k);
+    memcpy(seg, "NTE*ADD*", 8);
+    memcpy(seg + k - 2, "~\n", 2);
+    assert_int_equal(mem_write(&in, seg, k), 0);
+    fill -= k;
+  }
+  app(&in, "%s", "N3*ABCDEF~\n" "N3*A~\n" P_C2 P_SUB3("3") P_C3
+                 P_END("9"));
+  check_refusal(in.p, in.len, &p, 1, C837_ECLAIM,
+                "envelope or HL loop header longer than 4194304 bytes", 1,
+                &r);
+  check_counts(&r, 2, 1, 0, 1);
+  assert_null(strstr(r.held.p, "N3*ABCDEF~"));
+  assert_non_null(strstr(r.held.p, "N3*A~\n" P_C2));
+  assert_true(r.held.len > C837_MAX_PENDING_BYTES);
+  result_free(&r);
+  free(in.p);
 }
 
 /* One 837P with claim "OV" (CLM02 clm02) whose lines charge
@@ -759,6 +1016,67 @@ static void test_deep_hl_refused(void **state)
   free(in.p);
 }
 
+/* The refusals of test_deep_hl_refused leave the writer as it was: going
+ * on after them, a hold in the next transaction (D0002) comes out as if
+ * the refused claim or HL had never been handed over. */
+static void test_deep_hl_refusal_goes_on(void **state)
+{
+  membuf in;
+  plan p[2];
+  result r;
+  (void)state;
+  build_deep(&in, C837_MAX_HL_DEPTH + 1, 1, 1);
+  p[1] = hold("D0002");
+
+  /* the claim under the too-deep HL */
+  p[0] = hold("D0001");
+  check_refusal(in.p, in.len, p, 2, C837_ECLAIM,
+                "claim D0001: HL nesting deeper than 64 levels: cannot hold",
+                1, &r);
+  check_counts(&r, 2, 1, 0, 1);
+  assert_int_equal(r.st.transactions_too_deep, 1);
+  result_free(&r);
+  p[0] = fix1("D0001", C837_FIX_UNITS, 0, "2");
+  check_refusal(in.p, in.len, p, 2, C837_ECLAIM, "cannot fix", 1, &r);
+  check_counts(&r, 2, 1, 0, 1);
+  result_free(&r);
+
+  /* the HL that would go too deep after S0001 was held or fixed: the
+   * HL is refused, not the claims (D0001 is kept) */
+  p[0] = hold("S0001");
+  check_refusal(in.p, in.len, p, 2, C837_ECLAIM,
+                "HL nesting deeper than 64 levels in a transaction with a "
+                "fixed or held claim",
+                1, &r);
+  check_counts(&r, 3, 1, 0, 2);
+  assert_int_equal(r.st.transactions_too_deep, 0);
+  result_free(&r);
+  p[0] = fix1("S0001", C837_FIX_UNITS, 0, "2");
+  check_refusal(in.p, in.len, p, 2, C837_ECLAIM, "cannot rewrite it", 1,
+                &r);
+  check_counts(&r, 3, 2, 1, 1);
+  result_free(&r);
+
+  /* the input ends with that HL, its terminator followed by CR LF: the
+   * SE, GE and IEA the held view builds at the end take the whitespace
+   * of the last segment the writer took, not of the refused one */
+  {
+    char *hl = strstr(in.p, "HL*66*65*");
+    assert_non_null(hl);
+    hl = strchr(hl, '~');
+    memcpy(hl + 1, "\r\n", 2);
+    in.len = (size_t)(hl + 3 - in.p);
+    in.p[in.len] = '\0';
+  }
+  p[0] = hold("S0001");
+  check_refusal(in.p, in.len, p, 1, C837_ECLAIM, "cannot rewrite it", 1,
+                &r);
+  assert_non_null(
+      strstr(r.held.p, "SE*12*0001~\nGE*1*1~\nIEA*1*000000001~\n"));
+  result_free(&r);
+  free(in.p);
+}
+
 /* ------------------------------------------------------------------ */
 /* Holds                                                               */
 /* ------------------------------------------------------------------ */
@@ -859,6 +1177,37 @@ static void test_hold_hl04_parent_claim_held(void **state)
   check_bytes("held", &r.held, want_held);
   check_stats(&r, 2, 1, 0, 1);
   result_free(&r);
+}
+
+/* The subscriber's own claims run past C837_MAX_HL_DEFER before its
+ * child HL comes: the writer cannot hold its HL segment back any longer
+ * and writes it with HL04 as it came (1, unverified), then what followed;
+ * the child's claim held, HL04 stays 1 where it would have become 0. */
+static void test_hold_hl04_defer_overflow(void **state)
+{
+  membuf in, want;
+  plan p = hold("P1");
+  result r;
+  size_t n = C837_MAX_HL_DEFER / (sizeof I_S1 - 1) + 2, i;
+  (void)state;
+  memset(&in, 0, sizeof in);
+  memset(&want, 0, sizeof want);
+  app(&in, "%s", ISA_P I_GS I_ST I_HL1 I_SUB("1"));
+  app(&want, "%s", ISA_P I_GS I_ST I_HL1 I_SUB("1"));
+  for (i = 0; i < n; i++) {
+    assert_int_equal(mem_write(&in, I_S1, sizeof I_S1 - 1), 0);
+    assert_int_equal(mem_write(&want, I_S1, sizeof I_S1 - 1), 0);
+  }
+  app(&in, "%s%s", I_PAT I_P1, I_END("0"));
+  app(&want, "SE*%zu*0007~\nGE*1*7~\n%s", 11 + 4 * n, IEA_1);
+  run_chunked(in.p, in.len, &p, 1, 0, &r);
+  check_bytes("corrected", &r.out, want.p);
+  check_bytes("held", &r.held, I1);
+  check_stats(&r, n + 1, n, 0, 1);
+  assert_int_equal(r.st.hl04_unverified, 1);
+  result_free(&r);
+  free(in.p);
+  free(want.p);
 }
 
 /* Two transactions: the first loses all its claims and disappears, GE01
@@ -1007,7 +1356,7 @@ static void test_hold_drops_what_ended_open_st(void **state)
   check_stats(&r, 2, 1, 0, 1);
   assert_int_equal(reparse_status(&r.out), C837_OK);
   result_free(&r);
-  /* an unparsed tail (c837_writer_raw) comes after the SE owed */
+  /* an unparsed tail (c837_w_raw) comes after the SE owed */
   run(in_cut, &p, 1, &r);
   check_bytes("corrected, cut", &r.out,
               T1 "SE*15*0001~\n" "ISA*00*BROKEN~\n");
@@ -1185,6 +1534,16 @@ static void test_hold_under_cut_isa(void **state)
   check_bytes("held", &r.held, want_held);
   check_stats(&r, 2, 1, 0, 1);
   result_free(&r);
+  /* holding C1 and C3: C3 is refused and is in neither output, as if
+   * it had never been handed over (its loop stays, as it came) */
+  check_refusal(in, strlen(in), p, 2, C837_ECLAIM,
+                "claim C3: the ISA of its interchange was not read", 1, &r);
+  check_bytes("corrected", &r.out,
+              ISA_P "IEA*0*000000001~\n" "ISA~\n" P_GS P_ST P_HL1 P_SUB3("2")
+              "SE*15*0001~\n" "GE*1*1~\n" "IEA*1*000000002~\n");
+  check_bytes("held", &r.held, want_held);
+  check_counts(&r, 1, 0, 0, 1);
+  result_free(&r);
 #undef B
 #undef A
 }
@@ -1220,6 +1579,14 @@ static void test_hold_isa_sep_is_held_term(void **state)
   check_bytes("held, A then C", &r.held,
               ISA_P P_GS P_ST P_HL1 P_SUB1("2") P_C1 P_END("15"));
   result_free(&r);
+  /* C3 refused changes nothing: the held output stays A's, and C's
+   * interchange passes (its claim not counted) */
+  check_refusal(in, strlen(in), p, 2, C837_ECLAIM,
+                "(its element separator would end it)", 1, &r);
+  check_bytes("held, A then C", &r.held,
+              ISA_P P_GS P_ST P_HL1 P_SUB1("2") P_C1 P_END("15"));
+  check_counts(&r, 2, 1, 0, 1);
+  result_free(&r);
   /* after B's terminator '!' the same ISA reads back whole */
   p[0] = hold("C1B");
   run(in, p, 2, &r);
@@ -1234,7 +1601,7 @@ static void test_hold_isa_sep_is_held_term(void **state)
 }
 
 /* Input cut inside its last segment: the tokenizer fails at the end and
- * the unparsed tail goes through c837_writer_raw: output == input. */
+ * the unparsed tail goes through c837_w_raw: output == input. */
 static void test_raw_tail(void **state)
 {
   static const char in[] = ISA_P P_GS P_ST P_HL1 P_SUB1("2") P_C1
@@ -1259,7 +1626,7 @@ static void test_sink_failure(void **state)
   static const char junk[] = "x";
   (void)state;
   assert_non_null(w);
-  assert_int_not_equal(c837_writer_raw(w, junk, 1), 0);
+  assert_int_not_equal(c837_w_raw(w, junk, 1), 0);
   assert_int_equal(c837_writer_finish(w, &st, &err), C837_EIO);
   assert_int_equal(err.code, C837_EIO);
   assert_int_equal(st.claims_in, 0);
@@ -1275,7 +1642,7 @@ static void test_null_sinks(void **state)
   c837_error err;
   (void)state;
   assert_non_null(w);
-  assert_int_equal(c837_writer_raw(w, "abc", 3), 0);
+  assert_int_equal(c837_w_raw(w, "abc", 3), 0);
   assert_int_equal(c837_writer_finish(w, &st, &err), C837_OK);
   assert_int_equal(st.claims_in, 0);
   assert_int_equal(st.claims_out + st.claims_held, 0);
@@ -1574,16 +1941,22 @@ int main(void)
       cmocka_unit_test(test_fix_split_rd8),
       cmocka_unit_test(test_fix_split_claim_dates),
       cmocka_unit_test(test_fix_bad_line),
+      cmocka_unit_test(test_refuse_fix_not_fitting),
+      cmocka_unit_test(test_refuse_split_too_long),
+      cmocka_unit_test(test_refuse_hold_outside_envelope),
+      cmocka_unit_test(test_refuse_header_too_long),
       cmocka_unit_test(test_fix_sum_at_int64_max),
       cmocka_unit_test(test_fix_sum_overflow_held),
       cmocka_unit_test(test_deep_hl_at_limit),
       cmocka_unit_test(test_deep_hl_untouched),
       cmocka_unit_test(test_deep_hl_refused),
+      cmocka_unit_test(test_deep_hl_refusal_goes_on),
       cmocka_unit_test(test_hold_one_of_three),
       cmocka_unit_test(test_hold_all_of_subscriber),
       cmocka_unit_test(test_hold_all),
       cmocka_unit_test(test_hold_hl04_child_held),
       cmocka_unit_test(test_hold_hl04_parent_claim_held),
+      cmocka_unit_test(test_hold_hl04_defer_overflow),
       cmocka_unit_test(test_hold_drops_transaction),
       cmocka_unit_test(test_hold_drops_group),
       cmocka_unit_test(test_hold_two_interchanges),

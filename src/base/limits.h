@@ -50,6 +50,13 @@
 #define C837_MAX_CLAIM_BYTES (16u * 1024u * 1024u)
 #endif
 
+/* Elements in the segments of one claim, all together: 64 a segment on
+ * average (an 837 segment has at most 20), so that a claim of short
+ * segments reaches C837_MAX_CLAIM_SEGMENTS first. */
+#ifndef C837_MAX_CLAIM_ELEMENTS
+#define C837_MAX_CLAIM_ELEMENTS (C837_MAX_CLAIM_SEGMENTS * 64u)
+#endif
+
 /* Service lines in one claim (837I allows 999, 837P 50). */
 #ifndef C837_MAX_LINES
 #define C837_MAX_LINES 9999
@@ -194,6 +201,9 @@
 #endif
 #if C837_MAX_LINES < 999
 #error "C837_MAX_LINES must allow the 999 lines of an 837I claim"
+#endif
+#if C837_MAX_CLAIM_ELEMENTS < C837_MAX_ELEMENTS
+#error "C837_MAX_CLAIM_ELEMENTS must hold one segment's elements"
 #endif
 #if C837_MAX_CLAIM_BYTES < C837_MAX_SEGMENT
 #error "C837_MAX_CLAIM_BYTES must hold at least one segment"

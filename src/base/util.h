@@ -23,6 +23,11 @@ size_t c837_str_append_long(char *dst, size_t sz, size_t at, long v);
  * whole byte that fits dst (dstsz bytes, always NUL-terminated when
  * dstsz > 0); 4 * n + 1 bytes always suffice.  Returns the length. */
 size_t c837_excerpt(char *dst, size_t dstsz, const char *p, size_t n);
+/* 1 when c is an ASCII letter or digit (locale-free, unlike isalnum). */
+static inline int c837_is_alnum(unsigned char c)
+{
+  return (unsigned)(c - '0') < 10u || (unsigned)((c | 0x20) - 'a') < 26u;
+}
 /* The status of a system call that failed with errno e: C837_ENOMEM for
  * ENOMEM (fopen, fdopen and the like allocate), else C837_EIO. */
 c837_status c837_errno_status(int e);

@@ -145,12 +145,6 @@ static int is_blank(char c)
   return c == ' ' || c == '\t';
 }
 
-static int is_alnum(char c)
-{
-  return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
-         (c >= 'a' && c <= 'z');
-}
-
 /* Trims blanks around [*s, *s + *len). */
 static void trim(const char **s, size_t *len)
 {
@@ -169,7 +163,7 @@ static int is_code(const char *s, size_t len)
   if (len == 0 || len >= C837_CODE_MAX)
     return 0;
   for (i = 0; i < len; i++)
-    if (!is_alnum(s[i]))
+    if (!c837_is_alnum((unsigned char)s[i]))
       return 0;
   return 1;
 }

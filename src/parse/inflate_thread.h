@@ -2,7 +2,7 @@
  *
  * Not part of the public interface (include/cart837.h).  input.c uses it
  * to inflate a gzip input on a second core while the caller's thread
- * parses; src/inflate_thread.c explains the handoff protocol.
+ * parses; src/parse/inflate_thread.c explains the handoff protocol.
  */
 #ifndef CART837_INFLATE_THREAD_H
 #define CART837_INFLATE_THREAD_H

@@ -26,8 +26,10 @@
  * in the caller's thread (it is at memory speed already).
  */
 #include "cart837.h"
+#include "base/err.h"
 #include "base/limits.h"
 #include "parse/inflate_thread.h"
+#include "parse/input_int.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -85,12 +87,11 @@ c837_input *c837_input_open(const char *path, c837_error *err)
 {
   c837_input *in = calloc(1, sizeof *in);
 
-  memset(err, 0, sizeof *err);
+  c837_error_clear(err);
   if (!in || !(in->buf = malloc(C837_READ_CHUNK))) {
     free(in);
-    err->code = C837_ENOMEM;
-    snprintf(err->msg, sizeof err->msg, "out of memory opening %.180s",
-             path);
+    c837_error_set(err, C837_ENOMEM, 0, 0, "out of memory opening %.180s",
+                   path);
     return NULL;
   }
   snprintf(in->path, sizeof in->path, "%s", path);
@@ -101,9 +102,8 @@ c837_input *c837_input_open(const char *path, c837_error *err)
   } else {
     in->fd = open(path, O_RDONLY);
     if (in->fd < 0) {
-      err->code = C837_EIO;
-      snprintf(err->msg, sizeof err->msg, "cannot open %.180s: %.60s", path,
-               strerror(errno));
+      c837_error_set(err, C837_EIO, 0, 0, "cannot open %.180s: %.60s", path,
+                     strerror(errno));
       free(in->buf);
       free(in);
       return NULL;
@@ -170,12 +170,9 @@ static long fill(c837_input *in, c837_error *err)
 static long fail_at(const c837_input *in, uint64_t off, c837_error *err,
                     c837_status code, const char *what)
 {
-  memset(err, 0, sizeof *err);
-  err->code = code;
-  err->offset = off;
-  snprintf(err->msg, sizeof err->msg, "%.150s: %.200s (%s %llu)", in->path,
-           what, in->mode == MODE_GZIP ? "compressed offset" : "byte",
-           (unsigned long long)off);
+  c837_error_set(err, code, off, 0, "%.150s: %.200s (%s %llu)", in->path,
+                 what, in->mode == MODE_GZIP ? "compressed offset" : "byte",
+                 (unsigned long long)off);
   return -1;
 }
 
@@ -240,6 +237,47 @@ static long read_plain(c837_input *in, void *out, size_t cap,
   return (long)n;
 }
 
+/* Between gzip members: starts the next member (1), or finds the end
+ * of the stream (0: nothing more, or only zero padding), or fails (-1,
+ * *err filled). */
+static long next_member(c837_input *in, c837_error *err)
+{
+  while (in->have < 2 && !in->eof)
+    if (fill(in, err) < 0)
+      return -1;
+  if (in->have == 0)
+    return 0;
+  if (in->zs.next_in[0] == 0) {
+    /* zero padding after the last member (tape and transfer tools add
+     * it): accepted when nothing but zeros follows */
+    for (;;) {
+      size_t z = 0;
+      while (z < in->have && in->zs.next_in[z] == 0)
+        z++;
+      in->zs.next_in += z;
+      in->have -= z;
+      in->raw_off += z;
+      if (in->have)
+        return fail(in, err, C837_EGZIP,
+                    "data after the zero padding that follows the last "
+                    "gzip member");
+      if (in->eof)
+        return 0;
+      if (fill(in, err) < 0)
+        return -1;
+      if (in->have == 0)
+        return 0;
+    }
+  }
+  if (in->have < 2 || in->zs.next_in[0] != 0x1f || in->zs.next_in[1] != 0x8b)
+    return fail(in, err, C837_EGZIP,
+                "data after the end of a gzip member is not another gzip "
+                "member");
+  inflateReset(&in->zs);
+  in->in_member = 1;
+  return 1;
+}
+
 /* Inflates up to cap bytes: returns as soon as some came out (bytes
  * made), 0 at the end, -1 on error.  Runs in the worker once started. */
 static long read_gzip(c837_input *in, void *out, size_t cap,
@@ -254,43 +292,9 @@ static long read_gzip(c837_input *in, void *out, size_t cap,
   while (in->zs.avail_out == cap) {
     int r;
     size_t before;
-    if (!in->in_member) {
-      /* between members: another member, or the end */
-      while (in->have < 2 && !in->eof)
-        if (fill(in, err) < 0)
-          return -1;
-      if (in->have == 0)
-        return 0;
-      if (in->zs.next_in[0] == 0) {
-        /* zero padding after the last member (tape and transfer tools
-         * add it): accepted when nothing but zeros follows */
-        for (;;) {
-          size_t z = 0;
-          while (z < in->have && in->zs.next_in[z] == 0)
-            z++;
-          in->zs.next_in += z;
-          in->have -= z;
-          in->raw_off += z;
-          if (in->have)
-            return fail(in, err, C837_EGZIP,
-                        "data after the zero padding that follows the "
-                        "last gzip member");
-          if (in->eof)
-            return 0;
-          if (fill(in, err) < 0)
-            return -1;
-          if (in->have == 0)
-            return 0;
-        }
-      }
-      if (in->have < 2 || in->zs.next_in[0] != 0x1f ||
-          in->zs.next_in[1] != 0x8b)
-        return fail(in, err, C837_EGZIP,
-                    "data after the end of a gzip member is not another "
-                    "gzip member");
-      inflateReset(&in->zs);
-      in->in_member = 1;
-    }
+    long m;
+    if (!in->in_member && (m = next_member(in, err)) <= 0)
+      return m;
     if (in->have == 0) {
       if (in->eof)
         return fail(in, err, C837_EGZIP,

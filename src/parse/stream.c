@@ -11,10 +11,10 @@
  * can refuse (return non-zero): then nothing more is read.
  */
 #include "cart837.h"
+#include "base/err.h"
 #include "base/limits.h"
 
 #include <stdlib.h>
-#include <string.h>
 
 /* Copies what was not handed out, then the rest of the input, to raw_cb
  * after reading stopped early.  chunk[0 .. chunk_len) is the buffer of
@@ -80,10 +80,9 @@ c837_status c837_stream_run(c837_input *in, const c837_handler *h,
   c837_error ioerr;
   long got;
 
-  memset(err, 0, sizeof *err);
+  c837_error_clear(err);
   if (!a || !t || !buf) {
-    st = err->code = C837_ENOMEM;
-    snprintf(err->msg, sizeof err->msg, "out of memory");
+    st = c837_error_set(err, C837_ENOMEM, 0, 0, "out of memory");
     goto out;
   }
   for (;;) {

@@ -22,11 +22,13 @@
  * A segment is handed out only when the byte after its trailing
  * whitespace arrives (or at finish), so that its raw bytes include that
  * whitespace and concatenating every raw reproduces the input exactly.
- * The segment being read sits in one buffer capped at C837_MAX_SEGMENT:
- * memory does not grow with the input.  Errors stick (llhttp): after one,
- * feed and finish return it again and read nothing.
+ * The segment being read sits in one buffer (base/buf.h) capped at
+ * C837_MAX_SEGMENT: memory does not grow with the input.  Errors stick
+ * (llhttp): after one, feed and finish return it again and read nothing.
  */
 #include "cart837.h"
+#include "base/buf.h"
+#include "base/err.h"
 #include "base/limits.h"
 #include "base/util.h"
 
@@ -41,8 +43,8 @@ struct c837_tokenizer {
   enum tok_state state;
   c837_delims delims;
   int have_delims;    /* an ISA has been read */
-  char *buf;          /* raw bytes of the segment being read */
-  size_t len, cap;
+  c837_buf b;         /* raw bytes of the segment being read, capped at
+                         C837_MAX_SEGMENT */
   size_t lead;        /* bytes before the tag */
   size_t body_end;    /* body length + lead, fixed at the terminator */
   int isa_seps;       /* element separators seen inside the ISA */
@@ -52,7 +54,7 @@ struct c837_tokenizer {
   unsigned flags;     /* C837_SEG_* of the segment being read */
   int chunk_nul;      /* the chunk being fed holds a NUL byte */
   uint64_t consumed;  /* bytes accepted */
-  uint64_t seg_start; /* input offset of buf[0] */
+  uint64_t seg_start; /* input offset of b.p[0] */
   uint64_t segments;  /* segments handed out */
   c837_span el[C837_MAX_ELEMENTS];
   c837_error err;
@@ -65,9 +67,9 @@ c837_tokenizer *c837_tokenizer_new(c837_segment_cb cb, void *ud)
   c837_tokenizer *t = calloc(1, sizeof *t);
   if (!t)
     return NULL;
-  t->cap = 1024;
-  t->buf = malloc(t->cap);
-  if (!t->buf) {
+  t->b.limit = C837_MAX_SEGMENT;
+  /* room for the first byte of a segment from the start (begin_segment) */
+  if (c837_buf_reserve(&t->b, 1024) != 0) {
     free(t);
     return NULL;
   }
@@ -81,7 +83,7 @@ void c837_tokenizer_free(c837_tokenizer *t)
 {
   if (!t)
     return;
-  free(t->buf);
+  c837_buf_free(&t->b);
   free(t);
 }
 
@@ -93,8 +95,8 @@ const c837_error *c837_tokenizer_error(const c837_tokenizer *t)
 void c837_tokenizer_unemitted(const c837_tokenizer *t, const char **p,
                               size_t *len)
 {
-  *p = t->buf;
-  *len = t->len;
+  *p = t->b.p;
+  *len = t->b.len;
 }
 
 uint64_t c837_tokenizer_consumed(const c837_tokenizer *t)
@@ -102,41 +104,28 @@ uint64_t c837_tokenizer_consumed(const c837_tokenizer *t)
   return t->consumed;
 }
 
-/* Records the sticky error at input offset `at`. */
-static c837_status fail(c837_tokenizer *t, c837_status code, uint64_t at,
-                        const char *fmt, const char *what)
+/* Records the sticky error at input offset `at` (in the segment after
+ * the last one handed out); returns code. */
+#define fail(t, code, at, ...)                                             \
+  c837_error_set(&(t)->err, (code), (at), (t)->segments + 1, __VA_ARGS__)
+
+/* Appends one byte to the segment being read: 0, C837_BUF_LIMIT (the
+ * segment would pass C837_MAX_SEGMENT) or C837_BUF_NOMEM. */
+static inline int push(c837_tokenizer *t, unsigned char c)
 {
-  t->err.code = code;
-  t->err.offset = at;
-  t->err.segment = t->segments + 1;
-  snprintf(t->err.msg, sizeof t->err.msg, fmt, what);
-  return code;
+  return c837_buf_putc(&t->b, (char)c);
 }
 
-
-static int push(c837_tokenizer *t, char c)
+/* The error of a push or push_n that failed with r, the byte at input
+ * offset `at` not accepted. */
+static c837_status overflow(c837_tokenizer *t, int r, uint64_t at)
 {
-  if (t->len == t->cap) {
-    size_t ncap = t->cap * 2;
-    char *nb;
-    if (ncap > C837_MAX_SEGMENT)
-      ncap = C837_MAX_SEGMENT;
-    if (t->len >= ncap)
-      return -1;
-    nb = realloc(t->buf, ncap);
-    if (!nb)
-      return -2;
-    t->buf = nb;
-    t->cap = ncap;
-  }
-  t->buf[t->len++] = c;
-  return 0;
-}
-
-static int is_alnum(unsigned char c)
-{
-  return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
-         (c >= 'a' && c <= 'z');
+  t->consumed = at;
+  if (r == C837_BUF_NOMEM)
+    return fail(t, C837_ENOMEM, at, "out of memory while reading a segment");
+  return fail(t, C837_ETOOLONG, t->seg_start,
+              "segment longer than %lu bytes: missing segment terminator?",
+              (unsigned long)C837_MAX_SEGMENT);
 }
 
 /* Whitespace that may follow a terminator: CR, LF, blank, tab, and the
@@ -153,11 +142,11 @@ static int is_trail(const c837_tokenizer *t, unsigned char c)
           c != (unsigned char)t->delims.repetition);
 }
 
-/* Reads the delimiters out of the ISA now complete in buf. */
+/* Reads the delimiters out of the ISA now complete in b. */
 static c837_status finish_isa(c837_tokenizer *t)
 {
-  const char *b = t->buf + t->lead;
-  size_t n = t->len - t->lead; /* through the terminator */
+  const char *b = t->b.p + t->lead;
+  size_t n = t->b.len - t->lead; /* through the terminator */
   c837_delims d;
   size_t i, el = 0, start = 4;
   c837_span isa11 = {0, 0}, isa12 = {0, 0};
@@ -167,7 +156,7 @@ static c837_status finish_isa(c837_tokenizer *t)
   d.segment = b[n - 1];
   d.repetition = 0;
   if (d.component == d.element || d.segment == d.element ||
-      d.segment == d.component || is_alnum((unsigned char)d.segment) ||
+      d.segment == d.component || c837_is_alnum((unsigned char)d.segment) ||
       d.segment == ' ') {
     char ex[64];
     c837_excerpt(ex, sizeof ex, b + n - 2, 2);
@@ -188,7 +177,7 @@ static c837_status finish_isa(c837_tokenizer *t)
       start = i + 1;
     }
   }
-  if (isa11.len == 1 && !is_alnum((unsigned char)isa11.p[0]) &&
+  if (isa11.len == 1 && !c837_is_alnum((unsigned char)isa11.p[0]) &&
       isa11.p[0] != ' ' && isa12.len == 5 &&
       memcmp(isa12.p, "00402", 5) >= 0 && isa11.p[0] != d.element &&
       isa11.p[0] != d.component && isa11.p[0] != d.segment)
@@ -224,9 +213,8 @@ static c837_status emit_raw(c837_tokenizer *t, const char *raw,
       char ex[24];
       c837_excerpt(ex, sizeof ex, b, s.tag.len < 8 ? s.tag.len : 8);
       return fail(t, C837_ETOOMANY, t->seg_start,
-                  "segment '%s' has more than C837_MAX_ELEMENTS "
-                  "elements",
-                  ex);
+                  "segment '%s' has more than %lu elements", ex,
+                  (unsigned long)C837_MAX_ELEMENTS);
     }
     t->el[n].p = b + start;
     t->el[n].len = i - start;
@@ -245,67 +233,35 @@ static c837_status emit_raw(c837_tokenizer *t, const char *raw,
   t->flags = 0;
   /* segments from the tokenizer's buffer may hold bytes of earlier
    * chunks: those are always looked at */
-  if ((t->chunk_nul || raw == t->buf) && blen && memchr(b, '\0', blen))
+  if ((t->chunk_nul || raw == t->b.p) && blen && memchr(b, '\0', blen))
     s.flags |= C837_SEG_NUL;
   if (t->cb && t->cb(t->ud, &s) != 0)
     return fail(t, C837_ECALLBACK, t->seg_start + raw_len,
-                "%s", "a segment callback asked to stop");
+                "a segment callback asked to stop");
   t->seg_start += raw_len;
   return C837_OK;
 }
 
-/* Hands out the segment waiting in buf. */
+/* Hands out the segment waiting in b. */
 static c837_status emit(c837_tokenizer *t)
 {
-  c837_status st = emit_raw(t, t->buf, t->len, t->lead, t->body_end);
+  c837_status st = emit_raw(t, t->b.p, t->b.len, t->lead, t->body_end);
   if (st != C837_OK)
     return st;
-  t->len = 0;
+  c837_buf_clear(&t->b);
   t->lead = 0;
   t->body_end = 0;
   return C837_OK;
 }
 
-/* Starts reading a new segment whose first byte is c. */
+/* Starts reading a new segment whose first byte is c (b always has room
+ * for one byte: its first allocation). */
 static void begin_segment(c837_tokenizer *t, char c)
 {
-  t->buf[0] = c;
-  t->len = 1;
+  t->b.p[0] = c;
+  t->b.len = 1;
   t->lead = 0;
   t->state = ST_BODY;
-}
-
-static c837_status overflow(c837_tokenizer *t, int why)
-{
-  if (why == -2)
-    return fail(t, C837_ENOMEM, t->consumed, "%s",
-                "out of memory while reading a segment");
-  return fail(t, C837_ETOOLONG, t->seg_start,
-              "segment longer than %s bytes: missing segment terminator?",
-              "C837_MAX_SEGMENT");
-}
-
-/* Appends n bytes at once (the BODY fast path). */
-static int push_n(c837_tokenizer *t, const unsigned char *p, size_t n)
-{
-  if (t->len + n > t->cap) {
-    size_t ncap = t->cap;
-    char *nb;
-    while (ncap < t->len + n && ncap < C837_MAX_SEGMENT)
-      ncap *= 2;
-    if (ncap > C837_MAX_SEGMENT)
-      ncap = C837_MAX_SEGMENT;
-    if (t->len + n > ncap)
-      return -1;
-    nb = realloc(t->buf, ncap);
-    if (!nb)
-      return -2;
-    t->buf = nb;
-    t->cap = ncap;
-  }
-  memcpy(t->buf + t->len, p, n);
-  t->len += n;
-  return 0;
 }
 
 /* The fast path: hands out, straight from the caller's chunk and without
@@ -316,7 +272,7 @@ static int push_n(c837_tokenizer *t, const unsigned char *p, size_t n)
  * off by the end of the chunk are left to the byte-at-a-time path.
  * Returns where that path goes on: the first byte of the segment left
  * alone (always before end).  On error returns NULL with *st set and
- * *stop just past the failing segment, whose bytes are copied into buf
+ * *stop just past the failing segment, whose bytes are copied into b
  * as the slow path would have them (c837_tokenizer_unemitted). */
 static const unsigned char *fast_segments(c837_tokenizer *t,
                                           const unsigned char *p,
@@ -344,8 +300,9 @@ static const unsigned char *fast_segments(c837_tokenizer *t,
       body--; /* CRLF with LF as the terminator */
     *st = emit_raw(t, (const char *)p, (size_t)(w - p), 0, body);
     if (*st != C837_OK) {
-      t->len = t->lead = 0;
-      if (push_n(t, p, (size_t)(w - p)) == 0)
+      t->lead = 0;
+      c837_buf_clear(&t->b);
+      if (c837_buf_put(&t->b, p, (size_t)(w - p)) == 0)
         t->body_end = body;
       *stop = w;
       return NULL;
@@ -354,6 +311,113 @@ static const unsigned char *fast_segments(c837_tokenizer *t,
   }
 }
 
+/* The byte at p cannot begin (or go on with) an ISA: C837_ENOISA, the
+ * byte kept with the unemitted ones.  at is its input offset; p + 12 at
+ * most, up to end, are quoted. */
+static c837_status no_isa(c837_tokenizer *t, const unsigned char *p,
+                          const unsigned char *end, uint64_t at)
+{
+  char ex[64];
+  size_t k = (size_t)(end - p) < 12 ? (size_t)(end - p) : 12;
+  int r = push(t, *p);
+  if (r != 0)
+    return overflow(t, r, at);
+  t->consumed = at + 1;
+  c837_excerpt(ex, sizeof ex, (const char *)p, k);
+  return fail(t, C837_ENOISA, t->seg_start + t->b.len - 1,
+              "expected an ISA segment, found '%s'", ex);
+}
+
+/* One byte (at p, input offset at) in state PREAMBLE: a byte-order mark,
+ * blank lines, then "ISA".  C837_OK or the error (t->consumed set). */
+static c837_status preamble_byte(c837_tokenizer *t, const unsigned char *p,
+                                 const unsigned char *end, uint64_t at)
+{
+  const unsigned char c = *p;
+  const size_t got = t->b.len - t->lead; /* bytes of "ISA" matched */
+  int r;
+  if (got == 0) {
+    if (t->bom_pos < 3 && c == BOM[t->bom_pos] &&
+        (t->bom_pos > 0 || t->b.len == 0)) {
+      t->bom_pos++;
+      t->lead++;
+      return (r = push(t, c)) != 0 ? overflow(t, r, at) : C837_OK;
+    }
+    if (t->bom_pos != 0 && t->bom_pos != 3)
+      return no_isa(t, p, end, at);
+    if (c == '\r' || c == '\n' || c == ' ' || c == '\t') {
+      if (t->lead >= C837_MAX_PREAMBLE)
+        return no_isa(t, p, end, at);
+      t->lead++;
+      return (r = push(t, c)) != 0 ? overflow(t, r, at) : C837_OK;
+    }
+  }
+  if (c != (unsigned char)"ISA"[got])
+    return no_isa(t, p, end, at);
+  if ((r = push(t, c)) != 0)
+    return overflow(t, r, at);
+  if (got + 1 == 3) {
+    t->state = ST_ISA;
+    t->isa_seps = 0;
+    t->isa_stage = 0;
+  }
+  return C837_OK;
+}
+
+/* One byte c (input offset at) in state ISA: counts element separators
+ * up to ISA16; after the terminator, reads the delimiters and goes to
+ * TRAIL.  C837_OK or the error (t->consumed set). */
+static c837_status isa_byte(c837_tokenizer *t, unsigned char c, uint64_t at)
+{
+  const size_t got = t->b.len + 1 - t->lead; /* ISA bytes, c included */
+  c837_status st;
+  int r;
+  if ((r = push(t, c)) != 0)
+    return overflow(t, r, at);
+  if (got == 4) {
+    if (c837_is_alnum(c) || c == ' ' || c == '\r' || c == '\n') {
+      t->consumed = at + 1;
+      return fail(t, C837_EISA, t->seg_start + t->b.len - 1,
+                  "ISA: expected an element separator after 'ISA', "
+                  "found %s",
+                  c837_is_alnum(c) ? "a letter or digit" : "white space");
+    }
+    t->isa_seps = 1; /* this separator opens ISA01 */
+    return C837_OK;
+  }
+  if (got > C837_MAX_ISA) {
+    t->consumed = at + 1;
+    return fail(t, C837_EISA, t->seg_start,
+                "ISA: no segment terminator within %lu bytes (an ISA "
+                "has 16 elements and is 106 bytes long)",
+                (unsigned long)C837_MAX_ISA);
+  }
+  if (t->isa_stage == 0) {
+    if ((char)c == t->b.p[t->lead + 3] && ++t->isa_seps == 16)
+      t->isa_stage = 1;
+  } else if (t->isa_stage == 1) {
+    t->isa_stage = 2; /* ISA16, the component separator */
+  } else {
+    /* the segment terminator */
+    t->body_end = t->b.len - 1;
+    if ((st = finish_isa(t)) != C837_OK) {
+      t->consumed = at + 1;
+      return st;
+    }
+    t->after_iea = 0;
+    t->state = ST_TRAIL;
+  }
+  return C837_OK;
+}
+
+/* The state machine (see the states at the top of the file).  It stays
+ * one function, longer than the others, as libcsv's csv_parse and zlib's
+ * inflate do: BODY and TRAIL move the loop's position themselves (BODY
+ * copies up to the terminator in one memchr, TRAIL hands every complete
+ * segment of the chunk out through fast_segments and jumps past them,
+ * or steps back to read a byte-order mark again as PREAMBLE), so they
+ * belong with the loop.  PREAMBLE and ISA, which take one byte at a
+ * time, are functions of their own. */
 c837_status c837_tokenizer_feed(c837_tokenizer *t, const void *data,
                                 size_t n)
 {
@@ -365,102 +429,30 @@ c837_status c837_tokenizer_feed(c837_tokenizer *t, const void *data,
   if (t->err.code != C837_OK)
     return t->err.code;
   t->chunk_nul = n && memchr(data, '\0', n) != NULL;
-/* Error exits: `took` is 1 when the current byte is already in buf. */
-#define TOOK(took) (t->consumed = base + (uint64_t)(p - start) + (took))
+/* Input offset of the byte at p. */
+#define AT(p) (base + (uint64_t)((p) - start))
   for (; p < end; p++) {
     unsigned char c = *p;
     switch (t->state) {
     case ST_PREAMBLE:
-      /* leading BOM and blank lines, then "ISA" */
-      if (t->len == t->lead) {
-        if (t->bom_pos < 3 && c == BOM[t->bom_pos] &&
-            (t->bom_pos > 0 || t->len == 0)) {
-          t->bom_pos++;
-          t->lead++;
-          if ((r = push(t, (char)c)) != 0)
-            return TOOK(0), overflow(t, r);
-          break;
-        }
-        if (t->bom_pos != 0 && t->bom_pos != 3)
-          goto noisa;
-        if (c == '\r' || c == '\n' || c == ' ' || c == '\t') {
-          if (t->lead >= C837_MAX_PREAMBLE)
-            goto noisa;
-          t->lead++;
-          if ((r = push(t, (char)c)) != 0)
-            return TOOK(0), overflow(t, r);
-          break;
-        }
-      }
-      if ((t->len - t->lead == 0 && c != 'I') ||
-          (t->len - t->lead == 1 && c != 'S') ||
-          (t->len - t->lead == 2 && c != 'A'))
-        goto noisa;
-      if ((r = push(t, (char)c)) != 0)
-        return TOOK(0), overflow(t, r);
-      if (t->len - t->lead == 3) {
-        t->state = ST_ISA;
-        t->isa_seps = 0;
-        t->isa_stage = 0;
-      }
+      if ((st = preamble_byte(t, p, end, AT(p))) != C837_OK)
+        return st;
       break;
-    noisa : {
-      char ex[64];
-      size_t k = (size_t)(end - p) < 12 ? (size_t)(end - p) : 12;
-      /* keep the offending byte with the unemitted bytes */
-      if ((r = push(t, (char)c)) != 0)
-        return TOOK(0), overflow(t, r);
-      TOOK(1);
-      c837_excerpt(ex, sizeof ex, (const char *)p, k);
-      return fail(t, C837_ENOISA, t->seg_start + t->len - 1,
-                  "expected an ISA segment, found '%s'", ex);
-    }
 
     case ST_ISA:
-      if ((r = push(t, (char)c)) != 0)
-        return TOOK(0), overflow(t, r);
-      if (t->len - t->lead == 4) {
-        if (is_alnum(c) || c == ' ' || c == '\r' || c == '\n') {
-          TOOK(1);
-          return fail(t, C837_EISA, t->seg_start + t->len - 1,
-                      "ISA: expected an element separator after 'ISA', "
-                      "found %s",
-                      is_alnum(c) ? "a letter or digit" : "white space");
-        }
-        t->isa_seps = 1; /* this separator opens ISA01 */
-        break;
-      }
-      if (t->len - t->lead > C837_MAX_ISA) {
-        TOOK(1);
-        return fail(t, C837_EISA, t->seg_start,
-                    "ISA: no segment terminator within %s bytes (an ISA "
-                    "has 16 elements and is 106 bytes long)",
-                    "C837_MAX_ISA");
-      }
-      if (t->isa_stage == 0) {
-        if ((char)c == t->buf[t->lead + 3] && ++t->isa_seps == 16)
-          t->isa_stage = 1;
-      } else if (t->isa_stage == 1) {
-        t->isa_stage = 2; /* ISA16, the component separator */
-      } else {
-        /* the segment terminator */
-        t->body_end = t->len - 1;
-        if ((st = finish_isa(t)) != C837_OK)
-          return TOOK(1), st;
-        t->after_iea = 0;
-        t->state = ST_TRAIL;
-      }
+      if ((st = isa_byte(t, c, AT(p))) != C837_OK)
+        return st;
       break;
 
     case ST_BODY:
-      if (t->len - t->lead >= 4) {
+      if (t->b.len - t->lead >= 4) {
         /* fast path: copy up to the terminator in one go */
         const unsigned char *q = memchr(p, t->delims.segment,
                                         (size_t)(end - p));
         const unsigned char *stop = q ? q : end;
         if (stop > p) {
-          if ((r = push_n(t, p, (size_t)(stop - p))) != 0)
-            return TOOK(0), overflow(t, r);
+          if ((r = c837_buf_put(&t->b, p, (size_t)(stop - p))) != 0)
+            return overflow(t, r, AT(p));
           p = stop;
           if (!q) {
             p--; /* the loop's p++ reaches end */
@@ -470,23 +462,24 @@ c837_status c837_tokenizer_feed(c837_tokenizer *t, const void *data,
         c = *p;
       }
       if ((char)c == t->delims.segment) {
-        t->body_end = t->len;
-        if (c == '\n' && t->len > t->lead && t->buf[t->len - 1] == '\r')
+        t->body_end = t->b.len;
+        if (c == '\n' && t->b.len > t->lead && t->b.p[t->b.len - 1] == '\r')
           t->body_end--; /* CRLF with LF as the terminator */
-        if ((r = push(t, (char)c)) != 0)
-          return TOOK(0), overflow(t, r);
+        if ((r = push(t, c)) != 0)
+          return overflow(t, r, AT(p));
         t->after_iea = t->body_end - t->lead >= 3 &&
-                       memcmp(t->buf + t->lead, "IEA", 3) == 0 &&
+                       memcmp(t->b.p + t->lead, "IEA", 3) == 0 &&
                        (t->body_end - t->lead == 3 ||
-                        t->buf[t->lead + 3] == t->delims.element);
+                        t->b.p[t->lead + 3] == t->delims.element);
         t->state = ST_TRAIL;
         break;
       }
-      if ((r = push(t, (char)c)) != 0)
-        return TOOK(0), overflow(t, r);
+      if ((r = push(t, c)) != 0)
+        return overflow(t, r, AT(p));
       /* a new interchange: re-read the delimiters from its ISA */
-      if (t->len - t->lead == 4 && memcmp(t->buf + t->lead, "ISA", 3) == 0 &&
-          !is_alnum(c) && c != ' ') {
+      if (t->b.len - t->lead == 4 &&
+          memcmp(t->b.p + t->lead, "ISA", 3) == 0 && !c837_is_alnum(c) &&
+          c != ' ') {
         t->state = ST_ISA;
         t->isa_seps = 1; /* the separator just read opens ISA01 */
         t->isa_stage = 0;
@@ -495,11 +488,11 @@ c837_status c837_tokenizer_feed(c837_tokenizer *t, const void *data,
 
     case ST_TRAIL:
       if (is_trail(t, c)) {
-        if ((r = push(t, (char)c)) != 0)
-          return TOOK(0), overflow(t, r);
+        if ((r = push(t, c)) != 0)
+          return overflow(t, r, AT(p));
         break;
       }
-      TOOK(0);
+      t->consumed = AT(p);
       if ((st = emit(t)) != C837_OK)
         return st;
       if (t->after_iea && c == BOM[0]) {
@@ -513,8 +506,7 @@ c837_status c837_tokenizer_feed(c837_tokenizer *t, const void *data,
       {
         const unsigned char *stop, *q = fast_segments(t, p, end, &stop, &st);
         if (!q) {
-          p = stop;
-          TOOK(0);
+          t->consumed = AT(stop);
           return st;
         }
         if (q != p)
@@ -525,9 +517,49 @@ c837_status c837_tokenizer_feed(c837_tokenizer *t, const void *data,
       break;
     }
   }
-#undef TOOK
+#undef AT
   t->consumed = base + n;
   return C837_OK;
+}
+
+/* The input ends inside a segment (state BODY): a last envelope trailer
+ * without its terminator is handed out, anything else is an error. */
+static c837_status finish_body(c837_tokenizer *t)
+{
+  const char *b = t->b.p + t->lead;
+  const size_t blen = t->b.len - t->lead;
+  char ex[64];
+  c837_excerpt(ex, sizeof ex, b, blen < 12 ? blen : 12);
+  /* Bytes after an interchange that end without a terminator are not
+   * a cut-off segment but something that is not X12 (text, padding, a
+   * DOS end-of-file byte): only an ISA may follow an IEA. */
+  if (t->after_iea)
+    return fail(t, C837_ENOISA, t->seg_start,
+                "expected an ISA segment after the IEA, found '%s'", ex);
+  /* A last segment without its terminator: accepted when it is an
+   * envelope trailer (IEA, GE, SE: nothing of a claim can be cut off
+   * in one), flagged for the assembler to report.  Any other segment
+   * cut off at the end means a truncated file. */
+  if (blen >= 4) {
+    size_t k = 0;
+    while (k < blen && c837_is_alnum((unsigned char)b[k]))
+      k++;
+    if (k >= 2 && k <= 3 && k < blen && b[k] == t->delims.element &&
+        ((k == 3 && memcmp(b, "IEA", 3) == 0) ||
+         (k == 2 && (memcmp(b, "GE", 2) == 0 || memcmp(b, "SE", 2) == 0)))) {
+      /* trailing CR / LF / blanks stay in raw, not in the last element */
+      size_t e = t->b.len;
+      while (e > t->lead + k + 1 &&
+             (t->b.p[e - 1] == '\r' || t->b.p[e - 1] == '\n' ||
+              t->b.p[e - 1] == ' ' || t->b.p[e - 1] == '\t'))
+        e--;
+      t->body_end = e;
+      t->flags = C837_SEG_UNTERMINATED;
+      return emit(t);
+    }
+  }
+  return fail(t, C837_ETRUNC, t->seg_start,
+              "input ends inside segment '%s' (no segment terminator)", ex);
 }
 
 c837_status c837_tokenizer_finish(c837_tokenizer *t)
@@ -540,53 +572,16 @@ c837_status c837_tokenizer_finish(c837_tokenizer *t)
   case ST_PREAMBLE:
     if (!t->have_delims)
       return fail(t, C837_ENOISA, t->consumed,
-                  "%s", "input ends before any ISA segment");
-    if (t->len == 0)
+                  "input ends before any ISA segment");
+    if (t->b.len == 0)
       return C837_OK;
-    return fail(t, C837_ETRUNC, t->consumed, "%s",
+    return fail(t, C837_ETRUNC, t->consumed,
                 "input ends inside an ISA segment");
   case ST_ISA:
-    return fail(t, C837_ETRUNC, t->consumed, "%s",
+    return fail(t, C837_ETRUNC, t->consumed,
                 "input ends inside an ISA segment");
-  case ST_BODY: {
-    char ex[64];
-    c837_excerpt(ex, sizeof ex, t->buf + t->lead,
-            t->len - t->lead < 12 ? t->len - t->lead : 12);
-    /* Bytes after an interchange that end without a terminator are not
-     * a cut-off segment but something that is not X12 (text, padding, a
-     * DOS end-of-file byte): only an ISA may follow an IEA. */
-    if (t->after_iea)
-      return fail(t, C837_ENOISA, t->seg_start,
-                  "expected an ISA segment after the IEA, found '%s'", ex);
-    /* A last segment without its terminator: accepted when it is an
-     * envelope trailer (IEA, GE, SE: nothing of a claim can be cut off
-     * in one), flagged for the assembler to report.  Any other segment
-     * cut off at the end means a truncated file. */
-    if (t->len - t->lead >= 4) {
-      const char *b = t->buf + t->lead;
-      size_t k = 0;
-      while (k < t->len - t->lead && is_alnum((unsigned char)b[k]))
-        k++;
-      if (k >= 2 && k <= 3 && k < t->len - t->lead &&
-          b[k] == t->delims.element &&
-          ((k == 3 && memcmp(b, "IEA", 3) == 0) ||
-           (k == 2 && (memcmp(b, "GE", 2) == 0 ||
-                       memcmp(b, "SE", 2) == 0)))) {
-        /* trailing CR / LF / blanks stay in raw, not in the last element */
-        size_t e = t->len;
-        while (e > t->lead + k + 1 &&
-               (t->buf[e - 1] == '\r' || t->buf[e - 1] == '\n' ||
-                t->buf[e - 1] == ' ' || t->buf[e - 1] == '\t'))
-          e--;
-        t->body_end = e;
-        t->flags = C837_SEG_UNTERMINATED;
-        return emit(t);
-      }
-    }
-    return fail(t, C837_ETRUNC, t->seg_start,
-                "input ends inside segment '%s' (no segment terminator)",
-                ex);
-  }
+  case ST_BODY:
+    return finish_body(t);
   }
   return C837_OK;
 }

@@ -145,7 +145,7 @@ static int probe_open(file_ctx *f)
 static int probe_refused(file_ctx *f, const c837_claim *c)
 {
   size_t i;
-  (void)c837_writer_finish(f->probe, NULL, &f->refusal);
+  (void)c837_writer_error(f->probe, &f->refusal);
   if (f->refusal.code == C837_ENOMEM) {
     f->nomem = 1;
     return -1;
@@ -548,6 +548,8 @@ static void file_read(file_ctx *f)
   probe_close(f);
   memset(&ws, 0, sizeof ws);
   wst = c837_writer_finish(f->w, &ws, &werr);
+  if (wst == C837_OK && f->writer_failed) /* a refusal: not sticky */
+    wst = c837_writer_error(f->w, &werr);
   c837_writer_free(f->w);
   f->w = NULL;
   /* a fix the writer could not apply (a CLM02 past int64 cents) sent the

@@ -28,7 +28,6 @@
 #include <string.h>
 
 #include "write/writer_int.h"
-#include "base/limits.h"
 
 /* What the fixes do to one line.  Strings point into the verdict. */
 typedef struct wline {
@@ -36,21 +35,19 @@ typedef struct wline {
   int removed, split;
 } wline;
 
-enum { SC_SEG = 0, SC_EL = 1, SC_LINES = 2, SC_MAP = 3 };
-
 static int write_built_dtp(c837_writer *w, const c837_segment *sv,
                            const char *date)
 {
-  c837_wbuf *b = c837_w_scratch(w, SC_SEG);
+  c837_buf *b = &w->scratch[C837_WS_SEG];
   char body[64];
   char e = sv->delims.element;
   size_t be = sv->lead + sv->body_len;
   int n = snprintf(body, sizeof body, "DTP%c472%cD8%c%s%c", e, e, e, date,
                    sv->delims.segment);
   b->len = 0;
-  if (n < 0 || c837_wbuf_put(b, body, (size_t)n, 0) != 0 ||
+  if (n < 0 || c837_buf_put(b, body, (size_t)n) != 0 ||
       (sv->raw_len > be &&
-       c837_wbuf_put(b, sv->raw + be + 1, sv->raw_len - be - 1, 0) != 0))
+       c837_buf_put(b, sv->raw + be + 1, sv->raw_len - be - 1) != 0))
     return c837_w_fail(w, C837_ENOMEM, sv->offset, sv->number,
                        "out of memory");
   return c837_w_write(w, C837_WV_OUT, b->p, b->len, 1);
@@ -74,7 +71,7 @@ static int write_line_seg(c837_writer *w, const c837_claim *c,
                           int64_t charge, int64_t nonc)
 {
   const c837_segment *s = &c->segs[j];
-  c837_wbuf *out = c837_w_scratch(w, SC_SEG), *el = c837_w_scratch(w, SC_EL);
+  c837_buf *out = &w->scratch[C837_WS_SEG], *el = &w->scratch[C837_WS_EL];
   c837_wrep reps[6];
   size_t n = 0;
   char lxs[32], chs[32], ncs[32];
@@ -134,19 +131,19 @@ static int apply_fixes(c837_writer *w, const c837_claim *c,
     const c837_fix *f = &v->fixes[i];
     const c837_line *L;
     if (f->line >= c->n_lines)
-      return c837_w_fail(w, C837_EINVAL, c->offset, c->number,
-                         "claim %s: fix for line index %zu, but the claim "
-                         "has %zu lines",
-                         c->id, f->line, c->n_lines);
+      return c837_w_refuse(w, C837_EINVAL, c->offset, c->number,
+                           "claim %s: fix for line index %zu, but the claim "
+                           "has %zu lines",
+                           c->id, f->line, c->n_lines);
     L = &c->lines[f->line];
     if (f->kind != C837_FIX_REMOVE &&
         (L->seg_sv == C837_NO_INDEX || (L->sv != '1' && L->sv != '2') ||
          (f->kind == C837_FIX_REVENUE && L->sv != '2')))
-      return c837_w_fail(w, C837_EINVAL, c->offset, c->number,
-                         "claim %s line %s: fix does not fit a line "
-                         "without the SV%s segment it changes",
-                         c->id, L->lx,
-                         f->kind == C837_FIX_REVENUE ? "2" : "1/SV2");
+      return c837_w_refuse(w, C837_EINVAL, c->offset, c->number,
+                           "claim %s line %s: fix does not fit a line "
+                           "without the SV%s segment it changes",
+                           c->id, L->lx,
+                           f->kind == C837_FIX_REVENUE ? "2" : "1/SV2");
     switch (f->kind) {
     case C837_FIX_UNITS:
       ls[f->line].units = f->value;
@@ -167,16 +164,16 @@ static int apply_fixes(c837_writer *w, const c837_claim *c,
           c837_date_to_days(L->date_to) - c837_date_to_days(L->date_from) >=
               C837_MAX_SPLIT_DAYS ||
           !L->charge_ok)
-        return c837_w_fail(w, C837_EINVAL, c->offset, c->number,
-                           "claim %s line %s: cannot split (dates %d-%d, "
-                           "charge %s)",
-                           c->id, L->lx, (int)L->date_from, (int)L->date_to,
-                           L->charge_ok ? "ok" : "unreadable");
+        return c837_w_refuse(w, C837_EINVAL, c->offset, c->number,
+                             "claim %s line %s: cannot split (dates %d-%d, "
+                             "charge %s)",
+                             c->id, L->lx, (int)L->date_from, (int)L->date_to,
+                             L->charge_ok ? "ok" : "unreadable");
       break;
     default:
-      return c837_w_fail(w, C837_EINVAL, c->offset, c->number,
-                         "claim %s: unknown fix kind %d", c->id,
-                         (int)f->kind);
+      return c837_w_refuse(w, C837_EINVAL, c->offset, c->number,
+                           "claim %s: unknown fix kind %d", c->id,
+                           (int)f->kind);
     }
   }
   return 0;
@@ -186,7 +183,7 @@ static int apply_fixes(c837_writer *w, const c837_claim *c,
 static int write_clm(c837_writer *w, const c837_claim *c, int64_t total)
 {
   const c837_segment *s = &c->segs[0];
-  c837_wbuf *out = c837_w_scratch(w, SC_SEG);
+  c837_buf *out = &w->scratch[C837_WS_SEG];
   c837_wrep rep;
   c837_wsegref r;
   char buf[32];
@@ -252,15 +249,15 @@ static int split_shares(int64_t amount, int32_t days, int64_t *first,
 int c837_w_claim_plan(c837_writer *w, const c837_claim *c,
                       const c837_verdict *v, c837_wplan *plan)
 {
-  c837_wbuf *lb = c837_w_scratch(w, SC_LINES), *mb = c837_w_scratch(w, SC_MAP);
+  c837_buf *lb = &w->scratch[C837_WS_LINES], *mb = &w->scratch[C837_WS_MAP];
   wline *ls;
   size_t l;
   int64_t sum = 0, removed_sum = 0, first, base;
   int all_ok = 1, rem_ok = 1;
 
   memset(plan, 0, sizeof *plan);
-  if (c837_wbuf_reserve(lb, (c->n_lines + 1) * sizeof(wline)) != 0 ||
-      c837_wbuf_reserve(mb, (c->n_segs + 1) * sizeof(size_t)) != 0)
+  if (c837_buf_reserve(lb, (c->n_lines + 1) * sizeof(wline)) != 0 ||
+      c837_buf_reserve(mb, (c->n_segs + 1) * sizeof(size_t)) != 0)
     return c837_w_fail(w, C837_ENOMEM, c->offset, c->number,
                        "out of memory");
   ls = (wline *)(void *)lb->p;
@@ -320,7 +317,7 @@ int c837_w_claim_plan(c837_writer *w, const c837_claim *c,
 int c837_w_claim_fixed(c837_writer *w, const c837_claim *c,
                        const c837_wplan *plan)
 {
-  c837_wbuf *lb = c837_w_scratch(w, SC_LINES), *mb = c837_w_scratch(w, SC_MAP);
+  c837_buf *lb = &w->scratch[C837_WS_LINES], *mb = &w->scratch[C837_WS_MAP];
   const wline *ls = (const wline *)(const void *)lb->p;
   size_t *map = (size_t *)(void *)mb->p, k, l, j, lx = 0;
   int64_t total = plan->total;

@@ -1,58 +1,15 @@
-/* writer_edit.c -- byte buffers and element splicing for the 837 writer
+/* writer_edit.c -- element splicing for the 837 writer
  *
  * The writer changes as few bytes as it can: a rewritten segment is its
  * raw input bytes with only the changed elements replaced.  Everything
  * else -- leading bytes, untouched elements (even trailing empty ones),
  * the terminator and the CR/LF after it -- is copied through.  This file
- * holds that splicing, the composite-component replacement used for
- * procedure codes, and the growable buffer both are built on.
+ * holds that splicing and the composite-component replacement used for
+ * procedure codes, both built on base/buf.h's c837_buf.
  */
-#include <stdlib.h>
 #include <string.h>
 
 #include "write/writer_int.h"
-
-int c837_wbuf_reserve(c837_wbuf *b, size_t n)
-{
-  size_t cap;
-  char *np;
-  if (n <= b->cap)
-    return 0;
-  cap = b->cap ? b->cap : 256;
-  while (cap < n) {
-    if (cap > ((size_t)-1) / 2)
-      return -1;
-    cap *= 2;
-  }
-  np = realloc(b->p, cap);
-  if (np == NULL)
-    return -1;
-  b->p = np;
-  b->cap = cap;
-  return 0;
-}
-
-int c837_wbuf_put(c837_wbuf *b, const void *p, size_t n, size_t limit)
-{
-  if (n == 0)
-    return 0;
-  if (b->len + n < b->len)
-    return -1;
-  if (limit != 0 && b->len + n > limit)
-    return -1;
-  if (c837_wbuf_reserve(b, b->len + n) != 0)
-    return -1;
-  memcpy(b->p + b->len, p, n);
-  b->len += n;
-  return 0;
-}
-
-void c837_wbuf_free(c837_wbuf *b)
-{
-  free(b->p);
-  b->p = NULL;
-  b->len = b->cap = 0;
-}
 
 void c837_w_segref(c837_wsegref *r, const c837_segment *s)
 {
@@ -64,7 +21,7 @@ void c837_w_segref(c837_wsegref *r, const c837_segment *s)
   r->elsep = s->delims.element;
 }
 
-int c837_w_splice(c837_wbuf *out, const c837_wsegref *s,
+int c837_w_splice(c837_buf *out, const c837_wsegref *s,
                   const c837_wrep *reps, size_t n)
 {
   size_t i, pos = 0, cur, changed = 0;
@@ -76,45 +33,44 @@ int c837_w_splice(c837_wbuf *out, const c837_wsegref *s,
     if (e->len == reps[i].n &&
         (reps[i].n == 0 || memcmp(e->p, reps[i].p, reps[i].n) == 0))
       continue;
-    if (c837_wbuf_put(out, s->raw + pos, off - pos, 0) != 0 ||
-        c837_wbuf_put(out, reps[i].p, reps[i].n, 0) != 0)
+    if (c837_buf_put(out, s->raw + pos, off - pos) != 0 ||
+        c837_buf_put(out, reps[i].p, reps[i].n) != 0)
       return -1;
     pos = off + e->len;
     changed++;
   }
-  if (c837_wbuf_put(out, s->raw + pos, s->body_end - pos, 0) != 0)
+  if (c837_buf_put(out, s->raw + pos, s->body_end - pos) != 0)
     return -1;
   /* elements beyond the last one present: appended to the body */
   for (cur = s->n_el; i < n; i++) {
     if (reps[i].n == 0)
       continue; /* an absent element is already empty */
     while (cur < reps[i].idx) {
-      if (c837_wbuf_put(out, &s->elsep, 1, 0) != 0)
+      if (c837_buf_put(out, &s->elsep, 1) != 0)
         return -1;
       cur++;
     }
-    if (c837_wbuf_put(out, reps[i].p, reps[i].n, 0) != 0)
+    if (c837_buf_put(out, reps[i].p, reps[i].n) != 0)
       return -1;
     changed++;
   }
-  if (c837_wbuf_put(out, s->raw + s->body_end, s->raw_len - s->body_end,
-                    0) != 0)
+  if (c837_buf_put(out, s->raw + s->body_end, s->raw_len - s->body_end) != 0)
     return -1;
   return (int)changed;
 }
 
-int c837_w_comp_replace(c837_wbuf *out, c837_span el, char sep, size_t j,
+int c837_w_comp_replace(c837_buf *out, c837_span el, char sep, size_t j,
                         const char *v, size_t n, const char *dflt1)
 {
   size_t k = 1, i = 0, start = 0;
   out->len = 0;
   if (el.len == 0) {
-    if (dflt1 != NULL && c837_wbuf_put(out, dflt1, strlen(dflt1), 0) != 0)
+    if (dflt1 != NULL && c837_buf_put(out, dflt1, strlen(dflt1)) != 0)
       return -1;
     for (k = 1; k < j; k++)
-      if (c837_wbuf_put(out, &sep, 1, 0) != 0)
+      if (c837_buf_put(out, &sep, 1) != 0)
         return -1;
-    return c837_wbuf_put(out, v, n, 0);
+    return c837_buf_put(out, v, n);
   }
   /* find component j: [start, i) */
   while (k < j) {
@@ -127,19 +83,19 @@ int c837_w_comp_replace(c837_wbuf *out, c837_span el, char sep, size_t j,
   }
   if (k < j) {
     /* fewer components than j: pad */
-    if (c837_wbuf_put(out, el.p, el.len, 0) != 0)
+    if (c837_buf_put(out, el.p, el.len) != 0)
       return -1;
     for (; k < j; k++)
-      if (c837_wbuf_put(out, &sep, 1, 0) != 0)
+      if (c837_buf_put(out, &sep, 1) != 0)
         return -1;
-    return c837_wbuf_put(out, v, n, 0);
+    return c837_buf_put(out, v, n);
   }
   start = i;
   while (i < el.len && el.p[i] != sep)
     i++;
-  if (c837_wbuf_put(out, el.p, start, 0) != 0 ||
-      c837_wbuf_put(out, v, n, 0) != 0 ||
-      c837_wbuf_put(out, el.p + i, el.len - i, 0) != 0)
+  if (c837_buf_put(out, el.p, start) != 0 ||
+      c837_buf_put(out, v, n) != 0 ||
+      c837_buf_put(out, el.p + i, el.len - i) != 0)
     return -1;
   return 0;
 }
