@@ -11,22 +11,23 @@
 
 int cli_exit_of(c837_status st)
 {
-  switch (st) {
-  case C837_OK:
+  switch (c837_status_class(st)) {
+  case C837_CLASS_OK:
     return CLI_OK;
-  case C837_EIO:
-  case C837_EGZIP:
-  case C837_ECONSERVE:
-  case C837_ENOMEM:
+  case C837_CLASS_MEMORY:   /* ENOMEM */
+  case C837_CLASS_IO:       /* EIO, EGZIP */
+  case C837_CLASS_INTERNAL: /* ECONSERVE: an output refused */
     return CLI_IO;
-  case C837_ELOCK:
-    return CLI_LOCKED;
-  case C837_EINTR:
-    return CLI_INTERRUPTED;
-  case C837_EINVAL:
+  case C837_CLASS_USAGE:    /* EINVAL */
     return CLI_USAGE;
+  case C837_CLASS_BUSY:     /* ELOCK */
+    return CLI_LOCKED;
+  case C837_CLASS_STOPPED:  /* EINTR; ECALLBACK is invalid input */
+    return st == C837_EINTR ? CLI_INTERRUPTED : CLI_INVALID;
+  case C837_CLASS_PARSE:
+  case C837_CLASS_DATA:     /* ECSV */
   default:
-    return CLI_INVALID; /* parse errors, ECSV, ECALLBACK */
+    return CLI_INVALID;
   }
 }
 

@@ -89,8 +89,7 @@ typedef struct file_ctx {
   c837_error end;
   int32_t *days;         /* dates of the file's findings, counted on commit */
   size_t n_days, cap_days;
-  /* the probe (see below) */
-  c837_writer *probe;
+  /* a refusal of the writer (see writer_refused) */
   int refused;           /* 2: it refused a claim, 1: a segment */
   c837_error refusal;
 } file_ctx;
@@ -116,68 +115,36 @@ static void note_new(file_ctx *f, rank k, c837_status code, const char *msg)
 
 static int is_parse_error(c837_status st)
 {
-  return st == C837_ENOISA || st == C837_EISA || st == C837_ETOOLONG ||
-         st == C837_ETOOMANY || st == C837_ETRUNC || st == C837_ECLAIM;
+  return c837_status_class(st) == C837_CLASS_PARSE;
 }
 
 static int rest_write(void *ud, const void *p, size_t n);
 
-/* ---- the probe ------------------------------------------------------
- * A writer's refusal of a claim or segment sticks (until the writer
- * learns to leave itself unchanged when it refuses).  So for input that
- * cannot be read twice, with 837 output, a second writer without sinks
- * sees every segment and claim first: one it refuses (C837_ECLAIM: a
- * claim to hold outside an envelope, HL nesting too deep to rewrite;
- * C837_EINVAL) never reaches f->w, which stays sound and finishes what it
- * has, and goes with the rest of the input to the unparsed rest.  The
- * probe is all in these five functions. */
-
-static int probe_open(file_ctx *f)
-{
-  if (f->keep_rest && !(f->probe = c837_writer_new(NULL, NULL)))
-    return -1;
-  return 0;
-}
-
-/* The probe refused the claim c (NULL: the segment being handed out):
- * the claim's bytes start the unparsed rest (the stream passes on the
- * rest of the input after it).  Returns -1 (stop). */
-static int probe_refused(file_ctx *f, const c837_claim *c)
+/* ---- refusals -----------------------------------------------------
+ * The writer refuses a claim or segment it cannot write (C837_ECLAIM: a
+ * claim to hold outside an ISA / GS / ST envelope, HL nesting too deep
+ * to rewrite; C837_EINVAL: a fix that does not fit its claim) and stays
+ * as it was before the call.  Input that cannot be read twice, with 837
+ * output, then ends where it was refused: what came before goes out
+ * whole, the refused claim or segment and the rest of the input are its
+ * unparsed rest.  A regular file (held whole then) or a report-only run
+ * keeps no rest: there the refusal is a failure of the writer. */
+static int writer_refused(file_ctx *f, const c837_claim *c)
 {
   size_t i;
-  (void)c837_writer_error(f->probe, &f->refusal);
-  if (f->refusal.code == C837_ENOMEM) {
-    f->nomem = 1;
+  c837_status code = c837_writer_error(f->w, &f->refusal);
+  if (!f->keep_rest || (code != C837_ECLAIM && code != C837_EINVAL)) {
+    f->writer_failed = 1;
     return -1;
   }
   f->refused = c ? 2 : 1;
   note(f, R_REFUSED, &f->refusal);
+  /* the claim's bytes start the unparsed rest (the stream passes on the
+   * rest of the input after it; a refused segment is passed on too) */
   for (i = 0; c && i < c->n_segs; i++)
     if (rest_write(f, c->segs[i].raw, c->segs[i].raw_len) != 0)
       break;
   return -1;
-}
-
-static int probe_segment(file_ctx *f, const c837_segment *s, c837_role role,
-                         const c837_envelope *env)
-{
-  if (f->probe && c837_writer_segment(f->probe, s, role, env) != 0)
-    return probe_refused(f, NULL);
-  return 0;
-}
-
-static int probe_claim(file_ctx *f, const c837_claim *c,
-                       const c837_verdict *v)
-{
-  if (f->probe && c837_writer_claim(f->probe, c, v) != 0)
-    return probe_refused(f, c);
-  return 0;
-}
-
-static void probe_close(file_ctx *f)
-{
-  c837_writer_free(f->probe);
-  f->probe = NULL;
 }
 
 /* ---- while reading -------------------------------------------------- */
@@ -251,12 +218,8 @@ static int on_segment(void *ud, const c837_segment *s, c837_role role,
     return -1;
   if (s->offset >= f->next_progress && f->run->o.on_event)
     progress(f, s->offset);
-  if (probe_segment(f, s, role, env) != 0)
-    return -1;
-  if (c837_writer_segment(f->w, s, role, env) != 0) {
-    f->writer_failed = 1;
-    return -1;
-  }
+  if (c837_writer_segment(f->w, s, role, env) != 0)
+    return writer_refused(f, NULL);
   return 0;
 }
 
@@ -331,8 +294,9 @@ static int on_claim(void *ud, const c837_claim *c)
     f->nomem = 1; /* its only error with a claim and a verdict */
     return -1;
   }
-  if (probe_claim(f, c, &v) != 0)
-    return -1;
+  /* the writer first: a claim it refuses has no rows and no count */
+  if (c837_writer_claim(f->w, c, &v) != 0)
+    return writer_refused(f, c);
   n = c837_report_claim(r->report, f->name, c, &v, r->table);
   if (n < 0) {
     f->report_failed = 1;
@@ -341,10 +305,6 @@ static int on_claim(void *ud, const c837_claim *c)
   f->rec->t.cart_lines += (uint64_t)n;
   if (count_claim(f, c, &v) != 0)
     return -1;
-  if (c837_writer_claim(f->w, c, &v) != 0) {
-    f->writer_failed = 1;
-    return -1;
-  }
   c837_run_emit(r, &ev);
   return 0;
 }
@@ -450,8 +410,8 @@ static int set_outputs(file_ctx *f)
 }
 
 /* Everything reading needs: the outputs' names, the input, a mark in
- * the reports, the writer (and probe), a checkpoint of the engine.  0,
- * or -1 with the outcome noted. */
+ * the reports, the writer, a checkpoint of the engine.  0, or -1 with
+ * the outcome noted. */
 static int file_prepare(file_ctx *f)
 {
   c837_run *r = f->run;
@@ -482,8 +442,7 @@ static int file_prepare(file_ctx *f)
   f->marked = 1;
   f->w = c837_writer_new(f->write_837 ? &out_sink : NULL,
                          f->write_837 ? &held_sink : NULL);
-  if (!f->w || probe_open(f) != 0 ||
-      c837_engine_checkpoint(r->engine) != C837_OK) {
+  if (!f->w || c837_engine_checkpoint(r->engine) != C837_OK) {
     note_new(f, R_INPUT, C837_ENOMEM, "out of memory");
     return -1;
   }
@@ -545,7 +504,6 @@ static void file_read(file_ctx *f)
   r->bytes_before += f->counts.bytes;
   c837_input_close(f->in);
   f->in = NULL;
-  probe_close(f);
   memset(&ws, 0, sizeof ws);
   wst = c837_writer_finish(f->w, &ws, &werr);
   if (wst == C837_OK && f->writer_failed) /* a refusal: not sticky */
@@ -791,7 +749,6 @@ c837_status c837_run_file(c837_run *r, const char *path, const char *name)
   if (file_prepare(&f) == 0)
     file_read(&f);
   c837_input_close(f.in);
-  probe_close(&f);
   c837_writer_free(f.w);
   st = settle(&f);
   free(f.days);

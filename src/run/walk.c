@@ -177,8 +177,10 @@ static c837_status walk_sub(c837_walk *w, const char *path, const char *name,
       return C837_OK;
     }
   if (depth + 1 >= C837_MAX_WALK_DEPTH) {
-    w->cb.skip(w->cb.ud, name, "directory nested deeper than "
-                               "C837_MAX_WALK_DEPTH");
+    char why[64];
+    snprintf(why, sizeof why, "directory nested deeper than %d levels",
+             C837_MAX_WALK_DEPTH);
+    w->cb.skip(w->cb.ud, name, why);
     return C837_OK;
   }
   stack[depth].dev = sb->st_dev;
