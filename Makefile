@@ -11,7 +11,8 @@
 #                 BENCH_SIZE=20M for a quick try, default 1G)
 #   make fuzz     the libFuzzer targets (tokenizer, whole pipeline), each
 #                 for FUZZ_TIME seconds (default 60) with FUZZ_JOBS jobs
-#   make install  PREFIX=/usr/local DESTDIR= (binary and man page)
+#   make install  PREFIX=/usr/local DESTDIR= (binary, man page, library,
+#                 header and pkg-config file cart837.pc)
 
 CC       ?= cc
 PYTHON   ?= python3
@@ -33,6 +34,9 @@ B        ?= build
 PREFIX   ?= /usr/local
 BINDIR   ?= $(PREFIX)/bin
 MANDIR   ?= $(PREFIX)/share/man/man1
+LIBDIR   ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 
 # Debian packages the build and the tests need, and a file that proves
 # each is there.
@@ -106,13 +110,21 @@ $(BIN): $(CLI_OBJ) $(LIB)
 $(B)/tests/%: tests/%.c $(LIB) $(wildcard tests/*.h) | $(B)/tests
 	$(CC) $(CPPFLAGS) -Itests $(CFLAGS) $(WARN) -o $@ $< $(LIB) $(LDLIBS) -lcmocka
 
-# test_alloc fails the n-th allocation of a run for every n: the linker
-# routes the library's calls to these functions through the test's
-# counting wrappers (see tests/test_alloc.c).
+# test_internal_alloc fails the n-th allocation of a run for every n: the
+# linker routes the library's calls to these functions through the
+# test's counting wrappers (see tests/test_internal_alloc.c).
 ALLOC_WRAP := $(foreach f,malloc calloc realloc free strdup fopen fdopen \
                 fclose gzdopen gzclose gzclose_w scandir,-Wl,--wrap=$(f))
-$(B)/tests/test_alloc: tests/test_alloc.c $(LIB) $(wildcard tests/*.h) | $(B)/tests
+$(B)/tests/test_internal_alloc: tests/test_internal_alloc.c $(LIB) $(wildcard tests/*.h) | $(B)/tests
 	$(CC) $(CPPFLAGS) -Itests $(CFLAGS) $(WARN) $(ALLOC_WRAP) -o $@ $< $(LIB) $(LDLIBS) -lcmocka
+
+# tests/public_api.c uses include/cart837.h alone: built with -Iinclude
+# and no -Isrc, it proves that the public header is enough to use the
+# library (tests/e2e_install.sh builds it again against an installed
+# copy, through pkg-config).
+PUBLIC_BIN := $(B)/tests/public_api
+$(PUBLIC_BIN): tests/public_api.c include/cart837.h $(LIB) | $(B)/tests
+	$(CC) -Iinclude $(CFLAGS) $(WARN) -o $@ $< $(LIB) $(LDLIBS)
 
 # a harness with the replay driver's main(), built with the normal CC
 $(B)/tests/fuzz_replay_%: tests/fuzz_replay.c tests/fuzz_%.c $(LIB) | $(B)/tests
@@ -126,9 +138,9 @@ demo: deps
 	$(MAKE) --no-print-directory all
 	sh scripts/demo.sh $(BIN)
 
-unit: $(TEST_BIN) $(REPLAY_BIN)
-	@fail=0; for t in $(TEST_BIN) $(REPLAY_BIN); do \
-	  r=$$RUNNER; case "$$t" in *test_alloc) r="$$RUNNER_ALLOC";; esac; \
+unit: $(TEST_BIN) $(REPLAY_BIN) $(PUBLIC_BIN)
+	@fail=0; for t in $(TEST_BIN) $(REPLAY_BIN) $(PUBLIC_BIN); do \
+	  r=$$RUNNER; case "$$t" in *test_internal_alloc) r="$$RUNNER_ALLOC";; esac; \
 	  echo "== $$t"; $$r $$t || fail=1; done; exit $$fail
 
 e2e: $(BIN) $(ACK_DRIVER) $(ACK_UNIT)
@@ -139,7 +151,7 @@ e2e: $(BIN) $(ACK_DRIVER) $(ACK_UNIT)
 	exit $$fail
 
 test: deps
-	$(MAKE) --no-print-directory all $(TEST_BIN) $(REPLAY_BIN)
+	$(MAKE) --no-print-directory all $(TEST_BIN) $(REPLAY_BIN) $(PUBLIC_BIN)
 	@$(MAKE) --no-print-directory unit e2e; rc=$$?; \
 	if [ $$rc = 0 ]; then echo "make test: all test programs passed"; \
 	else echo "make test: FAILED"; fi; exit $$rc
@@ -163,7 +175,7 @@ tsan: deps
 # fails the target).  To keep the time reasonable the corpus loops use the
 # runner on every 20th file only (the runs over the whole corpus still read
 # every file under it) and the property test takes 8 seeds instead of 25.
-# test_alloc (thousands of runs; about 5 minutes under valgrind) runs
+# test_internal_alloc (thousands of runs; about 5 minutes under valgrind) runs
 # natively here: it tracks every block, FILE and descriptor itself, and
 # `make sanitize` runs it under LeakSanitizer.
 VALGRIND_CMD ?= valgrind -q --error-exitcode=99 --leak-check=full \
@@ -239,10 +251,25 @@ build-fuzz/fuzz_%: tests/fuzz_%.c build-fuzz/libcart837.a include/cart837.h \
 	$(FUZZ_CC) $(CPPFLAGS) -Itests $(FUZZ_CFLAGS) -fsanitize=fuzzer $(WARN) \
 	  -Werror -o $@ $< build-fuzz/libcart837.a $(LDLIBS)
 
+# The library for programs of others: libcart837.a, its one public
+# header and a pkg-config file (`pkg-config --cflags --libs cart837`; the
+# library is static, so Libs names what it links against).  PREFIX is
+# where it will live, DESTDIR where it is put now (a package's root).
+VERSION := $(shell sed -n 's/^\#define CART837_VERSION "\(.*\)"/\1/p' include/cart837.h)
+
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(LIBDIR) \
+	  $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR)
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/cart837
 	install -m 644 cart837.1 $(DESTDIR)$(MANDIR)/cart837.1
+	install -m 644 $(LIB) $(DESTDIR)$(LIBDIR)/libcart837.a
+	install -m 644 include/cart837.h $(DESTDIR)$(INCLUDEDIR)/cart837.h
+	printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$(LIBDIR)' \
+	  'includedir=$(INCLUDEDIR)' '' 'Name: cart837' \
+	  'Description: X12 837 claim files: parse, CAR-T edits, corrected and held 837' \
+	  'Version: $(VERSION)' 'Libs: -L$${libdir} -lcart837 -lcsv -lz -pthread' \
+	  'Cflags: -I$${includedir}' > $(DESTDIR)$(PKGCONFIGDIR)/cart837.pc
+	chmod 644 $(DESTDIR)$(PKGCONFIGDIR)/cart837.pc
 
 clean:
 	rm -rf build build-asan build-tsan build-fuzz

@@ -45,7 +45,8 @@ int c837_csvpos_init(c837_csvpos *P, const char *name, int name_max,
     return -1;
   /* libcsv grows and frees its buffer through realloc and free called
    * from here rather than from libcsv itself, so that the allocation
-   * test (tests/test_alloc.c) sees these allocations and can fail them */
+   * test (tests/test_internal_alloc.c) sees these allocations and can
+   * fail them */
   csv_set_realloc_func(&P->parser, realloc);
   csv_set_free_func(&P->parser, free);
   return 0;

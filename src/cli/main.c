@@ -2,7 +2,8 @@
  *
  * Dispatches to a sub-command (stats, codes, state, run); with no
  * sub-command name, the arguments are those of `run`.  Everything else
- * lives in the cli_*.c files and in the library.
+ * lives in the cmd_*.c files (and opts.c, log.c, exit.c) and in the
+ * library.
  */
 #include "cli/cli.h"
 
@@ -22,21 +23,6 @@ static void usage(FILE *fp)
       fp);
 }
 
-int cli_worse(int a, int b)
-{
-  static const int rank[] = {CLI_OK,  CLI_FINDINGS, CLI_SKIPPED,
-                             CLI_INVALID, CLI_IO, CLI_LOCKED,
-                             CLI_USAGE, CLI_INTERRUPTED};
-  int ra = 0, rb = 0, i;
-  for (i = 0; i < (int)(sizeof rank / sizeof rank[0]); i++) {
-    if (rank[i] == a)
-      ra = i;
-    if (rank[i] == b)
-      rb = i;
-  }
-  return rb > ra ? b : a;
-}
-
 int main(int argc, char **argv)
 {
   if (argc >= 2 && (strcmp(argv[1], "--help") == 0 ||
@@ -52,13 +38,14 @@ int main(int argc, char **argv)
     usage(stderr);
     return CLI_USAGE;
   }
+  /* each sub-command gets its own argv, argv[0] its name */
   if (strcmp(argv[1], "stats") == 0)
-    return cli_stats(argc - 2, argv + 2);
+    return cmd_stats(argc - 1, argv + 1);
   if (strcmp(argv[1], "codes") == 0)
-    return cli_codes(argc - 2, argv + 2);
+    return cmd_codes(argc - 1, argv + 1);
   if (strcmp(argv[1], "state") == 0)
-    return cli_state(argc - 2, argv + 2);
+    return cmd_state(argc - 1, argv + 1);
   if (strcmp(argv[1], "run") == 0)
-    return cli_run(argc - 2, argv + 2);
-  return cli_run(argc - 1, argv + 1);
+    return cmd_run(argc - 1, argv + 1);
+  return cmd_run(argc, argv); /* no sub-command: a run */
 }

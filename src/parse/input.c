@@ -69,7 +69,8 @@ static long fail(c837_input *in, c837_error *err, c837_status code,
 static long fail_sys(c837_input *in, uint64_t off, c837_error *err, int e);
 
 /* zlib allocates through these rather than its own defaults, so that the
- * allocation test (tests/test_alloc.c) sees inflate's memory too. */
+ * allocation test (tests/test_internal_alloc.c) sees inflate's memory
+ * too. */
 static voidpf z_alloc(voidpf opaque, uInt items, uInt size)
 {
   (void)opaque;

@@ -11,7 +11,8 @@
  * reasons) is escaped.  No clock, host or path of the run goes in: the
  * same run gives the same bytes.
  */
-#include "run/job_int.h"
+#include "run/summary.h"
+#include "run/sink.h"
 #include "base/limits.h"
 
 #include <string.h>
@@ -62,9 +63,9 @@ static void kv_row(FILE *fp, const char *label, const char *prefix,
           prefix, key, u(v));
 }
 
-static void totals_table(FILE *fp, const c837_job *j)
+static void totals_table(FILE *fp, const c837_run *r)
 {
-  const c837_totals *t = &j->total;
+  const c837_totals *t = c837_run_totals(r);
   fputs("<h2>Totals</h2>\n<table class=\"kv\">\n", fp);
   kv_row(fp, "files", "total", "files", t->files);
   kv_row(fp, "files failed", "total", "files_failed", t->files_failed);
@@ -84,8 +85,9 @@ static void totals_table(FILE *fp, const c837_job *j)
   fputs("</table>\n", fp);
 }
 
-static void edits_table(FILE *fp, const c837_job *j)
+static void edits_table(FILE *fp, const c837_run *r)
 {
+  const c837_totals *t = c837_run_totals(r);
   int k;
   fputs("<h2>Findings per edit</h2>\n<table>\n"
         "<tr><th>edit</th><th class=\"n\">findings</th></tr>\n",
@@ -95,13 +97,13 @@ static void edits_table(FILE *fp, const c837_job *j)
     fprintf(fp,
             "<tr%s><td>%s</td><td class=\"n\" data-k=\"edit.%s\">%llu</td>"
             "</tr>\n",
-            j->total.findings[k] ? "" : " class=\"zero\"", name, name,
-            u(j->total.findings[k]));
+            t->findings[k] ? "" : " class=\"zero\"", name, name,
+            u(t->findings[k]));
   }
   fputs("</table>\n", fp);
 }
 
-static void files_table(FILE *fp, const c837_job *j)
+static void files_table(FILE *fp, const c837_run *r)
 {
   static const char *const cols[] = {
       "claims",        "lines",        "cart_lines", "claims_passed",
@@ -110,15 +112,15 @@ static void files_table(FILE *fp, const c837_job *j)
   static const char *const heads[] = {
       "claims", "lines", "CAR-T lines", "passed", "fixed",
       "held",   "errors", "warnings",   "info"};
-  size_t i, c;
+  size_t i, c, n = c837_run_record_count(r);
   fputs("<h2>Files</h2>\n<table>\n<tr><th>#</th><th>file</th>"
         "<th>status</th>",
         fp);
   for (c = 0; c < sizeof cols / sizeof cols[0]; c++)
     fprintf(fp, "<th class=\"n\">%s</th>", heads[c]);
   fputs("</tr>\n", fp);
-  for (i = 0; i < j->n_files; i++) {
-    const c837_file_rec *f = &j->files[i];
+  for (i = 0; i < n; i++) {
+    const c837_file_rec *f = c837_run_record(r, i);
     uint64_t v[9];
     v[0] = f->t.claims;
     v[1] = f->t.lines;
@@ -162,30 +164,32 @@ static void files_table(FILE *fp, const c837_job *j)
   fputs("</table>\n", fp);
 }
 
-static void days_table(FILE *fp, const c837_job *j)
+static void days_table(FILE *fp, const c837_run *r)
 {
-  size_t i;
-  if (!j->n_days)
+  size_t i, n;
+  const c837_day_count *days = c837_run_days(r, &n);
+  if (!n)
     return; /* said above the chart */
   fputs("<h2>Findings per date of service</h2>\n", fp);
   fputs("<table>\n<tr><th>date of service</th><th class=\"n\">findings"
         "</th></tr>\n",
         fp);
-  for (i = 0; i < j->n_days; i++) {
+  for (i = 0; i < n; i++) {
     char d[16];
-    c837_format_iso_date(d, sizeof d, j->days[i].date);
+    c837_format_iso_date(d, sizeof d, days[i].date);
     fprintf(fp, "<tr><td>%s</td><td class=\"n\" data-k=\"day.%s\">%llu"
                 "</td></tr>\n",
-            d, d, u(j->days[i].count));
+            d, d, u(days[i].count));
   }
   fputs("</table>\n", fp);
 }
 
 /* Bars in date order, evenly spaced (dates of service cluster, so a true
  * time axis would leave most bars one pixel wide). */
-static void chart(FILE *fp, const c837_job *j)
+static void chart(FILE *fp, const c837_run *r)
 {
-  size_t first = 0, n = j->n_days, i;
+  size_t first = 0, n, i;
+  const c837_day_count *days = c837_run_days(r, &n);
   uint64_t max = 0;
   unsigned long plot_w = HTML_CHART_W - 2 * HTML_CHART_PAD;
   unsigned long plot_h = HTML_CHART_H - 2 * HTML_CHART_PAD;
@@ -199,11 +203,11 @@ static void chart(FILE *fp, const c837_job *j)
     n = C837_HTML_CHART_MAX_BARS;
   }
   for (i = first; i < first + n; i++)
-    if (j->days[i].count > max)
-      max = j->days[i].count;
+    if (days[i].count > max)
+      max = days[i].count;
   slot = plot_w / n ? plot_w / n : 1;
-  c837_format_iso_date(d0, sizeof d0, j->days[first].date);
-  c837_format_iso_date(d1, sizeof d1, j->days[first + n - 1].date);
+  c837_format_iso_date(d0, sizeof d0, days[first].date);
+  c837_format_iso_date(d1, sizeof d1, days[first + n - 1].date);
   fprintf(fp,
           "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
           "height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\" "
@@ -217,17 +221,17 @@ static void chart(FILE *fp, const c837_job *j)
           (unsigned long)HTML_CHART_PAD + plot_h);
   for (i = first; i < first + n; i++) {
     char d[16];
-    unsigned long h = (unsigned long)(j->days[i].count * plot_h / max);
+    unsigned long h = (unsigned long)(days[i].count * plot_h / max);
     unsigned long x = HTML_CHART_PAD + (unsigned long)(i - first) * slot;
     unsigned long w = slot > 2 ? slot - 1 : 1;
     if (h == 0)
       h = 1;
-    c837_format_iso_date(d, sizeof d, j->days[i].date);
+    c837_format_iso_date(d, sizeof d, days[i].date);
     fprintf(fp,
             "<rect x=\"%lu\" y=\"%lu\" width=\"%lu\" height=\"%lu\" "
             "fill=\"#3b6ea8\"><title>%s: %llu</title></rect>\n",
             x, (unsigned long)HTML_CHART_PAD + plot_h - h, w, h, d,
-            u(j->days[i].count));
+            u(days[i].count));
   }
   fprintf(fp,
           "<text x=\"%d\" y=\"%d\" font-size=\"11\">%llu</text>\n"
@@ -247,29 +251,32 @@ static const char html_css[] =
     "tr.skip{color:#777;font-style:italic}tr.fail{background:#fde8e8}"
     "table.kv th{font-weight:normal;background:#f4f4f4}";
 
-c837_status c837_html_write(const c837_job *j, const char *path,
+c837_status c837_html_write(const c837_run *r, const char *path,
                             c837_error *err)
 {
-  c837_outfile *of = c837_outfile_open(path, 0, err);
+  c837_out of;
+  size_t n_days;
   FILE *fp;
-  if (!of)
+  c837_out_init(&of, path, 0);
+  if (c837_out_open(&of, err) != C837_OK)
     return err->code;
-  fp = c837_outfile_fp(of);
+  fp = c837_out_fp(&of);
+  (void)c837_run_days(r, &n_days);
   fprintf(fp,
           "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
           "<meta charset=\"utf-8\">\n<title>cart837 report</title>\n"
           "<style>%s</style>\n</head>\n<body>\n"
           "<h1>cart837 %s report</h1>\n",
           html_css, CART837_VERSION);
-  totals_table(fp, j);
+  totals_table(fp, r);
   fputs("<h2>Findings over dates of service</h2>\n", fp);
-  if (j->n_days)
-    chart(fp, j);
+  if (n_days)
+    chart(fp, r);
   else
     fputs("<p>No finding with a date of service.</p>\n", fp);
-  edits_table(fp, j);
-  files_table(fp, j);
-  days_table(fp, j);
+  edits_table(fp, r);
+  files_table(fp, r);
+  days_table(fp, r);
   fputs("</body>\n</html>\n", fp);
-  return c837_outfile_commit(of, err);
+  return c837_out_commit(&of, err);
 }

@@ -27,13 +27,16 @@
  * a file without fault is handed to the engine.  A fault is C837_ECSV
  * with "FILE:LINE:COLUMN: NAME: expected ..., found ..." (csvpos.c feeds
  * libcsv, counts the lines and formats the message).  Saving goes
- * through outfile.c (temporary file, fsync, rename).  Two runs on one
+ * through sink.c (temporary file, fsync, rename).  Two runs on one
  * ledger are kept apart by an flock on "FILE.lock", which is left in
  * place (removing a lock file races with the next run taking it).
  */
 #include "base/csvpos.h"
 #include "base/limits.h"
-#include "run/job_int.h"
+#include "run/ledger.h"
+#include "run/sink.h"
+#include "base/buf.h"
+#include "base/err.h"
 #include "base/util.h"
 
 #include <csv.h>
@@ -81,10 +84,8 @@ c837_status c837_ledger_lock(const char *path, int wait, int *fd,
   int f;
   *fd = -1;
   if (snprintf(lp, sizeof lp, "%s.lock", path) >= (int)sizeof lp) {
-    err->code = C837_EIO;
-    snprintf(err->msg, sizeof err->msg, "ledger path too long: %.200s",
-             path);
-    return C837_EIO;
+    return c837_error_set(err, C837_EIO, 0, 0,
+                          "ledger path too long: %.200s", path);
   }
   {
     /* a first run may name a ledger in a directory not made yet */
@@ -98,31 +99,23 @@ c837_status c837_ledger_lock(const char *path, int wait, int *fd,
   }
   f = open(lp, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (f < 0) {
-    err->code = C837_EIO;
-    snprintf(err->msg, sizeof err->msg, "cannot open ledger lock %.200s: %s",
-             lp, strerror(errno));
-    return C837_EIO;
+    return c837_error_set(err, C837_EIO, 0, 0,
+                          "cannot open ledger lock %.200s: %s", lp,
+                          strerror(errno));
   }
   if (flock(f, LOCK_EX | (wait ? 0 : LOCK_NB)) != 0) {
     int e = errno;
     close(f);
-    if (e == EWOULDBLOCK) {
-      err->code = C837_ELOCK;
-      snprintf(err->msg, sizeof err->msg,
-               "ledger %.200s is locked by another run", path);
-      return C837_ELOCK;
-    }
-    if (e == EINTR) {
-      err->code = C837_EINTR;
-      snprintf(err->msg, sizeof err->msg,
-               "interrupted while waiting for the lock of ledger %.200s",
-               path);
-      return C837_EINTR;
-    }
-    err->code = C837_EIO;
-    snprintf(err->msg, sizeof err->msg, "cannot lock ledger %.200s: %s",
-             path, strerror(e));
-    return C837_EIO;
+    if (e == EWOULDBLOCK)
+      return c837_error_set(err, C837_ELOCK, 0, 0,
+                            "ledger %.200s is locked by another run", path);
+    if (e == EINTR)
+      return c837_error_set(
+          err, C837_EINTR, 0, 0,
+          "interrupted while waiting for the lock of ledger %.200s", path);
+    return c837_error_set(err, C837_EIO, 0, 0,
+                          "cannot lock ledger %.200s: %s", path,
+                          strerror(e));
   }
   *fd = f;
   return C837_OK;
@@ -351,9 +344,7 @@ static c837_status parse_file(lparser *L, FILE *fp, const char *name,
                               C837_CSVPOS_SHOW_ASCII | C837_CSVPOS_SKIP_BLANKS,
                                err, on_field, on_record, L) != 0) {
     free(buf);
-    err->code = C837_ENOMEM;
-    snprintf(err->msg, sizeof err->msg, "out of memory");
-    return C837_ENOMEM;
+    return c837_error_set(err, C837_ENOMEM, 0, 0, "out of memory");
   }
   L->pos.labels = col_name;
   L->pos.n_labels = L_NCOLS;
@@ -361,9 +352,9 @@ static c837_status parse_file(lparser *L, FILE *fp, const char *name,
          (n = fread(buf, 1, C837_LEDGER_READ_CHUNK, fp)) > 0)
     c837_csvpos_feed(&L->pos, buf, n);
   if (L->pos.st == C837_OK && ferror(fp)) {
-    L->pos.st = err->code = C837_EIO;
-    snprintf(err->msg, sizeof err->msg, "cannot read ledger %.200s: %s",
-             name, strerror(errno));
+    L->pos.st = c837_error_set(err, C837_EIO, 0, 0,
+                               "cannot read ledger %.200s: %s", name,
+                               strerror(errno));
   }
   c837_csvpos_finish(&L->pos);
   free(buf);
@@ -390,10 +381,9 @@ c837_status c837_ledger_load(c837_engine *e, const char *path,
   if (!fp) {
     if (errno == ENOENT)
       return C837_OK; /* a first run: empty ledger */
-    err->code = c837_errno_status(errno);
-    snprintf(err->msg, sizeof err->msg, "cannot open ledger %.200s: %s",
-             path, strerror(errno));
-    return err->code;
+    return c837_error_set(err, c837_errno_status(errno), 0, 0,
+                          "cannot open ledger %.200s: %s", path,
+                          strerror(errno));
   }
   /* Pass 1 checks every row; pass 2 (same open file, so the same
    * content even if a run renames a new ledger in meanwhile) loads. */
@@ -557,33 +547,29 @@ c837_status c837_ledger_save(const c837_engine *e, const char *path,
 {
   size_t i, n = c837_engine_history_count(e);
   ranked *r = n ? calloc(n, sizeof *r) : NULL;
-  c837_outfile *of;
+  c837_out of;
 
-  memset(err, 0, sizeof *err);
-  if (n && !r) {
-    err->code = C837_ENOMEM;
-    snprintf(err->msg, sizeof err->msg, "out of memory");
-    return C837_ENOMEM;
-  }
+  c837_error_clear(err);
+  if (n && !r)
+    return c837_error_set(err, C837_ENOMEM, 0, 0, "out of memory");
   for (i = 0; i < n; i++) {
     r[i].h = c837_engine_history_at(e, i);
     r[i].seq = i;
   }
-  of = c837_outfile_open(path, 0, err);
-  if (!of) {
+  c837_out_init(&of, path, 0);
+  if (c837_out_open(&of, err) != C837_OK) {
     free(r);
     return err->code;
   }
-  if (write_ranked(c837_outfile_fp(of), r, n) != 0) {
-    c837_outfile_abort(of);
+  if (write_ranked(c837_out_fp(&of), r, n) != 0) {
+    c837_error_set(err, C837_EIO, 0, 0, "cannot write ledger %.200s: %s",
+                   path, strerror(errno));
+    c837_out_abort(&of);
     free(r);
-    err->code = C837_EIO;
-    snprintf(err->msg, sizeof err->msg, "cannot write ledger %.200s: %s",
-             path, strerror(errno));
     return C837_EIO;
   }
   free(r);
-  return c837_outfile_commit(of, err);
+  return c837_out_commit(&of, err);
 }
 
 /* ------------------------------------------------------------------ */
@@ -593,26 +579,18 @@ c837_status c837_ledger_save(const c837_engine *e, const char *path,
 typedef struct row_list {
   c837_hist *h;
   size_t *file;
-  size_t n, cap;
+  size_t n, cap_h, cap_file;
   size_t cur_file;
 } row_list;
 
 static int push_row(void *ud, const c837_hist *h)
 {
   row_list *l = ud;
-  if (l->n == l->cap) {
-    size_t nc = l->cap ? 2 * l->cap : 256;
-    c837_hist *nh = realloc(l->h, nc * sizeof *nh);
-    size_t *nf;
-    if (!nh)
-      return -1;
-    l->h = nh;
-    nf = realloc(l->file, nc * sizeof *nf);
-    if (!nf)
-      return -1;
-    l->file = nf;
-    l->cap = nc;
-  }
+  if (c837_vec_reserve(&l->h, &l->cap_h, l->n + 1, sizeof *l->h, 256,
+                       0) != 0 ||
+      c837_vec_reserve(&l->file, &l->cap_file, l->n + 1, sizeof *l->file,
+                       256, 0) != 0)
+    return -1;
   l->h[l->n] = *h;
   l->file[l->n] = l->cur_file;
   l->n++;
@@ -633,9 +611,9 @@ c837_status c837_ledger_merge(const char *const *paths, size_t n_paths,
     lparser L;
     FILE *fp = fopen(paths[i], "rb");
     if (!fp) {
-      err->code = st = c837_errno_status(errno);
-      snprintf(err->msg, sizeof err->msg, "cannot open ledger %.200s: %s",
-               paths[i], strerror(errno));
+      st = c837_error_set(err, c837_errno_status(errno), 0, 0,
+                          "cannot open ledger %.200s: %s", paths[i],
+                          strerror(errno));
       break;
     }
     l.cur_file = i;
@@ -644,21 +622,18 @@ c837_status c837_ledger_merge(const char *const *paths, size_t n_paths,
     st = parse_file(&L, fp, paths[i], err);
     fclose(fp);
   }
-  if (st == C837_OK && l.n && !(r = calloc(l.n, sizeof *r))) {
-    err->code = st = C837_ENOMEM;
-    snprintf(err->msg, sizeof err->msg, "out of memory");
-  }
+  if (st == C837_OK && l.n && !(r = calloc(l.n, sizeof *r)))
+    st = c837_error_set(err, C837_ENOMEM, 0, 0, "out of memory");
   if (st == C837_OK) {
     for (i = 0; i < l.n; i++) {
       r[i].h = &l.h[i];
       r[i].file = l.file[i];
       r[i].seq = i;
     }
-    if (write_ranked(out, r, l.n) != 0 || fflush(out) != 0 || ferror(out)) {
-      err->code = st = C837_EIO;
-      snprintf(err->msg, sizeof err->msg, "cannot write the merged ledger: "
-               "%s", strerror(errno));
-    }
+    if (write_ranked(out, r, l.n) != 0 || fflush(out) != 0 || ferror(out))
+      st = c837_error_set(err, C837_EIO, 0, 0,
+                          "cannot write the merged ledger: %s",
+                          strerror(errno));
   }
   free(r);
   free(l.h);
@@ -676,10 +651,9 @@ c837_status c837_ledger_check(const char *path, size_t *rows,
   *rows = 0;
   fp = fopen(path, "rb");
   if (!fp) {
-    err->code = c837_errno_status(errno);
-    snprintf(err->msg, sizeof err->msg, "cannot open ledger %.200s: %s",
-             path, strerror(errno));
-    return err->code;
+    return c837_error_set(err, c837_errno_status(errno), 0, 0,
+                          "cannot open ledger %.200s: %s", path,
+                          strerror(errno));
   }
   L.row = NULL;
   L.row_ud = NULL;

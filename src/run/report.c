@@ -11,7 +11,9 @@
  * The columns are listed in FINDINGS_COLS and LINES_COLS below and in
  * README.md; their order is part of the interface.
  */
-#include "run/job_int.h"
+#include "run/report.h"
+#include "run/sink.h"
+#include "base/err.h"
 
 #include <csv.h>
 #include <errno.h>
@@ -38,7 +40,7 @@ static const char *const LINES_COLS[] = {
 #define NCOLS(a) (sizeof(a) / sizeof((a)[0]))
 
 struct c837_report {
-  c837_outfile *findings, *lines;
+  c837_out findings, lines;
   FILE *ff, *lf;
   off_t mark_f, mark_l; /* c837_report_mark */
   int failed;
@@ -47,11 +49,11 @@ struct c837_report {
 
 /* Marks the reports failed; the first failure keeps the name of its file
  * and the system's reason (errno of the stdio call that failed). */
-static void fail_on(c837_report *r, const c837_outfile *of)
+static void fail_on(c837_report *r, const c837_out *of)
 {
   if (!r->failed)
     snprintf(r->why, sizeof r->why, "cannot write %.200s: %.60s",
-             c837_outfile_path(of), strerror(errno ? errno : EIO));
+             of->path, strerror(errno ? errno : EIO));
   r->failed = 1;
 }
 
@@ -73,36 +75,25 @@ c837_report *c837_report_open(const char *dir, c837_error *err)
   c837_report *r = calloc(1, sizeof *r);
   char path[PATH_MAX];
   if (!r) {
-    err->code = C837_ENOMEM;
-    snprintf(err->msg, sizeof err->msg, "out of memory");
+    c837_error_set(err, C837_ENOMEM, 0, 0, "out of memory");
     return NULL;
   }
   snprintf(path, sizeof path, "%s/findings.csv", dir);
-  r->findings = c837_outfile_open(path, 0, err);
-  if (!r->findings) {
-    free(r);
-    return NULL;
-  }
+  c837_out_init(&r->findings, path, 0);
   snprintf(path, sizeof path, "%s/lines.csv", dir);
-  r->lines = c837_outfile_open(path, 0, err);
-  if (!r->lines) {
-    c837_outfile_abort(r->findings);
-    free(r);
+  c837_out_init(&r->lines, path, 0);
+  if (c837_out_open(&r->findings, err) != C837_OK ||
+      c837_out_open(&r->lines, err) != C837_OK) {
+    c837_report_abort(r);
     return NULL;
   }
-  r->ff = c837_outfile_fp(r->findings);
-  r->lf = c837_outfile_fp(r->lines);
+  r->ff = c837_out_fp(&r->findings);
+  r->lf = c837_out_fp(&r->lines);
   if (put_row(r->ff, FINDINGS_COLS, NCOLS(FINDINGS_COLS)) != 0)
-    fail_on(r, r->findings);
+    fail_on(r, &r->findings);
   if (put_row(r->lf, LINES_COLS, NCOLS(LINES_COLS)) != 0)
-    fail_on(r, r->lines);
+    fail_on(r, &r->lines);
   return r;
-}
-
-int c837_line_is_tracked(const c837_codetable *t, const c837_line *ln,
-                         const c837_code **row)
-{
-  return c837_codetable_tracks(t, ln, row);
 }
 
 /* Text of a line's modifiers joined with ':'. */
@@ -185,7 +176,7 @@ long c837_report_claim(c837_report *r, const char *file,
     row[22] = pt.seg;
     row[23] = pt.off;
     if (put_row(r->ff, row, NCOLS(row)) != 0)
-      fail_on(r, r->findings);
+      fail_on(r, &r->findings);
   }
 
   for (i = 0; i < c->n_lines; i++) {
@@ -196,7 +187,7 @@ long c837_report_claim(c837_report *r, const char *file,
     size_t eo = 0;
     pos_text pt;
     const char *row[NCOLS(LINES_COLS)];
-    if (!c837_line_is_tracked(t, ln, &cr))
+    if (!c837_codetable_tracks(t, ln, &cr))
       continue;
     tracked++;
     c837_format_iso_date(df, sizeof df, ln->date_from);
@@ -257,7 +248,7 @@ long c837_report_claim(c837_report *r, const char *file,
     row[21] = pt.seg;
     row[22] = pt.off;
     if (put_row(r->lf, row, NCOLS(row)) != 0)
-      fail_on(r, r->lines);
+      fail_on(r, &r->lines);
   }
   return r->failed ? -1 : tracked;
 }
@@ -286,7 +277,7 @@ static int envelope_row(c837_report *r, const char *file,
   row[22] = seg;
   row[23] = off;
   if (put_row(r->ff, row, NCOLS(row)) != 0)
-    fail_on(r, r->findings);
+    fail_on(r, &r->findings);
   return r->failed ? -1 : 0;
 }
 
@@ -310,9 +301,9 @@ int c837_report_file_error(c837_report *r, const char *file,
 int c837_report_mark(c837_report *r)
 {
   if (fflush(r->ff) != 0 || (r->mark_f = ftello(r->ff)) < 0)
-    fail_on(r, r->findings);
+    fail_on(r, &r->findings);
   if (fflush(r->lf) != 0 || (r->mark_l = ftello(r->lf)) < 0)
-    fail_on(r, r->lines);
+    fail_on(r, &r->lines);
   return r->failed ? -1 : 0;
 }
 
@@ -328,18 +319,16 @@ static int cut(FILE *fp, off_t off)
 int c837_report_rollback(c837_report *r)
 {
   if (cut(r->ff, r->mark_f) != 0)
-    fail_on(r, r->findings);
+    fail_on(r, &r->findings);
   if (cut(r->lf, r->mark_l) != 0)
-    fail_on(r, r->lines);
+    fail_on(r, &r->lines);
   return r->failed ? -1 : 0;
 }
 
 void c837_report_error(const c837_report *r, c837_error *err)
 {
-  memset(err, 0, sizeof *err);
-  err->code = C837_EIO;
-  snprintf(err->msg, sizeof err->msg, "%s",
-           r && r->why[0] ? r->why : "cannot write the reports");
+  c837_error_set(err, C837_EIO, 0, 0, "%s",
+                 r && r->why[0] ? r->why : "cannot write the reports");
 }
 
 c837_status c837_report_commit(c837_report *r, c837_error *err)
@@ -351,8 +340,8 @@ c837_status c837_report_commit(c837_report *r, c837_error *err)
     c837_report_abort(r);
     return C837_EIO;
   }
-  a = c837_outfile_commit(r->findings, err);
-  b = c837_outfile_commit(r->lines, a == C837_OK ? err : &e2);
+  a = c837_out_commit(&r->findings, err);
+  b = c837_out_commit(&r->lines, a == C837_OK ? err : &e2);
   free(r);
   return a != C837_OK ? a : b;
 }
@@ -361,7 +350,7 @@ void c837_report_abort(c837_report *r)
 {
   if (!r)
     return;
-  c837_outfile_abort(r->findings);
-  c837_outfile_abort(r->lines);
+  c837_out_abort(&r->findings);
+  c837_out_abort(&r->lines);
   free(r);
 }

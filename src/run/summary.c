@@ -1,4 +1,4 @@
-/* summary.c -- summary.txt and the short summary on stderr
+/* summary.c -- summary.txt (summary.h)
  *
  * Plain text, deterministic (no clock, no host name), so that re-running
  * the same inputs gives the same bytes: per file and in total, claims
@@ -7,7 +7,7 @@
  * file held whole (it could not be read to its end), the unparsed rest
  * of input that cannot be read twice.
  */
-#include "run/job_int.h"
+#include "run/summary.h"
 
 /* One "NAME: N" line, or "NAME: not counted" for a file whose claims
  * were not counted (see c837_file_rec.uncounted). */
@@ -75,12 +75,13 @@ static void not_counted(FILE *fp, const c837_file_rec *f)
                             : "");
 }
 
-void c837_summary_write(const c837_job *j, FILE *fp)
+void c837_summary_write(const c837_run *r, FILE *fp)
 {
-  size_t i, whole = 0, rests = 0;
+  const c837_totals *total = c837_run_totals(r);
+  size_t i, n = c837_run_record_count(r), whole = 0, rests = 0;
   fprintf(fp, "cart837 %s summary\n\n", CART837_VERSION);
-  for (i = 0; i < j->n_files; i++) {
-    const c837_file_rec *f = &j->files[i];
+  for (i = 0; i < n; i++) {
+    const c837_file_rec *f = c837_run_record(r, i);
     fprintf(fp, "file: %s\n", f->name);
     if (f->skipped) {
       fprintf(fp, "  skipped: %s\n\n", f->reason ? f->reason : "");
@@ -96,9 +97,9 @@ void c837_summary_write(const c837_job *j, FILE *fp)
     fputc('\n', fp);
   }
   fprintf(fp, "total: %llu files (%llu failed, %llu skipped)\n",
-          (unsigned long long)j->total.files,
-          (unsigned long long)j->total.files_failed,
-          (unsigned long long)j->total.files_skipped);
+          (unsigned long long)total->files,
+          (unsigned long long)total->files_failed,
+          (unsigned long long)total->files_skipped);
   if (whole)
     fprintf(fp,
             "  not counted below: the claims of %lu file(s) that could not "
@@ -109,38 +110,5 @@ void c837_summary_write(const c837_job *j, FILE *fp)
             "  not counted below: the claims in %lu unparsed rest(s) "
             "(see the files above)\n",
             (unsigned long)rests);
-  totals(fp, "  ", &j->total, 0);
-}
-
-void c837_job_print_summary(const c837_job *j, FILE *fp)
-{
-  const c837_totals *t = &j->total;
-  int k, first = 1;
-  fprintf(fp,
-          "cart837: %llu file(s), %llu claims (%llu passed, %llu fixed, "
-          "%llu held), %llu CAR-T lines, %llu findings",
-          (unsigned long long)t->files, (unsigned long long)t->claims,
-          (unsigned long long)t->claims_passed,
-          (unsigned long long)t->claims_fixed,
-          (unsigned long long)t->claims_held,
-          (unsigned long long)t->cart_lines,
-          (unsigned long long)(t->by_severity[0] + t->by_severity[1] +
-                               t->by_severity[2]));
-  for (k = 0; k < C837_EDIT_COUNT; k++) {
-    if (!t->findings[k])
-      continue;
-    fprintf(fp, "%s%s %llu", first ? ": " : ", ",
-            c837_edit_name((c837_edit)k), (unsigned long long)t->findings[k]);
-    first = 0;
-  }
-  fputc('\n', fp);
-  if ((t->files_failed || t->files_skipped) && j->summary_written)
-    fprintf(fp, "cart837: %llu file(s) failed, %llu skipped (see %s/summary.txt)\n",
-            (unsigned long long)t->files_failed,
-            (unsigned long long)t->files_skipped, j->out_dir);
-  else if (t->files_failed || t->files_skipped)
-    fprintf(fp, "cart837: %llu file(s) failed, %llu skipped (no summary.txt "
-                "was written)\n",
-            (unsigned long long)t->files_failed,
-            (unsigned long long)t->files_skipped);
+  totals(fp, "  ", total, 0);
 }

@@ -1,4 +1,4 @@
-/* cli_stats.c -- `cart837 stats FILE...`: envelope and claim counts
+/* cmd_stats.c -- `cart837 stats FILE...`: envelope and claim counts
  *
  * Reads each input through the streaming engine and prints, per file, the
  * interchanges, groups, transactions, claims and service lines, followed
@@ -24,9 +24,11 @@ static int on_problem(void *ud, const c837_problem *p)
   return 0;
 }
 
-int cli_stats(int argc, char **argv)
+int cmd_stats(int argc, char **argv)
 {
   int i, rc = CLI_OK;
+  argc--; /* argv[0]: "stats" */
+  argv++;
   if (argc < 1) {
     fprintf(stderr, "cart837 stats: no input (try 'cart837 stats FILE...', "
                     "'-' for stdin)\n");
@@ -41,7 +43,7 @@ int cli_stats(int argc, char **argv)
     c837_status st;
     if (!in) {
       fprintf(stderr, "cart837: %s\n", err.msg);
-      rc = cli_worse(rc, CLI_IO);
+      rc = cli_worse(rc, cli_exit_of(err.code));
       continue;
     }
     st = c837_stream_run(in, &h, NULL, NULL, &n, &err);
@@ -60,10 +62,7 @@ int cli_stats(int argc, char **argv)
               (unsigned long long)err.offset,
               (unsigned long long)err.segment, c837_status_name(st),
               err.msg);
-      rc = cli_worse(rc, (st == C837_EIO || st == C837_EGZIP ||
-                          st == C837_ENOMEM)
-                             ? CLI_IO
-                             : CLI_INVALID);
+      rc = cli_worse(rc, cli_exit_of(st));
     } else if (ctx.problems) {
       rc = cli_worse(rc, CLI_INVALID);
     }

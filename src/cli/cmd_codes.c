@@ -1,4 +1,4 @@
-/* cli_codes.c -- `cart837 codes [--codes FILE] [CODE...]`
+/* cmd_codes.c -- `cart837 codes [--codes FILE] [CODE...]`
  *
  * Without a code, prints the code table in force (the built-in one, or it
  * merged with --codes FILE) as CSV, in the columns of specs/codes.csv, so
@@ -9,11 +9,13 @@
 
 #include <string.h>
 
-int cli_codes(int argc, char **argv)
+int cmd_codes(int argc, char **argv)
 {
   c837_error err;
   c837_codetable *t = c837_codetable_builtin(&err);
   int i, rc = CLI_OK, ncodes = 0;
+  argc--; /* argv[0]: "codes" */
+  argv++;
   if (!t) {
     fprintf(stderr, "cart837: built-in code table: %s\n", err.msg);
     return CLI_IO;

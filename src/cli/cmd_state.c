@@ -1,14 +1,14 @@
-/* cli_state.c -- `cart837 state merge|check|show`: ledger tools
+/* cmd_state.c -- `cart837 state merge|check|show`: ledger tools
  *
  * A batch too large for one machine is split over several runs, each with
  * its own --state ledger; `state merge A.csv B.csv ... > C.csv` joins
  * their ledgers into one, as if one run had seen every file (see
  * c837_ledger_merge for the rules).  `state check FILE` validates a
  * ledger and counts its rows; `state show FILE` prints it in the order
- * and form a run writes.  The logic lives in ledger.c.
+ * and form a run writes.  The logic lives in the run layer's ledger.c.
  */
 #include "cli/cli.h"
-#include "run/job_int.h"
+#include "run/ledger.h"
 
 #include <string.h>
 
@@ -29,22 +29,12 @@ static void state_usage(FILE *fp)
         fp);
 }
 
-static int exit_of(c837_status st)
-{
-  switch (st) {
-  case C837_OK:
-    return CLI_OK;
-  case C837_ECSV:
-    return CLI_INVALID;
-  default:
-    return CLI_IO;
-  }
-}
-
-int cli_state(int argc, char **argv)
+int cmd_state(int argc, char **argv)
 {
   c837_error err;
   c837_status st;
+  argc--; /* argv[0]: "state" */
+  argv++;
   if (argc < 1) {
     state_usage(stderr);
     return CLI_USAGE;
@@ -65,7 +55,7 @@ int cli_state(int argc, char **argv)
                            (size_t)(argc - 1), stdout, &err);
     if (st != C837_OK)
       fprintf(stderr, "cart837: %s\n", err.msg);
-    return exit_of(st);
+    return cli_exit_of(st);
   }
   if (strcmp(argv[0], "check") == 0) {
     size_t rows;
@@ -77,7 +67,7 @@ int cli_state(int argc, char **argv)
     st = c837_ledger_check(argv[1], &rows, &err);
     if (st != C837_OK) {
       fprintf(stderr, "cart837: %s\n", err.msg);
-      return exit_of(st);
+      return cli_exit_of(st);
     }
     printf("%s: %lu rows, valid\n", argv[1], (unsigned long)rows);
     return CLI_OK;

@@ -1,4 +1,5 @@
-/* test_ledger.c -- unit tests of the ledger (src/ledger.c)
+/* test_internal_ledger.c -- unit tests of the ledger (src/run/ledger.c),
+ * an internal test (private header run/ledger.h)
  *
  * Load and save round trips compared byte for byte, the save order and
  * the one-row-per-line rule, damaged ledgers rejected with the exact
@@ -19,7 +20,7 @@
 
 #include <cmocka.h>
 
-#include "run/job_int.h"
+#include "run/ledger.h"
 
 #define HDR                                                              \
   "\"source\",\"claim_id\",\"lx\",\"patient\",\"provider\",\"code\","    \

@@ -1,6 +1,7 @@
-/* test_stdin.c -- unit tests of a job over input that cannot be read twice
+/* test_internal_stdin.c -- unit tests of a run over input that cannot be
+ * read twice (an internal test: the run layer, run/run.h)
  *
- * c837_job_file on standard input (a pipe put on descriptor 0, fed by a
+ * c837_run_file on standard input (a pipe put on descriptor 0, fed by a
  * child process) with the corrected 837 written to OUT/stdin.837 (not
  * the filter mode, so that every output is a file to compare), and on a
  * regular file where the summary is concerned:
@@ -9,12 +10,13 @@
  *     a transaction with a held claim): every input byte is in exactly
  *     one of OUT/stdin.837, OUT/held/stdin.837, OUT/held/stdin.837.unparsed,
  *     the refused part and what follows in the last, as they came;
- *   - the limit on the unparsed rest (c837_job_options.max_unparsed, and
+ *   - the limit on the unparsed rest (c837_run_options.max_unparsed, and
  *     C837_MAX_UNPARSED_NOISA for input that is not X12): exactly that
  *     many bytes are kept, the rest is not read, and the message and
  *     the summary say so; a rest exactly at the limit is not cut;
  *   - summary.txt of a file held whole does not count its claims, and
- *     says so, and the totals stay claims in = corrected + held.
+ *     says so, and the totals stay claims in = corrected + held;
+ *   - the events of those runs, as a person would hear of them.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -33,7 +35,7 @@
 
 #include "cart837.h"
 #include "base/limits.h"
-#include "run/job_int.h" /* the file records: unparsed_bytes, uncounted */
+#include "run/run.h" /* the file records: unparsed_bytes, uncounted */
 #include "testbuf.h"
 
 static char g_dir[256];
@@ -43,7 +45,7 @@ static int setup(void **state)
 {
   (void)state;
   snprintf(g_dir, sizeof g_dir, "/tmp/c837_test_stdin.XXXXXX");
-  signal(SIGPIPE, SIG_IGN); /* the job stops reading: the feeder sees EPIPE */
+  signal(SIGPIPE, SIG_IGN); /* the run stops reading: the feeder sees EPIPE */
   return mkdtemp(g_dir) ? 0 : -1;
 }
 
@@ -78,55 +80,90 @@ static int exists(const char *path)
   return stat(path, &sb) == 0;
 }
 
-/* One job over one input; out is its output directory. */
+/* One run over one input; out is its output directory. */
 typedef struct run {
   char out[300];
-  c837_status st;      /* of c837_job_file */
+  c837_status st;      /* of c837_run_file */
   c837_file_rec rec;   /* copy; reason points into reason[] */
   char reason[600];
   buf summary;
+  buf events;          /* the run's events, one line each (on_event) */
 } run;
 
-static c837_job *new_job(run *r, uint64_t max_unparsed)
+/* The run's events as text: the kind, then what a message would say. */
+static void on_event(void *ud, const c837_run_event *ev)
 {
-  c837_job_options o;
+  run *r = ud;
+  switch (ev->kind) {
+  case C837_RUN_SKIPPED:
+    buf_fmt(&r->events, "skipped %s: %s\n", ev->file, ev->reason);
+    break;
+  case C837_RUN_PROBLEM:
+    buf_fmt(&r->events, "problem %s: %s\n", ev->file, ev->problem->code);
+    break;
+  case C837_RUN_CLAIM:
+    buf_fmt(&r->events, "claim %s: %s (%s)\n", ev->file, ev->claim->id,
+            c837_disposition_name(ev->verdict->disposition));
+    break;
+  case C837_RUN_FILE_FAILED:
+    buf_fmt(&r->events, "failed %s: %s\n", ev->file, ev->err->msg);
+    break;
+  case C837_RUN_HELD_WHOLE:
+    buf_fmt(&r->events, "held whole %s (%d): byte %llu, segment %llu: %s\n",
+            ev->file, ev->held, (unsigned long long)ev->err->offset,
+            (unsigned long long)ev->err->segment, ev->err->msg);
+    break;
+  case C837_RUN_UNPARSED_REST:
+    buf_fmt(&r->events, "rest %s: byte %llu, segment %llu: %s\n", ev->file,
+            (unsigned long long)ev->err->offset,
+            (unsigned long long)ev->err->segment, ev->err->msg);
+    break;
+  case C837_RUN_PROGRESS:
+    break;
+  }
+}
+
+static c837_run *start_run(run *r, uint64_t max_unparsed)
+{
+  c837_run_options o;
   c837_error err;
-  c837_job *j;
+  c837_run *j;
   snprintf(r->out, sizeof r->out, "%s/out%d", g_dir, ++g_run);
-  c837_job_options_default(&o);
+  c837_run_options_default(&o);
   o.out_dir = r->out;
-  o.quiet = 1;
   o.run_date = 20250601;
   o.max_unparsed = max_unparsed;
-  j = c837_job_new(&o, &err);
+  o.on_event = on_event;
+  o.ud = r;
+  j = c837_run_new(&o, &err);
   assert_non_null(j);
   return j;
 }
 
-static void end_job(run *r, c837_job *j)
+static void end_run(run *r, c837_run *j)
 {
   c837_error err;
   char path[400];
-  assert_int_equal(j->n_files, 1);
-  r->rec = j->files[0];
+  assert_int_equal(c837_run_record_count(j), 1);
+  r->rec = *c837_run_record(j, 0);
   snprintf(r->reason, sizeof r->reason, "%s",
            r->rec.reason ? r->rec.reason : "");
   r->rec.name = r->rec.reason = NULL;
-  assert_int_equal(c837_job_finish(j, &err), C837_OK);
-  c837_job_free(j);
+  assert_int_equal(c837_run_finish(j, &err), C837_OK);
+  c837_run_free(j);
   snprintf(path, sizeof path, "%s/summary.txt", r->out);
   r->summary = slurp(path);
   assert_non_null(r->summary.p);
 }
 
-/* Runs a job over data[0..n) read from a pipe on standard input (fed by
- * a child process, which may be left with bytes the job never reads). */
+/* A run over data[0..n) read from a pipe on standard input (fed by
+ * a child process, which may be left with bytes the run never reads). */
 static void run_stdin(run *r, const void *data, size_t n,
                       uint64_t max_unparsed)
 {
   int p[2], saved, status;
   pid_t pid;
-  c837_job *j = new_job(r, max_unparsed);
+  c837_run *j = start_run(r, max_unparsed);
   assert_int_equal(pipe(p), 0);
   pid = fork();
   assert_true(pid >= 0);
@@ -147,11 +184,11 @@ static void run_stdin(run *r, const void *data, size_t n,
   assert_true(saved >= 0);
   assert_int_equal(dup2(p[0], 0), 0);
   close(p[0]);
-  r->st = c837_job_file(j, "-", "stdin.837");
+  r->st = c837_run_file(j, "-", "stdin.837");
   assert_int_equal(dup2(saved, 0), 0); /* the pipe's last reader goes */
   close(saved);
   assert_int_equal(waitpid(pid, &status, 0), pid);
-  end_job(r, j);
+  end_run(r, j);
 }
 
 /* The output file OUT/sub of run r. */
@@ -220,6 +257,19 @@ static void test_refused_claim_outside_envelope(void **state)
                       "they came in held/stdin.837.unparsed");
   assert_int_equal(r.rec.unparsed_bytes, 21);
   assert_false(r.rec.unparsed_cut);
+  /* the events a person hears of (no claim event: the one claim was
+   * refused) */
+  assert_string_equal(
+      r.events.p,
+      "problem stdin.837: ISA_LENGTH\n"
+      "problem stdin.837: ISA09_DATE\n"
+      "problem stdin.837: IEA01_COUNT\n"
+      "problem stdin.837: ST_OUTSIDE_GS\n"
+      "problem stdin.837: CLM_WITHOUT_HL\n"
+      "rest stdin.837: byte 32, segment 4: claim  is not inside an ISA / "
+      "GS / ST envelope: it cannot be held in an envelope of its own; that "
+      "claim and the rest of the input (21 bytes) are kept as they came "
+      "in held/stdin.837.unparsed\n");
   /* the refused claim is not counted: it is in the unparsed rest */
   assert_file_block(
       &r, "file: stdin.837\n"
@@ -244,6 +294,7 @@ static void test_refused_claim_outside_envelope(void **state)
   free(o.p);
   free(u.p);
   free(r.summary.p);
+  free(r.events.p);
 }
 
 /* A transaction whose HLs nest one level deeper than the writer tracks,
@@ -321,6 +372,7 @@ static void test_refused_segment_too_deep(void **state)
   free(u.p);
   free(in.p);
   free(r.summary.p);
+  free(r.events.p);
 }
 
 /* An input cut inside a transaction, read from a pipe, with its unparsed
@@ -388,6 +440,7 @@ static void test_unparsed_limit(void **state)
     free(o.p);
     free(u.p);
     free(r.summary.p);
+    free(r.events.p);
   }
   free(in.p);
 }
@@ -425,6 +478,7 @@ static void test_unparsed_noisa_limit(void **state)
   free(o.p);
   free(zeros);
   free(r.summary.p);
+  free(r.events.p);
 }
 
 /* A regular file that cannot be read to its end is held whole: its
@@ -434,7 +488,7 @@ static void test_summary_held_whole(void **state)
 {
   buf in = {NULL, 0, 0};
   char path[400];
-  c837_job *j;
+  c837_run *j;
   run r;
   buf h;
   (void)state;
@@ -456,9 +510,9 @@ static void test_summary_held_whole(void **state)
     assert_int_equal(fwrite(in.p, 1, in.len, fp), in.len);
     assert_int_equal(fclose(fp), 0);
   }
-  j = new_job(&r, 0);
-  r.st = c837_job_file(j, path, "whole.837");
-  end_job(&r, j);
+  j = start_run(&r, 0);
+  r.st = c837_run_file(j, path, "whole.837");
+  end_run(&r, j);
   assert_int_equal(r.st, C837_ETOOLONG);
   h = out_file(&r, "held/whole.837");
   assert_int_equal(h.len, in.len);
@@ -471,6 +525,13 @@ static void test_summary_held_whole(void **state)
   assert_true(r.rec.uncounted);
   assert_true(r.rec.held_whole);
   assert_int_equal(r.rec.claims_before_error, 1);
+  /* the claim read before the error went by, then the file was held
+   * whole (and the claim taken back) */
+  assert_string_equal(r.events.p,
+                      "claim whole.837: A (passed)\n"
+                      "held whole whole.837 (1): byte 362, segment 14: "
+                      "segment longer than 65536 bytes: missing segment "
+                      "terminator?\n");
   assert_file_block(
       &r, "file: whole.837\n"
           "  status: ETOOLONG: segment longer than 65536 bytes: "
@@ -497,6 +558,7 @@ static void test_summary_held_whole(void **state)
   free(h.p);
   free(in.p);
   free(r.summary.p);
+  free(r.events.p);
 }
 
 int main(void)
