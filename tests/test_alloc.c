@@ -1082,9 +1082,10 @@ static void load_check(void *ctx, int failed)
     static const char z9999[] =
         "\"code\",\"family\",\"step\",\"descriptor\",\"cap_per_day\","
         "\"fractional\",\"valid_from\",\"valid_to\",\"crosswalk\","
-        "\"revenue_codes\",\"split_dose\",\"history\"\n"
+        "\"revenue_codes\",\"split_dose\",\"history\",\"settings\","
+        "\"unit\",\"product\",\"pfs_payable\",\"opps_si\"\n"
         "\"Z9999\",\"\",\"0\",\"a payer's own code\",\"5\",\"0\",\"\","
-        "\"\",\"\",\"\",\"0\",\"\"\n";
+        "\"\",\"\",\"\",\"0\",\"\",\"\",\"\",\"\",\"\",\"\"\n";
     text one;
     const c837_code *r;
     CHECK(c->st == C837_OK, "load failed: %s", c->err.msg);

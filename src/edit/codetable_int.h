@@ -1,0 +1,51 @@
+/* codetable_int.h -- private: the code table object and what its files
+ * share (codetable.c: the codes; codelists.c: the reference lists;
+ * import*.c: the CMS file imports)
+ */
+#ifndef CART837_CODETABLE_INT_H
+#define CART837_CODETABLE_INT_H
+
+#include "cart837.h"
+#include "edit/reflist.h"
+
+#include <stdint.h>
+
+/* Words of the bitmap of 4-digit revenue codes 0000-9999. */
+#define C837_REVENUE_BITS_WORDS ((10000 + 63) / 64)
+
+struct c837_codetable {
+  c837_rlist codes;                  /* c837_code rows, table order */
+  c837_rlist list[C837_LIST_COUNT];  /* the reference lists */
+  /* Bit v: revenue code v (0000-9999) is one a code of the table is
+   * paired with (revenue_codes), i.e. an SV2 line on it is tracked
+   * (c837_codetable_tracks). */
+  uint64_t revenue_bits[C837_REVENUE_BITS_WORDS];
+};
+
+/* The code table's own list. */
+extern const c837_rlist_def c837_codes_def;
+/* The definition of reference list l (NULL for one that is not). */
+const c837_rlist_def *c837_list_def(c837_list l);
+/* The file of list l in specs/ ("specs/pcs.csv"). */
+const char *c837_list_file(c837_list l);
+/* The built-in CSV text of list l and its length. */
+const char *c837_list_builtin(c837_list l, size_t *len);
+/* Rebuilds what t derives from its lists (revenue_bits); called after
+ * every change of a list. */
+void c837_codetable_derive(c837_codetable *t);
+
+/* The column check of a `settings` field (codes and revenue lists): ""
+ * or '|'-separated 837P, 837I and NNX (a type-of-bill class, two digits
+ * and X). */
+int c837_settings_check(const c837_csvfield *f);
+/* How a settings text fits a claim (c837_code_setting). */
+c837_fit c837_settings_fit(const char *settings, c837_kind kind,
+                           const char *tob);
+
+/* The names of c837_family / c837_per / c837_payable by value, for ENUM
+ * columns. */
+extern const char *const c837_family_names[C837_FAM_COUNT];
+extern const char *const c837_per_names[C837_PER_COUNT];
+extern const char *const c837_payable_names[3];
+
+#endif
