@@ -67,6 +67,11 @@ static void assert_same_row(const c837_code *a, const c837_code *b)
   assert_string_equal(a->revenue, b->revenue);
   assert_int_equal(a->split_dose, b->split_dose);
   assert_string_equal(a->history, b->history);
+  assert_string_equal(a->settings, b->settings);
+  assert_int_equal(a->unit, b->unit);
+  assert_string_equal(a->product, b->product);
+  assert_int_equal(a->pfs_payable, b->pfs_payable);
+  assert_string_equal(a->opps_si, b->opps_si);
 }
 
 static void assert_same_table(const c837_codetable *a,
@@ -963,6 +968,159 @@ static void test_missing_file(void **state)
 }
 
 /* ------------------------------------------------------------------ */
+/* The columns the new families brought                                */
+/* ------------------------------------------------------------------ */
+
+static void test_family_parse(void **state)
+{
+  static const char *const names[] = {"",    "step",     "product",
+                                      "watch", "tcr",     "til",
+                                      "hsc_gene", "cell_other", "noc"};
+  int f;
+  (void)state;
+  assert_int_equal(C837_FAM_COUNT, 9);
+  for (f = 0; f < C837_FAM_COUNT; f++) {
+    assert_string_equal(c837_family_name((c837_family)f), names[f]);
+    assert_int_equal(c837_family_from_name(names[f], strlen(names[f])), f);
+  }
+  assert_int_equal(c837_family_from_name("Step", 4), -1);
+  assert_int_equal(c837_family_from_name("stepx", 5), -1);
+  assert_int_equal(c837_family_from_name("step", 3), -1);
+  assert_true(c837_family_is_product(C837_FAM_PRODUCT));
+  assert_true(c837_family_is_product(C837_FAM_TCR));
+  assert_true(c837_family_is_product(C837_FAM_TIL));
+  assert_true(c837_family_is_product(C837_FAM_HSC_GENE));
+  assert_true(c837_family_is_product(C837_FAM_CELL_OTHER));
+  assert_false(c837_family_is_product(C837_FAM_STEP));
+  assert_false(c837_family_is_product(C837_FAM_WATCH));
+  assert_false(c837_family_is_product(C837_FAM_NOC));
+  assert_false(c837_family_is_product(C837_FAM_NONE));
+  assert_string_equal(c837_per_name(C837_PER_INFUSION), "infusion");
+  assert_string_equal(c837_per_name((c837_per)9), "");
+}
+
+/* A table file written before the new columns existed loads as it did:
+ * its rows take the defaults of the columns it lacks; and a file of
+ * only new columns changes only those. */
+static void test_old_and_partial_files(void **state)
+{
+  c837_codetable *ref = builtin(), *t;
+  c837_code want;
+  const c837_code *c;
+  (void)state;
+
+  t = load_ok(HDR "38228,step,4,Give the cells,1,0,,,,0874,0,\n"
+                  "Q7777,product,0,A product,1,1,,,,0891,0,\n",
+              0);
+  c = c837_codetable_find(t, "38228");
+  want = *c837_codetable_find(ref, "38228");
+  snprintf(want.descriptor, sizeof want.descriptor, "Give the cells");
+  want.valid_from = 0;
+  want.crosswalk[0] = '\0';
+  want.history[0] = '\0';
+  assert_same_row(c, &want);
+  assert_int_equal(c->pfs_payable, C837_PAYABLE_YES); /* kept */
+  c = c837_codetable_find(t, "Q7777");
+  assert_string_equal(c->settings, "");
+  assert_int_equal(c->unit, C837_PER_NONE);
+  assert_string_equal(c->product, "");
+  assert_int_equal(c->pfs_payable, C837_PAYABLE_UNKNOWN);
+  assert_string_equal(c->opps_si, "");
+  c837_codetable_free(t);
+
+  t = load_ok("code,settings,unit,product,pfs_payable,opps_si\n"
+              "Q2041,837I,infusion,Axi-cel,no,K\n",
+              0);
+  c = c837_codetable_find(t, "Q2041");
+  want = *c837_codetable_find(ref, "Q2041");
+  snprintf(want.settings, sizeof want.settings, "837I");
+  want.unit = C837_PER_INFUSION;
+  snprintf(want.product, sizeof want.product, "Axi-cel");
+  want.pfs_payable = C837_PAYABLE_NO;
+  snprintf(want.opps_si, sizeof want.opps_si, "K");
+  assert_same_row(c, &want);
+  assert_string_equal(c->settings, "837I");
+  assert_int_equal(c->unit, C837_PER_INFUSION);
+  assert_string_equal(c->product, "Axi-cel");
+  assert_int_equal(c->pfs_payable, C837_PAYABLE_NO);
+  assert_string_equal(c->opps_si, "K");
+  c837_codetable_free(t);
+  c837_codetable_free(ref);
+}
+
+static void test_reject_new_columns(void **state)
+{
+  (void)state;
+  expect_reject("code,settings\nQ2041,13x\n",
+                "2:2: settings: expected 837P, 837I or type-of-bill classes "
+                "such as 13X, separated by '|', or empty, found \"13x\"");
+  expect_reject("code,settings\nQ2041,12X|\n",
+                "2:2: settings: expected 837P, 837I or type-of-bill classes "
+                "such as 13X, separated by '|', or empty, found \"12X|\"");
+  expect_reject("code,settings\nQ2041,837P||837I\n",
+                "2:2: settings: expected 837P, 837I or type-of-bill classes "
+                "such as 13X, separated by '|', or empty, found "
+                "\"837P||837I\"");
+  expect_reject("code,settings\nQ2041,OPPS\n",
+                "2:2: settings: expected 837P, 837I or type-of-bill classes "
+                "such as 13X, separated by '|', or empty, found \"OPPS\"");
+  expect_reject("code,unit\nQ2041,vial\n",
+                "2:2: unit: expected dose, infusion, treatment or empty, "
+                "found \"vial\"");
+  expect_reject("code,pfs_payable\nQ2041,0\n",
+                "2:2: pfs_payable: expected no, yes or empty, found \"0\"");
+  expect_reject("code,opps_si\nQ2041,J1X\n",
+                "2:2: opps_si: expected a code of 1 to 2 letters or digits "
+                "or empty, found \"J1X\"");
+}
+
+/* Where a code may be billed (c837_code_setting). */
+static void test_settings_fit(void **state)
+{
+  c837_codetable *t = load_ok("code,settings\n"
+                              "A0001,\n"
+                              "A0002,12X|13X\n"
+                              "A0003,837P\n"
+                              "A0004,837I\n"
+                              "A0005,837P|11X\n",
+                              1);
+  const c837_code *any = c837_codetable_find(t, "A0001");
+  const c837_code *opps = c837_codetable_find(t, "A0002");
+  const c837_code *prof = c837_codetable_find(t, "A0003");
+  const c837_code *inst = c837_codetable_find(t, "A0004");
+  const c837_code *mix = c837_codetable_find(t, "A0005");
+  (void)state;
+
+  assert_int_equal(c837_code_setting(any, C837_KIND_P, ""), C837_FIT_YES);
+  assert_int_equal(c837_code_setting(any, C837_KIND_UNKNOWN, NULL),
+                   C837_FIT_YES);
+  assert_int_equal(c837_code_setting(opps, C837_KIND_I, "131"), C837_FIT_YES);
+  assert_int_equal(c837_code_setting(opps, C837_KIND_I, "121"), C837_FIT_YES);
+  assert_int_equal(c837_code_setting(opps, C837_KIND_I, "0137"),
+                   C837_FIT_YES);
+  assert_int_equal(c837_code_setting(opps, C837_KIND_I, "111"), C837_FIT_NO);
+  assert_int_equal(c837_code_setting(opps, C837_KIND_I, "851"), C837_FIT_NO);
+  assert_int_equal(c837_code_setting(opps, C837_KIND_P, ""), C837_FIT_NO);
+  assert_int_equal(c837_code_setting(opps, C837_KIND_I, ""),
+                   C837_FIT_UNKNOWN);
+  assert_int_equal(c837_code_setting(opps, C837_KIND_I, NULL),
+                   C837_FIT_UNKNOWN);
+  assert_int_equal(c837_code_setting(opps, C837_KIND_D, "131"),
+                   C837_FIT_UNKNOWN);
+  assert_int_equal(c837_code_setting(prof, C837_KIND_P, NULL), C837_FIT_YES);
+  assert_int_equal(c837_code_setting(prof, C837_KIND_I, "131"), C837_FIT_NO);
+  assert_int_equal(c837_code_setting(prof, C837_KIND_I, ""), C837_FIT_NO);
+  assert_int_equal(c837_code_setting(inst, C837_KIND_I, ""), C837_FIT_YES);
+  assert_int_equal(c837_code_setting(inst, C837_KIND_P, ""), C837_FIT_NO);
+  assert_int_equal(c837_code_setting(mix, C837_KIND_P, ""), C837_FIT_YES);
+  assert_int_equal(c837_code_setting(mix, C837_KIND_I, "111"), C837_FIT_YES);
+  assert_int_equal(c837_code_setting(mix, C837_KIND_I, "131"), C837_FIT_NO);
+  assert_int_equal(c837_code_setting(NULL, C837_KIND_P, ""),
+                   C837_FIT_UNKNOWN);
+  c837_codetable_free(t);
+}
+
+/* ------------------------------------------------------------------ */
 /* Tracked lines                                                       */
 /* ------------------------------------------------------------------ */
 
@@ -1097,6 +1255,10 @@ int main(void)
       cmocka_unit_test(test_reject_cross_field),
       cmocka_unit_test(test_reject_positions),
       cmocka_unit_test(test_missing_file),
+      cmocka_unit_test(test_family_parse),
+      cmocka_unit_test(test_old_and_partial_files),
+      cmocka_unit_test(test_reject_new_columns),
+      cmocka_unit_test(test_settings_fit),
       cmocka_unit_test(test_revenue_normalize),
       cmocka_unit_test(test_tracks),
   };

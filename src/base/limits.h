@@ -127,6 +127,12 @@
 #define C837_IMPORT_MAX_LINE 8192
 #endif
 
+/* Fields of a CSV record an import looks at (Addendum B has about a
+ * dozen columns, MUE four); fields past these are ignored. */
+#ifndef C837_IMPORT_MAX_FIELDS
+#define C837_IMPORT_MAX_FIELDS 64
+#endif
+
 /* ---- write ----------------------------------------------------------- */
 
 /* HL levels the writer tracks at once.  An 837 has three (billing

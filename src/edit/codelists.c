@@ -19,6 +19,7 @@
 #include "base/limits.h"
 #include "base/csvschema.h"
 #include "base/err.h"
+#include "base/util.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -35,42 +36,40 @@ extern const unsigned long c837_builtin_revenue_csv_len,
 /* Column checks shared by the lists                                   */
 /* ------------------------------------------------------------------ */
 
-/* The field is exactly n digits. */
-static int digits_check(const c837_csvfield *f, size_t n, const char *what)
+/* CUSTOM columns of a fixed form: exactly col->min characters, digits
+ * only when col->max is 1, else letters or digits; "expected
+ * col->expect" otherwise (an empty field too: these are keys). */
+static int fixed_parse(const c837_csvfield *f)
 {
   char sh[C837_CSVPOS_SHOW_SIZE];
   size_t i;
-  int ok = f->len == n;
-  for (i = 0; ok && i < n; i++)
-    ok = f->s[i] >= '0' && f->s[i] <= '9';
-  if (ok)
-    return 0;
-  c837_csvfield_fail(f, "expected %s, found %s", what,
-                     c837_csvfield_show(f, sh, sizeof sh));
-  return -1;
+  int ok = f->len == (size_t)f->col->min && f->len < f->col->size;
+  for (i = 0; ok && i < f->len; i++)
+    ok = f->col->max == 1 ? (f->s[i] >= '0' && f->s[i] <= '9')
+                          : c837_is_alnum((unsigned char)f->s[i]);
+  if (!ok) {
+    c837_csvfield_fail(f, "expected %s, found %s", f->col->expect,
+                       c837_csvfield_show(f, sh, sizeof sh));
+    return -1;
+  }
+  memcpy((char *)f->row + f->col->offset, f->s, f->len);
+  ((char *)f->row)[f->col->offset + f->len] = '\0';
+  return 0;
 }
 
-static int revenue_check(const c837_csvfield *f)
+static const char *fixed_format(const c837_csvcol *col, const void *row,
+                                char *buf, size_t bufsz)
 {
-  return digits_check(f, 4, "a 4-digit revenue code");
+  (void)buf;
+  (void)bufsz;
+  return (const char *)row + col->offset;
 }
 
-static int ndc_check(const c837_csvfield *f)
-{
-  return digits_check(f, 11, "an NDC of 11 digits (5-4-2, no hyphens)");
-}
-
-/* An ICD-10-PCS code: 7 letters or digits. */
-static int pcs_check(const c837_csvfield *f)
-{
-  char sh[C837_CSVPOS_SHOW_SIZE];
-  if (f->len == 7)
-    return 0;
-  c837_csvfield_fail(f, "expected an ICD-10-PCS code of 7 letters or "
-                        "digits, found %s",
-                     c837_csvfield_show(f, sh, sizeof sh));
-  return -1;
-}
+#define FIXED_COL(T, nm, m, n, digits, ex)                               \
+  {.name = nm, .type = C837_COL_CUSTOM, C837_COL_AT(T, m),               \
+   .flags = C837_COL_REQUIRED | C837_COL_IN_HEADER, .min = n,            \
+   .max = digits, .expect = ex, .parse = fixed_parse,                    \
+   .format = fixed_format}
 
 /* Diagnosis prefixes: letters, digits and dots, separated by blanks. */
 static int dx_check(const c837_csvfield *f)
@@ -134,9 +133,8 @@ static void check_dates(const c837_rlist_chk *k, int32_t from, int32_t to,
 enum { RV_REVENUE, RV_FAMILY, RV_SETTINGS, RV_FROM, RV_TO, RV_MEANING,
        RV_SOURCE, RV_COUNT };
 static const c837_csvcol revenue_cols[RV_COUNT] = {
-    {.name = "revenue", .type = C837_COL_CODE,
-     C837_COL_AT(c837_revenue, revenue), .flags = REQ,
-     .check = revenue_check},
+    FIXED_COL(c837_revenue, "revenue", revenue, 4, 1,
+              "a 4-digit revenue code"),
     FAMILY_COL(c837_revenue),
     {.name = "settings", .type = C837_COL_TEXT,
      C837_COL_AT(c837_revenue, settings), .check = c837_settings_check},
@@ -146,11 +144,9 @@ static const c837_csvcol revenue_cols[RV_COUNT] = {
     TEXT_COL(c837_revenue, "source", source, 0),
 };
 
-enum { PC_CODE, PC_PRODUCT, PC_FAMILY, PC_ADMIN, PC_FROM, PC_TO, PC_DESC,
-       PC_SOURCE, PC_COUNT };
 static const c837_csvcol pcs_cols[PC_COUNT] = {
-    {.name = "code", .type = C837_COL_CODE, C837_COL_AT(c837_pcs, code),
-     .flags = REQ, .check = pcs_check},
+    FIXED_COL(c837_pcs, "code", code, 7, 0,
+              "an ICD-10-PCS code of 7 letters or digits"),
     TEXT_COL(c837_pcs, "product", product, 0),
     FAMILY_COL(c837_pcs),
     {.name = "cart_admin", .type = C837_COL_FLAG,
@@ -163,8 +159,8 @@ static const c837_csvcol pcs_cols[PC_COUNT] = {
 
 enum { ND_NDC, ND_PRODUCT, ND_BRAND, ND_FAMILY, ND_SOURCE, ND_COUNT };
 static const c837_csvcol ndc_cols[ND_COUNT] = {
-    {.name = "ndc", .type = C837_COL_CODE, C837_COL_AT(c837_ndc, ndc),
-     .flags = REQ, .check = ndc_check},
+    FIXED_COL(c837_ndc, "ndc", ndc, 11, 1,
+              "an NDC of 11 digits (5-4-2, no hyphens)"),
     TEXT_COL(c837_ndc, "product", product, 0),
     TEXT_COL(c837_ndc, "brand", brand, 0),
     FAMILY_COL(c837_ndc),
@@ -189,8 +185,6 @@ static const c837_csvcol indication_cols[IN_COUNT] = {
     TEXT_COL(c837_indication, "source", source, 0),
 };
 
-enum { PT_COL1, PT_COL2, PT_FROM, PT_TO, PT_MOD, PT_RATIONALE, PT_SOURCE,
-       PT_COUNT };
 static const c837_csvcol ptp_cols[PT_COUNT] = {
     {.name = "col1", .type = C837_COL_CODE, C837_COL_AT(c837_ptp, col1),
      .flags = REQ},

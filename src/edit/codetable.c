@@ -41,30 +41,6 @@ extern const unsigned long c837_builtin_codes_csv_len;
 /* The name error messages give the built-in table. */
 #define BUILTIN_NAME "<built-in specs/codes.csv>"
 
-/* Columns, in the order of specs/codes.csv: the twelve columns of the
- * first table, then those the new families brought (so that a file of
- * the first twelve loads as it always did). */
-enum {
-  COL_CODE,
-  COL_FAMILY,
-  COL_STEP,
-  COL_DESCRIPTOR,
-  COL_CAP,
-  COL_FRACTIONAL,
-  COL_VALID_FROM,
-  COL_VALID_TO,
-  COL_CROSSWALK,
-  COL_REVENUE,
-  COL_SPLIT,
-  COL_HISTORY,
-  COL_SETTINGS,
-  COL_UNIT,
-  COL_PRODUCT,
-  COL_PFS_PAYABLE,
-  COL_OPPS_SI,
-  COL_COUNT
-};
-
 #define C837_XX(id, name) name,
 const char *const c837_family_names[C837_FAM_COUNT] = {
     C837_FAMILY_MAP(C837_XX)};
@@ -185,62 +161,62 @@ static int cap_check(const c837_csvfield *f)
 }
 
 /* The columns of specs/codes.csv, one line each (csvschema.h). */
-static const c837_csvcol columns[COL_COUNT] = {
-    [COL_CODE] = {.name = "code", .type = C837_COL_CODE,
+static const c837_csvcol columns[C837_CC_COUNT] = {
+    [C837_CC_CODE] = {.name = "code", .type = C837_COL_CODE,
                   C837_COL_AT(c837_code, code),
                   .flags = C837_COL_REQUIRED | C837_COL_IN_HEADER},
-    [COL_FAMILY] = {.name = "family", .type = C837_COL_ENUM,
+    [C837_CC_FAMILY] = {.name = "family", .type = C837_COL_ENUM,
                     C837_COL_AT(c837_code, family),
                     .names = c837_family_names, .n_names = C837_FAM_COUNT},
-    [COL_STEP] = {.name = "step", .type = C837_COL_INT,
+    [C837_CC_STEP] = {.name = "step", .type = C837_COL_INT,
                   C837_COL_AT(c837_code, step), .min = 0, .max = 4,
                   .expect = "a step 1 to 4 (0 or empty for none)"},
-    [COL_DESCRIPTOR] = {.name = "descriptor", .type = C837_COL_TEXT,
+    [C837_CC_DESCRIPTOR] = {.name = "descriptor", .type = C837_COL_TEXT,
                         C837_COL_AT(c837_code, descriptor)},
-    [COL_CAP] = {.name = "cap_per_day", .type = C837_COL_DECIMAL,
+    [C837_CC_CAP] = {.name = "cap_per_day", .type = C837_COL_DECIMAL,
                  C837_COL_AT(c837_code, cap), .flags = C837_COL_ZERO_EMPTY,
                  .scale = 6, .min = 1, .max = INT64_MAX,
                  .expect = "a positive number of units (at most 6 "
                            "decimals) or empty",
                  .check = cap_check},
-    [COL_FRACTIONAL] = {.name = "fractional", .type = C837_COL_FLAG,
+    [C837_CC_FRACTIONAL] = {.name = "fractional", .type = C837_COL_FLAG,
                         C837_COL_AT(c837_code, fractional)},
-    [COL_VALID_FROM] = {.name = "valid_from", .type = C837_COL_DATE,
+    [C837_CC_VALID_FROM] = {.name = "valid_from", .type = C837_COL_DATE,
                         C837_COL_AT(c837_code, valid_from)},
-    [COL_VALID_TO] = {.name = "valid_to", .type = C837_COL_DATE,
+    [C837_CC_VALID_TO] = {.name = "valid_to", .type = C837_COL_DATE,
                       C837_COL_AT(c837_code, valid_to)},
-    [COL_CROSSWALK] = {.name = "crosswalk", .type = C837_COL_CODE,
+    [C837_CC_CROSSWALK] = {.name = "crosswalk", .type = C837_COL_CODE,
                        C837_COL_AT(c837_code, crosswalk)},
-    [COL_REVENUE] = {.name = "revenue_codes", .type = C837_COL_REVENUE,
+    [C837_CC_REVENUE] = {.name = "revenue_codes", .type = C837_COL_REVENUE,
                      C837_COL_AT(c837_code, revenue)},
-    [COL_SPLIT] = {.name = "split_dose", .type = C837_COL_FLAG,
+    [C837_CC_SPLIT] = {.name = "split_dose", .type = C837_COL_FLAG,
                    C837_COL_AT(c837_code, split_dose)},
-    [COL_HISTORY] = {.name = "history", .type = C837_COL_TEXT,
+    [C837_CC_HISTORY] = {.name = "history", .type = C837_COL_TEXT,
                      C837_COL_AT(c837_code, history)},
-    [COL_SETTINGS] = {.name = "settings", .type = C837_COL_TEXT,
+    [C837_CC_SETTINGS] = {.name = "settings", .type = C837_COL_TEXT,
                       C837_COL_AT(c837_code, settings),
                       .check = c837_settings_check},
-    [COL_UNIT] = {.name = "unit", .type = C837_COL_ENUM,
+    [C837_CC_UNIT] = {.name = "unit", .type = C837_COL_ENUM,
                   C837_COL_AT(c837_code, unit), .names = c837_per_names,
                   .n_names = C837_PER_COUNT},
-    [COL_PRODUCT] = {.name = "product", .type = C837_COL_TEXT,
+    [C837_CC_PRODUCT] = {.name = "product", .type = C837_COL_TEXT,
                      C837_COL_AT(c837_code, product)},
-    [COL_PFS_PAYABLE] = {.name = "pfs_payable", .type = C837_COL_ENUM,
+    [C837_CC_PFS_PAYABLE] = {.name = "pfs_payable", .type = C837_COL_ENUM,
                          C837_COL_AT(c837_code, pfs_payable),
                          .names = c837_payable_names, .n_names = 3},
-    [COL_OPPS_SI] = {.name = "opps_si", .type = C837_COL_CODE,
+    [C837_CC_OPPS_SI] = {.name = "opps_si", .type = C837_COL_CODE,
                      C837_COL_AT(c837_code, opps_si)},
 };
 
 static const c837_csvschema schema = {
-    columns, COL_COUNT, sizeof(c837_code), C837_CSV_TRIM | C837_CSV_BY_NAME,
+    columns, C837_CC_COUNT, sizeof(c837_code), C837_CSV_TRIM | C837_CSV_BY_NAME,
     "empty", "a column name of specs/codes.csv"};
 
 _Static_assert(sizeof(c837_family) == sizeof(int) &&
                    sizeof(c837_per) == sizeof(int) &&
                    sizeof(c837_payable) == sizeof(int),
                "enums are read as an int (C837_COL_ENUM)");
-_Static_assert(COL_COUNT <= 32, "a column mask is a uint32_t");
+_Static_assert(C837_CC_COUNT <= 32, "a column mask is a uint32_t");
 
 /* Rules that involve more than one field or row, for a row a load
  * touched. */
@@ -251,7 +227,7 @@ static void check_code(const c837_rlist_chk *k, const void *row)
   size_t it;
 
   if (r->family == C837_FAM_STEP && (r->step < 1 || r->step > 4)) {
-    c837_rlist_fail(k, COL_STEP, COL_FAMILY,
+    c837_rlist_fail(k, C837_CC_STEP, C837_CC_FAMILY,
                     "expected a step 1 to 4 for a code of family step, "
                     "found %d",
                     r->step);
@@ -259,7 +235,7 @@ static void check_code(const c837_rlist_chk *k, const void *row)
   }
   if (r->family != C837_FAM_STEP && r->step != 0) {
     c837_rlist_fail(
-        k, COL_STEP, COL_FAMILY,
+        k, C837_CC_STEP, C837_CC_FAMILY,
         "expected step 0 or empty for a code of family \"%s\", found %d",
         c837_family_name(r->family), r->step);
     return;
@@ -268,7 +244,7 @@ static void check_code(const c837_rlist_chk *k, const void *row)
       r->valid_to < r->valid_from) {
     c837_format_iso_date(a, sizeof a, r->valid_from);
     c837_format_iso_date(b, sizeof b, r->valid_to);
-    c837_rlist_fail(k, COL_VALID_TO, COL_VALID_FROM,
+    c837_rlist_fail(k, C837_CC_VALID_TO, C837_CC_VALID_FROM,
                     "expected valid_to on or after valid_from %s, found %s",
                     a, b);
     return;
@@ -276,14 +252,14 @@ static void check_code(const c837_rlist_chk *k, const void *row)
   if (r->crosswalk[0] != '\0') {
     if (strcmp(r->crosswalk, r->code) == 0) {
       c837_rlist_fail(
-          k, COL_CROSSWALK, COL_CODE,
+          k, C837_CC_CROSSWALK, C837_CC_CODE,
           "expected a code other than the row's own, found \"%s\"",
           r->crosswalk);
       return;
     }
     if (c837_rlist_first(k->list, r->crosswalk, strlen(r->crosswalk),
                          &it) == NULL) {
-      c837_rlist_fail(k, COL_CROSSWALK, COL_CODE,
+      c837_rlist_fail(k, C837_CC_CROSSWALK, C837_CC_CODE,
                       "expected a code that is in the table, found \"%s\"",
                       r->crosswalk);
       return;
@@ -292,7 +268,7 @@ static void check_code(const c837_rlist_chk *k, const void *row)
 }
 
 const c837_rlist_def c837_codes_def = {
-    "code", "table", &schema, COL_CODE, {COL_CODE}, 1,
+    "code", "table", &schema, C837_CC_CODE, {C837_CC_CODE}, 1,
     C837_CODETABLE_MAX_ROWS, check_code};
 
 static const char *const step_name[5] = {"", "collect", "ship", "receive",
@@ -476,30 +452,30 @@ static const char *describe_note(const c837_code *c, size_t k,
   char d1[16];
   extra[0] = '\0';
   switch (k) {
-  case COL_STEP:
+  case C837_CC_STEP:
     if (c->step >= 1 && c->step <= 4)
       snprintf(extra, 64, " (%s)", step_name[c->step]);
     else
       return " (not a step code)";
     return "";
-  case COL_CAP:
+  case C837_CC_CAP:
     return c->cap > 0 ? " per date of service" : "(no cap)";
-  case COL_FRACTIONAL:
+  case C837_CC_FRACTIONAL:
     return c->fractional ? " (fractional units allowed)"
                          : " (whole units only)";
-  case COL_SPLIT:
+  case C837_CC_SPLIT:
     return c->split_dose ? " (one dose given in two infusions)" : "";
-  case COL_SETTINGS:
+  case C837_CC_SETTINGS:
     return v[0] ? "" : "(everywhere)";
-  case COL_UNIT:
+  case C837_CC_UNIT:
     return v[0] ? "" : "(not stated)";
-  case COL_PFS_PAYABLE:
-  case COL_OPPS_SI:
+  case C837_CC_PFS_PAYABLE:
+  case C837_CC_OPPS_SI:
     return v[0] ? "" : "(not known)";
-  case COL_VALID_FROM:
-  case COL_VALID_TO:
+  case C837_CC_VALID_FROM:
+  case C837_CC_VALID_TO:
     return v[0] ? "" : "(open)";
-  case COL_CROSSWALK:
+  case C837_CC_CROSSWALK:
     if (v[0] == '\0')
       return "(none)";
     if (c->valid_to != 0) {
@@ -512,11 +488,11 @@ static const char *describe_note(const c837_code *c, size_t k,
       snprintf(extra, 64, " (predecessor, before %s)", d1);
     }
     return "";
-  case COL_FAMILY:
-  case COL_DESCRIPTOR:
-  case COL_REVENUE:
-  case COL_HISTORY:
-  case COL_PRODUCT:
+  case C837_CC_FAMILY:
+  case C837_CC_DESCRIPTOR:
+  case C837_CC_REVENUE:
+  case C837_CC_HISTORY:
+  case C837_CC_PRODUCT:
     return v[0] ? "" : "(none)";
   default:
     return "";
@@ -530,7 +506,7 @@ c837_status c837_code_describe(const c837_code *c, FILE *fp)
 
   if (c == NULL || fp == NULL)
     return C837_EINVAL;
-  for (k = 0; k < COL_COUNT; k++) {
+  for (k = 0; k < C837_CC_COUNT; k++) {
     const char *v = c837_csvschema_format(&schema, k, c, buf, sizeof buf);
     char extra[64];
     const char *note = describe_note(c, k, v, extra);

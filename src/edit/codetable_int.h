@@ -22,6 +22,36 @@ struct c837_codetable {
   uint64_t revenue_bits[C837_REVENUE_BITS_WORDS];
 };
 
+/* Columns of the code table (codetable.c), in the order of specs/codes.csv: the twelve columns of the
+ * first table, then those the new families brought (so that a file of
+ * the first twelve loads as it always did). */
+enum {
+  C837_CC_CODE,
+  C837_CC_FAMILY,
+  C837_CC_STEP,
+  C837_CC_DESCRIPTOR,
+  C837_CC_CAP,
+  C837_CC_FRACTIONAL,
+  C837_CC_VALID_FROM,
+  C837_CC_VALID_TO,
+  C837_CC_CROSSWALK,
+  C837_CC_REVENUE,
+  C837_CC_SPLIT,
+  C837_CC_HISTORY,
+  C837_CC_SETTINGS,
+  C837_CC_UNIT,
+  C837_CC_PRODUCT,
+  C837_CC_PFS_PAYABLE,
+  C837_CC_OPPS_SI,
+  C837_CC_COUNT
+};
+
+/* Columns of the PCS and PTP lists (codelists.c), for the importers. */
+enum { PC_CODE, PC_PRODUCT, PC_FAMILY, PC_ADMIN, PC_FROM, PC_TO, PC_DESC,
+       PC_SOURCE, PC_COUNT };
+enum { PT_COL1, PT_COL2, PT_FROM, PT_TO, PT_MOD, PT_RATIONALE, PT_SOURCE,
+       PT_COUNT };
+
 /* The code table's own list. */
 extern const c837_rlist_def c837_codes_def;
 /* The definition of reference list l (NULL for one that is not). */
