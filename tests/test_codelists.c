@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "cart837.h"
+#include "testtable.h"
 
 extern const char c837_builtin_revenue_csv[], c837_builtin_pcs_csv[],
     c837_builtin_ndc_csv[], c837_builtin_indications_csv[],
@@ -28,27 +29,6 @@ extern const unsigned long c837_builtin_revenue_csv_len,
     c837_builtin_pcs_csv_len, c837_builtin_ndc_csv_len,
     c837_builtin_indications_csv_len, c837_builtin_ptp_csv_len;
 
-static c837_codetable *builtin(void)
-{
-  c837_error err;
-  c837_codetable *t = c837_codetable_builtin(&err);
-  if (t == NULL)
-    fail_msg("builtin table: %s", err.msg);
-  return t;
-}
-
-static char *tmp_file(const char *text)
-{
-  char *path = strdup("/tmp/test_codelists_XXXXXX");
-  size_t len = strlen(text);
-  int fd;
-  assert_non_null(path);
-  fd = mkstemp(path);
-  assert_true(fd >= 0);
-  assert_int_equal(write(fd, text, len), (ssize_t)len);
-  close(fd);
-  return path;
-}
 
 /* List l written as CSV, malloc'd. */
 static char *list_csv(const c837_codetable *t, c837_list l)
@@ -67,7 +47,7 @@ static char *list_csv(const c837_codetable *t, c837_list l)
 static c837_status load(c837_codetable *t, c837_list l, const char *text,
                         int replace_all, char *msg, size_t msgsz)
 {
-  char *path = tmp_file(text);
+  char *path = tmp_file(text, strlen(text));
   c837_error err;
   c837_status st = c837_codetable_load_list(t, l, path, replace_all, &err);
   size_t n = strlen(path);
@@ -261,8 +241,9 @@ static void test_revenue_fit_not_valid(void **state)
   {
     c837_codetable *u = builtin();
     /* a made-up code on 0891|0892 before 0892 began: NOT_VALID */
-    char *path = tmp_file("code,family,revenue_codes\n"
-                          "Z0001,hsc_gene,0891|0892\n");
+    static const char z[] = "code,family,revenue_codes\n"
+                            "Z0001,hsc_gene,0891|0892\n";
+    char *path = tmp_file(z, sizeof z - 1);
     c837_error err;
     assert_int_equal(c837_codetable_load(u, path, 0, &err), C837_OK);
     assert_int_equal(load(u, C837_LIST_REVENUE,

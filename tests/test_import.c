@@ -22,27 +22,8 @@
 #include <cmocka.h>
 
 #include "cart837.h"
+#include "testtable.h"
 
-static c837_codetable *builtin(void)
-{
-  c837_error err;
-  c837_codetable *t = c837_codetable_builtin(&err);
-  if (t == NULL)
-    fail_msg("builtin table: %s", err.msg);
-  return t;
-}
-
-static char *tmp_file(const char *text, size_t len)
-{
-  char *path = strdup("/tmp/test_import_XXXXXX");
-  int fd;
-  assert_non_null(path);
-  fd = mkstemp(path);
-  assert_true(fd >= 0);
-  assert_int_equal(write(fd, text, len), (ssize_t)len);
-  close(fd);
-  return path;
-}
 
 /* The code table and its lists as CSV, to compare before and after. */
 static char *dump(const c837_codetable *t)
@@ -293,9 +274,9 @@ static void test_mue(void **state)
                "F:6:1: code: expected each code once in the file, found "
                "\"38228\" again (first on line 5)");
   expect_fault(C837_IMPORT_MUE, "a,b\n1,2\n", 8,
-               "F:2:1: header: expected the MUE header row (HCPCS/CPT Code, "
-               "... MUE Values, MUE Adjudication Indicator, MUE Rationale), "
-               "found none");
+               "F:2:1: header: expected the MUE (HCPCS/CPT Code, ... MUE "
+               "Values, MUE Adjudication Indicator, MUE Rationale) header "
+               "row, found none");
   expect_fault(C837_IMPORT_MUE, "\"HCPCS/CPT Code\",\"x\"y\n", 22,
                "F:1:2: header: expected a comma or line end after a closing "
                "quote, found \"y\"");
@@ -334,8 +315,8 @@ static void test_opps(void **state)
                "F:2:3: SI: expected a status indicator of 1 or 2 letters or "
                "digits, found \"S1X\"");
   expect_fault(C837_IMPORT_OPPS, "Code,SI\nQ2041,K\n", 16,
-               "F:2:1: header: expected the Addendum B header row (HCPCS "
-               "Code, Short Descriptor, SI, APC, ...), found none");
+               "F:2:1: header: expected the Addendum B (HCPCS Code, Short "
+               "Descriptor, SI, APC, ...) header row, found none");
 }
 
 /* ------------------------------------------------------------------ */

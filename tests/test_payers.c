@@ -20,12 +20,13 @@
 #include <cmocka.h>
 
 #include "cart837.h"
+#include "testtable.h"
 
 extern const char c837_builtin_payers_csv[], c837_builtin_payer_classes_csv[];
 extern const unsigned long c837_builtin_payers_csv_len,
     c837_builtin_payer_classes_csv_len;
 
-static c837_payers *builtin(void)
+static c837_payers *payers_builtin(void)
 {
   c837_error err;
   c837_payers *p = c837_payers_builtin(&err);
@@ -52,15 +53,11 @@ static c837_status load(c837_payers *p,
                                           c837_error *),
                         const char *text, char *msg, size_t msgsz)
 {
-  char *path = strdup("/tmp/test_payers_XXXXXX");
-  int fd = mkstemp(path);
+  char *path = tmp_file(text, strlen(text));
   c837_error err;
   c837_status st;
   size_t n = strlen(path);
   assert_true(msgsz == 0 || msgsz > sizeof err.msg);
-  assert_true(fd >= 0);
-  assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-  close(fd);
   st = fn(p, path, &err);
   if (msg)
     snprintf(msg, msgsz, "%s%s", strncmp(err.msg, path, n) == 0 ? "F" : "",
@@ -80,7 +77,7 @@ static c837_payer_settings settings(const c837_payers *p, const char *sbr09,
 
 static void test_builtin_prints_back(void **state)
 {
-  c837_payers *p = builtin();
+  c837_payers *p = payers_builtin();
   char *a = csv_of(p, C837_PAYERS_OPTIONS);
   char *b = csv_of(p, C837_PAYERS_CLASSES);
   char *c = csv_of(p, C837_PAYERS_PROVIDERS);
@@ -121,7 +118,7 @@ static void test_classes(void **state)
       {"Q9", NULL, C837_PAYER_UNKNOWN},
       {"ma", NULL, C837_PAYER_UNKNOWN},
   };
-  c837_payers *p = builtin();
+  c837_payers *p = payers_builtin();
   size_t i;
   (void)state;
   for (i = 0; i < sizeof want / sizeof want[0]; i++)
@@ -141,7 +138,7 @@ static void test_classes(void **state)
  * brief and specs/payers.md say for the other classes. */
 static void test_builtin_settings(void **state)
 {
-  c837_payers *p = builtin();
+  c837_payers *p = payers_builtin();
   c837_payer_settings s;
   (void)state;
   s = settings(p, "MB", NULL);
@@ -186,7 +183,7 @@ static void test_builtin_settings(void **state)
 
 static void test_option_file(void **state)
 {
-  c837_payers *p = builtin();
+  c837_payers *p = payers_builtin();
   c837_payer_settings s;
   char msg[600];
   (void)state;
@@ -245,7 +242,7 @@ static void test_option_file(void **state)
 
 static void test_providers(void **state)
 {
-  c837_payers *p = builtin();
+  c837_payers *p = payers_builtin();
   c837_payer_settings s;
   (void)state;
   assert_int_equal(load(p, c837_payers_load_providers,
@@ -312,7 +309,7 @@ static void test_rejects(void **state)
   size_t i;
   (void)state;
   for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-    c837_payers *p = builtin();
+    c837_payers *p = payers_builtin();
     c837_status (*fn)(c837_payers *, const char *, c837_error *) =
         cases[i].which == 0   ? c837_payers_load
         : cases[i].which == 1 ? c837_payers_load_classes
@@ -330,7 +327,7 @@ static void test_rejects(void **state)
     c837_payers_free(p);
   }
   {
-    c837_payers *p = builtin();
+    c837_payers *p = payers_builtin();
     c837_error err;
     assert_int_equal(c837_payers_load(p, "/nonexistent/p.csv", &err),
                      C837_EIO);

@@ -111,6 +111,13 @@
 #define C837_CODETABLE_MAX_BYTES (8u * 1024u * 1024u)
 #endif
 
+/* Words (64 bits each) of the code table's bloom filter: 4096 bits for a
+ * table of a few hundred codes keeps false positives near 5%, so that
+ * almost every code on a claim is rejected without a map look-up. */
+#ifndef C837_CODE_BLOOM_WORDS
+#define C837_CODE_BLOOM_WORDS 64
+#endif
+
 /* Rows of a reference list (PCS codes, NDCs, indications, PTP pairs,
  * payer classes and options, providers).  The built-in lists have a few
  * dozen rows; an import keeps only rows for the table's codes (a PTP

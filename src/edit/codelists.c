@@ -41,17 +41,13 @@ extern const unsigned long c837_builtin_revenue_csv_len,
  * col->expect" otherwise (an empty field too: these are keys). */
 static int fixed_parse(const c837_csvfield *f)
 {
-  char sh[C837_CSVPOS_SHOW_SIZE];
   size_t i;
   int ok = f->len == (size_t)f->col->min && f->len < f->col->size;
   for (i = 0; ok && i < f->len; i++)
     ok = f->col->max == 1 ? (f->s[i] >= '0' && f->s[i] <= '9')
                           : c837_is_alnum((unsigned char)f->s[i]);
-  if (!ok) {
-    c837_csvfield_fail(f, "expected %s, found %s", f->col->expect,
-                       c837_csvfield_show(f, sh, sizeof sh));
-    return -1;
-  }
+  if (!ok)
+    return c837_csvfield_expected(f, f->col->expect);
   memcpy((char *)f->row + f->col->offset, f->s, f->len);
   ((char *)f->row)[f->col->offset + f->len] = '\0';
   return 0;
@@ -74,7 +70,6 @@ static const char *fixed_format(const c837_csvcol *col, const void *row,
 /* Diagnosis prefixes: letters, digits and dots, separated by blanks. */
 static int dx_check(const c837_csvfield *f)
 {
-  char sh[C837_CSVPOS_SHOW_SIZE];
   size_t i;
   for (i = 0; i < f->len; i++) {
     char c = f->s[i];
@@ -84,22 +79,17 @@ static int dx_check(const c837_csvfield *f)
   }
   if (i == f->len)
     return 0;
-  c837_csvfield_fail(f, "expected ICD-10-CM prefixes (capital letters, "
-                        "digits, dots) separated by blanks, found %s",
-                     c837_csvfield_show(f, sh, sizeof sh));
-  return -1;
+  return c837_csvfield_expected(f, "ICD-10-CM prefixes (capital letters, "
+                                   "digits, dots) separated by blanks");
 }
 
 /* NCCI modifier indicator 0, 1 or 9. */
 static int modifier_check(const c837_csvfield *f)
 {
   const c837_ptp *p = f->row;
-  char sh[C837_CSVPOS_SHOW_SIZE];
   if (p->modifier == 0 || p->modifier == 1 || p->modifier == 9)
     return 0;
-  c837_csvfield_fail(f, "expected 0, 1 or 9, found %s",
-                     c837_csvfield_show(f, sh, sizeof sh));
-  return -1;
+  return c837_csvfield_expected(f, "0, 1 or 9");
 }
 
 /* valid_to on or after valid_from, for every dated list (the two
@@ -327,8 +317,11 @@ void c837_codetable_derive(c837_codetable *t)
   size_t i, k;
   char one[C837_CODE_MAX];
   memset(t->revenue_bits, 0, sizeof t->revenue_bits);
+  memset(t->bloom, 0, sizeof t->bloom);
   for (i = 0; i < t->codes.n; i++) {
     const c837_code *c = c837_rlist_at(&t->codes, i);
+    unsigned b = c837_codetable_bloom_bit(c->code, strlen(c->code));
+    t->bloom[b / 64] |= (uint64_t)1 << (b % 64);
     for (k = 0; list_item(c->revenue, k, one) == 0; k++) {
       int v = atoi(one); /* 4 digits: C837_COL_REVENUE */
       t->revenue_bits[v / 64] |= (uint64_t)1 << (v % 64);

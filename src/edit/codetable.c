@@ -85,25 +85,19 @@ static char setting_kind(const char *s, size_t n)
 int c837_settings_check(const c837_csvfield *f)
 {
   const char *s = (const char *)f->row + f->col->offset;
-  char sh[C837_CSVPOS_SHOW_SIZE];
-  while (*s) {
+  if (!*s)
+    return 0; /* empty: everywhere */
+  for (;;) {
     const char *bar = strchr(s, '|');
     size_t n = bar ? (size_t)(bar - s) : strlen(s);
-    if (!setting_kind(s, n))
-      break;
+    if (!setting_kind(s, n)) /* also "" between two '|' or after one */
+      return c837_csvfield_expected(f, "837P, 837I or type-of-bill classes "
+                                       "such as 13X, separated by '|', or "
+                                       "empty");
     if (!bar)
       return 0;
     s = bar + 1;
-    if (!*s)
-      break; /* a trailing '|' */
   }
-  if (!*s && s == (const char *)f->row + f->col->offset)
-    return 0; /* empty: everywhere */
-  c837_csvfield_fail(f,
-                     "expected 837P, 837I or type-of-bill classes such as "
-                     "13X, separated by '|', or empty, found %s",
-                     c837_csvfield_show(f, sh, sizeof sh));
-  return -1;
 }
 
 c837_fit c837_settings_fit(const char *settings, c837_kind kind,
@@ -358,6 +352,11 @@ const c837_code *c837_codetable_find(const c837_codetable *t,
   trim(&code, &len);
   if (len == 0 || len >= C837_CODE_MAX)
     return NULL;
+  {
+    unsigned b = c837_codetable_bloom_bit(code, len);
+    if (!(t->bloom[b / 64] & ((uint64_t)1 << (b % 64))))
+      return NULL;
+  }
   return c837_rlist_first(&t->codes, code, len, &it);
 }
 

@@ -7,6 +7,7 @@
 
 #include "cart837.h"
 #include "edit/reflist.h"
+#include "base/limits.h"
 
 #include <stdint.h>
 
@@ -20,7 +21,21 @@ struct c837_codetable {
    * paired with (revenue_codes), i.e. an SV2 line on it is tracked
    * (c837_codetable_tracks). */
   uint64_t revenue_bits[C837_REVENUE_BITS_WORDS];
+  /* One bit per code hash (c837_codetable_bloom_bit): almost every code
+   * on a claim is not in the table, and a clear bit says so without the
+   * map look-up. */
+  uint64_t bloom[C837_CODE_BLOOM_WORDS];
 };
+
+/* The bloom bit of code[0 .. len) (FNV-1a, 32 bits, folded). */
+static inline unsigned c837_codetable_bloom_bit(const char *code, size_t len)
+{
+  uint32_t h = 2166136261u;
+  size_t i;
+  for (i = 0; i < len; i++)
+    h = (h ^ (unsigned char)code[i]) * 16777619u;
+  return (unsigned)(h ^ (h >> 15)) % (C837_CODE_BLOOM_WORDS * 64);
+}
 
 /* Columns of the code table (codetable.c), in the order of specs/codes.csv: the twelve columns of the
  * first table, then those the new families brought (so that a file of
@@ -60,8 +75,8 @@ const c837_rlist_def *c837_list_def(c837_list l);
 const char *c837_list_file(c837_list l);
 /* The built-in CSV text of list l and its length. */
 const char *c837_list_builtin(c837_list l, size_t *len);
-/* Rebuilds what t derives from its lists (revenue_bits); called after
- * every change of a list. */
+/* Rebuilds what t derives from its codes (revenue_bits, bloom); called
+ * after every change of the codes. */
 void c837_codetable_derive(c837_codetable *t);
 
 /* The column check of a `settings` field (codes and revenue lists): ""

@@ -99,7 +99,8 @@ static void rec_record(void *ud, size_t n_fields, unsigned long record_line)
   im->on_rec(im);
 }
 
-void c837_import_feed_csv(c837_import *im, void (*on_rec)(c837_import *im))
+void c837_import_feed_csv(c837_import *im, void (*on_rec)(c837_import *im),
+                          const char *header)
 {
   char chunk[16384];
   size_t got;
@@ -112,6 +113,9 @@ void c837_import_feed_csv(c837_import *im, void (*on_rec)(c837_import *im))
                      "read error: %s", strerror(errno));
   c837_csvpos_finish(&im->pos);
   im->fed = 1;
+  if (im->pos.st == C837_OK && !im->header)
+    c837_csvpos_fail(&im->pos, C837_ECSV, im->pos.record_line, 0, "header",
+                     "expected the %s header row, found none", header);
 }
 
 const char *c837_import_field(const c837_import *im, size_t i, size_t *len)

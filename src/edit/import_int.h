@@ -54,9 +54,10 @@ typedef struct c837_import {
 
 /* Reads im->fp as CSV to its end (libcsv strict, through im->pos),
  * calling on_rec at the end of every record with its fields
- * (c837_import_field). */
-void c837_import_feed_csv(c837_import *im,
-                          void (*on_rec)(c837_import *im));
+ * (c837_import_field); when on_rec never set im->header, fails "expected
+ * the HEADER header row, found none". */
+void c837_import_feed_csv(c837_import *im, void (*on_rec)(c837_import *im),
+                          const char *header);
 /* Field i of the record being read (NUL-terminated, *len its length;
  * "" beyond the record's fields). */
 const char *c837_import_field(const c837_import *im, size_t i, size_t *len);

@@ -150,12 +150,9 @@ static void mue_record(c837_import *im)
 
 void c837_import_mue(c837_import *im)
 {
-  c837_import_feed_csv(im, mue_record);
-  if (im->pos.st == C837_OK && !im->header)
-    c837_csvpos_fail(&im->pos, C837_ECSV, im->pos.record_line, 0, "header",
-                     "expected the MUE header row (HCPCS/CPT Code, ... MUE "
-                     "Values, MUE Adjudication Indicator, MUE Rationale), "
-                     "found none");
+  c837_import_feed_csv(im, mue_record,
+                       "MUE (HCPCS/CPT Code, ... MUE Values, MUE "
+                       "Adjudication Indicator, MUE Rationale)");
 }
 
 /* ------------------------------------------------------------------ */
@@ -216,11 +213,9 @@ static void opps_record(c837_import *im)
 
 void c837_import_opps(c837_import *im)
 {
-  c837_import_feed_csv(im, opps_record);
-  if (im->pos.st == C837_OK && !im->header)
-    c837_csvpos_fail(&im->pos, C837_ECSV, im->pos.record_line, 0, "header",
-                     "expected the Addendum B header row (HCPCS Code, "
-                     "Short Descriptor, SI, APC, ...), found none");
+  c837_import_feed_csv(im, opps_record,
+                       "Addendum B (HCPCS Code, Short Descriptor, SI, APC, "
+                       "...)");
 }
 
 /* ------------------------------------------------------------------ */

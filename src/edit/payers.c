@@ -116,14 +116,6 @@ static int small_uint(const char *s, size_t len, int *v)
   return 0;
 }
 
-static int fail_expect(const c837_csvfield *f, const char *what)
-{
-  char sh[C837_CSVPOS_SHOW_SIZE];
-  c837_csvfield_fail(f, "expected %s, found %s", what,
-                     c837_csvfield_show(f, sh, sizeof sh));
-  return -1;
-}
-
 /* An optional whole number min .. max. */
 static int opt_parse(const c837_csvfield *f)
 {
@@ -134,7 +126,7 @@ static int opt_parse(const c837_csvfield *f)
   }
   if (small_uint(f->s, f->len, &v) != 0 || v < f->col->min ||
       v > f->col->max)
-    return fail_expect(f, f->col->expect);
+    return c837_csvfield_expected(f, f->col->expect);
   *opt_at(f) = v + 1;
   return 0;
 }
@@ -196,7 +188,7 @@ static int window_parse(const c837_csvfield *f)
                (c837_span){dots + 2, (size_t)(f->s + f->len - dots - 2)},
                &w.w.to) != 0) ||
           (w.w.from && w.w.to && w.w.to < w.w.from))
-        return fail_expect(f, "never, always, or dates FROM..TO "
+        return c837_csvfield_expected(f, "never, always, or dates FROM..TO "
                               "(CCYY-MM-DD, either may be empty) or empty");
       w.w.on = 1;
     }
@@ -230,7 +222,7 @@ static int npi_check(const c837_csvfield *f)
   int ok = f->len == 10;
   for (i = 0; ok && i < 10; i++)
     ok = f->s[i] >= '0' && f->s[i] <= '9';
-  return ok ? 0 : fail_expect(f, "an NPI of 10 digits");
+  return ok ? 0 : c837_csvfield_expected(f, "an NPI of 10 digits");
 }
 
 #define OPT_COL(nm, m, mn, mx, ex)                                       \
