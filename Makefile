@@ -95,6 +95,8 @@ $(B)/codes_csv.c: specs/codes.csv scripts/embed.sh | $(B)/obj
 $(B)/obj/codes_csv.o: $(B)/codes_csv.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -c $< -o $@
 
+# kept (not an intermediate make deletes), like $(B)/codes_csv.c
+.PRECIOUS: $(B)/data/%.c
 $(B)/data/%.c: specs/%.csv scripts/embed.sh
 	@mkdir -p $(dir $@)
 	sh scripts/embed.sh c837_builtin_$*_csv $< > $@
