@@ -50,7 +50,11 @@ LIB_DIRS := base parse edit write run
 CLI_SRC  := $(wildcard src/cli/*.c)
 LIB_SRC  := $(foreach d,$(LIB_DIRS),$(wildcard src/$(d)/*.c))
 SRC_HDR  := $(wildcard src/*/*.h)
-LIB_OBJ  := $(patsubst src/%.c,$(B)/obj/%.o,$(LIB_SRC)) $(B)/obj/codes_csv.o
+# The data lists of specs/ compiled in beside the code table (codelists.c,
+# payers.c), each as c837_builtin_<name>_csv.
+DATA_CSV := revenue pcs ndc indications ptp payer_classes payers
+LIB_OBJ  := $(patsubst src/%.c,$(B)/obj/%.o,$(LIB_SRC)) $(B)/obj/codes_csv.o \
+            $(patsubst %,$(B)/obj/data/%.o,$(DATA_CSV))
 CLI_OBJ  := $(patsubst src/%.c,$(B)/obj/%.o,$(CLI_SRC))
 TEST_SRC := $(wildcard tests/test_*.c)
 TEST_BIN := $(patsubst tests/%.c,$(B)/tests/%,$(TEST_SRC))
@@ -98,6 +102,16 @@ $(B)/codes_csv.c: specs/codes.csv scripts/embed.sh | $(B)/obj
 	sh scripts/embed.sh c837_builtin_codes_csv $< > $@
 
 $(B)/obj/codes_csv.o: $(B)/codes_csv.c
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -c $< -o $@
+
+# kept (not an intermediate make deletes), like $(B)/codes_csv.c
+.PRECIOUS: $(B)/data/%.c
+$(B)/data/%.c: specs/%.csv scripts/embed.sh
+	@mkdir -p $(dir $@)
+	sh scripts/embed.sh c837_builtin_$*_csv $< > $@
+
+$(B)/obj/data/%.o: $(B)/data/%.c
+	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -c $< -o $@
 
 $(LIB): $(LIB_OBJ)

@@ -571,17 +571,24 @@ c837_status c837_stream_run(c837_input *in, const c837_handler *h,
 
 
 /* ------------------------------------------------------------------ */
-/* Code table (codetable.c; source of truth: specs/codes.csv, built    */
-/* into the binary)                                                    */
+/* Code table and reference lists (src/edit/codetable.c, codelists.c,  */
+/* payers.c, import*.c; sources of truth: specs/codes.csv and the data */
+/* lists of specs/, built into the binary; specs/codes.md)             */
 /* ------------------------------------------------------------------ */
 
 /* The families of the code table: id and name (in the CSV files and
- * the reports). */
+ * the reports).  New families are added at the end so that the values
+ * of the first four never change. */
 #define C837_FAMILY_MAP(XX)                                              \
   XX(NONE, "")           /* no family (ledger bookkeeping rows) */      \
   XX(STEP, "step")       /* 38225-38228 and 0537T-0540T */              \
-  XX(PRODUCT, "product") /* Q2041 ... Q2058, C9076, Q2040 */            \
-  XX(WATCH, "watch")     /* 38205-38215, 36511-36516 */
+  XX(PRODUCT, "product") /* CAR-T products: Q2041 ... Q2058, C-codes */ \
+  XX(WATCH, "watch")     /* 38205-38215, 36511-36516 */                 \
+  XX(TCR, "tcr")         /* TCR-T products: Q2057 */                    \
+  XX(TIL, "til")         /* tumour-infiltrating lymphocytes */          \
+  XX(HSC_GENE, "hsc_gene") /* stem-cell gene therapies: J3391-J3394 */  \
+  XX(CELL_OTHER, "cell_other") /* other autologous cells: Q2043 */      \
+  XX(NOC, "noc")         /* not otherwise classified: C9399, J9999 ... */
 
 typedef enum c837_family {
 #define C837_XX(id, name) C837_FAM_##id,
@@ -593,8 +600,50 @@ typedef enum c837_family {
 enum { C837_FAM_COUNT = 0 C837_FAMILY_MAP(C837_XX) };
 #undef C837_XX
 
-/* "", "step", "product", "watch"; "" for an out-of-range value. */
+/* "", "step", "product", "watch", "tcr" ...; "" for an out-of-range
+ * value. */
 const char *c837_family_name(c837_family f);
+/* The family named s[0 .. len) ("" is C837_FAM_NONE), or -1 when s names
+ * none: the one parse of a family name (the ledger's included). */
+int c837_family_from_name(const char *s, size_t len);
+/* 1 for the families of cell and gene therapy products (PRODUCT, TCR,
+ * TIL, HSC_GENE, CELL_OTHER), 0 for the others (STEP, WATCH, NOC,
+ * NONE). */
+int c837_family_is_product(c837_family f);
+
+/* What one unit of a code is (column `unit`): id and name. */
+#define C837_PER_MAP(XX)                                                 \
+  XX(NONE, "")            /* not stated (steps, watch and NOC codes) */  \
+  XX(DOSE, "dose")        /* one therapeutic dose */                     \
+  XX(INFUSION, "infusion") /* one infusion (Q2058: two per course) */    \
+  XX(TREATMENT, "treatment") /* one treatment (J3391-J3394) */
+
+typedef enum c837_per {
+#define C837_XX(id, name) C837_PER_##id,
+  C837_PER_MAP(C837_XX)
+#undef C837_XX
+} c837_per;
+#define C837_XX(...) +1
+enum { C837_PER_COUNT = 0 C837_PER_MAP(C837_XX) };
+#undef C837_XX
+
+/* "", "dose", "infusion", "treatment"; "" for an out-of-range value. */
+const char *c837_per_name(c837_per p);
+
+/* Whether a code is separately payable on the Medicare physician fee
+ * schedule (column `pfs_payable`): unknown (""), "no", "yes". */
+typedef enum c837_payable {
+  C837_PAYABLE_UNKNOWN,
+  C837_PAYABLE_NO,
+  C837_PAYABLE_YES
+} c837_payable;
+
+/* Sizes of the text columns the new families brought, NUL included:
+ * `settings` ("12X|13X"), `product` (the generic name, "tisagenlecleucel"),
+ * `opps_si` ("B", "J1"). */
+#define C837_SETTINGS_MAX 48
+#define C837_PRODUCT_MAX 48
+#define C837_SI_MAX 3
 
 /* One row of the code table.  Strings are NUL-terminated. */
 typedef struct c837_code {
@@ -610,20 +659,31 @@ typedef struct c837_code {
   char revenue[C837_REVENUE_LIST_MAX]; /* 837I revenue codes, '|'-separated */
   int split_dose;             /* 1 when given in two infusions */
   char history[C837_HISTORY_MAX]; /* dated changes, free text */
+  /* Where the code may be billed: "" everywhere, else '|'-separated
+   * "837P", "837I" and type-of-bill classes "13X" (c837_code_setting). */
+  char settings[C837_SETTINGS_MAX];
+  c837_per unit;              /* what one unit is */
+  char product[C837_PRODUCT_MAX]; /* generic name of the product the code
+                                 bills ("tisagenlecleucel"); the key of
+                                 the NDC, PCS and indication lists */
+  c837_payable pfs_payable;   /* Medicare physician fee schedule */
+  char opps_si[C837_SI_MAX];  /* OPPS status indicator, "" unknown */
 } c837_code;
 
 typedef struct c837_codetable c837_codetable;
 
-/* The table compiled into the binary (from specs/codes.csv).  Returns a
- * new table owned by the caller, or NULL with *err filled. */
+/* The table compiled into the binary (from specs/codes.csv) with the
+ * reference lists of specs/ (c837_list).  Returns a new table owned by
+ * the caller, or NULL with *err filled. */
 c837_codetable *c837_codetable_builtin(c837_error *err);
 /* Reads a CSV with the same columns (header row required) from path and
  * replaces rows with the same code / adds new ones (replace_all = 1
  * drops every built-in row first).  Columns are matched by header name
- * and may come in any order; only `code` is required.  A row for a code
- * already in the table changes only the columns the file has; a new code
- * takes defaults (empty / 0) for the columns it lacks.  Overridden rows
- * keep their place, new rows are appended in file order.
+ * and may come in any order; only `code` is required (a file written
+ * before a column existed loads as it did).  A row for a code already
+ * in the table changes only the columns the file has; a new code takes
+ * defaults (empty / 0) for the columns it lacks.  Overridden rows keep
+ * their place, new rows are appended in file order.
  * A malformed file leaves t unchanged and fills *err: C837_ECSV with msg
  * "FILE:LINE:COLUMN: NAME: expected ..., found ..." (LINE 1-based CSV
  * line, COLUMN 1-based field number, NAME its header name); C837_EIO when
@@ -642,10 +702,11 @@ void c837_revenue_normalize(char dst[C837_CODE_MAX], const char *src);
 /* Whether service line ln is tracked -- the one definition the engine's
  * edits, lines.csv and the fast path all use (specs/edits.md, "Terms"):
  * 1 for an SV1 or SV2 line whose procedure code, under qualifier HC or
- * none, is in the table (a CAR-T step or product, or a watch code), and
- * for an SV2 (837I) line whose revenue code, normalised, is a cell-therapy
- * revenue code (0871-0874, 0891, 0892) whatever its procedure code; else
- * 0.  *row (row may be NULL) is the procedure code's row, NULL when that
+ * none, is in the table (of any family), and for an SV2 (837I) line
+ * whose revenue code, normalised, is one the table pairs a code with
+ * (its revenue_codes; built in: 0871-0874, 0891, 0892) whatever its
+ * procedure code; else 0.
+ * *row (row may be NULL) is the procedure code's row, NULL when that
  * code does not count. */
 int c837_codetable_tracks(const c837_codetable *t, const c837_line *ln,
                           const c837_code **row);
@@ -664,6 +725,376 @@ c837_status c837_codetable_write_csv(const c837_codetable *t, FILE *fp,
 c837_status c837_code_describe(const c837_code *c, FILE *fp);
 /* Frees t; NULL is a no-op. */
 void c837_codetable_free(c837_codetable *t);
+
+/* Whether a code may be billed on a claim (column `settings`). */
+typedef enum c837_fit {
+  C837_FIT_UNKNOWN = -1, /* the claim's setting is not known: kind not
+                            837P / 837I, or an 837I without a type of
+                            bill, while the code lists settings */
+  C837_FIT_NO = 0,       /* the code's settings exclude the claim */
+  C837_FIT_YES = 1       /* no settings (everywhere), or one fits */
+} c837_fit;
+/* Whether code row c may be billed on a claim of kind `kind` whose type
+ * of bill is tob (837I: CLM05-1 followed by CLM05-3, "131"; only its
+ * first two characters count; NULL or "" when not known).  A setting
+ * "837P" fits every 837P claim, "837I" every 837I claim, "13X" an 837I
+ * claim whose type of bill starts with 13.  The engine's crosswalk fix
+ * (CODE_DELETED, CODE_NOT_EFFECTIVE) only moves a line to a code that
+ * is C837_FIT_YES on its claim. */
+c837_fit c837_code_setting(const c837_code *c, c837_kind kind,
+                           const char *tob);
+
+/* ------------------------------------------------------------------ */
+/* Reference lists (codelists.c): dated data beside the code table,    */
+/* one built-in CSV in specs/ each, overridable                        */
+/* ------------------------------------------------------------------ */
+
+/* The lists: id, name (the CLI's and the messages'), built-in file. */
+#define C837_LIST_MAP(XX)                                                \
+  XX(REVENUE, "revenue", "specs/revenue.csv")   /* 087X / 089X codes */  \
+  XX(PCS, "pcs", "specs/pcs.csv")       /* CAR-T ICD-10-PCS codes */      \
+  XX(NDC, "ndc", "specs/ndc.csv")       /* NDC -> product */              \
+  XX(INDICATION, "indication", "specs/indications.csv") /* labels */     \
+  XX(PTP, "ptp", "specs/ptp.csv")       /* NCCI code pairs (imported) */
+
+typedef enum c837_list {
+#define C837_XX(id, name, file) C837_LIST_##id,
+  C837_LIST_MAP(C837_XX)
+#undef C837_XX
+  C837_LIST_COUNT
+} c837_list;
+
+/* "revenue", "pcs", ...; "" for an out-of-range value. */
+const char *c837_list_name(c837_list l);
+/* The list named s ("pcs"), or -1. */
+int c837_list_from_name(const char *s);
+
+/* Reads list `l` from the CSV file at path (header row required, columns
+ * by name in any order, only the key columns required; format in
+ * specs/codes.md, "Reference lists").  replace_all = 0: a row whose key
+ * (C837_LIST_MAP's key columns, specs/codes.md) is already in the list
+ * changes only the columns the file has, a new key is appended;
+ * replace_all = 1: the file's rows replace the list.  Errors as
+ * c837_codetable_load (C837_ECSV "FILE:LINE:COLUMN: NAME: expected ...,
+ * found ...", C837_EIO, C837_ENOMEM); the list is then unchanged. */
+c837_status c837_codetable_load_list(c837_codetable *t, c837_list l,
+                                     const char *path, int replace_all,
+                                     c837_error *err);
+/* Writes list l as CSV in the form of its built-in file (the built-in
+ * list comes out byte for byte as that file).  C837_OK, C837_EINVAL for
+ * a list that is not one, C837_EIO. */
+c837_status c837_codetable_write_list(const c837_codetable *t, c837_list l,
+                                      FILE *fp);
+/* Number of rows of list l (0 for a list that is not one). */
+size_t c837_codetable_list_count(const c837_codetable *t, c837_list l);
+
+/* Text sizes of the list rows, NUL included. */
+#define C837_LIST_TEXT_MAX 160
+#define C837_SOURCE_MAX 600
+#define C837_DX_LIST_MAX 160
+
+/* A revenue code (specs/revenue.csv).  A code may have one row for any
+ * family (family NONE) and rows for given families, which take
+ * precedence for codes of that family. */
+typedef struct c837_revenue {
+  char revenue[C837_CODE_MAX];     /* "0891" */
+  c837_family family;              /* NONE: any family */
+  char settings[C837_SETTINGS_MAX]; /* where it is accepted ("" all) */
+  int32_t valid_from, valid_to;    /* 0 = open */
+  char meaning[C837_LIST_TEXT_MAX];
+  char source[C837_SOURCE_MAX];
+} c837_revenue;
+
+/* The row of revenue code rev (normalised or not) for a code of family
+ * fam (its own row, else the row for any family), or NULL when the list
+ * does not know rev.  Borrowed while t lives unchanged. */
+const c837_revenue *c837_codetable_revenue(const c837_codetable *t,
+                                           const char *rev, c837_family fam);
+
+/* How a revenue code fits a code row on a claim. */
+typedef enum c837_revfit {
+  C837_REVFIT_OK,         /* listed for the code, exists on the date,
+                             accepted in the claim's setting */
+  C837_REVFIT_NO_PAIRING, /* no pairing applies: the code lists no
+                             revenue code, or none it lists exists yet on
+                             the date (087X / 089X before 2019-04-01) */
+  C837_REVFIT_UNLISTED,   /* rev is not one the code is paired with */
+  C837_REVFIT_NOT_VALID,  /* listed, but rev itself is not valid on the
+                             date */
+  C837_REVFIT_SETTING     /* listed, but for the code's family not
+                             accepted on this kind of bill (0892 with a
+                             CAR-T product on an outpatient bill) */
+} c837_revfit;
+/* How revenue code rev (normalised by the caller: c837_revenue_normalize)
+ * fits code row c on a claim of kind `kind` and type of bill tob (as
+ * c837_code_setting) on date (CCYYMMDD; 0 = unknown: dates not checked).
+ * A revenue code the list does not know is valid on every date and in
+ * every setting.  A setting that cannot be told (C837_FIT_UNKNOWN) is
+ * not a misfit. */
+c837_revfit c837_codetable_revenue_fit(const c837_codetable *t,
+                                       const c837_code *c, const char *rev,
+                                       int32_t date, c837_kind kind,
+                                       const char *tob);
+
+/* A CAR-T (or other cell therapy) ICD-10-PCS procedure code
+ * (specs/pcs.csv): what an inpatient claim carries in HI BBR/BBQ. */
+typedef struct c837_pcs {
+  char code[8];                    /* "XW033H7" */
+  char product[C837_PRODUCT_MAX];  /* generic name; "" for a code that
+                                      covers any product of its family */
+  c837_family family;              /* PRODUCT (CAR-T), TIL ... */
+  int cart_admin;                  /* 1: proves an autologous CAR-T
+                                      administration (NCD 110.24) */
+  int32_t valid_from, valid_to;    /* by DISCHARGE date; 0 = open */
+  char description[C837_LIST_TEXT_MAX];
+  char source[C837_SOURCE_MAX];
+} c837_pcs;
+
+/* The row of PCS code `code` valid on date (the discharge date; 0 = any
+ * date), or NULL.  Borrowed. */
+const c837_pcs *c837_codetable_pcs(const c837_codetable *t,
+                                   const char *code, int32_t date);
+/* 1 when PCS row p proves the administration of a product of code row c:
+ * p names c's product, or p names no product and is of c's family; 0
+ * otherwise (NULL p or c: 0). */
+int c837_pcs_proves(const c837_pcs *p, const c837_code *c);
+
+/* An NDC of a product (specs/ndc.csv). */
+typedef struct c837_ndc {
+  char ndc[12];                    /* 11 digits, 5-4-2, no hyphens */
+  char product[C837_PRODUCT_MAX];  /* generic name */
+  char brand[C837_LIST_TEXT_MAX];
+  c837_family family;
+  char source[C837_SOURCE_MAX];
+} c837_ndc;
+
+/* An NDC as LIN03 carries it (N4: 11 digits, 5-4-2), from the forms
+ * people write: 11 digits as they are; hyphenated 4-4-2, 5-3-2, 5-4-1
+ * and 5-4-2 padded to 5-4-2 ("0078-0846-19" -> "00078084619").  Returns
+ * 0, or -1 (dst "") when src is none of these. */
+int c837_ndc_normalize(char dst[12], const char *src);
+/* The row of NDC ndc (normalised here), or NULL.  Borrowed. */
+const c837_ndc *c837_codetable_ndc(const c837_codetable *t,
+                                   const char *ndc);
+
+/* A labelled indication of a product (specs/indications.csv). */
+typedef struct c837_indication {
+  char product[C837_PRODUCT_MAX];  /* generic name */
+  char indication[C837_LIST_TEXT_MAX];
+  char dx_prefixes[C837_DX_LIST_MAX]; /* ICD-10-CM prefixes separated by
+                                      blanks; dots do not count */
+  int min_age, max_age;            /* whole years on the date of service,
+                                      inclusive; 0 = no limit */
+  int32_t valid_from, valid_to;    /* 0 = open */
+  char source[C837_SOURCE_MAX];
+} c837_indication;
+
+/* What c837_codetable_indication found. */
+typedef struct c837_indication_check {
+  size_t rows;       /* rows of the product valid on the date; 0: the list
+                        has none, so there is nothing to check */
+  int dx_match;      /* 1 when a diagnosis starts with a prefix of a row */
+  int age_ok;        /* 1 inside the limits of a matching row (of any row
+                        when none matches), 0 outside, -1 unknown (no date
+                        of birth or date of service) */
+  const c837_indication *row; /* the row that matched best, or NULL */
+} c837_indication_check;
+/* Checks the claim's diagnoses dx[0 .. n_dx) (ICD-10-CM as HI carries
+ * them, with or without the dot) and the patient's age (dob, CCYYMMDD,
+ * 0 = unknown) on date against the indications of product (a generic
+ * name: c837_code.product or c837_ndc.product). */
+void c837_codetable_indication(const c837_codetable *t, const char *product,
+                               const char *const *dx, size_t n_dx,
+                               int32_t dob, int32_t date,
+                               c837_indication_check *out);
+/* Row i of the indications (table order), or NULL past the end. */
+const c837_indication *c837_codetable_indication_at(const c837_codetable *t,
+                                                    size_t i);
+/* Whole years from dob to date (both CCYYMMDD), or -1 when either is 0
+ * or date is before dob. */
+int c837_age_years(int32_t dob, int32_t date);
+
+/* An NCCI procedure-to-procedure edit (specs/ptp.csv; empty built in:
+ * filled by `codes --import ptp`). */
+typedef struct c837_ptp {
+  char col1[C837_CODE_MAX], col2[C837_CODE_MAX];
+  int32_t valid_from, valid_to;    /* effective, deletion date - 1 day */
+  int modifier;                    /* 0 not allowed, 1 allowed, 9 n/a */
+  char rationale[C837_LIST_TEXT_MAX];
+  char source[C837_SOURCE_MAX];
+} c837_ptp;
+/* The PTP edit between codes a and b (either order) in force on date
+ * (0 = any), or NULL.  Borrowed. */
+const c837_ptp *c837_codetable_ptp(const c837_codetable *t, const char *a,
+                                   const char *b, int32_t date);
+
+/* ------------------------------------------------------------------ */
+/* Import of public CMS files into the table (import*.c)               */
+/* ------------------------------------------------------------------ */
+
+/* The formats `cart837 codes --import KIND FILE` reads (layouts in
+ * specs/codes.md, "Imports"). */
+#define C837_IMPORT_MAP(XX)                                              \
+  XX(HCPCS, "hcpcs")   /* HCPCS quarterly file, fixed width -> dates,   \
+                          crosswalk, unit, (descriptor of new rows) */  \
+  XX(MUE, "mue")       /* NCCI MUE table CSV -> cap_per_day */          \
+  XX(PTP, "ptp")       /* NCCI PTP tab-delimited -> the PTP list */     \
+  XX(OPPS, "opps")     /* OPPS Addendum B CSV -> opps_si */             \
+  XX(DRG018, "drg018") /* MS-DRG 018 ICD-10-PCS list -> the PCS list */
+
+typedef enum c837_import_kind {
+#define C837_XX(id, name) C837_IMPORT_##id,
+  C837_IMPORT_MAP(C837_XX)
+#undef C837_XX
+  C837_IMPORT_COUNT
+} c837_import_kind;
+
+/* "hcpcs", "mue" ...; "" for an out-of-range value. */
+const char *c837_import_name(c837_import_kind k);
+/* The kind named s, or -1. */
+int c837_import_from_name(const char *s);
+
+typedef struct c837_import_options {
+  /* 0 (default): only rows for codes the table (or, for drg018, the
+   * products the table) knows; 1: every code of the file (hcpcs: new
+   * rows of no family; ptp: pairs with one code in the table; drg018:
+   * PCS codes of no product). */
+  int all;
+  /* drg018: first date of the fiscal year the list is for (20251001),
+   * the valid_from of the rows it adds; 0 = open. */
+  int32_t valid_from;
+} c837_import_options;
+
+typedef struct c837_import_stats {
+  uint64_t records;  /* data records read */
+  uint64_t matched;  /* records for codes the import keeps */
+  uint64_t changed;  /* existing rows whose values changed */
+  uint64_t added;    /* rows added */
+  uint64_t skipped;  /* kept records that could not be used (a zero MUE,
+                        a crosswalk to a code outside the table ...) */
+} c837_import_stats;
+
+/* Reads the public file at path in format `kind` into t (the code table
+ * or, for ptp and drg018, its list).  o NULL = defaults; *st (may be
+ * NULL) gets the counts.  The file is read streaming, whatever its size;
+ * any error leaves t unchanged: C837_ECSV "FILE:LINE[:COLUMN]: what was
+ * expected, found ..." for a file that is not in the format, C837_EIO,
+ * C837_ENOMEM. */
+c837_status c837_codetable_import(c837_codetable *t, c837_import_kind kind,
+                                  const char *path,
+                                  const c837_import_options *o,
+                                  c837_import_stats *st, c837_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Payers (payers.c): classes by SBR09, and what differs per class      */
+/* ------------------------------------------------------------------ */
+
+/* Payer classes: id and name (specs/payer_classes.csv maps SBR09 to
+ * them; specs/payers.md). */
+#define C837_PAYER_CLASS_MAP(XX)                                         \
+  XX(UNKNOWN, "unknown")          /* no SBR09, ZZ, or not in the list */ \
+  XX(MEDICARE_A, "medicare_a")    /* SBR09 MA */                         \
+  XX(MEDICARE_B, "medicare_b")    /* SBR09 MB */                         \
+  XX(MEDICARE_ADVANTAGE, "medicare_advantage") /* SBR09 16 */            \
+  XX(MEDICAID, "medicaid")        /* MC, TV */                           \
+  XX(COMMERCIAL, "commercial")    /* CI, BL, HM, 11-15, FI */            \
+  XX(FEDERAL_OTHER, "federal_other") /* CH, VA, OF */                    \
+  XX(OTHER, "other")              /* WC, AM, LM, DS, 17 */
+
+typedef enum c837_payer_class {
+#define C837_XX(id, name) C837_PAYER_##id,
+  C837_PAYER_CLASS_MAP(C837_XX)
+#undef C837_XX
+  C837_PAYER_CLASS_COUNT
+} c837_payer_class;
+
+/* "unknown", "medicare_a" ...; "" for an out-of-range value. */
+const char *c837_payer_class_name(c837_payer_class c);
+/* 1 for MEDICARE_A and MEDICARE_B (fee for service). */
+int c837_payer_is_medicare_ffs(c837_payer_class c);
+
+/* A window of dates during which a rule applies: on = 0 never; else
+ * from .. to, each 0 = open (on = 1, 0, 0: always). */
+typedef struct c837_window {
+  int on;
+  int32_t from, to;
+} c837_window;
+/* 1 when date (CCYYMMDD) is inside w. */
+int c837_window_has(const c837_window *w, int32_t date);
+
+/* Type of a billing provider for the payment window (the providers file). */
+typedef enum c837_provider_type {
+  C837_PROVIDER_IPPS,     /* default: a hospital paid under IPPS: 3 days */
+  C837_PROVIDER_NON_IPPS, /* psychiatric, IRF, LTCH, children's, cancer
+                             hospitals: 1 day */
+  C837_PROVIDER_EXEMPT    /* critical access hospitals: no window */
+} c837_provider_type;
+
+/* What differs per payer (specs/payers.md): the settings in force for a
+ * claim.  Columns a row leaves empty keep the value below it: payer id
+ * row <- class row <- Medicare's defaults. */
+typedef struct c837_payer_settings {
+  c837_payer_class cls;       /* the claim's class */
+  int repeat_window_days;     /* REPEAT_ADMINISTRATION look-back; 0 =
+                                 lifetime */
+  int ndc_required;           /* PRODUCT_NDC: 1 = error without an NDC */
+  c837_window kx_required;    /* PARTB_FRACTIONAL_PRODUCT: KX on these
+                                 dates of service */
+  c837_window jz_required;    /* JZ modifier on these dates */
+  int payment_window_days;    /* PAYMENT_WINDOW, IPPS hospitals (0 off) */
+  int payment_window_days_non_ipps; /* the same, non-IPPS hospitals */
+  int step_window_days;       /* STEP_OUT_OF_ORDER episode window */
+  int trial_coding;           /* CLINICAL_TRIAL_CODING applies */
+} c837_payer_settings;
+
+typedef struct c837_payers c837_payers;
+
+/* The built-in payer classes (specs/payer_classes.csv) and per-class
+ * settings (specs/payers.csv).  NULL with *err filled on failure. */
+c837_payers *c837_payers_builtin(c837_error *err);
+/* Reads a payer option file (specs/payers.md: columns class, payer_id,
+ * repeat_window, ndc_required, kx_required, jz_required,
+ * payment_window_days, payment_window_days_non_ipps, step_window_days,
+ * trial_coding, note; by name, any order, class or payer_id required on
+ * each row) over the settings in force: a row for a class or payer id
+ * already there changes the columns the file has.  Errors as
+ * c837_codetable_load; p is then unchanged. */
+c837_status c837_payers_load(c837_payers *p, const char *path,
+                             c837_error *err);
+/* Reads a payer class list (columns sbr09, class, meaning, source) over
+ * the built-in one, in the same way. */
+c837_status c837_payers_load_classes(c837_payers *p, const char *path,
+                                     c837_error *err);
+/* Reads a providers file (columns npi, type, name, note) over the
+ * providers in force (none built in). */
+c837_status c837_payers_load_providers(c837_payers *p, const char *path,
+                                       c837_error *err);
+/* The class of a claim: payer id's own class when a payer option row
+ * gives one, else SBR09's (sbr09, payer_id NULL or "" when absent). */
+c837_payer_class c837_payers_class(const c837_payers *p, const char *sbr09,
+                                   const char *payer_id);
+/* The settings for a claim with SBR09 sbr09 and payer id payer_id. */
+void c837_payers_settings(const c837_payers *p, const char *sbr09,
+                          const char *payer_id, c837_payer_settings *out);
+/* The type of billing provider npi (C837_PROVIDER_IPPS when not listed). */
+c837_provider_type c837_payers_provider(const c837_payers *p,
+                                        const char *npi);
+/* The payment window in days for a claim with settings s at billing
+ * provider npi: s's IPPS or non-IPPS days, 0 for an exempt provider. */
+int c837_payers_window_days(const c837_payers *p,
+                            const c837_payer_settings *s, const char *npi);
+/* The three files of the payers: option rows, class list, providers. */
+typedef enum c837_payers_file {
+  C837_PAYERS_OPTIONS,   /* specs/payers.csv, --payers FILE */
+  C837_PAYERS_CLASSES,   /* specs/payer_classes.csv */
+  C837_PAYERS_PROVIDERS  /* none built in, --providers FILE */
+} c837_payers_file;
+/* Writes one of them as CSV; the built-in ones come out byte for byte as
+ * their files in specs/.  C837_OK, C837_EINVAL, C837_EIO. */
+c837_status c837_payers_write_csv(const c837_payers *p,
+                                  c837_payers_file which, FILE *fp);
+/* Frees p; NULL is a no-op. */
+void c837_payers_free(c837_payers *p);
 
 /* ------------------------------------------------------------------ */
 /* Edit engine (engine.c and edit_*.c; specification: specs/edits.md)  */

@@ -661,12 +661,27 @@ static void test_code_not_effective(void **state)
   assert_int_equal(x->action, C837_ACT_HELD);
   assert_int_equal(v.disposition, C837_DISP_HELD);
   free(b);
-  /* Q2054 in C9076's time: fixed to C9076 */
-  b = tb_new(C837_KIND_P, "C4", "PAT4", "111");
+  /* Q2054 in C9076's time on an outpatient bill: fixed to C9076 */
+  b = tb_new(C837_KIND_I, "C4", "PAT4", "111");
+  tb_line(b, "Q2054", "1", 20210901, 0, "0891");
+  tb_line(b, "0540T", "1", 20210901, 0, "0874");
+  v = run(f, b);
+  assert_string_equal(only(&v, C837_EDIT_CODE_NOT_EFFECTIVE)->after, "C9076");
+  free(b);
+  /* ... but never on an 837P: C9076 is a hospital outpatient code
+   * (settings 12X|13X), so the line is held with the reason */
+  b = tb_new(C837_KIND_P, "C5", "PAT5", "111");
   tb_line(b, "Q2054", "1", 20210901, 0, "");
   tb_line(b, "0540T", "1", 20210901, 0, "");
   v = run(f, b);
-  assert_string_equal(only(&v, C837_EDIT_CODE_NOT_EFFECTIVE)->after, "C9076");
+  x = only(&v, C837_EDIT_CODE_NOT_EFFECTIVE);
+  assert_int_equal(x->action, C837_ACT_HELD);
+  assert_string_equal(x->after, "");
+  assert_string_equal(x->detail,
+                      "Q2054 is not valid on 2021-09-01: it is valid from "
+                      "2021-10-01, and its predecessor C9076 is not billed "
+                      "on this claim (only on 12X|13X)");
+  assert_int_equal(v.n_fixes, 0);
   free(b);
   fx_free(f);
 }
@@ -758,6 +773,29 @@ static void test_revenue_mismatch(void **state)
   tb_line(b, "38228", "1", 20250304, 0, "");
   v = run(f, b);
   assert_int_equal(count_edit(&v, C837_EDIT_REVENUE_CODE_MISMATCH), 0);
+  free(b);
+  fx_free(f);
+}
+
+/* No revenue pairing before the 087X / 089X revenue codes existed
+ * (2019-04-01, specs/revenue.csv): Q2041 on the pharmacy code 0636 in
+ * 2018 is how it was billed; from 2019-04-01 the product goes on 0891. */
+static void test_revenue_pairing_from_2019_04(void **state)
+{
+  fx *f = fx_new(NULL);
+  tb *b;
+  c837_verdict v;
+  (void)state;
+  b = tb_new(C837_KIND_I, "R1", "PATR", "111");
+  tb_line(b, "Q2041", "1", 20190331, 0, "0636");
+  v = run(f, b);
+  assert_int_equal(count_edit(&v, C837_EDIT_REVENUE_CODE_MISMATCH), 0);
+  free(b);
+  b = tb_new(C837_KIND_I, "R2", "PATS", "111");
+  tb_line(b, "Q2041", "1", 20190401, 0, "0636");
+  v = run(f, b);
+  assert_int_equal(only(&v, C837_EDIT_REVENUE_CODE_MISMATCH)->action,
+                   C837_ACT_HELD);
   free(b);
   fx_free(f);
 }
@@ -2377,6 +2415,7 @@ int main(void)
       cmocka_unit_test(test_code_not_effective),
       cmocka_unit_test(test_later_edits_see_crosswalk),
       cmocka_unit_test(test_revenue_mismatch),
+      cmocka_unit_test(test_revenue_pairing_from_2019_04),
       cmocka_unit_test(test_revenue_fix_on_sv1_line_holds),
       cmocka_unit_test(test_tracked_revenue_without_zero),
       cmocka_unit_test(test_inpatient_procedure_line),

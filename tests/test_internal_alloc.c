@@ -1105,9 +1105,10 @@ static void load_check(void *ctx, int failed)
     static const char z9999[] =
         "\"code\",\"family\",\"step\",\"descriptor\",\"cap_per_day\","
         "\"fractional\",\"valid_from\",\"valid_to\",\"crosswalk\","
-        "\"revenue_codes\",\"split_dose\",\"history\"\n"
+        "\"revenue_codes\",\"split_dose\",\"history\",\"settings\","
+        "\"unit\",\"product\",\"pfs_payable\",\"opps_si\"\n"
         "\"Z9999\",\"\",\"0\",\"a payer's own code\",\"5\",\"0\",\"\","
-        "\"\",\"\",\"\",\"0\",\"\"\n";
+        "\"\",\"\",\"\",\"0\",\"\",\"\",\"\",\"\",\"\",\"\"\n";
     text one;
     const c837_code *r;
     CHECK(c->st == C837_OK, "load failed: %s", c->err.msg);
@@ -1135,6 +1136,82 @@ static void test_codetable_load(void **state)
   (void)state;
   run_table("c837_codetable_load --codes", load_prepare, load_body,
             load_check);
+}
+
+/* An import (here an MUE excerpt) under every failing allocation: ENOMEM
+ * and the table as built in, or the cap it sets. */
+static void import_body(void *ctx)
+{
+  table_ctx *c = ctx;
+  char path[300];
+  snprintf(path, sizeof path, "%s/mue.csv", G.dir);
+  c->st = c837_codetable_import(c->t, C837_IMPORT_MUE, path, NULL, NULL,
+                                &c->err);
+}
+
+static void import_check(void *ctx, int failed)
+{
+  table_ctx *c = ctx;
+  if (failed && c->st != C837_OK) {
+    check_enomem(c->st, &c->err);
+    check_builtin_table(c->t, "a failed import changed the table");
+  } else {
+    CHECK(c->st == C837_OK, "import failed: %s", c->err.msg);
+    CHECK(c837_codetable_find(c->t, "38228")->cap == 2000000,
+          "the MUE cap of 38228 was not imported");
+  }
+  c837_codetable_free(c->t);
+  c->t = NULL;
+}
+
+static void test_codetable_import(void **state)
+{
+  static const char mue[] =
+      "\"HCPCS/\nCPT Code\",\"Practitioner Services MUE Values\",\"MUE "
+      "Adjudication Indicator\",\"MUE Rationale\"\n"
+      "38228,2,\"2 Date of Service Edit: Policy\",\"test\"\n";
+  char path[300];
+  (void)state;
+  snprintf(path, sizeof path, "%s/mue.csv", G.dir);
+  put_file(path, mue, sizeof mue - 1);
+  run_table("c837_codetable_import mue", load_prepare, import_body,
+            import_check);
+}
+
+typedef struct payers_ctx {
+  c837_payers *p;
+  c837_error err;
+} payers_ctx;
+
+static void payers_body(void *ctx)
+{
+  payers_ctx *c = ctx;
+  c->p = c837_payers_builtin(&c->err);
+}
+
+static void payers_check(void *ctx, int failed)
+{
+  payers_ctx *c = ctx;
+  if (failed && c->p == NULL) {
+    check_enomem(c->err.code, &c->err);
+  } else {
+    c837_payer_settings s;
+    CHECK(c->p != NULL, "no payers: %s", c->err.msg);
+    c837_payers_settings(c->p, "MC", NULL, &s);
+    CHECK(s.cls == C837_PAYER_MEDICAID && s.ndc_required == 1,
+          "built-in payers: MC is not Medicaid with NDC required");
+  }
+  c837_payers_free(c->p);
+  c->p = NULL;
+}
+
+static void test_payers_builtin(void **state)
+{
+  payers_ctx c;
+  scenario sc = {"c837_payers_builtin", NULL, payers_body, payers_check, &c};
+  (void)state;
+  memset(&c, 0, sizeof c);
+  assert_true(each_failure(&sc) > 3);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1957,6 +2034,8 @@ int main(void)
       cmocka_unit_test(test_stream_no_isa),
       cmocka_unit_test(test_codetable_builtin),
       cmocka_unit_test(test_codetable_load),
+      cmocka_unit_test(test_codetable_import),
+      cmocka_unit_test(test_payers_builtin),
       cmocka_unit_test(test_ledger_load),
       cmocka_unit_test(test_ledger_save),
       cmocka_unit_test(test_ledger_merge),

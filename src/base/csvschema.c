@@ -191,8 +191,7 @@ static void enum_words(char *buf, size_t bufsz, const c837_csvcol *col,
              empty_word ? empty_word : "empty");
 }
 
-/* Records "expected WHAT, found 'value'" for f. */
-static int expected(const c837_csvfield *f, const char *what)
+int c837_csvfield_expected(const c837_csvfield *f, const char *what)
 {
   char sh[C837_CSVPOS_SHOW_SIZE];
   c837_csvfield_fail(f, "expected %s, found %s", what,
@@ -258,7 +257,7 @@ static int parse_coded(const c837_csvfield *f, const char *empty_word)
              (unsigned long)(col->size - 1), oe);
   }
   if (!ok)
-    return expected(f, what);
+    return c837_csvfield_expected(f, what);
   store_text(at(f->row, col), f->s, f->len);
   return 0;
 }
@@ -276,7 +275,7 @@ static int parse_enum(const c837_csvfield *f, const char *empty_word)
       return 0;
     }
   enum_words(what, sizeof what, col, empty_word);
-  return expected(f, what);
+  return c837_csvfield_expected(f, what);
 }
 
 /* INT, DECIMAL, DATE, FLAG: a number; an empty field is zero unless
@@ -322,11 +321,11 @@ static int parse_number(const c837_csvfield *f, const char *empty_word)
     else if (col->type == C837_COL_FLAG)
       snprintf(what, sizeof what, "%s%s", oe[0] ? "0, 1" : "0 or 1", oe);
     else if (col->expect)
-      return expected(f, col->expect);
+      return c837_csvfield_expected(f, col->expect);
     else
       snprintf(what, sizeof what, "a number %lld to %lld%s",
                (long long)col->min, (long long)col->max, oe);
-    return expected(f, what);
+    return c837_csvfield_expected(f, what);
   }
   store_int(at(f->row, col), col->size, v);
   return 0;

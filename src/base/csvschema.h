@@ -168,6 +168,9 @@ size_t c837_csvschema_find(const c837_csvschema *S, const char *name,
  * f's field, unless an error came first. */
 void c837_csvfield_fail(const c837_csvfield *f, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* For hooks: records "expected WHAT, found 'text'" at f's field (the
+ * text quoted by c837_csvfield_show).  Returns -1. */
+int c837_csvfield_expected(const c837_csvfield *f, const char *what);
 /* For hooks: f's text quoted for a message (buf of at least
  * C837_CSVPOS_SHOW_SIZE bytes).  Returns buf. */
 const char *c837_csvfield_show(const c837_csvfield *f, char *buf,

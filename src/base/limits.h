@@ -105,16 +105,39 @@
 #define C837_MAX_CAP_UNITS 1000000
 #endif
 
-/* Bytes of a code-table CSV file.  10000 rows of 400 bytes fit. */
+/* Bytes of a code-table or reference-list CSV file (--codes, the list
+ * and payer files).  10000 rows of 800 bytes fit. */
 #ifndef C837_CODETABLE_MAX_BYTES
-#define C837_CODETABLE_MAX_BYTES (4u * 1024u * 1024u)
+#define C837_CODETABLE_MAX_BYTES (8u * 1024u * 1024u)
 #endif
 
 /* Words (64 bits each) of the code table's bloom filter: 4096 bits for a
  * table of a few hundred codes keeps false positives near 5%, so that
- * almost every code on a claim is rejected without a lookup. */
+ * almost every code on a claim is rejected without a map look-up. */
 #ifndef C837_CODE_BLOOM_WORDS
 #define C837_CODE_BLOOM_WORDS 64
+#endif
+
+/* Rows of a reference list (PCS codes, NDCs, indications, PTP pairs,
+ * payer classes and options, providers).  The built-in lists have a few
+ * dozen rows; an import keeps only rows for the table's codes (a PTP
+ * import of every pair of one code with any other stays in the low
+ * thousands).  More is a wrong file. */
+#ifndef C837_LIST_MAX_ROWS
+#define C837_LIST_MAX_ROWS 100000
+#endif
+
+/* Bytes of one line of a file `codes --import` reads (the HCPCS record
+ * is 320 bytes, an MUE, PTP or Addendum B row a few hundred).  A longer
+ * line means the file is not in the format. */
+#ifndef C837_IMPORT_MAX_LINE
+#define C837_IMPORT_MAX_LINE 8192
+#endif
+
+/* Fields of a CSV record an import looks at (Addendum B has about a
+ * dozen columns, MUE four); fields past these are ignored. */
+#ifndef C837_IMPORT_MAX_FIELDS
+#define C837_IMPORT_MAX_FIELDS 64
 #endif
 
 /* ---- write ----------------------------------------------------------- */
@@ -262,8 +285,11 @@
 #if C837_MAX_UNPARSED_NOISA > C837_MAX_UNPARSED
 #error "C837_MAX_UNPARSED_NOISA must not exceed C837_MAX_UNPARSED"
 #endif
-#if C837_CSV_MAX_COLS < 24
-#error "C837_CSV_MAX_COLS must hold findings.csv's 24 columns"
+#if C837_CSV_MAX_COLS < 24 || C837_CSV_MAX_COLS > 32
+#error "C837_CSV_MAX_COLS must hold findings.csv's 24 columns and fit a uint32_t column mask (reflist.h)"
+#endif
+#if C837_IMPORT_MAX_LINE < 512
+#error "C837_IMPORT_MAX_LINE must hold a 320-byte HCPCS record (>= 512)"
 #endif
 #if C837_ACK_MAX_SEGMENT_ERRORS < 1
 #error "C837_ACK_MAX_SEGMENT_ERRORS must be at least 1"

@@ -132,10 +132,12 @@ c837_severity c837_problem_severity(c837_problem_id id)
   return C837_SEV_ERROR;
 }
 
-/* ---- edits, actions, dispositions, code families ------------------- */
+/* ---- edits, actions, dispositions, code table ----------------------- */
 
 /* The facts and names of C837_EDIT_MAP, C837_ACTION_MAP,
- * C837_DISPOSITION_MAP and C837_FAMILY_MAP, generated from the maps. */
+ * C837_DISPOSITION_MAP, and of the code table's C837_FAMILY_MAP,
+ * C837_PER_MAP, C837_LIST_MAP, C837_IMPORT_MAP and
+ * C837_PAYER_CLASS_MAP, generated from the maps. */
 
 static const c837_edit_def edit_defs[C837_EDIT_COUNT] = {
 #define C837_XX(id, sev, act, carc, rarc)                                \
@@ -168,6 +170,13 @@ static const char *const action_names[] = {C837_ACTION_MAP(C837_XX)};
 static const char *const disposition_names[] = {
     C837_DISPOSITION_MAP(C837_XX)};
 static const char *const family_names[] = {C837_FAMILY_MAP(C837_XX)};
+static const char *const per_names[] = {C837_PER_MAP(C837_XX)};
+static const char *const import_names[] = {C837_IMPORT_MAP(C837_XX)};
+static const char *const payer_class_names[] = {
+    C837_PAYER_CLASS_MAP(C837_XX)};
+#undef C837_XX
+#define C837_XX(id, name, file) name,
+static const char *const list_names[] = {C837_LIST_MAP(C837_XX)};
 #undef C837_XX
 
 const char *c837_action_name(c837_action a)
@@ -183,4 +192,24 @@ const char *c837_disposition_name(c837_disposition d)
 const char *c837_family_name(c837_family f)
 {
   return name_of(family_names, C837_FAM_COUNT, (int)f);
+}
+
+const char *c837_per_name(c837_per p)
+{
+  return name_of(per_names, C837_PER_COUNT, (int)p);
+}
+
+const char *c837_list_name(c837_list l)
+{
+  return name_of(list_names, C837_LIST_COUNT, (int)l);
+}
+
+const char *c837_import_name(c837_import_kind k)
+{
+  return name_of(import_names, C837_IMPORT_COUNT, (int)k);
+}
+
+const char *c837_payer_class_name(c837_payer_class c)
+{
+  return name_of(payer_class_names, C837_PAYER_CLASS_COUNT, (int)c);
 }

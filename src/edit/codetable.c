@@ -1,28 +1,23 @@
 /* codetable.c -- the CAR-T code table: CSV in, checked rows, look-ups, CSV out
  *
  * The table says, for every code the engine cares about, which family it
- * belongs to (a CAR-T step, a CAR-T product, or a watch code that signals
- * miscoding), its per-day cap, whether fractional units are allowed, its
- * dates of validity and its crosswalk, the 837I revenue codes it pairs
- * with, and a short history.  The one source of truth is specs/codes.csv,
- * compiled into the binary by the Makefile (c837_builtin_codes_csv); a
- * --codes file with the same columns changes or extends it for one run.
+ * belongs to (a CAR-T step, a CAR-T product, a TCR-T, TIL, stem-cell
+ * gene therapy or other cell product, a not-otherwise-classified drug
+ * code, or a watch code that signals miscoding), its per-day cap,
+ * whether fractional units are allowed, its dates of validity and its
+ * crosswalk, the 837I revenue codes it pairs with, where it may be
+ * billed (settings), what one unit is, the product it bills, its
+ * payment status, and a short history.  The one source of truth is
+ * specs/codes.csv, compiled into the binary by the Makefile
+ * (c837_builtin_codes_csv); a --codes file with the same columns (any
+ * subset, by name) changes or extends it for one run.  The object also
+ * holds the reference lists of specs/ (codelists.c).
  *
- * The built-in text and a user's file go through the same path:
- *   1. libcsv (CSV_STRICT | CSV_STRICT_FINI) parses the bytes through
- *      csvpos.c, which knows the CSV line every field starts on (libcsv
- *      itself does not count lines) and formats the error messages;
- *   2. the header row maps file fields to columns by name; every field is
- *      checked as it arrives against the column table `columns` below
- *      (csvschema.c: one line per column) and the row is kept as
- *      "pending";
- *   3. duplicate codes within the file are looked for;
- *   4. pending rows are merged into a copy of the table (an existing code
- *      takes the columns the file has; a new code is appended), and the
- *      rules that span fields or rows (family vs step, date order,
- *      crosswalk targets) are checked on the copy;
- *   5. only then does the copy replace the table.
- * Any error leaves the table as it was and names the file, CSV line,
+ * The built-in text and a user's file go through the same path, the
+ * list loader of reflist.c (libcsv strict through csvpos, fields checked
+ * against the column table `columns` below, duplicates, merge into a
+ * copy, the cross-field and cross-row rules of check_code, install);
+ * any error leaves the table as it was and names the file, CSV line,
  * field number and header name of the first fault.
  *
  * Writing formats every column from the same table (csv_fwrite for every
@@ -30,15 +25,12 @@
  * that a written table loads back the same (and the built-in table comes
  * out byte for byte as specs/codes.csv).
  */
-#include "cart837.h"
+#include "edit/codetable_int.h"
 #include "base/limits.h"
-#include "base/buf.h"
 #include "base/csvschema.h"
 #include "base/err.h"
 #include "base/util.h"
 
-#include <csv.h>
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,29 +41,106 @@ extern const unsigned long c837_builtin_codes_csv_len;
 /* The name error messages give the built-in table. */
 #define BUILTIN_NAME "<built-in specs/codes.csv>"
 
-/* Columns, in the order of specs/codes.csv. */
-enum {
-  COL_CODE,
-  COL_FAMILY,
-  COL_STEP,
-  COL_DESCRIPTOR,
-  COL_CAP,
-  COL_FRACTIONAL,
-  COL_VALID_FROM,
-  COL_VALID_TO,
-  COL_CROSSWALK,
-  COL_REVENUE,
-  COL_SPLIT,
-  COL_HISTORY,
-  COL_COUNT
-};
-
-/* Names of c837_family, by value. */
-static const char *const family_names[C837_FAM_COUNT] = {
 #define C837_XX(id, name) name,
-    C837_FAMILY_MAP(C837_XX)
+const char *const c837_family_names[C837_FAM_COUNT] = {
+    C837_FAMILY_MAP(C837_XX)};
+const char *const c837_per_names[C837_PER_COUNT] = {C837_PER_MAP(C837_XX)};
 #undef C837_XX
-};
+const char *const c837_payable_names[3] = {"", "no", "yes"};
+
+int c837_family_from_name(const char *s, size_t len)
+{
+  int f;
+  for (f = 0; f < C837_FAM_COUNT; f++)
+    if (strlen(c837_family_names[f]) == len &&
+        memcmp(c837_family_names[f], s, len) == 0)
+      return f;
+  return -1;
+}
+
+int c837_family_is_product(c837_family f)
+{
+  return f == C837_FAM_PRODUCT || f == C837_FAM_TCR || f == C837_FAM_TIL ||
+         f == C837_FAM_HSC_GENE || f == C837_FAM_CELL_OTHER;
+}
+
+/* ------------------------------------------------------------------ */
+/* Settings: where a code may be billed                                */
+/* ------------------------------------------------------------------ */
+
+/* The token s[0 .. n) of a settings text: 'P' (837P), 'I' (837I), 'T'
+ * (a type-of-bill class NNX), or 0 when it is none. */
+static char setting_kind(const char *s, size_t n)
+{
+  if (n == 4 && memcmp(s, "837P", 4) == 0)
+    return 'P';
+  if (n == 4 && memcmp(s, "837I", 4) == 0)
+    return 'I';
+  if (n == 3 && s[0] >= '0' && s[0] <= '9' && s[1] >= '0' && s[1] <= '9' &&
+      s[2] == 'X')
+    return 'T';
+  return 0;
+}
+
+int c837_settings_check(const c837_csvfield *f)
+{
+  const char *s = (const char *)f->row + f->col->offset;
+  if (!*s)
+    return 0; /* empty: everywhere */
+  for (;;) {
+    const char *bar = strchr(s, '|');
+    size_t n = bar ? (size_t)(bar - s) : strlen(s);
+    if (!setting_kind(s, n)) /* also "" between two '|' or after one */
+      return c837_csvfield_expected(f, "837P, 837I or type-of-bill classes "
+                                       "such as 13X, separated by '|', or "
+                                       "empty");
+    if (!bar)
+      return 0;
+    s = bar + 1;
+  }
+}
+
+c837_fit c837_settings_fit(const char *settings, c837_kind kind,
+                           const char *tob)
+{
+  const char *s = settings;
+  int any_tob = 0;
+  if (!s || !*s)
+    return C837_FIT_YES;
+  if (kind != C837_KIND_P && kind != C837_KIND_I)
+    return C837_FIT_UNKNOWN;
+  if (tob && strlen(tob) == 4 && tob[0] == '0')
+    tob++; /* "0131": a type of bill with its leading zero */
+  while (*s) {
+    const char *bar = strchr(s, '|');
+    size_t n = bar ? (size_t)(bar - s) : strlen(s);
+    char k = setting_kind(s, n);
+    if ((k == 'P' && kind == C837_KIND_P) ||
+        (k == 'I' && kind == C837_KIND_I))
+      return C837_FIT_YES;
+    if (k == 'T' && kind == C837_KIND_I) {
+      any_tob = 1;
+      if (tob && strlen(tob) >= 2 && tob[0] == s[0] && tob[1] == s[1])
+        return C837_FIT_YES;
+    }
+    if (!bar)
+      break;
+    s = bar + 1;
+  }
+  if (any_tob && (!tob || strlen(tob) < 2))
+    return C837_FIT_UNKNOWN;
+  return C837_FIT_NO;
+}
+
+c837_fit c837_code_setting(const c837_code *c, c837_kind kind,
+                           const char *tob)
+{
+  return c ? c837_settings_fit(c->settings, kind, tob) : C837_FIT_UNKNOWN;
+}
+
+/* ------------------------------------------------------------------ */
+/* The columns                                                         */
+/* ------------------------------------------------------------------ */
 
 /* cap_per_day: within the table's limit. */
 static int cap_check(const c837_csvfield *f)
@@ -86,93 +155,180 @@ static int cap_check(const c837_csvfield *f)
 }
 
 /* The columns of specs/codes.csv, one line each (csvschema.h). */
-static const c837_csvcol columns[COL_COUNT] = {
-    [COL_CODE] = {.name = "code", .type = C837_COL_CODE,
+static const c837_csvcol columns[C837_CC_COUNT] = {
+    [C837_CC_CODE] = {.name = "code", .type = C837_COL_CODE,
                   C837_COL_AT(c837_code, code),
                   .flags = C837_COL_REQUIRED | C837_COL_IN_HEADER},
-    [COL_FAMILY] = {.name = "family", .type = C837_COL_ENUM,
-                    C837_COL_AT(c837_code, family), .names = family_names,
-                    .n_names = C837_FAM_COUNT},
-    [COL_STEP] = {.name = "step", .type = C837_COL_INT,
+    [C837_CC_FAMILY] = {.name = "family", .type = C837_COL_ENUM,
+                    C837_COL_AT(c837_code, family),
+                    .names = c837_family_names, .n_names = C837_FAM_COUNT},
+    [C837_CC_STEP] = {.name = "step", .type = C837_COL_INT,
                   C837_COL_AT(c837_code, step), .min = 0, .max = 4,
                   .expect = "a step 1 to 4 (0 or empty for none)"},
-    [COL_DESCRIPTOR] = {.name = "descriptor", .type = C837_COL_TEXT,
+    [C837_CC_DESCRIPTOR] = {.name = "descriptor", .type = C837_COL_TEXT,
                         C837_COL_AT(c837_code, descriptor)},
-    [COL_CAP] = {.name = "cap_per_day", .type = C837_COL_DECIMAL,
+    [C837_CC_CAP] = {.name = "cap_per_day", .type = C837_COL_DECIMAL,
                  C837_COL_AT(c837_code, cap), .flags = C837_COL_ZERO_EMPTY,
                  .scale = 6, .min = 1, .max = INT64_MAX,
                  .expect = "a positive number of units (at most 6 "
                            "decimals) or empty",
                  .check = cap_check},
-    [COL_FRACTIONAL] = {.name = "fractional", .type = C837_COL_FLAG,
+    [C837_CC_FRACTIONAL] = {.name = "fractional", .type = C837_COL_FLAG,
                         C837_COL_AT(c837_code, fractional)},
-    [COL_VALID_FROM] = {.name = "valid_from", .type = C837_COL_DATE,
+    [C837_CC_VALID_FROM] = {.name = "valid_from", .type = C837_COL_DATE,
                         C837_COL_AT(c837_code, valid_from)},
-    [COL_VALID_TO] = {.name = "valid_to", .type = C837_COL_DATE,
+    [C837_CC_VALID_TO] = {.name = "valid_to", .type = C837_COL_DATE,
                       C837_COL_AT(c837_code, valid_to)},
-    [COL_CROSSWALK] = {.name = "crosswalk", .type = C837_COL_CODE,
+    [C837_CC_CROSSWALK] = {.name = "crosswalk", .type = C837_COL_CODE,
                        C837_COL_AT(c837_code, crosswalk)},
-    [COL_REVENUE] = {.name = "revenue_codes", .type = C837_COL_REVENUE,
+    [C837_CC_REVENUE] = {.name = "revenue_codes", .type = C837_COL_REVENUE,
                      C837_COL_AT(c837_code, revenue)},
-    [COL_SPLIT] = {.name = "split_dose", .type = C837_COL_FLAG,
+    [C837_CC_SPLIT] = {.name = "split_dose", .type = C837_COL_FLAG,
                    C837_COL_AT(c837_code, split_dose)},
-    [COL_HISTORY] = {.name = "history", .type = C837_COL_TEXT,
+    [C837_CC_HISTORY] = {.name = "history", .type = C837_COL_TEXT,
                      C837_COL_AT(c837_code, history)},
+    [C837_CC_SETTINGS] = {.name = "settings", .type = C837_COL_TEXT,
+                      C837_COL_AT(c837_code, settings),
+                      .check = c837_settings_check},
+    [C837_CC_UNIT] = {.name = "unit", .type = C837_COL_ENUM,
+                  C837_COL_AT(c837_code, unit), .names = c837_per_names,
+                  .n_names = C837_PER_COUNT},
+    [C837_CC_PRODUCT] = {.name = "product", .type = C837_COL_TEXT,
+                     C837_COL_AT(c837_code, product)},
+    [C837_CC_PFS_PAYABLE] = {.name = "pfs_payable", .type = C837_COL_ENUM,
+                         C837_COL_AT(c837_code, pfs_payable),
+                         .names = c837_payable_names, .n_names = 3},
+    [C837_CC_OPPS_SI] = {.name = "opps_si", .type = C837_COL_CODE,
+                     C837_COL_AT(c837_code, opps_si)},
 };
 
 static const c837_csvschema schema = {
-    columns, COL_COUNT, sizeof(c837_code), C837_CSV_TRIM | C837_CSV_BY_NAME,
+    columns, C837_CC_COUNT, sizeof(c837_code), C837_CSV_TRIM | C837_CSV_BY_NAME,
     "empty", "a column name of specs/codes.csv"};
 
-_Static_assert(sizeof(c837_family) == sizeof(int),
-               "family is read as an int (C837_COL_ENUM)");
+_Static_assert(sizeof(c837_family) == sizeof(int) &&
+                   sizeof(c837_per) == sizeof(int) &&
+                   sizeof(c837_payable) == sizeof(int),
+               "enums are read as an int (C837_COL_ENUM)");
+_Static_assert(C837_CC_COUNT <= 32, "a column mask is a uint32_t");
+
+/* Rules that involve more than one field or row, for a row a load
+ * touched. */
+static void check_code(const c837_rlist_chk *k, const void *row)
+{
+  const c837_code *r = row;
+  char a[16], b[16];
+  size_t it;
+
+  if (r->family == C837_FAM_STEP && (r->step < 1 || r->step > 4)) {
+    c837_rlist_fail(k, C837_CC_STEP, C837_CC_FAMILY,
+                    "expected a step 1 to 4 for a code of family step, "
+                    "found %d",
+                    r->step);
+    return;
+  }
+  if (r->family != C837_FAM_STEP && r->step != 0) {
+    c837_rlist_fail(
+        k, C837_CC_STEP, C837_CC_FAMILY,
+        "expected step 0 or empty for a code of family \"%s\", found %d",
+        c837_family_name(r->family), r->step);
+    return;
+  }
+  if (r->valid_from != 0 && r->valid_to != 0 &&
+      r->valid_to < r->valid_from) {
+    c837_format_iso_date(a, sizeof a, r->valid_from);
+    c837_format_iso_date(b, sizeof b, r->valid_to);
+    c837_rlist_fail(k, C837_CC_VALID_TO, C837_CC_VALID_FROM,
+                    "expected valid_to on or after valid_from %s, found %s",
+                    a, b);
+    return;
+  }
+  if (r->crosswalk[0] != '\0') {
+    if (strcmp(r->crosswalk, r->code) == 0) {
+      c837_rlist_fail(
+          k, C837_CC_CROSSWALK, C837_CC_CODE,
+          "expected a code other than the row's own, found \"%s\"",
+          r->crosswalk);
+      return;
+    }
+    if (c837_rlist_first(k->list, r->crosswalk, strlen(r->crosswalk),
+                         &it) == NULL) {
+      c837_rlist_fail(k, C837_CC_CROSSWALK, C837_CC_CODE,
+                      "expected a code that is in the table, found \"%s\"",
+                      r->crosswalk);
+      return;
+    }
+  }
+}
+
+const c837_rlist_def c837_codes_def = {
+    "code", "table", &schema, C837_CC_CODE, {C837_CC_CODE}, 1,
+    C837_CODETABLE_MAX_ROWS, check_code};
 
 static const char *const step_name[5] = {"", "collect", "ship", "receive",
                                          "administer"};
 
-struct c837_codetable {
-  c837_code *rows;           /* table order */
-  size_t n;
-  const c837_code **sorted;  /* the same rows sorted by code */
-  /* One bit per code hash: almost every code on a claim is not in the
-   * table, and a clear bit says so without the binary search. */
-  uint64_t bloom[C837_CODE_BLOOM_WORDS];
-};
+/* ------------------------------------------------------------------ */
+/* Public API                                                          */
+/* ------------------------------------------------------------------ */
 
-/* Hash of a code for the bloom filter (FNV-1a). */
-static unsigned code_hash(const char *code, size_t len)
+c837_codetable *c837_codetable_builtin(c837_error *err)
 {
-  uint32_t h = 2166136261u;
-  size_t i;
-  for (i = 0; i < len; i++)
-    h = (h ^ (unsigned char)code[i]) * 16777619u;
-  return (unsigned)(h ^ (h >> 15)) % (C837_CODE_BLOOM_WORDS * 64);
+  c837_error local;
+  c837_codetable *t;
+  int l;
+
+  if (err == NULL)
+    err = &local;
+  c837_error_clear(err);
+  t = calloc(1, sizeof *t);
+  if (t == NULL) {
+    c837_error_set(err, C837_ENOMEM, 0, 0, "%s", c837_strerror(C837_ENOMEM));
+    return NULL;
+  }
+  c837_rlist_init(&t->codes, &c837_codes_def);
+  for (l = 0; l < C837_LIST_COUNT; l++)
+    c837_rlist_init(&t->list[l], c837_list_def((c837_list)l));
+  if (c837_rlist_load(&t->codes, BUILTIN_NAME, c837_builtin_codes_csv,
+                      (size_t)c837_builtin_codes_csv_len, 1, t,
+                      err) != C837_OK) {
+    c837_codetable_free(t);
+    return NULL;
+  }
+  for (l = 0; l < C837_LIST_COUNT; l++) {
+    char name[64];
+    size_t len;
+    const char *text = c837_list_builtin((c837_list)l, &len);
+    snprintf(name, sizeof name, "<built-in %s>", c837_list_file((c837_list)l));
+    if (c837_rlist_load(&t->list[l], name, text, len, 1, t, err) !=
+        C837_OK) {
+      c837_codetable_free(t);
+      return NULL;
+    }
+  }
+  c837_codetable_derive(t);
+  return t;
 }
 
-static void bloom_build(c837_codetable *t)
+c837_status c837_codetable_load(c837_codetable *t, const char *path,
+                                int replace_all, c837_error *err)
 {
-  size_t i;
-  memset(t->bloom, 0, sizeof t->bloom);
-  for (i = 0; i < t->n; i++) {
-    unsigned b = code_hash(t->rows[i].code, strlen(t->rows[i].code));
-    t->bloom[b / 64] |= (uint64_t)1 << (b % 64);
+  c837_error local;
+
+  if (err == NULL)
+    err = &local;
+  c837_error_clear(err);
+  if (t == NULL || path == NULL)
+    return c837_error_set(err, C837_EINVAL, 0, 0,
+                          "code table or path missing");
+  {
+    c837_status st =
+        c837_rlist_load_file(&t->codes, path, replace_all, t, err);
+    if (st == C837_OK)
+      c837_codetable_derive(t);
+    return st;
   }
 }
-
-/* A row read from a file, not yet merged. */
-typedef struct pending {
-  c837_code row;
-  unsigned long line; /* CSV line the record starts on */
-} pending;
-
-/* State of one load.  Everything a csvread callback needs. */
-typedef struct loader {
-  c837_csvread R;            /* the parse, its position and first error;
-                                R.col_of: column -> file field, -1 absent */
-  c837_code cur;             /* the record being read */
-  pending *rows;
-  size_t n, cap;
-} loader;
 
 /* Trims blanks around [*s, *s + *len). */
 static void trim(const char **s, size_t *len)
@@ -185,403 +341,23 @@ static void trim(const char **s, size_t *len)
     (*len)--;
 }
 
-/* A data record, checked field by field: kept as pending. */
-static void on_row(void *ud, void *row, unsigned long record_line)
-{
-  loader *L = ud;
-  int rc = c837_vec_reserve(&L->rows, &L->cap, L->n + 1, sizeof *L->rows,
-                            64, C837_CODETABLE_MAX_ROWS);
-  if (rc == C837_BUF_LIMIT) {
-    c837_csvpos_fail(&L->R.pos, C837_ECSV, record_line, 0, "code",
-                     "expected at most %d rows, found more",
-                     C837_CODETABLE_MAX_ROWS);
-    return;
-  }
-  if (rc != 0) {
-    c837_csvpos_fail(&L->R.pos, C837_ENOMEM, record_line, 0, "code",
-                     "out of memory");
-    return;
-  }
-  L->rows[L->n].row = *(const c837_code *)row;
-  L->rows[L->n].line = record_line;
-  L->n++;
-}
-
-/* Runs libcsv over buf (the file called name), filling L->rows. */
-static void parse(loader *L, const char *name, c837_error *err,
-                  const char *buf, size_t len)
-{
-  c837_csvpos *P = &L->R.pos;
-  if (c837_csvread_init(&L->R, &schema, &L->cur, name, -1,
-                        C837_CSVPOS_SKIP_BLANKS, err, on_row, L) != 0) {
-    c837_csvpos_fail(P, C837_ENOMEM, 1, 0, "header", "out of memory");
-    return;
-  }
-  c837_csvpos_feed(P, buf, len);
-  if (c837_csvpos_finish(P) == C837_OK && !P->header_done)
-    c837_csvpos_fail(P, C837_ECSV, 1, 0, "header",
-                     "expected a header row, found an empty file");
-}
-
-/* ------------------------------------------------------------------ */
-/* Checks across rows, merge                                           */
-/* ------------------------------------------------------------------ */
-
-static int cmp_pending(const void *a, const void *b)
-{
-  const pending *x = *(const pending *const *)a;
-  const pending *y = *(const pending *const *)b;
-  int c = strcmp(x->row.code, y->row.code);
-  if (c != 0)
-    return c;
-  return x->line < y->line ? -1 : x->line > y->line;
-}
-
-/* Fails on the earliest row whose code came before in the same file. */
-static void check_duplicates(loader *L)
-{
-  const pending **v;
-  const pending *worst = NULL, *first_of_worst = NULL, *first = NULL;
-  size_t i;
-
-  if (L->n < 2)
-    return;
-  v = malloc(L->n * sizeof *v);
-  if (v == NULL) {
-    c837_csvpos_fail(&L->R.pos, C837_ENOMEM, 1, 0, "code", "out of memory");
-    return;
-  }
-  for (i = 0; i < L->n; i++)
-    v[i] = &L->rows[i];
-  qsort(v, L->n, sizeof *v, cmp_pending);
-  for (i = 0; i < L->n; i++) {
-    if (i == 0 || strcmp(v[i]->row.code, v[i - 1]->row.code) != 0) {
-      first = v[i];
-      continue;
-    }
-    if (worst == NULL || v[i]->line < worst->line) {
-      worst = v[i];
-      first_of_worst = first;
-    }
-  }
-  if (worst != NULL) {
-    char buf[64];
-    c837_csvpos_fail(
-        &L->R.pos, C837_ECSV, worst->line, (size_t)L->R.col_of[COL_CODE],
-        "code",
-        "expected each code once in the file, found %s again (first on "
-        "line %lu)",
-        c837_csvpos_show(&L->R.pos, buf, sizeof buf, worst->row.code,
-                         strlen(worst->row.code)),
-        first_of_worst->line);
-  }
-  free(v);
-}
-
-static int cmp_code_ptr(const void *a, const void *b)
-{
-  const c837_code *x = *(const c837_code *const *)a;
-  const c837_code *y = *(const c837_code *const *)b;
-  return strcmp(x->code, y->code);
-}
-
-/* Sorted view of rows[0..n) (n may be 0: returns a 1-slot array). */
-static const c837_code **make_index(const c837_code *rows, size_t n)
-{
-  const c837_code **s = malloc((n ? n : 1) * sizeof *s);
-  size_t i;
-  if (s == NULL)
-    return NULL;
-  for (i = 0; i < n; i++)
-    s[i] = &rows[i];
-  qsort(s, n, sizeof *s, cmp_code_ptr);
-  return s;
-}
-
-static const c837_code *search(const c837_code *const *sorted, size_t n,
-                               const char *code)
-{
-  size_t lo = 0, hi = n;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    int c = strcmp(code, sorted[mid]->code);
-    if (c == 0)
-      return sorted[mid];
-    if (c < 0)
-      hi = mid;
-    else
-      lo = mid + 1;
-  }
-  return NULL;
-}
-
-/* File field number of column k, else of column alt (always present when
- * k is not, for the checks below), for messages. */
-static size_t col_or(const loader *L, int k, int alt)
-{
-  if (L->R.col_of[k] >= 0)
-    return (size_t)L->R.col_of[k];
-  if (L->R.col_of[alt] >= 0)
-    return (size_t)L->R.col_of[alt];
-  return (size_t)L->R.col_of[COL_CODE];
-}
-
-/* Checks one merged row that the file touched. */
-static void check_row(loader *L, const c837_code *r, unsigned long line,
-                      const c837_code *const *sorted, size_t n)
-{
-  char a[16], b[16];
-  size_t idx;
-
-  if (r->family == C837_FAM_STEP && (r->step < 1 || r->step > 4)) {
-    idx = col_or(L, COL_STEP, COL_FAMILY);
-    c837_csvpos_fail(
-        &L->R.pos, C837_ECSV, line, idx, NULL,
-        "expected a step 1 to 4 for a code of family step, found %d", r->step);
-    return;
-  }
-  if (r->family != C837_FAM_STEP && r->step != 0) {
-    idx = col_or(L, COL_STEP, COL_FAMILY);
-    c837_csvpos_fail(
-        &L->R.pos, C837_ECSV, line, idx, NULL,
-        "expected step 0 or empty for a code of family \"%s\", found %d",
-        c837_family_name(r->family), r->step);
-    return;
-  }
-  if (r->valid_from != 0 && r->valid_to != 0 &&
-      r->valid_to < r->valid_from) {
-    idx = col_or(L, COL_VALID_TO, COL_VALID_FROM);
-    c837_format_iso_date(a, sizeof a, r->valid_from);
-    c837_format_iso_date(b, sizeof b, r->valid_to);
-    c837_csvpos_fail(&L->R.pos, C837_ECSV, line, idx, NULL,
-                     "expected valid_to on or after valid_from %s, found %s",
-                     a, b);
-    return;
-  }
-  if (r->crosswalk[0] != '\0') {
-    idx = col_or(L, COL_CROSSWALK, COL_CODE);
-    if (strcmp(r->crosswalk, r->code) == 0) {
-      c837_csvpos_fail(
-          &L->R.pos, C837_ECSV, line, idx, NULL,
-          "expected a code other than the row's own, found \"%s\"",
-          r->crosswalk);
-      return;
-    }
-    if (search(sorted, n, r->crosswalk) == NULL) {
-      c837_csvpos_fail(&L->R.pos, C837_ECSV, line, idx, NULL,
-                       "expected a code that is in the table, found \"%s\"",
-                       r->crosswalk);
-      return;
-    }
-  }
-}
-
-/* Copies into dst the columns of src the file has. */
-static void merge_row(const loader *L, c837_code *dst, const c837_code *src)
-{
-  size_t k;
-  for (k = 0; k < COL_COUNT; k++)
-    if (L->R.col_of[k] >= 0)
-      c837_csvschema_copy(&schema, k, dst, src);
-}
-
-/* Merges L's rows into a copy of t, checks it, and installs it. */
-static void apply(loader *L, c837_codetable *t, int replace_all)
-{
-  size_t base = replace_all ? 0 : t->n;
-  size_t n = base, i;
-  c837_code *rows = NULL;
-  size_t *where = NULL;
-  const c837_code **sorted = NULL;
-
-  if (base + L->n > C837_CODETABLE_MAX_ROWS) {
-    /* Only new codes count; find the row that crosses the limit. */
-    size_t count = base;
-    for (i = 0; i < L->n; i++) {
-      if (base && search((const c837_code *const *)t->sorted, t->n,
-                         L->rows[i].row.code) != NULL)
-        continue;
-      if (++count > C837_CODETABLE_MAX_ROWS) {
-        c837_csvpos_fail(&L->R.pos, C837_ECSV, L->rows[i].line,
-                         (size_t)L->R.col_of[COL_CODE], "code",
-                         "expected at most %d rows in the table, found more",
-                         C837_CODETABLE_MAX_ROWS);
-        return;
-      }
-    }
-  }
-  rows = malloc((base + L->n ? base + L->n : 1) * sizeof *rows);
-  where = malloc((L->n ? L->n : 1) * sizeof *where);
-  if (rows == NULL || where == NULL) {
-    c837_csvpos_fail(&L->R.pos, C837_ENOMEM, 1, 0, "code", "out of memory");
-    goto out;
-  }
-  if (base)
-    memcpy(rows, t->rows, base * sizeof *rows);
-  for (i = 0; i < L->n; i++) {
-    const c837_code *old =
-        base ? search((const c837_code *const *)t->sorted, t->n,
-                      L->rows[i].row.code)
-             : NULL;
-    if (old != NULL) {
-      size_t j = (size_t)(old - t->rows);
-      merge_row(L, &rows[j], &L->rows[i].row);
-      where[i] = j;
-    } else {
-      rows[n] = L->rows[i].row;
-      where[i] = n++;
-    }
-  }
-  sorted = make_index(rows, n);
-  if (sorted == NULL) {
-    c837_csvpos_fail(&L->R.pos, C837_ENOMEM, 1, 0, "code", "out of memory");
-    goto out;
-  }
-  for (i = 0; i < L->n && L->R.pos.st == C837_OK; i++)
-    check_row(L, &rows[where[i]], L->rows[i].line, sorted, n);
-  if (L->R.pos.st != C837_OK)
-    goto out;
-  free(t->rows);
-  free(t->sorted);
-  t->rows = rows;
-  t->n = n;
-  t->sorted = sorted;
-  bloom_build(t);
-  rows = NULL;
-  sorted = NULL;
-out:
-  free(rows);
-  free(where);
-  free(sorted);
-}
-
-/* The whole load, from bytes: parse, check, merge. */
-static c837_status load_buffer(c837_codetable *t, const char *name,
-                               const char *buf, size_t len, int replace_all,
-                               c837_error *err)
-{
-  loader L;
-
-  memset(&L, 0, sizeof L);
-  /* A UTF-8 byte-order mark, as spreadsheets write it, is not data. */
-  if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) {
-    buf += 3;
-    len -= 3;
-  }
-  parse(&L, name, err, buf, len);
-  if (L.R.pos.st == C837_OK)
-    check_duplicates(&L);
-  if (L.R.pos.st == C837_OK)
-    apply(&L, t, replace_all);
-  free(L.rows);
-  /* a fault was recorded in *err by csvpos (code and message) */
-  if (L.R.pos.st == C837_OK)
-    c837_error_clear(err);
-  return L.R.pos.st;
-}
-
-/* Reads a whole file of at most C837_CODETABLE_MAX_BYTES into *out
- * (the caller frees out->p). */
-static c837_status read_file(const char *path, c837_buf *out,
-                             c837_error *err)
-{
-  FILE *fp = fopen(path, "rb");
-  char chunk[16384];
-  size_t got;
-  c837_status st = C837_OK;
-
-  if (fp == NULL) {
-    int e = errno;
-    return c837_error_set(err, c837_errno_status(e), 0, 0,
-                          "%s: cannot open: %s", path, strerror(e));
-  }
-  *out = (c837_buf)C837_BUF_INIT(C837_CODETABLE_MAX_BYTES);
-  while (st == C837_OK && (got = fread(chunk, 1, sizeof chunk, fp)) > 0) {
-    int rc = c837_buf_put(out, chunk, got);
-    if (rc == C837_BUF_LIMIT)
-      st = c837_error_set(err, C837_ECSV, 0, 0,
-                          "%s: expected a table of at most %lu bytes, "
-                          "found more",
-                          path, (unsigned long)C837_CODETABLE_MAX_BYTES);
-    else if (rc != 0)
-      st = c837_error_set(err, C837_ENOMEM, 0, 0, "%s: out of memory",
-                          path);
-  }
-  if (st == C837_OK && ferror(fp))
-    st = c837_error_set(err, C837_EIO, 0, 0, "%s: read error: %s", path,
-                        strerror(errno));
-  fclose(fp);
-  if (st != C837_OK)
-    c837_buf_free(out);
-  return st;
-}
-
-/* ------------------------------------------------------------------ */
-/* Public API                                                          */
-/* ------------------------------------------------------------------ */
-
-c837_codetable *c837_codetable_builtin(c837_error *err)
-{
-  c837_error local;
-  c837_codetable *t;
-
-  if (err == NULL)
-    err = &local;
-  c837_error_clear(err);
-  t = calloc(1, sizeof *t);
-  if (t == NULL) {
-    c837_error_set(err, C837_ENOMEM, 0, 0, "%s", c837_strerror(C837_ENOMEM));
-    return NULL;
-  }
-  if (load_buffer(t, BUILTIN_NAME, c837_builtin_codes_csv,
-                  (size_t)c837_builtin_codes_csv_len, 1, err) != C837_OK) {
-    c837_codetable_free(t);
-    return NULL;
-  }
-  return t;
-}
-
-c837_status c837_codetable_load(c837_codetable *t, const char *path,
-                                int replace_all, c837_error *err)
-{
-  c837_error local;
-  c837_buf buf;
-  c837_status st;
-
-  if (err == NULL)
-    err = &local;
-  c837_error_clear(err);
-  if (t == NULL || path == NULL)
-    return c837_error_set(err, C837_EINVAL, 0, 0,
-                          "code table or path missing");
-  st = read_file(path, &buf, err);
-  if (st != C837_OK)
-    return st;
-  st = load_buffer(t, path, buf.p ? buf.p : "", buf.len, replace_all, err);
-  c837_buf_free(&buf);
-  return st;
-}
-
 const c837_code *c837_codetable_find(const c837_codetable *t,
                                      const char *code)
 {
-  char key[C837_CODE_MAX];
-  size_t len;
+  size_t len, it;
 
   if (t == NULL || code == NULL)
     return NULL;
   len = strlen(code);
   trim(&code, &len);
-  if (len == 0 || len >= sizeof key)
+  if (len == 0 || len >= C837_CODE_MAX)
     return NULL;
   {
-    unsigned b = code_hash(code, len);
+    unsigned b = c837_codetable_bloom_bit(code, len);
     if (!(t->bloom[b / 64] & ((uint64_t)1 << (b % 64))))
       return NULL;
   }
-  memcpy(key, code, len);
-  key[len] = '\0';
-  return search((const c837_code *const *)t->sorted, t->n, key);
+  return c837_rlist_first(&t->codes, code, len, &it);
 }
 
 void c837_revenue_normalize(char dst[C837_CODE_MAX], const char *src)
@@ -602,30 +378,18 @@ void c837_revenue_normalize(char dst[C837_CODE_MAX], const char *src)
   }
 }
 
-/* The 837I revenue codes of the cell-therapy services, as numbers: NUBC
- * 0871-0874 (cell collection, processing, storage, infusion) and 0891,
- * 0892 (the special processed drugs, the CAR-T products) -- the codes
- * the built-in table pairs its CAR-T rows with (tests/test_codetable.c
- * checks that they are one list). */
-static const int cell_therapy_revenue[] = {871, 872, 873, 874, 891, 892};
-
-/* 1 when rev, normalised (c837_revenue_normalize), is a cell-therapy
- * revenue code: 1 to 4 digits whose value is one of the list (a code of
- * 1 to 3 digits is padded with zeros, so its value is the same). */
-static int cell_therapy(const char *rev)
+/* 1 when rev (1 to 4 digits; 1 to 3 read as padded with zeros) is a
+ * revenue code a code of the table is paired with. */
+static int listed_revenue(const c837_codetable *t, const char *rev)
 {
   int v = 0;
-  size_t n, i;
+  size_t n;
   for (n = 0; rev[n]; n++) {
     if (n == 4 || rev[n] < '0' || rev[n] > '9')
       return 0;
     v = v * 10 + (rev[n] - '0');
   }
-  for (i = 0; i < sizeof cell_therapy_revenue / sizeof *cell_therapy_revenue;
-       i++)
-    if (v == cell_therapy_revenue[i])
-      return n > 0;
-  return 0;
+  return n > 0 && ((t->revenue_bits[v / 64] >> (v % 64)) & 1);
 }
 
 int c837_codetable_tracks(const c837_codetable *t, const c837_line *ln,
@@ -640,33 +404,25 @@ int c837_codetable_tracks(const c837_codetable *t, const c837_line *ln,
     *row = r;
   if (r)
     return 1;
-  return ln->sv == '2' && cell_therapy(ln->revenue);
+  return ln->sv == '2' && listed_revenue(t, ln->revenue);
 }
 
 size_t c837_codetable_count(const c837_codetable *t)
 {
-  return t ? t->n : 0;
+  return t ? t->codes.n : 0;
 }
 
 const c837_code *c837_codetable_at(const c837_codetable *t, size_t i)
 {
-  if (t == NULL || i >= t->n)
+  if (t == NULL)
     return NULL;
-  return &t->rows[i];
-}
-
-/* One CSV record: the header (c NULL) or row c; -1 on a write error. */
-static int write_record(FILE *fp, const c837_code *c)
-{
-  return c ? c837_csvschema_write_row(&schema, c, fp, "\n")
-           : c837_csvschema_write_header(&schema, fp, "\n");
+  return c837_rlist_at(&t->codes, i);
 }
 
 c837_status c837_codetable_write_csv(const c837_codetable *t, FILE *fp,
                                      const char *only)
 {
   const c837_code *one = NULL;
-  size_t i;
 
   if (t == NULL || fp == NULL)
     return C837_EINVAL;
@@ -675,79 +431,84 @@ c837_status c837_codetable_write_csv(const c837_codetable *t, FILE *fp,
     if (one == NULL)
       return C837_EINVAL;
   }
-  if (write_record(fp, NULL) != 0)
-    return C837_EIO;
   if (one != NULL) {
-    if (write_record(fp, one) != 0)
+    if (c837_csvschema_write_header(&schema, fp, "\n") != 0 ||
+        c837_csvschema_write_row(&schema, one, fp, "\n") != 0)
       return C837_EIO;
-  } else {
-    for (i = 0; i < t->n; i++)
-      if (write_record(fp, &t->rows[i]) != 0)
-        return C837_EIO;
+  } else if (c837_rlist_write(&t->codes, fp) != 0) {
+    return C837_EIO;
   }
   if (fflush(fp) != 0 || ferror(fp))
     return C837_EIO;
   return C837_OK;
 }
 
+/* The note after a value in c837_code_describe, into extra (64 bytes);
+ * returns a fixed note or "". */
+static const char *describe_note(const c837_code *c, size_t k,
+                                 const char *v, char *extra)
+{
+  char d1[16];
+  extra[0] = '\0';
+  switch (k) {
+  case C837_CC_STEP:
+    if (c->step >= 1 && c->step <= 4)
+      snprintf(extra, 64, " (%s)", step_name[c->step]);
+    else
+      return " (not a step code)";
+    return "";
+  case C837_CC_CAP:
+    return c->cap > 0 ? " per date of service" : "(no cap)";
+  case C837_CC_FRACTIONAL:
+    return c->fractional ? " (fractional units allowed)"
+                         : " (whole units only)";
+  case C837_CC_SPLIT:
+    return c->split_dose ? " (one dose given in two infusions)" : "";
+  case C837_CC_SETTINGS:
+    return v[0] ? "" : "(everywhere)";
+  case C837_CC_UNIT:
+    return v[0] ? "" : "(not stated)";
+  case C837_CC_PFS_PAYABLE:
+  case C837_CC_OPPS_SI:
+    return v[0] ? "" : "(not known)";
+  case C837_CC_VALID_FROM:
+  case C837_CC_VALID_TO:
+    return v[0] ? "" : "(open)";
+  case C837_CC_CROSSWALK:
+    if (v[0] == '\0')
+      return "(none)";
+    if (c->valid_to != 0) {
+      c837_format_iso_date(
+          d1, sizeof d1,
+          c837_days_to_date(c837_date_to_days(c->valid_to) + 1));
+      snprintf(extra, 64, " (replacement from %s)", d1);
+    } else if (c->valid_from != 0) {
+      c837_format_iso_date(d1, sizeof d1, c->valid_from);
+      snprintf(extra, 64, " (predecessor, before %s)", d1);
+    }
+    return "";
+  case C837_CC_FAMILY:
+  case C837_CC_DESCRIPTOR:
+  case C837_CC_REVENUE:
+  case C837_CC_HISTORY:
+  case C837_CC_PRODUCT:
+    return v[0] ? "" : "(none)";
+  default:
+    return "";
+  }
+}
+
 c837_status c837_code_describe(const c837_code *c, FILE *fp)
 {
-  char buf[C837_CSV_FORMAT_SIZE], d1[16];
+  char buf[C837_CSV_FORMAT_SIZE];
   size_t k;
 
   if (c == NULL || fp == NULL)
     return C837_EINVAL;
-  for (k = 0; k < COL_COUNT; k++) {
+  for (k = 0; k < C837_CC_COUNT; k++) {
     const char *v = c837_csvschema_format(&schema, k, c, buf, sizeof buf);
-    const char *note = "";
     char extra[64];
-
-    extra[0] = '\0';
-    switch (k) {
-    case COL_STEP:
-      if (c->step >= 1 && c->step <= 4)
-        snprintf(extra, sizeof extra, " (%s)", step_name[c->step]);
-      else
-        note = " (not a step code)";
-      break;
-    case COL_CAP:
-      note = c->cap > 0 ? " per date of service" : "(no cap)";
-      break;
-    case COL_FRACTIONAL:
-      note = c->fractional ? " (fractional units allowed)"
-                           : " (whole units only)";
-      break;
-    case COL_SPLIT:
-      note = c->split_dose ? " (one dose given in two infusions)" : "";
-      break;
-    case COL_VALID_FROM:
-    case COL_VALID_TO:
-      if (v[0] == '\0')
-        note = "(open)";
-      break;
-    case COL_CROSSWALK:
-      if (v[0] == '\0')
-        note = "(none)";
-      else if (c->valid_to != 0) {
-        c837_format_iso_date(
-            d1, sizeof d1,
-            c837_days_to_date(c837_date_to_days(c->valid_to) + 1));
-        snprintf(extra, sizeof extra, " (replacement from %s)", d1);
-      } else if (c->valid_from != 0) {
-        c837_format_iso_date(d1, sizeof d1, c->valid_from);
-        snprintf(extra, sizeof extra, " (predecessor, before %s)", d1);
-      }
-      break;
-    case COL_FAMILY:
-    case COL_DESCRIPTOR:
-    case COL_REVENUE:
-    case COL_HISTORY:
-      if (v[0] == '\0')
-        note = "(none)";
-      break;
-    default:
-      break;
-    }
+    const char *note = describe_note(c, k, v, extra);
     if (fprintf(fp, "%s: %s%s%s\n", columns[k].name, v, note, extra) < 0)
       return C837_EIO;
   }
@@ -758,9 +519,11 @@ c837_status c837_code_describe(const c837_code *c, FILE *fp)
 
 void c837_codetable_free(c837_codetable *t)
 {
+  int l;
   if (t == NULL)
     return;
-  free(t->rows);
-  free(t->sorted);
+  c837_rlist_free(&t->codes);
+  for (l = 0; l < C837_LIST_COUNT; l++)
+    c837_rlist_free(&t->list[l]);
   free(t);
 }

@@ -73,7 +73,7 @@ static const char *unit_word(int64_t micro)
 static void edit_validity(c837_engine *e, size_t i)
 {
   c837_eline *x = &e->cl.el[i];
-  const c837_code *r = x->row, *to = NULL;
+  const c837_code *r = x->row, *to = NULL, *elsewhere = NULL;
   char d[16], lim[16];
   c837_pfinding *p;
   int deleted;
@@ -89,6 +89,13 @@ static void edit_validity(c837_engine *e, size_t i)
     to = c837_codetable_find(e->t, r->crosswalk);
   if (to && (to->family != r->family || !valid_on(to, x->from)))
     to = NULL;
+  /* a code billed only elsewhere (a C-code off an outpatient bill) is no
+   * fix: specs/codes.md, "settings" */
+  if (to && c837_code_setting(to, e->cl.c->kind, e->cl.c->tob) !=
+                C837_FIT_YES) {
+    elsewhere = to;
+    to = NULL;
+  }
   c837_eng_date(d, x->from);
   c837_eng_date(lim, deleted ? r->valid_to : r->valid_from);
   if (to) {
@@ -108,6 +115,16 @@ static void edit_validity(c837_engine *e, size_t i)
     c837_eng_copy(x->code, sizeof x->code, to->code);
     x->row = to;
     x->fam = (int)to->family;
+  } else if (elsewhere) {
+    c837_eng_finding_as(
+        e, deleted ? C837_EDIT_CODE_DELETED : C837_EDIT_CODE_NOT_EFFECTIVE,
+        C837_ACT_HELD, i,
+        deleted ? "%s is not valid on %s: its last valid date of service "
+                  "is %s, and its successor %s is not billed on this claim "
+                  "(only on %s)"
+                : "%s is not valid on %s: it is valid from %s, and its "
+                  "predecessor %s is not billed on this claim (only on %s)",
+        x->code, d, lim, elsewhere->code, elsewhere->settings);
   } else {
     c837_eng_finding_as(
         e, deleted ? C837_EDIT_CODE_DELETED : C837_EDIT_CODE_NOT_EFFECTIVE,
@@ -167,8 +184,12 @@ static void edit_revenue(c837_engine *e, size_t i)
   c837_pfinding *p;
   if (e->cl.c->kind != C837_KIND_I)
     return;
-  if (is_cart(x) && x->row->revenue[0] &&
-      !c837_eng_revenue_listed(x->row, x->revenue)) {
+  /* no pairing before the revenue codes existed (087X / 089X from
+   * 2019-04-01: specs/revenue.csv) */
+  if (is_cart(x) &&
+      c837_codetable_revenue_fit(e->t, x->row, x->revenue, x->from,
+                                 e->cl.c->kind,
+                                 e->cl.c->tob) == C837_REVFIT_UNLISTED) {
     char want[C837_CODE_MAX];
     const char *bar = strchr(x->row->revenue, '|');
     size_t n = bar ? (size_t)(bar - x->row->revenue) : strlen(x->row->revenue);

@@ -559,7 +559,8 @@ int c837_hist_mark(c837_engine *e)
   if (!e->cl.isa_len)
     return 0;
   for (i = 0; i < c->n_lines && !any; i++)
-    any = e->cl.el[i].row && e->cl.el[i].fam != C837_FAM_NONE;
+    any = e->cl.el[i].row && e->cl.el[i].fam != C837_FAM_NONE &&
+          e->cl.el[i].fam <= C837_FAM_WATCH;
   if (!any)
     return 0;
   x = ix_get(&e->hist, e->cl.source, e->cl.isa_len);
@@ -681,7 +682,11 @@ int c837_hist_record(c837_engine *e)
     c837_hist h;
     c837_ilist *p;
     int replaced = 0;
-    if (x->removed || !x->row || x->fam == C837_FAM_NONE)
+    /* only the families the ledger reads back (src/run/ledger.c knows
+     * step, product and watch; the families added after them are not
+     * remembered until it parses every family: c837_family_from_name) */
+    if (x->removed || !x->row || x->fam == C837_FAM_NONE ||
+        x->fam > C837_FAM_WATCH)
       continue;
     memset(&h, 0, sizeof h);
     h.kind = C837_HIST_LINE;
