@@ -1,15 +1,17 @@
 /* names.c -- names and sentences for the library's enumerations
  *
- * Status codes and their classes, claim kinds, severities and the
- * assembler's problem ids are generated from the X-macros of cart837.h
- * (as http-parser does with HTTP_ERRNO_MAP), so the names and the enums
- * can never drift apart.  Also the one mapping from a failed system
+ * Status codes and their classes, claim kinds, severities, the
+ * assembler's problem ids and payer classes (with the one SBR09 -> payer
+ * class lookup, C837_SBR09_MAP) are generated from the X-macros of
+ * cart837.h (as http-parser does with HTTP_ERRNO_MAP), so the names and
+ * the enums can never drift apart.  Also the one mapping from a failed system
  * call's errno to a status (util.h).
  */
 #include "cart837.h"
 #include "base/util.h"
 
 #include <errno.h>
+#include <string.h>
 
 c837_status c837_errno_status(int e)
 {
@@ -130,6 +132,48 @@ c837_severity c837_problem_severity(c837_problem_id id)
     break;
   }
   return C837_SEV_ERROR;
+}
+
+const char *c837_payer_class_name(c837_payer_class c)
+{
+  switch (c) {
+#define C837_XX(n, name, s)                                              \
+  case C837_PAYER_##name:                                                \
+    return s;
+    C837_PAYER_CLASS_MAP(C837_XX)
+#undef C837_XX
+  case C837_PAYER_CLASS_COUNT:
+    break;
+  }
+  return "";
+}
+
+int c837_payer_class_parse(const char *name, c837_payer_class *out)
+{
+  int c;
+  for (c = 0; name && c < C837_PAYER_CLASS_COUNT; c++)
+    if (strcmp(name, c837_payer_class_name((c837_payer_class)c)) == 0) {
+      *out = (c837_payer_class)c;
+      return 0;
+    }
+  return -1;
+}
+
+c837_payer_class c837_payer_class_of(const char *sbr09)
+{
+  static const struct {
+    const char *code;
+    c837_payer_class cls;
+  } map[] = {
+#define C837_XX(code, cls, s) {code, C837_PAYER_##cls},
+      C837_SBR09_MAP(C837_XX)
+#undef C837_XX
+  };
+  size_t i;
+  for (i = 0; sbr09 && i < sizeof map / sizeof map[0]; i++)
+    if (strcmp(sbr09, map[i].code) == 0)
+      return map[i].cls;
+  return C837_PAYER_UNKNOWN;
 }
 
 /* ---- edits, actions, dispositions, code families ------------------- */
