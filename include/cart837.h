@@ -53,6 +53,15 @@ extern "C" {
  * digits, long exponents) whole in messages and the reports. */
 #define C837_UNITS_MAX 64
 
+/* Size of a claim note's text (NTE02, X12 allows 80 characters), NUL
+ * included.  A longer note is cut and the cut reported
+ * (CLAIM_MODEL_LIMIT). */
+#define C837_NOTE_MAX 81
+
+/* Size of an amount as written in an HI value code (C022-5, an X12 R
+ * of at most 18 digits, a sign and a point), NUL included. */
+#define C837_AMOUNT_MAX 24
+
 /* Text fields of a code-table row, NUL included: descriptor, the
  * '|'-separated revenue code list, and the history note.  A longer value
  * in a table file is an error, not a truncation. */
@@ -312,9 +321,79 @@ typedef struct c837_party {
   char last[C837_ID_MAX]; /* NM103 (organisation name or last name) */
   char first[C837_ID_MAX];
   int32_t dob;            /* DMG02, CCYYMMDD, 0 when absent */
+  char gender[4];         /* DMG03: F, M, U; "" when absent */
 } c837_party;
 
 #define C837_NO_INDEX ((size_t)-1)
+
+/* The HI qualifiers (code list qualifier, C022-1) the claim model reads,
+ * and which list of the claim each goes to:
+ *   DX     claim->dx: diagnoses (ICD-10-CM; BK/BF/BJ/PR are ICD-9-CM)
+ *   PX     claim->px: ICD-10-PCS procedures with their D8 date (BR/BQ
+ *          ICD-9-CM volume 3)
+ *   COND   claim->cond: condition codes (NUBC)
+ *   VALUE  claim->value: value codes (NUBC) with their amount
+ * Qualifiers of 005010X222A1 / X223A2 2300 HI (and 4010's).  Other
+ * qualifiers (BH occurrence, BI occurrence span, DR DRG, ABN external
+ * cause, TC treatment, BP anesthesia) are passed through, not read. */
+#define C837_HI_MAP(XX)                                                  \
+  XX("ABK", DX, "principal diagnosis (ICD-10-CM)")                       \
+  XX("ABF", DX, "other diagnosis (ICD-10-CM)")                           \
+  XX("ABJ", DX, "admitting diagnosis (ICD-10-CM)")                       \
+  XX("APR", DX, "patient's reason for visit (ICD-10-CM)")                \
+  XX("BK", DX, "principal diagnosis (ICD-9-CM)")                         \
+  XX("BF", DX, "other diagnosis (ICD-9-CM)")                             \
+  XX("BJ", DX, "admitting diagnosis (ICD-9-CM)")                         \
+  XX("PR", DX, "patient's reason for visit (ICD-9-CM)")                  \
+  XX("BBR", PX, "principal procedure (ICD-10-PCS)")                      \
+  XX("BBQ", PX, "other procedure (ICD-10-PCS)")                          \
+  XX("BR", PX, "principal procedure (ICD-9-CM)")                         \
+  XX("BQ", PX, "other procedure (ICD-9-CM)")                             \
+  XX("BG", COND, "condition code")                                       \
+  XX("BE", VALUE, "value code")
+
+/* One code of the claim's HI segments (2300 health care code
+ * information, composite C022), as written.  An ICD-10 code is kept as
+ * sent: without its dot. */
+typedef struct c837_hi_code {
+  char qual[4];                 /* C022-1: ABK, ABF, BBR, BG, BE ... */
+  char code[C837_CODE_MAX];     /* C022-2 */
+  int32_t date;                 /* C022-4 when C022-3 is D8 (procedures);
+                                   0 when absent or not a valid date
+                                   (DATE_INVALID) */
+  int64_t amount;               /* C022-5 in cents (value codes); 0 when
+                                   absent or not a decimal */
+  int amount_ok;                /* 1 when C022-5 is a decimal */
+  char amount_raw[C837_AMOUNT_MAX]; /* C022-5 as written ("" if absent):
+                                   value code D4 carries the clinical
+                                   trial number here */
+  char poa[4];                  /* C022-9 present on admission (837I
+                                   diagnoses: Y N U W 1), "" if absent */
+  size_t seg;                   /* index of its HI in claim->segs */
+  size_t el;                    /* its element in that HI (1..12) */
+} c837_hi_code;
+
+/* One claim note (2300 NTE). */
+typedef struct c837_note {
+  char qual[4];                 /* NTE01: 837I ADD (billing note) or a
+                                   claim note ALG..UPI; 837P ADD, CER,
+                                   DCP, DGN, TPO */
+  char text[C837_NOTE_MAX];     /* NTE02 as written, trimmed */
+  size_t seg;                   /* index of the NTE in claim->segs */
+} c837_note;
+
+/* One drug identification loop (2410: LIN, then its CTP) of a line. */
+typedef struct c837_drug {
+  char qualifier[4];            /* LIN02: N4 = NDC (11 digits, 5-4-2) */
+  char id[C837_ID_MAX];         /* LIN03 as written */
+  char quantity_raw[C837_UNITS_MAX]; /* CTP04 as written, "" without CTP */
+  int64_t quantity;             /* CTP04, micro-units; 0 unless
+                                   quantity_ok */
+  int quantity_ok;              /* 1 when CTP04 is a decimal */
+  char unit[4];                 /* CTP05-1: UN, ML, GR, F2, ME */
+  size_t seg_lin;               /* index of LIN in claim->segs */
+  size_t seg_ctp;               /* index of its CTP, C837_NO_INDEX if none */
+} c837_drug;
 
 /* One service line (loop 2400). */
 typedef struct c837_line {
@@ -337,13 +416,27 @@ typedef struct c837_line {
   int64_t noncovered;            /* SV207 (837I), cents, 0 when absent */
   int32_t date_from, date_to;    /* line date, else the claim's; 0 if none */
   char date_source;              /* 'L' line DTP*472, 'C' claim date, 0 */
+  char pos[4];                   /* 837P place of service: SV105, else
+                                    the claim's (claim->pos); "" on 837I */
+  char pos_source;               /* 'L' SV105, 'C' the claim's, 0 none */
+  size_t n_drugs;                /* its 2410 loops, in input order */
+  const c837_drug *drugs;        /* into claim->drugs; NULL when none */
 } c837_line;
 
 /* One claim (loop 2300 and everything below it).  Handed to the claim
  * callback; everything in it is borrowed and valid only during the call.
  *
  * segs[] are the claim's segments exactly as read (CLM first), so a later
- * stage can rewrite one element and copy the rest byte for byte. */
+ * stage can rewrite one element and copy the rest byte for byte.
+ *
+ * What is read, and from where: the claim's own loops only.  The other
+ * payers' loops of coordination of benefits (2320 SBR and what follows
+ * it up to the first LX: 2330A NM1*IL, 2330B NM1*PR and REF, ...) and a
+ * line's 2430 adjudication (after SVD) are kept as raw segments but not
+ * read.  The lists (dx, px, cond, value, notes, drugs) are in input
+ * order and bounded (src/base/limits.h); a claim with more than a list
+ * keeps is reported (CLAIM_MODEL_LIMIT) and the rest is passed through
+ * unread, never silently. */
 typedef struct c837_claim {
   const c837_envelope *env;
   c837_kind kind;                 /* from the lines, else from env */
@@ -356,6 +449,27 @@ typedef struct c837_claim {
   int32_t stmt_from, stmt_to;     /* DTP*434 (837I statement period) */
   int32_t svc_from, svc_to;       /* claim-level DTP*472 */
   char orig_ref[C837_ID_MAX];     /* REF*F8 payer claim control number */
+  char pos[4];                    /* 837P place of service, CLM05-1; ""
+                                     on 837I (CLM05-1 is the facility
+                                     type there: facility, tob) */
+  char filing[4];                 /* SBR09 claim filing indicator of the
+                                     2000B SBR the claim is under (never a
+                                     2320 SBR); its payer class comes from
+                                     the payer table: c837_payers_class */
+  char payer_resp[4];             /* SBR01 of that SBR: P primary, S
+                                     secondary, T tertiary, ... */
+  int32_t admit_date;             /* DTP*435 admission (D8, or DT: date
+                                     and time); 0 when absent or bad */
+  char admit_time[5];             /* HHMM of a DT admission, else "" */
+  int admit_bad;                  /* 1 when a DTP*435 is there but not a
+                                     valid D8 or DT date (not a problem:
+                                     files carry masked ones; an edit
+                                     that needs the date reports it) */
+  char trial_ref[C837_ID_MAX];    /* REF*P4 (2300) demonstration project
+                                     id: an 837P's clinical trial number */
+  int32_t patient_dob;            /* the patient's DMG02: patient.dob when
+                                     has_patient, else subscriber.dob */
+  char patient_gender[4];         /* the patient's DMG03, likewise */
   c837_party billing;             /* 2010AA NM1*85, id = NPI */
   c837_party subscriber;          /* 2010BA NM1*IL, id = member id */
   c837_party payer;               /* 2010BB NM1*PR, id = payer id */
@@ -363,6 +477,19 @@ typedef struct c837_claim {
   int has_patient;
   char patient_key[4 * C837_ID_MAX]; /* member id [+ name + DOB] */
   char hl_id[16];                 /* HL01 of the loop the claim is under */
+  size_t n_dx;                    /* HI diagnoses (C837_HI_MAP DX) */
+  const c837_hi_code *dx;
+  size_t n_px;                    /* HI procedures with dates (PX) */
+  const c837_hi_code *px;
+  size_t n_cond;                  /* HI condition codes (COND) */
+  const c837_hi_code *cond;
+  size_t n_value;                 /* HI value codes with amounts (VALUE) */
+  const c837_hi_code *value;
+  size_t n_notes;                 /* 2300 NTE */
+  const c837_note *notes;
+  size_t n_drugs;                 /* every line's 2410 loops, line by
+                                     line (each line points at its own) */
+  const c837_drug *drugs;
   size_t n_segs;
   const c837_segment *segs;
   size_t n_lines;
@@ -429,7 +556,9 @@ const char *c837_severity_name(c837_severity s);
   XX(SEGMENT_UNTERMINATED, ERROR, "the last segment has no terminator")       \
   XX(SEGMENT_NUL_BYTE, ERROR, "a segment holds a NUL byte (binary data)")     \
   XX(SEGMENT_ID_INVALID, ERROR, "a tag that is not a segment id")             \
-  XX(DATE_INVALID, ERROR, "a DTP*472 or DTP*434 date that is not valid")
+  XX(DATE_INVALID, ERROR, "a claim or line date that is not valid")          \
+  XX(CLAIM_MODEL_LIMIT, ERROR,                                                \
+     "more codes, notes or drug loops than the claim model keeps")
 
 typedef enum c837_problem_id {
 #define C837_XX(name, sev, s) C837_PROB_##name,

@@ -9,9 +9,13 @@
  * recorded.  The tests check the claim model field by field: parties,
  * the 2320/2330A NM1*IL and 2430 SVD/DTP traps, line dates (D8, RD8,
  * claim fallback), SV1/SV2 fields, CLM05, TOB, REF*F8, kind from the
- * lines, 4010, 837D and non-837 sets; then the envelope problems with
- * exact codes, messages, offsets and segment numbers; and finally that
- * the whole recorded model is identical at chunk sizes 1..64.
+ * lines, 4010, 837D and non-837 sets; the claim's context (place of
+ * service, SBR09 and payer class, admission, HI lists, notes, drug
+ * loops, the patient's DMG) for 837P and 837I, with COB loops whose
+ * values must not be read, and its bounds (CLAIM_MODEL_LIMIT); then the
+ * envelope problems with exact codes, messages, offsets and segment
+ * numbers; and for every input, that the whole recorded model is
+ * identical at chunk sizes 1..64.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -101,6 +105,7 @@ typedef struct saved {
   char raw[8192];
   size_t raw_len;
   char tags[512]; /* "CLM REF DTP ..." */
+  char ctx[12288]; /* dump_context of the claim (cut to fit) */
 } saved;
 
 typedef struct rec {
@@ -137,6 +142,72 @@ static void dump_env(buf *b, const c837_envelope *e)
           c837_kind_name(e->declared), e->version);
 }
 
+/* One list of HI codes, a line each: "  dx ABK:C8331 d=0 amt=/0/0 poa=
+ * @5.1" (date, amount as written / cents / ok, present on admission,
+ * segment index . element). */
+static void dump_hi(buf *b, const char *what, const c837_hi_code *h,
+                    size_t n)
+{
+  size_t i;
+  for (i = 0; i < n; i++)
+    buf_fmt(b, "  %s %s:%s d=%ld amt=%s/%lld/%d poa=%s @%zu.%zu\n", what,
+            h[i].qual, h[i].code, (long)h[i].date, h[i].amount_raw,
+            (long long)h[i].amount, h[i].amount_ok, h[i].poa, h[i].seg,
+            h[i].el);
+}
+
+/* The claim's context fields (claim_ctx.c), as text: the claim's, its
+ * lists, then per line its place of service and drug loops. */
+static void dump_context(buf *b, const c837_claim *c)
+{
+  size_t i, k;
+  buf_fmt(b, "  ctx pos=%s filing=%s resp=%s payer=%s admit=%ld/%s/%d "
+             "trial=%s dob=%ld g=%s\n",
+          c->pos, c->filing,
+          c->payer_resp, c->payer.id, (long)c->admit_date, c->admit_time,
+          c->admit_bad, c->trial_ref, (long)c->patient_dob,
+          c->patient_gender);
+  dump_hi(b, "dx", c->dx, c->n_dx);
+  dump_hi(b, "px", c->px, c->n_px);
+  dump_hi(b, "cond", c->cond, c->n_cond);
+  dump_hi(b, "value", c->value, c->n_value);
+  for (i = 0; i < c->n_notes; i++)
+    buf_fmt(b, "  note %s [%s] @%zu\n", c->notes[i].qual, c->notes[i].text,
+            c->notes[i].seg);
+  for (i = 0; i < c->n_lines; i++) {
+    const c837_line *l = &c->lines[i];
+    buf_fmt(b, "  line %s pos=%s/%c mods=%s,%s,%s,%s nc=%lld drugs=%zu\n",
+            l->lx, l->pos, l->pos_source ? l->pos_source : '0', l->mod[0],
+            l->mod[1], l->mod[2], l->mod[3], (long long)l->noncovered,
+            l->n_drugs);
+    for (k = 0; k < l->n_drugs; k++) {
+      const c837_drug *d = &l->drugs[k];
+      buf_fmt(b, "    drug %s:%s q=%s/%lld/%d unit=%s @%zu,%lld\n",
+              d->qualifier, d->id, d->quantity_raw, (long long)d->quantity,
+              d->quantity_ok, d->unit, d->seg_lin,
+              d->seg_ctp == C837_NO_INDEX ? -1LL : (long long)d->seg_ctp);
+    }
+  }
+}
+
+/* The lines' drugs are the claim's, line by line, in order. */
+static void check_drug_slices(const c837_claim *c)
+{
+  size_t i, at = 0;
+  for (i = 0; i < c->n_lines; i++) {
+    const c837_line *l = &c->lines[i];
+    if (l->n_drugs == 0) {
+      assert_null(l->drugs);
+      continue;
+    }
+    assert_ptr_equal(l->drugs, c->drugs + at);
+    at += l->n_drugs;
+  }
+  assert_int_equal(at, c->n_drugs);
+  if (c->n_drugs == 0)
+    assert_null(c->drugs);
+}
+
 /* Every field of the claim model, as text. */
 static void dump_claim(buf *b, const c837_claim *c)
 {
@@ -167,6 +238,7 @@ static void dump_claim(buf *b, const c837_claim *c)
             l->units_ok, (long long)l->noncovered, (long)l->date_from,
             (long)l->date_to, l->date_source ? l->date_source : '0');
   }
+  dump_context(b, c);
   for (i = 0; i < c->n_segs; i++) {
     const c837_segment *s = &c->segs[i];
     buf_fmt(b, "  seg %llu@%llu %.*s n%zu [%.*s]\n",
@@ -193,7 +265,9 @@ static int on_claim(void *ud, const c837_claim *c)
 {
   rec *r = ud;
   saved *sv;
+  buf ctx = {0, 0, 0};
   size_t i;
+  check_drug_slices(c);
   dump_claim(&r->log, c);
   for (i = 0; i < c->n_segs; i++)
     buf_add(&r->raw, c->segs[i].raw, c->segs[i].raw_len);
@@ -214,9 +288,17 @@ static int on_claim(void *ud, const c837_claim *c)
     snprintf(sv->tags + strlen(sv->tags), sizeof sv->tags - strlen(sv->tags),
              "%s%.*s", i ? " " : "", (int)s->tag.len, s->tag.p);
   }
+  dump_context(&ctx, c);
+  snprintf(sv->ctx, sizeof sv->ctx, "%s", ctx.p);
+  free(ctx.p);
   sv->c.segs = NULL;
   sv->c.lines = NULL;
   sv->c.env = NULL;
+  sv->c.dx = sv->c.px = sv->c.cond = sv->c.value = NULL;
+  sv->c.notes = NULL;
+  sv->c.drugs = NULL;
+  for (i = 0; i < MAX_SAVED_LINES; i++)
+    sv->lines[i].drugs = NULL;
   return r->stop_claims && r->n_claims == (size_t)r->stop_claims;
 }
 
@@ -1337,6 +1419,398 @@ static void test_units_raw_whole(void **state)
   assert_int_equal(r.claims[0].lines[1].units_ok, 0);
   rec_free(&r);
 }
+/* ------------------------------------------------------------------ */
+/* Claim context: place of service, payer, admission, HI lists, notes, */
+/* drug loops (claim_ctx.c)                                            */
+/* ------------------------------------------------------------------ */
+
+/* 837P: a Medicare Part B claim with coordination of benefits (2320 SBR
+ * CI, 2330A NM1*IL, 2330B NM1*PR with REF*F8): the claim keeps its own
+ * SBR09, payer and (absent) REF*F8.  Line 1 has its own place of service
+ * (SV105), four modifiers and a drug loop; line 2 takes the claim's
+ * place of service, and its CTP without a LIN and its NTE are not read;
+ * line 3 has two drug loops, and the LIN and CTP after its SVD (2430)
+ * are not read.  The second claim is under a 2000C patient loop whose
+ * subscriber loop says 16 (Medicare Advantage). */
+static const char *const PROF_CTX[] = {
+    ISA5,                                                   /* 1 */
+    "GS*HC*SENDER*RECEIVER*20250101*1200*1*X*005010X222A1", /* 2 */
+    "ST*837*0001*005010X222A1",                             /* 3 */
+    "HL*1**20*1",                                           /* 4 */
+    "NM1*85*2*CANCER CENTER*****XX*1234567893",             /* 5 */
+    "HL*2*1*22*0",                                          /* 6 */
+    "SBR*P*18*GRP1******MB",                                /* 7 */
+    "NM1*IL*1*DOE*JANE****MI*MEMBER01",                     /* 8 */
+    "DMG*D8*19500101*F",                                    /* 9 */
+    "NM1*PR*2*MEDICARE B*****PI*MCRB01",                    /* 10 */
+    "CLM*P1*20000***11:B:1*Y*A*Y*Y",                        /* 11 @0 */
+    "DTP*435*D8*20250102",                                  /* 12 @1 */
+    "REF*P4*12345678",                                      /* 13 @2 */
+    "NTE*ADD*DIFF PROD CLIN TRIAL",                         /* 14 @3 */
+    "HI*ABK:C9100*ABF:Z006*ABF:D701",                       /* 15 @4 */
+    "HI*BG:30",                                             /* 16 @5 */
+    "NM1*82*1*ONC*DOC****XX*1111111112",                    /* 17 @6 */
+    "SBR*S*01*******CI",                                    /* 18 @7 2320 */
+    "AMT*D*100",                                            /* 19 @8 */
+    "NM1*IL*1*DOE*JOHN****MI*OTHERMEMBER",                  /* 20 @9 2330A */
+    "NM1*PR*2*OTHER PAYER*****PI*OTHERPAYER",               /* 21 @10 2330B */
+    "REF*F8*OTHERCTL",                                      /* 22 @11 */
+    "DTP*573*D8*20250301",                                  /* 23 @12 */
+    "LX*1",                                                 /* 24 @13 */
+    "SV1*HC:Q2041:JW:KX:LU:76*15000*UN*1*22**1",            /* 25 @14 */
+    "DTP*472*D8*20250110",                                  /* 26 @15 */
+    "LIN**N4*71287011901",                                  /* 27 @16 */
+    "CTP****1*UN",                                          /* 28 @17 */
+    "LX*2",                                                 /* 29 @18 */
+    "SV1*HC:38228*5000*UN*1***1",                           /* 30 @19 */
+    "DTP*472*D8*20250110",                                  /* 31 @20 */
+    "NTE*ADD*A LINE NOTE",                                  /* 32 @21 */
+    "CTP****9*UN",                                          /* 33 @22 */
+    "LX*3",                                                 /* 34 @23 */
+    "SV1*HC:J9999*1*UN*1*11**1",                            /* 35 @24 */
+    "LIN**N4*00000000001",                                  /* 36 @25 */
+    "CTP****2.5*ML:1",                                      /* 37 @26 */
+    "LIN**N4*00000000002",                                  /* 38 @27 */
+    "SVD*OTHERPAYER*1*HC:J9999**1",                         /* 39 @28 */
+    "LIN**N4*99999999999",                                  /* 40 @29 */
+    "CTP****7*UN",                                          /* 41 @30 */
+    "HL*3*1*22*1",                                          /* 42 */
+    "SBR*P**GRP2******16",                                  /* 43 */
+    "NM1*IL*1*SMITH*BOB****MI*MEMBER02",                    /* 44 */
+    "DMG*D8*19650202*M",                                    /* 45 */
+    "NM1*PR*2*ADVANTAGE PLAN*****PI*MAPLAN",                /* 46 */
+    "HL*4*3*23*0",                                          /* 47 */
+    "PAT*19",                                               /* 48 */
+    "NM1*QC*1*SMITH*KID",                                   /* 49 */
+    "DMG*D8*20100303*F",                                    /* 50 */
+    "CLM*P2*100***22:B:1*Y*A*Y*Y",                          /* 51 @0 */
+    "HI*ABK:C8338",                                         /* 52 @1 */
+    "LX*1",                                                 /* 53 @2 */
+    "SV1*HC:38226*100*UN*1***1",                            /* 54 @3 */
+    "SE*#*0001",
+    "GE*#*1",
+    "IEA*#*000000001",
+    NULL};
+
+static void test_837p_claim_context(void **state)
+{
+  rec r;
+  c837_counts n;
+  (void)state;
+  memset(&r, 0, sizeof r);
+  assert_int_equal(run_segs(PROF_CTX, &r, &n), C837_OK);
+  assert_string_equal(r.problems.p ? r.problems.p : "", "");
+  assert_int_equal(r.n_claims, 2);
+  assert_string_equal(
+      r.claims[0].ctx,
+      "  ctx pos=11 filing=MB resp=P payer=MCRB01 "
+      "admit=20250102//0 trial=12345678 dob=19500101 g=F\n"
+      "  dx ABK:C9100 d=0 amt=/0/0 poa= @4.1\n"
+      "  dx ABF:Z006 d=0 amt=/0/0 poa= @4.2\n"
+      "  dx ABF:D701 d=0 amt=/0/0 poa= @4.3\n"
+      "  cond BG:30 d=0 amt=/0/0 poa= @5.1\n"
+      "  note ADD [DIFF PROD CLIN TRIAL] @3\n"
+      "  line 1 pos=22/L mods=JW,KX,LU,76 nc=0 drugs=1\n"
+      "    drug N4:71287011901 q=1/1000000/1 unit=UN @16,17\n"
+      "  line 2 pos=11/C mods=,,, nc=0 drugs=0\n"
+      "  line 3 pos=11/L mods=,,, nc=0 drugs=2\n"
+      "    drug N4:00000000001 q=2.5/2500000/1 unit=ML @25,26\n"
+      "    drug N4:00000000002 q=/0/0 unit= @27,-1\n");
+  /* the claim's own values, not 2320/2330's */
+  assert_string_equal(r.claims[0].c.filing, "MB");
+  assert_string_equal(r.claims[0].c.payer.id, "MCRB01");
+  assert_string_equal(r.claims[0].c.subscriber.id, "MEMBER01");
+  assert_string_equal(r.claims[0].c.orig_ref, "");
+  assert_string_equal(r.claims[0].c.facility, "11");
+  assert_string_equal(r.claims[0].c.tob, "");
+  assert_int_equal(r.claims[0].c.n_dx, 3);
+  assert_int_equal(r.claims[0].c.n_px, 0);
+  assert_int_equal(r.claims[0].c.n_value, 0);
+  assert_int_equal(r.claims[0].c.n_drugs, 3);
+  assert_int_equal(r.claims[0].lines[2].date_from, 0);
+  /* the patient of a 2000C loop: its DMG, not the subscriber's */
+  assert_string_equal(
+      r.claims[1].ctx,
+      "  ctx pos=22 filing=16 resp=P payer=MAPLAN "
+      "admit=0//0 trial= dob=20100303 g=F\n"
+      "  dx ABK:C8338 d=0 amt=/0/0 poa= @1.1\n"
+      "  line 1 pos=22/C mods=,,, nc=0 drugs=0\n");
+  assert_int_equal(r.claims[1].c.subscriber.dob, 19650202);
+  assert_string_equal(r.claims[1].c.subscriber.gender, "M");
+  assert_string_equal(r.claims[1].c.patient.gender, "F");
+  rec_free(&r);
+}
+
+/* 837I: Medicare Part A inpatient claim with an admission date and time,
+ * two claim notes, every HI list (diagnoses with present-on-admission,
+ * admitting and reason for visit; PCS procedures with dates; condition
+ * and value codes), HI qualifiers the model does not read (BH, DR), and
+ * a COB loop whose HI and NTE (out of place there) are not read.  Line 1
+ * has four SV202 modifiers, a non-covered charge and a drug loop.  The
+ * second claim has a masked admission date (admit_bad, no problem) and a
+ * PCS date that is not a date (DATE_INVALID). */
+static const char *const INST_CTX[] = {
+    ISA5,                                                   /* 1 */
+    "GS*HC*SENDER*RECEIVER*20250101*1200*2*X*005010X223A2", /* 2 */
+    "ST*837*0002*005010X223A2",                             /* 3 */
+    "HL*1**20*1",                                           /* 4 */
+    "NM1*85*2*HOSPITAL*****XX*1111111111",                  /* 5 */
+    "HL*2*1*22*0",                                          /* 6 */
+    "SBR*P*18*******MA",                                    /* 7 */
+    "NM1*IL*1*ROE*RICHARD****MI*M3",                        /* 8 */
+    "DMG*D8*19500505*M",                                    /* 9 */
+    "NM1*PR*2*MEDICARE*****PI*MCRA",                        /* 10 */
+    "CLM*I1*400000***11:A:1**A*Y*Y",                        /* 11 @0 */
+    "DTP*434*RD8*20250301-20250310",                        /* 12 @1 */
+    "DTP*435*DT*202503011430",                              /* 13 @2 */
+    "CL1*1*7*01",                                           /* 14 @3 */
+    "NTE*ADD*Diff Prod Clin Trial",                         /* 15 @4 */
+    "NTE*UPI*UPDATED INFO",                                 /* 16 @5 */
+    "HI*ABK:C8331*ABJ:R509*APR:R509*APR:R5081",             /* 17 @6 */
+    "HI*ABF:Z006:::::::Y*ABF:D701:::::::N",                 /* 18 @7 */
+    "HI*BBR:XW033C3:D8:20250302*BBQ:30233N1:D8:20250301",   /* 19 @8 */
+    "HI*BG:30*BG:90",                                       /* 20 @9 */
+    "HI*BE:D4:::12345678*BE:80:::3*BE:A1:::12.5",           /* 21 @10 */
+    "HI*BH:A1:D8:20250101",                                 /* 22 @11 */
+    "HI*DR:018",                                            /* 23 @12 */
+    "SBR*S*18*******CI",                                    /* 24 @13 2320 */
+    "NM1*IL*1*ROE*RICHARD****MI*OTHERID",                   /* 25 @14 */
+    "NM1*PR*2*OTHER*****PI*OTHERPAY",                       /* 26 @15 */
+    "REF*F8*OTHERCTL",                                      /* 27 @16 */
+    "HI*ABF:X000",                                          /* 28 @17 */
+    "NTE*ADD*NOT THE CLAIMS",                               /* 29 @18 */
+    "DTP*435*D8*20240101",                                  /* 30 @19 */
+    "LX*1",                                                 /* 31 @20 */
+    "SV2*0891*HC:Q2041:JW:KX:Q0:Q1*380000*UN*1**1",         /* 32 @21 */
+    "LIN**N4*71287011901",                                  /* 33 @22 */
+    "CTP****1*UN",                                          /* 34 @23 */
+    "LX*2",                                                 /* 35 @24 */
+    "SV2*0871*HC:38228*20000*UN*1",                         /* 36 @25 */
+    "DTP*472*D8*20250302",                                  /* 37 @26 */
+    "CLM*I2*10***13:A:1",                                   /* 38 @0 */
+    "DTP*435*DT*999999999999",                              /* 39 @1 */
+    "HI*BBR:XW033C3:D8:20250230",                           /* 40 @2 */
+    "LX*1",                                                 /* 41 @3 */
+    "SV2*0300**10*UN*1",                                    /* 42 @4 */
+    "SE*#*0002",
+    "GE*#*2",
+    "IEA*#*000000001",
+    NULL};
+
+static void test_837i_claim_context(void **state)
+{
+  rec r;
+  c837_counts n;
+  char want[300];
+  (void)state;
+  memset(&r, 0, sizeof r);
+  assert_int_equal(run_segs(INST_CTX, &r, &n), C837_OK);
+  snprintf(want, sizeof want,
+           "DATE_INVALID seg 40 off %llu: claim I2: HI BBR XW033C3 date "
+           "'20250230' is not a valid D8 date\n",
+           (unsigned long long)seg_offset(INST_CTX, 40));
+  assert_string_equal(r.problems.p, want);
+  assert_int_equal(n.problems, 1);
+  assert_int_equal(r.n_claims, 2);
+  assert_string_equal(
+      r.claims[0].ctx,
+      "  ctx pos= filing=MA resp=P payer=MCRA "
+      "admit=20250301/1430/0 trial= dob=19500505 g=M\n"
+      "  dx ABK:C8331 d=0 amt=/0/0 poa= @6.1\n"
+      "  dx ABJ:R509 d=0 amt=/0/0 poa= @6.2\n"
+      "  dx APR:R509 d=0 amt=/0/0 poa= @6.3\n"
+      "  dx APR:R5081 d=0 amt=/0/0 poa= @6.4\n"
+      "  dx ABF:Z006 d=0 amt=/0/0 poa=Y @7.1\n"
+      "  dx ABF:D701 d=0 amt=/0/0 poa=N @7.2\n"
+      "  px BBR:XW033C3 d=20250302 amt=/0/0 poa= @8.1\n"
+      "  px BBQ:30233N1 d=20250301 amt=/0/0 poa= @8.2\n"
+      "  cond BG:30 d=0 amt=/0/0 poa= @9.1\n"
+      "  cond BG:90 d=0 amt=/0/0 poa= @9.2\n"
+      "  value BE:D4 d=0 amt=12345678/1234567800/1 poa= @10.1\n"
+      "  value BE:80 d=0 amt=3/300/1 poa= @10.2\n"
+      "  value BE:A1 d=0 amt=12.5/1250/1 poa= @10.3\n"
+      "  note ADD [Diff Prod Clin Trial] @4\n"
+      "  note UPI [UPDATED INFO] @5\n"
+      "  line 1 pos=/0 mods=JW,KX,Q0,Q1 nc=100 drugs=1\n"
+      "    drug N4:71287011901 q=1/1000000/1 unit=UN @22,23\n"
+      "  line 2 pos=/0 mods=,,, nc=0 drugs=0\n");
+  assert_int_equal(r.claims[0].c.kind, C837_KIND_I);
+  assert_string_equal(r.claims[0].c.tob, "111");
+  assert_string_equal(r.claims[0].c.facility, "11");
+  assert_int_equal(r.claims[0].c.stmt_from, 20250301);
+  assert_int_equal(r.claims[0].c.stmt_to, 20250310);
+  assert_string_equal(r.claims[0].c.orig_ref, "");
+  assert_string_equal(r.claims[0].c.subscriber.id, "M3");
+  assert_string_equal(
+      r.claims[1].ctx,
+      "  ctx pos= filing=MA resp=P payer=MCRA admit=0//1 "
+      "trial= dob=19500505 g=M\n"
+      "  px BBR:XW033C3 d=0 amt=/0/0 poa= @2.1\n"
+      "  line 1 pos=/0 mods=,,, nc=0 drugs=0\n");
+  rec_free(&r);
+}
+
+/* ICD-9 qualifiers (4010, and 5010 before ICD-10): BK/BF/BJ/PR are
+ * diagnoses, BR/BQ procedures; an HI composite with an empty qualifier
+ * or code is skipped or kept as written; a later DTP*435 D8 with a bad
+ * date makes the admission admit_bad, without the earlier one's date or
+ * time; an SBR09 outside the map is kept raw (class unknown). */
+static void test_hi_icd9_and_odd_values(void **state)
+{
+  static const char *const segs[] = {
+      ISA_T("U", "00401", "000000905"),
+      "GS*HC*S*R*20050101*1200*905*X*004010X096A1",
+      "ST*837*0905",
+      "HL*1**20*1",
+      "NM1*85*2*HOSPITAL*****24*123456789",
+      "HL*2*1*22*0",
+      "SBR*P*18*******09",
+      "NM1*IL*1*DOE*JOHN****MI*123456789A",
+      "NM1*PR*2*SELF*****PI*SELF",
+      "CLM*4010I*75***11:A:1",
+      "DTP*435*DT*200501051230",
+      "DTP*435*D8*20050231",
+      "HI*BK:4019*BF:25000**BJ:7802*PR:7865*ZZ:1",
+      "HI*BR:3893:D8:20050105*BQ:9904",
+      "HI*BG:",
+      "LX*1",
+      "SV2*0300*HC:85025*75*UN*1",
+      "SE*#*0905",
+      "GE*#*905",
+      "IEA*#*000000905",
+      NULL};
+  rec r;
+  c837_counts n;
+  (void)state;
+  memset(&r, 0, sizeof r);
+  assert_int_equal(run_segs(segs, &r, &n), C837_OK);
+  assert_string_equal(r.problems.p ? r.problems.p : "", "");
+  assert_int_equal(r.n_claims, 1);
+  assert_string_equal(
+      r.claims[0].ctx,
+      "  ctx pos= filing=09 resp=P payer=SELF admit=0//1 trial= "
+      "dob=0 g=\n"
+      "  dx BK:4019 d=0 amt=/0/0 poa= @3.1\n"
+      "  dx BF:25000 d=0 amt=/0/0 poa= @3.2\n"
+      "  dx BJ:7802 d=0 amt=/0/0 poa= @3.4\n"
+      "  dx PR:7865 d=0 amt=/0/0 poa= @3.5\n"
+      "  px BR:3893 d=20050105 amt=/0/0 poa= @4.1\n"
+      "  px BQ:9904 d=0 amt=/0/0 poa= @4.2\n"
+      "  cond BG: d=0 amt=/0/0 poa= @5.1\n"
+      "  line 1 pos=/0 mods=,,, nc=0 drugs=0\n");
+  rec_free(&r);
+}
+
+/* The model's lists are bounded: diagnoses past C837_MAX_CLAIM_HI_CODES,
+ * notes past C837_MAX_CLAIM_NOTES, a note's text past C837_NOTE_MAX - 1
+ * and a line's drug loops past C837_MAX_LINE_DRUGS are each reported
+ * (CLAIM_MODEL_LIMIT, at the segment) and not read; the rest of the
+ * claim is read as usual, and the claim is handed out whole. */
+static void test_claim_model_limits(void **state)
+{
+  static const char *const head[] = {HEAD_P, "CLM*LIM*1", NULL};
+  buf in = {0, 0, 0}, want = {0, 0, 0};
+  rec r;
+  c837_counts n;
+  const saved *c;
+  uint64_t at_hi = 0, at_nte = 0, at_long = 0, at_lin = 0;
+  size_t i, k, seg = 6; /* CLM is segment 6 */
+  char text[101];
+  (void)state;
+  assert_int_equal(C837_MAX_CLAIM_HI_CODES, 64);
+  assert_int_equal(C837_MAX_CLAIM_NOTES, 16);
+  assert_int_equal(C837_MAX_LINE_DRUGS, 25);
+  assert_int_equal(C837_NOTE_MAX, 81);
+  build(head, &in);
+  /* 6 HI: 5 of 12 diagnoses, then 10 diagnoses and 2 condition codes:
+   * 70 diagnoses, 6 past the bound, all in the sixth HI */
+  for (i = 0; i < 6; i++) {
+    if (i == 5)
+      at_hi = in.len;
+    buf_str(&in, "HI");
+    for (k = 0; k < 12; k++)
+      buf_fmt(&in, "*%s:C%02zu%02zu", i == 5 && k >= 10 ? "BG" : "ABF", i,
+              k);
+    buf_str(&in, "~\n");
+    seg++;
+  }
+  /* 17 notes, the third one 100 characters long */
+  memset(text, 'N', 100);
+  text[100] = '\0';
+  for (i = 0; i < 17; i++) {
+    if (i == 2)
+      at_long = in.len;
+    if (i == 16)
+      at_nte = in.len;
+    buf_fmt(&in, "NTE*ADD*%s~\n", i == 2 ? text : "NOTE");
+    seg++;
+  }
+  buf_str(&in, "LX*1~\nSV1*HC:J9999*1*UN*1~\n");
+  seg += 2;
+  /* 26 drug loops, each with its CTP (quantity = its number) */
+  for (i = 0; i < 26; i++) {
+    if (i == 25)
+      at_lin = in.len;
+    buf_fmt(&in, "LIN**N4*000000000%02zu~\nCTP****%zu*UN~\n", i, i + 1);
+    seg += 2;
+  }
+  /* ST is segment 3, SE segment seg + 1 */
+  buf_fmt(&in, "SE*%zu*0001~\nGE*1*1~\nIEA*1*000000001~\n", seg - 1);
+
+  buf_fmt(&want,
+          "CLAIM_MODEL_LIMIT seg 12 off %llu: claim LIM: 6 diagnosis "
+          "codes of this HI are past the 64 the claim model keeps; passed "
+          "through, not read\n",
+          (unsigned long long)at_hi);
+  buf_fmt(&want,
+          "CLAIM_MODEL_LIMIT seg 15 off %llu: claim LIM: NTE text of 100 "
+          "characters; the claim model keeps the first 80\n",
+          (unsigned long long)at_long);
+  buf_fmt(&want,
+          "CLAIM_MODEL_LIMIT seg 29 off %llu: claim LIM has more than 16 "
+          "notes (NTE); this one is passed through, not read\n",
+          (unsigned long long)at_nte);
+  buf_fmt(&want,
+          "CLAIM_MODEL_LIMIT seg %zu off %llu: claim LIM line 1 has more "
+          "than 25 drug loops (LIN); this one is passed through, not "
+          "read\n",
+          seg - 1, (unsigned long long)at_lin);
+  memset(&r, 0, sizeof r);
+  assert_int_equal(assemble_all_chunks(in.p, in.len, &r, &n), C837_OK);
+  assert_string_equal(r.problems.p, want.p);
+  assert_int_equal(n.problems, 4);
+  assert_int_equal(r.n_claims, 1);
+  c = &r.claims[0];
+  assert_int_equal(c->c.n_segs, seg - 5);
+  assert_int_equal(c->c.n_dx, 64);
+  assert_int_equal(c->c.n_cond, 2);
+  assert_int_equal(c->c.n_notes, 16);
+  assert_int_equal(c->c.n_drugs, 25);
+  assert_int_equal(c->lines[0].n_drugs, 25);
+  /* the last diagnosis kept is the fourth of the sixth HI (60 + 4); the
+   * condition codes after the diagnoses past the bound are kept */
+  assert_non_null(strstr(c->ctx, "  dx ABF:C0503 d=0 amt=/0/0 poa= @6.4\n"
+                                  "  cond BG:C0510 d=0 amt=/0/0 poa= @6.11\n"
+                                  "  cond BG:C0511 d=0 amt=/0/0 poa= @6.12\n"
+                                  "  note ADD [NOTE] @7\n"));
+  assert_null(strstr(c->ctx, "ABF:C0504"));
+  /* the long note (the third NTE: segment index 7 + 2) is cut to 80
+   * characters */
+  want.len = 0;
+  buf_fmt(&want, "  note ADD [%.80s] @9\n  note", text);
+  assert_non_null(strstr(c->ctx, want.p));
+  /* the 25th drug keeps its own CTP (LIN i at index 26 + 2i: CLM, 6 HI,
+   * 17 NTE, LX and SV1 come first); the 26th LIN and its CTP are not
+   * read */
+  assert_non_null(strstr(c->ctx, "    drug N4:00000000024 q=25/25000000/1 "
+                                 "unit=UN @74,75\n"));
+  assert_null(strstr(c->ctx, "00000000025"));
+  assert_null(strstr(c->ctx, "q=26"));
+  rec_free(&r);
+  free(in.p);
+  free(want.p);
+}
+
 #undef HEAD_P
 #undef TAIL
 
@@ -1503,7 +1977,7 @@ static void test_names(void **state)
   assert_string_equal(c837_severity_name(C837_SEV_INFO), "info");
   assert_string_equal(c837_severity_name((c837_severity)7), "");
   /* problem ids: names, meanings and severities from C837_PROBLEM_MAP */
-  assert_int_equal(C837_PROB_COUNT, 25);
+  assert_int_equal(C837_PROB_COUNT, 26);
   assert_string_equal(c837_problem_name(C837_PROB_ISA_ELEMENTS),
                       "ISA_ELEMENTS");
   assert_string_equal(c837_problem_name(C837_PROB_SE01_COUNT), "SE01_COUNT");
@@ -1538,6 +2012,10 @@ int main(void)
       cmocka_unit_test(test_claim_callback_stops),
       cmocka_unit_test(test_claim_order),
       cmocka_unit_test(test_claim_limits),
+      cmocka_unit_test(test_837p_claim_context),
+      cmocka_unit_test(test_837i_claim_context),
+      cmocka_unit_test(test_hi_icd9_and_odd_values),
+      cmocka_unit_test(test_claim_model_limits),
       cmocka_unit_test(test_names),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

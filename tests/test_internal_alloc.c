@@ -647,7 +647,8 @@ static void make_ledger(const char *input, const char *dst)
 }
 
 /* G.big: prof_basic.837 with an NTE of 3000 bytes in its first claim
- * and 60 more service lines after its third. */
+ * and 60 more service lines after its third, each with a drug loop (the
+ * claim model's drug vector grows too). */
 static int make_big(void)
 {
   static const char at[] = "DTP*472*D8*20250203~\nCLM*WB-P-1002";
@@ -664,7 +665,7 @@ static int make_big(void)
   }
   hi += strlen("HI*ABK:E119*ABF:I10~\n");
   cut += strlen("DTP*472*D8*20250203~\n");
-  big = malloc(t.len + 3100 + 60 * 64);
+  big = malloc(t.len + 3100 + 60 * 100);
   if (!big) {
     free(t.p);
     return -1;
@@ -679,7 +680,9 @@ static int make_big(void)
   memcpy(o, hi, (size_t)(cut - hi));
   o += cut - hi;
   for (k = 4; k < 64; k++)
-    o += sprintf(o, "LX*%d~\nSV1*HC:85025*29*UN*1***1~\nDTP*472*D8*20250203~\n",
+    o += sprintf(o,
+                 "LX*%d~\nSV1*HC:85025*29*UN*1***1~\nDTP*472*D8*20250203~\n"
+                 "LIN**N4*00000000001~\nCTP****1*UN~\n",
                  k);
   memcpy(o, cut, t.len - (size_t)(cut - t.p));
   o += t.len - (size_t)(cut - t.p);

@@ -62,6 +62,34 @@
 #define C837_MAX_LINES 9999
 #endif
 
+/* Codes of one list of the claim model (diagnoses, procedures,
+ * condition codes, value codes: C837_HI_MAP) kept for one claim.  The
+ * 837I allows at most 29 diagnoses (1 principal, 1 admitting, 3 reasons
+ * for visit, 24 other in two HI of 12), 25 procedures (1 principal, 24
+ * other), 24 value and 24 condition codes; the 837P 12 diagnoses and 24
+ * condition codes (005010X223A2 / X222A1, 2300 HI max use, as in the
+ * pyx12 maps).  Codes past this are reported (CLAIM_MODEL_LIMIT) and
+ * passed through, not read. */
+#ifndef C837_MAX_CLAIM_HI_CODES
+#define C837_MAX_CLAIM_HI_CODES 64
+#endif
+
+/* Claim notes (2300 NTE) kept for one claim.  The 837I allows 10 claim
+ * notes and 1 billing note, the 837P 1.  More is reported
+ * (CLAIM_MODEL_LIMIT), not read. */
+#ifndef C837_MAX_CLAIM_NOTES
+#define C837_MAX_CLAIM_NOTES 16
+#endif
+
+/* Drug identification loops (2410 LIN/CTP) kept for one service line.
+ * The 5010 guides allow one per line; a file that lists a compound's
+ * ingredients repeats it, and 25 leaves room for that.  More is
+ * reported (CLAIM_MODEL_LIMIT), not read.  A claim's drug loops are
+ * further bounded by C837_MAX_CLAIM_SEGMENTS (a LIN is a segment). */
+#ifndef C837_MAX_LINE_DRUGS
+#define C837_MAX_LINE_DRUGS 25
+#endif
+
 /* ---- parse: input ---------------------------------------------------- */
 
 /* Read buffer of the input layer. */
@@ -257,6 +285,15 @@
 #endif
 #if C837_MAX_LINES < 999
 #error "C837_MAX_LINES must allow the 999 lines of an 837I claim"
+#endif
+#if C837_MAX_CLAIM_HI_CODES < 29
+#error "C837_MAX_CLAIM_HI_CODES must allow the 29 diagnoses of an 837I claim"
+#endif
+#if C837_MAX_CLAIM_NOTES < 11
+#error "C837_MAX_CLAIM_NOTES must allow the 11 notes of an 837I claim"
+#endif
+#if C837_MAX_LINE_DRUGS < 1
+#error "C837_MAX_LINE_DRUGS must allow a line's drug loop"
 #endif
 #if C837_MAX_CLAIM_ELEMENTS < C837_MAX_ELEMENTS
 #error "C837_MAX_CLAIM_ELEMENTS must hold one segment's elements"

@@ -1,15 +1,16 @@
 /* names.c -- names and sentences for the library's enumerations
  *
- * Status codes and their classes, claim kinds, severities and the
- * assembler's problem ids are generated from the X-macros of cart837.h
- * (as http-parser does with HTTP_ERRNO_MAP), so the names and the enums
- * can never drift apart.  Also the one mapping from a failed system
+ * Status codes and their classes, claim kinds, severities, the
+ * assembler's problem ids, edits, actions, dispositions, code families
+ * and payer classes are generated from the X-macros of cart837.h (as http-parser does with HTTP_ERRNO_MAP), so the names and
+ * the enums can never drift apart.  Also the one mapping from a failed system
  * call's errno to a status (util.h).
  */
 #include "cart837.h"
 #include "base/util.h"
 
 #include <errno.h>
+#include <string.h>
 
 c837_status c837_errno_status(int e)
 {

@@ -12,16 +12,17 @@
  *   header       BHT, 1000A NM1*41 (+PER), 1000B NM1*40
  *   hl-loop      HL  loop-segment*  claim*
  *                  HL03 20: 2000A billing provider; NM1*85 = 2010AA
- *                  HL03 22: 2000B subscriber; SBR, NM1*IL = 2010BA (+DMG),
- *                           NM1*PR = 2010BB payer
+ *                  HL03 22: 2000B subscriber; SBR (SBR01, SBR09), NM1*IL
+ *                           = 2010BA (+DMG), NM1*PR = 2010BB payer
  *                  HL03 23: 2000C patient; PAT, NM1*QC = 2010CA (+DMG)
  *   claim        CLM  claim-segment*  line*       (ends at HL, CLM, SE)
  *   line         LX  SV1|SV2|SV3  line-segment*  (ends at LX or claim end)
  *
- * Inside a claim, NM1*IL / NM1*PR belong to other payers (2320/2330) and
- * are not the claim's subscriber or payer; a DTP after SVD belongs to the
- * 2430 adjudication loop and is not the line's date of service.  Those
- * segments are kept as raw bytes but not read into the model.
+ * Inside a claim, SBR, NM1*IL / NM1*PR belong to other payers (2320/2330)
+ * and are not the claim's filing indicator, subscriber or payer; a DTP
+ * after SVD belongs to the 2430 adjudication loop and is not the line's
+ * date of service.  Those segments are kept as raw bytes but not read
+ * into the model.
  *
  * Where the assembler is in that grammar is one state (enum asm_state,
  * each state explained in assembler_int.h); the envelope levels around
@@ -135,13 +136,20 @@ static void reset_party(c837_party *p)
   memset(p, 0, sizeof *p);
 }
 
-void c837_asm_reset_hierarchy(c837_assembler *a)
+/* Forgets the subscriber level: its SBR, subscriber, payer, patient. */
+static void reset_subscriber(c837_assembler *a)
 {
-  reset_party(&a->billing);
   reset_party(&a->subscriber);
   reset_party(&a->payer);
   reset_party(&a->patient);
   a->has_patient = 0;
+  a->sbr01[0] = a->sbr09[0] = '\0';
+}
+
+void c837_asm_reset_hierarchy(c837_assembler *a)
+{
+  reset_party(&a->billing);
+  reset_subscriber(a);
   a->last_party = NULL;
   a->hl_id[0] = '\0';
 }
@@ -164,16 +172,10 @@ static void read_hl(c837_assembler *a, const c837_segment *s)
   a->state = AS_LOOP;
   if (c837_span_eq(lvl, "20")) {
     reset_party(&a->billing);
-    reset_party(&a->subscriber);
-    reset_party(&a->payer);
-    reset_party(&a->patient);
-    a->has_patient = 0;
+    reset_subscriber(a);
   } else if (c837_span_eq(lvl, "22")) {
     a->state = AS_SUBSCRIBER;
-    reset_party(&a->subscriber);
-    reset_party(&a->payer);
-    reset_party(&a->patient);
-    a->has_patient = 0;
+    reset_subscriber(a);
   } else if (c837_span_eq(lvl, "23")) {
     reset_party(&a->patient);
     a->has_patient = 0;
@@ -181,7 +183,8 @@ static void read_hl(c837_assembler *a, const c837_segment *s)
 }
 
 /* A segment of an HL loop before its claims (AS_LOOP, AS_SUBSCRIBER):
- * NM1 of a party of the hierarchy, DMG of the party just read. */
+ * NM1 of a party of the hierarchy, DMG of the party just read, the
+ * subscriber loop's SBR (payer responsibility, claim filing indicator). */
 static void loop_segment(c837_assembler *a, const c837_segment *s)
 {
   const int subscriber_loop = a->state == AS_SUBSCRIBER;
@@ -209,6 +212,10 @@ static void loop_segment(c837_assembler *a, const c837_segment *s)
     if (c837_span_eq(c837_seg_el(s, 1), "D8") &&
         c837_parse_date(trimmed(c837_seg_el(s, 2)), &d) == 0)
       a->last_party->dob = d;
+    copy_el(a->last_party->gender, sizeof a->last_party->gender, s, 3);
+  } else if (a->tag == T_SBR && subscriber_loop) {
+    copy_el(a->sbr01, sizeof a->sbr01, s, 1);
+    copy_el(a->sbr09, sizeof a->sbr09, s, 9);
   }
 }
 
@@ -241,6 +248,11 @@ static enum tag tag_of(c837_span t)
   case TAG3('R', 'E', 'F'): return T_REF;
   case TAG3('N', 'M', '1'): return T_NM1;
   case TAG3('D', 'M', 'G'): return T_DMG;
+  case TAG3('S', 'B', 'R'): return T_SBR;
+  case TAG3(0, 'H', 'I'): return T_HI;
+  case TAG3('N', 'T', 'E'): return T_NTE;
+  case TAG3('L', 'I', 'N'): return T_LIN;
+  case TAG3('C', 'T', 'P'): return T_CTP;
   default: return T_OTHER;
   }
 }

@@ -8,7 +8,10 @@
  *                control numbers, the trailers' checks as one table;
  *   claim.c      the claim being built: its raw bytes, segment records
  *                and lines, read into the claim model (CLM, LX, SV1-3,
- *                DTP, REF) and handed out.
+ *                DTP, REF) and handed out;
+ *   claim_ctx.c  the claim's context in the model: HI code lists, notes
+ *                (NTE), drug loops (LIN, CTP), and what is settled when
+ *                the claim ends (place of service, the patient's DMG).
  * Not part of the public interface.
  */
 #ifndef CART837_ASSEMBLER_INT_H
@@ -16,6 +19,7 @@
 
 #include "cart837.h"
 #include "base/buf.h"
+#include "base/limits.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -25,7 +29,8 @@
  * comparison per rule. */
 enum tag {
   T_OTHER, T_ISA, T_GS, T_ST, T_SE, T_GE, T_IEA, T_HL, T_CLM, T_LX,
-  T_SV1, T_SV2, T_SV3, T_SVD, T_DTP, T_REF, T_NM1, T_DMG
+  T_SV1, T_SV2, T_SV3, T_SVD, T_DTP, T_REF, T_NM1, T_DMG,
+  T_SBR, T_HI, T_NTE, T_LIN, T_CTP
 };
 
 /* Where the assembler is in a transaction set: the one variable that
@@ -46,22 +51,27 @@ enum tag {
  *                  known.  NM1*85 is the billing provider, NM1*QC the
  *                  patient, a DMG after them their birth date.
  *   AS_SUBSCRIBER  in a 2000B subscriber loop (HL03 22) before its
- *                  claims: as AS_LOOP, and NM1*IL / NM1*PR are the
- *                  subscriber and the payer.
- *   AS_CLAIM       in a claim (2300), before its first LX: DTP*472 and
- *                  DTP*434 are the claim's dates, REF*F8 its original
- *                  reference.
+ *                  claims: as AS_LOOP, and SBR is the claim filing
+ *                  indicator's, NM1*IL / NM1*PR are the subscriber and
+ *                  the payer.
+ *   AS_CLAIM       in a claim (2300), before its first LX: DTP*472,
+ *                  DTP*434 and DTP*435 are the claim's dates, REF*F8 its
+ *                  original reference, REF*P4 its trial number, HI its
+ *                  codes, NTE its notes.
+ *   AS_COB         in a claim's other-payer loops (2320 from its SBR,
+ *                  2330A-I), before the first LX: nothing is read (their
+ *                  NM1*IL, NM1*PR, REF*F8 and DTP are another payer's).
  *   AS_LINE        in a service line (2400): SV1/SV2/SV3 is the line's
  *                  service, DTP*472 its date of service.
  *   AS_LINE_ADJ    in a service line past its SVD (2430, another payer's
  *                  adjudication): its DTPs are not the line's.
  *
  * Transitions: ST -> HEADER or FOREIGN; HL -> LOOP or SUBSCRIBER; CLM ->
- * CLAIM; LX -> LINE; SVD in a line -> LINE_ADJ; HL, CLM, SE and any
- * envelope segment end a claim (claim.c sets AS_LOOP, and the segment
- * moves the state on at once); SE, or a header or trailer that closes
- * the transaction set -> OUTSIDE.  The claim states come last, so that
- * in_claim() is one comparison. */
+ * CLAIM; SBR in CLAIM -> COB; LX -> LINE; SVD in a line -> LINE_ADJ;
+ * HL, CLM, SE and any envelope segment end a claim (claim.c sets
+ * AS_LOOP, and the segment moves the state on at once); SE, or a header
+ * or trailer that closes the transaction set -> OUTSIDE.  The claim
+ * states come last, so that in_claim() is one comparison. */
 enum asm_state {
   AS_OUTSIDE,
   AS_FOREIGN,
@@ -69,6 +79,7 @@ enum asm_state {
   AS_LOOP,
   AS_SUBSCRIBER,
   AS_CLAIM,
+  AS_COB,
   AS_LINE,
   AS_LINE_ADJ
 };
@@ -109,6 +120,7 @@ struct c837_assembler {
   int has_patient;
   c837_party *last_party; /* the party a DMG belongs to, or NULL */
   char hl_id[16];
+  char sbr01[4], sbr09[4]; /* SBR of the 2000B subscriber loop */
 
   /* the claim being built (claim.c) */
   c837_claim claim;
@@ -120,6 +132,15 @@ struct c837_assembler {
   size_t n_spans, spans_cap;
   c837_line *lines;
   size_t n_lines, lines_cap;
+  /* the claim's context lists (claim_ctx.c), by C837_HI_MAP list */
+  c837_hi_code hi[4][C837_MAX_CLAIM_HI_CODES];
+  size_t n_hi[4];
+  c837_note notes[C837_MAX_CLAIM_NOTES];
+  size_t n_notes;
+  unsigned over;      /* lists already reported over their limit (bits) */
+  c837_drug *drugs;   /* line by line, in input order */
+  size_t n_drugs, drugs_cap;
+  int drug_open;      /* 1 while the last LIN stored may take a CTP */
   /* views built when the claim is handed out */
   c837_segment *views;
   size_t views_cap;
@@ -212,5 +233,24 @@ int c837_asm_claim_segment(c837_assembler *a, const c837_segment *s);
 int c837_asm_end_claim(c837_assembler *a);
 /* Frees the claim's buffers. */
 void c837_asm_claim_free(c837_assembler *a);
+
+/* ---- claim_ctx.c ---- */
+
+/* Empties the context lists for a new claim. */
+void c837_ctx_start(c837_assembler *a);
+/* HI (its codes into dx, px, cond, value) or NTE (a note) of the claim
+ * level (AS_CLAIM).  0, or -1 when a problem callback stopped. */
+int c837_ctx_claim_segment(c837_assembler *a, const c837_segment *s);
+/* LIN (a drug loop of ln) or CTP (its quantity) of a line (AS_LINE),
+ * stored as the claim's last record.  0, or -1 (C837_ENOMEM, or a
+ * problem callback that stopped). */
+int c837_ctx_line_segment(c837_assembler *a, c837_line *ln,
+                          const c837_segment *s);
+/* When the claim ends (its kind known): the lists into the claim, each
+ * line's drugs, places of service, the patient's birth date and
+ * gender. */
+void c837_ctx_settle(c837_assembler *a);
+/* Frees the context's buffers. */
+void c837_ctx_free(c837_assembler *a);
 
 #endif

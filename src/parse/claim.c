@@ -7,18 +7,26 @@
  * the arena no longer moves.  While copying, the segments are read into
  * the claim model (c837_claim, c837_line):
  *
- *   2300 claim      CLM01 id, CLM02 total, CLM05-1/-3 facility and
- *                   frequency; DTP*472 service dates, DTP*434 statement
- *                   dates (837I); REF*F8 the original claim's reference
- *   2400 line       LX01; SV1 (837P), SV2 (837I, with its revenue code)
- *                   or SV3 (837D): procedure code and modifiers, charge,
- *                   unit basis and units; DTP*472 the date of service
+ *   2300 claim      CLM01 id, CLM02 total, CLM05-1/-3 facility (837P:
+ *                   place of service) and frequency; DTP*472 service
+ *                   dates, DTP*434 statement dates, DTP*435 admission
+ *                   (D8, or DT with its time); REF*F8 the original
+ *                   claim's reference, REF*P4 the trial number; HI and
+ *                   NTE (claim_ctx.c)
+ *   2320/2330       from a claim's SBR (other payers: coordination of
+ *                   benefits) to its first LX nothing is read
+ *   2400 line       LX01; SV1 (837P, with SV105 place of service), SV2
+ *                   (837I, with its revenue code and SV207) or SV3
+ *                   (837D): procedure code and modifiers, charge, unit
+ *                   basis and units; DTP*472 the date of service
+ *   2410            LIN and CTP, the line's drug loops (claim_ctx.c)
  *   2430            after an SVD (another payer's adjudication of the
  *                   line) nothing more is read into the line
  *
  * When the claim ends: views with real pointers, line dates falling back
  * to the claim's, the kind from the lines (else from GS08/ST03), the
- * 837I type of bill and the patient key; then the claim callback.
+ * 837I type of bill and the patient key, the context (claim_ctx.c); then
+ * the claim callback.
  *
  * Memory: the arena, the records and the lines are kept from claim to
  * claim (base/buf.h), each capped by a claim limit (base/limits.h): a
@@ -163,6 +171,8 @@ static void read_service(c837_line *ln, const c837_segment *s, enum tag tag)
     ln->charge_ok = c837_parse_decimal(trimmed(c837_seg_el(s, 2)), 2, &v) == 0;
     ln->charge = ln->charge_ok ? v : 0;
     read_units(ln, c837_seg_el(s, 3), c837_seg_el(s, 4));
+    copy_el(ln->pos, sizeof ln->pos, s, 5);
+    ln->pos_source = ln->pos[0] ? 'L' : 0;
   } else if (tag == T_SV2) {
     ln->sv = '2';
     c837_span_copy(ln->revenue, sizeof ln->revenue,
@@ -187,6 +197,7 @@ void c837_asm_start_claim(c837_assembler *a, const c837_segment *s)
   c837_claim *c = &a->claim;
   int64_t v;
   memset(c, 0, sizeof *c);
+  c837_ctx_start(a);
   c837_buf_clear(&a->arena);
   a->n_recs = 0;
   a->n_spans = 0;
@@ -228,6 +239,8 @@ static int line_segment(c837_assembler *a, const c837_segment *s)
     a->state = AS_LINE_ADJ;
     return 0;
   }
+  if ((a->tag == T_LIN || a->tag == T_CTP) && a->state == AS_LINE)
+    return c837_ctx_line_segment(a, ln, s);
   if (a->tag != T_DTP || a->state != AS_LINE ||
       ln->seg_dtp != C837_NO_INDEX || !el_is(s, 1, "472"))
     return 0;
@@ -245,34 +258,93 @@ static int line_segment(c837_assembler *a, const c837_segment *s)
                           a->claim.id, ln->lx, v);
 }
 
-/* A segment of the claim level (2300, AS_CLAIM): its dates and REF*F8. */
+/* DT date and time (CCYYMMDDHHMM) into *ymd and hhmm[5]; 0 on success. */
+static int parse_dt(c837_span v, int32_t *ymd, char *hhmm)
+{
+  size_t i;
+  if (v.len != 12 || c837_parse_date((c837_span){v.p, 8}, ymd) != 0)
+    return -1;
+  for (i = 8; i < 12; i++)
+    if ((unsigned)(v.p[i] - '0') > 9u)
+      return -1;
+  if (v.p[8] > '2' || (v.p[8] == '2' && v.p[9] > '3') || v.p[10] > '5')
+    return -1;
+  memcpy(hhmm, v.p + 8, 4);
+  hhmm[4] = '\0';
+  return 0;
+}
+
+/* A claim-level DTP: 472 service dates, 434 statement period, 435
+ * admission (D8, or DT with a time).  Others are not read.  An admission
+ * date that is not a date is not a problem but admit_bad: real files
+ * carry masked ones (DT 999999999999), and no edit reads it yet (an edit
+ * that does reports it). */
+static int claim_dtp(c837_assembler *a, const c837_segment *s)
+{
+  c837_claim *c = &a->claim;
+  c837_span e = trimmed(c837_seg_el(s, 1));
+  const char *q = e.len != 3               ? NULL
+                  : !memcmp(e.p, "434", 3) ? "434"
+                  : !memcmp(e.p, "472", 3) ? "472"
+                  : !memcmp(e.p, "435", 3) ? "435"
+                                           : NULL;
+  int32_t f, t;
+  char v[40];
+  if (!q)
+    return 0;
+  if (q[2] == '5') {
+    c837_span val = trimmed(c837_seg_el(s, 3));
+    c->admit_time[0] = '\0';
+    c->admit_bad =
+        !(c837_span_eq(c837_seg_el(s, 2), "DT")
+              ? parse_dt(val, &c->admit_date, c->admit_time) == 0
+              : c837_span_eq(c837_seg_el(s, 2), "D8") &&
+                    c837_parse_date(val, &c->admit_date) == 0);
+    if (c->admit_bad)
+      c->admit_date = 0;
+    return 0;
+  }
+  if (parse_dtp(s, &f, &t) != 0) {
+    span_text(v, sizeof v, c837_seg_el(s, 3));
+    return c837_asm_problem(a, s, C837_PROB_DATE_INVALID,
+                            "claim %s: DTP*%s date '%s' is not a valid "
+                            "D8 or RD8 date",
+                            c->id, q, v);
+  }
+  if (q[2] == '4') {
+    c->stmt_from = f;
+    c->stmt_to = t;
+  } else {
+    c->svc_from = f;
+    c->svc_to = t;
+  }
+  return 0;
+}
+
+/* A segment of the claim level (2300, AS_CLAIM): its dates, REF*F8 and
+ * REF*P4, HI and NTE (claim_ctx.c); an SBR begins the other payers'
+ * loops (AS_COB). */
 static int claim_level_segment(c837_assembler *a, const c837_segment *s)
 {
   c837_claim *c = &a->claim;
-  int32_t f, t;
-  if (a->tag == T_DTP) {
-    const int stmt = el_is(s, 1, "434");
-    if (!stmt && !el_is(s, 1, "472"))
-      return 0;
-    if (parse_dtp(s, &f, &t) != 0) {
-      char v[40];
-      span_text(v, sizeof v, c837_seg_el(s, 3));
-      return c837_asm_problem(a, s, C837_PROB_DATE_INVALID,
-                              "claim %s: DTP*%s date '%s' is not a valid "
-                              "D8 or RD8 date",
-                              c->id, stmt ? "434" : "472", v);
-    }
-    if (stmt) {
-      c->stmt_from = f;
-      c->stmt_to = t;
-    } else {
-      c->svc_from = f;
-      c->svc_to = t;
-    }
-  } else if (a->tag == T_REF && el_is(s, 1, "F8") && !c->orig_ref[0]) {
-    copy_el(c->orig_ref, sizeof c->orig_ref, s, 2);
+  switch (a->tag) {
+  case T_DTP:
+    return claim_dtp(a, s);
+  case T_REF:
+    if (el_is(s, 1, "F8") && !c->orig_ref[0])
+      copy_el(c->orig_ref, sizeof c->orig_ref, s, 2);
+    else if (el_is(s, 1, "P4") && !c->trial_ref[0])
+      copy_el(c->trial_ref, sizeof c->trial_ref, s, 2);
+    return 0;
+  case T_SBR:
+    a->state = AS_COB;
+    return 0;
+  case T_HI:
+  case T_NTE:
+    return c837_ctx_claim_segment(a, s);
+  default:
+    return 0;
   }
-  return 0;
 }
 
 int c837_asm_claim_segment(c837_assembler *a, const c837_segment *s)
@@ -284,6 +356,11 @@ int c837_asm_claim_segment(c837_assembler *a, const c837_segment *s)
       (e = reserve(&a->lines, &a->lines_cap, a->n_lines + 1,
                    sizeof *a->lines, C837_MAX_LINES)) != 0)
     return claim_limit(a, s, e, C837_MAX_LINES, "service lines");
+  /* a drug loop is a segment: the segment limit bounds them */
+  if (a->tag == T_LIN && a->state == AS_LINE &&
+      (e = reserve(&a->drugs, &a->drugs_cap, a->n_drugs + 1,
+                   sizeof *a->drugs, C837_MAX_CLAIM_SEGMENTS)) != 0)
+    return claim_limit(a, s, e, C837_MAX_CLAIM_SEGMENTS, "segments");
   if (add_claim_segment(a, s) != 0)
     return -1;
   if (a->tag == T_LX) {
@@ -295,9 +372,11 @@ int c837_asm_claim_segment(c837_assembler *a, const c837_segment *s)
     a->state = AS_LINE;
     return 0;
   }
-  if (a->state != AS_CLAIM)
-    return line_segment(a, s);
-  return claim_level_segment(a, s);
+  if (a->state == AS_CLAIM)
+    return claim_level_segment(a, s);
+  if (a->state == AS_COB)
+    return 0;
+  return line_segment(a, s);
 }
 
 /* Points the views at the arena, which no longer moves: the claim's
@@ -402,6 +481,7 @@ int c837_asm_end_claim(c837_assembler *a)
   c->n_lines = a->n_lines;
   settle_lines(a);
   settle_keys(c);
+  c837_ctx_settle(a);
   a->counts.claims++;
   a->counts.lines += a->n_lines;
   if (c->kind == C837_KIND_P)
@@ -424,4 +504,5 @@ void c837_asm_claim_free(c837_assembler *a)
   free(a->lines);
   free(a->views);
   free(a->spans);
+  c837_ctx_free(a);
 }
