@@ -636,8 +636,9 @@ static void check_fixed(const parsed *in, const pclaim *x, const parsed *out,
                         const pclaim *y)
 {
   struct lfix {
-    const char *units, *code, *rev;
+    const char *units, *code, *rev, *code_from;
     int removed, split;
+    int32_t from_day;
   } *lf = calloc(x->n_lines + 1, sizeof *lf);
   size_t i, k = 0;
   uint64_t sum = 0, removed_sum = 0;
@@ -661,6 +662,10 @@ static void check_fixed(const parsed *in, const pclaim *x, const parsed *out,
     case C837_FIX_SPLIT:
       lf[f->line].split = 1;
       lf[f->line].units = f->value;
+      break;
+    case C837_FIX_CODE_FROM:
+      lf[f->line].code_from = f->value;
+      lf[f->line].from_day = c837_date_to_days(f->date);
       break;
     default: CHECK(!"unknown fix kind");
     }
@@ -691,8 +696,11 @@ static void check_fixed(const parsed *in, const pclaim *x, const parsed *out,
       snprintf(lx, sizeof lx, "%zu", k);
       CHECK(strcmp(M->lx, lx) == 0);
       CHECK(M->sv == L->sv);
+      CHECK(!lf[i].code_from || lf[i].split);
       str_eq_trunc(M->code, sizeof M->code,
-                   lf[i].code ? lf[i].code : L->code);
+                   lf[i].code_from && d0 + d >= lf[i].from_day
+                       ? lf[i].code_from
+                       : lf[i].code ? lf[i].code : L->code);
       str_eq_trunc(M->units_raw, sizeof M->units_raw,
                    lf[i].units ? lf[i].units : L->units_raw);
       str_eq_trunc(M->revenue, sizeof M->revenue,
