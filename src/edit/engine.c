@@ -1,12 +1,16 @@
 /* engine.c -- the edit engine: public API; orchestrates one claim
  *
  * c837_engine_claim evaluates one claim at a time, in input order.  It
- * builds the working state of every service line (c837_eline), gathers
- * the patient's remembered CAR-T and watch-code lines (c837_hist) into
- * events (engine_hist.c), runs the line edits (edit_line.c) and the
- * sequencing edits (edit_seq.c), then has verdict.c decide the claim's
- * disposition: held when a holding finding remains (and options.hold is
- * on), fixed when a fix is applied, else passed.  Claims that are not
+ * builds the working state of every service line (c837_eline), reports
+ * an interchange an earlier run read (INTERCHANGE_REPEATED), checks the
+ * limits on remembered lines (a claim past one is held unchecked:
+ * PATIENT_LINES_LIMIT, RUN_LINES_LIMIT), gathers the patient's
+ * remembered CAR-T and watch-code lines near the claim's dates
+ * (c837_hist) into events (hist_gather.c), runs the line edits
+ * (edit_line.c) and the sequencing edits (edit_seq.c), then has
+ * verdict.c decide the claim's disposition: held when a holding finding
+ * remains (and options.hold is on), fixed when a fix is applied, else
+ * passed.  Claims that are not
  * held have their CAR-T lines remembered, per patient, so that later
  * claims -- in this run, or in a later run through the ledger -- are
  * counted against them.  Voids (CLM05-3 = 8) and replacements (7) remove

@@ -222,8 +222,6 @@ c837_status c837_engine_add_history(c837_engine *e, const c837_hist *row)
       x->mk = e->hist.m.nmk - 1;
     return C837_OK;
   }
-  if (h->kind == C837_HIST_LINE && e->hist.nlive >= e->max_lines)
-    return C837_ELIMIT; /* the run's limit of remembered lines */
   /* tombstones against rows of their identity, in both orders of
    * loading */
   hh = c837_hix_id_hash(h->source, h->claim_id, h->lx);
@@ -239,6 +237,8 @@ c837_status c837_engine_add_history(c837_engine *e, const c837_hist *row)
       return C837_OK; /* removed by a void or replacement */
     }
   }
+  if (h->kind == C837_HIST_LINE && e->hist.nlive >= e->max_lines)
+    return C837_ELIMIT; /* the run's limit of remembered lines */
   if (hist_append(e, h, 1) != 0)
     return C837_ENOMEM;
   c837_hist_settle(e); /* rare: a saved ledger holds no such pair */

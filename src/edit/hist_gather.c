@@ -172,7 +172,8 @@ int c837_hist_gather(c837_engine *e, size_t *count)
       break;
     }
   }
-  qsort(e->cl.pick, n, sizeof *e->cl.pick, cmp_index);
+  if (n > 1)
+    qsort(e->cl.pick, n, sizeof *e->cl.pick, cmp_index);
   for (k = 0; k < n; k++) {
     c837_event v;
     if (k > 0 && e->cl.pick[k] == e->cl.pick[k - 1])
