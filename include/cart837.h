@@ -956,7 +956,8 @@ int c837_writer_segment(void *w, const c837_segment *seg, c837_role role,
  * writer unchanged: C837_EINVAL for a fix that does not fit the claim (a
  * line index out of range, a REVENUE fix on an 837P line, a SPLIT of a
  * line without a date range or readable charge, or of more than
- * C837_MAX_SPLIT_DAYS days); C837_ECLAIM for a claim to fix or hold in a
+ * C837_MAX_SPLIT_DAYS days, a CODE_FROM on a line that is not split or
+ * with a date that is not one); C837_ECLAIM for a claim to fix or hold in a
  * transaction whose HL nesting exceeds C837_MAX_HL_DEPTH, or for a claim
  * to hold that is not inside an ISA, a GS and an ST to copy for its held
  * envelope, or whose ISA would not read back as one there: an "ISA" the

@@ -671,6 +671,10 @@ static void test_rollback_restores_patient_index(void **state)
 typedef struct pipe {
   c837_engine *e;
   c837_writer *w;
+  const c837_verdict *force; /* when set, the verdict of every claim */
+  int rc;                    /* the last c837_writer_claim's */
+  c837_status st;            /* and c837_writer_error's after it */
+  c837_error err;
 } pipe_t;
 
 static int p_segment(void *ud, const c837_segment *s, c837_role role,
@@ -684,8 +688,13 @@ static int p_claim(void *ud, const c837_claim *c)
 {
   pipe_t *p = ud;
   c837_verdict v;
+  if (p->force) {
+    p->rc = c837_writer_claim(p->w, c, p->force);
+    p->st = c837_writer_error(p->w, &p->err);
+    return 0;
+  }
   assert_int_equal(c837_engine_claim(p->e, c, &v), C837_OK);
-  return c837_writer_claim(p->w, c, &v);
+  return p->rc = c837_writer_claim(p->w, c, &v);
 }
 
 static int mem_put(void *ud, const void *p, size_t n)
@@ -694,18 +703,90 @@ static int mem_put(void *ud, const void *p, size_t n)
   return 0;
 }
 
+/* The 837P claim of test_split_output_codes: one line of 0537T, 4 units
+ * over 2024-12-30 .. 2025-01-02. */
+static const char SPLIT_IN[] =
+    "ISA*00*          *00*          *ZZ*S              *ZZ*R              "
+    "*250101*1200*^*00501*000000001*0*T*:~"
+    "GS*HC*S*R*20250101*1200*1*X*005010X222A1~"
+    "ST*837*0001*005010X222A1~"
+    "HL*1**20*1~NM1*85*2*P*****XX*111~"
+    "HL*2*1*22*0~NM1*IL*1*A*B****MI*M1~"
+    "CLM*C1*400***11:B:1~"
+    "LX*1~SV1*HC:0537T:GA*400*UN*4***1~DTP*472*RD8*20241230-20250102~"
+    "SE*10*0001~GE*1*1~IEA*1*000000001~";
+
+/* Runs in through the assembler, the engine (or p->force) and a writer
+ * into out. */
+static void pipe_run(pipe_t *p, const char *in, buf *out)
+{
+  c837_sink so = {mem_put, out};
+  c837_codetable *t;
+  c837_error err;
+  c837_handler h;
+  c837_assembler *a;
+  c837_tokenizer *tk;
+  memset(&err, 0, sizeof err);
+  t = c837_codetable_builtin(&err);
+  assert_non_null(t);
+  p->e = c837_engine_new(t, NULL);
+  p->w = c837_writer_new(&so, NULL);
+  assert_non_null(p->e);
+  assert_non_null(p->w);
+  memset(&h, 0, sizeof h);
+  h.segment = p_segment;
+  h.claim = p_claim;
+  h.ud = p;
+  a = c837_assembler_new(&h);
+  tk = c837_tokenizer_new(c837_assembler_segment, a);
+  assert_int_equal(c837_tokenizer_feed(tk, in, strlen(in)), C837_OK);
+  assert_int_equal(c837_tokenizer_finish(tk), C837_OK);
+  assert_int_equal(c837_assembler_finish(a), C837_OK);
+  c837_tokenizer_free(tk);
+  c837_assembler_free(a);
+  c837_engine_free(p->e);
+  c837_codetable_free(t);
+}
+
+/* A CODE_FROM the writer cannot apply -- on a line that is not split, or
+ * with a date that is not one -- is refused (C837_EINVAL), the writer
+ * unchanged. */
+static void test_code_from_refused(void **state)
+{
+  c837_fix fix[2];
+  c837_verdict v;
+  int k;
+  (void)state;
+  for (k = 0; k < 2; k++) {
+    pipe_t p;
+    buf out = {0, 0, 0};
+    memset(&p, 0, sizeof p);
+    memset(fix, 0, sizeof fix);
+    memset(&v, 0, sizeof v);
+    fix[0].kind = C837_FIX_SPLIT;
+    snprintf(fix[0].value, sizeof fix[0].value, "1");
+    fix[1].kind = C837_FIX_CODE_FROM;
+    snprintf(fix[1].value, sizeof fix[1].value, "38225");
+    fix[1].date = k ? 20250230 : 20250101;
+    v.disposition = C837_DISP_FIXED;
+    v.fixes = k ? fix : fix + 1;
+    v.n_fixes = k ? 2 : 1;
+    p.force = &v;
+    pipe_run(&p, SPLIT_IN, &out);
+    assert_int_equal(p.rc, -1);
+    assert_int_equal(p.st, C837_EINVAL);
+    assert_string_equal(p.err.msg,
+                        k ? "claim C1 line 1: code change on a date that is "
+                            "not one (20250230)"
+                          : "claim C1 line 1: a code change from a date on a "
+                            "line that is not split");
+    c837_writer_free(p.w);
+    free(out.p);
+  }
+}
+
 static void test_split_output_codes(void **state)
 {
-  static const char in[] =
-      "ISA*00*          *00*          *ZZ*S              *ZZ*R              "
-      "*250101*1200*^*00501*000000001*0*T*:~"
-      "GS*HC*S*R*20250101*1200*1*X*005010X222A1~"
-      "ST*837*0001*005010X222A1~"
-      "HL*1**20*1~NM1*85*2*P*****XX*111~"
-      "HL*2*1*22*0~NM1*IL*1*A*B****MI*M1~"
-      "CLM*C1*400***11:B:1~"
-      "LX*1~SV1*HC:0537T:GA*400*UN*4***1~DTP*472*RD8*20241230-20250102~"
-      "SE*10*0001~GE*1*1~IEA*1*000000001~";
   static const char want[] =
       "ISA*00*          *00*          *ZZ*S              *ZZ*R              "
       "*250101*1200*^*00501*000000001*0*T*:~"
@@ -720,37 +801,14 @@ static void test_split_output_codes(void **state)
       "LX*4~SV1*HC:38225:GA*100*UN*1***1~DTP*472*D8*20250102~"
       "SE*19*0001~GE*1*1~IEA*1*000000001~";
   buf out = {0, 0, 0};
-  c837_sink so = {mem_put, &out};
-  c837_codetable *t;
-  c837_error err;
   pipe_t p;
-  c837_handler h;
-  c837_assembler *a;
-  c837_tokenizer *tk;
   (void)state;
-  memset(&err, 0, sizeof err);
-  t = c837_codetable_builtin(&err);
-  assert_non_null(t);
-  p.e = c837_engine_new(t, NULL);
-  p.w = c837_writer_new(&so, NULL);
-  assert_non_null(p.e);
-  assert_non_null(p.w);
-  memset(&h, 0, sizeof h);
-  h.segment = p_segment;
-  h.claim = p_claim;
-  h.ud = &p;
-  a = c837_assembler_new(&h);
-  tk = c837_tokenizer_new(c837_assembler_segment, a);
-  assert_int_equal(c837_tokenizer_feed(tk, in, sizeof in - 1), C837_OK);
-  assert_int_equal(c837_tokenizer_finish(tk), C837_OK);
-  assert_int_equal(c837_assembler_finish(a), C837_OK);
+  memset(&p, 0, sizeof p);
+  pipe_run(&p, SPLIT_IN, &out);
+  assert_int_equal(p.rc, 0);
   assert_int_equal(c837_writer_finish(p.w, NULL, NULL), C837_OK);
   assert_string_equal(out.p, want);
-  c837_tokenizer_free(tk);
-  c837_assembler_free(a);
   c837_writer_free(p.w);
-  c837_engine_free(p.e);
-  c837_codetable_free(t);
   free(out.p);
 }
 
@@ -773,6 +831,7 @@ int main(void)
       cmocka_unit_test(test_run_lines_limit),
       cmocka_unit_test(test_rollback_restores_patient_index),
       cmocka_unit_test(test_split_output_codes),
+      cmocka_unit_test(test_code_from_refused),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
