@@ -92,7 +92,8 @@ extern "C" {
   XX(12, EINVAL, USAGE, "invalid argument")                              \
   XX(13, ECONSERVE, INTERNAL, "claims in and claims out do not match")   \
   XX(14, ELOCK, BUSY, "ledger is locked by another run")                 \
-  XX(15, EINTR, STOPPED, "interrupted by a signal")
+  XX(15, EINTR, STOPPED, "interrupted by a signal")                     \
+  XX(16, ELIMIT, MEMORY, "more remembered lines than the run's limit")
 
 typedef enum c837_status {
 #define C837_XX(n, name, cls, s) C837_##name = n,
@@ -311,6 +312,11 @@ typedef struct c837_envelope {
   char st01[8];            /* transaction set id ("837") */
   char st02[16];           /* transaction set control number */
   char st03[C837_ID_MAX];  /* implementation convention reference */
+  uint64_t isa_hash;       /* 64-bit hash (FNV-1a, low bit set) of the ISA's
+                              bytes (tag and elements), never 0 once an
+                              ISA is read: the same ISA (sender, date,
+                              time, control number) is the same
+                              interchange, read again */
   c837_kind declared;      /* kind from GS08/ST03, before looking at lines */
   int version;             /* 5010, 4010, or 0 when unknown */
 } c837_envelope;
@@ -1259,6 +1265,10 @@ void c837_payers_free(c837_payers *p);
   XX(HPC_CODE_WITH_CART, WARNING, FLAGGED, "97", "M15")                 \
   XX(INPATIENT_PROCEDURE_LINE, WARNING, FLAGGED, "97", "M2")            \
   XX(PREP_CHARGES_DOUBLE_BILLED, WARNING, FLAGGED, "97", "M15")         \
+  XX(SERVICE_DATE_MISSING, ERROR, HELD, "16", "M52")                    \
+  XX(INTERCHANGE_REPEATED, WARNING, FLAGGED, "18", "")                  \
+  XX(PATIENT_LINES_LIMIT, ERROR, HELD, "", "")                          \
+  XX(RUN_LINES_LIMIT, ERROR, HELD, "", "")                              \
   XX(ENVELOPE_INVALID, ERROR, FLAGGED, "16", "MA130")
 
 typedef enum c837_edit {
@@ -1339,15 +1349,20 @@ typedef enum c837_fix_kind {
                        qualifier and modifiers kept */
   C837_FIX_REVENUE, /* revenue code (SV201) := value */
   C837_FIX_REMOVE,  /* the line goes (LX through its last segment) */
-  C837_FIX_SPLIT    /* one line per date of its RD8 range, each with
+  C837_FIX_SPLIT,   /* one line per date of its RD8 range, each with
                        quantity := value and DTP*472*D8; the charge is
                        divided evenly, leftover cents on the first line */
+  C837_FIX_CODE_FROM /* with a SPLIT of the same line (after it): the
+                       lines of the split dated `date` or later get
+                       procedure code := value (the code's successor
+                       where the range runs past its last valid date) */
 } c837_fix_kind;
 
 typedef struct c837_fix {
   c837_fix_kind kind;
   size_t line;                      /* index into claim->lines */
   char value[C837_CODE_MAX + 16];
+  int32_t date;                     /* CODE_FROM: CCYYMMDD; else 0 */
 } c837_fix;
 
 /* What the engine decided for one claim.  Arrays are owned by the
@@ -1374,6 +1389,11 @@ typedef struct c837_edit_options {
   int32_t run_date;       /* CCYYMMDD stamped on the lines the engine
                              remembers (the ledger's run_date); 0
                              (default) = today */
+  uint64_t max_lines;     /* the most CAR-T and watch-code lines the
+                             engine remembers, loaded from a ledger and
+                             new (0 = C837_MAX_REMEMBERED_LINES); past it
+                             claims are held (RUN_LINES_LIMIT) and a
+                             ledger load fails with C837_ELIMIT */
 } c837_edit_options;
 
 /* Fills *o with the defaults. */
@@ -1495,7 +1515,8 @@ int c837_writer_segment(void *w, const c837_segment *seg, c837_role role,
  * writer unchanged: C837_EINVAL for a fix that does not fit the claim (a
  * line index out of range, a REVENUE fix on an 837P line, a SPLIT of a
  * line without a date range or readable charge, or of more than
- * C837_MAX_SPLIT_DAYS days); C837_ECLAIM for a claim to fix or hold in a
+ * C837_MAX_SPLIT_DAYS days, a CODE_FROM on a line that is not split or
+ * with a date that is not one); C837_ECLAIM for a claim to fix or hold in a
  * transaction whose HL nesting exceeds C837_MAX_HL_DEPTH, or for a claim
  * to hold that is not inside an ISA, a GS and an ST to copy for its held
  * envelope, or whose ISA would not read back as one there: an "ISA" the

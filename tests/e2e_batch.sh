@@ -72,6 +72,34 @@ for r in csv.reader(open(sys.argv[1], newline="")):
     print(",".join(r[:10]))' "$1"
 }
 
+# withfp FILE: a ledger text written with sources "BATCHTEST|CTL|..." as
+# the ledger has them: "BATCHTEST|CTL#FP|...", FP the hash of the ISA mk837
+# writes for control number CTL (FNV-1a, 64 bits, over the ISA's bytes
+# from the tag to its last element, low bit set; computed here apart
+# from the tool).  Rewrites FILE in place.
+withfp() {
+  python3 - "$1" <<'PY'
+import re, sys
+def fp(ctl):
+    isa = ("ISA*00*          *00*          *ZZ*BATCHTEST      *ZZ*RECEIVER"
+           "       *250820*2310*^*00501*%s*0*T*:" % ctl).encode()
+    h = 0xcbf29ce484222325
+    for b in isa:
+        h = ((h ^ b) * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
+    return "#%016x" % (h | 1)
+path = sys.argv[1]
+text = open(path).read()
+text = re.sub(r'"BATCHTEST\|([0-9]{9})\|',
+              lambda m: '"BATCHTEST|%s%s|' % (m.group(1), fp(m.group(1))), text)
+open(path, "w").write(text)
+PY
+}
+
+# findings.csv without its INTERCHANGE_REPEATED rows (what a re-run adds)
+no_repeat() {
+  grep -v '"INTERCHANGE_REPEATED"' "$1"
+}
+
 # ---- inputs ----------------------------------------------------------
 
 # mk837 FILE ISA13 CLAIM_ID MEMBER LINE... ; LINE = CODE/CCYYMMDD/UNITS
@@ -223,6 +251,7 @@ cat >"$T/L1.expected" <<'EOF'
 "BATCHTEST|000000002|","","","","","","","","0","","","0","","2025-06-01","1"
 "BATCHTEST|000000002|1|0001","B1","1","M2","1234567893","38225","38225","step","1","2025-03-10","2025-03-10","1","1","2025-06-01","1"
 EOF
+withfp "$T/L1.expected"
 check_file "run 1: ledger rows" "$T/L1.expected" "$L"
 cp "$L" "$T/L1.csv"
 
@@ -243,6 +272,7 @@ r2b.837,B2,1,38225,2025-03-10,2025-03-10,1,DUPLICATE_DAY,error,held" \
 "BATCHTEST|000000004|","","","","","","","","0","","","0","","2025-06-02","2"
 EOF
 } >"$T/L2.expected"
+withfp "$T/L2.expected"
 check_file "run 2: ledger has run 2's kept lines, not the held claim's" \
   "$T/L2.expected" "$L"
 if [ -f "$T/out-r2/held/r2b.837" ]; then pass; else
@@ -258,8 +288,20 @@ echo "== ledger: re-running the same input is idempotent"
 $RUNNER "$BIN" -q -o "$T/out-r2again" --state "$L" --run-date 2025-06-02 "$T/in2" \
   2>/dev/null
 check "re-run: exit status" 1 "$?"
-check_file "re-run: same findings.csv" "$T/out-r2/findings.csv" \
-  "$T/out-r2again/findings.csv"
+# the same findings, and each interchange reported as read again
+no_repeat "$T/out-r2again/findings.csv" >"$T/r2again.norep"
+check_file "re-run: same findings.csv but INTERCHANGE_REPEATED" \
+  "$T/out-r2/findings.csv" "$T/r2again.norep"
+check "re-run: each interchange reported as read again, on its first claim" \
+  "r2a.837,A2,,,,,,INTERCHANGE_REPEATED,warning,flagged
+r2b.837,B2,,,,,,INTERCHANGE_REPEATED,warning,flagged" \
+  "$(findings10 "$T/out-r2again/findings.csv" | grep REPEATED)"
+check "re-run: INTERCHANGE_REPEATED names the earlier run and its date" \
+  "interchange 000000003 of sender BATCHTEST was read before, by run 2 on 2025-06-02, with the same ISA segment (sender, date, time, control number): a resend or a re-run; its claims go out again" \
+  "$(python3 -c 'import csv,sys
+for r in csv.reader(open(sys.argv[1], newline="")):
+    if r[7] == "INTERCHANGE_REPEATED" and r[1] == "A2": print(r[10])' \
+    "$T/out-r2again/findings.csv")"
 check_file "re-run: same lines.csv" "$T/out-r2/lines.csv" \
   "$T/out-r2again/lines.csv"
 check_file "re-run: same ledger" "$T/L2.expected" "$L"
@@ -279,8 +321,11 @@ $RUNNER "$BIN" -q -o "$T/out-r4again" --state "$T/L4.csv" --run-date 2025-06-04 
   "$T/in4" 2>/dev/null
 check "related re-run: the second administration is a repeat" 1 \
   "$(grep -c 'REPEAT_ADMINISTRATION' "$T/out-r4/findings.csv")"
-check_file "related re-run: same findings.csv" "$T/out-r4/findings.csv" \
-  "$T/out-r4again/findings.csv"
+no_repeat "$T/out-r4again/findings.csv" >"$T/r4again.norep"
+check_file "related re-run: same findings.csv but INTERCHANGE_REPEATED" \
+  "$T/out-r4/findings.csv" "$T/r4again.norep"
+check "related re-run: both interchanges reported as read again" 2 \
+  "$(grep -c '"INTERCHANGE_REPEATED"' "$T/out-r4again/findings.csv")"
 check_file "related re-run: same ledger" "$T/L4.first" "$T/L4.csv"
 
 echo "== ledger: voids and replacements update it"
@@ -309,6 +354,7 @@ cat >"$T/L3.expected" <<'EOF'
 "BATCHTEST|000000006|","","","","","","","","0","","","0","","2025-06-03","3"
 "BATCHTEST|000000006|1|0001","B1","1","M2","1234567893","38225","38225","step","1","2025-03-11","2025-03-11","1","7","2025-06-03","3"
 EOF
+withfp "$T/L3.expected"
 check_file "run 3: void removed A1's rows, replacement replaced B1's" \
   "$T/L3.expected" "$T/L3.csv"
 
@@ -348,12 +394,21 @@ check_file "identical runs with a ledger: ledgers identical" "$T/La.csv" \
 cp "$T/La.csv" "$T/La1.csv"
 $RUNNER "$BIN" -q -o "$T/rw3" --state "$T/La.csv" --run-date $RUN_DATE \
   "$ROOT/samples" 2>/dev/null
-for f in findings.csv lines.csv summary.txt report.html; do
-  check_file "samples re-run on their own ledger: same $f" "$T/rw1/$f" \
-    "$T/rw3/$f"
-done
+no_repeat "$T/rw1/findings.csv" >"$T/rw1.norep"
+no_repeat "$T/rw3/findings.csv" >"$T/rw3.norep"
+check_file "samples re-run on their own ledger: same findings.csv but INTERCHANGE_REPEATED" \
+  "$T/rw1.norep" "$T/rw3.norep"
+check_file "samples re-run on their own ledger: same lines.csv" \
+  "$T/rw1/lines.csv" "$T/rw3/lines.csv"
 check_file "samples re-run on their own ledger: same ledger" "$T/La1.csv" \
   "$T/La.csv"
+# and once more: a re-run of the re-run repeats it byte for byte
+$RUNNER "$BIN" -q -o "$T/rw4" --state "$T/La.csv" --run-date $RUN_DATE \
+  "$ROOT/samples" 2>/dev/null
+for f in findings.csv lines.csv summary.txt report.html; do
+  check_file "samples re-run again: same $f" "$T/rw3/$f" "$T/rw4/$f"
+done
+check_file "samples re-run again: same ledger" "$T/La1.csv" "$T/La.csv"
 
 # ---- big input for the lock and signal tests -------------------------
 
@@ -437,7 +492,7 @@ check "concurrent: run C saw the ledger A saved" \
 r2a.837,A2,1,38228,2025-03-08,2025-03-08,1,INFUSION_TOO_SOON,warning,flagged
 r2b.837,B2,1,38225,2025-03-10,2025-03-10,1,DUPLICATE_DAY,error,held" \
   "$(findings10 "$T/conc/oC/findings.csv")"
-got=$(grep -c '^"BATCHTEST|[0-9]*|[0-9]' "$CL")
+got=$(grep -c '^"BATCHTEST|[0-9]*#[0-9a-f]*|[0-9]' "$CL")
 check "concurrent: run 1 and run C rows in the ledger" 6 "$got"
 got=$(grep -vc '^"BATCHTEST|' "$CL")
 if [ "$got" -gt 100 ]; then pass; else
@@ -598,9 +653,9 @@ $RUNNER "$BIN" state merge "$P/va.csv" "$P/vb.csv" >"$P/vmerged.csv" 2>/dev/null
 check_file "merge with a void: merged ledger equals the one-run ledger" \
   "$P/vone.csv" "$P/vmerged.csv"
 check "merge with a void: A1 has no live line left" 0 \
-  "$(grep -c '^"BATCHTEST|000000001|1|0001","A1",.*"step"' "$P/vmerged.csv")"
+  "$(grep -c '^"BATCHTEST|000000001#[0-9a-f]*|1|0001","A1",.*"step"' "$P/vmerged.csv")"
 check "merge with a void: A1's three tombstones" 3 \
-  "$(grep -c '^"BATCHTEST|000000001|1|0001","A1",.*,"","[0-9]","[-0-9]*","[-0-9]*","1","8",' "$P/vmerged.csv")"
+  "$(grep -c '^"BATCHTEST|000000001#[0-9a-f]*|1|0001","A1",.*,"","[0-9]","[-0-9]*","[-0-9]*","1","8",' "$P/vmerged.csv")"
 # merge errors
 printf 'source,claim_id\n' >"$P/bad.csv"
 $RUNNER "$BIN" state merge "$P/a.csv" "$P/bad.csv" >"$P/out-bad" 2>"$P/err-bad"

@@ -371,26 +371,45 @@ same "H11 SE01/GE01/IEA01 = X1: reported" \
   fail "H11 X1 counts: output not valid X12 (rc $rc): $(tail -3 "$T/o/$n/m_$n.837" | tr '\n' ' ')"
 intact $n plus "H11 SE01/GE01/IEA01 = X1"
 
-# H12 impossible dates (Feb 30): a line DTP (reported; the line has no
-# date, so it takes part in no dated edit: specs/edits.md), ISA09, GS04,
-# a claim-level DTP
-passes date_dtp "H12a DTP*472 20250230"
+# H12 impossible dates (Feb 30): a line DTP (reported; the line falls
+# back to the claim's date, and the claim has none, so no dated edit can
+# judge it: SERVICE_DATE_MISSING holds its claim, specs/edits.md), ISA09,
+# GS04, a claim-level DTP (its claim's line has no DTP of its own: held
+# the same way)
+# undated NAME LABEL: claim H1 of m_NAME is held (exit 1) with
+# SERVICE_DATE_MISSING on its line 1, listed without a date; the other
+# claims go out; every other file intact
+undated() {
+  n=$1
+  [ $rc -eq 1 ] && grep -q 'CLM\*H1\*' "$T/o/$n/held/m_$n.837" &&
+    ! grep -q 'CLM\*H1\*' "$T/o/$n/m_$n.837" &&
+    [ "$(grep -c 'CLM\*' "$T/o/$n/m_$n.837")" -eq 2 ] &&
+    ok "$2: claim H1 held, the others forwarded, exit 1" ||
+    fail "$2: rc $rc"
+  same "$2: SERVICE_DATE_MISSING on the claim and its line" \
+    "H1|1|SERVICE_DATE_MISSING|held|38228 has no date of service: $3, and the claim has no DTP*472 or DTP*434 date to fall back on; the date-based edits cannot judge it" \
+    "$(rows "$T/o/$n" m_$n.837 SERVICE_DATE_MISSING | cut -d'|' -f1-5)"
+  grep -q "^\"m_$n.837\",\"H1\",\"1\",\"38228\",\"\",\"\",\"1\",.*,\"SERVICE_DATE_MISSING\",\"held\"," "$T/o/$n/lines.csv" &&
+    ok "$2: the line is listed without a date, held" ||
+    fail "$2: lines.csv row"
+  intact "$n" plus "$2"
+}
+batch date_dtp
 n=date_dtp
 same "H12a DTP*472 20250230: reported" \
   "||ENVELOPE_INVALID|flagged|DATE_INVALID: claim H1 line 1: DTP*472 date '20250230' is not a valid D8 or RD8 date|$N_date_dtp|$O_date_dtp" \
   "$(rows "$T/o/$n" m_$n.837 ENVELOPE_INVALID)"
-grep -q '^"m_date_dtp.837","H1","1","38228","","","1",.*,"passed",' "$T/o/$n/lines.csv" &&
-  ok "H12a DTP*472 20250230: the line is listed without a date, passed" ||
-  fail "H12a DTP 20250230: lines.csv row"
+undated date_dtp "H12a DTP*472 20250230" "its DTP*472 is not a valid date"
 passes date_isa "H12b ISA09 250230"
 envelope "H12b ISA09 250230: ISA09_DATE row" date_isa \
   "||ENVELOPE_INVALID|flagged|ISA09_DATE: ISA09=250230 is not a valid YYMMDD date|1|0"
 passes date_gs "H12c GS04 20250230"
 envelope "H12c GS04 20250230: GS04_DATE row" date_gs \
   "||ENVELOPE_INVALID|flagged|GS04_DATE: GS04=20250230 is not a valid CCYYMMDD date|2|$O_gs"
-passes date_clm "H12d claim-level DTP*472 20250230"
+batch date_clm
 envelope "H12d claim-level DTP*472 20250230: DATE_INVALID row" date_clm \
   "||ENVELOPE_INVALID|flagged|DATE_INVALID: claim H1: DTP*472 date '20250230' is not a valid D8 or RD8 date|$N_date_clm|$O_date_clm"
+undated date_clm "H12d claim-level DTP*472 20250230" "it has no DTP*472"
 
 # H13 units that are not a count: SV104 (837P) and SV205 (837I) as
 # 1e9999, -1, 1e3, 0x10, NaN, Inf, 40 digits, 0, empty: each claim held
@@ -844,7 +863,7 @@ os.kill(os.getpid(), signal.SIGKILL)' "$T/fifo" "$T/$n.sent" &
     else
       grep -v '^"SUBMITTER|00000090' "$T/o/$n.csv" | cmp -s - "$T/L0.csv" &&
         [ "$nout" -eq 1 ] &&
-        [ "$(grep -c '^"SUBMITTER|000000901|1|0001","H0"' "$T/o/$n.csv")" -eq 1 ] &&
+        [ "$(grep -c '^"SUBMITTER|000000901#[0-9a-f]\{16\}|1|0001","H0"' "$T/o/$n.csv")" -eq 1 ] &&
         ok "F18 writer killed in the second claim: the first forwarded and in the ledger, nothing else" ||
         fail "F18 in the second claim: $nout claims out"
     fi

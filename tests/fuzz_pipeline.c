@@ -624,8 +624,9 @@ static void str_eq_trunc(const char *got, size_t gotsz, const char *want)
 
 /* What the fixes of a claim do to one of its lines. */
 typedef struct lfix {
-  const char *units, *code, *rev;
+  const char *units, *code, *rev, *code_from;
   int removed, split;
+  int32_t from_day;
 } lfix;
 
 /* The line sums of a fixed claim's output lines (for CLM02). */
@@ -658,7 +659,11 @@ static void check_fixed_line(const c837_line *L, const lfix *lf,
     snprintf(lx, sizeof lx, "%zu", ls->k);
     CHECK(strcmp(M->lx, lx) == 0);
     CHECK(M->sv == L->sv);
-    str_eq_trunc(M->code, sizeof M->code, lf->code ? lf->code : L->code);
+    CHECK(!lf->code_from || lf->split);
+    str_eq_trunc(M->code, sizeof M->code,
+                 lf->code_from && d0 + d >= lf->from_day
+                     ? lf->code_from
+                     : lf->code ? lf->code : L->code);
     str_eq_trunc(M->units_raw, sizeof M->units_raw,
                  lf->units ? lf->units : L->units_raw);
     str_eq_trunc(M->revenue, sizeof M->revenue,
@@ -713,6 +718,10 @@ static void check_fixed(const parsed *in, const pclaim *x, const parsed *out,
     case C837_FIX_SPLIT:
       lf[f->line].split = 1;
       lf[f->line].units = f->value;
+      break;
+    case C837_FIX_CODE_FROM:
+      lf[f->line].code_from = f->value;
+      lf[f->line].from_day = c837_date_to_days(f->date);
       break;
     default: CHECK(!"unknown fix kind");
     }

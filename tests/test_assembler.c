@@ -956,8 +956,9 @@ static void test_dates_and_bad_numbers(void **state)
   snprintf(want, sizeof want,
            "DATE_INVALID seg 14 off %llu: claim C1 line 2: DTP*472 date "
            "'20250230' is not a valid D8 or RD8 date\n"
-           "DATE_INVALID seg 17 off %llu: claim C1 line 3: DTP*472 date "
-           "'20250305-20250304' is not a valid D8 or RD8 date\n",
+           "DATE_INVALID seg 17 off %llu: claim C1 line 3: DTP*472 range "
+           "'20250305-20250304' ends before it starts; read as its first "
+           "day\n",
            (unsigned long long)seg_offset(segs, 14),
            (unsigned long long)seg_offset(segs, 17));
   assert_string_equal(r.problems.p, want);
@@ -977,7 +978,10 @@ static void test_dates_and_bad_numbers(void **state)
   assert_int_equal(r.claims[0].lines[1].seg_dtp, 7);
   assert_int_equal(r.claims[0].lines[1].date_from, 20250302);
   assert_int_equal(r.claims[0].lines[1].date_source, 'C');
-  assert_int_equal(r.claims[0].lines[2].date_source, 'C');
+  /* a backwards range is its first day (specs/edits.md, "Terms") */
+  assert_int_equal(r.claims[0].lines[2].date_source, 'L');
+  assert_int_equal(r.claims[0].lines[2].date_from, 20250305);
+  assert_int_equal(r.claims[0].lines[2].date_to, 20250305);
   rec_free(&r);
 }
 
@@ -1335,7 +1339,8 @@ static void test_isa_length_and_dates(void **state)
 
 /* A claim-level DTP*472 or DTP*434 that is not a valid D8 or RD8 date is
  * DATE_INVALID and gives the claim no date (other DTP qualifiers are not
- * read). */
+ * read); a backwards RD8 range is DATE_INVALID too, and read as its first
+ * day. */
 static void test_claim_dates_invalid(void **state)
 {
   static const char *const segs[] = {
@@ -1369,8 +1374,12 @@ static void test_claim_dates_invalid(void **state)
   ROW(8, "C1", "472", "20250230");
   ROW(13, "C2", "434", "19960911");
   ROW(14, "C2", "434", "19960911-19960912");
-  ROW(15, "C2", "472", "20250305-20250304");
 #undef ROW
+  buf_fmt(&want,
+          "DATE_INVALID seg 15 off %llu: claim C2: DTP*472 range "
+          "'20250305-20250304' ends before it starts; read as its first "
+          "day\n",
+          (unsigned long long)seg_offset(segs, 15));
   memset(&r, 0, sizeof r);
   assert_int_equal(run_segs(segs, &r, &n), C837_OK);
   assert_string_equal(r.problems.p, want.p);
@@ -1382,11 +1391,13 @@ static void test_claim_dates_invalid(void **state)
   assert_int_equal(r.claims[0].c.svc_from, 0);
   assert_int_equal(r.claims[0].lines[0].date_from, 20250301);
   assert_int_equal(r.claims[0].lines[0].date_source, 'C');
-  /* C2: no date at all */
+  /* C2: no statement period; the backwards service range is its first
+   * day, and the line falls back to it */
   assert_int_equal(r.claims[1].c.stmt_from, 0);
-  assert_int_equal(r.claims[1].c.svc_from, 0);
-  assert_int_equal(r.claims[1].lines[0].date_from, 0);
-  assert_int_equal(r.claims[1].lines[0].date_source, 0);
+  assert_int_equal(r.claims[1].c.svc_from, 20250305);
+  assert_int_equal(r.claims[1].c.svc_to, 20250305);
+  assert_int_equal(r.claims[1].lines[0].date_from, 20250305);
+  assert_int_equal(r.claims[1].lines[0].date_source, 'C');
   rec_free(&r);
   free(want.p);
 }

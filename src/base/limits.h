@@ -114,6 +114,51 @@
 #define C837_MAX_SPLIT_DAYS 31
 #endif
 
+/* Service lines (loop 2400) one claim may have after the fixes: the
+ * loop's repeat in the implementation guides, 50 in 837P (005010X222A1,
+ * loop 2400 "Service Line Number", repeat 50) and 999 in 837I
+ * (005010X223A2, loop 2400, repeat 999).  A RANGE_SPANS_DAYS split that
+ * would take a claim past it is flagged instead (specs/edits.md). */
+#ifndef C837_MAX_LINES_837P
+#define C837_MAX_LINES_837P 50
+#endif
+#ifndef C837_MAX_LINES_837I
+#define C837_MAX_LINES_837I 999
+#endif
+
+/* CAR-T and watch-code lines the engine remembers in all (loaded from a
+ * ledger and new), unless the run sets its own limit
+ * (c837_edit_options.max_lines).  What grows with the input is this
+ * memory (README, "Design": about 1.2 KB per line), so it is bounded
+ * with a clear finding (RUN_LINES_LIMIT: claims past it are held) and a
+ * ledger over it is refused (C837_ELIMIT) rather than left to the
+ * kernel's OOM killer.  Two million lines are about 2.4 GB. */
+#ifndef C837_MAX_REMEMBERED_LINES
+#define C837_MAX_REMEMBERED_LINES 2000000u
+#endif
+
+/* Lines the engine remembers for one patient.  The edits find a
+ * patient's lines through a per-patient index sorted by date, kept by
+ * insertion; this bounds its cost (and what a hostile file can make one
+ * patient cost).  A real patient has a handful of CAR-T lines per course
+ * and at most a few hundred watch-code (apheresis) lines a year.  A
+ * claim that would take its patient past it is held
+ * (PATIENT_LINES_LIMIT). */
+#ifndef C837_MAX_PATIENT_LINES
+#define C837_MAX_PATIENT_LINES 20000
+#endif
+
+/* Lines one claim is compared with: the patient's remembered lines near
+ * its dates (within the REPEAT_ADMINISTRATION window, or overlapping)
+ * plus the claim's own CAR-T and watch-code lines.  The sequencing
+ * edits compare each line of the claim with these, so this bounds the
+ * work of one claim; an 837I claim has at most 999 lines, and no real
+ * patient has a thousand CAR-T lines within a year or two.  A claim
+ * past it is held unchecked (PATIENT_LINES_LIMIT). */
+#ifndef C837_MAX_PATIENT_EVENTS
+#define C837_MAX_PATIENT_EVENTS 2000
+#endif
+
 /* Findings kept for one claim (the rest are counted, not kept). */
 #ifndef C837_MAX_FINDINGS
 #define C837_MAX_FINDINGS 512
@@ -309,6 +354,19 @@
 #endif
 #if C837_MAX_SPLIT_DAYS < 2
 #error "C837_MAX_SPLIT_DAYS must be at least 2"
+#endif
+#if C837_MAX_LINES_837P < 1 || C837_MAX_LINES_837I < C837_MAX_LINES_837P || \
+    C837_MAX_LINES_837I > C837_MAX_LINES
+#error "C837_MAX_LINES_837P <= C837_MAX_LINES_837I <= C837_MAX_LINES"
+#endif
+#if C837_MAX_REMEMBERED_LINES < 1
+#error "C837_MAX_REMEMBERED_LINES must be at least 1"
+#endif
+#if C837_MAX_PATIENT_LINES < 1 || C837_MAX_PATIENT_LINES > 100000000
+#error "C837_MAX_PATIENT_LINES must be 1 .. 10^8"
+#endif
+#if C837_MAX_PATIENT_EVENTS < C837_MAX_LINES_837I
+#error "C837_MAX_PATIENT_EVENTS must hold an 837I claim's 999 lines"
 #endif
 #if C837_MAX_FINDINGS < 16
 #error "C837_MAX_FINDINGS must be at least 16"

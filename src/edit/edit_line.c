@@ -1,13 +1,17 @@
 /* edit_line.c -- the edits that judge one service line at a time
  *
- * For each line of the claim, in order: code validity on the date of
+ * For each line of the claim, in order: a tracked line without a date
+ * of service (SERVICE_DATE_MISSING), code validity on the date of
  * service (CODE_DELETED, CODE_NOT_EFFECTIVE, with the crosswalk fix),
  * unit basis and units (UNIT_BASIS_INVALID, UNITS_INVALID), the 837I
  * revenue pairing (REVENUE_CODE_MISMATCH), a step on an inpatient bill
  * (INPATIENT_PROCEDURE_LINE), units against cap x days
  * (UNITS_OVER_DAILY_MAX), a per-day code over a date range
- * (RANGE_SPANS_DAYS), and finally the per-day sum over this claim's
- * earlier lines and the patient's remembered lines (DUPLICATE_DAY).
+ * (RANGE_SPANS_DAYS, within the claim's loop 2400 limit), a range that
+ * runs past its code's last valid date (CODE_DELETED again: the days
+ * after go out under the successor, or the claim is held), and finally
+ * the per-day sum over this claim's earlier lines and the patient's
+ * remembered lines, per code of each day (DUPLICATE_DAY).
  * Every edit sees the values left by the fixes before it: a crosswalked
  * code is the code the later edits check.  The order is the table
  * line_edits at the end; findings and fixes go to verdict.c.
@@ -67,6 +71,25 @@ static const char *units_el(const c837_engine *e)
 static const char *unit_word(int64_t micro)
 {
   return micro == C837_UNIT ? "unit" : "units";
+}
+
+/* SERVICE_DATE_MISSING: a tracked line with no date of service, its
+ * own or the claim's: no date-based edit can judge it. */
+static void edit_date_missing(c837_engine *e, size_t i)
+{
+  const c837_eline *x = &e->cl.el[i];
+  const c837_line *l = x->src;
+  if (!x->tracked || x->from)
+    return;
+  c837_eng_finding(e, C837_EDIT_SERVICE_DATE_MISSING, i,
+                   "%s%s has no date of service: %s, and the claim has no "
+                   "DTP*472 or DTP*434 date to fall back on; the date-based "
+                   "edits cannot judge it",
+                   x->code[0] ? x->code : "revenue ",
+                   x->code[0] ? "" : x->revenue,
+                   l->seg_dtp != C837_NO_INDEX
+                       ? "its DTP*472 is not a valid date"
+                       : "it has no DTP*472");
 }
 
 /* CODE_DELETED and CODE_NOT_EFFECTIVE. */
@@ -268,17 +291,28 @@ static void edit_units_over(c837_engine *e, size_t i)
   x->units = max;
 }
 
+/* The most service lines a claim of this kind may have (loop 2400's
+ * repeat in its implementation guide). */
+static size_t loop_limit(const c837_engine *e)
+{
+  return e->cl.c->kind == C837_KIND_I ? C837_MAX_LINES_837I
+                                      : C837_MAX_LINES_837P;
+}
+
 /* RANGE_SPANS_DAYS. */
 static void edit_range(c837_engine *e, size_t i)
 {
   c837_eline *x = &e->cl.el[i];
   int64_t days = (int64_t)x->dto - x->dfrom + 1;
   int64_t whole = 0;
-  int per_day;
+  int per_day, fits;
   char u[C837_UNITS_MAX], cap[32], r[40];
   c837_pfinding *p;
   if (!capped(x) || !x->from || x->dto <= x->dfrom)
     return;
+  /* 1 when the claim stays within its loop 2400 limit once split */
+  fits = e->cl.nout + (size_t)(days - 1) <= loop_limit(e) &&
+         days <= C837_MAX_SPLIT_DAYS;
   /* 1 when the line carries exactly cap units for every day */
   per_day = x->units_valid &&
             c837_eng_cap_days(x->row->cap, days, &whole) == 0 &&
@@ -289,7 +323,7 @@ static void edit_range(c837_engine *e, size_t i)
     c837_eng_units(u, x->units);
   else
     c837_eng_copy(u, sizeof u, x->src->units_raw);
-  if (per_day && days <= C837_MAX_SPLIT_DAYS && x->src->charge_ok) {
+  if (per_day && fits && x->src->charge_ok) {
     p = c837_eng_finding(e, C837_EDIT_RANGE_SPANS_DAYS, i,
                          "%s is billed per day but one line covers %s (%lld "
                          "days) with %s units",
@@ -303,11 +337,22 @@ static void edit_range(c837_engine *e, size_t i)
     }
     c837_eng_fix(e, C837_FIX_SPLIT, i, cap);
     x->split = 1;
+    e->cl.nout += (size_t)(days - 1);
   } else if (days > C837_MAX_SPLIT_DAYS) {
     c837_eng_finding_as(e, C837_EDIT_RANGE_SPANS_DAYS, C837_ACT_FLAGGED, i,
                         "%s is billed per day but one line covers %s (%lld "
                         "days), more than the %d days a line may be split into",
                         x->code, r, (long long)days, C837_MAX_SPLIT_DAYS);
+  } else if (per_day && !fits) {
+    c837_eng_finding_as(e, C837_EDIT_RANGE_SPANS_DAYS, C837_ACT_FLAGGED, i,
+                        "%s is billed per day but one line covers %s (%lld "
+                        "days); split per day, the claim would have %lu "
+                        "service lines, more than the %lu loop 2400 allows "
+                        "on an %s claim, so it is not split",
+                        x->code, r, (long long)days,
+                        (unsigned long)(e->cl.nout + (size_t)(days - 1)),
+                        (unsigned long)loop_limit(e),
+                        c837_kind_name(e->cl.c->kind));
   } else if (per_day) {
     c837_eng_finding_as(e, C837_EDIT_RANGE_SPANS_DAYS, C837_ACT_FLAGGED, i,
                      "%s is billed per day but one line covers %s (%lld "
@@ -323,20 +368,105 @@ static void edit_range(c837_engine *e, size_t i)
   }
 }
 
+/* CODE_DELETED over a range: a line whose first day its code is valid
+ * on (or fixed for) but whose range runs past the code's last valid
+ * date.  Split per day (RANGE_SPANS_DAYS), the days after go out under
+ * the successor (a CODE_FROM fix); otherwise the line would go out with
+ * a deleted code for those days, and the claim is held. */
+static void edit_validity_span(c837_engine *e, size_t i)
+{
+  c837_eline *x = &e->cl.el[i];
+  const c837_code *to = NULL;
+  int32_t sw;
+  char r[40], last[16], first[16];
+  c837_pfinding *p;
+  if (!is_cart(x) || !x->from || x->dto <= x->dfrom)
+    return;
+  sw = c837_eng_code_switch(e->t, x->row, x->from, x->to, &to);
+  if (!sw)
+    return;
+  c837_eng_range(r, x->from, x->to);
+  c837_eng_date(last, x->row->valid_to);
+  c837_eng_date(first, c837_days_to_date(sw));
+  if (to && x->split) {
+    c837_fix *fx;
+    p = c837_eng_finding(e, C837_EDIT_CODE_DELETED, i,
+                         "%s is billed for %s, past %s, its last valid date "
+                         "of service, and %s replaces it from %s",
+                         x->code, r, last, to->code, first);
+    if (p) {
+      c837_eng_copy(p->f.before, sizeof p->f.before, x->code);
+      c837_eng_copy(p->f.after, sizeof p->f.after, to->code);
+      c837_eng_fixdesc(p, "the lines of the split dated %s on carry %s",
+                       first, to->code);
+    }
+    fx = c837_eng_fix(e, C837_FIX_CODE_FROM, i, to->code);
+    if (fx)
+      fx->date = c837_days_to_date(sw);
+    x->row2 = to;
+    x->dswitch = sw;
+    return;
+  }
+  c837_eng_finding_as(e, C837_EDIT_CODE_DELETED, C837_ACT_HELD, i,
+                      "%s is billed for %s, past %s, its last valid date of "
+                      "service, %s",
+                      x->code, r, last,
+                      to ? "and the line is not split per day (see "
+                           "RANGE_SPANS_DAYS): the days from then on would "
+                           "go out under a deleted code"
+                         : "and the table has no successor valid for the "
+                           "days after");
+}
+
+/* The code of claim line y on day number d (a split line whose code
+ * ends inside its range changes code; specs/edits.md, CODE_DELETED). */
+static const char *code_on(const c837_eline *y, int32_t d)
+{
+  return y->dswitch && d >= y->dswitch ? y->row2->code : y->code;
+}
+
+/* The same for an event. */
+static const char *ev_code_on(const c837_event *v, int32_t d)
+{
+  return v->dswitch && v->code2 && d >= v->dswitch ? v->code2 : v->code;
+}
+
+/* The per-day cap of line x on day d. */
+static int64_t cap_on(const c837_eline *x, int32_t d)
+{
+  return x->dswitch && d >= x->dswitch ? x->row2->cap : x->row->cap;
+}
+
+/* 1 when code a (a2 from a switch day on, or NULL) and code b (b2) can
+ * be the same code on some day. */
+static int may_match(const char *a, const char *a2, const char *b,
+                     const char *b2)
+{
+  return strcmp(a, b) == 0 || (a2 && strcmp(a2, b) == 0) ||
+         (b2 && strcmp(a, b2) == 0) || (a2 && b2 && strcmp(a2, b2) == 0);
+}
+
+static const char *code2_of(const c837_eline *y)
+{
+  return y->dswitch ? y->row2->code : NULL;
+}
+
 /* Units counted on day d for the same code, patient and provider as
  * line i: *same from this claim's earlier lines, *other from remembered
- * lines; *who = the first earlier claim contributing. */
+ * lines; *who = the first earlier claim contributing.  "The same code"
+ * is the code each line carries on day d. */
 static void dup_sum(const c837_engine *e, size_t i, int32_t d, int64_t *same,
                     int64_t *other, const char **who)
 {
   const c837_eline *x = &e->cl.el[i];
+  const char *xc = code_on(x, d);
   size_t j;
   *same = *other = 0;
   *who = NULL;
   for (j = 0; j < i; j++) {
     const c837_eline *y = &e->cl.el[j];
     if (y->removed || !y->units_valid || !y->from || !is_cart(y) ||
-        strcmp(y->code, x->code) != 0)
+        strcmp(code_on(y, d), xc) != 0)
       continue;
     *same = c837_eng_sat_add(*same,
                              c837_eng_day_share(y->units, y->dfrom, y->dto, d));
@@ -344,7 +474,7 @@ static void dup_sum(const c837_engine *e, size_t i, int32_t d, int64_t *same,
   for (j = 0; j < e->cl.nev_hist; j++) {
     const c837_event *v = &e->cl.ev[j];
     int64_t s;
-    if (strcmp(v->code, x->code) != 0 ||
+    if (strcmp(ev_code_on(v, d), xc) != 0 ||
         strcmp(v->provider, e->cl.c->billing.id) != 0)
       continue;
     s = c837_eng_day_share(v->units, v->dfrom, v->dto, d);
@@ -380,26 +510,30 @@ static void add_cand(c837_engine *e, size_t *n, int32_t d)
 static size_t dup_candidates(c837_engine *e, size_t i)
 {
   const c837_eline *x = &e->cl.el[i];
+  const char *x2 = code2_of(x);
   size_t j, n = 0, n_src = i + e->cl.nev_hist;
   for (j = 0; j <= n_src; j++) {
-    int32_t a, b;
+    int32_t a, b, sw = 0;
     if (j == n_src) {
       a = x->dfrom;
       b = x->dto;
+      sw = x->dswitch;
     } else if (j < i) {
       const c837_eline *y = &e->cl.el[j];
       if (y->removed || !y->from || !y->units_valid ||
-          strcmp(y->code, x->code) != 0)
+          !may_match(y->code, code2_of(y), x->code, x2))
         continue;
       a = y->dfrom;
       b = y->dto;
+      sw = y->dswitch;
     } else {
       const c837_event *v = &e->cl.ev[j - i];
-      if (strcmp(v->code, x->code) != 0 ||
+      if (!may_match(v->code, v->code2, x->code, x2) ||
           strcmp(v->provider, e->cl.c->billing.id) != 0)
         continue;
       a = v->dfrom;
       b = v->dto;
+      sw = v->dswitch;
     }
     if (!c837_eng_overlap(a, b, x->dfrom, x->dto))
       continue;
@@ -409,6 +543,8 @@ static size_t dup_candidates(c837_engine *e, size_t i)
       add_cand(e, &n, a + 1);
     if (b + 1 <= x->dto)
       add_cand(e, &n, b + 1);
+    if (sw > x->dfrom && sw <= x->dto)
+      add_cand(e, &n, sw); /* the line's code changes that day */
   }
   return n;
 }
@@ -442,7 +578,7 @@ static int dup_find(c837_engine *e, size_t i, dup_hit *hit)
       continue;
     own = c837_eng_day_share(x->units, x->dfrom, x->dto, d);
     dup_sum(e, i, d, &same, &other, &who);
-    if (c837_eng_sat_add(c837_eng_sat_add(same, other), own) <= x->row->cap)
+    if (c837_eng_sat_add(c837_eng_sat_add(same, other), own) <= cap_on(x, d))
       continue;
     if (other > 0)
       hit->earlier_claim = 1;
@@ -470,14 +606,14 @@ static void dup_report(c837_engine *e, size_t i, const dup_hit *h)
   c837_eng_units(prior, h->same + h->other);
   c837_eng_units(s1, h->same);
   c837_eng_units(s2, h->other);
-  c837_eng_units(capb, x->row->cap);
+  c837_eng_units(capb, cap_on(x, h->day));
   if (h->earlier_claim) {
     c837_eng_finding_as(e, C837_EDIT_DUPLICATE_DAY, C837_ACT_HELD, i,
                         "%s on %s: %s on this line plus %s already billed "
                         "that day for the same patient and provider (%s on "
                         "this claim, %s on earlier claims, first %s) exceed "
                         "the cap of %s per day",
-                        x->code, dd, own, prior, s1, s2,
+                        code_on(x, h->day), dd, own, prior, s1, s2,
                         h->who ? h->who : "?", capb);
     return;
   }
@@ -485,7 +621,7 @@ static void dup_report(c837_engine *e, size_t i, const dup_hit *h)
                        "%s on %s: %s on this line plus %s on earlier lines "
                        "of this claim for the same patient and provider "
                        "exceed the cap of %s per day",
-                       x->code, dd, own, s1, capb);
+                       code_on(x, h->day), dd, own, s1, capb);
   if (p) {
     c837_eng_units(s1, x->units);
     c837_eng_copy(p->f.before, sizeof p->f.before, s1);
@@ -495,6 +631,7 @@ static void dup_report(c837_engine *e, size_t i, const dup_hit *h)
   c837_eng_drop_fixes(e, i);
   c837_eng_fix(e, C837_FIX_REMOVE, i, "");
   x->removed = 1;
+  e->cl.nout -= x->split ? (size_t)(x->dto - x->dfrom + 1) : 1;
 }
 
 /* DUPLICATE_DAY. */
@@ -527,12 +664,14 @@ static void edit_inpatient(c837_engine *e, size_t i)
  * "Evaluation", 2): each sees the values the fixes before it left, and
  * each decides itself whether the line is one it judges. */
 static void (*const line_edits[])(c837_engine *e, size_t i) = {
+    edit_date_missing, /* SERVICE_DATE_MISSING */
     edit_validity,   /* CODE_DELETED, CODE_NOT_EFFECTIVE */
     edit_units_valid, /* UNIT_BASIS_INVALID, UNITS_INVALID */
     edit_revenue,    /* REVENUE_CODE_MISMATCH */
     edit_inpatient,  /* INPATIENT_PROCEDURE_LINE */
     edit_units_over, /* UNITS_OVER_DAILY_MAX */
     edit_range,      /* RANGE_SPANS_DAYS */
+    edit_validity_span, /* CODE_DELETED: a range past the code's end */
     edit_duplicate,  /* DUPLICATE_DAY */
 };
 

@@ -12,6 +12,7 @@
  * verdict.c.  Specification: specs/edits.md.
  */
 #include "edit/engine_int.h"
+#include "base/buf.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -58,6 +59,8 @@ static void add_claim_events(c837_engine *e)
       continue;
     memset(&v, 0, sizeof v);
     v.code = x->code;
+    v.code2 = x->dswitch ? x->row2->code : NULL;
+    v.dswitch = x->dswitch;
     v.row = x->row;
     v.fam = x->fam;
     v.step = x->row->step;
@@ -214,17 +217,35 @@ static void edit_too_soon(c837_engine *e, const c837_event *me)
 }
 
 /* 1 when the patient has a split-dose product line on a day of
- * [a, b]. */
+ * [a, b] (the claim's list of them: split_doses). */
 static int split_dose_on(const c837_engine *e, int32_t a, int32_t b)
 {
   size_t k;
-  for (k = 0; k < e->cl.nev; k++) {
-    const c837_event *v = &e->cl.ev[k];
-    if (v->fam == C837_FAM_PRODUCT && v->row && v->row->split_dose &&
-        c837_eng_overlap(v->dfrom, v->dto, a, b))
+  for (k = 0; k < e->cl.nsd; k++) {
+    const c837_event *v = &e->cl.ev[e->cl.sd[k]];
+    if (c837_eng_overlap(v->dfrom, v->dto, a, b))
       return 1;
   }
   return 0;
+}
+
+/* Lists the split-dose product events (e->cl.sd), so that the split-dose
+ * exemption of REPEAT_ADMINISTRATION looks at them only. */
+static void split_doses(c837_engine *e)
+{
+  size_t k;
+  e->cl.nsd = 0;
+  for (k = 0; k < e->cl.nev; k++) {
+    const c837_event *v = &e->cl.ev[k];
+    if (v->fam != C837_FAM_PRODUCT || !v->row || !v->row->split_dose)
+      continue;
+    if (c837_vec_reserve(&e->cl.sd, &e->cl.capsd, e->cl.nsd + 1,
+                         sizeof *e->cl.sd, 8, 0) != 0) {
+      e->oom = 1;
+      return;
+    }
+    e->cl.sd[e->cl.nsd++] = k;
+  }
 }
 
 /* REPEAT_ADMINISTRATION. */
@@ -233,7 +254,7 @@ static void edit_repeat(c837_engine *e, const c837_event *me)
   const c837_event *best = NULL;
   long best_gap = 0;
   size_t k;
-  if (!is_step(me, 4))
+  if (!is_step(me, 4) || split_dose_on(e, me->dfrom, me->dto))
     return;
   for (k = 0; k < e->cl.nev; k++) {
     const c837_event *v = &e->cl.ev[k];
@@ -244,15 +265,12 @@ static void edit_repeat(c837_engine *e, const c837_event *me)
     gap = (long)v->dfrom - me->dfrom;
     if (gap < 0)
       gap = -gap;
-    if (gap > e->o.repeat_window_days)
-      continue;
-    if (split_dose_on(e, me->dfrom, me->dto) ||
+    /* the first nearest one (in event order) is named */
+    if (gap > e->o.repeat_window_days || (best && gap >= best_gap) ||
         split_dose_on(e, v->dfrom, v->dto))
       continue;
-    if (!best || gap < best_gap) {
-      best = v;
-      best_gap = gap;
-    }
+    best = v;
+    best_gap = gap;
   }
   if (best) {
     char d[16], d2[16];
@@ -359,6 +377,7 @@ void c837_edits_seq(c837_engine *e)
 {
   size_t i, k;
   add_claim_events(e);
+  split_doses(e);
   if (e->oom)
     return;
   for (i = 0; i < e->cl.c->n_lines; i++) {

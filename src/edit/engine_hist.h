@@ -22,8 +22,8 @@ typedef enum c837_hist_kind {
    * removes rows of the same identity whose run is not later than its
    * own when ledgers are loaded or merged */
   C837_HIST_TOMBSTONE,
-  /* an interchange (source "ISA06|ISA13|", claim_id and lx empty): the
-   * run `run` read it and evaluated CAR-T lines in it */
+  /* an interchange (source "ISA06|ISA13#FP|", claim_id and lx empty):
+   * the run `run` read it on run_date and evaluated CAR-T lines in it */
   C837_HIST_MARKER
 } c837_hist_kind;
 
@@ -33,9 +33,12 @@ typedef enum c837_hist_kind {
  * re-runs and merges". */
 typedef struct c837_hist {
   c837_hist_kind kind;
-  char source[4 * C837_ID_MAX + 8]; /* ISA06|ISA13|GS06|ST02: where the
-                                       line was read; with claim_id and
-                                       lx it identifies the line */
+  char source[4 * C837_ID_MAX + 8]; /* ISA06|ISA13#FP|GS06|ST02 (FP the
+                                       ISA's hash, 16 hex digits; absent
+                                       in ledgers of earlier versions):
+                                       where the line was read; with
+                                       claim_id and lx it identifies the
+                                       line */
   char claim_id[C837_ID_MAX];
   char lx[16];
   char patient[4 * C837_ID_MAX];    /* claim patient_key */
@@ -66,7 +69,11 @@ c837_hist_kind c837_hist_kind_of(const c837_hist *h);
  * claim_id and lx replaces it and keeps its run (re-runs are
  * idempotent).  A tombstone removes the loaded rows it names (run not
  * later than its own); a row named by a loaded tombstone of the same or
- * a later run is not added.  Returns C837_OK, C837_EINVAL, C837_ENOMEM. */
+ * a later run is not added.  Returns C837_OK, C837_EINVAL, C837_ENOMEM,
+ * or C837_ELIMIT for a line when the engine already remembers as many
+ * lines as its limit (c837_edit_options.max_lines, default
+ * C837_MAX_REMEMBERED_LINES): the ledger is larger than the run may
+ * hold, and the caller should stop with a message that says so. */
 c837_status c837_engine_add_history(c837_engine *e, const c837_hist *h);
 /* Lines remembered now (history plus this run, tombstones and markers
  * included), in a stable order.  While a checkpoint is open the list may

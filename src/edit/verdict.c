@@ -7,7 +7,8 @@
  * decides the disposition (held when a holding finding remains and
  * holding is on, fixed when a fix is applied, else passed), words what
  * became of each fix, and hands the verdict out.  Also the small
- * helpers the edits word their findings with.  Calls no other file of
+ * helpers the edits word their findings with, and the day a code ends
+ * inside a range (c837_eng_code_switch).  Calls no other file of
  * the engine (engine_int.h).
  */
 #include "edit/engine_int.h"
@@ -222,8 +223,8 @@ static void hold_unfixable(c837_verdictbuf *vb, c837_fix_kind kind,
   }
 }
 
-void c837_eng_fix(c837_engine *e, c837_fix_kind kind, size_t line,
-                  const char *value)
+c837_fix *c837_eng_fix(c837_engine *e, c837_fix_kind kind, size_t line,
+                       const char *value)
 {
   c837_verdictbuf *vb = &e->vb;
   c837_fix *f;
@@ -231,18 +232,19 @@ void c837_eng_fix(c837_engine *e, c837_fix_kind kind, size_t line,
     /* a line without the segment the fix changes (an SV1 line on an
      * 837I claim, an SV3 line) */
     hold_unfixable(vb, kind, line);
-    return;
+    return NULL;
   }
   if (c837_vec_reserve(&vb->fx, &vb->capfx, vb->nfx + 1, sizeof *vb->fx, 16,
                        0) != 0) {
     e->oom = 1;
-    return;
+    return NULL;
   }
   f = &vb->fx[vb->nfx++];
   memset(f, 0, sizeof *f);
   f->kind = kind;
   f->line = line;
   c837_eng_copy(f->value, sizeof f->value, value ? value : "");
+  return f;
 }
 
 void c837_eng_drop_fixes(c837_engine *e, size_t line)
@@ -339,3 +341,22 @@ void c837_vb_finish(c837_verdictbuf *vb, int hold, c837_verdict *out)
   out->fixes = vb->fx;
 }
 
+
+int32_t c837_eng_code_switch(const c837_codetable *t, const c837_code *row,
+                             int32_t from, int32_t to,
+                             const c837_code **next)
+{
+  const c837_code *n;
+  int32_t sw;
+  *next = NULL;
+  if (!row || !from || !row->valid_to || to <= row->valid_to ||
+      from > row->valid_to)
+    return 0;
+  sw = c837_date_to_days(row->valid_to) + 1;
+  n = row->crosswalk[0] ? c837_codetable_find(t, row->crosswalk) : NULL;
+  if (n && n->family == row->family &&
+      (!n->valid_from || n->valid_from <= c837_days_to_date(sw)) &&
+      (!n->valid_to || to <= n->valid_to))
+    *next = n;
+  return sw;
+}

@@ -103,7 +103,9 @@ static int add_claim_segment(c837_assembler *a, const c837_segment *s)
   return 0;
 }
 
-/* D8 or RD8 date(s) of a DTP segment into from/to; 0 on success. */
+/* D8 or RD8 date(s) of a DTP segment into from/to; 0 on success, 1 for
+ * an RD8 range that ends before it starts (read as its first day: to :=
+ * from), -1 when not a date. */
 static int parse_dtp(const c837_segment *s, int32_t *from, int32_t *to)
 {
   c837_span fmt = c837_seg_el(s, 2), v = trimmed(c837_seg_el(s, 3));
@@ -117,8 +119,10 @@ static int parse_dtp(const c837_segment *s, int32_t *from, int32_t *to)
     c837_span x = {v.p, 8}, y = {v.p + 9, 8};
     if (c837_parse_date(x, from) != 0 || c837_parse_date(y, to) != 0)
       return -1;
-    if (*to < *from)
-      return -1;
+    if (*to < *from) {
+      *to = *from;
+      return 1;
+    }
     return 0;
   }
   return -1;
@@ -227,6 +231,7 @@ static int line_segment(c837_assembler *a, const c837_segment *s)
   c837_line *ln = &a->lines[a->n_lines - 1];
   const size_t at = a->n_recs - 1;
   int32_t f, t;
+  int r;
   char v[40];
   ln->seg_last = at;
   if (ln->seg_sv == C837_NO_INDEX &&
@@ -245,13 +250,19 @@ static int line_segment(c837_assembler *a, const c837_segment *s)
       ln->seg_dtp != C837_NO_INDEX || !el_is(s, 1, "472"))
     return 0;
   ln->seg_dtp = at;
-  if (parse_dtp(s, &f, &t) == 0) {
+  if ((r = parse_dtp(s, &f, &t)) >= 0) {
     ln->date_from = f;
     ln->date_to = t;
     ln->date_source = 'L';
-    return 0;
+    if (r == 0)
+      return 0;
   }
   span_text(v, sizeof v, c837_seg_el(s, 3));
+  if (r > 0)
+    return c837_asm_problem(a, s, C837_PROB_DATE_INVALID,
+                            "claim %s line %s: DTP*472 range '%s' ends "
+                            "before it starts; read as its first day",
+                            a->claim.id, ln->lx, v);
   return c837_asm_problem(a, s, C837_PROB_DATE_INVALID,
                           "claim %s line %s: DTP*472 date '%s' is not a "
                           "valid D8 or RD8 date",
@@ -289,6 +300,7 @@ static int claim_dtp(c837_assembler *a, const c837_segment *s)
                   : !memcmp(e.p, "435", 3) ? "435"
                                            : NULL;
   int32_t f, t;
+  int r;
   char v[40];
   if (!q)
     return 0;
@@ -304,12 +316,19 @@ static int claim_dtp(c837_assembler *a, const c837_segment *s)
       c->admit_date = 0;
     return 0;
   }
-  if (parse_dtp(s, &f, &t) != 0) {
+  r = parse_dtp(s, &f, &t);
+  if (r != 0) {
     span_text(v, sizeof v, c837_seg_el(s, 3));
-    return c837_asm_problem(a, s, C837_PROB_DATE_INVALID,
-                            "claim %s: DTP*%s date '%s' is not a valid "
-                            "D8 or RD8 date",
-                            c->id, q, v);
+    if (r < 0)
+      return c837_asm_problem(a, s, C837_PROB_DATE_INVALID,
+                              "claim %s: DTP*%s date '%s' is not a valid "
+                              "D8 or RD8 date",
+                              c->id, q, v);
+    if (c837_asm_problem(a, s, C837_PROB_DATE_INVALID,
+                         "claim %s: DTP*%s range '%s' ends before it "
+                         "starts; read as its first day",
+                         c->id, q, v))
+      return -1;
   }
   if (q[2] == '4') {
     c->stmt_from = f;

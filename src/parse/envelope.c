@@ -16,6 +16,7 @@
  * and GS04 dates, GS outside an interchange, ST outside a group.
  */
 #include "parse/assembler_int.h"
+#include "base/map.h"
 
 #include <stddef.h>
 #include <string.h>
@@ -260,6 +261,7 @@ int c837_asm_on_isa(c837_assembler *a, const c837_segment *s)
   a->env.delims = s->delims;
   copy_el(a->env.isa06, sizeof a->env.isa06, s, 6);
   copy_el(a->env.isa13, sizeof a->env.isa13, s, 13);
+  a->env.isa_hash = c837_hash(s->raw + s->lead, s->body_len) | 1u;
   open_level(a, LV_ISA);
   if (s->n_el != 16 &&
       c837_asm_problem(a, s, C837_PROB_ISA_ELEMENTS,

@@ -12,6 +12,8 @@
  *            value, DTP*472*RD8 -> D8 with that date (a DTP*472*D8 is
  *            added after the SV segment when the line had none), the
  *            charge (and SV207) divided evenly, leftover cents first
+ *   CODE_FROM with a SPLIT: the copies dated from its date on get code
+ *            := value (a code that ends inside the range)
  *
  * Fixes apply in array order; a later fix to the same field wins.  After
  * the fixes LX01 runs 1, 2, 3 ... and CLM02 is the sum of the line
@@ -33,6 +35,8 @@
 typedef struct wline {
   const char *units, *code, *revenue;
   int removed, split;
+  const char *code_from; /* CODE_FROM: the code of the copies ... */
+  int32_t from_day;      /* ... dated from this day number on */
 } wline;
 
 static int write_built_dtp(c837_writer *w, const c837_segment *sv,
@@ -126,6 +130,7 @@ static int apply_fixes(c837_writer *w, const c837_claim *c,
                        const c837_verdict *v, wline *ls)
 {
   size_t i;
+  int32_t day;
   memset(ls, 0, c->n_lines * sizeof *ls);
   for (i = 0; i < v->n_fixes; i++) {
     const c837_fix *f = &v->fixes[i];
@@ -157,6 +162,16 @@ static int apply_fixes(c837_writer *w, const c837_claim *c,
     case C837_FIX_REMOVE:
       ls[f->line].removed = 1;
       break;
+    case C837_FIX_CODE_FROM:
+      day = f->date > 0 ? c837_date_to_days(f->date) : 0;
+      if (f->date <= 0 || c837_days_to_date(day) != f->date)
+        return c837_w_refuse(w, C837_EINVAL, c->offset, c->number,
+                             "claim %s line %s: code change on a date that "
+                             "is not one (%ld)",
+                             c->id, L->lx, (long)f->date);
+      ls[f->line].code_from = f->value;
+      ls[f->line].from_day = day;
+      break;
     case C837_FIX_SPLIT:
       ls[f->line].split = 1;
       ls[f->line].units = f->value;
@@ -176,6 +191,12 @@ static int apply_fixes(c837_writer *w, const c837_claim *c,
                            (int)f->kind);
     }
   }
+  for (i = 0; i < c->n_lines; i++)
+    if (ls[i].code_from && !ls[i].split)
+      return c837_w_refuse(w, C837_EINVAL, c->offset, c->number,
+                           "claim %s line %s: a code change from a date "
+                           "on a line that is not split",
+                           c->id, c->lines[i].lx);
   return 0;
 }
 
@@ -362,12 +383,15 @@ int c837_w_claim_fixed(c837_writer *w, const c837_claim *c,
       }
       for (r = 0; r < days; r++) {
         char date[16] = "";
+        wline one = ls[l];
         if (ls[l].split)
           snprintf(date, sizeof date, "%08ld",
                    (long)c837_days_to_date(d0 + r));
+        if (one.code_from && d0 + r >= one.from_day)
+          one.code = one.code_from;
         lx++;
         for (j = k; j <= end; j++)
-          if (write_line_seg(w, c, L, &ls[l], j, lx, date, ls[l].split,
+          if (write_line_seg(w, c, L, &one, j, lx, date, ls[l].split,
                              r == 0 ? first : base,
                              r == 0 ? nfirst : nbase) != 0)
             return -1;
