@@ -102,6 +102,9 @@ static const c837_ack_rule RULES[] = {
     {"SEGMENT_OUT_OF_PLACE", 0, L_SEG, "2", 0, "2400", 0, 0, 0, 0, 0},
     {"CLM_WITHOUT_HL", 0, L_SEG, "7", 0, "2300", 0, 0, 0, 0, CLM},
     {"LX_MISSING", 0, L_SEG, "3", "LX", "2400", 0, 0, 0, 0, CLM},
+    /* past a bound that is above the guides' repeat counts: the segment
+     * (an HI, NTE or LIN) exceeds its maximum use (620 code 5) */
+    {"CLAIM_MODEL_LIMIT", 0, L_SEG, "5", 0, "=", 0, 0, 0, 0, CLM},
     /* (the HL loop ids 2000A/B/C do not fit IK303's 4 characters) */
     {"HL02_PARENT", 0, L_SEG, "7", "HL", 0, 0, 0, 0, 0, 0},
     {"HL04_CHILD", 0, L_SEG, "8", "HL", 0, 4, 736, "7", 0, 0},
