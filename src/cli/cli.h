@@ -41,9 +41,23 @@ int cli_worse(int a, int b);
 
 /* ---- sub-commands; argv[0] is the sub-command's name ---- */
 
+/* `cart837 [run] [OPTIONS] INPUT...` (cmd_run.c): a run over the
+ * inputs, stopped cleanly by SIGINT/SIGTERM; its events worded by log.c,
+ * failures on stderr.  Returns the exit code (CLI_*). */
 int cmd_run(int argc, char **argv);
+/* `cart837 stats FILE...` (cmd_stats.c): per input one line of counts
+ * and its envelope problems on stdout; an input that cannot be opened on
+ * stderr.  Returns the worst exit code of the inputs (CLI_USAGE without
+ * one). */
 int cmd_stats(int argc, char **argv);
+/* `cart837 codes [--codes FILE] [CODE...]` (cmd_codes.c): the code
+ * table in force as CSV, or the rows of the codes named.  Returns the
+ * exit code (CLI_INVALID for a damaged --codes file or a code not in the
+ * table). */
 int cmd_codes(int argc, char **argv);
+/* `cart837 state merge|check|show` (cmd_state.c): the ledger tools.
+ * Returns the exit code (CLI_INVALID for a damaged ledger, CLI_IO when
+ * one cannot be read or the output written). */
 int cmd_state(int argc, char **argv);
 
 /* ---- opts.c ---- */

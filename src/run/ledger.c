@@ -2,8 +2,9 @@
  *
  * The ledger is what lets tonight's run see last month's collection: one
  * CSV row per line the engine remembers (c837_hist), read before the run
- * and written after it.  Both directions go through libcsv.  The columns,
- * in this fixed order, are
+ * and written after it.  Both directions go through one table of columns
+ * (c837_ledger_schema below; csvschema.c over libcsv).  The columns, in
+ * this fixed order, are
  *
  *   source,claim_id,lx,patient,provider,code,billed,family,step,
  *   date_from,date_to,units,freq,run_date,run
@@ -31,15 +32,13 @@
  * ledger are kept apart by an flock on "FILE.lock", which is left in
  * place (removing a lock file races with the next run taking it).
  */
-#include "base/csvpos.h"
-#include "base/limits.h"
 #include "run/ledger.h"
+#include "base/limits.h"
 #include "run/sink.h"
 #include "base/buf.h"
 #include "base/err.h"
 #include "base/util.h"
 
-#include <csv.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -47,31 +46,51 @@
 #include <sys/file.h>
 #include <unistd.h>
 
-/* Columns of the ledger, in file order. */
-enum {
-  L_SOURCE,
-  L_CLAIM_ID,
-  L_LX,
-  L_PATIENT,
-  L_PROVIDER,
-  L_CODE,
-  L_BILLED,
-  L_FAMILY,
-  L_STEP,
-  L_DATE_FROM,
-  L_DATE_TO,
-  L_UNITS,
-  L_FREQ,
-  L_RUN_DATE,
-  L_RUN,
-  L_NCOLS
+/* The ledger's columns, in file order, over c837_hist (csvschema.c
+ * parses, checks and writes them).  Identifiers are bytes (any byte, at
+ * most the member's size); patient and code are required only on a row
+ * with a family, which on_row checks.  family_names follows
+ * C837_FAMILY_MAP ("" is C837_FAM_NONE: a bookkeeping row). */
+#define C837_XX(id, name) name,
+static const char *const family_names[] = {C837_FAMILY_MAP(C837_XX)};
+#undef C837_XX
+
+#define BYTES(n, m)                                                      \
+  {.name = n, .type = C837_COL_BYTES, C837_COL_AT(c837_hist, m)}
+#define DATE(n, m) {.name = n, .type = C837_COL_DATE, C837_COL_AT(c837_hist, m)}
+
+static const c837_csvcol ledger_cols[] = {
+    BYTES("source", source),
+    BYTES("claim_id", claim_id),
+    BYTES("lx", lx),
+    BYTES("patient", patient),
+    BYTES("provider", provider),
+    BYTES("code", code),
+    BYTES("billed", billed),
+    {.name = "family", .type = C837_COL_ENUM, C837_COL_AT(c837_hist, family),
+     .names = family_names, .n_names = C837_FAM_COUNT},
+    {.name = "step", .type = C837_COL_INT, C837_COL_AT(c837_hist, step),
+     .flags = C837_COL_REQUIRED, .min = 0, .max = 4,
+     .expect = "a step number 0 to 4"},
+    DATE("date_from", date_from),
+    DATE("date_to", date_to),
+    {.name = "units", .type = C837_COL_DECIMAL, C837_COL_AT(c837_hist, units),
+     .flags = C837_COL_REQUIRED, .scale = 6, .min = INT64_MIN,
+     .max = INT64_MAX,
+     .expect = "a decimal number of units (at most 6 decimals)"},
+    BYTES("freq", freq),
+    DATE("run_date", run_date),
+    {.name = "run", .type = C837_COL_INT, C837_COL_AT(c837_hist, run),
+     .flags = C837_COL_REQUIRED, .min = 1, .max = UINT32_MAX,
+     .expect = "a run number 1 to 4294967295"},
 };
 
-static const char *const col_name[L_NCOLS] = {
-    "source", "claim_id", "lx",      "patient", "provider",
-    "code",   "billed",   "family",  "step",    "date_from",
-    "date_to", "units",   "freq",    "run_date", "run"};
+#undef BYTES
+#undef DATE
 
+const c837_csvschema c837_ledger_schema = {
+    ledger_cols, sizeof ledger_cols / sizeof ledger_cols[0],
+    sizeof(c837_hist), 0, "nothing", NULL};
 
 /* ------------------------------------------------------------------ */
 /* Lock                                                                */
@@ -136,232 +155,75 @@ void c837_ledger_unlock(int fd)
 /* Called for every good row; non-zero stops the parse (ENOMEM). */
 typedef int (*row_fn)(void *ud, const c837_hist *h);
 
-typedef struct lparser {
-  c837_csvpos pos;           /* the parse, its position and first error */
-  c837_hist cur;
+/* One read of a ledger file. */
+typedef struct lread {
+  c837_csvread R;            /* the parse, its position and first error */
+  c837_hist cur;             /* the row being read */
   row_fn row;                /* NULL: check only */
   void *row_ud;
   size_t rows;
-} lparser;
+} lread;
 
-static int copy_text(lparser *L, size_t idx, char *dst, size_t dstsz,
-                     const char *s, size_t len, int required)
+/* A row whose every field parsed: the ledger's own record check (patient
+ * and code are required on a row with a family), then the row's kind as
+ * c837_hist_kind_of tells it, and the caller's row_fn. */
+static void on_row(void *ud, void *row, unsigned long record_line)
 {
-  char sh[64];
-  if (len >= dstsz) {
-    c837_csvpos_fail(&L->pos, C837_ECSV, L->pos.field_line, idx, NULL,
-                     "expected at most %lu bytes, found %lu (%s)",
-                     (unsigned long)dstsz - 1, (unsigned long)len,
-                     c837_csvpos_show(&L->pos, sh, sizeof sh, s, len));
-    return -1;
-  }
-  if (required && len == 0) {
-    c837_csvpos_fail(&L->pos, C837_ECSV, L->pos.field_line, idx, NULL,
-                     "expected a value, found none");
-    return -1;
-  }
-  memcpy(dst, s, len);
-  dst[len] = '\0';
-  return 0;
-}
-
-/* CCYY-MM-DD, or empty for "no date" (0). */
-static int parse_iso(const char *s, size_t len, int32_t *ymd)
-{
-  if (len == 0) {
-    *ymd = 0;
-    return 0;
-  }
-  return c837_parse_iso_date((c837_span){s, len}, ymd);
-}
-
-static void set_field(lparser *L, size_t idx, const char *s, size_t len)
-{
-  c837_hist *h = &L->cur;
-  char sh[64];
-  c837_span sp;
-  unsigned long ln = L->pos.field_line;
-  sp.p = s;
-  sp.len = len;
-  switch (idx) {
-  case L_SOURCE:
-    copy_text(L, idx, h->source, sizeof h->source, s, len, 0);
-    break;
-  case L_CLAIM_ID:
-    copy_text(L, idx, h->claim_id, sizeof h->claim_id, s, len, 0);
-    break;
-  case L_LX:
-    copy_text(L, idx, h->lx, sizeof h->lx, s, len, 0);
-    break;
-  case L_PATIENT: /* required unless bookkeeping: checked in on_record */
-    copy_text(L, idx, h->patient, sizeof h->patient, s, len, 0);
-    break;
-  case L_PROVIDER:
-    copy_text(L, idx, h->provider, sizeof h->provider, s, len, 0);
-    break;
-  case L_CODE: /* as patient */
-    copy_text(L, idx, h->code, sizeof h->code, s, len, 0);
-    break;
-  case L_BILLED:
-    copy_text(L, idx, h->billed, sizeof h->billed, s, len, 0);
-    break;
-  case L_FAMILY: {
-    int f;
-    for (f = C837_FAM_NONE; f <= C837_FAM_WATCH; f++)
-      if (c837_span_eq(sp, c837_family_name((c837_family)f)))
-        break;
-    if (f > C837_FAM_WATCH)
-      c837_csvpos_fail(&L->pos, C837_ECSV, ln, idx, NULL,
-                       "expected step, product, watch or nothing, found %s",
-                       c837_csvpos_show(&L->pos, sh, sizeof sh, s, len));
-    else
-      h->family = (c837_family)f;
-    break;
-  }
-  case L_STEP:
-    if (len != 1 || s[0] < '0' || s[0] > '4')
-      c837_csvpos_fail(&L->pos, C837_ECSV, ln, idx, NULL,
-                       "expected a step number 0 to 4, found %s",
-                       c837_csvpos_show(&L->pos, sh, sizeof sh, s, len));
-    else
-      h->step = s[0] - '0';
-    break;
-  case L_DATE_FROM:
-  case L_DATE_TO:
-  case L_RUN_DATE: {
-    int32_t v;
-    if (parse_iso(s, len, &v) != 0)
-      c837_csvpos_fail(&L->pos, C837_ECSV, ln, idx, NULL,
-                       "expected a date CCYY-MM-DD or nothing, found %s",
-                       c837_csvpos_show(&L->pos, sh, sizeof sh, s, len));
-    else if (idx == L_DATE_FROM)
-      h->date_from = v;
-    else if (idx == L_DATE_TO)
-      h->date_to = v;
-    else
-      h->run_date = v;
-    break;
-  }
-  case L_UNITS:
-    if (c837_parse_decimal(sp, 6, &h->units) != 0)
-      c837_csvpos_fail(
-          &L->pos, C837_ECSV, ln, idx, NULL,
-          "expected a decimal number of units (at most 6 decimals), "
-          "found %s",
-          c837_csvpos_show(&L->pos, sh, sizeof sh, s, len));
-    break;
-  case L_FREQ:
-    copy_text(L, idx, h->freq, sizeof h->freq, s, len, 0);
-    break;
-  case L_RUN: {
-    uint32_t v = 0;
-    size_t k;
-    int ok = len > 0 && len <= 10 && s[0] != '0';
-    for (k = 0; ok && k < len; k++) {
-      if (s[k] < '0' || s[k] > '9' ||
-          v > (UINT32_MAX - (uint32_t)(s[k] - '0')) / 10)
-        ok = 0;
-      else
-        v = v * 10 + (uint32_t)(s[k] - '0');
-    }
-    if (!ok)
-      c837_csvpos_fail(&L->pos, C837_ECSV, ln, idx, NULL,
-                       "expected a run number 1 to 4294967295, found %s",
-                       c837_csvpos_show(&L->pos, sh, sizeof sh, s, len));
-    else
-      h->run = v;
-    break;
-  }
-  default:
-    break;
-  }
-}
-
-static void on_field(void *ud, size_t idx, const char *s, size_t len,
-                     unsigned long line, unsigned long record_line)
-{
-  lparser *L = ud;
-  char sh[64];
-  (void)record_line;
-  if (idx >= L_NCOLS) {
-    c837_csvpos_fail(&L->pos, C837_ECSV, line, idx, NULL,
-                     "expected %d fields as in the header, found more",
-                     L_NCOLS);
-  } else if (!L->pos.header_done) {
-    if (!c837_span_eq((c837_span){s, len}, col_name[idx]))
-      c837_csvpos_fail(&L->pos, C837_ECSV, line, idx, NULL,
-                       "expected column %s, found %s", col_name[idx],
-                       c837_csvpos_show(&L->pos, sh, sizeof sh, s, len));
-  } else {
-    set_field(L, idx, s, len);
-  }
-}
-
-static void on_record(void *ud, size_t n_fields, unsigned long record_line)
-{
-  lparser *L = ud;
-  if (n_fields < L_NCOLS) {
-    c837_csvpos_fail(&L->pos, C837_ECSV, record_line, n_fields, NULL,
-                     "expected %d fields as in the header, found %lu", L_NCOLS,
-                     (unsigned long)n_fields);
+  lread *L = ud;
+  c837_hist *h = row;
+  const char *missing = NULL;
+  if (h->family != C837_FAM_NONE)
+    missing = !h->patient[0] ? "patient" : !h->code[0] ? "code" : NULL;
+  if (missing) {
+    c837_csvpos_fail(&L->R.pos, C837_ECSV, record_line,
+                     c837_csvschema_find(&c837_ledger_schema, missing,
+                                         strlen(missing)),
+                     NULL, "expected a value, found none");
     return;
   }
-  if (!L->pos.header_done) {
-    L->pos.header_done = 1;
-  } else {
-    if (L->cur.family != C837_FAM_NONE && !L->cur.patient[0])
-      c837_csvpos_fail(&L->pos, C837_ECSV, record_line, L_PATIENT, NULL,
-                       "expected a value, found none");
-    else if (L->cur.family != C837_FAM_NONE && !L->cur.code[0])
-      c837_csvpos_fail(&L->pos, C837_ECSV, record_line, L_CODE, NULL,
-                       "expected a value, found none");
-    if (L->pos.st != C837_OK)
-      return;
-    L->rows++;
-    if (L->row && L->row(L->row_ud, &L->cur) != 0) {
-      c837_csvpos_fail(&L->pos, C837_ENOMEM, record_line, 0, NULL,
-                       "out of memory");
-      return;
-    }
-  }
-  memset(&L->cur, 0, sizeof L->cur);
+  h->kind = c837_hist_kind_of(h);
+  L->rows++;
+  if (L->row && L->row(L->row_ud, h) != 0)
+    c837_csvpos_fail(&L->R.pos, C837_ENOMEM, record_line, 0, NULL,
+                     "out of memory");
 }
 
-/* Parses the whole of fp (named name) through L.  The caller set row. */
-static c837_status parse_file(lparser *L, FILE *fp, const char *name,
-                              c837_error *err)
+/* Parses the whole of fp (named name), calling row (NULL: none) for
+ * every row; *rows (NULL: not wanted) receives their number. */
+static c837_status parse_file(FILE *fp, const char *name, row_fn row,
+                              void *row_ud, size_t *rows, c837_error *err)
 {
+  lread L;
   char *buf;
   size_t n;
-  row_fn row = L->row;
-  void *row_ud = L->row_ud;
 
-  memset(L, 0, sizeof *L);
-  L->row = row;
-  L->row_ud = row_ud;
+  memset(&L, 0, sizeof L);
+  L.row = row;
+  L.row_ud = row_ud;
   buf = malloc(C837_LEDGER_READ_CHUNK);
-  if (!buf || c837_csvpos_init(&L->pos, name, 200,
-                              C837_CSVPOS_SHOW_ASCII | C837_CSVPOS_SKIP_BLANKS,
-                               err, on_field, on_record, L) != 0) {
+  if (!buf ||
+      c837_csvread_init(&L.R, &c837_ledger_schema, &L.cur, name, 200,
+                        C837_CSVPOS_SHOW_ASCII | C837_CSVPOS_SKIP_BLANKS,
+                        err, on_row, &L) != 0) {
     free(buf);
     return c837_error_set(err, C837_ENOMEM, 0, 0, "out of memory");
   }
-  L->pos.labels = col_name;
-  L->pos.n_labels = L_NCOLS;
-  while (L->pos.st == C837_OK &&
+  while (L.R.pos.st == C837_OK &&
          (n = fread(buf, 1, C837_LEDGER_READ_CHUNK, fp)) > 0)
-    c837_csvpos_feed(&L->pos, buf, n);
-  if (L->pos.st == C837_OK && ferror(fp)) {
-    L->pos.st = c837_error_set(err, C837_EIO, 0, 0,
-                               "cannot read ledger %.200s: %s", name,
-                               strerror(errno));
+    c837_csvpos_feed(&L.R.pos, buf, n);
+  if (L.R.pos.st == C837_OK && ferror(fp)) {
+    L.R.pos.st = c837_error_set(err, C837_EIO, 0, 0,
+                                "cannot read ledger %.200s: %s", name,
+                                strerror(errno));
   }
-  c837_csvpos_finish(&L->pos);
+  c837_csvpos_finish(&L.R.pos);
   free(buf);
-  if (L->pos.st == C837_OK && !L->pos.header_done)
-    c837_csvpos_fail(&L->pos, C837_ECSV, 1, 0, NULL,
+  if (L.R.pos.st == C837_OK && !L.R.pos.header_done)
+    c837_csvpos_fail(&L.R.pos, C837_ECSV, 1, 0, NULL,
                      "expected the header row, found an empty file");
-  return L->pos.st;
+  if (rows)
+    *rows = L.rows;
+  return L.R.pos.st;
 }
 
 static int add_to_engine(void *ud, const c837_hist *h)
@@ -372,7 +234,6 @@ static int add_to_engine(void *ud, const c837_hist *h)
 c837_status c837_ledger_load(c837_engine *e, const char *path,
                              c837_error *err)
 {
-  lparser L;
   FILE *fp;
   c837_status st;
 
@@ -387,14 +248,10 @@ c837_status c837_ledger_load(c837_engine *e, const char *path,
   }
   /* Pass 1 checks every row; pass 2 (same open file, so the same
    * content even if a run renames a new ledger in meanwhile) loads. */
-  L.row = NULL;
-  L.row_ud = NULL;
-  st = parse_file(&L, fp, path, err);
+  st = parse_file(fp, path, NULL, NULL, NULL, err);
   if (st == C837_OK) {
     rewind(fp);
-    L.row = add_to_engine;
-    L.row_ud = e;
-    st = parse_file(&L, fp, path, err);
+    st = parse_file(fp, path, add_to_engine, e, NULL, err);
   }
   fclose(fp);
   return st;
@@ -463,7 +320,8 @@ static int cmp_ranked(const void *pa, const void *pb)
 {
   const ranked *a = pa, *b = pb;
   int c = cmp_identity(a->h, b->h);
-  int ta = a->h->family == C837_FAM_NONE, tb = b->h->family == C837_FAM_NONE;
+  int ta = c837_hist_kind_of(a->h) != C837_HIST_LINE;
+  int tb = c837_hist_kind_of(b->h) != C837_HIST_LINE;
   if (c)
     return c;
   if (a->h->run != b->h->run)
@@ -477,66 +335,19 @@ static int cmp_ranked(const void *pa, const void *pb)
   return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
-static int put_field(FILE *fp, const char *s, int last)
-{
-  if (csv_fwrite(fp, s, strlen(s)) != 0)
-    return -1;
-  return fputc(last ? '\n' : ',', fp) == EOF ? -1 : 0;
-}
-
-static int write_header(FILE *fp)
-{
-  int k;
-  for (k = 0; k < L_NCOLS; k++)
-    if (put_field(fp, col_name[k], k == L_NCOLS - 1) != 0)
-      return -1;
-  return 0;
-}
-
-static int write_row(FILE *fp, const c837_hist *h)
-{
-  char step[8], from[16], to[16], units[40], rdate[16], run[16];
-  const char *v[L_NCOLS];
-  int k;
-  snprintf(step, sizeof step, "%d", h->step);
-  c837_format_iso_date(from, sizeof from, h->date_from);
-  c837_format_iso_date(to, sizeof to, h->date_to);
-  c837_format_decimal(units, sizeof units, h->units, 6);
-  c837_format_iso_date(rdate, sizeof rdate, h->run_date);
-  snprintf(run, sizeof run, "%lu", (unsigned long)h->run);
-  v[L_SOURCE] = h->source;
-  v[L_CLAIM_ID] = h->claim_id;
-  v[L_LX] = h->lx;
-  v[L_PATIENT] = h->patient;
-  v[L_PROVIDER] = h->provider;
-  v[L_CODE] = h->code;
-  v[L_BILLED] = h->billed;
-  v[L_FAMILY] = c837_family_name(h->family);
-  v[L_STEP] = step;
-  v[L_DATE_FROM] = from;
-  v[L_DATE_TO] = to;
-  v[L_UNITS] = units;
-  v[L_FREQ] = h->freq;
-  v[L_RUN_DATE] = rdate;
-  v[L_RUN] = run;
-  for (k = 0; k < L_NCOLS; k++)
-    if (put_field(fp, v[k], k == L_NCOLS - 1) != 0)
-      return -1;
-  return 0;
-}
-
 /* Sorts r[0..n) and writes the last row of every identity group. */
 static int write_ranked(FILE *fp, ranked *r, size_t n)
 {
   size_t i;
   if (n)
     qsort(r, n, sizeof *r, cmp_ranked);
-  if (write_header(fp) != 0)
+  if (c837_csvschema_write_header(&c837_ledger_schema, fp, "\n") != 0)
     return -1;
   for (i = 0; i < n; i++) {
     if (i + 1 < n && cmp_identity(r[i].h, r[i + 1].h) == 0)
       continue; /* a later row of the same line follows */
-    if (write_row(fp, r[i].h) != 0)
+    if (c837_csvschema_write_row(&c837_ledger_schema, r[i].h, fp, "\n") !=
+        0)
       return -1;
   }
   return 0;
@@ -608,7 +419,6 @@ c837_status c837_ledger_merge(const char *const *paths, size_t n_paths,
   memset(err, 0, sizeof *err);
   memset(&l, 0, sizeof l);
   for (i = 0; i < n_paths && st == C837_OK; i++) {
-    lparser L;
     FILE *fp = fopen(paths[i], "rb");
     if (!fp) {
       st = c837_error_set(err, c837_errno_status(errno), 0, 0,
@@ -617,9 +427,7 @@ c837_status c837_ledger_merge(const char *const *paths, size_t n_paths,
       break;
     }
     l.cur_file = i;
-    L.row = push_row;
-    L.row_ud = &l;
-    st = parse_file(&L, fp, paths[i], err);
+    st = parse_file(fp, paths[i], push_row, &l, NULL, err);
     fclose(fp);
   }
   if (st == C837_OK && l.n && !(r = calloc(l.n, sizeof *r)))
@@ -644,9 +452,9 @@ c837_status c837_ledger_merge(const char *const *paths, size_t n_paths,
 c837_status c837_ledger_check(const char *path, size_t *rows,
                               c837_error *err)
 {
-  lparser L;
   FILE *fp;
   c837_status st;
+  size_t n = 0;
   memset(err, 0, sizeof *err);
   *rows = 0;
   fp = fopen(path, "rb");
@@ -655,11 +463,9 @@ c837_status c837_ledger_check(const char *path, size_t *rows,
                           "cannot open ledger %.200s: %s", path,
                           strerror(errno));
   }
-  L.row = NULL;
-  L.row_ud = NULL;
-  st = parse_file(&L, fp, path, err);
+  st = parse_file(fp, path, NULL, NULL, &n, err);
   fclose(fp);
   if (st == C837_OK)
-    *rows = L.rows;
+    *rows = n;
   return st;
 }

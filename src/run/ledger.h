@@ -8,9 +8,16 @@
 #define CART837_RUN_LEDGER_H
 
 #include "cart837.h"
+#include "base/csvschema.h"
 #include "edit/engine_hist.h" /* c837_hist, the engine's history API */
 
 #include <stdio.h>
+
+/* The ledger's 15 columns over c837_hist, in file order: what load,
+ * merge and check read (header in this order, flags 0, "or nothing")
+ * and save and merge write ("\n" rows).  Read-only; the tests read and
+ * write ledger rows through it. */
+extern const c837_csvschema c837_ledger_schema;
 
 /* Takes an exclusive lock on PATH.lock (created, with its directory, if
  * needed); wait = 1 blocks until the other run ends, 0 fails at once

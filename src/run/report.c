@@ -1,21 +1,23 @@
 /* report.c -- findings.csv and lines.csv
  *
- * The annotated reports of a run, written with libcsv (csv_fwrite quotes
- * every field and doubles embedded quotes; rows end in CRLF as RFC 4180
- * asks).  Both files are written to temporary files and appear under
- * their names only when the run commits them.
+ * The annotated reports of a run.  Both files are tables of columns over
+ * one row struct (report_row), written by csvschema.c with libcsv
+ * (csv_fwrite quotes every field and doubles embedded quotes; rows end
+ * in CRLF as RFC 4180 asks).  Both files are written to temporary files
+ * and appear under their names only when the run commits them.
  *
  * findings.csv: one row per finding (engine findings, and envelope
  *   problems as ENVELOPE_INVALID).
  * lines.csv: one row per CAR-T or watch-code service line.
- * The columns are listed in FINDINGS_COLS and LINES_COLS below and in
+ * The columns are listed in findings_cols and lines_cols below and in
  * README.md; their order is part of the interface.
  */
 #include "run/report.h"
 #include "run/sink.h"
+#include "base/csvschema.h"
 #include "base/err.h"
+#include "base/util.h"
 
-#include <csv.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -23,21 +25,101 @@
 #include <sys/types.h>
 #include <unistd.h>
 
-static const char *const FINDINGS_COLS[] = {
-    "file",     "claim_id",    "line",        "code",       "date_from",
-    "date_to",  "units",       "edit",        "severity",   "action",
-    "detail",   "carc",        "rarc",        "before",     "after",
-    "patient",  "provider",    "claim_type",  "type_of_bill",
-    "interchange", "group",    "transaction", "segment",    "offset"};
+/* One row of either report: the claim's fields, the line's, where it is
+ * in the input, and the fields of a finding (findings.csv) or of a
+ * line's outcome (lines.csv).  A pointer left NULL is an empty field. */
+typedef struct report_row {
+  /* the claim */
+  const char *file, *claim_id, *patient, *provider, *claim_type,
+      *type_of_bill, *interchange, *group, *transaction;
+  /* the line (empty fields and zero dates without one) */
+  const char *line, *code, *units, *revenue, *family;
+  int32_t date_from, date_to;
+  char modifiers[32];     /* joined with ':' */
+  int charge_ok;          /* 0: charge is an empty field */
+  int64_t charge;         /* cents */
+  int step;               /* 0: an empty field */
+  /* the segment of the line, or of the claim (has_pos 0: both empty) */
+  int has_pos;
+  uint64_t segment, offset;
+  /* a finding (findings.csv) */
+  const char *edit, *severity, *action, *detail, *carc, *rarc, *before,
+      *after;
+  /* the line's outcome (lines.csv) */
+  char edits[512];        /* its edits' names, each once, joined by ' ' */
+  const char *disposition;
+} report_row;
 
-static const char *const LINES_COLS[] = {
-    "file",       "claim_id",   "line",        "code",      "date_from",
-    "date_to",    "units",      "patient",     "provider",  "claim_type",
-    "type_of_bill", "revenue",  "modifiers",   "charge",    "family",
-    "step",       "edits",      "disposition", "interchange", "group",
-    "transaction", "segment",   "offset"};
+/* segment, offset: the number, or empty without a position. */
+static const char *fmt_pos(const c837_csvcol *col, const void *row,
+                           char *buf, size_t bufsz)
+{
+  uint64_t v;
+  buf[0] = '\0';
+  if (((const report_row *)row)->has_pos) {
+    memcpy(&v, (const char *)row + col->offset, sizeof v);
+    snprintf(buf, bufsz, "%llu", (unsigned long long)v);
+  }
+  return buf;
+}
 
-#define NCOLS(a) (sizeof(a) / sizeof((a)[0]))
+/* charge: a decimal of 2 places ("0" too), or empty when not parsed. */
+static const char *fmt_charge(const c837_csvcol *col, const void *row,
+                              char *buf, size_t bufsz)
+{
+  const report_row *r = row;
+  (void)col;
+  buf[0] = '\0';
+  if (r->charge_ok)
+    c837_format_decimal(buf, bufsz, r->charge, 2);
+  return buf;
+}
+
+#define STR(m) {.name = #m, .type = C837_COL_CSTR, C837_COL_AT(report_row, m)}
+#define DATE(m) {.name = #m, .type = C837_COL_DATE, C837_COL_AT(report_row, m)}
+#define POS(m)                                                           \
+  {.name = #m, .type = C837_COL_CUSTOM, C837_COL_AT(report_row, m),       \
+   .format = fmt_pos}
+
+/* The columns of findings.csv, in file order. */
+static const c837_csvcol findings_cols[] = {
+    STR(file),      STR(claim_id),    STR(line),        STR(code),
+    DATE(date_from), DATE(date_to),   STR(units),       STR(edit),
+    STR(severity),  STR(action),      STR(detail),      STR(carc),
+    STR(rarc),      STR(before),      STR(after),       STR(patient),
+    STR(provider),  STR(claim_type),  STR(type_of_bill), STR(interchange),
+    STR(group),     STR(transaction), POS(segment),     POS(offset)};
+
+/* The columns of lines.csv, in file order. */
+static const c837_csvcol lines_cols[] = {
+    STR(file),        STR(claim_id),     STR(line),        STR(code),
+    DATE(date_from),  DATE(date_to),     STR(units),       STR(patient),
+    STR(provider),    STR(claim_type),   STR(type_of_bill), STR(revenue),
+    {.name = "modifiers", .type = C837_COL_BYTES,
+     C837_COL_AT(report_row, modifiers)},
+    {.name = "charge", .type = C837_COL_CUSTOM,
+     C837_COL_AT(report_row, charge), .format = fmt_charge},
+    STR(family),
+    {.name = "step", .type = C837_COL_INT, C837_COL_AT(report_row, step),
+     .min = 0, .max = 4, .flags = C837_COL_ZERO_EMPTY},
+    {.name = "edits", .type = C837_COL_BYTES,
+     C837_COL_AT(report_row, edits)},
+    STR(disposition), STR(interchange),  STR(group),       STR(transaction),
+    POS(segment),     POS(offset)};
+
+#undef STR
+#undef DATE
+#undef POS
+
+static const c837_csvschema findings_schema = {
+    findings_cols, sizeof findings_cols / sizeof findings_cols[0],
+    sizeof(report_row), 0, "empty", NULL};
+static const c837_csvschema lines_schema = {
+    lines_cols, sizeof lines_cols / sizeof lines_cols[0], sizeof(report_row),
+    0, "empty", NULL};
+
+/* Rows end in CRLF (RFC 4180). */
+#define EOL "\r\n"
 
 struct c837_report {
   c837_out findings, lines;
@@ -57,17 +139,17 @@ static void fail_on(c837_report *r, const c837_out *of)
   r->failed = 1;
 }
 
-/* One CSV row of n NUL-terminated fields. */
-static int put_row(FILE *fp, const char *const *f, size_t n)
+/* One row of findings.csv / lines.csv. */
+static void put_finding(c837_report *r, const report_row *row)
 {
-  size_t i;
-  for (i = 0; i < n; i++) {
-    if (i && fputc(',', fp) == EOF)
-      return -1;
-    if (csv_fwrite(fp, f[i], strlen(f[i])) != 0)
-      return -1;
-  }
-  return fputs("\r\n", fp) == EOF ? -1 : 0;
+  if (c837_csvschema_write_row(&findings_schema, row, r->ff, EOL) != 0)
+    fail_on(r, &r->findings);
+}
+
+static void put_line(c837_report *r, const report_row *row)
+{
+  if (c837_csvschema_write_row(&lines_schema, row, r->lf, EOL) != 0)
+    fail_on(r, &r->lines);
 }
 
 c837_report *c837_report_open(const char *dir, c837_error *err)
@@ -89,195 +171,161 @@ c837_report *c837_report_open(const char *dir, c837_error *err)
   }
   r->ff = c837_out_fp(&r->findings);
   r->lf = c837_out_fp(&r->lines);
-  if (put_row(r->ff, FINDINGS_COLS, NCOLS(FINDINGS_COLS)) != 0)
+  if (c837_csvschema_write_header(&findings_schema, r->ff, EOL) != 0)
     fail_on(r, &r->findings);
-  if (put_row(r->lf, LINES_COLS, NCOLS(LINES_COLS)) != 0)
+  if (c837_csvschema_write_header(&lines_schema, r->lf, EOL) != 0)
     fail_on(r, &r->lines);
   return r;
 }
 
-/* Text of a line's modifiers joined with ':'. */
-static void modifiers(char *buf, size_t sz, const c837_line *ln)
+/* The fields of claim c (read from file); the rest of row is cleared. */
+static void claim_fields(report_row *row, const char *file,
+                         const c837_claim *c)
 {
-  size_t i, o = 0;
-  buf[0] = '\0';
-  for (i = 0; i < 4 && ln->mod[i][0]; i++)
-    o += (size_t)snprintf(buf + o, sz - o, "%s%s", i ? ":" : "",
-                          ln->mod[i]);
+  memset(row, 0, sizeof *row);
+  row->file = file;
+  row->claim_id = c->id;
+  row->patient = c->patient_key;
+  row->provider = c->billing.id;
+  row->claim_type = c837_kind_name(c->kind);
+  row->type_of_bill = c->tob;
+  if (c->env) {
+    row->interchange = c->env->isa13;
+    row->group = c->env->gs06;
+    row->transaction = c->env->st02;
+  }
 }
 
-typedef struct pos_text {
-  char seg[24], off[24];
-} pos_text;
-
-static void line_pos(pos_text *p, const c837_claim *c, size_t li)
+/* The fields of line li of c (C837_NO_INDEX, or any index out of range:
+ * the claim itself, with empty line fields), and its position: the
+ * line's SV1/SV2 segment (else its LX), or the claim's first segment. */
+static void line_fields(report_row *row, const c837_claim *c, size_t li)
 {
-  const c837_segment *s = &c->segs[0];
-  if (li != C837_NO_INDEX && li < c->n_lines) {
-    const c837_line *ln = &c->lines[li];
+  const c837_line *ln = li < c->n_lines ? &c->lines[li] : NULL;
+  const c837_segment *s = c->n_segs ? &c->segs[0] : NULL;
+  size_t i, o = 0;
+  row->line = ln ? ln->lx : NULL;
+  row->code = ln ? ln->code : NULL;
+  row->units = ln ? ln->units_raw : NULL;
+  row->revenue = ln ? ln->revenue : NULL;
+  row->date_from = ln ? ln->date_from : 0;
+  row->date_to = ln ? ln->date_to : 0;
+  row->charge_ok = ln && ln->charge_ok;
+  row->charge = ln ? ln->charge : 0;
+  row->modifiers[0] = '\0';
+  for (i = 0; ln && i < 4 && ln->mod[i][0]; i++)
+    o += (size_t)snprintf(row->modifiers + o, sizeof row->modifiers - o,
+                          "%s%s", i ? ":" : "", ln->mod[i]);
+  if (ln && s) {
     size_t k = ln->seg_sv != C837_NO_INDEX ? ln->seg_sv : ln->seg_first;
     if (k < c->n_segs)
       s = &c->segs[k];
   }
-  if (c->n_segs == 0) {
-    p->seg[0] = p->off[0] = '\0';
-    return;
+  row->has_pos = s != NULL;
+  row->segment = s ? s->number : 0;
+  row->offset = s ? s->offset + s->lead : 0;
+}
+
+static void finding_fields(report_row *row, const c837_finding *f)
+{
+  row->edit = c837_edit_name(f->edit);
+  row->severity = c837_severity_name(f->severity);
+  row->action = c837_action_name(f->action);
+  row->detail = f->detail;
+  row->carc = f->carc;
+  row->rarc = f->rarc;
+  row->before = f->before;
+  row->after = f->after;
+}
+
+/* The names of the edits that found something on line li, each once, in
+ * the order of their first finding, into edits (cut at its size). */
+static void line_edits(char *edits, size_t sz, const c837_verdict *v,
+                       size_t li)
+{
+  size_t k, eo = 0;
+  edits[0] = '\0';
+  for (k = 0; v && k < v->n_findings; k++) {
+    const char *name;
+    if (v->findings[k].line != li)
+      continue;
+    name = c837_edit_name(v->findings[k].edit);
+    if (strstr(edits, name))
+      continue;
+    eo += (size_t)snprintf(edits + eo, sz - eo, "%s%s", eo ? " " : "",
+                           name);
+    if (eo >= sz)
+      eo = sz - 1;
   }
-  snprintf(p->seg, sizeof p->seg, "%llu", (unsigned long long)s->number);
-  snprintf(p->off, sizeof p->off, "%llu",
-           (unsigned long long)(s->offset + s->lead));
+}
+
+/* What became of line li: held (the claim), removed, fixed or passed. */
+static const char *line_disposition(const c837_verdict *v, size_t li)
+{
+  const char *disp = "passed";
+  size_t k;
+  if (v && v->disposition == C837_DISP_HELD)
+    return "held";
+  for (k = 0; v && k < v->n_fixes; k++)
+    if (v->fixes[k].line == li) {
+      if (v->fixes[k].kind == C837_FIX_REMOVE)
+        return "removed";
+      disp = "fixed";
+    }
+  return disp;
 }
 
 long c837_report_claim(c837_report *r, const char *file,
                        const c837_claim *c, const c837_verdict *v,
                        const c837_codetable *t)
 {
-  size_t i, k;
+  report_row row;
+  size_t i;
   long tracked = 0;
-  const char *isa = c->env ? c->env->isa13 : "";
-  const char *gs = c->env ? c->env->gs06 : "";
-  const char *st = c->env ? c->env->st02 : "";
 
+  claim_fields(&row, file, c);
   for (i = 0; v && i < v->n_findings; i++) {
-    const c837_finding *f = &v->findings[i];
-    const c837_line *ln =
-        f->line != C837_NO_INDEX && f->line < c->n_lines ? &c->lines[f->line]
-                                                         : NULL;
-    char df[12] = "", dt[12] = "";
-    pos_text pt;
-    const char *row[NCOLS(FINDINGS_COLS)];
-    if (ln) {
-      c837_format_iso_date(df, sizeof df, ln->date_from);
-      c837_format_iso_date(dt, sizeof dt, ln->date_to);
-    }
-    line_pos(&pt, c, f->line);
-    row[0] = file;
-    row[1] = c->id;
-    row[2] = ln ? ln->lx : "";
-    row[3] = ln ? ln->code : "";
-    row[4] = df;
-    row[5] = dt;
-    row[6] = ln ? ln->units_raw : "";
-    row[7] = c837_edit_name(f->edit);
-    row[8] = c837_severity_name(f->severity);
-    row[9] = c837_action_name(f->action);
-    row[10] = f->detail;
-    row[11] = f->carc ? f->carc : "";
-    row[12] = f->rarc ? f->rarc : "";
-    row[13] = f->before;
-    row[14] = f->after;
-    row[15] = c->patient_key;
-    row[16] = c->billing.id;
-    row[17] = c837_kind_name(c->kind);
-    row[18] = c->tob;
-    row[19] = isa;
-    row[20] = gs;
-    row[21] = st;
-    row[22] = pt.seg;
-    row[23] = pt.off;
-    if (put_row(r->ff, row, NCOLS(row)) != 0)
-      fail_on(r, &r->findings);
+    line_fields(&row, c, v->findings[i].line);
+    finding_fields(&row, &v->findings[i]);
+    put_finding(r, &row);
   }
-
   for (i = 0; i < c->n_lines; i++) {
-    const c837_line *ln = &c->lines[i];
     const c837_code *cr;
-    char df[12], dt[12], mods[32], charge[32], step[4], edits[512];
-    const char *disp = "passed";
-    size_t eo = 0;
-    pos_text pt;
-    const char *row[NCOLS(LINES_COLS)];
-    if (!c837_codetable_tracks(t, ln, &cr))
+    if (!c837_codetable_tracks(t, &c->lines[i], &cr))
       continue;
     tracked++;
-    c837_format_iso_date(df, sizeof df, ln->date_from);
-    c837_format_iso_date(dt, sizeof dt, ln->date_to);
-    modifiers(mods, sizeof mods, ln);
-    if (ln->charge_ok)
-      c837_format_decimal(charge, sizeof charge, ln->charge, 2);
-    else
-      charge[0] = '\0';
-    step[0] = '\0';
-    if (cr && cr->step)
-      snprintf(step, sizeof step, "%d", cr->step);
-    edits[0] = '\0';
-    for (k = 0; v && k < v->n_findings; k++) {
-      const char *name;
-      if (v->findings[k].line != i)
-        continue;
-      name = c837_edit_name(v->findings[k].edit);
-      if (strstr(edits, name))
-        continue;
-      eo += (size_t)snprintf(edits + eo, sizeof edits - eo, "%s%s",
-                             eo ? " " : "", name);
-      if (eo >= sizeof edits)
-        eo = sizeof edits - 1;
-    }
-    if (v && v->disposition == C837_DISP_HELD) {
-      disp = "held";
-    } else if (v) {
-      for (k = 0; k < v->n_fixes; k++)
-        if (v->fixes[k].line == i) {
-          disp = v->fixes[k].kind == C837_FIX_REMOVE ? "removed" : "fixed";
-          if (v->fixes[k].kind == C837_FIX_REMOVE)
-            break;
-        }
-    }
-    line_pos(&pt, c, i);
-    row[0] = file;
-    row[1] = c->id;
-    row[2] = ln->lx;
-    row[3] = ln->code;
-    row[4] = df;
-    row[5] = dt;
-    row[6] = ln->units_raw;
-    row[7] = c->patient_key;
-    row[8] = c->billing.id;
-    row[9] = c837_kind_name(c->kind);
-    row[10] = c->tob;
-    row[11] = ln->revenue;
-    row[12] = mods;
-    row[13] = charge;
-    row[14] = cr ? c837_family_name(cr->family) : "";
-    row[15] = step;
-    row[16] = edits;
-    row[17] = disp;
-    row[18] = isa;
-    row[19] = gs;
-    row[20] = st;
-    row[21] = pt.seg;
-    row[22] = pt.off;
-    if (put_row(r->lf, row, NCOLS(row)) != 0)
-      fail_on(r, &r->lines);
+    line_fields(&row, c, i);
+    row.family = cr ? c837_family_name(cr->family) : NULL;
+    row.step = cr ? cr->step : 0;
+    line_edits(row.edits, sizeof row.edits, v, i);
+    row.disposition = line_disposition(v, i);
+    put_line(r, &row);
   }
   return r->failed ? -1 : tracked;
 }
 
+/* An ENVELOPE_INVALID finding of file (env: its envelope, or NULL) at
+ * segment and offset. */
 static int envelope_row(c837_report *r, const char *file,
                         const c837_envelope *env, const char *detail,
                         uint64_t segment, uint64_t offset)
 {
-  char seg[24], off[24];
-  const char *row[NCOLS(FINDINGS_COLS)];
-  size_t i;
-  snprintf(seg, sizeof seg, "%llu", (unsigned long long)segment);
-  snprintf(off, sizeof off, "%llu", (unsigned long long)offset);
-  for (i = 0; i < NCOLS(row); i++)
-    row[i] = "";
-  row[0] = file;
-  row[7] = c837_edit_name(C837_EDIT_ENVELOPE_INVALID);
-  row[8] = c837_severity_name(C837_SEV_ERROR);
-  row[9] = c837_action_name(C837_ACT_FLAGGED);
-  row[10] = detail;
+  report_row row;
+  memset(&row, 0, sizeof row);
+  row.file = file;
+  row.edit = c837_edit_name(C837_EDIT_ENVELOPE_INVALID);
+  row.severity = c837_severity_name(C837_SEV_ERROR);
+  row.action = c837_action_name(C837_ACT_FLAGGED);
+  row.detail = detail;
   if (env) {
-    row[19] = env->isa13;
-    row[20] = env->gs06;
-    row[21] = env->st02;
+    row.interchange = env->isa13;
+    row.group = env->gs06;
+    row.transaction = env->st02;
   }
-  row[22] = seg;
-  row[23] = off;
-  if (put_row(r->ff, row, NCOLS(row)) != 0)
-    fail_on(r, &r->findings);
+  row.has_pos = 1;
+  row.segment = segment;
+  row.offset = offset;
+  put_finding(r, &row);
   return r->failed ? -1 : 0;
 }
 
