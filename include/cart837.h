@@ -79,7 +79,9 @@ extern "C" {
   XX(7, ECALLBACK, STOPPED, "stopped by a callback")                     \
   XX(8, EIO, IO, "I/O error")                                            \
   XX(9, EGZIP, IO, "corrupt or truncated gzip stream")                   \
-  XX(10, ECLAIM, PARSE, "claim exceeds a claim limit")                   \
+  XX(10, ECLAIM, PARSE,                                                  \
+     "a claim over a claim limit, or one that cannot be checked or "     \
+     "rewritten safely")                                                 \
   XX(11, ECSV, DATA, "malformed CSV")                                    \
   XX(12, EINVAL, USAGE, "invalid argument")                              \
   XX(13, ECONSERVE, INTERNAL, "claims in and claims out do not match")   \
@@ -219,6 +221,11 @@ typedef struct c837_segment {
  * looks for NUL once per chunk fed, so that the common case costs
  * nothing per segment. */
 #define C837_SEG_NUL 2u
+/* The segment's body holds a CR or LF byte while the segment terminator
+ * is neither (and neither is a separator): a file folded at a fixed
+ * width, or damaged.  X12 data never holds them; the assembler stops
+ * there (C837_ECLAIM), since a break can hide a code or a tag. */
+#define C837_SEG_LINEBREAK 4u
 
 /* Element i (1-based: ISA01 is 1); empty span when absent. */
 c837_span c837_seg_el(const c837_segment *s, size_t i);
@@ -430,7 +437,18 @@ const char *c837_severity_name(c837_severity s);
   XX(SEGMENT_UNTERMINATED, ERROR, "the last segment has no terminator")       \
   XX(SEGMENT_NUL_BYTE, ERROR, "a segment holds a NUL byte (binary data)")     \
   XX(SEGMENT_ID_INVALID, ERROR, "a tag that is not a segment id")             \
-  XX(DATE_INVALID, ERROR, "a DTP*472 or DTP*434 date that is not valid")
+  XX(DATE_INVALID, ERROR, "a DTP*472 or DTP*434 date that is not valid")     \
+  XX(LX_MISSING, WARNING, "a service line (SV1, SV2, SV3) with no LX: read "  \
+                          "as a line, numbered by its position")              \
+  XX(HL01_ORDER, ERROR, "an HL01 that is not a number above every HL01 "      \
+                        "before it in the transaction set (repeated)")        \
+  XX(HL02_PARENT, ERROR, "an HL02 that names no HL loop open above it")       \
+  XX(ISA13_DUPLICATE, ERROR, "an ISA13 used by an earlier interchange of "    \
+                             "the input")                                     \
+  XX(GS06_DUPLICATE, ERROR, "a GS06 used by an earlier group of the "         \
+                            "interchange")                                    \
+  XX(ST02_DUPLICATE, ERROR, "an ST02 used by an earlier transaction set of "  \
+                            "the group")
 
 typedef enum c837_problem_id {
 #define C837_XX(name, sev, s) C837_PROB_##name,
@@ -864,6 +882,18 @@ typedef struct c837_writer_stats {
   uint64_t transactions_too_deep;  /* HL nesting deeper than
                                       C837_MAX_HL_DEPTH: copied through
                                       as they came */
+  uint64_t transactions_hl_invalid; /* an HL link the writer cannot
+                                      follow (the assembler's HL01_ORDER,
+                                      HL02_PARENT): copied through as
+                                      they came */
+  uint64_t interchanges_dropped;   /* every group dropped: left out of
+                                      the corrected output whole, ISA and
+                                      IEA too */
+  uint64_t bytes_out;              /* bytes of the corrected output (also
+                                      counted without a sink); 0 with
+                                      claims_in > 0: every claim held and
+                                      nothing else in the input, so there
+                                      is no corrected 837 to write */
 } c837_writer_stats;
 
 typedef struct c837_writer c837_writer;

@@ -223,8 +223,8 @@ static int on_claim(void *ud, const c837_claim *c)
 static int on_problem(void *ud, const c837_problem *p)
 {
   rec *r = ud;
-  assert_int_equal(p->severity, C837_SEV_ERROR);
   assert_true(p->id < C837_PROB_COUNT);
+  assert_int_equal(p->severity, c837_problem_severity(p->id));
   assert_string_equal(p->code, c837_problem_name(p->id));
   buf_fmt(&r->problems, "%s seg %llu off %llu: %s\n", p->code,
           (unsigned long long)p->segment, (unsigned long long)p->offset,
@@ -777,7 +777,9 @@ static void test_4010(void **state)
 }
 
 /* 837D is recognised (kind D, SV3 read); an 835 is passed through with
- * role OTHER and yields no claim, even with LX and CLP segments. */
+ * role OTHER and yields no claim, even with LX, CLP and SV1 segments (a
+ * 278 has SV1 too; a CLM in a set that is not an 837 stops the reading:
+ * test_claim_outside_837). */
 static void test_837d_and_835(void **state)
 {
   static const char *const segs[] = {
@@ -801,7 +803,7 @@ static void test_837d_and_835(void **state)
       "CLP*CLAIM1*1*150*100**12*X",
       "LX*1",
       "SVC*HC:99213*150*100",
-      "CLM*NOTACLAIM*1",
+      "SV1*HC:99213*150*UN*1",
       "SE*#*0005",
       "GE*#*5",
       "IEA*#*000000001",
@@ -829,7 +831,7 @@ static void test_837d_and_835(void **state)
   assert_string_equal(
       r.roles.p,
       "ISA:ISA GS:GS ST:ST HL:HL NM1:LOOP HL:HL NM1:LOOP SE:SE GE:GE "
-      "GS:GS ST:ST BPR:OTHER CLP:OTHER LX:OTHER SVC:OTHER CLM:OTHER SE:SE "
+      "GS:GS ST:ST BPR:OTHER CLP:OTHER LX:OTHER SVC:OTHER SV1:OTHER SE:SE "
       "GE:GE IEA:IEA ");
   rec_free(&r);
 }
@@ -1503,7 +1505,7 @@ static void test_names(void **state)
   assert_string_equal(c837_severity_name(C837_SEV_INFO), "info");
   assert_string_equal(c837_severity_name((c837_severity)7), "");
   /* problem ids: names, meanings and severities from C837_PROBLEM_MAP */
-  assert_int_equal(C837_PROB_COUNT, 25);
+  assert_int_equal(C837_PROB_COUNT, 31);
   assert_string_equal(c837_problem_name(C837_PROB_ISA_ELEMENTS),
                       "ISA_ELEMENTS");
   assert_string_equal(c837_problem_name(C837_PROB_SE01_COUNT), "SE01_COUNT");
@@ -1514,6 +1516,20 @@ static void test_names(void **state)
                       "SE02 does not match ST02");
   assert_string_equal(c837_problem_meaning(C837_PROB_COUNT), "");
   assert_int_equal(c837_problem_severity(C837_PROB_GS04_DATE),
+                   C837_SEV_ERROR);
+  assert_string_equal(c837_problem_name(C837_PROB_LX_MISSING), "LX_MISSING");
+  assert_int_equal(c837_problem_severity(C837_PROB_LX_MISSING),
+                   C837_SEV_WARNING);
+  assert_string_equal(c837_problem_name(C837_PROB_HL01_ORDER), "HL01_ORDER");
+  assert_string_equal(c837_problem_name(C837_PROB_HL02_PARENT),
+                      "HL02_PARENT");
+  assert_string_equal(c837_problem_name(C837_PROB_ISA13_DUPLICATE),
+                      "ISA13_DUPLICATE");
+  assert_string_equal(c837_problem_name(C837_PROB_GS06_DUPLICATE),
+                      "GS06_DUPLICATE");
+  assert_string_equal(c837_problem_name(C837_PROB_ST02_DUPLICATE),
+                      "ST02_DUPLICATE");
+  assert_int_equal(c837_problem_severity(C837_PROB_ST02_DUPLICATE),
                    C837_SEV_ERROR);
   c837_assembler_free(NULL);
 }

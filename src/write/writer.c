@@ -145,15 +145,16 @@ static int hold_check(c837_writer *w, const c837_claim *c)
     return c837_w_refuse(w, C837_ECLAIM, c->offset, c->number,
                          "claim %s is not inside an ISA / GS / ST envelope: "
                          "it cannot be held in an envelope of its own",
-                         c->id);
+                         c837_w_text(c->id).s);
   if (!w->nodes[0].v[C837_WV_HELD].emitted && !isa_copyable(w, &w->nodes[0]))
     return c837_w_refuse(w, C837_ECLAIM, c->offset, c->number,
                          "claim %s: the ISA of its interchange was not read "
                          "as a whole ISA (%s): a held envelope copied from "
                          "it could not be read back",
-                         c->id, w->nodes[0].isa_own
-                                    ? "its element separator would end it"
-                                    : "cut at the previous terminator");
+                         c837_w_text(c->id).s,
+                         w->nodes[0].isa_own
+                             ? "its element separator would end it"
+                             : "cut at the previous terminator");
   return 0;
 }
 
@@ -219,11 +220,20 @@ int c837_writer_claim(c837_writer *w, const c837_claim *c,
     return -1;
   w->refusal.code = C837_OK;
   /* every refusal is decided here, before anything changes */
-  if (w->deep && (held || fixed))
+  if (w->deep == C837_WD_DEPTH && (held || fixed))
     return c837_w_refuse(w, C837_ECLAIM, c->offset, c->number,
                          "claim %s: HL nesting deeper than %d levels: "
                          "cannot %s a claim of this transaction",
-                         c->id, C837_MAX_HL_DEPTH, held ? "hold" : "fix");
+                         c837_w_text(c->id).s, C837_MAX_HL_DEPTH,
+                         held ? "hold" : "fix");
+  if (w->deep == C837_WD_LINKS && (held || fixed))
+    return c837_w_refuse(w, C837_ECLAIM, c->offset, c->number,
+                         "claim %s: an HL of its transaction set names no "
+                         "HL loop open above it or repeats an HL01 "
+                         "(HL02_PARENT, HL01_ORDER): cannot %s a claim of "
+                         "this transaction, whose loops could not be "
+                         "rebuilt",
+                         c837_w_text(c->id).s, held ? "hold" : "fix");
   if (fixed) {
     int rc = c837_w_claim_plan(w, c, v, &plan);
     if (rc < 0)
@@ -247,7 +257,10 @@ int c837_w_raw(void *ud, const void *p, size_t n)
   c837_writer *w = ud;
   w->refusal.code = C837_OK;
   w->ending = 1;
-  if (w->err.code != C837_OK || c837_w_close_all(w) != 0)
+  /* the tail ends the output as read: only what is owed to the output
+   * before it is written (c837_writer_finish's rule) */
+  if (w->err.code != C837_OK || c837_w_close_all(w) != 0 ||
+      c837_w_pay_owed(w, 1) != 0)
     return -1;
   return c837_w_write(w, C837_WV_OUT, p, n, 0);
 }
@@ -257,7 +270,7 @@ c837_status c837_writer_finish(c837_writer *w, c837_writer_stats *st,
 {
   w->ending = 1;
   if (w->err.code == C837_OK && c837_w_close_all(w) == 0 &&
-      c837_w_pay_se(w) == 0 &&
+      c837_w_pay_owed(w, 1) == 0 &&
       w->st.claims_in != w->st.claims_out + w->st.claims_held)
     (void)c837_w_fail(w, C837_ECONSERVE, 0, 0,
                       "claims in %llu != claims corrected %llu + claims "
@@ -297,6 +310,7 @@ void c837_writer_free(c837_writer *w)
   for (i = 0; i < sizeof w->scratch / sizeof w->scratch[0]; i++)
     c837_buf_free(&w->scratch[i]);
   c837_buf_free(&w->sbuf);
-  c837_buf_free(&w->se_owed);
+  for (i = 0; i < sizeof w->owed / sizeof w->owed[0]; i++)
+    c837_buf_free(&w->owed[i]);
   free(w);
 }
