@@ -308,33 +308,56 @@ static int is_segment_id(c837_span t)
          is_id_char(t.p[1]) && (t.len == 2 || is_id_char(t.p[2]));
 }
 
+/* A segment of a claim that cannot be read (binary data, a tag that is
+ * not one): it may be the claim's service line, a code or a date that
+ * no edit would then see, so reading stops here (C837_ECLAIM; the claim
+ * goes with the unparsed rest).  what says why.  Returns -1. */
+static int claim_unreadable(c837_assembler *a, const c837_segment *s,
+                            const char *what)
+{
+  char id[96], msg[512];
+  str_text(id, sizeof id, a->claim.id);
+  snprintf(msg, sizeof msg,
+           "%s, inside claim '%s': a service line, code or date of the "
+           "claim could be hidden in it, so the claim is not passed on",
+           what, id);
+  return c837_asm_fail(a, C837_ECLAIM, s, msg);
+}
+
 /* SEGMENT_NUL_BYTE (binary data in the body, unless a delimiter is NUL)
  * or else SEGMENT_ID_INVALID (a tag that is not a segment id, as when the
- * element separator changed).  Cheap on every segment: the tokenizer
- * flags a body with a NUL byte (C837_SEG_NUL), and a tag the switch of
- * tag_of knew is a valid id. */
+ * element separator changed); inside a claim either stops the reading
+ * (claim_unreadable).  Cheap on every segment: the tokenizer flags a
+ * body with a NUL byte (C837_SEG_NUL), and a tag the switch of tag_of
+ * knew is a valid id. */
 static int check_bytes(c837_assembler *a, const c837_segment *s)
 {
   const char *b = s->raw + s->lead;
   const char *z =
       (s->flags & C837_SEG_NUL) ? memchr(b, '\0', s->body_len) : NULL;
-  char ex[68], sep[8];
+  char ex[68], sep[8], what[200];
+  c837_problem_id id;
   if (z && s->delims.element && s->delims.component && s->delims.segment) {
     c837_excerpt(ex, sizeof ex, s->tag.p, s->tag.len < 8 ? s->tag.len : 8);
-    return c837_asm_problem(a, s, C837_PROB_SEGMENT_NUL_BYTE,
-                            "segment '%s' has a NUL byte (0x00) at byte "
-                            "%llu: binary data, not X12 text",
-                            ex, (unsigned long long)(s->offset + s->lead +
-                                                     (uint64_t)(z - b)));
-  }
-  if (a->tag != T_OTHER || is_segment_id(s->tag))
+    snprintf(what, sizeof what,
+             "segment '%s' has a NUL byte (0x00) at byte %llu: binary data, "
+             "not X12 text",
+             ex, (unsigned long long)(s->offset + s->lead + (uint64_t)(z - b)));
+    id = C837_PROB_SEGMENT_NUL_BYTE;
+  } else if (a->tag != T_OTHER || is_segment_id(s->tag)) {
     return 0;
-  c837_excerpt(ex, sizeof ex, b, s->body_len < 16 ? s->body_len : 16);
-  c837_excerpt(sep, sizeof sep, &s->delims.element, 1);
-  return c837_asm_problem(a, s, C837_PROB_SEGMENT_ID_INVALID,
-                          "segment '%s' does not start with a segment id "
-                          "(2 or 3 letters or digits, then '%s')",
-                          ex, sep);
+  } else {
+    c837_excerpt(ex, sizeof ex, b, s->body_len < 16 ? s->body_len : 16);
+    c837_excerpt(sep, sizeof sep, &s->delims.element, 1);
+    snprintf(what, sizeof what,
+             "segment '%s' does not start with a segment id (2 or 3 letters "
+             "or digits, then '%s')",
+             ex, sep);
+    id = C837_PROB_SEGMENT_ID_INVALID;
+  }
+  if (in_claim(a))
+    return claim_unreadable(a, s, what);
+  return c837_asm_problem(a, s, id, "%s", what);
 }
 
 /* A segment out of its place: `problem` with the segment's tag in the
