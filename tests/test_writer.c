@@ -1453,6 +1453,208 @@ static void test_open_at_end_closed_when_rewritten(void **state)
 }
 
 /* ------------------------------------------------------------------ */
+/* Issue 11: LX-less lines, HL links, trailers, control numbers        */
+/* ------------------------------------------------------------------ */
+
+/* A line without an LX (the assembler's LX_MISSING: it starts at its SV)
+ * gets an LX built, numbered with the others, before each copy of it in
+ * a rewritten claim: units fixed, a line with LX removed before it, a
+ * split into two days. */
+static void test_fix_line_without_lx(void **state)
+{
+#define HEAD ISA_P P_GS P_ST P_HL1 P_SUB1("2")
+#define SV1_ "SV1*HC:38225*300*UN*"
+  static const char in_a[] = HEAD "CLM*N1*300***11:B:1*Y*A*Y*Y~\n"
+      SV1_ "3***1~\n" "DTP*472*D8*20250110~\n" P_END("14");
+  static const char want_a[] = HEAD "CLM*N1*300***11:B:1*Y*A*Y*Y~\n"
+      "LX*1~\n" SV1_ "1***1~\n" "DTP*472*D8*20250110~\n" P_END("15");
+  static const char in_b[] = HEAD "CLM*N2*400***11:B:1*Y*A*Y*Y~\n"
+      "LX*1~\n" "SV1*HC:99213*100*UN*1***1~\n" "DTP*472*D8*20250110~\n"
+      SV1_ "3***1~\n" "DTP*472*D8*20250110~\n" P_END("17");
+  static const char want_b[] = HEAD "CLM*N2*300***11:B:1*Y*A*Y*Y~\n"
+      "LX*1~\n" SV1_ "3***1~\n" "DTP*472*D8*20250110~\n" P_END("15");
+  static const char in_c[] = HEAD "CLM*N3*300***11:B:1*Y*A*Y*Y~\n"
+      SV1_ "2***1~\n" "DTP*472*RD8*20250110-20250111~\n" P_END("14");
+  static const char want_c[] = HEAD "CLM*N3*300***11:B:1*Y*A*Y*Y~\n"
+      "LX*1~\n" "SV1*HC:38225*150*UN*1***1~\n" "DTP*472*D8*20250110~\n"
+      "LX*2~\n" "SV1*HC:38225*150*UN*1***1~\n" "DTP*472*D8*20250111~\n"
+      P_END("18");
+#undef SV1_
+#undef HEAD
+  plan p;
+  result r;
+  (void)state;
+  p = fix1("N1", C837_FIX_UNITS, 0, "1");
+  run(in_a, &p, 1, &r);
+  check_bytes("corrected, units", &r.out, want_a);
+  check_stats(&r, 1, 1, 1, 0);
+  assert_int_equal(reparse_status(&r.out), C837_OK);
+  result_free(&r);
+  p = fix1("N2", C837_FIX_REMOVE, 0, "");
+  run(in_b, &p, 1, &r);
+  check_bytes("corrected, remove", &r.out, want_b);
+  check_stats(&r, 1, 1, 1, 0);
+  result_free(&r);
+  p = fix1("N3", C837_FIX_SPLIT, 0, "1");
+  run(in_c, &p, 1, &r);
+  check_bytes("corrected, split", &r.out, want_c);
+  check_stats(&r, 1, 1, 1, 0);
+  result_free(&r);
+  /* held: as it came, no LX built */
+  p = hold("N1");
+  run(in_a, &p, 1, &r);
+  check_bytes("held", &r.held, in_a);
+  check_stats(&r, 1, 0, 0, 1);
+  result_free(&r);
+}
+
+/* A transaction whose HL02 names no loop open above it (here the second
+ * subscriber repeats HL01 2 and names HL 3, which never comes, as the
+ * imsweb corpus files do) cannot be rewritten (parse/hlcheck.h): with
+ * nothing to fix or hold in it, it is copied through as it came
+ * (transactions_hl_invalid), and the next transaction is rewritten as
+ * usual. */
+#define BAD_HL_TX                                                          \
+  P_ST P_HL1 P_SUB1("2") P_C1 "HL*2*3*22*0~\n" "SBR*P*18*******CI~\n"      \
+  "NM1*IL*1*ROE*RICH****MI*M2~\n" "NM1*PR*2*PAYER*****PI*P1~\n" P_C2       \
+  "SE*26*0001~\n"
+#define BAD_HL_IN                                                          \
+  ISA_P P_GS BAD_HL_TX P_ST2 P_HL1 P_SUB3("2") P_C3 "SE*15*0002~\n"        \
+  "GE*2*1~\n" IEA_1
+static void test_hl_links_copied_through(void **state)
+{
+  static const char in[] = BAD_HL_IN;
+  static const char want[] = ISA_P P_GS BAD_HL_TX "GE*1*1~\n" IEA_1;
+  plan p = hold("C3");
+  result r;
+  (void)state;
+  run(in, NULL, 0, &r);
+  check_bytes("corrected, untouched", &r.out, in);
+  check_stats(&r, 3, 3, 0, 0);
+  assert_int_equal(r.st.transactions_hl_invalid, 1);
+  result_free(&r);
+  run(in, &p, 1, &r);
+  check_bytes("corrected", &r.out, want);
+  check_stats(&r, 3, 2, 0, 1);
+  assert_int_equal(r.st.transactions_hl_invalid, 1);
+  assert_int_equal(r.st.transactions_dropped, 1);
+  result_free(&r);
+}
+
+/* A claim to hold or fix there is refused with C837_ECLAIM (the job
+ * holds the file whole): before the bad HL, the HL is refused; after
+ * it, the claim.  Either refusal leaves the writer as it was. */
+static void test_hl_links_refused(void **state)
+{
+  static const char in[] = BAD_HL_IN;
+  plan p;
+  result r;
+  (void)state;
+  p = hold("C1");
+  check_refusal(in, strlen(in), &p, 1, C837_ECLAIM,
+                "HL*2*3 names no HL loop open above it or repeats an HL01 "
+                "(HL02_PARENT, HL01_ORDER), in a transaction with a fixed "
+                "or held claim: cannot rewrite it",
+                1, &r);
+  result_free(&r);
+  p = fix1("C2", C837_FIX_UNITS, 0, "0.5");
+  check_refusal(in, strlen(in), &p, 1, C837_ECLAIM,
+                "claim C2: an HL of its transaction set names no HL loop "
+                "open above it or repeats an HL01 (HL02_PARENT, "
+                "HL01_ORDER): cannot fix a claim of this transaction",
+                1, &r);
+  result_free(&r);
+}
+#undef BAD_HL_IN
+#undef BAD_HL_TX
+
+/* What is rewritten is closed (issue 11): a transaction the input left
+ * without SE (ended by its GE) with a fixed claim gets its SE; a group
+ * left without GE (ended by the next GS) with a held claim gets its GE;
+ * an interchange left without IEA (ended by the next ISA) with a fixed
+ * claim gets its IEA.  Each output reads back whole. */
+static void test_close_what_is_rewritten(void **state)
+{
+#define GS2 "GS*HC*SENDER*RECEIVER*20250101*1200*2*X*005010X222A1~\n"
+#define ISA2                                                               \
+  "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       " \
+  "*250101*1200*^*00501*000000002*0*P*:~\n"
+#define C2_FIXED                                                           \
+  P_C2_CLM("3000") P_C2_L1("1", "SV1*HC:Q2041*1000*UN*0.5***1~\n")         \
+      P_C2_L2("2")
+#define T2 P_ST2 P_HL1 P_SUB3("2") P_C3 "SE*15*0002~\n"
+  static const char in_se[] = ISA_P P_GS P_ST P_HL1 P_SUB2("2") P_C2
+      "GE*1*1~\n" IEA_1;
+  static const char want_se[] = ISA_P P_GS P_ST P_HL1 P_SUB2("2") C2_FIXED
+      "SE*18*0001~\n" "GE*1*1~\n" IEA_1;
+  static const char in_ge[] = ISA_P P_GS P_ST P_HL1 P_SUB1("2") P_C1
+      P_SUB2("3") P_C2 "SE*26*0001~\n" GS2 T2 "GE*1*2~\n"
+      "IEA*2*000000001~\n";
+  static const char want_ge[] = ISA_P P_GS P_ST P_HL1 P_SUB2("2") P_C2
+      "SE*18*0001~\n" "GE*1*1~\n" GS2 T2 "GE*1*2~\n" "IEA*2*000000001~\n";
+  static const char in_iea[] = ISA_P P_GS P_ST P_HL1 P_SUB2("2") P_C2
+      "SE*18*0001~\n" "GE*1*1~\n" ISA2 P_GS T2 "GE*1*1~\n"
+      "IEA*1*000000002~\n";
+  static const char want_iea[] = ISA_P P_GS P_ST P_HL1 P_SUB2("2") C2_FIXED
+      "SE*18*0001~\n" "GE*1*1~\n" IEA_1 ISA2 P_GS T2 "GE*1*1~\n"
+      "IEA*1*000000002~\n";
+#undef T2
+#undef C2_FIXED
+#undef ISA2
+#undef GS2
+  plan fix = fix1("C2", C837_FIX_UNITS, 0, "0.5"), held = hold("C1");
+  result r;
+  (void)state;
+  run(in_se, &fix, 1, &r);
+  check_bytes("corrected, no SE", &r.out, want_se);
+  check_stats(&r, 1, 1, 1, 0);
+  assert_int_equal(reparse_status(&r.out), C837_OK);
+  result_free(&r);
+  run(in_ge, &held, 1, &r);
+  check_bytes("corrected, no GE", &r.out, want_ge);
+  check_stats(&r, 3, 2, 0, 1);
+  assert_int_equal(reparse_status(&r.out), C837_OK);
+  result_free(&r);
+  run(in_iea, &fix, 1, &r);
+  check_bytes("corrected, no IEA", &r.out, want_iea);
+  check_stats(&r, 2, 2, 1, 0);
+  assert_int_equal(reparse_status(&r.out), C837_OK);
+  result_free(&r);
+}
+
+/* A control number with blanks ("ST*837*0001 *"): the reader compares it
+ * without them (no SE02_CONTROL for SE02 0001), and so does the writer:
+ * a rewritten SE and the held envelope's SE carry 0001, within SE02's
+ * length, never the blank. */
+static void test_control_number_trimmed(void **state)
+{
+#define ST_B                                                               \
+  "ST*837*0001 *005010X222A1~\n" "BHT*0019*00*0123*20250101*1200*CH~\n"    \
+  "NM1*41*2*SUBMITTER*****46*S1~\n" "NM1*40*2*RECEIVER*****46*R1~\n"
+  static const char in[] = ISA_P P_GS ST_B P_HL1 P_SUB2("2") P_C2
+      "SE*18*0001 ~\n" "GE*1*1~\n" IEA_1;
+  static const char want[] = ISA_P P_GS ST_B P_HL1 P_SUB2("2")
+      P_C2_CLM("3000") P_C2_L1("1", "SV1*HC:Q2041*1000*UN*0.5***1~\n")
+      P_C2_L2("2") "SE*18*0001~\n" "GE*1*1~\n" IEA_1;
+  static const char want_held[] = ISA_P P_GS ST_B P_HL1 P_SUB2("2") P_C2
+      "SE*18*0001~\n" "GE*1*1~\n" IEA_1;
+#undef ST_B
+  plan p = fix1("C2", C837_FIX_UNITS, 0, "0.5");
+  result r;
+  (void)state;
+  run(in, &p, 1, &r);
+  check_bytes("corrected", &r.out, want);
+  check_stats(&r, 1, 1, 1, 0);
+  result_free(&r);
+  p = hold("C2");
+  run(in, &p, 1, &r);
+  check_bytes("held", &r.held, want_held);
+  check_bytes("corrected", &r.out, "");
+  check_stats(&r, 1, 0, 0, 1);
+  result_free(&r);
+}
+
+/* ------------------------------------------------------------------ */
 /* Delimiters, raw tail, errors                                        */
 /* ------------------------------------------------------------------ */
 
@@ -1997,6 +2199,11 @@ int main(void)
       cmocka_unit_test(test_hold_drops_what_ended_open_st),
       cmocka_unit_test(test_hold_drops_st_that_ended_open_st),
       cmocka_unit_test(test_open_at_end_closed_when_rewritten),
+      cmocka_unit_test(test_fix_line_without_lx),
+      cmocka_unit_test(test_hl_links_copied_through),
+      cmocka_unit_test(test_hl_links_refused),
+      cmocka_unit_test(test_close_what_is_rewritten),
+      cmocka_unit_test(test_control_number_trimmed),
       cmocka_unit_test(test_other_delimiters),
       cmocka_unit_test(test_hold_under_cut_isa),
       cmocka_unit_test(test_hold_isa_sep_is_held_term),
