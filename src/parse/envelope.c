@@ -121,20 +121,11 @@ static void open_level(c837_assembler *a, enum level L)
     a->counts.transactions++;
 }
 
+/* v without blanks at either end, as a number of at most 18 digits: 0
+ * and *out, or -1. */
 static int span_to_u64(c837_span v, uint64_t *out)
 {
-  uint64_t x = 0;
-  size_t i;
-  v = trimmed(v);
-  if (v.len == 0 || v.len > 18)
-    return -1;
-  for (i = 0; i < v.len; i++) {
-    if (v.p[i] < '0' || v.p[i] > '9')
-      return -1;
-    x = x * 10 + (uint64_t)(v.p[i] - '0');
-  }
-  *out = x;
-  return 0;
+  return c837_span_digits(trimmed(v), 18, out);
 }
 
 /* ---- control numbers used twice ------------------------------------ */

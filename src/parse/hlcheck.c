@@ -8,6 +8,7 @@
  * HL02 names one exactly when it has the same digits.
  */
 #include "parse/hlcheck.h"
+#include "base/util.h"
 
 #include <string.h>
 
@@ -23,17 +24,7 @@ void c837_hlcheck_reset(c837_hlcheck *h)
  * only (at most C837_HL_ID_DIGITS of them). */
 static int hl_number(c837_span s, uint64_t *v)
 {
-  uint64_t x = 0;
-  size_t i;
-  if (s.len == 0 || s.len > C837_HL_ID_DIGITS)
-    return -1;
-  for (i = 0; i < s.len; i++) {
-    if (s.p[i] < '0' || s.p[i] > '9')
-      return -1;
-    x = x * 10 + (uint64_t)(s.p[i] - '0');
-  }
-  *v = x;
-  return 0;
+  return c837_span_digits(s, C837_HL_ID_DIGITS, v);
 }
 
 /* The depth (1-based) of the open loop whose HL01 is the number v
