@@ -239,21 +239,6 @@ size_t c837_str_append_long(char *dst, size_t sz, size_t at, long v)
   return c837_str_append(dst, sz, at, tmp + i);
 }
 
-int c837_span_digits(c837_span s, size_t max_digits, uint64_t *out)
-{
-  uint64_t x = 0;
-  size_t i;
-  if (s.len == 0 || s.len > max_digits || s.len > 19)
-    return -1;
-  for (i = 0; i < s.len; i++) {
-    if (s.p[i] < '0' || s.p[i] > '9')
-      return -1;
-    x = x * 10 + (uint64_t)(s.p[i] - '0');
-  }
-  *out = x;
-  return 0;
-}
-
 size_t c837_excerpt(char *dst, size_t dstsz, const char *p, size_t n)
 {
   static const char hex[] = "0123456789abcdef";

@@ -326,11 +326,9 @@ static int claim_unreadable(c837_assembler *a, const c837_segment *s,
 
 /* SEGMENT_NUL_BYTE (binary data in the body, unless a delimiter is NUL)
  * or else SEGMENT_ID_INVALID (a tag that is not a segment id, as when the
- * element separator changed); inside a claim either stops the reading
- * (claim_unreadable).  Cheap on every segment: the tokenizer flags a
- * body with a NUL byte (C837_SEG_NUL), and a tag the switch of tag_of
- * knew is a valid id. */
-static int check_bytes(c837_assembler *a, const c837_segment *s)
+ * element separator changed) for segment s, which has one or the other;
+ * inside a claim either stops the reading (claim_unreadable). */
+static int bad_bytes(c837_assembler *a, const c837_segment *s)
 {
   const char *b = s->raw + s->lead;
   const char *z =
@@ -345,7 +343,7 @@ static int check_bytes(c837_assembler *a, const c837_segment *s)
              ex, (unsigned long long)(s->offset + s->lead + (uint64_t)(z - b)));
     id = C837_PROB_SEGMENT_NUL_BYTE;
   } else if (a->tag != T_OTHER || is_segment_id(s->tag)) {
-    return 0;
+    return 0; /* a NUL that is a delimiter */
   } else {
     c837_excerpt(ex, sizeof ex, b, s->body_len < 16 ? s->body_len : 16);
     c837_excerpt(sep, sizeof sep, &s->delims.element, 1);
@@ -358,6 +356,18 @@ static int check_bytes(c837_assembler *a, const c837_segment *s)
   if (in_claim(a))
     return claim_unreadable(a, s, what);
   return c837_asm_problem(a, s, id, "%s", what);
+}
+
+/* bad_bytes for a segment with a NUL byte or a tag that is not a
+ * segment id.  Cheap on every segment: the tokenizer flags a body with
+ * a NUL byte (C837_SEG_NUL), and a tag the switch of tag_of knew is a
+ * valid id. */
+static inline int check_bytes(c837_assembler *a, const c837_segment *s)
+{
+  if (!(s->flags & C837_SEG_NUL) &&
+      (a->tag != T_OTHER || is_segment_id(s->tag)))
+    return 0;
+  return bad_bytes(a, s);
 }
 
 /* A segment out of its place: `problem` with the segment's tag in the

@@ -158,7 +158,7 @@ static int check_duplicate(c837_assembler *a, const c837_segment *s,
 {
   const level_rule *r = &RULES[L];
   c837_span v = trimmed(c837_seg_el(s, r->control_el));
-  char key[24], ex[68];
+  char key[1 + sizeof(uint64_t)], ex[68];
   const char *k = v.p;
   size_t klen = v.len, id;
   uint64_t n;
@@ -166,8 +166,11 @@ static int check_duplicate(c837_assembler *a, const c837_segment *s,
   if (v.len == 0 || c837_map_count(&a->seen[L]) >= C837_MAX_CONTROL_SEEN)
     return 0;
   if (r->numeric && span_to_u64(v, &n) == 0) {
-    klen = c837_str_append_long(key, sizeof key, 0, (long)n);
+    /* a number: its value (the text of a key never starts with 0x01) */
+    key[0] = '\x01';
+    memcpy(key + 1, &n, sizeof n);
     k = key;
+    klen = sizeof key;
   }
   added = c837_map_intern(&a->seen[L], k, klen, &id);
   if (added == 1 &&
