@@ -49,13 +49,14 @@ typedef struct c837_wsegref {
   char elsep;
 } c837_wsegref;
 
-/* An input value (a claim id, LX01) for a message: escaped as every
- * input value in a message is (c837_excerpt), cut to fit.  Used inline:
- * c837_w_text(c->id).s lives until the end of the full expression. */
+/* An input value (a claim id, LX01) for a message, escaped. */
 typedef struct c837_wtext {
   char s[96];
 } c837_wtext;
 
+/* v escaped as every input value in a message is (c837_excerpt), cut to
+ * fit.  Used inline: c837_w_text(c->id).s lives until the end of the full
+ * expression. */
 static inline c837_wtext c837_w_text(const char *v)
 {
   c837_wtext t;
