@@ -15,7 +15,8 @@
 #                 BENCH_SIZE=20M for a quick try, default 1G)
 #   make fuzz     the libFuzzer targets (tokenizer, whole pipeline), each
 #                 for FUZZ_TIME seconds (default 60) with FUZZ_JOBS jobs
-#   make install  PREFIX=/usr/local DESTDIR= (binary and man page)
+#   make install  PREFIX=/usr/local DESTDIR= (binary, man page, library,
+#                 header and pkg-config file cart837.pc)
 
 CC       ?= cc
 PYTHON   ?= python3
@@ -37,15 +38,27 @@ B        ?= build
 PREFIX   ?= /usr/local
 BINDIR   ?= $(PREFIX)/bin
 MANDIR   ?= $(PREFIX)/share/man/man1
+LIBDIR   ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 
 # Debian packages the build and the tests need, and a file that proves
 # each is there.
 DEB_PKGS := libcsv-dev zlib1g-dev libcmocka-dev python3
 DEB_PROBE := /usr/include/csv.h /usr/include/zlib.h /usr/include/cmocka.h
 
-CLI_SRC  := src/main.c $(wildcard src/cli_*.c)
-LIB_SRC  := $(filter-out $(CLI_SRC),$(wildcard src/*.c))
-LIB_OBJ  := $(patsubst src/%.c,$(B)/obj/%.o,$(LIB_SRC)) $(B)/obj/codes_csv.o
+# The stages, one folder each, in the direction the data flows (README,
+# "Architecture"): base (ground floor) -> parse -> edit -> write -> run;
+# cli is the command over them.
+LIB_DIRS := base parse edit write run
+CLI_SRC  := $(wildcard src/cli/*.c)
+LIB_SRC  := $(foreach d,$(LIB_DIRS),$(wildcard src/$(d)/*.c))
+SRC_HDR  := $(wildcard src/*/*.h)
+# The data lists of specs/ compiled in beside the code table (codelists.c,
+# payers.c), each as c837_builtin_<name>_csv.
+DATA_CSV := revenue pcs ndc indications ptp payer_classes payers
+LIB_OBJ  := $(patsubst src/%.c,$(B)/obj/%.o,$(LIB_SRC)) $(B)/obj/codes_csv.o \
+            $(patsubst %,$(B)/obj/data/%.o,$(DATA_CSV))
 CLI_OBJ  := $(patsubst src/%.c,$(B)/obj/%.o,$(CLI_SRC))
 TEST_SRC := $(wildcard tests/test_*.c)
 TEST_BIN := $(patsubst tests/%.c,$(B)/tests/%,$(TEST_SRC))
@@ -55,6 +68,11 @@ FUZZ_TARGETS ?= tokenizer pipeline
 REPLAY_BIN := $(patsubst %,$(B)/tests/fuzz_replay_%,$(FUZZ_TARGETS))
 LIB      := $(B)/libcart837.a
 BIN      := $(B)/cart837
+# tests/e2e_ack.sh runs the driver that writes the 999 and 277CA of an
+# input (internal: built like a unit test, from tests/ack_driver.c) and
+# checks the outputs of the acknowledgments' unit test
+ACK_DRIVER := $(B)/tests/ack_driver
+ACK_UNIT := $(B)/tests/test_internal_ack
 
 .PHONY: all deps demo test unit e2e asan ubsan sanitize tsan valgrind \
         bench install clean fuzz fuzz-build fuzz-deps
@@ -79,7 +97,8 @@ deps:
 	  fi; \
 	fi
 
-$(B)/obj/%.o: src/%.c include/cart837.h $(wildcard src/*.h) | $(B)/obj
+$(B)/obj/%.o: src/%.c include/cart837.h $(SRC_HDR) | $(B)/obj
+	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(THREADS) $(WARN) -c $< -o $@
 
 # The code table, specs/codes.csv, compiled in as a string.
@@ -87,6 +106,16 @@ $(B)/codes_csv.c: specs/codes.csv scripts/embed.sh | $(B)/obj
 	sh scripts/embed.sh c837_builtin_codes_csv $< > $@
 
 $(B)/obj/codes_csv.o: $(B)/codes_csv.c
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -c $< -o $@
+
+# kept (not an intermediate make deletes), like $(B)/codes_csv.c
+.PRECIOUS: $(B)/data/%.c
+$(B)/data/%.c: specs/%.csv scripts/embed.sh
+	@mkdir -p $(dir $@)
+	sh scripts/embed.sh c837_builtin_$*_csv $< > $@
+
+$(B)/obj/data/%.o: $(B)/data/%.c
+	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -c $< -o $@
 
 $(LIB): $(LIB_OBJ)
@@ -99,13 +128,21 @@ $(BIN): $(CLI_OBJ) $(LIB)
 $(B)/tests/%: tests/%.c $(LIB) $(wildcard tests/*.h) | $(B)/tests
 	$(CC) $(CPPFLAGS) -Itests $(CFLAGS) $(WARN) -o $@ $< $(LIB) $(LDLIBS) -lcmocka
 
-# test_alloc fails the n-th allocation of a run for every n: the linker
-# routes the library's calls to these functions through the test's
-# counting wrappers (see tests/test_alloc.c).
+# test_internal_alloc fails the n-th allocation of a run for every n: the
+# linker routes the library's calls to these functions through the
+# test's counting wrappers (see tests/test_internal_alloc.c).
 ALLOC_WRAP := $(foreach f,malloc calloc realloc free strdup fopen fdopen \
                 fclose gzdopen gzclose gzclose_w scandir,-Wl,--wrap=$(f))
-$(B)/tests/test_alloc: tests/test_alloc.c $(LIB) $(wildcard tests/*.h) | $(B)/tests
+$(B)/tests/test_internal_alloc: tests/test_internal_alloc.c $(LIB) $(wildcard tests/*.h) | $(B)/tests
 	$(CC) $(CPPFLAGS) -Itests $(CFLAGS) $(WARN) $(ALLOC_WRAP) -o $@ $< $(LIB) $(LDLIBS) -lcmocka
+
+# tests/public_api.c uses include/cart837.h alone: built with -Iinclude
+# and no -Isrc, it proves that the public header is enough to use the
+# library (tests/e2e_install.sh builds it again against an installed
+# copy, through pkg-config).
+PUBLIC_BIN := $(B)/tests/public_api
+$(PUBLIC_BIN): tests/public_api.c include/cart837.h $(LIB) | $(B)/tests
+	$(CC) -Iinclude $(CFLAGS) $(WARN) -o $@ $< $(LIB) $(LDLIBS)
 
 # a harness with the replay driver's main(), built with the normal CC
 $(B)/tests/fuzz_replay_%: tests/fuzz_replay.c tests/fuzz_%.c $(LIB) | $(B)/tests
@@ -136,10 +173,10 @@ demo: deps
 	$(MAKE) --no-print-directory all
 	sh scripts/demo.sh $(BIN)
 
-unit: $(TEST_BIN) $(REPLAY_BIN)
+unit: $(TEST_BIN) $(REPLAY_BIN) $(PUBLIC_BIN)
 	@export PYTHON="$(PY_REAL)"; \
-	fail=0; n=0; for t in $(TEST_BIN) $(REPLAY_BIN); do \
-	  r=$$RUNNER; case "$$t" in *test_alloc) r="$$RUNNER_ALLOC";; esac; \
+	fail=0; n=0; for t in $(TEST_BIN) $(REPLAY_BIN) $(PUBLIC_BIN); do \
+	  r=$$RUNNER; case "$$t" in *test_internal_alloc) r="$$RUNNER_ALLOC";; esac; \
 	  n=$$((n + 1)); echo "== $$t"; \
 	  $$r $$t || { fail=$$((fail + 1)); echo "== $$t FAILED"; }; done; \
 	echo "unit: $$n test programs, $$fail failed"; [ $$fail = 0 ]
@@ -148,8 +185,8 @@ unit: $(TEST_BIN) $(REPLAY_BIN)
 # Each runs alone as e2e-NAME, its output in $(TEST_LOG)/e2e_NAME.log
 # (tests/run_logged.sh prints one line, the whole log when it fails).
 E2E_ALL   := $(wildcard tests/e2e_*.sh)
-E2E_FIRST := $(patsubst %,tests/e2e_%.sh,batch hostile property passthrough \
-               corpus gzip)
+E2E_FIRST := $(patsubst %,tests/e2e_%.sh,batch hostile passthrough corpus ack \
+               property gzip)
 E2E_RUN   := $(patsubst tests/e2e_%.sh,e2e-%,$(foreach f,$(E2E_FIRST),\
                $(filter $(f),$(E2E_ALL))) $(filter-out $(E2E_FIRST),$(E2E_ALL)))
 TEST_LOG  := $(B)/test-logs
@@ -161,22 +198,24 @@ PY_REAL    = $$($(PYTHON) -c 'import sys; print(sys.executable)' \
                2>/dev/null || echo $(PYTHON))
 
 .PHONY: deps-html unit-log $(E2E_RUN)
-$(E2E_RUN): e2e-%: $(BIN)
+$(E2E_RUN): e2e-%: $(BIN) $(ACK_DRIVER) $(ACK_UNIT)
 	@sh tests/run_logged.sh e2e_$* $(TEST_LOG)/e2e_$*.log \
-	  env BIN=$(abspath $(BIN)) sh tests/e2e_$*.sh
+	  env BIN=$(abspath $(BIN)) ACK_DRIVER=$(abspath $(ACK_DRIVER)) \
+	  ACK_UNIT=$(abspath $(ACK_UNIT)) sh tests/e2e_$*.sh
 
-unit-log: $(TEST_BIN) $(REPLAY_BIN)
+unit-log: $(TEST_BIN) $(REPLAY_BIN) $(PUBLIC_BIN)
 	@sh tests/run_logged.sh unit $(TEST_LOG)/unit.log \
 	  $(MAKE) --no-print-directory unit
 
-e2e: $(BIN)
+e2e: $(BIN) $(ACK_DRIVER) $(ACK_UNIT)
 	@PYTHON="$(PY_REAL)" $(MAKE) --no-print-directory -k -j$(E2E_JOBS) \
 	  -Otarget $(E2E_RUN); rc=$$?; \
 	if [ $$rc = 0 ]; then echo "make e2e: all end-to-end scripts passed"; \
 	else echo "make e2e: FAILED (logs in $(TEST_LOG)/)"; fi; exit $$rc
 
 test: deps deps-html
-	$(MAKE) --no-print-directory -j$(TEST_JOBS) all $(TEST_BIN) $(REPLAY_BIN)
+	$(MAKE) --no-print-directory -j$(TEST_JOBS) all $(TEST_BIN) $(REPLAY_BIN) \
+	  $(PUBLIC_BIN) $(ACK_DRIVER)
 	@PYTHON="$(PY_REAL)" $(MAKE) --no-print-directory -k -j$(TEST_JOBS) \
 	  -Otarget unit-log $(E2E_RUN); rc=$$?; \
 	if [ $$rc = 0 ]; then echo "make test: all test programs passed"; \
@@ -202,7 +241,7 @@ tsan: deps deps-html
 # fails the target).  To keep the time reasonable the corpus loops use the
 # runner on every 20th file only (the runs over the whole corpus still read
 # every file under it) and the property test takes 8 seeds instead of 25.
-# test_alloc (thousands of runs; about 5 minutes under valgrind) runs
+# test_internal_alloc (thousands of runs; about 5 minutes under valgrind) runs
 # natively here: it tracks every block, FILE and descriptor itself, and
 # `make sanitize` runs it under LeakSanitizer.
 VALGRIND_CMD ?= valgrind -q --error-exitcode=99 --leak-check=full \
@@ -275,14 +314,29 @@ fuzz-build: fuzz-deps
 	$(MAKE) --no-print-directory $(FUZZ_BIN)
 
 build-fuzz/fuzz_%: tests/fuzz_%.c build-fuzz/libcart837.a include/cart837.h \
-                   $(wildcard src/*.h)
+                   $(SRC_HDR)
 	$(FUZZ_CC) $(CPPFLAGS) -Itests $(FUZZ_CFLAGS) -fsanitize=fuzzer $(WARN) \
 	  -Werror -o $@ $< build-fuzz/libcart837.a $(LDLIBS)
 
+# The library for programs of others: libcart837.a, its one public
+# header and a pkg-config file (`pkg-config --cflags --libs cart837`; the
+# library is static, so Libs names what it links against).  PREFIX is
+# where it will live, DESTDIR where it is put now (a package's root).
+VERSION := $(shell sed -n 's/^\#define CART837_VERSION "\(.*\)"/\1/p' include/cart837.h)
+
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(LIBDIR) \
+	  $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR)
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/cart837
 	install -m 644 cart837.1 $(DESTDIR)$(MANDIR)/cart837.1
+	install -m 644 $(LIB) $(DESTDIR)$(LIBDIR)/libcart837.a
+	install -m 644 include/cart837.h $(DESTDIR)$(INCLUDEDIR)/cart837.h
+	printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$(LIBDIR)' \
+	  'includedir=$(INCLUDEDIR)' '' 'Name: cart837' \
+	  'Description: X12 837 claim files: parse, CAR-T edits, corrected and held 837' \
+	  'Version: $(VERSION)' 'Libs: -L$${libdir} -lcart837 -lcsv -lz -pthread' \
+	  'Cflags: -I$${includedir}' > $(DESTDIR)$(PKGCONFIGDIR)/cart837.pc
+	chmod 644 $(DESTDIR)$(PKGCONFIGDIR)/cart837.pc
 
 clean:
 	rm -rf build build-asan build-tsan build-fuzz

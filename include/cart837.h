@@ -26,7 +26,6 @@
 #ifndef CART837_H
 #define CART837_H
 
-#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -38,50 +37,9 @@ extern "C" {
 #define CART837_VERSION "0.1.0"
 
 /* ------------------------------------------------------------------ */
-/* Limits.  Every limit of the library lives here, with its reason.    */
-/* Each can be overridden at build time with -DNAME=value.             */
+/* Sizes of the public structs' text fields (NUL included).  The       */
+/* library's internal limits are private (src/base/limits.h).          */
 /* ------------------------------------------------------------------ */
-
-/* Bytes in one segment, terminator and trailing whitespace included.
- * Real 837 segments stay under 1 KB (the longest, HI, has 12 composites);
- * anything this long is not X12 and would otherwise grow without end. */
-#ifndef C837_MAX_SEGMENT
-#define C837_MAX_SEGMENT 65536
-#endif
-
-/* Elements in one segment.  The largest 837 segment (CLM) has 20. */
-#ifndef C837_MAX_ELEMENTS
-#define C837_MAX_ELEMENTS 256
-#endif
-
-/* Bytes the ISA segment may take.  A correct ISA is 106 bytes; senders
- * that pad or trim fields wrongly stay close to that. */
-#ifndef C837_MAX_ISA
-#define C837_MAX_ISA 512
-#endif
-
-/* Bytes of leading junk tolerated before the first ISA: a UTF-8 BOM and
- * blank lines.  Anything else there is not an X12 interchange. */
-#ifndef C837_MAX_PREAMBLE
-#define C837_MAX_PREAMBLE 4096
-#endif
-
-/* Segments in one claim (CLM up to the next HL, CLM or SE).  837I allows
- * 999 service lines with a dozen segments each; this leaves room. */
-#ifndef C837_MAX_CLAIM_SEGMENTS
-#define C837_MAX_CLAIM_SEGMENTS 50000
-#endif
-
-/* Raw bytes of one claim.  Memory is bounded by the largest claim, so
- * the largest claim is bounded too. */
-#ifndef C837_MAX_CLAIM_BYTES
-#define C837_MAX_CLAIM_BYTES (16u * 1024u * 1024u)
-#endif
-
-/* Service lines in one claim (837I allows 999, 837P 50). */
-#ifndef C837_MAX_LINES
-#define C837_MAX_LINES 9999
-#endif
 
 /* Identifier and name fields copied into the claim model (longer ones
  * are truncated, and the truncation is reported). */
@@ -95,49 +53,14 @@ extern "C" {
  * digits, long exponents) whole in messages and the reports. */
 #define C837_UNITS_MAX 64
 
-/* Read buffer of the input layer. */
-#ifndef C837_READ_CHUNK
-#define C837_READ_CHUNK (256u * 1024u)
-#endif
+/* Size of a claim note's text (NTE02, X12 allows 80 characters), NUL
+ * included.  A longer note is cut and the cut reported
+ * (CLAIM_MODEL_LIMIT). */
+#define C837_NOTE_MAX 81
 
-/* Buffers of C837_READ_CHUNK bytes that the gzip worker thread may
- * inflate ahead of the parser (input.c, inflate_thread.c): enough to
- * ride out the parser's uneven pace, few enough to keep memory bounded
- * (1 MB with the defaults).  At least 1. */
-#ifndef C837_INFLATE_SLOTS
-#define C837_INFLATE_SLOTS 4
-#endif
-
-/* Days a RANGE_SPANS_DAYS fix may split one line into.  A longer range
- * is flagged instead: 837P allows 50 lines per claim, and a per-day code
- * billed over more than two months is not a slip to repair silently. */
-#ifndef C837_MAX_SPLIT_DAYS
-#define C837_MAX_SPLIT_DAYS 31
-#endif
-
-/* Findings kept for one claim (the rest are counted, not kept). */
-#ifndef C837_MAX_FINDINGS
-#define C837_MAX_FINDINGS 512
-#endif
-
-/* Rows in a code table (built-in rows plus a --codes file).  The
- * built-in table has a few dozen; a payer's file adds its own codes, not
- * a whole code set.  More rows than this is a wrong file. */
-#ifndef C837_CODETABLE_MAX_ROWS
-#define C837_CODETABLE_MAX_ROWS 10000
-#endif
-
-/* Largest cap_per_day a code table may give, in units.  Real caps are
- * 1 (a procedure) to a few hundred (a dose in mg); a million keeps cap x
- * days far inside int64 micro-units for any date range. */
-#ifndef C837_MAX_CAP_UNITS
-#define C837_MAX_CAP_UNITS 1000000
-#endif
-
-/* Bytes of a code-table CSV file.  10000 rows of 400 bytes fit. */
-#ifndef C837_CODETABLE_MAX_BYTES
-#define C837_CODETABLE_MAX_BYTES (4u * 1024u * 1024u)
-#endif
+/* Size of an amount as written in an HI value code (C022-5, an X12 R
+ * of at most 18 digits, a sign and a point), NUL included. */
+#define C837_AMOUNT_MAX 24
 
 /* Text fields of a code-table row, NUL included: descriptor, the
  * '|'-separated revenue code list, and the history note.  A longer value
@@ -146,69 +69,36 @@ extern "C" {
 #define C837_REVENUE_LIST_MAX 64
 #define C837_HISTORY_MAX 400
 
-/* Bytes of the unparsed rest of an input that cannot be read twice
- * (stdin, a FIFO) kept in OUT/held/NAME.unparsed.  Such an input may
- * never end (`cart837 /dev/zero`), and what does not parse is not
- * processed anyway: past this the copy stops, the rest of the input is
- * not read, and the file fails with its parse error (exit 3).  A run
- * can set a lower limit (c837_job_options.max_unparsed). */
-#ifndef C837_MAX_UNPARSED
-#define C837_MAX_UNPARSED (1024ull * 1024u * 1024u)
-#endif
-
-/* The same for input that is not X12 where it fails (C837_ENOISA: no
- * ISA where an interchange must start, e.g. binary data or zeros): a
- * sample is kept to show what came, not the whole stream. */
-#ifndef C837_MAX_UNPARSED_NOISA
-#define C837_MAX_UNPARSED_NOISA (1024u * 1024u)
-#endif
-
-/* HL levels the writer tracks at once.  An 837 has three (billing
- * provider, subscriber, patient); a transaction nesting deeper is not
- * rewritten: copied as it came, or C837_ECLAIM when a claim in it is to
- * be fixed or held (see the Writer section). */
-#ifndef C837_MAX_HL_DEPTH
-#define C837_MAX_HL_DEPTH 64
-#endif
-
-/* Bytes of one envelope or HL loop header (ISA, GS, ST with its header
- * segments, HL with its 2010 loops) the writer keeps while it waits to
- * know whether a kept or held claim needs it.  Real ones are under 4 KB. */
-#ifndef C837_MAX_PENDING_BYTES
-#define C837_MAX_PENDING_BYTES (4u * 1024u * 1024u)
-#endif
-
-/* Bytes the writer holds back while the child code (HL04) of an HL that
- * has claims of its own and child HLs is undecided (its children may all
- * be held).  Beyond this the HL is written with its input HL04. */
-#ifndef C837_MAX_HL_DEFER
-#define C837_MAX_HL_DEFER (16u * 1024u * 1024u)
-#endif
-
 /* ------------------------------------------------------------------ */
 /* Status codes and error positions                                    */
 /* ------------------------------------------------------------------ */
 
+/* Every status: its number, name, class (c837_status_class) and
+ * sentence (c837_strerror).  The sentences name no internal limit: the
+ * message of each error (c837_error.msg) gives the value. */
 #define C837_STATUS_MAP(XX)                                              \
-  XX(0, OK, "no error")                                                  \
-  XX(1, ENOMEM, "out of memory")                                         \
-  XX(2, ENOISA, "input does not start with an ISA segment")              \
-  XX(3, EISA, "malformed ISA segment")                                   \
-  XX(4, ETOOLONG, "segment longer than C837_MAX_SEGMENT")                \
-  XX(5, ETOOMANY, "segment has more than C837_MAX_ELEMENTS elements")    \
-  XX(6, ETRUNC, "input ends inside a segment")                           \
-  XX(7, ECALLBACK, "stopped by a callback")                              \
-  XX(8, EIO, "I/O error")                                                \
-  XX(9, EGZIP, "corrupt or truncated gzip stream")                       \
-  XX(10, ECLAIM, "claim exceeds a claim limit")                          \
-  XX(11, ECSV, "malformed CSV")                                          \
-  XX(12, EINVAL, "invalid argument")                                     \
-  XX(13, ECONSERVE, "claims in and claims out do not match")             \
-  XX(14, ELOCK, "ledger is locked by another run")                       \
-  XX(15, EINTR, "interrupted by a signal")
+  XX(0, OK, OK, "no error")                                              \
+  XX(1, ENOMEM, MEMORY, "out of memory")                                 \
+  XX(2, ENOISA, PARSE, "input does not start with an ISA segment")       \
+  XX(3, EISA, PARSE, "malformed ISA segment")                            \
+  XX(4, ETOOLONG, PARSE, "segment longer than the segment limit")        \
+  XX(5, ETOOMANY, PARSE, "segment has more elements than the limit")     \
+  XX(6, ETRUNC, PARSE, "input ends inside a segment")                    \
+  XX(7, ECALLBACK, STOPPED, "stopped by a callback")                     \
+  XX(8, EIO, IO, "I/O error")                                            \
+  XX(9, EGZIP, IO, "corrupt or truncated gzip stream")                   \
+  XX(10, ECLAIM, PARSE,                                                  \
+     "a claim over a claim limit, or one that cannot be checked or "     \
+     "rewritten safely")                                                 \
+  XX(11, ECSV, DATA, "malformed CSV")                                    \
+  XX(12, EINVAL, USAGE, "invalid argument")                              \
+  XX(13, ECONSERVE, INTERNAL, "claims in and claims out do not match")   \
+  XX(14, ELOCK, BUSY, "ledger is locked by another run")                 \
+  XX(15, EINTR, STOPPED, "interrupted by a signal")                     \
+  XX(16, ELIMIT, MEMORY, "more remembered lines than the run's limit")
 
 typedef enum c837_status {
-#define C837_XX(n, name, s) C837_##name = n,
+#define C837_XX(n, name, cls, s) C837_##name = n,
   C837_STATUS_MAP(C837_XX)
 #undef C837_XX
 } c837_status;
@@ -217,6 +107,37 @@ typedef enum c837_status {
 const char *c837_strerror(c837_status st);
 /* Short name ("ETOOLONG") for a status; never NULL, static storage. */
 const char *c837_status_name(c837_status st);
+
+/* Classes of status, for a caller that acts on what went wrong rather
+ * than on each code (which status has which class: C837_STATUS_MAP):
+ *   OK        no error
+ *   MEMORY    memory ran out
+ *   PARSE     the input cannot be read to its end as X12: not X12, a
+ *             malformed ISA, cut short, or past one of the library's
+ *             limits on a segment or a claim (what a payer would not
+ *             accept either); the same input fails the same way again
+ *   IO        reading or writing failed, a gzip stream included
+ *   DATA      a code table or ledger file is malformed
+ *   USAGE     the caller asked for something the library refuses
+ *   BUSY      the ledger is locked by another run
+ *   STOPPED   a callback or a signal stopped the work
+ *   INTERNAL  a check of the library's own bookkeeping failed */
+#define C837_STATUS_CLASS_MAP(XX)                                        \
+  XX(OK) XX(MEMORY) XX(PARSE) XX(IO) XX(DATA) XX(USAGE) XX(BUSY)         \
+  XX(STOPPED) XX(INTERNAL)
+
+typedef enum c837_class {
+#define C837_XX(name) C837_CLASS_##name,
+  C837_STATUS_CLASS_MAP(C837_XX)
+#undef C837_XX
+  C837_CLASS_COUNT
+} c837_class;
+
+/* The class of a status (C837_CLASS_INTERNAL for a value that is not a
+ * status). */
+c837_class c837_status_class(c837_status st);
+/* "PARSE", "IO", ...; "" for a value that is not a class. */
+const char *c837_class_name(c837_class c);
 
 /* Where something happened in an input stream.  offset counts bytes of
  * the decompressed stream from 0; segment counts segments from 1 (0 when
@@ -309,6 +230,11 @@ typedef struct c837_segment {
  * looks for NUL once per chunk fed, so that the common case costs
  * nothing per segment. */
 #define C837_SEG_NUL 2u
+/* The segment's body holds a CR or LF byte while the segment terminator
+ * is neither (and neither is a separator): a file folded at a fixed
+ * width, or damaged.  X12 data never holds them; the assembler stops
+ * there (C837_ECLAIM), since a break can hide a code or a tag. */
+#define C837_SEG_LINEBREAK 4u
 
 /* Element i (1-based: ISA01 is 1); empty span when absent. */
 c837_span c837_seg_el(const c837_segment *s, size_t i);
@@ -360,15 +286,27 @@ void c837_tokenizer_free(c837_tokenizer *t);
 /* Claim model and assembler: segments -> claims (assembler.c)         */
 /* ------------------------------------------------------------------ */
 
+/* Kinds of claim (and of transaction set): value, name, c837_kind_name.
+ *   UNKNOWN  not known (no lines, and GS08/ST03 name no 837 guide)
+ *   P        professional, SV1 lines
+ *   I        institutional, SV2 lines
+ *   D        dental, SV3 lines: recognised, passed through
+ *   OTHER    a transaction set that is not an 837 */
+#define C837_KIND_MAP(XX)                                                \
+  XX(0, UNKNOWN, "unknown")                                              \
+  XX(1, P, "837P")                                                       \
+  XX(2, I, "837I")                                                       \
+  XX(3, D, "837D")                                                       \
+  XX(4, OTHER, "other")
+
 typedef enum c837_kind {
-  C837_KIND_UNKNOWN = 0,
-  C837_KIND_P,    /* professional, SV1 lines */
-  C837_KIND_I,    /* institutional, SV2 lines */
-  C837_KIND_D,    /* dental, SV3 lines: recognised, passed through */
-  C837_KIND_OTHER /* a transaction set that is not an 837 */
+#define C837_XX(n, name, s) C837_KIND_##name = n,
+  C837_KIND_MAP(C837_XX)
+#undef C837_XX
 } c837_kind;
 
-/* "837P", "837I", "837D", "other", "unknown". */
+/* "837P", "837I", "837D", "other", "unknown" (also for a value that is
+ * not a kind). */
 const char *c837_kind_name(c837_kind k);
 
 /* Envelope of the transaction being read. */
@@ -381,6 +319,11 @@ typedef struct c837_envelope {
   char st01[8];            /* transaction set id ("837") */
   char st02[16];           /* transaction set control number */
   char st03[C837_ID_MAX];  /* implementation convention reference */
+  uint64_t isa_hash;       /* 64-bit hash (FNV-1a, low bit set) of the ISA's
+                              bytes (tag and elements), never 0 once an
+                              ISA is read: the same ISA (sender, date,
+                              time, control number) is the same
+                              interchange, read again */
   c837_kind declared;      /* kind from GS08/ST03, before looking at lines */
   int version;             /* 5010, 4010, or 0 when unknown */
 } c837_envelope;
@@ -391,9 +334,79 @@ typedef struct c837_party {
   char last[C837_ID_MAX]; /* NM103 (organisation name or last name) */
   char first[C837_ID_MAX];
   int32_t dob;            /* DMG02, CCYYMMDD, 0 when absent */
+  char gender[4];         /* DMG03: F, M, U; "" when absent */
 } c837_party;
 
 #define C837_NO_INDEX ((size_t)-1)
+
+/* The HI qualifiers (code list qualifier, C022-1) the claim model reads,
+ * and which list of the claim each goes to:
+ *   DX     claim->dx: diagnoses (ICD-10-CM; BK/BF/BJ/PR are ICD-9-CM)
+ *   PX     claim->px: ICD-10-PCS procedures with their D8 date (BR/BQ
+ *          ICD-9-CM volume 3)
+ *   COND   claim->cond: condition codes (NUBC)
+ *   VALUE  claim->value: value codes (NUBC) with their amount
+ * Qualifiers of 005010X222A1 / X223A2 2300 HI (and 4010's).  Other
+ * qualifiers (BH occurrence, BI occurrence span, DR DRG, ABN external
+ * cause, TC treatment, BP anesthesia) are passed through, not read. */
+#define C837_HI_MAP(XX)                                                  \
+  XX("ABK", DX, "principal diagnosis (ICD-10-CM)")                       \
+  XX("ABF", DX, "other diagnosis (ICD-10-CM)")                           \
+  XX("ABJ", DX, "admitting diagnosis (ICD-10-CM)")                       \
+  XX("APR", DX, "patient's reason for visit (ICD-10-CM)")                \
+  XX("BK", DX, "principal diagnosis (ICD-9-CM)")                         \
+  XX("BF", DX, "other diagnosis (ICD-9-CM)")                             \
+  XX("BJ", DX, "admitting diagnosis (ICD-9-CM)")                         \
+  XX("PR", DX, "patient's reason for visit (ICD-9-CM)")                  \
+  XX("BBR", PX, "principal procedure (ICD-10-PCS)")                      \
+  XX("BBQ", PX, "other procedure (ICD-10-PCS)")                          \
+  XX("BR", PX, "principal procedure (ICD-9-CM)")                         \
+  XX("BQ", PX, "other procedure (ICD-9-CM)")                             \
+  XX("BG", COND, "condition code")                                       \
+  XX("BE", VALUE, "value code")
+
+/* One code of the claim's HI segments (2300 health care code
+ * information, composite C022), as written.  An ICD-10 code is kept as
+ * sent: without its dot. */
+typedef struct c837_hi_code {
+  char qual[4];                 /* C022-1: ABK, ABF, BBR, BG, BE ... */
+  char code[C837_CODE_MAX];     /* C022-2 */
+  int32_t date;                 /* C022-4 when C022-3 is D8 (procedures);
+                                   0 when absent or not a valid date
+                                   (DATE_INVALID) */
+  int64_t amount;               /* C022-5 in cents (value codes); 0 when
+                                   absent or not a decimal */
+  int amount_ok;                /* 1 when C022-5 is a decimal */
+  char amount_raw[C837_AMOUNT_MAX]; /* C022-5 as written ("" if absent):
+                                   value code D4 carries the clinical
+                                   trial number here */
+  char poa[4];                  /* C022-9 present on admission (837I
+                                   diagnoses: Y N U W 1), "" if absent */
+  size_t seg;                   /* index of its HI in claim->segs */
+  size_t el;                    /* its element in that HI (1..12) */
+} c837_hi_code;
+
+/* One claim note (2300 NTE). */
+typedef struct c837_note {
+  char qual[4];                 /* NTE01: 837I ADD (billing note) or a
+                                   claim note ALG..UPI; 837P ADD, CER,
+                                   DCP, DGN, TPO */
+  char text[C837_NOTE_MAX];     /* NTE02 as written, trimmed */
+  size_t seg;                   /* index of the NTE in claim->segs */
+} c837_note;
+
+/* One drug identification loop (2410: LIN, then its CTP) of a line. */
+typedef struct c837_drug {
+  char qualifier[4];            /* LIN02: N4 = NDC (11 digits, 5-4-2) */
+  char id[C837_ID_MAX];         /* LIN03 as written */
+  char quantity_raw[C837_UNITS_MAX]; /* CTP04 as written, "" without CTP */
+  int64_t quantity;             /* CTP04, micro-units; 0 unless
+                                   quantity_ok */
+  int quantity_ok;              /* 1 when CTP04 is a decimal */
+  char unit[4];                 /* CTP05-1: UN, ML, GR, F2, ME */
+  size_t seg_lin;               /* index of LIN in claim->segs */
+  size_t seg_ctp;               /* index of its CTP, C837_NO_INDEX if none */
+} c837_drug;
 
 /* One service line (loop 2400). */
 typedef struct c837_line {
@@ -416,13 +429,27 @@ typedef struct c837_line {
   int64_t noncovered;            /* SV207 (837I), cents, 0 when absent */
   int32_t date_from, date_to;    /* line date, else the claim's; 0 if none */
   char date_source;              /* 'L' line DTP*472, 'C' claim date, 0 */
+  char pos[4];                   /* 837P place of service: SV105, else
+                                    the claim's (claim->pos); "" on 837I */
+  char pos_source;               /* 'L' SV105, 'C' the claim's, 0 none */
+  size_t n_drugs;                /* its 2410 loops, in input order */
+  const c837_drug *drugs;        /* into claim->drugs; NULL when none */
 } c837_line;
 
 /* One claim (loop 2300 and everything below it).  Handed to the claim
  * callback; everything in it is borrowed and valid only during the call.
  *
  * segs[] are the claim's segments exactly as read (CLM first), so a later
- * stage can rewrite one element and copy the rest byte for byte. */
+ * stage can rewrite one element and copy the rest byte for byte.
+ *
+ * What is read, and from where: the claim's own loops only.  The other
+ * payers' loops of coordination of benefits (2320 SBR and what follows
+ * it up to the first LX: 2330A NM1*IL, 2330B NM1*PR and REF, ...) and a
+ * line's 2430 adjudication (after SVD) are kept as raw segments but not
+ * read.  The lists (dx, px, cond, value, notes, drugs) are in input
+ * order and bounded (src/base/limits.h); a claim with more than a list
+ * keeps is reported (CLAIM_MODEL_LIMIT) and the rest is passed through
+ * unread, never silently. */
 typedef struct c837_claim {
   const c837_envelope *env;
   c837_kind kind;                 /* from the lines, else from env */
@@ -435,6 +462,27 @@ typedef struct c837_claim {
   int32_t stmt_from, stmt_to;     /* DTP*434 (837I statement period) */
   int32_t svc_from, svc_to;       /* claim-level DTP*472 */
   char orig_ref[C837_ID_MAX];     /* REF*F8 payer claim control number */
+  char pos[4];                    /* 837P place of service, CLM05-1; ""
+                                     on 837I (CLM05-1 is the facility
+                                     type there: facility, tob) */
+  char filing[4];                 /* SBR09 claim filing indicator of the
+                                     2000B SBR the claim is under (never a
+                                     2320 SBR); its payer class comes from
+                                     the payer table: c837_payers_class */
+  char payer_resp[4];             /* SBR01 of that SBR: P primary, S
+                                     secondary, T tertiary, ... */
+  int32_t admit_date;             /* DTP*435 admission (D8, or DT: date
+                                     and time); 0 when absent or bad */
+  char admit_time[5];             /* HHMM of a DT admission, else "" */
+  int admit_bad;                  /* 1 when a DTP*435 is there but not a
+                                     valid D8 or DT date (not a problem:
+                                     files carry masked ones; an edit
+                                     that needs the date reports it) */
+  char trial_ref[C837_ID_MAX];    /* REF*P4 (2300) demonstration project
+                                     id: an 837P's clinical trial number */
+  int32_t patient_dob;            /* the patient's DMG02: patient.dob when
+                                     has_patient, else subscriber.dob */
+  char patient_gender[4];         /* the patient's DMG03, likewise */
   c837_party billing;             /* 2010AA NM1*85, id = NPI */
   c837_party subscriber;          /* 2010BA NM1*IL, id = member id */
   c837_party payer;               /* 2010BB NM1*PR, id = payer id */
@@ -442,6 +490,19 @@ typedef struct c837_claim {
   int has_patient;
   char patient_key[4 * C837_ID_MAX]; /* member id [+ name + DOB] */
   char hl_id[16];                 /* HL01 of the loop the claim is under */
+  size_t n_dx;                    /* HI diagnoses (C837_HI_MAP DX) */
+  const c837_hi_code *dx;
+  size_t n_px;                    /* HI procedures with dates (PX) */
+  const c837_hi_code *px;
+  size_t n_cond;                  /* HI condition codes (COND) */
+  const c837_hi_code *cond;
+  size_t n_value;                 /* HI value codes with amounts (VALUE) */
+  const c837_hi_code *value;
+  size_t n_notes;                 /* 2300 NTE */
+  const c837_note *notes;
+  size_t n_drugs;                 /* every line's 2410 loops, line by
+                                     line (each line points at its own) */
+  const c837_drug *drugs;
   size_t n_segs;
   const c837_segment *segs;
   size_t n_lines;
@@ -464,21 +525,93 @@ typedef enum c837_role {
   C837_ROLE_OTHER   /* not an 837 claim set, or out of place */
 } c837_role;
 
+/* Severities of findings and problems: value, name (c837_severity_name). */
+#define C837_SEVERITY_MAP(XX)                                            \
+  XX(0, INFO, "info")                                                    \
+  XX(1, WARNING, "warning")                                              \
+  XX(2, ERROR, "error")
+
 typedef enum c837_severity {
-  C837_SEV_INFO = 0,
-  C837_SEV_WARNING = 1,
-  C837_SEV_ERROR = 2
+#define C837_XX(n, name, s) C837_SEV_##name = n,
+  C837_SEVERITY_MAP(C837_XX)
+#undef C837_XX
 } c837_severity;
 
-/* "info", "warning", "error". */
+/* "info", "warning", "error"; "" for a value that is not a severity. */
 const char *c837_severity_name(c837_severity s);
+
+/* The structural problems the assembler reports: stable id, default
+ * severity, meaning (specs/edits.md, "ENVELOPE_INVALID", has examples of
+ * each message).  Every one is a finding, never a reason to stop: the
+ * segments are passed on as they came.  What no edit could see stops
+ * the assembler instead, with C837_ECLAIM (c837_assembler_segment): a
+ * CLM outside an 837 transaction set, an SV1 / SV2 outside a claim, a
+ * segment of a claim with a NUL byte or a tag that is no segment id
+ * (SEGMENT_NUL_BYTE, SEGMENT_ID_INVALID are for the others), a segment
+ * flagged C837_SEG_LINEBREAK. */
+#define C837_PROBLEM_MAP(XX)                                                  \
+  XX(ISA_ELEMENTS, ERROR, "the ISA does not have 16 elements")                \
+  XX(ISA_LENGTH, ERROR, "the ISA is not 106 bytes (fixed-width fields)")      \
+  XX(ISA09_DATE, ERROR, "ISA09 is not a real YYMMDD date")                    \
+  XX(GS04_DATE, ERROR, "GS04 is not a real CCYYMMDD date")                    \
+  XX(GS_OUTSIDE_ISA, ERROR, "a GS outside an interchange")                    \
+  XX(ST_OUTSIDE_GS, ERROR, "an ST outside a functional group")                \
+  XX(SE01_COUNT, ERROR, "SE01 is not the number of segments ST..SE")          \
+  XX(GE01_COUNT, ERROR, "GE01 is not the number of transaction sets")         \
+  XX(IEA01_COUNT, ERROR, "IEA01 is not the number of functional groups")      \
+  XX(SE02_CONTROL, ERROR, "SE02 does not match ST02")                         \
+  XX(GE02_CONTROL, ERROR, "GE02 does not match GS06")                         \
+  XX(IEA02_CONTROL, ERROR, "IEA02 does not match ISA13")                      \
+  XX(SE_MISSING, ERROR, "a transaction set left open (no SE)")                \
+  XX(GE_MISSING, ERROR, "a functional group left open (no GE)")               \
+  XX(IEA_MISSING, ERROR, "an interchange left open (no IEA)")                 \
+  XX(SE_OUTSIDE_ST, ERROR, "an SE with no transaction set open")              \
+  XX(GE_OUTSIDE_GS, ERROR, "a GE with no functional group open")              \
+  XX(IEA_OUTSIDE_ISA, ERROR, "an IEA with no interchange open")               \
+  XX(SEGMENT_OUTSIDE_ST, ERROR, "a segment outside a transaction set")        \
+  XX(SEGMENT_OUT_OF_PLACE, ERROR, "LX, SV1, SV2 or SV3 outside a claim")      \
+  XX(CLM_WITHOUT_HL, ERROR, "a claim before any HL of its transaction set")   \
+  XX(SEGMENT_UNTERMINATED, ERROR, "the last segment has no terminator")       \
+  XX(SEGMENT_NUL_BYTE, ERROR, "a segment holds a NUL byte (binary data)")     \
+  XX(SEGMENT_ID_INVALID, ERROR, "a tag that is not a segment id")             \
+  XX(DATE_INVALID, ERROR, "a claim or line date that is not valid")          \
+  XX(CLAIM_MODEL_LIMIT, ERROR,                                                \
+     "more codes, notes or drug loops than the claim model keeps")            \
+  XX(LX_MISSING, WARNING, "a service line (SV1, SV2, SV3) with no LX: read "  \
+                          "as a line, numbered by its position")              \
+  XX(HL01_ORDER, ERROR, "an HL01 that is not a number above every HL01 "      \
+                        "before it in the transaction set (repeated)")        \
+  XX(HL02_PARENT, ERROR, "an HL02 that names no HL loop open above it")       \
+  XX(ISA13_DUPLICATE, ERROR, "an ISA13 used by an earlier interchange of "    \
+                             "the input")                                     \
+  XX(GS06_DUPLICATE, ERROR, "a GS06 used by an earlier group of the "         \
+                            "interchange")                                    \
+  XX(ST02_DUPLICATE, ERROR, "an ST02 used by an earlier transaction set of "  \
+                            "the group")
+
+typedef enum c837_problem_id {
+#define C837_XX(name, sev, s) C837_PROB_##name,
+  C837_PROBLEM_MAP(C837_XX)
+#undef C837_XX
+  C837_PROB_COUNT
+} c837_problem_id;
+
+/* "SE01_COUNT" ...; "" for a value that is not a problem id. */
+const char *c837_problem_name(c837_problem_id id);
+/* The meaning column of C837_PROBLEM_MAP; "" for a value that is not a
+ * problem id. */
+const char *c837_problem_meaning(c837_problem_id id);
+/* The default severity of a problem (C837_SEV_ERROR for a value that is
+ * not a problem id). */
+c837_severity c837_problem_severity(c837_problem_id id);
 
 /* A structural problem found while assembling (envelope counts and
  * control numbers, segments out of place, truncated fields).  Processing
  * goes on after a problem. */
 typedef struct c837_problem {
-  const char *code;      /* stable id, e.g. "SE01_COUNT" */
-  c837_severity severity;
+  const char *code;      /* c837_problem_name(id), e.g. "SE01_COUNT" */
+  c837_problem_id id;
+  c837_severity severity; /* c837_problem_severity(id) */
   uint64_t offset;       /* of the segment at fault */
   uint64_t segment;      /* its ordinal */
   char msg[320];
@@ -510,8 +643,10 @@ typedef struct c837_assembler c837_assembler;
 c837_assembler *c837_assembler_new(const c837_handler *h);
 /* Takes one segment; has the c837_segment_cb shape so that it plugs
  * straight into a tokenizer (pass the assembler as ud).  Returns non-zero
- * when a handler callback returned non-zero or a claim limit was hit
- * (see c837_assembler_error). */
+ * when a handler callback returned non-zero, a claim limit was hit, or
+ * a claim or service line cannot be read safely (C837_ECLAIM: see
+ * C837_PROBLEM_MAP; the claim being read is kept back, see
+ * c837_assembler_pending) -- c837_assembler_error says which. */
 int c837_assembler_segment(void *assembler, const c837_segment *seg);
 /* End of input: hands out a claim still open, reports envelopes left
  * open.  Returns C837_OK or the sticky error. */
@@ -556,9 +691,6 @@ long c837_input_read(c837_input *in, void *buf, size_t cap,
 /* 1 when the input is gzip.  Known from c837_input_open for files, and
  * from the first read for stdin. */
 int c837_input_is_gzip(const c837_input *in);
-/* Compressed bytes read so far (equals decompressed bytes for plain;
- * with a gzip worker, the bytes behind the last buffer it handed over). */
-uint64_t c837_input_raw_offset(const c837_input *in);
 /* Closes in (stdin is not closed), first stopping and joining its gzip
  * worker wherever it is, even waiting on a pipe; NULL is a no-op. */
 void c837_input_close(c837_input *in);
@@ -599,19 +731,79 @@ c837_status c837_stream_run(c837_input *in, const c837_handler *h,
 
 
 /* ------------------------------------------------------------------ */
-/* Code table (codetable.c; source of truth: specs/codes.csv, built    */
-/* into the binary)                                                    */
+/* Code table and reference lists (src/edit/codetable.c, codelists.c,  */
+/* payers.c, import*.c; sources of truth: specs/codes.csv and the data */
+/* lists of specs/, built into the binary; specs/codes.md)             */
 /* ------------------------------------------------------------------ */
 
-typedef enum c837_family {
-  C837_FAM_NONE = 0,
-  C837_FAM_STEP,    /* 38225-38228 and 0537T-0540T */
-  C837_FAM_PRODUCT, /* Q2041 ... Q2058, C9076, Q2040 */
-  C837_FAM_WATCH    /* 38205-38215, 36511-36516 */
-} c837_family;
+/* The families of the code table: id and name (in the CSV files and
+ * the reports).  New families are added at the end so that the values
+ * of the first four never change. */
+#define C837_FAMILY_MAP(XX)                                              \
+  XX(NONE, "")           /* no family (ledger bookkeeping rows) */      \
+  XX(STEP, "step")       /* 38225-38228 and 0537T-0540T */              \
+  XX(PRODUCT, "product") /* CAR-T products: Q2041 ... Q2058, C-codes */ \
+  XX(WATCH, "watch")     /* 38205-38215, 36511-36516 */                 \
+  XX(TCR, "tcr")         /* TCR-T products: Q2057 */                    \
+  XX(TIL, "til")         /* tumour-infiltrating lymphocytes */          \
+  XX(HSC_GENE, "hsc_gene") /* stem-cell gene therapies: J3391-J3394 */  \
+  XX(CELL_OTHER, "cell_other") /* other autologous cells: Q2043 */      \
+  XX(NOC, "noc")         /* not otherwise classified: C9399, J9999 ... */
 
-/* "step", "product", "watch", "". */
+typedef enum c837_family {
+#define C837_XX(id, name) C837_FAM_##id,
+  C837_FAMILY_MAP(C837_XX)
+#undef C837_XX
+} c837_family;
+/* The number of values. */
+#define C837_XX(...) +1
+enum { C837_FAM_COUNT = 0 C837_FAMILY_MAP(C837_XX) };
+#undef C837_XX
+
+/* "", "step", "product", "watch", "tcr" ...; "" for an out-of-range
+ * value. */
 const char *c837_family_name(c837_family f);
+/* The family named s[0 .. len) ("" is C837_FAM_NONE), or -1 when s names
+ * none: the one parse of a family name (the ledger's included). */
+int c837_family_from_name(const char *s, size_t len);
+/* 1 for the families of cell and gene therapy products (PRODUCT, TCR,
+ * TIL, HSC_GENE, CELL_OTHER), 0 for the others (STEP, WATCH, NOC,
+ * NONE). */
+int c837_family_is_product(c837_family f);
+
+/* What one unit of a code is (column `unit`): id and name. */
+#define C837_PER_MAP(XX)                                                 \
+  XX(NONE, "")            /* not stated (steps, watch and NOC codes) */  \
+  XX(DOSE, "dose")        /* one therapeutic dose */                     \
+  XX(INFUSION, "infusion") /* one infusion (Q2058: two per course) */    \
+  XX(TREATMENT, "treatment") /* one treatment (J3391-J3394) */
+
+typedef enum c837_per {
+#define C837_XX(id, name) C837_PER_##id,
+  C837_PER_MAP(C837_XX)
+#undef C837_XX
+} c837_per;
+#define C837_XX(...) +1
+enum { C837_PER_COUNT = 0 C837_PER_MAP(C837_XX) };
+#undef C837_XX
+
+/* "", "dose", "infusion", "treatment"; "" for an out-of-range value. */
+const char *c837_per_name(c837_per p);
+
+/* Whether a code is separately payable on the Medicare physician fee
+ * schedule (column `pfs_payable`): unknown (""), "no", "yes". */
+typedef enum c837_payable {
+  C837_PAYABLE_UNKNOWN,
+  C837_PAYABLE_NO,
+  C837_PAYABLE_YES
+} c837_payable;
+
+/* Sizes of the text columns the new families brought, NUL included:
+ * `settings` ("12X|13X"), `product` (the generic name, "tisagenlecleucel"),
+ * `opps_si` ("B", "J1"). */
+#define C837_SETTINGS_MAX 48
+#define C837_PRODUCT_MAX 48
+#define C837_SI_MAX 3
 
 /* One row of the code table.  Strings are NUL-terminated. */
 typedef struct c837_code {
@@ -627,20 +819,31 @@ typedef struct c837_code {
   char revenue[C837_REVENUE_LIST_MAX]; /* 837I revenue codes, '|'-separated */
   int split_dose;             /* 1 when given in two infusions */
   char history[C837_HISTORY_MAX]; /* dated changes, free text */
+  /* Where the code may be billed: "" everywhere, else '|'-separated
+   * "837P", "837I" and type-of-bill classes "13X" (c837_code_setting). */
+  char settings[C837_SETTINGS_MAX];
+  c837_per unit;              /* what one unit is */
+  char product[C837_PRODUCT_MAX]; /* generic name of the product the code
+                                 bills ("tisagenlecleucel"); the key of
+                                 the NDC, PCS and indication lists */
+  c837_payable pfs_payable;   /* Medicare physician fee schedule */
+  char opps_si[C837_SI_MAX];  /* OPPS status indicator, "" unknown */
 } c837_code;
 
 typedef struct c837_codetable c837_codetable;
 
-/* The table compiled into the binary (from specs/codes.csv).  Returns a
- * new table owned by the caller, or NULL with *err filled. */
+/* The table compiled into the binary (from specs/codes.csv) with the
+ * reference lists of specs/ (c837_list).  Returns a new table owned by
+ * the caller, or NULL with *err filled. */
 c837_codetable *c837_codetable_builtin(c837_error *err);
 /* Reads a CSV with the same columns (header row required) from path and
  * replaces rows with the same code / adds new ones (replace_all = 1
  * drops every built-in row first).  Columns are matched by header name
- * and may come in any order; only `code` is required.  A row for a code
- * already in the table changes only the columns the file has; a new code
- * takes defaults (empty / 0) for the columns it lacks.  Overridden rows
- * keep their place, new rows are appended in file order.
+ * and may come in any order; only `code` is required (a file written
+ * before a column existed loads as it did).  A row for a code already
+ * in the table changes only the columns the file has; a new code takes
+ * defaults (empty / 0) for the columns it lacks.  Overridden rows keep
+ * their place, new rows are appended in file order.
  * A malformed file leaves t unchanged and fills *err: C837_ECSV with msg
  * "FILE:LINE:COLUMN: NAME: expected ..., found ..." (LINE 1-based CSV
  * line, COLUMN 1-based field number, NAME its header name); C837_EIO when
@@ -651,6 +854,22 @@ c837_status c837_codetable_load(c837_codetable *t, const char *path,
  * Borrowed; valid while t lives unchanged. */
 const c837_code *c837_codetable_find(const c837_codetable *t,
                                      const char *code);
+/* A revenue code (SV201) as the table and the edits compare it: a code
+ * of 1 to 3 digits is left-padded with zeros to 4 ("874" -> "0874", as
+ * senders that drop the leading zero write it); any other is copied as
+ * it is (cut to C837_CODE_MAX - 1 bytes). */
+void c837_revenue_normalize(char dst[C837_CODE_MAX], const char *src);
+/* Whether service line ln is tracked -- the one definition the engine's
+ * edits, lines.csv and the fast path all use (specs/edits.md, "Terms"):
+ * 1 for an SV1 or SV2 line whose procedure code, under qualifier HC or
+ * none, is in the table (of any family), and for an SV2 (837I) line
+ * whose revenue code, normalised, is one the table pairs a code with
+ * (its revenue_codes; built in: 0871-0874, 0891, 0892) whatever its
+ * procedure code; else 0.
+ * *row (row may be NULL) is the procedure code's row, NULL when that
+ * code does not count. */
+int c837_codetable_tracks(const c837_codetable *t, const c837_line *ln,
+                          const c837_code **row);
 size_t c837_codetable_count(const c837_codetable *t);
 /* Row i in table order (the order of the CSV), or NULL past the end. */
 const c837_code *c837_codetable_at(const c837_codetable *t, size_t i);
@@ -667,56 +886,472 @@ c837_status c837_code_describe(const c837_code *c, FILE *fp);
 /* Frees t; NULL is a no-op. */
 void c837_codetable_free(c837_codetable *t);
 
+/* Whether a code may be billed on a claim (column `settings`). */
+typedef enum c837_fit {
+  C837_FIT_UNKNOWN = -1, /* the claim's setting is not known: kind not
+                            837P / 837I, or an 837I without a type of
+                            bill, while the code lists settings */
+  C837_FIT_NO = 0,       /* the code's settings exclude the claim */
+  C837_FIT_YES = 1       /* no settings (everywhere), or one fits */
+} c837_fit;
+/* Whether code row c may be billed on a claim of kind `kind` whose type
+ * of bill is tob (837I: CLM05-1 followed by CLM05-3, "131"; only its
+ * first two characters count; NULL or "" when not known).  A setting
+ * "837P" fits every 837P claim, "837I" every 837I claim, "13X" an 837I
+ * claim whose type of bill starts with 13.  The engine's crosswalk fix
+ * (CODE_DELETED, CODE_NOT_EFFECTIVE) only moves a line to a code that
+ * is C837_FIT_YES on its claim. */
+c837_fit c837_code_setting(const c837_code *c, c837_kind kind,
+                           const char *tob);
+
+/* ------------------------------------------------------------------ */
+/* Reference lists (codelists.c): dated data beside the code table,    */
+/* one built-in CSV in specs/ each, overridable                        */
+/* ------------------------------------------------------------------ */
+
+/* The lists: id, name (the CLI's and the messages'), built-in file. */
+#define C837_LIST_MAP(XX)                                                \
+  XX(REVENUE, "revenue", "specs/revenue.csv")   /* 087X / 089X codes */  \
+  XX(PCS, "pcs", "specs/pcs.csv")       /* CAR-T ICD-10-PCS codes */      \
+  XX(NDC, "ndc", "specs/ndc.csv")       /* NDC -> product */              \
+  XX(INDICATION, "indication", "specs/indications.csv") /* labels */     \
+  XX(PTP, "ptp", "specs/ptp.csv")       /* NCCI code pairs (imported) */
+
+typedef enum c837_list {
+#define C837_XX(id, name, file) C837_LIST_##id,
+  C837_LIST_MAP(C837_XX)
+#undef C837_XX
+  C837_LIST_COUNT
+} c837_list;
+
+/* "revenue", "pcs", ...; "" for an out-of-range value. */
+const char *c837_list_name(c837_list l);
+/* The list named s ("pcs"), or -1. */
+int c837_list_from_name(const char *s);
+
+/* Reads list `l` from the CSV file at path (header row required, columns
+ * by name in any order, only the key columns required; format in
+ * specs/codes.md, "Reference lists").  replace_all = 0: a row whose key
+ * (C837_LIST_MAP's key columns, specs/codes.md) is already in the list
+ * changes only the columns the file has, a new key is appended;
+ * replace_all = 1: the file's rows replace the list.  Errors as
+ * c837_codetable_load (C837_ECSV "FILE:LINE:COLUMN: NAME: expected ...,
+ * found ...", C837_EIO, C837_ENOMEM); the list is then unchanged. */
+c837_status c837_codetable_load_list(c837_codetable *t, c837_list l,
+                                     const char *path, int replace_all,
+                                     c837_error *err);
+/* Writes list l as CSV in the form of its built-in file (the built-in
+ * list comes out byte for byte as that file).  C837_OK, C837_EINVAL for
+ * a list that is not one, C837_EIO. */
+c837_status c837_codetable_write_list(const c837_codetable *t, c837_list l,
+                                      FILE *fp);
+/* Number of rows of list l (0 for a list that is not one). */
+size_t c837_codetable_list_count(const c837_codetable *t, c837_list l);
+
+/* Text sizes of the list rows, NUL included. */
+#define C837_LIST_TEXT_MAX 160
+#define C837_SOURCE_MAX 600
+#define C837_DX_LIST_MAX 160
+
+/* A revenue code (specs/revenue.csv).  A code may have one row for any
+ * family (family NONE) and rows for given families, which take
+ * precedence for codes of that family. */
+typedef struct c837_revenue {
+  char revenue[C837_CODE_MAX];     /* "0891" */
+  c837_family family;              /* NONE: any family */
+  char settings[C837_SETTINGS_MAX]; /* where it is accepted ("" all) */
+  int32_t valid_from, valid_to;    /* 0 = open */
+  char meaning[C837_LIST_TEXT_MAX];
+  char source[C837_SOURCE_MAX];
+} c837_revenue;
+
+/* The row of revenue code rev (normalised or not) for a code of family
+ * fam (its own row, else the row for any family), or NULL when the list
+ * does not know rev.  Borrowed while t lives unchanged. */
+const c837_revenue *c837_codetable_revenue(const c837_codetable *t,
+                                           const char *rev, c837_family fam);
+
+/* How a revenue code fits a code row on a claim. */
+typedef enum c837_revfit {
+  C837_REVFIT_OK,         /* listed for the code, exists on the date,
+                             accepted in the claim's setting */
+  C837_REVFIT_NO_PAIRING, /* no pairing applies: the code lists no
+                             revenue code, or none it lists exists yet on
+                             the date (087X / 089X before 2019-04-01) */
+  C837_REVFIT_UNLISTED,   /* rev is not one the code is paired with */
+  C837_REVFIT_NOT_VALID,  /* listed, but rev itself is not valid on the
+                             date */
+  C837_REVFIT_SETTING     /* listed, but for the code's family not
+                             accepted on this kind of bill (0892 with a
+                             CAR-T product on an outpatient bill) */
+} c837_revfit;
+/* How revenue code rev (normalised by the caller: c837_revenue_normalize)
+ * fits code row c on a claim of kind `kind` and type of bill tob (as
+ * c837_code_setting) on date (CCYYMMDD; 0 = unknown: dates not checked).
+ * A revenue code the list does not know is valid on every date and in
+ * every setting.  A setting that cannot be told (C837_FIT_UNKNOWN) is
+ * not a misfit. */
+c837_revfit c837_codetable_revenue_fit(const c837_codetable *t,
+                                       const c837_code *c, const char *rev,
+                                       int32_t date, c837_kind kind,
+                                       const char *tob);
+
+/* A CAR-T (or other cell therapy) ICD-10-PCS procedure code
+ * (specs/pcs.csv): what an inpatient claim carries in HI BBR/BBQ. */
+typedef struct c837_pcs {
+  char code[8];                    /* "XW033H7" */
+  char product[C837_PRODUCT_MAX];  /* generic name; "" for a code that
+                                      covers any product of its family */
+  c837_family family;              /* PRODUCT (CAR-T), TIL ... */
+  int cart_admin;                  /* 1: proves an autologous CAR-T
+                                      administration (NCD 110.24) */
+  int32_t valid_from, valid_to;    /* by DISCHARGE date; 0 = open */
+  char description[C837_LIST_TEXT_MAX];
+  char source[C837_SOURCE_MAX];
+} c837_pcs;
+
+/* The row of PCS code `code` valid on date (the discharge date; 0 = any
+ * date), or NULL.  Borrowed. */
+const c837_pcs *c837_codetable_pcs(const c837_codetable *t,
+                                   const char *code, int32_t date);
+/* 1 when PCS row p proves the administration of a product of code row c:
+ * p names c's product, or p names no product and is of c's family; 0
+ * otherwise (NULL p or c: 0). */
+int c837_pcs_proves(const c837_pcs *p, const c837_code *c);
+
+/* An NDC of a product (specs/ndc.csv). */
+typedef struct c837_ndc {
+  char ndc[12];                    /* 11 digits, 5-4-2, no hyphens */
+  char product[C837_PRODUCT_MAX];  /* generic name */
+  char brand[C837_LIST_TEXT_MAX];
+  c837_family family;
+  char source[C837_SOURCE_MAX];
+} c837_ndc;
+
+/* An NDC as LIN03 carries it (N4: 11 digits, 5-4-2), from the forms
+ * people write: 11 digits as they are; hyphenated 4-4-2, 5-3-2, 5-4-1
+ * and 5-4-2 padded to 5-4-2 ("0078-0846-19" -> "00078084619").  Returns
+ * 0, or -1 (dst "") when src is none of these. */
+int c837_ndc_normalize(char dst[12], const char *src);
+/* The row of NDC ndc (normalised here), or NULL.  Borrowed. */
+const c837_ndc *c837_codetable_ndc(const c837_codetable *t,
+                                   const char *ndc);
+
+/* A labelled indication of a product (specs/indications.csv). */
+typedef struct c837_indication {
+  char product[C837_PRODUCT_MAX];  /* generic name */
+  char indication[C837_LIST_TEXT_MAX];
+  char dx_prefixes[C837_DX_LIST_MAX]; /* ICD-10-CM prefixes separated by
+                                      blanks; dots do not count */
+  int min_age, max_age;            /* whole years on the date of service,
+                                      inclusive; 0 = no limit */
+  int32_t valid_from, valid_to;    /* 0 = open */
+  char source[C837_SOURCE_MAX];
+} c837_indication;
+
+/* What c837_codetable_indication found. */
+typedef struct c837_indication_check {
+  size_t rows;       /* rows of the product valid on the date; 0: the list
+                        has none, so there is nothing to check */
+  int dx_match;      /* 1 when a diagnosis starts with a prefix of a row */
+  int age_ok;        /* 1 inside the limits of a matching row (of any row
+                        when none matches), 0 outside, -1 unknown (no date
+                        of birth or date of service) */
+  const c837_indication *row; /* the row that matched best, or NULL */
+} c837_indication_check;
+/* Checks the claim's diagnoses dx[0 .. n_dx) (ICD-10-CM as HI carries
+ * them, with or without the dot) and the patient's age (dob, CCYYMMDD,
+ * 0 = unknown) on date against the indications of product (a generic
+ * name: c837_code.product or c837_ndc.product). */
+void c837_codetable_indication(const c837_codetable *t, const char *product,
+                               const char *const *dx, size_t n_dx,
+                               int32_t dob, int32_t date,
+                               c837_indication_check *out);
+/* Row i of the indications (table order), or NULL past the end. */
+const c837_indication *c837_codetable_indication_at(const c837_codetable *t,
+                                                    size_t i);
+/* Whole years from dob to date (both CCYYMMDD), or -1 when either is 0
+ * or date is before dob. */
+int c837_age_years(int32_t dob, int32_t date);
+
+/* An NCCI procedure-to-procedure edit (specs/ptp.csv; empty built in:
+ * filled by `codes --import ptp`). */
+typedef struct c837_ptp {
+  char col1[C837_CODE_MAX], col2[C837_CODE_MAX];
+  int32_t valid_from, valid_to;    /* effective, deletion date - 1 day */
+  int modifier;                    /* 0 not allowed, 1 allowed, 9 n/a */
+  char rationale[C837_LIST_TEXT_MAX];
+  char source[C837_SOURCE_MAX];
+} c837_ptp;
+/* The PTP edit between codes a and b (either order) in force on date
+ * (0 = any), or NULL.  Borrowed. */
+const c837_ptp *c837_codetable_ptp(const c837_codetable *t, const char *a,
+                                   const char *b, int32_t date);
+
+/* ------------------------------------------------------------------ */
+/* Import of public CMS files into the table (import*.c)               */
+/* ------------------------------------------------------------------ */
+
+/* The formats `cart837 codes --import KIND FILE` reads (layouts in
+ * specs/codes.md, "Imports"). */
+#define C837_IMPORT_MAP(XX)                                              \
+  XX(HCPCS, "hcpcs")   /* HCPCS quarterly file, fixed width -> dates,   \
+                          crosswalk, unit, (descriptor of new rows) */  \
+  XX(MUE, "mue")       /* NCCI MUE table CSV -> cap_per_day */          \
+  XX(PTP, "ptp")       /* NCCI PTP tab-delimited -> the PTP list */     \
+  XX(OPPS, "opps")     /* OPPS Addendum B CSV -> opps_si */             \
+  XX(DRG018, "drg018") /* MS-DRG 018 ICD-10-PCS list -> the PCS list */
+
+typedef enum c837_import_kind {
+#define C837_XX(id, name) C837_IMPORT_##id,
+  C837_IMPORT_MAP(C837_XX)
+#undef C837_XX
+  C837_IMPORT_COUNT
+} c837_import_kind;
+
+/* "hcpcs", "mue" ...; "" for an out-of-range value. */
+const char *c837_import_name(c837_import_kind k);
+/* The kind named s, or -1. */
+int c837_import_from_name(const char *s);
+
+typedef struct c837_import_options {
+  /* 0 (default): only rows for codes the table (or, for drg018, the
+   * products the table) knows; 1: every code of the file (hcpcs: new
+   * rows of no family; ptp: pairs with one code in the table; drg018:
+   * PCS codes of no product). */
+  int all;
+  /* drg018: first date of the fiscal year the list is for (20251001),
+   * the valid_from of the rows it adds; 0 = open. */
+  int32_t valid_from;
+} c837_import_options;
+
+typedef struct c837_import_stats {
+  uint64_t records;  /* data records read */
+  uint64_t matched;  /* records for codes the import keeps */
+  uint64_t changed;  /* existing rows whose values changed */
+  uint64_t added;    /* rows added */
+  uint64_t skipped;  /* kept records that could not be used (a zero MUE,
+                        a crosswalk to a code outside the table ...) */
+} c837_import_stats;
+
+/* Reads the public file at path in format `kind` into t (the code table
+ * or, for ptp and drg018, its list).  o NULL = defaults; *st (may be
+ * NULL) gets the counts.  The file is read streaming, whatever its size;
+ * any error leaves t unchanged: C837_ECSV "FILE:LINE[:COLUMN]: what was
+ * expected, found ..." for a file that is not in the format, C837_EIO,
+ * C837_ENOMEM. */
+c837_status c837_codetable_import(c837_codetable *t, c837_import_kind kind,
+                                  const char *path,
+                                  const c837_import_options *o,
+                                  c837_import_stats *st, c837_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Payers (payers.c): classes by SBR09, and what differs per class      */
+/* ------------------------------------------------------------------ */
+
+/* Payer classes: id and name (specs/payer_classes.csv maps SBR09 to
+ * them; specs/payers.md). */
+#define C837_PAYER_CLASS_MAP(XX)                                         \
+  XX(UNKNOWN, "unknown")          /* no SBR09, ZZ, or not in the list */ \
+  XX(MEDICARE_A, "medicare_a")    /* SBR09 MA */                         \
+  XX(MEDICARE_B, "medicare_b")    /* SBR09 MB */                         \
+  XX(MEDICARE_ADVANTAGE, "medicare_advantage") /* SBR09 16 */            \
+  XX(MEDICAID, "medicaid")        /* MC, TV */                           \
+  XX(COMMERCIAL, "commercial")    /* CI, BL, HM, 11-15, FI */            \
+  XX(FEDERAL_OTHER, "federal_other") /* CH, VA, OF */                    \
+  XX(OTHER, "other")              /* WC, AM, LM, DS, 17 */
+
+typedef enum c837_payer_class {
+#define C837_XX(id, name) C837_PAYER_##id,
+  C837_PAYER_CLASS_MAP(C837_XX)
+#undef C837_XX
+  C837_PAYER_CLASS_COUNT
+} c837_payer_class;
+
+/* "unknown", "medicare_a" ...; "" for an out-of-range value. */
+const char *c837_payer_class_name(c837_payer_class c);
+/* 1 for MEDICARE_A and MEDICARE_B (fee for service). */
+int c837_payer_is_medicare_ffs(c837_payer_class c);
+
+/* A window of dates during which a rule applies: on = 0 never; else
+ * from .. to, each 0 = open (on = 1, 0, 0: always). */
+typedef struct c837_window {
+  int on;
+  int32_t from, to;
+} c837_window;
+/* 1 when date (CCYYMMDD) is inside w. */
+int c837_window_has(const c837_window *w, int32_t date);
+
+/* Type of a billing provider for the payment window (the providers file). */
+typedef enum c837_provider_type {
+  C837_PROVIDER_IPPS,     /* default: a hospital paid under IPPS: 3 days */
+  C837_PROVIDER_NON_IPPS, /* psychiatric, IRF, LTCH, children's, cancer
+                             hospitals: 1 day */
+  C837_PROVIDER_EXEMPT    /* critical access hospitals: no window */
+} c837_provider_type;
+
+/* What differs per payer (specs/payers.md): the settings in force for a
+ * claim.  Columns a row leaves empty keep the value below it: payer id
+ * row <- class row <- Medicare's defaults. */
+typedef struct c837_payer_settings {
+  c837_payer_class cls;       /* the claim's class */
+  int repeat_window_days;     /* REPEAT_ADMINISTRATION look-back; 0 =
+                                 lifetime */
+  int ndc_required;           /* PRODUCT_NDC: 1 = error without an NDC */
+  c837_window kx_required;    /* PARTB_FRACTIONAL_PRODUCT: KX on these
+                                 dates of service */
+  c837_window jz_required;    /* JZ modifier on these dates */
+  int payment_window_days;    /* PAYMENT_WINDOW, IPPS hospitals (0 off) */
+  int payment_window_days_non_ipps; /* the same, non-IPPS hospitals */
+  int step_window_days;       /* STEP_OUT_OF_ORDER episode window */
+  int trial_coding;           /* CLINICAL_TRIAL_CODING applies */
+} c837_payer_settings;
+
+typedef struct c837_payers c837_payers;
+
+/* The built-in payer classes (specs/payer_classes.csv) and per-class
+ * settings (specs/payers.csv).  NULL with *err filled on failure. */
+c837_payers *c837_payers_builtin(c837_error *err);
+/* Reads a payer option file (specs/payers.md: columns class, payer_id,
+ * repeat_window, ndc_required, kx_required, jz_required,
+ * payment_window_days, payment_window_days_non_ipps, step_window_days,
+ * trial_coding, note; by name, any order, class or payer_id required on
+ * each row) over the settings in force: a row for a class or payer id
+ * already there changes the columns the file has.  Errors as
+ * c837_codetable_load; p is then unchanged. */
+c837_status c837_payers_load(c837_payers *p, const char *path,
+                             c837_error *err);
+/* Reads a payer class list (columns sbr09, class, meaning, source) over
+ * the built-in one, in the same way. */
+c837_status c837_payers_load_classes(c837_payers *p, const char *path,
+                                     c837_error *err);
+/* Reads a providers file (columns npi, type, name, note) over the
+ * providers in force (none built in). */
+c837_status c837_payers_load_providers(c837_payers *p, const char *path,
+                                       c837_error *err);
+/* The class of a claim: payer id's own class when a payer option row
+ * gives one, else SBR09's (sbr09, payer_id NULL or "" when absent). */
+c837_payer_class c837_payers_class(const c837_payers *p, const char *sbr09,
+                                   const char *payer_id);
+/* The settings for a claim with SBR09 sbr09 and payer id payer_id. */
+void c837_payers_settings(const c837_payers *p, const char *sbr09,
+                          const char *payer_id, c837_payer_settings *out);
+/* The type of billing provider npi (C837_PROVIDER_IPPS when not listed). */
+c837_provider_type c837_payers_provider(const c837_payers *p,
+                                        const char *npi);
+/* The payment window in days for a claim with settings s at billing
+ * provider npi: s's IPPS or non-IPPS days, 0 for an exempt provider. */
+int c837_payers_window_days(const c837_payers *p,
+                            const c837_payer_settings *s, const char *npi);
+/* The three files of the payers: option rows, class list, providers. */
+typedef enum c837_payers_file {
+  C837_PAYERS_OPTIONS,   /* specs/payers.csv, --payers FILE */
+  C837_PAYERS_CLASSES,   /* specs/payer_classes.csv */
+  C837_PAYERS_PROVIDERS  /* none built in, --providers FILE */
+} c837_payers_file;
+/* Writes one of them as CSV; the built-in ones come out byte for byte as
+ * their files in specs/.  C837_OK, C837_EINVAL, C837_EIO. */
+c837_status c837_payers_write_csv(const c837_payers *p,
+                                  c837_payers_file which, FILE *fp);
+/* Frees p; NULL is a no-op. */
+void c837_payers_free(c837_payers *p);
+
 /* ------------------------------------------------------------------ */
 /* Edit engine (engine.c and edit_*.c; specification: specs/edits.md)  */
 /* ------------------------------------------------------------------ */
 
-/* Stable edit ids, in report order.  ENVELOPE_INVALID is raised by the
- * job for assembler problems, not by the engine. */
+/* Every edit, in report order (findings of a line are sorted by this
+ * order): its stable id, its default severity and action, and the claim
+ * adjustment reason code (CARC) and remittance advice remark code (RARC)
+ * a payer would most likely answer it with ("" when none).  The default
+ * action is what the edit does when it fires; specs/edits.md, "Severity,
+ * action and remittance codes", says when an edit does otherwise (held
+ * when its fix cannot be made, error and held on an 837I outpatient bill
+ * for the pairing edits).  ENVELOPE_INVALID is raised by the run layer
+ * for the assembler's problems, not by the engine.
+ * Adding an edit: one line here, its function in the evaluation table of
+ * src/edit/edit_line.c or edit_seq.c, its row in specs/edits.md, its
+ * tests. */
 #define C837_EDIT_MAP(XX)                                                \
-  XX(UNITS_OVER_DAILY_MAX)                                               \
-  XX(DUPLICATE_DAY)                                                      \
-  XX(RANGE_SPANS_DAYS)                                                   \
-  XX(UNITS_INVALID)                                                      \
-  XX(UNIT_BASIS_INVALID)                                                 \
-  XX(CODE_DELETED)                                                       \
-  XX(CODE_NOT_EFFECTIVE)                                                 \
-  XX(REVENUE_CODE_MISMATCH)                                              \
-  XX(STEP_OUT_OF_ORDER)                                                  \
-  XX(PRIOR_STEP_MISSING)                                                 \
-  XX(ADMIN_WITHOUT_PRODUCT)                                              \
-  XX(PRODUCT_WITHOUT_ADMIN)                                              \
-  XX(INFUSION_TOO_SOON)                                                  \
-  XX(REPEAT_ADMINISTRATION)                                              \
-  XX(HPC_CODE_WITH_CART)                                                 \
-  XX(INPATIENT_PROCEDURE_LINE)                                           \
-  XX(PREP_CHARGES_DOUBLE_BILLED)                                         \
-  XX(ENVELOPE_INVALID)
+  XX(UNITS_OVER_DAILY_MAX, ERROR, FIXED, "151", "N362")                 \
+  XX(DUPLICATE_DAY, ERROR, FIXED, "18", "M86")                          \
+  XX(RANGE_SPANS_DAYS, WARNING, FIXED, "16", "M59")                     \
+  XX(UNITS_INVALID, ERROR, HELD, "16", "M53")                           \
+  XX(UNIT_BASIS_INVALID, ERROR, HELD, "16", "M53")                      \
+  XX(CODE_DELETED, ERROR, FIXED, "181", "M51")                          \
+  XX(CODE_NOT_EFFECTIVE, ERROR, FIXED, "181", "M51")                    \
+  XX(REVENUE_CODE_MISMATCH, ERROR, FIXED, "199", "M50")                 \
+  XX(STEP_OUT_OF_ORDER, ERROR, HELD, "16", "M52")                       \
+  XX(PRIOR_STEP_MISSING, INFO, FLAGGED, "107", "")                      \
+  XX(ADMIN_WITHOUT_PRODUCT, WARNING, FLAGGED, "107", "")                \
+  XX(PRODUCT_WITHOUT_ADMIN, WARNING, FLAGGED, "107", "")                \
+  XX(INFUSION_TOO_SOON, WARNING, FLAGGED, "", "")                       \
+  XX(REPEAT_ADMINISTRATION, WARNING, FLAGGED, "119", "M86")             \
+  XX(HPC_CODE_WITH_CART, WARNING, FLAGGED, "97", "M15")                 \
+  XX(INPATIENT_PROCEDURE_LINE, WARNING, FLAGGED, "97", "M2")            \
+  XX(PREP_CHARGES_DOUBLE_BILLED, WARNING, FLAGGED, "97", "M15")         \
+  XX(SERVICE_DATE_MISSING, ERROR, HELD, "16", "M52")                    \
+  XX(INTERCHANGE_REPEATED, WARNING, FLAGGED, "18", "")                  \
+  XX(PATIENT_LINES_LIMIT, ERROR, HELD, "", "")                          \
+  XX(RUN_LINES_LIMIT, ERROR, HELD, "", "")                              \
+  XX(ENVELOPE_INVALID, ERROR, FLAGGED, "16", "MA130")
 
 typedef enum c837_edit {
-#define C837_XX(name) C837_EDIT_##name,
+#define C837_XX(id, sev, act, carc, rarc) C837_EDIT_##id,
   C837_EDIT_MAP(C837_XX)
 #undef C837_XX
   C837_EDIT_COUNT
 } c837_edit;
 
-/* "UNITS_OVER_DAILY_MAX" ...; "" for an out-of-range value. */
-const char *c837_edit_name(c837_edit e);
+/* What a finding did about the claim: id and name. */
+#define C837_ACTION_MAP(XX)                                              \
+  XX(FLAGGED, "flagged")                                                 \
+  XX(FIXED, "fixed")                                                     \
+  XX(HELD, "held")
 
 typedef enum c837_action {
-  C837_ACT_FLAGGED = 0,
-  C837_ACT_FIXED,
-  C837_ACT_HELD
+#define C837_XX(id, name) C837_ACT_##id,
+  C837_ACTION_MAP(C837_XX)
+#undef C837_XX
 } c837_action;
-/* "flagged", "fixed", "held". */
-const char *c837_action_name(c837_action a);
+/* The number of values. */
+#define C837_XX(...) +1
+enum { C837_ACT_COUNT = 0 C837_ACTION_MAP(C837_XX) };
+#undef C837_XX
+
+/* What happened to a claim: id and name. */
+#define C837_DISPOSITION_MAP(XX)                                         \
+  XX(PASSED, "passed")                                                   \
+  XX(FIXED, "fixed")                                                     \
+  XX(HELD, "held")
 
 typedef enum c837_disposition {
-  C837_DISP_PASSED = 0,
-  C837_DISP_FIXED,
-  C837_DISP_HELD
+#define C837_XX(id, name) C837_DISP_##id,
+  C837_DISPOSITION_MAP(C837_XX)
+#undef C837_XX
 } c837_disposition;
-/* "passed", "fixed", "held". */
+/* The number of values. */
+#define C837_XX(...) +1
+enum { C837_DISP_COUNT = 0 C837_DISPOSITION_MAP(C837_XX) };
+#undef C837_XX
+
+/* The fixed facts of an edit (one line of C837_EDIT_MAP). */
+typedef struct c837_edit_def {
+  c837_edit edit;
+  const char *name;         /* "UNITS_OVER_DAILY_MAX" */
+  c837_severity severity;   /* default severity */
+  c837_action action;       /* default action */
+  const char *carc, *rarc;  /* "" when none; static storage */
+} c837_edit_def;
+
+/* The facts of edit e (static storage), or NULL when e is out of
+ * range. */
+const c837_edit_def *c837_edit_info(c837_edit e);
+/* "UNITS_OVER_DAILY_MAX" ...; "" for an out-of-range value. */
+const char *c837_edit_name(c837_edit e);
+/* "flagged", "fixed", "held"; "" for an out-of-range value. */
+const char *c837_action_name(c837_action a);
+/* "passed", "fixed", "held"; "" for an out-of-range value. */
 const char *c837_disposition_name(c837_disposition d);
 
 typedef struct c837_finding {
@@ -739,15 +1374,20 @@ typedef enum c837_fix_kind {
                        qualifier and modifiers kept */
   C837_FIX_REVENUE, /* revenue code (SV201) := value */
   C837_FIX_REMOVE,  /* the line goes (LX through its last segment) */
-  C837_FIX_SPLIT    /* one line per date of its RD8 range, each with
+  C837_FIX_SPLIT,   /* one line per date of its RD8 range, each with
                        quantity := value and DTP*472*D8; the charge is
                        divided evenly, leftover cents on the first line */
+  C837_FIX_CODE_FROM /* with a SPLIT of the same line (after it): the
+                       lines of the split dated `date` or later get
+                       procedure code := value (the code's successor
+                       where the range runs past its last valid date) */
 } c837_fix_kind;
 
 typedef struct c837_fix {
   c837_fix_kind kind;
   size_t line;                      /* index into claim->lines */
   char value[C837_CODE_MAX + 16];
+  int32_t date;                     /* CODE_FROM: CCYYMMDD; else 0 */
 } c837_fix;
 
 /* What the engine decided for one claim.  Arrays are owned by the
@@ -770,45 +1410,19 @@ typedef struct c837_edit_options {
   int infusion_min_days;  /* INFUSION_TOO_SOON threshold (default 14) */
   int repeat_window_days; /* REPEAT_ADMINISTRATION window (default 365) */
   int hold;               /* 1 (default): holding findings hold the claim;
-                             0 (--hold none): they only flag it */
-  int32_t run_date;       /* CCYYMMDD stamped on remembered lines
-                             (c837_hist.run_date); 0 (default) = today */
+                             0: they only flag it */
+  int32_t run_date;       /* CCYYMMDD stamped on the lines the engine
+                             remembers (the ledger's run_date); 0
+                             (default) = today */
+  uint64_t max_lines;     /* the most CAR-T and watch-code lines the
+                             engine remembers, loaded from a ledger and
+                             new (0 = C837_MAX_REMEMBERED_LINES); past it
+                             claims are held (RUN_LINES_LIMIT) and a
+                             ledger load fails with C837_ELIMIT */
 } c837_edit_options;
 
 /* Fills *o with the defaults. */
 void c837_edit_options_default(c837_edit_options *o);
-
-/* A CAR-T / watch-code line the engine remembers across claims, files
- * and runs (the ledger stores these).  Two kinds of bookkeeping record
- * have family C837_FAM_NONE and take part in no edit:
- * - a tombstone (claim_id and lx set): the line of that identity was
- *   removed by a void or replacement (freq = the "8" or "7" that removed
- *   it); it removes rows of the same (source, claim_id, lx) whose run is
- *   not later than its own when ledgers are loaded or merged;
- * - an interchange marker (claim_id and lx empty, source "ISA06|ISA13|"):
- *   the run `run` read that interchange and evaluated CAR-T lines in it.
- * See specs/edits.md, "Ledger, re-runs and merges". */
-typedef struct c837_hist {
-  char source[4 * C837_ID_MAX + 8]; /* ISA06|ISA13|GS06|ST02: where the
-                                       line was read; with claim_id and
-                                       lx it identifies the line */
-  char claim_id[C837_ID_MAX];
-  char lx[16];
-  char patient[4 * C837_ID_MAX];    /* claim patient_key */
-  char provider[C837_ID_MAX];       /* billing provider NPI */
-  char code[C837_CODE_MAX];         /* after crosswalk */
-  char billed[C837_CODE_MAX];       /* as billed */
-  c837_family family;
-  int step;
-  int32_t date_from, date_to;
-  int64_t units;                    /* micro-units, after fixes */
-  char freq[4];                     /* claim frequency */
-  int32_t run_date;                 /* CCYYMMDD of the run that saw it */
-  uint32_t run;                     /* number of the run that first
-                                       remembered the line: 1 + the largest
-                                       run of the history loaded before
-                                       the run's first claim */
-} c837_hist;
 
 typedef struct c837_engine c837_engine;
 
@@ -817,41 +1431,13 @@ typedef struct c837_engine c837_engine;
 c837_engine *c837_engine_new(const c837_codetable *t,
                              const c837_edit_options *o);
 /* Evaluates one claim against the table and everything seen before (this
- * run and the history loaded from a ledger), records the claim's CAR-T
+ * run and the history loaded from a ledger: src/edit/engine_hist.h, the
+ * engine's private history interface), records the claim's CAR-T
  * lines when the claim is not held, applies voids (CLM05-3 = 8) and
  * replacements (7), and fills *out.  Claims that are not 837P/837I get
  * an empty verdict.  Returns C837_OK or C837_ENOMEM. */
 c837_status c837_engine_claim(c837_engine *e, const c837_claim *c,
                               c837_verdict *out);
-/* Adds a line (or tombstone, or marker) from an earlier run; call it
- * before the first claim.  A later claim line with the same source,
- * claim_id and lx replaces it and keeps its run (re-runs are
- * idempotent).  A tombstone removes the loaded rows it names (run not
- * later than its own); a row named by a loaded tombstone of the same or
- * a later run is not added.  Returns C837_OK, C837_EINVAL, C837_ENOMEM. */
-c837_status c837_engine_add_history(c837_engine *e, const c837_hist *h);
-/* Lines remembered now (history plus this run, tombstones and markers
- * included), in a stable order.  While a checkpoint is open the list may
- * still hold removed lines (marked nowhere; removed records are dropped
- * lazily, never under a checkpoint): read it after c837_engine_commit or
- * c837_engine_rollback.  Reading may drop them then (the engine is
- * logically unchanged); pointers stay valid until the engine's next
- * call other than these two. */
-size_t c837_engine_history_count(const c837_engine *e);
-const c837_hist *c837_engine_history_at(const c837_engine *e, size_t i);
-/* Remembers the engine's cross-claim state (lines remembered, lines
- * removed by voids and replacements, loaded lines hidden by a re-run)
- * so that c837_engine_rollback can return to it, e.g. when a file fails
- * half-way and its claims must leave no trace.  One checkpoint at a
- * time: a new one commits the one open.  Returns C837_OK or C837_EINVAL
- * (e NULL). */
-c837_status c837_engine_checkpoint(c837_engine *e);
-/* Undoes every change to the remembered state since the checkpoint and
- * closes it; a no-op without one.  (After a C837_ENOMEM from
- * c837_engine_claim the changes made before the failure are undone.) */
-void c837_engine_rollback(c837_engine *e);
-/* Keeps the changes since the checkpoint and closes it; no-op without. */
-void c837_engine_commit(c837_engine *e);
 void c837_engine_free(c837_engine *e);
 
 /* ------------------------------------------------------------------ */
@@ -882,6 +1468,18 @@ typedef struct c837_writer_stats {
   uint64_t transactions_too_deep;  /* HL nesting deeper than
                                       C837_MAX_HL_DEPTH: copied through
                                       as they came */
+  uint64_t transactions_hl_invalid; /* an HL link the writer cannot
+                                      follow (the assembler's HL01_ORDER,
+                                      HL02_PARENT): copied through as
+                                      they came */
+  uint64_t interchanges_dropped;   /* every group dropped: left out of
+                                      the corrected output whole, ISA and
+                                      IEA too */
+  uint64_t bytes_out;              /* bytes of the corrected output (also
+                                      counted without a sink); 0 with
+                                      claims_in > 0: every claim held and
+                                      nothing else in the input, so there
+                                      is no corrected 837 to write */
 } c837_writer_stats;
 
 typedef struct c837_writer c837_writer;
@@ -893,16 +1491,25 @@ typedef struct c837_writer c837_writer;
  *
  * Corrected output: every byte of the input in order, except held claims
  * (left out), fixed claims (only the changed elements replaced, LX01
- * renumbered 1.., CLM02 re-summed where it changes), and what those force:
- * an HL loop left without claims is dropped and later HL ids shift down
- * (parents and HL04 follow), a transaction / group left without claims
- * is dropped, and SE01/SE02, GE01/GE02, IEA01/IEA02 of what changed are
- * recounted.  A transaction with no fixed or held claim keeps every byte,
- * even a wrong SE01.  No SE/GE/IEA the input lacked is added, except one
- * SE: for a transaction with no SE that the input ended by opening the
- * next GS or ST, when that group or transaction is dropped and nothing
- * else (ISA, GS, ST, SE, GE, IEA) ends it before the next segment or the
- * end of the output.  Held output: each held claim as it came in, under
+ * renumbered 1.., an LX built before a line that came without one,
+ * CLM02 re-summed where it changes), and what those force: an HL loop
+ * left without claims is dropped and later HL ids shift down (parents
+ * and HL04 follow), a transaction / group / interchange left without
+ * claims is dropped (an ISA / IEA with no group is no interchange), and
+ * SE01/SE02, GE01/GE02, IEA01/IEA02 of what changed are recounted
+ * (control numbers without blanks at either end).  A transaction with no
+ * fixed or held claim keeps every byte, even a wrong SE01.  What is
+ * rewritten is closed: a transaction, group or interchange with a fixed
+ * or held claim (or a transaction or group dropped) that the input left
+ * without its SE / GE / IEA gets one built, after any left open inside
+ * it.  Otherwise no SE/GE/IEA the input lacked is added, except where
+ * what ended it in the input is dropped: a transaction (group,
+ * interchange) with no trailer that the input ended by opening the next
+ * ST or GS (GS, ISA) owes its trailer when that is dropped and nothing
+ * else ends it before the next segment or the end of the output.  A
+ * transaction whose HL links break parse/hlcheck.h's rule (the
+ * assembler's HL01_ORDER, HL02_PARENT) is copied through as it came
+ * (transactions_hl_invalid).  Held output: each held claim as it came in, under
  * copies of its ISA, GS, ST (+ header segments) and HL loops, HL ids
  * 1, 2, 3 ... per transaction, SE/GE/IEA built; nothing at all is written
  * to it when no claim is held.  Built segments use the input's delimiters
@@ -914,13 +1521,24 @@ typedef struct c837_writer c837_writer;
  *   represented in int64 cents is not rewritten: it goes to the held
  *   output exactly as it came (stats: claims_held and claims_unfixable;
  *   the job's report still shows the engine's verdict).
- * - A transaction whose HL nesting goes deeper than C837_MAX_HL_DEPTH
+ * - A transaction whose HL nesting goes deeper than C837_MAX_HL_DEPTH,
+ *   or whose HL links break the rule of parse/hlcheck.h (an HL01
+ *   repeated or out of order, an HL02 naming no loop open above it),
  *   cannot be rewritten.  When none of its claims is fixed or held, it
  *   is copied to the corrected output byte for byte (stats:
- *   transactions_too_deep).  When one is -- before or after the HL that
- *   goes too deep -- the writer fails with C837_ECLAIM (streaming has
+ *   transactions_too_deep, transactions_hl_invalid).  When one is --
+ *   before or after the HL that goes too deep or breaks the rule -- the
+ *   writer refuses that claim or HL with C837_ECLAIM (streaming has
  *   written part of the transaction already, so it can neither be held
- *   whole nor rewritten): the job then writes no output for the file. */
+ *   whole nor rewritten).
+ *
+ * Errors: a claim or segment refused with C837_ECLAIM or C837_EINVAL
+ * leaves the writer unchanged -- nothing written, nothing counted, not
+ * sticky: the next call goes on as if the refused one had not been made
+ * (c837_writer_error says why); the caller may stop, or pass what it
+ * refused elsewhere and go on.  Every other error (C837_EIO from a sink,
+ * C837_ENOMEM, C837_ECONSERVE) is sticky: every later call fails with it
+ * and c837_writer_finish returns it. */
 
 /* Creates a writer.  out receives the corrected 837 (NULL: discard, e.g.
  * --report-only); held receives the held claims in their own envelopes
@@ -928,11 +1546,12 @@ typedef struct c837_writer c837_writer;
  * Sinks are copied; their ud must outlive the writer.  NULL on ENOMEM. */
 c837_writer *c837_writer_new(const c837_sink *out, const c837_sink *held);
 /* The c837_handler.segment shape: feeds one non-claim segment, in input
- * order.  Returns 0, or -1 after an error (sticky; details from
- * c837_writer_finish): C837_EIO when a sink fails, C837_ENOMEM,
- * C837_ECLAIM when an envelope or HL loop header exceeds
+ * order.  Returns 0, or -1 (c837_writer_error says why): refused with
+ * C837_ECLAIM when an envelope or HL loop header would exceed
  * C837_MAX_PENDING_BYTES, or when an HL goes deeper than
- * C837_MAX_HL_DEPTH in a transaction with a fixed or held claim. */
+ * C837_MAX_HL_DEPTH or breaks the HL link rule in a transaction with a
+ * fixed or held claim (the writer unchanged); sticky C837_EIO when a
+ * sink fails, C837_ENOMEM. */
 int c837_writer_segment(void *w, const c837_segment *seg, c837_role role,
                         const c837_envelope *env);
 /* Feeds one claim (before the segment that ended it) with the engine's
@@ -941,161 +1560,38 @@ int c837_writer_segment(void *w, const c837_segment *seg, c837_role role,
  * are applied in array order (see c837_fix_kind), unless the amounts
  * they need overflow int64 cents: then the claim is held as it came
  * (claims_unfixable, see above).  837D claims and claims of non-837 sets
- * are always copied as they are.  Returns 0 or -1 (sticky error as above,
- * plus C837_EINVAL for a fix that does not fit the claim: a line index
- * out of range, a REVENUE fix on an 837P line, a SPLIT of a line without
- * a date range or readable charge, or of more than C837_MAX_SPLIT_DAYS
- * days; C837_ECLAIM for a claim to fix or hold in a transaction whose HL
- * nesting exceeds C837_MAX_HL_DEPTH, or for a claim to hold that is not
- * inside an ISA, a GS and an ST to copy for its held envelope, or whose
- * ISA would not read back as one there: an "ISA" the tokenizer cut at
- * the previous interchange's terminator, or one whose element separator
- * is CR, LF or the terminator of the interchange held before it). */
+ * are always copied as they are.  Returns 0 or -1 (c837_writer_error
+ * says why): a sticky error as above, or a refusal that leaves the
+ * writer unchanged: C837_EINVAL for a fix that does not fit the claim (a
+ * line index out of range, a REVENUE fix on an 837P line, a SPLIT of a
+ * line without a date range or readable charge, or of more than
+ * C837_MAX_SPLIT_DAYS days, a CODE_FROM on a line that is not split or
+ * with a date that is not one); C837_ECLAIM for a claim to fix or hold in a
+ * transaction whose HL nesting exceeds C837_MAX_HL_DEPTH or whose HL
+ * links break the rule (see above), or for a claim
+ * to hold that is not inside an ISA, a GS and an ST to copy for its held
+ * envelope, or whose ISA would not read back as one there: an "ISA" the
+ * tokenizer cut at the previous interchange's terminator, or one whose
+ * element separator is CR, LF or the terminator of the interchange held
+ * before it). */
 int c837_writer_claim(c837_writer *w, const c837_claim *c,
                       const c837_verdict *v);
-/* Bytes the parser could not read (the tail after a fatal error): closes
- * whatever is open (writing what is still pending), then copies p to the
- * corrected output as it is.  May be called several times.  0 or -1. */
-int c837_writer_raw(void *w, const void *p, size_t n);
+/* Why the last call of c837_writer_segment / _claim returned -1: fills
+ * *err (may be NULL) and returns its code.  C837_ECLAIM or C837_EINVAL:
+ * that call was refused and the writer is as it was before it; any other
+ * code: the sticky error.  C837_OK when the last call did not fail. */
+c837_status c837_writer_error(const c837_writer *w, c837_error *err);
 /* Ends the output: closes envelopes still open (the held output gets its
- * SE/GE/IEA; the corrected output gets none the input lacked, but for
- * the one SE above), checks
+ * SE/GE/IEA; the corrected output those of what it rewrote, and those
+ * it owes, above), checks
  * that claims_in == claims_out + claims_held (C837_ECONSERVE otherwise),
- * fills *st and *err (either may be NULL).  Returns C837_OK or the first
- * error of the writer. */
+ * fills *st and *err (either may be NULL).  Returns C837_OK or the
+ * sticky error of the writer (a refusal is none: what the writer took is
+ * whole). */
 c837_status c837_writer_finish(c837_writer *w, c837_writer_stats *st,
                                c837_error *err);
 /* Frees w and its buffers; NULL is a no-op.  Does not touch the sinks. */
 void c837_writer_free(c837_writer *w);
-
-/* ------------------------------------------------------------------ */
-/* Job: a whole run over many inputs (job.c, report.c, outfile.c)      */
-/* ------------------------------------------------------------------ */
-
-/* Per-file (and total) figures of a run. */
-typedef struct c837_totals {
-  uint64_t files, files_failed, files_skipped;
-  uint64_t bytes;          /* decompressed input bytes */
-  uint64_t claims, lines, cart_lines;
-  uint64_t claims_passed, claims_fixed, claims_held;
-  uint64_t problems;       /* envelope problems (ENVELOPE_INVALID) */
-  uint64_t findings[C837_EDIT_COUNT];
-  uint64_t by_severity[3]; /* findings per c837_severity */
-} c837_totals;
-
-/* Progress of a run, for a terminal progress line. */
-typedef struct c837_progress {
-  const char *file;        /* file being read */
-  uint64_t bytes;          /* input bytes read so far, all files */
-  uint64_t bytes_total;    /* sum of input sizes when known, else 0 */
-  uint64_t files_done, files_total;
-  uint64_t claims;
-} c837_progress;
-
-typedef struct c837_job_options {
-  const char *out_dir;     /* reports and outputs; default "cart837-out" */
-  int report_only;         /* 1: no 837 output (auditors' mode) */
-  int gzip;                /* -1 (default) as the input, 0 never, 1 always */
-  int stdout_filter;       /* 1: input "-" writes its corrected 837 to
-                              stdout (the filter mode) */
-  c837_edit_options edit;
-  const char *codes_path;  /* --codes: extends/overrides the table */
-  const char *state_path;  /* --state ledger, NULL for none */
-  int state_readonly;      /* read the ledger, never write it */
-  int lock_wait;           /* 1: wait for the ledger lock, 0: fail */
-  int32_t run_date;        /* CCYYMMDD stamped on new ledger rows (0 =
-                              the date of the latest service date seen,
-                              so that re-runs stay byte-identical) */
-  /* Set to non-zero (from a signal handler) to stop the run cleanly. */
-  volatile const sig_atomic_t *cancel;
-  /* Called now and then while reading (NULL: never). */
-  void (*progress)(void *ud, const c837_progress *p);
-  void *progress_ud;
-  FILE *log;               /* per-file messages; NULL = stderr */
-  int quiet;               /* no per-file messages on log */
-  /* Durability of the 837 outputs.  0 (default): each output is renamed
-   * to its final name when complete, and the output file system is
-   * synced once (syncfs) before the reports are committed and the
-   * ledger is saved, so everything is on disk when the job succeeds.
-   * 1 (--sync-each): every output file is also fsync'd before its
-   * rename: slower (one fsync per file dominates a batch of many small
-   * files), but each file is durable as soon as it appears. */
-  int sync_each;
-  /* Bytes of an unparsed rest kept from input that cannot be read twice
-   * (see c837_job_file); 0 (default) = C837_MAX_UNPARSED. */
-  uint64_t max_unparsed;
-} c837_job_options;
-
-/* Fills *o with the defaults. */
-void c837_job_options_default(c837_job_options *o);
-
-typedef struct c837_job c837_job;
-
-/* Starts a run: loads the code table (built-in plus codes_path), the
- * ledger (locked for the run unless state_readonly), creates out_dir.
- * Returns NULL and fills *err on failure (C837_ECSV for a bad table or
- * ledger with line and column, C837_ELOCK, C837_EIO). */
-c837_job *c837_job_new(const c837_job_options *o, c837_error *err);
-/* Processes one input.  path is what is opened ("-" = stdin); name is
- * how reports name it and where its outputs go under out_dir (a relative
- * path; for stdin "stdin.837").  Every claim comes out in exactly one of
- * OUT/name (corrected) and OUT/held/name (held), or the file fails and
- * nothing of it is kept.  Returns C837_OK or:
- *  - a parse error (ENOISA, EISA, ETOOLONG, ETOOMANY, ETRUNC, ECLAIM):
- *    a file that cannot be read to its end is not forwarded: it is copied
- *    whole, unchanged, to OUT/held/name, and what it did to the reports
- *    and the engine's memory is taken back (one ENVELOPE_INVALID row names
- *    the error; the file's claims are not counted in its figures, which
- *    say so).  Input that cannot be read twice (stdin, a FIFO, a device)
- *    is not held whole: the claims read before the error are processed
- *    as usual and the unparsed rest -- the claim being read included --
- *    is kept as it came in OUT/held/name.unparsed, so that every input
- *    byte is in exactly one of OUT/name (or stdout), OUT/held/name (a
- *    held claim) and that file.  The same when the writer refuses a
- *    claim or segment of such input (C837_ECLAIM: a claim to hold
- *    outside an ISA / GS / ST envelope, HL nesting deeper than
- *    C837_MAX_HL_DEPTH in a transaction to rewrite; C837_EINVAL): what
- *    came before it goes out, it and the rest are the unparsed rest; a
- *    refused claim is not counted and has no findings rows (but the
- *    engine has evaluated it: a refused claim with fixes stays in its
- *    memory of lines).  The
- *    unparsed rest keeps at most max_unparsed bytes (C837_MAX_UNPARSED),
- *    C837_MAX_UNPARSED_NOISA after C837_ENOISA; past that, reading stops
- *    and the error row says how much was dropped;
- *  - C837_EIO / C837_EGZIP / C837_ENOMEM (reading or writing failed),
- *    C837_ECONSERVE: no output of the file is kept, its effects are taken
- *    back;
- *  - C837_EINVAL: an output would overwrite the input, or the name
- *    climbs out of out_dir;
- *  - C837_EINTR (cancelled): as for EIO; the job stops.
- * The job goes on with the next file after any of them but EINTR. */
-c837_status c837_job_file(c837_job *j, const char *path, const char *name);
-/* Processes one command-line input: a file (its outputs are named after
- * its base name), "-" (standard input, named "stdin.837"), or a directory,
- * walked recursively in sorted path order (byte order, not locale), whose
- * files keep their path relative to the directory.  In a directory, only
- * files whose content starts with ISA, a byte-order mark and ISA, or gzip
- * over such content are taken; others are recorded as skipped with the
- * reason, as are unreadable files, symlink loops and output-name
- * collisions (a directory or file that cannot be looked at for lack of
- * memory is not skipped: it fails with C837_ENOMEM).  Returns the worst
- * status of the files processed (C837_OK when all were fine; skips alone
- * are not an error: see totals). */
-c837_status c837_job_input(c837_job *j, const char *path);
-/* Writes the short end-of-run summary (a few lines) to fp. */
-void c837_job_print_summary(const c837_job *j, FILE *fp);
-/* Records an input that was not processed (not an 837, unreadable). */
-void c837_job_skip(c837_job *j, const char *name, const char *reason);
-/* Ends the run: writes findings.csv, lines.csv, summary.txt (atomically)
- * and, unless cancelled or read-only, the ledger.  Returns C837_OK or the
- * first error; C837_ENOMEM without writing anything when memory ran out
- * while recording an input (the reports would miss it). */
-c837_status c837_job_finish(c837_job *j, c837_error *err);
-/* Totals of the run so far (all files).  Borrowed. */
-const c837_totals *c837_job_totals(const c837_job *j);
-/* 1 when a finding of severity >= sev was reported. */
-int c837_job_has_finding(const c837_job *j, c837_severity sev);
-void c837_job_free(c837_job *j);
 
 #ifdef __cplusplus
 }

@@ -34,7 +34,16 @@
 #                        deflating F at cart837's level
 #   gzip in              full on F.gz, with --no-gzip (plain output)
 # and for the many small files: cat, memchr, report-only and full on the
-# directory.  Ratios: "x memchr" (MB/s over memchr's MB/s on the same
+# directory.  Then the engine's rows (issue 11), apart from the targets:
+#   one patient          report-only over one 837P interchange of ONE
+#                        patient with BENCH_PATIENT_LINES CAR-T and watch
+#                        lines, one per claim (scripts/gen_patient.py):
+#                        the per-patient edits' worst case
+#   ledger 0 / ledger N  report-only --state-readonly over a tiny input
+#                        with an empty ledger and with one of
+#                        BENCH_LEDGER_LINES lines (scripts/gen_ledger.py):
+#                        the difference of their peak RSS over N is the
+#                        memory of one remembered line  Ratios: "x memchr" (MB/s over memchr's MB/s on the same
 # input) for plain input, "x zcat" (over zcat's) for the gzip rows.  Then
 # one PASS/FAIL line per target of the issue.  The exit status is 1 when a
 # measured command failed, else 0 (a FAIL target does not change it).
@@ -52,6 +61,9 @@
 #   BENCH_JOBS       generators run at once [nproc]
 #   BENCH_DIR        inputs, outputs, results [build/bench]
 #   BENCH_TIMEOUT    seconds one measured command may take [1800]
+#   BENCH_PATIENT_LINES  lines of the one-patient file [32000]
+#   BENCH_LEDGER_LINES   lines of the ledger for the memory rows
+#                    [1000000; 0 skips the ledger rows]
 #   PYTHON, CC       [python3, cc]
 
 set -u
@@ -72,6 +84,8 @@ SEED=${BENCH_SEED:-837}
 PART=${BENCH_PART:-128M}
 JOBS=${BENCH_JOBS:-$(nproc 2>/dev/null || echo 1)}
 LIMIT=${BENCH_TIMEOUT:-1800}
+PLINES=${BENCH_PATIENT_LINES:-32000}
+LLINES=${BENCH_LEDGER_LINES:-1000000}
 PYTHON=${PYTHON:-python3}
 CC=${CC:-cc}
 TIME=/usr/bin/time
@@ -269,6 +283,30 @@ row "$SET" report-only "$(basename "$D")/" "$n" cart "$BIN" -q -o "$OUT" \
   --report-only --fail-on never "$D"
 row "$SET" full "$(basename "$D")/" "$n" cart "$BIN" -q -o "$OUT" \
   --fail-on never "$D"
+
+# the engine's rows (kind "engine": not in the targets, whose peak RSS
+# is that of a stream)
+PF="$DIR/patient-$PLINES.837"
+if [ ! -s "$PF" ]; then
+  "$PYTHON" "$HERE/gen_patient.py" --lines "$PLINES" --out "$PF.tmp" &&
+    mv "$PF.tmp" "$PF" || exit 1
+fi
+row patient "one patient" "$(basename "$PF")" "$(wc -c < "$PF" | tr -d ' ')" \
+  engine "$BIN" -q -o "$OUT" --report-only --fail-on never "$PF"
+if [ "$LLINES" -gt 0 ]; then
+  TINY="$DIR/tiny.837"
+  "$PYTHON" "$HERE/gen_patient.py" --lines 1 --out "$TINY" || exit 1
+  for nl in 0 "$LLINES"; do
+    LF="$DIR/ledger-$nl.csv"
+    if [ ! -s "$LF" ]; then
+      "$PYTHON" "$HERE/gen_ledger.py" --lines "$nl" --out "$LF.tmp" &&
+        mv "$LF.tmp" "$LF" || exit 1
+    fi
+    row ledger "ledger $nl" "$(basename "$LF")" "$(wc -c < "$LF" | tr -d ' ')" \
+      engine "$BIN" -q -o "$OUT" --report-only --fail-on never \
+      --state "$LF" --state-readonly "$TINY"
+  done
+fi
 rm -f "$TMPF"
 
 # ---- report --------------------------------------------------------------
@@ -362,4 +400,18 @@ awk -F'\t' -v L="$SIZE" -v S="$SMALL" -v M="$SET" -v ceil="$T_CEIL" \
     printf "%d of %d targets passed\n", p, n
   }' "$RES"
 echo "(rows in $RES)"
+
+# ---- the engine (issue 11) -------------------------------------------
+
+echo
+echo "engine:"
+awk -F'\t' -v pl="$PLINES" -v ll="$LLINES" '
+  $9 == 0 && $2 == "one patient" {
+    printf "  one patient, %d lines in claims of one line: %.2f s, peak RSS %d KB\n", pl, $5, $6 }
+  $9 == 0 && $2 == "ledger 0" { r0 = $6 }
+  $9 == 0 && $2 == ("ledger " ll) && ll > 0 { rn = $6; s = $5 }
+  END {
+    if (rn && r0 != "")
+      printf "  remembered lines: %d loaded in %.1f s, peak RSS %d KB, %.0f bytes per line\n", ll, s, rn, (rn - r0) * 1024 / ll
+  }' "$RES"
 exit $FAILED

@@ -23,11 +23,22 @@
 
 . tests/lib_e2e.sh
 ROOT=$(pwd)
-py_start # one python for html_check.py and findings_rows.py
+py_start # one python for html_check.py, csv_rows.py and ledger_fp.py
 RUN_DATE=2025-06-01
 
 # First 10 columns (file .. action) of a findings.csv, parsed with csv.
-findings10() { py findings_rows --cols 10 "$1"; }
+findings10() { py csv_rows --cols 10 "$1"; }
+
+# withfp FILE: a ledger text written with sources "BATCHTEST|CTL|..." as
+# the ledger has them: "BATCHTEST|CTL#FP|...", FP the hash of the ISA mk837
+# writes for control number CTL (tests/ledger_fp.py, apart from the
+# tool).  Rewrites FILE in place.
+withfp() { py ledger_fp "$1"; }
+
+# findings.csv without its INTERCHANGE_REPEATED rows (what a re-run adds)
+no_repeat() {
+  grep -v '"INTERCHANGE_REPEATED"' "$1"
+}
 
 # ---- inputs ----------------------------------------------------------
 
@@ -151,8 +162,11 @@ run_bin -q -o "$T/out-lead-sync" --sync-each --run-date $RUN_DATE \
   --fail-on never "$T/lead"
 check_eq "lead: --sync-each exit status 0" 0 "$?"
 for f in crlf-first.837 bom-first.837; do
-  if [ -s "$T/out-lead/$f" ]; then ok "lead: output $f"; else
-    fail "lead: no output $f"; fi
+  # read as claims: a corrected or a held output (crlf-first.837 repeats
+  # bom-first.837's claim, which is held as a duplicate)
+  if [ -s "$T/out-lead/$f" ] || [ -s "$T/out-lead/held/$f" ]; then
+    ok "lead: output $f"
+  else fail "lead: no output $f"; fi
   check_file_eq "lead: $f same with --sync-each" "$T/out-lead/$f" \
     "$T/out-lead-sync/$f"
 done
@@ -182,6 +196,7 @@ cat >"$T/L1.expected" <<'EOF'
 "BATCHTEST|000000002|","","","","","","","","0","","","0","","2025-06-01","1"
 "BATCHTEST|000000002|1|0001","B1","1","M2","1234567893","38225","38225","step","1","2025-03-10","2025-03-10","1","1","2025-06-01","1"
 EOF
+withfp "$T/L1.expected"
 check_file_eq "run 1: ledger rows" "$T/L1.expected" "$L"
 cp "$L" "$T/L1.csv"
 
@@ -202,6 +217,7 @@ r2b.837,B2,1,38225,2025-03-10,2025-03-10,1,DUPLICATE_DAY,error,held" \
 "BATCHTEST|000000004|","","","","","","","","0","","","0","","2025-06-02","2"
 EOF
 } >"$T/L2.expected"
+withfp "$T/L2.expected"
 check_file_eq "run 2: ledger has run 2's kept lines, not the held claim's" \
   "$T/L2.expected" "$L"
 if [ -f "$T/out-r2/held/r2b.837" ]; then
@@ -219,8 +235,18 @@ echo "== ledger: re-running the same input is idempotent"
 run_bin -q -o "$T/out-r2again" --state "$L" --run-date 2025-06-02 "$T/in2" \
   2>/dev/null
 check_eq "re-run: exit status" 1 "$?"
-check_file_eq "re-run: same findings.csv" "$T/out-r2/findings.csv" \
-  "$T/out-r2again/findings.csv"
+# the same findings, and each interchange reported as read again
+no_repeat "$T/out-r2again/findings.csv" >"$T/r2again.norep"
+check_file_eq "re-run: same findings.csv but INTERCHANGE_REPEATED" \
+  "$T/out-r2/findings.csv" "$T/r2again.norep"
+check_eq "re-run: each interchange reported as read again, on its first claim" \
+  "r2a.837,A2,,,,,,INTERCHANGE_REPEATED,warning,flagged
+r2b.837,B2,,,,,,INTERCHANGE_REPEATED,warning,flagged" \
+  "$(findings10 "$T/out-r2again/findings.csv" | grep REPEATED)"
+check_eq "re-run: INTERCHANGE_REPEATED names the earlier run and its date" \
+  "interchange 000000003 of sender BATCHTEST was read before, by run 2 on 2025-06-02, with the same ISA segment (sender, date, time, control number): a resend or a re-run; its claims go out again" \
+  "$(py csv_rows --field detail "$T/out-r2again/findings.csv" \
+    edit=INTERCHANGE_REPEATED claim_id=A2)"
 check_file_eq "re-run: same lines.csv" "$T/out-r2/lines.csv" \
   "$T/out-r2again/lines.csv"
 check_file_eq "re-run: same ledger" "$T/L2.expected" "$L"
@@ -240,8 +266,11 @@ run_bin -q -o "$T/out-r4again" --state "$T/L4.csv" --run-date 2025-06-04 \
   "$T/in4" 2>/dev/null
 check_eq "related re-run: the second administration is a repeat" 1 \
   "$(grep -c 'REPEAT_ADMINISTRATION' "$T/out-r4/findings.csv")"
-check_file_eq "related re-run: same findings.csv" "$T/out-r4/findings.csv" \
-  "$T/out-r4again/findings.csv"
+no_repeat "$T/out-r4again/findings.csv" >"$T/r4again.norep"
+check_file_eq "related re-run: same findings.csv but INTERCHANGE_REPEATED" \
+  "$T/out-r4/findings.csv" "$T/r4again.norep"
+check_eq "related re-run: both interchanges reported as read again" 2 \
+  "$(grep -c '"INTERCHANGE_REPEATED"' "$T/out-r4again/findings.csv")"
 check_file_eq "related re-run: same ledger" "$T/L4.first" "$T/L4.csv"
 
 echo "== ledger: voids and replacements update it"
@@ -270,6 +299,7 @@ cat >"$T/L3.expected" <<'EOF'
 "BATCHTEST|000000006|","","","","","","","","0","","","0","","2025-06-03","3"
 "BATCHTEST|000000006|1|0001","B1","1","M2","1234567893","38225","38225","step","1","2025-03-11","2025-03-11","1","7","2025-06-03","3"
 EOF
+withfp "$T/L3.expected"
 check_file_eq "run 3: void removed A1's rows, replacement replaced B1's" \
   "$T/L3.expected" "$T/L3.csv"
 
@@ -313,12 +343,21 @@ check_file_eq "identical runs with a ledger: ledgers identical" "$T/La.csv" \
 cp "$T/La.csv" "$T/La1.csv"
 run_bin -q -o "$T/rw3" --state "$T/La.csv" --run-date $RUN_DATE \
   "$ROOT/samples" 2>/dev/null
-for f in findings.csv lines.csv summary.txt report.html; do
-  check_file_eq "samples re-run on their own ledger: same $f" "$T/rw1/$f" \
-    "$T/rw3/$f"
-done
+no_repeat "$T/rw1/findings.csv" >"$T/rw1.norep"
+no_repeat "$T/rw3/findings.csv" >"$T/rw3.norep"
+check_file_eq "samples re-run on their own ledger: same findings.csv but INTERCHANGE_REPEATED" \
+  "$T/rw1.norep" "$T/rw3.norep"
+check_file_eq "samples re-run on their own ledger: same lines.csv" \
+  "$T/rw1/lines.csv" "$T/rw3/lines.csv"
 check_file_eq "samples re-run on their own ledger: same ledger" "$T/La1.csv" \
   "$T/La.csv"
+# and once more: a re-run of the re-run repeats it byte for byte
+run_bin -q -o "$T/rw4" --state "$T/La.csv" --run-date $RUN_DATE \
+  "$ROOT/samples" 2>/dev/null
+for f in findings.csv lines.csv summary.txt report.html; do
+  check_file_eq "samples re-run again: same $f" "$T/rw3/$f" "$T/rw4/$f"
+done
+check_file_eq "samples re-run again: same ledger" "$T/La1.csv" "$T/La.csv"
 
 # ---- big input for the lock and signal tests -------------------------
 
@@ -403,7 +442,7 @@ check_eq "concurrent: run C saw the ledger A saved" \
 r2a.837,A2,1,38228,2025-03-08,2025-03-08,1,INFUSION_TOO_SOON,warning,flagged
 r2b.837,B2,1,38225,2025-03-10,2025-03-10,1,DUPLICATE_DAY,error,held" \
   "$(findings10 "$T/conc/oC/findings.csv")"
-got=$(grep -c '^"BATCHTEST|[0-9]*|[0-9]' "$CL")
+got=$(grep -c '^"BATCHTEST|[0-9]*#[0-9a-f]*|[0-9]' "$CL")
 check_eq "concurrent: run 1 and run C rows in the ledger" 6 "$got"
 got=$(grep -vc '^"BATCHTEST|' "$CL")
 if [ "$got" -gt 100 ]; then ok "concurrent: run A's rows in the ledger"; else
@@ -566,9 +605,9 @@ run_bin state merge "$P/va.csv" "$P/vb.csv" >"$P/vmerged.csv" 2>/dev/null
 check_file_eq "merge with a void: merged ledger equals the one-run ledger" \
   "$P/vone.csv" "$P/vmerged.csv"
 check_eq "merge with a void: A1 has no live line left" 0 \
-  "$(grep -c '^"BATCHTEST|000000001|1|0001","A1",.*"step"' "$P/vmerged.csv")"
+  "$(grep -c '^"BATCHTEST|000000001#[0-9a-f]*|1|0001","A1",.*"step"' "$P/vmerged.csv")"
 check_eq "merge with a void: A1's three tombstones" 3 \
-  "$(grep -c '^"BATCHTEST|000000001|1|0001","A1",.*,"","[0-9]","[-0-9]*","[-0-9]*","1","8",' "$P/vmerged.csv")"
+  "$(grep -c '^"BATCHTEST|000000001#[0-9a-f]*|1|0001","A1",.*,"","[0-9]","[-0-9]*","[-0-9]*","1","8",' "$P/vmerged.csv")"
 # merge errors
 printf 'source,claim_id\n' >"$P/bad.csv"
 run_bin state merge "$P/a.csv" "$P/bad.csv" >"$P/out-bad" 2>"$P/err-bad"

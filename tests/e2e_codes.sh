@@ -5,7 +5,8 @@
 # code's row prints as "field: value" lines; an unknown code and a
 # malformed table file fail with exit 3 and a message naming the CSV line
 # and column; a table file given to a run changes its findings (a payer's
-# own per-day cap).
+# own per-day cap); a code of a family added after watch (TCR-T) is
+# tracked and does not break the ledger.
 . tests/lib_e2e.sh
 
 run_bin codes >"$T/codes.csv"
@@ -53,5 +54,21 @@ grep -q '"UNITS-OVER-F","1","38228",.*"UNITS_OVER_DAILY_MAX"' "$T/def/findings.c
 grep -q '"UNITS-OVER-F",.*"UNITS_OVER_DAILY_MAX"' "$T/mue/findings.csv" &&
   fail "cap 3: UNITS_OVER_DAILY_MAX still fires" ||
   ok "cap 3 from --codes: no UNITS_OVER_DAILY_MAX"
+
+# A TCR-T product (Q2057, family tcr) is tracked and listed with its
+# family, and a ledger written by a run that saw it loads again (the
+# families after watch are not remembered until the ledger reads them:
+# src/edit/engine_hist.c)
+sed 's/HC:Q2041\*462000/HC:Q2057*462000/' samples/cart_inst.837 >"$T/tcr.837"
+run_bin -q -o "$T/tcr1" --state "$T/tcr-state.csv" --fail-on never "$T/tcr.837"
+rc1=$?
+run_bin -q -o "$T/tcr2" --state "$T/tcr-state.csv" --fail-on never "$T/tcr.837" 2>"$T/err"
+rc2=$?
+[ $rc1 -eq 0 ] && [ $rc2 -eq 0 ] &&
+  ok "a ledger after a TCR-T line reads back (exit $rc1, $rc2)" ||
+  { fail "ledger after a TCR-T line: exit $rc1, $rc2"; cat "$T/err"; }
+grep -q '^"tcr.837","CLEAN-I-N","2","Q2057",.*,"0891","","462000","tcr",' "$T/tcr1/lines.csv" &&
+  ok "lines.csv: Q2057 is tracked, family tcr" ||
+  fail "lines.csv: no tcr line for Q2057"
 
 e2e_done

@@ -33,7 +33,7 @@
 # user or mount, nor of the peak-memory check.
 #
 # Python starts twice: tests/hostile_gen.py, then one tests/pyserve.py
-# answers every findings.csv query (tests/findings_rows.py) and every
+# answers every findings.csv query (tests/csv_rows.py) and every
 # x12check.py run.
 . tests/lib_e2e.sh
 is_asan() { grep -q __asan_init "$BIN" 2>/dev/null; }
@@ -58,7 +58,7 @@ sections() {
 
 # rows OUT FILE [EDIT]: the findings.csv rows of FILE (of edit EDIT), one
 # per line: claim|line|edit|action|detail|segment|offset
-rows() { py findings_rows "$1/findings.csv" "$2" "${3:-}"; }
+rows() { py csv_rows "$1/findings.csv" "$2" "${3:-}"; }
 
 # The ledger every run starts from (an earlier run over the gzip sample),
 # and the baseline: the good files alone.
@@ -256,7 +256,7 @@ check_eq "H03 junk segment after the IEA: its rows" \
 # limit first), 300 elements in a short segment (over C837_MAX_ELEMENTS)
 batch seg_10mb
 parse_error seg_10mb ETOOLONG \
-  "segment longer than C837_MAX_SEGMENT bytes: missing segment terminator?" \
+  "segment longer than 65536 bytes: missing segment terminator?" \
   "$N_limit" "$O_limit" "H04 10 MB segment"
 if is_asan || [ ! -x /usr/bin/time ]; then
   skip "H04 peak memory of the 10 MB segment (ASan build, or no /usr/bin/time)"
@@ -268,30 +268,33 @@ else
 fi
 batch el_million
 parse_error el_million ETOOLONG \
-  "segment longer than C837_MAX_SEGMENT bytes: missing segment terminator?" \
+  "segment longer than 65536 bytes: missing segment terminator?" \
   "$N_limit" "$O_limit" "H05a a million elements in one segment"
 batch el_300
 parse_error el_300 ETOOMANY \
-  "segment 'NTE' has more than C837_MAX_ELEMENTS elements" \
+  "segment 'NTE' has more than 256 elements" \
   "$N_limit" "$O_limit" "H05b 300 elements in one segment"
 
-# H06 NUL bytes inside a CAR-T code: the code reads as "382" (not a
-# CAR-T code), so the segment is reported as binary data
-passes nul_code "H06 NUL bytes in a segment"
-envelope "H06 NUL bytes in a segment: SEGMENT_NUL_BYTE row" nul_code \
-  "||ENVELOPE_INVALID|flagged|SEGMENT_NUL_BYTE: segment 'SV1' has a NUL byte (0x00) at byte $NUL_AT: binary data, not X12 text|$N_nul_code|$O_nul_code"
+# H06 NUL bytes inside a CAR-T code: the code would read as "382" (not
+# a CAR-T code) and the line would escape the edits, so the file is held
+# whole (issue 11: a claim that cannot be read is not passed on)
+batch nul_code
+parse_error nul_code ECLAIM \
+  "segment 'SV1' has a NUL byte (0x00) at byte $NUL_AT: binary data, not X12 text, inside claim 'H1': a service line, code or date of the claim could be hidden in it, so the claim is not passed on" \
+  "$N_nul_code" "$O_nul_code" "H06 NUL bytes in a segment of a claim"
 
 # H07 wrong delimiters in the middle: a CLM and an SV1 with '|' for '*',
-# and the segment terminator changing from '~' to newline
-passes delim_clm "H07a CLM with '|' separators"
-oop="||ENVELOPE_INVALID|flagged|SEGMENT_OUT_OF_PLACE: service line segment 'LX' outside a claim|$((N_delim_clm + 1))|$O_delim_clm_lx
-||ENVELOPE_INVALID|flagged|SEGMENT_OUT_OF_PLACE: service line segment 'SV1' outside a claim|$((N_delim_clm + 2))|$O_delim_clm_sv1"
-envelope "H07a CLM with '|' separators: SEGMENT_ID_INVALID row, then its lines out of place" \
-  delim_clm "||ENVELOPE_INVALID|flagged|SEGMENT_ID_INVALID: segment 'CLM|H1|100|||11:' does not start with a segment id (2 or 3 letters or digits, then '*')|$N_delim_clm|$O_delim_clm
-$oop"
-passes delim_sv1 "H07b SV1 with '|' separators"
-envelope "H07b SV1 with '|' separators: SEGMENT_ID_INVALID row" delim_sv1 \
-  "||ENVELOPE_INVALID|flagged|SEGMENT_ID_INVALID: segment 'SV1|HC>38228|100' does not start with a segment id (2 or 3 letters or digits, then '*')|$N_delim_sv1|$O_delim_sv1"
+# and the segment terminator changing from '~' to newline.  A CLM that
+# does not read as one leaves its service line outside any claim, where
+# no edit would see it: the file is held whole (issue 11)
+batch delim_clm
+parse_error delim_clm ECLAIM \
+  "service line segment 'SV1' is not inside a claim (no CLM before it: the CLM is missing or garbled): no edit could check it, so it is not passed on" \
+  "$((N_delim_clm + 2))" "$O_delim_clm_sv1" "H07a CLM with '|' separators"
+batch delim_sv1
+parse_error delim_sv1 ECLAIM \
+  "segment 'SV1|HC>38228|100' does not start with a segment id (2 or 3 letters or digits, then '*'), inside claim 'H1': a service line, code or date of the claim could be hidden in it, so the claim is not passed on" \
+  "$N_delim_sv1" "$O_delim_sv1" "H07b SV1 with '|' separators"
 batch delim_term
 parse_error delim_term ETRUNC \
   "input ends inside segment 'HL*3*1*22*0\\x0a' (no segment terminator)" \
@@ -317,11 +320,13 @@ check_eq "H09 missing IEA: its row" \
   "||ENVELOPE_INVALID|flagged|IEA_MISSING: interchange ISA13=000000901 has no IEA trailer (input ended)|$N_no_iea|$O_no_iea" \
   "$(rows "$T/o/$n" m_$n.837 ENVELOPE_INVALID)"
 
-# H10 nested ISA: a whole interchange inside an open transaction
-passes nested_isa "H10 nested ISA (every claim)"
-n=nested_isa
-check_eq "H10 nested ISA: the open envelopes and each segment left outside one reported" \
-  "$(cat "$T/in/rows_nested_isa")" "$(rows "$T/o/$n" m_$n.837 ENVELOPE_INVALID)"
+# H10 nested ISA: a whole interchange inside an open transaction; the
+# claims of the outer transaction after it are outside any transaction
+# set, where no edit would see them: the file is held whole (issue 11)
+batch nested_isa
+parse_error nested_isa ECLAIM \
+  "claim '$ID_nested_clm' (CLM) is not inside an 837 transaction set (no ST open: the ST is missing or garbled): no edit could check it, so it is not passed on" \
+  "$N_nested_clm" "$O_nested_clm" "H10 nested ISA"
 
 # H11 counts that are not numbers (SE01, GE01, IEA01 = X1) in a file
 # with a fixed claim: reported, and the rewritten output is valid X12
@@ -339,26 +344,45 @@ check_eq "H11 SE01/GE01/IEA01 = X1: reported" \
   fail "H11 X1 counts: output not valid X12 (rc $rc): $(tail -3 "$T/o/$n/m_$n.837" | tr '\n' ' ')"
 intact $n plus "H11 SE01/GE01/IEA01 = X1"
 
-# H12 impossible dates (Feb 30): a line DTP (reported; the line has no
-# date, so it takes part in no dated edit: specs/edits.md), ISA09, GS04,
-# a claim-level DTP
-passes date_dtp "H12a DTP*472 20250230"
+# H12 impossible dates (Feb 30): a line DTP (reported; the line falls
+# back to the claim's date, and the claim has none, so no dated edit can
+# judge it: SERVICE_DATE_MISSING holds its claim, specs/edits.md), ISA09,
+# GS04, a claim-level DTP (its claim's line has no DTP of its own: held
+# the same way)
+# undated NAME LABEL: claim H1 of m_NAME is held (exit 1) with
+# SERVICE_DATE_MISSING on its line 1, listed without a date; the other
+# claims go out; every other file intact
+undated() {
+  n=$1
+  [ $rc -eq 1 ] && grep -q 'CLM\*H1\*' "$T/o/$n/held/m_$n.837" &&
+    ! grep -q 'CLM\*H1\*' "$T/o/$n/m_$n.837" &&
+    [ "$(grep -c 'CLM\*' "$T/o/$n/m_$n.837")" -eq 2 ] &&
+    ok "$2: claim H1 held, the others forwarded, exit 1" ||
+    fail "$2: rc $rc"
+  check_eq "$2: SERVICE_DATE_MISSING on the claim and its line" \
+    "H1|1|SERVICE_DATE_MISSING|held|38228 has no date of service: $3, and the claim has no DTP*472 or DTP*434 date to fall back on; the date-based edits cannot judge it" \
+    "$(rows "$T/o/$n" m_$n.837 SERVICE_DATE_MISSING | cut -d'|' -f1-5)"
+  grep -q "^\"m_$n.837\",\"H1\",\"1\",\"38228\",\"\",\"\",\"1\",.*,\"SERVICE_DATE_MISSING\",\"held\"," "$T/o/$n/lines.csv" &&
+    ok "$2: the line is listed without a date, held" ||
+    fail "$2: lines.csv row"
+  intact "$n" plus "$2"
+}
+batch date_dtp
 n=date_dtp
 check_eq "H12a DTP*472 20250230: reported" \
   "||ENVELOPE_INVALID|flagged|DATE_INVALID: claim H1 line 1: DTP*472 date '20250230' is not a valid D8 or RD8 date|$N_date_dtp|$O_date_dtp" \
   "$(rows "$T/o/$n" m_$n.837 ENVELOPE_INVALID)"
-grep -q '^"m_date_dtp.837","H1","1","38228","","","1",.*,"passed",' "$T/o/$n/lines.csv" &&
-  ok "H12a DTP*472 20250230: the line is listed without a date, passed" ||
-  fail "H12a DTP 20250230: lines.csv row"
+undated date_dtp "H12a DTP*472 20250230" "its DTP*472 is not a valid date"
 passes date_isa "H12b ISA09 250230"
 envelope "H12b ISA09 250230: ISA09_DATE row" date_isa \
   "||ENVELOPE_INVALID|flagged|ISA09_DATE: ISA09=250230 is not a valid YYMMDD date|1|0"
 passes date_gs "H12c GS04 20250230"
 envelope "H12c GS04 20250230: GS04_DATE row" date_gs \
   "||ENVELOPE_INVALID|flagged|GS04_DATE: GS04=20250230 is not a valid CCYYMMDD date|2|$O_gs"
-passes date_clm "H12d claim-level DTP*472 20250230"
+batch date_clm
 envelope "H12d claim-level DTP*472 20250230: DATE_INVALID row" date_clm \
   "||ENVELOPE_INVALID|flagged|DATE_INVALID: claim H1: DTP*472 date '20250230' is not a valid D8 or RD8 date|$N_date_clm|$O_date_clm"
+undated date_clm "H12d claim-level DTP*472 20250230" "it has no DTP*472"
 
 # H13 units that are not a count: SV104 (837P) and SV205 (837I) as
 # 1e9999, -1, 1e3, 0x10, NaN, Inf, 40 digits, 0, empty: each claim held
@@ -815,7 +839,7 @@ os.kill(os.getpid(), signal.SIGKILL)' "$T/fifo" "$T/$n.sent" &
     else
       grep -v '^"SUBMITTER|00000090' "$T/o/$n.csv" | cmp -s - "$T/L0.csv" &&
         [ "$nout" -eq 1 ] &&
-        [ "$(grep -c '^"SUBMITTER|000000901|1|0001","H0"' "$T/o/$n.csv")" -eq 1 ] &&
+        [ "$(grep -c '^"SUBMITTER|000000901#[0-9a-f]\{16\}|1|0001","H0"' "$T/o/$n.csv")" -eq 1 ] &&
         ok "F18 writer killed in the second claim: the first forwarded and in the ledger, nothing else" ||
         fail "F18 in the second claim: $nout claims out"
     fi

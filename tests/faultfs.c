@@ -7,7 +7,7 @@
  * read, an fsync or a rename that fails -- happens at one exact point of
  * a run, every time.  It wraps open, read, fsync and rename of the C
  * library; glibc's own calls from inside stdio do not come through here,
- * only cart837's direct calls (input.c reads with read(), outfile.c
+ * only cart837's direct calls (input.c reads with read(), sink.c
  * syncs with fsync() and renames with rename()).
  *
  * Each fault is chosen by an environment variable:

@@ -1,30 +1,36 @@
-/* fuzz_pipeline.c -- libFuzzer harness of the whole pipeline
+/* fuzz_pipeline.c -- libFuzzer harness of the whole pipeline, through
+ * the run layer
  *
- * Each input is one 837 file (plain or gzip).  It is written to a file
- * in a private directory (c837_fuzz.PID, one per process, reused; in
+ * Each input is one 837 file (plain or gzip).  It goes through
+ * c837_run_file (src/run/run_file.c) exactly as a file read from
+ * standard input does: fed through a pipe on descriptor 0 by a thread,
+ * into a run whose outputs (never compressed) and reports go to a
+ * private directory (c837_fuzz.PID/out, one per process, reused; in
  * $FUZZ_TMPDIR, else /dev/shm when writable, else $TMPDIR or /tmp; the
- * directories of processes that are gone are swept at start) and run the way c837_job_file runs a file read from standard
- * input: input -> stream (tokenizer, assembler) -> engine -> report
- * (findings.csv, lines.csv, committed to that directory) and writer
- * (corrected and held 837, into memory), the unparsed tail of an input
- * that cannot be read to its end into a third buffer.  The engine is new
- * for every input (so a crash never depends on earlier inputs); the code
- * table is the built-in one, loaded once.
+ * directories of processes that are gone are swept at start).  The run
+ * is new for every input (so a crash never depends on earlier inputs),
+ * and finished, so that findings.csv, lines.csv, summary.txt and
+ * report.html are written too.  The harness listens to the run's events
+ * (each claim with its verdict as it went to the writer, each envelope
+ * problem, the unparsed rest), reads the outputs back, and reads the
+ * input a second time on its own (c837_stream_run on the file) to have
+ * every byte and claim of it.
  *
  * What must hold for any input (abort() otherwise, so that libFuzzer
  * records a crash; the sanitizers check memory and undefined behaviour):
  *   1. Verdicts are consistent (held claims carry no fixes; fixed ones
  *      do), and the writer never refuses a fix as not fitting its claim
- *      (C837_EINVAL); C837_ECONSERVE never happens.
+ *      (C837_EINVAL); C837_ECONSERVE never happens: the file ends
+ *      C837_OK, or with a parse error or a refusal (C837_ECLAIM) and its
+ *      unparsed rest.
  *   2. Conservation: claims in == claims corrected + claims held, as the
- *      writer counts them and as the outputs re-parse.
- *   3. Every byte is accounted for: the segments and claims handed out
- *      plus the unparsed tail are the input (plain input); a file with no
- *      fixed and no held claim comes out byte for byte.  As in
- *      c837_job_file, a second writer without sinks sees every segment
- *      and claim first: one it refuses (C837_ECLAIM) never reaches the
- *      real writer and goes, with the rest of the input, to the unparsed
- *      tail, so that this holds then too.
+ *      run counts them and as the outputs re-parse.
+ *   3. Every byte is accounted for: the unparsed rest is the tail of the
+ *      input (decompressed), the claims the run handed to the writer are
+ *      those of the input before it, byte for byte and in order, and a
+ *      plain input is what the second reading saw; a file with no fixed
+ *      and no held claim comes out byte for byte (corrected output and
+ *      rest are the input).
  *   4. The outputs re-parse with the library's own tokenizer and
  *      assembler: the held output always (it is complete even when the
  *      input was cut short), the corrected output when the input parsed
@@ -48,15 +54,20 @@
  *   7. The reports are valid CSV (libcsv) with one row per finding and
  *      per envelope problem (findings.csv) and per CAR-T or watch-code
  *      line (lines.csv), in order, naming the right claim, edit and
- *      detail.
+ *      detail, and findings.csv ends with the row naming the file's
+ *      error when it has one.
  *
  * Built by `make fuzz` with clang -fsanitize=fuzzer,address,undefined,
  * and by `make test` with the normal compiler and tests/fuzz_replay.c,
  * which replays tests/fuzz-regress/ (every crash found) and the samples.
+ * An internal harness: it uses the run layer (run/run.h), the report's
+ * line classification (run/report.h) and the writer's plan of a fixed
+ * claim (write/writer_int.h).
  */
 #include <csv.h>
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -66,9 +77,11 @@
 #include <unistd.h>
 
 #include "cart837.h"
-#include "job_int.h"    /* the report files (private API) */
-#include "util_int.h"   /* c837_grow */
-#include "writer_int.h" /* c837_w_claim_plan: fixed or unfixable */
+#include "base/buf.h"         /* c837_vec_reserve */
+#include "base/limits.h"
+#include "run/report.h"
+#include "run/run.h"
+#include "write/writer_int.h" /* c837_w_claim_plan: fixed or unfixable */
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -90,7 +103,8 @@ static void check_failed(const char *what, int line)
 /* Growing arrays; out of memory is a harness failure. */
 #define PUSH(arr, n, cap)                                                \
   do {                                                                   \
-    if (c837_grow(&(arr), (n), &(cap), sizeof *(arr), 16) != 0)          \
+    if (c837_vec_reserve(&(arr), &(cap), (n) + 1, sizeof *(arr), 16,     \
+                         0) != 0)                                        \
       abort();                                                           \
   } while (0)
 
@@ -102,18 +116,12 @@ typedef struct bytes {
 static void put(bytes *b, const void *p, size_t n)
 {
   while (b->len + n + 1 > b->cap)
-    if (c837_grow(&b->p, b->cap, &b->cap, 1, 4096) != 0)
+    if (c837_vec_reserve(&b->p, &b->cap, b->cap + 1, 1, 4096, 0) != 0)
       abort();
   if (n)
     memcpy(b->p + b->len, p, n);
   b->len += n;
   b->p[b->len] = '\0';
-}
-
-static int sink_put(void *ud, const void *p, size_t n)
-{
-  put(ud, p, n);
-  return 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -213,7 +221,9 @@ typedef struct pclaim {
 typedef struct parsed {
   c837_status st;
   uint64_t problems;
-  bytes raw;             /* claims' raw bytes */
+  int whole;             /* raw keeps every byte (segments, rest too), so
+                            that a claim's off is its input offset */
+  bytes raw;             /* claims' raw bytes (whole: the input's) */
   pclaim *c;
   size_t n, cap;
   c837_line *lines;
@@ -266,6 +276,8 @@ static int rp_segment(void *ud, const c837_segment *s, c837_role role,
   parsed *p = ud;
   (void)env;
   hl_segment(&p->hl, s, role);
+  if (p->whole)
+    put(&p->raw, s->raw, s->raw_len);
   return 0;
 }
 
@@ -307,8 +319,17 @@ static void reparse(const bytes *b, parsed *p)
   c837_assembler_free(a);
 }
 
+/* The second, independent reading of the input: every byte (raw is
+ * the decompressed input), its claims at their input offsets, its HLs
+ * and problems. */
+static int whole_rest(void *ud, const void *p, size_t n)
+{
+  put(&((parsed *)ud)->raw, p, n);
+  return 0;
+}
+
 /* ------------------------------------------------------------------ */
-/* Process-wide state: the code table, the private directory           */
+/* Process-wide state: the private directory, standard input           */
 /* ------------------------------------------------------------------ */
 
 static struct {
@@ -316,26 +337,30 @@ static struct {
   int verbose;          /* FUZZ_VERBOSE set: one line per input */
   c837_codetable *table;
   c837_writer *scratch; /* plans fixed claims; never written to */
+  int stdin_fd;         /* the process's standard input, kept aside */
   char dir[256];
-  char in_path[300];
+  char out[300];        /* the runs' output directory */
+  char in_path[300];    /* the input as a file, for the second reading */
 } G;
 
-/* Removes dir and the files in it (it has no subdirectories). */
-static void remove_dir(const char *dir)
+/* Removes path and, when it is a directory, everything under it. */
+static void remove_tree(const char *path)
 {
-  DIR *d = opendir(dir);
+  DIR *d = opendir(path);
   struct dirent *e;
-  char path[600];
-  if (!d)
+  char sub[700];
+  if (!d) {
+    unlink(path);
     return;
+  }
   while ((e = readdir(d)) != NULL) {
     if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
       continue;
-    snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-    unlink(path);
+    snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
+    remove_tree(sub);
   }
   closedir(d);
-  rmdir(dir);
+  rmdir(path);
 }
 
 /* Removes the directories of harness processes that are gone (a crash,
@@ -358,14 +383,14 @@ static void sweep(const char *base)
                                     errno == ESRCH)))
       continue;
     snprintf(path, sizeof path, "%s/%s", base, e->d_name);
-    remove_dir(path);
+    remove_tree(path);
   }
   closedir(d);
 }
 
 static void cleanup(void)
 {
-  remove_dir(G.dir);
+  remove_tree(G.dir);
   c837_codetable_free(G.table);
   c837_writer_free(G.scratch);
 }
@@ -389,10 +414,14 @@ static void init(void)
     abort();
   }
   snprintf(G.in_path, sizeof G.in_path, "%s/in.837", G.dir);
+  snprintf(G.out, sizeof G.out, "%s/out", G.dir);
   G.table = c837_codetable_builtin(&err);
   G.scratch = c837_writer_new(NULL, NULL);
-  if (!G.table || !G.scratch)
+  G.stdin_fd = dup(STDIN_FILENO);
+  if (!G.table || !G.scratch || G.stdin_fd < 0)
     abort();
+  /* the run may stop reading before the feeding thread is done */
+  signal(SIGPIPE, SIG_IGN);
   atexit(cleanup);
   G.verbose = getenv("FUZZ_VERBOSE") != NULL;
   G.ready = 1;
@@ -410,30 +439,28 @@ typedef struct erow {
 } erow;
 
 typedef struct run {
-  c837_engine *engine;
-  c837_writer *w;
-  c837_writer *probe;    /* sees everything first, as in c837_job_file */
-  c837_error refusal;    /* why the probe refused (code OK: it did not) */
-  int refused_claim;     /* it refused a claim (handed out, not kept) */
-  c837_report *report;
-  bytes out, held, rest; /* corrected, held, unparsed tail */
-  bytes seen;            /* segment and claim bytes handed out */
-  parsed in;             /* the input's claims, with their fate */
+  c837_status st;        /* of c837_run_file */
+  c837_file_rec rec;     /* the file's record (copy; no strings) */
+  bytes out, held, rest; /* the outputs, read back */
+  parsed in;             /* the claims handed to the writer, with their
+                            fate (from the run's claim events) */
+  parsed whole;          /* the second reading of the input */
   erow *fr, *lr;         /* expected findings.csv / lines.csv rows */
   size_t n_fr, cap_fr, n_lr, cap_lr;
   uint64_t unfixable;    /* fixed claims the plan refused */
-  int writer_failed, engine_oom;
+  uint64_t n_fixed, n_held; /* claims whose dest is fixed / held */
+  int rest_event;        /* the run said it kept an unparsed rest */
 } run;
 
 /* The run under way, for dump_run. */
 static run *g_run;
 
 /* With FUZZ_DUMP=DIR, a failed check leaves the run's buffers in DIR:
- * out (corrected), held, rest (unparsed tail), seen (bytes handed out). */
+ * out (corrected), held, rest (unparsed tail), input (decompressed). */
 static void dump_run(void)
 {
   const char *dir = getenv("FUZZ_DUMP");
-  const char *names[] = {"out", "held", "rest", "seen"};
+  const char *names[] = {"out", "held", "rest", "input"};
   const bytes *b[4];
   char path[400];
   size_t i;
@@ -443,7 +470,7 @@ static void dump_run(void)
   b[0] = &g_run->out;
   b[1] = &g_run->held;
   b[2] = &g_run->rest;
-  b[3] = &g_run->seen;
+  b[3] = &g_run->whole.raw;
   for (i = 0; i < 4; i++) {
     snprintf(path, sizeof path, "%s/%s", dir, names[i]);
     if ((fp = fopen(path, "wb")) != NULL) {
@@ -452,34 +479,6 @@ static void dump_run(void)
     }
   }
   fprintf(stderr, "fuzz_pipeline: buffers written to %s/\n", dir);
-}
-
-/* The probe refused what it was given: *r->refusal says why.  A claim
- * goes, as c837_job_file keeps it, to the unparsed tail (the stream
- * passes on the rest of the input after it); -1 (stop). */
-static int refused(run *r, const c837_claim *c)
-{
-  size_t i;
-  (void)c837_writer_finish(r->probe, NULL, &r->refusal);
-  r->refused_claim = c != NULL;
-  for (i = 0; c && i < c->n_segs; i++)
-    put(&r->rest, c->segs[i].raw, c->segs[i].raw_len);
-  return -1;
-}
-
-static int on_segment(void *ud, const c837_segment *s, c837_role role,
-                      const c837_envelope *env)
-{
-  run *r = ud;
-  if (c837_writer_segment(r->probe, s, role, env) != 0)
-    return refused(r, NULL);
-  put(&r->seen, s->raw, s->raw_len);
-  hl_segment(&r->in.hl, s, role);
-  if (c837_writer_segment(r->w, s, role, env) != 0) {
-    r->writer_failed = 1;
-    return -1;
-  }
-  return 0;
 }
 
 /* Where the writer must put claim c with verdict v (check 6). */
@@ -497,7 +496,7 @@ static int claim_dest(run *r, const c837_claim *c, const c837_verdict *v)
   rc = c837_w_claim_plan(G.scratch, c, v, &plan);
   if (rc < 0) {
     c837_error err;
-    (void)c837_writer_finish(G.scratch, NULL, &err);
+    (void)c837_writer_error(G.scratch, &err);
     fprintf(stderr, "fuzz_pipeline: the engine's fixes do not fit claim "
                     "%s: %s: %s\n",
             c->id, c837_status_name(err.code), err.msg);
@@ -533,80 +532,74 @@ static void check_verdict(const c837_verdict *v, const c837_claim *c)
     CHECK(v->fixes[i].line < c->n_lines);
 }
 
-static int on_claim(void *ud, const c837_claim *c)
+/* An expected findings.csv row. */
+static void expect_finding(run *r, const char *claim_id, const char *edit,
+                           const char *text)
 {
-  run *r = ud;
-  c837_verdict v;
+  erow *e;
+  PUSH(r->fr, r->n_fr, r->cap_fr);
+  e = &r->fr[r->n_fr++];
+  snprintf(e->claim_id, sizeof e->claim_id, "%s", claim_id);
+  e->edit = edit;
+  snprintf(e->text, sizeof e->text, "%s", text);
+}
+
+/* A claim as it went to the writer: its verdict checked, its rows and
+ * its place in the outputs expected. */
+static void on_claim(run *r, const c837_claim *c, const c837_verdict *v)
+{
   pclaim *pc;
   size_t i;
-  long tracked;
-  if (c837_engine_claim(r->engine, c, &v) != C837_OK) {
-    r->engine_oom = 1;
-    return -1;
-  }
-  check_verdict(&v, c);
-  if (c837_writer_claim(r->probe, c, &v) != 0)
-    return refused(r, c);
-  for (i = 0; i < c->n_segs; i++)
-    put(&r->seen, c->segs[i].raw, c->segs[i].raw_len);
-  tracked = c837_report_claim(r->report, "in.837", c, &v, G.table);
-  CHECK(tracked >= 0);
-  for (i = 0; i < v.n_findings; i++) {
-    erow *e;
-    PUSH(r->fr, r->n_fr, r->cap_fr);
-    e = &r->fr[r->n_fr++];
-    memcpy(e->claim_id, c->id, sizeof e->claim_id);
-    e->edit = c837_edit_name(v.findings[i].edit);
-    snprintf(e->text, sizeof e->text, "%s", v.findings[i].detail);
-  }
+  check_verdict(v, c);
+  for (i = 0; i < v->n_findings; i++)
+    expect_finding(r, c->id, c837_edit_name(v->findings[i].edit),
+                   v->findings[i].detail);
   for (i = 0; i < c->n_lines; i++) {
     const c837_code *row;
     erow *e;
-    if (!c837_line_is_tracked(G.table, &c->lines[i], &row))
+    if (!c837_codetable_tracks(G.table, &c->lines[i], &row))
       continue;
     PUSH(r->lr, r->n_lr, r->cap_lr);
     e = &r->lr[r->n_lr++];
     memcpy(e->claim_id, c->id, sizeof e->claim_id);
     e->edit = NULL;
     snprintf(e->text, sizeof e->text, "%s", c->lines[i].lx);
-    tracked--;
   }
-  CHECK(tracked == 0);
-
   pc = add_claim(&r->in, c);
-  pc->dest = claim_dest(r, c, &v);
+  pc->dest = claim_dest(r, c, v);
+  r->n_fixed += pc->dest == D_FIXED;
+  r->n_held += pc->dest == D_HELD;
   pc->fix0 = r->in.n_fixes;
-  pc->n_fixes = pc->dest == D_FIXED ? v.n_fixes : 0;
+  pc->n_fixes = pc->dest == D_FIXED ? v->n_fixes : 0;
   for (i = 0; i < pc->n_fixes; i++) {
     PUSH(r->in.fixes, r->in.n_fixes, r->in.cap_fixes);
-    r->in.fixes[r->in.n_fixes++] = v.fixes[i];
+    r->in.fixes[r->in.n_fixes++] = v->fixes[i];
   }
-  if (c837_writer_claim(r->w, c, &v) != 0) {
-    r->writer_failed = 1;
-    return -1;
-  }
-  return 0;
 }
 
-static int on_problem(void *ud, const c837_problem *p)
+static void on_event(void *ud, const c837_run_event *ev)
 {
   run *r = ud;
-  erow *e;
-  r->in.problems++;
-  CHECK(c837_report_problem(r->report, "in.837", NULL, p) == 0);
-  PUSH(r->fr, r->n_fr, r->cap_fr);
-  e = &r->fr[r->n_fr++];
-  e->claim_id[0] = '\0';
-  e->edit = c837_edit_name(C837_EDIT_ENVELOPE_INVALID);
-  snprintf(e->text, sizeof e->text, "%s: %s", p->code, p->msg);
-  return 0;
-}
-
-static int on_rest(void *ud, const void *p, size_t n)
-{
-  run *r = ud;
-  put(&r->rest, p, n);
-  return 0;
+  char text[400];
+  switch (ev->kind) {
+  case C837_RUN_CLAIM:
+    on_claim(r, ev->claim, ev->verdict);
+    break;
+  case C837_RUN_PROBLEM:
+    r->in.problems++;
+    snprintf(text, sizeof text, "%s: %s", ev->problem->code,
+             ev->problem->msg);
+    expect_finding(r, "", c837_edit_name(C837_EDIT_ENVELOPE_INVALID), text);
+    break;
+  case C837_RUN_UNPARSED_REST:
+    r->rest_event = 1;
+    snprintf(text, sizeof text, "%s: %.360s",
+             c837_status_name(ev->err->code), ev->err->msg);
+    expect_finding(r, "", c837_edit_name(C837_EDIT_ENVELOPE_INVALID), text);
+    break;
+  default:
+    break;
+  }
 }
 
 /* ------------------------------------------------------------------ */
@@ -629,17 +622,83 @@ static void str_eq_trunc(const char *got, size_t gotsz, const char *want)
   CHECK(strcmp(got, w) == 0);
 }
 
+/* What the fixes of a claim do to one of its lines. */
+typedef struct lfix {
+  const char *units, *code, *rev, *code_from;
+  int removed, split;
+  int32_t from_day;
+} lfix;
+
+/* The line sums of a fixed claim's output lines (for CLM02). */
+typedef struct lsum {
+  size_t k;             /* output lines checked so far */
+  uint64_t sum;         /* their charges */
+  int all_ok;           /* every one readable */
+} lsum;
+
+/* Input line L with its fixes lf, as the output lines from y's line k
+ * on have it: one line, or one per day of a split. */
+static void check_fixed_line(const c837_line *L, const lfix *lf,
+                             const parsed *out, const pclaim *y, lsum *ls)
+{
+  int32_t d0 = 0, days = 1, d;
+  int64_t base = 0, nbase = 0;
+  if (lf->split) {
+    CHECK(L->date_from && L->date_to >= L->date_from && L->charge_ok);
+    d0 = c837_date_to_days(L->date_from);
+    days = c837_date_to_days(L->date_to) - d0 + 1;
+    base = L->charge / days;
+    nbase = L->noncovered / days;
+  }
+  for (d = 0; d < days; d++) {
+    const c837_line *M;
+    char lx[24];
+    size_t m;
+    CHECK(ls->k < y->n_lines);
+    M = &out->lines[y->line0 + ls->k++];
+    snprintf(lx, sizeof lx, "%zu", ls->k);
+    CHECK(strcmp(M->lx, lx) == 0);
+    CHECK(M->sv == L->sv);
+    CHECK(!lf->code_from || lf->split);
+    str_eq_trunc(M->code, sizeof M->code,
+                 lf->code_from && d0 + d >= lf->from_day
+                     ? lf->code_from
+                     : lf->code ? lf->code : L->code);
+    str_eq_trunc(M->units_raw, sizeof M->units_raw,
+                 lf->units ? lf->units : L->units_raw);
+    str_eq_trunc(M->revenue, sizeof M->revenue,
+                 lf->rev ? lf->rev : L->revenue);
+    CHECK(strcmp(M->unit_basis, L->unit_basis) == 0);
+    for (m = 0; m < 4; m++)
+      CHECK(strcmp(M->mod[m], L->mod[m]) == 0);
+    if (lf->split) {
+      int32_t day = c837_days_to_date(d0 + d);
+      CHECK(M->date_from == day && M->date_to == day);
+      CHECK(M->charge_ok);
+      CHECK(M->charge ==
+            (d ? base : L->charge - base * (int64_t)(days - 1)));
+      CHECK(M->noncovered ==
+            (d ? nbase : L->noncovered - nbase * (int64_t)(days - 1)));
+    } else {
+      CHECK(M->date_from == L->date_from && M->date_to == L->date_to);
+      CHECK(M->charge_ok == L->charge_ok && M->charge == L->charge);
+      CHECK(M->noncovered == L->noncovered);
+    }
+    if (!M->charge_ok)
+      ls->all_ok = 0;
+    ls->sum += (uint64_t)M->charge;
+  }
+}
+
 /* The fixed claim x of the input, as the corrected output has it (y). */
 static void check_fixed(const parsed *in, const pclaim *x, const parsed *out,
                         const pclaim *y)
 {
-  struct lfix {
-    const char *units, *code, *rev;
-    int removed, split;
-  } *lf = calloc(x->n_lines + 1, sizeof *lf);
-  size_t i, k = 0;
-  uint64_t sum = 0, removed_sum = 0;
-  int all_ok = 1, removed_ok = 1;
+  lfix *lf = calloc(x->n_lines + 1, sizeof *lf);
+  lsum ls = {0, 0, 1};
+  size_t i;
+  uint64_t removed_sum = 0;
+  int removed_ok = 1;
 
   CHECK(strcmp(x->id, y->id) == 0);
   /* the claim-level segments are copied, CLM02 aside */
@@ -660,68 +719,29 @@ static void check_fixed(const parsed *in, const pclaim *x, const parsed *out,
       lf[f->line].split = 1;
       lf[f->line].units = f->value;
       break;
+    case C837_FIX_CODE_FROM:
+      lf[f->line].code_from = f->value;
+      lf[f->line].from_day = c837_date_to_days(f->date);
+      break;
     default: CHECK(!"unknown fix kind");
     }
   }
   for (i = 0; i < x->n_lines; i++) {
     const c837_line *L = &in->lines[x->line0 + i];
-    int32_t d0 = 0, days = 1, d;
-    int64_t base = 0, nbase = 0;
     if (lf[i].removed) {
       if (!L->charge_ok)
         removed_ok = 0;
       removed_sum += (uint64_t)L->charge;
-      continue;
-    }
-    if (lf[i].split) {
-      CHECK(L->date_from && L->date_to >= L->date_from && L->charge_ok);
-      d0 = c837_date_to_days(L->date_from);
-      days = c837_date_to_days(L->date_to) - d0 + 1;
-      base = L->charge / days;
-      nbase = L->noncovered / days;
-    }
-    for (d = 0; d < days; d++) {
-      const c837_line *M;
-      char lx[24];
-      size_t m;
-      CHECK(k < y->n_lines);
-      M = &out->lines[y->line0 + k++];
-      snprintf(lx, sizeof lx, "%zu", k);
-      CHECK(strcmp(M->lx, lx) == 0);
-      CHECK(M->sv == L->sv);
-      str_eq_trunc(M->code, sizeof M->code,
-                   lf[i].code ? lf[i].code : L->code);
-      str_eq_trunc(M->units_raw, sizeof M->units_raw,
-                   lf[i].units ? lf[i].units : L->units_raw);
-      str_eq_trunc(M->revenue, sizeof M->revenue,
-                   lf[i].rev ? lf[i].rev : L->revenue);
-      CHECK(strcmp(M->unit_basis, L->unit_basis) == 0);
-      for (m = 0; m < 4; m++)
-        CHECK(strcmp(M->mod[m], L->mod[m]) == 0);
-      if (lf[i].split) {
-        int32_t day = c837_days_to_date(d0 + d);
-        CHECK(M->date_from == day && M->date_to == day);
-        CHECK(M->charge_ok);
-        CHECK(M->charge ==
-              (d ? base : L->charge - base * (int64_t)(days - 1)));
-        CHECK(M->noncovered ==
-              (d ? nbase : L->noncovered - nbase * (int64_t)(days - 1)));
-      } else {
-        CHECK(M->date_from == L->date_from && M->date_to == L->date_to);
-        CHECK(M->charge_ok == L->charge_ok && M->charge == L->charge);
-        CHECK(M->noncovered == L->noncovered);
-      }
-      if (!M->charge_ok)
-        all_ok = 0;
-      sum += (uint64_t)M->charge;
+    } else {
+      check_fixed_line(L, &lf[i], out, y, &ls);
     }
   }
-  CHECK(k == y->n_lines);
+  CHECK(ls.k == y->n_lines);
   free(lf);
   /* CLM02: the sum of the line charges when every one is readable;
    * else the old total less the removed lines; else as it was */
-  if (all_ok) {
-    CHECK(y->total_ok && (uint64_t)y->total == sum);
+  if (ls.all_ok) {
+    CHECK(y->total_ok && (uint64_t)y->total == ls.sum);
   } else if (x->total_ok && removed_ok) {
     CHECK(y->total_ok && (uint64_t)y->total ==
                              (uint64_t)x->total - removed_sum);
@@ -812,7 +832,7 @@ static void check_csv(const char *name, size_t ncols, const erow *rows,
   cr.n_rows = n_rows;
   cr.ncols = ncols;
   cr.lines = lines;
-  snprintf(path, sizeof path, "%s/%s", G.dir, name);
+  snprintf(path, sizeof path, "%s/%s", G.out, name);
   fp = fopen(path, "rb");
   CHECK(fp != NULL);
   CHECK(csv_init(&p, CSV_STRICT | CSV_STRICT_FINI) == 0);
@@ -838,19 +858,120 @@ static void write_input(const uint8_t *data, size_t size)
   CHECK(fclose(fp) == 0);
 }
 
+/* The whole file OUT/sub into *b (empty when there is none). */
+static void read_output(const char *sub, bytes *b)
+{
+  char path[400], chunk[65536];
+  size_t n;
+  FILE *fp;
+  snprintf(path, sizeof path, "%s/%s", G.out, sub);
+  put(b, "", 0);
+  if (!(fp = fopen(path, "rb")))
+    return;
+  while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
+    put(b, chunk, n);
+  CHECK(!ferror(fp));
+  fclose(fp);
+}
+
+/* Writes the input into a pipe, as another process would. */
+typedef struct feed {
+  const uint8_t *p;
+  size_t n;
+  int fd;
+} feed;
+
+static void *feeder(void *ud)
+{
+  feed *f = ud;
+  while (f->n > 0) {
+    ssize_t w = write(f->fd, f->p, f->n);
+    if (w < 0 && errno == EINTR)
+      continue;
+    if (w <= 0)
+      break; /* the run stopped reading (EPIPE) */
+    f->p += w;
+    f->n -= (size_t)w;
+  }
+  close(f->fd);
+  return NULL;
+}
+
+/* The run: data on standard input through a pipe, as `cart837 -` reads
+ * it; r->st, r->rec and the outputs read back.  0, or -1 for a stop
+ * that is no bug (out of memory, a gzip input that is not gzip). */
+static int run_input(run *r, const uint8_t *data, size_t size)
+{
+  c837_run_options o;
+  c837_error err;
+  c837_run *cr;
+  pthread_t th;
+  feed fd = {data, size, -1};
+  int p[2];
+
+  remove_tree(G.out);
+  c837_run_options_default(&o);
+  o.out_dir = G.out;
+  o.table = G.table;        /* the built-in table, loaded once */
+  o.gzip = 0;               /* outputs as they are, to read back */
+  o.run_date = 20250601;    /* never today: the same input, the same run */
+  o.on_event = on_event;
+  o.ud = r;
+  cr = c837_run_new(&o, &err);
+  CHECK(cr != NULL);
+  CHECK(pipe(p) == 0);
+  fd.fd = p[1];
+  CHECK(dup2(p[0], STDIN_FILENO) == STDIN_FILENO);
+  close(p[0]);
+  CHECK(pthread_create(&th, NULL, feeder, &fd) == 0);
+  r->st = c837_run_file(cr, "-", "in.837");
+  /* the pipe's last reader goes: a feeder still writing sees EPIPE */
+  CHECK(dup2(G.stdin_fd, STDIN_FILENO) == STDIN_FILENO);
+  CHECK(pthread_join(th, NULL) == 0);
+  CHECK(c837_run_record_count(cr) == 1);
+  r->rec = *c837_run_record(cr, 0);
+  r->rec.name = r->rec.reason = NULL;
+  if (r->st == C837_ENOMEM || r->st == C837_EGZIP) {
+    c837_run_free(cr);
+    return -1;
+  }
+  CHECK(c837_run_finish(cr, &err) == C837_OK);
+  c837_run_free(cr);
+  read_output("in.837", &r->out);
+  read_output("held/in.837", &r->held);
+  read_output("held/in.837.unparsed", &r->rest);
+  return 0;
+}
+
+/* The second reading: the input file through the library's stream. */
+static void read_whole(parsed *w)
+{
+  c837_handler h = {rp_segment, rp_claim, rp_problem, NULL};
+  c837_input *in;
+  c837_error err;
+  c837_counts counts;
+  memset(w, 0, sizeof *w);
+  w->whole = 1;
+  w->hl.ok = 1;
+  w->hl.prev_hl04 = -1;
+  h.ud = w;
+  in = c837_input_open(G.in_path, &err);
+  CHECK(in != NULL);
+  w->st = c837_stream_run(in, &h, whole_rest, w, &counts, &err);
+  c837_input_close(in);
+  hl_end_tx(&w->hl);
+  put(&w->raw, "", 0);
+}
+
 static void free_run(run *r)
 {
-  c837_engine_free(r->engine);
-  c837_writer_free(r->w);
-  c837_writer_free(r->probe);
-  c837_report_abort(r->report);
   free(r->out.p);
   free(r->held.p);
   free(r->rest.p);
-  free(r->seen.p);
   free(r->fr);
   free(r->lr);
   free_parsed(&r->in);
+  free_parsed(&r->whole);
 }
 
 static int is_parse_error(c837_status st)
@@ -859,124 +980,111 @@ static int is_parse_error(c837_status st)
          st == C837_ETOOMANY || st == C837_ETRUNC || st == C837_ECLAIM;
 }
 
+/* Check 3: the rest is the input's tail; before it, the claims the run
+ * handed to the writer are the input's, byte for byte. */
+static void check_bytes(const run *r, const uint8_t *data, size_t size,
+                        int plain)
+{
+  const parsed *w = &r->whole;
+  size_t cut, i;
+  if (plain)
+    CHECK(w->raw.len == size &&
+          (size == 0 || memcmp(w->raw.p, data, size) == 0));
+  if (r->rec.unparsed_cut)
+    return; /* the rest stopped at its limit: not the whole tail */
+  CHECK(r->rest.len <= w->raw.len);
+  cut = w->raw.len - r->rest.len;
+  CHECK(memcmp(w->raw.p + cut, r->rest.p, r->rest.len) == 0);
+  CHECK(r->in.n <= w->n);
+  for (i = 0; i < r->in.n; i++) {
+    CHECK(w->c[i].off + w->c[i].len <= cut);
+    CHECK(same_bytes(&r->in, &r->in.c[i], w, &w->c[i]));
+  }
+  /* the claim after them, if any, is (in) the rest */
+  if (i < w->n)
+    CHECK(w->c[i].off + w->c[i].len > cut);
+  if (r->st == C837_OK)
+    CHECK(r->rest.len == 0 && r->in.n == w->n);
+  if (r->rec.t.claims_fixed == 0 && r->rec.t.claims_held == 0) {
+    CHECK(r->held.len == 0);
+    CHECK(r->out.len == cut && memcmp(r->out.p, w->raw.p, cut) == 0);
+  }
+  if (r->rec.t.claims_held == 0)
+    CHECK(r->held.len == 0);
+}
+
+/* Checks 4 to 6: the outputs read back, HLs, every claim in one. */
+static void check_outputs(run *r)
+{
+  parsed pout, pheld;
+  reparse(&r->held, &pheld);
+  CHECK(pheld.st == C837_OK || r->held.len == 0);
+  CHECK(pheld.n == r->rec.t.claims_held);
+  if (r->st == C837_OK) {
+    reparse(&r->out, &pout);
+    CHECK(pout.st == C837_OK || r->out.len == 0);
+    CHECK(pout.n == r->rec.t.claims_passed + r->rec.t.claims_fixed);
+    CHECK(r->whole.problems == r->in.problems);
+    if (r->in.problems == 0)
+      CHECK(pout.problems == 0 && pheld.problems == 0);
+    if (r->whole.hl.ok)
+      CHECK(pout.hl.ok && pheld.hl.ok);
+    match_claims(&r->in, &pout, &pheld);
+    free_parsed(&pout);
+  } else {
+    if (r->in.problems == 0)
+      CHECK(pheld.problems == 0);
+    match_claims(&r->in, NULL, &pheld);
+  }
+  free_parsed(&pheld);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   run r;
-  c837_edit_options eo;
-  c837_sink out_sink, held_sink;
-  c837_input *in;
-  c837_error err, werr;
-  c837_counts counts;
-  c837_writer_stats ws;
-  c837_status st, wst;
-  parsed pout, pheld;
   int plain = !(size >= 2 && data[0] == 0x1f && data[1] == 0x8b);
 
   if (!G.ready)
     init();
   memset(&r, 0, sizeof r);
   g_run = &r;
-  r.in.hl.ok = 1;
-  r.in.hl.prev_hl04 = -1;
   write_input(data, size);
-  c837_edit_options_default(&eo);
-  eo.run_date = 20250601; /* never today: the same input, the same run */
-  r.engine = c837_engine_new(G.table, &eo);
-  out_sink.write = held_sink.write = sink_put;
-  out_sink.ud = &r.out;
-  held_sink.ud = &r.held;
-  r.w = c837_writer_new(&out_sink, &held_sink);
-  r.probe = c837_writer_new(NULL, NULL);
-  r.report = c837_report_open(G.dir, &err);
-  in = c837_input_open(G.in_path, &err);
-  CHECK(r.engine && r.w && r.probe && r.report && in);
-  {
-    c837_handler h = {on_segment, on_claim, on_problem, &r};
-    st = c837_stream_run(in, &h, on_rest, &r, &counts, &err);
-  }
-  c837_input_close(in);
-  hl_end_tx(&r.in.hl);
-  wst = c837_writer_finish(r.w, &ws, &werr);
-
-  /* stops that are no bug: out of memory, a gzip input that is not
-   * gzip */
-  if (r.engine_oom || wst == C837_ENOMEM || st == C837_ENOMEM ||
-      r.refusal.code == C837_ENOMEM || st == C837_EGZIP) {
+  if (run_input(&r, data, size) != 0) {
     free_run(&r);
     g_run = NULL;
     return 0;
   }
-  /* a claim or segment the writer refuses (C837_ECLAIM: to hold outside
-   * an envelope, HL nesting too deep to rewrite; documented) never
-   * reached r.w: it is, with the rest, in the unparsed tail, and the
-   * outputs are checked like those of a parse error */
-  if (st == C837_ECALLBACK && r.refusal.code != C837_OK)
-    st = r.refusal.code;
+  read_whole(&r.whole);
+
   /* check 1 */
-  CHECK(r.refusal.code != C837_EINVAL);
-  CHECK(!r.writer_failed && wst == C837_OK);
-  CHECK(st == C837_OK || is_parse_error(st));
-  CHECK(c837_report_commit(r.report, &err) == C837_OK);
-  r.report = NULL;
-
-  /* check 2, as the writer counts */
-  CHECK(ws.claims_in == r.in.n);
-  CHECK(ws.claims_in == ws.claims_out + ws.claims_held);
-  CHECK(ws.claims_unfixable == r.unfixable);
-  CHECK(counts.claims == r.in.n + (size_t)r.refused_claim);
-  CHECK(counts.problems == r.in.problems);
-
-  /* check 3 */
-  put(&r.seen, r.rest.p, r.rest.len);
-  if (plain)
-    CHECK(r.seen.len == size &&
-          (size == 0 || memcmp(r.seen.p, data, size) == 0));
-  if (st == C837_OK)
-    CHECK(r.rest.len == 0);
-  if (ws.claims_fixed == 0 && ws.claims_held == 0) {
-    CHECK(r.held.len == 0);
-    CHECK(r.out.len + r.rest.len == r.seen.len &&
-          (r.out.len == 0 || memcmp(r.out.p, r.seen.p, r.out.len) == 0));
-  }
-  if (ws.claims_held == 0)
-    CHECK(r.held.len == 0);
-
-  /* checks 4 to 6 */
-  reparse(&r.held, &pheld);
-  CHECK(pheld.st == C837_OK || r.held.len == 0);
-  CHECK(pheld.n == ws.claims_held);
-  if (st == C837_OK) {
-    reparse(&r.out, &pout);
-    CHECK(pout.st == C837_OK || r.out.len == 0);
-    CHECK(pout.n == ws.claims_out);
-    if (r.in.problems == 0)
-      CHECK(pout.problems == 0 && pheld.problems == 0);
-    if (r.in.hl.ok)
-      CHECK(pout.hl.ok && pheld.hl.ok);
-    match_claims(&r.in, &pout, &pheld);
-    free_parsed(&pout);
-  } else {
-    if (r.in.problems == 0)
-      CHECK(pheld.problems == 0);
-    match_claims(&r.in, NULL, &pheld);
-  }
-  free_parsed(&pheld);
-
+  CHECK(r.st == C837_OK || is_parse_error(r.st));
+  CHECK(r.rest_event == (r.st != C837_OK));
+  CHECK(r.rec.status == r.st);
+  /* check 2, as the run counts */
+  CHECK(r.rec.t.claims == r.in.n);
+  CHECK(r.rec.t.claims == r.rec.t.claims_passed + r.rec.t.claims_fixed +
+                              r.rec.t.claims_held);
+  CHECK(r.rec.t.claims_fixed == r.n_fixed);
+  CHECK(r.rec.t.claims_held == r.n_held);
+  CHECK(r.rec.t.problems == r.in.problems);
+  /* checks 3 to 6 */
+  check_bytes(&r, data, size, plain);
+  check_outputs(&r);
   /* check 7 */
   check_csv("findings.csv", 24, r.fr, r.n_fr, 0);
   check_csv("lines.csv", 23, r.lr, r.n_lr, 1);
   if (G.verbose)
     fprintf(stderr,
-            "fuzz_pipeline: %s; claims %zu: out %llu (fixed %llu), held "
-            "%llu (unfixable %llu); problems %llu; HL checked %d; "
-            "findings rows %zu, lines rows %zu\n",
-            c837_status_name(st), r.in.n,
-            (unsigned long long)ws.claims_out,
-            (unsigned long long)ws.claims_fixed,
-            (unsigned long long)ws.claims_held,
-            (unsigned long long)ws.claims_unfixable,
-            (unsigned long long)r.in.problems, r.in.hl.ok, r.n_fr, r.n_lr);
-
+            "fuzz_pipeline: %s; claims %zu: passed %llu, fixed %llu, held "
+            "%llu (unfixable %llu); problems %llu; HL checked %d; rest %zu "
+            "bytes; findings rows %zu, lines rows %zu\n",
+            c837_status_name(r.st), r.in.n,
+            (unsigned long long)r.rec.t.claims_passed,
+            (unsigned long long)r.rec.t.claims_fixed,
+            (unsigned long long)r.rec.t.claims_held,
+            (unsigned long long)r.unfixable,
+            (unsigned long long)r.in.problems, r.whole.hl.ok, r.rest.len,
+            r.n_fr, r.n_lr);
   free_run(&r);
   g_run = NULL;
   return 0;

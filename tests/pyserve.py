@@ -4,8 +4,8 @@
 Usage: pyserve.py   (requests on standard input, answers on standard output)
 
 Each request is one line: the name of a checker in tests/ (x12check,
-spec_check, html_check, findings_rows, corpus_check) and the arguments
-of one run, tab-separated.  The checker's main(ARGS) runs in this
+spec_check, html_check, csv_rows, corpus_check, ledger_fp) and the
+arguments of one run, tab-separated.  The checker's main(ARGS) runs in this
 process, its standard input empty; the answer is every line it printed
 (standard output and standard error together; a line that starts with
 "." gets one more "." in front), then a line "." followed by its exit
@@ -22,8 +22,8 @@ sys.dont_write_bytecode = True  # no __pycache__ in tests/
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import batchrun  # noqa: E402
 
-TOOLS = ("x12check", "spec_check", "html_check", "findings_rows",
-         "corpus_check")
+TOOLS = ("x12check", "spec_check", "html_check", "csv_rows",
+         "corpus_check", "ledger_fp")
 
 
 def answer(argv):

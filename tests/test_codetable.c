@@ -1,11 +1,11 @@
-/* test_codetable.c -- unit tests of the code table (src/codetable.c)
+/* test_codetable.c -- unit tests of the code table (src/edit/codetable.c)
  *
  * The built-in table is checked row by row against the values that
  * specs/codes.csv promises (and that the engine relies on); writing it
  * must give back specs/codes.csv byte for byte and load back field for
  * field; override files change what they name and nothing else; every
  * kind of malformed file is rejected with its exact message and leaves
- * the table as it was.
+ * the table as it was; the one definition of a tracked line.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -23,104 +23,11 @@
 extern const char c837_builtin_codes_csv[];
 extern const unsigned long c837_builtin_codes_csv_len;
 
-#define HDR                                                                \
-  "code,family,step,descriptor,cap_per_day,fractional,valid_from,"         \
-  "valid_to,crosswalk,revenue_codes,split_dose,history\n"
+#include "testtable.h" /* HDR, tmp_file, builtin, load_ok, expect_reject */
 
 /* ------------------------------------------------------------------ */
 /* Helpers                                                             */
 /* ------------------------------------------------------------------ */
-
-/* Writes text to a new temporary file; returns its path (malloc'd). */
-static char *tmp_file(const char *text, size_t len)
-{
-  char *path = strdup("/tmp/test_codetable_XXXXXX");
-  int fd;
-  assert_non_null(path);
-  fd = mkstemp(path);
-  assert_true(fd >= 0);
-  assert_int_equal(write(fd, text, len), (ssize_t)len);
-  close(fd);
-  return path;
-}
-
-static c837_codetable *builtin(void)
-{
-  c837_error err;
-  c837_codetable *t = c837_codetable_builtin(&err);
-  if (t == NULL)
-    fail_msg("builtin table: %s", err.msg);
-  return t;
-}
-
-static void assert_same_row(const c837_code *a, const c837_code *b)
-{
-  assert_string_equal(a->code, b->code);
-  assert_int_equal(a->family, b->family);
-  assert_int_equal(a->step, b->step);
-  assert_string_equal(a->descriptor, b->descriptor);
-  assert_int_equal(a->cap, b->cap);
-  assert_int_equal(a->fractional, b->fractional);
-  assert_int_equal(a->valid_from, b->valid_from);
-  assert_int_equal(a->valid_to, b->valid_to);
-  assert_string_equal(a->crosswalk, b->crosswalk);
-  assert_string_equal(a->revenue, b->revenue);
-  assert_int_equal(a->split_dose, b->split_dose);
-  assert_string_equal(a->history, b->history);
-}
-
-static void assert_same_table(const c837_codetable *a,
-                              const c837_codetable *b)
-{
-  size_t i;
-  assert_int_equal(c837_codetable_count(a), c837_codetable_count(b));
-  for (i = 0; i < c837_codetable_count(a); i++)
-    assert_same_row(c837_codetable_at(a, i), c837_codetable_at(b, i));
-}
-
-/* Loads text as a table file into a fresh built-in table and expects
- * the error message "PATH:" + want_tail, and the table unchanged. */
-static void expect_reject(const char *text, const char *want_tail)
-{
-  c837_codetable *t = builtin(), *ref = builtin();
-  c837_error err;
-  char *path = tmp_file(text, strlen(text));
-  char want[512];
-  c837_status st;
-
-  memset(&err, 0, sizeof err);
-  st = c837_codetable_load(t, path, 0, &err);
-  snprintf(want, sizeof want, "%s:%s", path, want_tail);
-  assert_int_equal(st, C837_ECSV);
-  assert_int_equal(err.code, C837_ECSV);
-  assert_string_equal(err.msg, want);
-  assert_same_table(t, ref);
-  /* replace_all must not drop anything on failure either (a few
-   * partial files are valid on an empty table, hence the test). */
-  st = c837_codetable_load(t, path, 1, &err);
-  if (st != C837_OK) {
-    assert_int_equal(st, C837_ECSV);
-    assert_same_table(t, ref);
-  }
-  unlink(path);
-  free(path);
-  c837_codetable_free(t);
-  c837_codetable_free(ref);
-}
-
-/* Loads text into a fresh built-in table, expecting success. */
-static c837_codetable *load_ok(const char *text, int replace_all)
-{
-  c837_codetable *t = builtin();
-  c837_error err;
-  char *path = tmp_file(text, strlen(text));
-  c837_status st = c837_codetable_load(t, path, replace_all, &err);
-  if (st != C837_OK)
-    fail_msg("load failed: %s", err.msg);
-  unlink(path);
-  free(path);
-  return t;
-}
 
 /* Writes t (or only one row) into *out (malloc'd, NUL-terminated). */
 static void capture_csv(const c837_codetable *t, const char *only,
@@ -145,7 +52,9 @@ static void test_builtin_codes_in_order(void **state)
       "0540T", "Q2041", "Q2042", "Q2053", "Q2054", "Q2055", "Q2056",
       "Q2058", "C9076", "Q2040", "38205", "38206", "38207", "38208",
       "38209", "38210", "38211", "38212", "38213", "38214", "38215",
-      "36511", "36512", "36513", "36514", "36515", "36516"};
+      "36511", "36512", "36513", "36514", "36515", "36516", "C9073",
+      "C9081", "C9098", "C9301", "Q2057", "J3391", "J3392", "J3393",
+      "J3394", "Q2043", "C9399", "J9999", "J3590", "J3490"};
   c837_codetable *t = builtin();
   size_t i, n = sizeof want / sizeof want[0];
   (void)state;
@@ -199,52 +108,69 @@ static void test_builtin_step_codes(void **state)
   c837_codetable_free(t);
 }
 
+/* The products with their dates and crosswalks as specs/codes.md
+ * sources them (CMS HCPCS files: ADD_DT, TERM_DT, XREF1). */
 static void test_builtin_products(void **state)
 {
-  static const char *const prod[] = {"Q2041", "Q2042", "Q2053", "Q2054",
-                                     "Q2055", "Q2056", "Q2058", "C9076",
-                                     "Q2040"};
+  static const struct {
+    const char *code, *from, *to, *xwalk, *product;
+    c837_per unit;
+    int split;
+  } want[] = {
+      {"Q2041", "2018-04-01", "", "", "axicabtagene ciloleucel",
+       C837_PER_DOSE, 0},
+      {"Q2042", "2019-01-01", "", "Q2040", "tisagenlecleucel", C837_PER_DOSE,
+       0},
+      {"Q2053", "2021-04-01", "", "C9073", "brexucabtagene autoleucel",
+       C837_PER_DOSE, 0},
+      {"Q2054", "2021-10-01", "", "C9076", "lisocabtagene maraleucel",
+       C837_PER_DOSE, 0},
+      {"Q2055", "2022-01-01", "", "C9081", "idecabtagene vicleucel",
+       C837_PER_DOSE, 0},
+      {"Q2056", "2022-10-01", "", "C9098", "ciltacabtagene autoleucel",
+       C837_PER_DOSE, 0},
+      {"Q2058", "2025-07-01", "", "C9301", "obecabtagene autoleucel",
+       C837_PER_INFUSION, 1},
+      {"Q2040", "2018-01-01", "2018-12-31", "Q2042", "tisagenlecleucel",
+       C837_PER_INFUSION, 0},
+      {"C9073", "2021-01-01", "2021-03-31", "Q2053",
+       "brexucabtagene autoleucel", C837_PER_DOSE, 0},
+      {"C9076", "2021-07-01", "2021-09-30", "Q2054",
+       "lisocabtagene maraleucel", C837_PER_DOSE, 0},
+      {"C9081", "2021-10-01", "2021-12-31", "Q2055", "idecabtagene vicleucel",
+       C837_PER_DOSE, 0},
+      {"C9098", "2022-07-01", "2022-09-30", "Q2056",
+       "ciltacabtagene autoleucel", C837_PER_DOSE, 0},
+      {"C9301", "2025-04-01", "2025-06-30", "Q2058", "obecabtagene autoleucel",
+       C837_PER_DOSE, 1},
+  };
   c837_codetable *t = builtin();
-  const c837_code *c;
   size_t i;
   (void)state;
 
-  for (i = 0; i < sizeof prod / sizeof prod[0]; i++) {
-    c = c837_codetable_find(t, prod[i]);
+  for (i = 0; i < sizeof want / sizeof want[0]; i++) {
+    const c837_code *c = c837_codetable_find(t, want[i].code);
+    char d[16];
     assert_non_null(c);
     assert_int_equal(c->family, C837_FAM_PRODUCT);
     assert_int_equal(c->step, 0);
     assert_int_equal(c->cap, 1000000);
     assert_int_equal(c->fractional, 1);
-    assert_string_equal(c->revenue, "0891|0892");
-    assert_int_equal(c->split_dose, strcmp(prod[i], "Q2058") == 0);
+    c837_format_iso_date(d, sizeof d, c->valid_from);
+    assert_string_equal(d, want[i].from);
+    c837_format_iso_date(d, sizeof d, c->valid_to);
+    assert_string_equal(d, want[i].to);
+    assert_string_equal(c->crosswalk, want[i].xwalk);
+    assert_string_equal(c->product, want[i].product);
+    assert_int_equal(c->unit, want[i].unit);
+    assert_int_equal(c->split_dose, want[i].split);
+    /* Q2040 ended before the 089X revenue codes began (2019-04-01) */
+    assert_string_equal(c->revenue,
+                        strcmp(c->code, "Q2040") == 0 ? "" : "0891|0892");
+    /* C-codes: hospital outpatient bills only */
+    assert_string_equal(c->settings, c->code[0] == 'C' ? "12X|13X" : "");
+    assert_non_null(strstr(c->history, want[i].from));
   }
-  c = c837_codetable_find(t, "Q2054");
-  assert_int_equal(c->valid_from, 20211001);
-  assert_int_equal(c->valid_to, 0);
-  assert_string_equal(c->crosswalk, "C9076");
-  c = c837_codetable_find(t, "C9076");
-  assert_int_equal(c->valid_from, 20210701);
-  assert_int_equal(c->valid_to, 20210930);
-  assert_string_equal(c->crosswalk, "Q2054");
-  c = c837_codetable_find(t, "Q2040");
-  assert_int_equal(c->valid_from, 0);
-  assert_int_equal(c->valid_to, 20181231);
-  assert_string_equal(c->crosswalk, "Q2042");
-  c = c837_codetable_find(t, "Q2042");
-  assert_string_equal(c->crosswalk, "Q2040");
-  /* Dates we could not confirm stay open and say so. */
-  for (i = 0; i < 7; i++) {
-    c = c837_codetable_find(t, prod[i]);
-    if (strcmp(prod[i], "Q2054") == 0)
-      continue;
-    assert_int_equal(c->valid_from, 0);
-    assert_int_equal(c->valid_to, 0);
-    assert_non_null(strstr(c->history, "effective date not confirmed"));
-  }
-  c = c837_codetable_find(t, "Q2058");
-  assert_int_equal(c->split_dose, 1);
-  assert_int_equal(c->fractional, 1);
   c837_codetable_free(t);
 }
 
@@ -293,7 +219,8 @@ static void test_builtin_crosswalks_pair_up(void **state)
     assert_int_equal(x->family, c->family);
     assert_int_equal(x->step, c->step);
   }
-  assert_int_equal(n, 12); /* 8 step codes, Q2042/Q2040, Q2054/C9076 */
+  /* 8 step codes, Q2042/Q2040 and the five Q-codes with their C-codes */
+  assert_int_equal(n, 20);
   c837_codetable_free(t);
 }
 
@@ -383,12 +310,16 @@ static void test_write_one(void **state)
       out,
       "\"code\",\"family\",\"step\",\"descriptor\",\"cap_per_day\","
       "\"fractional\",\"valid_from\",\"valid_to\",\"crosswalk\","
-      "\"revenue_codes\",\"split_dose\",\"history\"\n"
+      "\"revenue_codes\",\"split_dose\",\"history\",\"settings\","
+      "\"unit\",\"product\",\"pfs_payable\",\"opps_si\"\n"
       "\"Q2058\",\"product\",\"0\",\"CAR-T product obecabtagene "
-      "autoleucel (Aucatzyl); one unit is one therapeutic dose, given split "
-      "over two infusions about ten days apart\",\"1\",\"1\",\"\",\"\","
-      "\"\",\"0891|0892\",\"1\",\"split dose: both infusions belong to one "
-      "dose; effective date not confirmed\"\n");
+      "autoleucel (Aucatzyl); one unit is one infusion: the dose is split "
+      "over two infusions about ten days apart, one unit on each infusion "
+      "date\",\"1\",\"1\",\"2025-07-01\",\"\",\"C9301\",\"0891|0892\","
+      "\"1\",\"2025-07-01 added (HCPCS ADD_DT), per infusion, replacing "
+      "C9301 (2025-04-01 .. 2025-06-30, per therapeutic dose); split dose: "
+      "both infusions belong to one course\",\"\",\"infusion\","
+      "\"obecabtagene autoleucel\",\"\",\"\"\n");
   free(out);
 
   capture_csv(t, "NOPE", &st, &out, &len);
@@ -417,7 +348,8 @@ static void test_write_fractional_cap_and_quotes(void **state)
   assert_string_equal(
       strchr(out, '\n') + 1,
       "\"Q9999\",\"product\",\"0\",\"Has \"\"quotes\"\", commas\",\"0.1\","
-      "\"1\",\"2024-02-29\",\"2024-03-01\",\"\",\"0891\",\"0\",\"a, b\"\n");
+      "\"1\",\"2024-02-29\",\"2024-03-01\",\"\",\"0891\",\"0\",\"a, b\","
+      "\"\",\"\",\"\",\"\",\"\"\n");
   free(out);
   c837_codetable_free(t);
 }
@@ -446,9 +378,13 @@ static void test_describe(void **state)
            "crosswalk: 0537T (predecessor, before 2025-01-01)\n"
            "revenue_codes: 0871\n"
            "split_dose: 0\n"
-           "history: 2025-01-01 added as a Category I code replacing 0537T "
-           "(same meaning)\n",
-           c->descriptor);
+           "history: %s\n"
+           "settings: (everywhere)\n"
+           "unit: (not stated)\n"
+           "product: (none)\n"
+           "pfs_payable: no\n"
+           "opps_si: (not known)\n",
+           c->descriptor, c->history);
   assert_string_equal(buf, want);
   free(buf);
 
@@ -633,11 +569,11 @@ static void test_reject_unknown_family(void **state)
 {
   (void)state;
   expect_reject(HDR "Q9999,stem,0,x,1,0,,,,,0,h\n",
-                "2:2: family: expected step, product, watch or empty, "
-                "found \"stem\"");
+                "2:2: family: expected step, product, watch, tcr, til, "
+                "hsc_gene, cell_other, noc or empty, found \"stem\"");
   expect_reject(HDR "Q9999,Step,1,x,1,0,,,,,0,h\n",
-                "2:2: family: expected step, product, watch or empty, "
-                "found \"Step\"");
+                "2:2: family: expected step, product, watch, tcr, til, "
+                "hsc_gene, cell_other, noc or empty, found \"Step\"");
 }
 
 static void test_reject_bad_cap(void **state)
@@ -830,12 +766,12 @@ static void test_reject_positions(void **state)
   (void)state;
   /* Blank lines and CRLF do not shift line numbers. */
   expect_reject("code,family\r\n\r\n\r\nQ9999,stem\r\n",
-                "4:2: family: expected step, product, watch or empty, "
-                "found \"stem\"");
+                "4:2: family: expected step, product, watch, tcr, til, "
+                "hsc_gene, cell_other, noc or empty, found \"stem\"");
   /* A lone CR ends a line too. */
   expect_reject("code,family\rQ9999,stem\r",
-                "2:2: family: expected step, product, watch or empty, "
-                "found \"stem\"");
+                "2:2: family: expected step, product, watch, tcr, til, "
+                "hsc_gene, cell_other, noc or empty, found \"stem\"");
   /* A quoted field over two lines: errors after it are on its end line,
    * errors in it on its first line. */
   expect_reject("code,history,family\n"
@@ -845,8 +781,8 @@ static void test_reject_positions(void **state)
   expect_reject("code,family,history\n"
                 "Q9998,,\"one\"\n"
                 "Q9999,\"\nstep\",x\n",
-                "3:2: family: expected step, product, watch or empty, "
-                "found \"?step\"");
+                "3:2: family: expected step, product, watch, tcr, til, "
+                "hsc_gene, cell_other, noc or empty, found \"?step\"");
 }
 
 static void test_missing_file(void **state)
@@ -865,6 +801,106 @@ static void test_missing_file(void **state)
   assert_int_equal(c837_codetable_load(NULL, "x", 0, &err), C837_EINVAL);
   c837_codetable_free(t);
   c837_codetable_free(ref);
+}
+
+/* ------------------------------------------------------------------ */
+/* Tracked lines                                                       */
+/* ------------------------------------------------------------------ */
+
+static c837_line line_of(char sv, const char *qual, const char *code,
+                         const char *rev)
+{
+  c837_line l;
+  memset(&l, 0, sizeof l);
+  l.sv = sv;
+  snprintf(l.qualifier, sizeof l.qualifier, "%s", qual);
+  snprintf(l.code, sizeof l.code, "%s", code);
+  snprintf(l.revenue, sizeof l.revenue, "%s", rev);
+  return l;
+}
+
+static void test_revenue_normalize(void **state)
+{
+  static const char *const cases[][2] = {
+      {"874", "0874"}, {"87", "0087"},  {"8", "0008"},   {"0874", "0874"},
+      {"87A", "87A"},  {"", ""},        {" 874", " 874"}, {"08740", "08740"},
+  };
+  size_t i;
+  (void)state;
+  for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    char out[C837_CODE_MAX];
+    c837_revenue_normalize(out, cases[i][0]);
+    assert_string_equal(out, cases[i][1]);
+  }
+}
+
+/* The one definition of a tracked line (specs/edits.md, "Terms"). */
+static void test_tracks(void **state)
+{
+  c837_codetable *t = builtin();
+  const c837_code *row;
+  c837_line l;
+  size_t i;
+  (void)state;
+  /* a table code on an SV1 / SV2 line under HC or no qualifier */
+  l = line_of('1', "HC", "38225", "");
+  assert_int_equal(c837_codetable_tracks(t, &l, &row), 1);
+  assert_string_equal(row->code, "38225");
+  l = line_of('2', "", "36511", "0300");
+  assert_int_equal(c837_codetable_tracks(t, &l, &row), 1);
+  assert_string_equal(row->code, "36511");
+  /* not under another qualifier, nor on an SV3 line */
+  l = line_of('1', "WK", "38225", "");
+  assert_int_equal(c837_codetable_tracks(t, &l, &row), 0);
+  assert_null(row);
+  l = line_of('3', "AD", "38225", "");
+  assert_int_equal(c837_codetable_tracks(t, &l, &row), 0);
+  /* a cell-therapy revenue code on an SV2 line, with or without its
+   * leading zero, whatever the procedure code */
+  l = line_of('2', "HC", "99213", "874");
+  assert_int_equal(c837_codetable_tracks(t, &l, &row), 1);
+  assert_null(row);
+  l = line_of('2', "HC", "", "0891");
+  assert_int_equal(c837_codetable_tracks(t, &l, NULL), 1);
+  l = line_of('2', "WK", "38225", "0871");
+  assert_int_equal(c837_codetable_tracks(t, &l, &row), 1);
+  assert_null(row);
+  l = line_of('1', "HC", "99213", "0874");
+  assert_int_equal(c837_codetable_tracks(t, &l, NULL), 0);
+  {
+    static const char *const not_cart[] = {"0870", "0875", "0879", "0890",
+                                           "0893", "0250", "87A", "08740"};
+    for (i = 0; i < sizeof not_cart / sizeof not_cart[0]; i++) {
+      l = line_of('2', "HC", "99213", not_cart[i]);
+      assert_int_equal(c837_codetable_tracks(t, &l, NULL), 0);
+    }
+  }
+  /* every revenue code the table pairs a code with is tracked, and every
+   * tracked revenue code is one the table pairs */
+  for (i = 0; i < c837_codetable_count(t); i++) {
+    const char *p = c837_codetable_at(t, i)->revenue;
+    while (*p) {
+      char one[5];
+      memcpy(one, p, 4);
+      one[4] = 0;
+      l = line_of('2', "HC", "99213", one);
+      assert_int_equal(c837_codetable_tracks(t, &l, NULL), 1);
+      p += p[4] == '|' ? 5 : 4;
+    }
+  }
+  {
+    static const char *const cart[] = {"0871", "0872", "0873",
+                                       "0874", "0891", "0892"};
+    for (i = 0; i < sizeof cart / sizeof cart[0]; i++) {
+      size_t k;
+      int paired = 0;
+      for (k = 0; k < c837_codetable_count(t); k++)
+        if (strstr(c837_codetable_at(t, k)->revenue, cart[i]))
+          paired = 1;
+      assert_true(paired);
+    }
+  }
+  c837_codetable_free(t);
 }
 
 int main(void)
@@ -901,6 +937,8 @@ int main(void)
       cmocka_unit_test(test_reject_cross_field),
       cmocka_unit_test(test_reject_positions),
       cmocka_unit_test(test_missing_file),
+      cmocka_unit_test(test_revenue_normalize),
+      cmocka_unit_test(test_tracks),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,4 +1,9 @@
-/* test_engine.c -- unit tests of the edit engine (src/engine.c, edit_*.c)
+/* test_engine.c -- unit tests of the edit engine (src/edit/: engine.c,
+ * edit_line.c, edit_seq.c, verdict.c, engine_hist.c)
+ *
+ * An internal test: besides cart837.h it includes the engine's private
+ * headers (edit/engine_int.h for the arithmetic helpers, and through it
+ * edit/engine_hist.h, the history interface of the ledger).
  *
  * Claims are built directly as c837_claim / c837_line structs (the engine
  * reads only parsed fields, never the segments) and evaluated against the
@@ -8,7 +13,8 @@
  * voids, replacements, --hold none and history re-runs; the findings
  * cap (a holding finding beyond it still holds); checked cap x days
  * arithmetic; re-runs of several related interchanges over their own
- * history; tombstones; checkpoint, rollback and commit.
+ * history; tombstones; checkpoint, rollback and commit; the kind of
+ * every remembered record; the edit table against specs/edits.md.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -21,191 +27,9 @@
 #include <cmocka.h>
 
 #include "cart837.h"
-#include "engine_int.h"
-
-/* ------------------------------------------------------------------ */
-/* Claim builder                                                       */
-/* ------------------------------------------------------------------ */
-
-#define TB_LINES 1024
-
-typedef struct tb {
-  c837_claim c;
-  c837_line lines[TB_LINES];
-  c837_envelope env;
-} tb;
-
-/* A claim of kind k, id, patient key and billing NPI; freq "1", TOB 131
- * on 837I, no envelope. */
-static tb *tb_new(c837_kind k, const char *id, const char *patient,
-                  const char *npi)
-{
-  tb *b = calloc(1, sizeof *b);
-  assert_non_null(b);
-  b->c.kind = k;
-  snprintf(b->c.id, sizeof b->c.id, "%s", id);
-  snprintf(b->c.patient_key, sizeof b->c.patient_key, "%s", patient);
-  snprintf(b->c.billing.id, sizeof b->c.billing.id, "%s", npi);
-  snprintf(b->c.freq, sizeof b->c.freq, "1");
-  if (k == C837_KIND_I)
-    snprintf(b->c.tob, sizeof b->c.tob, "131");
-  b->c.lines = b->lines;
-  return b;
-}
-
-static void tb_env(tb *b, const char *isa06, const char *isa13)
-{
-  snprintf(b->env.isa06, sizeof b->env.isa06, "%s", isa06);
-  snprintf(b->env.isa13, sizeof b->env.isa13, "%s", isa13);
-  snprintf(b->env.gs06, sizeof b->env.gs06, "1");
-  snprintf(b->env.st02, sizeof b->env.st02, "0001");
-  b->c.env = &b->env;
-}
-
-/* Adds a line: code, units as written, date range (to 0 = one day),
- * revenue ("" on 837P).  Charge 1000.00, basis UN, qualifier HC. */
-static c837_line *tb_line(tb *b, const char *code, const char *units,
-                          int32_t from, int32_t to, const char *revenue)
-{
-  c837_line *l;
-  c837_span s;
-  assert_true(b->c.n_lines < TB_LINES);
-  l = &b->lines[b->c.n_lines++];
-  memset(l, 0, sizeof *l);
-  snprintf(l->lx, sizeof l->lx, "%zu", b->c.n_lines);
-  l->sv = b->c.kind == C837_KIND_I ? '2' : '1';
-  snprintf(l->qualifier, sizeof l->qualifier, "%s", code[0] ? "HC" : "");
-  snprintf(l->code, sizeof l->code, "%s", code);
-  snprintf(l->revenue, sizeof l->revenue, "%s", revenue);
-  l->charge = 100000;
-  l->charge_ok = 1;
-  snprintf(l->unit_basis, sizeof l->unit_basis, "UN");
-  snprintf(l->units_raw, sizeof l->units_raw, "%s", units);
-  s.p = units;
-  s.len = strlen(units);
-  l->units_ok = c837_parse_decimal(s, 6, &l->units) == 0;
-  if (!l->units_ok)
-    l->units = 0;
-  l->date_from = from;
-  l->date_to = to ? to : from;
-  l->date_source = 'L';
-  l->seg_sv = l->seg_dtp = l->seg_first = l->seg_last = C837_NO_INDEX;
-  return l;
-}
-
-/* ------------------------------------------------------------------ */
-/* Fixture and look-ups                                                */
-/* ------------------------------------------------------------------ */
-
-typedef struct fx {
-  c837_codetable *t;
-  c837_engine *e;
-  c837_edit_options o;
-} fx;
-
-static fx *fx_new(const c837_edit_options *o)
-{
-  fx *f = calloc(1, sizeof *f);
-  c837_error err;
-  assert_non_null(f);
-  memset(&err, 0, sizeof err);
-  f->t = c837_codetable_builtin(&err);
-  assert_non_null(f->t);
-  if (o)
-    f->o = *o;
-  else
-    c837_edit_options_default(&f->o);
-  f->o.run_date = 20250601;
-  f->e = c837_engine_new(f->t, &f->o);
-  assert_non_null(f->e);
-  return f;
-}
-
-static void fx_free(fx *f)
-{
-  c837_engine_free(f->e);
-  c837_codetable_free(f->t);
-  free(f);
-}
-
-static c837_verdict run(fx *f, tb *b)
-{
-  c837_verdict v;
-  assert_int_equal(c837_engine_claim(f->e, &b->c, &v), C837_OK);
-  return v;
-}
-
-/* Remembered lines (not tombstones or markers: family NONE). */
-static size_t n_lines(const c837_engine *e)
-{
-  size_t i, n = 0;
-  for (i = 0; i < c837_engine_history_count(e); i++)
-    n += c837_engine_history_at(e, i)->family != C837_FAM_NONE;
-  return n;
-}
-
-/* Tombstones (family NONE, claim_id set) and markers (claim_id empty). */
-static size_t n_tombs(const c837_engine *e)
-{
-  size_t i, n = 0;
-  for (i = 0; i < c837_engine_history_count(e); i++) {
-    const c837_hist *h = c837_engine_history_at(e, i);
-    n += h->family == C837_FAM_NONE && h->claim_id[0];
-  }
-  return n;
-}
-
-static size_t n_markers(const c837_engine *e)
-{
-  size_t i, n = 0;
-  for (i = 0; i < c837_engine_history_count(e); i++) {
-    const c837_hist *h = c837_engine_history_at(e, i);
-    n += h->family == C837_FAM_NONE && !h->claim_id[0];
-  }
-  return n;
-}
-
-/* The k-th remembered line (skipping tombstones and markers). */
-static const c837_hist *line_at(const c837_engine *e, size_t k)
-{
-  size_t i;
-  for (i = 0; i < c837_engine_history_count(e); i++) {
-    const c837_hist *h = c837_engine_history_at(e, i);
-    if (h->family != C837_FAM_NONE && k-- == 0)
-      return h;
-  }
-  return NULL;
-}
-
-static size_t count_edit(const c837_verdict *v, c837_edit ed)
-{
-  size_t i, n = 0;
-  for (i = 0; i < v->n_findings; i++)
-    if (v->findings[i].edit == ed)
-      n++;
-  return n;
-}
-
-static const c837_finding *find_edit(const c837_verdict *v, c837_edit ed,
-                                     size_t line)
-{
-  size_t i;
-  for (i = 0; i < v->n_findings; i++)
-    if (v->findings[i].edit == ed && v->findings[i].line == line)
-      return &v->findings[i];
-  return NULL;
-}
-
-/* The only finding of edit ed: asserts there is exactly one. */
-static const c837_finding *only(const c837_verdict *v, c837_edit ed)
-{
-  size_t i;
-  assert_int_equal(count_edit(v, ed), 1);
-  for (i = 0; i < v->n_findings; i++)
-    if (v->findings[i].edit == ed)
-      return &v->findings[i];
-  return NULL;
-}
+#include "base/limits.h"
+#include "edit/engine_int.h"
+#include "engine_fx.h"
 
 /* ------------------------------------------------------------------ */
 /* Names and options                                                   */
@@ -631,12 +455,27 @@ static void test_code_not_effective(void **state)
   assert_int_equal(x->action, C837_ACT_HELD);
   assert_int_equal(v.disposition, C837_DISP_HELD);
   free(b);
-  /* Q2054 in C9076's time: fixed to C9076 */
-  b = tb_new(C837_KIND_P, "C4", "PAT4", "111");
+  /* Q2054 in C9076's time on an outpatient bill: fixed to C9076 */
+  b = tb_new(C837_KIND_I, "C4", "PAT4", "111");
+  tb_line(b, "Q2054", "1", 20210901, 0, "0891");
+  tb_line(b, "0540T", "1", 20210901, 0, "0874");
+  v = run(f, b);
+  assert_string_equal(only(&v, C837_EDIT_CODE_NOT_EFFECTIVE)->after, "C9076");
+  free(b);
+  /* ... but never on an 837P: C9076 is a hospital outpatient code
+   * (settings 12X|13X), so the line is held with the reason */
+  b = tb_new(C837_KIND_P, "C5", "PAT5", "111");
   tb_line(b, "Q2054", "1", 20210901, 0, "");
   tb_line(b, "0540T", "1", 20210901, 0, "");
   v = run(f, b);
-  assert_string_equal(only(&v, C837_EDIT_CODE_NOT_EFFECTIVE)->after, "C9076");
+  x = only(&v, C837_EDIT_CODE_NOT_EFFECTIVE);
+  assert_int_equal(x->action, C837_ACT_HELD);
+  assert_string_equal(x->after, "");
+  assert_string_equal(x->detail,
+                      "Q2054 is not valid on 2021-09-01: it is valid from "
+                      "2021-10-01, and its predecessor C9076 is not billed "
+                      "on this claim (only on 12X|13X)");
+  assert_int_equal(v.n_fixes, 0);
   free(b);
   fx_free(f);
 }
@@ -728,6 +567,61 @@ static void test_revenue_mismatch(void **state)
   tb_line(b, "38228", "1", 20250304, 0, "");
   v = run(f, b);
   assert_int_equal(count_edit(&v, C837_EDIT_REVENUE_CODE_MISMATCH), 0);
+  free(b);
+  fx_free(f);
+}
+
+/* No revenue pairing before the 087X / 089X revenue codes existed
+ * (2019-04-01, specs/revenue.csv): Q2041 on the pharmacy code 0636 in
+ * 2018 is how it was billed; from 2019-04-01 the product goes on 0891. */
+static void test_revenue_pairing_from_2019_04(void **state)
+{
+  fx *f = fx_new(NULL);
+  tb *b;
+  c837_verdict v;
+  (void)state;
+  b = tb_new(C837_KIND_I, "R1", "PATR", "111");
+  tb_line(b, "Q2041", "1", 20190331, 0, "0636");
+  v = run(f, b);
+  assert_int_equal(count_edit(&v, C837_EDIT_REVENUE_CODE_MISMATCH), 0);
+  free(b);
+  b = tb_new(C837_KIND_I, "R2", "PATS", "111");
+  tb_line(b, "Q2041", "1", 20190401, 0, "0636");
+  v = run(f, b);
+  assert_int_equal(only(&v, C837_EDIT_REVENUE_CODE_MISMATCH)->action,
+                   C837_ACT_HELD);
+  free(b);
+  fx_free(f);
+}
+
+/* A line is judged when c837_codetable_tracks says it is tracked, the
+ * definition lines.csv uses too: a revenue code written without its
+ * leading zero ("874") is a cell-therapy revenue code, 0875 is not. */
+static void test_tracked_revenue_without_zero(void **state)
+{
+  fx *f = fx_new(NULL);
+  tb *b = tb_new(C837_KIND_I, "T1", "PATT", "111");
+  c837_line *l = tb_line(b, "99213", "1", 20250304, 0, "874");
+  const c837_code *row = (const c837_code *)1;
+  c837_verdict v;
+  const c837_finding *x;
+  (void)state;
+  assert_int_equal(c837_codetable_tracks(f->t, l, &row), 1);
+  assert_null(row);
+  v = run(f, b);
+  x = only(&v, C837_EDIT_REVENUE_CODE_MISMATCH);
+  assert_int_equal(x->action, C837_ACT_HELD);
+  assert_string_equal(x->detail, "revenue code 0874 is for a CAR-T step but "
+                                 "the line carries 99213, which is not a "
+                                 "CAR-T step code");
+  assert_int_equal(v.disposition, C837_DISP_HELD);
+  free(b);
+  b = tb_new(C837_KIND_I, "T2", "PATT", "111");
+  l = tb_line(b, "99213", "1", 20250304, 0, "875");
+  assert_int_equal(c837_codetable_tracks(f->t, l, NULL), 0);
+  v = run(f, b);
+  assert_int_equal(v.n_findings, 0);
+  assert_int_equal(v.disposition, C837_DISP_PASSED);
   free(b);
   fx_free(f);
 }
@@ -1344,7 +1238,8 @@ static void test_hold_none(void **state)
   assert_int_equal(x->action, C837_ACT_FLAGGED);
   assert_int_equal(x->severity, C837_SEV_ERROR);
   assert_string_equal(x->detail, "38226 has units 'abc' in SV104, which is "
-                                 "not a number (not held: --hold none)");
+                                 "not a number (not held: holding is off "
+                                 "for this run)");
   assert_int_equal(only(&v, C837_EDIT_UNITS_OVER_DAILY_MAX)->action,
                    C837_ACT_FIXED);
   /* the claim is remembered: a later duplicate is flagged, not held */
@@ -1504,18 +1399,6 @@ static void test_held_replacement_keeps_original(void **state)
 }
 
 /* Saves the history of f into a new array (the ledger's part). */
-static c837_hist *save_history(const fx *f, size_t *n)
-{
-  size_t i;
-  c837_hist *a;
-  *n = c837_engine_history_count(f->e);
-  a = calloc(*n ? *n : 1, sizeof *a);
-  assert_non_null(a);
-  for (i = 0; i < *n; i++)
-    a[i] = *c837_engine_history_at(f->e, i);
-  return a;
-}
-
 static int cmp_hist(const void *pa, const void *pb)
 {
   const c837_hist *a = pa, *b = pb;
@@ -1830,20 +1713,7 @@ static void test_void_after_provider_change(void **state)
   tb *v2 = tb_new(C837_KIND_P, "C1", "PAT", "222");
   c837_hist h;
   (void)state;
-  memset(&h, 0, sizeof h);
-  snprintf(h.source, sizeof h.source, "S|1|1|0001");
-  snprintf(h.claim_id, sizeof h.claim_id, "C1");
-  snprintf(h.lx, sizeof h.lx, "1");
-  snprintf(h.patient, sizeof h.patient, "PAT");
-  snprintf(h.provider, sizeof h.provider, "111");
-  snprintf(h.code, sizeof h.code, "38225");
-  snprintf(h.billed, sizeof h.billed, "38225");
-  h.family = C837_FAM_STEP;
-  h.step = 1;
-  h.date_from = h.date_to = 20250301;
-  h.units = 1000000;
-  snprintf(h.freq, sizeof h.freq, "1");
-  h.run = 1;
+  h = hist_38225("S|1|1|0001", "111");
   assert_int_equal(c837_engine_add_history(f->e, &h), C837_OK);
   tb_env(b, "S", "1");
   tb_line(b, "38225", "1", 20250301, 0, "");
@@ -2196,6 +2066,121 @@ static void test_rollback_unhides_loaded(void **state)
   fx_free(f2);
 }
 
+/* The kind of a loaded record comes from its fields, as a ledger row
+ * (without a kind column) gives them; the kind handed in is not read. */
+static void test_hist_kind_on_load(void **state)
+{
+  fx *f = fx_new(NULL);
+  c837_hist h;
+  (void)state;
+  h = hist_38225("S|1|1|1", "111");
+  assert_int_equal(c837_hist_kind_of(&h), C837_HIST_LINE);
+  h.kind = C837_HIST_MARKER; /* not read */
+  assert_int_equal(c837_engine_add_history(f->e, &h), C837_OK);
+  assert_int_equal(c837_engine_history_at(f->e, 0)->kind, C837_HIST_LINE);
+  /* no family, an identity: a tombstone (it removes the line) */
+  h.family = C837_FAM_NONE;
+  h.kind = C837_HIST_LINE;
+  assert_int_equal(c837_hist_kind_of(&h), C837_HIST_TOMBSTONE);
+  assert_int_equal(c837_engine_add_history(f->e, &h), C837_OK);
+  assert_int_equal(n_lines(f->e), 0);
+  assert_int_equal(n_tombs(f->e), 1);
+  /* no family, only an lx: a tombstone still */
+  h.claim_id[0] = 0;
+  assert_int_equal(c837_hist_kind_of(&h), C837_HIST_TOMBSTONE);
+  /* no family, no claim_id nor lx: a marker */
+  h.lx[0] = 0;
+  snprintf(h.source, sizeof h.source, "S|1|");
+  assert_int_equal(c837_hist_kind_of(&h), C837_HIST_MARKER);
+  assert_int_equal(c837_engine_add_history(f->e, &h), C837_OK);
+  assert_int_equal(n_markers(f->e), 1);
+  assert_int_equal(c837_engine_history_at(f->e, 1)->kind, C837_HIST_MARKER);
+  fx_free(f);
+}
+
+/* ------------------------------------------------------------------ */
+/* The edit table                                                      */
+/* ------------------------------------------------------------------ */
+
+/* Cell k (0-based) of a markdown table row "| a | b | c |", trimmed, into
+ * buf; its first word (up to a blank, ';' or '(') into word. */
+static void md_cell(const char *row, int k, char *buf, size_t bufsz,
+                    char *word, size_t wordsz)
+{
+  const char *p = row, *end;
+  size_t n, w = 0;
+  int i;
+  for (i = 0; i <= k; i++) {
+    p = strchr(p, '|');
+    assert_non_null(p);
+    p++;
+  }
+  end = strchr(p, '|');
+  assert_non_null(end);
+  while (p < end && *p == ' ')
+    p++;
+  while (end > p && end[-1] == ' ')
+    end--;
+  n = (size_t)(end - p);
+  assert_true(n < bufsz);
+  memcpy(buf, p, n);
+  buf[n] = 0;
+  while (w < n && w + 1 < wordsz && buf[w] != ' ' && buf[w] != ';' &&
+         buf[w] != '(')
+    w++;
+  memcpy(word, buf, w);
+  word[w] = 0;
+}
+
+/* Every edit's facts (C837_EDIT_MAP) are the row of its name in the
+ * table of specs/edits.md, "Severity, action and remittance codes", and
+ * the table lists every edit, in report order. */
+static void test_edit_table_matches_spec(void **state)
+{
+  FILE *fp = fopen("specs/edits.md", "r");
+  char line[512], cell[256], word[64];
+  int in_table = 0, k = 0;
+  (void)state;
+  assert_non_null(fp);
+  while (fgets(line, sizeof line, fp)) {
+    const c837_edit_def *d;
+    if (strstr(line, "| edit | severity | action | CARC | RARC |"))
+      in_table = 1;
+    if (!in_table || line[0] != '|' || strncmp(line, "| edit", 6) == 0 ||
+        strncmp(line, "|---", 4) == 0)
+      continue;
+    d = c837_edit_info((c837_edit)k);
+    assert_non_null(d);
+    assert_int_equal(d->edit, k);
+    md_cell(line, 0, cell, sizeof cell, word, sizeof word);
+    assert_string_equal(cell, d->name);
+    assert_string_equal(d->name, c837_edit_name((c837_edit)k));
+    md_cell(line, 1, cell, sizeof cell, word, sizeof word);
+    assert_string_equal(word, c837_severity_name(d->severity));
+    md_cell(line, 2, cell, sizeof cell, word, sizeof word);
+    assert_string_equal(word, c837_action_name(d->action));
+    md_cell(line, 3, cell, sizeof cell, word, sizeof word);
+    assert_string_equal(cell, d->carc);
+    md_cell(line, 4, cell, sizeof cell, word, sizeof word);
+    assert_string_equal(cell, d->rarc);
+    if (++k == C837_EDIT_COUNT)
+      break;
+  }
+  fclose(fp);
+  assert_int_equal(k, C837_EDIT_COUNT);
+  assert_null(c837_edit_info(C837_EDIT_COUNT));
+  assert_null(c837_edit_info((c837_edit)-1));
+  assert_string_equal(c837_edit_name(C837_EDIT_COUNT), "");
+  assert_string_equal(c837_action_name(C837_ACT_HELD), "held");
+  assert_string_equal(c837_action_name((c837_action)3), "");
+  assert_string_equal(c837_disposition_name(C837_DISP_PASSED), "passed");
+  assert_string_equal(c837_disposition_name((c837_disposition)3), "");
+  /* a finding carries its edit's codes */
+  assert_string_equal(c837_edit_info(C837_EDIT_UNITS_OVER_DAILY_MAX)->carc,
+                      "151");
+  assert_string_equal(c837_edit_info(C837_EDIT_INFUSION_TOO_SOON)->rarc, "");
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -2212,7 +2197,9 @@ int main(void)
       cmocka_unit_test(test_code_not_effective),
       cmocka_unit_test(test_later_edits_see_crosswalk),
       cmocka_unit_test(test_revenue_mismatch),
+      cmocka_unit_test(test_revenue_pairing_from_2019_04),
       cmocka_unit_test(test_revenue_fix_on_sv1_line_holds),
+      cmocka_unit_test(test_tracked_revenue_without_zero),
       cmocka_unit_test(test_inpatient_procedure_line),
       cmocka_unit_test(test_prep_charges),
       cmocka_unit_test(test_duplicate_same_claim_removed),
@@ -2249,6 +2236,8 @@ int main(void)
       cmocka_unit_test(test_tombstone_applied_on_load),
       cmocka_unit_test(test_checkpoint_rollback),
       cmocka_unit_test(test_rollback_unhides_loaded),
+      cmocka_unit_test(test_edit_table_matches_spec),
+      cmocka_unit_test(test_hist_kind_on_load),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

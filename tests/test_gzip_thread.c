@@ -1,5 +1,9 @@
 /* test_gzip_thread.c -- unit tests of gzip input inflated in a worker
- * thread (src/input.c with src/inflate_thread.c)
+ * thread (src/parse/input.c with src/parse/inflate_thread.c)
+ *
+ * An internal test in part: it checks the compressed offset the worker
+ * hands over, c837_input_raw_offset, which only the private
+ * src/parse/input_int.h declares.
  *
  * From its second read on, a gzip input is inflated by a worker thread
  * into a ring of C837_INFLATE_SLOTS buffers.  These tests read inputs
@@ -31,6 +35,8 @@
 #include <zlib.h>
 
 #include "cart837.h"
+#include "base/limits.h"
+#include "parse/input_int.h"
 #include "testgz.h"
 
 /* The caller buffer sizes every reading test goes through. */

@@ -1,5 +1,9 @@
-/* test_input.c -- unit tests of the input layer (src/input.c) and of the
- * stream glue (src/stream.c)
+/* test_input.c -- unit tests of the input layer (src/parse/input.c) and
+ * of the stream glue (src/parse/stream.c)
+ *
+ * An internal test in part: besides the public API it checks the
+ * compressed offset, c837_input_raw_offset, which only the private
+ * src/parse/input_int.h declares.
  *
  * Files are written to a private temporary directory: plain text, gzip
  * (written with zlib), two gzip members concatenated, gzip cut short and
@@ -28,6 +32,8 @@
 #include <zlib.h>
 
 #include "cart837.h"
+#include "base/limits.h"
+#include "parse/input_int.h"
 #include "testgz.h"
 
 /* ------------------------------------------------------------------ */

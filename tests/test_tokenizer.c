@@ -1,4 +1,4 @@
-/* test_tokenizer.c -- unit tests of the X12 tokenizer (src/tokenizer.c)
+/* test_tokenizer.c -- unit tests of the X12 tokenizer (src/parse/tokenizer.c)
  *
  * Every case is written as an input and the exact event log it must
  * produce: one line per segment with its ordinal, offset, lead bytes, tag,
@@ -22,7 +22,12 @@
 #include <cmocka.h>
 
 #include "cart837.h"
+#include "base/limits.h"
 #include "testbuf.h"
+
+/* A limit's value as text ("65536"), for the messages that give it. */
+#define STR_(x) #x
+#define STR(x) STR_(x)
 
 /* Escaped bytes: \r \n \t \0 \\ \" and \xHH for other non-printables. */
 static void buf_esc(buf *b, const char *p, size_t n)
@@ -655,7 +660,8 @@ static void test_isa_too_long(void **state)
   memset(in, 'A', sizeof in);
   memcpy(in, "ISA*00*", 7);
   check_error(in, sizeof in, C837_EISA, 0, 1,
-              "ISA: no segment terminator within C837_MAX_ISA bytes (an ISA "
+              "ISA: no segment terminator within " STR(C837_MAX_ISA)
+              " bytes (an ISA "
               "has 16 elements and is 106 bytes long)",
               0, 0);
 }
@@ -683,7 +689,8 @@ static void test_segment_too_long(void **state)
   memmove(in + 111, in + 110, n - 110);
   in[110] = 'x';
   check_error(in, n + 1, C837_ETOOLONG, 106, 2,
-              "segment longer than C837_MAX_SEGMENT bytes: missing segment "
+              "segment longer than " STR(C837_MAX_SEGMENT)
+              " bytes: missing segment "
               "terminator?",
               1, 0);
   free(in);
@@ -702,7 +709,8 @@ static void test_segment_too_long_by_trailing_bytes(void **state)
   memset(in + 111, '\n', C837_MAX_SEGMENT + 1 - 5);
   memcpy(in + 106 + C837_MAX_SEGMENT + 1, "LX~", 3);
   check_error(in, n, C837_ETOOLONG, 106, 2,
-              "segment longer than C837_MAX_SEGMENT bytes: missing segment "
+              "segment longer than " STR(C837_MAX_SEGMENT)
+              " bytes: missing segment "
               "terminator?",
               1, 0);
   free(in);
@@ -728,11 +736,13 @@ static void test_too_many_elements(void **state)
     buf_str(&bad, "*x");
   buf_str(&bad, "~\nIEA*1*000000001~");
   check_error(bad.p, bad.len, C837_ETOOMANY, 106, 2,
-              "segment 'REF' has more than C837_MAX_ELEMENTS elements", 1, 0);
+              "segment 'REF' has more than " STR(C837_MAX_ELEMENTS)
+              " elements", 1, 0);
   /* the same as the last segment (raised by finish) */
   bad.len -= strlen("IEA*1*000000001~");
   check_error(bad.p, bad.len, C837_ETOOMANY, 106, 2,
-              "segment 'REF' has more than C837_MAX_ELEMENTS elements", 1, 0);
+              "segment 'REF' has more than " STR(C837_MAX_ELEMENTS)
+              " elements", 1, 0);
   free(ok.p);
   free(bad.p);
 }
@@ -882,6 +892,51 @@ static void test_empty_feeds(void **state)
 }
 
 /* Status names and sentences. */
+/* The flags of every segment of in[0..n), whole: "0 4 0 ...". */
+static void flags_of(const char *in, size_t n, buf *out)
+{
+  run r;
+  const char *p;
+  memset(&r, 0, sizeof r);
+  assert_int_equal(tokenize(in, n, 0, &r).st, C837_OK);
+  for (p = r.log.p; p && (p = strstr(p, " f")) != NULL; p += 2) {
+    unsigned f;
+    if (sscanf(p, " f%u b", &f) == 1)
+      buf_fmt(out, "%s%u", out->len ? " " : "", f);
+  }
+  run_free(&r);
+}
+
+/* A CR or LF inside a segment's body while the terminator is neither is
+ * flagged C837_SEG_LINEBREAK (4): a file folded at a fixed width.  In
+ * the tag, an element, bodies of every length (the eight-byte, four-byte
+ * and byte paths of the test), not after the terminator (trailing
+ * bytes), not a TAB, not with a CR or LF terminator; the same at every
+ * chunk size (the flag is in the log check_case compares). */
+static void test_line_break_flag(void **state)
+{
+  static const char in[] =
+      ISA("*", "^", ":") "~\n"                    /* 1 ISA: 0 */
+      "GS*HC*S*R~\r\n"                           /* 2 trailing CRLF: 0 */
+      "SV1*HC:382\n25*100*UN*1~\n"               /* 3 in a code: 4 */
+      "S\nV1*HC:38225~"                           /* 4 in the tag: 4 */
+      "NTE*ADD*ABCDEFGHIJKLMNOPQRSTUVWXYZ\r~"     /* 5 last byte: 4 */
+      "NTE*A\tB*TAB ONLY~"                        /* 6 a TAB: 0 */
+      "N\nT*1~"                                   /* 7 five bytes: 4 */
+      "AB\r~"                                     /* 8 three bytes: 4 */
+      "NTE*ADD*NO BREAK AT ALL HERE~\n"           /* 9 long, none: 0 */
+      "IEA*1*000000001~\n"                        /* 10: 0 */
+      ISA("*", "^", ":") "\n"                     /* 11 LF terminator */
+      "NTE*A\rB\n"                               /* 12 CR with LF: 0 */
+      "IEA*1*000000001\n";                        /* 13 */
+  buf got = {0, 0, 0};
+  (void)state;
+  check_case(in, sizeof in - 1, NULL, C837_OK);
+  flags_of(in, sizeof in - 1, &got);
+  assert_string_equal(got.p, "0 0 4 4 4 0 4 4 0 0 0 0 0");
+  free(got.p);
+}
+
 static void test_status_names(void **state)
 {
   (void)state;
@@ -891,6 +946,40 @@ static void test_status_names(void **state)
                       "input does not start with an ISA segment");
   assert_non_null(c837_strerror((c837_status)999));
   assert_non_null(c837_status_name((c837_status)999));
+  /* sentences give no limit's macro name (the messages give its value) */
+  assert_string_equal(c837_strerror(C837_ETOOLONG),
+                      "segment longer than the segment limit");
+  assert_string_equal(c837_strerror(C837_ETOOMANY),
+                      "segment has more elements than the limit");
+}
+
+/* Status classes: what the job treats as "the file cannot be read to its
+ * end" is exactly the PARSE class. */
+static void test_status_classes(void **state)
+{
+  static const struct {
+    c837_status st;
+    c837_class cls;
+  } want[] = {
+      {C837_OK, C837_CLASS_OK},          {C837_ENOMEM, C837_CLASS_MEMORY},
+      {C837_ENOISA, C837_CLASS_PARSE},   {C837_EISA, C837_CLASS_PARSE},
+      {C837_ETOOLONG, C837_CLASS_PARSE}, {C837_ETOOMANY, C837_CLASS_PARSE},
+      {C837_ETRUNC, C837_CLASS_PARSE},   {C837_ECALLBACK, C837_CLASS_STOPPED},
+      {C837_EIO, C837_CLASS_IO},         {C837_EGZIP, C837_CLASS_IO},
+      {C837_ECLAIM, C837_CLASS_PARSE},   {C837_ECSV, C837_CLASS_DATA},
+      {C837_EINVAL, C837_CLASS_USAGE},   {C837_ECONSERVE, C837_CLASS_INTERNAL},
+      {C837_ELOCK, C837_CLASS_BUSY},     {C837_EINTR, C837_CLASS_STOPPED},
+  };
+  size_t i;
+  (void)state;
+  for (i = 0; i < sizeof want / sizeof want[0]; i++) {
+    assert_int_equal(want[i].st, (c837_status)i); /* every status, in order */
+    assert_int_equal(c837_status_class(want[i].st), want[i].cls);
+  }
+  assert_int_equal(c837_status_class((c837_status)999), C837_CLASS_INTERNAL);
+  assert_string_equal(c837_class_name(C837_CLASS_PARSE), "PARSE");
+  assert_string_equal(c837_class_name(C837_CLASS_INTERNAL), "INTERNAL");
+  assert_string_equal(c837_class_name(C837_CLASS_COUNT), "");
 }
 
 int main(void)
@@ -923,7 +1012,9 @@ int main(void)
       cmocka_unit_test(test_callback_stops),
       cmocka_unit_test(test_null_callback),
       cmocka_unit_test(test_empty_feeds),
+      cmocka_unit_test(test_line_break_flag),
       cmocka_unit_test(test_status_names),
+      cmocka_unit_test(test_status_classes),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,55 @@
+/* util.h -- small private helpers: text appends, excerpts for messages,
+ * errno to status (util.c)
+ *
+ * Not part of the public interface (include/cart837.h).
+ */
+#ifndef CART837_UTIL_H
+#define CART837_UTIL_H
+
+#include "cart837.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Appends the string src to dst, whose first `at` bytes (at < sz) are
+ * already written, truncating so that dst (sz bytes) stays
+ * NUL-terminated.  Returns the new length.  A snprintf("%s%s...") for the
+ * per-claim paths, without the format parsing. */
+size_t c837_str_append(char *dst, size_t sz, size_t at, const char *src);
+/* The same for the decimal text of v. */
+size_t c837_str_append_long(char *dst, size_t sz, size_t at, long v);
+/* Printable excerpt of the n bytes at p, for messages: printable ASCII
+ * as it is, any other byte and the quote ' as \xNN.  Stops at the last
+ * whole byte that fits dst (dstsz bytes, always NUL-terminated when
+ * dstsz > 0); 4 * n + 1 bytes always suffice.  Returns the length. */
+size_t c837_excerpt(char *dst, size_t dstsz, const char *p, size_t n);
+/* Reads s as a number written in digits only: 0 and *out, or -1 when s
+ * is empty, longer than max_digits (at most 19, so that it fits), or
+ * holds anything but 0-9 (blanks included).  The one digit reader of
+ * control numbers, counts and HL ids (inline: HL ids are on the parse
+ * path). */
+static inline int c837_span_digits(c837_span s, size_t max_digits,
+                                   uint64_t *out)
+{
+  uint64_t x = 0;
+  size_t i;
+  if (s.len == 0 || s.len > max_digits || s.len > 19)
+    return -1;
+  for (i = 0; i < s.len; i++) {
+    if (s.p[i] < '0' || s.p[i] > '9')
+      return -1;
+    x = x * 10 + (uint64_t)(s.p[i] - '0');
+  }
+  *out = x;
+  return 0;
+}
+/* 1 when c is an ASCII letter or digit (locale-free, unlike isalnum). */
+static inline int c837_is_alnum(unsigned char c)
+{
+  return (unsigned)(c - '0') < 10u || (unsigned)((c | 0x20) - 'a') < 26u;
+}
+/* The status of a system call that failed with errno e: C837_ENOMEM for
+ * ENOMEM (fopen, fdopen and the like allocate), else C837_EIO. */
+c837_status c837_errno_status(int e);
+
+#endif

@@ -1,0 +1,103 @@
+/* cli.h -- private declarations shared by the cart837 command's files
+ *
+ * The command is a thin layer over the library (include/cart837.h) and
+ * its run layer (src/run/run.h): main.c dispatches to a sub-command
+ * (cmd_*.c); opts.c turns the command line of a run into run options;
+ * log.c formats the run's events as "cart837: ..." lines, the progress
+ * line and the short summary; exit.c holds the one table from status to
+ * exit code.  Only these files print to the terminal or choose exit
+ * codes.
+ */
+#ifndef CART837_CLI_H
+#define CART837_CLI_H
+
+#include "cart837.h"
+#include "run/run.h"
+
+#include <stdio.h>
+#include <time.h>
+
+/* Exit codes, documented in README.md and cart837.1. */
+enum {
+  CLI_OK = 0,       /* no finding reached --fail-on */
+  CLI_FINDINGS = 1, /* a finding reached --fail-on */
+  CLI_USAGE = 2,    /* bad command line */
+  CLI_INVALID = 3,  /* invalid input: unparseable or envelope errors */
+  CLI_IO = 4,       /* I/O error, or an output could not be completed */
+  CLI_SKIPPED = 5,  /* some inputs were skipped (not 837, unreadable) */
+  CLI_LOCKED = 6,   /* the ledger is locked by another run */
+  CLI_INTERRUPTED = 130, /* stopped by SIGINT */
+  CLI_TERMINATED = 143   /* stopped by SIGTERM */
+};
+
+/* ---- exit.c ---- */
+
+/* The exit code of a status (of a run, a file, a command). */
+int cli_exit_of(c837_status st);
+/* The exit code of a run stopped by signal sig. */
+int cli_exit_signal(int sig);
+/* The more serious of two exit codes: 130/143, 2, 6, 4, 3, 5, 1, 0. */
+int cli_worse(int a, int b);
+
+/* ---- sub-commands; argv[0] is the sub-command's name ---- */
+
+/* `cart837 [run] [OPTIONS] INPUT...` (cmd_run.c): a run over the
+ * inputs, stopped cleanly by SIGINT/SIGTERM; its events worded by log.c,
+ * failures on stderr.  Returns the exit code (CLI_*). */
+int cmd_run(int argc, char **argv);
+/* `cart837 stats FILE...` (cmd_stats.c): per input one line of counts
+ * and its envelope problems on stdout; an input that cannot be opened on
+ * stderr.  Returns the worst exit code of the inputs (CLI_USAGE without
+ * one). */
+int cmd_stats(int argc, char **argv);
+/* `cart837 codes [--codes FILE] [CODE...]` (cmd_codes.c): the code
+ * table in force as CSV, or the rows of the codes named.  Returns the
+ * exit code (CLI_INVALID for a damaged --codes file or a code not in the
+ * table). */
+int cmd_codes(int argc, char **argv);
+/* `cart837 state merge|check|show` (cmd_state.c): the ledger tools.
+ * Returns the exit code (CLI_INVALID for a damaged ledger, CLI_IO when
+ * one cannot be read or the output written). */
+int cmd_state(int argc, char **argv);
+
+/* ---- opts.c ---- */
+
+/* The command line of a run. */
+typedef struct cli_run_opts {
+  c837_run_options run;
+  c837_severity fail_on; /* exit 1 at a finding of this severity... */
+  int fail_never;        /* ...unless never */
+  int quiet;             /* no per-file messages, no summary */
+  int progress;          /* -1: when stderr is a terminal; 0 never, 1 */
+  char **inputs;         /* files, directories, "-" */
+  int n_inputs;
+} cli_run_opts;
+
+/* Parses the options of `cart837 [run] OPTIONS INPUT...` (argv[0] is the
+ * command's name) into *o.  Returns -1 when the run is to go ahead, else
+ * the exit code: CLI_OK after --help, CLI_USAGE after a message on
+ * stderr. */
+int cli_run_parse(int argc, char **argv, cli_run_opts *o);
+
+/* ---- log.c ---- */
+
+typedef struct cli_log {
+  int quiet;              /* no per-file messages */
+  int progress;           /* draw the progress line */
+  time_t start;           /* of the run, for the rate */
+  uint64_t files_total;   /* 0 = unknown */
+  uint64_t bytes_total;   /* 0 = unknown */
+} cli_log;
+
+/* Sets up *l; with progress, works out the totals of the inputs when
+ * every one is a plain file named on the command line. */
+void cli_log_start(cli_log *l, int quiet, int progress, char *const *inputs,
+                   int n_inputs);
+/* c837_run_options.on_event: writes the event to stderr (ud: cli_log). */
+void cli_log_event(void *ud, const c837_run_event *ev);
+/* Clears the progress line, if one is drawn. */
+void cli_log_end(const cli_log *l);
+/* The short end-of-run summary (a few lines) to fp. */
+void cli_log_summary(const c837_run *r, FILE *fp);
+
+#endif

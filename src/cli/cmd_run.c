@@ -1,0 +1,106 @@
+/* cmd_run.c -- `cart837 [run] [OPTIONS] INPUT...`: a run
+ *
+ * Installs the SIGINT/SIGTERM handlers that stop a run cleanly (and
+ * ignores SIGPIPE: a closed standard output is a write error like any
+ * other), hands every input to the run (files, directories, "-" for
+ * stdin) with log.c listening to its events, prints the short summary
+ * and turns the outcome into an exit code.
+ */
+#include "cli/cli.h"
+
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+static volatile sig_atomic_t g_signal; /* the signal that stops the run */
+
+static void on_signal(int sig)
+{
+  g_signal = sig;
+}
+
+/* c837_run_options.cancelled */
+static int cancelled(void *ud)
+{
+  (void)ud;
+  return g_signal != 0;
+}
+
+static void set_signals(void)
+{
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal; /* no SA_RESTART: a wait for the ledger
+                                lock or a stalled pipe is interrupted */
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+  /* a reader of standard output that goes away (`cart837 - | head`)
+   * makes the write fail with EPIPE -- an I/O error of that file, exit 4,
+   * its temporary files removed -- instead of SIGPIPE killing the run
+   * with temporary files left behind */
+  sa.sa_handler = SIG_IGN;
+  sigaction(SIGPIPE, &sa, NULL);
+}
+
+/* 1 when the run reported a finding of severity sev or worse. */
+static int has_finding(const c837_run *r, c837_severity sev)
+{
+  const c837_totals *t = c837_run_totals(r);
+  int s;
+  for (s = (int)sev; s <= (int)C837_SEV_ERROR; s++)
+    if (t->by_severity[s])
+      return 1;
+  return 0;
+}
+
+int cmd_run(int argc, char **argv)
+{
+  cli_run_opts o;
+  cli_log log;
+  c837_run *run;
+  c837_error err;
+  int i, rc = cli_run_parse(argc, argv, &o);
+
+  if (rc >= 0)
+    return rc;
+  rc = CLI_OK;
+  cli_log_start(&log, o.quiet,
+                o.progress == 1 ||
+                    (o.progress == -1 && !o.quiet && isatty(STDERR_FILENO)),
+                o.inputs, o.n_inputs);
+  o.run.on_event = cli_log_event;
+  o.run.cancelled = cancelled;
+  o.run.ud = &log;
+  set_signals();
+
+  run = c837_run_new(&o.run, &err);
+  if (!run) {
+    fprintf(stderr, "cart837: %s\n", err.msg);
+    if (err.code == C837_EINTR) /* stopped waiting for the ledger lock */
+      return cli_exit_signal(g_signal);
+    return cli_exit_of(err.code);
+  }
+  for (i = 0; i < o.n_inputs && !g_signal; i++)
+    rc = cli_worse(rc, cli_exit_of(c837_run_input(run, o.inputs[i])));
+  cli_log_end(&log);
+  if (g_signal) {
+    c837_run_free(run);
+    fprintf(stderr, "cart837: stopped by signal %d; no output, report or "
+                    "ledger change was kept for unfinished work\n",
+            (int)g_signal);
+    return cli_exit_signal(g_signal);
+  }
+  if (c837_run_finish(run, &err) != C837_OK) {
+    fprintf(stderr, "cart837: %s\n", err.msg);
+    rc = cli_worse(rc, cli_exit_of(err.code));
+  }
+  if (!o.quiet)
+    cli_log_summary(run, stderr);
+  if (c837_run_totals(run)->files_skipped)
+    rc = cli_worse(rc, CLI_SKIPPED);
+  if (!o.fail_never && has_finding(run, o.fail_on))
+    rc = cli_worse(rc, CLI_FINDINGS);
+  c837_run_free(run);
+  return rc;
+}

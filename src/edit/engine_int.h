@@ -1,0 +1,484 @@
+/* engine_int.h -- private state shared by the engine's files
+ *
+ * The edit engine is split by concern, and the calls between its files
+ * run one way:
+ *
+ *   engine.c  (public claim API, working lines, disposition: orchestrates)
+ *     -> edit_line.c, edit_seq.c  (the edits)
+ *          -> verdict.c      (findings and fixes of the claim judged)
+ *          -> engine_hist.c  (the remembered history)
+ *               -> hist_gather.c (the lines one claim is judged against)
+ *               -> hist_index.c  (the indexes over the records)
+ *
+ * engine.c also calls engine_hist.c (cancel, record), hist_gather.c
+ * and verdict.c; engine_hist.c and hist_gather.c call hist_index.c (and
+ * hist_gather.c engine_hist.c's exclusion rule); hist_index.c and
+ * verdict.c call no file of the engine.
+ * The engine's state is one struct of four named parts: the history
+ * (records, indexes and run numbers, engine_hist.c), its checkpoint, the
+ * claim being judged (working lines and events), and the verdict being
+ * built (verdict.c).  Nothing here is part of the public interface.  The
+ * rules themselves are specified in specs/edits.md.
+ */
+#ifndef CART837_ENGINE_INT_H
+#define CART837_ENGINE_INT_H
+
+#include "cart837.h"
+#include "base/limits.h"
+#include "base/map.h"
+#include "edit/engine_hist.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Micro-units in one unit. */
+#define C837_UNIT 1000000
+
+/* ------------------------------------------------------------------ */
+/* The claim being judged                                              */
+/* ------------------------------------------------------------------ */
+
+/* Working state of one service line while a claim is evaluated: the
+ * values after the fixes decided so far. */
+typedef struct c837_eline {
+  const c837_line *src;
+  const c837_code *row;          /* row of the effective code, or NULL */
+  char code[C837_CODE_MAX];      /* effective code (after a crosswalk) */
+  char revenue[C837_CODE_MAX];   /* effective revenue code, normalised */
+  int fam;                       /* c837_family of row, NONE if no row */
+  int64_t units;                 /* effective units (micro) */
+  int units_valid;               /* 1 when units are usable for counting */
+  int32_t from, to;              /* CCYYMMDD, to >= from; 0 when no date */
+  int32_t dfrom, dto;            /* the same as day numbers */
+  int tracked;                   /* c837_codetable_tracks said so */
+  int removed;                   /* 1 when a fix removes the line */
+  int split;                     /* 1 when a fix splits the line per day */
+  const c837_code *row2;         /* the code from day dswitch on (a split
+                                    line whose code ends in its range) */
+  int32_t dswitch;               /* day number; 0 when the code is one */
+} c837_eline;
+
+/* One line of the patient as seen by the sequencing edits: either a
+ * remembered history line or a line of the current claim. */
+typedef struct c837_event {
+  const char *code;     /* after crosswalk */
+  const char *code2;    /* the code from day dswitch on, or NULL */
+  int32_t dswitch;      /* day number; 0 when the line has one code */
+  const c837_code *row; /* NULL when the code left the table */
+  int fam;
+  int step;
+  int32_t from, to;     /* CCYYMMDD */
+  int32_t dfrom, dto;   /* day numbers */
+  int64_t units;
+  const char *provider;
+  const char *claim_id;
+  size_t line;          /* index in the current claim, or C837_NO_INDEX
+                           for a history line */
+} c837_event;
+
+/* Everything about the claim being judged; rebuilt for every claim, the
+ * arrays kept for the next. */
+typedef struct c837_claimwork {
+  const c837_claim *c;
+  char source[4 * C837_ID_MAX + 8]; /* "ISA06|ISA13#FP|GS06|ST02" (FP:
+                           the ISA's hash in 16 hex digits; without
+                           "#FP" when the envelope has no isa_hash) */
+  size_t isa_len;       /* length of "ISA06|ISA13#FP|" at the start of
+                           source, 0 when the claim has no envelope */
+  char legacy[4 * C837_ID_MAX + 8]; /* source without "#FP": how ledgers
+                           written before the hash name it ("" when the
+                           source has no hash) */
+  size_t nout;          /* service lines the claim will have after the
+                           fixes decided so far (loop 2400 limit) */
+  size_t *pick;         /* gather: record indexes of the events */
+  size_t cappick;
+  size_t *sd;           /* the split-dose product events (indexes in ev) */
+  size_t nsd, capsd;
+  c837_eline *el;       /* el[0 .. c->n_lines) */
+  size_t capel;
+  c837_event *ev;       /* the patient's events: ev[0 .. nev_hist) from
+                           history, then the claim's own lines */
+  size_t nev, capev;
+  size_t nev_hist;
+  int32_t *cand;        /* DUPLICATE_DAY: candidate days */
+  size_t capcand;
+} c837_claimwork;
+
+/* ------------------------------------------------------------------ */
+/* The verdict being built (verdict.c)                                 */
+/* ------------------------------------------------------------------ */
+
+/* A finding while it is built, with the words describing its fix. */
+typedef struct c837_pfinding {
+  c837_finding f;
+  int fixable;          /* 1 when the finding carries a fix */
+  char fixdesc[128];    /* "units 3 -> 1", "" when no fix */
+} c837_pfinding;
+
+typedef struct c837_verdictbuf {
+  c837_pfinding *pf;    /* C837_MAX_FINDINGS, the kept findings */
+  size_t npf;
+  uint64_t dropped;     /* findings beyond C837_MAX_FINDINGS */
+  uint64_t drop_edit[C837_EDIT_COUNT];
+  uint64_t drop_sev[3];
+  int any_held;         /* a finding with action HELD, kept or dropped */
+  c837_finding *out_f;  /* C837_MAX_FINDINGS, handed out */
+  c837_fix *fx;
+  size_t nfx, capfx;
+} c837_verdictbuf;
+
+/* ------------------------------------------------------------------ */
+/* The remembered history (engine_hist.c)                              */
+/* ------------------------------------------------------------------ */
+
+/* A remembered line (or tombstone, or marker) and its bookkeeping. */
+typedef struct c837_hrec {
+  c837_hist h;
+  int loaded;           /* 1: from c837_engine_add_history and not yet
+                           replaced by a line of this run */
+  int dead;             /* 1: removed by a void / replacement */
+} c837_hrec;
+
+/* The lines of one patient, for the edits (hist_index.c): record indexes
+ * of the patient's live dated lines, ordered by class (product, steps 1
+ * to 4, another step, watch), date_from and record index. */
+typedef struct c837_pat {
+  size_t *idx;
+  size_t n, cap;
+  int32_t maxspan;      /* the largest date_to - date_from (days) filed
+                           since the last rebuild */
+  int unsorted;         /* idx[] appended in record order, to be sorted
+                           before it is read (after a load or a rebuild) */
+} c837_pat;
+
+/* Identity (source, CLM01, LX) -> records: open addressing, record
+ * index + 1 per slot (0 empty) beside the identity's hash. */
+typedef struct c837_idtab {
+  size_t *slot;
+  uint64_t *hash;
+  size_t nslots, n;     /* nslots a power of two (or 0), n entries */
+} c837_idtab;
+
+/* What an interchange index entry ("ISA06|ISA13|", the key in its map)
+ * knows: the smallest run of the loaded records read from it, and its
+ * marker. */
+typedef struct c837_ixc {
+  uint32_t min_run;     /* valid when has_loaded */
+  int has_loaded;
+  size_t mk;            /* index into markers, C837_NO_INDEX when none */
+} c837_ixc;
+
+/* The records filed under one key of an index, in increasing record
+ * order (a claim list may hold stale entries: records since removed or
+ * refiled, which readers skip). */
+typedef struct c837_ilist {
+  size_t *idx;
+  size_t n, cap;
+} c837_ilist;
+
+/* A string -> record list index: the map gives each key an id, lists[id]
+ * its records. */
+typedef struct c837_index {
+  c837_map keys;
+  c837_ilist *lists;
+  size_t cap;
+} c837_index;
+
+/* What a checkpoint saves and a rollback restores in one assignment:
+ * the lengths of the record arrays and the run numbers. */
+typedef struct c837_hmarks {
+  size_t nh;            /* records in h[] */
+  size_t nmk;           /* markers in mk[] */
+  size_t ndead;         /* records of h[] marked dead */
+  uint32_t max_run;     /* this run's lines get max_run + 1 */
+  int hiding;           /* loaded records with run >= hide_min are */
+  uint32_t hide_min;    /* hidden from the edits (c837_hist_hide) */
+} c837_hmarks;
+
+typedef struct c837_histstore {
+  c837_hmarks m;
+  /* history, in a stable order: lines and tombstones in h[], markers in
+   * mk[] (history_at lists h then mk) */
+  c837_hrec *h;
+  size_t caph;
+  c837_hrec *mk;
+  size_t capmk;
+  size_t nlive;         /* live lines in h[] (the run's limit counts them) */
+  /* patient key -> pats[id], the patient's dated lines by class and date */
+  c837_map patkeys;
+  c837_pat *pats;
+  size_t cappats;
+  /* identity -> records (lines and tombstones) */
+  c837_idtab ids;
+  /* "CLM01 US provider" -> the lines (not tombstones) of that claim, so
+   * that a void or replacement touches only them */
+  c837_index claims;
+  /* interchange "ISA06|ISA13|" -> ix[id] */
+  c837_map ixkeys;
+  c837_ixc *ix;
+  size_t capix;
+} c837_histstore;
+
+/* A change to a record that existed at the checkpoint: its old value. */
+typedef struct c837_undo {
+  size_t idx;
+  int is_mk;            /* 1: idx is into the markers */
+  c837_hrec old;
+} c837_undo;
+
+/* The open checkpoint (c837_engine_checkpoint): what it saw, and the old
+ * values of the records changed since. */
+typedef struct c837_checkpoint {
+  int open;
+  c837_hmarks saved;
+  size_t nix;           /* interchange ids at the checkpoint */
+  c837_undo *undo;
+  size_t nundo, capundo;
+} c837_checkpoint;
+
+/* ------------------------------------------------------------------ */
+/* The engine                                                          */
+/* ------------------------------------------------------------------ */
+
+struct c837_engine {
+  const c837_codetable *t;
+  c837_edit_options o;
+  int32_t run_date;
+  uint64_t max_lines;   /* remembered lines at most (options.max_lines) */
+  int oom;              /* an allocation failed during this call */
+  c837_histstore hist;  /* engine_hist.c */
+  c837_checkpoint cp;   /* engine_hist.c */
+  c837_claimwork cl;    /* the claim being judged */
+  c837_verdictbuf vb;   /* verdict.c */
+};
+
+/* ---- small helpers (inline: no call edge between the files) ---- */
+
+/* Copies src into dst (size dstsz), truncating, always NUL-terminated. */
+static inline void c837_eng_copy(char *dst, size_t dstsz, const char *src)
+{
+  size_t n = strlen(src);
+  if (dstsz == 0)
+    return;
+  if (n >= dstsz)
+    n = dstsz - 1;
+  memcpy(dst, src, n);
+  dst[n] = 0;
+}
+
+/* The claim frequency code (CLM05-3) as a number, 0 when absent. */
+static inline int c837_eng_freq(const c837_claim *c)
+{
+  return atoi(c->freq);
+}
+
+/* ---- verdict.c: findings, fixes, and the words they use ---- */
+
+/* Empties the verdict being built (a new claim). */
+void c837_vb_reset(c837_verdictbuf *vb);
+/* Ends the verdict: orders the findings (by line, claim-level last, then
+ * edit id), decides the disposition -- held when a finding holds the
+ * claim and hold is set (then no fix is applied), fixed when a fix is
+ * left, else passed -- and adds to each finding's detail what became of
+ * its fix (or, with hold 0, that it did not hold the claim).  Fills
+ * *out; its arrays are vb's. */
+void c837_vb_finish(c837_verdictbuf *vb, int hold, c837_verdict *out);
+/* Adds a finding of edit for line (C837_NO_INDEX = claim) with the
+ * edit's default severity and action (C837_EDIT_MAP) and returns it for
+ * the caller to fill before/after; detail is printf-formatted.  Returns
+ * NULL when C837_MAX_FINDINGS are kept already (the finding is counted
+ * in dropped, per edit and severity, and a HELD action still holds the
+ * claim).  edit must be a valid id. */
+c837_pfinding *c837_eng_finding(c837_engine *e, c837_edit edit, size_t line,
+                                const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* The same with another action than the edit's default: the edit fixes
+ * by default but this fix cannot be made (HELD, FLAGGED), or it holds
+ * the claim in a case the default does not. */
+c837_pfinding *c837_eng_finding_as(c837_engine *e, c837_edit edit,
+                                   c837_action action, size_t line,
+                                   const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+/* The same for an edit whose severity depends on the claim: severity and
+ * action as given, not the edit's defaults (ADMIN_WITHOUT_PRODUCT and
+ * PRODUCT_WITHOUT_ADMIN: an error that holds an 837I outpatient claim,
+ * TOB 13x). */
+c837_pfinding *c837_eng_finding_by_claim(c837_engine *e, c837_edit edit,
+                                         c837_severity sev,
+                                         c837_action action, size_t line,
+                                         const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+/* Records a fix of line of the claim being judged (e->cl.c) and returns
+ * it (for a CODE_FROM's date).  A fix the line cannot carry (no SV1 /
+ * SV2 segment, a revenue fix without SV2) holds the claim instead and
+ * says so in the finding that asked for it: NULL then, and on
+ * allocation failure (e->oom set). */
+c837_fix *c837_eng_fix(c837_engine *e, c837_fix_kind kind, size_t line,
+                       const char *value);
+/* Drops every fix recorded so far for line (before a REMOVE). */
+void c837_eng_drop_fixes(c837_engine *e, size_t line);
+/* Sets a finding's fix description (printf-formatted); p may be NULL. */
+void c837_eng_fixdesc(c837_pfinding *p, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Formatting helpers: ISO date ("" for 0), decimal units. */
+void c837_eng_date(char buf[16], int32_t ymd);
+void c837_eng_units(char buf[32], int64_t micro);
+/* "2025-03-04" or "2025-03-04 to 2025-03-06". */
+void c837_eng_range(char buf[40], int32_t from, int32_t to);
+
+/* 1 when ranges [a1,a2] and [b1,b2] (day numbers) share a day. */
+int c837_eng_overlap(int32_t a1, int32_t a2, int32_t b1, int32_t b2);
+/* Units of a line on day d: units spread evenly over the range, the
+ * remainder on the first day. */
+int64_t c837_eng_day_share(int64_t units, int32_t dfrom, int32_t dto,
+                           int32_t d);
+/* *out = cap x days; returns -1 (and *out = INT64_MAX) when the product
+ * leaves int64 or an argument is negative, else 0. */
+int c837_eng_cap_days(int64_t cap, int64_t days, int64_t *out);
+/* a + b, saturated at INT64_MAX / INT64_MIN instead of overflowing. */
+int64_t c837_eng_sat_add(int64_t a, int64_t b);
+/* 1 when revenue code rev (normalised) is in the table's '|' list. */
+int c837_eng_revenue_listed(const c837_code *row, const char *rev);
+
+/* The day number from which a line of code row, dated from..to
+ * (CCYYMMDD), is billed under another code because row's code ends
+ * inside the range (its valid_to is before to): the day after valid_to,
+ * with *next the successor (row's crosswalk, of its family and valid
+ * from that day to `to`), or NULL when there is none.  0 (and *next
+ * NULL) when row's code is valid on `to`, or from is past its valid_to
+ * already (a line CODE_DELETED judges as a whole). */
+int32_t c837_eng_code_switch(const c837_codetable *t, const c837_code *row,
+                             int32_t from, int32_t to,
+                             const c837_code **next);
+
+/* ---- hist_index.c: the indexes over the records ---- */
+
+/* The identity hash of (source, claim_id, lx). */
+uint64_t c837_hix_id_hash(const char *source, const char *claim_id,
+                          const char *lx);
+/* Files record i (its identity) in the identity table.  0 or -1
+ * (ENOMEM, nothing changed). */
+int c837_hix_id_add(c837_histstore *hs, size_t i);
+/* The records of identity hash h: start with *pos = (size_t)-1; each
+ * call returns the next record index filed under h (C837_NO_INDEX at
+ * the end).  Callers compare the identity (hashes collide). */
+size_t c837_hix_id_next(const c837_histstore *hs, uint64_t h, size_t *pos);
+/* 1 when record i is filed in its patient's index: a live line with a
+ * date. */
+int c837_hix_fileable(const c837_hrec *r);
+/* Files record i (a fileable line) in its patient's index, creating the
+ * patient: in its place, or (append, for a ledger's many rows) at the
+ * end, the list then sorted when it is first read.  0 or -1 (ENOMEM,
+ * nothing changed). */
+int c837_hix_file(c837_histstore *hs, size_t i, int append);
+/* Takes record i out of its patient's index (a no-op when it is not
+ * there).  Never allocates. */
+void c837_hix_unfile(c837_histstore *hs, size_t i);
+/* *out = the index of patient key, sorted first when it needs it, or
+ * NULL when the patient has no filed line.  0, or -1 on ENOMEM. */
+int c837_hix_pat(c837_histstore *hs, const char *patient, c837_pat **out);
+/* The number of lines filed for patient key (no sorting). */
+size_t c837_hix_pat_count(const c837_histstore *hs, const char *patient);
+/* Makes room for a record like h in the identity table and (a dated
+ * line) its patient's index, so that c837_hix_id_add and c837_hix_file
+ * of it cannot fail.  0 or -1 (ENOMEM). */
+int c837_hix_reserve(c837_histstore *hs, const c837_hist *h);
+/* The class of a record in the patient index (0 product, 1-4 the steps,
+ * 5 another step, 6 watch). */
+int c837_hix_class(const c837_hist *h);
+#define C837_HIX_CLASSES 7
+/* The first position in p->idx of class cls whose record's date_from is
+ * at least ymd_lo, and in *end the first position past the class. */
+size_t c837_hix_lower(const c837_histstore *hs, const c837_pat *p, int cls,
+                      int32_t ymd_lo, size_t *end);
+/* Makes room for one more index in l.  0 or -1 (ENOMEM). */
+int c837_hix_ilist_reserve(c837_ilist *l);
+/* Files idx in l, keeping l sorted; nothing when it is there already.
+ * 0 or -1 (ENOMEM). */
+int c837_hix_ilist_insert(c837_ilist *l, size_t idx);
+/* The list of the claim claim_id + provider in the claim index ("CLM01
+ * US provider"), created when missing (create); NULL when unknown or on
+ * ENOMEM. */
+c837_ilist *c837_hix_claim_list(c837_histstore *hs, const char *claim_id,
+                                const char *provider, int create);
+/* Length of the interchange key "ISA06|ISA13|" (or "ISA06|ISA13#FP|") at
+ * the start of source, 0 when source has no two '|'. */
+size_t c837_hix_ix_key_len(const char *source);
+/* The interchange entry of key[0..len), or NULL. */
+c837_ixc *c837_hix_ix_find(const c837_histstore *hs, const char *key,
+                           size_t len);
+/* The same, created when missing; NULL on ENOMEM. */
+c837_ixc *c837_hix_ix_get(c837_histstore *hs, const char *key, size_t len);
+/* Notes a loaded record of h's interchange (its smallest run).  0 or -1
+ * (ENOMEM). */
+int c837_hix_ix_note_loaded(c837_histstore *hs, const c837_hist *h);
+/* Returns the interchange index to its state at a checkpoint that saw
+ * nix entries (see hist_index.c). */
+void c837_hix_ix_rollback(c837_histstore *hs, size_t nix);
+/* Rebuilds the identity table, the patient index and the claim index
+ * from the records (after a rollback or a compaction).  Never allocates:
+ * every index already held every record it gets back. */
+void c837_hix_rebuild(c837_histstore *hs);
+/* Frees the three indexes. */
+void c837_hix_free(c837_histstore *hs);
+
+/* ---- engine_hist.c: the remembered history ---- */
+
+/* Hides the loaded records of an earlier run that the current claim's
+ * interchange shows is being repeated (see engine_hist.c). */
+void c837_hist_hide(c837_engine *e);
+/* When the claim has CAR-T or watch lines and is the first of its
+ * interchange this run reads, and an earlier run read that interchange
+ * (the same ISA: its marker is in the ledger loaded), 1 and *prev that
+ * marker; else 0. */
+int c837_hist_repeated(const c837_engine *e, const c837_hist **prev);
+/* 1 when remembered record r must not be counted against the current
+ * claim: its own line read again, a line it replaces, a line of a run
+ * that a re-run hides (see engine_hist.c). */
+int c837_hist_excluded(const c837_engine *e, const c837_hrec *r);
+/* 1 when loaded record h, of a ledger written before sources carried
+ * the ISA's hash, is a line of the current claim read again (the same
+ * numbers, CLM01, LX, code as billed and dates). */
+int c837_hist_legacy_own(const c837_engine *e, const c837_hist *h);
+/* How many of the current claim's CAR-T and watch lines c837_hist_record
+ * would add (not lines read again, which replace themselves). */
+size_t c837_hist_new_lines(c837_engine *e);
+/* Appends a line event of the current claim to e->cl.ev.  0, or -1 with
+ * e->oom set. */
+int c837_hist_ev_push(c837_engine *e, const c837_event *v);
+/* hist_gather.c: fills e->cl.ev[0..nev_hist) with the events of the
+ * current claim's patient's remembered lines that the edits may need -- those near the
+ * claim's dates and the earliest line of each step -- in history order.
+ * Returns 0; 1 (no event filled) when they and the claim's own CAR-T and
+ * watch lines are more than C837_MAX_PATIENT_EVENTS, *n their number
+ * (counted up to one past it); -1 on ENOMEM (e->oom set). */
+int c837_hist_gather(c837_engine *e, size_t *n);
+
+/* Removes the lines the current claim (a void or replacement) cancels,
+ * leaving tombstones.  0 or -1 (ENOMEM, e->oom set). */
+int c837_hist_cancel(c837_engine *e);
+/* Records the interchange marker of the current claim when it has CAR-T
+ * or watch lines.  0 or -1 (ENOMEM). */
+int c837_hist_mark(c837_engine *e);
+/* Remembers the current claim's CAR-T and watch lines that stay.  0 or
+ * -1 (ENOMEM). */
+int c837_hist_record(c837_engine *e);
+/* Drops dead records when they make up more than half of the history
+ * (amortised O(1) per removal); never while a checkpoint is open. */
+void c837_hist_settle(c837_engine *e);
+/* Frees the history, its indexes and the checkpoint's undo log (not e
+ * itself). */
+void c837_hist_release(c837_engine *e);
+
+/* ---- the edits ---- */
+
+/* edit_line.c: per-line edits over e->cl.el[0 .. c->n_lines), in order;
+ * DUPLICATE_DAY reads the patient's history events
+ * e->cl.ev[0..nev_hist). */
+void c837_edits_line(c837_engine *e);
+/* edit_seq.c: sequencing edits; expects e->cl.ev filled with the history
+ * events; appends the claim's own events itself. */
+void c837_edits_seq(c837_engine *e);
+
+#endif /* CART837_ENGINE_INT_H */

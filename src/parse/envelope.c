@@ -1,0 +1,410 @@
+/* envelope.c -- the assembler's envelope levels: ISA > GS > ST
+ *
+ * An interchange (ISA .. IEA) holds functional groups (GS .. GE), which
+ * hold transaction sets (ST .. SE).  Each level is open or not; a header
+ * closes its own level and every level inside it first, a trailer the
+ * levels inside its own, and each level closed that way is *_MISSING.
+ * The levels are not always nested in the input (a GS after an IEA is
+ * GS_OUTSIDE_ISA and opens a group all the same), so each keeps its own
+ * open flag (for ST: the assembler's state, see assembler_int.h).
+ *
+ * The three trailers are checked by one routine driven by the table
+ * below: the count (IEA01 groups, GE01 transaction sets, SE01 segments
+ * ST..SE), the control number against the header's (ISA13, GS06, ST02),
+ * or *_OUTSIDE_* when nothing is open to close.  The headers are checked
+ * as they come: the ISA's 16 elements and fixed width (106 bytes), ISA09
+ * and GS04 dates, GS outside an interchange, ST outside a group.
+ */
+#include "parse/assembler_int.h"
+#include "base/map.h"
+#include "base/limits.h"
+
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* What a level's header and trailer check, and the words of their
+ * problems. */
+typedef struct level_rule {
+  const char *header;   /* "ISA" */
+  const char *trailer;  /* "IEA" */
+  const char *control;  /* "ISA13": the header's control number ... */
+  size_t control_at;    /* ... kept at this offset of c837_envelope */
+  const char *name;     /* "interchange": "... has no IEA trailer" */
+  const char *member;   /* "interchange": "IEA01=2 but interchange ..." */
+  const char *counted;  /* "groups": "... has 1 groups" */
+  int numeric;          /* control numbers compare as numbers */
+  c837_role role;       /* of the trailer */
+  c837_problem_id missing, outside, count, mismatch;
+  c837_problem_id stray; /* a header outside the level around it ... */
+  const char *within;    /* ... "a functional group" (ISA: none) */
+  const char *began;     /* why a header closes levels: "a new GS began" */
+  const char *first;     /* why a trailer closes levels: "GE came first" */
+  size_t control_el;     /* the header's control number: element 13 ... */
+  c837_problem_id duplicate; /* ... used twice in `scope` */
+  const char *scope;     /* "input", "interchange", "group" */
+} level_rule;
+
+static const level_rule RULES[LV_COUNT] = {
+    [LV_ISA] = {.header = "ISA", .trailer = "IEA", .control = "ISA13",
+                .control_at = offsetof(c837_envelope, isa13),
+                .name = "interchange", .member = "interchange",
+                .counted = "groups", .numeric = 1, .role = C837_ROLE_IEA,
+                .missing = C837_PROB_IEA_MISSING,
+                .outside = C837_PROB_IEA_OUTSIDE_ISA,
+                .count = C837_PROB_IEA01_COUNT,
+                .mismatch = C837_PROB_IEA02_CONTROL,
+                .stray = C837_PROB_COUNT, .within = NULL,
+                .began = "a new ISA began", .first = "IEA came first",
+                .control_el = 13, .duplicate = C837_PROB_ISA13_DUPLICATE,
+                .scope = "input"},
+    [LV_GS] = {.header = "GS", .trailer = "GE", .control = "GS06",
+               .control_at = offsetof(c837_envelope, gs06),
+               .name = "functional group", .member = "group",
+               .counted = "transaction sets", .numeric = 1,
+               .role = C837_ROLE_GE, .missing = C837_PROB_GE_MISSING,
+               .outside = C837_PROB_GE_OUTSIDE_GS,
+               .count = C837_PROB_GE01_COUNT,
+               .mismatch = C837_PROB_GE02_CONTROL,
+               .stray = C837_PROB_GS_OUTSIDE_ISA, .within = "an interchange",
+               .began = "a new GS began", .first = "GE came first",
+               .control_el = 6, .duplicate = C837_PROB_GS06_DUPLICATE,
+               .scope = "interchange"},
+    [LV_ST] = {.header = "ST", .trailer = "SE", .control = "ST02",
+               .control_at = offsetof(c837_envelope, st02),
+               .name = "transaction set", .member = "transaction set",
+               .counted = "segments from ST to SE", .numeric = 0,
+               .role = C837_ROLE_SE, .missing = C837_PROB_SE_MISSING,
+               .outside = C837_PROB_SE_OUTSIDE_ST,
+               .count = C837_PROB_SE01_COUNT,
+               .mismatch = C837_PROB_SE02_CONTROL,
+               .stray = C837_PROB_ST_OUTSIDE_GS,
+               .within = "a functional group", .began = "a new ST began",
+               .first = NULL /* nothing inside a transaction set */,
+               .control_el = 2, .duplicate = C837_PROB_ST02_DUPLICATE,
+               .scope = "group"},
+};
+
+/* The header's control number of level L, as stored. */
+static const char *control_of(const c837_assembler *a, enum level L)
+{
+  return (const char *)&a->env + RULES[L].control_at;
+}
+
+static int is_open(const c837_assembler *a, enum level L)
+{
+  return L == LV_ST ? a->state != AS_OUTSIDE : a->open[L];
+}
+
+static void set_closed(c837_assembler *a, enum level L)
+{
+  if (L == LV_ST)
+    a->state = AS_OUTSIDE;
+  else
+    a->open[L] = 0;
+}
+
+/* Opens level L (for ST the caller sets the state) and counts it in the
+ * level around it and in the totals. */
+static void open_level(c837_assembler *a, enum level L)
+{
+  if (L != LV_ST)
+    a->open[L] = 1;
+  a->count[L] = L == LV_ST ? 1 : 0; /* ST is one of its segments */
+  if (L != LV_ISA)
+    a->count[L - 1]++;
+  if (L == LV_ISA)
+    a->counts.interchanges++;
+  else if (L == LV_GS)
+    a->counts.groups++;
+  else
+    a->counts.transactions++;
+}
+
+/* v without blanks at either end, as a number of at most 18 digits: 0
+ * and *out, or -1. */
+static int span_to_u64(c837_span v, uint64_t *out)
+{
+  return c837_span_digits(trimmed(v), 18, out);
+}
+
+/* ---- control numbers used twice ------------------------------------ */
+
+void c837_asm_envelope_free(c837_assembler *a)
+{
+  int L;
+  for (L = 0; L < LV_COUNT; L++) {
+    c837_map_free(&a->seen[L]);
+    free(a->seen_seg[L]);
+    a->seen_seg[L] = NULL;
+    a->seen_cap[L] = 0;
+  }
+}
+
+/* Forgets the control numbers of level L: a new scope begins (GS06 per
+ * interchange, ST02 per group). */
+static void forget_controls(c837_assembler *a, enum level L)
+{
+  c837_map_clear(&a->seen[L]);
+}
+
+/* *_DUPLICATE when the control number of header s (level L) was used
+ * before in its scope, then remembers it.  Control numbers are keyed as
+ * they compare (same_control): ISA13 and GS06 as numbers when they are
+ * (000000905 = 905), ST02 as trimmed text.  Past C837_MAX_CONTROL_SEEN
+ * in one scope the check stops there (bounded memory).  0 or -1. */
+static int check_duplicate(c837_assembler *a, const c837_segment *s,
+                           enum level L)
+{
+  const level_rule *r = &RULES[L];
+  c837_span v = trimmed(c837_seg_el(s, r->control_el));
+  char key[1 + sizeof(uint64_t)], ex[68];
+  const char *k = v.p;
+  size_t klen = v.len, id;
+  uint64_t n;
+  int added;
+  if (v.len == 0 || c837_map_count(&a->seen[L]) >= C837_MAX_CONTROL_SEEN)
+    return 0;
+  if (r->numeric && span_to_u64(v, &n) == 0) {
+    /* a number: its value (the text of a key never starts with 0x01) */
+    key[0] = '\x01';
+    memcpy(key + 1, &n, sizeof n);
+    k = key;
+    klen = sizeof key;
+  }
+  added = c837_map_intern(&a->seen[L], k, klen, &id);
+  if (added == 1 &&
+      c837_vec_reserve(&a->seen_seg[L], &a->seen_cap[L], id + 1,
+                       sizeof *a->seen_seg[L], 16, 0) == 0) {
+    a->seen_seg[L][id] = s->number;
+    return 0;
+  }
+  if (added != 0)
+    return c837_asm_fail(a, C837_ENOMEM, s,
+                         "out of memory while checking control numbers");
+  c837_excerpt(ex, sizeof ex, v.p, v.len < 16 ? v.len : 16);
+  return c837_asm_problem(a, s, r->duplicate,
+                          "%s=%s was already used by the %s at segment %llu "
+                          "of this %s: each %s needs its own control number",
+                          r->control, ex, r->name,
+                          (unsigned long long)a->seen_seg[L][id], r->scope,
+                          r->name);
+}
+
+/* 1 when the trailer's control number a is the header's b, as stored:
+ * b is a copy cut to the envelope's field size, so a is cut the same way
+ * before the comparison (an over-long control number in both is not a
+ * mismatch).  With `numeric`, control numbers compare as numbers when
+ * both are numeric (ISA13 000000905 and IEA02 905 agree), as text
+ * otherwise. */
+static int same_control(c837_span a, const char *b, int numeric)
+{
+  char t[sizeof ((c837_envelope *)0)->st02];
+  uint64_t x, y;
+  if (numeric && span_to_u64(a, &x) == 0 &&
+      span_to_u64((c837_span){b, strlen(b)}, &y) == 0)
+    return x == y;
+  c837_span_copy(t, sizeof t, trimmed(a));
+  return strcmp(t, b) == 0;
+}
+
+int c837_asm_close_levels(c837_assembler *a, const c837_segment *s,
+                          enum level outer, const char *why)
+{
+  int L;
+  for (L = LV_ST; L >= (int)outer; L--) {
+    const level_rule *r = &RULES[L];
+    char ctl[68];
+    if (!is_open(a, (enum level)L))
+      continue;
+    set_closed(a, (enum level)L);
+    str_text(ctl, sizeof ctl, control_of(a, (enum level)L));
+    if (c837_asm_problem(a, s, r->missing, "%s %s=%s has no %s trailer (%s)",
+                         r->name, r->control, ctl, r->trailer, why))
+      return -1;
+  }
+  return 0;
+}
+
+/* The header of level L (ISA, GS, ST): closes L and the levels inside
+ * it, then reports a header outside the level that should hold it.  0
+ * or -1. */
+static int begin_level(c837_assembler *a, const c837_segment *s,
+                       enum level L)
+{
+  const level_rule *r = &RULES[L];
+  if (c837_asm_close_levels(a, s, L, r->began))
+    return -1;
+  if (L != LV_ISA && !is_open(a, (enum level)(L - 1)) &&
+      c837_asm_problem(a, s, r->stray, "%s segment outside %s", r->header,
+                       r->within))
+    return -1;
+  return 0;
+}
+
+int c837_asm_on_trailer(c837_assembler *a, const c837_segment *s,
+                        enum level L)
+{
+  const level_rule *r = &RULES[L];
+  char v[40], ctl[68];
+  uint64_t n;
+  str_text(ctl, sizeof ctl, control_of(a, L));
+  if (L != LV_ST &&
+      c837_asm_close_levels(a, s, (enum level)(L + 1), r->first))
+    return -1;
+  if (!is_open(a, L)) {
+    if (c837_asm_problem(a, s, r->outside, "%s segment without an open %s",
+                         r->trailer, r->header))
+      return -1;
+    return c837_asm_emit(a, s, r->role);
+  }
+  if (L == LV_ST)
+    a->count[L]++; /* SE is one of the segments SE01 counts */
+  if (span_to_u64(c837_seg_el(s, 1), &n) != 0 || n != a->count[L]) {
+    span_text(v, sizeof v, c837_seg_el(s, 1));
+    if (c837_asm_problem(a, s, r->count, "%s01=%s but %s %s=%s has %llu %s",
+                         r->trailer, v, r->member, r->control, ctl,
+                         (unsigned long long)a->count[L], r->counted))
+      return -1;
+  }
+  if (!same_control(c837_seg_el(s, 2), control_of(a, L), r->numeric)) {
+    span_text(v, sizeof v, c837_seg_el(s, 2));
+    if (c837_asm_problem(a, s, r->mismatch, "%s02=%s does not match %s=%s",
+                         r->trailer, v, r->control, ctl))
+      return -1;
+  }
+  set_closed(a, L);
+  return c837_asm_emit(a, s, r->role);
+}
+
+/* Widths of ISA01 .. ISA16, fixed by the standard (106 bytes in all with
+ * the tag, the separators and the terminator). */
+static const unsigned char ISA_WIDTH[16] = {2, 10, 2, 10, 2, 15, 2, 15,
+                                            6, 4,  1, 5, 9,  1, 1, 1};
+
+/* ISA_LENGTH (an ISA that is not 106 bytes, naming the first field of
+ * the wrong width) and ISA09_DATE (YYMMDD, read as 20YY). */
+static int check_isa(c837_assembler *a, const c837_segment *s)
+{
+  c837_span d = c837_seg_el(s, 9);
+  char d8[8], v[40];
+  int32_t ymd;
+  if (s->body_len + 1 != 106) {
+    size_t i = 0;
+    int r;
+    while (i < s->n_el && i < 16 && s->el[i].len == ISA_WIDTH[i])
+      i++;
+    if (i < s->n_el && i < 16)
+      r = c837_asm_problem(a, s, C837_PROB_ISA_LENGTH,
+                           "ISA is %zu bytes, not 106 (fixed-width fields): "
+                           "ISA%02zu has %zu characters, not %u",
+                           s->body_len + 1, i + 1, s->el[i].len,
+                           (unsigned)ISA_WIDTH[i]);
+    else /* every field right: elements missing (ISA_ELEMENTS said so) */
+      r = c837_asm_problem(a, s, C837_PROB_ISA_LENGTH,
+                           "ISA is %zu bytes, not 106 (fixed-width fields)",
+                           s->body_len + 1);
+    if (r)
+      return -1;
+  }
+  if (d.len == 6) {
+    memcpy(d8, "20", 2);
+    memcpy(d8 + 2, d.p, 6);
+  }
+  if (d.len != 6 || c837_parse_date((c837_span){d8, 8}, &ymd) != 0) {
+    span_text(v, sizeof v, d);
+    return c837_asm_problem(a, s, C837_PROB_ISA09_DATE,
+                            "ISA09=%s is not a valid YYMMDD date", v);
+  }
+  return 0;
+}
+
+int c837_asm_on_isa(c837_assembler *a, const c837_segment *s)
+{
+  if (begin_level(a, s, LV_ISA))
+    return -1;
+  memset(&a->env, 0, sizeof a->env);
+  a->env.delims = s->delims;
+  copy_el(a->env.isa06, sizeof a->env.isa06, s, 6);
+  copy_el(a->env.isa13, sizeof a->env.isa13, s, 13);
+  a->env.isa_hash = c837_hash(s->raw + s->lead, s->body_len) | 1u;
+  open_level(a, LV_ISA);
+  forget_controls(a, LV_GS);
+  forget_controls(a, LV_ST);
+  if (check_duplicate(a, s, LV_ISA) != 0)
+    return -1;
+  if (s->n_el != 16 &&
+      c837_asm_problem(a, s, C837_PROB_ISA_ELEMENTS,
+                       "ISA has %lu elements; an ISA has 16",
+                       (unsigned long)s->n_el))
+    return -1;
+  if (check_isa(a, s) != 0)
+    return -1;
+  return c837_asm_emit(a, s, C837_ROLE_ISA);
+}
+
+int c837_asm_on_gs(c837_assembler *a, const c837_segment *s)
+{
+  int32_t ymd;
+  char v[40];
+  if (begin_level(a, s, LV_GS))
+    return -1;
+  if (c837_parse_date(c837_seg_el(s, 4), &ymd) != 0) {
+    span_text(v, sizeof v, c837_seg_el(s, 4));
+    if (c837_asm_problem(a, s, C837_PROB_GS04_DATE,
+                         "GS04=%s is not a valid CCYYMMDD date", v))
+      return -1;
+  }
+  copy_el(a->env.gs06, sizeof a->env.gs06, s, 6);
+  copy_el(a->env.gs08, sizeof a->env.gs08, s, 8);
+  open_level(a, LV_GS);
+  forget_controls(a, LV_ST);
+  if (check_duplicate(a, s, LV_GS) != 0)
+    return -1;
+  return c837_asm_emit(a, s, C837_ROLE_GS);
+}
+
+/* The kind an implementation guide id names (GS08 or ST03: "X222" is
+ * 837P ...), and its version into *version when it says (00501, 00401). */
+static c837_kind kind_of_version(const char *v, int *version)
+{
+  if (strncmp(v, "00501", 5) == 0)
+    *version = 5010;
+  else if (strncmp(v, "00401", 5) == 0)
+    *version = 4010;
+  if (strstr(v, "X222") || strstr(v, "X098"))
+    return C837_KIND_P;
+  if (strstr(v, "X223") || strstr(v, "X096"))
+    return C837_KIND_I;
+  if (strstr(v, "X224") || strstr(v, "X097"))
+    return C837_KIND_D;
+  return C837_KIND_UNKNOWN;
+}
+
+int c837_asm_on_st(c837_assembler *a, const c837_segment *s)
+{
+  int version = 0, is_837;
+  c837_envelope *e = &a->env;
+  if (begin_level(a, s, LV_ST))
+    return -1;
+  copy_el(e->st01, sizeof e->st01, s, 1);
+  copy_el(e->st02, sizeof e->st02, s, 2);
+  copy_el(e->st03, sizeof e->st03, s, 3);
+  e->declared = kind_of_version(e->st03[0] ? e->st03 : e->gs08, &version);
+  if (e->declared == C837_KIND_UNKNOWN)
+    e->declared = kind_of_version(e->gs08, &version);
+  else if (!version)
+    (void)kind_of_version(e->gs08, &version);
+  e->version = version;
+  is_837 = strcmp(e->st01, "837") == 0;
+  if (!is_837)
+    e->declared = C837_KIND_OTHER;
+  open_level(a, LV_ST);
+  if (check_duplicate(a, s, LV_ST) != 0)
+    return -1;
+  a->st_claims = 0;
+  a->state = is_837 ? AS_HEADER : AS_FOREIGN;
+  c837_asm_reset_hierarchy(a);
+  return c837_asm_emit(a, s, C837_ROLE_ST);
+}

@@ -1,0 +1,335 @@
+/* run.c -- a run's lifecycle and records (run.h)
+ *
+ * c837_run_new loads the code table (built-in, plus a --codes file), the
+ * engine, the ledger (locked for the run, then read), creates the output
+ * directory and opens the reports; c837_run_input hands each input to
+ * the walk (walk.c), which hands its files to c837_run_file (run_file.c);
+ * c837_run_finish syncs the outputs, commits findings.csv and lines.csv,
+ * writes summary.txt and report.html and saves the ledger, in that order,
+ * so that the ledger never says more than the outputs on disk.  Here too
+ * live the records of the inputs (one per input, in run order), the
+ * run's totals and its findings per date of service, which the summaries
+ * read through the accessors.
+ */
+#include "run/run_int.h"
+#include "run/ledger.h"
+#include "run/sink.h"
+#include "run/summary.h"
+#include "base/buf.h"
+#include "base/err.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void c837_run_options_default(c837_run_options *o)
+{
+  memset(o, 0, sizeof *o);
+  o->out_dir = "cart837-out";
+  o->gzip = -1;
+  c837_edit_options_default(&o->edit);
+  o->lock_wait = 1;
+}
+
+/* ---- the walk's callbacks ---- */
+
+static c837_status walk_file(void *ud, const char *path, const char *name)
+{
+  return c837_run_file(ud, path, name);
+}
+
+static void walk_skip(void *ud, const char *name, const char *reason)
+{
+  c837_run_skip(ud, name, reason);
+}
+
+static c837_status walk_fail(void *ud, const char *name,
+                             const c837_error *err)
+{
+  return c837_run_fail_input(ud, name, err);
+}
+
+static int walk_cancelled(void *ud)
+{
+  return c837_run_is_cancelled(ud);
+}
+
+/* ---- lifecycle ---- */
+
+/* The code table and the engine of the run. */
+static c837_status load_edits(c837_run *r, c837_error *err)
+{
+  c837_edit_options eo = r->o.edit;
+  if (r->o.table) {
+    r->table = r->o.table;
+  } else {
+    r->table = r->own_table = c837_codetable_builtin(err);
+    if (!r->own_table)
+      return err->code;
+    if (r->o.codes_path && c837_codetable_load(r->own_table,
+                                               r->o.codes_path, 0,
+                                               err) != C837_OK)
+      return err->code;
+  }
+  /* the run's date stamps the ledger rows this run writes */
+  if (r->o.run_date)
+    eo.run_date = r->o.run_date;
+  r->engine = c837_engine_new(r->table, &eo);
+  if (!r->engine)
+    return c837_error_set(err, C837_ENOMEM, 0, 0, "out of memory");
+  return C837_OK;
+}
+
+c837_run *c837_run_new(const c837_run_options *o, c837_error *err)
+{
+  c837_run *r = calloc(1, sizeof *r);
+  c837_walk_cb cb = {walk_file, walk_skip, walk_fail, walk_cancelled, NULL};
+  c837_error_clear(err);
+  if (!r) {
+    c837_error_set(err, C837_ENOMEM, 0, 0, "out of memory");
+    return NULL;
+  }
+  r->o = *o;
+  r->lock_fd = -1;
+  if (!r->o.out_dir || !*r->o.out_dir)
+    r->o.out_dir = "cart837-out";
+  if (strlen(r->o.out_dir) >= sizeof r->out_dir) {
+    c837_error_set(err, C837_EINVAL, 0, 0, "output directory name too long");
+    free(r);
+    return NULL;
+  }
+  snprintf(r->out_dir, sizeof r->out_dir, "%s", r->o.out_dir);
+  r->o.out_dir = r->out_dir;
+  if (load_edits(r, err) != C837_OK)
+    goto fail;
+  if (o->state_path) {
+    if (!o->state_readonly &&
+        c837_ledger_lock(o->state_path, o->lock_wait, &r->lock_fd, err) !=
+            C837_OK)
+      goto fail;
+    if (c837_ledger_load(r->engine, o->state_path, err) != C837_OK)
+      goto fail;
+  }
+  if (c837_mkdirs(r->out_dir, err) != C837_OK)
+    goto fail;
+  cb.ud = r;
+  c837_walk_init(&r->walk, &cb, r->out_dir);
+  r->report = c837_report_open(r->out_dir, err);
+  if (!r->report)
+    goto fail;
+  return r;
+fail:
+  c837_run_free(r);
+  return NULL;
+}
+
+void c837_run_free(c837_run *r)
+{
+  size_t i;
+  if (!r)
+    return;
+  c837_report_abort(r->report);
+  c837_engine_free(r->engine);
+  c837_codetable_free(r->own_table);
+  c837_ledger_unlock(r->lock_fd);
+  c837_walk_free(&r->walk);
+  for (i = 0; i < r->n_files; i++) {
+    free(r->files[i].name);
+    free(r->files[i].reason);
+  }
+  free(r->files);
+  free(r->days);
+  free(r);
+}
+
+c837_status c837_run_input(c837_run *r, const char *path)
+{
+  return c837_walk_input(&r->walk, path);
+}
+
+/* summary.txt, atomically. */
+static c837_status write_summary(c837_run *r, c837_error *err)
+{
+  char path[PATH_MAX];
+  c837_out of;
+  c837_status st;
+  snprintf(path, sizeof path, "%s/summary.txt", r->out_dir);
+  c837_out_init(&of, path, 0);
+  if ((st = c837_out_open(&of, err)) != C837_OK)
+    return st;
+  c837_summary_write(r, c837_out_fp(&of));
+  return c837_out_commit(&of, err);
+}
+
+c837_status c837_run_finish(c837_run *r, c837_error *err)
+{
+  c837_status st;
+  char path[PATH_MAX];
+  c837_error_clear(err);
+  if (r->cancelled)
+    return c837_error_set(err, C837_EINTR, 0, 0,
+                          "interrupted: no report or ledger written");
+  if (r->lost)
+    return c837_error_set(err, C837_ENOMEM, 0, 0,
+                          "out of memory: the record of an input was lost, "
+                          "so no report or ledger is written");
+  /* the 837 outputs renamed without an fsync reach the disk before
+   * the reports and the ledger say they were written */
+  if (!r->o.sync_each && !r->o.report_only &&
+      (st = c837_syncfs(r->out_dir, err)) != C837_OK)
+    return st;
+  st = c837_report_commit(r->report, err);
+  r->report = NULL;
+  if (st != C837_OK)
+    return st;
+  if ((st = write_summary(r, err)) != C837_OK)
+    return st;
+  r->summary_written = 1;
+  snprintf(path, sizeof path, "%s/report.html", r->out_dir);
+  if ((st = c837_html_write(r, path, err)) != C837_OK)
+    return st;
+  if (r->o.state_path && !r->o.state_readonly)
+    st = c837_ledger_save(r->engine, r->o.state_path, err);
+  return st;
+}
+
+/* ---- records and events ---- */
+
+void c837_run_emit(const c837_run *r, const c837_run_event *ev)
+{
+  if (r->o.on_event)
+    r->o.on_event(r->o.ud, ev);
+}
+
+c837_file_rec *c837_run_add_record(c837_run *r, const char *name)
+{
+  c837_file_rec *f;
+  if (c837_vec_reserve(&r->files, &r->cap_files, r->n_files + 1,
+                       sizeof *r->files, 16, 0) != 0)
+    return NULL;
+  f = &r->files[r->n_files];
+  memset(f, 0, sizeof *f);
+  f->name = strdup(name);
+  if (!f->name)
+    return NULL;
+  r->n_files++;
+  return f;
+}
+
+void c837_run_set_reason(c837_run *r, c837_file_rec *f, const char *why)
+{
+  free(f->reason);
+  f->reason = strdup(why);
+  if (!f->reason)
+    r->lost = 1;
+}
+
+void c837_run_skip(c837_run *r, const char *name, const char *reason)
+{
+  c837_file_rec *f = c837_run_add_record(r, name);
+  c837_run_event ev = {.kind = C837_RUN_SKIPPED, .file = name,
+                       .reason = reason};
+  if (f) {
+    f->skipped = 1;
+    c837_run_set_reason(r, f, reason);
+  } else {
+    r->lost = 1;
+  }
+  r->total.files_skipped++;
+  c837_run_emit(r, &ev);
+}
+
+c837_status c837_run_lose_input(c837_run *r, const char *name)
+{
+  c837_error err;
+  c837_run_event ev = {.kind = C837_RUN_FILE_FAILED, .file = name,
+                       .err = &err};
+  r->lost = 1;
+  r->total.files++;
+  r->total.files_failed++;
+  c837_error_set(&err, C837_ENOMEM, 0, 0, "out of memory");
+  c837_run_emit(r, &ev);
+  return C837_ENOMEM;
+}
+
+void c837_totals_add(c837_totals *a, const c837_totals *b)
+{
+  size_t k;
+  a->claims += b->claims;
+  a->lines += b->lines;
+  a->cart_lines += b->cart_lines;
+  a->claims_passed += b->claims_passed;
+  a->claims_fixed += b->claims_fixed;
+  a->claims_held += b->claims_held;
+  a->problems += b->problems;
+  a->bytes += b->bytes;
+  for (k = 0; k < C837_EDIT_COUNT; k++)
+    a->findings[k] += b->findings[k];
+  for (k = 0; k < 3; k++)
+    a->by_severity[k] += b->by_severity[k];
+}
+
+int c837_run_reserve_days(c837_run *r, size_t n)
+{
+  return c837_vec_reserve(&r->days, &r->cap_days, r->n_days + n,
+                          sizeof *r->days, 64, 0) != 0
+             ? -1
+             : 0;
+}
+
+void c837_run_count_day(c837_run *r, int32_t date)
+{
+  size_t lo = 0, hi = r->n_days;
+  if (date <= 0)
+    return;
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    if (r->days[mid].date < date)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  if (lo < r->n_days && r->days[lo].date == date) {
+    r->days[lo].count++;
+    return;
+  }
+  if (c837_run_reserve_days(r, 1) != 0)
+    return;
+  memmove(&r->days[lo + 1], &r->days[lo],
+          (r->n_days - lo) * sizeof *r->days);
+  r->days[lo].date = date;
+  r->days[lo].count = 1;
+  r->n_days++;
+}
+
+/* ---- accessors ---- */
+
+const c837_totals *c837_run_totals(const c837_run *r)
+{
+  return &r->total;
+}
+
+size_t c837_run_record_count(const c837_run *r)
+{
+  return r->n_files;
+}
+
+const c837_file_rec *c837_run_record(const c837_run *r, size_t i)
+{
+  return i < r->n_files ? &r->files[i] : NULL;
+}
+
+const c837_day_count *c837_run_days(const c837_run *r, size_t *n)
+{
+  *n = r->n_days;
+  return r->days;
+}
+
+const char *c837_run_out_dir(const c837_run *r)
+{
+  return r->out_dir;
+}
+
+int c837_run_summary_written(const c837_run *r)
+{
+  return r->summary_written;
+}

@@ -1,0 +1,223 @@
+/* run.h -- a run over many inputs: the application layer of cart837
+ *
+ * A run reads its inputs in the order given, each in one streaming pass
+ * (input -> tokenizer -> assembler -> engine -> writer and reports), and
+ * writes for each input F the corrected OUT/F and, when a claim is held,
+ * OUT/held/F; at its end findings.csv, lines.csv, summary.txt,
+ * report.html and the ledger.  The engine's memory of CAR-T lines runs
+ * across files, so day totals and sequencing span the whole run (and,
+ * with a ledger, earlier runs).
+ *
+ * The run does not print, exit or look at signals.  What a person should
+ * hear of -- an input skipped, an envelope problem, a file that failed,
+ * was held whole or kept an unparsed rest, progress -- is an event handed
+ * to options.on_event; whether to stop is asked of options.cancelled.
+ * The command line (src/cli/) formats the events and chooses the exit
+ * code.
+ *
+ * Private to cart837, not installed: the CLI and the tests use it; a
+ * library user has include/cart837.h.
+ */
+#ifndef CART837_RUN_H
+#define CART837_RUN_H
+
+#include "cart837.h"
+
+/* Figures of a file (and, summed, of the run). */
+typedef struct c837_totals {
+  uint64_t files, files_failed, files_skipped;
+  uint64_t bytes;          /* decompressed input bytes */
+  uint64_t claims, lines, cart_lines;
+  uint64_t claims_passed, claims_fixed, claims_held;
+  uint64_t problems;       /* envelope problems (ENVELOPE_INVALID) */
+  uint64_t findings[C837_EDIT_COUNT];
+  uint64_t by_severity[3]; /* findings per c837_severity */
+} c837_totals;
+
+/* Progress of a run, for a progress line. */
+typedef struct c837_progress {
+  const char *file;        /* file being read */
+  uint64_t bytes;          /* input bytes read so far, all files */
+  uint64_t bytes_total;    /* sum of input sizes when known, else 0 */
+  uint64_t files_done, files_total;
+  uint64_t claims;
+} c837_progress;
+
+/* What the run knows of one input (skipped, failed or read). */
+typedef struct c837_file_rec {
+  char *name;             /* as in the reports */
+  char *reason;           /* why skipped or failed, NULL when fine */
+  int skipped;
+  c837_status status;
+  c837_totals t;
+  /* A file that could not be read to its end: its claims are not
+   * counted in t (uncounted), only those read before the error are
+   * known (claims_before_error); held_whole when OUT/held/NAME is the
+   * file as it came. */
+  int uncounted, held_whole;
+  uint64_t claims_before_error;
+  /* Input that cannot be read twice: bytes of OUT/held/NAME.unparsed,
+   * not read as claims; cut when the rest went past its limit. */
+  uint64_t unparsed_bytes;
+  int unparsed_cut;
+} c837_file_rec;
+
+/* Findings per date of service (the chart of report.html). */
+typedef struct c837_day_count {
+  int32_t date;
+  uint64_t count;
+} c837_day_count;
+
+/* Events of a run, in the order they happen. */
+typedef enum c837_run_ev {
+  C837_RUN_SKIPPED,       /* file, reason: an input not taken */
+  C837_RUN_PROBLEM,       /* file, problem: an envelope problem (reading
+                             goes on; an ENVELOPE_INVALID row) */
+  C837_RUN_CLAIM,         /* file, claim, verdict: a claim as it went to
+                             the writer and the reports (taken back with
+                             the rest of the file if it then fails or is
+                             held whole) */
+  C837_RUN_FILE_FAILED,   /* file, err: nothing of the file is kept but
+                             its error row */
+  C837_RUN_HELD_WHOLE,    /* file, err (the parse error, with offset and
+                             segment), held: the file could not be read
+                             to its end and is held whole -- held is 1
+                             when OUT/held/NAME was written (0 in
+                             report-only runs) */
+  C837_RUN_UNPARSED_REST, /* file, err: input that cannot be read twice
+                             stopped at err (a parse error, or a claim or
+                             segment the writer refused); what came
+                             before went out, err->msg says where the
+                             rest is */
+  C837_RUN_PROGRESS       /* progress: every C837_PROGRESS_STEP bytes */
+} c837_run_ev;
+
+/* One event; the fields its kind does not name are NULL / 0.  Borrowed:
+ * valid during the callback only. */
+typedef struct c837_run_event {
+  c837_run_ev kind;
+  const char *file;
+  const char *reason;
+  const c837_error *err;
+  const c837_problem *problem;
+  const c837_claim *claim;
+  const c837_verdict *verdict;
+  const c837_progress *progress;
+  int held;
+} c837_run_event;
+
+typedef struct c837_run_options {
+  const char *out_dir;     /* reports and outputs; default "cart837-out" */
+  int report_only;         /* 1: no 837 output (auditors' mode) */
+  int gzip;                /* -1 (default) as the input, 0 never, 1 always */
+  int stdout_filter;       /* 1: input "-" writes its corrected 837 to
+                              standard output */
+  c837_edit_options edit;
+  /* The code table: NULL (default) for the built-in one, extended or
+   * overridden by codes_path; else this table (borrowed: it must outlive
+   * the run; codes_path is not read), so that many runs can share one. */
+  const c837_codetable *table;
+  const char *codes_path;  /* extends/overrides the built-in table */
+  const char *state_path;  /* the ledger, NULL for none */
+  int state_readonly;      /* read the ledger, never write it */
+  int lock_wait;           /* 1: wait for the ledger lock, 0: fail */
+  int32_t run_date;        /* CCYYMMDD stamped on new ledger rows (0 =
+                              the edit options' run_date) */
+  /* Durability of the 837 outputs.  0 (default): each output is renamed
+   * to its final name when complete, and the output file system is
+   * synced once (syncfs) before the reports are committed and the
+   * ledger is saved, so everything is on disk when the run succeeds.
+   * 1: every output file is also fsync'd before its rename: slower (one
+   * fsync per file dominates a batch of many small files), but each
+   * file is durable as soon as it appears. */
+  int sync_each;
+  /* Bytes of an unparsed rest kept from input that cannot be read twice
+   * (see c837_run_file); 0 (default) = C837_MAX_UNPARSED. */
+  uint64_t max_unparsed;
+  /* Receives every event (NULL: none is wanted). */
+  void (*on_event)(void *ud, const c837_run_event *ev);
+  /* Asked now and then (between segments, files, directory entries):
+   * non-zero stops the run cleanly (NULL: never). */
+  int (*cancelled)(void *ud);
+  void *ud;                /* for on_event and cancelled */
+} c837_run_options;
+
+/* Fills *o with the defaults. */
+void c837_run_options_default(c837_run_options *o);
+
+typedef struct c837_run c837_run;
+
+/* Starts a run: loads the code table (built-in plus codes_path), the
+ * ledger (locked for the run unless state_readonly), creates out_dir and
+ * opens the reports.  NULL with *err on failure (C837_ECSV for a bad
+ * table or ledger with line and column, C837_ELOCK, C837_EINTR while
+ * waiting for the lock, C837_EIO, C837_ENOMEM, C837_EINVAL for an
+ * output directory name too long). */
+c837_run *c837_run_new(const c837_run_options *o, c837_error *err);
+/* Processes one command-line input: a file, "-" or a directory (see
+ * c837_walk_input in walk.h: what is taken, skipped, and how outputs are
+ * named).  Returns the worst status of the files processed (C837_OK
+ * when all were fine; skips alone are not an error: see the totals). */
+c837_status c837_run_input(c837_run *r, const char *path);
+/* Processes one input.  path is what is opened ("-" = stdin); name is
+ * how reports name it and where its outputs go under out_dir (a relative
+ * path; for stdin "stdin.837").  Every claim comes out in exactly one of
+ * OUT/name (corrected; standard output in the filter mode) and
+ * OUT/held/name (held), or the file fails and nothing of it is kept.
+ * Returns C837_OK or:
+ *  - a parse error (ENOISA, EISA, ETOOLONG, ETOOMANY, ETRUNC, ECLAIM):
+ *    a file that cannot be read to its end is not forwarded: it is copied
+ *    whole, unchanged, to OUT/held/name, and what it did to the reports
+ *    and the engine's memory is taken back (one ENVELOPE_INVALID row names
+ *    the error; the file's claims are not counted in its figures, which
+ *    say so).  Input that cannot be read twice (stdin, a FIFO, a device)
+ *    is not held whole: the claims read before the error are processed
+ *    as usual and the unparsed rest -- the claim being read included --
+ *    is kept as it came in OUT/held/name.unparsed, so that every input
+ *    byte is in exactly one of OUT/name (or stdout), OUT/held/name (a
+ *    held claim) and that file.  The same when the writer refuses a
+ *    claim or segment of such input (C837_ECLAIM: a claim to hold
+ *    outside an ISA / GS / ST envelope, HL nesting deeper than
+ *    C837_MAX_HL_DEPTH in a transaction to rewrite; C837_EINVAL): what
+ *    came before it goes out, it and the rest are the unparsed rest; a
+ *    refused claim is not counted and has no findings rows (but the
+ *    engine has evaluated it: a refused claim with fixes stays in its
+ *    memory of lines).  The unparsed rest keeps at most max_unparsed
+ *    bytes (C837_MAX_UNPARSED), C837_MAX_UNPARSED_NOISA after
+ *    C837_ENOISA; past that, reading stops and the error row says how
+ *    much was dropped;
+ *  - C837_EIO / C837_EGZIP / C837_ENOMEM (reading or writing failed),
+ *    C837_ECONSERVE: no output of the file is kept, its effects are taken
+ *    back;
+ *  - C837_EINVAL: an output would overwrite the input, or the name
+ *    climbs out of out_dir;
+ *  - C837_EINTR (cancelled): as for EIO, without an error row; the run
+ *    is over (c837_run_finish refuses to write reports).
+ * The run goes on with the next file after any of them but EINTR. */
+c837_status c837_run_file(c837_run *r, const char *path, const char *name);
+/* Records an input that was not processed (not an 837, unreadable). */
+void c837_run_skip(c837_run *r, const char *name, const char *reason);
+/* Ends the run: writes findings.csv, lines.csv, summary.txt, report.html
+ * (atomically) and, unless read-only, the ledger.  Returns C837_OK or
+ * the first error: C837_EINTR when cancelled, C837_ENOMEM without
+ * writing anything when memory ran out while recording an input (the
+ * reports would miss it), C837_EIO. */
+c837_status c837_run_finish(c837_run *r, c837_error *err);
+/* Frees r (a run not finished leaves no report and no ledger change);
+ * NULL is a no-op. */
+void c837_run_free(c837_run *r);
+
+/* Totals of the run so far (all files).  Borrowed. */
+const c837_totals *c837_run_totals(const c837_run *r);
+/* The records of the inputs so far, in run order: count, and record i
+ * (borrowed; valid until the run's next call that records an input). */
+size_t c837_run_record_count(const c837_run *r);
+const c837_file_rec *c837_run_record(const c837_run *r, size_t i);
+/* Findings per date of service, in date order (*n of them).  Borrowed. */
+const c837_day_count *c837_run_days(const c837_run *r, size_t *n);
+/* The output directory in use. */
+const char *c837_run_out_dir(const c837_run *r);
+/* 1 once OUT/summary.txt is in place (c837_run_finish got that far). */
+int c837_run_summary_written(const c837_run *r);
+
+#endif

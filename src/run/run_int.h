@@ -1,0 +1,74 @@
+/* run_int.h -- the state of a run, shared by run.c (its lifecycle and
+ * records) and run_file.c (one input)
+ *
+ * Nothing else sees struct c837_run: the reports read it through the
+ * accessors of run.h, the walk through its callbacks.
+ */
+#ifndef CART837_RUN_INT_H
+#define CART837_RUN_INT_H
+
+#include "run/run.h"
+#include "run/report.h"
+#include "run/walk.h"
+
+#include <limits.h>
+
+struct c837_run {
+  c837_run_options o;
+  char out_dir[PATH_MAX / 2];
+  const c837_codetable *table; /* the run's (own, or options.table) */
+  c837_codetable *own_table;   /* loaded by the run, freed with it */
+  c837_engine *engine;
+  c837_report *report;
+  c837_walk walk;          /* output names taken, directory walks */
+  c837_totals total;
+  c837_file_rec *files;    /* one record per input, in run order */
+  size_t n_files, cap_files;
+  c837_day_count *days;    /* findings per date of service, sorted */
+  size_t n_days, cap_days;
+  int cancelled;           /* a file was interrupted: the run is over */
+  int lost;                /* out of memory, a file's record or reason
+                              could not be kept: the reports would be
+                              incomplete, so c837_run_finish fails */
+  int lock_fd;             /* ledger lock, -1 when none */
+  uint64_t bytes_before;   /* input bytes of the files already done */
+  uint64_t claims_seen;    /* claims read so far, for progress */
+  int summary_written;     /* OUT/summary.txt is in place */
+};
+
+/* ---- run.c: records, events ---- */
+
+/* A new record for input `name` (counted in total.files); NULL when out
+ * of memory (the input is then lost: c837_run_lose_input). */
+c837_file_rec *c837_run_add_record(c837_run *r, const char *name);
+/* Sets the record's reason (a copy); out of memory marks the run lost. */
+void c837_run_set_reason(c837_run *r, c837_file_rec *f, const char *why);
+/* An input without a record (out of memory): counted as failed, its
+ * FILE_FAILED event sent, the run marked lost.  Returns C837_ENOMEM. */
+c837_status c837_run_lose_input(c837_run *r, const char *name);
+/* Hands ev to the run's on_event, if any. */
+void c837_run_emit(const c837_run *r, const c837_run_event *ev);
+/* 1 when the run's cancelled callback says to stop (asked for every
+ * segment: inline). */
+static inline int c837_run_is_cancelled(const c837_run *r)
+{
+  return r->o.cancelled && r->o.cancelled(r->o.ud);
+}
+/* a += b, figure by figure (files figures excepted). */
+void c837_totals_add(c837_totals *a, const c837_totals *b);
+/* Makes room for n more dates in the chart, so that c837_run_count_day
+ * cannot fail; 0 or -1 (out of memory). */
+int c837_run_reserve_days(c837_run *r, size_t n);
+/* One finding on date (CCYYMMDD; 0 is not counted). */
+void c837_run_count_day(c837_run *r, int32_t date);
+
+/* ---- run_file.c ---- */
+
+/* Records an input that failed before it could be read (the walk: a
+ * directory or file it could not look at for lack of memory): status
+ * e->code, reason e->msg, one ENVELOPE_INVALID row, a FILE_FAILED
+ * event.  Returns e->code. */
+c837_status c837_run_fail_input(c837_run *r, const char *name,
+                                const c837_error *e);
+
+#endif

@@ -1,0 +1,326 @@
+/* sink.c -- a run's outputs: files that appear only when complete, and
+ * standard output (sink.h)
+ *
+ * Every byte a run writes goes through here: the corrected and held 837s
+ * and unparsed rests (opened by their first write), the reports and the
+ * ledger (opened at once), and standard output in the filter mode.  A
+ * file is written to ".NAME.tmp-XXXXXX" beside its final name, then
+ * flushed, fsync'd (unless the run syncs the whole file system once at
+ * its end) and renamed, which is atomic within one file system.  gzip
+ * output is zlib's gzdopen on the same descriptor; for standard output,
+ * on a duplicate of it, so that ending the gzip stream leaves standard
+ * output open.  Every failure is one message, "cannot write PATH: why"
+ * (PATH "standard output" for it), kept as the output's first error.
+ */
+#define _GNU_SOURCE /* syncfs */
+#include "run/sink.h"
+#include "base/err.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* The output's name in messages. */
+static const char *out_name(const c837_out *o)
+{
+  return o->to_stdout ? "standard output" : o->path;
+}
+
+/* Marks o failed; the first failure keeps its code and reason. */
+static c837_status fail(c837_out *o, c837_status code, const char *why)
+{
+  o->failed = 1;
+  return c837_error_first(&o->err, code, 0, 0, "cannot write %.200s: %.80s",
+                          out_name(o), why);
+}
+
+int c837_out_init(c837_out *o, const char *path, int gzip)
+{
+  memset(o, 0, sizeof *o);
+  o->fd = -1;
+  o->gzip = gzip;
+  if (!path) {
+    o->to_stdout = 1;
+    return 0;
+  }
+  if (strlen(path) >= sizeof o->path) {
+    o->failed = 1;
+    c837_error_set(&o->err, C837_EIO, 0, 0, "path too long: %.200s", path);
+    return -1;
+  }
+  memcpy(o->path, path, strlen(path) + 1);
+  return 0;
+}
+
+c837_status c837_mkdirs(const char *dir, c837_error *err)
+{
+  char buf[PATH_MAX];
+  size_t i, n = strlen(dir);
+  if (n == 0)
+    return C837_OK;
+  /* the common case, one call: it is there (or its parent is) */
+  if (mkdir(dir, 0777) == 0 || errno == EEXIST)
+    return C837_OK;
+  if (n >= sizeof buf)
+    return c837_error_set(err, C837_EIO, 0, 0, "path too long: %.200s",
+                          dir);
+  memcpy(buf, dir, n + 1);
+  for (i = 1; i <= n; i++) {
+    if (buf[i] == '/' || buf[i] == '\0') {
+      char c = buf[i];
+      buf[i] = '\0';
+      if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+        return c837_error_set(err, C837_EIO, 0, 0,
+                              "cannot create directory %.180s: %.60s", buf,
+                              strerror(errno));
+      buf[i] = c;
+    }
+  }
+  return C837_OK;
+}
+
+/* Standard output: plain bytes go to stdout, gzip through a duplicate of
+ * its descriptor. */
+static c837_status open_stdout(c837_out *o)
+{
+  int fd;
+  if (!o->gzip) {
+    o->fp = stdout;
+    return C837_OK;
+  }
+  fd = dup(STDOUT_FILENO);
+  o->gz = fd >= 0 ? gzdopen(fd, "wb6") : NULL;
+  if (!o->gz) {
+    if (fd >= 0)
+      close(fd);
+    return fail(o, fd >= 0 ? C837_ENOMEM : C837_EIO, "zlib could not start");
+  }
+  return C837_OK;
+}
+
+/* A file: its directories, then its temporary file beside the final
+ * name. */
+static c837_status open_file(c837_out *o)
+{
+  const char *slash = strrchr(o->path, '/');
+  size_t dl = slash ? (size_t)(slash - o->path) : 0;
+  char dir[PATH_MAX];
+
+  o->failed = 1; /* until it is open */
+  if (strlen(o->path) + 32 >= sizeof o->path)
+    return c837_error_first(&o->err, C837_EIO, 0, 0,
+                            "path too long: %.200s", o->path);
+  memcpy(dir, o->path, dl);
+  dir[dl] = '\0';
+  if (dl && c837_mkdirs(dir, &o->err) != C837_OK)
+    return o->err.code;
+  snprintf(o->tmp, sizeof o->tmp, "%.*s%s.%s.tmp-XXXXXX", (int)dl, o->path,
+           dl ? "/" : "", slash ? slash + 1 : o->path);
+  o->fd = mkstemp(o->tmp);
+  if (o->fd < 0)
+    return c837_error_first(&o->err, C837_EIO, 0, 0,
+                            "cannot create %.180s: %.60s", o->tmp,
+                            strerror(errno));
+  (void)fchmod(o->fd, 0644);
+  if (o->gzip)
+    o->gz = gzdopen(o->fd, "wb6");
+  else
+    o->fp = fdopen(o->fd, "wb");
+  if (!o->gz && !o->fp) {
+    close(o->fd);
+    o->fd = -1;
+    unlink(o->tmp);
+    return c837_error_first(&o->err, C837_ENOMEM, 0, 0,
+                            "cannot start writing %.200s", o->path);
+  }
+  o->failed = 0;
+  return C837_OK;
+}
+
+/* Opens o unless it is open or has failed; 0 or -1 (o->err). */
+static int open_out(c837_out *o)
+{
+  if (!o->failed && !o->opened)
+    o->opened = (o->to_stdout ? open_stdout(o) : open_file(o)) == C837_OK;
+  return o->failed ? -1 : 0;
+}
+
+c837_status c837_out_open(c837_out *o, c837_error *err)
+{
+  if (open_out(o) == 0)
+    return C837_OK;
+  *err = o->err;
+  return o->err.code != C837_OK ? o->err.code : C837_EIO;
+}
+
+int c837_out_write(void *ud, const void *p, size_t n)
+{
+  c837_out *o = ud;
+  if (o->failed)
+    return -1;
+  if (open_out(o) != 0)
+    return -1;
+  if (n == 0)
+    return 0;
+  if (o->gz) {
+    while (n) {
+      unsigned k = n > (1u << 30) ? (1u << 30) : (unsigned)n;
+      if (gzwrite(o->gz, p, k) != (int)k) {
+        fail(o, C837_EIO, strerror(errno ? errno : EIO));
+        return -1;
+      }
+      p = (const char *)p + k;
+      n -= k;
+    }
+    return 0;
+  }
+  if (fwrite(p, 1, n, o->fp) != n) {
+    fail(o, C837_EIO, strerror(errno ? errno : EIO));
+    return -1;
+  }
+  return 0;
+}
+
+FILE *c837_out_fp(c837_out *o)
+{
+  return o->fp;
+}
+
+/* Flushes, syncs and closes the temporary file, which keeps its name. */
+static void close_file(c837_out *o)
+{
+  int bad = 0, e = 0;
+  if (o->fp) {
+    if (fflush(o->fp) != 0 || ferror(o->fp) ||
+        (!o->nosync && fsync(o->fd) != 0)) {
+      bad = 1;
+      e = errno;
+    }
+    if (fclose(o->fp) != 0 && !bad) {
+      bad = 1;
+      e = errno;
+    }
+  } else if (o->gz) {
+    /* gzflush then fsync before gzclose releases the descriptor */
+    if (gzflush(o->gz, Z_FINISH) != Z_OK ||
+        (!o->nosync && fsync(o->fd) != 0)) {
+      bad = 1;
+      e = errno ? errno : EIO;
+    }
+    if (gzclose_w(o->gz) != Z_OK && !bad) {
+      bad = 1;
+      e = EIO;
+    }
+  }
+  o->fp = NULL;
+  o->gz = NULL;
+  o->fd = -1;
+  o->closed = 1;
+  if (bad)
+    fail(o, C837_EIO, strerror(e ? e : EIO));
+}
+
+/* Ends standard output: the gzip stream's trailer, or a flush. */
+static void close_stdout(c837_out *o)
+{
+  if (o->gz) {
+    if (gzclose_w(o->gz) != Z_OK)
+      fail(o, C837_EIO, "gzip stream could not be closed");
+    o->gz = NULL;
+  } else if (fflush(stdout) != 0) {
+    fail(o, C837_EIO, strerror(errno));
+  }
+  o->closed = 1;
+}
+
+c837_status c837_out_close(c837_out *o, int force, c837_error *err)
+{
+  if (!o->failed && !o->closed) {
+    if (o->to_stdout)
+      close_stdout(o);
+    else if (o->opened || (force && open_out(o) == 0))
+      close_file(o);
+  }
+  if (o->failed) {
+    c837_out_abort(o);
+    *err = o->err;
+    return o->err.code != C837_OK ? o->err.code : C837_EIO;
+  }
+  return C837_OK;
+}
+
+c837_status c837_out_publish(c837_out *o, c837_error *err)
+{
+  c837_status st;
+  if (o->to_stdout || !o->opened || o->published)
+    return C837_OK;
+  if ((st = c837_out_close(o, 0, err)) != C837_OK)
+    return st;
+  if (rename(o->tmp, o->path) != 0) {
+    fail(o, C837_EIO, strerror(errno));
+    c837_out_abort(o);
+    *err = o->err;
+    return C837_EIO;
+  }
+  o->published = 1;
+  return C837_OK;
+}
+
+c837_status c837_out_commit(c837_out *o, c837_error *err)
+{
+  c837_status st = c837_out_close(o, 1, err);
+  return st != C837_OK ? st : c837_out_publish(o, err);
+}
+
+c837_status c837_out_commit_all(c837_out *const *v, const int *force,
+                                size_t n, c837_error *err)
+{
+  size_t i;
+  c837_status st = C837_OK;
+  for (i = 0; i < n && st == C837_OK; i++)
+    st = c837_out_close(v[i], force[i], err);
+  for (i = 0; i < n && st == C837_OK; i++)
+    st = c837_out_publish(v[i], err);
+  if (st != C837_OK) {
+    for (i = 0; i < n; i++) {
+      if (v[i]->published) {
+        unlink(v[i]->path);
+        v[i]->published = 0;
+      }
+      c837_out_abort(v[i]);
+    }
+  }
+  return st;
+}
+
+void c837_out_abort(c837_out *o)
+{
+  if (o->gz)
+    gzclose_w(o->gz);
+  else if (o->fp && !o->to_stdout)
+    fclose(o->fp);
+  o->gz = NULL;
+  o->fp = NULL;
+  o->fd = -1;
+  if (!o->to_stdout && o->opened && !o->published && o->tmp[0])
+    unlink(o->tmp);
+  o->tmp[0] = '\0';
+  o->closed = 1;
+}
+
+c837_status c837_syncfs(const char *dir, c837_error *err)
+{
+  int fd = open(dir, O_RDONLY | O_DIRECTORY);
+  int bad = fd < 0 || syncfs(fd) != 0;
+  int e = errno;
+  if (fd >= 0)
+    close(fd);
+  if (bad)
+    return c837_error_set(err, C837_EIO, 0, 0,
+                          "cannot sync %.180s to disk: %.60s", dir,
+                          strerror(e));
+  return C837_OK;
+}

@@ -1,0 +1,89 @@
+/* sink.h -- where a run's bytes go: output files that appear only when
+ * complete, and standard output (sink.c)
+ *
+ * One c837_out is one output of a run: a corrected or held 837, an
+ * unparsed rest, a report, the ledger -- or standard output in the filter
+ * mode.  A file is written to a hidden temporary file in the directory of
+ * its final name and renamed when complete, so that a run that fails or
+ * is killed never leaves a half-written file under a final name.  Closing
+ * (flush, fsync, close) and publishing (rename) are two steps, so that a
+ * caller can get several files onto disk before it renames any of them
+ * (c837_out_commit_all).  gzip output goes through zlib on the same
+ * descriptor (standard output: on a duplicate of it).  An output is
+ * opened by its first write, so that one nothing is written to is never
+ * created, or explicitly with c837_out_open.  The first failure sticks:
+ * later writes fail at once and close, commit and publish report it.
+ * Private to the run layer.
+ */
+#ifndef CART837_RUN_SINK_H
+#define CART837_RUN_SINK_H
+
+#include "cart837.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <zlib.h>
+
+typedef struct c837_out {
+  char path[PATH_MAX]; /* final name; "" for standard output */
+  char tmp[PATH_MAX];  /* the temporary file, once opened */
+  int to_stdout;
+  int gzip;            /* 1: compress; set before the first write */
+  int nosync;          /* closing does not fsync: the run syncs the file
+                          system once, at its end (c837_syncfs) */
+  int fd;              /* the temporary file's, -1 when none */
+  FILE *fp;            /* plain output (standard output: not owned) */
+  gzFile gz;           /* gzip output */
+  int opened, closed, published, failed;
+  c837_error err;      /* the first failure */
+} c837_out;
+
+/* Sets up *o (no I/O yet): path is the final name, NULL for standard
+ * output; gzip 1 compresses.  Returns 0, or -1 when path does not fit
+ * (o is then an output that has failed with C837_EIO). */
+int c837_out_init(c837_out *o, const char *path, int gzip);
+/* Opens o now: a file gets its directories and its temporary file; a
+ * gzip standard output its compressor.  C837_OK, or the error (also in
+ * *err): C837_EIO ("path too long", "cannot create DIR: why"),
+ * C837_ENOMEM (zlib or stdio could not start). */
+c837_status c837_out_open(c837_out *o, c837_error *err);
+/* c837_sink.write shape (ud is the c837_out): opens o on the first call,
+ * then writes n bytes.  0, or -1 after a failure (kept in o->err:
+ * "cannot write PATH: why", or the error of the open). */
+int c837_out_write(void *o, const void *p, size_t n);
+/* The stdio stream of an open, plain file output (libcsv's csv_fwrite
+ * writes through it); a write error on it is found by close. */
+FILE *c837_out_fp(c837_out *o);
+/* First half of completing o: standard output is flushed (a gzip stream
+ * ended); a file is flushed, fsync'd (unless nosync) and closed under its
+ * temporary name -- with force, created first when nothing was written
+ * (an empty file, or an empty gzip stream).  On failure the temporary
+ * file is removed and the error returned (also in *err). */
+c837_status c837_out_close(c837_out *o, int force, c837_error *err);
+/* Second half: the closed temporary file takes its final name (nothing
+ * happens for standard output or a file never opened).  On failure the
+ * temporary file is removed and the error returned (also in *err). */
+c837_status c837_out_publish(c837_out *o, c837_error *err);
+/* c837_out_close with force, then c837_out_publish. */
+c837_status c837_out_commit(c837_out *o, c837_error *err);
+/* Completes several outputs together: every one is closed (force[i]) and
+ * on disk before any takes its final name, and when one fails the ones
+ * already renamed are removed again and the others aborted, so that
+ * outputs that belong together are never half published.  C837_OK or
+ * the first error (also in *err). */
+c837_status c837_out_commit_all(c837_out *const *v, const int *force,
+                                size_t n, c837_error *err);
+/* Takes o back: an unfinished file is closed and its temporary file
+ * removed; a gzip standard output is ended (what was written to standard
+ * output cannot be taken back).  A published file stays.  Idempotent. */
+void c837_out_abort(c837_out *o);
+
+/* mkdir -p (one call when dir or its parent exists).  C837_OK or C837_EIO
+ * ("cannot create directory D: why", D the first that could not be
+ * made). */
+c837_status c837_mkdirs(const char *dir, c837_error *err);
+/* Flushes the file system holding dir to disk (syncfs).  C837_OK or
+ * C837_EIO ("cannot sync DIR to disk: why"). */
+c837_status c837_syncfs(const char *dir, c837_error *err);
+
+#endif

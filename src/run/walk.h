@@ -1,0 +1,58 @@
+/* walk.h -- command-line inputs to the files of a run (walk.c)
+ *
+ * A walk turns each input the run is given -- a file, a directory, "-"
+ * -- into files to process, skips and failures, handed to the callbacks
+ * of its owner (the run, run.c); it knows nothing else of the run.  It
+ * keeps the set of output names already handed out, so that two inputs
+ * never write the same output.  Private to the run layer.
+ */
+#ifndef CART837_RUN_WALK_H
+#define CART837_RUN_WALK_H
+
+#include "cart837.h"
+#include "base/map.h"
+
+#include <sys/types.h>
+
+typedef struct c837_walk_cb {
+  /* Process the file at path, named name under the output directory;
+   * returns the file's status. */
+  c837_status (*file)(void *ud, const char *path, const char *name);
+  /* An input not taken (not X12, unreadable, a symlink loop, an output
+   * name taken), with the reason. */
+  void (*skip)(void *ud, const char *name, const char *reason);
+  /* An input that could not be looked at for lack of memory (*err says
+   * so); returns err->code. */
+  c837_status (*fail)(void *ud, const char *name, const c837_error *err);
+  /* Non-zero: take no further file. */
+  int (*cancelled)(void *ud);
+  void *ud;
+} c837_walk_cb;
+
+typedef struct c837_walk {
+  c837_walk_cb cb;
+  c837_map names;   /* output names handed out (file and fail) */
+  int has_own;      /* own_dev/own_ino: a directory never read (the */
+  dev_t own_dev;    /* run's output directory inside an input one) */
+  ino_t own_ino;
+} c837_walk;
+
+/* Sets up *w with the callbacks *cb (copied); own_dir, when not NULL,
+ * is a directory a walk never descends into. */
+void c837_walk_init(c837_walk *w, const c837_walk_cb *cb,
+                    const char *own_dir);
+/* One command-line input: a file (named by its base name), "-" (standard
+ * input, named "stdin.837"), or a directory walked recursively in sorted
+ * path order (byte order, not locale), whose files keep their path
+ * relative to it.  In a directory, only files whose content starts with
+ * ISA, a byte-order mark and ISA, or gzip over such content are taken;
+ * the others are skipped with the reason, as are unreadable files,
+ * symlink loops, and names another input already writes (or whose held/
+ * name it writes).  A directory or file that cannot be looked at for
+ * lack of memory fails (C837_ENOMEM) instead of being skipped.  Returns
+ * the worst status of the files handed out (skips alone are C837_OK). */
+c837_status c837_walk_input(c837_walk *w, const char *path);
+/* Releases the name set. */
+void c837_walk_free(c837_walk *w);
+
+#endif

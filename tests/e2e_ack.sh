@@ -1,0 +1,233 @@
+#!/bin/sh
+# e2e_ack.sh -- the 999 and 277CA acknowledgments (src/write/ack*.c),
+# written by tests/ack_driver.c for real inputs and checked by the
+# independent checker tests/x12ack.py; the JSON writer's output read by
+# Python's json module.
+#
+#  - the checker's own tests (tests/test_x12ack.py);
+#  - every sample's 999 and 277CA pass the checker; the 277CA has one
+#    claim for each claim `cart837` read, rejected exactly as many as it
+#    held; the same input gives the same bytes, and dates come from the
+#    input unless given;
+#  - one SE01 changed and one claim made to be held (prof_basic.837):
+#    the 999 and the 277CA summaries are exactly as expected;
+#  - a truncated file: held whole (a TA1 R, no 277CA) or, as stdin's
+#    rest, cut (the set read so far accepted with errors);
+#  - the hostile inputs of tests/hostile_gen.py, held whole or cut: every
+#    acknowledgment written passes the checker (a corrupt gzip gives
+#    none, as it gives no output);
+#  - every problem id the assembler reports has a row in the 999 table;
+#  - the unit test's outputs (tests/test_internal_ack.c) pass the checker;
+#  - the JSON writer's documents (indented and compact) pass python3 -m
+#    json.tool, and its escapes decode as Python decodes the same bytes.
+. tests/lib_e2e.sh
+
+DRIVER=${ACK_DRIVER:-$(dirname "$BIN")/tests/ack_driver}
+UNIT=${ACK_UNIT:-$(dirname "$BIN")/tests/test_internal_ack}
+mkdir -p "$T/ack" "$T/dump" "$T/run"
+
+# x12ack.py --summary of each FILE in turn, in one Python process, with
+# '|' for the tabs; exit 1 (the violations on stderr) when one fails.
+summaries() {
+  "$PYTHON" - "$@" <<'PY' | tr '\t' '|'
+import sys
+sys.dont_write_bytecode = True
+sys.path.insert(0, "tests")
+import x12ack
+sys.exit(max(x12ack.summary(f) for f in sys.argv[1:]))
+PY
+}
+
+# ---- the checker's own tests
+"$PYTHON" tests/test_x12ack.py >"$T/selftest" 2>&1 &&
+  ok "x12ack.py: $(tail -1 "$T/selftest")" ||
+  { fail "tests/test_x12ack.py"; cat "$T/selftest"; }
+
+# ---- the samples: valid, complete, deterministic
+ctl=100
+for f in samples/*.837 samples/*.837.gz; do
+  n=$(basename "$f")
+  $RUNNER "$DRIVER" --control $ctl --date 20250821 --time 0600 "$f" \
+    "$T/ack/$n.999" "$T/ack/$n.277" 2>"$T/err" ||
+    { fail "ack_driver $n: exit $?"; cat "$T/err"; }
+  ctl=$((ctl + 10))
+done
+$RUNNER "$DRIVER" --control 200 samples/cart_prof.837 "$T/d1.999" "$T/d1.277"
+$RUNNER "$DRIVER" --control 200 samples/cart_prof.837 "$T/d2.999" "$T/d2.277"
+cmp -s "$T/d1.999" "$T/d2.999" && cmp -s "$T/d1.277" "$T/d2.277" &&
+  ok "the same input gives byte-identical acknowledgments" ||
+  fail "acknowledgments differ between two runs"
+# without --date: the input's GS04/GS05 (20250820 2310), not the clock
+grep -q '^ISA\*.*\*250820\*2310\*^\*00501\*000000201\*' "$T/d1.999" &&
+  grep -q '^GS\*HN\*NWCH00042\*CART837SAMPLE\*20250820\*2310\*200\*' "$T/d1.277" &&
+  ok "dates and control numbers from the input and --control" ||
+  { fail "dates / control numbers"; head -2 "$T/d1.999" "$T/d1.277"; }
+
+run_bin -q -o "$T/run" --fail-on never samples >/dev/null 2>&1
+"$PYTHON" - "$T/run/summary.txt" "$T/ack" >"$T/cmp" 2>&1 <<'PY'
+import os, re, sys
+sys.dont_write_bytecode = True
+sys.path.insert(0, "tests")
+import x12ack
+summary, ackdir = sys.argv[1], sys.argv[2]
+want, name = {}, None
+for line in open(summary):
+    if not line.startswith(" "):  # "file: NAME", "total: ..."
+        m = re.match(r"file: (\S+)", line)
+        name = m.group(1) if m else None
+    m = re.match(r"  claims (read|held): (\d+)", line)
+    if m and name:
+        want.setdefault(name, {})[m.group(1)] = int(m.group(2))
+bad = 0
+for n in sorted(f for f in want if "read" in want[f]):
+    for ext in ("999", "277"):
+        c = x12ack.Checker(os.path.join(ackdir, n + "." + ext))
+        c.run()
+        for e in c.errors:
+            print("checker:", e)
+            bad += 1
+        if ext == "277":
+            claims = [r for r in c.summary if r[0] == "claim"]
+            held = [r for r in claims if r[3] == "rejected"]
+            got = {"read": len(claims), "held": len(held)}
+            if got != want[n]:
+                print("%s: 277CA has %s, cart837 %s" % (n, got, want[n]))
+                bad += 1
+print("files", len(want), "bad", bad)
+sys.exit(1 if bad or len(want) < 6 else 0)
+PY
+[ $? -eq 0 ] &&
+  ok "samples: 999 and 277CA pass x12ack.py; the 277CA claims are cart837's ($(tail -1 "$T/cmp"))" ||
+  { fail "samples against the checker and summary.txt"; cat "$T/cmp"; }
+
+# ---- one envelope count and one held claim, reflected in both
+sed -e 's/^SE\*65\*0001~$/SE*66*0001~/' \
+    -e '37s/.*/SV1*HC:38225*135*UN*X***1~/' samples/prof_basic.837 >"$T/pm.837"
+$RUNNER "$DRIVER" --control 100 --date 20250821 --time 0600 "$T/pm.837" \
+  "$T/pm.999" "$T/pm.277"
+summaries "$T/pm.999" "$T/pm.277" >"$T/pm.got" 2>&1
+cat >"$T/pm.want" <<'X'
+interchange|000000101|NWCH00042|CART837SAMPLE|250821|0600
+group|FA|101|20250821|0600|005010X231A1
+ack999|0001|HC|101|005010X222A1|E|3|3|3|-
+set|0001|837|0001|005010X222A1|E|4
+set|0001|837|0002|005010X222A1|A|-
+set|0001|837|0003|005010X222A1|A|-
+interchange|000000100|NWCH00042|CART837SAMPLE|250821|0600
+group|HN|100|20250821|0600|005010X214
+ack277|0001|B1010001|A1:19:AY|2|412|1|135
+provider|0001|1726354909|2|412|1|135
+claim|0001|WB-P-1001|accepted|A1:20|WQ|239|20250203|1726354909|WB10000|-
+claim|0001|WB-P-1002|rejected|A7:476|U|135|20250224|1726354909|WB10000|HELD UNITS_INVALID LX1
+claim|0001|WB-P-1003|accepted|A1:20|WQ|173|20250205|1726354909|WB10037|-
+ack277|0002|B1010002|A1:19:AY|5|9249|0|0
+provider|0002|1726354909|3|429|0|0
+provider|0002|1648203770|2|8820|0|0
+claim|0002|WB-P-1004|accepted|A1:20|WQ|135|20250210|1726354909|WB10074|-
+claim|0002|WB-P-1005|accepted|A1:20|WQ|159|20250210|1726354909|WB10074|-
+claim|0002|WB-P-1006|accepted|A1:20|WQ|135|20250211|1726354909|WB10074|-
+claim|0002|WB-P-1007|accepted|A1:20|WQ|8610|20250212|1648203770|WB10111|-
+claim|0002|WB-P-1008|accepted|A1:20|WQ|210|20250213|1648203770|WB10148|-
+ack277|0003|B1010003|A1:19:AY|1|140|0|0
+provider|0003|1726354909|1|140|0|0
+claim|0003|WB-P-1002|accepted|A1:20|WQ|140|20250224|1726354909|WB10000|-
+X
+cmp -s "$T/pm.got" "$T/pm.want" &&
+  ok "SE01 changed and WB-P-1002 held: 999 set 0001 E 4, 277CA rejects it (A7:476, HELD UNITS_INVALID LX1)" ||
+  { fail "changed input: summaries differ"; diff "$T/pm.want" "$T/pm.got"; }
+run_bin -q -o "$T/run-pm" --fail-on never "$T/pm.837" >/dev/null 2>&1
+grep -q '"WB-P-1002",.*"UNITS_INVALID","error","held"' "$T/run-pm/findings.csv" &&
+  grep -q 'ENVELOPE_INVALID' "$T/run-pm/findings.csv" &&
+  ok "cart837 itself holds WB-P-1002 and reports the SE01" ||
+  fail "cart837's findings for the changed input"
+
+# ---- a file that cannot be read to its end
+head -c 3000 samples/prof_basic.837 >"$T/cut.837"
+$RUNNER "$DRIVER" --control 7 "$T/cut.837" "$T/hw.999" "$T/hw.277" 2>"$T/err"
+rc=$?
+printf 'ISA*00*          *00*          *ZZ*NWCH00042      *ZZ*CART837SAMPLE  *250315*1200*^*00501*000000008*0*T*:~\nTA1*000000101*250315*1200*R*023~\nIEA*0*000000008~\n' >"$T/hw.want"
+[ $rc -eq 3 ] && cmp -s "$T/hw.999" "$T/hw.want" && [ ! -e "$T/hw.277" ] &&
+  ok "held whole: the 999 is one TA1 R 023, no 277CA" ||
+  { fail "held whole (exit $rc)"; cat "$T/hw.999" "$T/err"; }
+$RUNNER "$DRIVER" --rest --control 7 "$T/cut.837" "$T/rest.999" \
+  "$T/rest.277" 2>/dev/null
+summaries "$T/rest.999" "$T/hw.999" "$T/rest.277" 2>&1 |
+  grep -v '^claim|\|^provider|\|^ack277|' >"$T/rest.got"
+cat >"$T/rest.want" <<'X'
+interchange|000000008|NWCH00042|CART837SAMPLE|250315|1200
+ta1|000000101|250315|1200|E|023
+group|FA|8|20250315|1200|005010X231A1
+ack999|0001|HC|101|005010X222A1|E|2|2|2|3
+set|0001|837|0001|005010X222A1|A|-
+set|0001|837|0002|005010X222A1|E|2
+interchange|000000008|NWCH00042|CART837SAMPLE|250315|1200
+ta1|000000101|250315|1200|R|023
+interchange|000000007|NWCH00042|CART837SAMPLE|250315|1200
+group|HN|7|20250315|1200|005010X214
+X
+cmp -s "$T/rest.got" "$T/rest.want" &&
+  ok "cut (stdin's rest): TA1 E 023, the cut set E 2 (its claims were forwarded)" ||
+  { fail "cut"; diff "$T/rest.want" "$T/rest.got"; }
+
+# ---- hostile inputs
+"$PYTHON" tests/hostile_gen.py "$T/hostile" >/dev/null
+mkdir -p "$T/hostile/ack"
+nh=0 bad=""
+for f in "$T"/hostile/in/m_*; do
+  n=$(basename "$f")
+  nh=$((nh + 1))
+  for mode in whole rest; do
+    opt=; [ $mode = rest ] && opt=--rest
+    $RUNNER "$DRIVER" $opt --control 5 "$f" "$T/hostile/ack/$mode-$n.999" \
+      "$T/hostile/ack/$mode-$n.277" 2>/dev/null
+    rc=$?
+    case $rc in 0|3|4) ;; *) bad="$bad $mode-$n:exit$rc" ;; esac
+  done
+done
+ls "$T"/hostile/ack/*crc_gz* >/dev/null 2>&1 && bad="$bad crc_gz-has-output"
+"$PYTHON" tests/x12ack.py "$T"/hostile/ack/* >"$T/err" 2>&1 || bad="$bad checker"
+[ $nh -ge 30 ] && [ -z "$bad" ] &&
+  ok "$nh hostile inputs, held whole and cut: every acknowledgment passes x12ack.py" ||
+  { fail "hostile inputs ($nh):$bad"; head -20 "$T/err"; }
+
+# ---- every problem id (C837_PROBLEM_MAP) has a row in the 999 table
+ids=$("$DRIVER" --problems)
+n=0 missing=""
+for id in $ids; do
+  n=$((n + 1))
+  $RUNNER "$DRIVER" --rule "$id" || missing="$missing $id"
+done
+[ $n -ge 20 ] && [ -z "$missing" ] &&
+  ok "the 999 table maps all $n problem ids of C837_PROBLEM_MAP" ||
+  fail "problem ids without a 999 rule ($n found):$missing"
+
+# ---- the unit test's outputs, and the JSON writer
+if [ -x "$UNIT" ]; then
+  ACK_DUMP_DIR="$T/dump" $RUNNER "$UNIT" >/dev/null 2>&1
+  x=$(ls "$T/dump"/*.x12 2>/dev/null | wc -l)
+  "$PYTHON" tests/x12ack.py "$T/dump"/*.x12 >"$T/err" 2>&1 && [ "$x" -ge 15 ] &&
+    ok "the unit test's $x acknowledgments pass x12ack.py" ||
+    { fail "unit test outputs ($x files)"; cat "$T/err"; }
+else
+  fail "$UNIT is not built"
+fi
+mkdir -p "$T/json"
+$RUNNER "$DRIVER" --json "$T/json"
+"$PYTHON" -m json.tool "$T/json/indented.json" >/dev/null 2>"$T/err" ||
+  { fail "python3 -m json.tool"; cat "$T/err"; }
+"$PYTHON" - "$T/json/indented.json" "$T/json/compact.json" >"$T/err" 2>&1 <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1], encoding="utf-8"))
+assert doc == json.load(open(sys.argv[2], encoding="utf-8")), "docs differ"
+bad = [c["hex"] for c in doc["cases"]
+       if c["text"] != bytes.fromhex(c["hex"]).decode("utf-8", "replace")]
+assert not bad, "decoded differently: %s" % bad
+assert doc["int_min"] == -2**63 and doc["uint_max"] == 2**64 - 1
+assert doc["flags"] == [True, False, None] and doc["empty"] == {}
+print(len(doc["cases"]), "strings")
+PY
+[ $? -eq 0 ] &&
+  ok "JSON writer: python3 -m json.tool reads its documents; $(cat "$T/err") decode as Python decodes their bytes" ||
+  { fail "JSON writer output"; cat "$T/err"; }
+
+e2e_done

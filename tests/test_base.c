@@ -1,0 +1,182 @@
+/* test_base.c -- unit tests of the ground floor (src/base: buf, map, err)
+ *
+ * An internal test: it includes private headers of src/base, which are
+ * not part of the public interface.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "base/buf.h"
+#include "base/err.h"
+#include "base/map.h"
+
+static void test_buf_put_and_limit(void **state)
+{
+  c837_buf b = C837_BUF_INIT(10);
+  (void)state;
+  assert_int_equal(c837_buf_puts(&b, "abcd"), 0);
+  assert_int_equal(c837_buf_putc(&b, 'e'), 0);
+  assert_int_equal(b.len, 5);
+  assert_memory_equal(b.p, "abcde", 5);
+  /* 6 more would pass the limit of 10: refused, buffer unchanged */
+  assert_int_equal(c837_buf_put(&b, "123456", 6), C837_BUF_LIMIT);
+  assert_int_equal(b.len, 5);
+  assert_int_equal(c837_buf_put(&b, "12345", 5), 0);
+  assert_int_equal(b.len, 10);
+  assert_memory_equal(b.p, "abcde12345", 10);
+  assert_int_equal(c837_buf_putc(&b, 'x'), C837_BUF_LIMIT);
+  assert_true(b.cap <= 10);
+  c837_buf_clear(&b);
+  assert_int_equal(b.len, 0);
+  assert_int_equal(c837_buf_put(&b, "", 0), 0);
+  c837_buf_free(&b);
+  assert_null(b.p);
+  assert_int_equal(b.limit, 10);
+}
+
+static void test_buf_unlimited_grows(void **state)
+{
+  c837_buf b = {0};
+  size_t i;
+  (void)state;
+  for (i = 0; i < 100000; i++)
+    assert_int_equal(c837_buf_putc(&b, (char)('a' + i % 26)), 0);
+  assert_int_equal(b.len, 100000);
+  assert_int_equal(b.p[99999], 'a' + 99999 % 26);
+  assert_int_equal(c837_buf_reserve(&b, 50), 0); /* no shrink */
+  assert_true(b.cap >= 100000);
+  c837_buf_free(&b);
+}
+
+static void test_vec_reserve(void **state)
+{
+  int *a = NULL;
+  size_t cap = 0, i;
+  (void)state;
+  assert_int_equal(c837_vec_reserve(&a, &cap, 0, sizeof *a, 4, 0), 0);
+  assert_null(a);
+  assert_int_equal(c837_vec_reserve(&a, &cap, 1, sizeof *a, 4, 0), 0);
+  assert_int_equal(cap, 4);
+  assert_int_equal(c837_vec_reserve(&a, &cap, 5, sizeof *a, 4, 0), 0);
+  assert_int_equal(cap, 8);
+  for (i = 0; i < 8; i++)
+    a[i] = (int)i;
+  /* a limit of 10 elements: 9 fit (the allocation stops at 10), 11 not */
+  assert_int_equal(c837_vec_reserve(&a, &cap, 9, sizeof *a, 4, 10), 0);
+  assert_int_equal(cap, 10);
+  assert_int_equal(a[7], 7);
+  assert_int_equal(c837_vec_reserve(&a, &cap, 11, sizeof *a, 4, 10),
+                   C837_BUF_LIMIT);
+  assert_int_equal(cap, 10);
+  /* overflow of the size arithmetic is "no memory", array unchanged */
+  assert_int_equal(
+      c837_vec_reserve(&a, &cap, SIZE_MAX / 2, sizeof *a, 4, 0),
+      C837_BUF_NOMEM);
+  assert_int_equal(cap, 10);
+  free(a);
+}
+
+static void test_hash(void **state)
+{
+  (void)state;
+  /* FNV-1a 64 test vectors */
+  assert_true(c837_hash("", 0) == 0xcbf29ce484222325ull);
+  assert_true(c837_hash("a", 1) == 0xaf63dc4c8601ec8cull);
+  assert_true(c837_hash_str("foobar") == 0x85944171f73967e8ull);
+  assert_true(c837_hash("a\0b", 3) != c837_hash("a", 1));
+}
+
+static void test_map_intern(void **state)
+{
+  c837_map m = {0};
+  size_t id, i;
+  char key[32];
+  (void)state;
+  assert_int_equal(c837_map_find(&m, "x", 1), C837_MAP_NONE);
+  assert_int_equal(c837_map_intern(&m, "alpha", 5, &id), 1);
+  assert_int_equal(id, 0);
+  assert_int_equal(c837_map_intern(&m, "beta", 4, &id), 1);
+  assert_int_equal(id, 1);
+  assert_int_equal(c837_map_intern(&m, "alpha", 5, &id), 0);
+  assert_int_equal(id, 0);
+  /* keys are bytes: a prefix, an embedded NUL and the empty key differ */
+  assert_int_equal(c837_map_intern(&m, "alp", 3, &id), 1);
+  assert_int_equal(id, 2);
+  assert_int_equal(c837_map_intern(&m, "al\0pha", 6, &id), 1);
+  assert_int_equal(id, 3);
+  assert_int_equal(c837_map_intern(&m, "", 0, &id), 1);
+  assert_int_equal(id, 4);
+  assert_string_equal(c837_map_key(&m, 1), "beta");
+  assert_int_equal(c837_map_key_len(&m, 3), 6);
+  assert_int_equal(c837_map_key_len(&m, 4), 0);
+  /* many keys: ids stay dense and in order through every rehash */
+  for (i = 0; i < 5000; i++) {
+    int n = snprintf(key, sizeof key, "k%zu", i);
+    assert_int_equal(c837_map_intern(&m, key, (size_t)n, &id), 1);
+    assert_int_equal(id, 5 + i);
+  }
+  assert_int_equal(c837_map_count(&m), 5005);
+  for (i = 0; i < 5000; i += 7) {
+    int n = snprintf(key, sizeof key, "k%zu", i);
+    assert_int_equal(c837_map_find(&m, key, (size_t)n), 5 + i);
+    assert_string_equal(c837_map_key(&m, 5 + i), key);
+  }
+  assert_int_equal(c837_map_find(&m, "k5000", 5), C837_MAP_NONE);
+  assert_int_equal(c837_map_find(&m, "alpha", 5), 0);
+  assert_true(m.nslots >= 2 * c837_map_count(&m));
+  c837_map_free(&m);
+  assert_int_equal(c837_map_count(&m), 0);
+}
+
+static void test_error_set(void **state)
+{
+  c837_error e;
+  (void)state;
+  c837_error_clear(&e);
+  assert_int_equal(e.code, C837_OK);
+  assert_string_equal(e.msg, "");
+  assert_int_equal(c837_error_set(&e, C837_EIO, 12, 3, "%s: %d", "f", 7),
+                   C837_EIO);
+  assert_int_equal(e.offset, 12);
+  assert_int_equal(e.segment, 3);
+  assert_string_equal(e.msg, "f: 7");
+  /* the first error wins */
+  assert_int_equal(c837_error_first(&e, C837_ECSV, 1, 1, "later"),
+                   C837_EIO);
+  assert_string_equal(e.msg, "f: 7");
+  c837_error_clear(&e);
+  assert_int_equal(c837_error_first(&e, C837_ECSV, 1, 2, "now"), C837_ECSV);
+  assert_string_equal(e.msg, "now");
+  assert_int_equal(e.segment, 2);
+  /* NULL: nothing written, the code still returned */
+  assert_int_equal(c837_error_set(NULL, C837_ENOMEM, 0, 0, "x"),
+                   C837_ENOMEM);
+  /* a long message is cut to fit, NUL-terminated */
+  {
+    char big[2000];
+    memset(big, 'z', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    c837_error_set(&e, C837_EIO, 0, 0, "%s", big);
+    assert_int_equal(strlen(e.msg), sizeof e.msg - 1);
+  }
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_buf_put_and_limit),
+      cmocka_unit_test(test_buf_unlimited_grows),
+      cmocka_unit_test(test_vec_reserve),
+      cmocka_unit_test(test_hash),
+      cmocka_unit_test(test_map_intern),
+      cmocka_unit_test(test_error_set),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
