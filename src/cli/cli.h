@@ -69,6 +69,7 @@ typedef struct cli_run_opts {
   int fail_never;        /* ...unless never */
   int quiet;             /* no per-file messages, no summary */
   int progress;          /* -1: when stderr is a terminal; 0 never, 1 */
+  unsigned ack_given;    /* CLI_ACK_GIVEN_* (opts_ack.c) */
   char **inputs;         /* files, directories, "-" */
   int n_inputs;
 } cli_run_opts;
@@ -78,6 +79,31 @@ typedef struct cli_run_opts {
  * the exit code: CLI_OK after --help, CLI_USAGE after a message on
  * stderr. */
 int cli_run_parse(int argc, char **argv, cli_run_opts *o);
+
+/* ---- opts_ack.c: --ack, --ack-control, --ack-date, --ack-time ---- */
+
+/* Their getopt_long values (past opts.c's) and table rows. */
+enum { CLI_O_ACK = 512, CLI_O_ACK_CONTROL, CLI_O_ACK_DATE, CLI_O_ACK_TIME };
+#define CLI_ACK_LONGOPTS                                                 \
+  {"ack", required_argument, NULL, CLI_O_ACK},                           \
+      {"ack-control", required_argument, NULL, CLI_O_ACK_CONTROL},       \
+      {"ack-date", required_argument, NULL, CLI_O_ACK_DATE},             \
+      {"ack-time", required_argument, NULL, CLI_O_ACK_TIME}
+/* Which of them were given (cli_run_opts.ack_given). */
+enum {
+  CLI_ACK_GIVEN_CONTROL = 1u, CLI_ACK_GIVEN_DATE = 2u,
+  CLI_ACK_GIVEN_TIME = 4u, CLI_ACK_GIVEN_NOW = 8u
+};
+/* Their lines of `run --help`. */
+extern const char cli_ack_usage[];
+/* Sets option c: 0, -1 with the reason in why, -2 when c is not one of
+ * them. */
+int cli_ack_option(cli_run_opts *o, int c, const char *arg, char *why,
+                   size_t whysz);
+/* Once every option is read: checks how they go together and settles
+ * `--ack-date now` (the clock, UTC).  0, or -1 with the reason. */
+int cli_ack_finish(cli_run_opts *o, char *why, size_t whysz);
+
 
 /* ---- log.c ---- */
 

@@ -106,6 +106,9 @@ typedef struct c837_run_event {
   int held;
 } c837_run_event;
 
+/* c837_run_options.ack: which acknowledgments to write. */
+enum { C837_RUN_ACK_999 = 1u, C837_RUN_ACK_277 = 2u };
+
 typedef struct c837_run_options {
   const char *out_dir;     /* reports and outputs; default "cart837-out" */
   int report_only;         /* 1: no 837 output (auditors' mode) */
@@ -134,6 +137,15 @@ typedef struct c837_run_options {
   /* Bytes of an unparsed rest kept from input that cannot be read twice
    * (see c837_run_file); 0 (default) = C837_MAX_UNPARSED. */
   uint64_t max_unparsed;
+  /* Acknowledgments of each input F (run_ack.h, specs/acks.md):
+   * C837_RUN_ACK_999 writes OUT/ack/F.999, C837_RUN_ACK_277
+   * OUT/ack/F.277; 0 (default) none.  ack_control is the first control
+   * number (0 = 1); ack_date (CCYYMMDD) and ack_time (HHMM) stamp them,
+   * 0: the input's dates (never the clock). */
+  unsigned ack;
+  uint64_t ack_control;
+  int32_t ack_date;
+  int ack_time;
   /* Receives every event (NULL: none is wanted). */
   void (*on_event)(void *ud, const c837_run_event *ev);
   /* Asked now and then (between segments, files, directory entries):
