@@ -38,6 +38,10 @@ int cli_exit_of(c837_status st);
 int cli_exit_signal(int sig);
 /* The more serious of two exit codes: 130/143, 2, 6, 4, 3, 5, 1, 0. */
 int cli_worse(int a, int b);
+/* A short stable name for an exit code ("ok", "findings", "usage",
+ * "invalid_input", "io_error", "skipped", "locked", "interrupted",
+ * "terminated"; "unknown" for another value), for summary.json. */
+const char *cli_exit_name(int code);
 
 /* ---- sub-commands; argv[0] is the sub-command's name ---- */
 
@@ -104,6 +108,15 @@ int cli_ack_option(cli_run_opts *o, int c, const char *arg, char *why,
  * `--ack-date now` (the clock, UTC).  0, or -1 with the reason. */
 int cli_ack_finish(cli_run_opts *o, char *why, size_t whysz);
 
+/* ---- run_exit.c: how a run ends, for summary.json ---- */
+
+/* Writes OUT/summary.json with exit code rc, its name and why (from the
+ * run's records, finish_err: the error of c837_run_finish, NULL when it
+ * succeeded), when summary.txt was written.  Returns rc, or the worse
+ * CLI_IO after a message on stderr when summary.json cannot be
+ * written. */
+int cli_run_json(const c837_run *r, const cli_run_opts *o, int rc,
+                 const c837_error *finish_err);
 
 /* ---- log.c ---- */
 

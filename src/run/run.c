@@ -112,6 +112,7 @@ c837_run *c837_run_new(const c837_run_options *o, c837_error *err)
   }
   if (c837_mkdirs(r->out_dir, err) != C837_OK)
     goto fail;
+  c837_summary_json_forget(r->out_dir);
   cb.ud = r;
   c837_walk_init(&r->walk, &cb, r->out_dir);
   r->walk.ack_names = r->o.ack != 0;

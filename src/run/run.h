@@ -215,6 +215,23 @@ void c837_run_skip(c837_run *r, const char *name, const char *reason);
  * writing anything when memory ran out while recording an input (the
  * reports would miss it), C837_EIO. */
 c837_status c837_run_finish(c837_run *r, c837_error *err);
+/* How the command that ran r ends, for summary.json: the exit status it
+ * chose from its own table (src/cli/exit.c; the library has none), a
+ * short stable name for it and why, in a sentence. */
+typedef struct c837_run_exit {
+  int status;
+  const char *name;
+  const char *why;
+} c837_run_exit;
+/* Writes OUT/summary.json (summary_json.c; its shape in README.md,
+ * "summary.json"): the figures of summary.txt per file and in total, and
+ * x (NULL: "exit" is null), atomically.  Call it last, after
+ * c837_run_finish wrote summary.txt (C837_EINVAL before); a stale
+ * summary.json of an earlier run in the output directory is removed by
+ * c837_run_new, so that one present is this run's.  C837_OK, or
+ * C837_EIO / C837_ENOMEM with *err. */
+c837_status c837_run_write_json(const c837_run *r, const c837_run_exit *x,
+                                c837_error *err);
 /* Frees r (a run not finished leaves no report and no ledger change);
  * NULL is a no-op. */
 void c837_run_free(c837_run *r);
