@@ -135,32 +135,9 @@ sed -e 's/^SE\*65\*0001~$/SE*66*0001~/' \
     -e '37s/.*/SV1*HC:38225*135*UN*X***1~/' samples/prof_basic.837 >"$T/pm.837"
 $RUNNER "$BIN" -q -o "$T/pm" --fail-on never $ACKOPT "$T/pm.837" 2>/dev/null
 summaries "$T/pm/ack/pm.837.999" "$T/pm/ack/pm.837.277" >"$T/pm.got" 2>&1
-cat >"$T/pm.want" <<'X'
-interchange|000000101|NWCH00042|CART837SAMPLE|250821|0600
-group|FA|101|20250821|0600|005010X231A1
-ack999|0001|HC|101|005010X222A1|E|3|3|3|-
-set|0001|837|0001|005010X222A1|E|4
-set|0001|837|0002|005010X222A1|A|-
-set|0001|837|0003|005010X222A1|A|-
-interchange|000000100|NWCH00042|CART837SAMPLE|250821|0600
-group|HN|100|20250821|0600|005010X214
-ack277|0001|B1010001|A1:19:AY|2|412|1|135
-provider|0001|1726354909|2|412|1|135
-claim|0001|WB-P-1001|accepted|A1:20|WQ|239|20250203|1726354909|WB10000|-
-claim|0001|WB-P-1002|rejected|A7:476|U|135|20250224|1726354909|WB10000|HELD UNITS_INVALID LX1
-claim|0001|WB-P-1003|accepted|A1:20|WQ|173|20250205|1726354909|WB10037|-
-ack277|0002|B1010002|A1:19:AY|5|9249|0|0
-provider|0002|1726354909|3|429|0|0
-provider|0002|1648203770|2|8820|0|0
-claim|0002|WB-P-1004|accepted|A1:20|WQ|135|20250210|1726354909|WB10074|-
-claim|0002|WB-P-1005|accepted|A1:20|WQ|159|20250210|1726354909|WB10074|-
-claim|0002|WB-P-1006|accepted|A1:20|WQ|135|20250211|1726354909|WB10074|-
-claim|0002|WB-P-1007|accepted|A1:20|WQ|8610|20250212|1648203770|WB10111|-
-claim|0002|WB-P-1008|accepted|A1:20|WQ|210|20250213|1648203770|WB10148|-
-ack277|0003|B1010003|A1:19:AY|1|140|0|0
-provider|0003|1726354909|1|140|0|0
-claim|0003|WB-P-1002|accepted|A1:20|WQ|140|20250224|1726354909|WB10000|-
-X
+# the exact summaries, shared by e2e_ack.sh (driver) and e2e_ack_run.sh
+# (binary), --ack-control 100, dated 2025-08-21 06:00
+cp tests/ack-expected/prof_basic_se01_held.txt "$T/pm.want"
 cmp -s "$T/pm.got" "$T/pm.want" &&
   grep -q '^SV1\*HC:38225\*135\*UN\*X\*' "$T/pm/held/pm.837" &&
   ok "SE01 changed and WB-P-1002 held: 999 set 0001 E 4, the 277CA rejects WB-P-1002 (A7:476, HELD UNITS_INVALID LX1)" ||
@@ -194,7 +171,8 @@ head -c 3000 samples/prof_basic.837 >"$T/cut.837"
 $RUNNER "$BIN" -q -o "$T/hw" --fail-on never --ack 999,277 --ack-control 7 \
   "$T/cut.837" 2>/dev/null
 rc=$?
-printf 'ISA*00*          *00*          *ZZ*NWCH00042      *ZZ*CART837SAMPLE  *250315*1200*^*00501*000000008*0*T*:~\nTA1*000000101*250315*1200*R*023~\nIEA*0*000000008~\n' >"$T/hw.want"
+# the first 3000 bytes of prof_basic.837, held whole (--ack-control 7)
+cp tests/ack-expected/prof_basic_cut3000_whole.999 "$T/hw.want"
 [ $rc -eq 3 ] && cmp -s "$T/hw/ack/cut.837.999" "$T/hw.want" &&
   [ ! -e "$T/hw/ack/cut.837.277" ] && cmp -s "$T/hw/held/cut.837" "$T/cut.837" &&
   ok "held whole: the 999 is one TA1 R 023 (number 8: the 277CA took 7), no 277CA" ||
@@ -203,13 +181,8 @@ $RUNNER "$BIN" -q -o "$T/in" --fail-on never --ack 999,277 --ack-control 7 \
   - <"$T/cut.837" >"$T/in.out" 2>/dev/null
 rc=$?
 summaries "$T/in/ack/stdin.837.999" "$T/in/ack/stdin.837.277" >"$T/got" 2>&1
-cat >"$T/want" <<'X'
-interchange|000000008|NWCH00042|CART837SAMPLE|250315|1200
-ta1|000000101|250315|1200|E|023
-group|FA|8|20250315|1200|005010X231A1
-ack999|0001|HC|101|005010X222A1|E|2|2|2|3
-set|0001|837|0001|005010X222A1|A|-
-set|0001|837|0002|005010X222A1|E|2
+# the 999 shared with e2e_ack.sh (its driver's cut), then the 277CA
+{ cat tests/ack-expected/prof_basic_cut3000_stdin.txt; cat <<'X'
 interchange|000000007|NWCH00042|CART837SAMPLE|250315|1200
 group|HN|7|20250315|1200|005010X214
 ack277|0001|B1010001|A1:19:AY|3|547|0|0
@@ -223,6 +196,7 @@ claim|0002|WB-P-1004|accepted|A1:20|WQ|135|20250210|1726354909|WB10074|-
 claim|0002|WB-P-1005|accepted|A1:20|WQ|159|20250210|1726354909|WB10074|-
 claim|0002|WB-P-1006|accepted|A1:20|WQ|135|20250211|1726354909|WB10074|-
 X
+} >"$T/want"
 [ $rc -eq 3 ] && cmp -s "$T/got" "$T/want" &&
   [ -s "$T/in/held/stdin.837.unparsed" ] &&
   ok "stdin cut: the six claims read are accepted, the cut set E 2, TA1 E 023" ||
