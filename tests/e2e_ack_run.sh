@@ -251,7 +251,7 @@ cp "$T/s1/ack/prof_basic.837.999" "$T/nd/ack/a.837.999"
 $RUNNER "$BIN" -o "$T/nd-out" --fail-on never --ack 999 "$T/nd" 2>"$T/err"
 rc=$?
 [ $rc -eq 5 ] &&
-  grep -q '^cart837: skipped ack/a.837.999: another input already writes this output name (or its held/ or ack/ name)$' "$T/err" &&
+  grep -q '^cart837: skipped ack/a.837.999: another input already writes this output name (or its held/ name, or its ack/ names)$' "$T/err" &&
   cmp -s "$T/nd-out/ack/a.837.999" "$T/o9/ack/prof_basic.837.999" &&
   ok "ack/a.837.999 in an input directory is skipped: OUT/ack/a.837.999 is a.837's 999" ||
   { fail "ack/ name collision (exit $rc)"; cat "$T/err"; }

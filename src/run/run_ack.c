@@ -173,13 +173,24 @@ c837_status c837_run_ack_end(c837_run_ack *a, c837_run_ack_how how,
   return a->st;
 }
 
-size_t c837_run_ack_outputs(c837_run_ack *a, c837_out **v)
+c837_status c837_run_ack_publish(c837_run_ack *a, c837_out *const *v,
+                                 const int *force, size_t n,
+                                 c837_error *err)
 {
-  if (!a->on)
-    return 0;
-  v[0] = &a->o999;
-  v[1] = &a->o277;
-  return 2;
+  c837_out *all[5];
+  int fall[5] = {0};
+  size_t k;
+  if (n > 3)
+    return c837_error_set(err, C837_EINVAL, 0, 0, "too many outputs");
+  for (k = 0; k < n; k++) {
+    all[k] = v[k];
+    fall[k] = force[k];
+  }
+  if (a->on) {
+    all[n++] = &a->o999;
+    all[n++] = &a->o277;
+  }
+  return n ? c837_out_commit_all(all, fall, n, err) : C837_OK;
 }
 
 void c837_run_ack_abort(c837_run_ack *a)

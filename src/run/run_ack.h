@@ -77,10 +77,13 @@ int c837_run_ack_claim(c837_run_ack *a, const c837_claim *c,
  * or the first failure (also in *err). */
 c837_status c837_run_ack_end(c837_run_ack *a, c837_run_ack_how how,
                              c837_status why, c837_error *err);
-/* The outputs to publish with the file's others (c837_out_commit_all,
- * force 0: one never written is not created): stores up to 2 in v and
- * returns how many. */
-size_t c837_run_ack_outputs(c837_run_ack *a, c837_out **v);
+/* Publishes the file's outputs v[0..n) (n <= 3; force as for
+ * c837_out_commit_all) and the acknowledgments together, all or none
+ * (an acknowledgment never written is not created).  C837_OK or the
+ * first error (also in *err). */
+c837_status c837_run_ack_publish(c837_run_ack *a, c837_out *const *v,
+                                 const int *force, size_t n,
+                                 c837_error *err);
 /* Takes the outputs back (a file that failed).  Idempotent; safe on a
  * zeroed *a. */
 void c837_run_ack_abort(c837_run_ack *a);

@@ -300,8 +300,7 @@ static int on_claim(void *ud, const c837_claim *c)
   /* the writer first: a claim it refuses has no rows and no count */
   if (c837_writer_claim(f->w, c, &v) != 0)
     return writer_refused(f, c);
-  /* acknowledged as the writer disposed of it (an unfixable claim is
-   * held) */
+  /* acknowledged as the writer disposed of it */
   if (c837_run_ack_claim(&f->ack, c, &v, c837_writer_disposition(f->w)))
     return -1;
   n = c837_report_claim(r->report, f->name, c, &v, r->table);
@@ -613,26 +612,14 @@ static c837_status discard(file_ctx *f)
   return f->end.code;
 }
 
-/* Publishes the outputs v[0..n) and the file's acknowledgments together,
- * all or none (force as for c837_out_commit_all; the acknowledgments
- * are not created when empty). */
-static c837_status publish(file_ctx *f, c837_out **v, int *force, size_t n,
-                           c837_error *err)
-{
-  size_t k, m = c837_run_ack_outputs(&f->ack, v + n);
-  for (k = n; k < n + m; k++)
-    force[k] = 0;
-  return n + m ? c837_out_commit_all(v, force, n + m, err) : C837_OK;
-}
-
 /* Copies the whole input to OUT/held/NAME, unchanged (published with the
  * acknowledgments). */
 static c837_status copy_whole(file_ctx *f, c837_error *err)
 {
   c837_input *in = c837_input_open(f->path, err);
   char path[PATH_MAX], *buf;
-  c837_out *v[3] = {&f->held};
-  int force[3] = {1};
+  c837_out *v[1] = {&f->held};
+  static const int force[1] = {1};
   long n;
   if (!in)
     return err->code;
@@ -653,21 +640,19 @@ static c837_status copy_whole(file_ctx *f, c837_error *err)
   free(buf);
   if (n < 0)
     return err->code;
-  return publish(f, v, force, 1, err);
+  return c837_run_ack_publish(&f->ack, v, force, 1, err);
 }
 
 static c837_status hold_whole(file_ctx *f)
 {
   c837_run *r = f->run;
   c837_error herr;
-  c837_out *v[2];
-  int force[2];
   outputs_abort(f);
   roll_back(f);
   f->rec->uncounted = 1;
   f->rec->claims_before_error = f->counts.claims;
   if (f->write_837 ? copy_whole(f, &herr) != C837_OK
-                   : publish(f, v, force, 0, &herr) != C837_OK) {
+                   : c837_run_ack_publish(&f->ack, NULL, NULL, 0, &herr)) {
     /* it cannot be held either (gone, unreadable, disk full): nothing
      * of it is kept; the parse error has its row, and a second row says
      * why it is not held */
@@ -727,8 +712,8 @@ static void note_rest(file_ctx *f, c837_error *e)
 static c837_status commit(file_ctx *f, int with_rest)
 {
   c837_run *r = f->run;
-  c837_out *v[5] = {&f->out, &f->held, &f->rest};
-  int force[5] = {1, 0, 0}; /* an empty corrected file too */
+  c837_out *v[3] = {&f->out, &f->held, &f->rest};
+  static const int force[3] = {1, 0, 0}; /* an empty corrected file too */
   c837_error err;
   c837_status st = C837_OK;
   size_t k;
@@ -737,7 +722,8 @@ static c837_status commit(file_ctx *f, int with_rest)
   if (f->n_days && c837_run_reserve_days(r, f->n_days) != 0)
     st = c837_error_set(&err, C837_ENOMEM, 0, 0, "out of memory");
   else
-    st = publish(f, v, force, f->write_837 ? 3 : 0, &err);
+    st = c837_run_ack_publish(&f->ack, v, force, f->write_837 ? 3 : 0,
+                              &err);
   if (st != C837_OK) {
     f->end = err;
     f->row = 1;
@@ -757,26 +743,19 @@ static c837_status commit(file_ctx *f, int with_rest)
   return with_rest ? f->end.code : C837_OK;
 }
 
-/* The acknowledgments end as the file does; when they cannot, the file
- * fails (DISCARD).  0 or -1. */
-static int end_acks(file_ctx *f, ending e)
-{
-  c837_error err;
-  if (c837_run_ack_end(&f->ack,
-                       e == COMMIT           ? C837_RUN_ACK_DONE
-                       : e == COMMIT_WITH_REST ? C837_RUN_ACK_CUT
-                                               : C837_RUN_ACK_HELD_WHOLE,
-                       f->end.code, &err) == C837_OK)
-    return 0;
-  note(f, R_OUTPUT, &err);
-  return -1;
-}
-
 static c837_status settle(file_ctx *f)
 {
+  static const c837_run_ack_how how[] = {
+      [COMMIT] = C837_RUN_ACK_DONE, [COMMIT_WITH_REST] = C837_RUN_ACK_CUT,
+      [HOLD_WHOLE] = C837_RUN_ACK_HELD_WHOLE};
   ending e = ending_of(f);
-  if (e != DISCARD && end_acks(f, e) != 0)
+  c837_error err;
+  /* the acknowledgments end as the file does; if they cannot, it fails */
+  if (e != DISCARD &&
+      c837_run_ack_end(&f->ack, how[e], f->end.code, &err) != C837_OK) {
+    note(f, R_OUTPUT, &err);
     e = DISCARD;
+  }
   switch (e) {
   case COMMIT:
     return commit(f, 0);

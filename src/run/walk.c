@@ -232,7 +232,7 @@ static c837_status walk_file(c837_walk *w, const char *path,
   }
   return take_file(w, path, name, name,
                    "another input already writes this output name (or its "
-                   "held/ or ack/ name)");
+                   "held/ name, or its ack/ names)");
 }
 
 /* One entry e of directory dir (rel: its path relative to the input). */
