@@ -61,6 +61,8 @@ c837_status c837_run_ack_start(c837_run_ack *a, c837_run *r,
   if (!r->o.ack)
     return C837_OK;
   a->on = 1;
+  a->control = &r->ack_control;
+  a->control0 = r->ack_control;
   if (ack_path(&a->o999, r, name, "999") != 0 ||
       ack_path(&a->o277, r, name, "277") != 0) {
     c837_error_set(&a->err, C837_EIO, 0, 0,
@@ -190,13 +192,21 @@ c837_status c837_run_ack_publish(c837_run_ack *a, c837_out *const *v,
     all[n++] = &a->o999;
     all[n++] = &a->o277;
   }
-  return n ? c837_out_commit_all(all, fall, n, err) : C837_OK;
+  c837_status st = n ? c837_out_commit_all(all, fall, n, err) : C837_OK;
+  if (st != C837_OK)
+    return st;
+  a->control = NULL; /* published: the numbers are the file's */
+  return C837_OK;
 }
 
 void c837_run_ack_abort(c837_run_ack *a)
 {
   c837_out_abort(&a->o999);
   c837_out_abort(&a->o277);
+  if (a->control) {
+    *a->control = a->control0;
+    a->control = NULL;
+  }
 }
 
 void c837_run_ack_free(c837_run_ack *a)

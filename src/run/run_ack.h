@@ -22,7 +22,8 @@
  *
  * Control numbers come from the run's counter (c837_run.ack_control,
  * from --ack-control): this file's 277CA takes one when the file starts,
- * each 999 interchange one when its input interchange ends.  Dates from
+ * each 999 interchange one when its input interchange ends; a file that
+ * fails gives them back.  Dates from
  * the options, else the input; never the clock.  Private to the run
  * layer.
  */
@@ -43,6 +44,9 @@ typedef struct c837_run_ack {
   c837_ack_feed *feed;
   c837_status st;      /* the first failure, sticky */
   c837_error err;      /* its message */
+  uint64_t *control;   /* the run's counter, and its value when the file */
+  uint64_t control0;   /* started (a file that fails gives its numbers
+                          back: c837_run_ack_abort) */
 } c837_run_ack;
 
 /* How the file ended, for c837_run_ack_end. */
@@ -84,7 +88,9 @@ c837_status c837_run_ack_end(c837_run_ack *a, c837_run_ack_how how,
 c837_status c837_run_ack_publish(c837_run_ack *a, c837_out *const *v,
                                  const int *force, size_t n,
                                  c837_error *err);
-/* Takes the outputs back (a file that failed).  Idempotent; safe on a
+/* Takes the outputs back (a file that failed) and gives the control
+ * numbers the file took back to the run, so that the numbers of the
+ * files after it are those of a run without it.  Idempotent; safe on a
  * zeroed *a. */
 void c837_run_ack_abort(c837_run_ack *a);
 /* Frees the builders (not the outputs: abort or publish them first).
