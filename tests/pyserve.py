@@ -4,12 +4,12 @@
 Usage: pyserve.py   (requests on standard input, answers on standard output)
 
 Each request is one line: the name of a checker in tests/ (x12check,
-spec_check, html_check, csv_rows, corpus_check, ledger_fp) and the
-arguments of one run, tab-separated.  The checker's main(ARGS) runs in this
-process, its standard input empty; the answer is every line it printed
-(standard output and standard error together; a line that starts with
-"." gets one more "." in front), then a line "." followed by its exit
-status, flushed.  tests/lib_e2e.sh starts one per script (py_start) and
+spec_check, html_check, csv_rows, corpus_check, ledger_fp, summary_json,
+x12ack) and the arguments of one run, tab-separated.  The checker's
+main(ARGS) runs in this process, its standard input empty; the answer is
+every line it printed (standard output and standard error together; a
+line that starts with "." gets one more "." in front), then a line "."
+followed by its exit status, flushed.  tests/lib_e2e.sh starts one per script (py_start) and
 asks it through py, so that a script pays one interpreter start, not
 one per check.  Python 3 standard library only.
 """
@@ -23,7 +23,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import batchrun  # noqa: E402
 
 TOOLS = ("x12check", "spec_check", "html_check", "csv_rows",
-         "corpus_check", "ledger_fp")
+         "corpus_check", "ledger_fp", "summary_json", "x12ack")
 
 
 def answer(argv):
