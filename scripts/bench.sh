@@ -37,7 +37,8 @@
 #                   default --gzip-level (6)
 #   gzip in+out -1  the same with --gzip-level 1
 #   gzip -6         gzip -6 -c F: what deflating at cart837's level costs
-# then memchr and full on the 837P batch at BENCH_LINEAR, memchr and full
+# with memchr and full on the 837P batch at BENCH_LINEAR right after the
+# large 837P batch's full row; then memchr and full
 # over the directory of small files, and report-only --state-readonly over
 # a one-claim input with an empty ledger and with one of
 # BENCH_LEDGER_LINES lines (their peak RSS difference over N is the
@@ -263,6 +264,17 @@ row() {
   rm -rf "$OUT"
 }
 
+# linear_rows: memchr and full on the 837P batch at BENCH_LINEAR, run
+# right after the large 837P batch's full rows (the nearer in time, the
+# more alike the machine's load)
+linear_rows() {
+  nl=$(wc -c < "$FLIN" | tr -d ' ')
+  cat "$FLIN" > /dev/null
+  row linear memchr "$(basename "$FLIN")" "$nl" base "$MEMCHR" "$FLIN"
+  row linear full "$(basename "$FLIN")" "$nl" cart "$BIN" -q -o "$OUT" \
+    --fail-on never "$FLIN"
+}
+
 # one_file SET FILE: the rows of one large file and its .gz copy
 one_file() {
   f=$2
@@ -274,6 +286,7 @@ one_file() {
   row "$1" report-only "$b" "$n" cart "$BIN" -q -o "$OUT" \
     --report-only --fail-on never "$f"
   row "$1" full "$b" "$n" cart "$BIN" -q -o "$OUT" --fail-on never "$f"
+  [ "$1" = 837P ] && linear_rows
   row "$1" zcat "$b.gz" "$n" base zcat "$f.gz"
   row "$1" "gzip in+out" "$b.gz" "$n" cart "$BIN" -q -o "$OUT" \
     --fail-on never "$f.gz"
@@ -284,11 +297,6 @@ one_file() {
 
 one_file 837P "$FP"
 one_file 837I "$FI"
-n=$(wc -c < "$FLIN" | tr -d ' ')
-cat "$FLIN" > /dev/null
-row linear memchr "$(basename "$FLIN")" "$n" base "$MEMCHR" "$FLIN"
-row linear full "$(basename "$FLIN")" "$n" cart "$BIN" -q -o "$OUT" \
-  --fail-on never "$FLIN"
 n=$(cat "$D"/* | wc -c | tr -d ' ')
 cat "$D"/* > /dev/null
 row files memchr "$(basename "$D")/" "$n" base "$MEMCHR" "$D"/*
