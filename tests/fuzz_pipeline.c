@@ -56,6 +56,15 @@
  *      line (lines.csv), in order, naming the right claim, edit and
  *      detail, and findings.csv ends with the row naming the file's
  *      error when it has one.
+ *   8. No tracked line is forwarded unseen: a raw scan of the outputs
+ *      (its own segmentation on the ISA's separators, line breaks
+ *      inside segments dropped; no tokenizer) finds every tracked
+ *      SV1/SV2 of the corrected output inside a claim that the run
+ *      handed to its edits, with as many tracked lines as the edits saw
+ *      when the claim was copied (so each has its lines.csv row, check
+ *      7), and none outside a claim; it finds as many claims in the
+ *      held output as the run held (conservation, counted without the
+ *      library's parser).
  *
  * Built by `make fuzz` with clang -fsanitize=fuzzer,address,undefined,
  * and by `make test` with the normal compiler and tests/fuzz_replay.c,
@@ -216,6 +225,7 @@ typedef struct pclaim {
   size_t line0, n_lines; /* into parsed.lines */
   size_t fix0, n_fixes;  /* input only: into parsed.fixes */
   int dest;              /* input only */
+  size_t n_tracked;      /* input only: its tracked lines */
 } pclaim;
 
 typedef struct parsed {
@@ -566,6 +576,8 @@ static void on_claim(run *r, const c837_claim *c, const c837_verdict *v)
     snprintf(e->text, sizeof e->text, "%s", c->lines[i].lx);
   }
   pc = add_claim(&r->in, c);
+  for (i = 0; i < c->n_lines; i++)
+    pc->n_tracked += c837_codetable_tracks(G.table, &c->lines[i], NULL);
   pc->dest = claim_dest(r, c, v);
   r->n_fixed += pc->dest == D_FIXED;
   r->n_held += pc->dest == D_HELD;
@@ -778,6 +790,178 @@ static void match_claims(const parsed *in, const parsed *out,
   CHECK(h == held->n);
   if (out)
     CHECK(c == out->n);
+}
+
+/* ------------------------------------------------------------------ */
+/* Check 8: no tracked line forwarded unseen (a raw scan)              */
+/* ------------------------------------------------------------------ */
+
+/* One claim of an output as the raw scan sees it: from a CLM to the
+ * next CLM, HL or envelope segment. */
+typedef struct rclaim {
+  char id[C837_ID_MAX];
+  size_t n_tracked;
+} rclaim;
+
+typedef struct rawscan {
+  rclaim *c;
+  size_t n, cap;
+  size_t orphans;        /* tracked SV1/SV2 outside any claim */
+  int in_claim;
+} rawscan;
+
+/* Element i (0 = tag) of the segment body b (CR/LF removed), split on
+ * sep, trimmed of blanks as the library trims. */
+static c837_span raw_el(const char *b, size_t len, char sep, size_t i)
+{
+  const char *p = b, *end = b + len, *q;
+  c837_span v;
+  for (; i > 0; i--) {
+    while (p < end && *p != sep)
+      p++;
+    if (p == end)
+      return (c837_span){"", 0};
+    p++;
+  }
+  for (q = p; q < end && *q != sep; q++)
+    ;
+  v.p = p;
+  v.len = (size_t)(q - p);
+  while (v.len && v.p[0] == ' ') {
+    v.p++;
+    v.len--;
+  }
+  while (v.len && v.p[v.len - 1] == ' ')
+    v.len--;
+  return v;
+}
+
+/* Component j (1-based) of the element e, trimmed. */
+static c837_span raw_comp(c837_span e, char sep, size_t j)
+{
+  return raw_el(e.p, e.len, sep, j - 1);
+}
+
+/* One segment's body (without terminator, CR/LF removed). */
+static void raw_segment(rawscan *rs, const char *b, size_t len, char el,
+                        char comp)
+{
+  c837_span tag = raw_el(b, len, el, 0);
+  c837_line ln;
+  c837_span e;
+  if (c837_span_eq(tag, "CLM")) {
+    PUSH(rs->c, rs->n, rs->cap);
+    memset(&rs->c[rs->n], 0, sizeof rs->c[0]);
+    c837_span_copy(rs->c[rs->n].id, sizeof rs->c[0].id, raw_el(b, len, el, 1));
+    rs->n++;
+    rs->in_claim = 1;
+    return;
+  }
+  if (c837_span_eq(tag, "HL") || c837_span_eq(tag, "ST") ||
+      c837_span_eq(tag, "SE") || c837_span_eq(tag, "GS") ||
+      c837_span_eq(tag, "GE") || c837_span_eq(tag, "IEA")) {
+    rs->in_claim = 0;
+    return;
+  }
+  if (!c837_span_eq(tag, "SV1") && !c837_span_eq(tag, "SV2"))
+    return;
+  memset(&ln, 0, sizeof ln);
+  ln.sv = tag.p[2];
+  if (ln.sv == '2')
+    c837_span_copy(ln.revenue, sizeof ln.revenue, raw_el(b, len, el, 1));
+  e = raw_el(b, len, el, ln.sv == '1' ? 1 : 2);
+  c837_span_copy(ln.qualifier, sizeof ln.qualifier, raw_comp(e, comp, 1));
+  c837_span_copy(ln.code, sizeof ln.code, raw_comp(e, comp, 2));
+  if (!c837_codetable_tracks(G.table, &ln, NULL))
+    return;
+  if (rs->in_claim)
+    rs->c[rs->n - 1].n_tracked++;
+  else
+    rs->orphans++;
+}
+
+/* Scans b segment by segment on its own: the separators from each ISA
+ * (the byte after "ISA", ISA16 after the 16th of them, the terminator
+ * right after it), line breaks inside a segment dropped (unless the
+ * terminator is one), no tokenizer or assembler of the library. */
+static void raw_scan(const bytes *b, rawscan *rs)
+{
+  char el = 0, comp = 0, term = 0;
+  size_t i = 0, j, k;
+  bytes seg = {NULL, 0, 0};
+  memset(rs, 0, sizeof *rs);
+  while (i < b->len) {
+    while (i < b->len && (b->p[i] == '\r' || b->p[i] == '\n' ||
+                          b->p[i] == ' ' || b->p[i] == '\t'))
+      i++;
+    if (!term) { /* before the first ISA (a byte-order mark ...) */
+      while (i + 3 <= b->len && memcmp(b->p + i, "ISA", 3) != 0)
+        i++;
+      if (i + 3 > b->len)
+        break;
+    }
+    if (i + 4 <= b->len && memcmp(b->p + i, "ISA", 3) == 0) {
+      /* ISA16 after the 16th element separator, the terminator next */
+      size_t n = 0;
+      el = b->p[i + 3];
+      for (j = i + 3; j < b->len && n < 16; j++)
+        n += b->p[j] == el;
+      if (n < 16 || j + 2 > b->len)
+        break; /* a cut ISA: nothing more is readable */
+      comp = b->p[j];
+      term = b->p[j + 1];
+      rs->in_claim = 0;
+      i = j + 2;
+      continue;
+    }
+    if (!term || i >= b->len)
+      break; /* no interchange header: nothing readable */
+    for (j = i; j < b->len && b->p[j] != term; j++)
+      ;
+    seg.len = 0;
+    put(&seg, "", 0);
+    for (k = i; k < j; k++)
+      if ((b->p[k] != '\r' && b->p[k] != '\n') || term == '\r' ||
+          term == '\n')
+        put(&seg, b->p + k, 1);
+    raw_segment(rs, seg.p, seg.len, el, comp);
+    i = j + 1;
+  }
+  free(seg.p);
+}
+
+/* Check 8: every tracked SV1/SV2 of the corrected output is inside a
+ * claim the run handed to its edits (and so has its lines.csv row,
+ * check 7): no tracked line outside a claim, the output's claims are
+ * the passed and fixed claims of the run in order (all of them when
+ * the input parsed to its end), a copied claim has the tracked lines
+ * the edits saw, a fixed one has tracked lines only when the edits saw
+ * some; the held output has the held claims, counted the same way. */
+static void check_unseen(const run *r)
+{
+  rawscan ro, rh;
+  size_t i, k = 0;
+  raw_scan(&r->out, &ro);
+  raw_scan(&r->held, &rh);
+  CHECK(ro.orphans == 0);
+  for (i = 0; i < r->in.n && k < ro.n; i++) {
+    const pclaim *x = &r->in.c[i];
+    if (x->dest == D_HELD)
+      continue;
+    CHECK(strcmp(ro.c[k].id, x->id) == 0);
+    if (x->dest == D_COPY)
+      CHECK(ro.c[k].n_tracked == x->n_tracked);
+    else
+      CHECK(ro.c[k].n_tracked == 0 || x->n_tracked > 0);
+    k++;
+  }
+  CHECK(k == ro.n);
+  if (r->st == C837_OK) {
+    CHECK(ro.n == r->rec.t.claims_passed + r->rec.t.claims_fixed);
+    CHECK(rh.n == r->rec.t.claims_held);
+  }
+  free(ro.c);
+  free(rh.c);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1073,6 +1257,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   /* check 7 */
   check_csv("findings.csv", 24, r.fr, r.n_fr, 0);
   check_csv("lines.csv", 23, r.lr, r.n_lr, 1);
+  /* check 8 */
+  check_unseen(&r);
   if (G.verbose)
     fprintf(stderr,
             "fuzz_pipeline: %s; claims %zu: passed %llu, fixed %llu, held "
