@@ -294,10 +294,10 @@ def main():
         print("FAIL: --new: rc %d, got %r" % (rc, out.getvalue()))
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        rc = x12check.main(["--new", bad_in, bad_in])
+        rc = x12check.main(["--new", bad_in, bad_in, bad_in])
     if rc != 0 or out.getvalue():
         FAILS.append("--new same")
-        print("FAIL: --new of a file against itself: rc %d, %r"
+        print("FAIL: --new of a file against itself, twice: rc %d, %r"
               % (rc, out.getvalue()))
 
     # the command line, once

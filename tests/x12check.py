@@ -52,8 +52,9 @@ Usage:
   x12check.py --new IN OUT...             check OUT... and report only the
                                           violations that IN does not
                                           have (same message without
-                                          file and segment number): what
-                                          the tool brought in
+                                          file and segment number; each
+                                          OUT against IN): what the tool
+                                          brought in
   x12check.py --new-list LIST             the same for every line of LIST:
                                           "IN<TAB>OUT[<TAB>OUT...]"
 
@@ -589,11 +590,12 @@ def new_errors(paths):
         print("usage: x12check.py --new INPUT OUTPUT...", file=sys.stderr)
         return 2
     src = claims_of(paths[0])
-    have = collections.Counter(strip_place(e, paths[0]) for e in src.errors)
+    known = collections.Counter(strip_place(e, paths[0]) for e in src.errors)
     status = 0
     for p in paths[1:]:
         if not os.path.exists(p):
             continue
+        have = known.copy()  # each output against the input
         c = claims_of(p)
         for e in c.errors:
             key = strip_place(e, p)
