@@ -101,6 +101,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
   } while (0)
 
 static void dump_run(void);
+static int is_parse_error(c837_status st);
 
 static void check_failed(const char *what, int line)
 {
@@ -1114,6 +1115,8 @@ static int run_input(run *r, const uint8_t *data, size_t size)
   CHECK(pthread_join(th, NULL) == 0);
   CHECK(c837_run_record_count(cr) == 1);
   r->rec = *c837_run_record(cr, 0);
+  if (r->st != C837_OK && !is_parse_error(r->st) && r->rec.reason)
+    fprintf(stderr, "fuzz_pipeline: the run's reason: %s\n", r->rec.reason);
   r->rec.name = r->rec.reason = NULL;
   if (r->st == C837_ENOMEM || r->st == C837_EGZIP) {
     c837_run_free(cr);
@@ -1241,6 +1244,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   read_whole(&r.whole);
 
   /* check 1 */
+  if (r.st != C837_OK && !is_parse_error(r.st))
+    fprintf(stderr, "fuzz_pipeline: the run ended %s (file status %s)\n",
+            c837_status_name(r.st), c837_status_name(r.rec.status));
   CHECK(r.st == C837_OK || is_parse_error(r.st));
   CHECK(r.rest_event == (r.st != C837_OK));
   CHECK(r.rec.status == r.st);
