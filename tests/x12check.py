@@ -564,16 +564,22 @@ def conserve(paths):
     return 1
 
 
-def conserve_list(path):
+def each_line(path, check):
+    """check(paths) for every line "A<TAB>B..." of the file path; 1 when
+    any of them returned non-zero."""
     status = 0
     with open(path) as f:
         for line in f:
             parts = line.rstrip("\n").split("\t")
             if parts == [""]:
                 continue
-            if conserve(parts) != 0:
+            if check(parts) != 0:
                 status = 1
     return status
+
+
+def conserve_list(path):
+    return each_line(path, conserve)
 
 
 def strip_place(msg, path):
@@ -608,15 +614,7 @@ def new_errors(paths):
 
 
 def new_list(path):
-    status = 0
-    with open(path) as f:
-        for line in f:
-            parts = line.rstrip("\n").split("\t")
-            if parts == [""]:
-                continue
-            if new_errors(parts) != 0:
-                status = 1
-    return status
+    return each_line(path, new_errors)
 
 
 def count(paths):
