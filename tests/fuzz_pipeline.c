@@ -1084,7 +1084,10 @@ static void *feeder(void *ud)
 
 /* The run: data on standard input through a pipe, as `cart837 -` reads
  * it; r->st, r->rec and the outputs read back.  0, or -1 for a stop
- * that is no bug (out of memory, a gzip input that is not gzip). */
+ * that is no bug (out of memory, a gzip input that is not gzip), or -2
+ * when a signal interrupted the read (libFuzzer's SIGALRM for -timeout
+ * has no SA_RESTART, and the input layer takes EINTR as a stop, as a
+ * signal is how a run is stopped): the caller runs the input again. */
 static int run_input(run *r, const uint8_t *data, size_t size)
 {
   c837_run_options o;
@@ -1092,7 +1095,7 @@ static int run_input(run *r, const uint8_t *data, size_t size)
   c837_run *cr;
   pthread_t th;
   feed fd = {data, size, -1};
-  int p[2];
+  int p[2], interrupted;
 
   remove_tree(G.out);
   c837_run_options_default(&o);
@@ -1115,12 +1118,15 @@ static int run_input(run *r, const uint8_t *data, size_t size)
   CHECK(pthread_join(th, NULL) == 0);
   CHECK(c837_run_record_count(cr) == 1);
   r->rec = *c837_run_record(cr, 0);
-  if (r->st != C837_OK && !is_parse_error(r->st) && r->rec.reason)
+  interrupted = r->st == C837_EIO && r->rec.reason &&
+                strstr(r->rec.reason, strerror(EINTR)) != NULL;
+  if (r->st != C837_OK && !is_parse_error(r->st) && r->rec.reason &&
+      r->st != C837_EGZIP)
     fprintf(stderr, "fuzz_pipeline: the run's reason: %s\n", r->rec.reason);
   r->rec.name = r->rec.reason = NULL;
-  if (r->st == C837_ENOMEM || r->st == C837_EGZIP) {
+  if (r->st == C837_ENOMEM || r->st == C837_EGZIP || interrupted) {
     c837_run_free(cr);
-    return -1;
+    return interrupted ? -2 : -1;
   }
   CHECK(c837_run_finish(cr, &err) == C837_OK);
   c837_run_free(cr);
@@ -1230,13 +1236,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   run r;
   int plain = !(size >= 2 && data[0] == 0x1f && data[1] == 0x8b);
+  int tries, rc;
 
   if (!G.ready)
     init();
   memset(&r, 0, sizeof r);
   g_run = &r;
   write_input(data, size);
-  if (run_input(&r, data, size) != 0) {
+  for (tries = 0; (rc = run_input(&r, data, size)) == -2 && tries < 3;
+       tries++) {
+    free_run(&r); /* interrupted: the same input again */
+    memset(&r, 0, sizeof r);
+  }
+  if (rc != 0) {
     free_run(&r);
     g_run = NULL;
     return 0;
