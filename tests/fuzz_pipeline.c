@@ -881,6 +881,17 @@ static void raw_segment(rawscan *rs, const char *b, size_t len, char el,
     rs->orphans++;
 }
 
+/* 1 when p (4 bytes at least) starts an ISA: "ISA" and an element
+ * separator, which is never a letter or digit ("ISAREF*" is a segment
+ * with a bad id, not an interchange). */
+static int raw_isa(const char *p)
+{
+  unsigned char c = (unsigned char)p[3];
+  return memcmp(p, "ISA", 3) == 0 &&
+         !((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
+           (c >= 'a' && c <= 'z'));
+}
+
 /* Scans b segment by segment on its own: the separators from each ISA
  * (the byte after "ISA", ISA16 after the 16th of them, the terminator
  * right after it), line breaks inside a segment dropped (unless the
@@ -896,12 +907,12 @@ static void raw_scan(const bytes *b, rawscan *rs)
                           b->p[i] == ' ' || b->p[i] == '\t'))
       i++;
     if (!term) { /* before the first ISA (a byte-order mark ...) */
-      while (i + 3 <= b->len && memcmp(b->p + i, "ISA", 3) != 0)
+      while (i + 4 <= b->len && !raw_isa(b->p + i))
         i++;
-      if (i + 3 > b->len)
+      if (i + 4 > b->len)
         break;
     }
-    if (i + 4 <= b->len && memcmp(b->p + i, "ISA", 3) == 0) {
+    if (i + 4 <= b->len && raw_isa(b->p + i)) {
       /* ISA16 after the 16th element separator, the terminator next */
       size_t n = 0;
       el = b->p[i + 3];

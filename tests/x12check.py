@@ -92,7 +92,8 @@ def segments(text):
             pos += 1
         if pos >= n:
             break
-        if text.startswith("ISA", pos) and pos + 4 <= n:
+        if text.startswith("ISA", pos) and pos + 4 <= n and \
+                not text[pos + 3].isalnum():
             esep = text[pos + 3]
             # ISA16 is the 16th element: find its separator
             count = 0
