@@ -330,7 +330,8 @@ def check_seed(binary, seed, nfiles, work):
     for k in range(nfiles):
         chunks = []
         args = Namespace(seed=seed * 100 + k, claims=rng.randrange(8, 40),
-                         cart_rate=0.6, bytes=None, gzip=False, files=0)
+                         cart_rate=0.6, bytes=None, gzip=False, files=0,
+                         kind="mixed")
         gen_batch.generate(args, chunks.append)
         text = b"".join(chunks).decode("latin-1")
         kind = rng.choice(DAMAGES)
