@@ -337,7 +337,10 @@ check_eq "H11 SE01/GE01/IEA01 = X1: reported" \
 ||ENVELOPE_INVALID|flagged|GE01_COUNT: GE01=X1 but group GS06=1 has 1 transaction sets|$N_counts_ge|$O_counts_ge
 ||ENVELOPE_INVALID|flagged|IEA01_COUNT: IEA01=X1 but interchange ISA13=000000901 has 1 groups|$N_counts_iea|$O_counts_iea" \
   "$(rows "$T/o/$n" m_$n.837 ENVELOPE_INVALID)"
-[ $rc -eq 1 ] && py x12check "$T/o/$n/m_$n.837" >/dev/null &&
+# (--new: the generated files have no 2010BB NM1*PR, which x12check
+# requires; the counts are checked exactly below)
+[ $rc -eq 1 ] && py x12check --new "$T/in/m_$n.837" "$T/o/$n/m_$n.837" \
+  >/dev/null &&
   py x12check --conserve "$T/in/m_$n.837" "$T/o/$n/m_$n.837" >/dev/null &&
   tail -3 "$T/o/$n/m_$n.837" | tr -d '\n' | grep -qx "SE\*$SEGS_ST_SE\*0001~GE\*1\*1~IEA\*1\*000000901~" &&
   ok "H11 X1 counts: the fixed file gets SE01, GE01 and IEA01 recounted (valid X12)" ||
@@ -439,7 +442,7 @@ rc=$?
 batch clm02_nan
 n=clm02_nan
 [ $rc -eq 1 ] && grep -q '^CLM\*H1\*100\*' "$T/o/$n/m_$n.837" &&
-  py x12check "$T/o/$n/m_$n.837" >/dev/null &&
+  py x12check --new "$T/in/m_$n.837" "$T/o/$n/m_$n.837" >/dev/null &&
   [ "$(rows "$T/o/$n" m_$n.837 UNITS_OVER_DAILY_MAX | cut -d'|' -f1,4)" = "H1|fixed" ] &&
   ok "H15 CLM02 NaN on a fixed claim: re-summed to 100, valid X12" ||
   fail "H15 CLM02 NaN: rc $rc"
