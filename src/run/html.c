@@ -42,7 +42,7 @@ static void esc(FILE *fp, const char *s)
       fputs("&#39;", fp);
       break;
     default:
-      if ((unsigned char)*s < 0x20 && *s != '\t')
+      if (((unsigned char)*s < 0x20 && *s != '\t') || *s == 0x7f)
         fputc('?', fp);
       else
         fputc(*s, fp);

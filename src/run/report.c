@@ -111,12 +111,13 @@ static const c837_csvcol lines_cols[] = {
 #undef DATE
 #undef POS
 
+/* Both are opened in spreadsheets: formula-safe (see csvschema.h). */
 static const c837_csvschema findings_schema = {
     findings_cols, sizeof findings_cols / sizeof findings_cols[0],
-    sizeof(report_row), 0, "empty", NULL};
+    sizeof(report_row), C837_CSV_FORMULA_SAFE, "empty", NULL};
 static const c837_csvschema lines_schema = {
     lines_cols, sizeof lines_cols / sizeof lines_cols[0], sizeof(report_row),
-    0, "empty", NULL};
+    C837_CSV_FORMULA_SAFE, "empty", NULL};
 
 /* Rows end in CRLF (RFC 4180). */
 #define EOL "\r\n"
