@@ -415,8 +415,9 @@ static void test_unparsed_limit(void **state)
     assert_int_equal(r.rec.unparsed_cut, cut);
     if (cut)
       snprintf(want, sizeof want,
-               "input ends inside transaction set ST02=0001 after 2 "
-               "claim(s), with no SE: the file is truncated; only the "
+               "input ends inside transaction set ST02=0001 after 1 "
+               "complete claim(s) and inside the next one, with no SE: the "
+               "file is truncated; only the "
                "first %zu bytes of the unparsed rest are kept, as they "
                "came, in held/stdin.837.unparsed (the limit on an "
                "unparsed rest): reading stopped there, the 1 bytes read "
@@ -424,8 +425,9 @@ static void test_unparsed_limit(void **state)
                rest - 1);
     else
       snprintf(want, sizeof want,
-               "input ends inside transaction set ST02=0001 after 2 "
-               "claim(s), with no SE: the file is truncated; the unparsed "
+               "input ends inside transaction set ST02=0001 after 1 "
+               "complete claim(s) and inside the next one, with no SE: the "
+               "file is truncated; the unparsed "
                "rest of the input (%zu bytes) is kept as it came in "
                "held/stdin.837.unparsed",
                rest);
