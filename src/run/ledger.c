@@ -44,6 +44,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* The ledger's columns, in file order, over c837_hist (csvschema.c
@@ -116,7 +117,9 @@ c837_status c837_ledger_lock(const char *path, int wait, int *fd,
         return err->code;
     }
   }
-  f = open(lp, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  /* 0666 less the umask; a link planted at the lock's name is not
+   * followed (the lock would not be the one other runs take) */
+  f = open(lp, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0666);
   if (f < 0) {
     return c837_error_set(err, C837_EIO, 0, 0,
                           "cannot open ledger lock %.200s: %s", lp,
@@ -359,6 +362,7 @@ c837_status c837_ledger_save(const c837_engine *e, const char *path,
   size_t i, n = c837_engine_history_count(e);
   ranked *r = n ? calloc(n, sizeof *r) : NULL;
   c837_out of;
+  struct stat sb;
 
   c837_error_clear(err);
   if (n && !r)
@@ -368,6 +372,12 @@ c837_status c837_ledger_save(const c837_engine *e, const char *path,
     r[i].seq = i;
   }
   c837_out_init(&of, path, 0);
+  /* the new ledger keeps the mode of the one it replaces (never wider
+   * than its owner made it); a first one is 0666 less the umask.  The
+   * rename is synced with its directory. */
+  if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode))
+    of.mode = (int)(sb.st_mode & 0777);
+  of.sync_dir = 1;
   if (c837_out_open(&of, err) != C837_OK) {
     free(r);
     return err->code;

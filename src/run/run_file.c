@@ -310,6 +310,7 @@ static int set_outputs(file_ctx *f)
 {
   c837_run *r = f->run;
   char po[PATH_MAX], ph[PATH_MAX], pr[PATH_MAX + 16];
+  const char *rel;
   int to_stdout = strcmp(f->path, "-") == 0 && r->o.stdout_filter &&
                   f->write_837;
   if (out_path(po, sizeof po, r->out_dir, "", f->name) != 0 ||
@@ -327,10 +328,15 @@ static int set_outputs(file_ctx *f)
              "another output directory)");
     return -1;
   }
-  /* gzip -1 (as the input) is settled by know_gzip before any write */
-  c837_out_init(&f->out, to_stdout ? NULL : po, r->o.gzip > 0);
-  c837_out_init(&f->held, ph, r->o.gzip > 0);
-  c837_out_init(&f->rest, pr, r->o.gzip > 0);
+  /* below the output directory no symbolic link is followed; gzip -1
+   * (as the input) is settled by know_gzip before any write */
+  rel = po + strlen(r->out_dir) + 1;
+  if (to_stdout)
+    c837_out_init(&f->out, NULL, r->o.gzip > 0);
+  else
+    c837_out_init_under(&f->out, r->out_dir, rel, r->o.gzip > 0);
+  c837_out_init_under(&f->held, r->out_dir, ph + (rel - po), r->o.gzip > 0);
+  c837_out_init_under(&f->rest, r->out_dir, pr + (rel - po), r->o.gzip > 0);
   f->out.nosync = f->held.nosync = f->rest.nosync = !r->o.sync_each;
   f->gzip_unknown = r->o.gzip < 0;
   return 0;
