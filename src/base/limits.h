@@ -273,6 +273,15 @@
 #define C837_MAX_UNPARSED (1024ull * 1024u * 1024u)
 #endif
 
+/* Bytes of an input held whole (a regular file that fails to parse),
+ * copied as it came to OUT/held/NAME: its bytes on disk, a gzip file
+ * compressed.  A larger file is not copied (the file fails, exit 4, and
+ * says so): the input stays where it is, and a copy this large is not a
+ * claim file. */
+#ifndef C837_MAX_HELD_WHOLE
+#define C837_MAX_HELD_WHOLE (1024ull * 1024u * 1024u)
+#endif
+
 /* The same for input that is not X12 where it fails (C837_ENOISA: no
  * ISA where an interchange must start, e.g. binary data or zeros): a
  * sample is kept to show what came, not the whole stream. */
@@ -394,6 +403,9 @@
 #endif
 #if C837_JSON_MAX_DEPTH < 4 || C837_JSON_MAX_DEPTH > 1024
 #error "C837_JSON_MAX_DEPTH must be 4 .. 1024"
+#endif
+#if C837_MAX_HELD_WHOLE < 1024
+#error "C837_MAX_HELD_WHOLE must hold a small claim file (>= 1024)"
 #endif
 #if C837_SNIFF_BYTES < 16
 #error "C837_SNIFF_BYTES must see a BOM and ISA (>= 16)"

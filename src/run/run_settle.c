@@ -22,8 +22,12 @@
 #include "base/err.h"
 #include "base/limits.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 typedef enum ending { COMMIT, COMMIT_WITH_REST, HOLD_WHOLE, DISCARD } ending;
 
@@ -105,31 +109,63 @@ c837_status c837_file_discard(file_ctx *f)
   return f->end.code;
 }
 
-/* Copies the whole input to OUT/held/NAME, unchanged. */
+/* Copies the whole input to OUT/held/NAME, unchanged: its bytes as they
+ * are on disk (a gzip file stays the gzip file it was, whatever --gzip
+ * says: never its decompressed content, which may be any size), and no
+ * more than the size it has when the copy starts, itself at most
+ * C837_MAX_HELD_WHOLE (over it: EIO, nothing copied). */
 static c837_status copy_whole(file_ctx *f, c837_error *err)
 {
-  c837_input *in = c837_input_open(f->path, err);
   char path[PATH_MAX], *buf;
-  long n;
-  if (!in)
-    return err->code;
-  buf = malloc(C837_READ_CHUNK);
-  if (!buf) {
-    c837_input_close(in);
+  size_t root = f->held.root_len;
+  int fd = open(f->path, O_RDONLY | O_CLOEXEC);
+  struct stat sb;
+  uint64_t left = 0;
+  ssize_t n = 0;
+  int e = 0;
+  if (fd < 0 || fstat(fd, &sb) != 0) {
+    c837_error_set(err, C837_EIO, 0, 0, "cannot %s %.200s: %.60s",
+                   fd < 0 ? "open" : "read", f->path, strerror(errno));
+    if (fd >= 0)
+      close(fd);
+    return C837_EIO;
+  }
+  if ((uint64_t)sb.st_size > C837_MAX_HELD_WHOLE) {
+    close(fd);
+    return c837_error_set(err, C837_EIO, 0, 0,
+                          "cannot hold %.200s whole: it is %llu bytes, over "
+                          "the %llu bytes a copy held whole may take: not "
+                          "copied, nothing of it is forwarded",
+                          f->path, (unsigned long long)sb.st_size,
+                          (unsigned long long)C837_MAX_HELD_WHOLE);
+  }
+  if (!(buf = malloc(C837_READ_CHUNK))) {
+    close(fd);
     return c837_error_set(err, C837_ENOMEM, 0, 0, "out of memory");
   }
   memcpy(path, f->held.path, sizeof path);
-  c837_out_init(&f->held, path,
-                f->run->o.gzip < 0 ? c837_input_is_gzip(in)
-                                   : f->run->o.gzip > 0);
+  c837_out_init_under(&f->held, f->run->out_dir, path + root + 1, 0);
   f->held.nosync = !f->run->o.sync_each;
-  while ((n = c837_input_read(in, buf, C837_READ_CHUNK, err)) > 0)
-    if (c837_out_write(&f->held, buf, (size_t)n) != 0)
+  for (left = (uint64_t)sb.st_size; left > 0; left -= (uint64_t)n) {
+    n = read(fd, buf, left < C837_READ_CHUNK ? (size_t)left : C837_READ_CHUNK);
+    e = errno;
+    if (n < 0 && e == EINTR && !c837_run_is_cancelled(f->run)) {
+      n = 0;
+      continue;
+    }
+    if (n <= 0 || c837_out_write(&f->held, buf, (size_t)n) != 0)
       break;
-  c837_input_close(in);
+  }
+  close(fd);
   free(buf);
-  if (n < 0)
-    return err->code;
+  if (left > 0 && !f->held.failed) {
+    c837_out_abort(&f->held);
+    return c837_error_set(err, C837_EIO, 0, 0,
+                          n < 0 ? "cannot read %.200s: %.60s"
+                                : "cannot read %.200s: %.60s (it was cut "
+                                  "short while the run read it)",
+                          f->path, n < 0 ? strerror(e) : "end of file");
+  }
   return c837_out_commit(&f->held, err);
 }
 

@@ -1,0 +1,170 @@
+#!/bin/sh
+# e2e_failclosed_run.sh -- issue 11, the run layer's part: no file is
+# lost, nothing leaks
+#
+#   R8   output names that collide with the run's reports, folders,
+#        temporary files or ledger are skipped with their reason; an
+#        input inside the output directory is refused before anything is
+#        written (exit 2);
+#   R9   a ledger that cannot be saved (rename, directory sync): exit 4,
+#        and summary.txt, report.html and stderr say so; the directory
+#        of a new ledger is synced;
+#   R10  a file held whole is copied as it came: a gzip file stays that
+#        gzip file (never its decompressed content, whatever --gzip says);
+#   R11  outputs, folders and the ledger are created with the umask; a
+#        ledger keeps its own mode;
+#   R12  no write through a symbolic link below the output directory; no
+#        symbolic link out of an input directory is followed (nor its
+#        target read) unless --follow-symlinks; a ledger named through a
+#        link is that link's file: saved in place, locked under its name;
+#   R13  no formula in findings.csv / lines.csv (OWASP: "'" before a cell
+#        starting with = + - @ TAB CR, numbers kept); no control byte of
+#        a file name or claim value on stderr or in summary.txt;
+#   R14  SIGHUP stops a run like SIGTERM (exit 129, no temporary file,
+#        no report, ledger unchanged); a write past the file size limit
+#        is an I/O error (exit 4), with SIGXFSZ at its default action;
+#   R15  a file whose every claim is held has no corrected output (not an
+#        interchange without a claim), and standard output gets nothing
+#        in the filter mode; summary.txt, report.html and stderr say so;
+#   R16  the smaller ones: a truncated file's message and summary give the
+#        same count of complete claims; `stats DIR` walks the directory;
+#        a ledger with a UTF-8 byte-order mark is read; --max-lines and
+#        exit 7 (a ledger over the limit, or claims held at it).
+# Every case checks exact exit codes, messages, file lists, modes or CSV
+# cells.  Cases that need a C compiler (tests/faultfs.c), mkfifo or
+# flock(1) say SKIP without them.
+#
+# Run from the repo root: BIN=/abs/path/to/cart837 sh tests/e2e_failclosed_run.sh
+. tests/lib_e2e.sh
+case $BIN in /*) ;; *) BIN=$(pwd)/$BIN ;; esac
+trap 'chmod -R u+rwx "$T" 2>/dev/null; rm -rf "$T"' EXIT
+RD="--run-date 2025-09-01"
+skips=0
+skip() { echo "SKIP: $*"; skips=$((skips + 1)); }
+# check WHAT GOT WANT
+check() {
+  if [ "$2" = "$3" ]; then ok "$1"; else
+    fail "$1"; printf '    got:  %s\n    want: %s\n' "$2" "$3"; fi
+}
+# no_tmp DIR...: no temporary file of a run is left there
+no_tmp() { [ -z "$(find "$@" -name '.*.tmp-*' 2>/dev/null)" ]; }
+# files DIR: the files and folders under DIR, one per line, sorted
+files() { (cd "$1" && find . -mindepth 1 | sed 's|^\./||' | LC_ALL=C sort); }
+# section NAME SUMMARY: the lines of file NAME's block in summary.txt
+section() { awk -v f="file: $1" '$0 == f {k = 1; next} /^$/ {k = 0} k' "$2"; }
+# cell FILE ROW COLUMN: one field of a CSV report (row 1 = first data row)
+cell() {
+  python3 - "$1" "$2" "$3" <<'PY'
+import csv, sys
+with open(sys.argv[1], newline='', encoding='latin-1') as f:
+    rows = list(csv.DictReader(f))
+print(rows[int(sys.argv[2]) - 1][sys.argv[3]])
+PY
+}
+
+# ---- inputs -------------------------------------------------------------
+# gen.py DIR: small 837P interchanges, one file per case (each claim:
+# CLM01, member id, its lines CODE/DATE/UNITS); units -3 make a claim
+# held (UNITS_INVALID)
+cat >"$T/gen.py" <<'PY'
+import gzip, sys
+D = sys.argv[1]
+def mk(name, ctl, claims, st02='0001'):
+    body = ['BHT*0019*00*B%s*20250820*2310*CH' % ctl,
+            'NM1*41*2*FAILCLOSED SUBMITTER*****46*FC0001',
+            'PER*IC*PAT QUINN*TE*5550100000',
+            'NM1*40*2*RECEIVER CH*****46*RCV01', 'HL*1**20*1',
+            'NM1*85*2*FAILCLOSED ONCOLOGY*****XX*1234567893',
+            'N3*1 MAIN ST', 'N4*SPRINGFIELD*OH*432150000', 'REF*EI*123456789']
+    for k, (cid, mem, lines) in enumerate(claims, 2):
+        body += ['HL*%d*1*22*0' % k, 'SBR*P*18*GRP1******CI',
+                 'NM1*IL*1*DOE*JANE****MI*%s' % mem, 'DMG*D8*19700101*F',
+                 'NM1*PR*2*TEST PLAN*****PI*TP01',
+                 'CLM*%s*%d***11:B:1*Y*A*Y*Y' % (cid, 1000 * len(lines)),
+                 'HI*ABK:C8330']
+        for i, (code, date, units) in enumerate(lines, 1):
+            body += ['LX*%d' % i, 'SV1*HC:%s*1000*UN*%s***1' % (code, units),
+                     'DTP*472*D8*%s' % date]
+    segs = ['ISA*00*          *00*          *ZZ*FAILCLOSED     *ZZ*RECEIVER'
+            '       *250820*2310*^*00501*%s*0*T*:' % ctl,
+            'GS*HC*FAILCLOSED*RECEIVER*20250820*2310*1*X*005010X222A1',
+            'ST*837*%s*005010X222A1' % st02] + body
+    segs += ['SE*%d*%s' % (len(body) + 2, st02), 'GE*1*1', 'IEA*1*%s' % ctl]
+    data = ('~\n'.join(segs) + '~\n').encode('latin-1')
+    open('%s/%s' % (D, name), 'wb').write(data)
+    return data
+mk('good.837', '000000001', [('G1', 'M1', [('38225', '20250303', '1')])])
+mk('held.837', '000000002', [('H1', 'M2', [('38225', '20250303', '-3')])])
+mk('other.837', '000000005', [('O1', 'M5', [('38225', '20250303', '-3')]),
+                              ('O2', 'M6', [('38225', '20250305', '-3')])])
+mk('inj.837', '000000003', [('=1+2', '@SUM(A1)', [('38225', '20250303', '-3')]),
+                            ('-2+3', '+M4', [('38225', '20250304', '1')])])
+two = mk('two.837', '000000004', [('T1', 'M7', [('38225', '20250303', '1')]),
+                                  ('T2', 'M8', [('38225', '20250303', '1')])])
+# cut at a segment boundary inside the second claim (after its CLM)
+cut = two.index(b'HI*', two.index(b'CLM*T2'))
+open('%s/trunc.837' % D, 'wb').write(two[:cut])
+open('%s/trunc.837.gz' % D, 'wb').write(gzip.compress(two[:cut], 6))
+# 32 MiB of text that is not X12, gzip'd to some 32 KiB
+open('%s/bomb.837.gz' % D, 'wb').write(gzip.compress(b'A' * (32 << 20), 9))
+open('%s/two.head' % D, 'wb').write(two[:cut])
+open('%s/two.tail' % D, 'wb').write(two[cut:])
+# the day of T1 again, in another interchange: a duplicate of it
+mk('dup.837', '000000006', [('D1', 'M7', [('38225', '20250303', '1')])])
+# 400 claims without a CAR-T line: an output of some 140 KB, no row
+mk('big.837', '000000007',
+   [('B%d' % i, 'M9', [('99213', '20250303', '1')]) for i in range(400)])
+PY
+mkdir -p "$T/g"
+python3 "$T/gen.py" "$T/g" || exit 1
+G=$T/g
+
+# The fault-injection library (tests/faultfs.c), as e2e_hostile.sh builds it.
+FAULTFS=
+if command -v "${CC:-cc}" >/dev/null 2>&1 &&
+  "${CC:-cc}" -std=c11 -Wall -Wextra -Werror -shared -fPIC -O1 \
+    -o "$T/faultfs.so" tests/faultfs.c -ldl 2>"$T/cc.err"; then
+  FAULTFS=$T/faultfs.so
+fi
+faulty() {
+  env LD_PRELOAD="$FAULTFS" \
+    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" "$@"
+}
+
+REPORTS="findings.csv
+lines.csv
+report.html
+summary.txt"
+OWN="its output name is taken by the run's own reports and folders (findings.csv, lines.csv, summary.txt, report.html, summary.json, episodes.csv, held/, ack/): rename it to process it"
+
+# ==== R10 held-whole copies ===============================================
+
+for gz in "" --no-gzip --gzip; do
+  o=$T/o10$gz
+  $RUNNER "$BIN" -q -o "$o" $gz $RD "$G/bomb.837.gz" "$G/trunc.837.gz"
+  rc=$?
+  if [ $rc -eq 3 ] && cmp -s "$G/bomb.837.gz" "$o/held/bomb.837.gz" &&
+    cmp -s "$G/trunc.837.gz" "$o/held/trunc.837.gz" &&
+    [ "$(files "$o/held" | tr '\n' ' ')" = "bomb.837.gz trunc.837.gz " ]; then
+    ok "R10 gzip files held whole${gz:+ ($gz)}: the .gz bytes as they came (32 KiB, not 32 MiB), exit 3"
+  else
+    fail "R10 gzip held whole${gz:+ ($gz)}: rc $rc"; ls -l "$o/held"
+  fi
+done
+
+# R10b a file held whole is copied only up to C837_MAX_HELD_WHOLE (1 GiB):
+# a sparse file of 1100 MiB that fails to parse is not copied, and says so
+head -c 600 "$G/good.837" >"$T/huge.837"
+if truncate -s 1100M "$T/huge.837" 2>/dev/null; then
+  $RUNNER "$BIN" -o "$T/o10b" $RD "$G/good.837" "$T/huge.837" 2>"$T/e10b"
+  rc=$?
+  check "R10b a held-whole copy over its bound: exit 4, named, not copied" \
+    "$rc|$(grep '^cart837: huge.837: cannot hold' "$T/e10b")|$(files "$T/o10b" | tr '\n' ' ')" \
+    "4|cart837: huge.837: cannot hold $T/huge.837 whole: it is 1153433600 bytes, over the 1073741824 bytes a copy held whole may take: not copied, nothing of it is forwarded|findings.csv good.837 lines.csv report.html summary.txt "
+  rm -f "$T/huge.837"
+else
+  skip "R10b: truncate(1) cannot make a sparse file here"
+fi
+
+echo "e2e_failclosed_run: $fails failed, $skips skipped"
+[ "$fails" -eq 0 ]
