@@ -166,5 +166,28 @@ else
   skip "R10b: truncate(1) cannot make a sparse file here"
 fi
 
+# ==== R15 every claim held ================================================
+
+$RUNNER "$BIN" -o "$T/o15" $RD "$G/held.837" "$G/good.837" 2>"$T/e15"
+rc=$?
+check "R15 every claim held: no corrected file, the held one, exit 1" \
+  "$rc|$(files "$T/o15" | tr '\n' ' ')" \
+  "1|findings.csv good.837 held held/held.837 lines.csv report.html summary.txt "
+check "R15 every claim held: summary.txt says so" \
+  "$(grep -c '^  corrected: none written: every claim is held (held/held.837); an interchange without a claim is not forwarded$' "$T/o15/summary.txt")" 1
+check "R15 every claim held: stderr says so" \
+  "$(grep '^cart837: held.837' "$T/e15")" \
+  "cart837: held.837: every claim is held: no corrected file is written (an interchange without a claim is not forwarded)"
+check "R15 every claim held: report.html says so" \
+  "$(grep -c '^<li data-k="file.1.no_corrected">held.837: no corrected file</li>$' "$T/o15/report.html")" 1
+$RUNNER "$BIN" -q -o "$T/o15b" $RD - <"$G/held.837" >"$T/o15b.out"
+rc=$?
+check "R15 filter mode, every claim held: nothing on standard output, exit 1" \
+  "$rc|$(wc -c <"$T/o15b.out")|$(grep -c '^  corrected: nothing went to standard output: every claim is held' "$T/o15b/summary.txt")" \
+  "1|0|1"
+$RUNNER "$BIN" -q -o "$T/o15c" $RD - <"$G/two.837" >"$T/o15c.out"
+check "R15 filter mode with a kept claim: the file as it came on standard output" \
+  "$(cmp -s "$G/two.837" "$T/o15c.out" && echo same)" same
+
 echo "e2e_failclosed_run: $fails failed, $skips skipped"
 [ "$fails" -eq 0 ]

@@ -7,7 +7,7 @@ DOM.html is the page as a browser rendered it (chromium --dump-dom), or
 the file itself.  Every figure summary.txt gives (per file and in total:
 claims read, service lines, CAR-T lines, claims passed / fixed / held,
 findings per severity, findings per edit id, file names, skip reasons,
-file counts) must be shown in the element whose data-k attribute names
+files without a corrected output, file counts) must be shown in the element whose data-k attribute names
 it, with exactly that text; edit ids summary.txt does not list must show
 0; the per-day counts must not exceed the findings, and the chart must
 have one bar per day row.  Prints every mismatch and exits 1 if any.
@@ -99,6 +99,12 @@ def parse_summary(path):
         m = re.match(r"^  status: (.*)$", ln)
         if m:
             want[scope + ".status"] = m.group(1)
+            continue
+        m = re.match(r"^  corrected: (none written|nothing went to standard "
+                     r"output): every claim is held", ln)
+        if m:
+            want[scope + ".no_corrected"] = (
+                want[scope + ".name"] + ": no corrected file")
             continue
         m = re.match(r"^  ([A-Za-z -]+): (\d+)$", ln)
         if m and m.group(1) in FIELDS:

@@ -118,6 +118,9 @@ static void on_event(void *ud, const c837_run_event *ev)
             (unsigned long long)ev->err->offset,
             (unsigned long long)ev->err->segment, ev->err->msg);
     break;
+  case C837_RUN_NO_CORRECTED:
+    buf_fmt(&r->events, "no corrected %s (%d)\n", ev->file, ev->held);
+    break;
   case C837_RUN_PROGRESS:
     break;
   }

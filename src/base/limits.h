@@ -282,6 +282,15 @@
 #define C837_MAX_HELD_WHOLE (1024ull * 1024u * 1024u)
 #endif
 
+/* Bytes of the corrected 837 going to standard output (the filter mode)
+ * held back until a claim is kept: when every claim of the input is held
+ * nothing goes out (an interchange without a claim is not forwarded).
+ * Past this the bytes go out: an input whose first kept claim comes this
+ * late is not a claim file anyone pipes. */
+#ifndef C837_MAX_HELD_BACK
+#define C837_MAX_HELD_BACK (4u * 1024u * 1024u)
+#endif
+
 /* The same for input that is not X12 where it fails (C837_ENOISA: no
  * ISA where an interchange must start, e.g. binary data or zeros): a
  * sample is kept to show what came, not the whole stream. */

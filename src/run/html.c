@@ -164,6 +164,27 @@ static void files_table(FILE *fp, const c837_run *r)
   fputs("</table>\n", fp);
 }
 
+/* The files whose every claim is held: no corrected output. */
+static void no_corrected_list(FILE *fp, const c837_run *r)
+{
+  size_t i, n = c837_run_record_count(r), k = 0;
+  for (i = 0; i < n; i++) {
+    const c837_file_rec *f = c837_run_record(r, i);
+    if (!f->no_corrected)
+      continue;
+    if (!k++)
+      fputs("<h2>Files without a corrected output</h2>\n<p>Every claim "
+            "of these files is held (OUT/held/): an interchange without "
+            "a claim is not forwarded.</p>\n<ul>\n",
+            fp);
+    fprintf(fp, "<li data-k=\"file.%lu.no_corrected\">", (unsigned long)i + 1);
+    esc(fp, f->name);
+    fputs(": no corrected file</li>\n", fp);
+  }
+  if (k)
+    fputs("</ul>\n", fp);
+}
+
 static void days_table(FILE *fp, const c837_run *r)
 {
   size_t i, n;
@@ -276,6 +297,7 @@ c837_status c837_html_write(const c837_run *r, const char *path,
     fputs("<p>No finding with a date of service.</p>\n", fp);
   edits_table(fp, r);
   files_table(fp, r);
+  no_corrected_list(fp, r);
   days_table(fp, r);
   fputs("</body>\n</html>\n", fp);
   return c837_out_commit(&of, err);

@@ -56,6 +56,9 @@ typedef struct c837_file_rec {
    * file as it came. */
   int uncounted, held_whole;
   uint64_t claims_before_error;
+  /* Every claim of the file is held: no corrected output was written
+   * (1), or nothing went to standard output (2). */
+  int no_corrected;
   /* Input that cannot be read twice: bytes of OUT/held/NAME.unparsed,
    * not read as claims; cut when the rest went past its limit. */
   uint64_t unparsed_bytes;
@@ -89,6 +92,10 @@ typedef enum c837_run_ev {
                              segment the writer refused); what came
                              before went out, err->msg says where the
                              rest is */
+  C837_RUN_NO_CORRECTED,  /* file, held (2: the output was standard
+                             output): every claim of the file is held, no
+                             corrected output is written (an interchange
+                             without a claim is not forwarded) */
   C837_RUN_PROGRESS       /* progress: every C837_PROGRESS_STEP bytes */
 } c837_run_ev;
 

@@ -47,6 +47,37 @@ static void note_new(file_ctx *f, rank k, c837_status code, const char *msg)
 
 static int rest_write(void *ud, const void *p, size_t n);
 
+/* ---- the corrected output to standard output -------------------------
+ * In the filter mode the corrected bytes are held back (f->gate) until
+ * the writer is given a claim it keeps, so that nothing goes out when
+ * every claim is held (settled by file_read); past C837_MAX_HELD_BACK
+ * they go out anyway.  A file keeps its temporary output instead, which
+ * the settle step does not publish then. */
+static int gate_open(file_ctx *f)
+{
+  int rc = 0;
+  if (!f->gating)
+    return 0;
+  f->gating = 0;
+  if (f->gate.len)
+    rc = c837_out_write(&f->out, f->gate.p, f->gate.len);
+  c837_buf_free(&f->gate);
+  return rc;
+}
+
+static int out_write(void *ud, const void *p, size_t n)
+{
+  file_ctx *f = ud;
+  if (f->gating) {
+    if (f->gate.len + n <= C837_MAX_HELD_BACK &&
+        c837_buf_put(&f->gate, p, n) == 0)
+      return 0;
+    if (gate_open(f) != 0)
+      return -1;
+  }
+  return c837_out_write(&f->out, p, n);
+}
+
 /* ---- refusals -----------------------------------------------------
  * The writer refuses a claim or segment it cannot write (C837_ECLAIM: a
  * claim to hold outside an ISA / GS / ST envelope, HL nesting too deep
@@ -224,6 +255,8 @@ static int on_claim(void *ud, const c837_claim *c)
   /* the writer first: a claim it refuses has no rows and no count */
   if (c837_writer_claim(f->w, c, &v) != 0)
     return writer_refused(f, c);
+  if (v.disposition != C837_DISP_HELD && gate_open(f) != 0)
+    return -1; /* f->out.failed: noted when reading is over */
   n = c837_report_claim(r->report, f->name, c, &v, r->table);
   if (n < 0) {
     f->report_failed = 1;
@@ -339,6 +372,7 @@ static int set_outputs(file_ctx *f)
   c837_out_init_under(&f->rest, r->out_dir, pr + (rel - po), r->o.gzip > 0);
   f->out.nosync = f->held.nosync = f->rest.nosync = !r->o.sync_each;
   f->gzip_unknown = r->o.gzip < 0;
+  f->gating = to_stdout;
   return 0;
 }
 
@@ -348,7 +382,7 @@ static int set_outputs(file_ctx *f)
 static int file_prepare(file_ctx *f)
 {
   c837_run *r = f->run;
-  c837_sink out_sink = {c837_out_write, &f->out};
+  c837_sink out_sink = {out_write, f};
   c837_sink held_sink = {c837_out_write, &f->held};
   c837_error err;
   if (c837_run_is_cancelled(r)) {
@@ -443,6 +477,15 @@ static void file_read(file_ctx *f)
     wst = c837_writer_error(f->w, &werr);
   c837_writer_free(f->w);
   f->w = NULL;
+  /* every claim held: no corrected output (its envelopes alone are no
+   * interchange a receiver takes); else what was held back goes out */
+  f->all_held = st == C837_OK && wst == C837_OK && f->write_837 &&
+                !f->refused && ws.claims_in > 0 && ws.claims_out == 0;
+  if (f->all_held)
+    c837_buf_free(&f->gate);
+  else
+    gate_open(f);
+  f->gating = 0;
   /* a fix the writer could not apply (a CLM02 past int64 cents) sent the
    * claim to the held file instead */
   if (ws.claims_unfixable <= f->rec->t.claims_fixed) {
@@ -463,6 +506,7 @@ c837_status c837_run_file(c837_run *r, const char *path, const char *name)
     file_read(&f);
   c837_input_close(f.in);
   c837_writer_free(f.w);
+  c837_buf_free(&f.gate);
   st = c837_file_settle(&f);
   free(f.days);
   return st;

@@ -11,6 +11,7 @@
 
 #include "run/run_int.h"
 #include "run/sink.h"
+#include "base/buf.h"
 
 /* What can go wrong with a file, lowest rank first.  An interruption
  * outranks what it caused; a failed output explains a stop better than
@@ -42,6 +43,11 @@ typedef struct file_ctx {
   c837_input *in;
   c837_writer *w;
   c837_out out, held, rest;
+  /* standard output: the corrected bytes held back until a claim is kept
+   * (C837_MAX_HELD_BACK), dropped when every claim is held */
+  int gating;
+  c837_buf gate;
+  int all_held;          /* claims came and every one was held */
   c837_counts counts;
   c837_error serr;       /* the stream's error, set before the rest */
   uint64_t rest_max;     /* bytes the unparsed rest may take */

@@ -238,7 +238,8 @@ static c837_status commit(file_ctx *f, int with_rest)
 {
   c837_run *r = f->run;
   c837_out *v[3] = {&f->out, &f->held, &f->rest};
-  static const int force[3] = {1, 0, 0}; /* an empty corrected file too */
+  /* an empty corrected file too, unless every claim is held: then none */
+  static const int force[3] = {1, 0, 0};
   c837_error err;
   c837_status st = C837_OK;
   size_t k;
@@ -246,8 +247,12 @@ static c837_status commit(file_ctx *f, int with_rest)
    * published, so that counting them below cannot fail */
   if (f->n_days && c837_run_reserve_days(r, f->n_days) != 0)
     st = c837_error_set(&err, C837_ENOMEM, 0, 0, "out of memory");
-  else if (f->write_837)
+  else if (f->write_837 && f->all_held) {
+    c837_out_abort(&f->out);
+    st = c837_out_commit_all(v + 1, force + 1, 2, &err);
+  } else if (f->write_837) {
     st = c837_out_commit_all(v, force, 3, &err);
+  }
   if (st != C837_OK) {
     f->end = err;
     f->row = 1;
@@ -259,6 +264,12 @@ static c837_status commit(file_ctx *f, int with_rest)
     set_status(f, &f->end);
     error_row(f, &f->end);
     emit_file(f, C837_RUN_UNPARSED_REST, &f->end, 0);
+  }
+  if (f->all_held) {
+    c837_run_event ev = {.kind = C837_RUN_NO_CORRECTED, .file = f->name,
+                         .held = f->out.to_stdout ? 2 : 1};
+    f->rec->no_corrected = ev.held;
+    c837_run_emit(r, &ev);
   }
   c837_engine_commit(r->engine);
   for (k = 0; k < f->n_days; k++)
