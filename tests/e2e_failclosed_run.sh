@@ -137,6 +137,78 @@ report.html
 summary.txt"
 OWN="its output name is taken by the run's own reports and folders (findings.csv, lines.csv, summary.txt, report.html, summary.json, episodes.csv, held/, ack/): rename it to process it"
 
+# ==== R8 output names =====================================================
+
+# R8a inputs named as the run's reports and folders, in a directory and
+# on the command line, and one named as a temporary file: skipped, each
+# with its reason; the reports are the run's
+mkdir -p "$T/r8"
+for f in findings.csv lines.csv summary.txt report.html summary.json \
+  episodes.csv held ack Summary.TXT HELD; do
+  cp "$G/good.837" "$T/r8/$f"
+done
+cp "$G/good.837" "$T/r8/.good.837.tmp-AbC123"
+cp "$G/good.837" "$T/r8/good.837"
+$RUNNER "$BIN" -o "$T/o8a" $RD "$T/r8" 2>"$T/e8a"
+rc=$?
+want_err=""
+for f in .good.837.tmp-AbC123 HELD Summary.TXT ack episodes.csv \
+  findings.csv held lines.csv report.html summary.json summary.txt; do
+  case $f in
+  .*) why="its output name looks like one of the run's temporary files (.NAME.tmp-XXXXXX): rename it to process it" ;;
+  *) why=$OWN ;;
+  esac
+  want_err="${want_err}cart837: skipped $f: $why
+"
+done
+check "R8a reserved names in a directory: exit 5" "$rc" 5
+check "R8a reserved names: one message each, with its reason" \
+  "$(grep '^cart837: skipped' "$T/e8a")" "$(printf '%s' "$want_err")"
+check "R8a reserved names: the output directory holds the reports and good.837 only" \
+  "$(files "$T/o8a")" "findings.csv
+good.837
+lines.csv
+report.html
+summary.txt"
+check "R8a reserved names: findings.csv is the run's report" \
+  "$(head -c 18 "$T/o8a/findings.csv")" '"file","claim_id",'
+check "R8a reserved names: summary total" \
+  "$(grep '^total:' "$T/o8a/summary.txt")" "total: 1 files (0 failed, 11 skipped)"
+$RUNNER "$BIN" -q -o "$T/o8b" $RD "$T/r8/findings.csv" "$T/r8/held" "$G/good.837"
+rc=$?
+check "R8a reserved names on the command line: exit 5, the reports the run's" \
+  "$rc|$(files "$T/o8b" | tr '\n' ' ')|$(grep -c '^  skipped: its output name is taken' "$T/o8b/summary.txt")" \
+  "5|findings.csv good.837 lines.csv report.html summary.txt |2"
+
+# R8b an input inside the output directory (an earlier run's held/ read
+# back) after one whose held output has its name: refused before any
+# file is written, exit 2, the earlier held file untouched
+mkdir -p "$T/drop8"
+cp "$G/other.837" "$T/drop8/held.837"
+$RUNNER "$BIN" -q -o "$T/o8c" $RD "$G/held.837" 2>/dev/null
+cp "$T/o8c/held/held.837" "$T/keep8c"
+before=$(files "$T/o8c")
+$RUNNER "$BIN" -o "$T/o8c" $RD "$T/drop8" "$T/o8c/held" 2>"$T/e8c"
+rc=$?
+check "R8b input inside the output directory: exit 2 and why" \
+  "$rc|$(cat "$T/e8c")" \
+  "2|cart837: input $T/o8c/held is inside the output directory $T/o8c: the run's outputs could overwrite it before it is read (move it out, or choose another output directory)"
+if cmp -s "$T/keep8c" "$T/o8c/held/held.837" &&
+  [ "$(files "$T/o8c")" = "$before" ]; then
+  ok "R8b input inside the output directory: nothing written, the held file it would have replaced untouched"
+else fail "R8b input inside the output directory: a file was written"; fi
+
+# R8c the ledger inside the output directory, and an input whose
+# output would be the ledger: skipped; the ledger stays a ledger
+mkdir -p "$T/d8d"
+cp "$G/good.837" "$T/d8d/L.csv"
+cp "$G/two.837" "$T/d8d/a.837"
+$RUNNER "$BIN" -q -o "$T/o8d" --state "$T/o8d/L.csv" $RD "$T/d8d"
+rc=$?
+check "R8c input named as the ledger in the output directory: skipped (exit 5), the ledger a ledger" \
+  "$rc|$(sed -n '/^file: L.csv$/{n;p;}' "$T/o8d/summary.txt")|$(head -c 9 "$T/o8d/L.csv")" \
+  "5|  skipped: an output of it would replace the ledger (or its lock) in the output directory: rename it, or keep the ledger elsewhere|\"source\","
+
 # ==== R10 held-whole copies ===============================================
 
 for gz in "" --no-gzip --gzip; do
@@ -164,6 +236,71 @@ if truncate -s 1100M "$T/huge.837" 2>/dev/null; then
   rm -f "$T/huge.837"
 else
   skip "R10b: truncate(1) cannot make a sparse file here"
+fi
+
+# ==== R12 symbolic links ==================================================
+
+# R12a OUT/held is a symbolic link someone made: never written through
+mkdir -p "$T/o12a" "$T/else12"
+printf 'precious\n' >"$T/else12/held.837"
+ln -s "$T/else12" "$T/o12a/held"
+$RUNNER "$BIN" -o "$T/o12a" $RD "$G/held.837" "$G/good.837" 2>"$T/e12a"
+rc=$?
+check "R12a OUT/held a symbolic link: exit 4, why, the other file complete" \
+  "$rc|$(grep '^cart837: held.837' "$T/e12a")|$(files "$T/o12a" | tr '\n' ' ')" \
+  "4|cart837: held.837: cannot create directory $T/o12a/held: a symbolic link is there, not followed|findings.csv good.837 held lines.csv report.html summary.txt "
+check "R12a OUT/held a symbolic link: nothing written where it points" \
+  "$(files "$T/else12")|$(cat "$T/else12/held.837")" "held.837|precious"
+
+# R12b links in an input directory: to another customer's drop (a file,
+# a file that is not X12, a directory) not followed and not read; inside
+# the drop, followed; --follow-symlinks follows them all
+mkdir -p "$T/cust1" "$T/cust2/sub"
+cp "$G/good.837" "$T/cust1/a.837"
+sed 's/CLM\*G1\*/CLM*SECRETCLAIM*/' "$G/good.837" >"$T/cust2/secret.837"
+printf 'SECRET-NOT-X12 patient list\n' >"$T/cust2/list.txt"
+cp "$T/cust2/secret.837" "$T/cust2/sub/s.837"
+ln -s "$T/cust2/secret.837" "$T/cust1/b.837"
+ln -s "$T/cust2/list.txt" "$T/cust1/c.txt"
+ln -s "$T/cust2/sub" "$T/cust1/d"
+ln -s a.837 "$T/cust1/e.837"
+$RUNNER "$BIN" -o "$T/o12b" $RD --fail-on never "$T/cust1" 2>"$T/e12b"
+rc=$?
+link="symbolic link out of the input directory: not followed (--follow-symlinks follows it)"
+check "R12b links out of an input directory: skipped, exit 5" \
+  "$rc|$(grep '^cart837: skipped' "$T/e12b")" \
+  "5|cart837: skipped b.837: $link
+cart837: skipped c.txt: $link
+cart837: skipped d: $link"
+check "R12b a link inside the input directory: followed" \
+  "$(section e.837 "$T/o12b/summary.txt" | grep '^  claims read:')" "  claims read: 1"
+if grep -rq SECRET "$T/o12b" "$T/e12b"; then
+  fail "R12b the other drop's content reached the outputs"
+else ok "R12b nothing of the other drop in any output or message"; fi
+$RUNNER "$BIN" -q -o "$T/o12c" $RD --fail-on never --follow-symlinks "$T/cust1"
+rc=$?
+check "R12b --follow-symlinks: every link followed" \
+  "$rc|$(grep -c '^file: ' "$T/o12c/summary.txt")|$(grep -c '"SECRETCLAIM"' "$T/o12c/lines.csv")|$(grep -c "^  skipped: not an X12 interchange: starts with 'SECRET-N'" "$T/o12c/summary.txt")" \
+  "5|5|2|1"
+
+# R12c a ledger named through a symbolic link: that file is saved in
+# place (the link stays a link) and locked under its own name
+mkdir -p "$T/l12"
+$RUNNER "$BIN" -q -o "$T/o12d" --state "$T/l12/real.csv" $RD "$G/good.837"
+ln -s real.csv "$T/l12/link.csv"
+$RUNNER "$BIN" -q -o "$T/o12e" --state "$T/l12/link.csv" $RD "$G/two.837"
+rc=$?
+check "R12c ledger through a link: the link stays, its file is saved, one lock" \
+  "$rc|$(readlink "$T/l12/link.csv")|$(grep -c '^"[^"]*","T[12]",' "$T/l12/real.csv")|$(files "$T/l12" | tr '\n' ' ')" \
+  "0|real.csv|2|link.csv real.csv real.csv.lock "
+if command -v flock >/dev/null 2>&1; then
+  flock "$T/l12/real.csv.lock" $RUNNER "$BIN" -q --no-wait -o "$T/o12f" \
+    --state "$T/l12/link.csv" $RD "$G/good.837" 2>"$T/e12f"
+  rc=$?
+  check "R12c a run through the link meets the lock of one through the file" \
+    "$rc|$(cat "$T/e12f")" "6|cart837: ledger $T/l12/real.csv is locked by another run"
+else
+  skip "R12c lock through a link: flock(1) not installed"
 fi
 
 # ==== R15 every claim held ================================================

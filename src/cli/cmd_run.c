@@ -8,7 +8,9 @@
  */
 #include "cli/cli.h"
 
+#include <limits.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -54,6 +56,35 @@ static int has_finding(const c837_run *r, c837_severity sev)
   return 0;
 }
 
+/* 1 (with the message on stderr) when an input is the output directory
+ * or inside it: the run's outputs could overwrite it before it is read
+ * (`-o out drop/ out/held/`).  An output directory that does not exist
+ * yet holds no input. */
+static int input_inside_out(const cli_run_opts *o)
+{
+  char out[PATH_MAX], in[PATH_MAX];
+  const char *dir = o->run.out_dir ? o->run.out_dir : "cart837-out";
+  size_t n;
+  int i;
+  if (!realpath(dir, out))
+    return 0;
+  n = strlen(out);
+  for (i = 0; i < o->n_inputs; i++) {
+    if (strcmp(o->inputs[i], "-") == 0 || !realpath(o->inputs[i], in))
+      continue;
+    if (strcmp(in, out) == 0 ||
+        (strncmp(in, out, n) == 0 && (in[n] == '/' || n == 1))) {
+      fprintf(stderr,
+              "cart837: input %s is inside the output directory %s: the "
+              "run's outputs could overwrite it before it is read (move it "
+              "out, or choose another output directory)\n",
+              o->inputs[i], dir);
+      return 1;
+    }
+  }
+  return 0;
+}
+
 int cmd_run(int argc, char **argv)
 {
   cli_run_opts o;
@@ -64,6 +95,8 @@ int cmd_run(int argc, char **argv)
 
   if (rc >= 0)
     return rc;
+  if (input_inside_out(&o))
+    return CLI_USAGE;
   rc = CLI_OK;
   cli_log_start(&log, o.quiet,
                 o.progress == 1 ||

@@ -27,6 +27,8 @@ static void run_usage(FILE *fp)
       "      --hold MODE         held (default): held claims go to\n"
       "                          OUT/held/; none: keep them, only flag\n"
       "      --gzip, --no-gzip   compress outputs (default: as the input)\n"
+      "      --follow-symlinks   follow symbolic links in an input directory\n"
+      "                          that point out of it (default: skipped)\n"
       "      --sync-each         fsync every output file before its rename\n"
       "                          (default: one syncfs at the end of the run)\n"
       "      --fail-on LEVEL     error (default), warning or never: exit 1\n"
@@ -49,7 +51,7 @@ static void run_usage(FILE *fp)
 enum {
   O_CODES = 256, O_STATE, O_STATE_RO, O_NO_WAIT, O_REPORT_ONLY, O_HOLD,
   O_GZIP, O_NO_GZIP, O_FAIL_ON, O_INFUSION, O_REPEAT, O_RUN_DATE,
-  O_PROGRESS, O_NO_PROGRESS, O_SYNC_EACH
+  O_PROGRESS, O_NO_PROGRESS, O_SYNC_EACH, O_FOLLOW
 };
 
 static const struct option longopts[] = {
@@ -63,6 +65,7 @@ static const struct option longopts[] = {
     {"gzip", no_argument, NULL, O_GZIP},
     {"no-gzip", no_argument, NULL, O_NO_GZIP},
     {"sync-each", no_argument, NULL, O_SYNC_EACH},
+    {"follow-symlinks", no_argument, NULL, O_FOLLOW},
     {"fail-on", required_argument, NULL, O_FAIL_ON},
     {"infusion-days", required_argument, NULL, O_INFUSION},
     {"repeat-days", required_argument, NULL, O_REPEAT},
@@ -150,6 +153,7 @@ static int set_option(cli_run_opts *o, int c, const char *arg, char *why,
   case O_GZIP: o->run.gzip = 1; return 0;
   case O_NO_GZIP: o->run.gzip = 0; return 0;
   case O_SYNC_EACH: o->run.sync_each = 1; return 0;
+  case O_FOLLOW: o->run.follow_symlinks = 1; return 0;
   case 'q': o->quiet = 1; return 0;
   case O_PROGRESS: o->progress = 1; return 0;
   case O_NO_PROGRESS: o->progress = 0; return 0;

@@ -138,6 +138,10 @@ typedef struct c837_run_options {
    * fsync per file dominates a batch of many small files), but each
    * file is durable as soon as it appears. */
   int sync_each;
+  /* 1: symbolic links in an input directory are followed wherever they
+   * point; 0 (default): only those whose target is inside that input
+   * directory (the others are skipped, their target not read). */
+  int follow_symlinks;
   /* Bytes of an unparsed rest kept from input that cannot be read twice
    * (see c837_run_file); 0 (default) = C837_MAX_UNPARSED. */
   uint64_t max_unparsed;
@@ -155,7 +159,9 @@ void c837_run_options_default(c837_run_options *o);
 typedef struct c837_run c837_run;
 
 /* Starts a run: loads the code table (built-in plus codes_path), the
- * ledger (locked for the run unless state_readonly), creates out_dir and
+ * ledger (its path resolved once: a ledger named through a symbolic
+ * link is the link's file, locked, read and saved in place; locked for
+ * the run unless state_readonly), creates out_dir and
  * opens the reports.  NULL with *err on failure (C837_ECSV for a bad
  * table or ledger with line and column, C837_ELOCK, C837_EINTR while
  * waiting for the lock, C837_EIO, C837_ENOMEM, C837_EINVAL for an
