@@ -303,6 +303,45 @@ else
   skip "R12c lock through a link: flock(1) not installed"
 fi
 
+# ==== R14 signals =========================================================
+
+if mkfifo "$T/f14" 2>/dev/null; then
+  mkdir -p "$T/l14"
+  $RUNNER "$BIN" -q -o "$T/o14pre" --state "$T/l14/L.csv" $RD "$G/good.837"
+  cp "$T/l14/L.csv" "$T/L14.before"
+  # a writer that sends the head of a file (one claim complete) and
+  # waits; the signal comes once the run writes that claim
+  ( cat "$G/two.head"; sleep 30 ) >"$T/f14" &
+  wpid=$!
+  $RUNNER "$BIN" -o "$T/o14" --state "$T/l14/L.csv" $RD "$T/f14" 2>"$T/e14" &
+  pid=$!
+  i=0
+  while [ $i -lt 500 ] && [ -z "$(find "$T/o14" -name '.f14.tmp-*' 2>/dev/null)" ]; do
+    sleep 0.02; i=$((i + 1))
+  done
+  [ $i -lt 500 ] || fail "R14 the run never started its output"
+  kill -HUP $pid
+  wait $pid
+  rc=$?
+  kill $wpid 2>/dev/null
+  wait $wpid 2>/dev/null
+  check "R14 SIGHUP: exit 129, the message, no report, no temporary file, ledger unchanged" \
+    "$rc|$(cat "$T/e14")|$(files "$T/o14" | tr '\n' ' ')|$(cmp -s "$T/L14.before" "$T/l14/L.csv" && echo same)" \
+    "129|cart837: stopped by signal 1; no output, report or ledger change was kept for unfinished work||same"
+else
+  skip "R14 SIGHUP: mkfifo refused"
+fi
+# a write past the file size limit, SIGXFSZ at its default action
+python3 -c 'import os, resource, signal, sys
+signal.signal(signal.SIGXFSZ, signal.SIG_DFL)
+resource.setrlimit(resource.RLIMIT_FSIZE, (20000, 20000))
+os.execv(sys.argv[1], sys.argv[1:])' "$BIN" -o "$T/o14b" $RD --fail-on never \
+  "$G/big.837" "$G/good.837" 2>"$T/e14b"
+rc=$?
+check "R14 file size limit: exit 4 (not killed by SIGXFSZ), named, the other file complete" \
+  "$rc|$(grep '^cart837: big' "$T/e14b")|$(files "$T/o14b" | tr '\n' ' ')" \
+  "4|cart837: big.837: cannot write $T/o14b/big.837: File too large|findings.csv good.837 lines.csv report.html summary.txt "
+
 # ==== R15 every claim held ================================================
 
 $RUNNER "$BIN" -o "$T/o15" $RD "$G/held.837" "$G/good.837" 2>"$T/e15"

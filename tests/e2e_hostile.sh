@@ -551,14 +551,15 @@ else
 fi
 
 # limited BYTES NAME INPUT: cart837 over INPUT with RLIMIT_FSIZE = BYTES
-# (SIGXFSZ ignored: a write past it fails with EFBIG), a copy of L0 as
+# (SIGXFSZ at its default action, as users have it: cart837 ignores it
+# itself, so that a write past the limit fails with EFBIG), a copy of L0 as
 # ledger ($T/o/NAME.csv), outputs in $T/o/NAME, exit status in $rc
 limited() {
   n=$2
   cp "$T/L0.csv" "$T/o/$n.csv"
   python3 -c '
 import os, resource, signal, sys
-signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+signal.signal(signal.SIGXFSZ, signal.SIG_DFL)
 resource.setrlimit(resource.RLIMIT_FSIZE, (int(sys.argv[1]),) * 2)
 os.execv(sys.argv[2], sys.argv[2:])' "$1" "$BIN" -o "$T/o/$n" \
     --state "$T/o/$n.csv" $RD "$3" 2>"$T/o/$n.err"

@@ -1,8 +1,8 @@
 /* cmd_run.c -- `cart837 [run] [OPTIONS] INPUT...`: a run
  *
- * Installs the SIGINT/SIGTERM handlers that stop a run cleanly (and
- * ignores SIGPIPE: a closed standard output is a write error like any
- * other), hands every input to the run (files, directories, "-" for
+ * Installs the SIGINT/SIGTERM/SIGHUP handlers that stop a run cleanly
+ * (and ignores SIGPIPE and SIGXFSZ: a closed standard output or a file
+ * past the size limit is a write error like any other), hands every input to the run (files, directories, "-" for
  * stdin) with log.c listening to its events, prints the short summary
  * and turns the outcome into an exit code.
  */
@@ -37,12 +37,17 @@ static void set_signals(void)
   sigemptyset(&sa.sa_mask);
   sigaction(SIGINT, &sa, NULL);
   sigaction(SIGTERM, &sa, NULL);
+  sigaction(SIGHUP, &sa, NULL); /* the terminal of a run went away */
   /* a reader of standard output that goes away (`cart837 - | head`)
    * makes the write fail with EPIPE -- an I/O error of that file, exit 4,
    * its temporary files removed -- instead of SIGPIPE killing the run
    * with temporary files left behind */
   sa.sa_handler = SIG_IGN;
   sigaction(SIGPIPE, &sa, NULL);
+  /* a write past the file size limit (ulimit -f) fails with EFBIG -- an
+   * I/O error of that file, exit 4, its temporary file removed -- instead
+   * of SIGXFSZ killing the run with temporary files left behind */
+  sigaction(SIGXFSZ, &sa, NULL);
 }
 
 /* 1 when the run reported a finding of severity sev or worse. */

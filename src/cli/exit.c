@@ -33,6 +33,8 @@ int cli_exit_of(c837_status st)
 
 int cli_exit_signal(int sig)
 {
+  if (sig == SIGHUP)
+    return CLI_HANGUP;
   return sig == SIGTERM ? CLI_TERMINATED : CLI_INTERRUPTED;
 }
 
@@ -40,7 +42,8 @@ int cli_worse(int a, int b)
 {
   static const int rank[] = {CLI_OK,     CLI_FINDINGS, CLI_SKIPPED,
                              CLI_INVALID, CLI_IO,      CLI_LOCKED,
-                             CLI_USAGE,  CLI_INTERRUPTED, CLI_TERMINATED};
+                             CLI_USAGE,  CLI_HANGUP, CLI_INTERRUPTED,
+                             CLI_TERMINATED};
   int ra = 0, rb = 0, i;
   for (i = 0; i < (int)(sizeof rank / sizeof rank[0]); i++) {
     if (rank[i] == a)

@@ -44,7 +44,7 @@ static void run_usage(FILE *fp)
       "\n"
       "Exit status: 0 no finding reached --fail-on; 1 one did; 2 usage;\n"
       "3 invalid input; 4 I/O error or output refused; 5 inputs skipped;\n"
-      "6 ledger locked by another run; 130/143 interrupted.\n",
+      "6 ledger locked by another run; 130/143/129 interrupted.\n",
       fp);
 }
 
