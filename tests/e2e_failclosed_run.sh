@@ -6,20 +6,13 @@
 #        temporary files or ledger are skipped with their reason; an
 #        input inside the output directory is refused before anything is
 #        written (exit 2);
-#   R9   a ledger that cannot be saved (rename, directory sync): exit 4,
-#        and summary.txt, report.html and stderr say so; the directory
-#        of a new ledger is synced;
 #   R10  a file held whole is copied as it came: a gzip file stays that
-#        gzip file (never its decompressed content, whatever --gzip says);
-#   R11  outputs, folders and the ledger are created with the umask; a
-#        ledger keeps its own mode;
+#        gzip file (never its decompressed content, whatever --gzip says),
+#        and no copy is made over C837_MAX_HELD_WHOLE (R10b);
 #   R12  no write through a symbolic link below the output directory; no
 #        symbolic link out of an input directory is followed (nor its
 #        target read) unless --follow-symlinks; a ledger named through a
 #        link is that link's file: saved in place, locked under its name;
-#   R13  no formula in findings.csv / lines.csv (OWASP: "'" before a cell
-#        starting with = + - @ TAB CR, numbers kept); no control byte of
-#        a file name or claim value on stderr or in summary.txt;
 #   R14  SIGHUP stops a run like SIGTERM (exit 129, no temporary file,
 #        no report, ledger unchanged); a write past the file size limit
 #        is an I/O error (exit 4), with SIGXFSZ at its default action;
@@ -28,8 +21,7 @@
 #        in the filter mode; summary.txt, report.html and stderr say so;
 #   R16  the smaller ones: a truncated file's message and summary give the
 #        same count of complete claims; `stats DIR` walks the directory;
-#        a ledger with a UTF-8 byte-order mark is read; --max-lines and
-#        exit 7 (a ledger over the limit, or claims held at it).
+#        a ledger with a UTF-8 byte-order mark is read.
 # Every case checks exact exit codes, messages, file lists, modes or CSV
 # cells.  Cases that need a C compiler (tests/faultfs.c), mkfifo or
 # flock(1) say SKIP without them.
@@ -364,6 +356,42 @@ check "R15 filter mode, every claim held: nothing on standard output, exit 1" \
 $RUNNER "$BIN" -q -o "$T/o15c" $RD - <"$G/two.837" >"$T/o15c.out"
 check "R15 filter mode with a kept claim: the file as it came on standard output" \
   "$(cmp -s "$G/two.837" "$T/o15c.out" && echo same)" same
+
+# ==== R16 the smaller ones ================================================
+
+# R16a a truncated file: the message and summary.txt count the same
+# complete claims
+$RUNNER "$BIN" -o "$T/o16a" $RD "$G/trunc.837" 2>"$T/e16a"
+check "R16a truncated: the message counts complete claims" \
+  "$(head -1 "$T/e16a" | sed 's/^.*: input ends/input ends/')" \
+  "input ends inside transaction set ST02=0001 after 1 complete claim(s) and inside the next one, with no SE: the file is truncated; the file is held whole (OUT/held/)"
+check "R16a truncated: summary.txt gives the same count" \
+  "$(grep -c '^  held whole: held/trunc.837 is the file as it came; its claims are not counted (1 complete claim(s) were read before the error)$' "$T/o16a/summary.txt")" 1
+
+# R16b stats walks a directory as a run does
+mkdir -p "$T/d16b"
+cp "$G/good.837" "$G/two.837" "$T/d16b/"
+printf 'notes\n' >"$T/d16b/notes.txt"
+$RUNNER "$BIN" stats "$T/d16b" >"$T/s16b" 2>"$T/e16b"
+rc=$?
+check "R16b stats DIR: one line per X12 file, the rest skipped, exit 5" \
+  "$rc|$(cat "$T/s16b")|$(cat "$T/e16b")" \
+  "5|$T/d16b/good.837: interchanges=1 groups=1 transactions=1 claims=1 lines=1 837P=1 837I=0 837D=0 envelope_errors=0
+$T/d16b/two.837: interchanges=1 groups=1 transactions=1 claims=2 lines=2 837P=2 837I=0 837D=0 envelope_errors=0|cart837: skipped notes.txt: not an X12 interchange: starts with 'notes\x0a'"
+
+# R16c a ledger saved with a UTF-8 byte-order mark
+mkdir -p "$T/l16c"
+$RUNNER "$BIN" -q -o "$T/o16c" --state "$T/l16c/L.csv" $RD "$G/two.837"
+{ printf '\357\273\277'; cat "$T/l16c/L.csv"; } >"$T/l16c/bom.csv"
+n=$(($(wc -l <"$T/l16c/L.csv") - 1))
+check "R16c ledger with a byte-order mark: valid" \
+  "$($RUNNER "$BIN" state check "$T/l16c/bom.csv" 2>&1; echo "rc=$?")" \
+  "$T/l16c/bom.csv: $n rows, valid
+rc=0"
+$RUNNER "$BIN" -q -o "$T/o16c2" --state "$T/l16c/bom.csv" $RD "$G/dup.837"
+rc=$?
+check "R16c ledger with a byte-order mark: a run reads it (the day is a duplicate)" \
+  "$rc|$(grep -c '"DUPLICATE_DAY"' "$T/o16c2/findings.csv")" "1|1"
 
 echo "e2e_failclosed_run: $fails failed, $skips skipped"
 [ "$fails" -eq 0 ]

@@ -542,7 +542,7 @@ static void test_summary_held_whole(void **state)
           "  status: ETOOLONG: segment longer than 65536 bytes: "
           "missing segment terminator?\n"
           "  held whole: held/whole.837 is the file as it came; its claims "
-          "are not counted (1 were read before the error)\n"
+          "are not counted (1 complete claim(s) were read before the error)\n"
           "  claims read: not counted\n"
           "  service lines: not counted\n"
           "  CAR-T lines: not counted\n"

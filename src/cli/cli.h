@@ -48,7 +48,8 @@ int cli_worse(int a, int b);
 int cmd_run(int argc, char **argv);
 /* `cart837 stats FILE...` (cmd_stats.c): per input one line of counts
  * and its envelope problems on stdout; an input that cannot be opened on
- * stderr.  Returns the worst exit code of the inputs (CLI_USAGE without
+ * stderr; a directory walked as a run walks it (skips on stderr, exit
+ * 5).  Returns the worst exit code of the inputs (CLI_USAGE without
  * one). */
 int cmd_stats(int argc, char **argv);
 /* `cart837 codes [--codes FILE] [CODE...]` (cmd_codes.c): the code

@@ -198,7 +198,7 @@ static c837_status parse_file(FILE *fp, const char *name, row_fn row,
 {
   lread L;
   char *buf;
-  size_t n;
+  size_t n, skip = 3;
 
   memset(&L, 0, sizeof L);
   L.row = row;
@@ -212,8 +212,17 @@ static c837_status parse_file(FILE *fp, const char *name, row_fn row,
     return c837_error_set(err, C837_ENOMEM, 0, 0, "out of memory");
   }
   while (L.R.pos.st == C837_OK &&
-         (n = fread(buf, 1, C837_LEDGER_READ_CHUNK, fp)) > 0)
+         (n = fread(buf, 1, C837_LEDGER_READ_CHUNK, fp)) > 0) {
+    /* a UTF-8 byte-order mark, as spreadsheet programs save CSV, is
+     * not part of the header (fread fills the chunk: it is whole) */
+    if (skip && n >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) {
+      c837_csvpos_feed(&L.R.pos, buf + 3, n - 3);
+      skip = 0;
+      continue;
+    }
+    skip = 0;
     c837_csvpos_feed(&L.R.pos, buf, n);
+  }
   if (L.R.pos.st == C837_OK && ferror(fp)) {
     L.R.pos.st = c837_error_set(err, C837_EIO, 0, 0,
                                 "cannot read ledger %.200s: %s", name,

@@ -58,7 +58,7 @@ static void not_counted(FILE *fp, const c837_file_rec *f)
   if (f->uncounted && f->held_whole)
     fprintf(fp,
             "  held whole: held/%s is the file as it came; its claims are "
-            "not counted (%llu were read before the error)\n",
+            "not counted (%llu complete claim(s) were read before the error)\n",
             f->name, (unsigned long long)f->claims_before_error);
   else if (f->uncounted)
     fprintf(fp,
