@@ -87,7 +87,9 @@ extern "C" {
   XX(7, ECALLBACK, STOPPED, "stopped by a callback")                     \
   XX(8, EIO, IO, "I/O error")                                            \
   XX(9, EGZIP, IO, "corrupt or truncated gzip stream")                   \
-  XX(10, ECLAIM, PARSE, "claim exceeds a claim limit")                   \
+  XX(10, ECLAIM, PARSE,                                                  \
+     "a claim over a claim limit, or one that cannot be checked or "     \
+     "rewritten safely")                                                 \
   XX(11, ECSV, DATA, "malformed CSV")                                    \
   XX(12, EINVAL, USAGE, "invalid argument")                              \
   XX(13, ECONSERVE, INTERNAL, "claims in and claims out do not match")   \
@@ -228,6 +230,11 @@ typedef struct c837_segment {
  * looks for NUL once per chunk fed, so that the common case costs
  * nothing per segment. */
 #define C837_SEG_NUL 2u
+/* The segment's body holds a CR or LF byte while the segment terminator
+ * is neither (and neither is a separator): a file folded at a fixed
+ * width, or damaged.  X12 data never holds them; the assembler stops
+ * there (C837_ECLAIM), since a break can hide a code or a tag. */
+#define C837_SEG_LINEBREAK 4u
 
 /* Element i (1-based: ISA01 is 1); empty span when absent. */
 c837_span c837_seg_el(const c837_segment *s, size_t i);
@@ -536,7 +543,12 @@ const char *c837_severity_name(c837_severity s);
 /* The structural problems the assembler reports: stable id, default
  * severity, meaning (specs/edits.md, "ENVELOPE_INVALID", has examples of
  * each message).  Every one is a finding, never a reason to stop: the
- * segments are passed on as they came. */
+ * segments are passed on as they came.  What no edit could see stops
+ * the assembler instead, with C837_ECLAIM (c837_assembler_segment): a
+ * CLM outside an 837 transaction set, an SV1 / SV2 outside a claim, a
+ * segment of a claim with a NUL byte or a tag that is no segment id
+ * (SEGMENT_NUL_BYTE, SEGMENT_ID_INVALID are for the others), a segment
+ * flagged C837_SEG_LINEBREAK. */
 #define C837_PROBLEM_MAP(XX)                                                  \
   XX(ISA_ELEMENTS, ERROR, "the ISA does not have 16 elements")                \
   XX(ISA_LENGTH, ERROR, "the ISA is not 106 bytes (fixed-width fields)")      \
@@ -564,7 +576,18 @@ const char *c837_severity_name(c837_severity s);
   XX(SEGMENT_ID_INVALID, ERROR, "a tag that is not a segment id")             \
   XX(DATE_INVALID, ERROR, "a claim or line date that is not valid")          \
   XX(CLAIM_MODEL_LIMIT, ERROR,                                                \
-     "more codes, notes or drug loops than the claim model keeps")
+     "more codes, notes or drug loops than the claim model keeps")            \
+  XX(LX_MISSING, WARNING, "a service line (SV1, SV2, SV3) with no LX: read "  \
+                          "as a line, numbered by its position")              \
+  XX(HL01_ORDER, ERROR, "an HL01 that is not a number above every HL01 "      \
+                        "before it in the transaction set (repeated)")        \
+  XX(HL02_PARENT, ERROR, "an HL02 that names no HL loop open above it")       \
+  XX(ISA13_DUPLICATE, ERROR, "an ISA13 used by an earlier interchange of "    \
+                             "the input")                                     \
+  XX(GS06_DUPLICATE, ERROR, "a GS06 used by an earlier group of the "         \
+                            "interchange")                                    \
+  XX(ST02_DUPLICATE, ERROR, "an ST02 used by an earlier transaction set of "  \
+                            "the group")
 
 typedef enum c837_problem_id {
 #define C837_XX(name, sev, s) C837_PROB_##name,
@@ -620,8 +643,10 @@ typedef struct c837_assembler c837_assembler;
 c837_assembler *c837_assembler_new(const c837_handler *h);
 /* Takes one segment; has the c837_segment_cb shape so that it plugs
  * straight into a tokenizer (pass the assembler as ud).  Returns non-zero
- * when a handler callback returned non-zero or a claim limit was hit
- * (see c837_assembler_error). */
+ * when a handler callback returned non-zero, a claim limit was hit, or
+ * a claim or service line cannot be read safely (C837_ECLAIM: see
+ * C837_PROBLEM_MAP; the claim being read is kept back, see
+ * c837_assembler_pending) -- c837_assembler_error says which. */
 int c837_assembler_segment(void *assembler, const c837_segment *seg);
 /* End of input: hands out a claim still open, reports envelopes left
  * open.  Returns C837_OK or the sticky error. */
@@ -1443,6 +1468,18 @@ typedef struct c837_writer_stats {
   uint64_t transactions_too_deep;  /* HL nesting deeper than
                                       C837_MAX_HL_DEPTH: copied through
                                       as they came */
+  uint64_t transactions_hl_invalid; /* an HL link the writer cannot
+                                      follow (the assembler's HL01_ORDER,
+                                      HL02_PARENT): copied through as
+                                      they came */
+  uint64_t interchanges_dropped;   /* every group dropped: left out of
+                                      the corrected output whole, ISA and
+                                      IEA too */
+  uint64_t bytes_out;              /* bytes of the corrected output (also
+                                      counted without a sink); 0 with
+                                      claims_in > 0: every claim held and
+                                      nothing else in the input, so there
+                                      is no corrected 837 to write */
 } c837_writer_stats;
 
 typedef struct c837_writer c837_writer;
@@ -1454,16 +1491,25 @@ typedef struct c837_writer c837_writer;
  *
  * Corrected output: every byte of the input in order, except held claims
  * (left out), fixed claims (only the changed elements replaced, LX01
- * renumbered 1.., CLM02 re-summed where it changes), and what those force:
- * an HL loop left without claims is dropped and later HL ids shift down
- * (parents and HL04 follow), a transaction / group left without claims
- * is dropped, and SE01/SE02, GE01/GE02, IEA01/IEA02 of what changed are
- * recounted.  A transaction with no fixed or held claim keeps every byte,
- * even a wrong SE01.  No SE/GE/IEA the input lacked is added, except one
- * SE: for a transaction with no SE that the input ended by opening the
- * next GS or ST, when that group or transaction is dropped and nothing
- * else (ISA, GS, ST, SE, GE, IEA) ends it before the next segment or the
- * end of the output.  Held output: each held claim as it came in, under
+ * renumbered 1.., an LX built before a line that came without one,
+ * CLM02 re-summed where it changes), and what those force: an HL loop
+ * left without claims is dropped and later HL ids shift down (parents
+ * and HL04 follow), a transaction / group / interchange left without
+ * claims is dropped (an ISA / IEA with no group is no interchange), and
+ * SE01/SE02, GE01/GE02, IEA01/IEA02 of what changed are recounted
+ * (control numbers without blanks at either end).  A transaction with no
+ * fixed or held claim keeps every byte, even a wrong SE01.  What is
+ * rewritten is closed: a transaction, group or interchange with a fixed
+ * or held claim (or a transaction or group dropped) that the input left
+ * without its SE / GE / IEA gets one built, after any left open inside
+ * it.  Otherwise no SE/GE/IEA the input lacked is added, except where
+ * what ended it in the input is dropped: a transaction (group,
+ * interchange) with no trailer that the input ended by opening the next
+ * ST or GS (GS, ISA) owes its trailer when that is dropped and nothing
+ * else ends it before the next segment or the end of the output.  A
+ * transaction whose HL links break parse/hlcheck.h's rule (the
+ * assembler's HL01_ORDER, HL02_PARENT) is copied through as it came
+ * (transactions_hl_invalid).  Held output: each held claim as it came in, under
  * copies of its ISA, GS, ST (+ header segments) and HL loops, HL ids
  * 1, 2, 3 ... per transaction, SE/GE/IEA built; nothing at all is written
  * to it when no claim is held.  Built segments use the input's delimiters
@@ -1475,13 +1521,16 @@ typedef struct c837_writer c837_writer;
  *   represented in int64 cents is not rewritten: it goes to the held
  *   output exactly as it came (stats: claims_held and claims_unfixable;
  *   the job's report still shows the engine's verdict).
- * - A transaction whose HL nesting goes deeper than C837_MAX_HL_DEPTH
+ * - A transaction whose HL nesting goes deeper than C837_MAX_HL_DEPTH,
+ *   or whose HL links break the rule of parse/hlcheck.h (an HL01
+ *   repeated or out of order, an HL02 naming no loop open above it),
  *   cannot be rewritten.  When none of its claims is fixed or held, it
  *   is copied to the corrected output byte for byte (stats:
- *   transactions_too_deep).  When one is -- before or after the HL that
- *   goes too deep -- the writer refuses that claim or HL with
- *   C837_ECLAIM (streaming has written part of the transaction already,
- *   so it can neither be held whole nor rewritten).
+ *   transactions_too_deep, transactions_hl_invalid).  When one is --
+ *   before or after the HL that goes too deep or breaks the rule -- the
+ *   writer refuses that claim or HL with C837_ECLAIM (streaming has
+ *   written part of the transaction already, so it can neither be held
+ *   whole nor rewritten).
  *
  * Errors: a claim or segment refused with C837_ECLAIM or C837_EINVAL
  * leaves the writer unchanged -- nothing written, nothing counted, not
@@ -1500,8 +1549,9 @@ c837_writer *c837_writer_new(const c837_sink *out, const c837_sink *held);
  * order.  Returns 0, or -1 (c837_writer_error says why): refused with
  * C837_ECLAIM when an envelope or HL loop header would exceed
  * C837_MAX_PENDING_BYTES, or when an HL goes deeper than
- * C837_MAX_HL_DEPTH in a transaction with a fixed or held claim (the
- * writer unchanged); sticky C837_EIO when a sink fails, C837_ENOMEM. */
+ * C837_MAX_HL_DEPTH or breaks the HL link rule in a transaction with a
+ * fixed or held claim (the writer unchanged); sticky C837_EIO when a
+ * sink fails, C837_ENOMEM. */
 int c837_writer_segment(void *w, const c837_segment *seg, c837_role role,
                         const c837_envelope *env);
 /* Feeds one claim (before the segment that ended it) with the engine's
@@ -1517,7 +1567,8 @@ int c837_writer_segment(void *w, const c837_segment *seg, c837_role role,
  * line without a date range or readable charge, or of more than
  * C837_MAX_SPLIT_DAYS days, a CODE_FROM on a line that is not split or
  * with a date that is not one); C837_ECLAIM for a claim to fix or hold in a
- * transaction whose HL nesting exceeds C837_MAX_HL_DEPTH, or for a claim
+ * transaction whose HL nesting exceeds C837_MAX_HL_DEPTH or whose HL
+ * links break the rule (see above), or for a claim
  * to hold that is not inside an ISA, a GS and an ST to copy for its held
  * envelope, or whose ISA would not read back as one there: an "ISA" the
  * tokenizer cut at the previous interchange's terminator, or one whose
@@ -1530,9 +1581,17 @@ int c837_writer_claim(c837_writer *w, const c837_claim *c,
  * that call was refused and the writer is as it was before it; any other
  * code: the sticky error.  C837_OK when the last call did not fail. */
 c837_status c837_writer_error(const c837_writer *w, c837_error *err);
+/* What became of the last claim c837_writer_claim took (returned 0 for):
+ * C837_DISP_HELD when it went to the held output (its verdict held it,
+ * or its fixes could not be applied: claims_unfixable), C837_DISP_FIXED
+ * when it went to the corrected output with its fixes, C837_DISP_PASSED
+ * when it went there as it came (also a claim of an 837D or non-837 set,
+ * whatever its verdict).  What the acknowledgments report (a 277CA
+ * rejects exactly the claims held).  C837_DISP_PASSED before any claim. */
+c837_disposition c837_writer_disposition(const c837_writer *w);
 /* Ends the output: closes envelopes still open (the held output gets its
- * SE/GE/IEA; the corrected output gets none the input lacked, but for
- * the one SE above), checks
+ * SE/GE/IEA; the corrected output those of what it rewrote, and those
+ * it owes, above), checks
  * that claims_in == claims_out + claims_held (C837_ECONSERVE otherwise),
  * fills *st and *err (either may be NULL).  Returns C837_OK or the
  * sticky error of the writer (a refusal is none: what the writer took is

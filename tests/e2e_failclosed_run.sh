@@ -126,6 +126,7 @@ faulty() {
 REPORTS="findings.csv
 lines.csv
 report.html
+summary.json
 summary.txt"
 OWN="its output name is taken by the run's own reports and folders (findings.csv, lines.csv, summary.txt, report.html, summary.json, episodes.csv, held/, ack/): rename it to process it"
 
@@ -161,6 +162,7 @@ check "R8a reserved names: the output directory holds the reports and good.837 o
 good.837
 lines.csv
 report.html
+summary.json
 summary.txt"
 check "R8a reserved names: findings.csv is the run's report" \
   "$(head -c 18 "$T/o8a/findings.csv")" '"file","claim_id",'
@@ -170,7 +172,7 @@ $RUNNER "$BIN" -q -o "$T/o8b" $RD "$T/r8/findings.csv" "$T/r8/held" "$G/good.837
 rc=$?
 check "R8a reserved names on the command line: exit 5, the reports the run's" \
   "$rc|$(files "$T/o8b" | tr '\n' ' ')|$(grep -c '^  skipped: its output name is taken' "$T/o8b/summary.txt")" \
-  "5|findings.csv good.837 lines.csv report.html summary.txt |2"
+  "5|findings.csv good.837 lines.csv report.html summary.json summary.txt |2"
 
 # R8b an input inside the output directory (an earlier run's held/ read
 # back) after one whose held output has its name: refused before any
@@ -224,7 +226,7 @@ if truncate -s 1100M "$T/huge.837" 2>/dev/null; then
   rc=$?
   check "R10b a held-whole copy over its bound: exit 4, named, not copied" \
     "$rc|$(grep '^cart837: huge.837: cannot hold' "$T/e10b")|$(files "$T/o10b" | tr '\n' ' ')" \
-    "4|cart837: huge.837: cannot hold $T/huge.837 whole: it is 1153433600 bytes, over the 1073741824 bytes a copy held whole may take: not copied, nothing of it is forwarded|findings.csv good.837 lines.csv report.html summary.txt "
+    "4|cart837: huge.837: cannot hold $T/huge.837 whole: it is 1153433600 bytes, over the 1073741824 bytes a copy held whole may take: not copied, nothing of it is forwarded|findings.csv good.837 lines.csv report.html summary.json summary.txt "
   rm -f "$T/huge.837"
 else
   skip "R10b: truncate(1) cannot make a sparse file here"
@@ -240,7 +242,7 @@ $RUNNER "$BIN" -o "$T/o12a" $RD "$G/held.837" "$G/good.837" 2>"$T/e12a"
 rc=$?
 check "R12a OUT/held a symbolic link: exit 4, why, the other file complete" \
   "$rc|$(grep '^cart837: held.837' "$T/e12a")|$(files "$T/o12a" | tr '\n' ' ')" \
-  "4|cart837: held.837: cannot create directory $T/o12a/held: a symbolic link is there, not followed|findings.csv good.837 held lines.csv report.html summary.txt "
+  "4|cart837: held.837: cannot create directory $T/o12a/held: a symbolic link is there, not followed|findings.csv good.837 held lines.csv report.html summary.json summary.txt "
 check "R12a OUT/held a symbolic link: nothing written where it points" \
   "$(files "$T/else12")|$(cat "$T/else12/held.837")" "held.837|precious"
 
@@ -332,7 +334,7 @@ os.execv(sys.argv[1], sys.argv[1:])' "$BIN" -o "$T/o14b" $RD --fail-on never \
 rc=$?
 check "R14 file size limit: exit 4 (not killed by SIGXFSZ), named, the other file complete" \
   "$rc|$(grep '^cart837: big' "$T/e14b")|$(files "$T/o14b" | tr '\n' ' ')" \
-  "4|cart837: big.837: cannot write $T/o14b/big.837: File too large|findings.csv good.837 lines.csv report.html summary.txt "
+  "4|cart837: big.837: cannot write $T/o14b/big.837: File too large|findings.csv good.837 lines.csv report.html summary.json summary.txt "
 
 # ==== R15 every claim held ================================================
 
@@ -340,7 +342,7 @@ $RUNNER "$BIN" -o "$T/o15" $RD "$G/held.837" "$G/good.837" 2>"$T/e15"
 rc=$?
 check "R15 every claim held: no corrected file, the held one, exit 1" \
   "$rc|$(files "$T/o15" | tr '\n' ' ')" \
-  "1|findings.csv good.837 held held/held.837 lines.csv report.html summary.txt "
+  "1|findings.csv good.837 held held/held.837 lines.csv report.html summary.json summary.txt "
 check "R15 every claim held: summary.txt says so" \
   "$(grep -c '^  corrected: none written: every claim is held (held/held.837); an interchange without a claim is not forwarded$' "$T/o15/summary.txt")" 1
 check "R15 every claim held: stderr says so" \

@@ -307,23 +307,26 @@ parse_error el_300 ETOOMANY \
   "segment 'NTE' has more than 256 elements" \
   "$N_limit" "$O_limit" "H05b 300 elements in one segment"
 
-# H06 NUL bytes inside a CAR-T code: the code reads as "382" (not a
-# CAR-T code), so the segment is reported as binary data
-passes nul_code "H06 NUL bytes in a segment"
-envelope "H06 NUL bytes in a segment: SEGMENT_NUL_BYTE row" nul_code \
-  "||ENVELOPE_INVALID|flagged|SEGMENT_NUL_BYTE: segment 'SV1' has a NUL byte (0x00) at byte $NUL_AT: binary data, not X12 text|$N_nul_code|$O_nul_code"
+# H06 NUL bytes inside a CAR-T code: the code would read as "382" (not
+# a CAR-T code) and the line would escape the edits, so the file is held
+# whole (issue 11: a claim that cannot be read is not passed on)
+batch nul_code
+parse_error nul_code ECLAIM \
+  "segment 'SV1' has a NUL byte (0x00) at byte $NUL_AT: binary data, not X12 text, inside claim 'H1': a service line, code or date of the claim could be hidden in it, so the claim is not passed on" \
+  "$N_nul_code" "$O_nul_code" "H06 NUL bytes in a segment of a claim"
 
 # H07 wrong delimiters in the middle: a CLM and an SV1 with '|' for '*',
-# and the segment terminator changing from '~' to newline
-passes delim_clm "H07a CLM with '|' separators"
-oop="||ENVELOPE_INVALID|flagged|SEGMENT_OUT_OF_PLACE: service line segment 'LX' outside a claim|$((N_delim_clm + 1))|$O_delim_clm_lx
-||ENVELOPE_INVALID|flagged|SEGMENT_OUT_OF_PLACE: service line segment 'SV1' outside a claim|$((N_delim_clm + 2))|$O_delim_clm_sv1"
-envelope "H07a CLM with '|' separators: SEGMENT_ID_INVALID row, then its lines out of place" \
-  delim_clm "||ENVELOPE_INVALID|flagged|SEGMENT_ID_INVALID: segment 'CLM|H1|100|||11:' does not start with a segment id (2 or 3 letters or digits, then '*')|$N_delim_clm|$O_delim_clm
-$oop"
-passes delim_sv1 "H07b SV1 with '|' separators"
-envelope "H07b SV1 with '|' separators: SEGMENT_ID_INVALID row" delim_sv1 \
-  "||ENVELOPE_INVALID|flagged|SEGMENT_ID_INVALID: segment 'SV1|HC>38228|100' does not start with a segment id (2 or 3 letters or digits, then '*')|$N_delim_sv1|$O_delim_sv1"
+# and the segment terminator changing from '~' to newline.  A CLM that
+# does not read as one leaves its service line outside any claim, where
+# no edit would see it: the file is held whole (issue 11)
+batch delim_clm
+parse_error delim_clm ECLAIM \
+  "service line segment 'SV1' is not inside a claim (no CLM before it: the CLM is missing or garbled): no edit could check it, so it is not passed on" \
+  "$((N_delim_clm + 2))" "$O_delim_clm_sv1" "H07a CLM with '|' separators"
+batch delim_sv1
+parse_error delim_sv1 ECLAIM \
+  "segment 'SV1|HC>38228|100' does not start with a segment id (2 or 3 letters or digits, then '*'), inside claim 'H1': a service line, code or date of the claim could be hidden in it, so the claim is not passed on" \
+  "$N_delim_sv1" "$O_delim_sv1" "H07b SV1 with '|' separators"
 batch delim_term
 parse_error delim_term ETRUNC \
   "input ends inside segment 'HL*3*1*22*0\\x0a' (no segment terminator)" \
@@ -349,11 +352,13 @@ same "H09 missing IEA: its row" \
   "||ENVELOPE_INVALID|flagged|IEA_MISSING: interchange ISA13=000000901 has no IEA trailer (input ended)|$N_no_iea|$O_no_iea" \
   "$(rows "$T/o/$n" m_$n.837 ENVELOPE_INVALID)"
 
-# H10 nested ISA: a whole interchange inside an open transaction
-passes nested_isa "H10 nested ISA (every claim)"
-n=nested_isa
-same "H10 nested ISA: the open envelopes and each segment left outside one reported" \
-  "$(cat "$T/in/rows_nested_isa")" "$(rows "$T/o/$n" m_$n.837 ENVELOPE_INVALID)"
+# H10 nested ISA: a whole interchange inside an open transaction; the
+# claims of the outer transaction after it are outside any transaction
+# set, where no edit would see them: the file is held whole (issue 11)
+batch nested_isa
+parse_error nested_isa ECLAIM \
+  "claim '$ID_nested_clm' (CLM) is not inside an 837 transaction set (no ST open: the ST is missing or garbled): no edit could check it, so it is not passed on" \
+  "$N_nested_clm" "$O_nested_clm" "H10 nested ISA"
 
 # H11 counts that are not numbers (SE01, GE01, IEA01 = X1) in a file
 # with a fixed claim: reported, and the rewritten output is valid X12

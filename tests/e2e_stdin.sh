@@ -57,8 +57,9 @@ fi
 
 # 3. HL nesting one level deeper than the writer tracks, after a held
 # claim in the same transaction: the writer refuses that HL; stdout is
-# the input up to it without the held claim, the held claim is held, the
-# HL and the rest are the unparsed rest
+# the input up to it without the held claim, closed with the SE, GE and
+# IEA it lacks (what is rewritten is closed), the held claim is held,
+# the HL and the rest are the unparsed rest
 python3 - "$T" <<'PY'
 import sys
 t = sys.argv[1]
@@ -75,7 +76,11 @@ mid = ''.join('HL*%d*%d*23*1~\nNM1*QC*1*DOE*KID%d~\n' % (k, k - 1, k)
 rest = ('HL*65*64*23*0~\nNM1*QC*1*DOE*KID~\nCLM*B*10***11:B:1~\nLX*1~\n'
         'SV1*HC:99213*10*UN*1~\nSE*999*0001~\nGE*1*1~\nIEA*1*000000001~\n')
 open(t + '/deep.837', 'w').write(head + held + mid + rest)
-open(t + '/deep.out', 'w').write(head + mid)
+kept = head + mid
+closers = 'SE*%d*0001~\nGE*1*1~\nIEA*1*000000001~\n' % (
+    kept[kept.index('ST*'):].count('~') + 1)
+open(t + '/deep.out', 'w').write(kept + closers)
+open(t + '/deep.kept', 'w').write(kept)
 open(t + '/deep.held_claim', 'w').write(held)
 open(t + '/deep.rest', 'w').write(rest)
 PY
@@ -86,7 +91,7 @@ rc=$?
   grep -qF "$(cat "$T/deep.held_claim")" "$T/o3/held/stdin.837" &&
   ok "HL nesting too deep after a held claim on stdin: stdout, held claim and unparsed rest are the input, exit 3" ||
   { fail "HL nesting too deep on stdin: rc $rc"; sed 's/^/    /' "$T/o3.err"; }
-grep -q "^cart837: stdin.837: byte $(wc -c <"$T/deep.out" | awk -v h="$(wc -c <"$T/deep.held_claim")" '{print $1 + h}'), segment [0-9]*: HL nesting deeper than 64 levels in a transaction with a fixed or held claim: cannot rewrite it; that segment and the rest of the input ($(wc -c <"$T/deep.rest" | tr -d ' ') bytes) are kept as they came in held/stdin.837.unparsed\$" "$T/o3.err" &&
+grep -q "^cart837: stdin.837: byte $(wc -c <"$T/deep.kept" | awk -v h="$(wc -c <"$T/deep.held_claim")" '{print $1 + h}'), segment [0-9]*: HL nesting deeper than 64 levels in a transaction with a fixed or held claim: cannot rewrite it; that segment and the rest of the input ($(wc -c <"$T/deep.rest" | tr -d ' ') bytes) are kept as they came in held/stdin.837.unparsed\$" "$T/o3.err" &&
   ok "HL nesting too deep on stdin: the message names the HL and the unparsed rest" ||
   { fail "HL nesting too deep: message"; sed 's/^/    /' "$T/o3.err"; }
 $RUNNER "$BIN" stats "$T/o3/held/stdin.837" >"$T/o3.stats" 2>&1 &&

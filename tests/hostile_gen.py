@@ -179,31 +179,11 @@ inner = interchange([claim('Y0', member='HY0'), claim('Y1', member='HY1')],
                     ctl='000000902').replace('CLM*HY', 'CLM*Y')
 nested = BASE[:BASE.index('HL*3')] + inner + BASE[BASE.index('HL*3'):]
 put('nested_isa', nested)
-rows = []
-o, n = where(nested, 'ISA*', 1)
-for code, what in (('SE_MISSING', 'transaction set ST02=0001 has no SE '
-                    'trailer'),
-                   ('GE_MISSING', 'functional group GS06=1 has no GE '
-                    'trailer'),
-                   ('IEA_MISSING', 'interchange ISA13=000000901 has no IEA '
-                    'trailer')):
-    rows.append('||ENVELOPE_INVALID|flagged|%s: %s (a new ISA began)|%d|%d'
-                % (code, what, n, o))
-pos = nested.index('IEA*1*000000902~\n') + len('IEA*1*000000902~\n')
-for seg in nested[pos:].split('~\n'):
-    if not seg:
-        continue
-    o, n = where(nested, seg, pos)
-    pos = o + len(seg)
-    tag = seg.split('*')[0]
-    detail = {'SE': 'SE_OUTSIDE_ST: SE segment without an open ST',
-              'GE': 'GE_OUTSIDE_GS: GE segment without an open GS',
-              'IEA': 'IEA_OUTSIDE_ISA: IEA segment without an open ISA'}.get(
-                  tag, "SEGMENT_OUTSIDE_ST: segment '%s' outside a "
-                  "transaction set" % tag)
-    rows.append('||ENVELOPE_INVALID|flagged|%s|%d|%d' % (detail, n, o))
-with open(os.path.join(OUT, 'rows_nested_isa'), 'w') as f:
-    f.write('\n'.join(rows) + '\n')
+# the first claim left outside any transaction set stops the reading
+o, n = where(nested, 'CLM*', nested.index('IEA*1*000000902~\n'))
+fact('O_nested_clm', o)
+fact('N_nested_clm', n)
+fact('ID_nested_clm', nested[o + 4:nested.index('*', o + 4)])
 counts = interchange([claim(0), claim(1, units='3'), claim(2)], se01='X1',
                      ge01='X1', iea01='X1')
 put('counts_x1', counts)

@@ -110,6 +110,8 @@ typedef struct saved {
 
 typedef struct rec {
   buf log;       /* everything, in order, for chunk invariance */
+  c837_error err; /* the assembler's error, when it stopped */
+  buf pending;   /* c837_assembler_pending when it stopped */
   buf roles;     /* "ISA:ISA GS:GS ..." for non-claim segments */
   buf problems;  /* "CODE seg N off O: msg\n" */
   buf raw;       /* raw bytes of every segment, claims included */
@@ -305,8 +307,8 @@ static int on_claim(void *ud, const c837_claim *c)
 static int on_problem(void *ud, const c837_problem *p)
 {
   rec *r = ud;
-  assert_int_equal(p->severity, C837_SEV_ERROR);
   assert_true(p->id < C837_PROB_COUNT);
+  assert_int_equal(p->severity, c837_problem_severity(p->id));
   assert_string_equal(p->code, c837_problem_name(p->id));
   buf_fmt(&r->problems, "%s seg %llu off %llu: %s\n", p->code,
           (unsigned long long)p->segment, (unsigned long long)p->offset,
@@ -320,6 +322,7 @@ static int on_problem(void *ud, const c837_problem *p)
 static void rec_free(rec *r)
 {
   free(r->log.p);
+  free(r->pending.p);
   free(r->roles.p);
   free(r->problems.p);
   free(r->raw.p);
@@ -351,6 +354,20 @@ static c837_status assemble(const char *in, size_t n, size_t chunk, rec *r,
     st = c837_assembler_finish(a);
   else if (st == C837_ECALLBACK && c837_assembler_error(a)->code != C837_OK)
     st = c837_assembler_error(a)->code;
+  if (c837_assembler_error(a)->code != C837_OK) {
+    /* where and why it stopped, and the claim it kept back: the same at
+     * every chunk size */
+    const char *p;
+    size_t pn;
+    r->err = *c837_assembler_error(a);
+    c837_assembler_pending(a, &p, &pn);
+    r->pending.len = 0;
+    buf_add(&r->pending, p ? p : "", pn);
+    buf_fmt(&r->log, "error %s seg %llu off %llu: %s\npending %zu\n",
+            c837_status_name(r->err.code),
+            (unsigned long long)r->err.segment,
+            (unsigned long long)r->err.offset, r->err.msg, pn);
+  }
   if (counts)
     *counts = *c837_assembler_counts(a);
   if (counts)
@@ -859,7 +876,9 @@ static void test_4010(void **state)
 }
 
 /* 837D is recognised (kind D, SV3 read); an 835 is passed through with
- * role OTHER and yields no claim, even with LX and CLP segments. */
+ * role OTHER and yields no claim, even with LX, CLP and SV1 segments (a
+ * 278 has SV1 too; a CLM in a set that is not an 837 stops the reading:
+ * test_claim_outside_837). */
 static void test_837d_and_835(void **state)
 {
   static const char *const segs[] = {
@@ -883,7 +902,7 @@ static void test_837d_and_835(void **state)
       "CLP*CLAIM1*1*150*100**12*X",
       "LX*1",
       "SVC*HC:99213*150*100",
-      "CLM*NOTACLAIM*1",
+      "SV1*HC:99213*150*UN*1",
       "SE*#*0005",
       "GE*#*5",
       "IEA*#*000000001",
@@ -911,7 +930,7 @@ static void test_837d_and_835(void **state)
   assert_string_equal(
       r.roles.p,
       "ISA:ISA GS:GS ST:ST HL:HL NM1:LOOP HL:HL NM1:LOOP SE:SE GE:GE "
-      "GS:GS ST:ST BPR:OTHER CLP:OTHER LX:OTHER SVC:OTHER CLM:OTHER SE:SE "
+      "GS:GS ST:ST BPR:OTHER CLP:OTHER LX:OTHER SVC:OTHER SV1:OTHER SE:SE "
       "GE:GE IEA:IEA ");
   rec_free(&r);
 }
@@ -1168,17 +1187,19 @@ static c837_status run_segs_sub(const char *const *segs, char from, char to,
 }
 
 /* A NUL byte in a segment is SEGMENT_NUL_BYTE at the segment, naming the
- * NUL's own offset (one problem per segment, even when the tag holds it);
- * the segment is still read (the code stops at the NUL).  When NUL is a
- * delimiter, NUL bytes are what separates the elements: no problem. */
+ * NUL's own offset (one problem per segment, even when the tag holds it).
+ * Inside a claim it stops the reading (C837_ECLAIM): "382" NUL NUL "28"
+ * would read as code 382 and the CAR-T line would escape the edits; the
+ * claim read so far is kept back (c837_assembler_pending).  When NUL is
+ * a delimiter, NUL bytes are what separates the elements: no problem. */
 static void test_segment_nul_byte(void **state)
 {
   static const char *const segs[] = {
       HEAD_P, /* 1-5 */
-      "CLM*C1*100",                               /* 6 */
-      "LX*1",                                     /* 7 */
-      "SV1*HC:382@@28*100*UN*1",                  /* 8 NUL in the code */
-      "NM1@*X",                                   /* 9 NUL in the tag */
+      "NM1@*X",                                   /* 6 NUL in the tag */
+      "CLM*C1*100",                               /* 7 */
+      "LX*1",                                     /* 8 */
+      "SV1*HC:382@@28*100*UN*1",                  /* 9 NUL in the code */
       TAIL};
   static const char *const nul_sep[] = {
       HEAD_P,
@@ -1191,21 +1212,28 @@ static void test_segment_nul_byte(void **state)
   char want[600];
   (void)state;
   memset(&r, 0, sizeof r);
-  assert_int_equal(run_segs_sub(segs, '@', '\0', &r, &n), C837_OK);
+  assert_int_equal(run_segs_sub(segs, '@', '\0', &r, &n), C837_ECLAIM);
   snprintf(want, sizeof want,
-           "SEGMENT_NUL_BYTE seg 8 off %llu: segment 'SV1' has a NUL byte "
-           "(0x00) at byte %llu: binary data, not X12 text\n"
-           "SEGMENT_NUL_BYTE seg 9 off %llu: segment 'NM1\\x00' has a NUL "
+           "SEGMENT_NUL_BYTE seg 6 off %llu: segment 'NM1\\x00' has a NUL "
            "byte (0x00) at byte %llu: binary data, not X12 text\n",
-           (unsigned long long)seg_offset(segs, 8),
-           (unsigned long long)seg_offset(segs, 8) + 10,
-           (unsigned long long)seg_offset(segs, 9),
-           (unsigned long long)seg_offset(segs, 9) + 3);
+           (unsigned long long)seg_offset(segs, 6),
+           (unsigned long long)seg_offset(segs, 6) + 3);
   assert_string_equal(r.problems.p, want);
-  assert_int_equal(n.problems, 2);
-  assert_int_equal(r.n_claims, 1);
-  assert_string_equal(r.claims[0].lines[0].code, "382");
-  assert_int_equal(r.claims[0].lines[0].units_ok, 1);
+  assert_int_equal(n.problems, 1);
+  assert_int_equal(r.n_claims, 0);
+  assert_int_equal(r.err.code, C837_ECLAIM);
+  assert_int_equal(r.err.segment, 9);
+  assert_int_equal(r.err.offset, seg_offset(segs, 9));
+  snprintf(want, sizeof want,
+           "segment 'SV1' has a NUL byte (0x00) at byte %llu: binary data, "
+           "not X12 text, inside claim 'C1': a service line, code or date "
+           "of the claim could be hidden in it, so the claim is not passed "
+           "on",
+           (unsigned long long)seg_offset(segs, 9) + 10);
+  assert_string_equal(r.err.msg, want);
+  /* the claim read so far (CLM, LX) is what the assembler keeps back */
+  assert_int_equal(r.pending.len, seg_offset(segs, 9) - seg_offset(segs, 7));
+  assert_memory_equal(r.pending.p, "CLM*C1*100~\nLX*1~\n", r.pending.len);
   rec_free(&r);
 
   memset(&r, 0, sizeof r);
@@ -1218,23 +1246,25 @@ static void test_segment_nul_byte(void **state)
 
 /* A tag that is not 2 or 3 upper-case letters or digits is
  * SEGMENT_ID_INVALID, quoting the first 16 bytes (non-printable bytes and
- * the quote as \xNN) and the element separator; the segment is still
- * passed on (a CLM with '|' separators is no claim; an SV1 with them
- * gives its line no service).  Unknown but valid tags are fine. */
+ * the quote as \xNN) and the element separator; outside a claim the
+ * segment is still passed on (a CLM with '|' separators is no claim).
+ * Inside a claim it stops the reading (C837_ECLAIM): an SV1 with '|'
+ * separators would give its line no service, and its CAR-T code would
+ * escape the edits.  Unknown but valid tags are fine. */
 static void test_segment_id_invalid(void **state)
 {
   static const char *const segs[] = {
       HEAD_P, /* 1-5 */
       "CLM|C1|100|||11:B:1",                      /* 6 '|' for '*' */
-      "CLM*C2*100",                               /* 7 */
-      "LX*1",                                     /* 8 */
-      "SV1|HC:38228|100|UN|1",                    /* 9 */
-      "Nd4*CITY",                                 /* 10 lower case */
-      "NM31*IL",                                  /* 11 four characters */
-      "*IC*X",                                    /* 12 no tag */
-      "Q'Z*1",                                    /* 13 a quote */
-      "K3*OK",                                    /* 14 unknown, valid */
-      "PWK*OZ",                                   /* 15 */
+      "Nd4*CITY",                                 /* 7 lower case */
+      "NM31*IL",                                  /* 8 four characters */
+      "*IC*X",                                    /* 9 no tag */
+      "Q'Z*1",                                    /* 10 a quote */
+      "K3*OK",                                    /* 11 unknown, valid */
+      "PWK*OZ",                                   /* 12 */
+      "CLM*C2*100",                               /* 13 */
+      "LX*1",                                     /* 14 */
+      "SV1|HC:38228|100|UN|1",                    /* 15 in a claim */
       TAIL};
   static const char tail[] =
       "' does not start with a segment id (2 or 3 letters or digits, then "
@@ -1244,28 +1274,32 @@ static void test_segment_id_invalid(void **state)
   c837_counts n;
   (void)state;
   memset(&r, 0, sizeof r);
-  assert_int_equal(run_segs(segs, &r, &n), C837_OK);
+  assert_int_equal(run_segs(segs, &r, &n), C837_ECLAIM);
 #define ROW(k, ex)                                                           \
   buf_fmt(&want, "SEGMENT_ID_INVALID seg %d off %llu: segment '%s%s", k,    \
           (unsigned long long)seg_offset(segs, k), ex, tail)
   ROW(6, "CLM|C1|100|||11:");
-  ROW(9, "SV1|HC:38228|100");
-  ROW(10, "Nd4*CITY");
-  ROW(11, "NM31*IL");
-  ROW(12, "*IC*X");
-  ROW(13, "Q\\x27Z*1");
+  ROW(7, "Nd4*CITY");
+  ROW(8, "NM31*IL");
+  ROW(9, "*IC*X");
+  ROW(10, "Q\\x27Z*1");
 #undef ROW
   assert_string_equal(r.problems.p, want.p);
-  assert_int_equal(n.problems, 6);
-  assert_int_equal(r.n_claims, 1);
-  assert_string_equal(r.claims[0].c.id, "C2");
-  assert_int_equal(r.claims[0].lines[0].sv, 0);
-  assert_int_equal(r.claims[0].lines[0].seg_sv, C837_NO_INDEX);
+  assert_int_equal(n.problems, 5);
+  assert_int_equal(r.n_claims, 0);
+  assert_int_equal(r.err.segment, 15);
+  assert_int_equal(r.err.offset, seg_offset(segs, 15));
+  assert_string_equal(r.err.msg,
+                      "segment 'SV1|HC:38228|100' does not start with a "
+                      "segment id (2 or 3 letters or digits, then '*'), "
+                      "inside claim 'C2': a service line, code or date of "
+                      "the claim could be hidden in it, so the claim is not "
+                      "passed on");
   rec_free(&r);
 
   /* an element separator that is not printable is quoted as \xNN */
   memset(&r, 0, sizeof r);
-  assert_int_equal(run_segs_sub(segs, '*', '\x1d', &r, &n), C837_OK);
+  assert_int_equal(run_segs_sub(segs, '*', '\x1d', &r, &n), C837_ECLAIM);
   want.len = 0;
   buf_fmt(&want,
           "SEGMENT_ID_INVALID seg 6 off %llu: segment 'CLM|C1|100|||11:' "
@@ -1273,7 +1307,7 @@ static void test_segment_id_invalid(void **state)
           "then '\\x1d')\n",
           (unsigned long long)seg_offset(segs, 6));
   assert_non_null(strstr(r.problems.p, want.p));
-  assert_int_equal(n.problems, 6);
+  assert_int_equal(n.problems, 5);
   rec_free(&r);
   free(want.p);
 }
@@ -1822,8 +1856,6 @@ static void test_claim_model_limits(void **state)
   free(want.p);
 }
 
-#undef HEAD_P
-#undef TAIL
 
 /* A claim callback that stops: ECALLBACK, no more claims. */
 static void test_claim_callback_stops(void **state)
@@ -1973,6 +2005,371 @@ static void test_claim_limits(void **state)
   free(in.p);
 }
 
+/* ------------------------------------------------------------------ */
+/* Issue 11: what no edit could see is read, or stops the reading      */
+/* ------------------------------------------------------------------ */
+
+/* An SV1 / SV2 / SV3 with no LX before it starts a service line of its
+ * own, numbered by its position in the claim (LX_MISSING, a warning):
+ * at the claim level, a second SV in a line, an SV after the 2430 SVD
+ * loop; 837I SV2 too.  Every edit then sees it. */
+static void test_lx_missing(void **state)
+{
+  static const char *const segs[] = {
+      HEAD_P,                                      /* 1-5 */
+      "CLM*C1*500",                                /* 6 */
+      "DTP*472*D8*20250110",                       /* 7 claim date */
+      "SV1*HC:38225*100*UN*3",                     /* 8 line 1, no LX */
+      "DTP*472*D8*20250111",                       /* 9 its date */
+      "LX*2",                                      /* 10 line 2 */
+      "SV1*HC:38226*100*UN*1",                     /* 11 */
+      "SV1*HC:38227*100*UN*1",                     /* 12 line 3, no LX */
+      "LX*4",                                      /* 13 line 4 */
+      "SV1*HC:38228*100*UN*1",                     /* 14 */
+      "SVD*P1*0*HC:38228**1",                      /* 15 2430 */
+      "DTP*573*D8*20250301",                       /* 16 */
+      "SV1*HC:Q2041*100*UN*1",                     /* 17 line 5, no LX */
+      "DTP*472*D8*20250112",                       /* 18 its date */
+      "CLM*I1*100***13:A:1",                       /* 19 */
+      "SV2*0874*HC:38228*100*UN*1",                /* 20 line 1, no LX */
+      TAIL};
+  buf want = {0, 0, 0};
+  const c837_line *l;
+  rec r;
+  c837_counts n;
+  (void)state;
+  memset(&r, 0, sizeof r);
+  assert_int_equal(run_segs(segs, &r, &n), C837_OK);
+#define ROW(k, id, tag, pos)                                                 \
+  buf_fmt(&want,                                                             \
+          "LX_MISSING seg %d off %llu: claim %s: service line segment '%s' " \
+          "has no LX before it: read as line %d, its position in the "      \
+          "claim\n",                                                         \
+          k, (unsigned long long)seg_offset(segs, k), id, tag, pos)
+  ROW(8, "C1", "SV1", 1);
+  ROW(12, "C1", "SV1", 3);
+  ROW(17, "C1", "SV1", 5);
+  ROW(20, "I1", "SV2", 1);
+#undef ROW
+  assert_string_equal(r.problems.p, want.p);
+  assert_int_equal(n.problems, 4);
+  assert_int_equal(n.lines, 6);
+  assert_int_equal(r.n_claims, 2);
+  assert_int_equal(r.claims[0].c.n_lines, 5);
+  l = r.claims[0].lines;
+  /* line: lx, first segment (in claim->segs), its SV, its DTP*472, its
+   * last segment, code, dates and where they came from */
+  assert_string_equal(l[0].lx, "1");
+  assert_int_equal(l[0].seg_first, 2);
+  assert_int_equal(l[0].seg_sv, 2);
+  assert_int_equal(l[0].seg_dtp, 3);
+  assert_int_equal(l[0].seg_last, 3);
+  assert_string_equal(l[0].code, "38225");
+  assert_int_equal(l[0].units, 3000000);
+  assert_int_equal(l[0].date_from, 20250111);
+  assert_int_equal(l[0].date_source, 'L');
+  assert_string_equal(l[1].lx, "2");
+  assert_int_equal(l[1].seg_first, 4);
+  assert_int_equal(l[1].seg_sv, 5);
+  assert_int_equal(l[1].seg_last, 5);
+  assert_string_equal(l[1].code, "38226");
+  assert_int_equal(l[1].date_from, 20250110);
+  assert_int_equal(l[1].date_source, 'C');
+  assert_string_equal(l[2].lx, "3");
+  assert_int_equal(l[2].seg_first, 6);
+  assert_int_equal(l[2].seg_sv, 6);
+  assert_int_equal(l[2].seg_dtp, C837_NO_INDEX);
+  assert_string_equal(l[2].code, "38227");
+  assert_string_equal(l[3].lx, "4");
+  assert_int_equal(l[3].seg_first, 7);
+  assert_int_equal(l[3].seg_sv, 8);
+  assert_int_equal(l[3].seg_last, 10);
+  assert_int_equal(l[3].date_source, 'C'); /* DTP*573 is 2430's */
+  assert_string_equal(l[4].lx, "5");
+  assert_int_equal(l[4].seg_first, 11);
+  assert_int_equal(l[4].seg_sv, 11);
+  assert_int_equal(l[4].seg_dtp, 12);
+  assert_string_equal(l[4].code, "Q2041");
+  assert_int_equal(l[4].date_from, 20250112);
+  assert_int_equal(r.claims[1].c.kind, C837_KIND_I);
+  assert_int_equal(r.claims[1].c.n_lines, 1);
+  assert_string_equal(r.claims[1].lines[0].lx, "1");
+  assert_int_equal(r.claims[1].lines[0].sv, '2');
+  assert_string_equal(r.claims[1].lines[0].revenue, "0874");
+  assert_string_equal(r.claims[1].lines[0].code, "38228");
+  rec_free(&r);
+  free(want.p);
+}
+
+/* Runs segs and checks that the assembler stopped with C837_ECLAIM at
+ * segment k with message msg, having handed out no claim. */
+static void check_stopped(const char *const *segs, int k, const char *msg,
+                          rec *r)
+{
+  c837_counts n;
+  memset(r, 0, sizeof *r);
+  assert_int_equal(run_segs(segs, r, &n), C837_ECLAIM);
+  assert_int_equal(r->err.code, C837_ECLAIM);
+  assert_int_equal(r->err.segment, (uint64_t)k);
+  assert_int_equal(r->err.offset, seg_offset(segs, (size_t)k));
+  assert_string_equal(r->err.msg, msg);
+  assert_int_equal(n.claims, 0);
+}
+
+/* A claim outside an 837 transaction set (its ST missing, garbled, or
+ * naming another set) and a service line outside a claim (its CLM
+ * garbled) would pass unchecked: the reading stops there (C837_ECLAIM;
+ * the caller holds the file whole, or keeps the rest unparsed). */
+static void test_claim_outside_837(void **state)
+{
+  static const char *const no_st[] = {
+      ISA5, "GS*HC*S*R*20250101*1200*1*X*005010X222A1", /* 1-2 */
+      "BHT*0019*00*B1*20250101*1200*CH",                /* 3 */
+      "HL*1**20*1",                                     /* 4 */
+      "CLM*C1*100",                                     /* 5 */
+      "LX*1", "SV1*HC:38225*100*UN*3", TAIL};
+  static const char *const st01[] = {
+      ISA5, "GS*HC*S*R*20250101*1200*1*X*005010X222A1",
+      "ST*8E7*0001*005010X222A1", "HL*1**20*1",         /* 3-4 */
+      "CLM*C1*100",                                     /* 5 */
+      "LX*1", "SV1*HC:38225*100*UN*3", TAIL};
+  static const char *const no_clm[] = {
+      HEAD_P,                                           /* 1-5 */
+      "CLX*C1*100",                                     /* 6 valid id */
+      "LX*1",                                           /* 7 */
+      "SV1*HC:38225*100*UN*3",                          /* 8 */
+      TAIL};
+  static const char *const sv2_out[] = {
+      ISA5, "GS*HC*S*R*20250101*1200*1*X*005010X223A2",
+      "SV2*0874*HC:38228*100*UN*1", TAIL};              /* 3 */
+  rec r;
+  (void)state;
+  check_stopped(no_st, 5,
+                "claim 'C1' (CLM) is not inside an 837 transaction set (no "
+                "ST open: the ST is missing or garbled): no edit could check "
+                "it, so it is not passed on",
+                &r);
+  assert_non_null(strstr(r.problems.p, "SEGMENT_OUTSIDE_ST seg 4 off"));
+  rec_free(&r);
+  check_stopped(st01, 5,
+                "claim 'C1' (CLM) is not inside an 837 transaction set (it "
+                "is in transaction set ST01=8E7, not 837): no edit could "
+                "check it, so it is not passed on",
+                &r);
+  rec_free(&r);
+  check_stopped(no_clm, 8,
+                "service line segment 'SV1' is not inside a claim (no CLM "
+                "before it: the CLM is missing or garbled): no edit could "
+                "check it, so it is not passed on",
+                &r);
+  assert_non_null(strstr(r.problems.p,
+                         "SEGMENT_OUT_OF_PLACE seg 7 off"));
+  rec_free(&r);
+  check_stopped(sv2_out, 3,
+                "service line segment 'SV2' is not inside a claim (no ST "
+                "open: the ST is missing or garbled): no edit could check "
+                "it, so it is not passed on",
+                &r);
+  rec_free(&r);
+}
+
+/* A CR or LF inside a segment while the terminator is neither (a file
+ * folded at a fixed width) stops the reading at that segment, before it
+ * ends the claim being read (which is kept back): "382" LF "25" would
+ * hide code 38225 from every edit. */
+static void test_line_break(void **state)
+{
+  static const char *const segs[] = {
+      HEAD_P,                                           /* 1-5 */
+      "CLM*C1*100",                                     /* 6 */
+      "LX*1",                                           /* 7 */
+      "SV1*HC:382\n25*100*UN*3",                        /* 8 */
+      TAIL};
+  static const char *const in_isa[] = {
+      "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIV\r\nER "
+      "      *250101*1200*^*00501*000000001*0*P*:",
+      "IEA*1*000000001", NULL};
+  char want[600];
+  rec r;
+  (void)state;
+  snprintf(want, sizeof want,
+           "segment 'SV1*HC:382\\x0a2' has a line break (0x0a) inside it, at "
+           "byte %llu, and the segment terminator is '~': the file looks "
+           "folded at a fixed width (or damaged), and a break can hide a "
+           "code or a segment from the edits; it is not read (remove the "
+           "line breaks inside segments and run it again)",
+           (unsigned long long)seg_offset(segs, 8) + 10);
+  check_stopped(segs, 8, want, &r);
+  assert_int_equal(r.pending.len, seg_offset(segs, 8) - seg_offset(segs, 6));
+  assert_memory_equal(r.pending.p, "CLM*C1*100~\nLX*1~\n", r.pending.len);
+  rec_free(&r);
+  check_stopped(in_isa, 1,
+                "segment 'ISA*00*     ' has a line break (0x0d) inside it, "
+                "at byte 60, and the segment terminator is '~': the file "
+                "looks folded at a fixed width (or damaged), and a break can "
+                "hide a code or a segment from the edits; it is not read "
+                "(remove the line breaks inside segments and run it again)",
+                &r);
+  rec_free(&r);
+}
+
+/* HL01 must be a number above every HL01 before it in the transaction
+ * set, HL02 empty or (byte for byte) the HL01 of a loop open above it
+ * (hlcheck.h): each broken link is reported; the next transaction set
+ * starts afresh. */
+static void test_hl_links(void **state)
+{
+#define TX(st) "ST*837*" st "*005010X222A1", "HL*1**20*1"
+#define END(st) "SE*#*" st
+  static const char *const segs[] = {
+      ISA5, "GS*HC*S*R*20250101*1200*1*X*005010X222A1",  /* 1-2 */
+      TX("0001"), "HL*2*1*22*1", "HL*3*2*23*0",          /* 3-6 nested */
+      "HL*4*1*22*0", "HL*5*4*23*0", END("0001"),         /* 7-9 */
+      TX("0002"), "HL*2*1*22*1", "HL*3*2*23*0",          /* 10-13 */
+      "HL*4*1*22*0", "HL*5*3*23*0", END("0002"),         /* 14-16 closed */
+      TX("0003"), "HL*2*1*22*0", "HL*2*1*22*0",          /* 17-20 repeat */
+      END("0003"),                                       /* 21 */
+      TX("0004"), "HL*2*5*22*0", END("0004"),            /* 22-25 later */
+      TX("0005"), "HL*2*2*22*0", END("0005"),            /* 26-29 itself */
+      TX("0006"), "HL*A1*1*22*0", END("0006"),           /* 30-33 NaN */
+      TX("0007"), "HL*2*01*22*0", END("0007"),           /* 34-37 text */
+      "ST*837*0008*005010X222A1", "HL*3**20*1",          /* 38-39 */
+      "HL*2*3*22*0", END("0008"),                        /* 40-41 down */
+      "GE*#*1", "IEA*#*000000001", NULL};
+#undef TX
+#undef END
+  static const char tail[] = ": the HL hierarchy cannot be rewritten\n";
+  buf want = {0, 0, 0};
+  rec r;
+  c837_counts n;
+  (void)state;
+#define OFF(k) (unsigned long long)seg_offset(segs, k)
+  buf_fmt(&want, "HL02_PARENT seg 15 off %llu: HL*5: HL02=3 names no HL "
+                 "loop open above it%s", OFF(15), tail);
+  buf_fmt(&want, "HL01_ORDER seg 20 off %llu: HL01=2 is not above 2, the "
+                 "highest HL01 before it in the transaction set (a "
+                 "repeated or out of order HL id)%s", OFF(20), tail);
+  buf_fmt(&want, "HL02_PARENT seg 24 off %llu: HL*2: HL02=5 names a later "
+                 "HL, not a loop open above it%s", OFF(24), tail);
+  buf_fmt(&want, "HL02_PARENT seg 28 off %llu: HL*2: HL02=2 names the HL "
+                 "itself%s", OFF(28), tail);
+  buf_fmt(&want, "HL01_ORDER seg 32 off %llu: HL01=A1 is not a number (1 "
+                 "to 18 digits)%s", OFF(32), tail);
+  buf_fmt(&want, "HL02_PARENT seg 36 off %llu: HL*2: HL02=01 names no HL "
+                 "loop open above it%s", OFF(36), tail);
+  buf_fmt(&want, "HL01_ORDER seg 40 off %llu: HL01=2 is not above 3, the "
+                 "highest HL01 before it in the transaction set (a "
+                 "repeated or out of order HL id)%s", OFF(40), tail);
+#undef OFF
+  memset(&r, 0, sizeof r);
+  assert_int_equal(run_segs(segs, &r, &n), C837_OK);
+  if (strcmp(r.problems.p ? r.problems.p : "", want.p) != 0) {
+    fprintf(stderr, "--- expected\n%s--- got\n%s", want.p, r.problems.p);
+    fail_msg("problems differ");
+  }
+  assert_int_equal(n.problems, 7);
+  rec_free(&r);
+  free(want.p);
+}
+
+/* The same ISA13 twice in one input, GS06 twice in one interchange, ST02
+ * twice in one group, each compared as the trailers compare them (ISA13
+ * and GS06 as numbers, ST02 as text without blanks): *_DUPLICATE naming
+ * the segment of the first use.  The same numbers in another scope (ST02
+ * in another group, GS06 in another interchange) are fine. */
+static void test_duplicate_controls(void **state)
+{
+  static const char *const segs[] = {
+      ISA5,                                             /* 1 */
+      "GS*HC*S*R*20250101*1200*1*X*005010X222A1",       /* 2 */
+      "ST*837*0001*005010X222A1", "SE*#*0001",          /* 3-4 */
+      "ST*837*0001 *005010X222A1", "SE*#*0001",         /* 5-6 dup */
+      "ST*837*0002*005010X222A1", "SE*#*0002",          /* 7-8 */
+      "GE*#*1",                                         /* 9 */
+      "GS*HC*S*R*20250101*1200*0001*X*005010X222A1",    /* 10 dup */
+      "ST*837*0001*005010X222A1", "SE*#*0001",          /* 11-12 fine */
+      "GE*#*1",                                         /* 13 */
+      "IEA*#*000000001",                                /* 14 */
+      ISA5,                                             /* 15 dup */
+      "GS*HC*S*R*20250101*1200*1*X*005010X222A1",       /* 16 fine */
+      "ST*837*0001*005010X222A1", "SE*#*0001",          /* 17-18 fine */
+      "GE*#*1", "IEA*#*000000001", NULL};
+  buf want = {0, 0, 0};
+  rec r;
+  c837_counts n;
+  (void)state;
+  buf_fmt(&want,
+          "ST02_DUPLICATE seg 5 off %llu: ST02=0001 was already used by "
+          "the transaction set at segment 3 of this group: each "
+          "transaction set needs its own control number\n",
+          (unsigned long long)seg_offset(segs, 5));
+  buf_fmt(&want,
+          "GS06_DUPLICATE seg 10 off %llu: GS06=0001 was already used by "
+          "the functional group at segment 2 of this interchange: each "
+          "functional group needs its own control number\n",
+          (unsigned long long)seg_offset(segs, 10));
+  buf_fmt(&want,
+          "ISA13_DUPLICATE seg 15 off %llu: ISA13=000000001 was already "
+          "used by the interchange at segment 1 of this input: each "
+          "interchange needs its own control number\n",
+          (unsigned long long)seg_offset(segs, 15));
+  memset(&r, 0, sizeof r);
+  assert_int_equal(run_segs(segs, &r, &n), C837_OK);
+  assert_string_equal(r.problems.p, want.p);
+  assert_int_equal(n.problems, 3);
+  rec_free(&r);
+  free(want.p);
+}
+
+/* Input bytes in messages are escaped as SEGMENT_ID_INVALID's are
+ * (c837_excerpt: \xNN): a CR in IEA01 (the terminator here is LF), a
+ * control byte in a claim id and a date, a line break in a control
+ * number. */
+static void test_messages_escaped(void **state)
+{
+  static const char *const segs[] = {
+      ISA5,
+      "GS*HC*S*R*20250101*1200*1*X*005010X222A1",
+      "ST*837*0001*005010X222A1",
+      "HL*1**20*1",
+      "HL*2*1*22*0",
+      "CLM*C@1*100",                                   /* 6 */
+      "LX*1",
+      "DTP*472*D8*2025@101",                           /* 8 */
+      "SE*#*0001",
+      "GE*#*1",
+      "IEA*1\r*000000001",                             /* 11 */
+      NULL};
+  buf in = {0, 0, 0}, want = {0, 0, 0};
+  rec r;
+  c837_counts n;
+  size_t i, k = 0;
+  (void)state;
+  build(segs, &in);
+  /* the segment terminator becomes LF: "~\n" -> "\n" */
+  for (i = 0; i < in.len; i++)
+    if (in.p[i] != '~')
+      in.p[k++] = in.p[i] == '@' ? '\x01' : in.p[i];
+  in.len = k;
+  buf_fmt(&want,
+          "DATE_INVALID seg 8 off %llu: claim C\\x011 line 1: DTP*472 date "
+          "'2025\\x01101' is not a valid D8 or RD8 date\n",
+          (unsigned long long)seg_offset(segs, 8) - 7);
+  buf_fmt(&want,
+          "IEA01_COUNT seg 11 off %llu: IEA01=1\\x0d but interchange "
+          "ISA13=000000001 has 1 groups\n",
+          (unsigned long long)seg_offset(segs, 11) - 10);
+  memset(&r, 0, sizeof r);
+  assert_int_equal(assemble_all_chunks(in.p, in.len, &r, &n), C837_OK);
+  assert_string_equal(r.problems.p, want.p);
+  rec_free(&r);
+  free(in.p);
+  free(want.p);
+}
+
+#undef HEAD_P
+#undef TAIL
+
 /* c837_kind_name and friends. */
 static void test_names(void **state)
 {
@@ -1988,7 +2385,7 @@ static void test_names(void **state)
   assert_string_equal(c837_severity_name(C837_SEV_INFO), "info");
   assert_string_equal(c837_severity_name((c837_severity)7), "");
   /* problem ids: names, meanings and severities from C837_PROBLEM_MAP */
-  assert_int_equal(C837_PROB_COUNT, 26);
+  assert_int_equal(C837_PROB_COUNT, 32);
   assert_string_equal(c837_problem_name(C837_PROB_ISA_ELEMENTS),
                       "ISA_ELEMENTS");
   assert_string_equal(c837_problem_name(C837_PROB_SE01_COUNT), "SE01_COUNT");
@@ -1999,6 +2396,20 @@ static void test_names(void **state)
                       "SE02 does not match ST02");
   assert_string_equal(c837_problem_meaning(C837_PROB_COUNT), "");
   assert_int_equal(c837_problem_severity(C837_PROB_GS04_DATE),
+                   C837_SEV_ERROR);
+  assert_string_equal(c837_problem_name(C837_PROB_LX_MISSING), "LX_MISSING");
+  assert_int_equal(c837_problem_severity(C837_PROB_LX_MISSING),
+                   C837_SEV_WARNING);
+  assert_string_equal(c837_problem_name(C837_PROB_HL01_ORDER), "HL01_ORDER");
+  assert_string_equal(c837_problem_name(C837_PROB_HL02_PARENT),
+                      "HL02_PARENT");
+  assert_string_equal(c837_problem_name(C837_PROB_ISA13_DUPLICATE),
+                      "ISA13_DUPLICATE");
+  assert_string_equal(c837_problem_name(C837_PROB_GS06_DUPLICATE),
+                      "GS06_DUPLICATE");
+  assert_string_equal(c837_problem_name(C837_PROB_ST02_DUPLICATE),
+                      "ST02_DUPLICATE");
+  assert_int_equal(c837_problem_severity(C837_PROB_ST02_DUPLICATE),
                    C837_SEV_ERROR);
   c837_assembler_free(NULL);
 }
@@ -2027,6 +2438,12 @@ int main(void)
       cmocka_unit_test(test_837i_claim_context),
       cmocka_unit_test(test_hi_icd9_and_odd_values),
       cmocka_unit_test(test_claim_model_limits),
+      cmocka_unit_test(test_lx_missing),
+      cmocka_unit_test(test_claim_outside_837),
+      cmocka_unit_test(test_line_break),
+      cmocka_unit_test(test_hl_links),
+      cmocka_unit_test(test_duplicate_controls),
+      cmocka_unit_test(test_messages_escaped),
       cmocka_unit_test(test_names),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

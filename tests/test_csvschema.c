@@ -144,12 +144,12 @@ static void test_ledger_messages(void **state)
                       "nothing, found '2025-13-01'");
   expect_ledger_fault(HEADER "S,C1,1,P,N,38225,38225,foo,1,2025-01-01,"
                              "2025-01-01,1,1,2026-01-01,1\n",
-                      "L:2:8: family: expected step, product, watch, tcr, "
-                      "til, hsc_gene, cell_other, noc or nothing, found 'foo'");
+                      "L:2:8: family: expected step, product, watch, tcr, til, "
+                      "hsc_gene, cell_other, noc or nothing, found 'foo'");
   expect_ledger_fault(HEADER "S,C1,1,P,N,38225,38225,\xc3\xa9,1,2025-01-01,"
                              "2025-01-01,1,1,2026-01-01,1\n",
-                      "L:2:8: family: expected step, product, watch, tcr, "
-                      "til, hsc_gene, cell_other, noc or nothing, found '?\?'");
+                      "L:2:8: family: expected step, product, watch, tcr, til, "
+                      "hsc_gene, cell_other, noc or nothing, found '?\?'");
   expect_ledger_fault(HEADER "S,C1,1,P,N,38225,38225,step,1,2025-01-01,"
                              "2025-01-01,1,1,2026-01-01\n",
                       "L:2:15: run: expected 15 fields as in the header, "

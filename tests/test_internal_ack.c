@@ -310,7 +310,7 @@ static void table_errors(c837_ack999 *a)
   w.segment_id = "HL";
   w.position = 45;
   w.loop = "2000B";
-  assert_int_equal(c837_ack999_problem(a, "HL01_SEQUENCE", &w), C837_OK);
+  assert_int_equal(c837_ack999_problem(a, "HL01_ORDER", &w), C837_OK);
   w.segment_id = "SV1";
   w.position = 52;
   w.loop = NULL;
@@ -623,7 +623,7 @@ static void test_999_cut(void **state)
 
 static void many_codes(c837_ack999 *a)
 {
-  static const char *const ids[] = {"SE02_CONTROL", "HL01_SEQUENCE",
+  static const char *const ids[] = {"SE02_CONTROL", "HL01_ORDER",
                                     "SE01_COUNT", "SE_MISSING",
                                     "ST02_DUPLICATE", "DATE_INVALID"};
   size_t k;

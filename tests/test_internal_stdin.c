@@ -304,8 +304,10 @@ static void test_refused_claim_outside_envelope(void **state)
  * after a claim in it was held: the writer cannot rewrite it and refuses
  * the HL that goes too deep.  The corrected output is the input up to
  * that HL without the held claim (nothing else changes: no HL is left
- * empty), the held claim is in the held output (which reads back), and
- * that HL and the rest of the input are the unparsed rest. */
+ * empty), closed with the SE, GE and IEA it now lacks (what is
+ * rewritten is closed: issue 11), the held claim is in the held output
+ * (which reads back), and that HL and the rest of the input are the
+ * unparsed rest. */
 static void test_refused_segment_too_deep(void **state)
 {
   buf in = {NULL, 0, 0};
@@ -334,7 +336,16 @@ static void test_refused_segment_too_deep(void **state)
   assert_non_null(o.p);
   assert_non_null(h.p);
   assert_non_null(u.p);
-  assert_int_equal(o.len, a_start + deep - a_end);
+  {
+    size_t kept = a_start + deep - a_end, segs = 1, i;
+    char tail[80];
+    for (i = (size_t)(strstr(o.p, "ST*") - o.p); i < kept; i++)
+      segs += o.p[i] == '~';
+    snprintf(tail, sizeof tail, "SE*%zu*0001~\nGE*1*1~\nIEA*1*000000001~\n",
+             segs);
+    assert_int_equal(o.len, kept + strlen(tail));
+    assert_memory_equal(o.p + kept, tail, strlen(tail));
+  }
   assert_memory_equal(o.p, in.p, a_start);
   assert_memory_equal(o.p + a_start, in.p + a_end, deep - a_end);
   assert_int_equal(u.len, in.len - deep);

@@ -892,6 +892,51 @@ static void test_empty_feeds(void **state)
 }
 
 /* Status names and sentences. */
+/* The flags of every segment of in[0..n), whole: "0 4 0 ...". */
+static void flags_of(const char *in, size_t n, buf *out)
+{
+  run r;
+  const char *p;
+  memset(&r, 0, sizeof r);
+  assert_int_equal(tokenize(in, n, 0, &r).st, C837_OK);
+  for (p = r.log.p; p && (p = strstr(p, " f")) != NULL; p += 2) {
+    unsigned f;
+    if (sscanf(p, " f%u b", &f) == 1)
+      buf_fmt(out, "%s%u", out->len ? " " : "", f);
+  }
+  run_free(&r);
+}
+
+/* A CR or LF inside a segment's body while the terminator is neither is
+ * flagged C837_SEG_LINEBREAK (4): a file folded at a fixed width.  In
+ * the tag, an element, bodies of every length (the eight-byte, four-byte
+ * and byte paths of the test), not after the terminator (trailing
+ * bytes), not a TAB, not with a CR or LF terminator; the same at every
+ * chunk size (the flag is in the log check_case compares). */
+static void test_line_break_flag(void **state)
+{
+  static const char in[] =
+      ISA("*", "^", ":") "~\n"                    /* 1 ISA: 0 */
+      "GS*HC*S*R~\r\n"                           /* 2 trailing CRLF: 0 */
+      "SV1*HC:382\n25*100*UN*1~\n"               /* 3 in a code: 4 */
+      "S\nV1*HC:38225~"                           /* 4 in the tag: 4 */
+      "NTE*ADD*ABCDEFGHIJKLMNOPQRSTUVWXYZ\r~"     /* 5 last byte: 4 */
+      "NTE*A\tB*TAB ONLY~"                        /* 6 a TAB: 0 */
+      "N\nT*1~"                                   /* 7 five bytes: 4 */
+      "AB\r~"                                     /* 8 three bytes: 4 */
+      "NTE*ADD*NO BREAK AT ALL HERE~\n"           /* 9 long, none: 0 */
+      "IEA*1*000000001~\n"                        /* 10: 0 */
+      ISA("*", "^", ":") "\n"                     /* 11 LF terminator */
+      "NTE*A\rB\n"                               /* 12 CR with LF: 0 */
+      "IEA*1*000000001\n";                        /* 13 */
+  buf got = {0, 0, 0};
+  (void)state;
+  check_case(in, sizeof in - 1, NULL, C837_OK);
+  flags_of(in, sizeof in - 1, &got);
+  assert_string_equal(got.p, "0 0 4 4 4 0 4 4 0 0 0 0 0");
+  free(got.p);
+}
+
 static void test_status_names(void **state)
 {
   (void)state;
@@ -967,6 +1012,7 @@ int main(void)
       cmocka_unit_test(test_callback_stops),
       cmocka_unit_test(test_null_callback),
       cmocka_unit_test(test_empty_feeds),
+      cmocka_unit_test(test_line_break_flag),
       cmocka_unit_test(test_status_names),
       cmocka_unit_test(test_status_classes),
   };

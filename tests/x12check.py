@@ -6,7 +6,8 @@ the corrected and held outputs promise (issue 4):
 
   * SE01 = number of segments from ST to SE; SE02 = ST02
   * GE01 = number of ST sets in the group; GE02 = GS06
-  * IEA01 = number of GS groups in the interchange; IEA02 = ISA13
+  * IEA01 = number of GS groups in the interchange; IEA02 = ISA13; an
+    interchange has at least one group
   * in an 837: HL ids run 1, 2, 3 ... in each transaction, HL02 names an
     earlier HL (empty for the first), HL04 = 1 exactly when a child HL
     follows, every HL without child HLs has at least one claim
@@ -147,6 +148,10 @@ class Checker:
                 if el(seg, 2).strip() != isa["ctl"]:
                     self.bad(number, "IEA02=%s does not match ISA13=%s"
                              % (el(seg, 2), isa["ctl"]))
+                if isa["groups"] == 0:
+                    self.bad(number, "interchange ISA13=%s has no functional "
+                             "group (a receiver takes none such)"
+                             % isa["ctl"])
                 isa = None
                 continue
             if tag == "GS":

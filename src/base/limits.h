@@ -90,6 +90,14 @@
 #define C837_MAX_LINE_DRUGS 25
 #endif
 
+/* Control numbers remembered per envelope level for the duplicate
+ * checks (ISA13 in one input, GS06 in one interchange, ST02 in one
+ * group; about 40 bytes each).  Real files have a handful; past this
+ * the check stops in that scope, so that memory stays bounded. */
+#ifndef C837_MAX_CONTROL_SEEN
+#define C837_MAX_CONTROL_SEEN 100000
+#endif
+
 /* ---- parse: input ---------------------------------------------------- */
 
 /* Read buffer of the input layer. */
@@ -391,6 +399,9 @@
 #endif
 #if C837_MAX_CAP_UNITS < 1 || C837_MAX_CAP_UNITS > 1000000000
 #error "C837_MAX_CAP_UNITS must be 1 .. 10^9 (cap x days in int64 micro-units)"
+#endif
+#if C837_MAX_CONTROL_SEEN < 1
+#error "C837_MAX_CONTROL_SEEN must be at least 1"
 #endif
 #if C837_MAX_HL_DEPTH < 3
 #error "C837_MAX_HL_DEPTH must hold the 837's three HL levels"

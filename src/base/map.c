@@ -109,6 +109,18 @@ size_t c837_map_key_len(const c837_map *m, size_t id)
   return end - m->off[id] - 1;
 }
 
+void c837_map_clear(c837_map *m)
+{
+  if (m->nslots > 1024) {
+    c837_map_free(m);
+    return;
+  }
+  if (m->nslots)
+    memset(m->slots, 0, m->nslots * sizeof *m->slots);
+  m->n = 0;
+  m->keys.len = 0;
+}
+
 void c837_map_free(c837_map *m)
 {
   free(m->slots);

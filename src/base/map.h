@@ -47,6 +47,10 @@ const char *c837_map_key(const c837_map *m, size_t id);
 size_t c837_map_key_len(const c837_map *m, size_t id);
 /* Number of keys. */
 static inline size_t c837_map_count(const c837_map *m) { return m->n; }
+/* Forgets every key (ids start again at 0), keeping the memory of a
+ * small map for the keys to come (a map that grew large is freed).
+ * For a map refilled again and again (one per envelope scope). */
+void c837_map_clear(c837_map *m);
 /* Releases the memory; the map is empty afterwards. */
 void c837_map_free(c837_map *m);
 

@@ -37,6 +37,26 @@ size_t c837_utf8_len(const unsigned char *s, size_t n, size_t *bad);
  * so that no file name or claim value can move the cursor, retitle the
  * window or end a line.  0, or EOF on a write error. */
 int c837_fputs_text(FILE *fp, const char *s);
+/* Reads s as a number written in digits only: 0 and *out, or -1 when s
+ * is empty, longer than max_digits (at most 19, so that it fits), or
+ * holds anything but 0-9 (blanks included).  The one digit reader of
+ * control numbers, counts and HL ids (inline: HL ids are on the parse
+ * path). */
+static inline int c837_span_digits(c837_span s, size_t max_digits,
+                                   uint64_t *out)
+{
+  uint64_t x = 0;
+  size_t i;
+  if (s.len == 0 || s.len > max_digits || s.len > 19)
+    return -1;
+  for (i = 0; i < s.len; i++) {
+    if (s.p[i] < '0' || s.p[i] > '9')
+      return -1;
+    x = x * 10 + (uint64_t)(s.p[i] - '0');
+  }
+  *out = x;
+  return 0;
+}
 /* 1 when c is an ASCII letter or digit (locale-free, unlike isalnum). */
 static inline int c837_is_alnum(unsigned char c)
 {

@@ -70,6 +70,7 @@ void c837_assembler_free(c837_assembler *a)
   if (!a)
     return;
   c837_asm_claim_free(a);
+  c837_asm_envelope_free(a);
   free(a);
 }
 
@@ -152,6 +153,7 @@ void c837_asm_reset_hierarchy(c837_assembler *a)
   reset_subscriber(a);
   a->last_party = NULL;
   a->hl_id[0] = '\0';
+  c837_hlcheck_reset(&a->hl);
 }
 
 static void read_nm1(c837_party *p, const c837_segment *s)
@@ -160,6 +162,42 @@ static void read_nm1(c837_party *p, const c837_segment *s)
   copy_el(p->last, sizeof p->last, s, 3);
   copy_el(p->first, sizeof p->first, s, 4);
   copy_el(p->id, sizeof p->id, s, 9);
+}
+
+/* HL01_ORDER and HL02_PARENT for the HL s (the rule is hlcheck.h's,
+ * the one the writer follows), then the HL taken in.  0 or -1. */
+static int check_hl(c837_assembler *a, const c837_segment *s)
+{
+  c837_span id = c837_seg_el(s, 1), par = c837_seg_el(s, 2);
+  const unsigned long long last = (unsigned long long)a->hl.last;
+  unsigned bad = c837_hlcheck_take(&a->hl, id, par);
+  char v[68], p[68];
+  if (!bad)
+    return 0;
+  c837_excerpt(v, sizeof v, id.p, id.len);
+  c837_excerpt(p, sizeof p, par.p, par.len);
+  if ((bad & C837_HL_NOT_NUMBER) &&
+      c837_asm_problem(a, s, C837_PROB_HL01_ORDER,
+                       "HL01=%s is not a number (1 to %d digits): the HL "
+                       "hierarchy cannot be rewritten",
+                       v, C837_HL_ID_DIGITS))
+    return -1;
+  if ((bad & (C837_HL_BAD_ID | C837_HL_NOT_NUMBER)) == C837_HL_BAD_ID &&
+      c837_asm_problem(a, s, C837_PROB_HL01_ORDER,
+                       "HL01=%s is not above %llu, the highest HL01 before "
+                       "it in the transaction set (a repeated or out of "
+                       "order HL id): the HL hierarchy cannot be rewritten",
+                       v, last))
+    return -1;
+  if (bad & C837_HL_BAD_PARENT)
+    return c837_asm_problem(
+        a, s, C837_PROB_HL02_PARENT,
+        "HL*%s: HL02=%s names %s: the HL hierarchy cannot be rewritten", v,
+        p,
+        (bad & C837_HL_SELF)    ? "the HL itself"
+        : (bad & C837_HL_LATER) ? "a later HL, not a loop open above it"
+                                : "no HL loop open above it");
+  return 0;
 }
 
 /* An HL: the loop it opens (HL03) forgets the parties at and below its
@@ -282,33 +320,66 @@ static int is_segment_id(c837_span t)
          is_id_char(t.p[1]) && (t.len == 2 || is_id_char(t.p[2]));
 }
 
+/* A segment of a claim that cannot be read (binary data, a tag that is
+ * not one): it may be the claim's service line, a code or a date that
+ * no edit would then see, so reading stops here (C837_ECLAIM; the claim
+ * goes with the unparsed rest).  what says why.  Returns -1. */
+static int claim_unreadable(c837_assembler *a, const c837_segment *s,
+                            const char *what)
+{
+  char id[96], msg[512];
+  str_text(id, sizeof id, a->claim.id);
+  snprintf(msg, sizeof msg,
+           "%s, inside claim '%s': a service line, code or date of the "
+           "claim could be hidden in it, so the claim is not passed on",
+           what, id);
+  return c837_asm_fail(a, C837_ECLAIM, s, msg);
+}
+
 /* SEGMENT_NUL_BYTE (binary data in the body, unless a delimiter is NUL)
  * or else SEGMENT_ID_INVALID (a tag that is not a segment id, as when the
- * element separator changed).  Cheap on every segment: the tokenizer
- * flags a body with a NUL byte (C837_SEG_NUL), and a tag the switch of
- * tag_of knew is a valid id. */
-static int check_bytes(c837_assembler *a, const c837_segment *s)
+ * element separator changed) for segment s, which has one or the other;
+ * inside a claim either stops the reading (claim_unreadable). */
+static int bad_bytes(c837_assembler *a, const c837_segment *s)
 {
   const char *b = s->raw + s->lead;
   const char *z =
       (s->flags & C837_SEG_NUL) ? memchr(b, '\0', s->body_len) : NULL;
-  char ex[68], sep[8];
+  char ex[68], sep[8], what[200];
+  c837_problem_id id;
   if (z && s->delims.element && s->delims.component && s->delims.segment) {
     c837_excerpt(ex, sizeof ex, s->tag.p, s->tag.len < 8 ? s->tag.len : 8);
-    return c837_asm_problem(a, s, C837_PROB_SEGMENT_NUL_BYTE,
-                            "segment '%s' has a NUL byte (0x00) at byte "
-                            "%llu: binary data, not X12 text",
-                            ex, (unsigned long long)(s->offset + s->lead +
-                                                     (uint64_t)(z - b)));
+    snprintf(what, sizeof what,
+             "segment '%s' has a NUL byte (0x00) at byte %llu: binary data, "
+             "not X12 text",
+             ex, (unsigned long long)(s->offset + s->lead + (uint64_t)(z - b)));
+    id = C837_PROB_SEGMENT_NUL_BYTE;
+  } else if (a->tag != T_OTHER || is_segment_id(s->tag)) {
+    return 0; /* a NUL that is a delimiter */
+  } else {
+    c837_excerpt(ex, sizeof ex, b, s->body_len < 16 ? s->body_len : 16);
+    c837_excerpt(sep, sizeof sep, &s->delims.element, 1);
+    snprintf(what, sizeof what,
+             "segment '%s' does not start with a segment id (2 or 3 letters "
+             "or digits, then '%s')",
+             ex, sep);
+    id = C837_PROB_SEGMENT_ID_INVALID;
   }
-  if (a->tag != T_OTHER || is_segment_id(s->tag))
+  if (in_claim(a))
+    return claim_unreadable(a, s, what);
+  return c837_asm_problem(a, s, id, "%s", what);
+}
+
+/* bad_bytes for a segment with a NUL byte or a tag that is not a
+ * segment id.  Cheap on every segment: the tokenizer flags a body with
+ * a NUL byte (C837_SEG_NUL), and a tag the switch of tag_of knew is a
+ * valid id. */
+static inline int check_bytes(c837_assembler *a, const c837_segment *s)
+{
+  if (!(s->flags & C837_SEG_NUL) &&
+      (a->tag != T_OTHER || is_segment_id(s->tag)))
     return 0;
-  c837_excerpt(ex, sizeof ex, b, s->body_len < 16 ? s->body_len : 16);
-  c837_excerpt(sep, sizeof sep, &s->delims.element, 1);
-  return c837_asm_problem(a, s, C837_PROB_SEGMENT_ID_INVALID,
-                          "segment '%s' does not start with a segment id "
-                          "(2 or 3 letters or digits, then '%s')",
-                          ex, sep);
+  return bad_bytes(a, s);
 }
 
 /* A segment out of its place: `problem` with the segment's tag in the
@@ -316,17 +387,57 @@ static int check_bytes(c837_assembler *a, const c837_segment *s)
 static int out_of_place(c837_assembler *a, const c837_segment *s,
                         c837_problem_id id, const char *fmt)
 {
-  char tag[16];
-  c837_span_copy(tag, sizeof tag, s->tag);
+  char tag[68];
+  c837_excerpt(tag, sizeof tag, s->tag.p, s->tag.len < 16 ? s->tag.len : 16);
   if (c837_asm_problem(a, s, id, fmt, tag))
     return -1;
   return c837_asm_emit(a, s, C837_ROLE_OTHER);
+}
+
+/* A claim or a service line where no claim can be read: a CLM outside
+ * an 837 transaction set (its ST missing, garbled, or not 837), or an
+ * SV1 / SV2 outside a claim (its CLM missing or garbled).  Passed on, it
+ * would go out unchecked, so reading stops here with C837_ECLAIM: the
+ * caller holds the file whole, or keeps the rest as the unparsed rest.
+ * Returns -1. */
+static int unreadable_claim(c837_assembler *a, const c837_segment *s)
+{
+  char msg[400], tag[68], id[68], st01[68];
+  c837_span v = trimmed(c837_seg_el(s, 1));
+  c837_excerpt(tag, sizeof tag, s->tag.p, s->tag.len);
+  c837_excerpt(id, sizeof id, v.p, v.len < 30 ? v.len : 30);
+  str_text(st01, sizeof st01, a->env.st01);
+  if (a->tag == T_CLM)
+    snprintf(msg, sizeof msg,
+             "claim '%s' (CLM) is not inside an 837 transaction set (%s%s%s): "
+             "no edit could check it, so it is not passed on",
+             id,
+             a->state == AS_OUTSIDE ? "no ST open: the ST is missing or "
+                                      "garbled"
+                                    : "it is in transaction set ST01=",
+             a->state == AS_OUTSIDE ? "" : st01,
+             a->state == AS_OUTSIDE ? "" : ", not 837");
+  else
+    snprintf(msg, sizeof msg,
+             "service line segment '%s' is not inside a claim (%s): no edit "
+             "could check it, so it is not passed on",
+             tag,
+             a->state == AS_OUTSIDE ? "no ST open: the ST is missing or "
+                                      "garbled"
+                                    : "no CLM before it: the CLM is missing "
+                                      "or garbled");
+  return c837_asm_fail(a, C837_ECLAIM, s, msg);
 }
 
 /* A segment that is not an envelope header or trailer: where it goes is
  * up to the state (and HL and CLM move the state). */
 static int transaction_segment(c837_assembler *a, const c837_segment *s)
 {
+  if (a->tag == T_CLM && (a->state == AS_OUTSIDE || a->state == AS_FOREIGN))
+    return unreadable_claim(a, s);
+  if ((a->tag == T_SV1 || a->tag == T_SV2) && a->state != AS_FOREIGN &&
+      !in_claim(a))
+    return unreadable_claim(a, s);
   if (a->state == AS_OUTSIDE)
     return out_of_place(a, s, C837_PROB_SEGMENT_OUTSIDE_ST,
                         "segment '%s' outside a transaction set");
@@ -335,6 +446,8 @@ static int transaction_segment(c837_assembler *a, const c837_segment *s)
     return c837_asm_emit(a, s, C837_ROLE_OTHER);
   switch (a->tag) {
   case T_HL:
+    if (check_hl(a, s) != 0)
+      return -1;
     read_hl(a, s);
     return c837_asm_emit(a, s, C837_ROLE_HL);
   case T_CLM:
@@ -354,13 +467,39 @@ static int transaction_segment(c837_assembler *a, const c837_segment *s)
   if (a->state == AS_HEADER)
     return c837_asm_emit(a, s, C837_ROLE_HEADER);
   switch (a->tag) {
-  case T_LX: case T_SV1: case T_SV2: case T_SV3:
+  case T_LX: case T_SV3: /* SV1, SV2: unreadable_claim */
     return out_of_place(a, s, C837_PROB_SEGMENT_OUT_OF_PLACE,
                         "service line segment '%s' outside a claim");
   default:
     loop_segment(a, s);
     return c837_asm_emit(a, s, C837_ROLE_LOOP);
   }
+}
+
+/* A segment with CR or LF inside it while the terminator is neither
+ * (C837_SEG_LINEBREAK): a file folded at a fixed width, or damaged.  A
+ * break inside a tag or a code hides it from every edit ("382" LF "25"
+ * is not 38225), so nothing is read past it (C837_ECLAIM, before the
+ * segment ends the claim being read: that claim goes with the rest).
+ * Returns -1. */
+static int line_break(c837_assembler *a, const c837_segment *s)
+{
+  const char *b = s->raw + s->lead;
+  size_t k = 0;
+  char ex[68], term[8], msg[400];
+  while (k < s->body_len && b[k] != '\r' && b[k] != '\n')
+    k++;
+  c837_excerpt(ex, sizeof ex, b, s->body_len < 12 ? s->body_len : 12);
+  c837_excerpt(term, sizeof term, &s->delims.segment, 1);
+  snprintf(msg, sizeof msg,
+           "segment '%s' has a line break (0x%02x) inside it, at byte %llu, "
+           "and the segment terminator is '%s': the file looks folded at a "
+           "fixed width (or damaged), and a break can hide a code or a "
+           "segment from the edits; it is not read (remove the line breaks "
+           "inside segments and run it again)",
+           ex, k < s->body_len ? (unsigned)(unsigned char)b[k] : 0u,
+           (unsigned long long)(s->offset + s->lead + k), term);
+  return c837_asm_fail(a, C837_ECLAIM, s, msg);
 }
 
 int c837_assembler_segment(void *ud, const c837_segment *s)
@@ -372,6 +511,8 @@ int c837_assembler_segment(void *ud, const c837_segment *s)
   a->counts.segments++;
   a->end_offset = s->offset + s->raw_len;
   a->tag = tag_of(s->tag);
+  if (s->flags & C837_SEG_LINEBREAK)
+    return line_break(a, s);
   if ((s->flags & C837_SEG_UNTERMINATED) &&
       c837_asm_problem(a, s, C837_PROB_SEGMENT_UNTERMINATED,
                        "the last segment has no segment terminator (0x%02x)",
@@ -410,12 +551,14 @@ c837_status c837_assembler_finish(c837_assembler *a)
      * out (c837_assembler_pending still has its bytes) */
     /* the count is the file's complete claims, those handed out: the
      * figure the run's summary gives for a file held whole */
+    char st02[68];
+    str_text(st02, sizeof st02, a->env.st02);
     return c837_error_set(&a->err, C837_ETRUNC, a->end_offset,
                           a->counts.segments,
                           "input ends inside transaction set ST02=%s after "
                           "%llu complete claim(s)%s, with no SE: the file is "
                           "truncated",
-                          a->env.st02, (unsigned long long)a->counts.claims,
+                          st02, (unsigned long long)a->counts.claims,
                           in_claim(a) ? " and inside the next one" : "");
   }
   if (in_claim(a) && c837_asm_end_claim(a) != 0)

@@ -20,16 +20,21 @@
 #include "cart837.h"
 #include "base/buf.h"
 #include "base/limits.h"
+#include "base/map.h"
+#include "base/util.h"
+#include "parse/hlcheck.h"
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* The segment tags the assembler acts on, classified once per segment
  * (assembler.c, tag_of) so that dispatch is a switch and not a string
  * comparison per rule. */
 enum tag {
   T_OTHER, T_ISA, T_GS, T_ST, T_SE, T_GE, T_IEA, T_HL, T_CLM, T_LX,
-  T_SV1, T_SV2, T_SV3, T_SVD, T_DTP, T_REF, T_NM1, T_DMG,
+  T_SV1, T_SV2, T_SV3, /* together: claim.c tests the range */
+  T_SVD, T_DTP, T_REF, T_NM1, T_DMG,
   T_SBR, T_HI, T_NTE, T_LIN, T_CTP
 };
 
@@ -114,6 +119,12 @@ struct c837_assembler {
   uint64_t count[LV_COUNT];  /* what each trailer counts: groups in the
                                 ISA, sets in the GS, segments ST..SE */
   uint64_t st_claims;        /* claims begun in the open transaction */
+  /* control numbers used so far (duplicates: ISA13 in the file, GS06 in
+   * the interchange, ST02 in the group), keyed as they compare; the
+   * segment number of each first use, by map id */
+  c837_map seen[LV_COUNT];
+  uint64_t *seen_seg[LV_COUNT];
+  size_t seen_cap[LV_COUNT];
 
   /* hierarchy context (assembler.c) */
   c837_party billing, subscriber, payer, patient;
@@ -121,6 +132,7 @@ struct c837_assembler {
   c837_party *last_party; /* the party a DMG belongs to, or NULL */
   char hl_id[16];
   char sbr01[4], sbr09[4]; /* SBR of the 2000B subscriber loop */
+  c837_hlcheck hl;        /* the open HL loops (HL01_ORDER, HL02_PARENT) */
 
   /* the claim being built (claim.c) */
   c837_claim claim;
@@ -179,10 +191,20 @@ static inline int el_is(const c837_segment *s, size_t i, const char *v)
   return c837_span_eq(trimmed(c837_seg_el(s, i)), v);
 }
 
-/* The text of v for a message: trimmed, cut to dst (sz bytes). */
+/* The text of v for a message: trimmed, escaped as every input value in
+ * a message is (c837_excerpt: a byte that is not printable ASCII, and
+ * the quote, as \xNN), cut to dst (sz bytes). */
 static inline void span_text(char *dst, size_t sz, c837_span v)
 {
-  c837_span_copy(dst, sz, trimmed(v));
+  v = trimmed(v);
+  c837_excerpt(dst, sz, v.p, v.len);
+}
+
+/* The same for a value already copied out of the input (a control
+ * number, a claim id, LX01). */
+static inline void str_text(char *dst, size_t sz, const char *s)
+{
+  c837_excerpt(dst, sz, s, strlen(s));
 }
 
 /* ---- assembler.c ---- */
@@ -213,6 +235,8 @@ int c837_asm_on_st(c837_assembler *a, const c837_segment *s);
  * checks the count and control number, closes L, emits.  0 or -1. */
 int c837_asm_on_trailer(c837_assembler *a, const c837_segment *s,
                         enum level L);
+/* Frees the control numbers remembered. */
+void c837_asm_envelope_free(c837_assembler *a);
 /* Closes every open level from the innermost out to `outer` (included),
  * each with its *_MISSING problem at s (NULL: the end of the input);
  * why says what closed it.  0 or -1. */

@@ -18,7 +18,11 @@
  *   2400 line       LX01; SV1 (837P, with SV105 place of service), SV2
  *                   (837I, with its revenue code and SV207) or SV3
  *                   (837D): procedure code and modifiers, charge, unit
- *                   basis and units; DTP*472 the date of service
+ *                   basis and units; DTP*472 the date of service.
+ *                   An SV with no LX before it (at the claim level, in
+ *                   the other payers' loops, or a second SV in a line)
+ *                   starts a line of its own, numbered by its position
+ *                   (LX_MISSING, a warning)
  *   2410            LIN and CTP, the line's drug loops (claim_ctx.c)
  *   2430            after an SVD (another payer's adjudication of the
  *                   line) nothing more is read into the line
@@ -45,14 +49,15 @@
 static int claim_limit(c837_assembler *a, const c837_segment *s, int r,
                        unsigned long limit, const char *what)
 {
-  char msg[200];
+  char msg[300], id[96];
   if (r == C837_BUF_NOMEM)
     return c837_asm_fail(a, C837_ENOMEM, s,
                          "out of memory while reading a claim");
+  str_text(id, sizeof id, a->claim.id);
   snprintf(msg, sizeof msg,
            "claim '%s' has more than %lu %s; not an 837 a payer would "
            "accept",
-           a->claim.id, limit, what);
+           id, limit, what);
   return c837_asm_fail(a, C837_ECLAIM, s, msg);
 }
 
@@ -232,7 +237,7 @@ static int line_segment(c837_assembler *a, const c837_segment *s)
   const size_t at = a->n_recs - 1;
   int32_t f, t;
   int r;
-  char v[40];
+  char v[40], id[96], lx[64];
   ln->seg_last = at;
   if (ln->seg_sv == C837_NO_INDEX &&
       (a->tag == T_SV1 || a->tag == T_SV2 || a->tag == T_SV3)) {
@@ -258,15 +263,17 @@ static int line_segment(c837_assembler *a, const c837_segment *s)
       return 0;
   }
   span_text(v, sizeof v, c837_seg_el(s, 3));
+  str_text(id, sizeof id, a->claim.id);
+  str_text(lx, sizeof lx, ln->lx);
   if (r > 0)
     return c837_asm_problem(a, s, C837_PROB_DATE_INVALID,
                             "claim %s line %s: DTP*472 range '%s' ends "
                             "before it starts; read as its first day",
-                            a->claim.id, ln->lx, v);
+                            id, lx, v);
   return c837_asm_problem(a, s, C837_PROB_DATE_INVALID,
                           "claim %s line %s: DTP*472 date '%s' is not a "
                           "valid D8 or RD8 date",
-                          a->claim.id, ln->lx, v);
+                          id, lx, v);
 }
 
 /* DT date and time (CCYYMMDDHHMM) into *ymd and hhmm[5]; 0 on success. */
@@ -301,7 +308,7 @@ static int claim_dtp(c837_assembler *a, const c837_segment *s)
                                            : NULL;
   int32_t f, t;
   int r;
-  char v[40];
+  char v[40], id[96];
   if (!q)
     return 0;
   if (q[2] == '5') {
@@ -319,15 +326,16 @@ static int claim_dtp(c837_assembler *a, const c837_segment *s)
   r = parse_dtp(s, &f, &t);
   if (r != 0) {
     span_text(v, sizeof v, c837_seg_el(s, 3));
+    str_text(id, sizeof id, c->id);
     if (r < 0)
       return c837_asm_problem(a, s, C837_PROB_DATE_INVALID,
                               "claim %s: DTP*%s date '%s' is not a valid "
                               "D8 or RD8 date",
-                              c->id, q, v);
+                              id, q, v);
     if (c837_asm_problem(a, s, C837_PROB_DATE_INVALID,
                          "claim %s: DTP*%s range '%s' ends before it "
                          "starts; read as its first day",
-                         c->id, q, v))
+                         id, q, v))
       return -1;
   }
   if (q[2] == '4') {
@@ -366,12 +374,39 @@ static int claim_level_segment(c837_assembler *a, const c837_segment *s)
   }
 }
 
+/* 1 when segment s (tag a->tag) starts a service line without an LX:
+ * an SV1, SV2 or SV3 at the claim level or in the other payers' loops
+ * (before any LX), or after the service of the line being read (a line
+ * has one; after an SVD there is none: 2430 holds no SV segment). */
+static int starts_line_without_lx(const c837_assembler *a)
+{
+  if (a->tag < T_SV1 || a->tag > T_SV3) /* T_SV1, T_SV2, T_SV3 */
+    return 0;
+  return a->state == AS_CLAIM || a->state == AS_COB ||
+         a->state == AS_LINE_ADJ ||
+         a->lines[a->n_lines - 1].seg_sv != C837_NO_INDEX;
+}
+
+/* LX_MISSING for the line just opened at its service segment s. */
+static int lx_missing(c837_assembler *a, const c837_segment *s)
+{
+  char id[96], tag[16];
+  str_text(id, sizeof id, a->claim.id);
+  c837_excerpt(tag, sizeof tag, s->tag.p, s->tag.len);
+  return c837_asm_problem(a, s, C837_PROB_LX_MISSING,
+                          "claim %s: service line segment '%s' has no LX "
+                          "before it: read as line %zu, its position in "
+                          "the claim",
+                          id, tag, a->n_lines);
+}
+
 int c837_asm_claim_segment(c837_assembler *a, const c837_segment *s)
 {
+  const int no_lx = starts_line_without_lx(a);
   int e;
   /* room for a new line first, so that a segment over a limit is never
    * half stored (it stays with the tokenizer's unemitted bytes) */
-  if (a->tag == T_LX &&
+  if ((a->tag == T_LX || no_lx) &&
       (e = reserve(&a->lines, &a->lines_cap, a->n_lines + 1,
                    sizeof *a->lines, C837_MAX_LINES)) != 0)
     return claim_limit(a, s, e, C837_MAX_LINES, "service lines");
@@ -382,20 +417,28 @@ int c837_asm_claim_segment(c837_assembler *a, const c837_segment *s)
     return claim_limit(a, s, e, C837_MAX_CLAIM_SEGMENTS, "segments");
   if (add_claim_segment(a, s) != 0)
     return -1;
-  if (a->tag == T_LX) {
+  if (a->tag == T_LX || no_lx) {
     c837_line *ln = &a->lines[a->n_lines++];
     memset(ln, 0, sizeof *ln);
-    copy_el(ln->lx, sizeof ln->lx, s, 1);
     ln->seg_first = ln->seg_last = a->n_recs - 1;
     ln->seg_sv = ln->seg_dtp = C837_NO_INDEX;
     a->state = AS_LINE;
-    return 0;
+    if (!no_lx) {
+      copy_el(ln->lx, sizeof ln->lx, s, 1);
+      return 0;
+    }
+    /* a line without LX (some generators write none): numbered by its
+     * position, so that every edit sees it; its service is this SV,
+     * read below as after an LX */
+    (void)c837_str_append_long(ln->lx, sizeof ln->lx, 0, (long)a->n_lines);
   }
   if (a->state == AS_CLAIM)
     return claim_level_segment(a, s);
   if (a->state == AS_COB)
     return 0;
-  return line_segment(a, s);
+  if (line_segment(a, s) != 0)
+    return -1;
+  return no_lx ? lx_missing(a, s) : 0;
 }
 
 /* Points the views at the arena, which no longer moves: the claim's

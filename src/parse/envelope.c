@@ -17,8 +17,11 @@
  */
 #include "parse/assembler_int.h"
 #include "base/map.h"
+#include "base/limits.h"
 
 #include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* What a level's header and trailer check, and the words of their
@@ -38,6 +41,9 @@ typedef struct level_rule {
   const char *within;    /* ... "a functional group" (ISA: none) */
   const char *began;     /* why a header closes levels: "a new GS began" */
   const char *first;     /* why a trailer closes levels: "GE came first" */
+  size_t control_el;     /* the header's control number: element 13 ... */
+  c837_problem_id duplicate; /* ... used twice in `scope` */
+  const char *scope;     /* "input", "interchange", "group" */
 } level_rule;
 
 static const level_rule RULES[LV_COUNT] = {
@@ -50,7 +56,9 @@ static const level_rule RULES[LV_COUNT] = {
                 .count = C837_PROB_IEA01_COUNT,
                 .mismatch = C837_PROB_IEA02_CONTROL,
                 .stray = C837_PROB_COUNT, .within = NULL,
-                .began = "a new ISA began", .first = "IEA came first"},
+                .began = "a new ISA began", .first = "IEA came first",
+                .control_el = 13, .duplicate = C837_PROB_ISA13_DUPLICATE,
+                .scope = "input"},
     [LV_GS] = {.header = "GS", .trailer = "GE", .control = "GS06",
                .control_at = offsetof(c837_envelope, gs06),
                .name = "functional group", .member = "group",
@@ -60,7 +68,9 @@ static const level_rule RULES[LV_COUNT] = {
                .count = C837_PROB_GE01_COUNT,
                .mismatch = C837_PROB_GE02_CONTROL,
                .stray = C837_PROB_GS_OUTSIDE_ISA, .within = "an interchange",
-               .began = "a new GS began", .first = "GE came first"},
+               .began = "a new GS began", .first = "GE came first",
+               .control_el = 6, .duplicate = C837_PROB_GS06_DUPLICATE,
+               .scope = "interchange"},
     [LV_ST] = {.header = "ST", .trailer = "SE", .control = "ST02",
                .control_at = offsetof(c837_envelope, st02),
                .name = "transaction set", .member = "transaction set",
@@ -71,7 +81,9 @@ static const level_rule RULES[LV_COUNT] = {
                .mismatch = C837_PROB_SE02_CONTROL,
                .stray = C837_PROB_ST_OUTSIDE_GS,
                .within = "a functional group", .began = "a new ST began",
-               .first = NULL /* nothing inside a transaction set */},
+               .first = NULL /* nothing inside a transaction set */,
+               .control_el = 2, .duplicate = C837_PROB_ST02_DUPLICATE,
+               .scope = "group"},
 };
 
 /* The header's control number of level L, as stored. */
@@ -110,20 +122,74 @@ static void open_level(c837_assembler *a, enum level L)
     a->counts.transactions++;
 }
 
+/* v without blanks at either end, as a number of at most 18 digits: 0
+ * and *out, or -1. */
 static int span_to_u64(c837_span v, uint64_t *out)
 {
-  uint64_t x = 0;
-  size_t i;
-  v = trimmed(v);
-  if (v.len == 0 || v.len > 18)
-    return -1;
-  for (i = 0; i < v.len; i++) {
-    if (v.p[i] < '0' || v.p[i] > '9')
-      return -1;
-    x = x * 10 + (uint64_t)(v.p[i] - '0');
+  return c837_span_digits(trimmed(v), 18, out);
+}
+
+/* ---- control numbers used twice ------------------------------------ */
+
+void c837_asm_envelope_free(c837_assembler *a)
+{
+  int L;
+  for (L = 0; L < LV_COUNT; L++) {
+    c837_map_free(&a->seen[L]);
+    free(a->seen_seg[L]);
+    a->seen_seg[L] = NULL;
+    a->seen_cap[L] = 0;
   }
-  *out = x;
-  return 0;
+}
+
+/* Forgets the control numbers of level L: a new scope begins (GS06 per
+ * interchange, ST02 per group). */
+static void forget_controls(c837_assembler *a, enum level L)
+{
+  c837_map_clear(&a->seen[L]);
+}
+
+/* *_DUPLICATE when the control number of header s (level L) was used
+ * before in its scope, then remembers it.  Control numbers are keyed as
+ * they compare (same_control): ISA13 and GS06 as numbers when they are
+ * (000000905 = 905), ST02 as trimmed text.  Past C837_MAX_CONTROL_SEEN
+ * in one scope the check stops there (bounded memory).  0 or -1. */
+static int check_duplicate(c837_assembler *a, const c837_segment *s,
+                           enum level L)
+{
+  const level_rule *r = &RULES[L];
+  c837_span v = trimmed(c837_seg_el(s, r->control_el));
+  char key[1 + sizeof(uint64_t)], ex[68];
+  const char *k = v.p;
+  size_t klen = v.len, id;
+  uint64_t n;
+  int added;
+  if (v.len == 0 || c837_map_count(&a->seen[L]) >= C837_MAX_CONTROL_SEEN)
+    return 0;
+  if (r->numeric && span_to_u64(v, &n) == 0) {
+    /* a number: its value (the text of a key never starts with 0x01) */
+    key[0] = '\x01';
+    memcpy(key + 1, &n, sizeof n);
+    k = key;
+    klen = sizeof key;
+  }
+  added = c837_map_intern(&a->seen[L], k, klen, &id);
+  if (added == 1 &&
+      c837_vec_reserve(&a->seen_seg[L], &a->seen_cap[L], id + 1,
+                       sizeof *a->seen_seg[L], 16, 0) == 0) {
+    a->seen_seg[L][id] = s->number;
+    return 0;
+  }
+  if (added != 0)
+    return c837_asm_fail(a, C837_ENOMEM, s,
+                         "out of memory while checking control numbers");
+  c837_excerpt(ex, sizeof ex, v.p, v.len < 16 ? v.len : 16);
+  return c837_asm_problem(a, s, r->duplicate,
+                          "%s=%s was already used by the %s at segment %llu "
+                          "of this %s: each %s needs its own control number",
+                          r->control, ex, r->name,
+                          (unsigned long long)a->seen_seg[L][id], r->scope,
+                          r->name);
 }
 
 /* 1 when the trailer's control number a is the header's b, as stored:
@@ -149,12 +215,13 @@ int c837_asm_close_levels(c837_assembler *a, const c837_segment *s,
   int L;
   for (L = LV_ST; L >= (int)outer; L--) {
     const level_rule *r = &RULES[L];
+    char ctl[68];
     if (!is_open(a, (enum level)L))
       continue;
     set_closed(a, (enum level)L);
+    str_text(ctl, sizeof ctl, control_of(a, (enum level)L));
     if (c837_asm_problem(a, s, r->missing, "%s %s=%s has no %s trailer (%s)",
-                         r->name, r->control, control_of(a, (enum level)L),
-                         r->trailer, why))
+                         r->name, r->control, ctl, r->trailer, why))
       return -1;
   }
   return 0;
@@ -180,9 +247,9 @@ int c837_asm_on_trailer(c837_assembler *a, const c837_segment *s,
                         enum level L)
 {
   const level_rule *r = &RULES[L];
-  const char *ctl = control_of(a, L);
-  char v[40];
+  char v[40], ctl[68];
   uint64_t n;
+  str_text(ctl, sizeof ctl, control_of(a, L));
   if (L != LV_ST &&
       c837_asm_close_levels(a, s, (enum level)(L + 1), r->first))
     return -1;
@@ -201,7 +268,7 @@ int c837_asm_on_trailer(c837_assembler *a, const c837_segment *s,
                          (unsigned long long)a->count[L], r->counted))
       return -1;
   }
-  if (!same_control(c837_seg_el(s, 2), ctl, r->numeric)) {
+  if (!same_control(c837_seg_el(s, 2), control_of(a, L), r->numeric)) {
     span_text(v, sizeof v, c837_seg_el(s, 2));
     if (c837_asm_problem(a, s, r->mismatch, "%s02=%s does not match %s=%s",
                          r->trailer, v, r->control, ctl))
@@ -263,6 +330,10 @@ int c837_asm_on_isa(c837_assembler *a, const c837_segment *s)
   copy_el(a->env.isa13, sizeof a->env.isa13, s, 13);
   a->env.isa_hash = c837_hash(s->raw + s->lead, s->body_len) | 1u;
   open_level(a, LV_ISA);
+  forget_controls(a, LV_GS);
+  forget_controls(a, LV_ST);
+  if (check_duplicate(a, s, LV_ISA) != 0)
+    return -1;
   if (s->n_el != 16 &&
       c837_asm_problem(a, s, C837_PROB_ISA_ELEMENTS,
                        "ISA has %lu elements; an ISA has 16",
@@ -288,6 +359,9 @@ int c837_asm_on_gs(c837_assembler *a, const c837_segment *s)
   copy_el(a->env.gs06, sizeof a->env.gs06, s, 6);
   copy_el(a->env.gs08, sizeof a->env.gs08, s, 8);
   open_level(a, LV_GS);
+  forget_controls(a, LV_ST);
+  if (check_duplicate(a, s, LV_GS) != 0)
+    return -1;
   return c837_asm_emit(a, s, C837_ROLE_GS);
 }
 
@@ -327,6 +401,8 @@ int c837_asm_on_st(c837_assembler *a, const c837_segment *s)
   if (!is_837)
     e->declared = C837_KIND_OTHER;
   open_level(a, LV_ST);
+  if (check_duplicate(a, s, LV_ST) != 0)
+    return -1;
   a->st_claims = 0;
   a->state = is_837 ? AS_HEADER : AS_FOREIGN;
   c837_asm_reset_hierarchy(a);

@@ -28,6 +28,7 @@
 #include "cart837.h"
 #include "base/err.h"
 #include "base/limits.h"
+#include "base/util.h"
 #include "parse/inflate_thread.h"
 #include "parse/input_int.h"
 
@@ -60,7 +61,7 @@ struct c837_input {
   c837_inflate_thread *worker; /* the caller's: the worker, once started */
   int handover;        /* 0: the first gzip read is to come; 1: the next
                           one starts the worker; -1: no worker */
-  char path[1024];
+  char path[1024]; /* for messages: escaped (c837_excerpt) */
 };
 
 static int detect(c837_input *in, c837_error *err);
@@ -86,15 +87,17 @@ static void z_free(voidpf opaque, voidpf p)
 c837_input *c837_input_open(const char *path, c837_error *err)
 {
   c837_input *in = calloc(1, sizeof *in);
+  char name[400]; /* the path for messages, escaped (c837_excerpt) */
 
   c837_error_clear(err);
+  c837_excerpt(name, sizeof name, path, strlen(path));
   if (!in || !(in->buf = malloc(C837_READ_CHUNK))) {
     free(in);
     c837_error_set(err, C837_ENOMEM, 0, 0, "out of memory opening %.180s",
-                   path);
+                   name);
     return NULL;
   }
-  snprintf(in->path, sizeof in->path, "%s", path);
+  c837_excerpt(in->path, sizeof in->path, path, strlen(path));
   in->size0 = -1;
   if (strcmp(path, "-") == 0) {
     in->fd = STDIN_FILENO;
@@ -102,7 +105,7 @@ c837_input *c837_input_open(const char *path, c837_error *err)
   } else {
     in->fd = open(path, O_RDONLY);
     if (in->fd < 0) {
-      c837_error_set(err, C837_EIO, 0, 0, "cannot open %.180s: %.60s", path,
+      c837_error_set(err, C837_EIO, 0, 0, "cannot open %.180s: %.60s", name,
                      strerror(errno));
       free(in->buf);
       free(in);

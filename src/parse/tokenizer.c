@@ -32,6 +32,7 @@
 #include "base/limits.h"
 #include "base/util.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,6 +44,11 @@ struct c837_tokenizer {
   enum tok_state state;
   c837_delims delims;
   int have_delims;    /* an ISA has been read */
+  /* brk[c]: byte c inside a segment's body is a line break
+   * (C837_SEG_LINEBREAK): CR and LF when the terminator is neither and
+   * they are no separator; any_brk: brk has one */
+  unsigned char brk[256];
+  int any_brk;
   c837_buf b;         /* raw bytes of the segment being read, capped at
                          C837_MAX_SEGMENT */
   size_t lead;        /* bytes before the tag */
@@ -53,6 +59,7 @@ struct c837_tokenizer {
   int after_iea;      /* the segment in TRAIL is an IEA */
   unsigned flags;     /* C837_SEG_* of the segment being read */
   int chunk_nul;      /* the chunk being fed holds a NUL byte */
+  int chunk_brk;      /* ... a CR or LF byte */
   uint64_t consumed;  /* bytes accepted */
   uint64_t seg_start; /* input offset of b.p[0] */
   uint64_t segments;  /* segments handed out */
@@ -184,7 +191,51 @@ static c837_status finish_isa(c837_tokenizer *t)
     d.repetition = isa11.p[0];
   t->delims = d;
   t->have_delims = 1;
+  memset(t->brk, 0, sizeof t->brk);
+  t->any_brk = d.segment != '\r' && d.segment != '\n';
+  if (t->any_brk) {
+    t->brk['\r'] = t->brk['\n'] = 1;
+    t->brk[(unsigned char)d.element] = 0;
+    t->brk[(unsigned char)d.component] = 0;
+    if (d.repetition)
+      t->brk[(unsigned char)d.repetition] = 0;
+  }
   return C837_OK;
+}
+
+/* 1 when the n bytes at b hold a line break (t->brk).  Bodies are short
+ * and nearly never hold a control byte: four or eight bytes at a time
+ * are tested for a byte below 0x0e (CR is 0x0d) first ("hasless" from
+ * Sean Anderson's Bit Twiddling Hacks, exact for a limit <= 128; the
+ * last word overlaps the one before), and only a body with one is
+ * looked at byte by byte. */
+static inline int has_break(const c837_tokenizer *t, const char *b,
+                            size_t n)
+{
+  const uint64_t k8 = 0x0e0e0e0e0e0e0e0eull, h8 = 0x8080808080808080ull;
+  const uint32_t k4 = 0x0e0e0e0eu, h4 = 0x80808080u;
+  size_t i;
+  if (n >= 8) {
+    uint64_t x, acc;
+    memcpy(&x, b + n - 8, 8);
+    acc = (x - k8) & ~x;
+    for (i = 0; i + 8 < n; i += 8) {
+      memcpy(&x, b + i, 8);
+      acc |= (x - k8) & ~x;
+    }
+    if (!(acc & h8))
+      return 0;
+  } else if (n >= 4) {
+    uint32_t x, y;
+    memcpy(&x, b, 4);
+    memcpy(&y, b + n - 4, 4);
+    if (!((((x - k4) & ~x) | ((y - k4) & ~y)) & h4))
+      return 0;
+  }
+  for (i = 0; i < n; i++)
+    if (t->brk[(unsigned char)b[i]])
+      return 1;
+  return 0;
 }
 
 /* Splits the segment raw[0 .. raw_len) (tag at raw + lead, body ending
@@ -235,6 +286,8 @@ static c837_status emit_raw(c837_tokenizer *t, const char *raw,
    * chunks: those are always looked at */
   if ((t->chunk_nul || raw == t->b.p) && blen && memchr(b, '\0', blen))
     s.flags |= C837_SEG_NUL;
+  if (t->any_brk && (t->chunk_brk || raw == t->b.p) && has_break(t, b, blen))
+    s.flags |= C837_SEG_LINEBREAK;
   if (t->cb && t->cb(t->ud, &s) != 0)
     return fail(t, C837_ECALLBACK, t->seg_start + raw_len,
                 "a segment callback asked to stop");
@@ -429,6 +482,8 @@ c837_status c837_tokenizer_feed(c837_tokenizer *t, const void *data,
   if (t->err.code != C837_OK)
     return t->err.code;
   t->chunk_nul = n && memchr(data, '\0', n) != NULL;
+  t->chunk_brk =
+      n && (memchr(data, '\n', n) != NULL || memchr(data, '\r', n) != NULL);
 /* Input offset of the byte at p. */
 #define AT(p) (base + (uint64_t)((p) - start))
   for (; p < end; p++) {

@@ -122,7 +122,7 @@ static int doomed(const file_ctx *f)
 {
   return c837_run_is_cancelled(f->run) || f->report_failed || f->nomem ||
          f->writer_failed || f->out.failed || f->held.failed ||
-         f->rest.failed;
+         f->rest.failed || f->ack.st;
 }
 
 /* The c837_raw_cb of input that cannot be read twice: the unparsed
@@ -178,7 +178,7 @@ static int on_segment(void *ud, const c837_segment *s, c837_role role,
     progress(f, s->offset);
   if (c837_writer_segment(f->w, s, role, env) != 0)
     return writer_refused(f, NULL);
-  return 0;
+  return c837_run_ack_segment(&f->ack, s, role);
 }
 
 /* Keeps the date of a finding for the chart.  0, or -1 when out of
@@ -255,6 +255,9 @@ static int on_claim(void *ud, const c837_claim *c)
   /* the writer first: a claim it refuses has no rows and no count */
   if (c837_writer_claim(f->w, c, &v) != 0)
     return writer_refused(f, c);
+  /* acknowledged as the writer disposed of it */
+  if (c837_run_ack_claim(&f->ack, c, &v, c837_writer_disposition(f->w)))
+    return -1;
   if (v.disposition != C837_DISP_HELD && gate_open(f) != 0)
     return -1; /* f->out.failed: noted when reading is over */
   n = c837_report_claim(r->report, f->name, c, &v, r->table);
@@ -282,7 +285,7 @@ static int on_problem(void *ud, const c837_problem *p)
     f->report_failed = 1;
     return -1;
   }
-  return 0;
+  return c837_run_ack_problem(&f->ack, p);
 }
 
 /* ---- starting ------------------------------------------------------- */
@@ -393,6 +396,10 @@ static int file_prepare(file_ctx *f)
   if (set_outputs(f) != 0)
     return -1;
   f->row = 1;
+  if (c837_run_ack_start(&f->ack, r, f->name, &err) != C837_OK) {
+    note(f, R_OUTPUT, &err);
+    return -1;
+  }
   f->in = c837_input_open(f->path, &err);
   if (!f->in) {
     note(f, R_INPUT, &err);
@@ -450,6 +457,8 @@ static void note_reading(file_ctx *f, c837_status st, c837_status wst,
   for (i = 0; i < 3; i++)
     if (outs[i]->failed)
       note(f, R_OUTPUT, &outs[i]->err);
+  if (f->ack.st)
+    note(f, R_OUTPUT, &f->ack.err);
   if (c837_run_is_cancelled(f->run))
     note_new(f, R_CANCEL, C837_EINTR, "interrupted");
 }
@@ -508,6 +517,7 @@ c837_status c837_run_file(c837_run *r, const char *path, const char *name)
   c837_writer_free(f.w);
   c837_buf_free(&f.gate);
   st = c837_file_settle(&f);
+  c837_run_ack_free(&f.ack);
   free(f.days);
   return st;
 }

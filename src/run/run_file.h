@@ -10,6 +10,7 @@
 #define CART837_RUN_FILE_H
 
 #include "run/run_int.h"
+#include "run/run_ack.h"
 #include "run/sink.h"
 #include "base/buf.h"
 
@@ -43,6 +44,7 @@ typedef struct file_ctx {
   c837_input *in;
   c837_writer *w;
   c837_out out, held, rest;
+  c837_run_ack ack;      /* OUT/ack/NAME.999, .277 (run_ack.h) */
   /* standard output: the corrected bytes held back until a claim is kept
    * (C837_MAX_HELD_BACK), dropped when every claim is held */
   int gating;

@@ -93,6 +93,7 @@ c837_status c837_file_discard(file_ctx *f)
 {
   c837_run *r = f->run;
   outputs_abort(f);
+  c837_run_ack_abort(&f->ack);
   roll_back(f);
   if (f->end.code == C837_EINTR) {
     /* no row: the run is over, and writes no report */
@@ -113,10 +114,13 @@ c837_status c837_file_discard(file_ctx *f)
  * are on disk (a gzip file stays the gzip file it was, whatever --gzip
  * says: never its decompressed content, which may be any size), and no
  * more than the size it has when the copy starts, itself at most
- * C837_MAX_HELD_WHOLE (over it: EIO, nothing copied). */
+ * C837_MAX_HELD_WHOLE (over it: EIO, nothing copied).  Published with
+ * the acknowledgments. */
 static c837_status copy_whole(file_ctx *f, c837_error *err)
 {
   char path[PATH_MAX], *buf;
+  c837_out *v[1] = {&f->held};
+  static const int force[1] = {1};
   size_t root = f->held.root_len;
   int fd = open(f->path, O_RDONLY | O_CLOEXEC);
   struct stat sb;
@@ -166,7 +170,7 @@ static c837_status copy_whole(file_ctx *f, c837_error *err)
                                   "short while the run read it)",
                           f->path, n < 0 ? strerror(e) : "end of file");
   }
-  return c837_out_commit(&f->held, err);
+  return c837_run_ack_publish(&f->ack, v, force, 1, err);
 }
 
 static c837_status hold_whole(file_ctx *f)
@@ -177,7 +181,8 @@ static c837_status hold_whole(file_ctx *f)
   roll_back(f);
   f->rec->uncounted = 1;
   f->rec->claims_before_error = f->counts.claims;
-  if (f->write_837 && copy_whole(f, &herr) != C837_OK) {
+  if (f->write_837 ? copy_whole(f, &herr) != C837_OK
+                   : c837_run_ack_publish(&f->ack, NULL, NULL, 0, &herr)) {
     /* it cannot be held either (gone, unreadable, disk full): nothing
      * of it is kept; the parse error has its row, and a second row says
      * why it is not held */
@@ -249,9 +254,10 @@ static c837_status commit(file_ctx *f, int with_rest)
     st = c837_error_set(&err, C837_ENOMEM, 0, 0, "out of memory");
   else if (f->write_837 && f->all_held) {
     c837_out_abort(&f->out);
-    st = c837_out_commit_all(v + 1, force + 1, 2, &err);
-  } else if (f->write_837) {
-    st = c837_out_commit_all(v, force, 3, &err);
+    st = c837_run_ack_publish(&f->ack, v + 1, force + 1, 2, &err);
+  } else {
+    st = c837_run_ack_publish(&f->ack, v, force, f->write_837 ? 3 : 0,
+                              &err);
   }
   if (st != C837_OK) {
     f->end = err;
@@ -280,7 +286,21 @@ static c837_status commit(file_ctx *f, int with_rest)
 
 c837_status c837_file_settle(file_ctx *f)
 {
-  switch (ending_of(f)) {
+  static const c837_run_ack_how how[] = {
+      [COMMIT] = C837_RUN_ACK_DONE, [COMMIT_WITH_REST] = C837_RUN_ACK_CUT,
+      [HOLD_WHOLE] = C837_RUN_ACK_HELD_WHOLE};
+  ending e = ending_of(f);
+  c837_error err;
+  /* the acknowledgments end as the file does; if they cannot, it fails */
+  if (e != DISCARD &&
+      c837_run_ack_end(&f->ack, how[e], f->end.code, &err) != C837_OK) {
+    if (R_OUTPUT > f->rank) {
+      f->rank = R_OUTPUT;
+      f->end = err;
+    }
+    e = DISCARD;
+  }
+  switch (e) {
   case COMMIT:
     return commit(f, 0);
   case COMMIT_WITH_REST:

@@ -223,9 +223,16 @@ static int create_tmp(c837_out *o, int dfd, const char *base)
   unsigned k;
   char sfx[7];
   for (k = 0; k < 100; k++) {
+    int n;
     tmp_suffix(sfx, k, o);
-    snprintf(o->tmp, sizeof o->tmp, "%.*s.%s.tmp-%s", (int)dl, o->path,
-             base, sfx);
+    n = snprintf(o->tmp, sizeof o->tmp, "%.*s.%s.tmp-%s", (int)dl, o->path,
+                 base, sfx);
+    if (n < 0 || (size_t)n >= sizeof o->tmp) {
+      c837_error_first(&o->err, C837_EIO, 0, 0, "path too long: %.200s",
+                       o->path);
+      o->tmp[0] = '\0';
+      return -1;
+    }
     o->fd = openat(dfd, o->tmp + dl,
                    O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
     if (o->fd >= 0 || errno != EEXIST)

@@ -41,10 +41,8 @@
 #define NOW C837_ACK_NOW
 #define CLM C837_ACK_CLAIM
 
-/* Every problem id the assembler reports, and the ones issue 13 names as
- * coming (ISA13_DUPLICATE, GS06_DUPLICATE, ST02_DUPLICATE, LX_MISSING,
- * HL01_SEQUENCE, HL02_PARENT, HL04_CHILD: their final names are the
- * parser's to choose; rename the rows then).  Columns: problem, ISA
+/* Every problem id the assembler reports (C837_PROBLEM_MAP; e2e_ack.sh
+ * checks that each has a row).  Columns: problem, ISA
  * field, level, code, IK301, IK303 ("=": the segment's loop), IK401
  * (-1: the element at fault), IK402, IK403, IK404 from the value, flags.
  * A segment rule with IK401 -1 and no element known (a NUL byte in the
@@ -107,8 +105,7 @@ static const c837_ack_rule RULES[] = {
     {"CLAIM_MODEL_LIMIT", 0, L_SEG, "5", 0, "=", 0, 0, 0, 0, CLM},
     /* (the HL loop ids 2000A/B/C do not fit IK303's 4 characters) */
     {"HL02_PARENT", 0, L_SEG, "7", "HL", 0, 0, 0, 0, 0, 0},
-    {"HL04_CHILD", 0, L_SEG, "8", "HL", 0, 4, 736, "7", 0, 0},
-    {"HL01_SEQUENCE", 0, L_SEG, "8", "HL", 0, 1, 628, "I12", 0, 0},
+    {"HL01_ORDER", 0, L_SEG, "8", "HL", 0, 1, 628, "I12", 0, 0},
 };
 
 const c837_ack_rule *c837_ack999_rule(const char *problem, int field)

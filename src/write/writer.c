@@ -17,9 +17,13 @@
  * something below it needs it there: a kept claim (corrected) or a held
  * claim (held).  A node closed without ever being needed is dropped from
  * the corrected view only when claims below it were held (an HL loop, a
- * transaction or a group left empty by holds); a node that never had
- * claims at all is written as it came, so a file without fixed or held
- * claims comes out byte-identical.
+ * transaction, a group or an interchange left empty by holds: an ISA /
+ * IEA with no group is no interchange a receiver takes); a node that
+ * never had claims at all is written as it came, so a file without
+ * fixed or held claims comes out byte-identical.  The ISA too is
+ * written only when something below it is, so that an interchange all
+ * of whose claims are held leaves nothing (stats: interchanges_dropped;
+ * bytes_out 0 when nothing at all is left).
  *
  * A held envelope starts with a copy of the claim's ISA, so that ISA
  * must read back in the held output as it was read in the input
@@ -43,30 +47,39 @@
  * IEA dirty too); then its count and control number are set where they
  * differ.
  *
- * An SE the input lacked is never added, with one exception: when a
- * transaction written to the corrected view was ended by the segment
- * that opened the next GS or ST (no SE: the input's own ending), and
- * that group or transaction is then dropped because its claims were all
- * held, nothing would end the transaction any more -- the segments after
- * it would fall into it, and an output that ends there reads as cut
- * short.  The writer then owes that transaction an SE (built with its
- * count and ST02, like the held view's): it is written before whatever
- * the corrected view gets next unless that is an ISA, GS or ST (which
- * ends it, as in the input) or an SE, GE or IEA (ditto), and at the end
- * of the output.  An ST the input left open at its very end owes
- * nothing.
+ * Trailers the input lacked (issue 11: what is rewritten is closed).  A
+ * transaction, group or interchange written to the corrected view and
+ * closed without its SE, GE or IEA gets one built (count and control
+ * number, like the held view's) when it is dirty -- rewritten, or a
+ * transaction or group in it dropped.  A clean one keeps its bytes, but
+ * the view owes it the trailer (writer_node.c's owe, c837_writer.owed):
+ * when what ended it in the input goes -- the next ST, GS or ISA
+ * dropped because its claims were all held -- nothing would end it any
+ * more, the segments after it would fall into it, and an output that
+ * ends there reads as cut short.  An owed trailer is written before
+ * whatever the corrected view gets next (SE, then GE, then IEA), unless
+ * that ends it itself as in the input: an ISA, GS or ST written (the
+ * ones each ends), or an SE, GE or IEA as it came; a dirty trailer pays
+ * it first (it closes what is inside).  Owed at the input's very end
+ * (the input left it open there), a trailer is "weak": written when a
+ * dirty trailer follows, not for the end of the output alone -- a clean
+ * file left open at its end stays as it came.
  *
  * The stack is C837_W_MAX_NODES deep.  A transaction whose HLs nest
- * deeper than C837_MAX_HL_DEPTH is not rewritten (go_deep): when it is
+ * deeper than C837_MAX_HL_DEPTH, or whose HL links break the rule of
+ * parse/hlcheck.h (c837_writer.hl: the one definition, the assembler's
+ * HL01_ORDER / HL02_PARENT), is not rewritten (go_raw): when it is
  * clean, what is pending goes out as it came and the rest of it is
  * copied through; a fixed or held claim in it is refused with
- * C837_ECLAIM, and so is the HL that would go too deep after one.
+ * C837_ECLAIM, and so is the HL that would go too deep or break the
+ * rule after one.
  *
  * Errors come in two kinds.  A refusal (C837_ECLAIM, C837_EINVAL: a
  * claim or segment this writer cannot represent, listed in cart837.h)
  * is decided by checks made before the call changes anything
  * (writer_node.c's segment_refused; at the top of c837_writer_claim,
- * the deep-transaction check, c837_w_claim_plan and hold_check).  It
+ * the copied-through-transaction check, c837_w_claim_plan and
+ * hold_check).  It
  * records why (c837_w_refuse, read by c837_writer_error) and leaves the
  * writer exactly as it was, so the caller may go on.  Anything else (a
  * sink that fails, out of memory, the conservation check) is sticky
@@ -145,15 +158,16 @@ static int hold_check(c837_writer *w, const c837_claim *c)
     return c837_w_refuse(w, C837_ECLAIM, c->offset, c->number,
                          "claim %s is not inside an ISA / GS / ST envelope: "
                          "it cannot be held in an envelope of its own",
-                         c->id);
+                         c837_w_text(c->id).s);
   if (!w->nodes[0].v[C837_WV_HELD].emitted && !isa_copyable(w, &w->nodes[0]))
     return c837_w_refuse(w, C837_ECLAIM, c->offset, c->number,
                          "claim %s: the ISA of its interchange was not read "
                          "as a whole ISA (%s): a held envelope copied from "
                          "it could not be read back",
-                         c->id, w->nodes[0].isa_own
-                                    ? "its element separator would end it"
-                                    : "cut at the previous terminator");
+                         c837_w_text(c->id).s,
+                         w->nodes[0].isa_own
+                             ? "its element separator would end it"
+                             : "cut at the previous terminator");
   return 0;
 }
 
@@ -219,11 +233,20 @@ int c837_writer_claim(c837_writer *w, const c837_claim *c,
     return -1;
   w->refusal.code = C837_OK;
   /* every refusal is decided here, before anything changes */
-  if (w->deep && (held || fixed))
+  if (w->deep == C837_WD_DEPTH && (held || fixed))
     return c837_w_refuse(w, C837_ECLAIM, c->offset, c->number,
                          "claim %s: HL nesting deeper than %d levels: "
                          "cannot %s a claim of this transaction",
-                         c->id, C837_MAX_HL_DEPTH, held ? "hold" : "fix");
+                         c837_w_text(c->id).s, C837_MAX_HL_DEPTH,
+                         held ? "hold" : "fix");
+  if (w->deep == C837_WD_LINKS && (held || fixed))
+    return c837_w_refuse(w, C837_ECLAIM, c->offset, c->number,
+                         "claim %s: an HL of its transaction set names no "
+                         "HL loop open above it or repeats an HL01 "
+                         "(HL02_PARENT, HL01_ORDER): cannot %s a claim of "
+                         "this transaction, whose loops could not be "
+                         "rebuilt",
+                         c837_w_text(c->id).s, held ? "hold" : "fix");
   if (fixed) {
     int rc = c837_w_claim_plan(w, c, v, &plan);
     if (rc < 0)
@@ -237,6 +260,9 @@ int c837_writer_claim(c837_writer *w, const c837_claim *c,
   w->st.claims_in++;
   if (unfixable)
     w->st.claims_unfixable++;
+  w->last = held || unfixable ? C837_DISP_HELD
+            : fixed           ? C837_DISP_FIXED
+                              : C837_DISP_PASSED;
   if (held || unfixable)
     return hold_claim(w, c);
   return keep_claim(w, c, fixed ? &plan : NULL);
@@ -247,7 +273,10 @@ int c837_w_raw(void *ud, const void *p, size_t n)
   c837_writer *w = ud;
   w->refusal.code = C837_OK;
   w->ending = 1;
-  if (w->err.code != C837_OK || c837_w_close_all(w) != 0)
+  /* the tail ends the output as read: only what is owed to the output
+   * before it is written (c837_writer_finish's rule) */
+  if (w->err.code != C837_OK || c837_w_close_all(w) != 0 ||
+      c837_w_pay_owed(w, 1) != 0)
     return -1;
   return c837_w_write(w, C837_WV_OUT, p, n, 0);
 }
@@ -257,7 +286,7 @@ c837_status c837_writer_finish(c837_writer *w, c837_writer_stats *st,
 {
   w->ending = 1;
   if (w->err.code == C837_OK && c837_w_close_all(w) == 0 &&
-      c837_w_pay_se(w) == 0 &&
+      c837_w_pay_owed(w, 1) == 0 &&
       w->st.claims_in != w->st.claims_out + w->st.claims_held)
     (void)c837_w_fail(w, C837_ECONSERVE, 0, 0,
                       "claims in %llu != claims corrected %llu + claims "
@@ -284,6 +313,11 @@ c837_status c837_writer_error(const c837_writer *w, c837_error *err)
   return e->code;
 }
 
+c837_disposition c837_writer_disposition(const c837_writer *w)
+{
+  return w->last;
+}
+
 void c837_writer_free(c837_writer *w)
 {
   size_t i;
@@ -297,6 +331,7 @@ void c837_writer_free(c837_writer *w)
   for (i = 0; i < sizeof w->scratch / sizeof w->scratch[0]; i++)
     c837_buf_free(&w->scratch[i]);
   c837_buf_free(&w->sbuf);
-  c837_buf_free(&w->se_owed);
+  for (i = 0; i < sizeof w->owed / sizeof w->owed[0]; i++)
+    c837_buf_free(&w->owed[i]);
   free(w);
 }

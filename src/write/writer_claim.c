@@ -17,7 +17,9 @@
  *
  * Fixes apply in array order; a later fix to the same field wins.  After
  * the fixes LX01 runs 1, 2, 3 ... and CLM02 is the sum of the line
- * charges (each rewritten only where its value changes).
+ * charges (each rewritten only where its value changes).  A line that
+ * came without an LX (the assembler's LX_MISSING: it starts at its SV
+ * segment) gets one built, with its number, before each copy of it.
  *
  * Work is in two steps so that nothing is written for a claim the
  * writer cannot fix: c837_w_claim_plan checks the fixes and computes,
@@ -39,22 +41,44 @@ typedef struct wline {
   int32_t from_day;      /* ... dated from this day number on */
 } wline;
 
-static int write_built_dtp(c837_writer *w, const c837_segment *sv,
-                           const char *date)
+/* Writes a segment built from body (without terminator) after segment
+ * sv of the claim: sv's terminator, and the whitespace after it. */
+static int write_built(c837_writer *w, const c837_segment *sv,
+                       const char *body, int n)
 {
   c837_buf *b = &w->scratch[C837_WS_SEG];
-  char body[64];
-  char e = sv->delims.element;
   size_t be = sv->lead + sv->body_len;
-  int n = snprintf(body, sizeof body, "DTP%c472%cD8%c%s%c", e, e, e, date,
-                   sv->delims.segment);
   b->len = 0;
   if (n < 0 || c837_buf_put(b, body, (size_t)n) != 0 ||
+      c837_buf_put(b, &sv->delims.segment, 1) != 0 ||
       (sv->raw_len > be &&
        c837_buf_put(b, sv->raw + be + 1, sv->raw_len - be - 1) != 0))
     return c837_w_fail(w, C837_ENOMEM, sv->offset, sv->number,
                        "out of memory");
   return c837_w_write(w, C837_WV_OUT, b->p, b->len, 1);
+}
+
+/* DTP*472*D8*date after the SV segment sv of a split line that had no
+ * DTP*472. */
+static int write_built_dtp(c837_writer *w, const c837_segment *sv,
+                           const char *date)
+{
+  char body[64];
+  char e = sv->delims.element;
+  return write_built(w, sv, body,
+                     snprintf(body, sizeof body, "DTP%c472%cD8%c%s", e, e, e,
+                              date));
+}
+
+/* LX*lx before the first segment s of a line that came without an LX
+ * (LX_MISSING): a rewritten claim numbers every line, so the line gets
+ * the LX the guide requires. */
+static int write_built_lx(c837_writer *w, const c837_segment *s, size_t lx)
+{
+  char body[40];
+  return write_built(w, s, body,
+                     snprintf(body, sizeof body, "LX%c%zu",
+                              s->delims.element, lx));
 }
 
 static void add_rep(c837_wrep *reps, size_t *n, size_t idx, const char *p,
@@ -82,6 +106,9 @@ static int write_line_seg(c837_writer *w, const c837_claim *c,
   c837_wsegref r;
   int rc;
 
+  if (j == L->seg_first && !c837_seg_is(s, "LX") &&
+      write_built_lx(w, s, lx) != 0)
+    return -1;
   if (j == L->seg_first && c837_seg_is(s, "LX")) {
     snprintf(lxs, sizeof lxs, "%zu", lx);
     add_rep(reps, &n, 1, lxs, strlen(lxs));
@@ -139,7 +166,7 @@ static int apply_fixes(c837_writer *w, const c837_claim *c,
       return c837_w_refuse(w, C837_EINVAL, c->offset, c->number,
                            "claim %s: fix for line index %zu, but the claim "
                            "has %zu lines",
-                           c->id, f->line, c->n_lines);
+                           c837_w_text(c->id).s, f->line, c->n_lines);
     L = &c->lines[f->line];
     if (f->kind != C837_FIX_REMOVE &&
         (L->seg_sv == C837_NO_INDEX || (L->sv != '1' && L->sv != '2') ||
@@ -147,7 +174,7 @@ static int apply_fixes(c837_writer *w, const c837_claim *c,
       return c837_w_refuse(w, C837_EINVAL, c->offset, c->number,
                            "claim %s line %s: fix does not fit a line "
                            "without the SV%s segment it changes",
-                           c->id, L->lx,
+                           c837_w_text(c->id).s, c837_w_text(L->lx).s,
                            f->kind == C837_FIX_REVENUE ? "2" : "1/SV2");
     switch (f->kind) {
     case C837_FIX_UNITS:
@@ -182,13 +209,14 @@ static int apply_fixes(c837_writer *w, const c837_claim *c,
         return c837_w_refuse(w, C837_EINVAL, c->offset, c->number,
                              "claim %s line %s: cannot split (dates %d-%d, "
                              "charge %s)",
-                             c->id, L->lx, (int)L->date_from, (int)L->date_to,
+                             c837_w_text(c->id).s, c837_w_text(L->lx).s,
+                             (int)L->date_from, (int)L->date_to,
                              L->charge_ok ? "ok" : "unreadable");
       break;
     default:
       return c837_w_refuse(w, C837_EINVAL, c->offset, c->number,
-                           "claim %s: unknown fix kind %d", c->id,
-                           (int)f->kind);
+                           "claim %s: unknown fix kind %d",
+                           c837_w_text(c->id).s, (int)f->kind);
     }
   }
   for (i = 0; i < c->n_lines; i++)
@@ -296,7 +324,8 @@ int c837_w_claim_plan(c837_writer *w, const c837_claim *c,
     if (split_shares(L->charge, days, &first, &base) != 0 ||
         split_shares(L->noncovered, days, &first, &base) != 0) {
       snprintf(plan->why, sizeof plan->why,
-               "line %s: its split charges cannot be represented", L->lx);
+               "line %s: its split charges cannot be represented",
+               c837_w_text(L->lx).s);
       return 1;
     }
   }

@@ -102,15 +102,5 @@ int c837_w_comp_replace(c837_buf *out, c837_span el, char sep, size_t j,
 
 int c837_w_span_u64(c837_span s, uint64_t *out)
 {
-  uint64_t v = 0;
-  size_t i;
-  if (s.len == 0 || s.len > 19)
-    return 0;
-  for (i = 0; i < s.len; i++) {
-    if (s.p[i] < '0' || s.p[i] > '9')
-      return 0;
-    v = v * 10 + (uint64_t)(s.p[i] - '0');
-  }
-  *out = v;
-  return 1;
+  return c837_span_digits(s, 19, out) == 0;
 }

@@ -22,6 +22,10 @@
 #include "base/buf.h"
 #include "base/err.h"
 #include "base/limits.h"
+#include "base/util.h"
+#include "parse/hlcheck.h"
+
+#include <string.h>
 
 /* One new element value for c837_w_splice: element idx (1-based) gets
  * p[0..n).  Elements at or below the segment's element count are
@@ -44,6 +48,29 @@ typedef struct c837_wsegref {
   const c837_span *el;
   char elsep;
 } c837_wsegref;
+
+/* An input value (a claim id, LX01) for a message, escaped. */
+typedef struct c837_wtext {
+  char s[96];
+} c837_wtext;
+
+/* v escaped as every input value in a message is (c837_excerpt), cut to
+ * fit.  Used inline: c837_w_text(c->id).s lives until the end of the full
+ * expression. */
+static inline c837_wtext c837_w_text(const char *v)
+{
+  c837_wtext t;
+  c837_excerpt(t.s, sizeof t.s, v, strlen(v));
+  return t;
+}
+
+/* The same for an element as it came. */
+static inline c837_wtext c837_w_text_span(c837_span v)
+{
+  c837_wtext t;
+  c837_excerpt(t.s, sizeof t.s, v.p, v.len);
+  return t;
+}
 
 /* Fills r from a tokenizer segment. */
 void c837_w_segref(c837_wsegref *r, const c837_segment *s);
@@ -132,23 +159,38 @@ typedef struct c837_wview {
                           (-1: none yet) */
 } c837_wview;
 
+/* The trailers the corrected view may owe (c837_writer.owed). */
+enum { C837_WO_SE = 0, C837_WO_GE = 1, C837_WO_IEA = 2 };
+
 /* Scratch buffers of writer_claim.c. */
 enum { C837_WS_SEG, C837_WS_EL, C837_WS_LINES, C837_WS_MAP, C837_WS_N };
+
+/* Why the open transaction is copied through as it came (w->deep). */
+enum { C837_WD_NO = 0, C837_WD_DEPTH, C837_WD_LINKS };
 
 struct c837_writer {
   c837_wview v[C837_WV_N];
   c837_wnode nodes[C837_W_MAX_NODES];
   size_t depth;
-  int deep;      /* the open transaction nests HLs deeper than
-                    C837_MAX_HL_DEPTH: copied through as it came */
+  int deep;      /* C837_WD_*: the open transaction cannot be rewritten
+                    and is copied through as it came: its HLs nest
+                    deeper than C837_MAX_HL_DEPTH, or an HL link breaks
+                    parse/hlcheck.h's rule */
+  c837_hlcheck hl; /* the HL links of the open transaction */
   c837_error err; /* the sticky error */
   c837_error refusal; /* why the current (or last) call was refused */
   c837_writer_stats st;
+  c837_disposition last; /* of the last claim taken */
   char ws[64];   /* whitespace after the last segment terminator */
   size_t ws_len;
-  int se_due;    /* corrected: se_owed must be written (writer.c) */
-  int ending;    /* finish / raw: what closes now owes no SE */
-  c837_buf se_owed; /* the SE the corrected view owes, built */
+  /* corrected: the trailers the view owes (writer.c's comment): an SE,
+   * a GE, an IEA (C837_WO_*), built when their transaction, group or
+   * interchange was written and closed without one */
+  c837_buf owed[3];
+  int owed_due[3];  /* 1: written before what the view gets next */
+  int owed_weak[3]; /* made at the input's very end: not written for
+                       the end of the output alone */
+  int ending;       /* finish / raw: what closes now is at the end */
   c837_buf sbuf;    /* segments built by writer_node.c / writer_view.c */
   c837_buf scratch[C837_WS_N];
 };
@@ -210,9 +252,13 @@ void c837_w_defer(c837_writer *w, int vi, size_t i);
 /* Ends the defer of view vi: writes the held-back HL with child code
  * hl04 (NULL: as it came), then everything written since.  0 or -1. */
 int c837_w_resolve(c837_writer *w, int vi, const char *hl04);
-/* Writes the SE the corrected view owes, if any (writer.c's comment).
- * 0 or -1. */
-int c837_w_pay_se(c837_writer *w);
+/* Writes the trailers the corrected view owes, SE, GE, IEA in that
+ * order (writer.c's comment); at_end: for the end of the output (the
+ * weak ones are dropped).  0 or -1. */
+int c837_w_pay_owed(c837_writer *w, int at_end);
+/* Forgets the owed trailers from SE up to `upto` (C837_WO_*): what
+ * comes next ends them itself, as in the input. */
+void c837_w_clear_owed(c837_writer *w, int upto);
 
 /* ---- writer_node.c ------------------------------------------------- */
 

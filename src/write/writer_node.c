@@ -67,8 +67,12 @@ static int emit_node(c837_writer *w, int vi, size_t i, int mode)
   if (v->defer_on && c837_w_resolve(w, vi, "1") != 0)
     return -1;
   nd->v[vi].emitted = 1;
+  /* an ST ends an owed SE, a GS an owed SE and GE, an ISA everything
+   * owed, as in the input */
   if (vi == C837_WV_OUT && nd->type != C837_WN_HL)
-    w->se_due = 0; /* an ISA, GS or ST ends it, as in the input */
+    c837_w_clear_owed(w, nd->type == C837_WN_ST   ? C837_WO_SE
+                         : nd->type == C837_WN_GS ? C837_WO_GE
+                                                  : C837_WO_IEA);
   switch (nd->type) {
   case C837_WN_ISA:
     v->ic_groups = 0;
@@ -134,10 +138,19 @@ static c837_span node_ctl(const c837_wnode *nd)
 }
 
 /* Remembers where element i of s (the node's own segment, at the start
- * of its bytes) is. */
+ * of its bytes) is: the control number the node's SE / GE / IEA repeats,
+ * without blanks at either end -- the value the reader compares
+ * (envelope.c), and the one a trailer is written with ("ST*837*0001 ~"
+ * is closed by "SE*n*0001~": a blank would put SE02 over its length). */
 static void set_ctl(c837_wnode *nd, const c837_segment *s, size_t i)
 {
   c837_span v = c837_seg_el(s, i);
+  while (v.len && v.p[0] == ' ') {
+    v.p++;
+    v.len--;
+  }
+  while (v.len && v.p[v.len - 1] == ' ')
+    v.len--;
   nd->ctl_off = v.len ? (size_t)(v.p - s->raw) : 0;
   nd->ctl_len = v.len;
 }
@@ -175,6 +188,21 @@ static int put_built(c837_writer *w, int vi, const char *tag,
   return c837_w_write(w, vi, w->sbuf.p, w->sbuf.len, nsegs);
 }
 
+/* A transaction, group or interchange (k = C837_WO_SE, _GE, _IEA)
+ * written to the corrected view and passed through as it came closes
+ * without its trailer: the view owes it one, built now, written only
+ * when what ends it in the input does not follow (writer.c's comment).
+ * 0 or -1. */
+static int owe(c837_writer *w, int k, const char *tag, uint64_t count,
+               const c837_wnode *nd)
+{
+  if (build_closer(w, &w->owed[k], tag, count, nd, NULL) != 0)
+    return -1;
+  w->owed_due[k] = 1;
+  w->owed_weak[k] = w->ending;
+  return 0;
+}
+
 /* Writes a corrected SE / GE / IEA: raw when clean, else with its count
  * and control number set (only where they differ). */
 static int put_closer_out(c837_writer *w, const c837_segment *closer,
@@ -186,9 +214,13 @@ static int put_closer_out(c837_writer *w, const c837_segment *closer,
   char cnt[32];
   uint64_t have;
   int rc;
-  w->se_due = 0; /* an SE, GE or IEA ends the transaction, as in the input */
-  if (!dirty)
+  if (!dirty) {
+    /* an SE, GE or IEA ends what was open, as in the input; a dirty one
+     * is rewritten, and what it closes is closed first (c837_w_write
+     * pays what is owed) */
+    c837_w_clear_owed(w, C837_WO_IEA);
     return c837_w_write(w, C837_WV_OUT, closer->raw, closer->raw_len, nsegs);
+  }
   c837_w_segref(&r, closer);
   snprintf(cnt, sizeof cnt, "%llu", (unsigned long long)count);
   reps[0].idx = 1;
@@ -261,14 +293,15 @@ static int drop_or_pass(c837_writer *w, size_t i, int *enclosing_dirty,
   return c837_w_emit_chain(w, C837_WV_OUT, i, C837_EM_PASS);
 }
 
-/* Closes ST node i with its SE closer (NULL: the input has none there;
- * the corrected view then owes one unless the output ends). */
+/* Closes ST node i with its SE closer (NULL: the input has none there:
+ * a rewritten transaction gets one built, a transaction passed through
+ * as it came owes one unless the output ends). */
 static int close_st(c837_writer *w, size_t i, const c837_segment *closer)
 {
   c837_wnode *nd = &w->nodes[i];
   c837_wview *o = &w->v[C837_WV_OUT], *h = &w->v[C837_WV_HELD];
   int rc;
-  w->deep = 0;
+  w->deep = C837_WD_NO;
   rc = drop_or_pass(w, i, &o->grp_dirty, &w->st.transactions_dropped);
   if (rc == 0 && nd->v[C837_WV_OUT].emitted) {
     if (o->tx_dirty) {
@@ -277,10 +310,10 @@ static int close_st(c837_writer *w, size_t i, const c837_segment *closer)
     }
     if (closer != NULL)
       rc = put_closer_out(w, closer, o->tx_segs + 1, nd, o->tx_dirty, 1);
-    else if (!w->ending &&
-             (rc = build_closer(w, &w->se_owed, "SE", o->tx_segs + 1, nd,
-                                NULL)) == 0)
-      w->se_due = 1; /* ended by the next GS / ST: paid if that goes */
+    else if (o->tx_dirty) /* close what is rewritten */
+      rc = put_built(w, C837_WV_OUT, "SE", o->tx_segs + 1, nd, NULL, 1);
+    else
+      rc = owe(w, C837_WO_SE, "SE", o->tx_segs + 1, nd);
   }
   if (rc == 0 && nd->v[C837_WV_HELD].emitted)
     rc = put_built(w, C837_WV_HELD, "SE", h->tx_segs + 1, nd, closer, 1);
@@ -295,6 +328,10 @@ static int close_gs(c837_writer *w, size_t i, const c837_segment *closer)
   int rc = drop_or_pass(w, i, &o->ic_dirty, &w->st.groups_dropped);
   if (rc == 0 && nd->v[C837_WV_OUT].emitted && closer != NULL)
     rc = put_closer_out(w, closer, o->grp_sts, nd, o->grp_dirty, 0);
+  else if (rc == 0 && nd->v[C837_WV_OUT].emitted && o->grp_dirty)
+    rc = put_built(w, C837_WV_OUT, "GE", o->grp_sts, nd, NULL, 0);
+  else if (rc == 0 && nd->v[C837_WV_OUT].emitted)
+    rc = owe(w, C837_WO_GE, "GE", o->grp_sts, nd);
   if (o->grp_dirty)
     o->ic_dirty = 1; /* and so is its IEA */
   if (rc == 0 && nd->v[C837_WV_HELD].emitted)
@@ -302,15 +339,27 @@ static int close_gs(c837_writer *w, size_t i, const c837_segment *closer)
   return rc;
 }
 
-/* Closes ISA node i (always written to the corrected view) with its IEA
- * closer (NULL: none in the input). */
+/* Closes ISA node i with its IEA closer (NULL: none in the input).  The
+ * corrected view drops an interchange none of whose groups it wrote
+ * when claims below it were held (an ISA / IEA with no group is no
+ * interchange a receiver takes), else writes it as it came. */
 static int close_isa(c837_writer *w, size_t i, const c837_segment *closer)
 {
   c837_wnode *nd = &w->nodes[i];
   c837_wview *o = &w->v[C837_WV_OUT], *h = &w->v[C837_WV_HELD];
   int rc = 0;
-  if (closer != NULL)
+  if (!nd->v[C837_WV_OUT].emitted) {
+    if (nd->v[C837_WV_OUT].removed)
+      w->st.interchanges_dropped++;
+    else
+      rc = c837_w_emit_chain(w, C837_WV_OUT, i, C837_EM_PASS);
+  }
+  if (rc == 0 && nd->v[C837_WV_OUT].emitted && closer != NULL)
     rc = put_closer_out(w, closer, o->ic_groups, nd, o->ic_dirty, 0);
+  else if (rc == 0 && nd->v[C837_WV_OUT].emitted && o->ic_dirty)
+    rc = put_built(w, C837_WV_OUT, "IEA", o->ic_groups, nd, NULL, 0);
+  else if (rc == 0 && nd->v[C837_WV_OUT].emitted)
+    rc = owe(w, C837_WO_IEA, "IEA", o->ic_groups, nd);
   if (rc == 0 && nd->v[C837_WV_HELD].emitted)
     rc = put_built(w, C837_WV_HELD, "IEA", h->ic_groups, nd, closer, 0);
   return rc;
@@ -405,12 +454,12 @@ static int append_top(c837_writer *w, const c837_segment *s)
   return 0;
 }
 
-/* An SE, GE or IEA with no node of its own to close: it ends the
- * transaction the corrected view may owe an SE, as it did in the input
- * (the assembler reads it so), so that SE is not written. */
+/* An SE, GE or IEA with no node of its own to close: it ends what the
+ * corrected view may owe a trailer, as it did in the input (the
+ * assembler reads it so), so that trailer is not written. */
 static int stray_trailer(c837_writer *w, const c837_segment *s)
 {
-  w->se_due = 0;
+  c837_w_clear_owed(w, C837_WO_IEA);
   return content(w, s);
 }
 
@@ -452,7 +501,9 @@ static int on_isa(c837_writer *w, const c837_segment *s)
     w->v[vi].ic_dirty = 0;
     w->v[vi].ic_groups = 0;
   }
-  return emit_node(w, C837_WV_OUT, w->depth - 1, C837_EM_PASS);
+  /* written when something below it is (an interchange whose groups
+   * are all dropped is dropped whole: close_isa) */
+  return 0;
 }
 
 static int on_gs(c837_writer *w, const c837_segment *s)
@@ -489,25 +540,31 @@ static int on_st(c837_writer *w, const c837_segment *s)
     w->v[vi].hl_dropped = 0;
     w->v[vi].hl_seq = 0;
   }
+  c837_hlcheck_reset(&w->hl);
   return 0;
 }
 
-/* The HL s would nest deeper than C837_MAX_HL_DEPTH.  The writer cannot
- * rewrite such a transaction: as nothing in it was rewritten so far (else
- * segment_refused refused s), everything still pending is written
- * as it came and the rest of the transaction is copied through (w->deep,
- * until its ST closes). */
-static int go_deep(c837_writer *w, const c837_segment *s)
+/* The HL s would nest deeper than C837_MAX_HL_DEPTH (why =
+ * C837_WD_DEPTH), or its link breaks parse/hlcheck.h's rule (why =
+ * C837_WD_LINKS).  The writer cannot rewrite such a transaction: as
+ * nothing in it was rewritten so far (else segment_refused refused s),
+ * everything still pending is written as it came and the rest of the
+ * transaction is copied through (w->deep, until its ST closes). */
+static int go_raw(c837_writer *w, const c837_segment *s, int why)
 {
   c837_wview *o = &w->v[C837_WV_OUT];
   /* nothing was dropped or renumbered: the pending HLs go out as they
    * came, and so does an HL04 that was held back */
   if (o->defer_on && c837_w_resolve(w, C837_WV_OUT, NULL) != 0)
     return -1;
-  if (c837_w_emit_chain(w, C837_WV_OUT, w->depth - 1, C837_EM_PASS) != 0)
+  if (w->depth > 0 &&
+      c837_w_emit_chain(w, C837_WV_OUT, w->depth - 1, C837_EM_PASS) != 0)
     return -1;
-  w->deep = 1;
-  w->st.transactions_too_deep++;
+  w->deep = why;
+  if (why == C837_WD_DEPTH)
+    w->st.transactions_too_deep++;
+  else
+    w->st.transactions_hl_invalid++;
   return c837_w_write(w, C837_WV_OUT, s->raw, s->raw_len, 1);
 }
 
@@ -525,7 +582,7 @@ static int on_hl(c837_writer *w, const c837_segment *s)
     if (close_top(w, NULL) != 0)
       return -1;
   if (w->depth == C837_W_MAX_NODES)
-    return go_deep(w, s);
+    return go_raw(w, s, C837_WD_DEPTH);
   if (top_is(w, C837_WN_HL) &&
       same_span(par, c837_w_hl_el(&w->nodes[w->depth - 1], 1)))
     parent = w->depth - 1;
@@ -556,9 +613,18 @@ static int segment_refused(c837_writer *w, const c837_segment *s,
   const c837_wnode *top = w->depth ? &w->nodes[w->depth - 1] : NULL;
   switch (role) {
   case C837_ROLE_HL:
+    if (c837_hlcheck_test(&w->hl, c837_seg_el(s, 1), c837_seg_el(s, 2)) &&
+        tx_rewritten(w))
+      return c837_w_refuse(w, C837_ECLAIM, s->offset, s->number,
+                           "HL*%s*%s names no HL loop open above it or "
+                           "repeats an HL01 (HL02_PARENT, HL01_ORDER), in "
+                           "a transaction with a fixed or held claim: "
+                           "cannot rewrite it",
+                           c837_w_text_span(c837_seg_el(s, 1)).s,
+                           c837_w_text_span(c837_seg_el(s, 2)).s);
     /* on_hl closes no loop before it goes deep: the stack is full only
      * when the top is not a loop this HL ends, so this state is the one
-     * go_deep would see */
+     * go_raw would see */
     if (w->depth == C837_W_MAX_NODES &&
         !(top->type == C837_WN_HL &&
           !same_span(c837_seg_el(s, 2), c837_w_hl_el(top, 1))) &&
@@ -622,6 +688,10 @@ int c837_w_segment(c837_writer *w, const c837_segment *s, c837_role role)
   case C837_ROLE_ST:
     return on_st(w, s);
   case C837_ROLE_HL:
+    /* an HL whose link breaks the rule (hlcheck.h): the transaction is
+     * copied through as it came; else it is taken in */
+    if (c837_hlcheck_take(&w->hl, c837_seg_el(s, 1), c837_seg_el(s, 2)))
+      return go_raw(w, s, C837_WD_LINKS);
     return on_hl(w, s);
   case C837_ROLE_HEADER:
   case C837_ROLE_LOOP:

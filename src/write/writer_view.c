@@ -5,8 +5,8 @@
  * interchange, and, while the child code (HL04) of an HL segment is
  * undecided, the defer buffer that holds everything written after that
  * segment (writer.c's design comment says when; writer_node.c decides).
- * The corrected view may also owe an SE (writer.c's comment): every
- * write to it pays that SE first.  This file knows the node stack only
+ * The corrected view may also owe an SE and a GE (writer.c's comment):
+ * every write to it pays them first.  This file knows the node stack only
  * as data (an HL node's bytes and ids); it calls down to writer_edit.c
  * only.
  */
@@ -17,6 +17,8 @@
 static int sink_out(c837_writer *w, int vi, const void *p, size_t n)
 {
   c837_wview *v = &w->v[vi];
+  if (vi == C837_WV_OUT)
+    w->st.bytes_out += n;
   if (n == 0 || !v->has_sink)
     return 0;
   if (v->sink.write(v->sink.ud, p, n) != 0)
@@ -124,13 +126,27 @@ static int view_out(c837_writer *w, int vi, const void *p, size_t n)
 }
 
 /* Every write to the corrected view but an envelope segment that ends
- * the transaction itself comes through here first. */
-int c837_w_pay_se(c837_writer *w)
+ * what is owed itself comes through here first. */
+int c837_w_pay_owed(c837_writer *w, int at_end)
 {
-  if (!w->se_due)
-    return 0;
-  w->se_due = 0;
-  return view_out(w, C837_WV_OUT, w->se_owed.p, w->se_owed.len);
+  int k;
+  for (k = C837_WO_SE; k <= C837_WO_IEA; k++) {
+    if (!w->owed_due[k])
+      continue;
+    w->owed_due[k] = 0;
+    if (at_end && w->owed_weak[k])
+      continue;
+    if (view_out(w, C837_WV_OUT, w->owed[k].p, w->owed[k].len) != 0)
+      return -1;
+  }
+  return 0;
+}
+
+void c837_w_clear_owed(c837_writer *w, int upto)
+{
+  int k;
+  for (k = C837_WO_SE; k <= upto; k++)
+    w->owed_due[k] = 0;
 }
 
 int c837_w_write(c837_writer *w, int vi, const void *p, size_t n,
@@ -138,7 +154,7 @@ int c837_w_write(c837_writer *w, int vi, const void *p, size_t n,
 {
   if (w->err.code != C837_OK)
     return -1;
-  if (vi == C837_WV_OUT && c837_w_pay_se(w) != 0)
+  if (vi == C837_WV_OUT && c837_w_pay_owed(w, 0) != 0)
     return -1;
   w->v[vi].tx_segs += nsegs;
   return view_out(w, vi, p, n);
