@@ -395,5 +395,19 @@ rc=$?
 check "R16c ledger with a byte-order mark: a run reads it (the day is a duplicate)" \
   "$rc|$(grep -c '"DUPLICATE_DAY"' "$T/o16c2/findings.csv")" "1|1"
 
+# R16e a problem row has the problem's own severity: an SV1 without its
+# LX is read (LX_MISSING, a warning): findings.csv says warning, the
+# summary counts a warning, `stats` prints it and exits 0
+grep -v '^LX\*' "$G/good.837" | sed 's/^SE\*21\*/SE*20*/' >"$T/nolx.837"
+$RUNNER "$BIN" -q -o "$T/o16e2" $RD "$T/nolx.837"
+rc=$?
+check "R16e LX_MISSING: a warning row, counted as one, exit 0" \
+  "$rc|$(cell "$T/o16e2/findings.csv" 1 severity)|$(cell "$T/o16e2/findings.csv" 1 detail | cut -c1-11)|$(grep -c '^  findings: 0 error, 1 warning, 0 info$' "$T/o16e2/summary.txt")" \
+  "0|warning|LX_MISSING:|2"
+$RUNNER "$BIN" stats "$T/nolx.837" >"$T/s16e"
+rc=$?
+check "R16e stats: the warning printed, exit 0" \
+  "$rc|$(grep -c 'LX_MISSING' "$T/s16e")" "0|1"
+
 echo "e2e_failclosed_run: $fails failed, $skips skipped"
 [ "$fails" -eq 0 ]

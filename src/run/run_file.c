@@ -279,7 +279,7 @@ static int on_problem(void *ud, const c837_problem *p)
                        .problem = p};
   f->rec->t.problems++;
   f->rec->t.findings[C837_EDIT_ENVELOPE_INVALID]++;
-  f->rec->t.by_severity[C837_SEV_ERROR]++;
+  f->rec->t.by_severity[p->severity]++; /* its own: LX_MISSING a warning */
   c837_run_emit(f->run, &ev);
   if (c837_report_problem(f->run->report, f->name, NULL, p) != 0) {
     f->report_failed = 1;
