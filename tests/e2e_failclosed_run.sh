@@ -21,7 +21,10 @@
 #        in the filter mode; summary.txt, report.html and stderr say so;
 #   R16  the smaller ones: a truncated file's message and summary give the
 #        same count of complete claims; `stats DIR` walks the directory;
-#        a ledger with a UTF-8 byte-order mark is read.
+#        a ledger with a UTF-8 byte-order mark is read; a problem row has
+#        the problem's severity (LX_MISSING a warning, stats exit 0);
+#        --max-lines and exit 7 (a ledger over the limit, or claims held
+#        at it).
 # Every case checks exact exit codes, messages, file lists, modes or CSV
 # cells.  Cases that need a C compiler (tests/faultfs.c), mkfifo or
 # flock(1) say SKIP without them.
@@ -408,6 +411,25 @@ $RUNNER "$BIN" stats "$T/nolx.837" >"$T/s16e"
 rc=$?
 check "R16e stats: the warning printed, exit 0" \
   "$rc|$(grep -c 'LX_MISSING' "$T/s16e")" "0|1"
+
+# R16d the run's limit of remembered lines: --max-lines, exit 7
+cp "$T/l16c/L.csv" "$T/L16d.csv"
+cp "$T/L16d.csv" "$T/L16d.before"
+$RUNNER "$BIN" -q -o "$T/o16d" --state "$T/L16d.csv" --max-lines 1 $RD \
+  "$G/good.837" 2>"$T/e16d"
+rc=$?
+check "R16d a ledger over --max-lines: exit 7, named, nothing processed" \
+  "$rc|$(cat "$T/e16d")|$(cmp -s "$T/L16d.before" "$T/L16d.csv" && echo same)|$([ -e "$T/o16d" ] || echo none)" \
+  "7|cart837: ledger $T/L16d.csv holds more lines than the run may remember: line 4 is past the run's limit of remembered lines (1; --max-lines sets it): nothing was processed|same|none"
+$RUNNER "$BIN" -q -o "$T/o16e" --max-lines 1 --fail-on never $RD "$G/two.837"
+rc=$?
+check "R16d claims held at --max-lines: RUN_LINES_LIMIT, exit 7 whatever --fail-on" \
+  "$rc|$(cell "$T/o16e/findings.csv" 1 claim_id)|$(cell "$T/o16e/findings.csv" 1 edit)" \
+  "7|T2|RUN_LINES_LIMIT"
+$RUNNER "$BIN" --max-lines 0 "$G/good.837" 2>"$T/e16f"
+rc=$?
+check "R16d --max-lines takes a count" "$rc|$(head -1 "$T/e16f")" \
+  "2|cart837: --max-lines takes 1..4294967295, not '0'"
 
 echo "e2e_failclosed_run: $fails failed, $skips skipped"
 [ "$fails" -eq 0 ]

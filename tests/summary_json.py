@@ -38,7 +38,8 @@ CLAIMS = ["read", "passed", "fixed", "held"]
 FINDINGS = ["error", "warning", "info"]
 EXIT = ["status", "name", "why"]
 EXIT_NAMES = {0: "ok", 1: "findings", 2: "usage", 3: "invalid_input",
-              4: "io_error", 5: "skipped", 6: "locked"}
+              4: "io_error", 5: "skipped", 6: "locked",
+              7: "lines_limit"}
 
 
 def edit_ids(header):

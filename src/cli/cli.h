@@ -26,6 +26,8 @@ enum {
   CLI_IO = 4,       /* I/O error, or an output could not be completed */
   CLI_SKIPPED = 5,  /* some inputs were skipped (not 837, unreadable) */
   CLI_LOCKED = 6,   /* the ledger is locked by another run */
+  CLI_LIMIT = 7,    /* the run's limit of remembered lines (--max-lines):
+                       a ledger over it, or claims held at it */
   CLI_HANGUP = 129,      /* stopped by SIGHUP */
   CLI_INTERRUPTED = 130, /* stopped by SIGINT */
   CLI_TERMINATED = 143   /* stopped by SIGTERM */
@@ -37,7 +39,8 @@ enum {
 int cli_exit_of(c837_status st);
 /* The exit code of a run stopped by signal sig. */
 int cli_exit_signal(int sig);
-/* The more serious of two exit codes: 143/130/129, 2, 6, 4, 3, 5, 1, 0. */
+/* The more serious of two exit codes: 143/130/129, 2, 6, 7, 4, 3, 5, 1,
+ * 0. */
 int cli_worse(int a, int b);
 /* A short stable name for an exit code ("ok", "findings", "usage",
  * "invalid_input", "io_error", "skipped", "locked", "interrupted",

@@ -140,6 +140,10 @@ int cmd_run(int argc, char **argv)
     rc = cli_worse(rc, CLI_SKIPPED);
   if (!o.fail_never && has_finding(run, o.fail_on))
     rc = cli_worse(rc, CLI_FINDINGS);
+  /* claims held unchecked at the limit of remembered lines: whatever
+   * --fail-on says */
+  if (c837_run_totals(run)->findings[C837_EDIT_RUN_LINES_LIMIT])
+    rc = cli_worse(rc, CLI_LIMIT);
   /* last: summary.json says how the run ends */
   rc = cli_run_json(run, &o, rc, finish_failed ? &err : NULL);
   c837_run_free(run);

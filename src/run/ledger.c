@@ -175,6 +175,7 @@ static void on_row(void *ud, void *row, unsigned long record_line)
   lread *L = ud;
   c837_hist *h = row;
   const char *missing = NULL;
+  int st = 0;
   if (h->family != C837_FAM_NONE)
     missing = !h->patient[0] ? "patient" : !h->code[0] ? "code" : NULL;
   if (missing) {
@@ -186,9 +187,15 @@ static void on_row(void *ud, void *row, unsigned long record_line)
   }
   h->kind = c837_hist_kind_of(h);
   L->rows++;
-  if (L->row && L->row(L->row_ud, h) != 0)
+  if (L->row && (st = L->row(L->row_ud, h)) == C837_ELIMIT) {
+    /* the run's limit of remembered lines: err->segment is the line */
+    c837_csvpos_fail(&L->R.pos, C837_ELIMIT, record_line, 0, NULL,
+                     "past the run's limit of remembered lines");
+    L->R.pos.err->segment = record_line;
+  } else if (st != 0) {
     c837_csvpos_fail(&L->R.pos, C837_ENOMEM, record_line, 0, NULL,
                      "out of memory");
+  }
 }
 
 /* Parses the whole of fp (named name), calling row (NULL: none) for
@@ -238,9 +245,11 @@ static c837_status parse_file(FILE *fp, const char *name, row_fn row,
   return L.R.pos.st;
 }
 
+/* 0, C837_ELIMIT (the run's limit of remembered lines), or -1. */
 static int add_to_engine(void *ud, const c837_hist *h)
 {
-  return c837_engine_add_history(ud, h) == C837_OK ? 0 : -1;
+  c837_status st = c837_engine_add_history(ud, h);
+  return st == C837_OK ? 0 : st == C837_ELIMIT ? C837_ELIMIT : -1;
 }
 
 c837_status c837_ledger_load(c837_engine *e, const char *path,

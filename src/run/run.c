@@ -17,6 +17,7 @@
 #include "run/summary.h"
 #include "base/buf.h"
 #include "base/err.h"
+#include "base/limits.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -133,8 +134,19 @@ c837_run *c837_run_new(const c837_run_options *o, c837_error *err)
         c837_ledger_lock(r->o.state_path, o->lock_wait, &r->lock_fd, err) !=
             C837_OK)
       goto fail;
-    if (c837_ledger_load(r->engine, r->o.state_path, err) != C837_OK)
+    if (c837_ledger_load(r->engine, r->o.state_path, err) != C837_OK) {
+      if (err->code == C837_ELIMIT)
+        c837_error_set(err, C837_ELIMIT, 0, 0,
+                       "ledger %.200s holds more lines than the run may "
+                       "remember: line %llu is past the run's limit of "
+                       "remembered lines (%llu; --max-lines sets it): "
+                       "nothing was processed",
+                       r->o.state_path, (unsigned long long)err->segment,
+                       (unsigned long long)(o->edit.max_lines
+                                                ? o->edit.max_lines
+                                                : C837_MAX_REMEMBERED_LINES));
       goto fail;
+    }
   }
   if (c837_mkdirs(r->out_dir, err) != C837_OK)
     goto fail;
