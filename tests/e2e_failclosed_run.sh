@@ -9,6 +9,8 @@
 #   R10  a file held whole is copied as it came: a gzip file stays that
 #        gzip file (never its decompressed content, whatever --gzip says),
 #        and no copy is made over C837_MAX_HELD_WHOLE (R10b);
+#   R11  outputs, folders and the ledger are created with the umask; a
+#        ledger keeps its own mode;
 #   R12  no write through a symbolic link below the output directory; no
 #        symbolic link out of an input directory is followed (nor its
 #        target read) unless --follow-symlinks; a ledger named through a
@@ -234,6 +236,21 @@ if truncate -s 1100M "$T/huge.837" 2>/dev/null; then
 else
   skip "R10b: truncate(1) cannot make a sparse file here"
 fi
+
+# ==== R11 permissions =====================================================
+
+( umask 077
+  $RUNNER "$BIN" -q -o "$T/o11" --state "$T/l11/L.csv" $RD "$G/held.837" "$G/two.837" )
+rc=$?
+check "R11 umask 077: every output, folder, ledger and lock private" \
+  "$rc|$(find "$T/o11" "$T/l11" -type f ! -perm 600 | wc -l)|$(find "$T/o11" "$T/l11" -type d ! -perm 700 | wc -l)|$(find "$T/o11" "$T/l11" -type f | wc -l)" \
+  "1|0|0|9"
+chmod 600 "$T/l11/L.csv"
+( umask 022
+  $RUNNER "$BIN" -q -o "$T/o11b" --state "$T/l11/L.csv" $RD "$G/good.837" )
+check "R11 umask 022: outputs 644, a ledger chmod'ed 600 stays 600" \
+  "$(stat -c %a "$T/o11b/good.837" "$T/o11b/summary.txt" "$T/l11/L.csv" | tr '\n' ' ')" \
+  "644 644 600 "
 
 # ==== R12 symbolic links ==================================================
 
