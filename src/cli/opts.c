@@ -29,6 +29,8 @@ static void run_usage(FILE *fp)
       "      --gzip, --no-gzip   compress outputs (default: as the input)\n"
       "      --follow-symlinks   follow symbolic links in an input directory\n"
       "                          that point out of it (default: skipped)\n"
+      "      --gzip-level N      0 (stored) .. 9 (smallest) for gzip outputs\n"
+      "                          (default 6)\n"
       "      --sync-each         fsync every output file before its rename\n"
       "                          (default: one syncfs at the end of the run)\n"
       "      --fail-on LEVEL     error (default), warning or never: exit 1\n"
@@ -57,7 +59,8 @@ static void run_usage(FILE *fp)
 enum {
   O_CODES = 256, O_STATE, O_STATE_RO, O_NO_WAIT, O_REPORT_ONLY, O_HOLD,
   O_GZIP, O_NO_GZIP, O_FAIL_ON, O_INFUSION, O_REPEAT, O_RUN_DATE,
-  O_PROGRESS, O_NO_PROGRESS, O_SYNC_EACH, O_FOLLOW, O_MAX_LINES
+  O_PROGRESS, O_NO_PROGRESS, O_SYNC_EACH, O_FOLLOW, O_MAX_LINES,
+  O_GZIP_LEVEL
 };
 
 static const struct option longopts[] = {
@@ -70,6 +73,7 @@ static const struct option longopts[] = {
     {"hold", required_argument, NULL, O_HOLD},
     {"gzip", no_argument, NULL, O_GZIP},
     {"no-gzip", no_argument, NULL, O_NO_GZIP},
+    {"gzip-level", required_argument, NULL, O_GZIP_LEVEL},
     {"sync-each", no_argument, NULL, O_SYNC_EACH},
     {"follow-symlinks", no_argument, NULL, O_FOLLOW},
     {"max-lines", required_argument, NULL, O_MAX_LINES},
@@ -147,6 +151,10 @@ static int set_valued(cli_run_opts *o, int c, const char *arg, char *why,
     e->max_lines = v;
     return 0;
   }
+  case O_GZIP_LEVEL:
+    if (parse_int(arg, 0, 9, &o->run.gzip_level) != 0)
+      return bad_value(why, whysz, "--gzip-level", "0..9", arg);
+    return 0;
   case O_RUN_DATE:
     if (c837_parse_iso_date((c837_span){arg, strlen(arg)},
                             &o->run.run_date) != 0)

@@ -374,6 +374,7 @@ static int set_outputs(file_ctx *f)
   c837_out_init_under(&f->held, r->out_dir, ph + (rel - po), r->o.gzip > 0);
   c837_out_init_under(&f->rest, r->out_dir, pr + (rel - po), r->o.gzip > 0);
   f->out.nosync = f->held.nosync = f->rest.nosync = !r->o.sync_each;
+  f->out.level = f->held.level = f->rest.level = r->o.gzip_level;
   f->gzip_unknown = r->o.gzip < 0;
   f->gating = to_stdout;
   return 0;
