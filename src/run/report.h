@@ -11,11 +11,16 @@
 #include "cart837.h"
 
 typedef struct c837_report c837_report;
+struct c837_audit; /* audit.h */
 
 /* Opens findings.csv and lines.csv (temporary until commit) in dir and
  * writes their header rows.  NULL with *err on failure (C837_ENOMEM,
  * C837_EIO). */
 c837_report *c837_report_open(const char *dir, c837_error *err);
+/* From now on every row and claim is also handed to audit a (borrowed:
+ * it must outlive r), and a follows r's mark and rollback; a failure of
+ * a fails the reports (c837_report_error says why). */
+void c837_report_set_audit(c837_report *r, struct c837_audit *a);
 /* One claim's findings and its CAR-T / watch-code lines.  t classifies
  * lines.  Returns the number of CAR-T lines written to lines.csv, or -1
  * on a write error. */

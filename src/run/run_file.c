@@ -31,7 +31,9 @@
  * A commit or a hold that fails in its turn ends as DISCARD.
  */
 #include "run/run_int.h"
+#include "run/audit.h"
 #include "run/sink.h"
+#include "write/writer_tap.h"
 #include "edit/engine_hist.h"
 #include "base/buf.h"
 #include "base/err.h"
@@ -443,6 +445,10 @@ static int file_prepare(file_ctx *f)
   f->marked = 1;
   f->w = c837_writer_new(f->write_837 ? &out_sink : NULL,
                          f->write_837 ? &held_sink : NULL);
+  if (f->w) { /* report.html shows fixed claims as they went out */
+    c837_sink tap = c837_audit_tap(r->audit);
+    c837_writer_tap(f->w, &tap);
+  }
   if (!f->w || c837_engine_checkpoint(r->engine) != C837_OK) {
     note_new(f, R_INPUT, C837_ENOMEM, "out of memory");
     return -1;
