@@ -60,7 +60,7 @@ int cmd_run(int argc, char **argv)
   cli_log log;
   c837_run *run;
   c837_error err;
-  int i, rc = cli_run_parse(argc, argv, &o);
+  int i, finish_failed = 0, rc = cli_run_parse(argc, argv, &o);
 
   if (rc >= 0)
     return rc;
@@ -94,6 +94,7 @@ int cmd_run(int argc, char **argv)
   if (c837_run_finish(run, &err) != C837_OK) {
     fprintf(stderr, "cart837: %s\n", err.msg);
     rc = cli_worse(rc, cli_exit_of(err.code));
+    finish_failed = 1;
   }
   if (!o.quiet)
     cli_log_summary(run, stderr);
@@ -101,6 +102,8 @@ int cmd_run(int argc, char **argv)
     rc = cli_worse(rc, CLI_SKIPPED);
   if (!o.fail_never && has_finding(run, o.fail_on))
     rc = cli_worse(rc, CLI_FINDINGS);
+  /* last: summary.json says how the run ends */
+  rc = cli_run_json(run, &o, rc, finish_failed ? &err : NULL);
   c837_run_free(run);
   return rc;
 }
