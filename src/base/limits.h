@@ -336,8 +336,8 @@
 
 /* Bytes of claim segments report.html shows in all: the run's spool
  * (a temporary file, removed when the run ends) keeps no more, and the
- * claims after it give their place in the input instead.  With the
- * findings listed below this keeps the page under about 100 MB. */
+ * claims after it give their place in the input instead (README.md,
+ * "summary.txt and report.html", gives the page's measured size). */
 #ifndef C837_HTML_SEGMENT_BYTES
 #define C837_HTML_SEGMENT_BYTES (8u * 1024u * 1024u)
 #endif

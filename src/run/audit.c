@@ -10,6 +10,7 @@
  * and a few scratch buffers; everything else is in the spool.
  */
 #include "run/audit_int.h"
+#include "write/writer_tap.h"
 #include "edit/engine_hist.h"
 #include "base/err.h"
 #include "base/limits.h"
@@ -17,11 +18,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Out of memory while recording: the file being read fails (its records
+ * are taken back by c837_audit_rollback, which ends this state) and the
+ * run may go on. */
 static int fail_nomem(c837_audit *a)
 {
-  if (!a->failed)
+  if (!a->failed) {
     c837_error_set(&a->err, C837_ENOMEM, 0, 0, "out of memory");
-  a->failed = 1;
+    a->failed = 2;
+  }
   return -1;
 }
 
@@ -42,7 +47,7 @@ static int tap_write(void *ud, const void *p, size_t n)
   if (n > room)
     n = room;
   if (n && c837_buf_put(&a->tap, p, n) != 0)
-    a->tap_lost = 1; /* the page says the claim's bytes were not kept */
+    a->tap_lost = 1; /* c837_audit_claim fails the file: out of memory */
   return 0;
 }
 
@@ -103,11 +108,13 @@ void c837_audit_free(c837_audit *a)
   free(a);
 }
 
-c837_sink c837_audit_tap(c837_audit *a)
+void c837_audit_tap(c837_audit *a, c837_writer *w)
 {
   c837_sink s = {tap_write, a};
+  if (!w)
+    return;
   a->tap_armed = 1;
-  return s;
+  c837_writer_tap(w, &s);
 }
 
 void c837_audit_facts(const c837_audit *a, const c837_claim *c,
@@ -137,6 +144,8 @@ int c837_audit_mark(c837_audit *a)
 
 int c837_audit_rollback(c837_audit *a)
 {
+  if (a->failed == 2) /* fail_nomem: what failed is taken back now */
+    a->failed = 0;
   if (a->failed)
     return -1;
   a->seq = a->mark_seq;
@@ -314,12 +323,12 @@ static uint32_t step_state(const c837_claim *c, const c837_verdict *v,
 }
 
 /* The ids of the findings on line li into a->ids, their edits into
- * a->scratch; their count. */
-static uint32_t line_ids(c837_audit *a, const c837_verdict *v, size_t li,
-                         uint64_t first_id)
+ * a->scratch; their count, or -1 (out of memory). */
+static int64_t line_ids(c837_audit *a, const c837_verdict *v, size_t li,
+                        uint64_t first_id)
 {
   size_t k;
-  uint32_t n = 0;
+  int64_t n = 0;
   c837_buf_clear(&a->ids);
   c837_buf_clear(&a->scratch);
   for (k = 0; k < v->n_findings; k++) {
@@ -327,10 +336,8 @@ static uint32_t line_ids(c837_audit *a, const c837_verdict *v, size_t li,
     if (v->findings[k].line != li)
       continue;
     if (c837_buf_put(&a->ids, &id, sizeof id) != 0 ||
-        c837_buf_putc(&a->scratch, (char)v->findings[k].edit) != 0) {
-      a->w.failed = 1;
-      break;
-    }
+        c837_buf_putc(&a->scratch, (char)v->findings[k].edit) != 0)
+      return -1;
     n++;
   }
   return n;
@@ -380,6 +387,7 @@ static int claim_steps(c837_audit *a, uint32_t fid, const c837_claim *c,
   c837_payer_settings ps;
   c837_astep s;
   size_t i;
+  int64_t n_ids;
   c837_payers_settings(a->payers, c->filing, c->payer.id, &ps);
   memset(&s, 0, sizeof s);
   s.seq = seq;
@@ -408,7 +416,9 @@ static int claim_steps(c837_audit *a, uint32_t fid, const c837_claim *c,
     s.code = ln->code;
     s.product = cr->product;
     s.units = ln->units_raw;
-    s.n_ids = line_ids(a, v, i, first_id);
+    if ((n_ids = line_ids(a, v, i, first_id)) < 0)
+      return fail_nomem(a);
+    s.n_ids = (uint32_t)n_ids;
     s.ids = a->ids.p;
     s.edits = a->scratch.p;
     c837_recw_clear(&a->w);
@@ -434,6 +444,8 @@ int c837_audit_claim(c837_audit *a, const char *file, const c837_claim *c,
   int rc;
   if (a->failed)
     return -1;
+  if (a->tap_lost) /* the bytes that went out could not be kept */
+    return fail_nomem(a);
   memset(&ac, 0, sizeof ac);
   ac.file = file_id(a, file);
   if (ac.file == UINT32_MAX)
@@ -463,7 +475,7 @@ int c837_audit_claim(c837_audit *a, const char *file, const c837_claim *c,
   ac.term = c->n_segs ? (unsigned char)c->segs[0].delims.segment : '~';
   if (claim_money(a, c, v, disp, &ac) != 0)
     return fail_nomem(a);
-  if (disp != C837_DISP_PASSED && !a->tap_lost) {
+  if (disp != C837_DISP_PASSED) {
     uint64_t need;
     if (claim_bytes(a, c, &ac.in_total) != 0)
       return fail_nomem(a);

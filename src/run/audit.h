@@ -149,9 +149,9 @@ c837_audit *c837_audit_open(const char *dir, const c837_engine *engine,
                             const c837_payers *payers, c837_error *err);
 /* Frees a (its spool goes with it); NULL is a no-op. */
 void c837_audit_free(c837_audit *a);
-/* The writer tap (writer_tap.h) of a: a fixed claim's bytes as it went
- * out, for the next c837_audit_claim. */
-c837_sink c837_audit_tap(c837_audit *a);
+/* Taps writer w (writer_tap.h) for a: a fixed claim's bytes as they go
+ * out, for the next c837_audit_claim.  w is borrowed; NULL is a no-op. */
+void c837_audit_tap(c837_audit *a, c837_writer *w);
 /* The payer class of claim c (SBR09 and payer id) and its disposition
  * as it went: the verdict's, except a fixed claim the writer held as it
  * came (its fixes could not be represented: nothing went through the

@@ -27,7 +27,8 @@ struct c837_audit {
   c837_buf ids;             /* the finding ids of a step */
   c837_buf rd;              /* the record read back */
   c837_recw w;              /* the record being built */
-  int failed;
+  int failed;               /* 1: for good; 2: out of memory, until the
+                               rollback of the file (fail_nomem) */
   c837_error err;           /* the first failure */
   int built;                /* c837_audit_finish has read the spool */
   c837_audit_model m;

@@ -161,6 +161,10 @@ struct c837_report {
   int64_t next_id, mark_id; /* findings.csv's ids: the last one given */
   c837_audit *audit;    /* NULL: none (borrowed) */
   int failed;
+  int nomem;            /* the audit ran out of memory: the file fails,
+                           and c837_report_rollback ends this state */
+  int was_nomem;        /* and c837_report_error says so until the next
+                           c837_report_mark */
   char why[300];        /* the first failure: file and reason */
 };
 
@@ -178,11 +182,15 @@ static void fail_on(c837_report *r, const c837_out *of)
 static void fail_audit(c837_report *r)
 {
   c837_error e;
-  if (!r->failed) {
-    c837_audit_error(r->audit, &e);
+  if (r->failed || r->nomem)
+    return;
+  c837_audit_error(r->audit, &e);
+  if (e.code == C837_ENOMEM)
+    r->nomem = r->was_nomem = 1;
+  else {
     snprintf(r->why, sizeof r->why, "%.290s", e.msg);
+    r->failed = 1;
   }
-  r->failed = 1;
 }
 
 /* Hands finding row `row` (of claim seq, 0 for none; outcome as
@@ -410,11 +418,11 @@ long c837_report_claim(c837_report *r, const char *file,
     row.disposition = line_disposition(v, i);
     put_line(r, &row);
   }
-  if (r->audit && v && !r->failed &&
+  if (r->audit && v && !r->failed && !r->nomem &&
       c837_audit_claim(r->audit, file, c, v, (uint64_t)first_id, cls, disp,
                        (size_t)tracked) != 0)
     fail_audit(r);
-  return r->failed ? -1 : tracked;
+  return r->failed || r->nomem ? -1 : tracked;
 }
 
 /* An ENVELOPE_INVALID finding of file (env: its envelope, or NULL) at
@@ -443,7 +451,7 @@ static int envelope_row(c837_report *r, const char *file,
   if (r->audit)
     audit_row(r, &row, 0, NULL, C837_AT_FLAGGED, C837_PAYER_UNKNOWN,
               C837_DISP_PASSED);
-  return r->failed ? -1 : 0;
+  return r->failed || r->nomem ? -1 : 0;
 }
 
 int c837_report_problem(c837_report *r, const char *file,
@@ -466,13 +474,14 @@ int c837_report_file_error(c837_report *r, const char *file,
 int c837_report_mark(c837_report *r)
 {
   r->mark_id = r->next_id;
+  r->was_nomem = 0;
   if (r->audit && c837_audit_mark(r->audit) != 0)
     fail_audit(r);
   if (fflush(r->ff) != 0 || (r->mark_f = ftello(r->ff)) < 0)
     fail_on(r, &r->findings);
   if (fflush(r->lf) != 0 || (r->mark_l = ftello(r->lf)) < 0)
     fail_on(r, &r->lines);
-  return r->failed ? -1 : 0;
+  return r->failed || r->nomem ? -1 : 0;
 }
 
 /* Cuts one report file back to off. */
@@ -487,29 +496,33 @@ static int cut(FILE *fp, off_t off)
 int c837_report_rollback(c837_report *r)
 {
   r->next_id = r->mark_id;
+  r->nomem = 0;
   if (r->audit && c837_audit_rollback(r->audit) != 0)
     fail_audit(r);
   if (cut(r->ff, r->mark_f) != 0)
     fail_on(r, &r->findings);
   if (cut(r->lf, r->mark_l) != 0)
     fail_on(r, &r->lines);
-  return r->failed ? -1 : 0;
+  return r->failed || r->nomem ? -1 : 0;
 }
 
 void c837_report_error(const c837_report *r, c837_error *err)
 {
-  c837_error_set(err, C837_EIO, 0, 0, "%s",
-                 r && r->why[0] ? r->why : "cannot write the reports");
+  if (r && !r->failed && r->was_nomem)
+    c837_error_set(err, C837_ENOMEM, 0, 0, "out of memory");
+  else
+    c837_error_set(err, C837_EIO, 0, 0, "%s",
+                   r && r->why[0] ? r->why : "cannot write the reports");
 }
 
 c837_status c837_report_commit(c837_report *r, c837_error *err)
 {
   c837_status a, b;
   c837_error e2;
-  if (r->failed) {
+  if (r->failed || r->nomem) {
     c837_report_error(r, err);
     c837_report_abort(r);
-    return C837_EIO;
+    return err->code;
   }
   a = c837_out_commit(&r->findings, err);
   b = c837_out_commit(&r->lines, a == C837_OK ? err : &e2);

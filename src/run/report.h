@@ -19,7 +19,8 @@ struct c837_audit; /* audit.h */
 c837_report *c837_report_open(const char *dir, c837_error *err);
 /* From now on every row and claim is also handed to audit a (borrowed:
  * it must outlive r), and a follows r's mark and rollback; a failure of
- * a fails the reports (c837_report_error says why). */
+ * a fails the reports (c837_report_error says why), except for lack of
+ * memory, which fails the file being read only. */
 void c837_report_set_audit(c837_report *r, struct c837_audit *a);
 /* One claim's findings and its CAR-T / watch-code lines.  t classifies
  * lines.  Returns the number of CAR-T lines written to lines.csv, or -1
@@ -40,7 +41,9 @@ int c837_report_mark(c837_report *r);
 /* Truncates both reports back to the mark.  0 or -1 (I/O). */
 int c837_report_rollback(c837_report *r);
 /* After a call above returned -1: fills *err with C837_EIO and the first
- * failure ("cannot write DIR/findings.csv: No space left on device"). */
+ * failure ("cannot write DIR/findings.csv: No space left on device"), or
+ * with C837_ENOMEM when the audit ran out of memory with the file since
+ * the last mark (that file fails; after its rollback the reports go on). */
 void c837_report_error(const c837_report *r, c837_error *err);
 /* Renames both files to their names and frees r (also on failure, when
  * the temporary files are removed).  C837_OK or C837_EIO. */
