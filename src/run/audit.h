@@ -283,6 +283,9 @@ c837_status c837_audit_finish(c837_audit *a, const c837_engine *engine,
 /* episodes.csv, closed by c837_audit_finish, for the run to publish with
  * its other reports (c837_out_publish or c837_out_commit_all). */
 c837_out *c837_audit_episodes_out(c837_audit *a);
+/* 1 when reading the spool back failed (I/O or a damaged record); a
+ * reader's -1 without it was a lack of memory. */
+int c837_audit_spool_failed(const c837_audit *a);
 /* The model (NULL before c837_audit_finish). */
 const c837_audit_model *c837_audit_model_of(const c837_audit *a);
 /* The name of file id i ("" when none). */

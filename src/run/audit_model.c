@@ -268,6 +268,8 @@ static c837_status read_spool(c837_audit *a, c837_error *err)
                             "one (at byte %lld)",
                             (long long)off);
   }
+  if (rc == -2)
+    return c837_error_set(err, C837_ENOMEM, 0, 0, "out of memory");
   if (rc < 0)
     return c837_error_set(err, C837_EIO, 0, 0, "%s", a->sp.why);
   if (m->n_listed)
@@ -308,16 +310,25 @@ const c837_audit_model *c837_audit_model_of(const c837_audit *a)
   return a && a->built ? &a->m : NULL;
 }
 
+int c837_audit_spool_failed(const c837_audit *a)
+{
+  return a->sp.failed;
+}
+
 int c837_audit_read_finding(c837_audit *a, off_t off, c837_afinding *f)
 {
   c837_recr r;
-  int type;
-  if (c837_spool_read(&a->sp, off, &type, &a->rd, NULL) != 1 ||
-      type != C837_REC_FINDING)
-    return -1;
-  c837_recr_init(&r, &a->rd);
-  c837_arec_get_finding(&r, f);
-  return r.bad ? -1 : 0;
+  int type, rc = c837_spool_read(&a->sp, off, &type, &a->rd, NULL);
+  if (rc == -2)
+    return -1; /* out of memory */
+  if (rc == 1 && type == C837_REC_FINDING) {
+    c837_recr_init(&r, &a->rd);
+    c837_arec_get_finding(&r, f);
+    if (!r.bad)
+      return 0;
+  }
+  a->sp.failed = 1; /* not the record the index says: damaged */
+  return -1;
 }
 
 int c837_audit_each_claim(c837_audit *a,
@@ -334,8 +345,10 @@ int c837_audit_each_claim(c837_audit *a,
       continue;
     c837_recr_init(&r, &a->rd);
     c837_arec_get_claim(&r, &c);
-    if (r.bad)
+    if (r.bad) {
+      a->sp.failed = 1; /* damaged */
       return -1;
+    }
     if (fn(ud, &c))
       break;
   }

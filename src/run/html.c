@@ -324,9 +324,11 @@ c837_status c837_html_write(const c837_run *r, const char *path,
   fprintf(fp, "<script>%s</script>\n</body>\n</html>\n", html_js);
   if (rc != 0) {
     c837_out_abort(&of);
-    return c837_error_set(err, C837_EIO, 0, 0,
-                          "cannot write report.html: the report spool "
-                          "could not be read back (or memory ran out)");
+    if (c837_audit_spool_failed(c837_run_audit(r)))
+      return c837_error_set(err, C837_EIO, 0, 0,
+                            "cannot write report.html: the report spool "
+                            "could not be read back");
+    return c837_error_set(err, C837_ENOMEM, 0, 0, "out of memory");
   }
   return c837_out_commit(&of, err);
 }

@@ -106,10 +106,8 @@ int c837_spool_read(c837_spool *s, off_t at, int *type, c837_buf *buf,
   if (fread(&len, 4, 1, s->fp) != 1 || len > buf->limit)
     return fail(s, "read");
   buf->len = 0;
-  if (c837_buf_reserve(buf, len ? len : 1) != 0) {
-    errno = ENOMEM;
-    return fail(s, "read");
-  }
+  if (c837_buf_reserve(buf, len ? len : 1) != 0)
+    return -2;
   if (len && fread(buf->p, 1, len, s->fp) != len)
     return fail(s, "read");
   buf->len = len;

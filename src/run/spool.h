@@ -45,7 +45,8 @@ int c837_spool_rollback(c837_spool *s);
  * c837_spool_start first) into buf (its content replaced; at most
  * `limit` bytes): its type in *type and its offset in *pos (NULL: not
  * wanted).  1, 0 at the end, -1 on a read error or a record that is not
- * one. */
+ * one, -2 when buf cannot hold the record (out of memory; the spool is
+ * not failed). */
 int c837_spool_read(c837_spool *s, off_t at, int *type, c837_buf *buf,
                     off_t *pos);
 /* Makes the next c837_spool_read(-1) read the first record; 0 or -1. */
