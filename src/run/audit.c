@@ -30,11 +30,14 @@ static int fail_nomem(c837_audit *a)
   return -1;
 }
 
+/* The spool failed: for good, or (a failed write) until the rollback of
+ * the file, as fail_nomem. */
 static int fail_spool(c837_audit *a)
 {
-  if (!a->failed)
+  if (!a->failed) {
     c837_error_set(&a->err, C837_EIO, 0, 0, "%s", a->sp.why);
-  a->failed = 1;
+    a->failed = a->sp.failed == 2 ? 2 : 1;
+  }
   return -1;
 }
 
@@ -154,6 +157,11 @@ int c837_audit_rollback(c837_audit *a)
   a->tap_total = 0;
   a->tap_lost = 0;
   return c837_spool_rollback(&a->sp) == 0 ? 0 : fail_spool(a);
+}
+
+int c837_audit_file_failed(const c837_audit *a)
+{
+  return a && a->failed == 2;
 }
 
 void c837_audit_error(const c837_audit *a, c837_error *err)

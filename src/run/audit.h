@@ -185,6 +185,9 @@ int c837_audit_envelope(c837_audit *a, const char *file, uint64_t id,
 /* Mark and rollback, with the reports'.  0 or -1. */
 int c837_audit_mark(c837_audit *a);
 int c837_audit_rollback(c837_audit *a);
+/* 1 when the failure fails the file being read only (out of memory, a
+ * write of the spool that failed): c837_audit_rollback ends it. */
+int c837_audit_file_failed(const c837_audit *a);
 /* After a -1: the first failure in *err (C837_EIO or C837_ENOMEM). */
 void c837_audit_error(const c837_audit *a, c837_error *err);
 

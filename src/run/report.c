@@ -161,10 +161,12 @@ struct c837_report {
   int64_t next_id, mark_id; /* findings.csv's ids: the last one given */
   c837_audit *audit;    /* NULL: none (borrowed) */
   int failed;
-  int nomem;            /* the audit ran out of memory: the file fails,
-                           and c837_report_rollback ends this state */
-  int was_nomem;        /* and c837_report_error says so until the next
-                           c837_report_mark */
+  int nomem;            /* the audit failed for the file only (out of
+                           memory, a spool write): the file fails, and
+                           c837_report_rollback ends this state */
+  int was_nomem;        /* and c837_report_error gives nomem_err until
+                           the next c837_report_mark */
+  c837_error nomem_err;
   char why[300];        /* the first failure: file and reason */
 };
 
@@ -185,9 +187,10 @@ static void fail_audit(c837_report *r)
   if (r->failed || r->nomem)
     return;
   c837_audit_error(r->audit, &e);
-  if (e.code == C837_ENOMEM)
+  if (c837_audit_file_failed(r->audit)) {
     r->nomem = r->was_nomem = 1;
-  else {
+    r->nomem_err = e;
+  } else {
     snprintf(r->why, sizeof r->why, "%.290s", e.msg);
     r->failed = 1;
   }
@@ -509,7 +512,7 @@ int c837_report_rollback(c837_report *r)
 void c837_report_error(const c837_report *r, c837_error *err)
 {
   if (r && !r->failed && r->was_nomem)
-    c837_error_set(err, C837_ENOMEM, 0, 0, "out of memory");
+    *err = r->nomem_err;
   else
     c837_error_set(err, C837_EIO, 0, 0, "%s",
                    r && r->why[0] ? r->why : "cannot write the reports");

@@ -55,8 +55,34 @@ int c837_spool_put(c837_spool *s, int type, const void *p, size_t n)
   if (n > UINT32_MAX)
     return fail(s, "write a record too large for");
   if (fwrite(&t, 1, 1, s->fp) != 1 || fwrite(&len, 4, 1, s->fp) != 1 ||
-      (n && fwrite(p, 1, n, s->fp) != n))
-    return fail(s, "write");
+      (n && fwrite(p, 1, n, s->fp) != n)) {
+    fail(s, "write");
+    s->failed = 2; /* a full disk, a file size limit: c837_spool_rollback
+                      takes the file's records back and goes on */
+    return -1;
+  }
+  return 0;
+}
+
+/* After a failed write: a new stream on the same file, without the bytes
+ * the old one could not write, cut back to the mark.  0 or -1. */
+static int renew(c837_spool *s)
+{
+  int fd = dup(fileno(s->fp));
+  FILE *fp;
+  if (fd < 0)
+    return -1;
+  (void)fclose(s->fp); /* its buffer cannot be written: dropped */
+  s->fp = NULL;
+  if (ftruncate(fd, s->mark) != 0 || !(fp = fdopen(fd, "w+"))) {
+    close(fd);
+    return -1;
+  }
+  s->fp = fp;
+  if (fseeko(fp, s->mark, SEEK_SET) != 0)
+    return -1;
+  s->failed = 0;
+  s->why[0] = '\0';
   return 0;
 }
 
@@ -71,6 +97,10 @@ int c837_spool_mark(c837_spool *s)
 
 int c837_spool_rollback(c837_spool *s)
 {
+  if (s->failed == 2 && renew(s) != 0) {
+    s->failed = 1;
+    return -1;
+  }
   if (s->failed)
     return -1;
   if (fflush(s->fp) != 0 || ftruncate(fileno(s->fp), s->mark) != 0 ||

@@ -27,7 +27,8 @@
 typedef struct c837_spool {
   FILE *fp;
   off_t mark;           /* c837_spool_mark */
-  int failed;
+  int failed;           /* 1: for good; 2: a write failed, until the
+                           rollback (c837_spool_put) */
   char why[300];        /* the first failure */
 } c837_spool;
 
@@ -35,7 +36,9 @@ typedef struct c837_spool {
  * C837_EIO / C837_ENOMEM with *err filled. */
 c837_status c837_spool_open(c837_spool *s, const char *dir,
                             c837_error *err);
-/* Appends one record.  0, or -1 (the spool has failed; why says so). */
+/* Appends one record.  0, or -1 (the spool has failed; why says so).
+ * A failed write (ENOSPC, EFBIG) fails the spool until the next
+ * c837_spool_rollback, which drops what could not be written. */
 int c837_spool_put(c837_spool *s, int type, const void *p, size_t n);
 /* Remembers the end (one mark at a time); 0 or -1. */
 int c837_spool_mark(c837_spool *s);
