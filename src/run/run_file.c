@@ -17,6 +17,7 @@
  * (run_settle.c) turns the outcome into the file's ending.
  */
 #include "run/run_file.h"
+#include "run/audit.h"
 #include "edit/engine_hist.h"
 #include "base/buf.h"
 #include "base/err.h"
@@ -417,6 +418,7 @@ static int file_prepare(file_ctx *f)
   f->marked = 1;
   f->w = c837_writer_new(f->write_837 ? &out_sink : NULL,
                          f->write_837 ? &held_sink : NULL);
+  c837_audit_tap(r->audit, f->w); /* fixed claims as they went out */
   if (!f->w || c837_engine_checkpoint(r->engine) != C837_OK) {
     note_new(f, R_INPUT, C837_ENOMEM, "out of memory");
     return -1;
@@ -451,9 +453,9 @@ static void note_reading(file_ctx *f, c837_status st, c837_status wst,
                    "out of memory");
     note(f, R_NOMEM, &e);
   }
-  if (f->report_failed) {
+  if (f->report_failed) { /* the audit's ENOMEM fails the file alone */
     c837_report_error(f->run->report, &e);
-    note(f, R_REPORT, &e);
+    note(f, e.code == C837_ENOMEM ? R_NOMEM : R_REPORT, &e);
   }
   for (i = 0; i < 3; i++)
     if (outs[i]->failed)
