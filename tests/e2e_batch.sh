@@ -235,14 +235,16 @@ check "lead: exit status 0 (no file skipped)" 0 "$?"
 $RUNNER "$BIN" -q -o "$T/out-lead-sync" --sync-each --run-date $RUN_DATE \
   --fail-on never "$T/lead"
 check "lead: --sync-each exit status 0" 0 "$?"
-for f in crlf-first.837 bom-first.837; do
-  # read as claims: a corrected or a held output (crlf-first.837 repeats
-  # bom-first.837's claim, which is held as a duplicate)
-  if [ -s "$T/out-lead/$f" ] || [ -s "$T/out-lead/held/$f" ]; then pass
-  else fail "lead: no output $f"; fi
+# crlf-first.837 repeats the claim of bom-first.837 (read first): it is
+# held, and a file whose every claim is held has no corrected output
+for f in bom-first.837 held/crlf-first.837; do
+  if [ -s "$T/out-lead/$f" ]; then pass; else fail "lead: no output $f"; fi
   check_file "lead: $f same with --sync-each" "$T/out-lead/$f" \
     "$T/out-lead-sync/$f"
 done
+if [ -e "$T/out-lead/crlf-first.837" ]; then
+  fail "lead: crlf-first.837 (every claim held) has a corrected output"
+else pass; fi
 check_file "lead: findings.csv same with --sync-each" \
   "$T/out-lead/findings.csv" "$T/out-lead-sync/findings.csv"
 got=$(sed -n 's/^total: //p' "$T/out-lead/summary.txt")

@@ -143,7 +143,7 @@ $RUNNER "$BIN" -q -o "$T/o7" "$T/whole.837" samples/prof_basic.837 2>/dev/null
 rc=$?
 sed -n '/^file: whole.837$/,/^$/p' "$T/o7/summary.txt" >"$T/o7.block"
 [ $rc -eq 3 ] && cmp -s "$T/o7/held/whole.837" "$T/whole.837" &&
-  grep -qxF "  held whole: held/whole.837 is the file as it came; its claims are not counted (1 were read before the error)" "$T/o7.block" &&
+  grep -qxF "  held whole: held/whole.837 is the file as it came; its claims are not counted (1 complete claim(s) were read before the error)" "$T/o7.block" &&
   grep -qxF "  claims held: not counted" "$T/o7.block" &&
   grep -qxF "  claims in = corrected + held: not counted" "$T/o7.block" &&
   ok "file held whole: summary.txt does not count its claims and says so" ||

@@ -8,8 +8,8 @@ the file itself.
 
 Against summary.txt: every figure it gives (per file and in total: claims
 read, service lines, CAR-T lines, claims passed / fixed / held, findings
-per severity, findings per edit id, file names, skip reasons, file
-counts) must be shown in the element whose data-k attribute names it,
+per severity, findings per edit id, file names, skip reasons, files
+without a corrected output, file counts) must be shown in the element whose data-k attribute names it,
 with exactly that text; edit ids summary.txt does not list must show 0;
 the providers' and payer classes' claims and CAR-T lines add up to the
 total.
@@ -148,6 +148,12 @@ def parse_summary(path):
         m = re.match(r"^  status: (.*)$", ln)
         if m:
             want[scope + ".status"] = m.group(1)
+            continue
+        m = re.match(r"^  corrected: (none written|nothing went to standard "
+                     r"output): every claim is held", ln)
+        if m:
+            want[scope + ".no_corrected"] = (
+                want[scope + ".name"] + ": no corrected file")
             continue
         m = re.match(r"^  ([A-Za-z -]+): (\d+)$", ln)
         if m and m.group(1) in FIELDS:

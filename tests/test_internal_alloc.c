@@ -526,6 +526,10 @@ static void check_event(void *ud, const c837_run_event *ev)
     CHECK(ev->err && ev->err->code != C837_OK && ev->err->msg[0],
           "event %d of %s without an error", (int)ev->kind, ev->file);
     break;
+  case C837_RUN_NO_CORRECTED:
+    CHECK(ev->held == 1 || ev->held == 2, "no corrected output, held %d",
+          ev->held);
+    break;
   case C837_RUN_PROGRESS:
     CHECK(ev->progress != NULL, "a progress event without progress");
     break;

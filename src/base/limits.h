@@ -281,6 +281,24 @@
 #define C837_MAX_UNPARSED (1024ull * 1024u * 1024u)
 #endif
 
+/* Bytes of an input held whole (a regular file that fails to parse),
+ * copied as it came to OUT/held/NAME: its bytes on disk, a gzip file
+ * compressed.  A larger file is not copied (the file fails, exit 4, and
+ * says so): the input stays where it is, and a copy this large is not a
+ * claim file. */
+#ifndef C837_MAX_HELD_WHOLE
+#define C837_MAX_HELD_WHOLE (1024ull * 1024u * 1024u)
+#endif
+
+/* Bytes of the corrected 837 going to standard output (the filter mode)
+ * held back until a claim is kept: when every claim of the input is held
+ * nothing goes out (an interchange without a claim is not forwarded).
+ * Past this the bytes go out: an input whose first kept claim comes this
+ * late is not a claim file anyone pipes. */
+#ifndef C837_MAX_HELD_BACK
+#define C837_MAX_HELD_BACK (4u * 1024u * 1024u)
+#endif
+
 /* The same for input that is not X12 where it fails (C837_ENOISA: no
  * ISA where an interchange must start, e.g. binary data or zeros): a
  * sample is kept to show what came, not the whole stream. */
@@ -457,6 +475,9 @@
 #endif
 #if C837_JSON_MAX_DEPTH < 4 || C837_JSON_MAX_DEPTH > 1024
 #error "C837_JSON_MAX_DEPTH must be 4 .. 1024"
+#endif
+#if C837_MAX_HELD_WHOLE < 1024
+#error "C837_MAX_HELD_WHOLE must hold a small claim file (>= 1024)"
 #endif
 #if C837_SNIFF_BYTES < 16
 #error "C837_SNIFF_BYTES must see a BOM and ISA (>= 16)"

@@ -196,6 +196,27 @@ static void files_table(FILE *fp, const c837_run *r)
   fputs("</tbody></table>\n", fp);
 }
 
+/* The files whose every claim is held: no corrected output. */
+static void no_corrected_list(FILE *fp, const c837_run *r)
+{
+  size_t i, n = c837_run_record_count(r), k = 0;
+  for (i = 0; i < n; i++) {
+    const c837_file_rec *f = c837_run_record(r, i);
+    if (!f->no_corrected)
+      continue;
+    if (!k++)
+      fputs("<h2>Files without a corrected output</h2>\n<p>Every claim "
+            "of these files is held (OUT/held/): an interchange without "
+            "a claim is not forwarded.</p>\n<ul>\n",
+            fp);
+    fprintf(fp, "<li data-k=\"file.%lu.no_corrected\">", (unsigned long)i + 1);
+    c837_html_esc(fp, f->name);
+    fputs(": no corrected file</li>\n", fp);
+  }
+  if (k)
+    fputs("</ul>\n", fp);
+}
+
 static const char html_css[] =
     "body{font-family:system-ui,sans-serif;margin:1.5em auto;max-width:"
     "1250px;padding:0 1em;color:#222;line-height:1.35}"
@@ -319,6 +340,7 @@ c837_status c837_html_write(const c837_run *r, const char *path,
   if (rc == 0)
     rc = audit_sections(fp, r, m, 1);
   files_table(fp, r);
+  no_corrected_list(fp, r);
   if (rc == 0)
     rc = audit_sections(fp, r, m, 2);
   fprintf(fp, "<script>%s</script>\n</body>\n</html>\n", html_js);

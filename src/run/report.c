@@ -144,12 +144,13 @@ static const c837_csvcol lines_cols[] = {
 #undef DATE
 #undef POS
 
+/* Both are opened in spreadsheets: formula-safe (see csvschema.h). */
 static const c837_csvschema findings_schema = {
     findings_cols, sizeof findings_cols / sizeof findings_cols[0],
-    sizeof(report_row), 0, "empty", NULL};
+    sizeof(report_row), C837_CSV_FORMULA_SAFE, "empty", NULL};
 static const c837_csvschema lines_schema = {
     lines_cols, sizeof lines_cols / sizeof lines_cols[0], sizeof(report_row),
-    0, "empty", NULL};
+    C837_CSV_FORMULA_SAFE, "empty", NULL};
 
 /* Rows end in CRLF (RFC 4180). */
 #define EOL "\r\n"
@@ -429,16 +430,16 @@ long c837_report_claim(c837_report *r, const char *file,
 }
 
 /* An ENVELOPE_INVALID finding of file (env: its envelope, or NULL) at
- * segment and offset. */
+ * segment and offset, of severity sev. */
 static int envelope_row(c837_report *r, const char *file,
                         const c837_envelope *env, const char *detail,
-                        uint64_t segment, uint64_t offset)
+                        uint64_t segment, uint64_t offset, c837_severity sev)
 {
   report_row row;
   memset(&row, 0, sizeof row);
   row.file = file;
   row.edit = c837_edit_name(C837_EDIT_ENVELOPE_INVALID);
-  row.severity = c837_severity_name(C837_SEV_ERROR);
+  row.severity = c837_severity_name(sev);
   row.action = c837_action_name(C837_ACT_FLAGGED);
   row.detail = detail;
   if (env) {
@@ -462,7 +463,9 @@ int c837_report_problem(c837_report *r, const char *file,
 {
   char detail[400];
   snprintf(detail, sizeof detail, "%s: %s", p->code, p->msg);
-  return envelope_row(r, file, env, detail, p->segment, p->offset);
+  /* the problem's own severity (LX_MISSING is a warning) */
+  return envelope_row(r, file, env, detail, p->segment, p->offset,
+                      p->severity);
 }
 
 int c837_report_file_error(c837_report *r, const char *file,
@@ -471,7 +474,8 @@ int c837_report_file_error(c837_report *r, const char *file,
   char detail[400];
   snprintf(detail, sizeof detail, "%s: %.360s", c837_status_name(e->code),
            e->msg);
-  return envelope_row(r, file, NULL, detail, e->segment, e->offset);
+  return envelope_row(r, file, NULL, detail, e->segment, e->offset,
+                      C837_SEV_ERROR);
 }
 
 int c837_report_mark(c837_report *r)

@@ -19,6 +19,7 @@
 #include "run/summary.h"
 #include "base/buf.h"
 #include "base/err.h"
+#include "base/limits.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +58,30 @@ static int walk_cancelled(void *ud)
 }
 
 /* ---- lifecycle ---- */
+
+/* The ledger's path resolved once into buf (every link on the way): the
+ * file a link names is the one locked, read and replaced, the link
+ * stays.  A ledger not there yet: its directory resolved, its name as
+ * given.  Returns buf, or path itself when it cannot be resolved. */
+static const char *ledger_path(const char *path, char *buf, size_t sz)
+{
+  char dir[PATH_MAX], real[PATH_MAX];
+  const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
+  if (realpath(path, real) && strlen(real) < sz) {
+    snprintf(buf, sz, "%s", real);
+    return buf;
+  }
+  if (!slash)
+    snprintf(dir, sizeof dir, ".");
+  else
+    snprintf(dir, sizeof dir, "%.*s", (int)(slash - path + (slash == path)),
+             path);
+  if (*base && realpath(dir, real) &&
+      snprintf(buf, sz, "%s%s%s", real, strcmp(real, "/") ? "/" : "", base) <
+          (int)sz)
+    return buf;
+  return path;
+}
 
 /* The code table and the engine of the run. */
 static c837_status load_edits(c837_run *r, c837_error *err)
@@ -106,18 +131,33 @@ c837_run *c837_run_new(const c837_run_options *o, c837_error *err)
   if (load_edits(r, err) != C837_OK)
     goto fail;
   if (o->state_path) {
+    r->o.state_path =
+        ledger_path(o->state_path, r->state_path, sizeof r->state_path);
     if (!o->state_readonly &&
-        c837_ledger_lock(o->state_path, o->lock_wait, &r->lock_fd, err) !=
+        c837_ledger_lock(r->o.state_path, o->lock_wait, &r->lock_fd, err) !=
             C837_OK)
       goto fail;
-    if (c837_ledger_load(r->engine, o->state_path, err) != C837_OK)
+    if (c837_ledger_load(r->engine, r->o.state_path, err) != C837_OK) {
+      if (err->code == C837_ELIMIT)
+        c837_error_set(err, C837_ELIMIT, 0, 0,
+                       "ledger %.200s holds more lines than the run may "
+                       "remember: line %llu is past the run's limit of "
+                       "remembered lines (%llu; --max-lines sets it): "
+                       "nothing was processed",
+                       r->o.state_path, (unsigned long long)err->segment,
+                       (unsigned long long)(o->edit.max_lines
+                                                ? o->edit.max_lines
+                                                : C837_MAX_REMEMBERED_LINES));
       goto fail;
+    }
   }
   if (c837_mkdirs(r->out_dir, err) != C837_OK)
     goto fail;
   c837_summary_json_forget(r->out_dir);
   cb.ud = r;
   c837_walk_init(&r->walk, &cb, r->out_dir);
+  c837_walk_set_ledger(&r->walk, r->out_dir, r->o.state_path);
+  r->walk.follow_links = o->follow_symlinks;
   r->walk.ack_names = r->o.ack != 0;
   r->report = c837_report_open(r->out_dir, err);
   if (!r->report)

@@ -16,6 +16,7 @@
 struct c837_run {
   c837_run_options o;
   char out_dir[PATH_MAX / 2];
+  char state_path[PATH_MAX]; /* the ledger, resolved once (ledger_path) */
   const c837_codetable *table; /* the run's (own, or options.table) */
   c837_codetable *own_table;   /* loaded by the run, freed with it */
   c837_engine *engine;
