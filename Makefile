@@ -6,6 +6,8 @@
 #                 at a time; logs in build/test-logs/, printed on failure)
 #   make e2e      the end-to-end scripts only (E2E_JOBS at a time);
 #                 make e2e-NAME runs tests/e2e_NAME.sh alone
+#   make deps-html  install chromium, with which tests/e2e_batch.sh
+#                 renders report.html headless (skipped without it)
 #   make asan     the test suite under AddressSanitizer + UBSan
 #   make sanitize the same (alias)
 #   make tsan     the test suite under ThreadSanitizer (the gzip worker)
@@ -76,7 +78,7 @@ BIN      := $(B)/cart837
 ACK_DRIVER := $(B)/tests/ack_driver
 ACK_UNIT := $(B)/tests/test_internal_ack
 
-.PHONY: all deps demo test unit e2e asan ubsan sanitize tsan valgrind \
+.PHONY: all deps deps-html demo test unit e2e asan ubsan sanitize tsan valgrind \
         bench install clean fuzz fuzz-build fuzz-deps
 
 all: $(BIN)

@@ -35,9 +35,19 @@ findings10() { py csv_rows --cols 10 "$1"; }
 # tool).  Rewrites FILE in place.
 withfp() { py ledger_fp "$1"; }
 
-# findings.csv without its INTERCHANGE_REPEATED rows (what a re-run adds)
+# findings.csv without the rows' numbers (column id, the 25th), fields
+# joined by "|", and no_repeat:
+# also without its INTERCHANGE_REPEATED rows (what a re-run adds, shifting
+# the numbers)
+no_id() {
+  NO_REPEAT=0 no_cols "$1"
+}
 no_repeat() {
-  grep -v '"INTERCHANGE_REPEATED"' "$1"
+  NO_REPEAT=1 no_cols "$1"
+}
+no_cols() {
+  py csv_rows --without 24 "$1" |
+    awk -F'|' -v r="$NO_REPEAT" 'r == 0 || $8 != "INTERCHANGE_REPEATED"'
 }
 
 # ---- inputs ----------------------------------------------------------
@@ -161,15 +171,17 @@ check_eq "lead: exit status 0 (no file skipped)" 0 "$?"
 run_bin -q -o "$T/out-lead-sync" --sync-each --run-date $RUN_DATE \
   --fail-on never "$T/lead"
 check_eq "lead: --sync-each exit status 0" 0 "$?"
-for f in crlf-first.837 bom-first.837; do
-  # read as claims: a corrected or a held output (crlf-first.837 repeats
-  # bom-first.837's claim, which is held as a duplicate)
-  if [ -s "$T/out-lead/$f" ] || [ -s "$T/out-lead/held/$f" ]; then
-    ok "lead: output $f"
+# crlf-first.837 repeats the claim of bom-first.837 (read first): it is
+# held, and a file whose every claim is held has no corrected output
+for f in bom-first.837 held/crlf-first.837; do
+  if [ -s "$T/out-lead/$f" ]; then ok "lead: output $f"
   else fail "lead: no output $f"; fi
   check_file_eq "lead: $f same with --sync-each" "$T/out-lead/$f" \
     "$T/out-lead-sync/$f"
 done
+if [ -e "$T/out-lead/crlf-first.837" ]; then
+  fail "lead: crlf-first.837 (every claim held) has a corrected output"
+else ok "lead: crlf-first.837 (every claim held): no corrected output"; fi
 check_file_eq "lead: findings.csv same with --sync-each" \
   "$T/out-lead/findings.csv" "$T/out-lead-sync/findings.csv"
 got=$(sed -n 's/^total: //p' "$T/out-lead/summary.txt")
@@ -224,6 +236,15 @@ if [ -f "$T/out-r2/held/r2b.837" ]; then
   ok "run 2: held claim B2 in OUT/held/r2b.837"
 else
   fail "run 2: held claim B2 not in OUT/held/r2b.837"; fi
+# episodes.csv joins run 1's steps (from the ledger, which keeps no
+# charges) with run 2's: M1's collection, shipment and receipt of run 1
+# and its administration and product now; M2's collection of run 1 and
+# the held duplicate of run 2
+check_eq "run 2: episodes.csv joins the ledger's steps" \
+  "episode,patient,payer_class,window_days,first_date,last_date,collect_date,ship_date,receive_date,administer_date,product_date,product_codes,products,providers,claim_ids,lines,lines_ledger,lines_held,procedures,charges,charges_held,findings,edits
+1,M1,commercial,180,2025-03-03,2025-03-08,2025-03-03,2025-03-04,2025-03-05,2025-03-08,2025-03-08,Q2041,axicabtagene ciloleucel,1234567893,A1 A2,5,3,0,0,2000,0,1,INFUSION_TOO_SOON
+2,M2,commercial,180,2025-03-10,2025-03-10,2025-03-10,,,,,,,1234567893,B2 B1,2,1,1,0,1000,1000,2,DUPLICATE_DAY" \
+  "$(py csv_rows --cols 99 "$T/out-r2/episodes.csv")"
 
 run_bin -q -o "$T/out-r2x" --run-date 2025-06-02 "$T/in2" 2>/dev/null
 check_eq "run 2 without the ledger: other findings" \
@@ -237,8 +258,9 @@ run_bin -q -o "$T/out-r2again" --state "$L" --run-date 2025-06-02 "$T/in2" \
 check_eq "re-run: exit status" 1 "$?"
 # the same findings, and each interchange reported as read again
 no_repeat "$T/out-r2again/findings.csv" >"$T/r2again.norep"
+no_repeat "$T/out-r2/findings.csv" >"$T/r2.norep"
 check_file_eq "re-run: same findings.csv but INTERCHANGE_REPEATED" \
-  "$T/out-r2/findings.csv" "$T/r2again.norep"
+  "$T/r2.norep" "$T/r2again.norep"
 check_eq "re-run: each interchange reported as read again, on its first claim" \
   "r2a.837,A2,,,,,,INTERCHANGE_REPEATED,warning,flagged
 r2b.837,B2,,,,,,INTERCHANGE_REPEATED,warning,flagged" \
@@ -267,8 +289,9 @@ run_bin -q -o "$T/out-r4again" --state "$T/L4.csv" --run-date 2025-06-04 \
 check_eq "related re-run: the second administration is a repeat" 1 \
   "$(grep -c 'REPEAT_ADMINISTRATION' "$T/out-r4/findings.csv")"
 no_repeat "$T/out-r4again/findings.csv" >"$T/r4again.norep"
+no_repeat "$T/out-r4/findings.csv" >"$T/r4.norep"
 check_file_eq "related re-run: same findings.csv but INTERCHANGE_REPEATED" \
-  "$T/out-r4/findings.csv" "$T/r4again.norep"
+  "$T/r4.norep" "$T/r4again.norep"
 check_eq "related re-run: both interchanges reported as read again" 2 \
   "$(grep -c '"INTERCHANGE_REPEATED"' "$T/out-r4again/findings.csv")"
 check_file_eq "related re-run: same ledger" "$T/L4.first" "$T/L4.csv"
@@ -324,7 +347,7 @@ check_eq "audit: nothing but the ledger and its lock in its directory" \
   "L.csv L.csv.lock " "$(ls -A "$T/ledger" | tr '\n' ' ')"
 got=$(cd "$T/audit1" && find . -type f | sort | tr '\n' ' ')
 check_eq "audit: report-only writes reports only" \
-  "./findings.csv ./lines.csv ./report.html ./summary.json ./summary.txt " "$got"
+  "./episodes.csv ./findings.csv ./lines.csv ./report.html ./summary.json ./summary.txt " "$got"
 # same input, writable ledger, same run date: reports and ledger repeat
 cp "$T/L2.csv" "$T/La.csv"
 cp "$T/L2.csv" "$T/Lb.csv"
@@ -578,9 +601,10 @@ n1=$(grep -c . "$P/one.csv")
 if [ "$n1" -gt 100 ]; then ok "merge: one-run ledger of $n1 lines"; else
   fail "merge: one-run ledger suspiciously small ($n1 lines)"; fi
 # findings: the union of both halves' rows equals the one run's rows
-(tail -n +2 "$P/o-h1/findings.csv"; tail -n +2 "$P/o-h2/findings.csv") |
-  sort >"$P/f-halves"
-tail -n +2 "$P/o-all/findings.csv" | sort >"$P/f-all"
+# (rows without their numbers, column id, which count per run)
+(no_id "$P/o-h1/findings.csv" | tail -n +2
+  no_id "$P/o-h2/findings.csv" | tail -n +2) | sort >"$P/f-halves"
+no_id "$P/o-all/findings.csv" | tail -n +2 | sort >"$P/f-all"
 check_file_eq "merge: findings of the halves equal the one run's" \
   "$P/f-all" "$P/f-halves"
 
@@ -631,18 +655,28 @@ check_eq "run with a damaged ledger: ledger untouched" "source,claim_id" \
 # ---- 8. HTML summary, headless ----------------------------------------
 
 echo "== report.html rendered headless"
-if grep -Eiq '<script|src=|href=|@import|url\(' "$T/out-tree/report.html"
+# self-contained: an inline script and in-page links only (the SVG
+# namespace is a name, not a resource)
+if sed 's|xmlns="http://www.w3.org/2000/svg"||g' "$T/out-tree/report.html" |
+  grep -Eiq '<script[^>]*src|src=|href="[^#]|@import|url\(|https?:'
 then fail "html: report.html refers to something outside itself"
 else ok "html: report.html refers to nothing outside itself"; fi
 CHROME=""
 for c in chromium chromium-browser; do
   if command -v $c >/dev/null 2>&1; then CHROME=$c; break; fi
 done
+# the page's numbers against summary.txt, findings.csv and episodes.csv
+html_check() { # DIR PAGE
+  py html_check "$T/$1/summary.txt" "$2" "$T/$1/findings.csv" \
+    "$T/$1/episodes.csv"
+}
 if [ -z "$CHROME" ]; then
   skip "html headless: chromium is not installed (make deps-html installs it); report.html was checked as a file only"
-  py html_check "$T/out-tree/summary.txt" "$T/out-tree/report.html" \
-    >"$T/html.check" && ok "html: report.html (file) numbers" ||
-    { fail "html: report.html (file) numbers"; cat "$T/html.check"; }
+  for d in out-tree out-r2 audit1; do
+    html_check $d "$T/$d/report.html" >"$T/$d.check" &&
+      ok "html: report.html (file) numbers ($d)" ||
+      { fail "html: report.html (file) numbers ($d)"; cat "$T/$d.check"; }
+  done
 else
   for d in out-tree out-r2 audit1; do
     U=$(mktemp -d "$T/chrome.XXXXXX")
@@ -655,11 +689,11 @@ else
       tail -5 "$T/$d.chrome"
       continue
     fi
-    if py html_check "$T/$d/summary.txt" "$T/$d.dom" >"$T/$d.check"; then
-      ok "html: the numbers chromium shows are summary.txt's ($d)"
+    if html_check $d "$T/$d.dom" >"$T/$d.check"; then
+      ok "html: the numbers chromium shows are the run's files' ($d)"
       sed 's/^/  /' "$T/$d.check"
     else
-      fail "html: numbers shown differ from summary.txt ($d)"
+      fail "html: numbers shown differ from the run's files ($d)"
       cat "$T/$d.check"
     fi
   done
@@ -668,6 +702,19 @@ else
     ok "html: the file name with & < > shown escaped"
   else
     fail "html: the file name with & < > was not shown escaped"; fi
+  # a screenshot of the samples' page, kept for a person to look at
+  SHOT=${SHOT_DIR:-$(dirname "$BIN")}/report-samples.png
+  U=$(mktemp -d "$T/chrome.XXXXXX")
+  rm -f "$SHOT"
+  timeout 120 "$CHROME" --headless --no-sandbox --disable-gpu \
+    --disable-quic --no-first-run --disable-background-networking \
+    --disable-component-update --disable-sync --user-data-dir="$U" \
+    --hide-scrollbars --window-size=1280,6000 --screenshot="$SHOT" \
+    "file://$T/audit1/report.html" >"$T/shot.log" 2>&1
+  if [ -s "$SHOT" ] && [ "$(head -c 8 "$SHOT" | od -An -c | tr -d ' ')" \
+    = '211PNG\r\n032\n' ]; then
+    ok "html: screenshot of report.html: $SHOT"
+  else fail "html: no screenshot of report.html"; tail -3 "$T/shot.log"; fi
 fi
 
 # ---- 9. make install and the man page ----------------------------------

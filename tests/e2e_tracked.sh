@@ -47,7 +47,7 @@ want='"t.837","T874","1","99213","2025-03-04","2025-03-04","1","M1","1549302689"
 got=$(tail -n +2 "$T/o/lines.csv" | tr -d '\r')
 [ "$got" = "$want" ] && ok "874: lines.csv lists the line the engine held" ||
   { fail "874: lines.csv rows:"; echo "  got:  $got"; echo "  want: $want"; }
-want='"t.837","T874","1","99213","2025-03-04","2025-03-04","1","REVENUE_CODE_MISMATCH","error","held","revenue code 0874 is for a CAR-T step but the line carries 99213, which is not a CAR-T step code","199","M50","","","M1","1549302689","837I","131","000000001","1","0001","18","504"'
+want='"t.837","T874","1","99213","2025-03-04","2025-03-04","1","REVENUE_CODE_MISMATCH","error","held","revenue code 0874 is for a CAR-T step but the line carries 99213, which is not a CAR-T step code","199","M50","","","M1","1549302689","837I","131","000000001","1","0001","18","504","1","3000","3000","medicare_a","held"'
 got=$(tail -n +2 "$T/o/findings.csv" | tr -d '\r')
 [ "$got" = "$want" ] && ok "874: findings.csv" ||
   { fail "874: findings.csv rows:"; echo "  got:  $got"; echo "  want: $want"; }

@@ -5,10 +5,10 @@
  * that a fault a real disk cannot be asked for -- a file removed between
  * the directory walk and its reading, a file cut short while it is being
  * read, an fsync or a rename that fails -- happens at one exact point of
- * a run, every time.  It wraps open, read, fsync and rename of the C
- * library; glibc's own calls from inside stdio do not come through here,
+ * a run, every time.  It wraps open, read, fsync, rename and renameat of
+ * the C library; glibc's own calls from inside stdio do not come through here,
  * only cart837's direct calls (input.c reads with read(), sink.c
- * syncs with fsync() and renames with rename()).
+ * syncs with fsync() and renames with renameat()).
  *
  * Each fault is chosen by an environment variable:
  *
@@ -22,8 +22,11 @@
  *   FAULTFS_FSYNC=TEXT   every fsync() of a file whose path contains TEXT
  *                        fails with ENOSPC (as on a full disk whose
  *                        blocks are allocated at write-back)
- *   FAULTFS_RENAME=TEXT  every rename() to a path containing TEXT fails
- *                        with EIO
+ *   FAULTFS_FSYNC_DIR=TEXT  every fsync() of a directory whose path ends
+ *                        with TEXT fails with EIO (the sync of a rename)
+ *   FAULTFS_RENAME=TEXT  every rename() or renameat() to a path containing
+ *                        TEXT fails with EIO (renameat's target is taken
+ *                        as its directory's path, '/', the name)
  *
  * Each fault that happens is logged on stderr as "faultfs: ..." so that
  * a test can check it did.
@@ -36,6 +39,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -150,7 +154,9 @@ int fsync(int fd)
 {
   static int (*real)(int);
   const char *spec = getenv("FAULTFS_FSYNC");
+  const char *dspec = getenv("FAULTFS_FSYNC_DIR");
   char path[4096];
+  struct stat sb;
   if (!real)
     *(void **)&real = dlsym(RTLD_NEXT, "fsync");
   if (spec && *spec) {
@@ -161,19 +167,56 @@ int fsync(int fd)
       return -1;
     }
   }
+  if (dspec && *dspec && fstat(fd, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+    size_t n, m = strlen(dspec);
+    fd_path(fd, path, sizeof path);
+    n = strlen(path);
+    if (n >= m && strcmp(path + n - m, dspec) == 0) {
+      fprintf(stderr, "faultfs: fsync of directory %s fails (EIO)\n", path);
+      errno = EIO;
+      return -1;
+    }
+  }
   return real(fd);
+}
+
+/* 1 (and the message) when a rename to `to` must fail. */
+static int rename_fails(const char *to)
+{
+  const char *spec = getenv("FAULTFS_RENAME");
+  if (spec && *spec && strstr(to, spec)) {
+    fprintf(stderr, "faultfs: rename to %s fails (EIO)\n", to);
+    errno = EIO;
+    return 1;
+  }
+  return 0;
 }
 
 int rename(const char *from, const char *to)
 {
   static int (*real)(const char *, const char *);
-  const char *spec = getenv("FAULTFS_RENAME");
   if (!real)
     *(void **)&real = dlsym(RTLD_NEXT, "rename");
-  if (spec && *spec && strstr(to, spec)) {
-    fprintf(stderr, "faultfs: rename to %s fails (EIO)\n", to);
-    errno = EIO;
+  if (rename_fails(to))
     return -1;
-  }
   return real(from, to);
+}
+
+int renameat(int fromfd, const char *from, int tofd, const char *to)
+{
+  static int (*real)(int, const char *, int, const char *);
+  char path[4096];
+  if (!real)
+    *(void **)&real = dlsym(RTLD_NEXT, "renameat");
+  if (to[0] == '/' || tofd == AT_FDCWD) {
+    snprintf(path, sizeof path, "%s", to);
+  } else {
+    size_t n;
+    fd_path(tofd, path, sizeof path);
+    n = strlen(path);
+    snprintf(path + n, sizeof path - n, "/%s", to);
+  }
+  if (rename_fails(path))
+    return -1;
+  return real(fromfd, from, tofd, to);
 }

@@ -353,7 +353,29 @@ def check_seed(binary, seed, nfiles, work):
     # a failure of the whole run is put down to a reserved name when the
     # run had one (--known name); else to nothing known
     run_kinds = ("name",) if any(k == "name" for _, k in made) else ()
-    if r.returncode not in (0, 3):
+    # a file named like the run's reports or folders is skipped with its
+    # reason in summary.txt, and the run exits 5, or 3 when a file was
+    # also held whole, which ranks first (README, exit status)
+    skipped = [n for n, k in made if k == "name"]
+    if skipped and r.returncode not in (3, 5):
+        fail("%s: exit %d with %s skipped, expected 5 or 3: %s"
+             % (label, r.returncode, " ".join(skipped), r.stderr[-300:]),
+             run_kinds)
+        return
+    if skipped:
+        try:
+            with open(os.path.join(out, "summary.txt"), encoding="utf-8",
+                      errors="replace") as f:
+                summ = f.read()
+        except OSError:
+            summ = ""
+        for n in skipped:
+            if ("file: %s\n  skipped: its output name is taken" % n) \
+                    not in summ:
+                fail("%s: %s not reported as skipped in summary.txt"
+                     % (label, n), run_kinds)
+        made = [(n, k) for n, k in made if k != "name"]
+    elif r.returncode not in (0, 3):
         fail("%s: exit %d: %s" % (label, r.returncode, r.stderr[-300:]),
              run_kinds)
         if os.environ.get("KEEP"):

@@ -38,7 +38,8 @@ CLAIMS = ["read", "passed", "fixed", "held"]
 FINDINGS = ["error", "warning", "info"]
 EXIT = ["status", "name", "why"]
 EXIT_NAMES = {0: "ok", 1: "findings", 2: "usage", 3: "invalid_input",
-              4: "io_error", 5: "skipped", 6: "locked"}
+              4: "io_error", 5: "skipped", 6: "locked",
+              7: "lines_limit"}
 
 
 def edit_ids(header):
@@ -94,8 +95,8 @@ def parse_txt(path):
         if m:
             cur.update(status=m.group(1), reason=m.group(2))
             continue
-        m = re.match(r"held whole: .*\((\d+) were read before the error\)$",
-                     body)
+        m = re.match(r"held whole: .*\((\d+) complete claim\(s\) were read "
+                     r"before the error\)$", body)
         if m:
             cur.update(counted=False, held_whole=True,
                        claims_before_error=int(m.group(1)))
@@ -132,6 +133,8 @@ def parse_txt(path):
             continue
         if body.startswith("claims in = corrected + held"):
             continue
+        if body.startswith("corrected: "):
+            continue  # every claim held: no corrected output (not a figure)
         m = re.match(r"findings: (\d+) error, (\d+) warning, (\d+) info$",
                      body)
         if m:

@@ -1,4 +1,5 @@
-/* test_base.c -- unit tests of the ground floor (src/base: buf, map, err)
+/* test_base.c -- unit tests of the ground floor (src/base: buf, map,
+ * err, the text escaping of util)
  *
  * An internal test: it includes private headers of src/base, which are
  * not part of the public interface.
@@ -16,6 +17,7 @@
 #include "base/buf.h"
 #include "base/err.h"
 #include "base/map.h"
+#include "base/util.h"
 
 static void test_buf_put_and_limit(void **state)
 {
@@ -168,6 +170,42 @@ static void test_error_set(void **state)
   }
 }
 
+/* c837_fputs_text: what a person reads never carries a control byte. */
+static void expect_text(const char *in, const char *want)
+{
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *fp = open_memstream(&buf, &len);
+  assert_non_null(fp);
+  assert_int_equal(c837_fputs_text(fp, in), 0);
+  fclose(fp);
+  assert_string_equal(buf, want);
+  free(buf);
+}
+
+static void test_fputs_text(void **state)
+{
+  (void)state;
+  expect_text("plain.837", "plain.837");
+  expect_text(NULL, "");
+  /* C0, DEL: an escape sequence, a window title, a line break */
+  expect_text("e\033]0;pwned\007.837", "e\\x1b]0;pwned\\x07.837");
+  expect_text("a\r\nb\tc\177", "a\\x0d\\x0ab\\x09c\\x7f");
+  /* valid UTF-8 as it is (2, 3 and 4 bytes) */
+  expect_text("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80",
+              "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80");
+  /* C1 controls written as UTF-8 (U+009B is CSI), and raw */
+  expect_text("x\xc2\x9b" "2Jy", "x\\xc2\\x9b2Jy");
+  expect_text("x\x9b" "2J", "x\\x9b2J");
+  /* U+00A0 is not a control */
+  expect_text("\xc2\xa0", "\xc2\xa0");
+  /* invalid UTF-8: overlong, surrogate, cut short, past U+10FFFF */
+  expect_text("\xc0\xaf", "\\xc0\\xaf");
+  expect_text("\xed\xa0\x80", "\\xed\\xa0\\x80");
+  expect_text("\xe2\x82", "\\xe2\\x82");
+  expect_text("\xf4\x90\x80\x80", "\\xf4\\x90\\x80\\x80");
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -177,6 +215,7 @@ int main(void)
       cmocka_unit_test(test_hash),
       cmocka_unit_test(test_map_intern),
       cmocka_unit_test(test_error_set),
+      cmocka_unit_test(test_fputs_text),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,7 +11,8 @@
  *     gave before it moved onto this module (its hand-written parser),
  *     so that the move changed nothing a user could see;
  *   - the reports (run/report.c): rows of string pointers written with
- *     CRLF, and a column computed by a hook.
+ *     CRLF, a column computed by a hook, and formula-safe text fields
+ *     (C837_CSV_FORMULA_SAFE).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -255,6 +256,71 @@ static void test_report_rows(void **state)
   assert_int_equal(c837_csvschema_find(&line_schema, "charg", 5), 4);
 }
 
+/* C837_CSV_FORMULA_SAFE (the reports): a text field a spreadsheet would
+ * take for a formula gets a "'" before it (OWASP, "CSV Injection": = + -
+ * @ TAB CR), and so does one that starts with "'", so that removing one
+ * leading "'" gives every value back; plain numbers, signed or not, and
+ * the columns the schema formats itself stay as they are. */
+static const c837_csvschema safe_schema = {
+    line_cols, 4, sizeof(line_row), C837_CSV_FORMULA_SAFE, "empty", NULL};
+
+static void test_formula_safe(void **state)
+{
+  static const struct {
+    const char *in, *out;
+  } cases[] = {
+      {"=1+2", "'=1+2"},
+      {"=HYPERLINK(\"http://x\",\"y\")", "'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")"},
+      {"@SUM(A1)", "'@SUM(A1)"},
+      {"+M4", "'+M4"},
+      {"-2+3", "'-2+3"},
+      {"-cmd|' /C calc'!A0", "'-cmd|' /C calc'!A0"},
+      {"\tx", "'\tx"},
+      {"\rx", "'\rx"},
+      {"'quoted", "''quoted"},
+      {"-3", "-3"},
+      {"+3", "+3"},
+      {"-1.50", "-1.50"},
+      {"-.5", "-.5"},
+      {"-", "'-"},
+      {"-1.2.3", "'-1.2.3"},
+      {"38225", "38225"},
+      {"a=b", "a=b"},
+      {"", ""},
+  };
+  size_t i;
+  for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    line_row a = {cases[i].in, "=38225", -150050, 1};
+    char *buf = NULL, want[256];
+    size_t len = 0;
+    FILE *fp = open_memstream(&buf, &len);
+    (void)state;
+    assert_non_null(fp);
+    assert_int_equal(c837_csvschema_write_row(&safe_schema, &a, fp, "\n"), 0);
+    fclose(fp);
+    snprintf(want, sizeof want, "\"%s\",\"'=38225\",\"-1500.5\",\"held\"\n",
+             cases[i].out);
+    assert_string_equal(buf, want);
+    free(buf);
+  }
+  /* a long field is written whole */
+  {
+    char big[3000];
+    line_row a = {big, "x", 0, 0};
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&buf, &len);
+    memset(big, 'A', sizeof big - 1);
+    big[0] = '=';
+    big[sizeof big - 1] = '\0';
+    assert_int_equal(c837_csvschema_write_row(&safe_schema, &a, fp, "\n"), 0);
+    fclose(fp);
+    assert_int_equal(len, 1 + 1 + 2999 + 1 + strlen(",\"x\",\"\",\"passed\"\n"));
+    assert_memory_equal(buf, "\"'=AAA", 6);
+    free(buf);
+  }
+}
+
 /* Generated words: an enum without an empty value, a required flag, a
  * number range without words of its own, a check hook. */
 typedef struct misc_row {
@@ -330,6 +396,7 @@ int main(void)
       cmocka_unit_test(test_ledger_messages),
       cmocka_unit_test(test_ledger_numbers),
       cmocka_unit_test(test_report_rows),
+      cmocka_unit_test(test_formula_safe),
       cmocka_unit_test(test_generated_words),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

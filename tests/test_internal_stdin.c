@@ -118,6 +118,9 @@ static void on_event(void *ud, const c837_run_event *ev)
             (unsigned long long)ev->err->offset,
             (unsigned long long)ev->err->segment, ev->err->msg);
     break;
+  case C837_RUN_NO_CORRECTED:
+    buf_fmt(&r->events, "no corrected %s (%d)\n", ev->file, ev->held);
+    break;
   case C837_RUN_PROGRESS:
     break;
   }
@@ -426,8 +429,9 @@ static void test_unparsed_limit(void **state)
     assert_int_equal(r.rec.unparsed_cut, cut);
     if (cut)
       snprintf(want, sizeof want,
-               "input ends inside transaction set ST02=0001 after 2 "
-               "claim(s), with no SE: the file is truncated; only the "
+               "input ends inside transaction set ST02=0001 after 1 "
+               "complete claim(s) and inside the next one, with no SE: the "
+               "file is truncated; only the "
                "first %zu bytes of the unparsed rest are kept, as they "
                "came, in held/stdin.837.unparsed (the limit on an "
                "unparsed rest): reading stopped there, the 1 bytes read "
@@ -435,8 +439,9 @@ static void test_unparsed_limit(void **state)
                rest - 1);
     else
       snprintf(want, sizeof want,
-               "input ends inside transaction set ST02=0001 after 2 "
-               "claim(s), with no SE: the file is truncated; the unparsed "
+               "input ends inside transaction set ST02=0001 after 1 "
+               "complete claim(s) and inside the next one, with no SE: the "
+               "file is truncated; the unparsed "
                "rest of the input (%zu bytes) is kept as it came in "
                "held/stdin.837.unparsed",
                rest);
@@ -548,7 +553,7 @@ static void test_summary_held_whole(void **state)
           "  status: ETOOLONG: segment longer than 65536 bytes: "
           "missing segment terminator?\n"
           "  held whole: held/whole.837 is the file as it came; its claims "
-          "are not counted (1 were read before the error)\n"
+          "are not counted (1 complete claim(s) were read before the error)\n"
           "  claims read: not counted\n"
           "  service lines: not counted\n"
           "  CAR-T lines: not counted\n"

@@ -8,8 +8,10 @@
 #include "base/util.h"
 
 #include <csv.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* ------------------------------------------------------------------ */
@@ -441,15 +443,77 @@ int c837_csvschema_write_header(const c837_csvschema *S, FILE *fp,
   return 0;
 }
 
+/* 1 when s is a plain decimal number: an optional sign, digits, an
+ * optional point and digits ("-3", "+1.5", "-.5"). */
+static int is_number(const char *s)
+{
+  int digits = 0, point = 0;
+  if (*s == '-' || *s == '+')
+    s++;
+  for (; *s; s++) {
+    if (*s >= '0' && *s <= '9')
+      digits = 1;
+    else if (*s == '.' && !point)
+      point = 1;
+    else
+      return 0;
+  }
+  return digits;
+}
+
+int c837_csv_formula_unsafe(const char *s)
+{
+  switch (s[0]) {
+  case '=':
+  case '@':
+  case '\t':
+  case '\r':
+  case '\'':
+    return 1;
+  case '+':
+  case '-':
+    return !is_number(s);
+  default:
+    return 0;
+  }
+}
+
+/* One text field of a C837_CSV_FORMULA_SAFE schema: "'" before a field
+ * that a spreadsheet would take for a formula. */
+static int put_text(FILE *fp, const char *s, int last, const char *eol)
+{
+  char small[256], *buf = small;
+  size_t n = strlen(s);
+  int rc;
+  if (!c837_csv_formula_unsafe(s))
+    return put(fp, s, last, eol);
+  if (n + 2 > sizeof small && !(buf = malloc(n + 2))) {
+    errno = ENOMEM;
+    return -1;
+  }
+  buf[0] = '\'';
+  memcpy(buf + 1, s, n + 1);
+  rc = put(fp, buf, last, eol);
+  if (buf != small)
+    free(buf);
+  return rc;
+}
+
 int c837_csvschema_write_row(const c837_csvschema *S, const void *row,
                              FILE *fp, const char *eol)
 {
   char buf[C837_CSV_FORMAT_SIZE];
   size_t k;
-  for (k = 0; k < S->n_cols; k++)
-    if (put(fp, c837_csvschema_format(S, k, row, buf, sizeof buf),
-            k + 1 == S->n_cols, eol) != 0)
+  for (k = 0; k < S->n_cols; k++) {
+    c837_coltype t = S->cols[k].type;
+    const char *s = c837_csvschema_format(S, k, row, buf, sizeof buf);
+    int last = k + 1 == S->n_cols;
+    if ((S->flags & C837_CSV_FORMULA_SAFE) &&
+        (t == C837_COL_TEXT || t == C837_COL_BYTES || t == C837_COL_CSTR)
+            ? put_text(fp, s, last, eol) != 0
+            : put(fp, s, last, eol) != 0)
       return -1;
+  }
   return 0;
 }
 

@@ -77,8 +77,22 @@ enum {
   /* The header row names the columns, in any order and any subset
    * (each at most once); columns it lacks keep zero.  Without it the
    * header row is every column, in table order, spelled exactly. */
-  C837_CSV_BY_NAME = 2
+  C837_CSV_BY_NAME = 2,
+  /* Written for people who open the file in a spreadsheet (the reports):
+   * a text field (TEXT, BYTES, CSTR) that c837_csv_formula_unsafe finds
+   * unsafe is written with a "'" before it, as OWASP's "CSV Injection"
+   * page recommends, so that no claim value or file name becomes a
+   * formula.  Numbers the schema formats itself (INT, DECIMAL, DATE,
+   * CUSTOM) are written as they are. */
+  C837_CSV_FORMULA_SAFE = 4
 };
+
+/* 1 when a spreadsheet could read the field s as a formula: it starts
+ * with '=', '@', a tab or a carriage return, or with '+' or '-' and is
+ * not a plain decimal number ("-3", "+1.5" stay data); and when it starts
+ * with "'", so that the rule can be undone: a reader removes one leading
+ * "'" from any field that has one and gets the value back. */
+int c837_csv_formula_unsafe(const char *s);
 
 typedef struct c837_csvcol c837_csvcol;
 

@@ -2,50 +2,12 @@
  * string escapes, and U+FFFD for bytes that are not UTF-8.
  */
 #include "base/json.h"
+#include "base/util.h"
 
 #include <stdio.h>
 #include <string.h>
 
 /* ---- strings -------------------------------------------------------- */
-
-/* Length of the well-formed UTF-8 sequence at s[0..n) (Unicode table
- * 3-7), or 0 when it is ill-formed; then *bad is the length of its
- * maximal subpart (at least 1: the bytes one U+FFFD replaces). */
-static size_t utf8_len(const unsigned char *s, size_t n, size_t *bad)
-{
-  unsigned char c = s[0], lo = 0x80, hi = 0xbf;
-  size_t need, i;
-  if (c < 0x80)
-    return 1;
-  if (c >= 0xc2 && c <= 0xdf)
-    need = 2;
-  else if (c >= 0xe0 && c <= 0xef)
-    need = 3;
-  else if (c >= 0xf0 && c <= 0xf4)
-    need = 4;
-  else {
-    *bad = 1;
-    return 0;
-  }
-  /* the second byte's range depends on the first */
-  if (c == 0xe0)
-    lo = 0xa0;
-  else if (c == 0xed)
-    hi = 0x9f;
-  else if (c == 0xf0)
-    lo = 0x90;
-  else if (c == 0xf4)
-    hi = 0x8f;
-  for (i = 1; i < need; i++) {
-    if (i >= n || s[i] < lo || s[i] > hi) {
-      *bad = i;
-      return 0;
-    }
-    lo = 0x80;
-    hi = 0xbf;
-  }
-  return need;
-}
 
 int c837_json_put_string(c837_buf *out, const char *s, size_t n)
 {
@@ -62,7 +24,7 @@ int c837_json_put_string(c837_buf *out, const char *s, size_t n)
       i++, run++;
       continue;
     }
-    len = c < 0x80 ? 1 : utf8_len(p + i, n - i, &bad);
+    len = c < 0x80 ? 1 : c837_utf8_len(p + i, n - i, &bad);
     if (c >= 0x80 && len) {
       i += len, run += len;
       continue;

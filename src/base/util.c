@@ -263,3 +263,72 @@ size_t c837_excerpt(char *dst, size_t dstsz, const char *p, size_t n)
   return o;
 }
 
+
+size_t c837_utf8_len(const unsigned char *s, size_t n, size_t *bad)
+{
+  unsigned char c = s[0], lo = 0x80, hi = 0xbf;
+  size_t need, i;
+  if (c < 0x80)
+    return 1;
+  if (c >= 0xc2 && c <= 0xdf)
+    need = 2;
+  else if (c >= 0xe0 && c <= 0xef)
+    need = 3;
+  else if (c >= 0xf0 && c <= 0xf4)
+    need = 4;
+  else {
+    *bad = 1;
+    return 0;
+  }
+  /* the second byte's range depends on the first */
+  if (c == 0xe0)
+    lo = 0xa0;
+  else if (c == 0xed)
+    hi = 0x9f;
+  else if (c == 0xf0)
+    lo = 0x90;
+  else if (c == 0xf4)
+    hi = 0x8f;
+  for (i = 1; i < need; i++) {
+    if (i >= n || s[i] < lo || s[i] > hi) {
+      *bad = i;
+      return 0;
+    }
+    lo = 0x80;
+    hi = 0xbf;
+  }
+  return need;
+}
+
+int c837_fputs_text(FILE *fp, const char *s)
+{
+  static const char hex[] = "0123456789abcdef";
+  const unsigned char *p = (const unsigned char *)(s ? s : "");
+  size_t n = strlen((const char *)p), i = 0, bad;
+  while (i < n) {
+    size_t run = i, k;
+    /* printable ASCII and valid UTF-8 but for the C1 controls, as is */
+    while (run < n) {
+      if (p[run] >= 0x20 && p[run] < 0x7f) {
+        run++;
+        continue;
+      }
+      k = p[run] >= 0x80 ? c837_utf8_len(p + run, n - run, &bad) : 0;
+      if (k == 0 || (k == 2 && p[run] == 0xC2 && p[run + 1] < 0xA0))
+        break;
+      run += k;
+    }
+    if (run > i && fwrite(p + i, 1, run - i, fp) != run - i)
+      return EOF;
+    i = run;
+    if (i < n) {
+      k = p[i] == 0xC2 && i + 1 < n && p[i + 1] >= 0x80 && p[i + 1] < 0xA0
+              ? 2
+              : 1;
+      for (; k > 0; k--, i++)
+        if (fprintf(fp, "\\x%c%c", hex[p[i] >> 4], hex[p[i] & 15]) < 0)
+          return EOF;
+    }
+  }
+  return 0;
+}

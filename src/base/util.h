@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* Appends the string src to dst, whose first `at` bytes (at < sz) are
  * already written, truncating so that dst (sz bytes) stays
@@ -23,6 +24,19 @@ size_t c837_str_append_long(char *dst, size_t sz, size_t at, long v);
  * whole byte that fits dst (dstsz bytes, always NUL-terminated when
  * dstsz > 0); 4 * n + 1 bytes always suffice.  Returns the length. */
 size_t c837_excerpt(char *dst, size_t dstsz, const char *p, size_t n);
+/* Length of the well-formed UTF-8 sequence at s[0..n) (n >= 1; Unicode
+ * table 3-7: no overlong form, no surrogate, at most U+10FFFF; 1 for an
+ * ASCII byte), or 0 when it is ill-formed; then *bad is the length of
+ * its maximal subpart (at least 1: the bytes one U+FFFD replaces). */
+size_t c837_utf8_len(const unsigned char *s, size_t n, size_t *bad);
+/* Writes the string s (NULL: nothing) to fp for a person to read on a
+ * terminal or in a text file: printable ASCII and valid UTF-8 as they
+ * are; every control character -- C0 (CR, LF, TAB, ESC ...), DEL, and
+ * C1 written as UTF-8 (U+0080..U+009F) -- and every byte that is not
+ * part of valid UTF-8 (a raw 0x9B is a CSI to some terminals) as \xNN,
+ * so that no file name or claim value can move the cursor, retitle the
+ * window or end a line.  0, or EOF on a write error. */
+int c837_fputs_text(FILE *fp, const char *s);
 /* Reads s as a number written in digits only: 0 and *out, or -1 when s
  * is empty, longer than max_digits (at most 19, so that it fits), or
  * holds anything but 0-9 (blanks included).  The one digit reader of

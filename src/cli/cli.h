@@ -26,6 +26,9 @@ enum {
   CLI_IO = 4,       /* I/O error, or an output could not be completed */
   CLI_SKIPPED = 5,  /* some inputs were skipped (not 837, unreadable) */
   CLI_LOCKED = 6,   /* the ledger is locked by another run */
+  CLI_LIMIT = 7,    /* the run's limit of remembered lines (--max-lines):
+                       a ledger over it, or claims held at it */
+  CLI_HANGUP = 129,      /* stopped by SIGHUP */
   CLI_INTERRUPTED = 130, /* stopped by SIGINT */
   CLI_TERMINATED = 143   /* stopped by SIGTERM */
 };
@@ -36,7 +39,8 @@ enum {
 int cli_exit_of(c837_status st);
 /* The exit code of a run stopped by signal sig. */
 int cli_exit_signal(int sig);
-/* The more serious of two exit codes: 130/143, 2, 6, 4, 3, 5, 1, 0. */
+/* The more serious of two exit codes: 143/130/129, 2, 6, 7, 4, 3, 5, 1,
+ * 0. */
 int cli_worse(int a, int b);
 /* A short stable name for an exit code ("ok", "findings", "usage",
  * "invalid_input", "io_error", "skipped", "locked", "interrupted",
@@ -51,7 +55,8 @@ const char *cli_exit_name(int code);
 int cmd_run(int argc, char **argv);
 /* `cart837 stats FILE...` (cmd_stats.c): per input one line of counts
  * and its envelope problems on stdout; an input that cannot be opened on
- * stderr.  Returns the worst exit code of the inputs (CLI_USAGE without
+ * stderr; a directory walked as a run walks it (skips on stderr, exit
+ * 5).  Returns the worst exit code of the inputs (CLI_USAGE without
  * one). */
 int cmd_stats(int argc, char **argv);
 /* `cart837 codes [--codes FILE] [CODE...]` (cmd_codes.c): the code

@@ -1,14 +1,16 @@
 /* cmd_run.c -- `cart837 [run] [OPTIONS] INPUT...`: a run
  *
- * Installs the SIGINT/SIGTERM handlers that stop a run cleanly (and
- * ignores SIGPIPE: a closed standard output is a write error like any
- * other), hands every input to the run (files, directories, "-" for
+ * Installs the SIGINT/SIGTERM/SIGHUP handlers that stop a run cleanly
+ * (and ignores SIGPIPE and SIGXFSZ: a closed standard output or a file
+ * past the size limit is a write error like any other), hands every input to the run (files, directories, "-" for
  * stdin) with log.c listening to its events, prints the short summary
  * and turns the outcome into an exit code.
  */
 #include "cli/cli.h"
 
+#include <limits.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -35,12 +37,17 @@ static void set_signals(void)
   sigemptyset(&sa.sa_mask);
   sigaction(SIGINT, &sa, NULL);
   sigaction(SIGTERM, &sa, NULL);
+  sigaction(SIGHUP, &sa, NULL); /* the terminal of a run went away */
   /* a reader of standard output that goes away (`cart837 - | head`)
    * makes the write fail with EPIPE -- an I/O error of that file, exit 4,
    * its temporary files removed -- instead of SIGPIPE killing the run
    * with temporary files left behind */
   sa.sa_handler = SIG_IGN;
   sigaction(SIGPIPE, &sa, NULL);
+  /* a write past the file size limit (ulimit -f) fails with EFBIG -- an
+   * I/O error of that file, exit 4, its temporary file removed -- instead
+   * of SIGXFSZ killing the run with temporary files left behind */
+  sigaction(SIGXFSZ, &sa, NULL);
 }
 
 /* 1 when the run reported a finding of severity sev or worse. */
@@ -54,6 +61,35 @@ static int has_finding(const c837_run *r, c837_severity sev)
   return 0;
 }
 
+/* 1 (with the message on stderr) when an input is the output directory
+ * or inside it: the run's outputs could overwrite it before it is read
+ * (`-o out drop/ out/held/`).  An output directory that does not exist
+ * yet holds no input. */
+static int input_inside_out(const cli_run_opts *o)
+{
+  char out[PATH_MAX], in[PATH_MAX];
+  const char *dir = o->run.out_dir ? o->run.out_dir : "cart837-out";
+  size_t n;
+  int i;
+  if (!realpath(dir, out))
+    return 0;
+  n = strlen(out);
+  for (i = 0; i < o->n_inputs; i++) {
+    if (strcmp(o->inputs[i], "-") == 0 || !realpath(o->inputs[i], in))
+      continue;
+    if (strcmp(in, out) == 0 ||
+        (strncmp(in, out, n) == 0 && (in[n] == '/' || n == 1))) {
+      fprintf(stderr,
+              "cart837: input %s is inside the output directory %s: the "
+              "run's outputs could overwrite it before it is read (move it "
+              "out, or choose another output directory)\n",
+              o->inputs[i], dir);
+      return 1;
+    }
+  }
+  return 0;
+}
+
 int cmd_run(int argc, char **argv)
 {
   cli_run_opts o;
@@ -64,6 +100,8 @@ int cmd_run(int argc, char **argv)
 
   if (rc >= 0)
     return rc;
+  if (input_inside_out(&o))
+    return CLI_USAGE;
   rc = CLI_OK;
   cli_log_start(&log, o.quiet,
                 o.progress == 1 ||
@@ -102,6 +140,10 @@ int cmd_run(int argc, char **argv)
     rc = cli_worse(rc, CLI_SKIPPED);
   if (!o.fail_never && has_finding(run, o.fail_on))
     rc = cli_worse(rc, CLI_FINDINGS);
+  /* claims held unchecked at the limit of remembered lines: whatever
+   * --fail-on says */
+  if (c837_run_totals(run)->findings[C837_EDIT_RUN_LINES_LIMIT])
+    rc = cli_worse(rc, CLI_LIMIT);
   /* last: summary.json says how the run ends */
   rc = cli_run_json(run, &o, rc, finish_failed ? &err : NULL);
   c837_run_free(run);

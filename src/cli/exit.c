@@ -2,7 +2,8 @@
  *
  * Every sub-command turns the library's statuses into exit codes here,
  * and when several apply the most serious wins, in the order README.md
- * gives: interrupted (130/143), usage (2), locked (6), I/O (4), invalid
+ * gives: interrupted (143/130/129), usage (2), locked (6), the limit of
+ * remembered lines (7), I/O (4), invalid
  * input (3), skipped (5), findings (1), ok (0).
  */
 #include "cli/cli.h"
@@ -11,6 +12,8 @@
 
 int cli_exit_of(c837_status st)
 {
+  if (st == C837_ELIMIT) /* the run's limit of remembered lines */
+    return CLI_LIMIT;
   switch (c837_status_class(st)) {
   case C837_CLASS_OK:
     return CLI_OK;
@@ -33,14 +36,18 @@ int cli_exit_of(c837_status st)
 
 int cli_exit_signal(int sig)
 {
+  if (sig == SIGHUP)
+    return CLI_HANGUP;
   return sig == SIGTERM ? CLI_TERMINATED : CLI_INTERRUPTED;
 }
 
 int cli_worse(int a, int b)
 {
   static const int rank[] = {CLI_OK,     CLI_FINDINGS, CLI_SKIPPED,
-                             CLI_INVALID, CLI_IO,      CLI_LOCKED,
-                             CLI_USAGE,  CLI_INTERRUPTED, CLI_TERMINATED};
+                             CLI_INVALID, CLI_IO,      CLI_LIMIT,
+                             CLI_LOCKED,
+                             CLI_USAGE,  CLI_HANGUP, CLI_INTERRUPTED,
+                             CLI_TERMINATED};
   int ra = 0, rb = 0, i;
   for (i = 0; i < (int)(sizeof rank / sizeof rank[0]); i++) {
     if (rank[i] == a)
@@ -61,6 +68,8 @@ const char *cli_exit_name(int code)
   case CLI_IO: return "io_error";
   case CLI_SKIPPED: return "skipped";
   case CLI_LOCKED: return "locked";
+  case CLI_LIMIT: return "lines_limit";
+  case CLI_HANGUP: return "hangup";
   case CLI_INTERRUPTED: return "interrupted";
   case CLI_TERMINATED: return "terminated";
   default: return "unknown";

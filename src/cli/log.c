@@ -112,6 +112,13 @@ void cli_log_event(void *ud, const c837_run_event *ev)
             ev->file, u(ev->err->offset), u(ev->err->segment), ev->err->msg,
             ev->held ? " (OUT/held/)" : "");
     break;
+  case C837_RUN_NO_CORRECTED:
+    fprintf(stderr,
+            "cart837: %s: every claim is held: %s (an interchange without "
+            "a claim is not forwarded)\n",
+            ev->file, ev->held == 2 ? "nothing goes to standard output"
+                                    : "no corrected file is written");
+    break;
   case C837_RUN_UNPARSED_REST:
     fprintf(stderr, "cart837: %s: byte %llu, segment %llu: %s\n", ev->file,
             u(ev->err->offset), u(ev->err->segment), ev->err->msg);

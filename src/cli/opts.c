@@ -27,6 +27,8 @@ static void run_usage(FILE *fp)
       "      --hold MODE         held (default): held claims go to\n"
       "                          OUT/held/; none: keep them, only flag\n"
       "      --gzip, --no-gzip   compress outputs (default: as the input)\n"
+      "      --follow-symlinks   follow symbolic links in an input directory\n"
+      "                          that point out of it (default: skipped)\n"
       "      --gzip-level N      0 (stored) .. 9 (smallest) for gzip outputs\n"
       "                          (default 6)\n"
       "      --sync-each         fsync every output file before its rename\n"
@@ -35,6 +37,8 @@ static void run_usage(FILE *fp)
       "                          when a finding reaches LEVEL\n"
       "      --infusion-days N   INFUSION_TOO_SOON threshold (default 14)\n"
       "      --repeat-days N     REPEAT_ADMINISTRATION window (default 365)\n"
+      "      --max-lines N       the most CAR-T lines a run remembers (ledger\n"
+      "                          and new); past it claims are held, exit 7\n"
       "      --run-date DATE     date stamped on new ledger rows\n"
       "                          (CCYY-MM-DD; default today)\n"
       "  -q, --quiet             no per-file messages and no summary\n"
@@ -47,14 +51,16 @@ static void run_usage(FILE *fp)
       "\n"
       "Exit status: 0 no finding reached --fail-on; 1 one did; 2 usage;\n"
       "3 invalid input; 4 I/O error or output refused; 5 inputs skipped;\n"
-      "6 ledger locked by another run; 130/143 interrupted.\n",
+      "6 ledger locked by another run; 7 the limit of remembered lines\n"
+      "(--max-lines); 130/143/129 interrupted.\n",
       fp);
 }
 
 enum {
   O_CODES = 256, O_STATE, O_STATE_RO, O_NO_WAIT, O_REPORT_ONLY, O_HOLD,
   O_GZIP, O_NO_GZIP, O_FAIL_ON, O_INFUSION, O_REPEAT, O_RUN_DATE,
-  O_PROGRESS, O_NO_PROGRESS, O_SYNC_EACH, O_GZIP_LEVEL
+  O_PROGRESS, O_NO_PROGRESS, O_SYNC_EACH, O_FOLLOW, O_MAX_LINES,
+  O_GZIP_LEVEL
 };
 
 static const struct option longopts[] = {
@@ -69,6 +75,8 @@ static const struct option longopts[] = {
     {"no-gzip", no_argument, NULL, O_NO_GZIP},
     {"gzip-level", required_argument, NULL, O_GZIP_LEVEL},
     {"sync-each", no_argument, NULL, O_SYNC_EACH},
+    {"follow-symlinks", no_argument, NULL, O_FOLLOW},
+    {"max-lines", required_argument, NULL, O_MAX_LINES},
     {"fail-on", required_argument, NULL, O_FAIL_ON},
     {"infusion-days", required_argument, NULL, O_INFUSION},
     {"repeat-days", required_argument, NULL, O_REPEAT},
@@ -132,6 +140,17 @@ static int set_valued(cli_run_opts *o, int c, const char *arg, char *why,
     if (parse_int(arg, 0, 36500, &e->repeat_window_days) != 0)
       return bad_value(why, whysz, "--repeat-days", "0..36500", arg);
     return 0;
+  case O_MAX_LINES: {
+    char *end;
+    unsigned long long v;
+    if (arg[0] < '0' || arg[0] > '9')
+      return bad_value(why, whysz, "--max-lines", "1..4294967295", arg);
+    v = strtoull(arg, &end, 10);
+    if (*end != '\0' || v < 1 || v > 4294967295ull)
+      return bad_value(why, whysz, "--max-lines", "1..4294967295", arg);
+    e->max_lines = v;
+    return 0;
+  }
   case O_GZIP_LEVEL:
     if (parse_int(arg, 0, 9, &o->run.gzip_level) != 0)
       return bad_value(why, whysz, "--gzip-level", "0..9", arg);
@@ -161,6 +180,7 @@ static int set_option(cli_run_opts *o, int c, const char *arg, char *why,
   case O_GZIP: o->run.gzip = 1; return 0;
   case O_NO_GZIP: o->run.gzip = 0; return 0;
   case O_SYNC_EACH: o->run.sync_each = 1; return 0;
+  case O_FOLLOW: o->run.follow_symlinks = 1; return 0;
   case 'q': o->quiet = 1; return 0;
   case O_PROGRESS: o->progress = 1; return 0;
   case O_NO_PROGRESS: o->progress = 0; return 0;

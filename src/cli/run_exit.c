@@ -23,6 +23,7 @@ static const char *meaning(int rc)
   case CLI_IO: return "I/O error, or an output refused";
   case CLI_SKIPPED: return "some inputs were skipped";
   case CLI_LOCKED: return "the ledger is locked by another run";
+  case CLI_LIMIT: return "the run's limit of remembered lines (--max-lines)";
   default: return "stopped";
   }
 }

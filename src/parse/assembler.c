@@ -555,13 +555,17 @@ c837_status c837_assembler_finish(c837_assembler *a)
     /* the input stops inside a transaction set that holds claims: the
      * last claim may be cut short, so the claim being read is not handed
      * out (c837_assembler_pending still has its bytes) */
+    /* the count is the file's complete claims, those handed out: the
+     * figure the run's summary gives for a file held whole */
     char st02[68];
     str_text(st02, sizeof st02, a->env.st02);
     return c837_error_set(&a->err, C837_ETRUNC, a->end_offset,
                           a->counts.segments,
                           "input ends inside transaction set ST02=%s after "
-                          "%llu claim(s), with no SE: the file is truncated",
-                          st02, (unsigned long long)a->st_claims);
+                          "%llu complete claim(s)%s, with no SE: the file is "
+                          "truncated",
+                          st02, (unsigned long long)a->counts.claims,
+                          in_claim(a) ? " and inside the next one" : "");
   }
   if (in_claim(a) && c837_asm_end_claim(a) != 0)
     return a->err.code;

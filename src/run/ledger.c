@@ -44,6 +44,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* The ledger's columns, in file order, over c837_hist (csvschema.c
@@ -116,7 +117,9 @@ c837_status c837_ledger_lock(const char *path, int wait, int *fd,
         return err->code;
     }
   }
-  f = open(lp, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  /* 0666 less the umask; a link planted at the lock's name is not
+   * followed (the lock would not be the one other runs take) */
+  f = open(lp, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0666);
   if (f < 0) {
     return c837_error_set(err, C837_EIO, 0, 0,
                           "cannot open ledger lock %.200s: %s", lp,
@@ -172,6 +175,7 @@ static void on_row(void *ud, void *row, unsigned long record_line)
   lread *L = ud;
   c837_hist *h = row;
   const char *missing = NULL;
+  int st = 0;
   if (h->family != C837_FAM_NONE)
     missing = !h->patient[0] ? "patient" : !h->code[0] ? "code" : NULL;
   if (missing) {
@@ -183,9 +187,15 @@ static void on_row(void *ud, void *row, unsigned long record_line)
   }
   h->kind = c837_hist_kind_of(h);
   L->rows++;
-  if (L->row && L->row(L->row_ud, h) != 0)
+  if (L->row && (st = L->row(L->row_ud, h)) == C837_ELIMIT) {
+    /* the run's limit of remembered lines: err->segment is the line */
+    c837_csvpos_fail(&L->R.pos, C837_ELIMIT, record_line, 0, NULL,
+                     "past the run's limit of remembered lines");
+    L->R.pos.err->segment = record_line;
+  } else if (st != 0) {
     c837_csvpos_fail(&L->R.pos, C837_ENOMEM, record_line, 0, NULL,
                      "out of memory");
+  }
 }
 
 /* Parses the whole of fp (named name), calling row (NULL: none) for
@@ -195,7 +205,7 @@ static c837_status parse_file(FILE *fp, const char *name, row_fn row,
 {
   lread L;
   char *buf;
-  size_t n;
+  size_t n, skip = 3;
 
   memset(&L, 0, sizeof L);
   L.row = row;
@@ -209,8 +219,17 @@ static c837_status parse_file(FILE *fp, const char *name, row_fn row,
     return c837_error_set(err, C837_ENOMEM, 0, 0, "out of memory");
   }
   while (L.R.pos.st == C837_OK &&
-         (n = fread(buf, 1, C837_LEDGER_READ_CHUNK, fp)) > 0)
+         (n = fread(buf, 1, C837_LEDGER_READ_CHUNK, fp)) > 0) {
+    /* a UTF-8 byte-order mark, as spreadsheet programs save CSV, is
+     * not part of the header (fread fills the chunk: it is whole) */
+    if (skip && n >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) {
+      c837_csvpos_feed(&L.R.pos, buf + 3, n - 3);
+      skip = 0;
+      continue;
+    }
+    skip = 0;
     c837_csvpos_feed(&L.R.pos, buf, n);
+  }
   if (L.R.pos.st == C837_OK && ferror(fp)) {
     L.R.pos.st = c837_error_set(err, C837_EIO, 0, 0,
                                 "cannot read ledger %.200s: %s", name,
@@ -226,9 +245,11 @@ static c837_status parse_file(FILE *fp, const char *name, row_fn row,
   return L.R.pos.st;
 }
 
+/* 0, C837_ELIMIT (the run's limit of remembered lines), or -1. */
 static int add_to_engine(void *ud, const c837_hist *h)
 {
-  return c837_engine_add_history(ud, h) == C837_OK ? 0 : -1;
+  c837_status st = c837_engine_add_history(ud, h);
+  return st == C837_OK ? 0 : st == C837_ELIMIT ? C837_ELIMIT : -1;
 }
 
 c837_status c837_ledger_load(c837_engine *e, const char *path,
@@ -359,6 +380,7 @@ c837_status c837_ledger_save(const c837_engine *e, const char *path,
   size_t i, n = c837_engine_history_count(e);
   ranked *r = n ? calloc(n, sizeof *r) : NULL;
   c837_out of;
+  struct stat sb;
 
   c837_error_clear(err);
   if (n && !r)
@@ -368,6 +390,12 @@ c837_status c837_ledger_save(const c837_engine *e, const char *path,
     r[i].seq = i;
   }
   c837_out_init(&of, path, 0);
+  /* the new ledger keeps the mode of the one it replaces (never wider
+   * than its owner made it); a first one is 0666 less the umask.  The
+   * rename is synced with its directory. */
+  if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode))
+    of.mode = (int)(sb.st_mode & 0777);
+  of.sync_dir = 1;
   if (c837_out_open(&of, err) != C837_OK) {
     free(r);
     return err->code;

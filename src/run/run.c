@@ -5,18 +5,21 @@
  * directory and opens the reports; c837_run_input hands each input to
  * the walk (walk.c), which hands its files to c837_run_file (run_file.c);
  * c837_run_finish syncs the outputs, commits findings.csv and lines.csv,
- * writes summary.txt and report.html and saves the ledger, in that order,
+ * reads the audit back (audit.h) into episodes.csv, writes summary.txt
+ * and report.html and saves the ledger, in that order,
  * so that the ledger never says more than the outputs on disk.  Here too
  * live the records of the inputs (one per input, in run order), the
  * run's totals and its findings per date of service, which the summaries
  * read through the accessors.
  */
 #include "run/run_int.h"
+#include "run/audit.h"
 #include "run/ledger.h"
 #include "run/sink.h"
 #include "run/summary.h"
 #include "base/buf.h"
 #include "base/err.h"
+#include "base/limits.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +58,30 @@ static int walk_cancelled(void *ud)
 }
 
 /* ---- lifecycle ---- */
+
+/* The ledger's path resolved once into buf (every link on the way): the
+ * file a link names is the one locked, read and replaced, the link
+ * stays.  A ledger not there yet: its directory resolved, its name as
+ * given.  Returns buf, or path itself when it cannot be resolved. */
+static const char *ledger_path(const char *path, char *buf, size_t sz)
+{
+  char dir[PATH_MAX], real[PATH_MAX];
+  const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
+  if (realpath(path, real) && strlen(real) < sz) {
+    snprintf(buf, sz, "%s", real);
+    return buf;
+  }
+  if (!slash)
+    snprintf(dir, sizeof dir, ".");
+  else
+    snprintf(dir, sizeof dir, "%.*s", (int)(slash - path + (slash == path)),
+             path);
+  if (*base && realpath(dir, real) &&
+      snprintf(buf, sz, "%s%s%s", real, strcmp(real, "/") ? "/" : "", base) <
+          (int)sz)
+    return buf;
+  return path;
+}
 
 /* The code table and the engine of the run. */
 static c837_status load_edits(c837_run *r, c837_error *err)
@@ -104,22 +131,42 @@ c837_run *c837_run_new(const c837_run_options *o, c837_error *err)
   if (load_edits(r, err) != C837_OK)
     goto fail;
   if (o->state_path) {
+    r->o.state_path =
+        ledger_path(o->state_path, r->state_path, sizeof r->state_path);
     if (!o->state_readonly &&
-        c837_ledger_lock(o->state_path, o->lock_wait, &r->lock_fd, err) !=
+        c837_ledger_lock(r->o.state_path, o->lock_wait, &r->lock_fd, err) !=
             C837_OK)
       goto fail;
-    if (c837_ledger_load(r->engine, o->state_path, err) != C837_OK)
+    if (c837_ledger_load(r->engine, r->o.state_path, err) != C837_OK) {
+      if (err->code == C837_ELIMIT)
+        c837_error_set(err, C837_ELIMIT, 0, 0,
+                       "ledger %.200s holds more lines than the run may "
+                       "remember: line %llu is past the run's limit of "
+                       "remembered lines (%llu; --max-lines sets it): "
+                       "nothing was processed",
+                       r->o.state_path, (unsigned long long)err->segment,
+                       (unsigned long long)(o->edit.max_lines
+                                                ? o->edit.max_lines
+                                                : C837_MAX_REMEMBERED_LINES));
       goto fail;
+    }
   }
   if (c837_mkdirs(r->out_dir, err) != C837_OK)
     goto fail;
   c837_summary_json_forget(r->out_dir);
   cb.ud = r;
   c837_walk_init(&r->walk, &cb, r->out_dir);
+  c837_walk_set_ledger(&r->walk, r->out_dir, r->o.state_path);
+  r->walk.follow_links = o->follow_symlinks;
   r->walk.ack_names = r->o.ack != 0;
   r->report = c837_report_open(r->out_dir, err);
   if (!r->report)
     goto fail;
+  /* after the ledger: the audit numbers this run after the ledger's */
+  r->audit = c837_audit_open(r->out_dir, r->engine, r->table, NULL, err);
+  if (!r->audit)
+    goto fail;
+  c837_report_set_audit(r->report, r->audit);
   return r;
 fail:
   c837_run_free(r);
@@ -132,6 +179,7 @@ void c837_run_free(c837_run *r)
   if (!r)
     return;
   c837_report_abort(r->report);
+  c837_audit_free(r->audit);
   c837_engine_free(r->engine);
   c837_codetable_free(r->own_table);
   c837_ledger_unlock(r->lock_fd);
@@ -164,6 +212,15 @@ static c837_status write_summary(c837_run *r, c837_error *err)
   return c837_out_commit(&of, err);
 }
 
+/* episodes.csv, from the audit read back (which report.html shows). */
+static c837_status write_episodes(c837_run *r, c837_error *err)
+{
+  c837_status st = c837_audit_finish(r->audit, r->engine, err);
+  if (st != C837_OK)
+    return st;
+  return c837_out_publish(c837_audit_episodes_out(r->audit), err);
+}
+
 c837_status c837_run_finish(c837_run *r, c837_error *err)
 {
   c837_status st;
@@ -184,6 +241,8 @@ c837_status c837_run_finish(c837_run *r, c837_error *err)
   st = c837_report_commit(r->report, err);
   r->report = NULL;
   if (st != C837_OK)
+    return st;
+  if ((st = write_episodes(r, err)) != C837_OK)
     return st;
   if ((st = write_summary(r, err)) != C837_OK)
     return st;
@@ -336,4 +395,9 @@ const char *c837_run_out_dir(const c837_run *r)
 int c837_run_summary_written(const c837_run *r)
 {
   return r->summary_written;
+}
+
+struct c837_audit *c837_run_audit(const c837_run *r)
+{
+  return r->audit;
 }

@@ -3,8 +3,8 @@
  * A run reads its inputs in the order given, each in one streaming pass
  * (input -> tokenizer -> assembler -> engine -> writer and reports), and
  * writes for each input F the corrected OUT/F and, when a claim is held,
- * OUT/held/F; at its end findings.csv, lines.csv, summary.txt,
- * report.html and the ledger.  The engine's memory of CAR-T lines runs
+ * OUT/held/F; at its end findings.csv, lines.csv, episodes.csv,
+ * summary.txt, report.html and the ledger.  The engine's memory of CAR-T lines runs
  * across files, so day totals and sequencing span the whole run (and,
  * with a ledger, earlier runs).
  *
@@ -56,6 +56,9 @@ typedef struct c837_file_rec {
    * file as it came. */
   int uncounted, held_whole;
   uint64_t claims_before_error;
+  /* Every claim of the file is held: no corrected output was written
+   * (1), or nothing went to standard output (2). */
+  int no_corrected;
   /* Input that cannot be read twice: bytes of OUT/held/NAME.unparsed,
    * not read as claims; cut when the rest went past its limit. */
   uint64_t unparsed_bytes;
@@ -89,6 +92,10 @@ typedef enum c837_run_ev {
                              segment the writer refused); what came
                              before went out, err->msg says where the
                              rest is */
+  C837_RUN_NO_CORRECTED,  /* file, held (2: the output was standard
+                             output): every claim of the file is held, no
+                             corrected output is written (an interchange
+                             without a claim is not forwarded) */
   C837_RUN_PROGRESS       /* progress: every C837_PROGRESS_STEP bytes */
 } c837_run_ev;
 
@@ -136,6 +143,10 @@ typedef struct c837_run_options {
    * fsync per file dominates a batch of many small files), but each
    * file is durable as soon as it appears. */
   int sync_each;
+  /* 1: symbolic links in an input directory are followed wherever they
+   * point; 0 (default): only those whose target is inside that input
+   * directory (the others are skipped, their target not read). */
+  int follow_symlinks;
   /* Bytes of an unparsed rest kept from input that cannot be read twice
    * (see c837_run_file); 0 (default) = C837_MAX_UNPARSED. */
   uint64_t max_unparsed;
@@ -162,7 +173,9 @@ void c837_run_options_default(c837_run_options *o);
 typedef struct c837_run c837_run;
 
 /* Starts a run: loads the code table (built-in plus codes_path), the
- * ledger (locked for the run unless state_readonly), creates out_dir and
+ * ledger (its path resolved once: a ledger named through a symbolic
+ * link is the link's file, locked, read and saved in place; locked for
+ * the run unless state_readonly), creates out_dir and
  * opens the reports.  NULL with *err on failure (C837_ECSV for a bad
  * table or ledger with line and column, C837_ELOCK, C837_EINTR while
  * waiting for the lock, C837_EIO, C837_ENOMEM, C837_EINVAL for an
@@ -211,8 +224,9 @@ c837_status c837_run_input(c837_run *r, const char *path);
 c837_status c837_run_file(c837_run *r, const char *path, const char *name);
 /* Records an input that was not processed (not an 837, unreadable). */
 void c837_run_skip(c837_run *r, const char *name, const char *reason);
-/* Ends the run: writes findings.csv, lines.csv, summary.txt, report.html
- * (atomically) and, unless read-only, the ledger.  Returns C837_OK or
+/* Ends the run: writes findings.csv, lines.csv, episodes.csv,
+ * summary.txt, report.html (atomically) and, unless read-only, the
+ * ledger.  Returns C837_OK or
  * the first error: C837_EINTR when cancelled, C837_ENOMEM without
  * writing anything when memory ran out while recording an input (the
  * reports would miss it), C837_EIO. */
@@ -250,5 +264,8 @@ const c837_day_count *c837_run_days(const c837_run *r, size_t *n);
 const char *c837_run_out_dir(const c837_run *r);
 /* 1 once OUT/summary.txt is in place (c837_run_finish got that far). */
 int c837_run_summary_written(const c837_run *r);
+/* The run's audit (run/audit.h): what report.html and episodes.csv
+ * show; its model is there once c837_run_finish has read it back. */
+struct c837_audit *c837_run_audit(const c837_run *r);
 
 #endif

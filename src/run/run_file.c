@@ -13,26 +13,11 @@
  *
  * Whatever goes wrong while a file is read is noted in ONE outcome slot
  * (note(): the failure of the highest rank explains the file; of equal
- * rank, the first).  Once reading is over, ONE settle step turns the
- * outcome into one of four endings:
- *
- *   COMMIT           all went well: outputs renamed, rows and memory kept;
- *   COMMIT_WITH_REST input that cannot be read twice stopped at a parse
- *                    error or at a claim or segment the writer refused:
- *                    what came before goes out, the rest is kept as it
- *                    came in OUT/held/NAME.unparsed, one error row;
- *   HOLD_WHOLE       a regular file that cannot be read to its end: nothing
- *                    of it is forwarded or kept in the reports but one
- *                    error row; it is copied whole to OUT/held/NAME;
- *   DISCARD          the file failed (I/O, memory, conservation, an output
- *                    name refused, interruption): nothing of it is kept but
- *                    its error row.
- *
- * A commit or a hold that fails in its turn ends as DISCARD.
+ * rank, the first).  Once reading is over, ONE settle step
+ * (run_settle.c) turns the outcome into the file's ending.
  */
-#include "run/run_int.h"
-#include "run/run_ack.h"
-#include "run/sink.h"
+#include "run/run_file.h"
+#include "run/audit.h"
 #include "edit/engine_hist.h"
 #include "base/buf.h"
 #include "base/err.h"
@@ -41,61 +26,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-
-/* What can go wrong with a file, lowest rank first.  An interruption
- * outranks what it caused; a failed output explains a stop better than
- * the stop itself; a regular file that cannot be read to its end is held
- * whole whatever its writer thought of it, but the writer's failure to
- * finish what it had outranks the parse error of input read once. */
-typedef enum rank {
-  R_NONE = 0,
-  R_REST,    /* input read once: a parse error (what came before goes out) */
-  R_FINISH,  /* the writer failed when ending its outputs */
-  R_INPUT,   /* the file could not be started or read (EIO, EGZIP,
-                ENOMEM), or a regular file could not be parsed to its end */
-  R_NOMEM,   /* the engine or the chart ran out of memory */
-  R_REFUSED, /* input read once: the writer refused a claim or segment */
-  R_WRITER,  /* the writer failed while the file was read */
-  R_REPORT,  /* the reports could not be written */
-  R_OUTPUT,  /* an output could not be written */
-  R_CANCEL   /* interrupted */
-} rank;
-
-typedef enum ending { COMMIT, COMMIT_WITH_REST, HOLD_WHOLE, DISCARD } ending;
-
-typedef struct file_ctx {
-  c837_run *run;
-  c837_file_rec *rec;
-  const char *path, *name;
-  int rereadable;        /* a regular file: can be read again (held whole) */
-  int write_837;         /* not report-only */
-  int keep_rest;         /* an unparsed rest goes to OUT/held/NAME.unparsed */
-  int gzip_unknown;      /* outputs compress as the input, not known yet */
-  c837_input *in;
-  c837_writer *w;
-  c837_out out, held, rest;
-  c837_run_ack ack;      /* OUT/ack/NAME.999, .277 (run_ack.h) */
-  c837_counts counts;
-  c837_error serr;       /* the stream's error, set before the rest */
-  uint64_t rest_max;     /* bytes the unparsed rest may take */
-  uint64_t rest_bytes;   /* bytes it took */
-  uint64_t rest_dropped; /* bytes refused at the limit (then no more is
-                            read) */
-  uint64_t next_progress;
-  /* failures met while reading, noted when reading is over */
-  int nomem, writer_failed, report_failed;
-  int marked;            /* the report rows of the file can be taken back */
-  int rolled_back;
-  int row;               /* a DISCARD writes the error row */
-  /* the outcome slot */
-  rank rank;
-  c837_error end;
-  int32_t *days;         /* dates of the file's findings, counted on commit */
-  size_t n_days, cap_days;
-  /* a refusal of the writer (see writer_refused) */
-  int refused;           /* 2: it refused a claim, 1: a segment */
-  c837_error refusal;
-} file_ctx;
 
 /* The outcome slot: keeps e when it outranks what is there. */
 static void note(file_ctx *f, rank k, const c837_error *e)
@@ -116,12 +46,38 @@ static void note_new(file_ctx *f, rank k, c837_status code, const char *msg)
   note(f, k, &e);
 }
 
-static int is_parse_error(c837_status st)
+static int rest_write(void *ud, const void *p, size_t n);
+
+/* ---- the corrected output to standard output -------------------------
+ * In the filter mode the corrected bytes are held back (f->gate) until
+ * the writer is given a claim it keeps, so that nothing goes out when
+ * every claim is held (settled by file_read); past C837_MAX_HELD_BACK
+ * they go out anyway.  A file keeps its temporary output instead, which
+ * the settle step does not publish then. */
+static int gate_open(file_ctx *f)
 {
-  return c837_status_class(st) == C837_CLASS_PARSE;
+  int rc = 0;
+  if (!f->gating)
+    return 0;
+  f->gating = 0;
+  if (f->gate.len)
+    rc = c837_out_write(&f->out, f->gate.p, f->gate.len);
+  c837_buf_free(&f->gate);
+  return rc;
 }
 
-static int rest_write(void *ud, const void *p, size_t n);
+static int out_write(void *ud, const void *p, size_t n)
+{
+  file_ctx *f = ud;
+  if (f->gating) {
+    if (f->gate.len + n <= C837_MAX_HELD_BACK &&
+        c837_buf_put(&f->gate, p, n) == 0)
+      return 0;
+    if (gate_open(f) != 0)
+      return -1;
+  }
+  return c837_out_write(&f->out, p, n);
+}
 
 /* ---- refusals -----------------------------------------------------
  * The writer refuses a claim or segment it cannot write (C837_ECLAIM: a
@@ -303,6 +259,8 @@ static int on_claim(void *ud, const c837_claim *c)
   /* acknowledged as the writer disposed of it */
   if (c837_run_ack_claim(&f->ack, c, &v, c837_writer_disposition(f->w)))
     return -1;
+  if (v.disposition != C837_DISP_HELD && gate_open(f) != 0)
+    return -1; /* f->out.failed: noted when reading is over */
   n = c837_report_claim(r->report, f->name, c, &v, r->table);
   if (n < 0) {
     f->report_failed = 1;
@@ -322,7 +280,7 @@ static int on_problem(void *ud, const c837_problem *p)
                        .problem = p};
   f->rec->t.problems++;
   f->rec->t.findings[C837_EDIT_ENVELOPE_INVALID]++;
-  f->rec->t.by_severity[C837_SEV_ERROR]++;
+  f->rec->t.by_severity[p->severity]++; /* its own: LX_MISSING a warning */
   c837_run_emit(f->run, &ev);
   if (c837_report_problem(f->run->report, f->name, NULL, p) != 0) {
     f->report_failed = 1;
@@ -389,6 +347,7 @@ static int set_outputs(file_ctx *f)
 {
   c837_run *r = f->run;
   char po[PATH_MAX], ph[PATH_MAX], pr[PATH_MAX + 16];
+  const char *rel;
   int to_stdout = strcmp(f->path, "-") == 0 && r->o.stdout_filter &&
                   f->write_837;
   if (out_path(po, sizeof po, r->out_dir, "", f->name) != 0 ||
@@ -406,13 +365,19 @@ static int set_outputs(file_ctx *f)
              "another output directory)");
     return -1;
   }
-  /* gzip -1 (as the input) is settled by know_gzip before any write */
-  c837_out_init(&f->out, to_stdout ? NULL : po, r->o.gzip > 0);
-  c837_out_init(&f->held, ph, r->o.gzip > 0);
-  c837_out_init(&f->rest, pr, r->o.gzip > 0);
+  /* below the output directory no symbolic link is followed; gzip -1
+   * (as the input) is settled by know_gzip before any write */
+  rel = po + strlen(r->out_dir) + 1;
+  if (to_stdout)
+    c837_out_init(&f->out, NULL, r->o.gzip > 0);
+  else
+    c837_out_init_under(&f->out, r->out_dir, rel, r->o.gzip > 0);
+  c837_out_init_under(&f->held, r->out_dir, ph + (rel - po), r->o.gzip > 0);
+  c837_out_init_under(&f->rest, r->out_dir, pr + (rel - po), r->o.gzip > 0);
   f->out.nosync = f->held.nosync = f->rest.nosync = !r->o.sync_each;
   f->out.level = f->held.level = f->rest.level = r->o.gzip_level;
   f->gzip_unknown = r->o.gzip < 0;
+  f->gating = to_stdout;
   return 0;
 }
 
@@ -422,7 +387,7 @@ static int set_outputs(file_ctx *f)
 static int file_prepare(file_ctx *f)
 {
   c837_run *r = f->run;
-  c837_sink out_sink = {c837_out_write, &f->out};
+  c837_sink out_sink = {out_write, f};
   c837_sink held_sink = {c837_out_write, &f->held};
   c837_error err;
   if (c837_run_is_cancelled(r)) {
@@ -453,6 +418,7 @@ static int file_prepare(file_ctx *f)
   f->marked = 1;
   f->w = c837_writer_new(f->write_837 ? &out_sink : NULL,
                          f->write_837 ? &held_sink : NULL);
+  c837_audit_tap(r->audit, f->w); /* fixed claims as they went out */
   if (!f->w || c837_engine_checkpoint(r->engine) != C837_OK) {
     note_new(f, R_INPUT, C837_ENOMEM, "out of memory");
     return -1;
@@ -487,9 +453,9 @@ static void note_reading(file_ctx *f, c837_status st, c837_status wst,
                    "out of memory");
     note(f, R_NOMEM, &e);
   }
-  if (f->report_failed) {
+  if (f->report_failed) { /* the audit's ENOMEM fails the file alone */
     c837_report_error(f->run->report, &e);
-    note(f, R_REPORT, &e);
+    note(f, e.code == C837_ENOMEM ? R_NOMEM : R_REPORT, &e);
   }
   for (i = 0; i < 3; i++)
     if (outs[i]->failed)
@@ -523,6 +489,15 @@ static void file_read(file_ctx *f)
     wst = c837_writer_error(f->w, &werr);
   c837_writer_free(f->w);
   f->w = NULL;
+  /* every claim held: no corrected output (its envelopes alone are no
+   * interchange a receiver takes); else what was held back goes out */
+  f->all_held = st == C837_OK && wst == C837_OK && f->write_837 &&
+                !f->refused && ws.claims_in > 0 && ws.claims_out == 0;
+  if (f->all_held)
+    c837_buf_free(&f->gate);
+  else
+    gate_open(f);
+  f->gating = 0;
   /* a fix the writer could not apply (a CLM02 past int64 cents) sent the
    * claim to the held file instead */
   if (ws.claims_unfixable <= f->rec->t.claims_fixed) {
@@ -532,244 +507,6 @@ static void file_read(file_ctx *f)
   note_reading(f, st, wst, &werr);
 }
 
-/* ---- settling ------------------------------------------------------- */
-
-static ending ending_of(const file_ctx *f)
-{
-  if (f->rank == R_NONE)
-    return COMMIT;
-  if (f->end.code == C837_EINTR)
-    return DISCARD;
-  if (is_parse_error(f->end.code) || f->rank == R_REFUSED)
-    return f->rereadable ? HOLD_WHOLE : COMMIT_WITH_REST;
-  return DISCARD;
-}
-
-static void outputs_abort(file_ctx *f)
-{
-  c837_out_abort(&f->out);
-  c837_out_abort(&f->held);
-  c837_out_abort(&f->rest);
-}
-
-/* Takes back what the file did to the reports, the engine's memory and
- * the chart; its figures keep only what the summary should say.  Once. */
-static void roll_back(file_ctx *f)
-{
-  if (f->rolled_back)
-    return;
-  f->rolled_back = 1;
-  c837_engine_rollback(f->run->engine);
-  if (f->marked && c837_report_rollback(f->run->report) != 0)
-    f->report_failed = 1;
-  f->n_days = 0;
-  memset(&f->rec->t, 0, sizeof f->rec->t);
-}
-
-/* One ENVELOPE_INVALID row naming a file-level error, counted. */
-static void error_row(file_ctx *f, const c837_error *e)
-{
-  if (c837_report_file_error(f->run->report, f->name, e) != 0)
-    f->report_failed = 1;
-  f->rec->t.findings[C837_EDIT_ENVELOPE_INVALID]++;
-  f->rec->t.by_severity[C837_SEV_ERROR]++;
-}
-
-/* The file's status and reason; counted failed. */
-static void set_status(file_ctx *f, const c837_error *e)
-{
-  f->rec->status = e->code;
-  c837_run_set_reason(f->run, f->rec, e->msg);
-  f->run->total.files_failed++;
-}
-
-/* Sends an event about the file with its error. */
-static void emit_file(file_ctx *f, c837_run_ev kind, const c837_error *e,
-                      int held)
-{
-  c837_run_event ev = {.kind = kind, .file = f->name, .err = e,
-                       .held = held};
-  c837_run_emit(f->run, &ev);
-}
-
-static c837_status discard(file_ctx *f)
-{
-  c837_run *r = f->run;
-  outputs_abort(f);
-  c837_run_ack_abort(&f->ack);
-  roll_back(f);
-  if (f->end.code == C837_EINTR) {
-    /* no row: the run is over, and writes no report */
-    r->cancelled = 1;
-    f->rec->status = C837_EINTR;
-    c837_run_set_reason(r, f->rec, "interrupted");
-    return C837_EINTR;
-  }
-  if (f->row)
-    error_row(f, &f->end);
-  c837_totals_add(&r->total, &f->rec->t);
-  set_status(f, &f->end);
-  emit_file(f, C837_RUN_FILE_FAILED, &f->end, 0);
-  return f->end.code;
-}
-
-/* Copies the whole input to OUT/held/NAME, unchanged (published with the
- * acknowledgments). */
-static c837_status copy_whole(file_ctx *f, c837_error *err)
-{
-  c837_input *in = c837_input_open(f->path, err);
-  char path[PATH_MAX], *buf;
-  c837_out *v[1] = {&f->held};
-  static const int force[1] = {1};
-  long n;
-  if (!in)
-    return err->code;
-  buf = malloc(C837_READ_CHUNK);
-  if (!buf) {
-    c837_input_close(in);
-    return c837_error_set(err, C837_ENOMEM, 0, 0, "out of memory");
-  }
-  memcpy(path, f->held.path, sizeof path);
-  c837_out_init(&f->held, path,
-                f->run->o.gzip < 0 ? c837_input_is_gzip(in)
-                                   : f->run->o.gzip > 0);
-  f->held.nosync = !f->run->o.sync_each;
-  f->held.level = f->run->o.gzip_level;
-  while ((n = c837_input_read(in, buf, C837_READ_CHUNK, err)) > 0)
-    if (c837_out_write(&f->held, buf, (size_t)n) != 0)
-      break;
-  c837_input_close(in);
-  free(buf);
-  if (n < 0)
-    return err->code;
-  return c837_run_ack_publish(&f->ack, v, force, 1, err);
-}
-
-static c837_status hold_whole(file_ctx *f)
-{
-  c837_run *r = f->run;
-  c837_error herr;
-  outputs_abort(f);
-  roll_back(f);
-  f->rec->uncounted = 1;
-  f->rec->claims_before_error = f->counts.claims;
-  if (f->write_837 ? copy_whole(f, &herr) != C837_OK
-                   : c837_run_ack_publish(&f->ack, NULL, NULL, 0, &herr)) {
-    /* it cannot be held either (gone, unreadable, disk full): nothing
-     * of it is kept; the parse error has its row, and a second row says
-     * why it is not held */
-    error_row(f, &f->end);
-    f->rec->uncounted = 0;
-    f->end = herr;
-    f->row = 1;
-    return discard(f);
-  }
-  f->rec->held_whole = f->write_837;
-  emit_file(f, C837_RUN_HELD_WHOLE, &f->end, f->write_837);
-  error_row(f, &f->end);
-  c837_totals_add(&r->total, &f->rec->t);
-  set_status(f, &f->end);
-  return f->end.code;
-}
-
-/* Input that cannot be read twice, stopped by a parse error or a
- * refusal: records the unparsed rest in the file's figures and says in
- * e->msg where it went (relative to the output directory, so that the
- * reports do not depend on where it is) and whether it was cut at its
- * limit. */
-static void note_rest(file_ctx *f, c837_error *e)
-{
-  char tail[400];
-  size_t len = strlen(e->msg);
-  unsigned long long kept = f->rest_bytes;
-  f->rec->unparsed_bytes = f->rest_bytes;
-  f->rec->unparsed_cut = f->rest_dropped > 0;
-  if (f->rest_dropped)
-    snprintf(tail, sizeof tail,
-             "; only the first %llu bytes of the unparsed rest are kept, as "
-             "they came, in held/%.100s.unparsed (%s): reading stopped "
-             "there, the %llu bytes read past them and the rest of the "
-             "input were dropped",
-             kept, f->name,
-             e->code == C837_ENOISA ? "the limit for input that is not X12"
-                                    : "the limit on an unparsed rest",
-             (unsigned long long)f->rest_dropped);
-  else if (kept && f->refused)
-    snprintf(tail, sizeof tail,
-             "; that %s and the rest of the input (%llu bytes) are kept as "
-             "they came in held/%.100s.unparsed",
-             f->refused == 2 ? "claim" : "segment", kept, f->name);
-  else if (kept)
-    snprintf(tail, sizeof tail,
-             "; the unparsed rest of the input (%llu bytes) is kept as it "
-             "came in held/%.100s.unparsed",
-             kept, f->name);
-  else
-    return;
-  snprintf(e->msg + len, sizeof e->msg - len, "%s", tail);
-}
-
-/* COMMIT and COMMIT_WITH_REST: the outputs take their final names (all
- * or none), the rows, the engine's memory and the dates stay. */
-static c837_status commit(file_ctx *f, int with_rest)
-{
-  c837_run *r = f->run;
-  c837_out *v[3] = {&f->out, &f->held, &f->rest};
-  static const int force[3] = {1, 0, 0}; /* an empty corrected file too */
-  c837_error err;
-  c837_status st = C837_OK;
-  size_t k;
-  /* room for the file's dates in the chart before anything is
-   * published, so that counting them below cannot fail */
-  if (f->n_days && c837_run_reserve_days(r, f->n_days) != 0)
-    st = c837_error_set(&err, C837_ENOMEM, 0, 0, "out of memory");
-  else
-    st = c837_run_ack_publish(&f->ack, v, force, f->write_837 ? 3 : 0,
-                              &err);
-  if (st != C837_OK) {
-    f->end = err;
-    f->row = 1;
-    return discard(f);
-  }
-  if (with_rest) {
-    /* what was read went out; the tail is in OUT/held/NAME.unparsed */
-    note_rest(f, &f->end);
-    set_status(f, &f->end);
-    error_row(f, &f->end);
-    emit_file(f, C837_RUN_UNPARSED_REST, &f->end, 0);
-  }
-  c837_engine_commit(r->engine);
-  for (k = 0; k < f->n_days; k++)
-    c837_run_count_day(r, f->days[k]);
-  c837_totals_add(&r->total, &f->rec->t);
-  return with_rest ? f->end.code : C837_OK;
-}
-
-static c837_status settle(file_ctx *f)
-{
-  static const c837_run_ack_how how[] = {
-      [COMMIT] = C837_RUN_ACK_DONE, [COMMIT_WITH_REST] = C837_RUN_ACK_CUT,
-      [HOLD_WHOLE] = C837_RUN_ACK_HELD_WHOLE};
-  ending e = ending_of(f);
-  c837_error err;
-  /* the acknowledgments end as the file does; if they cannot, it fails */
-  if (e != DISCARD &&
-      c837_run_ack_end(&f->ack, how[e], f->end.code, &err) != C837_OK) {
-    note(f, R_OUTPUT, &err);
-    e = DISCARD;
-  }
-  switch (e) {
-  case COMMIT:
-    return commit(f, 0);
-  case COMMIT_WITH_REST:
-    return commit(f, 1);
-  case HOLD_WHOLE:
-    return hold_whole(f);
-  case DISCARD:
-  default:
-    return discard(f);
-  }
-}
 
 c837_status c837_run_file(c837_run *r, const char *path, const char *name)
 {
@@ -781,7 +518,8 @@ c837_status c837_run_file(c837_run *r, const char *path, const char *name)
     file_read(&f);
   c837_input_close(f.in);
   c837_writer_free(f.w);
-  st = settle(&f);
+  c837_buf_free(&f.gate);
+  st = c837_file_settle(&f);
   c837_run_ack_free(&f.ack);
   free(f.days);
   return st;
@@ -795,6 +533,6 @@ c837_status c837_run_fail_input(c837_run *r, const char *name,
   if (file_start(r, &f, "", name) != C837_OK)
     return C837_ENOMEM;
   note(&f, R_INPUT, e);
-  st = discard(&f);
+  st = c837_file_discard(&f);
   return st;
 }

@@ -16,10 +16,12 @@
 struct c837_run {
   c837_run_options o;
   char out_dir[PATH_MAX / 2];
+  char state_path[PATH_MAX]; /* the ledger, resolved once (ledger_path) */
   const c837_codetable *table; /* the run's (own, or options.table) */
   c837_codetable *own_table;   /* loaded by the run, freed with it */
   c837_engine *engine;
   c837_report *report;
+  struct c837_audit *audit; /* what report.html and episodes.csv show */
   c837_walk walk;          /* output names taken, directory walks */
   c837_totals total;
   c837_file_rec *files;    /* one record per input, in run order */

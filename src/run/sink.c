@@ -20,7 +20,10 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
+#include <sys/random.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /* The output's name in messages. */
@@ -37,10 +40,21 @@ static c837_status fail(c837_out *o, c837_status code, const char *why)
                           out_name(o), why);
 }
 
+/* Where the name under the caller's directory starts: after the last
+ * '/' of path (0 when there is none). */
+static size_t dir_len(const char *path)
+{
+  const char *slash = strrchr(path, '/');
+  if (!slash)
+    return 0;
+  return slash == path ? 1 : (size_t)(slash - path);
+}
+
 int c837_out_init(c837_out *o, const char *path, int gzip)
 {
   memset(o, 0, sizeof *o);
-  o->fd = -1;
+  o->fd = o->dirfd = -1;
+  o->mode = -1;
   o->gzip = gzip;
   o->level = C837_GZIP_LEVEL_DEFAULT;
   if (!path) {
@@ -53,6 +67,26 @@ int c837_out_init(c837_out *o, const char *path, int gzip)
     return -1;
   }
   memcpy(o->path, path, strlen(path) + 1);
+  o->root_len = dir_len(o->path);
+  return 0;
+}
+
+int c837_out_init_under(c837_out *o, const char *root, const char *rel,
+                        int gzip)
+{
+  char path[PATH_MAX];
+  while (*rel == '/')
+    rel++;
+  if (snprintf(path, sizeof path, "%s/%s", root, rel) >= (int)sizeof path) {
+    c837_out_init(o, NULL, gzip);
+    o->to_stdout = 0;
+    o->failed = 1;
+    c837_error_set(&o->err, C837_EIO, 0, 0, "path too long: %.200s/%.100s",
+                   root, rel);
+    return -1;
+  }
+  c837_out_init(o, path, gzip);
+  o->root_len = strlen(root);
   return 0;
 }
 
@@ -114,33 +148,153 @@ static c837_status open_stdout(c837_out *o)
   return C837_OK;
 }
 
+/* Opens the directory the caller named (made when missing; links in it
+ * are followed), then each directory below it down to the final name's,
+ * made when missing and never through a symbolic link.  The descriptor
+ * of the last, or -1 with o->err set; *base is the final name's last
+ * component. */
+static int open_parent(c837_out *o, const char **base)
+{
+  char dir[PATH_MAX];
+  const char *rel = o->path + o->root_len, *slash;
+  int fd, nfd;
+  if (o->root_len == 0)
+    snprintf(dir, sizeof dir, ".");
+  else
+    snprintf(dir, sizeof dir, "%.*s", (int)o->root_len, o->path);
+  if (c837_mkdirs(dir, &o->err) != C837_OK)
+    return -1;
+  fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) {
+    c837_error_first(&o->err, C837_EIO, 0, 0, "cannot open directory %.180s: "
+                     "%.60s", dir, strerror(errno));
+    return -1;
+  }
+  while (*rel == '/')
+    rel++;
+  for (; (slash = strchr(rel, '/')) != NULL; rel = slash + 1) {
+    struct stat sb;
+    size_t n = (size_t)(slash - rel), at = (size_t)(slash - o->path);
+    int e;
+    if (n == 0)
+      continue;
+    snprintf(dir, sizeof dir, "%.*s", (int)n, rel);
+    if (mkdirat(fd, dir, 0777) != 0 && errno != EEXIST) {
+      e = errno;
+      close(fd);
+      c837_error_first(&o->err, C837_EIO, 0, 0,
+                       "cannot create directory %.*s: %.60s", (int)at,
+                       o->path, strerror(e));
+      return -1;
+    }
+    nfd = openat(fd, dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    e = errno;
+    if (nfd < 0) {
+      int link = fstatat(fd, dir, &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
+                 S_ISLNK(sb.st_mode);
+      close(fd);
+      c837_error_first(&o->err, C837_EIO, 0, 0,
+                       "cannot create directory %.*s: %.60s", (int)at,
+                       o->path,
+                       link ? "a symbolic link is there, not followed"
+                            : strerror(e));
+      return -1;
+    }
+    close(fd);
+    fd = nfd;
+  }
+  *base = rel;
+  return fd;
+}
+
+/* Six letters or digits for a temporary name: random (getrandom), or
+ * from the clock, the process and the try when the kernel has none. */
+static void tmp_suffix(char *s, unsigned try_no, const void *salt)
+{
+  static const char al[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  uint64_t x = 0;
+  int i;
+  if (getrandom(&x, sizeof x, GRND_NONBLOCK) != (ssize_t)sizeof x) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    x = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 30) ^
+        (uint64_t)(uintptr_t)salt ^ ((uint64_t)getpid() << 16) ^
+        (uint64_t)try_no * 0x9e3779b97f4a7c15u;
+  }
+  for (i = 0; i < 6; i++, x /= 62)
+    s[i] = al[x % 62];
+  s[6] = '\0';
+}
+
+/* Creates the temporary file ".BASE.tmp-XXXXXX" in directory dfd
+ * (exclusively: an existing name, a link included, is never opened) with
+ * o's mode.  0, or -1 with o->err set. */
+static int create_tmp(c837_out *o, int dfd, const char *base)
+{
+  size_t dl = (size_t)(base - o->path);
+  unsigned k;
+  char sfx[7];
+  for (k = 0; k < 100; k++) {
+    int n;
+    tmp_suffix(sfx, k, o);
+    n = snprintf(o->tmp, sizeof o->tmp, "%.*s.%s.tmp-%s", (int)dl, o->path,
+                 base, sfx);
+    if (n < 0 || (size_t)n >= sizeof o->tmp) {
+      c837_error_first(&o->err, C837_EIO, 0, 0, "path too long: %.200s",
+                       o->path);
+      o->tmp[0] = '\0';
+      return -1;
+    }
+    o->fd = openat(dfd, o->tmp + dl,
+                   O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+    if (o->fd >= 0 || errno != EEXIST)
+      break;
+  }
+  if (o->fd < 0) {
+    c837_error_first(&o->err, C837_EIO, 0, 0, "cannot create %.180s: %.60s",
+                     o->tmp, strerror(errno));
+    o->tmp[0] = '\0';
+    return -1;
+  }
+  if (o->mode >= 0 && fchmod(o->fd, (mode_t)o->mode) != 0) {
+    c837_error_first(&o->err, C837_EIO, 0, 0,
+                     "cannot set the mode of %.180s: %.60s", o->tmp,
+                     strerror(errno));
+    close(o->fd);
+    o->fd = -1;
+    unlinkat(dfd, o->tmp + dl, 0);
+    o->tmp[0] = '\0';
+    return -1;
+  }
+  return 0;
+}
+
+/* The last component of the temporary file's name (in o->dirfd). */
+static const char *tmp_base(const c837_out *o)
+{
+  const char *slash = strrchr(o->tmp, '/');
+  return slash ? slash + 1 : o->tmp;
+}
+
 /* A file: its directories, then its temporary file beside the final
  * name. */
 static c837_status open_file(c837_out *o)
 {
-  const char *slash = strrchr(o->path, '/');
-  size_t dl = slash ? (size_t)(slash - o->path) : 0;
-  char dir[PATH_MAX];
+  const char *base = NULL;
 
   o->failed = 1; /* until it is open */
   if (strlen(o->path) + 32 >= sizeof o->path)
     return c837_error_first(&o->err, C837_EIO, 0, 0,
                             "path too long: %.200s", o->path);
-  memcpy(dir, o->path, dl);
-  dir[dl] = '\0';
-  if (dl && c837_mkdirs(dir, &o->err) != C837_OK)
+  o->dirfd = open_parent(o, &base);
+  if (o->dirfd < 0)
     return o->err.code;
-  int n = snprintf(o->tmp, sizeof o->tmp, "%.*s%s.%s.tmp-XXXXXX", (int)dl,
-                   o->path, dl ? "/" : "", slash ? slash + 1 : o->path);
-  if (n < 0 || (size_t)n >= sizeof o->tmp)
-    return c837_error_first(&o->err, C837_EIO, 0, 0,
-                            "path too long: %.200s", o->path);
-  o->fd = mkstemp(o->tmp);
-  if (o->fd < 0)
-    return c837_error_first(&o->err, C837_EIO, 0, 0,
-                            "cannot create %.180s: %.60s", o->tmp,
-                            strerror(errno));
-  (void)fchmod(o->fd, 0644);
+  if (create_tmp(o, o->dirfd, base) != 0) {
+    close(o->dirfd);
+    o->dirfd = -1;
+    return o->err.code;
+  }
   if (o->gzip) {
     char mode[4];
     gz_mode(o, mode);
@@ -150,7 +304,10 @@ static c837_status open_file(c837_out *o)
   if (!o->gz && !o->fp) {
     close(o->fd);
     o->fd = -1;
-    unlink(o->tmp);
+    unlinkat(o->dirfd, tmp_base(o), 0);
+    close(o->dirfd);
+    o->dirfd = -1;
+    o->tmp[0] = '\0';
     return c837_error_first(&o->err, C837_ENOMEM, 0, 0,
                             "cannot start writing %.200s", o->path);
   }
@@ -270,20 +427,44 @@ c837_status c837_out_close(c837_out *o, int force, c837_error *err)
   return C837_OK;
 }
 
+/* Closes the directory of a file output, once it is no longer needed
+ * (only an output that was opened has one: a c837_out merely cleared
+ * to zero has never been given descriptor 0). */
+static void close_dir(c837_out *o)
+{
+  if (o->opened && o->dirfd >= 0)
+    close(o->dirfd);
+  o->dirfd = -1;
+}
+
 c837_status c837_out_publish(c837_out *o, c837_error *err)
 {
   c837_status st;
+  const char *base;
   if (o->to_stdout || !o->opened || o->published)
     return C837_OK;
   if ((st = c837_out_close(o, 0, err)) != C837_OK)
     return st;
-  if (rename(o->tmp, o->path) != 0) {
+  base = o->path + dir_len(o->path);
+  base += *base == '/';
+  if (renameat(o->dirfd, tmp_base(o), o->dirfd, base) != 0) {
     fail(o, C837_EIO, strerror(errno));
     c837_out_abort(o);
     *err = o->err;
     return C837_EIO;
   }
   o->published = 1;
+  if (o->sync_dir && fsync(o->dirfd) != 0) {
+    /* the file has its name, but the name may not be on disk yet */
+    c837_error_first(&o->err, C837_EIO, 0, 0,
+                     "cannot sync the directory of %.200s to disk: %.60s",
+                     o->path, strerror(errno));
+    o->failed = 1;
+    close_dir(o);
+    *err = o->err;
+    return C837_EIO;
+  }
+  close_dir(o);
   return C837_OK;
 }
 
@@ -323,8 +504,10 @@ void c837_out_abort(c837_out *o)
   o->gz = NULL;
   o->fp = NULL;
   o->fd = -1;
-  if (!o->to_stdout && o->opened && !o->published && o->tmp[0])
-    unlink(o->tmp);
+  if (!o->to_stdout && o->opened && !o->published && o->tmp[0] &&
+      o->dirfd >= 0)
+    unlinkat(o->dirfd, tmp_base(o), 0);
+  close_dir(o);
   o->tmp[0] = '\0';
   o->closed = 1;
 }

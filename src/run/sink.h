@@ -8,7 +8,12 @@
  * is killed never leaves a half-written file under a final name.  Closing
  * (flush, fsync, close) and publishing (rename) are two steps, so that a
  * caller can get several files onto disk before it renames any of them
- * (c837_out_commit_all).  gzip output goes through zlib on the same
+ * (c837_out_commit_all).  Files are created with the mode 0666 less the
+ * process's umask (the outputs hold patient data: a umask of 077 keeps
+ * them private), directories 0777 less the umask; no symbolic link below
+ * the directory a caller names is followed, and the temporary file is
+ * created exclusively, so that a run never writes through a link it did
+ * not make.  gzip output goes through zlib on the same
  * descriptor (standard output: on a duplicate of it).  An output is
  * opened by its first write, so that one nothing is written to is never
  * created, or explicitly with c837_out_open.  The first failure sticks:
@@ -31,12 +36,21 @@
 typedef struct c837_out {
   char path[PATH_MAX]; /* final name; "" for standard output */
   char tmp[PATH_MAX];  /* the temporary file, once opened */
+  /* path[0 .. root_len) is the directory the caller named: symbolic
+   * links in it are followed.  Below it, a directory that is a symbolic
+   * link is never written through (see c837_out_init_under). */
+  size_t root_len;
   int to_stdout;
   int gzip;            /* 1: compress; set before the first write */
   int level;           /* zlib level 0..9 when gzip (init: the default) */
   int nosync;          /* closing does not fsync: the run syncs the file
                           system once, at its end (c837_syncfs) */
+  int sync_dir;        /* publishing fsyncs the directory after the
+                          rename, so that the new name is on disk */
+  int mode;            /* -1 (default): created 0666 less the umask;
+                          else set to exactly these permission bits */
   int fd;              /* the temporary file's, -1 when none */
+  int dirfd;           /* its directory's, -1 when none */
   FILE *fp;            /* plain output (standard output: not owned) */
   gzFile gz;           /* gzip output */
   int opened, closed, published, failed;
@@ -44,9 +58,16 @@ typedef struct c837_out {
 } c837_out;
 
 /* Sets up *o (no I/O yet): path is the final name, NULL for standard
- * output; gzip 1 compresses.  Returns 0, or -1 when path does not fit
+ * output; gzip 1 compresses.  The directory of path is the caller's
+ * (links in it are followed).  Returns 0, or -1 when path does not fit
  * (o is then an output that has failed with C837_EIO). */
 int c837_out_init(c837_out *o, const char *path, int gzip);
+/* The same for the file rel under the directory root (root/rel): root
+ * is the caller's and may contain symbolic links; each directory of rel
+ * is made when missing and must not be a symbolic link ("cannot create
+ * directory D: a symbolic link is there, not followed"). */
+int c837_out_init_under(c837_out *o, const char *root, const char *rel,
+                        int gzip);
 /* Opens o now: a file gets its directories and its temporary file; a
  * gzip standard output its compressor.  C837_OK, or the error (also in
  * *err): C837_EIO ("path too long", "cannot create DIR: why"),
@@ -66,8 +87,10 @@ FILE *c837_out_fp(c837_out *o);
  * file is removed and the error returned (also in *err). */
 c837_status c837_out_close(c837_out *o, int force, c837_error *err);
 /* Second half: the closed temporary file takes its final name (nothing
- * happens for standard output or a file never opened).  On failure the
- * temporary file is removed and the error returned (also in *err). */
+ * happens for standard output or a file never opened); with sync_dir,
+ * the directory is fsync'd then (a failure there leaves the file
+ * published and returns the error).  On failure the temporary file is
+ * removed and the error returned (also in *err). */
 c837_status c837_out_publish(c837_out *o, c837_error *err);
 /* c837_out_close with force, then c837_out_publish. */
 c837_status c837_out_commit(c837_out *o, c837_error *err);

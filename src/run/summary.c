@@ -58,13 +58,24 @@ static void not_counted(FILE *fp, const c837_file_rec *f)
   if (f->uncounted && f->held_whole)
     fprintf(fp,
             "  held whole: held/%s is the file as it came; its claims are "
-            "not counted (%llu were read before the error)\n",
+            "not counted (%llu complete claim(s) were read before the error)\n",
             f->name, (unsigned long long)f->claims_before_error);
   else if (f->uncounted)
     fprintf(fp,
             "  not read to its end: its claims are not counted (%llu were "
             "read before the error)\n",
             (unsigned long long)f->claims_before_error);
+  if (f->no_corrected == 1)
+    fprintf(fp,
+            "  corrected: none written: every claim is held (held/%s); an "
+            "interchange without a claim is not forwarded\n",
+            f->name);
+  else if (f->no_corrected)
+    fprintf(fp,
+            "  corrected: nothing went to standard output: every claim is "
+            "held (held/%s); an interchange without a claim is not "
+            "forwarded\n",
+            f->name);
   if (f->unparsed_bytes || f->unparsed_cut)
     fprintf(fp,
             "  unparsed rest: %llu bytes in held/%s.unparsed, not read as "

@@ -18,11 +18,13 @@
 #include "base/limits.h"
 #include "base/util.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 /* Directories on the current walk path, to stop symlink loops. */
@@ -47,6 +49,77 @@ void c837_walk_init(c837_walk *w, const c837_walk_cb *cb,
 void c837_walk_free(c837_walk *w)
 {
   c837_map_free(&w->names);
+}
+
+void c837_walk_set_ledger(c837_walk *w, const char *out_dir,
+                          const char *ledger)
+{
+  char o[PATH_MAX], l[PATH_MAX], dir[PATH_MAX];
+  const char *base;
+  size_t n;
+  w->ledger_rel[0] = '\0';
+  if (!ledger || snprintf(dir, sizeof dir, "%s", ledger) >= (int)sizeof dir)
+    return;
+  base = strrchr(ledger, '/');
+  if (base) {
+    dir[base - ledger + (base == ledger)] = '\0';
+    base++;
+  } else {
+    snprintf(dir, sizeof dir, ".");
+    base = ledger;
+  }
+  if (!realpath(out_dir, o) || !realpath(dir, l))
+    return;
+  n = strlen(o);
+  if (strcmp(l, o) == 0)
+    snprintf(w->ledger_rel, sizeof w->ledger_rel, "%s", base);
+  else if (strncmp(l, o, n) == 0 && l[n] == '/')
+    snprintf(w->ledger_rel, sizeof w->ledger_rel, "%s/%s", l + n + 1, base);
+}
+
+/* The names the run's own outputs take (case-insensitively: a file
+ * system may ignore case), as the first component of an output name. */
+static const char *const own_names[] = {
+    "findings.csv", "lines.csv", "summary.txt", "report.html",
+    "summary.json", "episodes.csv", "held", "ack"};
+
+static const char own_why[] =
+    "its output name is taken by the run's own reports and folders "
+    "(findings.csv, lines.csv, summary.txt, report.html, summary.json, "
+    "episodes.csv, held/, ack/): rename it to process it";
+
+/* 1 when base looks like a temporary file of a run: .NAME.tmp-XXXXXX */
+static int like_tmp(const char *base)
+{
+  size_t n = strlen(base), i;
+  if (base[0] != '.' || n < 12 || memcmp(base + n - 11, ".tmp-", 5) != 0)
+    return 0;
+  for (i = n - 6; i < n; i++)
+    if (!isalnum((unsigned char)base[i]))
+      return 0;
+  return 1;
+}
+
+/* Why output name `name` cannot be handed out because the run's own
+ * outputs take it (NULL when it can).  Its output, its held/ and
+ * .unparsed names are under the output directory as it is. */
+static const char *own_name_why(const c837_walk *w, const char *name)
+{
+  const char *slash = strchr(name, '/'), *base = strrchr(name, '/');
+  size_t first = slash ? (size_t)(slash - name) : strlen(name), k, n;
+  for (k = 0; k < sizeof own_names / sizeof own_names[0]; k++)
+    if (strlen(own_names[k]) == first &&
+        strncasecmp(name, own_names[k], first) == 0)
+      return own_why;
+  if (like_tmp(base ? base + 1 : name))
+    return "its output name looks like one of the run's temporary files "
+           "(.NAME.tmp-XXXXXX): rename it to process it";
+  n = strlen(w->ledger_rel);
+  if (n && strncmp(name, w->ledger_rel, n) == 0 &&
+      (name[n] == '\0' || strcmp(name + n, ".lock") == 0))
+    return "an output of it would replace the ledger (or its lock) in the "
+           "output directory: rename it, or keep the ledger elsewhere";
+  return NULL;
 }
 
 static int has_name(const c837_walk *w, const char *name)
@@ -110,14 +183,21 @@ static c837_status take_file(c837_walk *w, const char *path,
                              const char *name, const char *skip_as,
                              const char *why)
 {
+  const char *own;
+  if (w->read_only)
+    return w->cb.file(w->cb.ud, path, name);
+  if (name_taken(w, name)) {
+    w->cb.skip(w->cb.ud, skip_as, why);
+    return C837_OK;
+  }
   if (w->ack_names && strcmp(name, "ack") == 0) {
     w->cb.skip(w->cb.ud, skip_as,
                "the output name 'ack' is the acknowledgments' directory "
                "(--ack)");
     return C837_OK;
   }
-  if (name_taken(w, name)) {
-    w->cb.skip(w->cb.ud, skip_as, why);
+  if ((own = own_name_why(w, name)) != NULL) {
+    w->cb.skip(w->cb.ud, skip_as, own);
     return C837_OK;
   }
   if (take_name(w, name) != 0)
@@ -218,9 +298,15 @@ static c837_status walk_sub(c837_walk *w, const char *path, const char *name,
 static c837_status walk_file(c837_walk *w, const char *path,
                              const char *name)
 {
+  static const char taken[] =
+      "another input already writes this output name (or its held/ name, "
+      "or its ack/ names)";
   char why[PATH_MAX + 128];
   c837_error err;
-  int r = sniff(path, why, sizeof why, &err);
+  int r;
+  if (!w->read_only && own_name_why(w, name)) /* not even read */
+    return take_file(w, path, name, name, taken);
+  r = sniff(path, why, sizeof why, &err);
   if (r < 0 && err.code == C837_ENOMEM) {
     /* not a property of the file: a failure, not a skip */
     (void)take_name(w, name);
@@ -230,9 +316,21 @@ static c837_status walk_file(c837_walk *w, const char *path,
     w->cb.skip(w->cb.ud, name, why);
     return C837_OK;
   }
-  return take_file(w, path, name, name,
-                   "another input already writes this output name (or its "
-                   "held/ name, or its ack/ names)");
+  return take_file(w, path, name, name, taken);
+}
+
+/* 1 when path is a symbolic link that is not to be followed: its target
+ * (resolved: every link on the way) is outside the input directory. */
+static int link_out(const c837_walk *w, const char *path)
+{
+  char tgt[PATH_MAX];
+  struct stat lb;
+  size_t n = strlen(w->root);
+  if (w->follow_links || !w->root[0] || lstat(path, &lb) != 0 ||
+      !S_ISLNK(lb.st_mode) || !realpath(path, tgt))
+    return 0; /* a broken link or a loop: stat says so */
+  return !(strncmp(tgt, w->root, n) == 0 &&
+           (tgt[n] == '/' || tgt[n] == '\0' || n == 1));
 }
 
 /* One entry e of directory dir (rel: its path relative to the input). */
@@ -245,6 +343,12 @@ static c837_status walk_entry(c837_walk *w, const char *dir, const char *rel,
       snprintf(name, sizeof name, "%s%s%s", rel, *rel ? "/" : "", e) >=
           (int)sizeof name) {
     w->cb.skip(w->cb.ud, e, "path too long");
+    return C837_OK;
+  }
+  if (link_out(w, path)) {
+    w->cb.skip(w->cb.ud, name,
+               "symbolic link out of the input directory: not followed "
+               "(--follow-symlinks follows it)");
     return C837_OK;
   }
   if (stat(path, &sb) != 0) {
@@ -309,6 +413,8 @@ c837_status c837_walk_input(c837_walk *w, const char *path)
   }
   if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
     dir_id stack[C837_MAX_WALK_DEPTH];
+    if (!realpath(path, w->root))
+      w->root[0] = '\0';
     stack[0].dev = sb.st_dev;
     stack[0].ino = sb.st_ino;
     return walk_dir(w, path, "", stack, 1);

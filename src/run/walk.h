@@ -37,20 +37,41 @@ typedef struct c837_walk {
   int has_own;      /* own_dev/own_ino: a directory never read (the */
   dev_t own_dev;    /* run's output directory inside an input one) */
   ino_t own_ino;
+  /* the ledger's path relative to the output directory when it is
+   * inside it ("" otherwise): no input may write that name or its lock */
+  char ledger_rel[4096];
+  /* a symbolic link in an input directory is followed only when its
+   * target is inside that directory (root, resolved), unless follow */
+  int follow_links;
+  char root[4096];
+  /* 1: the files are only read (cart837 stats): no output name is
+   * reserved or handed out */
+  int read_only;
 } c837_walk;
 
 /* Sets up *w with the callbacks *cb (copied); own_dir, when not NULL,
  * is a directory a walk never descends into. */
 void c837_walk_init(c837_walk *w, const c837_walk_cb *cb,
                     const char *own_dir);
+/* Tells the walk where the ledger is (NULL: none), once the output
+ * directory exists: an input whose output would be the ledger (or its
+ * .lock) in the output directory is skipped. */
+void c837_walk_set_ledger(c837_walk *w, const char *out_dir,
+                          const char *ledger);
 /* One command-line input: a file (named by its base name), "-" (standard
  * input, named "stdin.837"), or a directory walked recursively in sorted
  * path order (byte order, not locale), whose files keep their path
  * relative to it.  In a directory, only files whose content starts with
  * ISA, a byte-order mark and ISA, or gzip over such content are taken;
  * the others are skipped with the reason, as are unreadable files,
- * symlink loops, and names another input already writes (or whose held/
- * name it writes).  A directory or file that cannot be looked at for
+ * symlink loops, names another input already writes (or whose held/
+ * name it writes), and names the run's own outputs take: a first
+ * component that is one of the reports or folders (findings.csv,
+ * lines.csv, summary.txt, report.html, summary.json, episodes.csv,
+ * held, ack; in any case, for file systems that ignore it), a name like
+ * a temporary file (.NAME.tmp-XXXXXX), the ledger; and, unless
+ * follow_links, symbolic links whose target is outside the input
+ * directory (not followed, the target not read).  A directory or file that cannot be looked at for
  * lack of memory fails (C837_ENOMEM) instead of being skipped.  Returns
  * the worst status of the files handed out (skips alone are C837_OK). */
 c837_status c837_walk_input(c837_walk *w, const char *path);

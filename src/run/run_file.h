@@ -1,0 +1,90 @@
+/* run_file.h -- one input of a run, shared by run_file.c (starting and
+ * reading it) and run_settle.c (settling it)
+ *
+ * A file_ctx is everything the run knows of the input being read: its
+ * record, its outputs, its writer, the failures met while reading and
+ * the ONE outcome slot (rank and error) that the settle step turns into
+ * one of four endings (see run_settle.c).  Private to those two files.
+ */
+#ifndef CART837_RUN_FILE_H
+#define CART837_RUN_FILE_H
+
+#include "run/run_int.h"
+#include "run/run_ack.h"
+#include "run/sink.h"
+#include "base/buf.h"
+
+/* What can go wrong with a file, lowest rank first.  An interruption
+ * outranks what it caused; a failed output explains a stop better than
+ * the stop itself; a regular file that cannot be read to its end is held
+ * whole whatever its writer thought of it, but the writer's failure to
+ * finish what it had outranks the parse error of input read once. */
+typedef enum rank {
+  R_NONE = 0,
+  R_REST,    /* input read once: a parse error (what came before goes out) */
+  R_FINISH,  /* the writer failed when ending its outputs */
+  R_INPUT,   /* the file could not be started or read (EIO, EGZIP,
+                ENOMEM), or a regular file could not be parsed to its end */
+  R_NOMEM,   /* the engine or the chart ran out of memory */
+  R_REFUSED, /* input read once: the writer refused a claim or segment */
+  R_WRITER,  /* the writer failed while the file was read */
+  R_REPORT,  /* the reports could not be written */
+  R_OUTPUT,  /* an output could not be written */
+  R_CANCEL   /* interrupted */
+} rank;
+
+typedef struct file_ctx {
+  c837_run *run;
+  c837_file_rec *rec;
+  const char *path, *name;
+  int rereadable;        /* a regular file: can be read again (held whole) */
+  int write_837;         /* not report-only */
+  int keep_rest;         /* an unparsed rest goes to OUT/held/NAME.unparsed */
+  int gzip_unknown;      /* outputs compress as the input, not known yet */
+  c837_input *in;
+  c837_writer *w;
+  c837_out out, held, rest;
+  c837_run_ack ack;      /* OUT/ack/NAME.999, .277 (run_ack.h) */
+  /* standard output: the corrected bytes held back until a claim is kept
+   * (C837_MAX_HELD_BACK), dropped when every claim is held */
+  int gating;
+  c837_buf gate;
+  int all_held;          /* claims came and every one was held */
+  c837_counts counts;
+  c837_error serr;       /* the stream's error, set before the rest */
+  uint64_t rest_max;     /* bytes the unparsed rest may take */
+  uint64_t rest_bytes;   /* bytes it took */
+  uint64_t rest_dropped; /* bytes refused at the limit (then no more is
+                            read) */
+  uint64_t next_progress;
+  /* failures met while reading, noted when reading is over */
+  int nomem, writer_failed, report_failed;
+  int marked;            /* the report rows of the file can be taken back */
+  int rolled_back;
+  int row;               /* a DISCARD writes the error row */
+  /* the outcome slot */
+  rank rank;
+  c837_error end;
+  int32_t *days;         /* dates of the file's findings, counted on commit */
+  size_t n_days, cap_days;
+  /* a refusal of the writer (see writer_refused) */
+  int refused;           /* 2: it refused a claim, 1: a segment */
+  c837_error refusal;
+} file_ctx;
+
+/* 1 when st is a parse error (the input cannot be read to its end). */
+static inline int is_parse_error(c837_status st)
+{
+  return c837_status_class(st) == C837_CLASS_PARSE;
+}
+
+/* Turns the outcome of f, once reading is over, into its ending (commit,
+ * commit with an unparsed rest, hold whole, discard) and carries it out:
+ * outputs published or removed, rows and memory kept or taken back, the
+ * record, the totals and the events.  Returns the file's status. */
+c837_status c837_file_settle(file_ctx *f);
+/* The DISCARD ending alone: nothing of the file is kept but its error
+ * row (f->row) and its record.  Returns f->end.code. */
+c837_status c837_file_discard(file_ctx *f);
+
+#endif
