@@ -71,7 +71,7 @@ sections "$T/base/summary.txt" >"$T/base.sections"
 # noid: CSV rows on stdin without column id (findings.csv numbers its
 # rows: the hostile file's rows shift the numbers of the rows after them)
 noid() {
-  python3 -c '
+  "$PYTHON" -c '
 import csv, sys
 rows = list(csv.reader(sys.stdin))
 i = rows[0].index("id") if rows and "id" in rows[0] else None
