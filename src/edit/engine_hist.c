@@ -131,6 +131,8 @@ static int is_bookkeeping(const c837_hist *h)
 
 c837_hist_kind c837_hist_kind_of(const c837_hist *h)
 {
+  if (h->kind == C837_HIST_ADMISSION)
+    return C837_HIST_ADMISSION;
   if (h->family != C837_FAM_NONE)
     return C837_HIST_LINE;
   return h->claim_id[0] || h->lx[0] ? C837_HIST_TOMBSTONE : C837_HIST_MARKER;
@@ -346,6 +348,14 @@ void c837_hist_release(c837_engine *e)
   free(e->cp.undo);
   memset(hs, 0, sizeof *hs);
   memset(&e->cp, 0, sizeof e->cp);
+  c837_admit_free(e);
+}
+
+int c837_hist_patient_known(const c837_engine *e, const char *patient)
+{
+  const c837_ilist *p =
+      index_get_str((c837_index *)&e->hist.pats, patient, 0);
+  return p && p->n > 0;
 }
 
 /* The run number of the lines this run remembers first. */
@@ -372,6 +382,10 @@ c837_status c837_engine_add_history(c837_engine *e, const c837_hist *row)
     e->hist.m.max_run = h->run;
   if (ix_note_loaded(&e->hist, h) != 0)
     return C837_ENOMEM;
+  /* admissions and their tombstones (lx empty): hist_admit.c */
+  if (h->kind == C837_HIST_ADMISSION ||
+      (h->kind == C837_HIST_TOMBSTONE && h->claim_id[0] && !h->lx[0]))
+    return c837_admit_load(e, h);
   if (h->kind == C837_HIST_MARKER) {
     size_t len = ix_key_len(h->source);
     c837_ixc *x = len ? ix_find(&e->hist, h->source, len) : NULL;
@@ -428,7 +442,7 @@ size_t c837_engine_history_count(const c837_engine *e)
   if (!e)
     return 0;
   settle_for_reading(e);
-  return e->hist.m.nh + e->hist.m.nmk;
+  return e->hist.m.nh + e->hist.m.nmk + c837_admit_count(e);
 }
 
 const c837_hist *c837_engine_history_at(const c837_engine *e, size_t i)
@@ -440,7 +454,7 @@ const c837_hist *c837_engine_history_at(const c837_engine *e, size_t i)
     return &e->hist.h[i].h;
   if (i - e->hist.m.nh < e->hist.m.nmk)
     return &e->hist.mk[i - e->hist.m.nh].h;
-  return NULL;
+  return c837_admit_at(e, i - e->hist.m.nh - e->hist.m.nmk);
 }
 
 void c837_engine_commit(c837_engine *e)
@@ -449,6 +463,7 @@ void c837_engine_commit(c837_engine *e)
     return;
   e->cp.open = 0;
   e->cp.nundo = 0;
+  c837_admit_commit(e);
   c837_hist_settle(e);
 }
 
@@ -462,6 +477,7 @@ c837_status c837_engine_checkpoint(c837_engine *e)
   e->cp.saved = e->hist.m;
   e->cp.nix = c837_map_count(&e->hist.ixkeys);
   e->cp.nundo = 0;
+  c837_admit_checkpoint(e);
   return C837_OK;
 }
 
@@ -482,6 +498,7 @@ void c837_engine_rollback(c837_engine *e)
   e->cp.nundo = 0;
   reindex(&e->hist);
   ix_rollback(&e->hist, e->cp.nix);
+  c837_admit_rollback(e);
   c837_hist_settle(e);
 }
 
@@ -547,8 +564,19 @@ void c837_hist_hide(c837_engine *e)
   e->hist.m.hide_min = x->min_run;
 }
 
+/* 1 when working line x is of a family the history remembers: any
+ * family of the code table, but an unclassified (NOC) code only with the
+ * NDC of a cell or gene product (the other NOC lines bill ordinary
+ * drugs). */
+static int worth_remembering(const c837_eline *x)
+{
+  return x->row && x->fam != C837_FAM_NONE &&
+         (x->fam != C837_FAM_NOC || x->pfam != C837_FAM_NOC);
+}
+
 /* Records (or takes over from the ledger) the marker of the claim's
- * interchange, when the claim has CAR-T or watch lines.  0 or -1. */
+ * interchange, when the claim has lines the history remembers.  0 or
+ * -1. */
 int c837_hist_mark(c837_engine *e)
 {
   const c837_claim *c = e->cl.c;
@@ -559,8 +587,7 @@ int c837_hist_mark(c837_engine *e)
   if (!e->cl.isa_len)
     return 0;
   for (i = 0; i < c->n_lines && !any; i++)
-    any = e->cl.el[i].row && e->cl.el[i].fam != C837_FAM_NONE &&
-          e->cl.el[i].fam <= C837_FAM_WATCH;
+    any = worth_remembering(&e->cl.el[i]);
   if (!any)
     return 0;
   x = ix_get(&e->hist, e->cl.source, e->cl.isa_len);
@@ -608,6 +635,7 @@ void c837_hist_gather(c837_engine *e)
     memset(&v, 0, sizeof v);
     v.code = r->h.code;
     v.row = c837_codetable_find(e->t, r->h.code);
+    v.product = v.row && v.row->product[0] ? v.row->product : NULL;
     v.fam = (int)r->h.family;
     v.step = r->h.step;
     v.from = r->h.date_from;
@@ -682,11 +710,7 @@ int c837_hist_record(c837_engine *e)
     c837_hist h;
     c837_ilist *p;
     int replaced = 0;
-    /* only the families the ledger reads back (src/run/ledger.c knows
-     * step, product and watch; the families added after them are not
-     * remembered until it parses every family: c837_family_from_name) */
-    if (x->removed || !x->row || x->fam == C837_FAM_NONE ||
-        x->fam > C837_FAM_WATCH)
+    if (x->removed || !worth_remembering(x))
       continue;
     memset(&h, 0, sizeof h);
     h.kind = C837_HIST_LINE;
@@ -697,7 +721,9 @@ int c837_hist_record(c837_engine *e)
     c837_eng_copy(h.provider, sizeof h.provider, c->billing.id);
     c837_eng_copy(h.code, sizeof h.code, x->code);
     c837_eng_copy(h.billed, sizeof h.billed, x->src->code);
-    h.family = x->row->family;
+    /* an unclassified code with a product's NDC is that product's line
+     * (edit_ctx.c: pfam) */
+    h.family = (c837_family)x->pfam;
     h.step = x->row->step;
     h.date_from = x->from;
     h.date_to = x->to;

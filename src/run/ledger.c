@@ -11,7 +11,9 @@
  * with dates as CCYY-MM-DD (empty when absent), units as a decimal
  * (c837_format_decimal, scale 6), family as c837_family_name gives it and
  * run the number of the run that first remembered the line (1, 2, ...).
- * Rows with an empty family are bookkeeping (see c837_hist): tombstones
+ * Rows of family "admission" are inpatient admissions (PAYMENT_WINDOW,
+ * lx and code empty).  Rows with an empty family are bookkeeping (see
+ * c837_hist): tombstones
  * of lines removed by a void or replacement (claim_id and lx set), and
  * interchange markers (claim_id and lx empty); only they may leave
  * patient and code empty.  (source, claim_id, lx) identifies a row: the
@@ -206,15 +208,22 @@ static void set_field(lparser *L, size_t idx, const char *s, size_t len)
     copy_text(L, idx, h->billed, sizeof h->billed, s, len, 0);
     break;
   case L_FAMILY: {
-    int f;
-    for (f = C837_FAM_NONE; f <= C837_FAM_WATCH; f++)
-      if (c837_span_eq(sp, c837_family_name((c837_family)f)))
-        break;
-    if (f > C837_FAM_WATCH)
+    int f = c837_family_from_name(s, len);
+    if (f < 0 && c837_span_eq(sp, "admission")) {
+      h->kind = C837_HIST_ADMISSION; /* family NONE */
+    } else if (f < 0) {
+      char names[160];
+      size_t n = 0;
+      names[0] = '\0';
+      for (f = C837_FAM_NONE + 1; f < C837_FAM_COUNT; f++) {
+        n = c837_str_append(names, sizeof names, n,
+                            c837_family_name((c837_family)f));
+        n = c837_str_append(names, sizeof names, n, ", ");
+      }
       c837_csvpos_fail(&L->pos, C837_ECSV, ln, idx, NULL,
-                       "expected step, product, watch or nothing, found %s",
+                       "expected %sadmission or nothing, found %s", names,
                        c837_csvpos_show(&L->pos, sh, sizeof sh, s, len));
-    else
+    } else
       h->family = (c837_family)f;
     break;
   }
@@ -309,7 +318,9 @@ static void on_record(void *ud, size_t n_fields, unsigned long record_line)
   if (!L->pos.header_done) {
     L->pos.header_done = 1;
   } else {
-    if (L->cur.family != C837_FAM_NONE && !L->cur.patient[0])
+    if ((L->cur.family != C837_FAM_NONE ||
+         L->cur.kind == C837_HIST_ADMISSION) &&
+        !L->cur.patient[0])
       c837_csvpos_fail(&L->pos, C837_ECSV, record_line, L_PATIENT, NULL,
                        "expected a value, found none");
     else if (L->cur.family != C837_FAM_NONE && !L->cur.code[0])
@@ -463,7 +474,8 @@ static int cmp_ranked(const void *pa, const void *pb)
 {
   const ranked *a = pa, *b = pb;
   int c = cmp_identity(a->h, b->h);
-  int ta = a->h->family == C837_FAM_NONE, tb = b->h->family == C837_FAM_NONE;
+  int ta = a->h->family == C837_FAM_NONE && a->h->kind != C837_HIST_ADMISSION;
+  int tb = b->h->family == C837_FAM_NONE && b->h->kind != C837_HIST_ADMISSION;
   if (c)
     return c;
   if (a->h->run != b->h->run)
@@ -511,7 +523,8 @@ static int write_row(FILE *fp, const c837_hist *h)
   v[L_PROVIDER] = h->provider;
   v[L_CODE] = h->code;
   v[L_BILLED] = h->billed;
-  v[L_FAMILY] = c837_family_name(h->family);
+  v[L_FAMILY] = h->kind == C837_HIST_ADMISSION ? "admission"
+                                                : c837_family_name(h->family);
   v[L_STEP] = step;
   v[L_DATE_FROM] = from;
   v[L_DATE_TO] = to;
