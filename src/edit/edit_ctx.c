@@ -17,8 +17,8 @@
  * context").
  */
 #include "edit/engine_int.h"
+#include "base/util.h"
 
-#include <ctype.h>
 #include <string.h>
 
 int c837_ctx_has_mod(const c837_line *l, const char *m)
@@ -32,19 +32,10 @@ int c837_ctx_has_mod(const c837_line *l, const char *m)
 
 int c837_ctx_note(const c837_claim *c, const char *needle)
 {
-  size_t i, n = strlen(needle);
-  for (i = 0; i < c->n_notes; i++) {
-    const char *t = c->notes[i].text;
-    size_t j, k, len = strlen(t);
-    for (j = 0; j + n <= len; j++) {
-      for (k = 0; k < n; k++)
-        if (tolower((unsigned char)t[j + k]) !=
-            tolower((unsigned char)needle[k]))
-          break;
-      if (k == n)
-        return 1;
-    }
-  }
+  size_t i;
+  for (i = 0; i < c->n_notes; i++)
+    if (c837_str_contains_nocase(c->notes[i].text, needle))
+      return 1;
   return 0;
 }
 
