@@ -710,6 +710,40 @@ static void test_payment_window_ledger(void **state)
   fx_free(f);
 }
 
+/* A checkpoint rolls the admissions back with the lines (a file that
+ * fails half-way leaves no admission), and keeps them on commit; a
+ * void's tombstone goes with its rollback too. */
+static void test_admissions_checkpoint(void **state)
+{
+  fx *f = fx_new();
+  cb *ip = correct_stay("IP", "PC");
+  (void)state;
+  assert_int_equal(c837_engine_checkpoint(f->e), C837_OK);
+  run(f, ip);
+  c837_engine_rollback(f->e);
+  assert_int_equal(n_kind(f->e, C837_HIST_ADMISSION), 0);
+  assert_int_equal(c837_engine_history_count(f->e), 0);
+  assert_int_equal(c837_engine_checkpoint(f->e), C837_OK);
+  run(f, ip);
+  c837_engine_commit(f->e);
+  assert_int_equal(n_kind(f->e, C837_HIST_ADMISSION), 1);
+  /* a void under a checkpoint, rolled back: the admission stays */
+  assert_int_equal(c837_engine_checkpoint(f->e), C837_OK);
+  snprintf(ip->c.freq, sizeof ip->c.freq, "8");
+  run(f, ip);
+  c837_engine_rollback(f->e);
+  assert_int_equal(n_kind(f->e, C837_HIST_ADMISSION), 1);
+  assert_int_equal(n_kind(f->e, C837_HIST_TOMBSTONE), 0);
+  /* committed, it leaves a tombstone of the admission (lx empty) */
+  assert_int_equal(c837_engine_checkpoint(f->e), C837_OK);
+  run(f, ip);
+  c837_engine_commit(f->e);
+  assert_int_equal(n_kind(f->e, C837_HIST_ADMISSION), 0);
+  assert_int_equal(n_kind(f->e, C837_HIST_TOMBSTONE), 2); /* and line 2's */
+  free(ip);
+  fx_free(f);
+}
+
 /* Lines of the families added in issue 12 are remembered (the ledger
  * reads every family back) and their ledger rows load. */
 static void test_new_families_remembered(void **state)
@@ -837,6 +871,7 @@ int main(void)
       cmocka_unit_test(test_payment_window_non_ipps),
       cmocka_unit_test(test_payment_window_outpatient_first),
       cmocka_unit_test(test_payment_window_ledger),
+      cmocka_unit_test(test_admissions_checkpoint),
       cmocka_unit_test(test_new_families_remembered),
       cmocka_unit_test(test_trial_coding),
   };
