@@ -312,7 +312,8 @@ static void test_damaged_values(void **state)
           "2:12: units: expected a decimal number of units (at most 6 "
           "decimals), found 'one'");
   damaged(f, HDR "S,C,2,P,N,38225,38225,stp,1,,,1,1,,1\n",
-          "2:8: family: expected step, product, watch, tcr, til, hsc_gene, cell_other, noc or nothing, found "
+          "2:8: family: expected step, product, watch, tcr, til, "
+          "hsc_gene, cell_other, noc, admission or nothing, found "
           "'stp'");
   damaged(f, HDR "S,C,2,P,N,38225,38225,step,5,,,1,1,,1\n",
           "2:9: step: expected a step number 0 to 4, found '5'");

@@ -54,16 +54,15 @@ static int has_finding(const c837_run *r, c837_severity sev)
   return 0;
 }
 
-int cmd_run(int argc, char **argv)
+/* The run of the parsed command line o: its exit code. */
+static int run_all(cli_run_opts *op)
 {
-  cli_run_opts o;
+  cli_run_opts o = *op;
   cli_log log;
   c837_run *run;
   c837_error err;
-  int i, rc = cli_run_parse(argc, argv, &o);
+  int i, rc;
 
-  if (rc >= 0)
-    return rc;
   rc = CLI_OK;
   cli_log_start(&log, o.quiet,
                 o.progress == 1 ||
@@ -102,5 +101,15 @@ int cmd_run(int argc, char **argv)
   if (!o.fail_never && has_finding(run, o.fail_on))
     rc = cli_worse(rc, CLI_FINDINGS);
   c837_run_free(run);
+  return rc;
+}
+
+int cmd_run(int argc, char **argv)
+{
+  cli_run_opts o;
+  int rc = cli_run_parse(argc, argv, &o);
+  if (rc < 0)
+    rc = run_all(&o);
+  cli_run_opts_free(&o);
   return rc;
 }

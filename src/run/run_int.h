@@ -18,6 +18,7 @@ struct c837_run {
   char out_dir[PATH_MAX / 2];
   const c837_codetable *table; /* the run's (own, or options.table) */
   c837_codetable *own_table;   /* loaded by the run, freed with it */
+  c837_payers *payers;         /* built-in + payers_path, providers_path */
   c837_engine *engine;
   c837_report *report;
   c837_walk walk;          /* output names taken, directory walks */
