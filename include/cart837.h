@@ -1607,6 +1607,14 @@ int c837_writer_claim(c837_writer *w, const c837_claim *c,
  * that call was refused and the writer is as it was before it; any other
  * code: the sticky error.  C837_OK when the last call did not fail. */
 c837_status c837_writer_error(const c837_writer *w, c837_error *err);
+/* What became of the last claim c837_writer_claim took (returned 0 for):
+ * C837_DISP_HELD when it went to the held output (its verdict held it,
+ * or its fixes could not be applied: claims_unfixable), C837_DISP_FIXED
+ * when it went to the corrected output with its fixes, C837_DISP_PASSED
+ * when it went there as it came (also a claim of an 837D or non-837 set,
+ * whatever its verdict).  What the acknowledgments report (a 277CA
+ * rejects exactly the claims held).  C837_DISP_PASSED before any claim. */
+c837_disposition c837_writer_disposition(const c837_writer *w);
 /* Ends the output: closes envelopes still open (the held output gets its
  * SE/GE/IEA; the corrected output those of what it rewrote, and those
  * it owes, above), checks

@@ -107,32 +107,9 @@ sed -e 's/^SE\*65\*0001~$/SE*66*0001~/' \
 $RUNNER "$DRIVER" --control 100 --date 20250821 --time 0600 "$T/pm.837" \
   "$T/pm.999" "$T/pm.277"
 summaries "$T/pm.999" "$T/pm.277" >"$T/pm.got" 2>&1
-cat >"$T/pm.want" <<'X'
-interchange|000000101|NWCH00042|CART837SAMPLE|250821|0600
-group|FA|101|20250821|0600|005010X231A1
-ack999|0001|HC|101|005010X222A1|E|3|3|3|-
-set|0001|837|0001|005010X222A1|E|4
-set|0001|837|0002|005010X222A1|A|-
-set|0001|837|0003|005010X222A1|A|-
-interchange|000000100|NWCH00042|CART837SAMPLE|250821|0600
-group|HN|100|20250821|0600|005010X214
-ack277|0001|B1010001|A1:19:AY|2|412|1|135
-provider|0001|1726354909|2|412|1|135
-claim|0001|WB-P-1001|accepted|A1:20|WQ|239|20250203|1726354909|WB10000|-
-claim|0001|WB-P-1002|rejected|A7:476|U|135|20250224|1726354909|WB10000|HELD UNITS_INVALID LX1
-claim|0001|WB-P-1003|accepted|A1:20|WQ|173|20250205|1726354909|WB10037|-
-ack277|0002|B1010002|A1:19:AY|5|9249|0|0
-provider|0002|1726354909|3|429|0|0
-provider|0002|1648203770|2|8820|0|0
-claim|0002|WB-P-1004|accepted|A1:20|WQ|135|20250210|1726354909|WB10074|-
-claim|0002|WB-P-1005|accepted|A1:20|WQ|159|20250210|1726354909|WB10074|-
-claim|0002|WB-P-1006|accepted|A1:20|WQ|135|20250211|1726354909|WB10074|-
-claim|0002|WB-P-1007|accepted|A1:20|WQ|8610|20250212|1648203770|WB10111|-
-claim|0002|WB-P-1008|accepted|A1:20|WQ|210|20250213|1648203770|WB10148|-
-ack277|0003|B1010003|A1:19:AY|1|140|0|0
-provider|0003|1726354909|1|140|0|0
-claim|0003|WB-P-1002|accepted|A1:20|WQ|140|20250224|1726354909|WB10000|-
-X
+# the exact summaries, shared by e2e_ack.sh (driver) and e2e_ack_run.sh
+# (binary), --ack-control 100, dated 2025-08-21 06:00
+cp tests/ack-expected/prof_basic_se01_held.txt "$T/pm.want"
 cmp -s "$T/pm.got" "$T/pm.want" &&
   ok "SE01 changed and WB-P-1002 held: 999 set 0001 E 4, 277CA rejects it (A7:476, HELD UNITS_INVALID LX1)" ||
   { fail "changed input: summaries differ"; diff "$T/pm.want" "$T/pm.got"; }
@@ -146,7 +123,8 @@ grep -q '"WB-P-1002",.*"UNITS_INVALID","error","held"' "$T/run-pm/findings.csv" 
 head -c 3000 samples/prof_basic.837 >"$T/cut.837"
 $RUNNER "$DRIVER" --control 7 "$T/cut.837" "$T/hw.999" "$T/hw.277" 2>"$T/err"
 rc=$?
-printf 'ISA*00*          *00*          *ZZ*NWCH00042      *ZZ*CART837SAMPLE  *250315*1200*^*00501*000000008*0*T*:~\nTA1*000000101*250315*1200*R*023~\nIEA*0*000000008~\n' >"$T/hw.want"
+# the first 3000 bytes of prof_basic.837, held whole (--ack-control 7)
+cp tests/ack-expected/prof_basic_cut3000_whole.999 "$T/hw.want"
 [ $rc -eq 3 ] && cmp -s "$T/hw.999" "$T/hw.want" && [ ! -e "$T/hw.277" ] &&
   ok "held whole: the 999 is one TA1 R 023, no 277CA" ||
   { fail "held whole (exit $rc)"; cat "$T/hw.999" "$T/err"; }
@@ -154,18 +132,14 @@ $RUNNER "$DRIVER" --rest --control 7 "$T/cut.837" "$T/rest.999" \
   "$T/rest.277" 2>/dev/null
 summaries "$T/rest.999" "$T/hw.999" "$T/rest.277" 2>&1 |
   grep -v '^claim|\|^provider|\|^ack277|' >"$T/rest.got"
-cat >"$T/rest.want" <<'X'
-interchange|000000008|NWCH00042|CART837SAMPLE|250315|1200
-ta1|000000101|250315|1200|E|023
-group|FA|8|20250315|1200|005010X231A1
-ack999|0001|HC|101|005010X222A1|E|2|2|2|3
-set|0001|837|0001|005010X222A1|A|-
-set|0001|837|0002|005010X222A1|E|2
+# the same on stdin: cut (shared with e2e_ack_run.sh)
+{ cat tests/ack-expected/prof_basic_cut3000_stdin.txt; cat <<'X'
 interchange|000000008|NWCH00042|CART837SAMPLE|250315|1200
 ta1|000000101|250315|1200|R|023
 interchange|000000007|NWCH00042|CART837SAMPLE|250315|1200
 group|HN|7|20250315|1200|005010X214
 X
+} >"$T/rest.want"
 cmp -s "$T/rest.got" "$T/rest.want" &&
   ok "cut (stdin's rest): TA1 E 023, the cut set E 2 (its claims were forwarded)" ||
   { fail "cut"; diff "$T/rest.want" "$T/rest.got"; }

@@ -380,7 +380,7 @@ check "audit: nothing but the ledger and its lock in its directory" \
   "L.csv L.csv.lock " "$(ls -A "$T/ledger" | tr '\n' ' ')"
 got=$(cd "$T/audit1" && find . -type f | sort | tr '\n' ' ')
 check "audit: report-only writes reports only" \
-  "./findings.csv ./lines.csv ./report.html ./summary.txt " "$got"
+  "./findings.csv ./lines.csv ./report.html ./summary.json ./summary.txt " "$got"
 # same input, writable ledger, same run date: reports and ledger repeat
 cp "$T/L2.csv" "$T/La.csv"
 cp "$T/L2.csv" "$T/Lb.csv"

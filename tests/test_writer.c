@@ -171,6 +171,8 @@ typedef struct result {
   c837_status fin; /* what c837_writer_finish returned */
   size_t refused[MAX_REFUSED]; /* calls refused (go_on), in order */
   size_t n_refused;
+  char disp[MAX_REFUSED + 1]; /* c837_writer_disposition of each claim
+                                 taken, in order: 'P', 'F', 'H' */
 } result;
 
 typedef struct run_ctx {
@@ -229,6 +231,15 @@ static int h_segment(void *ud, const c837_segment *s, c837_role role,
   return after_call(r, k, c837_writer_segment(r->w, s, role, env));
 }
 
+/* Notes what the writer did with the claim it took (rc 0). */
+static int note_disp(run_ctx *r, int rc)
+{
+  size_t n = strlen(r->res->disp);
+  if (rc == 0 && n < MAX_REFUSED)
+    r->res->disp[n] = "PFH"[c837_writer_disposition(r->w)];
+  return rc;
+}
+
 static int h_claim(void *ud, const c837_claim *c)
 {
   run_ctx *r = ud;
@@ -242,10 +253,10 @@ static int h_claim(void *ud, const c837_claim *c)
       v.disposition = r->plans[i].disp;
       v.n_fixes = r->plans[i].n_fixes;
       v.fixes = r->plans[i].fixes;
-      return after_call(r, k, c837_writer_claim(r->w, c, &v));
+      return after_call(r, k, note_disp(r, c837_writer_claim(r->w, c, &v)));
     }
   }
-  return after_call(r, k, c837_writer_claim(r->w, c, NULL));
+  return after_call(r, k, note_disp(r, c837_writer_claim(r->w, c, NULL)));
 }
 
 /* Runs in[0..len) fed in chunks of `chunk` bytes (0 = whole); go_on,
@@ -435,6 +446,7 @@ static void test_untouched_identical(void **state)
     assert_int_equal(r.held.calls, 0); /* no held claim: nothing at all */
     check_stats(&r, 3, 3, 0, 0);
     assert_int_equal(r.st.transactions_rewritten, 0);
+    assert_string_equal(r.disp, "PPP");
     result_free(&r);
   }
 }
@@ -665,6 +677,8 @@ static void test_refuse_fix_not_fitting(void **state)
     check_bytes("corrected", &r.out, want_out);
     check_bytes("held", &r.held, want_held);
     check_counts(&r, 2, 1, 1, 1);
+    /* C1 refused is not taken; C2 held, C3 fixed */
+    assert_string_equal(r.disp, "HF");
     result_free(&r);
   }
   /* a good fix before the bad one: still nothing written of C1 */
@@ -828,6 +842,7 @@ static void test_fix_sum_at_int64_max(void **state)
   assert_int_equal(r.held.calls, 0);
   check_stats(&r, 1, 1, 1, 0);
   assert_int_equal(r.st.claims_unfixable, 0);
+  assert_string_equal(r.disp, "F");
   result_free(&r);
   free(in.p);
   free(want.p);
@@ -856,6 +871,8 @@ static void test_fix_sum_overflow_held(void **state)
     check_bytes("held", &r.held, in.p);
     check_stats(&r, 1, 0, 0, 1);
     assert_int_equal(r.st.claims_unfixable, 1);
+    /* the verdict fixed it; the writer held it: what the 277CA says */
+    assert_string_equal(r.disp, "H");
     assert_int_equal(r.st.interchanges_dropped, 1);
     assert_int_equal(r.st.bytes_out, 0);
     result_free(&r);

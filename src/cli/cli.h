@@ -38,6 +38,10 @@ int cli_exit_of(c837_status st);
 int cli_exit_signal(int sig);
 /* The more serious of two exit codes: 130/143, 2, 6, 4, 3, 5, 1, 0. */
 int cli_worse(int a, int b);
+/* A short stable name for an exit code ("ok", "findings", "usage",
+ * "invalid_input", "io_error", "skipped", "locked", "interrupted",
+ * "terminated"; "unknown" for another value), for summary.json. */
+const char *cli_exit_name(int code);
 
 /* ---- sub-commands; argv[0] is the sub-command's name ---- */
 
@@ -69,6 +73,7 @@ typedef struct cli_run_opts {
   int fail_never;        /* ...unless never */
   int quiet;             /* no per-file messages, no summary */
   int progress;          /* -1: when stderr is a terminal; 0 never, 1 */
+  unsigned ack_given;    /* CLI_ACK_GIVEN_* (opts_ack.c) */
   char **inputs;         /* files, directories, "-" */
   int n_inputs;
   const char **lists;    /* --list-file NAME=FILE, in order (owned:
@@ -82,6 +87,40 @@ typedef struct cli_run_opts {
 int cli_run_parse(int argc, char **argv, cli_run_opts *o);
 /* Frees what cli_run_parse allocated in *o. */
 void cli_run_opts_free(cli_run_opts *o);
+
+/* ---- opts_ack.c: --ack, --ack-control, --ack-date, --ack-time ---- */
+
+/* Their getopt_long values (past opts.c's) and table rows. */
+enum { CLI_O_ACK = 512, CLI_O_ACK_CONTROL, CLI_O_ACK_DATE, CLI_O_ACK_TIME };
+#define CLI_ACK_LONGOPTS                                                 \
+  {"ack", required_argument, NULL, CLI_O_ACK},                           \
+      {"ack-control", required_argument, NULL, CLI_O_ACK_CONTROL},       \
+      {"ack-date", required_argument, NULL, CLI_O_ACK_DATE},             \
+      {"ack-time", required_argument, NULL, CLI_O_ACK_TIME}
+/* Which of them were given (cli_run_opts.ack_given). */
+enum {
+  CLI_ACK_GIVEN_CONTROL = 1u, CLI_ACK_GIVEN_DATE = 2u,
+  CLI_ACK_GIVEN_TIME = 4u, CLI_ACK_GIVEN_NOW = 8u
+};
+/* Their lines of `run --help`. */
+extern const char cli_ack_usage[];
+/* Sets option c: 0, -1 with the reason in why, -2 when c is not one of
+ * them. */
+int cli_ack_option(cli_run_opts *o, int c, const char *arg, char *why,
+                   size_t whysz);
+/* Once every option is read: checks how they go together and settles
+ * `--ack-date now` (the clock, UTC).  0, or -1 with the reason. */
+int cli_ack_finish(cli_run_opts *o, char *why, size_t whysz);
+
+/* ---- run_exit.c: how a run ends, for summary.json ---- */
+
+/* Writes OUT/summary.json with exit code rc, its name and why (from the
+ * run's records, finish_err: the error of c837_run_finish, NULL when it
+ * succeeded), when summary.txt was written.  Returns rc, or the worse
+ * CLI_IO after a message on stderr when summary.json cannot be
+ * written. */
+int cli_run_json(const c837_run *r, const cli_run_opts *o, int rc,
+                 const c837_error *finish_err);
 
 /* ---- log.c ---- */
 

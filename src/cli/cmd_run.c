@@ -61,7 +61,7 @@ static int run_all(cli_run_opts *op)
   cli_log log;
   c837_run *run;
   c837_error err;
-  int i, rc;
+  int i, finish_failed = 0, rc;
 
   rc = CLI_OK;
   cli_log_start(&log, o.quiet,
@@ -93,6 +93,7 @@ static int run_all(cli_run_opts *op)
   if (c837_run_finish(run, &err) != C837_OK) {
     fprintf(stderr, "cart837: %s\n", err.msg);
     rc = cli_worse(rc, cli_exit_of(err.code));
+    finish_failed = 1;
   }
   if (!o.quiet)
     cli_log_summary(run, stderr);
@@ -100,6 +101,8 @@ static int run_all(cli_run_opts *op)
     rc = cli_worse(rc, CLI_SKIPPED);
   if (!o.fail_never && has_finding(run, o.fail_on))
     rc = cli_worse(rc, CLI_FINDINGS);
+  /* last: summary.json says how the run ends */
+  rc = cli_run_json(run, &o, rc, finish_failed ? &err : NULL);
   c837_run_free(run);
   return rc;
 }

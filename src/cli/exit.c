@@ -50,3 +50,19 @@ int cli_worse(int a, int b)
   }
   return rb > ra ? b : a;
 }
+
+const char *cli_exit_name(int code)
+{
+  switch (code) {
+  case CLI_OK: return "ok";
+  case CLI_FINDINGS: return "findings";
+  case CLI_USAGE: return "usage";
+  case CLI_INVALID: return "invalid_input";
+  case CLI_IO: return "io_error";
+  case CLI_SKIPPED: return "skipped";
+  case CLI_LOCKED: return "locked";
+  case CLI_INTERRUPTED: return "interrupted";
+  case CLI_TERMINATED: return "terminated";
+  default: return "unknown";
+  }
+}

@@ -48,7 +48,10 @@ static void run_usage(FILE *fp)
       "  -q, --quiet             no per-file messages and no summary\n"
       "      --progress          progress line even when stderr is not a\n"
       "                          terminal; --no-progress never\n"
-      "  -h, --help              this text\n"
+      "  -h, --help              this text\n",
+      fp);
+  fputs(cli_ack_usage, fp);
+  fputs(
       "\n"
       "Exit status: 0 no finding reached --fail-on; 1 one did; 2 usage;\n"
       "3 invalid input; 4 I/O error or output refused; 5 inputs skipped;\n"
@@ -85,6 +88,7 @@ static const struct option longopts[] = {
     {"progress", no_argument, NULL, O_PROGRESS},
     {"no-progress", no_argument, NULL, O_NO_PROGRESS},
     {"help", no_argument, NULL, 'h'},
+    CLI_ACK_LONGOPTS,
     {NULL, 0, NULL, 0}};
 
 static int parse_int(const char *s, int lo, int hi, int *out)
@@ -145,7 +149,7 @@ static int set_valued(cli_run_opts *o, int c, const char *arg, char *why,
       return bad_value(why, whysz, "--run-date", "CCYY-MM-DD", arg);
     return 0;
   default:
-    return -2;
+    return cli_ack_option(o, c, arg, why, whysz);
   }
 }
 
@@ -243,6 +247,8 @@ int cli_run_parse(int argc, char **argv, cli_run_opts *o)
     snprintf(why, sizeof why, "--state-readonly needs --state FILE");
     goto bad;
   }
+  if (cli_ack_finish(o, why, sizeof why) != 0)
+    goto bad;
   if (!o->run.run_date)
     o->run.run_date = today();
   return -1;

@@ -145,6 +145,7 @@ c837_run *c837_run_new(const c837_run_options *o, c837_error *err)
   }
   r->o = *o;
   r->lock_fd = -1;
+  r->ack_control = o->ack_control ? o->ack_control : 1;
   if (!r->o.out_dir || !*r->o.out_dir)
     r->o.out_dir = "cart837-out";
   if (strlen(r->o.out_dir) >= sizeof r->out_dir) {
@@ -166,8 +167,10 @@ c837_run *c837_run_new(const c837_run_options *o, c837_error *err)
   }
   if (c837_mkdirs(r->out_dir, err) != C837_OK)
     goto fail;
+  c837_summary_json_forget(r->out_dir);
   cb.ud = r;
   c837_walk_init(&r->walk, &cb, r->out_dir);
+  r->walk.ack_names = r->o.ack != 0;
   r->report = c837_report_open(r->out_dir, err);
   if (!r->report)
     goto fail;

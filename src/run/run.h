@@ -106,6 +106,9 @@ typedef struct c837_run_event {
   int held;
 } c837_run_event;
 
+/* c837_run_options.ack: which acknowledgments to write. */
+enum { C837_RUN_ACK_999 = 1u, C837_RUN_ACK_277 = 2u };
+
 typedef struct c837_run_options {
   const char *out_dir;     /* reports and outputs; default "cart837-out" */
   int report_only;         /* 1: no 837 output (auditors' mode) */
@@ -144,6 +147,15 @@ typedef struct c837_run_options {
   /* Bytes of an unparsed rest kept from input that cannot be read twice
    * (see c837_run_file); 0 (default) = C837_MAX_UNPARSED. */
   uint64_t max_unparsed;
+  /* Acknowledgments of each input F (run_ack.h, specs/acks.md):
+   * C837_RUN_ACK_999 writes OUT/ack/F.999, C837_RUN_ACK_277
+   * OUT/ack/F.277; 0 (default) none.  ack_control is the first control
+   * number (0 = 1); ack_date (CCYYMMDD) and ack_time (HHMM) stamp them,
+   * 0: the input's dates (never the clock). */
+  unsigned ack;
+  uint64_t ack_control;
+  int32_t ack_date;
+  int ack_time;
   /* Receives every event (NULL: none is wanted). */
   void (*on_event)(void *ud, const c837_run_event *ev);
   /* Asked now and then (between segments, files, directory entries):
@@ -220,6 +232,23 @@ void c837_run_skip(c837_run *r, const char *name, const char *reason);
  * writing anything when memory ran out while recording an input (the
  * reports would miss it), C837_EIO. */
 c837_status c837_run_finish(c837_run *r, c837_error *err);
+/* How the command that ran r ends, for summary.json: the exit status it
+ * chose from its own table (src/cli/exit.c; the library has none), a
+ * short stable name for it and why, in a sentence. */
+typedef struct c837_run_exit {
+  int status;
+  const char *name;
+  const char *why;
+} c837_run_exit;
+/* Writes OUT/summary.json (summary_json.c; its shape in README.md,
+ * "summary.json"): the figures of summary.txt per file and in total, and
+ * x (NULL: "exit" is null), atomically.  Call it last, after
+ * c837_run_finish wrote summary.txt (C837_EINVAL before); a stale
+ * summary.json of an earlier run in the output directory is removed by
+ * c837_run_new, so that one present is this run's.  C837_OK, or
+ * C837_EIO / C837_ENOMEM with *err. */
+c837_status c837_run_write_json(const c837_run *r, const c837_run_exit *x,
+                                c837_error *err);
 /* Frees r (a run not finished leaves no report and no ledger change);
  * NULL is a no-op. */
 void c837_run_free(c837_run *r);

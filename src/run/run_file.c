@@ -31,6 +31,7 @@
  * A commit or a hold that fails in its turn ends as DISCARD.
  */
 #include "run/run_int.h"
+#include "run/run_ack.h"
 #include "run/sink.h"
 #include "edit/engine_hist.h"
 #include "base/buf.h"
@@ -73,6 +74,7 @@ typedef struct file_ctx {
   c837_input *in;
   c837_writer *w;
   c837_out out, held, rest;
+  c837_run_ack ack;      /* OUT/ack/NAME.999, .277 (run_ack.h) */
   c837_counts counts;
   c837_error serr;       /* the stream's error, set before the rest */
   uint64_t rest_max;     /* bytes the unparsed rest may take */
@@ -165,7 +167,7 @@ static int doomed(const file_ctx *f)
 {
   return c837_run_is_cancelled(f->run) || f->report_failed || f->nomem ||
          f->writer_failed || f->out.failed || f->held.failed ||
-         f->rest.failed;
+         f->rest.failed || f->ack.st;
 }
 
 /* The c837_raw_cb of input that cannot be read twice: the unparsed
@@ -221,7 +223,7 @@ static int on_segment(void *ud, const c837_segment *s, c837_role role,
     progress(f, s->offset);
   if (c837_writer_segment(f->w, s, role, env) != 0)
     return writer_refused(f, NULL);
-  return 0;
+  return c837_run_ack_segment(&f->ack, s, role);
 }
 
 /* Keeps the date of a finding for the chart.  0, or -1 when out of
@@ -298,6 +300,9 @@ static int on_claim(void *ud, const c837_claim *c)
   /* the writer first: a claim it refuses has no rows and no count */
   if (c837_writer_claim(f->w, c, &v) != 0)
     return writer_refused(f, c);
+  /* acknowledged as the writer disposed of it */
+  if (c837_run_ack_claim(&f->ack, c, &v, c837_writer_disposition(f->w)))
+    return -1;
   n = c837_report_claim(r->report, f->name, c, &v, r->table);
   if (n < 0) {
     f->report_failed = 1;
@@ -323,7 +328,7 @@ static int on_problem(void *ud, const c837_problem *p)
     f->report_failed = 1;
     return -1;
   }
-  return 0;
+  return c837_run_ack_problem(&f->ack, p);
 }
 
 /* ---- starting ------------------------------------------------------- */
@@ -427,6 +432,10 @@ static int file_prepare(file_ctx *f)
   if (set_outputs(f) != 0)
     return -1;
   f->row = 1;
+  if (c837_run_ack_start(&f->ack, r, f->name, &err) != C837_OK) {
+    note(f, R_OUTPUT, &err);
+    return -1;
+  }
   f->in = c837_input_open(f->path, &err);
   if (!f->in) {
     note(f, R_INPUT, &err);
@@ -484,6 +493,8 @@ static void note_reading(file_ctx *f, c837_status st, c837_status wst,
   for (i = 0; i < 3; i++)
     if (outs[i]->failed)
       note(f, R_OUTPUT, &outs[i]->err);
+  if (f->ack.st)
+    note(f, R_OUTPUT, &f->ack.err);
   if (c837_run_is_cancelled(f->run))
     note_new(f, R_CANCEL, C837_EINTR, "interrupted");
 }
@@ -584,6 +595,7 @@ static c837_status discard(file_ctx *f)
 {
   c837_run *r = f->run;
   outputs_abort(f);
+  c837_run_ack_abort(&f->ack);
   roll_back(f);
   if (f->end.code == C837_EINTR) {
     /* no row: the run is over, and writes no report */
@@ -600,11 +612,14 @@ static c837_status discard(file_ctx *f)
   return f->end.code;
 }
 
-/* Copies the whole input to OUT/held/NAME, unchanged. */
+/* Copies the whole input to OUT/held/NAME, unchanged (published with the
+ * acknowledgments). */
 static c837_status copy_whole(file_ctx *f, c837_error *err)
 {
   c837_input *in = c837_input_open(f->path, err);
   char path[PATH_MAX], *buf;
+  c837_out *v[1] = {&f->held};
+  static const int force[1] = {1};
   long n;
   if (!in)
     return err->code;
@@ -625,7 +640,7 @@ static c837_status copy_whole(file_ctx *f, c837_error *err)
   free(buf);
   if (n < 0)
     return err->code;
-  return c837_out_commit(&f->held, err);
+  return c837_run_ack_publish(&f->ack, v, force, 1, err);
 }
 
 static c837_status hold_whole(file_ctx *f)
@@ -636,7 +651,8 @@ static c837_status hold_whole(file_ctx *f)
   roll_back(f);
   f->rec->uncounted = 1;
   f->rec->claims_before_error = f->counts.claims;
-  if (f->write_837 && copy_whole(f, &herr) != C837_OK) {
+  if (f->write_837 ? copy_whole(f, &herr) != C837_OK
+                   : c837_run_ack_publish(&f->ack, NULL, NULL, 0, &herr)) {
     /* it cannot be held either (gone, unreadable, disk full): nothing
      * of it is kept; the parse error has its row, and a second row says
      * why it is not held */
@@ -705,8 +721,9 @@ static c837_status commit(file_ctx *f, int with_rest)
    * published, so that counting them below cannot fail */
   if (f->n_days && c837_run_reserve_days(r, f->n_days) != 0)
     st = c837_error_set(&err, C837_ENOMEM, 0, 0, "out of memory");
-  else if (f->write_837)
-    st = c837_out_commit_all(v, force, 3, &err);
+  else
+    st = c837_run_ack_publish(&f->ack, v, force, f->write_837 ? 3 : 0,
+                              &err);
   if (st != C837_OK) {
     f->end = err;
     f->row = 1;
@@ -728,7 +745,18 @@ static c837_status commit(file_ctx *f, int with_rest)
 
 static c837_status settle(file_ctx *f)
 {
-  switch (ending_of(f)) {
+  static const c837_run_ack_how how[] = {
+      [COMMIT] = C837_RUN_ACK_DONE, [COMMIT_WITH_REST] = C837_RUN_ACK_CUT,
+      [HOLD_WHOLE] = C837_RUN_ACK_HELD_WHOLE};
+  ending e = ending_of(f);
+  c837_error err;
+  /* the acknowledgments end as the file does; if they cannot, it fails */
+  if (e != DISCARD &&
+      c837_run_ack_end(&f->ack, how[e], f->end.code, &err) != C837_OK) {
+    note(f, R_OUTPUT, &err);
+    e = DISCARD;
+  }
+  switch (e) {
   case COMMIT:
     return commit(f, 0);
   case COMMIT_WITH_REST:
@@ -752,6 +780,7 @@ c837_status c837_run_file(c837_run *r, const char *path, const char *name)
   c837_input_close(f.in);
   c837_writer_free(f.w);
   st = settle(&f);
+  c837_run_ack_free(&f.ack);
   free(f.days);
   return st;
 }

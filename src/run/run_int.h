@@ -35,6 +35,8 @@ struct c837_run {
   uint64_t bytes_before;   /* input bytes of the files already done */
   uint64_t claims_seen;    /* claims read so far, for progress */
   int summary_written;     /* OUT/summary.txt is in place */
+  uint64_t ack_control;    /* the acknowledgments' next control number
+                              (run_ack.c), shared by every file */
 };
 
 /* ---- run.c: records, events ---- */

@@ -117,8 +117,11 @@ static c837_status open_file(c837_out *o)
   dir[dl] = '\0';
   if (dl && c837_mkdirs(dir, &o->err) != C837_OK)
     return o->err.code;
-  snprintf(o->tmp, sizeof o->tmp, "%.*s%s.%s.tmp-XXXXXX", (int)dl, o->path,
-           dl ? "/" : "", slash ? slash + 1 : o->path);
+  int n = snprintf(o->tmp, sizeof o->tmp, "%.*s%s.%s.tmp-XXXXXX", (int)dl,
+                   o->path, dl ? "/" : "", slash ? slash + 1 : o->path);
+  if (n < 0 || (size_t)n >= sizeof o->tmp)
+    return c837_error_first(&o->err, C837_EIO, 0, 0,
+                            "path too long: %.200s", o->path);
   o->fd = mkstemp(o->tmp);
   if (o->fd < 0)
     return c837_error_first(&o->err, C837_EIO, 0, 0,

@@ -21,4 +21,8 @@ void c837_summary_write(const c837_run *r, FILE *fp);
 c837_status c837_html_write(const c837_run *r, const char *path,
                             c837_error *err);
 
+/* Removes OUT/summary.json of an earlier run (summary_json.c), so that
+ * one present is the last run's and says how it ended. */
+void c837_summary_json_forget(const char *out_dir);
+
 #endif

@@ -54,13 +54,33 @@ static int has_name(const c837_walk *w, const char *name)
   return c837_map_find(&w->names, name, strlen(name)) != C837_MAP_NONE;
 }
 
+/* 1 when, with acknowledgments, the output name is an input's ack/
+ * name (ack/M.999 or ack/M.277 of an input M), or its own ack/ names are
+ * those of an input already handed out. */
+static int ack_taken(const c837_walk *w, const char *name)
+{
+  char ack[PATH_MAX + 16];
+  size_t n = strlen(name);
+  if (!w->ack_names)
+    return 0;
+  if (n > 8 && strncmp(name, "ack/", 4) == 0 &&
+      (strcmp(name + n - 4, ".999") == 0 ||
+       strcmp(name + n - 4, ".277") == 0) &&
+      c837_map_find(&w->names, name + 4, n - 8) != C837_MAP_NONE)
+    return 1;
+  return (snprintf(ack, sizeof ack, "ack/%s.999", name) < (int)sizeof ack &&
+          has_name(w, ack)) ||
+         (snprintf(ack, sizeof ack, "ack/%s.277", name) < (int)sizeof ack &&
+          has_name(w, ack));
+}
+
 /* 1 when an input already handed out writes the output name, or its
  * held/ name (its corrected output is the other's held one, or the
- * reverse). */
+ * reverse), or its ack/ names (ack_taken). */
 static int name_taken(const c837_walk *w, const char *name)
 {
   char held[PATH_MAX + 8];
-  if (has_name(w, name))
+  if (has_name(w, name) || ack_taken(w, name))
     return 1;
   if (strncmp(name, "held/", 5) == 0 && has_name(w, name + 5))
     return 1;
@@ -90,6 +110,12 @@ static c837_status take_file(c837_walk *w, const char *path,
                              const char *name, const char *skip_as,
                              const char *why)
 {
+  if (w->ack_names && strcmp(name, "ack") == 0) {
+    w->cb.skip(w->cb.ud, skip_as,
+               "the output name 'ack' is the acknowledgments' directory "
+               "(--ack)");
+    return C837_OK;
+  }
   if (name_taken(w, name)) {
     w->cb.skip(w->cb.ud, skip_as, why);
     return C837_OK;
@@ -206,7 +232,7 @@ static c837_status walk_file(c837_walk *w, const char *path,
   }
   return take_file(w, path, name, name,
                    "another input already writes this output name (or its "
-                   "held/ name)");
+                   "held/ name, or its ack/ names)");
 }
 
 /* One entry e of directory dir (rel: its path relative to the input). */

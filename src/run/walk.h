@@ -32,6 +32,8 @@ typedef struct c837_walk_cb {
 typedef struct c837_walk {
   c837_walk_cb cb;
   c837_map names;   /* output names handed out (file and fail) */
+  int ack_names;    /* the run writes ack/NAME.999 and ack/NAME.277
+                       (--ack): "ack" and those names are taken too */
   int has_own;      /* own_dev/own_ino: a directory never read (the */
   dev_t own_dev;    /* run's output directory inside an input one) */
   ino_t own_ino;

@@ -260,6 +260,9 @@ int c837_writer_claim(c837_writer *w, const c837_claim *c,
   w->st.claims_in++;
   if (unfixable)
     w->st.claims_unfixable++;
+  w->last = held || unfixable ? C837_DISP_HELD
+            : fixed           ? C837_DISP_FIXED
+                              : C837_DISP_PASSED;
   if (held || unfixable)
     return hold_claim(w, c);
   return keep_claim(w, c, fixed ? &plan : NULL);
@@ -308,6 +311,11 @@ c837_status c837_writer_error(const c837_writer *w, c837_error *err)
       c837_error_clear(err);
   }
   return e->code;
+}
+
+c837_disposition c837_writer_disposition(const c837_writer *w)
+{
+  return w->last;
 }
 
 void c837_writer_free(c837_writer *w)

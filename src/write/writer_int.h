@@ -180,6 +180,7 @@ struct c837_writer {
   c837_error err; /* the sticky error */
   c837_error refusal; /* why the current (or last) call was refused */
   c837_writer_stats st;
+  c837_disposition last; /* of the last claim taken */
   char ws[64];   /* whitespace after the last segment terminator */
   size_t ws_len;
   /* corrected: the trailers the view owes (writer.c's comment): an SE,
