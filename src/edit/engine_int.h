@@ -300,8 +300,8 @@ struct c837_engine {
   int32_t run_date;
   uint64_t max_lines;   /* remembered lines at most (options.max_lines) */
   int oom;              /* an allocation failed during this call */
-  int gather_all;       /* tests only (test_gather.c): every remembered
-                           line of the patient becomes an event, the
+  int gather_all;       /* tests only (test_internal_gather.c): every
+                           remembered line of the patient is an event, the
                            exhaustive evaluation the windows of
                            hist_gather.c must agree with; 0 otherwise */
   c837_histstore hist;  /* engine_hist.c */
