@@ -211,9 +211,12 @@ c837_status c837_engine_add_history(c837_engine *e, const c837_hist *row)
     e->hist.m.max_run = h->run;
   if (c837_hix_ix_note_loaded(&e->hist, h) != 0)
     return C837_ENOMEM;
-  /* admissions and their tombstones (lx empty): hist_admit.c */
+  /* admissions and their tombstones (lx and code empty; a line's
+   * tombstone keeps its code, even of a line whose LX01 was empty):
+   * hist_admit.c */
   if (h->kind == C837_HIST_ADMISSION ||
-      (h->kind == C837_HIST_TOMBSTONE && h->claim_id[0] && !h->lx[0]))
+      (h->kind == C837_HIST_TOMBSTONE && h->claim_id[0] && !h->lx[0] &&
+       !h->code[0]))
     return c837_admit_load(e, h);
   if (h->kind == C837_HIST_MARKER) {
     size_t len = c837_hix_ix_key_len(h->source);

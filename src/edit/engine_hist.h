@@ -30,7 +30,7 @@ typedef enum c837_hist_kind {
    * the end of the statement period), for PAYMENT_WINDOW; family NONE,
    * its ledger row says "admission" in the family column.  Kept apart
    * from the lines (hist_admit.c); a void or replacement removes it,
-   * leaving a tombstone (lx empty) */
+   * leaving a tombstone (lx and code empty) */
   C837_HIST_ADMISSION
 } c837_hist_kind;
 

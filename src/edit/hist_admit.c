@@ -10,7 +10,7 @@
  * the ledger saves them (one row each, family column "admission"), a
  * re-run takes over its own loaded admission in place and keeps its run
  * number, a void or replacement removes the admission of the claim it
- * cancels and leaves a tombstone (lx empty), a re-run hides the loaded
+ * cancels and leaves a tombstone (lx and code empty), a re-run hides the loaded
  * admissions of the run it repeats and of later runs, and a checkpoint
  * rolls them back with the rest.
  *

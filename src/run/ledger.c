@@ -15,7 +15,7 @@
  * Rows of family "admission" are inpatient admissions (PAYMENT_WINDOW,
  * lx and code empty).  Rows with an empty family are bookkeeping (see
  * c837_hist): tombstones of lines removed by a void or replacement
- * (claim_id and lx set; of an admission, lx empty), and
+ * (claim_id and lx set; of an admission, lx and code empty), and
  * interchange markers (claim_id and lx empty); only they may leave
  * patient and code empty.  (source, claim_id, lx) identifies a row: the
  * ledger holds each identity once, and rows are written sorted by it (lx
