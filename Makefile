@@ -7,8 +7,10 @@
 #   make tsan     the test suite under ThreadSanitizer (the gzip worker)
 #   make valgrind the unit tests and the end-to-end tests with every run
 #                 of a test program and of cart837 under valgrind
-#   make bench    speed and memory beside baselines (scripts/bench.sh;
-#                 BENCH_SIZE=20M for a quick try, default 1G)
+#   make bench    issue 14's speed, memory and linearity targets beside
+#                 their baselines, MET/MISSED (scripts/bench.sh;
+#                 BENCH_SIZE=20M for a quick try, default 256M, 1G for
+#                 the issue's figures)
 #   make fuzz     the libFuzzer targets (tokenizer, whole pipeline), each
 #                 for FUZZ_TIME seconds (default 60) with FUZZ_JOBS jobs
 #   make install  PREFIX=/usr/local DESTDIR= (binary, man page, library,

@@ -3,6 +3,7 @@
 
 Usage:
   scripts/gen_batch.py --seed N --claims K [--cart-rate R] [--bytes SIZE]
+                       [--kind mixed|P|I]
                        [--gzip] [--out FILE|-]
   scripts/gen_batch.py --seed N --bytes SIZE --files F [--cart-rate R]
                        [--gzip] --out DIR
@@ -12,7 +13,7 @@ must come out of cart837 with claims conserved and valid X12) and for the
 benchmark (1 MB and 1 GB files, and many small files).  The same seed
 and options always give the same bytes.
 
-- Mixes 837P and 837I groups, several interchanges per file, 1-3 groups
+- Mixes 837P and 837I groups (--kind P or I: only one), several interchanges per file, 1-3 groups
   per interchange, 1-4 transactions per group, subscriber and dependent
   patient (2000C) loops, several billing providers.
 - Members come from a pool that grows with the batch (about one new
@@ -382,7 +383,9 @@ def generate(args, write, next_file=None):
         for gi in range(n_groups):
             if done():
                 break
-            kind = r.choice("PI")
+            kind = r.choice("PI")  # drawn even with --kind: same stream
+            if args.kind != "mixed":
+                kind = args.kind
             gs06 = isa_ctl * 10 + gi
             out(g.render(g.gs_segment(kind, gs06, when), dl))
             groups += 1
@@ -416,6 +419,9 @@ def main(argv):
     ap.add_argument("--bytes", type=parse_size, default=None,
                     help="stop once SIZE uncompressed bytes are written "
                          "(suffix K, M, G)")
+    ap.add_argument("--kind", choices=["mixed", "P", "I"], default="mixed",
+                    help="837P and 837I groups (mixed, the default), or "
+                         "only 837P (P) or only 837I (I) groups")
     ap.add_argument("--gzip", action="store_true",
                     help="gzip-compress the output")
     ap.add_argument("--files", type=int, default=0,

@@ -34,6 +34,8 @@ static void run_usage(FILE *fp)
       "      --hold MODE         held (default): held claims go to\n"
       "                          OUT/held/; none: keep them, only flag\n"
       "      --gzip, --no-gzip   compress outputs (default: as the input)\n"
+      "      --gzip-level N      0 (stored) .. 9 (smallest) for gzip outputs\n"
+      "                          (default 6)\n"
       "      --sync-each         fsync every output file before its rename\n"
       "                          (default: one syncfs at the end of the run)\n"
       "      --fail-on LEVEL     error (default), warning or never: exit 1\n"
@@ -63,7 +65,7 @@ enum {
   O_CODES = 256, O_STATE, O_STATE_RO, O_NO_WAIT, O_REPORT_ONLY, O_HOLD,
   O_GZIP, O_NO_GZIP, O_FAIL_ON, O_INFUSION, O_REPEAT, O_RUN_DATE,
   O_PROGRESS, O_NO_PROGRESS, O_SYNC_EACH, O_LIST_FILE, O_PAYERS,
-  O_PROVIDERS
+  O_PROVIDERS, O_GZIP_LEVEL
 };
 
 static const struct option longopts[] = {
@@ -79,6 +81,7 @@ static const struct option longopts[] = {
     {"hold", required_argument, NULL, O_HOLD},
     {"gzip", no_argument, NULL, O_GZIP},
     {"no-gzip", no_argument, NULL, O_NO_GZIP},
+    {"gzip-level", required_argument, NULL, O_GZIP_LEVEL},
     {"sync-each", no_argument, NULL, O_SYNC_EACH},
     {"fail-on", required_argument, NULL, O_FAIL_ON},
     {"infusion-days", required_argument, NULL, O_INFUSION},
@@ -142,6 +145,10 @@ static int set_valued(cli_run_opts *o, int c, const char *arg, char *why,
   case O_REPEAT:
     if (parse_int(arg, 0, 36500, &e->repeat_window_days) != 0)
       return bad_value(why, whysz, "--repeat-days", "0..36500", arg);
+    return 0;
+  case O_GZIP_LEVEL:
+    if (parse_int(arg, 0, 9, &o->run.gzip_level) != 0)
+      return bad_value(why, whysz, "--gzip-level", "0..9", arg);
     return 0;
   case O_RUN_DATE:
     if (c837_parse_iso_date((c837_span){arg, strlen(arg)},

@@ -27,6 +27,7 @@ void c837_run_options_default(c837_run_options *o)
   memset(o, 0, sizeof *o);
   o->out_dir = "cart837-out";
   o->gzip = -1;
+  o->gzip_level = C837_GZIP_LEVEL_DEFAULT;
   c837_edit_options_default(&o->edit);
   o->lock_wait = 1;
 }

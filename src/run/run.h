@@ -113,6 +113,8 @@ typedef struct c837_run_options {
   const char *out_dir;     /* reports and outputs; default "cart837-out" */
   int report_only;         /* 1: no 837 output (auditors' mode) */
   int gzip;                /* -1 (default) as the input, 0 never, 1 always */
+  int gzip_level;          /* zlib level of gzip outputs, 0 (stored) to 9;
+                              default C837_GZIP_LEVEL_DEFAULT */
   int stdout_filter;       /* 1: input "-" writes its corrected 837 to
                               standard output */
   c837_edit_options edit;

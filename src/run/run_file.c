@@ -411,6 +411,7 @@ static int set_outputs(file_ctx *f)
   c837_out_init(&f->held, ph, r->o.gzip > 0);
   c837_out_init(&f->rest, pr, r->o.gzip > 0);
   f->out.nosync = f->held.nosync = f->rest.nosync = !r->o.sync_each;
+  f->out.level = f->held.level = f->rest.level = r->o.gzip_level;
   f->gzip_unknown = r->o.gzip < 0;
   return 0;
 }
@@ -633,6 +634,7 @@ static c837_status copy_whole(file_ctx *f, c837_error *err)
                 f->run->o.gzip < 0 ? c837_input_is_gzip(in)
                                    : f->run->o.gzip > 0);
   f->held.nosync = !f->run->o.sync_each;
+  f->held.level = f->run->o.gzip_level;
   while ((n = c837_input_read(in, buf, C837_READ_CHUNK, err)) > 0)
     if (c837_out_write(&f->held, buf, (size_t)n) != 0)
       break;

@@ -42,6 +42,7 @@ int c837_out_init(c837_out *o, const char *path, int gzip)
   memset(o, 0, sizeof *o);
   o->fd = -1;
   o->gzip = gzip;
+  o->level = C837_GZIP_LEVEL_DEFAULT;
   if (!path) {
     o->to_stdout = 1;
     return 0;
@@ -82,17 +83,29 @@ c837_status c837_mkdirs(const char *dir, c837_error *err)
   return C837_OK;
 }
 
+/* zlib's gzdopen mode for o: "wb" and its level (0..9). */
+static void gz_mode(const c837_out *o, char mode[4])
+{
+  int l = o->level >= 0 && o->level <= 9 ? o->level : C837_GZIP_LEVEL_DEFAULT;
+  mode[0] = 'w';
+  mode[1] = 'b';
+  mode[2] = (char)('0' + l);
+  mode[3] = '\0';
+}
+
 /* Standard output: plain bytes go to stdout, gzip through a duplicate of
  * its descriptor. */
 static c837_status open_stdout(c837_out *o)
 {
   int fd;
+  char mode[4];
   if (!o->gzip) {
     o->fp = stdout;
     return C837_OK;
   }
   fd = dup(STDOUT_FILENO);
-  o->gz = fd >= 0 ? gzdopen(fd, "wb6") : NULL;
+  gz_mode(o, mode);
+  o->gz = fd >= 0 ? gzdopen(fd, mode) : NULL;
   if (!o->gz) {
     if (fd >= 0)
       close(fd);
@@ -128,9 +141,11 @@ static c837_status open_file(c837_out *o)
                             "cannot create %.180s: %.60s", o->tmp,
                             strerror(errno));
   (void)fchmod(o->fd, 0644);
-  if (o->gzip)
-    o->gz = gzdopen(o->fd, "wb6");
-  else
+  if (o->gzip) {
+    char mode[4];
+    gz_mode(o, mode);
+    o->gz = gzdopen(o->fd, mode);
+  } else
     o->fp = fdopen(o->fd, "wb");
   if (!o->gz && !o->fp) {
     close(o->fd);

@@ -24,11 +24,16 @@
 #include <stdio.h>
 #include <zlib.h>
 
+/* The zlib level of gzip outputs unless the run says otherwise (gzip's
+ * own default; --gzip-level). */
+#define C837_GZIP_LEVEL_DEFAULT 6
+
 typedef struct c837_out {
   char path[PATH_MAX]; /* final name; "" for standard output */
   char tmp[PATH_MAX];  /* the temporary file, once opened */
   int to_stdout;
   int gzip;            /* 1: compress; set before the first write */
+  int level;           /* zlib level 0..9 when gzip (init: the default) */
   int nosync;          /* closing does not fsync: the run syncs the file
                           system once, at its end (c837_syncfs) */
   int fd;              /* the temporary file's, -1 when none */
