@@ -2,6 +2,8 @@
 #
 #   make demo     install what is missing, build, run cart837 on samples/
 #   make test     install what is missing, build, run every test
+#   make deps-html  install chromium, with which tests/e2e_batch.sh
+#                 renders report.html headless (skipped without it)
 #   make asan     the test suite under AddressSanitizer + UBSan
 #   make sanitize the same (alias)
 #   make tsan     the test suite under ThreadSanitizer (the gzip worker)
@@ -72,7 +74,7 @@ BIN      := $(B)/cart837
 ACK_DRIVER := $(B)/tests/ack_driver
 ACK_UNIT := $(B)/tests/test_internal_ack
 
-.PHONY: all deps demo test unit e2e asan ubsan sanitize tsan valgrind \
+.PHONY: all deps deps-html demo test unit e2e asan ubsan sanitize tsan valgrind \
         bench install clean fuzz fuzz-build fuzz-deps
 
 all: $(BIN)
@@ -93,6 +95,22 @@ deps:
 	    echo "  sudo apt-get update && sudo apt-get install -y $(DEB_PKGS)"; \
 	    exit 1; \
 	  fi; \
+	fi
+
+# chromium for the headless test of report.html (tests/e2e_batch.sh);
+# the tests never install it themselves.
+deps-html:
+	@if command -v chromium >/dev/null 2>&1 || \
+	  command -v chromium-browser >/dev/null 2>&1; then \
+	  echo "deps-html: chromium is installed"; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	  echo "deps-html: installing chromium"; \
+	  apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+	  echo "deps-html: chromium missing; run:"; \
+	  echo "  sudo apt-get update && sudo apt-get install -y chromium"; \
+	  exit 1; \
 	fi
 
 $(B)/obj/%.o: src/%.c include/cart837.h $(SRC_HDR) | $(B)/obj

@@ -1,7 +1,7 @@
 #!/bin/sh
 # e2e_samples.sh -- the CLI on samples/: reports, corrected and held 837s.
 #
-# Checks, exactly: findings.csv, lines.csv and summary.txt against
+# Checks, exactly: findings.csv, lines.csv, episodes.csv and summary.txt against
 # tests/expected/samples/; every corrected and held file against
 # tests/expected/samples/out/ (byte for byte); the independent checker
 # tests/x12check.py on every output (structure and claim conservation);
@@ -29,7 +29,7 @@ samples/mixed_delims.837 samples/prof_basic.837"
 $RUNNER "$BIN" -o "$T/out" --no-progress $INPUTS 2>"$T/stderr"
 rc=$?
 [ $rc -eq 1 ] && ok "run exits 1 (error findings)" || fail "run exit $rc, want 1"
-for f in findings.csv lines.csv summary.txt; do
+for f in findings.csv lines.csv episodes.csv summary.txt; do
   if cmp -s "$T/out/$f" "$EXP/$f"; then ok "$f as expected"
   else fail "$f differs:"; diff "$EXP/$f" "$T/out/$f" | head -20; fi
 done
@@ -99,7 +99,7 @@ n=$(grep -c '"cart_realworld.837"' "$T/rw/lines.csv")
 
 # 3. --report-only: same reports, no 837 output
 $RUNNER "$BIN" -o "$T/ro" --no-progress --report-only $INPUTS 2>/dev/null
-for f in findings.csv lines.csv summary.txt; do
+for f in findings.csv lines.csv episodes.csv summary.txt; do
   cmp -s "$T/ro/$f" "$EXP/$f" && ok "--report-only $f identical" ||
     fail "--report-only $f differs"
 done

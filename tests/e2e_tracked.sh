@@ -48,7 +48,7 @@ want='"t.837","T874","1","99213","2025-03-04","2025-03-04","1","M1","1549302689"
 got=$(tail -n +2 "$T/o/lines.csv" | tr -d '\r')
 [ "$got" = "$want" ] && ok "874: lines.csv lists the line the engine judged" ||
   { fail "874: lines.csv rows:"; echo "  got:  $got"; echo "  want: $want"; }
-want='"t.837","T874","1","99213","2025-03-04","2025-03-04","1","REVENUE_CODE_MISMATCH","warning","flagged","revenue code 0874 (cell and gene therapy) carries 99213, which is not a CAR-T step code nor a code of another cell or gene therapy","199","M50","","","M1","1549302689","837I","131","000000001","1","0001","18","504"'
+want='"t.837","T874","1","99213","2025-03-04","2025-03-04","1","REVENUE_CODE_MISMATCH","warning","flagged","revenue code 0874 (cell and gene therapy) carries 99213, which is not a CAR-T step code nor a code of another cell or gene therapy","199","M50","","","M1","1549302689","837I","131","000000001","1","0001","18","504","1","3000","3000","medicare_a","passed"'
 got=$(tail -n +2 "$T/o/findings.csv" | tr -d '\r')
 [ "$got" = "$want" ] && ok "874: findings.csv" ||
   { fail "874: findings.csv rows:"; echo "  got:  $got"; echo "  want: $want"; }

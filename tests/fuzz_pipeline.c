@@ -56,6 +56,15 @@
  *      line (lines.csv), in order, naming the right claim, edit and
  *      detail, and findings.csv ends with the row naming the file's
  *      error when it has one.
+ *   8. No tracked line is forwarded unseen: a raw scan of the outputs
+ *      (its own segmentation on the ISA's separators, line breaks
+ *      inside segments dropped; no tokenizer) finds every tracked
+ *      SV1/SV2 of the corrected output inside a claim that the run
+ *      handed to its edits, with as many tracked lines as the edits saw
+ *      when the claim was copied (so each has its lines.csv row, check
+ *      7), and none outside a claim; it finds as many claims in the
+ *      held output as the run held (conservation, counted without the
+ *      library's parser).
  *
  * Built by `make fuzz` with clang -fsanitize=fuzzer,address,undefined,
  * and by `make test` with the normal compiler and tests/fuzz_replay.c,
@@ -92,6 +101,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
   } while (0)
 
 static void dump_run(void);
+static int is_parse_error(c837_status st);
 
 static void check_failed(const char *what, int line)
 {
@@ -216,6 +226,7 @@ typedef struct pclaim {
   size_t line0, n_lines; /* into parsed.lines */
   size_t fix0, n_fixes;  /* input only: into parsed.fixes */
   int dest;              /* input only */
+  size_t n_tracked;      /* input only: its tracked lines */
 } pclaim;
 
 typedef struct parsed {
@@ -566,6 +577,8 @@ static void on_claim(run *r, const c837_claim *c, const c837_verdict *v)
     snprintf(e->text, sizeof e->text, "%s", c->lines[i].lx);
   }
   pc = add_claim(&r->in, c);
+  for (i = 0; i < c->n_lines; i++)
+    pc->n_tracked += c837_codetable_tracks(G.table, &c->lines[i], NULL);
   pc->dest = claim_dest(r, c, v);
   r->n_fixed += pc->dest == D_FIXED;
   r->n_held += pc->dest == D_HELD;
@@ -781,6 +794,189 @@ static void match_claims(const parsed *in, const parsed *out,
 }
 
 /* ------------------------------------------------------------------ */
+/* Check 8: no tracked line forwarded unseen (a raw scan)              */
+/* ------------------------------------------------------------------ */
+
+/* One claim of an output as the raw scan sees it: from a CLM to the
+ * next CLM, HL or envelope segment. */
+typedef struct rclaim {
+  char id[C837_ID_MAX];
+  size_t n_tracked;
+} rclaim;
+
+typedef struct rawscan {
+  rclaim *c;
+  size_t n, cap;
+  size_t orphans;        /* tracked SV1/SV2 outside any claim */
+  int in_claim;
+} rawscan;
+
+/* Element i (0 = tag) of the segment body b (CR/LF removed), split on
+ * sep, trimmed of blanks as the library trims. */
+static c837_span raw_el(const char *b, size_t len, char sep, size_t i)
+{
+  const char *p = b, *end = b + len, *q;
+  c837_span v;
+  for (; i > 0; i--) {
+    while (p < end && *p != sep)
+      p++;
+    if (p == end)
+      return (c837_span){"", 0};
+    p++;
+  }
+  for (q = p; q < end && *q != sep; q++)
+    ;
+  v.p = p;
+  v.len = (size_t)(q - p);
+  while (v.len && v.p[0] == ' ') {
+    v.p++;
+    v.len--;
+  }
+  while (v.len && v.p[v.len - 1] == ' ')
+    v.len--;
+  return v;
+}
+
+/* Component j (1-based) of the element e, trimmed. */
+static c837_span raw_comp(c837_span e, char sep, size_t j)
+{
+  return raw_el(e.p, e.len, sep, j - 1);
+}
+
+/* One segment's body (without terminator, CR/LF removed). */
+static void raw_segment(rawscan *rs, const char *b, size_t len, char el,
+                        char comp)
+{
+  c837_span tag = raw_el(b, len, el, 0);
+  c837_line ln;
+  c837_span e;
+  if (c837_span_eq(tag, "CLM")) {
+    PUSH(rs->c, rs->n, rs->cap);
+    memset(&rs->c[rs->n], 0, sizeof rs->c[0]);
+    c837_span_copy(rs->c[rs->n].id, sizeof rs->c[0].id, raw_el(b, len, el, 1));
+    rs->n++;
+    rs->in_claim = 1;
+    return;
+  }
+  if (c837_span_eq(tag, "HL") || c837_span_eq(tag, "ST") ||
+      c837_span_eq(tag, "SE") || c837_span_eq(tag, "GS") ||
+      c837_span_eq(tag, "GE") || c837_span_eq(tag, "IEA")) {
+    rs->in_claim = 0;
+    return;
+  }
+  if (!c837_span_eq(tag, "SV1") && !c837_span_eq(tag, "SV2"))
+    return;
+  memset(&ln, 0, sizeof ln);
+  ln.sv = tag.p[2];
+  if (ln.sv == '2')
+    c837_span_copy(ln.revenue, sizeof ln.revenue, raw_el(b, len, el, 1));
+  e = raw_el(b, len, el, ln.sv == '1' ? 1 : 2);
+  c837_span_copy(ln.qualifier, sizeof ln.qualifier, raw_comp(e, comp, 1));
+  c837_span_copy(ln.code, sizeof ln.code, raw_comp(e, comp, 2));
+  if (!c837_codetable_tracks(G.table, &ln, NULL))
+    return;
+  if (rs->in_claim)
+    rs->c[rs->n - 1].n_tracked++;
+  else
+    rs->orphans++;
+}
+
+/* 1 when p (4 bytes at least) starts an ISA: "ISA" and an element
+ * separator, which is never a letter or digit ("ISAREF*" is a segment
+ * with a bad id, not an interchange). */
+static int raw_isa(const char *p)
+{
+  unsigned char c = (unsigned char)p[3];
+  return memcmp(p, "ISA", 3) == 0 &&
+         !((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
+           (c >= 'a' && c <= 'z'));
+}
+
+/* Scans b segment by segment on its own: the separators from each ISA
+ * (the byte after "ISA", ISA16 after the 16th of them, the terminator
+ * right after it), line breaks inside a segment dropped (unless the
+ * terminator is one), no tokenizer or assembler of the library. */
+static void raw_scan(const bytes *b, rawscan *rs)
+{
+  char el = 0, comp = 0, term = 0;
+  size_t i = 0, j, k;
+  bytes seg = {NULL, 0, 0};
+  memset(rs, 0, sizeof *rs);
+  while (i < b->len) {
+    while (i < b->len && (b->p[i] == '\r' || b->p[i] == '\n' ||
+                          b->p[i] == ' ' || b->p[i] == '\t'))
+      i++;
+    if (!term) { /* before the first ISA (a byte-order mark ...) */
+      while (i + 4 <= b->len && !raw_isa(b->p + i))
+        i++;
+      if (i + 4 > b->len)
+        break;
+    }
+    if (i + 4 <= b->len && raw_isa(b->p + i)) {
+      /* ISA16 after the 16th element separator, the terminator next */
+      size_t n = 0;
+      el = b->p[i + 3];
+      for (j = i + 3; j < b->len && n < 16; j++)
+        n += b->p[j] == el;
+      if (n < 16 || j + 2 > b->len)
+        break; /* a cut ISA: nothing more is readable */
+      comp = b->p[j];
+      term = b->p[j + 1];
+      rs->in_claim = 0;
+      i = j + 2;
+      continue;
+    }
+    if (!term || i >= b->len)
+      break; /* no interchange header: nothing readable */
+    for (j = i; j < b->len && b->p[j] != term; j++)
+      ;
+    seg.len = 0;
+    put(&seg, "", 0);
+    for (k = i; k < j; k++)
+      if ((b->p[k] != '\r' && b->p[k] != '\n') || term == '\r' ||
+          term == '\n')
+        put(&seg, b->p + k, 1);
+    raw_segment(rs, seg.p, seg.len, el, comp);
+    i = j + 1;
+  }
+  free(seg.p);
+}
+
+/* Check 8: every tracked SV1/SV2 of the corrected output is inside a
+ * claim the run handed to its edits (and so has its lines.csv row,
+ * check 7): no tracked line outside a claim, the output's claims are
+ * the passed and fixed claims of the run in order (all of them when
+ * the input parsed to its end), a copied claim has the tracked lines
+ * the edits saw, a fixed one has tracked lines only when the edits saw
+ * some; the held output has the held claims, counted the same way. */
+static void check_unseen(const run *r)
+{
+  rawscan ro, rh;
+  size_t i, k = 0;
+  raw_scan(&r->out, &ro);
+  raw_scan(&r->held, &rh);
+  CHECK(ro.orphans == 0);
+  for (i = 0; i < r->in.n && k < ro.n; i++) {
+    const pclaim *x = &r->in.c[i];
+    if (x->dest == D_HELD)
+      continue;
+    CHECK(strcmp(ro.c[k].id, x->id) == 0);
+    if (x->dest == D_COPY)
+      CHECK(ro.c[k].n_tracked == x->n_tracked);
+    else
+      CHECK(ro.c[k].n_tracked == 0 || x->n_tracked > 0);
+    k++;
+  }
+  CHECK(k == ro.n);
+  if (r->st == C837_OK) {
+    CHECK(ro.n == r->rec.t.claims_passed + r->rec.t.claims_fixed);
+    CHECK(rh.n == r->rec.t.claims_held);
+  }
+  free(ro.c);
+  free(rh.c);
+}
+
+/* ------------------------------------------------------------------ */
 /* Check 7: the reports                                                */
 /* ------------------------------------------------------------------ */
 
@@ -899,7 +1095,10 @@ static void *feeder(void *ud)
 
 /* The run: data on standard input through a pipe, as `cart837 -` reads
  * it; r->st, r->rec and the outputs read back.  0, or -1 for a stop
- * that is no bug (out of memory, a gzip input that is not gzip). */
+ * that is no bug (out of memory, a gzip input that is not gzip), or -2
+ * when a signal interrupted the read (libFuzzer's SIGALRM for -timeout
+ * has no SA_RESTART, and the input layer takes EINTR as a stop, as a
+ * signal is how a run is stopped): the caller runs the input again. */
 static int run_input(run *r, const uint8_t *data, size_t size)
 {
   c837_run_options o;
@@ -907,7 +1106,7 @@ static int run_input(run *r, const uint8_t *data, size_t size)
   c837_run *cr;
   pthread_t th;
   feed fd = {data, size, -1};
-  int p[2];
+  int p[2], interrupted;
 
   remove_tree(G.out);
   c837_run_options_default(&o);
@@ -930,10 +1129,15 @@ static int run_input(run *r, const uint8_t *data, size_t size)
   CHECK(pthread_join(th, NULL) == 0);
   CHECK(c837_run_record_count(cr) == 1);
   r->rec = *c837_run_record(cr, 0);
+  interrupted = r->st == C837_EIO && r->rec.reason &&
+                strstr(r->rec.reason, strerror(EINTR)) != NULL;
+  if (r->st != C837_OK && !is_parse_error(r->st) && r->rec.reason &&
+      r->st != C837_EGZIP)
+    fprintf(stderr, "fuzz_pipeline: the run's reason: %s\n", r->rec.reason);
   r->rec.name = r->rec.reason = NULL;
-  if (r->st == C837_ENOMEM || r->st == C837_EGZIP) {
+  if (r->st == C837_ENOMEM || r->st == C837_EGZIP || interrupted) {
     c837_run_free(cr);
-    return -1;
+    return interrupted ? -2 : -1;
   }
   CHECK(c837_run_finish(cr, &err) == C837_OK);
   c837_run_free(cr);
@@ -1043,13 +1247,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   run r;
   int plain = !(size >= 2 && data[0] == 0x1f && data[1] == 0x8b);
+  int tries, rc;
 
   if (!G.ready)
     init();
   memset(&r, 0, sizeof r);
   g_run = &r;
   write_input(data, size);
-  if (run_input(&r, data, size) != 0) {
+  for (tries = 0; (rc = run_input(&r, data, size)) == -2 && tries < 3;
+       tries++) {
+    free_run(&r); /* interrupted: the same input again */
+    memset(&r, 0, sizeof r);
+  }
+  if (rc != 0) {
     free_run(&r);
     g_run = NULL;
     return 0;
@@ -1057,6 +1267,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   read_whole(&r.whole);
 
   /* check 1 */
+  if (r.st != C837_OK && !is_parse_error(r.st))
+    fprintf(stderr, "fuzz_pipeline: the run ended %s (file status %s)\n",
+            c837_status_name(r.st), c837_status_name(r.rec.status));
   CHECK(r.st == C837_OK || is_parse_error(r.st));
   CHECK(r.rest_event == (r.st != C837_OK));
   CHECK(r.rec.status == r.st);
@@ -1071,8 +1284,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   check_bytes(&r, data, size, plain);
   check_outputs(&r);
   /* check 7 */
-  check_csv("findings.csv", 24, r.fr, r.n_fr, 0);
+  check_csv("findings.csv", 29, r.fr, r.n_fr, 0);
   check_csv("lines.csv", 23, r.lr, r.n_lr, 1);
+  /* check 8 */
+  check_unseen(&r);
   if (G.verbose)
     fprintf(stderr,
             "fuzz_pipeline: %s; claims %zu: passed %llu, fixed %llu, held "

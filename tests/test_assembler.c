@@ -876,9 +876,9 @@ static void test_4010(void **state)
 }
 
 /* 837D is recognised (kind D, SV3 read); an 835 is passed through with
- * role OTHER and yields no claim, even with LX, CLP and SV1 segments (a
- * 278 has SV1 too; a CLM in a set that is not an 837 stops the reading:
- * test_claim_outside_837). */
+ * role OTHER and yields no claim, even with LX and CLP segments (an SV1
+ * or SV2 in a set that is neither an 837 nor a 278 stops the reading, as
+ * a CLM in a set that is not an 837 does: test_claim_outside_837). */
 static void test_837d_and_835(void **state)
 {
   static const char *const segs[] = {
@@ -902,7 +902,6 @@ static void test_837d_and_835(void **state)
       "CLP*CLAIM1*1*150*100**12*X",
       "LX*1",
       "SVC*HC:99213*150*100",
-      "SV1*HC:99213*150*UN*1",
       "SE*#*0005",
       "GE*#*5",
       "IEA*#*000000001",
@@ -930,7 +929,7 @@ static void test_837d_and_835(void **state)
   assert_string_equal(
       r.roles.p,
       "ISA:ISA GS:GS ST:ST HL:HL NM1:LOOP HL:HL NM1:LOOP SE:SE GE:GE "
-      "GS:GS ST:ST BPR:OTHER CLP:OTHER LX:OTHER SVC:OTHER SV1:OTHER SE:SE "
+      "GS:GS ST:ST BPR:OTHER CLP:OTHER LX:OTHER SVC:OTHER SE:SE "
       "GE:GE IEA:IEA ");
   rec_free(&r);
 }
@@ -2142,6 +2141,18 @@ static void test_claim_outside_837(void **state)
   static const char *const sv2_out[] = {
       ISA5, "GS*HC*S*R*20250101*1200*1*X*005010X223A2",
       "SV2*0874*HC:38228*100*UN*1", TAIL};              /* 3 */
+  /* found by fuzz_pipeline (check 8): ST01 and CLM both garbled */
+  static const char *const sv2_foreign[] = {
+      ISA5, "GS*HC*S*R*20250101*1200*1*X*005010X223A2",
+      "ST*83400.00*0001*005010X223A2",                  /* 3 */
+      "LX*1", "SV2*0873*HC:38226*100*UN*1", TAIL};      /* 4-5 */
+  /* a 278's service level (2000F) is SV1 / SV2: passed on */
+  static const char *const sv1_278[] = {
+      ISA5, "GS*HI*S*R*20250101*1200*1*X*005010X217",
+      "ST*278*0001*005010X217", "HL*1**20*1",
+      "SV1*HC:38225*100*UN*1", "SE*4*0001", "GE*1*1",
+      "IEA*1*000000001", NULL};
+  c837_counts n;
   rec r;
   (void)state;
   check_stopped(no_st, 5,
@@ -2170,6 +2181,18 @@ static void test_claim_outside_837(void **state)
                 "open: the ST is missing or garbled): no edit could check "
                 "it, so it is not passed on",
                 &r);
+  rec_free(&r);
+  check_stopped(sv2_foreign, 5,
+                "service line segment 'SV2' is not inside a claim (it is in "
+                "a transaction set whose ST01 is neither 837 nor 278: the ST "
+                "is garbled, or the CLM is): no edit could check it, so it "
+                "is not passed on",
+                &r);
+  rec_free(&r);
+  memset(&r, 0, sizeof r);
+  assert_int_equal(run_segs(sv1_278, &r, &n), C837_OK);
+  assert_int_equal(r.n_claims, 0);
+  assert_non_null(strstr(r.roles.p, "SV1:OTHER"));
   rec_free(&r);
 }
 

@@ -13,7 +13,7 @@ T=$(mktemp -d)
   samples/cart_prof.837 samples/cart_realworld.837 samples/cart_rules.837 \
   samples/inst_basic.837 samples/mixed_delims.837 samples/prof_basic.837 \
   2>/dev/null || true
-cp "$T/findings.csv" "$T/lines.csv" "$T/summary.txt" "$EXP/"
+cp "$T/findings.csv" "$T/lines.csv" "$T/episodes.csv" "$T/summary.txt" "$EXP/"
 mkdir -p "$EXP/out/held"
 for f in "$T"/*.837 "$T"/*.gz "$T"/held/*; do
   rel=${f#"$T"/}

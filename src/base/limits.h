@@ -310,17 +310,69 @@
 #define C837_LEDGER_READ_CHUNK 65536
 #endif
 
-/* Dates of service shown in report.html's chart; beyond this, the
- * latest ones (a year of days). */
+/* ---- run: report.html and episodes.csv ------------------------------ */
+
+/* Bars of report.html's time axis: findings are counted per week of
+ * service, per month when a week a bar would need more bars than this,
+ * per year beyond (a bar of at least 4 pixels on the 720-pixel axis). */
 #ifndef C837_HTML_CHART_MAX_BARS
-#define C837_HTML_CHART_MAX_BARS 366
+#define C837_HTML_CHART_MAX_BARS 160
+#endif
+
+/* Bytes of one fixed or held claim's segments kept for report.html, as
+ * it came in and (fixed) as it went out, each: a CAR-T claim is 1-4 KB.
+ * Past it the page says where the claim was cut and how many bytes it
+ * does not show (the whole claim is in OUT/held/F or OUT/F). */
+#ifndef C837_HTML_CLAIM_BYTES
+#define C837_HTML_CLAIM_BYTES 8192
+#endif
+
+/* Bytes of one record of the report spool read back (a claim record:
+ * its two cuts of C837_HTML_CLAIM_BYTES and its fields, each under
+ * 64 KB): a longer one is not a record the run wrote. */
+#ifndef C837_AUDIT_MAX_RECORD
+#define C837_AUDIT_MAX_RECORD (2u * C837_HTML_CLAIM_BYTES + 1024u * 1024u)
+#endif
+
+/* Bytes of claim segments report.html shows in all: the run's spool
+ * (a temporary file, removed when the run ends) keeps no more, and the
+ * claims after it give their place in the input instead (README.md,
+ * "summary.txt and report.html", gives the page's measured size). */
+#ifndef C837_HTML_SEGMENT_BYTES
+#define C837_HTML_SEGMENT_BYTES (8u * 1024u * 1024u)
+#endif
+
+/* Findings report.html lists one by one (every finding is counted and
+ * in findings.csv; past this the page lists the first ones and says how
+ * many it leaves to findings.csv).  The page index holds 16 bytes per
+ * listed finding. */
+#ifndef C837_HTML_MAX_FINDINGS
+#define C837_HTML_MAX_FINDINGS 200000
+#endif
+
+/* Rows of one collapsed page of a finding group in report.html: a group
+ * of 20,000 findings opens as 100 pages, each laid out only when opened. */
+#ifndef C837_HTML_PAGE_ROWS
+#define C837_HTML_PAGE_ROWS 200
+#endif
+
+/* Episodes report.html draws as timelines (every episode is in
+ * episodes.csv; past this the page says how many it leaves there). */
+#ifndef C837_HTML_MAX_EPISODES
+#define C837_HTML_MAX_EPISODES 10000
+#endif
+
+/* Rows of report.html's provider table (the providers with the most
+ * charges at stake first); the others are summed in one row. */
+#ifndef C837_HTML_MAX_PROVIDERS
+#define C837_HTML_MAX_PROVIDERS 2000
 #endif
 
 /* ---- base: CSV files ------------------------------------------------- */
 
 /* Columns of one CSV file read or written through csvschema.c: the
  * reader keeps three small arrays of this many entries.  The widest file
- * (findings.csv) has 24 columns. */
+ * (findings.csv) has 29 columns. */
 #ifndef C837_CSV_MAX_COLS
 #define C837_CSV_MAX_COLS 32
 #endif
@@ -391,8 +443,8 @@
 #if C837_MAX_UNPARSED_NOISA > C837_MAX_UNPARSED
 #error "C837_MAX_UNPARSED_NOISA must not exceed C837_MAX_UNPARSED"
 #endif
-#if C837_CSV_MAX_COLS < 24 || C837_CSV_MAX_COLS > 32
-#error "C837_CSV_MAX_COLS must hold findings.csv's 24 columns and fit a uint32_t column mask (reflist.h)"
+#if C837_CSV_MAX_COLS < 29 || C837_CSV_MAX_COLS > 32
+#error "C837_CSV_MAX_COLS must hold findings.csv's 29 columns and fit a uint32_t column mask (reflist.h)"
 #endif
 #if C837_IMPORT_MAX_LINE < 512
 #error "C837_IMPORT_MAX_LINE must hold a 320-byte HCPCS record (>= 512)"
@@ -408,6 +460,15 @@
 #endif
 #if C837_SNIFF_BYTES < 16
 #error "C837_SNIFF_BYTES must see a BOM and ISA (>= 16)"
+#endif
+#if C837_HTML_CHART_MAX_BARS < 12 || C837_HTML_CHART_MAX_BARS > 720
+#error "C837_HTML_CHART_MAX_BARS must be 12 .. 720 (a pixel per bar)"
+#endif
+#if C837_HTML_CLAIM_BYTES < 1024 || C837_HTML_CLAIM_BYTES > 1048576
+#error "C837_HTML_CLAIM_BYTES must be 1 KB .. 1 MB"
+#endif
+#if C837_HTML_PAGE_ROWS < 10
+#error "C837_HTML_PAGE_ROWS must be at least 10"
 #endif
 
 #endif

@@ -396,7 +396,8 @@ static int out_of_place(c837_assembler *a, const c837_segment *s,
 
 /* A claim or a service line where no claim can be read: a CLM outside
  * an 837 transaction set (its ST missing, garbled, or not 837), or an
- * SV1 / SV2 outside a claim (its CLM missing or garbled).  Passed on, it
+ * SV1 / SV2 outside a claim (its CLM missing or garbled, or in a
+ * transaction set that is neither an 837 nor a 278).  Passed on, it
  * would go out unchecked, so reading stops here with C837_ECLAIM: the
  * caller holds the file whole, or keeps the rest as the unparsed rest.
  * Returns -1. */
@@ -424,8 +425,10 @@ static int unreadable_claim(c837_assembler *a, const c837_segment *s)
              tag,
              a->state == AS_OUTSIDE ? "no ST open: the ST is missing or "
                                       "garbled"
-                                    : "no CLM before it: the CLM is missing "
-                                      "or garbled");
+             : a->state == AS_FOREIGN
+                 ? "it is in a transaction set whose ST01 is neither 837 "
+                   "nor 278: the ST is garbled, or the CLM is"
+                 : "no CLM before it: the CLM is missing or garbled");
   return c837_asm_fail(a, C837_ECLAIM, s, msg);
 }
 
@@ -435,8 +438,11 @@ static int transaction_segment(c837_assembler *a, const c837_segment *s)
 {
   if (a->tag == T_CLM && (a->state == AS_OUTSIDE || a->state == AS_FOREIGN))
     return unreadable_claim(a, s);
-  if ((a->tag == T_SV1 || a->tag == T_SV2) && a->state != AS_FOREIGN &&
-      !in_claim(a))
+  /* SV1 / SV2 outside a claim, in an 837 or in a transaction set that
+   * is not one (its ST01 garbled) -- but a 278 (services review), whose
+   * 2000F service level is made of SV1 / SV2 and is no claim */
+  if ((a->tag == T_SV1 || a->tag == T_SV2) && !in_claim(a) &&
+      !(a->state == AS_FOREIGN && strcmp(a->env.st01, "278") == 0))
     return unreadable_claim(a, s);
   if (a->state == AS_OUTSIDE)
     return out_of_place(a, s, C837_PROB_SEGMENT_OUTSIDE_ST,

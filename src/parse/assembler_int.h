@@ -47,7 +47,9 @@ enum tag {
  *                  an SE, or after a header or trailer that closed one.
  *                  A segment here is SEGMENT_OUTSIDE_ST.
  *   AS_FOREIGN     in a transaction set that is not an 837 (ST01 is not
- *                  837): every segment is passed on as C837_ROLE_OTHER.
+ *                  837): every segment is passed on as C837_ROLE_OTHER,
+ *                  but a CLM, or an SV1 / SV2 outside a 278, stops the
+ *                  reading (unreadable_claim in assembler.c).
  *   AS_HEADER      in an 837 between ST and its first HL: BHT, 1000A
  *                  submitter, 1000B receiver (C837_ROLE_HEADER).  A CLM
  *                  here is CLM_WITHOUT_HL.

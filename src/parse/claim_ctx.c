@@ -286,8 +286,7 @@ void c837_ctx_settle(c837_assembler *a)
 {
   c837_claim *c = &a->claim;
   const c837_party *pt = c->has_patient ? &c->patient : &c->subscriber;
-  const c837_drug *d = a->drugs;
-  size_t i;
+  size_t i, d = 0; /* an index: a->drugs is NULL when no line has one */
   c->dx = a->hi[LIST_DX];
   c->n_dx = a->n_hi[LIST_DX];
   c->px = a->hi[LIST_PX];
@@ -306,7 +305,7 @@ void c837_ctx_settle(c837_assembler *a)
   memcpy(c->patient_gender, pt->gender, sizeof c->patient_gender);
   for (i = 0; i < a->n_lines; i++) {
     c837_line *ln = &a->lines[i];
-    ln->drugs = ln->n_drugs ? d : NULL;
+    ln->drugs = ln->n_drugs ? a->drugs + d : NULL;
     d += ln->n_drugs;
     if (!ln->pos_source && c->pos[0]) {
       memcpy(ln->pos, c->pos, sizeof ln->pos);

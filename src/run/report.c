@@ -7,12 +7,20 @@
  * and appear under their names only when the run commits them.
  *
  * findings.csv: one row per finding (engine findings, and envelope
- *   problems as ENVELOPE_INVALID).
+ *   problems as ENVELOPE_INVALID), numbered 1, 2, ... in the file's
+ *   order (column id: episodes.csv and report.html name findings by it),
+ *   with the claim's and the line's charges, payer class and
+ *   disposition.
  * lines.csv: one row per CAR-T or watch-code service line.
  * The columns are listed in findings_cols and lines_cols below and in
  * README.md; their order is part of the interface.
+ *
+ * When the run gives the reports its audit (c837_report_set_audit),
+ * every row and claim is handed on to it for report.html and
+ * episodes.csv (audit.h), and its mark and rollback follow the reports'.
  */
 #include "run/report.h"
+#include "run/audit.h"
 #include "run/sink.h"
 #include "base/csvschema.h"
 #include "base/err.h"
@@ -48,6 +56,12 @@ typedef struct report_row {
   /* the line's outcome (lines.csv) */
   char edits[512];        /* its edits' names, each once, joined by ' ' */
   const char *disposition;
+  /* findings.csv: the row's number, the claim's charge (CLM02), payer
+   * class and disposition (as it went) */
+  int64_t id;
+  int claim_charge_ok;
+  int64_t claim_charge;
+  const char *payer_class, *claim_disposition;
 } report_row;
 
 /* segment, offset: the number, or empty without a position. */
@@ -75,6 +89,18 @@ static const char *fmt_charge(const c837_csvcol *col, const void *row,
   return buf;
 }
 
+/* claim_charge: as charge, for the claim's CLM02. */
+static const char *fmt_claim_charge(const c837_csvcol *col, const void *row,
+                                    char *buf, size_t bufsz)
+{
+  const report_row *r = row;
+  (void)col;
+  buf[0] = '\0';
+  if (r->claim_charge_ok)
+    c837_format_decimal(buf, bufsz, r->claim_charge, 2);
+  return buf;
+}
+
 #define STR(m) {.name = #m, .type = C837_COL_CSTR, C837_COL_AT(report_row, m)}
 #define DATE(m) {.name = #m, .type = C837_COL_DATE, C837_COL_AT(report_row, m)}
 #define POS(m)                                                           \
@@ -88,7 +114,14 @@ static const c837_csvcol findings_cols[] = {
     STR(severity),  STR(action),      STR(detail),      STR(carc),
     STR(rarc),      STR(before),      STR(after),       STR(patient),
     STR(provider),  STR(claim_type),  STR(type_of_bill), STR(interchange),
-    STR(group),     STR(transaction), POS(segment),     POS(offset)};
+    STR(group),     STR(transaction), POS(segment),     POS(offset),
+    {.name = "id", .type = C837_COL_INT, C837_COL_AT(report_row, id),
+     .min = 0, .max = INT64_MAX},
+    {.name = "claim_charge", .type = C837_COL_CUSTOM,
+     C837_COL_AT(report_row, claim_charge), .format = fmt_claim_charge},
+    {.name = "line_charge", .type = C837_COL_CUSTOM,
+     C837_COL_AT(report_row, charge), .format = fmt_charge},
+    STR(payer_class), STR(claim_disposition)};
 
 /* The columns of lines.csv, in file order. */
 static const c837_csvcol lines_cols[] = {
@@ -125,7 +158,15 @@ struct c837_report {
   c837_out findings, lines;
   FILE *ff, *lf;
   off_t mark_f, mark_l; /* c837_report_mark */
+  int64_t next_id, mark_id; /* findings.csv's ids: the last one given */
+  c837_audit *audit;    /* NULL: none (borrowed) */
   int failed;
+  int nomem;            /* the audit failed for the file only (out of
+                           memory, a spool write): the file fails, and
+                           c837_report_rollback ends this state */
+  int was_nomem;        /* and c837_report_error gives nomem_err until
+                           the next c837_report_mark */
+  c837_error nomem_err;
   char why[300];        /* the first failure: file and reason */
 };
 
@@ -137,6 +178,63 @@ static void fail_on(c837_report *r, const c837_out *of)
     snprintf(r->why, sizeof r->why, "cannot write %.200s: %.60s",
              of->path, strerror(errno ? errno : EIO));
   r->failed = 1;
+}
+
+/* Marks the reports failed with the audit's reason. */
+static void fail_audit(c837_report *r)
+{
+  c837_error e;
+  if (r->failed || r->nomem)
+    return;
+  c837_audit_error(r->audit, &e);
+  if (c837_audit_file_failed(r->audit)) {
+    r->nomem = r->was_nomem = 1;
+    r->nomem_err = e;
+  } else {
+    snprintf(r->why, sizeof r->why, "%.290s", e.msg);
+    r->failed = 1;
+  }
+}
+
+/* Hands finding row `row` (of claim seq, 0 for none; outcome as
+ * c837_audit_outcome) to the audit. */
+static void audit_row(c837_report *r, const report_row *row, uint64_t seq,
+                      const c837_finding *f, uint32_t outcome,
+                      c837_payer_class cls, c837_disposition disp)
+{
+  c837_afinding af;
+  memset(&af, 0, sizeof af);
+  af.id = (uint64_t)row->id;
+  af.seq = seq;
+  af.edit = f ? (uint32_t)f->edit : C837_EDIT_ENVELOPE_INVALID;
+  af.severity = f ? (uint32_t)f->severity : C837_SEV_ERROR;
+  af.action = f ? (uint32_t)f->action : C837_ACT_FLAGGED;
+  af.outcome = outcome;
+  af.payer_class = (uint32_t)cls;
+  af.disp = (uint32_t)disp;
+  af.date_from = row->date_from;
+  af.date_to = row->date_to;
+  af.line_charge = row->charge;
+  af.line_charge_ok = (uint32_t)row->charge_ok;
+  af.claim_charge = row->claim_charge;
+  af.claim_charge_ok = (uint32_t)row->claim_charge_ok;
+  af.has_pos = (uint32_t)row->has_pos;
+  af.claim_id = row->claim_id;
+  af.patient = row->patient;
+  af.provider = row->provider;
+  af.line = row->line;
+  af.code = row->code;
+  af.units = row->units;
+  af.before = row->before;
+  af.after = row->after;
+  af.detail = row->detail;
+  af.interchange = row->interchange;
+  af.group = row->group;
+  af.transaction = row->transaction;
+  af.segment = row->segment;
+  af.offset = row->offset;
+  if (c837_audit_finding(r->audit, row->file, &af) != 0)
+    fail_audit(r);
 }
 
 /* One row of findings.csv / lines.csv. */
@@ -275,6 +373,11 @@ static const char *line_disposition(const c837_verdict *v, size_t li)
   return disp;
 }
 
+void c837_report_set_audit(c837_report *r, c837_audit *a)
+{
+  r->audit = a;
+}
+
 long c837_report_claim(c837_report *r, const char *file,
                        const c837_claim *c, const c837_verdict *v,
                        const c837_codetable *t)
@@ -282,12 +385,29 @@ long c837_report_claim(c837_report *r, const char *file,
   report_row row;
   size_t i;
   long tracked = 0;
+  c837_payer_class cls = C837_PAYER_UNKNOWN;
+  c837_disposition disp = v ? v->disposition : C837_DISP_PASSED;
+  int64_t first_id = r->next_id + 1;
+  uint64_t seq = 0;
 
+  if (r->audit && v) {
+    c837_audit_facts(r->audit, c, v, &cls, &disp);
+    seq = c837_audit_next_seq(r->audit);
+  }
   claim_fields(&row, file, c);
+  row.claim_charge_ok = c->total_ok;
+  row.claim_charge = c->total;
+  row.payer_class = r->audit ? c837_payer_class_name(cls) : NULL;
+  row.claim_disposition = c837_disposition_name(disp);
   for (i = 0; v && i < v->n_findings; i++) {
     line_fields(&row, c, v->findings[i].line);
     finding_fields(&row, &v->findings[i]);
+    row.id = ++r->next_id;
     put_finding(r, &row);
+    if (r->audit)
+      audit_row(r, &row, seq, &v->findings[i],
+                c837_audit_outcome(v, disp, v->findings[i].line), cls,
+                disp);
   }
   for (i = 0; i < c->n_lines; i++) {
     const c837_code *cr;
@@ -301,7 +421,11 @@ long c837_report_claim(c837_report *r, const char *file,
     row.disposition = line_disposition(v, i);
     put_line(r, &row);
   }
-  return r->failed ? -1 : tracked;
+  if (r->audit && v && !r->failed && !r->nomem &&
+      c837_audit_claim(r->audit, file, c, v, (uint64_t)first_id, cls, disp,
+                       (size_t)tracked) != 0)
+    fail_audit(r);
+  return r->failed || r->nomem ? -1 : tracked;
 }
 
 /* An ENVELOPE_INVALID finding of file (env: its envelope, or NULL) at
@@ -325,8 +449,12 @@ static int envelope_row(c837_report *r, const char *file,
   row.has_pos = 1;
   row.segment = segment;
   row.offset = offset;
+  row.id = ++r->next_id;
   put_finding(r, &row);
-  return r->failed ? -1 : 0;
+  if (r->audit)
+    audit_row(r, &row, 0, NULL, C837_AT_FLAGGED, C837_PAYER_UNKNOWN,
+              C837_DISP_PASSED);
+  return r->failed || r->nomem ? -1 : 0;
 }
 
 int c837_report_problem(c837_report *r, const char *file,
@@ -348,11 +476,15 @@ int c837_report_file_error(c837_report *r, const char *file,
 
 int c837_report_mark(c837_report *r)
 {
+  r->mark_id = r->next_id;
+  r->was_nomem = 0;
+  if (r->audit && c837_audit_mark(r->audit) != 0)
+    fail_audit(r);
   if (fflush(r->ff) != 0 || (r->mark_f = ftello(r->ff)) < 0)
     fail_on(r, &r->findings);
   if (fflush(r->lf) != 0 || (r->mark_l = ftello(r->lf)) < 0)
     fail_on(r, &r->lines);
-  return r->failed ? -1 : 0;
+  return r->failed || r->nomem ? -1 : 0;
 }
 
 /* Cuts one report file back to off. */
@@ -366,27 +498,34 @@ static int cut(FILE *fp, off_t off)
 
 int c837_report_rollback(c837_report *r)
 {
+  r->next_id = r->mark_id;
+  r->nomem = 0;
+  if (r->audit && c837_audit_rollback(r->audit) != 0)
+    fail_audit(r);
   if (cut(r->ff, r->mark_f) != 0)
     fail_on(r, &r->findings);
   if (cut(r->lf, r->mark_l) != 0)
     fail_on(r, &r->lines);
-  return r->failed ? -1 : 0;
+  return r->failed || r->nomem ? -1 : 0;
 }
 
 void c837_report_error(const c837_report *r, c837_error *err)
 {
-  c837_error_set(err, C837_EIO, 0, 0, "%s",
-                 r && r->why[0] ? r->why : "cannot write the reports");
+  if (r && !r->failed && r->was_nomem)
+    *err = r->nomem_err;
+  else
+    c837_error_set(err, C837_EIO, 0, 0, "%s",
+                   r && r->why[0] ? r->why : "cannot write the reports");
 }
 
 c837_status c837_report_commit(c837_report *r, c837_error *err)
 {
   c837_status a, b;
   c837_error e2;
-  if (r->failed) {
+  if (r->failed || r->nomem) {
     c837_report_error(r, err);
     c837_report_abort(r);
-    return C837_EIO;
+    return err->code;
   }
   a = c837_out_commit(&r->findings, err);
   b = c837_out_commit(&r->lines, a == C837_OK ? err : &e2);

@@ -11,11 +11,18 @@
 #include "cart837.h"
 
 typedef struct c837_report c837_report;
+struct c837_audit; /* audit.h */
 
 /* Opens findings.csv and lines.csv (temporary until commit) in dir and
  * writes their header rows.  NULL with *err on failure (C837_ENOMEM,
  * C837_EIO). */
 c837_report *c837_report_open(const char *dir, c837_error *err);
+/* From now on every row and claim is also handed to audit a (borrowed:
+ * it must outlive r), and a follows r's mark and rollback; a failure of
+ * a fails the reports (c837_report_error says why), except for lack of
+ * memory or a failed write of its spool, which fail the file being read
+ * only. */
+void c837_report_set_audit(c837_report *r, struct c837_audit *a);
 /* One claim's findings and its CAR-T / watch-code lines.  t classifies
  * lines.  Returns the number of CAR-T lines written to lines.csv, or -1
  * on a write error. */
@@ -35,7 +42,10 @@ int c837_report_mark(c837_report *r);
 /* Truncates both reports back to the mark.  0 or -1 (I/O). */
 int c837_report_rollback(c837_report *r);
 /* After a call above returned -1: fills *err with C837_EIO and the first
- * failure ("cannot write DIR/findings.csv: No space left on device"). */
+ * failure ("cannot write DIR/findings.csv: No space left on device"), or
+ * with the audit's error when it failed for the file since the last mark
+ * only (C837_ENOMEM, or C837_EIO: a write of its spool; that file fails,
+ * and after its rollback the reports go on). */
 void c837_report_error(const c837_report *r, c837_error *err);
 /* Renames both files to their names and frees r (also on failure, when
  * the temporary files are removed).  C837_OK or C837_EIO. */

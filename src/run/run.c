@@ -6,13 +6,15 @@
  * directory and opens the reports; c837_run_input hands each input to
  * the walk (walk.c), which hands its files to c837_run_file (run_file.c);
  * c837_run_finish syncs the outputs, commits findings.csv and lines.csv,
- * writes summary.txt and report.html and saves the ledger, in that order,
+ * reads the audit back (audit.h) into episodes.csv, writes summary.txt
+ * and report.html and saves the ledger, in that order,
  * so that the ledger never says more than the outputs on disk.  Here too
  * live the records of the inputs (one per input, in run order), the
  * run's totals and its findings per date of service, which the summaries
  * read through the accessors.
  */
 #include "run/run_int.h"
+#include "run/audit.h"
 #include "run/ledger.h"
 #include "run/sink.h"
 #include "run/summary.h"
@@ -175,6 +177,11 @@ c837_run *c837_run_new(const c837_run_options *o, c837_error *err)
   r->report = c837_report_open(r->out_dir, err);
   if (!r->report)
     goto fail;
+  /* after the ledger: the audit numbers this run after the ledger's */
+  r->audit = c837_audit_open(r->out_dir, r->engine, r->table, NULL, err);
+  if (!r->audit)
+    goto fail;
+  c837_report_set_audit(r->report, r->audit);
   return r;
 fail:
   c837_run_free(r);
@@ -187,6 +194,7 @@ void c837_run_free(c837_run *r)
   if (!r)
     return;
   c837_report_abort(r->report);
+  c837_audit_free(r->audit);
   c837_engine_free(r->engine);
   c837_codetable_free(r->own_table);
   c837_payers_free(r->payers);
@@ -220,6 +228,15 @@ static c837_status write_summary(c837_run *r, c837_error *err)
   return c837_out_commit(&of, err);
 }
 
+/* episodes.csv, from the audit read back (which report.html shows). */
+static c837_status write_episodes(c837_run *r, c837_error *err)
+{
+  c837_status st = c837_audit_finish(r->audit, r->engine, err);
+  if (st != C837_OK)
+    return st;
+  return c837_out_publish(c837_audit_episodes_out(r->audit), err);
+}
+
 c837_status c837_run_finish(c837_run *r, c837_error *err)
 {
   c837_status st;
@@ -240,6 +257,8 @@ c837_status c837_run_finish(c837_run *r, c837_error *err)
   st = c837_report_commit(r->report, err);
   r->report = NULL;
   if (st != C837_OK)
+    return st;
+  if ((st = write_episodes(r, err)) != C837_OK)
     return st;
   if ((st = write_summary(r, err)) != C837_OK)
     return st;
@@ -392,4 +411,9 @@ const char *c837_run_out_dir(const c837_run *r)
 int c837_run_summary_written(const c837_run *r)
 {
   return r->summary_written;
+}
+
+struct c837_audit *c837_run_audit(const c837_run *r)
+{
+  return r->audit;
 }

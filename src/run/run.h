@@ -3,8 +3,8 @@
  * A run reads its inputs in the order given, each in one streaming pass
  * (input -> tokenizer -> assembler -> engine -> writer and reports), and
  * writes for each input F the corrected OUT/F and, when a claim is held,
- * OUT/held/F; at its end findings.csv, lines.csv, summary.txt,
- * report.html and the ledger.  The engine's memory of CAR-T lines runs
+ * OUT/held/F; at its end findings.csv, lines.csv, episodes.csv,
+ * summary.txt, report.html and the ledger.  The engine's memory of CAR-T lines runs
  * across files, so day totals and sequencing span the whole run (and,
  * with a ledger, earlier runs).
  *
@@ -228,8 +228,9 @@ c837_status c837_run_input(c837_run *r, const char *path);
 c837_status c837_run_file(c837_run *r, const char *path, const char *name);
 /* Records an input that was not processed (not an 837, unreadable). */
 void c837_run_skip(c837_run *r, const char *name, const char *reason);
-/* Ends the run: writes findings.csv, lines.csv, summary.txt, report.html
- * (atomically) and, unless read-only, the ledger.  Returns C837_OK or
+/* Ends the run: writes findings.csv, lines.csv, episodes.csv,
+ * summary.txt, report.html (atomically) and, unless read-only, the
+ * ledger.  Returns C837_OK or
  * the first error: C837_EINTR when cancelled, C837_ENOMEM without
  * writing anything when memory ran out while recording an input (the
  * reports would miss it), C837_EIO. */
@@ -267,5 +268,8 @@ const c837_day_count *c837_run_days(const c837_run *r, size_t *n);
 const char *c837_run_out_dir(const c837_run *r);
 /* 1 once OUT/summary.txt is in place (c837_run_finish got that far). */
 int c837_run_summary_written(const c837_run *r);
+/* The run's audit (run/audit.h): what report.html and episodes.csv
+ * show; its model is there once c837_run_finish has read it back. */
+struct c837_audit *c837_run_audit(const c837_run *r);
 
 #endif

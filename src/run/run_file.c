@@ -31,6 +31,7 @@
  * A commit or a hold that fails in its turn ends as DISCARD.
  */
 #include "run/run_int.h"
+#include "run/audit.h"
 #include "run/run_ack.h"
 #include "run/sink.h"
 #include "edit/engine_hist.h"
@@ -453,6 +454,7 @@ static int file_prepare(file_ctx *f)
   f->marked = 1;
   f->w = c837_writer_new(f->write_837 ? &out_sink : NULL,
                          f->write_837 ? &held_sink : NULL);
+  c837_audit_tap(r->audit, f->w); /* fixed claims as they went out */
   if (!f->w || c837_engine_checkpoint(r->engine) != C837_OK) {
     note_new(f, R_INPUT, C837_ENOMEM, "out of memory");
     return -1;
@@ -487,9 +489,9 @@ static void note_reading(file_ctx *f, c837_status st, c837_status wst,
                    "out of memory");
     note(f, R_NOMEM, &e);
   }
-  if (f->report_failed) {
+  if (f->report_failed) { /* the audit's ENOMEM fails the file alone */
     c837_report_error(f->run->report, &e);
-    note(f, R_REPORT, &e);
+    note(f, e.code == C837_ENOMEM ? R_NOMEM : R_REPORT, &e);
   }
   for (i = 0; i < 3; i++)
     if (outs[i]->failed)

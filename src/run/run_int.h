@@ -21,6 +21,7 @@ struct c837_run {
   c837_payers *payers;         /* built-in + payers_path, providers_path */
   c837_engine *engine;
   c837_report *report;
+  struct c837_audit *audit; /* what report.html and episodes.csv show */
   c837_walk walk;          /* output names taken, directory walks */
   c837_totals total;
   c837_file_rec *files;    /* one record per input, in run order */

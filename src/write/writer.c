@@ -95,6 +95,7 @@
 #include <stdlib.h>
 
 #include "write/writer_int.h"
+#include "write/writer_tap.h"
 
 /* ------------------------------------------------------------------ */
 /* Public API                                                          */
@@ -200,7 +201,11 @@ static int keep_claim(c837_writer *w, const c837_claim *c,
       c837_w_emit_chain(w, C837_WV_OUT, w->depth - 1, C837_EM_DIRECT) != 0)
     return -1;
   if (plan != NULL) {
-    if (c837_w_claim_fixed(w, c, plan) != 0)
+    int rc;
+    w->tap_on = w->tap.write != NULL;
+    rc = c837_w_claim_fixed(w, c, plan);
+    w->tap_on = 0;
+    if (rc != 0)
       return -1;
     w->v[C837_WV_OUT].tx_dirty = 1;
     w->st.claims_fixed++;
@@ -266,6 +271,14 @@ int c837_writer_claim(c837_writer *w, const c837_claim *c,
   if (held || unfixable)
     return hold_claim(w, c);
   return keep_claim(w, c, fixed ? &plan : NULL);
+}
+
+void c837_writer_tap(c837_writer *w, const c837_sink *tap)
+{
+  if (tap != NULL && tap->write != NULL)
+    w->tap = *tap;
+  else
+    w->tap.write = NULL;
 }
 
 int c837_w_raw(void *ud, const void *p, size_t n)

@@ -192,6 +192,8 @@ struct c837_writer {
                        the end of the output alone */
   int ending;       /* finish / raw: what closes now is at the end */
   c837_buf sbuf;    /* segments built by writer_node.c / writer_view.c */
+  c837_sink tap;    /* writer_tap.h: gets a rewritten claim's bytes */
+  int tap_on;       /* 1 while a fixed claim is written */
   c837_buf scratch[C837_WS_N];
 };
 

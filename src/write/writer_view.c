@@ -157,5 +157,7 @@ int c837_w_write(c837_writer *w, int vi, const void *p, size_t n,
   if (vi == C837_WV_OUT && c837_w_pay_owed(w, 0) != 0)
     return -1;
   w->v[vi].tx_segs += nsegs;
+  if (w->tap_on && vi == C837_WV_OUT)
+    (void)w->tap.write(w->tap.ud, p, n); /* writer_tap.h */
   return view_out(w, vi, p, n);
 }
