@@ -22,7 +22,8 @@ ok() { echo "ok: $*"; }
 
 # the sample files, in the order a directory walk would take them
 INPUTS="samples/cart_batch.837.gz samples/cart_inst.837 samples/cart_prof.837
-samples/inst_basic.837 samples/mixed_delims.837 samples/prof_basic.837"
+samples/cart_realworld.837 samples/cart_rules.837 samples/inst_basic.837
+samples/mixed_delims.837 samples/prof_basic.837"
 
 # 1. the main run
 $RUNNER "$BIN" -o "$T/out" --no-progress $INPUTS 2>"$T/stderr"
@@ -73,6 +74,28 @@ done
 python3 tests/spec_check.py tests/expected/samples_expected.csv "$T/out" \
   >"$T/spec" 2>&1 && ok "spec_check: findings and dispositions per scenario" ||
   { fail "spec_check:"; cat "$T/spec"; }
+
+# 2b. the correct real-world claims of issue 12, run alone: no finding at
+#     error level, nothing held, the output byte-identical to the input
+#     (nothing to fix), exit 0
+$RUNNER "$BIN" -o "$T/rw" --no-progress samples/cart_realworld.837 2>/dev/null
+rc=$?
+[ $rc -eq 0 ] && ok "cart_realworld.837 exits 0" ||
+  fail "cart_realworld.837 exit $rc, want 0"
+if grep -q '"error"\|"held"' "$T/rw/findings.csv"; then
+  fail "cart_realworld.837 has error-level or held findings:"
+  grep '"error"\|"held"' "$T/rw/findings.csv" | head -5
+else
+  ok "cart_realworld.837: no error-level finding, nothing held"
+fi
+[ ! -e "$T/rw/held" ] && ok "cart_realworld.837: no held file" ||
+  fail "cart_realworld.837 wrote a held file"
+cmp -s samples/cart_realworld.837 "$T/rw/cart_realworld.837" &&
+  ok "cart_realworld.837 comes out byte-identical" ||
+  fail "cart_realworld.837 was changed"
+n=$(grep -c '"cart_realworld.837"' "$T/rw/lines.csv")
+[ "$n" -eq 27 ] && ok "cart_realworld.837: all $n tracked lines judged" ||
+  fail "cart_realworld.837: $n tracked lines, want 27"
 
 # 3. --report-only: same reports, no 837 output
 $RUNNER "$BIN" -o "$T/ro" --no-progress --report-only $INPUTS 2>/dev/null
