@@ -1236,6 +1236,13 @@ c837_payer_class c837_payers_class(const c837_payers *p, const char *sbr09,
 /* The settings for a claim with SBR09 sbr09 and payer id payer_id. */
 void c837_payers_settings(const c837_payers *p, const char *sbr09,
                           const char *payer_id, c837_payer_settings *out);
+/* Medicare's values, which a payer class without an option row, and
+ * every column a row leaves empty, takes (specs/payers.md): *out gets
+ * p's (NULL p: the built-in ones). */
+void c837_payers_defaults(const c837_payers *p, c837_payer_settings *out);
+/* Replaces those defaults in p (s->cls is not read), e.g. the
+ * REPEAT_ADMINISTRATION window of `--repeat-days`.  NULL p or s: no-op. */
+void c837_payers_set_defaults(c837_payers *p, const c837_payer_settings *s);
 /* The type of billing provider npi (C837_PROVIDER_IPPS when not listed). */
 c837_provider_type c837_payers_provider(const c837_payers *p,
                                         const char *npi);
@@ -1270,8 +1277,8 @@ void c837_payers_free(c837_payers *p);
  * for the pairing edits).  ENVELOPE_INVALID is raised by the run layer
  * for the assembler's problems, not by the engine.
  * Adding an edit: one line here, its function in the evaluation table of
- * src/edit/edit_line.c or edit_seq.c, its row in specs/edits.md, its
- * tests. */
+ * src/edit/edit_line.c, edit_seq.c or edit_claim.c, its row in
+ * specs/edits.md, its tests. */
 #define C837_EDIT_MAP(XX)                                                \
   XX(UNITS_OVER_DAILY_MAX, ERROR, FIXED, "151", "N362")                 \
   XX(DUPLICATE_DAY, ERROR, FIXED, "18", "M86")                          \
@@ -1281,7 +1288,7 @@ void c837_payers_free(c837_payers *p);
   XX(CODE_DELETED, ERROR, FIXED, "181", "M51")                          \
   XX(CODE_NOT_EFFECTIVE, ERROR, FIXED, "181", "M51")                    \
   XX(REVENUE_CODE_MISMATCH, ERROR, FIXED, "199", "M50")                 \
-  XX(STEP_OUT_OF_ORDER, ERROR, HELD, "16", "M52")                       \
+  XX(STEP_OUT_OF_ORDER, WARNING, FLAGGED, "16", "M52")                  \
   XX(PRIOR_STEP_MISSING, INFO, FLAGGED, "107", "")                      \
   XX(ADMIN_WITHOUT_PRODUCT, WARNING, FLAGGED, "107", "")                \
   XX(PRODUCT_WITHOUT_ADMIN, WARNING, FLAGGED, "107", "")                \
@@ -1294,6 +1301,15 @@ void c837_payers_free(c837_payers *p);
   XX(INTERCHANGE_REPEATED, WARNING, FLAGGED, "18", "")                  \
   XX(PATIENT_LINES_LIMIT, ERROR, HELD, "", "")                          \
   XX(RUN_LINES_LIMIT, ERROR, HELD, "", "")                              \
+  XX(IP_CART_CLAIM_INTEGRITY, ERROR, HELD, "16", "MA130")               \
+  XX(CLINICAL_TRIAL_CODING, ERROR, FLAGGED, "16", "MA50")               \
+  XX(PAYMENT_WINDOW, ERROR, HELD, "97", "M2")                           \
+  XX(PRODUCT_IN_FACILITY_POS, WARNING, FLAGGED, "5", "M77")             \
+  XX(PARTB_FRACTIONAL_PRODUCT, ERROR, HELD, "4", "")                    \
+  XX(NOC_PRODUCT_CODE, ERROR, HELD, "189", "")                          \
+  XX(PRODUCT_NDC, ERROR, HELD, "16", "M119")                            \
+  XX(PRODUCT_INDICATION, WARNING, FLAGGED, "11", "")                    \
+  XX(STEP_NOT_PAYABLE, WARNING, FLAGGED, "97", "M15")                   \
   XX(ENVELOPE_INVALID, ERROR, FLAGGED, "16", "MA130")
 
 typedef enum c837_edit {
@@ -1408,7 +1424,13 @@ typedef struct c837_verdict {
 
 typedef struct c837_edit_options {
   int infusion_min_days;  /* INFUSION_TOO_SOON threshold (default 14) */
-  int repeat_window_days; /* REPEAT_ADMINISTRATION window (default 365) */
+  int repeat_window_days; /* REPEAT_ADMINISTRATION window of the payer
+                             classes that keep Medicare's (default 365;
+                             0 = lifetime), when payers is NULL: the
+                             engine's built-in payers take it as their
+                             default (c837_payers_set_defaults); with
+                             payers given, that object's defaults count
+                             and this field is not read */
   int hold;               /* 1 (default): holding findings hold the claim;
                              0: they only flag it */
   int32_t run_date;       /* CCYYMMDD stamped on the lines the engine
@@ -1419,6 +1441,10 @@ typedef struct c837_edit_options {
                              new (0 = C837_MAX_REMEMBERED_LINES); past it
                              claims are held (RUN_LINES_LIMIT) and a
                              ledger load fails with C837_ELIMIT */
+  /* The payer classes and per-class settings the edits read
+   * (specs/payers.md), borrowed: it must outlive the engine.  NULL
+   * (default): the built-in ones (c837_payers_builtin). */
+  const c837_payers *payers;
 } c837_edit_options;
 
 /* Fills *o with the defaults. */

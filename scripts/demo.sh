@@ -8,7 +8,8 @@ echo "== cart837 stats samples/*"
 "$bin" stats samples/*.837 samples/*.gz
 echo
 files="samples/cart_batch.837.gz samples/cart_inst.837 samples/cart_prof.837
-samples/inst_basic.837 samples/mixed_delims.837 samples/prof_basic.837"
+samples/cart_realworld.837 samples/cart_rules.837 samples/inst_basic.837
+samples/mixed_delims.837 samples/prof_basic.837"
 echo "== cart837 -o $out samples/*.837 samples/*.gz"
 rm -rf "$out"
 "$bin" -o "$out" --no-progress $files

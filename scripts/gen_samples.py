@@ -159,33 +159,43 @@ class Person:
 
 class Line:
     """One service line.  units is the text written (may be invalid on
-    purpose); d2 set means an RD8 range; rev set means 837I (SV2)."""
+    purpose); d2 set means an RD8 range; rev set means 837I (SV2).  desc
+    is the drug's description (SV101-7 / SV202-7, for unclassified
+    codes); ndc = (11-digit NDC, quantity, unit) writes a 2410 LIN/CTP
+    loop."""
 
     def __init__(self, code, charge, units="1", d1=None, d2=None, mods=(),
                  basis="UN", rev=None, noncov=None, qual="HC", after=(),
-                 ptr="1"):
+                 ptr="1", desc=None, ndc=None):
         self.code, self.charge, self.units = code, charge, units
         self.d1, self.d2, self.mods, self.basis = d1, d2, tuple(mods), basis
         self.rev, self.noncov, self.qual = rev, noncov, qual
         self.after, self.ptr = list(after), ptr
+        self.desc, self.ndc = desc, ndc
 
 
 class Claim:
     """One claim (loop 2300).  kind 'P' or 'I'.  For 837I: fac (CLM05-1),
     stmt = (from, to), admit = CCYYMMDDHHMM string for inpatient, pcs =
-    (ICD-10-PCS code, date).  cob = dict for a 2320/2330A/2330B loop.
-    expect = [(edit id, LX number or None)], disp = expected disposition,
-    tests = what the claim is for (README)."""
+    (ICD-10-PCS code, date) or a list of them; cond = condition codes,
+    value = [(value code, amount as written)] (837I); notes = NTE*ADD
+    texts; trial_ref = REF*P4 (the trial number).  cob = dict for a
+    2320/2330A/2330B loop.  expect = [(edit id, LX number or None)], disp
+    = expected disposition, tests = what the claim is for (README)."""
 
     def __init__(self, cid, kind, lines, freq="1", pos="11", fac="13",
                  dx=("C8330",), stmt=None, admit=None, pcs=None, cob=None,
                  orig_ref=None, rendering=None, attending=None,
-                 expect=(), disp="passed", tests=""):
+                 expect=(), disp="passed", tests="", cond=(), value=(),
+                 notes=(), trial_ref=None):
         self.cid, self.kind, self.lines, self.freq = cid, kind, lines, freq
         self.pos, self.fac, self.dx = pos, fac, tuple(dx)
-        self.stmt, self.admit, self.pcs, self.cob = stmt, admit, pcs, cob
+        self.stmt, self.admit, self.cob = stmt, admit, cob
+        self.pcs = [pcs] if isinstance(pcs, tuple) else list(pcs or [])
         self.orig_ref, self.rendering = orig_ref, rendering
         self.attending = attending
+        self.cond, self.value = list(cond), list(value)
+        self.notes, self.trial_ref = list(notes), trial_ref
         self.expect, self.disp, self.tests = list(expect), disp, tests
         if kind == "I" and self.stmt is None:
             ds = [l.d1 for l in lines if l.d1] + [l.d2 for l in lines if l.d2]
@@ -212,10 +222,11 @@ def claim_segments(c, dl):
         segs.append(["CL1", "3", "1", "01"])
     if c.orig_ref:
         segs.append(["REF", "F8", c.orig_ref])
-    hi = ["HI", ["ABK", c.dx[0]]] + [["ABF", d] for d in c.dx[1:]]
-    segs.append(hi)
-    if c.pcs:
-        segs.append(["HI", ["BBR", c.pcs[0], "D8", d8(c.pcs[1])]])
+    if c.trial_ref:
+        segs.append(["REF", "P4", c.trial_ref])
+    for text in c.notes:
+        segs.append(["NTE", "ADD", text])
+    segs.extend(hi_segments(c))
     if c.kind == "I":
         att = c.attending or ("OKAFOR", "RENATA", "148293756")
         segs.append(["NM1", "71", "1", att[0], att[1], "", "", "", "XX",
@@ -241,6 +252,9 @@ def claim_segments(c, dl):
     for i, l in enumerate(c.lines, 1):
         segs.append(["LX", str(i)])
         proc = [l.qual, l.code] + list(l.mods) if l.code else ""
+        if l.desc:
+            proc = [l.qual, l.code] + (list(l.mods) + ["", "", "", ""])[:4] \
+                + [l.desc]
         if c.kind == "P":
             segs.append(["SV1", proc, money(l.charge), l.basis, l.units, "",
                          "", l.ptr])
@@ -255,8 +269,34 @@ def claim_segments(c, dl):
                              "%s-%s" % (d8(l.d1), d8(l.d2))])
             else:
                 segs.append(["DTP", "472", "D8", d8(l.d1)])
+        if l.ndc:
+            segs.append(["LIN", "", "N4", l.ndc[0]])
+            segs.append(["CTP", "", "", "", l.ndc[1], [l.ndc[2]]])
         segs.extend(l.after)
     return segs
+
+
+def hi_segments(c):
+    """The HI segments of loop 2300, in the guides' order.  837P: the
+    diagnoses in one HI (HI01 ABK, HI02.. ABF).  837I (005010X223A2): the
+    principal diagnosis alone in its HI (the guide uses HI01 only there),
+    the admitting diagnosis (inpatient bills), the other diagnoses, the
+    principal and other procedures, value codes, condition codes: each
+    kind in its own HI of at most 12 composites."""
+    if c.kind == "P":
+        return [["HI", ["ABK", c.dx[0]]] + [["ABF", d] for d in c.dx[1:12]]]
+    out = [["HI", ["ABK", c.dx[0]]]]
+    if c.fac == "11":
+        out.append(["HI", ["ABJ", c.dx[0]]])
+    groups = [[["ABF", d] for d in c.dx[1:]],
+              [["BBR" if k == 0 else "BBQ", code, "D8", d8(date)]
+               for k, (code, date) in enumerate(c.pcs)],
+              [["BE", code, "", "", amount] for code, amount in c.value],
+              [["BG", code] for code in c.cond]]
+    for comps in groups:
+        for k in range(0, len(comps), 12):
+            out.append(["HI"] + comps[k:k + 12])
+    return out
 
 
 # ---------------------------------------------------------------------------
@@ -370,6 +410,7 @@ def interchange_text(ctl, groups, dl, when=(20250315, "1200")):
 DEFAULT_PAYER = Payer("BLUE HERON HEALTH PLAN", "BHHP01")
 MEDICARE = Payer("MEDICARE PART B DEMO CONTRACTOR", "MCRB99", "MB")
 MEDICARE_A = Payer("MEDICARE PART A DEMO CONTRACTOR", "MCRA99", "MA")
+MEDICAID = Payer("STATE MEDICAID DEMO PROGRAM", "SMCD01", "MC")
 
 CLINIC = Provider("RIVERBEND ONCOLOGY ASSOCIATES", "164820377", "362947115",
                   "4100 MAPLE HOLLOW DR STE 200", "RIVERBEND", "OH",
@@ -591,23 +632,36 @@ def inst_basic():
 # CAR-T scenarios
 # ---------------------------------------------------------------------------
 
-CART_DX = ("C8330", "Z006")
+# Large B-cell lymphoma (C83.30) and anaemia: the label diagnosis of
+# Yescarta, Breyanzi and Kymriah (adults); no clinical trial diagnosis
+# (Z00.6), so that the trial rules do not apply unless a scenario asks.
+CART_DX = ("C8330", "D649")
+ALL_DX = ("C9100", "D649")   # B-cell acute lymphoblastic leukaemia
+MM_DX = ("C9000", "D649")    # multiple myeloma (Abecma, Carvykti)
 # A CAR-T patient journey: collect on d0, ship d0+1, receive dr, then
 # administer.  prep() gives the claim with the three earlier steps so
 # that the administration claim after it has a complete history.
 
 
 def prep_i(cid, d0, dr, codes=("38225", "38226", "38227"), fac="13",
-           tests=None):
-    return Claim(cid, "I", [I(codes[0], d0), I(codes[1], add_days(d0, 1)),
-                            I(codes[2], dr)], fac=fac, dx=CART_DX,
+           tests=None, nc=False):
+    """nc: the steps as non-covered tracking lines (SV207 = SV203), as
+    Medicare wants them on an outpatient bill."""
+    def ln(code, d):
+        return I(code, d, noncov=CHG[code] if nc else None)
+    return Claim(cid, "I", [ln(codes[0], d0), ln(codes[1], add_days(d0, 1)),
+                            ln(codes[2], dr)], fac=fac, dx=CART_DX,
                  tests=tests or "earlier steps (collect, ship, receive) "
                  "for the next claim; in step and date order")
 
 
-def prep_p(cid, d0, dr, tests=None):
+def prep_p(cid, d0, dr, tests=None, medicare=False):
+    """medicare: the patient's payer is Medicare Part B, which does not pay
+    38225-38227 separately: STEP_NOT_PAYABLE on each line."""
     return Claim(cid, "P", [P("38225", d0), P("38226", add_days(d0, 1)),
                             P("38227", dr)], dx=CART_DX,
+                 expect=[("STEP_NOT_PAYABLE", k) for k in (1, 2, 3)]
+                 if medicare else [],
                  tests=tests or "earlier steps (collect, ship, receive) "
                  "for the next claim; in step and date order")
 
@@ -622,14 +676,17 @@ def cart_inst():
         for c in claims:
             items.append((prov, person, c))
 
-    def admin(cid, d, prod="Q2041", units="1", admin_units="1", **kw):
+    def admin(cid, d, prod="Q2041", units="1", admin_units="1", dx=CART_DX,
+              **kw):
         return Claim(cid, "I", [I("38228", d, admin_units),
                                 I(prod, d, units, rev="0891")],
-                     dx=CART_DX, **kw)
+                     dx=dx, **kw)
 
     # --- clean journey: the non-firing case for many edits
     p = cast.person(19620718, "M", payer=MEDICARE_A)
-    add(p, prep_i("CLEAN-I-N-PREP", 20250303, 20250407),
+    add(p, prep_i("CLEAN-I-N-PREP", 20250303, 20250407, nc=True,
+                  tests="earlier steps (collect, ship, receive) as "
+                        "non-covered tracking lines (Medicare)"),
         admin("CLEAN-I-N", 20250409,
               tests="38228 x1 on 0874 + Q2041 x1 on 0891, same date, TOB "
                     "131, all steps before: the non-firing case of "
@@ -719,8 +776,9 @@ def cart_inst():
     p = cast.person(19810707, "M")
     add(p, Claim("REV-F2", "I", [
         Line("99213", 13500, "1", 20250318, rev="0874")], dx=("D649",),
-        expect=[("REVENUE_CODE_MISMATCH", 1)], disp="held",
-        tests="0874 with 99213 (not a CAR-T code): held"))
+        expect=[("REVENUE_CODE_MISMATCH", 1)],
+        tests="0874 with 99213 (not a code of a cell or gene therapy): a "
+              "warning, not held"))
     p = cast.person(19600228, "F")
     add(p, prep_i("REV-F3-PREP", 20250303, 20250416),
         Claim("REV-F3", "I", [
@@ -761,22 +819,27 @@ def cart_inst():
               tests="second Q2041 administration 25 days later"))
     p = cast.person(19590512, "M")
     add(p, prep_i("REPEAT-N-PREP", 20250602, 20250709),
-        admin("REPEAT-N-1", 20250711, prod="Q2058", units="0.5",
-              tests="Q2058 split dose, first infusion (0.5 dose)"),
-        admin("REPEAT-N-2", 20250721, prod="Q2058", units="0.5",
-              tests="Q2058 split dose, second infusion 10 days later: "
-                    "split-dose product, no REPEAT_ADMINISTRATION"))
+        admin("REPEAT-N-1", 20250711, prod="Q2058", dx=ALL_DX,
+              tests="Q2058 split dose, first infusion (one unit: Q2058 is "
+                    "billed per infusion)"),
+        admin("REPEAT-N-2", 20250721, prod="Q2058", dx=ALL_DX,
+              tests="Q2058 split dose, second infusion 10 days later (day "
+                    "10 +/- 2): no REPEAT_ADMINISTRATION"))
     # --- INPATIENT_PROCEDURE_LINE
     p = cast.person(19610101, "F", payer=MEDICARE_A)
-    add(p, prep_i("INPAT-F-PREP", 20250602, 20250714),
+    add(p, prep_i("INPAT-F-PREP", 20250602, 20250709, nc=True,
+                  tests="earlier steps as non-covered tracking lines, the "
+                        "last 6 days before the admission (outside the "
+                        "payment window)"),
         Claim("INPAT-F", "I", [
             Line("", 1680000, "4", rev="0120", basis="DA"),
             I("Q2041", 20250716, rev="0892"),
             I("38228", 20250716)], fac="11", stmt=(20250715, 20250719),
-            admit="202507150900", dx=CART_DX, pcs=("XW033C3", 20250716),
+            admit="202507150900", dx=CART_DX, pcs=("XW033H7", 20250716),
             expect=[("INPATIENT_PROCEDURE_LINE", 3)],
             tests="38228 line on an inpatient TOB 111 claim (lines with "
-                  "DTP*472 on the infusion date)"))
+                  "DTP*472 on the infusion date); Yescarta's PCS code "
+                  "XW033H7 proves the administration"))
     # --- PREP_CHARGES_DOUBLE_BILLED
     p = cast.person(19650330, "M")
     add(p, Claim("PREP-DBL-F", "I", [
@@ -901,7 +964,7 @@ def cart_prof():
     add(t1, p, Claim("STEP-OOO-F-A", "P", [P("38225", 20250312)],
                      dx=CART_DX, tests="collection on 2025-03-12"),
         Claim("STEP-OOO-F-B", "P", [P("38226", 20250310)], dx=CART_DX,
-              expect=[("STEP_OUT_OF_ORDER", 1)], disp="held",
+              expect=[("STEP_OUT_OF_ORDER", 1)],
               tests="38226 (ship) dated 2025-03-10, before the collection"))
     p = cast.person(19590909, "M")
     add(t1, p, Claim("STEP-OOO-N-A", "P", [P("38225", 20250312)],
@@ -917,13 +980,14 @@ def cart_prof():
                            "patient"))
     # --- ADMIN / PRODUCT on 837P (warnings)
     p = cast.person(19530420, "M", payer=MEDICARE)
-    add(t1, p, prep_p("ADMIN-F-P-PREP", 20250303, 20250414),
+    add(t1, p, prep_p("ADMIN-F-P-PREP", 20250303, 20250414, medicare=True),
         Claim("ADMIN-F-P", "P", [P("38228", 20250416)], dx=CART_DX,
               expect=[("ADMIN_WITHOUT_PRODUCT", 1)],
               tests="38228 alone on an 837P claim: warning, flagged"))
     p = cast.person(19540515, "F", payer=MEDICARE)
     add(t1, p, Claim("PROD-F-P", "P", [
-        P("Q2041", 20250321, units="0.1", charge=4620000, mods=("LU",))],
+        P("Q2041", 20250321, units="0.1", charge=4620000,
+          mods=("LU", "KX"))],
         dx=CART_DX, expect=[("PRODUCT_WITHOUT_ADMIN", 1)],
         tests="Q2041 x0.1 alone on an 837P claim: warning, flagged"))
     # --- HPC_CODE_WITH_CART
@@ -940,10 +1004,10 @@ def cart_prof():
                            "different dates, no finding"))
     # --- fractional product units over several claims (second txn)
     p = cast.person(19510303, "F", payer=MEDICARE)
-    add(t2, p, prep_p("FRACT-N-PREP", 20250407, 20250512))
+    add(t2, p, prep_p("FRACT-N-PREP", 20250407, 20250512, medicare=True))
     for k in range(1, 11):
         lines = [P("Q2041", 20250514, units="0.1", charge=4620000,
-                   mods=("LU",) if k == 1 else ("LU", "76"))]
+                   mods=("LU", "KX") if k == 1 else ("LU", "76", "KX"))]
         if k == 1:
             lines.insert(0, P("38228", 20250514))
         add(t2, p, Claim("FRACT-N-%02d" % k, "P", lines, dx=CART_DX,
@@ -955,10 +1019,10 @@ def cart_prof():
                          ("; the ten claims sum to exactly 1.0 dose: no "
                           "DUPLICATE_DAY" if k == 10 else "")))
     p = cast.person(19520404, "M", payer=MEDICARE)
-    add(t2, p, prep_p("FRACT-F-PREP", 20250407, 20250512))
+    add(t2, p, prep_p("FRACT-F-PREP", 20250407, 20250512, medicare=True))
     for k in range(1, 7):
         lines = [P("Q2041", 20250515, units="0.2", charge=9240000,
-                   mods=("LU",) if k == 1 else ("LU", "76"))]
+                   mods=("LU", "KX") if k == 1 else ("LU", "76", "KX"))]
         if k == 1:
             lines.insert(0, P("38228", 20250515))
         exp = [("DUPLICATE_DAY", 1)] if k == 6 else []
@@ -1026,6 +1090,326 @@ def cart_batch_gz():
                            disp="held",
                            tests="38228 without a product on TOB 131"))]
     return items
+
+
+# NDCs (11 digits, 5-4-2) of specs/ndc.csv used by the samples.
+NDC_YESCARTA = "71287011902"
+NDC_TECELRA = "83205000102"
+NDC_AMTAGVI = "73776000112"
+NDC_AUCATZYL = "83047041004"
+NDC_CASGEVY = "51167029009"
+
+
+def cart_realworld():
+    """Correct real-world CAR-T and other cell therapy claims (issue 12):
+    none of them may get an error-level finding or be held.  Returns
+    [(kind, items)]: an 837I interchange (hospital) and an 837P one
+    (physicians)."""
+    cast = Cast("RW")
+    H = HOSPITAL
+    inst, prof = [], []
+
+    def stay(cid, person, stmt, admit, pcs, lines, dx=CART_DX, **kw):
+        return (H, person, Claim(cid, "I", lines, fac="11", stmt=stmt,
+                                 admit=admit, pcs=pcs, dx=dx, **kw))
+
+    def room(days):
+        return [Line("", 240000 * days, str(days), rev="0120", basis="DA"),
+                Line("", 1250000, "24", rev="0250"),
+                Line("", 480000, "18", rev="0300")]
+
+    # --- inpatient MS-DRG 018, Medicare Part A
+    p = cast.person(19580311, "M", payer=MEDICARE_A)
+    inst.append(stay(
+        "RW-IP-DRG018", p, (20250601, 20250612), "202506010800",
+        ("XW033H7", 20250603),
+        room(11) + [Line("Q2041", 46200000, "1", rev="0891"),
+                    Line("", 300000, "1", rev="0874")],
+        dx=("C8330", "D649", "R509"), value=[("86", "410000")],
+        tests="inpatient CAR-T stay (TOB 111, MS-DRG 018): Yescarta's PCS "
+              "code XW033H7 in HI dated on the infusion, Q2041 on 0891 "
+              "with its charge and no line date, 0874 without HCPCS, value "
+              "code 86 (invoice cost)"))
+    p = cast.person(19600923, "F", payer=MEDICARE_A)
+    inst.append(stay(
+        "RW-IP-TRIAL", p, (20250602, 20250611), "202506020700",
+        ("XW033J7", 20250604),
+        room(9) + [Line("Q2042", 100, "1", rev="0891")],
+        dx=("C8330", "Z006"), cond=["30"], value=[("D4", "12345678")],
+        tests="clinical trial stay: Z00.6, condition code 30, value code D4 "
+              "with the 8-digit NCT number, the trial's product at the "
+              "$1.00 token charge"))
+    p = cast.person(19570105, "M", payer=MEDICARE_A)
+    inst.append(stay(
+        "RW-IP-DIFFTRIAL", p, (20250605, 20250616), "202506050930",
+        ("XW033K7", 20250607),
+        room(11) + [Line("Q2055", 41950000, "1", rev="0891")],
+        dx=("C9000", "Z006"), cond=["30"], value=[("D4", "87654321")],
+        notes=["Diff Prod Clin Trial"],
+        tests="Abecma bought in the usual way for a patient in a trial of "
+              "another product: the trial set, the note 'Diff Prod Clin "
+              "Trial' and the product's charge"))
+    p = cast.person(19620714, "F", payer=MEDICARE_A)
+    inst.append(stay(
+        "RW-IP-EAU", p, (20250606, 20250614), "202506060800",
+        ("XW033A7", 20250608), room(8), dx=MM_DX, cond=["90"],
+        notes=["Expand Acc Use"],
+        tests="expanded access stay: condition code 90 and the note "
+              "'Expand Acc Use', no product charge"))
+    # --- outpatient with the preparation steps non-covered
+    p = cast.person(19590817, "M", payer=MEDICARE_A)
+    inst.append((H, p, Claim("RW-OP-PREP-NC", "I", [
+        I("38225", 20250505, noncov=CHG["38225"]),
+        I("38226", 20250506, noncov=CHG["38226"]),
+        I("38227", 20250602, noncov=CHG["38227"]),
+        I("38228", 20250604),
+        I("Q2041", 20250604, rev="0891", ndc=(NDC_YESCARTA, "1", "UN"))],
+        dx=CART_DX,
+        tests="outpatient CAR-T (TOB 131): the steps on 0871-0873 as "
+              "non-covered tracking lines (SV207 = SV203), 38228 on 0874, "
+              "Q2041 on 0891 with its NDC")))
+    # --- stem-cell gene therapy on 087X / 0892 (Medicaid)
+    p = cast.person(20050304, "F", payer=MEDICAID)
+    inst.append((H, p, Claim("RW-HSC-COLLECT", "I", [
+        Line("38206", 210000, "1", 20250410, rev="0871")],
+        dx=("D5701",),
+        tests="stem-cell collection (38206) on 0871 for a gene therapy "
+              "(Casgevy): 087X is cell and gene therapy, not CAR-T only")))
+    inst.append(stay(
+        "RW-HSC-IP", p, (20250701, 20250728), "202507010900", [],
+        room(27) + [Line("J3392", 220000000, "1", rev="0892",
+                         ndc=(NDC_CASGEVY, "1", "UN"))],
+        dx=("D5701",),
+        tests="Casgevy infusion stay: J3392 on 0892, no CAR-T PCS code "
+              "(outside IP_CART_CLAIM_INTEGRITY)"))
+    # --- TCR-T and TIL
+    p = cast.person(19790612, "M")
+    inst.append((H, p, Claim("RW-TCR", "I", [
+        I("38228", 20250610),
+        Line("Q2057", 72700000, "1", 20250610, rev="0891",
+             ndc=(NDC_TECELRA, "1", "UN"))],
+        dx=("C4920",),
+        expect=[("PRIOR_STEP_MISSING", 1)],
+        tests="TCR-T (Tecelra, Q2057) with its administration, commercial "
+              "payer; only the information that no earlier step is "
+              "known")))
+    p = cast.person(19710930, "F")
+    inst.append((H, p, Claim("RW-TIL-NOC", "I", [
+        Line("J3590", 51500000, "1", 20250520, rev="0891",
+             desc="AMTAGVI LIFILEUCEL SUSP",
+             ndc=(NDC_AMTAGVI, "1", "UN"))],
+        dx=("C439",),
+        tests="TIL (Amtagvi, no code of its own): J3590 with its NDC and "
+              "description")))
+    p = cast.person(19830427, "M")
+    inst.append((H, p, Claim("RW-NOC-CART", "I", [
+        I("38228", 20250210),
+        Line("C9399", 26000000, "1", 20250210, rev="0891",
+             desc="AUCATZYL 1 INFUSION",
+             ndc=(NDC_AUCATZYL, "1", "UN"))],
+        dx=ALL_DX, expect=[("PRIOR_STEP_MISSING", 1)],
+        tests="Aucatzyl before its codes (C9301 from 2025-04-01): C9399 "
+              "with the NDC and description counts as the product of the "
+              "38228 line")))
+    # --- Part B office: the dose in fractions (Medicare, 837P, POS 11)
+    p = cast.person(19540708, "F", payer=MEDICARE)
+    for k in range(1, 6):
+        lines = [P("Q2041", 20250314, units="0.2", charge=9240000,
+                   mods=("LU", "KX") if k == 1 else ("LU", "76", "KX"))]
+        if k == 1:
+            lines.insert(0, P("38228", 20250314))
+        prof.append((CLINIC, p, Claim(
+            "RW-PB-%02d" % k, "P", lines, dx=CART_DX,
+            expect=[("PRIOR_STEP_MISSING", 1)] if k == 1 else [],
+            tests=("38228 + Q2041 x0.2 (LU, KX)" if k == 1 else
+                   "Q2041 x0.2 (LU, 76, KX), claim %d of 5 on the date" % k)
+            + ("; the five sum to 1.0 dose" if k == 5 else ""))))
+    p = cast.person(19560215, "M", payer=MEDICARE)
+    for k in (1, 2):
+        lines = [P("Q2041", 20250710, units="0.5", charge=9999999,
+                   mods=("LU",) if k == 1 else ("LU", "76"))]
+        if k == 1:
+            lines.insert(0, P("38228", 20250710))
+        prof.append((CLINIC, p, Claim(
+            "RW-PB2-%02d" % k, "P", lines, dx=CART_DX,
+            expect=[("PRIOR_STEP_MISSING", 1)] if k == 1 else [],
+            tests="after 2025-06-25 KX is no longer required: Q2041 x0.5 "
+                  "(LU%s) at $99,999.99" % ("" if k == 1 else ", 76"))))
+    # --- the physician's administration in a hospital
+    dr = ("HALVORSEN", "ISAK", "119283746")
+    p = cast.person(19610302, "F", payer=MEDICARE)
+    prof.append((CLINIC, p, Claim(
+        "RW-PHYS-22", "P", [P("38228", 20250604)], pos="22", dx=CART_DX,
+        rendering=dr, expect=[("PRIOR_STEP_MISSING", 1)],
+        tests="physician's 38228 in an outpatient hospital (POS 22): the "
+              "hospital bills the product, no ADMIN_WITHOUT_PRODUCT")))
+    p = cast.person(19630811, "M", payer=MEDICARE)
+    prof.append((CLINIC, p, Claim(
+        "RW-PHYS-21", "P", [P("38228", 20250603)], pos="21", dx=CART_DX,
+        rendering=dr, expect=[("PRIOR_STEP_MISSING", 1)],
+        tests="physician's 38228 during an inpatient stay (POS 21)")))
+    return [("I", inst), ("P", prof)]
+
+
+def cart_rules():
+    """A firing (and, where the real-world file has none, a non-firing)
+    claim for each edit of issue 12.  Returns [(kind, items)]."""
+    cast = Cast("RL")
+    H = HOSPITAL
+    inst, prof = [], []
+    # --- IP_CART_CLAIM_INTEGRITY
+    p = cast.person(19600101, "M", payer=MEDICARE_A)
+    inst.append((H, p, Claim(
+        "IPI-F-NOPROD", "I", [Line("", 1920000, "8", rev="0120",
+                                   basis="DA")],
+        fac="11", stmt=(20250801, 20250809), admit="202508010800",
+        pcs=("XW033H7", 20250803), dx=CART_DX,
+        expect=[("IP_CART_CLAIM_INTEGRITY", None)], disp="held",
+        tests="inpatient CAR-T stay (PCS XW033H7) with no product charge "
+              "and no trial or expanded access mark: held")))
+    p = cast.person(19610202, "F", payer=MEDICARE_A)
+    inst.append((H, p, Claim(
+        "IPI-F-NOPCS", "I", [Line("", 1920000, "8", rev="0120",
+                                  basis="DA"),
+                             Line("Q2041", 46200000, "1", rev="0891")],
+        fac="11", stmt=(20250801, 20250809), admit="202508010800",
+        dx=CART_DX, expect=[("IP_CART_CLAIM_INTEGRITY", 2)], disp="held",
+        tests="inpatient product line without a CAR-T PCS code: the stay "
+              "cannot group to MS-DRG 018, held")))
+    # --- CLINICAL_TRIAL_CODING
+    p = cast.person(19620303, "M", payer=MEDICARE_A)
+    inst.append((H, p, Claim(
+        "TRIAL-F", "I", [I("38228", 20250805),
+                         I("Q2041", 20250805, rev="0891")],
+        dx=("C8330", "Z006"),
+        expect=[("PRIOR_STEP_MISSING", 1), ("CLINICAL_TRIAL_CODING", None)],
+        tests="Medicare outpatient claim with Z00.6 but no condition code "
+              "30, value code D4 or Q0/Q1: an error, flagged")))
+    # --- PAYMENT_WINDOW: admission read first, then outpatient
+    p = cast.person(19630404, "F", payer=MEDICARE_A)
+    inst.append((H, p, Claim(
+        "PW-IP", "I", [Line("", 1440000, "6", rev="0120", basis="DA"),
+                       Line("Q2041", 46200000, "1", rev="0891")],
+        fac="11", stmt=(20250820, 20250826), admit="202508200600",
+        pcs=("XW033H7", 20250820), dx=CART_DX,
+        tests="inpatient CAR-T stay admitted 2025-08-20 (remembered for "
+              "the payment window)")))
+    inst.append((H, p, Claim(
+        "PW-N-OP", "I", [I("38227", 20250816, noncov=CHG["38227"])],
+        dx=CART_DX, expect=[("PRIOR_STEP_MISSING", 1)],
+        tests="outpatient 38227 four days before the admission: outside "
+              "the 3-day window")))
+    inst.append((H, p, Claim(
+        "PW-F-OP", "I", [I("38227", 20250818, noncov=CHG["38227"])],
+        dx=CART_DX, expect=[("PRIOR_STEP_MISSING", 1), ("PAYMENT_WINDOW", 1)],
+        disp="held",
+        tests="outpatient 38227 two days before the admission, same "
+              "patient and hospital, no condition code 51: held")))
+    # --- PAYMENT_WINDOW: outpatient read first, then the admission
+    p = cast.person(19640505, "M", payer=MEDICARE_A)
+    inst.append((H, p, Claim(
+        "PWB-OP", "I", [I("38227", 20250905, noncov=CHG["38227"])],
+        dx=CART_DX, expect=[("PRIOR_STEP_MISSING", 1)],
+        tests="outpatient 38227 on 2025-09-05")))
+    inst.append((H, p, Claim(
+        "PWB-F-IP", "I", [Line("", 1440000, "6", rev="0120", basis="DA"),
+                          Line("Q2041", 46200000, "1", rev="0891")],
+        fac="11", stmt=(20250907, 20250913), admit="202509070600",
+        pcs=("XW033H7", 20250907), dx=CART_DX,
+        expect=[("PAYMENT_WINDOW", None)],
+        tests="inpatient stay admitted 2025-09-07, read after the "
+              "outpatient line of 09-05: a warning on it")))
+    # --- PRODUCT_NDC (Medicaid)
+    p = cast.person(19650606, "F", payer=MEDICAID)
+    inst.append((H, p, Claim(
+        "NDC-F", "I", [I("38228", 20250806),
+                       I("Q2041", 20250806, rev="0891")],
+        dx=CART_DX, expect=[("PRIOR_STEP_MISSING", 1), ("PRODUCT_NDC", 2)],
+        disp="held",
+        tests="Medicaid outpatient product line without its NDC: held")))
+    p = cast.person(19660707, "M", payer=MEDICAID)
+    inst.append((H, p, Claim(
+        "NDC-N", "I", [I("38228", 20250806),
+                       I("Q2041", 20250806, rev="0891",
+                         ndc=(NDC_YESCARTA, "1", "UN"))],
+        dx=CART_DX, expect=[("PRIOR_STEP_MISSING", 1)],
+        tests="the same with Yescarta's NDC in LIN")))
+    # --- NOC_PRODUCT_CODE
+    p = cast.person(19670808, "F")
+    inst.append((H, p, Claim(
+        "NOC-F", "I", [I("38228", 20250807),
+                       Line("J9999", 46200000, "1", 20250807, rev="0891",
+                            desc="YESCARTA 1 DOSE",
+                            ndc=(NDC_YESCARTA, "1", "UN"))],
+        dx=CART_DX, expect=[("PRIOR_STEP_MISSING", 1),
+                            ("NOC_PRODUCT_CODE", 2)], disp="held",
+        tests="J9999 with Yescarta's NDC while Q2041 is valid: held")))
+    p = cast.person(19680909, "M")
+    inst.append((H, p, Claim(
+        "NOC-W", "I", [I("38228", 20250208),
+                       Line("C9399", 26000000, "1", 20250208, rev="0891")],
+        dx=ALL_DX, expect=[("PRIOR_STEP_MISSING", 1),
+                           ("ADMIN_WITHOUT_PRODUCT", 1),
+                           ("NOC_PRODUCT_CODE", 2)], disp="held",
+        tests="C9399 without NDC or description next to 38228: a warning, "
+              "and the administration has no product it can pair with "
+              "(held on TOB 131)")))
+    # --- PRODUCT_INDICATION
+    p = cast.person(19690101, "F")
+    inst.append((H, p, Claim(
+        "IND-F", "I", [I("38228", 20250808),
+                       Line("Q2055", 41950000, "1", 20250808, rev="0891")],
+        dx=CART_DX, expect=[("PRIOR_STEP_MISSING", 1),
+                            ("PRODUCT_INDICATION", 2)],
+        tests="Abecma (multiple myeloma) billed with a lymphoma diagnosis: "
+              "a warning")))
+    # --- STEP_NOT_PAYABLE (Medicare outpatient)
+    p = cast.person(19700202, "M", payer=MEDICARE_A)
+    inst.append((H, p, Claim(
+        "STEPNP-F", "I", [I("38225", 20250811)], dx=CART_DX,
+        expect=[("STEP_NOT_PAYABLE", 1)],
+        tests="Medicare outpatient 38225 with covered charges: Medicare "
+              "rejects the line, report it non-covered")))
+    # --- REPEAT_ADMINISTRATION over a lifetime (commercial)
+    p = cast.person(19710303, "F")
+    inst.append((H, p, Claim(
+        "REPEAT-L-1", "I", [I("0540T", 20230510),
+                            I("Q2041", 20230510, rev="0891")],
+        dx=CART_DX, expect=[("PRIOR_STEP_MISSING", 1)],
+        tests="a first course in 2023")))
+    inst.append((H, p, Claim(
+        "REPEAT-L-2", "I", [I("38228", 20250512),
+                            I("Q2041", 20250512, rev="0891")],
+        dx=CART_DX, expect=[("PRIOR_STEP_MISSING", 1),
+                            ("REPEAT_ADMINISTRATION", 1)],
+        tests="a second course two years later: commercial payers allow "
+              "one per lifetime")))
+    # --- 837P
+    C = CLINIC
+    p = cast.person(19720404, "M", payer=MEDICARE)
+    prof.append((C, p, Claim(
+        "POS-F", "P", [P("38228", 20250812),
+                       P("Q2041", 20250812, units="0.2", charge=9240000,
+                         mods=("LU",))], pos="22", dx=CART_DX,
+        expect=[("PRIOR_STEP_MISSING", 1),
+                ("PRODUCT_IN_FACILITY_POS", 2)],
+        tests="the product on a physician's claim in an outpatient "
+              "hospital (POS 22): an error, flagged")))
+    p = cast.person(19730505, "F", payer=MEDICARE)
+    prof.append((C, p, Claim(
+        "PARTB-F", "P", [P("38228", 20250813),
+                         P("Q2041", 20250813, units="0.5", charge=9999999)],
+        dx=CART_DX,
+        expect=[("PRIOR_STEP_MISSING", 1),
+                ("PARTB_FRACTIONAL_PRODUCT", 2)], disp="held",
+        tests="Medicare Part B: half a dose without LU: held")))
+    p = cast.person(19740606, "M", payer=MEDICARE)
+    prof.append((C, p, Claim(
+        "STEPNP-F-P", "P", [P("38225", 20250814)], dx=CART_DX,
+        expect=[("STEP_NOT_PAYABLE", 1)],
+        tests="Medicare Part B 38225: not paid separately on the fee "
+              "schedule")))
+    return [("I", inst), ("P", prof)]
 
 
 def mixed_delims():
@@ -1119,6 +1503,27 @@ def build_samples():
                                    when=(20250710, "0215"))
     out.append(Sample("cart_batch.837.gz", text, claims,
                       "gzip-compressed 837I nightly CAR-T drop", gz=True))
+    for name, fn, ctl, desc in (
+            ("cart_realworld.837", cart_realworld, 110,
+             "correct real-world claims of issue 12: inpatient MS-DRG 018 "
+             "with and without a trial or expanded access, outpatient with "
+             "the steps non-covered, a gene therapy on 087X / 0892, TCR-T, "
+             "unclassified codes with NDCs, Part B fractions (LU, 76, KX), "
+             "physicians' 38228 in a hospital: no error-level finding, "
+             "nothing held (tests/e2e_samples.sh checks it)"),
+            ("cart_rules.837", cart_rules, 112,
+             "a firing claim for each edit of issue 12 (and non-firing "
+             "ones where the real-world file has none)")):
+        parts = []
+        claims, members = [], set()
+        for n, (kind, items) in enumerate(fn()):
+            t, (cl, mem) = one_interchange(ctl + n, kind,
+                                           [("0001", items)],
+                                           when=(20250915, "0600"))
+            parts.append(t)
+            claims += cl
+            members |= mem
+        out.append(Sample(name, "".join(parts), (claims, members), desc))
     parts = []
     claims, members = [], set()
     for n, (dl, kind, items) in enumerate(mixed_delims()):
@@ -1194,8 +1599,21 @@ README_RULES = """
 - Every scenario uses its own patient (member id), and patients are not
   shared between files, so scenarios do not interact -- except where the
   interaction is the point (DUP-*, STEP-OOO-*, REPEAT-*, FRACT-*, VOID-1,
-  REPL-1, each within one patient).  Running the whole directory in one
-  run gives the same findings as running each file alone.
+  REPL-1, PW-*, PWB-*, RW-PB-*, RW-PB2-*, RW-HSC-*, each within one
+  patient).  Running the whole directory in one run gives the same
+  findings as running each file alone.
+- `cart_realworld.837` holds correct real-world claims (issue 12): each
+  must come out with no error-level finding and nothing held (only the
+  information PRIOR_STEP_MISSING where no earlier step is billed);
+  `tests/e2e_samples.sh` runs it alone and checks that.  `cart_rules.837`
+  holds a firing claim for each edit of issue 12.
+- Payers: the subscriber's SBR09 gives the claim's payer class
+  (`specs/payers.md`): `MA` / `MB` Medicare (the Medicare rules:
+  STEP_NOT_PAYABLE, PARTB_FRACTIONAL_PRODUCT, CLINICAL_TRIAL_CODING,
+  PAYMENT_WINDOW, a 365-day REPEAT_ADMINISTRATION window), `MC` Medicaid
+  (NDC required, lifetime window), otherwise `CI` commercial (lifetime
+  window, none of the Medicare-only rules).  The CAR-T diagnoses carry
+  no Z00.6 unless the scenario is a clinical trial.
 - Rules of `specs/edits.md` / the engine that these expectations rely on:
   1. "Seen before" includes earlier lines of the same claim
      (PRIOR_STEP_MISSING, DUPLICATE_DAY, STEP_OUT_OF_ORDER), so a claim
@@ -1207,7 +1625,9 @@ README_RULES = """
      PREP_CHARGES_DOUBLE_BILLED looks at the fixed revenue code (REV-F1B).
   3. ADMIN_WITHOUT_PRODUCT / PRODUCT_WITHOUT_ADMIN: on 837I the partner
      must be on the same claim and date; on 837P an earlier claim of the
-     same provider and date also counts (FRACT-*-02.. carry no finding).
+     same provider and date also counts (FRACT-*-02.. carry no finding);
+     not on inpatient bills, not ADMIN_WITHOUT_PRODUCT on trial or
+     expanded access claims nor on 837P outside the office (POS 11).
   4. PREP_CHARGES_DOUBLE_BILLED is reported once per covered 0871-0873
      line.  HPC_CODE_WITH_CART is reported on the watch-code line.
   5. Flagged findings (info / warning) leave the disposition `passed`; a
@@ -1220,7 +1640,14 @@ README_RULES = """
 - Dates: 2025 dates of service for the current codes, 2024 for the
   Category III codes (and their boundary, 2024-12-31 / 2025-01-01).
 - Charges: 38225 $2,500, 38226 $1,800, 38227 $1,200, 38228 $3,000,
-  Q2041 $462,000 per dose (837I) or $46,200 per 0.1 dose (837P).
+  Q2041 $462,000 per dose (837I) or $46,200 per 0.1 dose (837P); the
+  837P product lines of Medicare carry LU (fractions), 76 (the later
+  claims of a date) and KX (dates of service to 2025-06-25).
+- Every file is valid per its implementation guide except where a claim
+  exists to show an error: on 837I the principal diagnosis is alone in
+  its HI (HI01 only), the admitting diagnosis of an inpatient bill,
+  the other diagnoses, procedures, value and condition codes each in
+  their own HI.
 """
 
 
@@ -1279,7 +1706,11 @@ EDIT_IDS = ["UNITS_OVER_DAILY_MAX", "DUPLICATE_DAY", "RANGE_SPANS_DAYS",
             "ADMIN_WITHOUT_PRODUCT", "PRODUCT_WITHOUT_ADMIN",
             "INFUSION_TOO_SOON", "REPEAT_ADMINISTRATION",
             "HPC_CODE_WITH_CART", "INPATIENT_PROCEDURE_LINE",
-            "PREP_CHARGES_DOUBLE_BILLED"]
+            "PREP_CHARGES_DOUBLE_BILLED", "IP_CART_CLAIM_INTEGRITY",
+            "CLINICAL_TRIAL_CODING", "PAYMENT_WINDOW",
+            "PRODUCT_IN_FACILITY_POS", "PARTB_FRACTIONAL_PRODUCT",
+            "NOC_PRODUCT_CODE", "PRODUCT_NDC", "PRODUCT_INDICATION",
+            "STEP_NOT_PAYABLE"]
 
 
 # For each edit, the claims that are its non-firing counterpart (checked
@@ -1293,16 +1724,32 @@ NONFIRING = {
     "UNIT_BASIS_INVALID": ["UNIT-BASIS-N"],
     "CODE_DELETED": ["CODE-DEL-N"],
     "CODE_NOT_EFFECTIVE": ["CODE-NOTEFF-N"],
-    "REVENUE_CODE_MISMATCH": ["CLEAN-I-N", "INPAT-F"],
+    "REVENUE_CODE_MISMATCH": ["CLEAN-I-N", "INPAT-F", "RW-IP-DRG018",
+                              "RW-HSC-COLLECT", "RW-TCR"],
     "STEP_OUT_OF_ORDER": ["STEP-OOO-N-B"],
     "PRIOR_STEP_MISSING": ["STEP-OOO-N-B", "CLEAN-I-N"],
-    "ADMIN_WITHOUT_PRODUCT": ["CLEAN-I-N", "FRACT-N-01"],
-    "PRODUCT_WITHOUT_ADMIN": ["CLEAN-I-N", "FRACT-N-02"],
+    "ADMIN_WITHOUT_PRODUCT": ["CLEAN-I-N", "FRACT-N-01", "RW-PHYS-22",
+                              "RW-NOC-CART", "RW-TCR"],
+    "PRODUCT_WITHOUT_ADMIN": ["CLEAN-I-N", "FRACT-N-02", "RW-IP-DRG018",
+                              "RW-IP-TRIAL"],
     "INFUSION_TOO_SOON": ["INFUSION-N"],
-    "REPEAT_ADMINISTRATION": ["REPEAT-N-2"],
+    "REPEAT_ADMINISTRATION": ["REPEAT-N-2", "RW-PB-05"],
     "HPC_CODE_WITH_CART": ["HPC-N"],
     "INPATIENT_PROCEDURE_LINE": ["CLEAN-I-N"],
-    "PREP_CHARGES_DOUBLE_BILLED": ["PREP-DBL-N", "REV-F1B"],
+    "PREP_CHARGES_DOUBLE_BILLED": ["PREP-DBL-N", "REV-F1B", "RW-OP-PREP-NC"],
+    "IP_CART_CLAIM_INTEGRITY": ["RW-IP-DRG018", "RW-IP-TRIAL",
+                                "RW-IP-DIFFTRIAL", "RW-IP-EAU", "RW-HSC-IP",
+                                "PW-IP"],
+    "CLINICAL_TRIAL_CODING": ["RW-IP-TRIAL", "RW-IP-DIFFTRIAL"],
+    "PAYMENT_WINDOW": ["PW-N-OP", "PW-IP", "PWB-OP"],
+    "PRODUCT_IN_FACILITY_POS": ["RW-PB-01", "RW-PHYS-22"],
+    "PARTB_FRACTIONAL_PRODUCT": ["RW-PB-02", "RW-PB2-01", "RW-PB2-02",
+                                 "FRACT-N-10"],
+    "NOC_PRODUCT_CODE": ["RW-NOC-CART", "RW-TIL-NOC"],
+    "PRODUCT_NDC": ["NDC-N", "RW-OP-PREP-NC", "RW-HSC-IP"],
+    "PRODUCT_INDICATION": ["RW-IP-DIFFTRIAL", "RW-TCR", "RW-TIL-NOC",
+                           "REPEAT-N-2"],
+    "STEP_NOT_PAYABLE": ["RW-OP-PREP-NC", "RW-PHYS-22", "CLEAN-I-N-PREP"],
 }
 
 

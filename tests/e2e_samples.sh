@@ -14,7 +14,8 @@ EXP=tests/expected/samples
 
 # the sample files, in the order a directory walk would take them
 INPUTS="samples/cart_batch.837.gz samples/cart_inst.837 samples/cart_prof.837
-samples/inst_basic.837 samples/mixed_delims.837 samples/prof_basic.837"
+samples/cart_realworld.837 samples/cart_rules.837 samples/inst_basic.837
+samples/mixed_delims.837 samples/prof_basic.837"
 
 # 1. the main run
 run_bin -o "$T/out" --no-progress $INPUTS 2>"$T/stderr"
@@ -46,6 +47,28 @@ want=$(cd "$EXP/out" && find . -type f | sed 's/\.txt$//' | sort)
 if ls -a "$T/out" "$T/out/held" | grep -q '\.tmp-'; then
   fail "temporary files left behind"
 fi
+
+# 1b. the correct real-world claims of issue 12, run alone: no finding at
+#     error level, nothing held, the output byte-identical to the input
+#     (nothing to fix), exit 0
+run_bin -o "$T/rw" --no-progress samples/cart_realworld.837 2>/dev/null
+rc=$?
+[ $rc -eq 0 ] && ok "cart_realworld.837 exits 0" ||
+  fail "cart_realworld.837 exit $rc, want 0"
+if grep -q '"error"\|"held"' "$T/rw/findings.csv"; then
+  fail "cart_realworld.837 has error-level or held findings:"
+  grep '"error"\|"held"' "$T/rw/findings.csv" | head -5
+else
+  ok "cart_realworld.837: no error-level finding, nothing held"
+fi
+[ ! -e "$T/rw/held" ] && ok "cart_realworld.837: no held file" ||
+  fail "cart_realworld.837 wrote a held file"
+cmp -s samples/cart_realworld.837 "$T/rw/cart_realworld.837" &&
+  ok "cart_realworld.837 comes out byte-identical" ||
+  fail "cart_realworld.837 was changed"
+n=$(grep -c '"cart_realworld.837"' "$T/rw/lines.csv")
+[ "$n" -eq 27 ] && ok "cart_realworld.837: all $n tracked lines judged" ||
+  fail "cart_realworld.837: $n tracked lines, want 27"
 
 # 2. --report-only: same reports, no 837 output
 run_bin -o "$T/ro" --no-progress --report-only $INPUTS 2>/dev/null

@@ -72,10 +72,12 @@ def claim(n, units='1', date='20250601', code='38228', charge='100',
 
 
 def i_claim(n, units):
-    """837I claim: a CAR-T product line on revenue 0891, TOB 111."""
+    """837I claim: a CAR-T product line on revenue 0891, TOB 111, with
+    the administration's ICD-10-PCS code (Yescarta) in HI."""
     return ('HL*{hl}*1*22*0~\nSBR*P*18*G******MA~\n'
             'NM1*IL*1*DOE*J****MI*HX%s~\nDMG*D8*19600101*F~\n'
             'CLM*H%s*100***11:A:1**A*Y*Y~\nDTP*434*RD8*20250601-20250601~\n'
+            'HI*BBR:XW033H7:D8:20250601~\n'
             'LX*1~\nSV2*0891*HC:Q2041*100*UN*%s~\nDTP*472*D8*20250601~\n'
             % (n, n, units))
 

@@ -198,8 +198,9 @@ int main(int argc, char **argv)
 {
   /* the order of a run over samples/ (tests/e2e_samples.sh) */
   static const char *const files[] = {
-      "cart_batch.837.gz", "cart_inst.837",     "cart_prof.837",
-      "inst_basic.837",    "mixed_delims.837", "prof_basic.837"};
+      "cart_batch.837.gz", "cart_inst.837",      "cart_prof.837",
+      "cart_realworld.837", "cart_rules.837",    "inst_basic.837",
+      "mixed_delims.837",  "prof_basic.837"};
   const char *root = argc > 1 ? argv[1] : ".";
   c837_error err;
   c837_codetable *t = c837_codetable_builtin(&err);

@@ -89,10 +89,12 @@ static void test_ledger_row_round_trip(void **state)
   FILE *fp;
   const c837_csvschema *S = &c837_ledger_schema;
   (void)state;
-  assert_int_equal(read_ledger(HEADER GOOD "X,,,,,,,,0,,,-1.5,,,7\n", &r, msg,
-                               sizeof msg),
+  assert_int_equal(read_ledger(HEADER GOOD "X,,,,,,,,0,,,-1.5,,,7\n"
+                                      "A,C9,,P,N,,,admission,0,2025-02-01,"
+                                      "2025-02-05,0,1,2026-01-01,3\n",
+                               &r, msg, sizeof msg),
                    C837_OK);
-  assert_int_equal(r.n, 2);
+  assert_int_equal(r.n, 3);
   assert_string_equal(r.h[0].source, "S");
   assert_string_equal(r.h[0].code, "38225");
   assert_int_equal(r.h[0].family, C837_FAM_STEP);
@@ -105,12 +107,18 @@ static void test_ledger_row_round_trip(void **state)
   assert_int_equal(r.h[1].date_from, 0);
   assert_int_equal(r.h[1].units, -1500000);
   assert_int_equal(r.h[1].run, 7);
+  /* an admission row (hist_admit.c): kind ADMISSION, family NONE */
+  assert_int_equal(r.h[1].kind, C837_HIST_LINE);
+  assert_int_equal(r.h[2].kind, C837_HIST_ADMISSION);
+  assert_int_equal(r.h[2].family, C837_FAM_NONE);
+  assert_int_equal(r.h[2].date_to, 20250205);
   /* written back as the ledger writes it */
   fp = open_memstream(&buf, &len);
   assert_non_null(fp);
   assert_int_equal(c837_csvschema_write_header(S, fp, "\n"), 0);
   assert_int_equal(c837_csvschema_write_row(S, &r.h[0], fp, "\n"), 0);
   assert_int_equal(c837_csvschema_write_row(S, &r.h[1], fp, "\n"), 0);
+  assert_int_equal(c837_csvschema_write_row(S, &r.h[2], fp, "\n"), 0);
   fclose(fp);
   assert_string_equal(
       buf, "\"source\",\"claim_id\",\"lx\",\"patient\",\"provider\",\"code\","
@@ -120,7 +128,10 @@ static void test_ledger_row_round_trip(void **state)
            "\"1\",\"2025-01-01\",\"2025-01-01\",\"1\",\"1\",\"2026-01-01\","
            "\"1\"\n"
            "\"X\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"0\",\"\",\"\","
-           "\"-1.5\",\"\",\"\",\"7\"\n");
+           "\"-1.5\",\"\",\"\",\"7\"\n"
+           "\"A\",\"C9\",\"\",\"P\",\"N\",\"\",\"\",\"admission\","
+           "\"0\",\"2025-02-01\",\"2025-02-05\",\"0\",\"1\","
+           "\"2026-01-01\",\"3\"\n");
   free(buf);
 }
 
@@ -145,11 +156,11 @@ static void test_ledger_messages(void **state)
   expect_ledger_fault(HEADER "S,C1,1,P,N,38225,38225,foo,1,2025-01-01,"
                              "2025-01-01,1,1,2026-01-01,1\n",
                       "L:2:8: family: expected step, product, watch, tcr, til, "
-                      "hsc_gene, cell_other, noc or nothing, found 'foo'");
+                      "hsc_gene, cell_other, noc, admission or nothing, found 'foo'");
   expect_ledger_fault(HEADER "S,C1,1,P,N,38225,38225,\xc3\xa9,1,2025-01-01,"
                              "2025-01-01,1,1,2026-01-01,1\n",
                       "L:2:8: family: expected step, product, watch, tcr, til, "
-                      "hsc_gene, cell_other, noc or nothing, found '?\?'");
+                      "hsc_gene, cell_other, noc, admission or nothing, found '?\?'");
   expect_ledger_fault(HEADER "S,C1,1,P,N,38225,38225,step,1,2025-01-01,"
                              "2025-01-01,1,1,2026-01-01\n",
                       "L:2:15: run: expected 15 fields as in the header, "

@@ -541,16 +541,18 @@ static void test_revenue_mismatch(void **state)
   assert_string_equal(x->detail, "Q2041 is billed on revenue code '0874'; the "
                                  "table pairs it with 0891|0892");
   free(b);
-  /* 0871 without HCPCS, and 0872 with a watch code: held */
+  /* 0871 without HCPCS on an outpatient bill: held; 0872 with a watch
+   * code (a stem-cell collection: 087X is cell and gene therapy): no
+   * finding (issue 12) */
   b = tb_new(C837_KIND_I, "C3", "PAT3", "111");
   tb_line(b, "", "1", 20250304, 0, "0871");
   tb_line(b, "36511", "1", 20250304, 0, "0872");
   v = run(f, b);
-  assert_int_equal(count_edit(&v, C837_EDIT_REVENUE_CODE_MISMATCH), 2);
+  assert_int_equal(count_edit(&v, C837_EDIT_REVENUE_CODE_MISMATCH), 1);
   assert_string_equal(
       find_edit(&v, C837_EDIT_REVENUE_CODE_MISMATCH, 0)->detail,
       "revenue code 0871 is for a CAR-T step but the line has no HCPCS code");
-  assert_non_null(find_edit(&v, C837_EDIT_REVENUE_CODE_MISMATCH, 1));
+  assert_null(find_edit(&v, C837_EDIT_REVENUE_CODE_MISMATCH, 1));
   assert_int_equal(v.disposition, C837_DISP_HELD);
   free(b);
   /* a three-digit revenue code is read as four digits; 837P is not
@@ -610,11 +612,14 @@ static void test_tracked_revenue_without_zero(void **state)
   assert_null(row);
   v = run(f, b);
   x = only(&v, C837_EDIT_REVENUE_CODE_MISMATCH);
-  assert_int_equal(x->action, C837_ACT_HELD);
-  assert_string_equal(x->detail, "revenue code 0874 is for a CAR-T step but "
-                                 "the line carries 99213, which is not a "
-                                 "CAR-T step code");
-  assert_int_equal(v.disposition, C837_DISP_HELD);
+  /* a non-CAR-T code on 087X is at most a warning (issue 12) */
+  assert_int_equal(x->action, C837_ACT_FLAGGED);
+  assert_int_equal(x->severity, C837_SEV_WARNING);
+  assert_string_equal(x->detail, "revenue code 0874 (cell and gene therapy) "
+                                 "carries 99213, which is not a CAR-T step "
+                                 "code nor a code of another cell or gene "
+                                 "therapy");
+  assert_int_equal(v.disposition, C837_DISP_PASSED);
   free(b);
   b = tb_new(C837_KIND_I, "T2", "PATT", "111");
   l = tb_line(b, "99213", "1", 20250304, 0, "875");
@@ -658,8 +663,14 @@ static void test_inpatient_procedure_line(void **state)
   tb *b = tb_new(C837_KIND_I, "C1", "PAT1", "111");
   c837_verdict v;
   const c837_finding *x;
+  static const c837_hi_code px = {"BBR", "XW033H7", 20250304, 0, 0, "",
+                                  "", 0, 0};
   (void)state;
   snprintf(b->c.tob, sizeof b->c.tob, "111");
+  /* the administration's PCS code (Yescarta), else the stay would be
+   * IP_CART_CLAIM_INTEGRITY's */
+  b->c.px = &px;
+  b->c.n_px = 1;
   tb_line(b, "Q2041", "1", 20250304, 0, "0891");
   tb_line(b, "38228", "1", 20250304, 0, "0874");
   v = run(f, b);
@@ -875,18 +886,20 @@ static void test_step_out_of_order(void **state)
   tb_line(b1, "38225", "1", 20250310, 0, "");
   v = run(f, b1);
   assert_int_equal(v.n_findings, 0);
-  /* administration before the earliest collection: held */
+  /* administration before the earliest collection: a warning (issue 12:
+   * no payer runs it) */
   tb_line(b2, "Q2041", "1", 20250305, 0, "");
   tb_line(b2, "38228", "1", 20250305, 0, "");
   v = run(f, b2);
   x = only(&v, C837_EDIT_STEP_OUT_OF_ORDER);
   assert_int_equal(x->line, 1);
-  assert_int_equal(x->action, C837_ACT_HELD);
+  assert_int_equal(x->severity, C837_SEV_WARNING);
+  assert_int_equal(x->action, C837_ACT_FLAGGED);
   assert_string_equal(x->detail,
                       "38228 (step 4, administer) on 2025-03-05 is dated "
                       "before the patient's earliest 38225 (step 1, collect) "
                       "on 2025-03-10");
-  assert_int_equal(v.disposition, C837_DISP_HELD);
+  assert_int_equal(v.disposition, C837_DISP_PASSED);
   /* on the same day as the collection: in order */
   tb_line(b3, "Q2041", "1", 20250310, 0, "");
   tb_line(b3, "38228", "1", 20250310, 0, "");
@@ -998,22 +1011,23 @@ static void test_admin_product_pairing(void **state)
   assert_int_equal(count_edit(&v, C837_EDIT_ADMIN_WITHOUT_PRODUCT), 1);
   assert_int_equal(count_edit(&v, C837_EDIT_PRODUCT_WITHOUT_ADMIN), 1);
   free(b);
-  /* 837P: warning, flagged */
+  /* 837P in the office (POS 11): warning, flagged */
   b = tb_new(C837_KIND_P, "C4", "PAT4", "111");
-  tb_line(b, "38228", "1", 20250301, 0, "");
+  snprintf(tb_line(b, "38228", "1", 20250301, 0, "")->pos, 4, "11");
   v = run(f, b);
   x = only(&v, C837_EDIT_ADMIN_WITHOUT_PRODUCT);
   assert_int_equal(x->severity, C837_SEV_WARNING);
   assert_int_equal(x->action, C837_ACT_FLAGGED);
   assert_int_equal(v.disposition, C837_DISP_PASSED);
   free(b);
-  /* 837I inpatient (11x): warning */
+  /* 837I inpatient (11x): not judged here (the administration is a
+   * PCS code there: IP_CART_CLAIM_INTEGRITY) */
   b = tb_new(C837_KIND_I, "C5", "PAT5", "111");
   snprintf(b->c.tob, sizeof b->c.tob, "111");
   tb_line(b, "Q2041", "1", 20250301, 0, "0891");
   v = run(f, b);
-  x = only(&v, C837_EDIT_PRODUCT_WITHOUT_ADMIN);
-  assert_int_equal(x->severity, C837_SEV_WARNING);
+  assert_int_equal(count_edit(&v, C837_EDIT_PRODUCT_WITHOUT_ADMIN), 0);
+  assert_int_equal(only(&v, C837_EDIT_IP_CART_CLAIM_INTEGRITY)->line, 0);
   free(b);
   /* paired: nothing */
   b = tb_new(C837_KIND_I, "C6", "PAT6", "111");
@@ -1139,10 +1153,10 @@ static void test_repeat_administration(void **state)
   tb_line(b2, "38228", "1", 20250311, 0, "");
   v = run(f, b2);
   assert_string_equal(only(&v, C837_EDIT_REPEAT_ADMINISTRATION)->detail,
-                      "administration 38228 on 2025-03-11 is a second one "
-                      "for this patient: 38228 is dated 2025-03-01 (10 days "
-                      "apart, window 365 days) and no split-dose product is "
-                      "billed for either date");
+                      "administration 38228 on 2025-03-11 is a second "
+                      "course for this patient: 38228 is dated 2025-03-01 "
+                      "(10 days apart, window 365 days, payer class "
+                      "unknown)");
   free(b1);
   free(b2);
   fx_free(f);

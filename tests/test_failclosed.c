@@ -509,10 +509,10 @@ static void test_big_patient_results(void **state)
                       "the patient's latest collection (38225 on "
                       "2057-11-07); at least 14 days are expected");
   assert_string_equal(only(&v, C837_EDIT_REPEAT_ADMINISTRATION)->detail,
-                      "administration 38228 on 2057-11-12 is a second one "
-                      "for this patient: 38228 is dated 2057-11-27 (15 days "
-                      "apart, window 365 days) and no split-dose product is "
-                      "billed for either date");
+                      "administration 38228 on 2057-11-12 is a second "
+                      "course for this patient: 38228 is dated 2057-11-27 "
+                      "(15 days apart, window 365 days, payer class "
+                      "unknown)");
   fx_free(f);
 }
 

@@ -312,7 +312,8 @@ static void test_damaged_values(void **state)
           "2:12: units: expected a decimal number of units (at most 6 "
           "decimals), found 'one'");
   damaged(f, HDR "S,C,2,P,N,38225,38225,stp,1,,,1,1,,1\n",
-          "2:8: family: expected step, product, watch, tcr, til, hsc_gene, cell_other, noc or nothing, found "
+          "2:8: family: expected step, product, watch, tcr, til, "
+          "hsc_gene, cell_other, noc, admission or nothing, found "
           "'stp'");
   damaged(f, HDR "S,C,2,P,N,38225,38225,step,5,,,1,1,,1\n",
           "2:9: step: expected a step number 0 to 4, found '5'");
@@ -510,6 +511,26 @@ static void test_tombstones_load_and_save(void **state)
   free(got);
 }
 
+/* The tombstone of a line whose LX01 was empty (lx empty, code kept)
+ * removes that line when loaded; only a tombstone without lx and code is
+ * an admission's (hist_admit.c). */
+static void test_tombstone_of_line_without_lx(void **state)
+{
+  fx *f = *state;
+  c837_error err;
+  size_t i, lines = 0;
+  put(f->path,
+      HDR MARK("S|", "1")
+      XROW("S|1|1|0001", "C", "", "P", "38225", "step", "1", "1")
+      XROW("S|1|1|0001", "C", "", "P", "38225", "", "8", "2"));
+  assert_int_equal(c837_ledger_load(f->e, f->path, &err), C837_OK);
+  /* the marker and the tombstone; the line is gone */
+  assert_int_equal(c837_engine_history_count(f->e), 2);
+  for (i = 0; i < c837_engine_history_count(f->e); i++)
+    lines += c837_engine_history_at(f->e, i)->kind == C837_HIST_LINE;
+  assert_int_equal(lines, 0);
+}
+
 /* The merge applies tombstones across its inputs: a line removed by a
  * void in one part does not come back from another part that still
  * carries it from the common base ledger. */
@@ -595,6 +616,8 @@ int main(void)
                                       teardown),
       cmocka_unit_test_setup_teardown(test_tombstones_load_and_save, setup,
                                       teardown),
+      cmocka_unit_test_setup_teardown(test_tombstone_of_line_without_lx,
+                                      setup, teardown),
       cmocka_unit_test_setup_teardown(test_merge_tombstones, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(test_lock, setup, teardown),

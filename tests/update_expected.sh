@@ -10,8 +10,9 @@ rm -rf "$EXP"
 mkdir -p "$EXP"
 T=$(mktemp -d)
 "$BIN" -o "$T" --no-progress samples/cart_batch.837.gz samples/cart_inst.837 \
-  samples/cart_prof.837 samples/inst_basic.837 samples/mixed_delims.837 \
-  samples/prof_basic.837 2>/dev/null || true
+  samples/cart_prof.837 samples/cart_realworld.837 samples/cart_rules.837 \
+  samples/inst_basic.837 samples/mixed_delims.837 samples/prof_basic.837 \
+  2>/dev/null || true
 cp "$T/findings.csv" "$T/lines.csv" "$T/episodes.csv" "$T/summary.txt" "$EXP/"
 mkdir -p "$EXP/out/held"
 for f in "$T"/*.837 "$T"/*.gz "$T"/held/*; do

@@ -11,6 +11,7 @@
 #include "base/buf.h"
 #include "base/util.h"
 
+#include <ctype.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -329,6 +330,22 @@ int c837_fputs_text(FILE *fp, const char *s)
         if (fprintf(fp, "\\x%c%c", hex[p[i] >> 4], hex[p[i] & 15]) < 0)
           return EOF;
     }
+  }
+  return 0;
+}
+
+int c837_str_contains_nocase(const char *hay, const char *needle)
+{
+  size_t n = strlen(needle), i, j;
+  if (n == 0)
+    return 0;
+  for (i = 0; hay[i]; i++) {
+    for (j = 0; j < n && hay[i + j]; j++)
+      if (tolower((unsigned char)hay[i + j]) !=
+          tolower((unsigned char)needle[j]))
+        break;
+    if (j == n)
+      return 1;
   }
   return 0;
 }

@@ -62,6 +62,9 @@ static inline int c837_is_alnum(unsigned char c)
 {
   return (unsigned)(c - '0') < 10u || (unsigned)((c | 0x20) - 'a') < 26u;
 }
+/* 1 when hay contains needle, ASCII letters compared without their case
+ * (locale-free); 0 for an empty needle. */
+int c837_str_contains_nocase(const char *hay, const char *needle);
 /* The status of a system call that failed with errno e: C837_ENOMEM for
  * ENOMEM (fopen, fdopen and the like allocate), else C837_EIO. */
 c837_status c837_errno_status(int e);

@@ -81,6 +81,8 @@ typedef struct cli_run_opts {
   unsigned ack_given;    /* CLI_ACK_GIVEN_* (opts_ack.c) */
   char **inputs;         /* files, directories, "-" */
   int n_inputs;
+  const char **lists;    /* --list-file NAME=FILE, in order (owned:
+                            cli_run_opts_free) */
 } cli_run_opts;
 
 /* Parses the options of `cart837 [run] OPTIONS INPUT...` (argv[0] is the
@@ -88,6 +90,8 @@ typedef struct cli_run_opts {
  * the exit code: CLI_OK after --help, CLI_USAGE after a message on
  * stderr. */
 int cli_run_parse(int argc, char **argv, cli_run_opts *o);
+/* Frees what cli_run_parse allocated in *o. */
+void cli_run_opts_free(cli_run_opts *o);
 
 /* ---- opts_ack.c: --ack, --ack-control, --ack-date, --ack-time ---- */
 

@@ -90,16 +90,15 @@ static int input_inside_out(const cli_run_opts *o)
   return 0;
 }
 
-int cmd_run(int argc, char **argv)
+/* The run of the parsed command line o: its exit code. */
+static int run_all(cli_run_opts *op)
 {
-  cli_run_opts o;
+  cli_run_opts o = *op;
   cli_log log;
   c837_run *run;
   c837_error err;
-  int i, finish_failed = 0, rc = cli_run_parse(argc, argv, &o);
+  int i, finish_failed = 0, rc;
 
-  if (rc >= 0)
-    return rc;
   if (input_inside_out(&o))
     return CLI_USAGE;
   rc = CLI_OK;
@@ -147,5 +146,15 @@ int cmd_run(int argc, char **argv)
   /* last: summary.json says how the run ends */
   rc = cli_run_json(run, &o, rc, finish_failed ? &err : NULL);
   c837_run_free(run);
+  return rc;
+}
+
+int cmd_run(int argc, char **argv)
+{
+  cli_run_opts o;
+  int rc = cli_run_parse(argc, argv, &o);
+  if (rc < 0)
+    rc = run_all(&o);
+  cli_run_opts_free(&o);
   return rc;
 }

@@ -14,7 +14,9 @@ static void usage(FILE *fp)
   fputs(
       "usage: cart837 [run] [OPTIONS] INPUT...   process 837 files\n"
       "       cart837 stats INPUT...             envelope and claim counts\n"
-      "       cart837 codes [CODE]               the built-in code table\n"
+      "       cart837 codes [CODE...]            the code table (CSV), or codes\n"
+      "       cart837 codes --list NAME          a reference list (CSV)\n"
+      "       cart837 codes --import KIND FILE   a CMS file into the table\n"
       "       cart837 state merge A.csv B.csv    merge ledgers to stdout\n"
       "       cart837 state check FILE.csv       validate a ledger\n"
       "       cart837 state show FILE.csv        print a ledger\n"

@@ -20,6 +20,13 @@ static void run_usage(FILE *fp)
       "\n"
       "  -o, --out DIR           output directory (default ./cart837-out)\n"
       "      --codes FILE.csv    extend or override the built-in code table\n"
+      "      --list-file NAME=FILE  load reference list NAME (revenue, pcs,\n"
+      "                          ndc, indication, ptp) from FILE over the\n"
+      "                          built-in one (repeatable)\n"
+      "      --payers FILE.csv   payer options per class or payer id\n"
+      "                          (specs/payers.md) over the built-in ones\n"
+      "      --providers FILE.csv  billing providers of the payment window\n"
+      "                          (non_ipps: 1 day, exempt: none)\n"
       "      --state FILE.csv    ledger of CAR-T lines across runs\n"
       "      --state-readonly    read the ledger, never write it\n"
       "      --no-wait           fail at once if the ledger is locked\n"
@@ -36,7 +43,10 @@ static void run_usage(FILE *fp)
       "      --fail-on LEVEL     error (default), warning or never: exit 1\n"
       "                          when a finding reaches LEVEL\n"
       "      --infusion-days N   INFUSION_TOO_SOON threshold (default 14)\n"
-      "      --repeat-days N     REPEAT_ADMINISTRATION window (default 365)\n"
+      "      --repeat-days N     REPEAT_ADMINISTRATION window of Medicare and\n"
+      "                          of payer classes without their own\n"
+      "                          (default 365; commercial and Medicaid:\n"
+      "                          lifetime, set with --payers)\n"
       "      --max-lines N       the most CAR-T lines a run remembers (ledger\n"
       "                          and new); past it claims are held, exit 7\n"
       "      --run-date DATE     date stamped on new ledger rows\n"
@@ -60,12 +70,15 @@ enum {
   O_CODES = 256, O_STATE, O_STATE_RO, O_NO_WAIT, O_REPORT_ONLY, O_HOLD,
   O_GZIP, O_NO_GZIP, O_FAIL_ON, O_INFUSION, O_REPEAT, O_RUN_DATE,
   O_PROGRESS, O_NO_PROGRESS, O_SYNC_EACH, O_FOLLOW, O_MAX_LINES,
-  O_GZIP_LEVEL
+  O_LIST_FILE, O_PAYERS, O_PROVIDERS, O_GZIP_LEVEL
 };
 
 static const struct option longopts[] = {
     {"out", required_argument, NULL, 'o'},
     {"codes", required_argument, NULL, O_CODES},
+    {"list-file", required_argument, NULL, O_LIST_FILE},
+    {"payers", required_argument, NULL, O_PAYERS},
+    {"providers", required_argument, NULL, O_PROVIDERS},
     {"state", required_argument, NULL, O_STATE},
     {"state-readonly", no_argument, NULL, O_STATE_RO},
     {"no-wait", no_argument, NULL, O_NO_WAIT},
@@ -173,6 +186,9 @@ static int set_option(cli_run_opts *o, int c, const char *arg, char *why,
   switch (c) {
   case 'o': o->run.out_dir = arg; return 0;
   case O_CODES: o->run.codes_path = arg; return 0;
+  case O_LIST_FILE: o->lists[o->run.n_list_files++] = arg; return 0;
+  case O_PAYERS: o->run.payers_path = arg; return 0;
+  case O_PROVIDERS: o->run.providers_path = arg; return 0;
   case O_STATE: o->run.state_path = arg; return 0;
   case O_STATE_RO: o->run.state_readonly = 1; return 0;
   case O_NO_WAIT: o->run.lock_wait = 0; return 0;
@@ -200,6 +216,14 @@ static int32_t today(void)
          tmv.tm_mday;
 }
 
+void cli_run_opts_free(cli_run_opts *o)
+{
+  free(o->lists);
+  o->lists = NULL;
+  o->run.list_files = NULL;
+  o->run.n_list_files = 0;
+}
+
 int cli_run_parse(int argc, char **argv, cli_run_opts *o)
 {
   char why[300];
@@ -207,6 +231,13 @@ int cli_run_parse(int argc, char **argv, cli_run_opts *o)
 
   memset(o, 0, sizeof *o);
   c837_run_options_default(&o->run);
+  /* at most one list spec per argument */
+  o->lists = calloc((size_t)argc + 1, sizeof *o->lists);
+  if (!o->lists) {
+    fprintf(stderr, "cart837: out of memory\n");
+    return CLI_IO;
+  }
+  o->run.list_files = o->lists;
   o->run.stdout_filter = 1;
   o->fail_on = C837_SEV_ERROR;
   o->progress = -1;

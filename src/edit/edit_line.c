@@ -200,19 +200,42 @@ static int car_t_revenue(const char *rev)
          strcmp(rev, "0873") == 0 || strcmp(rev, "0874") == 0;
 }
 
+/* 1 when a code of family fam on 087X is not a CAR-T miscoding: 087X is
+ * cell and gene therapy (NUBC), so a TCR-T, TIL, stem-cell gene therapy
+ * or other cell product, an unclassified drug, and a stem-cell collection
+ * (watch codes: 38206 for a gene therapy) belong there (specs/edits.md,
+ * REVENUE_CODE_MISMATCH). */
+static int cell_family(int fam)
+{
+  return fam == C837_FAM_WATCH || fam == C837_FAM_NOC ||
+         (fam != C837_FAM_PRODUCT && c837_family_is_product(fam));
+}
+
 /* REVENUE_CODE_MISMATCH (837I). */
 static void edit_revenue(c837_engine *e, size_t i)
 {
   c837_eline *x = &e->cl.el[i];
   c837_pfinding *p;
+  c837_revfit fit;
   if (e->cl.c->kind != C837_KIND_I)
     return;
   /* no pairing before the revenue codes existed (087X / 089X from
    * 2019-04-01: specs/revenue.csv) */
-  if (is_cart(x) &&
-      c837_codetable_revenue_fit(e->t, x->row, x->revenue, x->from,
-                                 e->cl.c->kind,
-                                 e->cl.c->tob) == C837_REVFIT_UNLISTED) {
+  fit = is_cart(x) ? c837_codetable_revenue_fit(e->t, x->row, x->revenue,
+                                                 x->from, e->cl.c->kind,
+                                                 e->cl.c->tob)
+                   : C837_REVFIT_NO_PAIRING;
+  if (fit == C837_REVFIT_SETTING) {
+    /* 0892 with a CAR-T product off an inpatient bill: a warning */
+    c837_eng_finding_by_claim(
+        e, C837_EDIT_REVENUE_CODE_MISMATCH, C837_SEV_WARNING,
+        C837_ACT_FLAGGED, i,
+        "%s is billed on revenue code '%s', which is accepted for it on "
+        "inpatient bills only; on type of bill %s it belongs on 0891",
+        x->code, x->revenue, e->cl.c->tob);
+    return;
+  }
+  if (fit == C837_REVFIT_UNLISTED) {
     char want[C837_CODE_MAX];
     const char *bar = strchr(x->row->revenue, '|');
     size_t n = bar ? (size_t)(bar - x->row->revenue) : strlen(x->row->revenue);
@@ -240,12 +263,20 @@ static void edit_revenue(c837_engine *e, size_t i)
     }
     return;
   }
-  if (car_t_revenue(x->revenue) && x->fam != C837_FAM_STEP) {
+  /* case (b): not on an inpatient bill, whose 087X lines carry no
+   * HCPCS (the 837I guide: SV202 only for drugs and HIPPS codes) */
+  if (car_t_revenue(x->revenue) && x->fam != C837_FAM_STEP &&
+      !e->cl.cx.inpatient) {
+    if (x->code[0] && cell_family(x->fam))
+      return;
     if (x->code[0])
-      c837_eng_finding_as(e, C837_EDIT_REVENUE_CODE_MISMATCH, C837_ACT_HELD, i,
-                          "revenue code %s is for a CAR-T step but the line "
-                          "carries %s, which is not a CAR-T step code",
-                          x->revenue, x->code);
+      c837_eng_finding_by_claim(
+          e, C837_EDIT_REVENUE_CODE_MISMATCH, C837_SEV_WARNING,
+          C837_ACT_FLAGGED, i,
+          "revenue code %s (cell and gene therapy) carries %s, which is "
+          "not a CAR-T step code nor a code of another cell or gene "
+          "therapy",
+          x->revenue, x->code);
     else
       c837_eng_finding_as(e, C837_EDIT_REVENUE_CODE_MISMATCH, C837_ACT_HELD, i,
                        "revenue code %s is for a CAR-T step but the line "
@@ -308,7 +339,8 @@ static void edit_range(c837_engine *e, size_t i)
   int per_day, fits;
   char u[C837_UNITS_MAX], cap[32], r[40];
   c837_pfinding *p;
-  if (!capped(x) || !x->from || x->dto <= x->dfrom)
+  /* never on an inpatient bill: its lines carry no DTP*472 to split */
+  if (!capped(x) || !x->from || x->dto <= x->dfrom || e->cl.cx.inpatient)
     return;
   /* 1 when the claim stays within its loop 2400 limit once split */
   fits = e->cl.nout + (size_t)(days - 1) <= loop_limit(e) &&

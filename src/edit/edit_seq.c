@@ -5,14 +5,15 @@
  * lines to the patient's events (the remembered lines gathered by
  * engine_hist.c come first) and runs, per line: STEP_OUT_OF_ORDER,
  * PRIOR_STEP_MISSING, ADMIN_WITHOUT_PRODUCT, PRODUCT_WITHOUT_ADMIN,
- * INFUSION_TOO_SOON, REPEAT_ADMINISTRATION, HPC_CODE_WITH_CART; then the
- * claim-wide PREP_CHARGES_DOUBLE_BILLED.  "Read before" means a
+ * INFUSION_TOO_SOON, REPEAT_ADMINISTRATION (edit_repeat.c),
+ * HPC_CODE_WITH_CART; then the claim-wide PREP_CHARGES_DOUBLE_BILLED.
+ * A line of an unclassified code with a product's NDC is an event of
+ * that product (its pfam, edit_ctx.c).  "Read before" means a
  * remembered line, or a line of this claim with a lower index.  The
  * order is the table seq_edits at the end; findings and fixes go to
  * verdict.c.  Specification: specs/edits.md.
  */
 #include "edit/engine_int.h"
-#include "base/buf.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -62,7 +63,8 @@ static void add_claim_events(c837_engine *e)
     v.code2 = x->dswitch ? x->row2->code : NULL;
     v.dswitch = x->dswitch;
     v.row = x->row;
-    v.fam = x->fam;
+    v.fam = x->pfam;
+    v.product = x->product;
     v.step = x->row->step;
     v.from = x->from;
     v.to = x->to;
@@ -77,19 +79,23 @@ static void add_claim_events(c837_engine *e)
   }
 }
 
-/* STEP_OUT_OF_ORDER. */
+/* STEP_OUT_OF_ORDER: bounded to the episode window of the claim's payer
+ * settings (step_window_days, default 180): steps further apart belong
+ * to another course, or to a ledger that starts mid-history. */
 static void edit_step_order(c837_engine *e, const c837_event *me)
 {
   const c837_event *min[5] = {NULL, NULL, NULL, NULL, NULL};
   size_t k;
   int t, s = me->step;
+  long w = e->cl.cx.ps.step_window_days;
   char d[16], d2[16];
   if (me->fam != C837_FAM_STEP || s < 1 || s > 4)
     return;
   for (k = 0; k < e->cl.nev; k++) {
     const c837_event *v = &e->cl.ev[k];
+    long gap = (long)v->dfrom - me->dfrom;
     if (v == me || !read_before(v, me->line) || !is_step(v, 0) ||
-        v->step < 1 || v->step > 4)
+        v->step < 1 || v->step > 4 || gap > w || gap < -w)
       continue;
     if (!min[v->step] || v->dfrom < min[v->step]->dfrom)
       min[v->step] = v;
@@ -141,24 +147,43 @@ static void edit_prior_missing(c837_engine *e, const c837_event *me)
                    me->code, me->step, step_name(me->step), d, me->step - 1);
 }
 
+/* 1 when event v is a product an administration (38228) pairs with: a
+ * CAR-T, TCR-T or TIL product, by its code or (an unclassified code) by
+ * its NDC. */
+static int pairs_product(const c837_event *v)
+{
+  return v->fam == C837_FAM_PRODUCT || v->fam == C837_FAM_TCR ||
+         v->fam == C837_FAM_TIL;
+}
+
 /* ADMIN_WITHOUT_PRODUCT (want = product) and PRODUCT_WITHOUT_ADMIN
  * (want = step 4).  837I: the partner must be on the same claim; 837P
  * also accepts it on an earlier claim of the same provider (Part B
- * spreads the product over several claims). */
+ * spreads the product over several claims).  Not on an inpatient bill
+ * (IP_CART_CLAIM_INTEGRITY judges it: the administration is a PCS code
+ * there); on a clinical trial or expanded access claim the product may
+ * rightly be missing (no ADMIN_WITHOUT_PRODUCT) and nothing is held; on
+ * an 837P, ADMIN_WITHOUT_PRODUCT only in the office (POS 11): in a
+ * facility the hospital bills the product. */
 static void edit_pairing(c837_engine *e, const c837_event *me)
 {
   int want_product = me->fam == C837_FAM_STEP;
   c837_edit edit = want_product ? C837_EDIT_ADMIN_WITHOUT_PRODUCT
                                 : C837_EDIT_PRODUCT_WITHOUT_ADMIN;
-  int inst13 =
-      e->cl.c->kind == C837_KIND_I && strncmp(e->cl.c->tob, "13", 2) == 0;
+  int inst13 = e->cl.c->kind == C837_KIND_I &&
+               strncmp(e->cl.c->tob, "13", 2) == 0 && !e->cl.cx.trial;
   size_t k;
   char r[40];
   if (!is_step(me, 4) && me->fam != C837_FAM_PRODUCT)
     return;
+  if (e->cl.cx.inpatient || (want_product && e->cl.cx.trial))
+    return;
+  if (want_product && e->cl.c->kind == C837_KIND_P &&
+      strcmp(e->cl.c->lines[me->line].pos, "11") != 0)
+    return;
   for (k = 0; k < e->cl.nev; k++) {
     const c837_event *v = &e->cl.ev[k];
-    int partner = want_product ? v->fam == C837_FAM_PRODUCT : is_step(v, 4);
+    int partner = want_product ? pairs_product(v) : is_step(v, 4);
     if (!partner || !c837_eng_overlap(v->dfrom, v->dto, me->dfrom, me->dto))
       continue;
     if (v->line != C837_NO_INDEX)
@@ -213,76 +238,6 @@ static void edit_too_soon(c837_engine *e, const c837_event *me)
                      "days are expected",
                      me->code, d, (long)(me->dfrom - best_day), best->code, d2,
                      e->o.infusion_min_days);
-  }
-}
-
-/* 1 when the patient has a split-dose product line on a day of
- * [a, b] (the claim's list of them: split_doses). */
-static int split_dose_on(const c837_engine *e, int32_t a, int32_t b)
-{
-  size_t k;
-  for (k = 0; k < e->cl.nsd; k++) {
-    const c837_event *v = &e->cl.ev[e->cl.sd[k]];
-    if (c837_eng_overlap(v->dfrom, v->dto, a, b))
-      return 1;
-  }
-  return 0;
-}
-
-/* Lists the split-dose product events (e->cl.sd), so that the split-dose
- * exemption of REPEAT_ADMINISTRATION looks at them only. */
-static void split_doses(c837_engine *e)
-{
-  size_t k;
-  e->cl.nsd = 0;
-  for (k = 0; k < e->cl.nev; k++) {
-    const c837_event *v = &e->cl.ev[k];
-    if (v->fam != C837_FAM_PRODUCT || !v->row || !v->row->split_dose)
-      continue;
-    if (c837_vec_reserve(&e->cl.sd, &e->cl.capsd, e->cl.nsd + 1,
-                         sizeof *e->cl.sd, 8, 0) != 0) {
-      e->oom = 1;
-      return;
-    }
-    e->cl.sd[e->cl.nsd++] = k;
-  }
-}
-
-/* REPEAT_ADMINISTRATION. */
-static void edit_repeat(c837_engine *e, const c837_event *me)
-{
-  const c837_event *best = NULL;
-  long best_gap = 0;
-  size_t k;
-  if (!is_step(me, 4) || split_dose_on(e, me->dfrom, me->dto))
-    return;
-  for (k = 0; k < e->cl.nev; k++) {
-    const c837_event *v = &e->cl.ev[k];
-    long gap;
-    if (v == me || !read_before(v, me->line) || !is_step(v, 4) ||
-        v->dfrom == me->dfrom)
-      continue;
-    gap = (long)v->dfrom - me->dfrom;
-    if (gap < 0)
-      gap = -gap;
-    /* the first nearest one (in event order) is named */
-    if (gap > e->o.repeat_window_days || (best && gap >= best_gap) ||
-        split_dose_on(e, v->dfrom, v->dto))
-      continue;
-    best = v;
-    best_gap = gap;
-  }
-  if (best) {
-    char d[16], d2[16];
-    c837_eng_date(d, me->from);
-    c837_eng_date(d2, best->from);
-    c837_eng_finding(e, C837_EDIT_REPEAT_ADMINISTRATION, me->line,
-                     "administration %s on %s is a second one for this "
-                     "patient: %s is dated %s (%ld days apart, window %d "
-                     "days) and no split-dose product is billed for either "
-                     "date",
-                     me->code, d, best->code, d2, best_gap,
-                     e->o.repeat_window_days);
   }
 }
 
@@ -369,7 +324,7 @@ static void (*const seq_edits[])(c837_engine *e, const c837_event *me) = {
     edit_prior_missing, /* PRIOR_STEP_MISSING */
     edit_pairing,       /* ADMIN_WITHOUT_PRODUCT, PRODUCT_WITHOUT_ADMIN */
     edit_too_soon,      /* INFUSION_TOO_SOON */
-    edit_repeat,        /* REPEAT_ADMINISTRATION */
+    c837_edit_repeat,   /* REPEAT_ADMINISTRATION (edit_repeat.c) */
     edit_hpc,           /* HPC_CODE_WITH_CART */
 };
 
@@ -377,7 +332,6 @@ void c837_edits_seq(c837_engine *e)
 {
   size_t i, k;
   add_claim_events(e);
-  split_doses(e);
   if (e->oom)
     return;
   for (i = 0; i < e->cl.c->n_lines; i++) {

@@ -71,6 +71,19 @@ c837_engine *c837_engine_new(const c837_codetable *t,
     e->o.infusion_min_days = 0;
   if (e->o.repeat_window_days < 0)
     e->o.repeat_window_days = 0;
+  e->payers = e->o.payers;
+  if (!e->payers) {
+    c837_payer_settings d;
+    e->own_payers = c837_payers_builtin(NULL);
+    if (!e->own_payers) {
+      c837_engine_free(e);
+      return NULL;
+    }
+    c837_payers_defaults(e->own_payers, &d);
+    d.repeat_window_days = e->o.repeat_window_days;
+    c837_payers_set_defaults(e->own_payers, &d);
+    e->payers = e->own_payers;
+  }
   e->run_date = e->o.run_date ? e->o.run_date : today();
   e->max_lines = e->o.max_lines ? e->o.max_lines : C837_MAX_REMEMBERED_LINES;
   e->vb.pf = calloc(C837_MAX_FINDINGS, sizeof *e->vb.pf);
@@ -87,11 +100,11 @@ void c837_engine_free(c837_engine *e)
   if (!e)
     return;
   c837_hist_release(e);
+  c837_payers_free(e->own_payers);
   free(e->cl.el);
   free(e->cl.ev);
   free(e->cl.cand);
   free(e->cl.pick);
-  free(e->cl.sd);
   free(e->vb.pf);
   free(e->vb.out_f);
   free(e->vb.fx);
@@ -161,6 +174,7 @@ static int build_lines(c837_engine *e, int *tracked)
     if (x->tracked)
       *tracked = 1;
     x->fam = x->row ? (int)x->row->family : C837_FAM_NONE;
+    x->pfam = x->fam; /* c837_ctx_build tells more */
     x->units = l->units;
     x->units_valid = l->units_ok && l->units > 0;
     x->from = l->date_from;
@@ -240,6 +254,25 @@ static int over_limits(c837_engine *e)
   return g != 0;
 }
 
+/* 1 when the current claim's admission is to be remembered: an
+ * inpatient claim of a CAR-T patient (a CAR-T or other cell therapy
+ * line, a CAR-T PCS code, or remembered lines of the patient), so that
+ * the admissions kept grow with the CAR-T patients only. */
+static int admission_wanted(const c837_engine *e)
+{
+  const c837_claim *c = e->cl.c;
+  size_t i;
+  if (!e->cl.cx.inpatient || !c->admit_date || !c->patient_key[0])
+    return 0;
+  if (e->cl.cx.pcs || c837_hist_patient_known(e, c->patient_key))
+    return 1;
+  for (i = 0; i < c->n_lines; i++)
+    if (!e->cl.el[i].removed && (e->cl.el[i].pfam == C837_FAM_STEP ||
+                                 c837_family_is_product(e->cl.el[i].pfam)))
+      return 1;
+  return 0;
+}
+
 c837_status c837_engine_claim(c837_engine *e, const c837_claim *c,
                               c837_verdict *out)
 {
@@ -260,23 +293,25 @@ c837_status c837_engine_claim(c837_engine *e, const c837_claim *c,
   f = c837_eng_freq(c);
   if (f == 8) {
     /* A void cancels the claim it names and is not evaluated itself. */
-    if (c837_hist_cancel(e) != 0)
+    if (c837_hist_cancel(e) != 0 || c837_admit_cancel(e) != 0)
       return C837_ENOMEM;
     c837_hist_settle(e);
     return C837_OK;
   }
   if (build_lines(e, &tracked) != 0)
     return C837_ENOMEM;
-  if (f != 7 && !tracked) {
+  if (f != 7 && !tracked && !c837_ctx_wanted(e)) {
     /* nearly every claim: no line any edit looks at, nothing to record,
      * nothing to replace */
     c837_vb_finish(&e->vb, e->o.hold, out);
     return C837_OK;
   }
+  c837_ctx_build(e);
   report_repeat(e);
   if (!over_limits(e)) {
     c837_edits_line(e);
     c837_edits_seq(e);
+    c837_edits_claim(e);
   }
   if (e->oom)
     return C837_ENOMEM;
@@ -284,10 +319,12 @@ c837_status c837_engine_claim(c837_engine *e, const c837_claim *c,
   if (c837_hist_mark(e) != 0)
     return C837_ENOMEM;
   if (out->disposition != C837_DISP_HELD) {
-    if (f == 7 && c837_hist_cancel(e) != 0)
+    if (f == 7 && (c837_hist_cancel(e) != 0 || c837_admit_cancel(e) != 0))
       return C837_ENOMEM;
     c837_hist_settle(e);
     if (c837_hist_record(e) != 0)
+      return C837_ENOMEM;
+    if (admission_wanted(e) && c837_admit_record(e) != 0)
       return C837_ENOMEM;
   }
   return C837_OK;

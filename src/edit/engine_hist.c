@@ -44,6 +44,8 @@ static int is_bookkeeping(const c837_hist *h)
 
 c837_hist_kind c837_hist_kind_of(const c837_hist *h)
 {
+  if (h->kind == C837_HIST_ADMISSION)
+    return C837_HIST_ADMISSION;
   if (h->family != C837_FAM_NONE)
     return C837_HIST_LINE;
   return h->claim_id[0] || h->lx[0] ? C837_HIST_TOMBSTONE : C837_HIST_MARKER;
@@ -177,6 +179,12 @@ void c837_hist_release(c837_engine *e)
   free(e->cp.undo);
   memset(hs, 0, sizeof *hs);
   memset(&e->cp, 0, sizeof e->cp);
+  c837_admit_free(e);
+}
+
+int c837_hist_patient_known(const c837_engine *e, const char *patient)
+{
+  return c837_hix_pat_count(&e->hist, patient) > 0;
 }
 
 /* The run number of the lines this run remembers first. */
@@ -203,6 +211,13 @@ c837_status c837_engine_add_history(c837_engine *e, const c837_hist *row)
     e->hist.m.max_run = h->run;
   if (c837_hix_ix_note_loaded(&e->hist, h) != 0)
     return C837_ENOMEM;
+  /* admissions and their tombstones (lx and code empty; a line's
+   * tombstone keeps its code, even of a line whose LX01 was empty):
+   * hist_admit.c */
+  if (h->kind == C837_HIST_ADMISSION ||
+      (h->kind == C837_HIST_TOMBSTONE && h->claim_id[0] && !h->lx[0] &&
+       !h->code[0]))
+    return c837_admit_load(e, h);
   if (h->kind == C837_HIST_MARKER) {
     size_t len = c837_hix_ix_key_len(h->source);
     c837_ixc *x = len ? c837_hix_ix_find(&e->hist, h->source, len) : NULL;
@@ -261,7 +276,7 @@ size_t c837_engine_history_count(const c837_engine *e)
   if (!e)
     return 0;
   settle_for_reading(e);
-  return e->hist.m.nh + e->hist.m.nmk;
+  return e->hist.m.nh + e->hist.m.nmk + c837_admit_count(e);
 }
 
 const c837_hist *c837_engine_history_at(const c837_engine *e, size_t i)
@@ -273,7 +288,7 @@ const c837_hist *c837_engine_history_at(const c837_engine *e, size_t i)
     return &e->hist.h[i].h;
   if (i - e->hist.m.nh < e->hist.m.nmk)
     return &e->hist.mk[i - e->hist.m.nh].h;
-  return NULL;
+  return c837_admit_at(e, i - e->hist.m.nh - e->hist.m.nmk);
 }
 
 void c837_engine_commit(c837_engine *e)
@@ -282,6 +297,7 @@ void c837_engine_commit(c837_engine *e)
     return;
   e->cp.open = 0;
   e->cp.nundo = 0;
+  c837_admit_commit(e);
   c837_hist_settle(e);
 }
 
@@ -295,6 +311,7 @@ c837_status c837_engine_checkpoint(c837_engine *e)
   e->cp.saved = e->hist.m;
   e->cp.nix = c837_map_count(&e->hist.ixkeys);
   e->cp.nundo = 0;
+  c837_admit_checkpoint(e);
   return C837_OK;
 }
 
@@ -315,6 +332,7 @@ void c837_engine_rollback(c837_engine *e)
   e->cp.nundo = 0;
   c837_hix_rebuild(&e->hist);
   c837_hix_ix_rollback(&e->hist, e->cp.nix);
+  c837_admit_rollback(e);
   c837_hist_settle(e);
 }
 
@@ -406,13 +424,23 @@ void c837_hist_hide(c837_engine *e)
   e->hist.m.hide_min = x->min_run;
 }
 
-/* 1 when the claim has a CAR-T or watch line (the claims whose
+/* 1 when working line x is of a family the history remembers: any
+ * family of the code table, but an unclassified (NOC) code only with the
+ * NDC of a cell or gene product (the other NOC lines bill ordinary
+ * drugs). */
+static int worth_remembering(const c837_eline *x)
+{
+  return x->row && x->fam != C837_FAM_NONE &&
+         (x->fam != C837_FAM_NOC || x->pfam != C837_FAM_NOC);
+}
+
+/* 1 when the claim has a line the history remembers (the claims whose
  * interchange is marked). */
-static int has_cart_or_watch(const c837_engine *e)
+static int has_remembered_line(const c837_engine *e)
 {
   size_t i;
   for (i = 0; i < e->cl.c->n_lines; i++)
-    if (e->cl.el[i].row && e->cl.el[i].fam != C837_FAM_NONE)
+    if (worth_remembering(&e->cl.el[i]))
       return 1;
   return 0;
 }
@@ -422,7 +450,7 @@ int c837_hist_repeated(const c837_engine *e, const c837_hist **prev)
   const c837_ixc *x;
   const c837_hrec *m;
   *prev = NULL;
-  if (!e->cl.isa_len || !e->cl.legacy[0] || !has_cart_or_watch(e))
+  if (!e->cl.isa_len || !e->cl.legacy[0] || !has_remembered_line(e))
     return 0; /* no envelope, or no ISA hash to tell a resend by */
   x = c837_hix_ix_find(&e->hist, e->cl.source, e->cl.isa_len);
   if (!x || x->mk == C837_NO_INDEX)
@@ -435,12 +463,13 @@ int c837_hist_repeated(const c837_engine *e, const c837_hist **prev)
 }
 
 /* Records (or takes over from the ledger) the marker of the claim's
- * interchange, when the claim has CAR-T or watch lines.  0 or -1. */
+ * interchange, when the claim has lines the history remembers.  0 or
+ * -1. */
 int c837_hist_mark(c837_engine *e)
 {
   c837_ixc *x;
   c837_hist h;
-  if (!e->cl.isa_len || !has_cart_or_watch(e))
+  if (!e->cl.isa_len || !has_remembered_line(e))
     return 0;
   x = c837_hix_ix_get(&e->hist, e->cl.source, e->cl.isa_len);
   if (!x)
@@ -587,7 +616,7 @@ size_t c837_hist_new_lines(c837_engine *e)
     const c837_eline *x = &e->cl.el[i];
     c837_hist h;
     size_t ri;
-    if (!x->row || x->fam == C837_FAM_NONE)
+    if (!worth_remembering(x))
       continue;
     line_identity(e, x, &h);
     ri = read_again(e, &h);
@@ -611,17 +640,15 @@ int c837_hist_record(c837_engine *e)
     c837_hist h;
     size_t ri;
     int replaced = 0;
-    /* only the families the ledger reads back (src/run/ledger.c knows
-     * step, product and watch; the families added after them are not
-     * remembered until it parses every family: c837_family_from_name) */
-    if (x->removed || !x->row || x->fam == C837_FAM_NONE ||
-        x->fam > C837_FAM_WATCH)
+    if (x->removed || !worth_remembering(x))
       continue;
     line_identity(e, x, &h);
     c837_eng_copy(h.patient, sizeof h.patient, c->patient_key);
     c837_eng_copy(h.provider, sizeof h.provider, c->billing.id);
     c837_eng_copy(h.code, sizeof h.code, x->code);
-    h.family = x->row->family;
+    /* an unclassified code with a product's NDC is that product's line
+     * (edit_ctx.c: pfam) */
+    h.family = (c837_family)x->pfam;
     h.step = x->row->step;
     h.units = x->units_valid ? x->units : 0;
     c837_eng_copy(h.freq, sizeof h.freq, c->freq);

@@ -24,7 +24,14 @@ typedef enum c837_hist_kind {
   C837_HIST_TOMBSTONE,
   /* an interchange (source "ISA06|ISA13#FP|", claim_id and lx empty):
    * the run `run` read it on run_date and evaluated CAR-T lines in it */
-  C837_HIST_MARKER
+  C837_HIST_MARKER,
+  /* an inpatient admission (an 837I claim of type of bill 11x: source,
+   * claim_id, lx empty, patient, provider, date_from = DTP*435, date_to =
+   * the end of the statement period), for PAYMENT_WINDOW; family NONE,
+   * its ledger row says "admission" in the family column.  Kept apart
+   * from the lines (hist_admit.c); a void or replacement removes it,
+   * leaving a tombstone (lx and code empty) */
+  C837_HIST_ADMISSION
 } c837_hist_kind;
 
 /* A record the engine remembers across claims, files and runs (the
@@ -57,15 +64,16 @@ typedef struct c837_hist {
                                        the run's first claim */
 } c837_hist;
 
-/* The kind of record h is, from its fields as a ledger row has them: a
+/* The kind of record h is, from its fields as a ledger row has them: an
+ * ADMISSION when h->kind says so (its ledger row's family column); else a
  * record with a family is a LINE; without one, a TOMBSTONE when claim_id
  * or lx is set, else a MARKER. */
 c837_hist_kind c837_hist_kind_of(const c837_hist *h);
 
-/* Adds a line (or tombstone, or marker) from an earlier run; call it
- * before the first claim.  h->kind is not read: the kind is derived
- * from the record as c837_hist_kind_of says, as a ledger row (which has
- * no kind column) tells it.  A later claim line with the same source,
+/* Adds a line (or tombstone, marker, admission) from an earlier run;
+ * call it before the first claim.  h->kind is read only for ADMISSION:
+ * the kind is derived from the record as c837_hist_kind_of says, as a
+ * ledger row (which has no kind column) tells it.  A later claim line with the same source,
  * claim_id and lx replaces it and keeps its run (re-runs are
  * idempotent).  A tombstone removes the loaded rows it names (run not
  * later than its own); a row named by a loaded tombstone of the same or

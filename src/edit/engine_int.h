@@ -56,6 +56,16 @@ typedef struct c837_eline {
   const c837_code *row2;         /* the code from day dswitch on (a split
                                     line whose code ends in its range) */
   int32_t dswitch;               /* day number; 0 when the code is one */
+  /* What the line bills (edit_ctx.c): pfam is its family, or for an
+   * unclassified (NOC) code with the NDC of a known cell or gene product
+   * in its drug loop that product's family; product the product's
+   * generic name (the code row's, or the NDC's), NULL when not known;
+   * ndc the row of the line's first NDC that the list knows (NULL);
+   * has_ndc 1 when the line carries an NDC (LIN N4) at all. */
+  int pfam;
+  const char *product;
+  const c837_ndc *ndc;
+  int has_ndc;
 } c837_eline;
 
 /* One line of the patient as seen by the sequencing edits: either a
@@ -74,7 +84,33 @@ typedef struct c837_event {
   const char *claim_id;
   size_t line;          /* index in the current claim, or C837_NO_INDEX
                            for a history line */
+  const char *product;  /* generic name of the product, NULL when not
+                           known (steps, watch codes, history lines of
+                           unclassified codes) */
 } c837_event;
+
+/* What the edits of issue 12 read of the claim as a whole (edit_ctx.c),
+ * built once per claim judged. */
+typedef struct c837_cctx {
+  c837_payer_settings ps; /* the claim's payer class and settings */
+  int inpatient;        /* 837I, type of bill 11x */
+  int outpatient;       /* 837I, type of bill 12x or 13x */
+  int32_t discharge;    /* 11x: the end of the statement period (else its
+                           start), the date PCS codes are valid on */
+  const c837_pcs *pcs;  /* the first HI procedure code that proves a CAR-T
+                           administration (specs/pcs.csv, cart_admin 1,
+                           valid on the discharge date), or NULL */
+  const char *pcs_code; /* its code as written */
+  int32_t pcs_date;     /* its HI date (D8), 0 when none */
+  int z006;             /* diagnosis Z00.6 (clinical research) */
+  int cc30, cc51, cc90; /* condition codes 30, 51, 90 */
+  const c837_hi_code *d4; /* value code D4 (trial number), or NULL */
+  int note_eau;         /* a note "Expand Acc Use" */
+  int note_dpct;        /* a note "Diff Prod Clin Trial" */
+  int q0q1;             /* a line modifier Q0 or Q1 */
+  int trial;            /* any clinical trial or expanded access mark:
+                           Z00.6, CC 30, VC D4, Q0/Q1, CC 90, either note */
+} c837_cctx;
 
 /* Everything about the claim being judged; rebuilt for every claim, the
  * arrays kept for the next. */
@@ -92,8 +128,6 @@ typedef struct c837_claimwork {
                            fixes decided so far (loop 2400 limit) */
   size_t *pick;         /* gather: record indexes of the events */
   size_t cappick;
-  size_t *sd;           /* the split-dose product events (indexes in ev) */
-  size_t nsd, capsd;
   c837_eline *el;       /* el[0 .. c->n_lines) */
   size_t capel;
   c837_event *ev;       /* the patient's events: ev[0 .. nev_hist) from
@@ -102,6 +136,7 @@ typedef struct c837_claimwork {
   size_t nev_hist;
   int32_t *cand;        /* DUPLICATE_DAY: candidate days */
   size_t capcand;
+  c837_cctx cx;         /* the claim's context (edit_ctx.c) */
 } c837_claimwork;
 
 /* ------------------------------------------------------------------ */
@@ -140,8 +175,8 @@ typedef struct c837_hrec {
 } c837_hrec;
 
 /* The lines of one patient, for the edits (hist_index.c): record indexes
- * of the patient's live dated lines, ordered by class (product, steps 1
- * to 4, another step, watch), date_from and record index. */
+ * of the patient's live dated lines, ordered by class (c837_hix_class),
+ * date_from and record index. */
 typedef struct c837_pat {
   size_t *idx;
   size_t n, cap;
@@ -236,16 +271,39 @@ typedef struct c837_checkpoint {
   size_t nundo, capundo;
 } c837_checkpoint;
 
+/* The remembered inpatient admissions (hist_admit.c): records of kind
+ * ADMISSION, and the tombstones of those a void or replacement removed,
+ * kept apart from the lines (PAYMENT_WINDOW is their only reader). */
+typedef struct c837_admits {
+  c837_hrec *r;         /* in a stable order (append, replace in place) */
+  size_t n, cap;
+  size_t ndead;
+  c837_map keys;        /* patient key -> lists[id] */
+  c837_ilist *lists;    /* per patient: indexes into r, increasing */
+  size_t caplists;
+  int open;             /* a checkpoint is open */
+  size_t saved_n, saved_ndead;
+  c837_undo *undo;      /* old values of records changed since it */
+  size_t nundo, capundo;
+} c837_admits;
+
 /* ------------------------------------------------------------------ */
 /* The engine                                                          */
 /* ------------------------------------------------------------------ */
 
 struct c837_engine {
   const c837_codetable *t;
+  const c837_payers *payers; /* options.payers, or own_payers */
+  c837_payers *own_payers;   /* the built-in ones, when options had none */
+  c837_admits adm;           /* hist_admit.c */
   c837_edit_options o;
   int32_t run_date;
   uint64_t max_lines;   /* remembered lines at most (options.max_lines) */
   int oom;              /* an allocation failed during this call */
+  int gather_all;       /* tests only (test_internal_gather.c): every
+                           remembered line of the patient is an event, the
+                           exhaustive evaluation the windows of
+                           hist_gather.c must agree with; 0 otherwise */
   c837_histstore hist;  /* engine_hist.c */
   c837_checkpoint cp;   /* engine_hist.c */
   c837_claimwork cl;    /* the claim being judged */
@@ -384,10 +442,23 @@ size_t c837_hix_pat_count(const c837_histstore *hs, const char *patient);
  * line) its patient's index, so that c837_hix_id_add and c837_hix_file
  * of it cannot fail.  0 or -1 (ENOMEM). */
 int c837_hix_reserve(c837_histstore *hs, const c837_hist *h);
-/* The class of a record in the patient index (0 product, 1-4 the steps,
- * 5 another step, 6 watch). */
+/* The classes of the patient index, in its order: one per family the
+ * gather looks up apart (REPEAT_ADMINISTRATION's course classes among
+ * them), the steps 1 to 4 each their own. */
+enum {
+  C837_HIX_PRODUCT = 0,    /* CAR-T products */
+  /* 1 .. 4: steps 1 to 4 */
+  C837_HIX_STEP_OTHER = 5, /* a step line of another step number */
+  C837_HIX_WATCH,
+  C837_HIX_TCR,
+  C837_HIX_TIL,
+  C837_HIX_HSC_GENE,
+  C837_HIX_OTHER,          /* cell_other, noc */
+  C837_HIX_CLASSES
+};
+/* The class of a record in the patient index (C837_HIX_*, or 1 to 4 for
+ * the steps). */
 int c837_hix_class(const c837_hist *h);
-#define C837_HIX_CLASSES 7
 /* The first position in p->idx of class cls whose record's date_from is
  * at least ymd_lo, and in *end the first position past the class. */
 size_t c837_hix_lower(const c837_histstore *hs, const c837_pat *p, int cls,
@@ -471,6 +542,58 @@ void c837_hist_settle(c837_engine *e);
  * itself). */
 void c837_hist_release(c837_engine *e);
 
+/* ---- hist_admit.c: the remembered inpatient admissions ---- */
+
+/* Adds an admission from a ledger (c837_engine_add_history).  C837_OK,
+ * C837_ENOMEM. */
+c837_status c837_admit_load(c837_engine *e, const c837_hist *h);
+/* Remembers the current claim's admission (an 11x claim with an
+ * admission date and a patient): a loaded one of the same identity is
+ * taken over in place, keeping its run.  0 or -1 (ENOMEM). */
+int c837_admit_record(c837_engine *e);
+/* Removes the admissions the current claim (a void or replacement)
+ * cancels (same CLM01 and billing provider), leaving tombstones; a
+ * replacement read again leaves its own alone.  0 or -1 (ENOMEM). */
+int c837_admit_cancel(c837_engine *e);
+/* The patient's live admissions that count for the current claim (not
+ * hidden by a re-run): start with *pos = 0; each call returns the next,
+ * NULL at the end. */
+const c837_hist *c837_admit_next(const c837_engine *e, const char *patient,
+                                 size_t *pos);
+/* Records in the list the ledger saves (admissions and their
+ * tombstones), dead ones dropped first when no checkpoint is open. */
+size_t c837_admit_count(const c837_engine *e);
+const c837_hist *c837_admit_at(const c837_engine *e, size_t i);
+/* Checkpoint, rollback, commit and free of the admissions, called by
+ * engine_hist.c's of the whole history. */
+void c837_admit_checkpoint(c837_engine *e);
+void c837_admit_rollback(c837_engine *e);
+void c837_admit_commit(c837_engine *e);
+void c837_admit_free(c837_engine *e);
+/* 1 when the history has live dated lines of patient (the patient index
+ * of hist_index.c; a patient whose lines were all voided is unknown). */
+int c837_hist_patient_known(const c837_engine *e, const char *patient);
+
+/* ---- edit_ctx.c: the claim's context ---- */
+
+/* 1 when a claim without a tracked line must still be judged: an
+ * inpatient claim (837I, 11x) with a CAR-T administration PCS code, or
+ * with an admission date and a patient the history knows (PAYMENT_WINDOW
+ * and the admission to remember). */
+int c837_ctx_wanted(const c837_engine *e);
+/* Fills e->cl.cx and each working line's pfam, product, ndc and
+ * has_ndc; on an inpatient claim dates every line that has no DTP*472
+ * of its own on the date of the CAR-T PCS code (when it has one). */
+void c837_ctx_build(c837_engine *e);
+/* 1 when working line x bills a cell or gene therapy product of family
+ * fam (pfam == fam; for PRODUCT: a CAR-T product, by code or NDC). */
+int c837_ctx_is(const c837_eline *x, c837_family fam);
+/* 1 when the text of a claim note contains needle (ASCII case
+ * ignored). */
+int c837_ctx_note(const c837_claim *c, const char *needle);
+/* 1 when line l carries modifier m. */
+int c837_ctx_has_mod(const c837_line *l, const char *m);
+
 /* ---- the edits ---- */
 
 /* edit_line.c: per-line edits over e->cl.el[0 .. c->n_lines), in order;
@@ -480,5 +603,20 @@ void c837_edits_line(c837_engine *e);
 /* edit_seq.c: sequencing edits; expects e->cl.ev filled with the history
  * events; appends the claim's own events itself. */
 void c837_edits_seq(c837_engine *e);
+/* edit_repeat.c: REPEAT_ADMINISTRATION on event me (a sequencing edit of
+ * edit_seq.c's table). */
+void c837_edit_repeat(c837_engine *e, const c837_event *me);
+/* edit_claim.c: the edits of the claim as a whole and its products
+ * (issue 12), after the sequencing edits: IP_CART_CLAIM_INTEGRITY,
+ * CLINICAL_TRIAL_CODING, PAYMENT_WINDOW (edit_claim.c),
+ * PRODUCT_IN_FACILITY_POS, PARTB_FRACTIONAL_PRODUCT, NOC_PRODUCT_CODE,
+ * PRODUCT_NDC, PRODUCT_INDICATION, STEP_NOT_PAYABLE (edit_product.c). */
+void c837_edits_claim(c837_engine *e);
+void c837_edit_product_pos(c837_engine *e);
+void c837_edit_partb(c837_engine *e);
+void c837_edit_noc(c837_engine *e);
+void c837_edit_ndc(c837_engine *e);
+void c837_edit_indication(c837_engine *e);
+void c837_edit_step_payable(c837_engine *e);
 
 #endif /* CART837_ENGINE_INT_H */

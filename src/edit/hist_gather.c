@@ -5,7 +5,10 @@
  * history order: the lines within a window of dates around the claim's
  * own, per class of line (class_window: overlapping dates for most
  * edits, the INFUSION_TOO_SOON days before an administration, the
- * REPEAT_ADMINISTRATION window around it), and the earliest line of each
+ * payer's STEP_OUT_OF_ORDER episode window and REPEAT_ADMINISTRATION
+ * window around it, every course of a class when that window is
+ * lifetime, the PAYMENT_WINDOW days before an inpatient admission, even
+ * for a claim without lines of its own), and the earliest line of each
  * step.  The patient index of hist_index.c finds them by binary search,
  * so a claim costs time in proportion to the lines near its dates, not
  * to everything the patient ever had; and the number of lines one claim
@@ -48,6 +51,7 @@ static void hist_event(const c837_engine *e, const c837_hrec *r,
   memset(v, 0, sizeof *v);
   v->code = r->h.code;
   v->row = c837_codetable_find(e->t, r->h.code);
+  v->product = v->row && v->row->product[0] ? v->row->product : NULL;
   v->fam = (int)r->h.family;
   v->step = r->h.step;
   v->from = r->h.date_from;
@@ -63,55 +67,118 @@ static void hist_event(const c837_engine *e, const c837_hrec *r,
   v->line = C837_NO_INDEX;
 }
 
-/* The claim's dated CAR-T and watch lines: their first and last day
- * numbers, and whether one is an administration (step 4).  Returns how
- * many there are. */
-static size_t claim_span(const c837_engine *e, int32_t *lo, int32_t *hi,
-                         int *admin)
+/* What the edits of one claim can look at in the patient's history
+ * (claim_span). */
+typedef struct span {
+  size_t own;      /* the claim's dated lines with a family */
+  int32_t lo, hi;  /* their first and last day numbers */
+  int admin;       /* one is an administration (step 4) */
+  int steps;       /* one is of steps 1 to 4 (STEP_OUT_OF_ORDER) */
+  int course;      /* one is a course (REPEAT_ADMINISTRATION:
+                      administration, CAR-T, TCR-T, TIL or stem-cell gene
+                      therapy product, by code or NDC) */
+  int32_t ad;      /* PAYMENT_WINDOW on an inpatient claim: its admission
+                      day number, 0 when the edit does not look back */
+  int32_t ad_days; /* and the window's days before it */
+} span;
+
+/* 1 when pfam is a family of REPEAT_ADMINISTRATION's courses. */
+static int course_family(int pfam, int step)
 {
-  size_t i, own = 0;
-  *lo = *hi = 0;
-  *admin = 0;
-  for (i = 0; i < e->cl.c->n_lines; i++) {
+  return (pfam == C837_FAM_STEP && step == 4) || pfam == C837_FAM_PRODUCT ||
+         pfam == C837_FAM_TCR || pfam == C837_FAM_TIL ||
+         pfam == C837_FAM_HSC_GENE;
+}
+
+/* The claim's dated lines with a family (the claim's own events, as
+ * edit_seq.c's add_claim_events takes them; by the family they bill,
+ * pfam), and the inpatient side of PAYMENT_WINDOW (edit_claim.c: an 11x
+ * claim with an admission date looks at the lines of the window before
+ * it, whether it has lines of its own or not). */
+static void claim_span(const c837_engine *e, span *s)
+{
+  const c837_claim *c = e->cl.c;
+  size_t i;
+  memset(s, 0, sizeof *s);
+  for (i = 0; i < c->n_lines; i++) {
     const c837_eline *x = &e->cl.el[i];
     if (!x->row || x->fam == C837_FAM_NONE || !x->from)
       continue;
-    if (!own++ || x->dfrom < *lo)
-      *lo = x->dfrom;
-    if (own == 1 || x->dto > *hi)
-      *hi = x->dto;
-    if (x->fam == C837_FAM_STEP && x->row->step == 4)
-      *admin = 1;
+    if (!s->own++ || x->dfrom < s->lo)
+      s->lo = x->dfrom;
+    if (s->own == 1 || x->dto > s->hi)
+      s->hi = x->dto;
+    if (x->pfam == C837_FAM_STEP && x->row->step == 4)
+      s->admin = 1;
+    if (x->pfam == C837_FAM_STEP && x->row->step >= 1 && x->row->step <= 4)
+      s->steps = 1;
+    if (course_family(x->pfam, x->row->step))
+      s->course = 1;
   }
-  return own;
+  if (e->cl.cx.inpatient && c->admit_date && c->patient_key[0]) {
+    int d = c837_payers_window_days(e->payers, &e->cl.cx.ps, c->billing.id);
+    if (d > 0) {
+      s->ad = c837_date_to_days(c->admit_date);
+      s->ad_days = d;
+    }
+  }
 }
 
-/* The days [*a, *b] of remembered lines of class cls the edits of this
- * claim (dated lo..hi, with an administration or not) can look at: the
- * lines that overlap the claim's dates (pairing, HPC_CODE_WITH_CART,
- * DUPLICATE_DAY); for a claim with an administration also the
- * collections of the INFUSION_TOO_SOON days before it, and the
- * administrations and products of the REPEAT_ADMINISTRATION window
- * around it (a repeat, and the split-dose products on the dates of
- * either, whose ranges may reach maxspan days further). */
-static void class_window(const c837_engine *e, int cls, int32_t lo,
-                         int32_t hi, int admin, int32_t maxspan, int32_t *a,
-                         int32_t *b)
+/* Widens [*a, *b] (empty when *a > *b) to take in [x, y]. */
+static void widen(int32_t *a, int32_t *b, int32_t x, int32_t y)
 {
-  int32_t w = e->o.repeat_window_days + 1;
-  *a = lo;
-  *b = hi;
-  if (!admin)
+  if (*a > *b) {
+    *a = x;
+    *b = y;
     return;
-  if (cls == 1)
-    *a = lo - e->o.infusion_min_days - 1;
-  else if (cls == 4) {
-    *a = lo - w;
-    *b = hi + w;
-  } else if (cls == 0) {
-    *a = lo - w;
-    *b = hi + w + maxspan;
   }
+  if (x < *a)
+    *a = x;
+  if (y > *b)
+    *b = y;
+}
+
+/* The dates [*ya, *yb] (CCYYMMDD; empty when *ya > *yb) of remembered
+ * lines of class cls the edits of this claim can look at: the lines that
+ * overlap the claim's dates (pairing, HPC_CODE_WITH_CART, DUPLICATE_DAY,
+ * PARTB_FRACTIONAL_PRODUCT); for a claim with an administration also the
+ * collections of the INFUSION_TOO_SOON days before it; for a claim with
+ * a step 1 to 4 the steps 1 to 4 of the payer's episode window around it
+ * (STEP_OUT_OF_ORDER); for a claim with a course the courses of its
+ * class in the payer's REPEAT_ADMINISTRATION window around it, every one
+ * when the window is lifetime (0), and the products on their dates (the
+ * split dose); for an inpatient claim the steps and products of the
+ * PAYMENT_WINDOW days before its admission.  The window is the hull of
+ * these: a line in it that no edit needs changes no finding. */
+static void class_window(const c837_engine *e, const span *s, int cls,
+                         int32_t *ya, int32_t *yb)
+{
+  int32_t a = 1, b = 0, rw = e->cl.cx.ps.repeat_window_days + 1;
+  int32_t sw = e->cl.cx.ps.step_window_days + 1;
+  int course = cls == C837_HIX_PRODUCT || cls == 4 || cls == C837_HIX_TCR ||
+               cls == C837_HIX_TIL || cls == C837_HIX_HSC_GENE;
+  *ya = 1;
+  *yb = 0;
+  if (e->gather_all || (s->course && course && rw == 1)) {
+    *ya = 0; /* every line of the class */
+    *yb = INT32_MAX;
+    return;
+  }
+  if (s->own) {
+    widen(&a, &b, s->lo, s->hi);
+    if (s->admin && cls == 1)
+      widen(&a, &b, s->lo - e->o.infusion_min_days - 1, s->hi);
+    if (s->steps && cls >= 1 && cls <= 4)
+      widen(&a, &b, s->lo - sw, s->hi + sw);
+    if (s->course && course)
+      widen(&a, &b, s->lo - rw, s->hi + rw);
+  }
+  if (s->ad && cls != C837_HIX_WATCH)
+    widen(&a, &b, s->ad - s->ad_days - 1, s->ad + 1);
+  if (a > b)
+    return;
+  *ya = c837_days_to_date(a);
+  *yb = c837_days_to_date(b);
 }
 
 /* Events of the patient's remembered lines that the edits of this claim
@@ -124,16 +191,16 @@ int c837_hist_gather(c837_engine *e, size_t *count)
 {
   c837_histstore *hs = &e->hist;
   c837_pat *p = NULL;
-  size_t own, n = 0, k, end, at, uniq = 0;
-  int32_t lo, hi;
-  int cls, admin;
+  size_t n = 0, k, end, at, uniq = 0;
+  span s;
+  int cls;
   e->cl.nev = 0;
   e->cl.nev_hist = 0;
-  own = claim_span(e, &lo, &hi, &admin);
-  *count = own;
-  if (own > C837_MAX_PATIENT_EVENTS)
+  claim_span(e, &s);
+  *count = s.own;
+  if (s.own > C837_MAX_PATIENT_EVENTS)
     return 1;
-  if (!own || !e->cl.c->patient_key[0])
+  if ((!s.own && !s.ad) || !e->cl.c->patient_key[0])
     return 0; /* our choice: no patient, no cross-claim counting */
   if (c837_hix_pat(hs, e->cl.c->patient_key, &p) != 0) {
     e->oom = 1;
@@ -142,11 +209,12 @@ int c837_hist_gather(c837_engine *e, size_t *count)
   if (!p)
     return 0;
   for (cls = 0; cls < C837_HIX_CLASSES; cls++) {
-    int32_t a, b, ya, yb;
-    class_window(e, cls, lo, hi, admin, p->maxspan, &a, &b);
-    ya = c837_days_to_date(a);
-    yb = c837_days_to_date(b);
-    at = c837_hix_lower(hs, p, cls, c837_days_to_date(a - p->maxspan), &end);
+    int32_t ya, yb, lo;
+    class_window(e, &s, cls, &ya, &yb);
+    if (ya > yb)
+      continue;
+    lo = ya ? c837_days_to_date(c837_date_to_days(ya) - p->maxspan) : 0;
+    at = c837_hix_lower(hs, p, cls, lo, &end);
     for (; at < end; at++) {
       const c837_hrec *r = &hs->h[p->idx[at]];
       int32_t to = r->h.date_to > r->h.date_from ? r->h.date_to
@@ -155,8 +223,8 @@ int c837_hist_gather(c837_engine *e, size_t *count)
         break;
       if (to < ya || c837_hist_excluded(e, r))
         continue;
-      if (n + own >= C837_MAX_PATIENT_EVENTS) {
-        *count = n + own + 1;
+      if (n + s.own >= C837_MAX_PATIENT_EVENTS) {
+        *count = n + s.own + 1;
         return 1;
       }
       if (pick(e, &n, p->idx[at]) != 0)
@@ -184,7 +252,7 @@ int c837_hist_gather(c837_engine *e, size_t *count)
       return -1;
   }
   e->cl.nev_hist = e->cl.nev;
-  *count = uniq + own;
+  *count = uniq + s.own;
   if (*count > C837_MAX_PATIENT_EVENTS) {
     e->cl.nev = e->cl.nev_hist = 0;
     return 1;

@@ -9,7 +9,8 @@
  *   record indexes by the identity's hash (c837_idtab), so that a line
  *   read again or a tombstone loaded finds its record at once;
  * - patient key -> the patient's live dated lines (c837_pat), ordered by
- *   class (product, steps 1 to 4, another step, watch), then date_from,
+ *   class (c837_hix_class: product, steps 1 to 4, another step, watch,
+ *   tcr, til, hsc_gene, the other families), then date_from,
  *   then record index, so that a claim reaches the lines near its dates,
  *   and the earliest line of each step, by binary search.  A patient's
  *   list is kept ordered by insertion (memmove, bounded by
@@ -116,11 +117,22 @@ size_t c837_hix_id_next(const c837_histstore *hs, uint64_t h, size_t *pos)
 
 int c837_hix_class(const c837_hist *h)
 {
-  if (h->family == C837_FAM_PRODUCT)
-    return 0;
-  if (h->family == C837_FAM_STEP)
-    return h->step >= 1 && h->step <= 4 ? h->step : 5;
-  return 6;
+  switch (h->family) {
+  case C837_FAM_PRODUCT:
+    return C837_HIX_PRODUCT;
+  case C837_FAM_STEP:
+    return h->step >= 1 && h->step <= 4 ? h->step : C837_HIX_STEP_OTHER;
+  case C837_FAM_WATCH:
+    return C837_HIX_WATCH;
+  case C837_FAM_TCR:
+    return C837_HIX_TCR;
+  case C837_FAM_TIL:
+    return C837_HIX_TIL;
+  case C837_FAM_HSC_GENE:
+    return C837_HIX_HSC_GENE;
+  default:
+    return C837_HIX_OTHER; /* cell_other, noc */
+  }
 }
 
 int c837_hix_fileable(const c837_hrec *r)

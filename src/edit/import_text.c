@@ -23,6 +23,7 @@
  * o->all, every other code too, with no product.
  */
 #include "edit/import_int.h"
+#include "base/util.h"
 
 #include <ctype.h>
 #include <string.h>
@@ -261,23 +262,6 @@ void c837_import_hcpcs(c837_import *im)
 /* MS-DRG 018 list                                                     */
 /* ------------------------------------------------------------------ */
 
-/* 1 when hay contains needle, ignoring ASCII case. */
-static int contains_nocase(const char *hay, const char *needle)
-{
-  size_t n = strlen(needle), i, j;
-  if (n == 0)
-    return 0;
-  for (i = 0; hay[i]; i++) {
-    for (j = 0; j < n && hay[i + j]; j++)
-      if (tolower((unsigned char)hay[i + j]) !=
-          tolower((unsigned char)needle[j]))
-        break;
-    if (j == n)
-      return 1;
-  }
-  return 0;
-}
-
 /* The code table row whose product the title names (the longest name
  * wins), or NULL. */
 static const c837_code *product_named(const c837_import *im,
@@ -287,7 +271,7 @@ static const c837_code *product_named(const c837_import *im,
   size_t i;
   for (i = 0; i < im->t->codes.n; i++) {
     const c837_code *c = c837_rlist_at(&im->t->codes, i);
-    if (c->product[0] && contains_nocase(title, c->product) &&
+    if (c->product[0] && c837_str_contains_nocase(title, c->product) &&
         (!best || strlen(c->product) > strlen(best->product)))
       best = c;
   }

@@ -82,6 +82,8 @@ typedef struct vrow {
 
 struct c837_payers {
   c837_rlist options, classes, providers;
+  c837_payer_settings base;   /* Medicare's values, or what
+                                 c837_payers_set_defaults put there */
 };
 
 /* ------------------------------------------------------------------ */
@@ -326,6 +328,7 @@ c837_payers *c837_payers_builtin(c837_error *err)
     c837_error_set(err, C837_ENOMEM, 0, 0, "%s", c837_strerror(C837_ENOMEM));
     return NULL;
   }
+  p->base = medicare;
   c837_rlist_init(&p->options, &option_def);
   c837_rlist_init(&p->classes, &class_def);
   c837_rlist_init(&p->providers, &provider_def);
@@ -431,11 +434,26 @@ void c837_payers_settings(const c837_payers *p, const char *sbr09,
   *out = medicare;
   if (p == NULL)
     return;
+  *out = p->base;
   out->cls = c837_payers_class(p, sbr09, payer_id);
   if ((r = option_row(p, "", (int)out->cls + 1)) != NULL)
     apply(out, r);
   if (payer_id && payer_id[0] && (r = option_row(p, payer_id, 0)) != NULL)
     apply(out, r);
+}
+
+void c837_payers_defaults(const c837_payers *p, c837_payer_settings *out)
+{
+  if (out)
+    *out = p ? p->base : medicare;
+}
+
+void c837_payers_set_defaults(c837_payers *p, const c837_payer_settings *s)
+{
+  if (p == NULL || s == NULL)
+    return;
+  p->base = *s;
+  p->base.cls = C837_PAYER_UNKNOWN;
 }
 
 c837_provider_type c837_payers_provider(const c837_payers *p,

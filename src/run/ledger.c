@@ -12,8 +12,10 @@
  * with dates as CCYY-MM-DD (empty when absent), units as a decimal
  * (c837_format_decimal, scale 6), family as c837_family_name gives it and
  * run the number of the run that first remembered the line (1, 2, ...).
- * Rows with an empty family are bookkeeping (see c837_hist): tombstones
- * of lines removed by a void or replacement (claim_id and lx set), and
+ * Rows of family "admission" are inpatient admissions (PAYMENT_WINDOW,
+ * lx and code empty).  Rows with an empty family are bookkeeping (see
+ * c837_hist): tombstones of lines removed by a void or replacement
+ * (claim_id and lx set; of an admission, lx and code empty), and
  * interchange markers (claim_id and lx empty); only they may leave
  * patient and code empty.  (source, claim_id, lx) identifies a row: the
  * ledger holds each identity once, and rows are written sorted by it (lx
@@ -51,10 +53,59 @@
  * parses, checks and writes them).  Identifiers are bytes (any byte, at
  * most the member's size); patient and code are required only on a row
  * with a family, which on_row checks.  family_names follows
- * C837_FAMILY_MAP ("" is C837_FAM_NONE: a bookkeeping row). */
+ * C837_FAMILY_MAP ("" is C837_FAM_NONE: a bookkeeping row); the family
+ * column also says "admission" for an inpatient admission (kind
+ * C837_HIST_ADMISSION, family NONE: parse_family / format_family). */
 #define C837_XX(id, name) name,
 static const char *const family_names[] = {C837_FAMILY_MAP(C837_XX)};
 #undef C837_XX
+
+/* The family column's word for an admission row. */
+#define ADMISSION_WORD "admission"
+
+/* The family column: a family name, or "admission" (the row's kind). */
+static int parse_family(const c837_csvfield *f)
+{
+  c837_hist *h = f->row;
+  char what[200];
+  size_t i, n = 0;
+  h->kind = C837_HIST_LINE; /* c837_hist_kind_of tells the rest */
+  for (i = 0; i < C837_FAM_COUNT; i++)
+    if (strlen(family_names[i]) == f->len &&
+        memcmp(family_names[i], f->s, f->len) == 0) {
+      h->family = (c837_family)i;
+      return 0;
+    }
+  if (f->len == strlen(ADMISSION_WORD) &&
+      memcmp(f->s, ADMISSION_WORD, f->len) == 0) {
+    h->family = C837_FAM_NONE;
+    h->kind = C837_HIST_ADMISSION;
+    return 0;
+  }
+  what[0] = '\0';
+  for (i = 0; i < C837_FAM_COUNT; i++) {
+    if (!family_names[i][0])
+      continue;
+    n = c837_str_append(what, sizeof what, n, family_names[i]);
+    n = c837_str_append(what, sizeof what, n, ", ");
+  }
+  (void)c837_str_append(what, sizeof what, n, ADMISSION_WORD " or nothing");
+  return c837_csvfield_expected(f, what);
+}
+
+static const char *format_family(const c837_csvcol *col, const void *row,
+                                 char *buf, size_t bufsz)
+{
+  const c837_hist *h = row;
+  (void)col;
+  (void)buf;
+  (void)bufsz;
+  if (h->kind == C837_HIST_ADMISSION)
+    return ADMISSION_WORD;
+  return (int)h->family >= 0 && (int)h->family < (int)C837_FAM_COUNT
+             ? family_names[h->family]
+             : "";
+}
 
 #define BYTES(n, m)                                                      \
   {.name = n, .type = C837_COL_BYTES, C837_COL_AT(c837_hist, m)}
@@ -68,8 +119,9 @@ static const c837_csvcol ledger_cols[] = {
     BYTES("provider", provider),
     BYTES("code", code),
     BYTES("billed", billed),
-    {.name = "family", .type = C837_COL_ENUM, C837_COL_AT(c837_hist, family),
-     .names = family_names, .n_names = C837_FAM_COUNT},
+    {.name = "family", .type = C837_COL_CUSTOM,
+     C837_COL_AT(c837_hist, family), .parse = parse_family,
+     .format = format_family},
     {.name = "step", .type = C837_COL_INT, C837_COL_AT(c837_hist, step),
      .flags = C837_COL_REQUIRED, .min = 0, .max = 4,
      .expect = "a step number 0 to 4"},
@@ -168,7 +220,8 @@ typedef struct lread {
 } lread;
 
 /* A row whose every field parsed: the ledger's own record check (patient
- * and code are required on a row with a family), then the row's kind as
+ * and code are required on a row with a family, patient on an
+ * admission), then the row's kind as
  * c837_hist_kind_of tells it, and the caller's row_fn. */
 static void on_row(void *ud, void *row, unsigned long record_line)
 {
@@ -178,6 +231,8 @@ static void on_row(void *ud, void *row, unsigned long record_line)
   int st = 0;
   if (h->family != C837_FAM_NONE)
     missing = !h->patient[0] ? "patient" : !h->code[0] ? "code" : NULL;
+  else if (h->kind == C837_HIST_ADMISSION && !h->patient[0])
+    missing = "patient"; /* an admission has no code */
   if (missing) {
     c837_csvpos_fail(&L->R.pos, C837_ECSV, record_line,
                      c837_csvschema_find(&c837_ledger_schema, missing,
@@ -334,6 +389,13 @@ typedef struct ranked {
   size_t seq;  /* position in its file / in the engine's history */
 } ranked;
 
+/* 1 for a tombstone or a marker (not a line, not an admission). */
+static int is_bookkeeping(const c837_hist *h)
+{
+  c837_hist_kind k = c837_hist_kind_of(h);
+  return k == C837_HIST_TOMBSTONE || k == C837_HIST_MARKER;
+}
+
 /* Identity, then run, then tombstone over line, then run_date, then
  * file, then position: the last row of an identity group is the one that
  * stays. */
@@ -341,8 +403,7 @@ static int cmp_ranked(const void *pa, const void *pb)
 {
   const ranked *a = pa, *b = pb;
   int c = cmp_identity(a->h, b->h);
-  int ta = c837_hist_kind_of(a->h) != C837_HIST_LINE;
-  int tb = c837_hist_kind_of(b->h) != C837_HIST_LINE;
+  int ta = is_bookkeeping(a->h), tb = is_bookkeeping(b->h);
   if (c)
     return c;
   if (a->h->run != b->h->run)

@@ -1,7 +1,8 @@
 /* run.c -- a run's lifecycle and records (run.h)
  *
- * c837_run_new loads the code table (built-in, plus a --codes file), the
- * engine, the ledger (locked for the run, then read), creates the output
+ * c837_run_new loads the code table (built-in, plus a --codes file and
+ * --list-file lists), the payers (built-in, plus --payers and
+ * --providers files), the engine, the ledger (locked for the run, then read), creates the output
  * directory and opens the reports; c837_run_input hands each input to
  * the walk (walk.c), which hands its files to c837_run_file (run_file.c);
  * c837_run_finish syncs the outputs, commits findings.csv and lines.csv,
@@ -83,10 +84,55 @@ static const char *ledger_path(const char *path, char *buf, size_t sz)
   return path;
 }
 
-/* The code table and the engine of the run. */
+c837_status c837_run_load_list(c837_codetable *t, const char *spec,
+                               c837_error *err)
+{
+  const char *eq = spec ? strchr(spec, '=') : NULL;
+  char name[32];
+  int l;
+  c837_error_clear(err);
+  if (!eq || eq == spec || !eq[1] || (size_t)(eq - spec) >= sizeof name)
+    return c837_error_set(err, C837_EINVAL, 0, 0,
+                          "a list is given as NAME=FILE (NAME one of "
+                          "revenue, pcs, ndc, indication, ptp), not '%.200s'",
+                          spec ? spec : "");
+  memcpy(name, spec, (size_t)(eq - spec));
+  name[eq - spec] = '\0';
+  l = c837_list_from_name(name);
+  if (l < 0)
+    return c837_error_set(err, C837_EINVAL, 0, 0,
+                          "no list is named '%s' (revenue, pcs, ndc, "
+                          "indication, ptp)",
+                          name);
+  return c837_codetable_load_list(t, (c837_list)l, eq + 1, 0, err);
+}
+
+/* The payers of the run: the built-in ones, the option and provider
+ * files over them, and the --repeat-days window as Medicare's default. */
+static c837_status load_payers(c837_run *r, c837_error *err)
+{
+  c837_payer_settings d;
+  r->payers = c837_payers_builtin(err);
+  if (!r->payers)
+    return err->code;
+  if (r->o.payers_path &&
+      c837_payers_load(r->payers, r->o.payers_path, err) != C837_OK)
+    return err->code;
+  if (r->o.providers_path &&
+      c837_payers_load_providers(r->payers, r->o.providers_path, err) !=
+          C837_OK)
+    return err->code;
+  c837_payers_defaults(r->payers, &d);
+  d.repeat_window_days = r->o.edit.repeat_window_days;
+  c837_payers_set_defaults(r->payers, &d);
+  return C837_OK;
+}
+
+/* The code table, the payers and the engine of the run. */
 static c837_status load_edits(c837_run *r, c837_error *err)
 {
   c837_edit_options eo = r->o.edit;
+  size_t i;
   if (r->o.table) {
     r->table = r->o.table;
   } else {
@@ -97,6 +143,15 @@ static c837_status load_edits(c837_run *r, c837_error *err)
                                                r->o.codes_path, 0,
                                                err) != C837_OK)
       return err->code;
+    for (i = 0; i < r->o.n_list_files; i++)
+      if (c837_run_load_list(r->own_table, r->o.list_files[i], err) !=
+          C837_OK)
+        return err->code;
+  }
+  if (!eo.payers) {
+    if (load_payers(r, err) != C837_OK)
+      return err->code;
+    eo.payers = r->payers;
   }
   /* the run's date stamps the ledger rows this run writes */
   if (r->o.run_date)
@@ -182,6 +237,7 @@ void c837_run_free(c837_run *r)
   c837_audit_free(r->audit);
   c837_engine_free(r->engine);
   c837_codetable_free(r->own_table);
+  c837_payers_free(r->payers);
   c837_ledger_unlock(r->lock_fd);
   c837_walk_free(&r->walk);
   for (i = 0; i < r->n_files; i++) {

@@ -130,6 +130,16 @@ typedef struct c837_run_options {
    * the run; codes_path is not read), so that many runs can share one. */
   const c837_codetable *table;
   const char *codes_path;  /* extends/overrides the built-in table */
+  /* Reference lists to load over the built-in ones of the run's own
+   * table (not read when table is given): n_list_files specs "NAME=FILE"
+   * (c837_run_load_list), in order. */
+  const char *const *list_files;
+  size_t n_list_files;
+  /* Payer option and provider files over the built-in payers
+   * (specs/payers.md): NULL for none.  The run's payers also take
+   * edit.repeat_window_days as Medicare's default window. */
+  const char *payers_path;
+  const char *providers_path;
   const char *state_path;  /* the ledger, NULL for none */
   int state_readonly;      /* read the ledger, never write it */
   int lock_wait;           /* 1: wait for the ledger lock, 0: fail */
@@ -169,6 +179,13 @@ typedef struct c837_run_options {
 
 /* Fills *o with the defaults. */
 void c837_run_options_default(c837_run_options *o);
+/* Loads the reference list a spec "NAME=FILE" names (NAME a
+ * c837_list_name: revenue, pcs, ndc, indication, ptp) from FILE over t's
+ * (c837_codetable_load_list, rows merged).  C837_EINVAL with a message
+ * for a spec that is not NAME=FILE or names no list; else as
+ * c837_codetable_load_list. */
+c837_status c837_run_load_list(c837_codetable *t, const char *spec,
+                               c837_error *err);
 
 typedef struct c837_run c837_run;
 

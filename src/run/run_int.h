@@ -19,6 +19,7 @@ struct c837_run {
   char state_path[PATH_MAX]; /* the ledger, resolved once (ledger_path) */
   const c837_codetable *table; /* the run's (own, or options.table) */
   c837_codetable *own_table;   /* loaded by the run, freed with it */
+  c837_payers *payers;         /* built-in + payers_path, providers_path */
   c837_engine *engine;
   c837_report *report;
   struct c837_audit *audit; /* what report.html and episodes.csv show */
