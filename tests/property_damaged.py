@@ -115,7 +115,7 @@ def tracked(elems, csep):
     if tag == "SV2":
         rev = x12check.el(elems, 1).strip()
         if rev.isdigit() and len(rev) <= 4 and rev.zfill(4) in REVENUE:
-            return code or rev
+            return code or rev.zfill(4)
     return None
 
 
@@ -315,7 +315,10 @@ def lines_rows(out):
         for r in csv.DictReader(f):
             name = r["file"].lstrip("'")
             if r["disposition"] in ("passed", "fixed"):
-                rows[(name, r["claim_id"].lstrip("'"))].append(r["code"])
+                # a revenue-only line (SV2 0872 without a HCPCS code) has
+                # no code; its revenue code stands for it
+                rows[(name, r["claim_id"].lstrip("'"))].append(
+                    r["code"] or r["revenue"].lstrip("'").zfill(4))
     return rows
 
 
