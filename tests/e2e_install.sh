@@ -33,7 +33,7 @@ grep -qx 'prefix=/usr' "$R/usr/lib/pkgconfig/cart837.pc" &&
 $(cat "$R/usr/lib/pkgconfig/cart837.pc")"
 
 if ! command -v pkg-config >/dev/null 2>&1; then
-  echo "SKIP: pkg-config not found: the build against the install is not tried"
+  skip "pkg-config not found: the build against the install is not tried"
 else
   export PKG_CONFIG_PATH="$R/usr/lib/pkgconfig" PKG_CONFIG_SYSROOT_DIR="$R"
   cflags=$(pkg-config --cflags cart837) && libs=$(pkg-config --libs cart837)

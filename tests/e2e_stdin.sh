@@ -87,7 +87,7 @@ if mkfifo "$T/fifo" 2>/dev/null; then
     ok "held claim outside ISA/GS from a FIFO: OUT/fifo + OUT/held/fifo.unparsed = input, exit 3" ||
     fail "held claim outside ISA/GS from a FIFO: rc $rc"
 else
-  echo "SKIP: FIFO (mkfifo failed)"
+  skip "FIFO (mkfifo failed)"
 fi
 
 # 3. HL nesting one level deeper than the writer tracks, after a held
