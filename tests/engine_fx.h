@@ -1,6 +1,6 @@
 /* engine_fx.h -- claim builder and fixture of the engine's unit tests
  *
- * Shared by tests/test_engine.c and tests/test_failclosed.c (both
+ * Shared by tests/test_internal_engine.c and tests/test_internal_failclosed.c (both
  * internal tests: they include the engine's private headers).  Claims
  * are built directly as c837_claim / c837_line structs (the engine reads
  * only parsed fields, never the segments) and evaluated against the

@@ -1,6 +1,6 @@
 /* testgz.h -- files, gzip and reading helpers for the input tests
  *
- * Shared by test_input.c and test_gzip_thread.c: a private temporary
+ * Shared by test_internal_input.c and test_internal_gzip_thread.c: a private temporary
  * directory per test program (setup / teardown), files written into it,
  * gzip made in memory with zlib, 837-looking sample text, and a loop that
  * reads an input to its end in pieces of a given size.  Failures fail the

@@ -2,7 +2,7 @@
  *
  * Not part of the public interface (include/cart837.h): no stage of the
  * library needs the compressed offset (errors carry it in their message
- * and offset), but tests/test_input.c and tests/test_gzip_thread.c check
+ * and offset), but tests/test_internal_input.c and tests/test_internal_gzip_thread.c check
  * with it that the gzip worker hands over buffers and offsets in order.
  */
 #ifndef CART837_INPUT_INT_H

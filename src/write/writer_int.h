@@ -228,7 +228,7 @@ static inline c837_span c837_w_hl_el(const c837_wnode *nd, size_t i)
 /* Bytes the parser could not read (the tail after a fatal error): closes
  * whatever is open (writing what is still pending), then copies p to the
  * corrected output as it is.  May be called several times.  0 or -1
- * (sticky error).  The c837_raw_cb shape.  Used by tests/test_writer.c
+ * (sticky error).  The c837_raw_cb shape.  Used by tests/test_internal_writer.c
  * only: the run layer keeps an unparsed tail in a file of its own, and
  * a library user who wants it in the corrected output gets the same
  * bytes by writing it there after c837_writer_finish. */

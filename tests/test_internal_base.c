@@ -1,4 +1,4 @@
-/* test_base.c -- unit tests of the ground floor (src/base: buf, map,
+/* test_internal_base.c -- unit tests of the ground floor (src/base: buf, map,
  * err, the text escaping of util)
  *
  * An internal test: it includes private headers of src/base, which are

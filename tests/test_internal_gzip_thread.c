@@ -1,4 +1,4 @@
-/* test_gzip_thread.c -- unit tests of gzip input inflated in a worker
+/* test_internal_gzip_thread.c -- unit tests of gzip input inflated in a worker
  * thread (src/parse/input.c with src/parse/inflate_thread.c)
  *
  * An internal test in part: it checks the compressed offset the worker

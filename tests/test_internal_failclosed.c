@@ -1,11 +1,11 @@
-/* test_failclosed.c -- unit tests of the engine's fail-closed rules
+/* test_internal_failclosed.c -- unit tests of the engine's fail-closed rules
  * (issue 11): no tracked line passes unchecked, no deleted code goes out
  * "fixed", splits stay within the loop limits, the ledger tells a
  * resend from a reused control number, and the per-patient work is
  * bounded with a clear finding.
  *
  * An internal test: it includes the engine's private headers (through
- * engine_fx.h, the claim builder shared with test_engine.c).  Most tests
+ * engine_fx.h, the claim builder shared with test_internal_engine.c).  Most tests
  * build claims as structs; the ones about the corrected output run text
  * through the tokenizer, assembler, engine and writer into memory.
  * Nothing here measures time: the big-patient tests assert the edits'

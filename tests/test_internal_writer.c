@@ -1,4 +1,4 @@
-/* test_writer.c -- unit tests of the corrected / held 837 writer
+/* test_internal_writer.c -- unit tests of the corrected / held 837 writer
  *
  * X12 text goes through the real tokenizer and assembler into the writer;
  * verdicts are made by hand per claim id (disposition and fixes), outputs

@@ -1,4 +1,4 @@
-/* test_tokenizer.c -- unit tests of the X12 tokenizer (src/parse/tokenizer.c)
+/* test_internal_tokenizer.c -- unit tests of the X12 tokenizer (src/parse/tokenizer.c)
  *
  * Every case is written as an input and the exact event log it must
  * produce: one line per segment with its ordinal, offset, lead bytes, tag,

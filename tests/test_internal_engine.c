@@ -1,4 +1,4 @@
-/* test_engine.c -- unit tests of the edit engine (src/edit/: engine.c,
+/* test_internal_engine.c -- unit tests of the edit engine (src/edit/: engine.c,
  * edit_line.c, edit_seq.c, verdict.c, engine_hist.c)
  *
  * An internal test: besides cart837.h it includes the engine's private

@@ -1,4 +1,4 @@
-/* test_assembler.c -- unit tests of the claim assembler (src/parse/:
+/* test_internal_assembler.c -- unit tests of the claim assembler (src/parse/:
  * assembler.c, envelope.c, claim.c)
  *
  * Small 837 files are written inline as arrays of segment bodies, joined

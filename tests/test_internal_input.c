@@ -1,4 +1,4 @@
-/* test_input.c -- unit tests of the input layer (src/parse/input.c) and
+/* test_internal_input.c -- unit tests of the input layer (src/parse/input.c) and
  * of the stream glue (src/parse/stream.c)
  *
  * An internal test in part: besides the public API it checks the
@@ -14,7 +14,7 @@
  * (and a regular file) on descriptor 0.  The stream tests run whole files
  * through c837_stream_run and check counts, errors and that every byte of
  * an unparseable input reaches the raw callback.  The gzip worker thread
- * has its own tests (test_gzip_thread.c); the helpers are in testgz.h.
+ * has its own tests (test_internal_gzip_thread.c); the helpers are in testgz.h.
  */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,4 +1,4 @@
-/* test_csvschema.c -- unit tests of the table-driven CSV columns
+/* test_internal_csvschema.c -- unit tests of the table-driven CSV columns
  * (src/base/csvschema.c)
  *
  * An internal test: it includes private headers of src/base and
