@@ -1,7 +1,11 @@
 # Makefile -- builds libcart837.a, the cart837 CLI and the test suite.
 #
 #   make demo     install what is missing, build, run cart837 on samples/
-#   make test     install what is missing, build, run every test
+#   make test     install what is missing, build, run every test (the
+#                 unit tests and the e2e scripts side by side, TEST_JOBS
+#                 at a time; logs in build/test-logs/, printed on failure)
+#   make e2e      the end-to-end scripts only (E2E_JOBS at a time);
+#                 make e2e-NAME runs tests/e2e_NAME.sh alone
 #   make deps-html  install chromium, with which tests/e2e_batch.sh
 #                 renders report.html headless (skipped without it)
 #   make asan     the test suite under AddressSanitizer + UBSan
@@ -97,22 +101,6 @@ deps:
 	  fi; \
 	fi
 
-# chromium for the headless test of report.html (tests/e2e_batch.sh);
-# the tests never install it themselves.
-deps-html:
-	@if command -v chromium >/dev/null 2>&1 || \
-	  command -v chromium-browser >/dev/null 2>&1; then \
-	  echo "deps-html: chromium is installed"; \
-	elif [ "$$(id -u)" = 0 ]; then \
-	  echo "deps-html: installing chromium"; \
-	  apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	else \
-	  echo "deps-html: chromium missing; run:"; \
-	  echo "  sudo apt-get update && sudo apt-get install -y chromium"; \
-	  exit 1; \
-	fi
-
 $(B)/obj/%.o: src/%.c include/cart837.h $(SRC_HDR) | $(B)/obj
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(THREADS) $(WARN) -c $< -o $@
@@ -168,29 +156,76 @@ $(B)/tests/fuzz_replay_%: tests/fuzz_replay.c tests/fuzz_%.c $(LIB) | $(B)/tests
 $(B)/obj $(B)/tests:
 	mkdir -p $@
 
+# chromium renders report.html headless in tests/e2e_batch.sh; installed
+# like deps (apt-get when root, else the command is printed), but not
+# required: without it that one check says SKIP.
+deps-html:
+	@command -v chromium >/dev/null 2>&1 || \
+	command -v chromium-browser >/dev/null 2>&1 || \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "deps-html: installing chromium"; \
+	  { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium || \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	      apt-get install -y -qq chromium; }; } >/dev/null 2>&1 || \
+	  echo "deps-html: chromium could not be installed: the HTML check of tests/e2e_batch.sh will SKIP"; \
+	else \
+	  echo "deps-html: chromium is missing: the HTML check of tests/e2e_batch.sh will SKIP; to install it run:"; \
+	  echo "  sudo apt-get update && sudo apt-get install -y chromium"; \
+	fi
+
 demo: deps
 	$(MAKE) --no-print-directory all
 	sh scripts/demo.sh $(BIN)
 
 unit: $(TEST_BIN) $(REPLAY_BIN) $(PUBLIC_BIN)
-	@fail=0; for t in $(TEST_BIN) $(REPLAY_BIN) $(PUBLIC_BIN); do \
+	@export PYTHON="$(PY_REAL)"; \
+	fail=0; n=0; for t in $(TEST_BIN) $(REPLAY_BIN) $(PUBLIC_BIN); do \
 	  r=$$RUNNER; case "$$t" in *test_internal_alloc) r="$$RUNNER_ALLOC";; esac; \
-	  echo "== $$t"; $$r $$t || fail=1; done; exit $$fail
+	  n=$$((n + 1)); echo "== $$t"; \
+	  $$r $$t || { fail=$$((fail + 1)); echo "== $$t FAILED"; }; done; \
+	echo "unit: $$n test programs, $$fail failed"; [ $$fail = 0 ]
+
+# The e2e scripts, the longest first: make -j starts them in this order.
+# Each runs alone as e2e-NAME, its output in $(TEST_LOG)/e2e_NAME.log
+# (tests/run_logged.sh prints one line, the whole log when it fails).
+E2E_ALL   := $(wildcard tests/e2e_*.sh)
+E2E_FIRST := $(patsubst %,tests/e2e_%.sh,batch hostile passthrough corpus ack \
+               property ack_run gzip)
+E2E_RUN   := $(patsubst tests/e2e_%.sh,e2e-%,$(foreach f,$(E2E_FIRST),\
+               $(filter $(f),$(E2E_ALL))) $(filter-out $(E2E_FIRST),$(E2E_ALL)))
+TEST_LOG  := $(B)/test-logs
+TEST_JOBS ?= 2
+E2E_JOBS  ?= 2
+# the interpreter behind $(PYTHON), found once per make test / make e2e
+# (a pyenv shim costs half a second per start; the scripts get its path)
+PY_REAL    = $$($(PYTHON) -c 'import sys; print(sys.executable)' \
+               2>/dev/null || echo $(PYTHON))
+
+.PHONY: deps-html unit-log $(E2E_RUN)
+$(E2E_RUN): e2e-%: $(BIN) $(ACK_DRIVER) $(ACK_UNIT)
+	@sh tests/run_logged.sh e2e_$* $(TEST_LOG)/e2e_$*.log \
+	  env BIN=$(abspath $(BIN)) ACK_DRIVER=$(abspath $(ACK_DRIVER)) \
+	  ACK_UNIT=$(abspath $(ACK_UNIT)) sh tests/e2e_$*.sh
+
+unit-log: $(TEST_BIN) $(REPLAY_BIN) $(PUBLIC_BIN)
+	@sh tests/run_logged.sh unit $(TEST_LOG)/unit.log \
+	  $(MAKE) --no-print-directory unit
 
 e2e: $(BIN) $(ACK_DRIVER) $(ACK_UNIT)
-	@fail=0; for t in tests/e2e_*.sh; do \
-	  [ -e "$$t" ] || continue; \
-	  echo "== $$t"; BIN=$(abspath $(BIN)) ACK_DRIVER=$(abspath $(ACK_DRIVER)) \
-	  ACK_UNIT=$(abspath $(ACK_UNIT)) sh $$t || fail=1; done; \
-	exit $$fail
+	@PYTHON="$(PY_REAL)" $(MAKE) --no-print-directory -k -j$(E2E_JOBS) \
+	  -Otarget $(E2E_RUN); rc=$$?; \
+	if [ $$rc = 0 ]; then echo "make e2e: all end-to-end scripts passed"; \
+	else echo "make e2e: FAILED (logs in $(TEST_LOG)/)"; fi; exit $$rc
 
-test: deps
-	$(MAKE) --no-print-directory all $(TEST_BIN) $(REPLAY_BIN) $(PUBLIC_BIN)
-	@$(MAKE) --no-print-directory unit e2e; rc=$$?; \
+test: deps deps-html
+	$(MAKE) --no-print-directory -j$(TEST_JOBS) all $(TEST_BIN) $(REPLAY_BIN) \
+	  $(PUBLIC_BIN) $(ACK_DRIVER)
+	@PYTHON="$(PY_REAL)" $(MAKE) --no-print-directory -k -j$(TEST_JOBS) \
+	  -Otarget unit-log $(E2E_RUN); rc=$$?; \
 	if [ $$rc = 0 ]; then echo "make test: all test programs passed"; \
-	else echo "make test: FAILED"; fi; exit $$rc
+	else echo "make test: FAILED (logs in $(TEST_LOG)/)"; fi; exit $$rc
 
-asan: deps
+asan: deps deps-html
 	$(MAKE) --no-print-directory B=build-asan \
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	  LDFLAGS="-fsanitize=address,undefined" unit e2e
@@ -198,13 +233,14 @@ asan: deps
 ubsan: asan
 sanitize: asan
 
-tsan: deps
+tsan: deps deps-html
 	$(MAKE) --no-print-directory B=build-tsan \
 	  CFLAGS="-O1 -g -fsanitize=thread" LDFLAGS=-fsanitize=thread unit e2e
 
 # `make unit` and the e2e scripts put $$RUNNER in front of every run of a
 # test program and of cart837: here valgrind, one log per process under
-# $(B)/valgrind/.  Any error or definite leak fails, whether or not the
+# $(B)/valgrind/ (a directory per run, tests/valgrind_run.sh: process ids
+# come round again).  Any error or definite leak fails, whether or not the
 # test looked at the exit status (a log that is not empty is printed and
 # fails the target).  To keep the time reasonable the corpus loops use the
 # runner on every 20th file only (the runs over the whole corpus still read
@@ -216,15 +252,16 @@ VALGRIND_CMD ?= valgrind -q --error-exitcode=99 --leak-check=full \
                 --show-leak-kinds=definite --errors-for-leak-kinds=definite \
                 --vgdb=no
 VG_LOG   := $(abspath $(B))/valgrind
-valgrind: deps
+valgrind: deps deps-html
 	@$(MAKE) --no-print-directory deps DEB_PKGS=valgrind \
 	  DEB_PROBE=/usr/bin/valgrind
 	$(MAKE) --no-print-directory all $(TEST_BIN)
 	@rm -rf $(VG_LOG) && mkdir -p $(VG_LOG)
-	@RUNNER="$(VALGRIND_CMD) --log-file=$(VG_LOG)/%p.log" RUNNER_EVERY=20 \
+	@VALGRIND_CMD="$(VALGRIND_CMD)" \
+	  RUNNER="sh $(abspath tests/valgrind_run.sh) $(VG_LOG)" RUNNER_EVERY=20 \
 	  SEEDS="1 2 3 4 5 6 7 8" $(MAKE) --no-print-directory unit e2e; \
 	rc=$$?; \
-	n=$$(ls $(VG_LOG) | wc -l); \
+	n=$$(find $(VG_LOG) -name '*.log' | wc -l); \
 	for f in $$(find $(VG_LOG) -name '*.log' -size +0 | sort); do \
 	  echo "== valgrind: $$f"; cat $$f; rc=1; done; \
 	if [ $$rc = 0 ]; then \

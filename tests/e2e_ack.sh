@@ -20,17 +20,16 @@
 #  - the unit test's outputs (tests/test_internal_ack.c) pass the checker;
 #  - the JSON writer's documents (indented and compact) pass python3 -m
 #    json.tool, and its escapes decode as Python decodes the same bytes.
-. tests/lib_e2e.sh # BIN, RUNNER, T, fails, ok, fail
+. tests/lib_e2e.sh
 
 DRIVER=${ACK_DRIVER:-$(dirname "$BIN")/tests/ack_driver}
 UNIT=${ACK_UNIT:-$(dirname "$BIN")/tests/test_internal_ack}
-PY=${PYTHON:-python3}
 mkdir -p "$T/ack" "$T/dump" "$T/run"
 
 # x12ack.py --summary of each FILE in turn, in one Python process, with
 # '|' for the tabs; exit 1 (the violations on stderr) when one fails.
 summaries() {
-  $PY - "$@" <<'PY' | tr '\t' '|'
+  "$PYTHON" - "$@" <<'PY' | tr '\t' '|'
 import sys
 sys.dont_write_bytecode = True
 sys.path.insert(0, "tests")
@@ -40,7 +39,7 @@ PY
 }
 
 # ---- the checker's own tests
-$PY tests/test_x12ack.py >"$T/selftest" 2>&1 &&
+"$PYTHON" tests/test_x12ack.py >"$T/selftest" 2>&1 &&
   ok "x12ack.py: $(tail -1 "$T/selftest")" ||
   { fail "tests/test_x12ack.py"; cat "$T/selftest"; }
 
@@ -64,8 +63,8 @@ grep -q '^ISA\*.*\*250820\*2310\*^\*00501\*000000201\*' "$T/d1.999" &&
   ok "dates and control numbers from the input and --control" ||
   { fail "dates / control numbers"; head -2 "$T/d1.999" "$T/d1.277"; }
 
-$RUNNER "$BIN" -q -o "$T/run" --fail-on never samples >/dev/null 2>&1
-$PY - "$T/run/summary.txt" "$T/ack" >"$T/cmp" 2>&1 <<'PY'
+run_bin -q -o "$T/run" --fail-on never samples >/dev/null 2>&1
+"$PYTHON" - "$T/run/summary.txt" "$T/ack" >"$T/cmp" 2>&1 <<'PY'
 import os, re, sys
 sys.dont_write_bytecode = True
 sys.path.insert(0, "tests")
@@ -113,7 +112,7 @@ cp tests/ack-expected/prof_basic_se01_held.txt "$T/pm.want"
 cmp -s "$T/pm.got" "$T/pm.want" &&
   ok "SE01 changed and WB-P-1002 held: 999 set 0001 E 4, 277CA rejects it (A7:476, HELD UNITS_INVALID LX1)" ||
   { fail "changed input: summaries differ"; diff "$T/pm.want" "$T/pm.got"; }
-$RUNNER "$BIN" -q -o "$T/run-pm" --fail-on never "$T/pm.837" >/dev/null 2>&1
+run_bin -q -o "$T/run-pm" --fail-on never "$T/pm.837" >/dev/null 2>&1
 grep -q '"WB-P-1002",.*"UNITS_INVALID","error","held"' "$T/run-pm/findings.csv" &&
   grep -q 'ENVELOPE_INVALID' "$T/run-pm/findings.csv" &&
   ok "cart837 itself holds WB-P-1002 and reports the SE01" ||
@@ -145,7 +144,7 @@ cmp -s "$T/rest.got" "$T/rest.want" &&
   { fail "cut"; diff "$T/rest.want" "$T/rest.got"; }
 
 # ---- hostile inputs
-$PY tests/hostile_gen.py "$T/hostile" >/dev/null
+"$PYTHON" tests/hostile_gen.py "$T/hostile" >/dev/null
 mkdir -p "$T/hostile/ack"
 nh=0 bad=""
 for f in "$T"/hostile/in/m_*; do
@@ -160,7 +159,7 @@ for f in "$T"/hostile/in/m_*; do
   done
 done
 ls "$T"/hostile/ack/*crc_gz* >/dev/null 2>&1 && bad="$bad crc_gz-has-output"
-$PY tests/x12ack.py "$T"/hostile/ack/* >"$T/err" 2>&1 || bad="$bad checker"
+"$PYTHON" tests/x12ack.py "$T"/hostile/ack/* >"$T/err" 2>&1 || bad="$bad checker"
 [ $nh -ge 30 ] && [ -z "$bad" ] &&
   ok "$nh hostile inputs, held whole and cut: every acknowledgment passes x12ack.py" ||
   { fail "hostile inputs ($nh):$bad"; head -20 "$T/err"; }
@@ -180,7 +179,7 @@ done
 if [ -x "$UNIT" ]; then
   ACK_DUMP_DIR="$T/dump" $RUNNER "$UNIT" >/dev/null 2>&1
   x=$(ls "$T/dump"/*.x12 2>/dev/null | wc -l)
-  $PY tests/x12ack.py "$T/dump"/*.x12 >"$T/err" 2>&1 && [ "$x" -ge 15 ] &&
+  "$PYTHON" tests/x12ack.py "$T/dump"/*.x12 >"$T/err" 2>&1 && [ "$x" -ge 15 ] &&
     ok "the unit test's $x acknowledgments pass x12ack.py" ||
     { fail "unit test outputs ($x files)"; cat "$T/err"; }
 else
@@ -188,9 +187,9 @@ else
 fi
 mkdir -p "$T/json"
 $RUNNER "$DRIVER" --json "$T/json"
-$PY -m json.tool "$T/json/indented.json" >/dev/null 2>"$T/err" ||
+"$PYTHON" -m json.tool "$T/json/indented.json" >/dev/null 2>"$T/err" ||
   { fail "python3 -m json.tool"; cat "$T/err"; }
-$PY - "$T/json/indented.json" "$T/json/compact.json" >"$T/err" 2>&1 <<'PY'
+"$PYTHON" - "$T/json/indented.json" "$T/json/compact.json" >"$T/err" 2>&1 <<'PY'
 import json, sys
 doc = json.load(open(sys.argv[1], encoding="utf-8"))
 assert doc == json.load(open(sys.argv[2], encoding="utf-8")), "docs differ"
@@ -205,5 +204,4 @@ PY
   ok "JSON writer: python3 -m json.tool reads its documents; $(cat "$T/err") decode as Python decodes their bytes" ||
   { fail "JSON writer output"; cat "$T/err"; }
 
-echo "e2e_ack: $fails failed"
-[ $fails -eq 0 ]
+e2e_done

@@ -21,21 +21,19 @@
 #  - an input whose output name is another input's ack/ name is skipped;
 #  - the public corpus (../shared/corpus, when present): every
 #    acknowledgment passes the checker, the 277CA claims are summary.txt's.
-. tests/lib_e2e.sh # BIN, RUNNER, T, fails, ok, fail
+#
+# Python: one tests/pyserve.py answers the x12ack.py summaries; check_run
+# (twice) and two generators of inputs start one each.
+. tests/lib_e2e.sh
 
-PY=${PYTHON:-python3}
 CORPUS=${CORPUS:-../shared/corpus}
 
-# x12ack.py --summary of each FILE in turn, '|' for the tabs; exit 1 (the
-# violations on stderr) when one fails.
+py_start
+
+# x12ack.py --summary of each FILE in turn, '|' for the tabs, the
+# violations among them (the callers compare the whole text).
 summaries() {
-  $PY - "$@" <<'PY' | tr '\t' '|'
-import sys
-sys.dont_write_bytecode = True
-sys.path.insert(0, "tests")
-import x12ack
-sys.exit(max(x12ack.summary(f) for f in sys.argv[1:]))
-PY
+  for _f in "$@"; do py x12ack --summary "$_f"; done | tr '\t' '|'
 }
 
 # Checks OUT/ack of a run against its summary.txt: every file passes
@@ -45,7 +43,7 @@ PY
 # numbers are FIRST, FIRST+1, ... (no file of the run failed).  Prints
 # "files N acks M" and exits 1 on any difference.
 check_run() { # OUT [FIRST]
-  $PY - "$1" "${2:-}" <<'PY'
+  "$PYTHON" - "$1" "${2:-}" <<'PY'
 import os, re, sys
 sys.dont_write_bytecode = True
 sys.path.insert(0, "tests")
@@ -103,7 +101,7 @@ PY
 ACKOPT="--ack 999,277 --ack-control 100 --ack-date 2025-08-21 --ack-time 0600"
 
 # ---- samples: valid, the run's claims, numbered from --ack-control
-$RUNNER "$BIN" -q -o "$T/s1" --fail-on never $ACKOPT samples 2>"$T/err"
+run_bin -q -o "$T/s1" --fail-on never $ACKOPT samples 2>"$T/err"
 rc=$?
 check_run "$T/s1" 100 >"$T/cmp" 2>&1 && [ $rc -eq 5 ] &&
   ok "samples: every 999 and 277CA passes x12ack.py, the 277CA claims are summary.txt's, control numbers 100.. unique ($(tail -1 "$T/cmp"))" ||
@@ -112,13 +110,13 @@ check_run "$T/s1" 100 >"$T/cmp" 2>&1 && [ $rc -eq 5 ] &&
   ok "samples: $(ls "$T/s1/ack" | wc -l) files in OUT/ack" ||
   { fail "samples: too few acknowledgments"; ls "$T/s1/ack"; }
 
-$RUNNER "$BIN" -q -o "$T/s2" --fail-on never $ACKOPT samples 2>/dev/null
+run_bin -q -o "$T/s2" --fail-on never $ACKOPT samples 2>/dev/null
 diff -r "$T/s1/ack" "$T/s2/ack" >/dev/null &&
   ok "two runs give byte-identical acknowledgments" ||
   fail "acknowledgments differ between two runs"
 
 # without --ack-date: the input's GS04/GS05, never the clock
-$RUNNER "$BIN" -q -o "$T/s3" --fail-on never --ack 999,277 \
+run_bin -q -o "$T/s3" --fail-on never --ack 999,277 \
   samples/prof_basic.837 2>/dev/null
 head -2 "$T/s3/ack/prof_basic.837.999" >"$T/got"
 printf '%s\n' \
@@ -133,7 +131,7 @@ cmp -s "$T/got" "$T/want" &&
 # ---- one envelope count and one held claim, reflected in both
 sed -e 's/^SE\*65\*0001~$/SE*66*0001~/' \
     -e '37s/.*/SV1*HC:38225*135*UN*X***1~/' samples/prof_basic.837 >"$T/pm.837"
-$RUNNER "$BIN" -q -o "$T/pm" --fail-on never $ACKOPT "$T/pm.837" 2>/dev/null
+run_bin -q -o "$T/pm" --fail-on never $ACKOPT "$T/pm.837" 2>/dev/null
 summaries "$T/pm/ack/pm.837.999" "$T/pm/ack/pm.837.277" >"$T/pm.got" 2>&1
 # the exact summaries, shared by e2e_ack.sh (driver) and e2e_ack_run.sh
 # (binary), --ack-control 100, dated 2025-08-21 06:00
@@ -144,7 +142,7 @@ cmp -s "$T/pm.got" "$T/pm.want" &&
   { fail "changed input: summaries differ"; diff "$T/pm.want" "$T/pm.got"; }
 
 # ---- fixed by the engine, held by the writer: the 277CA says rejected
-$PY - "$T/ovf.837" <<'PY'
+"$PYTHON" - "$T/ovf.837" <<'PY'
 import sys
 src = open("samples/cart_prof.837").read().split("\n")
 head = src[:20]  # ISA .. the first subscriber's NM1*PR
@@ -157,7 +155,7 @@ n = len(head) - 2 + len(body) + 1
 open(sys.argv[1], "w").write("\n".join(
     head + body + ["SE*%d*0001~" % n, "GE*1*104~", "IEA*1*000000104~", ""]))
 PY
-$RUNNER "$BIN" -q -o "$T/ovf" --fail-on never --ack 277 "$T/ovf.837" 2>/dev/null
+run_bin -q -o "$T/ovf" --fail-on never --ack 277 "$T/ovf.837" 2>/dev/null
 summaries "$T/ovf/ack/ovf.837.277" 2>&1 | grep '^claim|' >"$T/got"
 echo 'claim|0001|OVF-1|rejected|A7:21/A7:247|U|1|20250303|1648203770|CP10000|HELD DUPLICATE_DAY' >"$T/want"
 cmp -s "$T/got" "$T/want" &&
@@ -168,7 +166,7 @@ cmp -s "$T/got" "$T/want" &&
 
 # ---- held whole, and the same error on stdin (cut)
 head -c 3000 samples/prof_basic.837 >"$T/cut.837"
-$RUNNER "$BIN" -q -o "$T/hw" --fail-on never --ack 999,277 --ack-control 7 \
+run_bin -q -o "$T/hw" --fail-on never --ack 999,277 --ack-control 7 \
   "$T/cut.837" 2>/dev/null
 rc=$?
 # the first 3000 bytes of prof_basic.837, held whole (--ack-control 7)
@@ -177,7 +175,7 @@ cp tests/ack-expected/prof_basic_cut3000_whole.999 "$T/hw.want"
   [ ! -e "$T/hw/ack/cut.837.277" ] && cmp -s "$T/hw/held/cut.837" "$T/cut.837" &&
   ok "held whole: the 999 is one TA1 R 023 (number 8: the 277CA took 7), no 277CA" ||
   { fail "held whole (exit $rc)"; ls -R "$T/hw"; cat "$T/hw/ack/cut.837.999"; }
-$RUNNER "$BIN" -q -o "$T/in" --fail-on never --ack 999,277 --ack-control 7 \
+run_bin -q -o "$T/in" --fail-on never --ack 999,277 --ack-control 7 \
   - <"$T/cut.837" >"$T/in.out" 2>/dev/null
 rc=$?
 summaries "$T/in/ack/stdin.837.999" "$T/in/ack/stdin.837.277" >"$T/got" 2>&1
@@ -204,26 +202,26 @@ X
 
 # ---- a file that fails leaves no acknowledgment
 gzip -c samples/prof_basic.837 >"$T/g.837.gz"
-$PY - "$T/g.837.gz" <<'PY'
+"$PYTHON" - "$T/g.837.gz" <<'PY'
 import sys
 b = bytearray(open(sys.argv[1], "rb").read())
 b[-6] ^= 0xFF  # the CRC: corrupt at the end, after every claim was read
 open(sys.argv[1], "wb").write(b)
 PY
-$RUNNER "$BIN" -q -o "$T/gz" --ack 999,277 "$T/g.837.gz" 2>/dev/null
+run_bin -q -o "$T/gz" --ack 999,277 "$T/g.837.gz" 2>/dev/null
 rc=$?
 [ $rc -eq 4 ] && [ -z "$(find "$T/gz" -path '*ack*' -type f)" ] &&
   ok "a file that fails (corrupt gzip, exit 4) leaves no acknowledgment" ||
   { fail "failed file (exit $rc)"; find "$T/gz" -type f; }
 
 # ---- one of the two
-$RUNNER "$BIN" -q -o "$T/o9" --fail-on never --ack 999 samples/prof_basic.837
-$RUNNER "$BIN" -q -o "$T/o2" --fail-on never --ack 277CA samples/prof_basic.837
+run_bin -q -o "$T/o9" --fail-on never --ack 999 samples/prof_basic.837
+run_bin -q -o "$T/o2" --fail-on never --ack 277CA samples/prof_basic.837
 [ "$(ls "$T/o9/ack")" = "prof_basic.837.999" ] &&
   [ "$(ls "$T/o2/ack")" = "prof_basic.837.277" ] &&
   ok "--ack 999 writes the 999 alone, --ack 277CA the 277CA alone" ||
   { fail "--ack with one"; ls "$T/o9/ack" "$T/o2/ack"; }
-$RUNNER "$BIN" -q -o "$T/none" --fail-on never samples/prof_basic.837
+run_bin -q -o "$T/none" --fail-on never samples/prof_basic.837
 [ ! -e "$T/none/ack" ] && ok "without --ack: no OUT/ack" ||
   fail "OUT/ack written without --ack"
 
@@ -236,7 +234,7 @@ for args in "--ack 998" "--ack 999,,277" "--ack ," "--ack-control 7" \
   "--ack 999 --ack-date 2025-01-01 --ack-time 960"; do
   n=$((n + 1))
   # shellcheck disable=SC2086
-  $RUNNER "$BIN" -o "$T/bad" $args samples/prof_basic.837 >/dev/null 2>"$T/err"
+  run_bin -o "$T/bad" $args samples/prof_basic.837 >/dev/null 2>"$T/err"
   rc=$?
   { [ $rc -eq 2 ] && grep -q '^cart837: --ack' "$T/err" &&
     [ ! -e "$T/bad" ]; } || bad="$bad [$args: exit $rc]"
@@ -248,7 +246,7 @@ done
 mkdir -p "$T/nd/ack"
 cp samples/prof_basic.837 "$T/nd/a.837"
 cp "$T/s1/ack/prof_basic.837.999" "$T/nd/ack/a.837.999"
-$RUNNER "$BIN" -o "$T/nd-out" --fail-on never --ack 999 "$T/nd" 2>"$T/err"
+run_bin -o "$T/nd-out" --fail-on never --ack 999 "$T/nd" 2>"$T/err"
 rc=$?
 [ $rc -eq 5 ] &&
   grep -q '^cart837: skipped ack/a.837.999: another input already writes this output name (or its held/ name, or its ack/ names)$' "$T/err" &&
@@ -258,14 +256,13 @@ rc=$?
 
 # ---- the public corpus
 if [ -f "$CORPUS/INDEX.tsv" ]; then
-  $RUNNER "$BIN" -q -o "$T/corpus" --fail-on never --ack 999,277 "$CORPUS" \
+  run_bin -q -o "$T/corpus" --fail-on never --ack 999,277 "$CORPUS" \
     2>"$T/err"
   check_run "$T/corpus" >"$T/cmp" 2>&1 &&
     ok "corpus: every 999 and 277CA passes x12ack.py, the 277CA claims are summary.txt's ($(tail -1 "$T/cmp"))" ||
     { fail "corpus"; head -30 "$T/cmp"; }
 else
-  echo "SKIP: $CORPUS not found (corpus acknowledgments)"
+  skip "$CORPUS not found (corpus acknowledgments)"
 fi
 
-echo "e2e_ack_run: $fails failed"
-[ $fails -eq 0 ]
+e2e_done

@@ -10,13 +10,13 @@
 # (--list, --list-file), an import (--import drg018) and the payer and
 # provider files of a run (--payers, --providers) work through the CLI,
 # and the admissions PAYMENT_WINDOW needs survive the ledger.
-. tests/lib_e2e.sh # BIN, RUNNER, T, fails, ok, fail
+. tests/lib_e2e.sh
 
-$RUNNER "$BIN" codes >"$T/codes.csv"
+run_bin codes >"$T/codes.csv"
 [ $? -eq 0 ] && cmp -s "$T/codes.csv" specs/codes.csv &&
   ok "codes prints specs/codes.csv byte for byte" || fail "codes output"
 
-$RUNNER "$BIN" codes 0540T >"$T/one" 2>&1
+run_bin codes 0540T >"$T/one" 2>&1
 rc=$?
 cat >"$T/want" <<'X'
 code: 0540T
@@ -28,18 +28,18 @@ head -3 "$T/one" | cmp -s - "$T/want" && [ $rc -eq 0 ] &&
   grep -q '^crosswalk: 38228 ' "$T/one" && grep -q '^revenue_codes: 0874$' "$T/one" &&
   ok "codes 0540T" || { fail "codes 0540T (rc $rc):"; cat "$T/one"; }
 
-$RUNNER "$BIN" codes 99999 >"$T/out" 2>"$T/err"
+run_bin codes 99999 >"$T/out" 2>"$T/err"
 rc=$?
 [ $rc -eq 3 ] && grep -q '99999 is not in the code table' "$T/err" &&
   ok "unknown code: exit 3" || fail "unknown code: exit $rc"
 
 printf 'code,cap_per_day\n38228,x\n' >"$T/bad.csv"
-$RUNNER "$BIN" codes --codes "$T/bad.csv" >"$T/out" 2>"$T/err"
+run_bin codes --codes "$T/bad.csv" >"$T/out" 2>"$T/err"
 rc=$?
 grep -q "bad.csv:2:2: cap_per_day: expected a positive number" "$T/err" &&
   [ $rc -eq 3 ] && ok "malformed table: line and column, exit 3" ||
   { fail "malformed table (rc $rc)"; cat "$T/err"; }
-$RUNNER "$BIN" -o "$T/run-bad" --codes "$T/bad.csv" samples/cart_inst.837 2>"$T/err"
+run_bin -o "$T/run-bad" --codes "$T/bad.csv" samples/cart_inst.837 2>"$T/err"
 rc=$?
 [ $rc -eq 3 ] && [ ! -e "$T/run-bad/findings.csv" ] &&
   ok "run with a malformed table: exit 3, nothing written" ||
@@ -47,10 +47,10 @@ rc=$?
 
 # a payer allows 3 units of 38228 a day: UNITS-OVER-F (3 units) passes
 printf 'code,cap_per_day\n38228,3\n' >"$T/mue.csv"
-$RUNNER "$BIN" codes --codes "$T/mue.csv" 38228 | grep -q '^cap_per_day: 3 ' &&
+run_bin codes --codes "$T/mue.csv" 38228 | grep -q '^cap_per_day: 3 ' &&
   ok "--codes overrides the cap" || fail "--codes override not shown"
-$RUNNER "$BIN" -o "$T/def" -q --fail-on never samples/cart_inst.837
-$RUNNER "$BIN" -o "$T/mue" -q --fail-on never --codes "$T/mue.csv" samples/cart_inst.837
+run_bin -o "$T/def" -q --fail-on never samples/cart_inst.837
+run_bin -o "$T/mue" -q --fail-on never --codes "$T/mue.csv" samples/cart_inst.837
 grep -q '"UNITS-OVER-F","1","38228",.*"UNITS_OVER_DAILY_MAX"' "$T/def/findings.csv" &&
   ok "default cap: UNITS_OVER_DAILY_MAX on UNITS-OVER-F" ||
   fail "default cap finding missing"
@@ -61,9 +61,9 @@ grep -q '"UNITS-OVER-F",.*"UNITS_OVER_DAILY_MAX"' "$T/mue/findings.csv" &&
 # A TCR-T product (Q2057, family tcr) is tracked and listed with its
 # family, remembered in the ledger with it, and the ledger loads again
 sed 's/HC:Q2041\*462000/HC:Q2057*462000/' samples/cart_inst.837 >"$T/tcr.837"
-$RUNNER "$BIN" -q -o "$T/tcr1" --state "$T/tcr-state.csv" --fail-on never "$T/tcr.837"
+run_bin -q -o "$T/tcr1" --state "$T/tcr-state.csv" --fail-on never "$T/tcr.837"
 rc1=$?
-$RUNNER "$BIN" -q -o "$T/tcr2" --state "$T/tcr-state.csv" --fail-on never "$T/tcr.837" 2>"$T/err"
+run_bin -q -o "$T/tcr2" --state "$T/tcr-state.csv" --fail-on never "$T/tcr.837" 2>"$T/err"
 rc2=$?
 [ $rc1 -eq 0 ] && [ $rc2 -eq 0 ] &&
   ok "a ledger after a TCR-T line reads back (exit $rc1, $rc2)" ||
@@ -78,7 +78,7 @@ grep -q '"CLEAN-I-N","2",.*,"Q2057","Q2057","tcr","0",' "$T/tcr-state.csv" &&
 # Reference lists: --list prints a built-in list byte for byte;
 # --list-file loads one over it; a bad NAME=FILE is a usage error
 for l in revenue:revenue pcs:pcs ndc:ndc indication:indications ptp:ptp; do
-  $RUNNER "$BIN" codes --list "${l%%:*}" >"$T/list.csv"
+  run_bin codes --list "${l%%:*}" >"$T/list.csv"
   cmp -s "$T/list.csv" "specs/${l#*:}.csv" &&
     ok "codes --list ${l%%:*} prints specs/${l#*:}.csv" ||
     fail "codes --list ${l%%:*}"
@@ -86,11 +86,11 @@ done
 printf 'code,product,family,cart_admin,valid_from,description,source
 XW033Z9,obecabtagene autoleucel,product,1,2025-10-01,test row,test
 ' >"$T/pcs.csv"
-$RUNNER "$BIN" codes --list-file "pcs=$T/pcs.csv" --list pcs >"$T/pcs.out"
+run_bin codes --list-file "pcs=$T/pcs.csv" --list pcs >"$T/pcs.out"
 [ "$(tail -1 "$T/pcs.out")" = '"XW033Z9","obecabtagene autoleucel","product","1","2025-10-01","","test row","test"' ] &&
   [ $(wc -l <"$T/pcs.out") -eq $(($(wc -l <specs/pcs.csv) + 1)) ] &&
   ok "--list-file pcs=FILE adds its row" || fail "--list-file pcs"
-$RUNNER "$BIN" codes --list-file "nope=$T/pcs.csv" >/dev/null 2>"$T/err"
+run_bin codes --list-file "nope=$T/pcs.csv" >/dev/null 2>"$T/err"
 rc=$?
 [ $rc -eq 2 ] && grep -q "no list is named 'nope'" "$T/err" &&
   ok "--list-file with an unknown list: exit 2" ||
@@ -99,7 +99,7 @@ rc=$?
 printf 'XW033Z9 Introduction of Obecabtagene Autoleucel into Peripheral Vein
 XW033Z8 Introduction of something else
 ' >"$T/drg018.txt"
-$RUNNER "$BIN" codes --import drg018 "$T/drg018.txt" --valid-from 2025-10-01 \
+run_bin codes --import drg018 "$T/drg018.txt" --valid-from 2025-10-01 \
   >"$T/drg.out" 2>"$T/err"
 rc=$?
 [ $rc -eq 0 ] && grep -q '^"XW033Z9","obecabtagene autoleucel","product","1","2025-10-01",' "$T/drg.out" &&
@@ -107,7 +107,7 @@ rc=$?
   grep -q 'drg018 .*: 2 records read, 1 matched, 0 rows changed, 1 added' "$T/err" &&
   ok "codes --import drg018 --valid-from" ||
   { fail "codes --import drg018 (rc $rc)"; cat "$T/err"; }
-$RUNNER "$BIN" codes --import-all >/dev/null 2>&1
+run_bin codes --import-all >/dev/null 2>&1
 [ $? -eq 2 ] && ok "--import-all without --import: exit 2" ||
   fail "--import-all alone"
 
@@ -115,7 +115,7 @@ $RUNNER "$BIN" codes --import-all >/dev/null 2>&1
 printf 'class,payer_id,repeat_window
 commercial,,forever
 ' >"$T/payers-bad.csv"
-$RUNNER "$BIN" -q -o "$T/pb" --payers "$T/payers-bad.csv" samples/cart_inst.837 2>"$T/err"
+run_bin -q -o "$T/pb" --payers "$T/payers-bad.csv" samples/cart_inst.837 2>"$T/err"
 rc=$?
 [ $rc -eq 3 ] && grep -q 'payers-bad.csv:2:3: repeat_window: expected lifetime' "$T/err" &&
   ok "--payers malformed: line and column, exit 3" ||
@@ -125,7 +125,7 @@ rc=$?
 printf 'class,payer_id,repeat_window
 commercial,,10
 ' >"$T/payers.csv"
-$RUNNER "$BIN" -q -o "$T/pw" --fail-on never --payers "$T/payers.csv" samples/cart_inst.837
+run_bin -q -o "$T/pw" --fail-on never --payers "$T/payers.csv" samples/cart_inst.837
 grep -q '"REPEAT-F-2",.*"REPEAT_ADMINISTRATION"' "$T/def/findings.csv" &&
   ! grep -q '"REPEAT-F-2",.*"REPEAT_ADMINISTRATION"' "$T/pw/findings.csv" &&
   ok "--payers: the class's repeat window applies" ||
@@ -135,7 +135,7 @@ grep -q '"REPEAT-F-2",.*"REPEAT_ADMINISTRATION"' "$T/def/findings.csv" &&
 # ledger (an admission row); run 2 holds the outpatient claim of the day
 # before; with the hospital listed non-IPPS (1 day) a claim two days
 # before passes
-python3 - "$T" <<'PY'
+"$PYTHON" - "$T" <<'PY'
 import sys
 sys.path.insert(0, "scripts")
 import gen_samples as g
@@ -154,12 +154,12 @@ for name, ctl, claims in (("ip.837", 801, [ip]),
                                                      for c in claims])])
     open("%s/%s" % (t, name), "w").write(text)
 PY
-$RUNNER "$BIN" -q -o "$T/w1" --state "$T/w.csv" --fail-on never "$T/ip.837"
+run_bin -q -o "$T/w1" --state "$T/w.csv" --fail-on never "$T/ip.837"
 grep -q '"admission","0","2025-08-20","2025-08-26"' "$T/w.csv" &&
   ok "ledger: the admission is a row of family admission" ||
   { fail "ledger: no admission row"; cat "$T/w.csv"; }
 cp "$T/w.csv" "$T/w2.csv"
-$RUNNER "$BIN" -q -o "$T/w2" --state "$T/w.csv" --fail-on never "$T/op.837"
+run_bin -q -o "$T/w2" --state "$T/w.csv" --fail-on never "$T/op.837"
 [ "$(grep -c '"PAYMENT_WINDOW","error","held"' "$T/w2/findings.csv")" -eq 2 ] &&
   ok "PAYMENT_WINDOW across runs: both outpatient claims held (3 days)" ||
   { fail "PAYMENT_WINDOW across runs"; cat "$T/w2/findings.csv"; }
@@ -167,12 +167,11 @@ printf 'npi,type,name,note
 %s,non_ipps,LAKESHORE,test
 ' \
   "$(grep -o 'NM1\*85\*2\*LAKESHORE[^~]*' "$T/ip.837" | sed 's/.*\*//')" >"$T/prov.csv"
-$RUNNER "$BIN" -q -o "$T/w3" --state "$T/w2.csv" --fail-on never \
+run_bin -q -o "$T/w3" --state "$T/w2.csv" --fail-on never \
   --providers "$T/prov.csv" "$T/op.837"
 grep -q '"PWX-OP1",.*"PAYMENT_WINDOW","error","held"' "$T/w3/findings.csv" &&
   ! grep -q '"PWX-OP2",.*"PAYMENT_WINDOW"' "$T/w3/findings.csv" &&
   ok "--providers non_ipps: a 1-day window" ||
   { fail "--providers non_ipps"; cat "$T/w3/findings.csv"; }
 
-echo "e2e_codes: $fails failed"
-[ $fails -eq 0 ]
+e2e_done

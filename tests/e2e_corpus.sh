@@ -22,37 +22,23 @@
 #     corpus is read by one `stats` run under valgrind (--leak-check=full,
 #     --error-exitcode): no error, no leak.
 #
-# Run from the repo root: BIN=/abs/path/to/cart837 sh tests/e2e_corpus.sh
-# (make e2e / make asan do this).  Set CORPUS to use another folder.
-# Under RUNNER (make valgrind) the per-file runs use it on every
-# RUNNER_EVERY-th file only (default 1: all), and the one run over the
-# whole corpus is made under RUNNER instead of a valgrind of its own: every
-# file is still read under the runner once.
-
-BIN=${BIN:-build/cart837}
-# RUNNER: a command put in front of each run of $BIN (make valgrind)
-RUNNER=${RUNNER:-}
-EVERY=${RUNNER_EVERY:-1}
+# The runs are made here (RUNNER in front of them, see below); one
+# tests/corpus_check.py compares all of them with the index afterwards.
+# Set CORPUS to use another folder.  Under RUNNER (make valgrind) the
+# per-file runs use it on every RUNNER_EVERY-th file only (default 1:
+# all), and the one run over the whole corpus is made under RUNNER instead
+# of a valgrind of its own: every file is still read under the runner
+# once.
+. tests/lib_e2e.sh
 CORPUS=${CORPUS:-../shared/corpus}
-TAB=$(printf '\t')
-
-if [ ! -f "$CORPUS/INDEX.tsv" ]; then
-  echo "SKIP: ../shared/corpus not found (e2e_corpus.sh)"
-  exit 0
-fi
-if [ ! -x "$BIN" ]; then
-  echo "e2e_corpus: BIN=$BIN is not an executable" >&2
-  exit 1
-fi
-
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/c837_corpus.XXXXXX") || exit 1
-trap 'rm -rf "$TMP"' EXIT INT TERM
+[ -f "$CORPUS/INDEX.tsv" ] ||
+  e2e_skip_all "$CORPUS not found: corpus statistics not tested"
 
 # Files where the tool and the index disagree, checked by opening them.
 # Columns (tab-separated): file, claims, lines, exit code, problem codes
 # that must also be reported (space-separated, each at least once; "-"
 # none), whether the notes' envelope issues apply (yes/no), reason.
-cat > "$TMP/exceptions" <<'EOF'
+cat > "$T/exceptions" <<'EOF'
 apimeister__x12-types/src__v005010___837_test.rs__parse_837_4.x12	0	0	3	ENOISA	no	Extracted from a Rust test string that starts at ST (no ISA, no GS): without an ISA there are no delimiters to read, so the file is not an interchange; ENOISA at byte 0 is right. The index counted CLM/LX by pattern.
 apimeister__x12-types/src__v005010___837_test.rs__parse_837_5.x12	0	0	3	ENOISA	no	Starts at ST like parse_837_4 (and ends with GE/IEA that were never opened): not an interchange, ENOISA at byte 0.
 imsweb__x12-parser/src__test__resources__837_5010__x12_no_isa_line.txt	0	0	3	ENOISA	no	Deliberately invalid (its name): the ISA line was removed and the file starts with GS; ENOISA at byte 0, nothing is read.
@@ -85,169 +71,59 @@ azoner__pyx12/pyx12__test__x12testdata.py__trailer_errors.x12	-	-	3	GE02_CONTROL
 imsweb__x12-parser/src__test__resources__837_5010__x12_multiple_transactions.txt	-	-	3	ISA13_DUPLICATE HL01_ORDER HL02_PARENT	yes	Its 312 interchanges all have ISA13 000000905 (ISA13_DUPLICATE, 311 times), and each repeats HL01 2 with an HL02 naming HL 3, which never comes (HL01_ORDER, HL02_PARENT). Counts match.
 EOF
 
-fail=0
+# every file plain and gzip-compressed; results in $T/r/K.* (see
+# tests/corpus_check.py)
+R=$T/r
+mkdir -p "$R"
+awk -F'\t' 'NR > 1 { print $1 "\t" $9 }' "$CORPUS/INDEX.tsv" > "$T/rows"
 files=0
-problem() {
-  echo "FAIL: $1" >&2
-  fail=$((fail + 1))
-}
-
-# Counts of a summary line: "claims lines envelope_errors".
-summary_counts() {
-  sed -n 's/.* claims=\([0-9]*\) lines=\([0-9]*\) .*envelope_errors=\([0-9]*\).*/\1 \2 \3/p'
-}
-
-awk -F'\t' 'NR > 1 { print $1 "\t" $9 }' "$CORPUS/INDEX.tsv" > "$TMP/rows"
-
-while IFS="$TAB" read -r file notes; do
+while IFS="$TAB" read -r file _notes; do
   [ -n "$file" ] || continue
   files=$((files + 1))
   path="$CORPUS/$file"
-  R=$RUNNER
-  [ $((files % EVERY)) -eq 0 ] || R=
-  if [ ! -f "$path" ]; then
-    problem "$file: listed in INDEX.tsv but missing"
-    continue
-  fi
-  $R "$BIN" stats "$path" > "$TMP/out" 2> "$TMP/err" < /dev/null
-  rc=$?
-  if [ "$rc" -gt 128 ]; then
-    problem "$file: killed by signal $((rc - 128))"
-    continue
-  fi
-  if grep -q 'Sanitizer\|runtime error' "$TMP/err"; then
-    problem "$file: sanitizer report:"
-    head -20 "$TMP/err" >&2
-    continue
-  fi
-  summary=$(grep -F "$path: interchanges=" "$TMP/out")
-  if [ -z "$summary" ]; then
-    problem "$file: no summary line (rc=$rc)"
-    continue
-  fi
-  set -- $(echo "$summary" | summary_counts)
-  got_claims=$1 got_lines=$2 got_errors=$3
-
-  want_claims=$(echo "$notes" | grep -o 'CLM=[0-9]*' | head -1 | cut -d= -f2)
-  want_lines=$(echo "$notes" | grep -o 'LX=[0-9]*' | head -1 | cut -d= -f2)
-  want_claims=${want_claims:-0}
-  want_lines=${want_lines:-0}
-  codes=""
-  use_notes=yes
-  exc=$(awk -F'\t' -v f="$file" '$1 == f' "$TMP/exceptions")
-  if echo "$notes" | grep -q 'envelope issues'; then
-    want_rc=3
-  else
-    want_rc=0
-  fi
-  if [ -n "$exc" ]; then
-    c=$(echo "$exc" | cut -f2)
-    l=$(echo "$exc" | cut -f3)
-    [ "$c" = "-" ] || want_claims=$c
-    [ "$l" = "-" ] || want_lines=$l
-    want_rc=$(echo "$exc" | cut -f4)
-    codes=$(echo "$exc" | cut -f5)
-    [ "$codes" = "-" ] && codes=""
-    use_notes=$(echo "$exc" | cut -f6)
-  fi
-
-  [ "$rc" = "$want_rc" ] ||
-    problem "$file: exit $rc, expected $want_rc"
-  [ "$got_claims" = "$want_claims" ] ||
-    problem "$file: claims=$got_claims, index says CLM=$want_claims"
-  [ "$got_lines" = "$want_lines" ] ||
-    problem "$file: lines=$got_lines, index says LX=$want_lines"
-  if [ "$want_rc" = 0 ] && [ "$got_errors" != 0 ]; then
-    problem "$file: envelope_errors=$got_errors on a file without issues"
-    grep "^  " "$TMP/out" | head -5 >&2
-  fi
-
-  for code in $codes; do
-    grep -q ": $code: " "$TMP/out" ||
-      problem "$file: expected a $code problem, not reported"
-  done
-
-  if [ "$use_notes" = yes ]; then
-    # SE01 pairs: each "SE01=A vs B" of the notes needs its own message
-    echo "$notes" | grep -o 'SE01=[0-9]* vs [0-9]*' | sort | uniq -c |
-      while read -r k se01 _vs count; do
-        a=${se01#SE01=}
-        n=$(grep -c ": SE01_COUNT: SE01=$a but transaction set ST02=[^ ]* has $count segments from ST to SE\$" "$TMP/out")
-        [ "$n" -ge "$k" ] ||
-          echo "FAIL: $file: notes list SE01=$a vs $count $k time(s), reported $n time(s)" >&2
-      done 2>> "$TMP/se01fail"
-    for pair in "ST/SE count 1/0:SE_MISSING" "GS/GE count 1/0:GE_MISSING" \
-                "ISA/IEA count 1/0:IEA_MISSING" \
-                "does not start with ISA:ENOISA"; do
-      what=${pair%%:*}
-      code=${pair##*:}
-      if echo "$notes" | grep -q "$what"; then
-        grep -q ": $code: " "$TMP/out" ||
-          problem "$file: notes say '$what' but no $code was reported"
-      fi
-    done
-    # the offset of an SE01_COUNT points at the SE segment (first 3)
-    grep ": SE01_COUNT: " "$TMP/out" | head -3 |
-      sed 's/.*: byte \([0-9]*\), segment.*/\1/' | while read -r off; do
-        at=$(tail -c +"$((off + 1))" "$path" | head -c 2)
-        [ "$at" = "SE" ] ||
-          echo "FAIL: $file: SE01_COUNT at byte $off points at '$at'" >&2
-      done 2>> "$TMP/se01fail"
-  fi
-
-  # gzip gives the same counts
-  gzip -c "$path" > "$TMP/f.gz"
-  $R "$BIN" stats "$TMP/f.gz" > "$TMP/outgz" 2>&1 < /dev/null
-  rcgz=$?
-  sgz=$(grep -F "$TMP/f.gz: interchanges=" "$TMP/outgz" |
-        sed "s|^$TMP/f.gz: ||")
-  s=$(echo "$summary" | sed "s|^$path: ||")
-  [ "$rcgz" = "$rc" ] && [ "$sgz" = "$s" ] ||
-    problem "$file: gzip gives '$sgz' (exit $rcgz), plain '$s' (exit $rc)"
-done < "$TMP/rows"
-
-if [ -s "$TMP/se01fail" ]; then
-  cat "$TMP/se01fail" >&2
-  fail=$((fail + $(wc -l < "$TMP/se01fail")))
-fi
+  [ -f "$path" ] || continue
+  run_nth $files stats "$path" >"$R/$files.out" 2>"$R/$files.err" </dev/null
+  echo $? >"$R/$files.rc"
+  gzip -c "$path" >"$R/$files.gz"
+  run_nth $files stats "$R/$files.gz" >"$R/$files.gz.out" 2>&1 </dev/null
+  echo $? >"$R/$files.gz.rc"
+done < "$T/rows"
+"$PYTHON" tests/corpus_check.py "$CORPUS" "$T/exceptions" "$R" >"$T/check" 2>&1
+check_log "$files corpus files against INDEX.tsv (tests/corpus_check.py)" \
+  $? "$T/check"
 
 # The whole corpus in one run under valgrind (an ASan BIN checks itself;
 # a TSan BIN cannot run under valgrind; under RUNNER the runner checks
 # it: exit 3 for the files with envelope errors, any other status is a
 # failure).
 awk -F'\t' -v d="$CORPUS" 'NR > 1 { print d "/" $1 }' "$CORPUS/INDEX.tsv" \
-  > "$TMP/list"
+  > "$T/list"
 if [ -n "$RUNNER" ]; then
   # shellcheck disable=SC2046
-  $RUNNER "$BIN" stats $(cat "$TMP/list") > /dev/null 2> "$TMP/vg" < /dev/null
+  run_bin stats $(cat "$T/list") > /dev/null 2> "$T/vg" < /dev/null
   rc=$?
   if [ "$rc" = 3 ]; then
-    echo "e2e_corpus: $files files in one run under \$RUNNER: exit 3 as expected"
+    ok "$files files in one run under \$RUNNER: exit 3 as expected"
   else
-    problem "whole corpus under \$RUNNER: exit $rc, expected 3"
-    head -40 "$TMP/vg" >&2
+    fail "whole corpus under \$RUNNER: exit $rc, expected 3"
+    head -40 "$T/vg"
   fi
 elif grep -q -e __asan_init -e __tsan_init "$BIN" 2>/dev/null; then
-  echo "e2e_corpus: sanitizer build: no valgrind run"
+  skip "sanitizer build: no valgrind run over the corpus"
 elif command -v valgrind > /dev/null 2>&1 && [ "${VALGRIND:-1}" != 0 ]; then
   # shellcheck disable=SC2046
   valgrind -q --error-exitcode=99 --leak-check=full \
     --errors-for-leak-kinds=definite,indirect,possible \
-    "$BIN" stats $(cat "$TMP/list") > /dev/null 2> "$TMP/vg" < /dev/null
+    "$BIN" stats $(cat "$T/list") > /dev/null 2> "$T/vg" < /dev/null
   rc=$?
   if [ "$rc" = 99 ] || [ "$rc" -gt 128 ]; then
-    problem "valgrind over the corpus: exit $rc"
-    head -40 "$TMP/vg" >&2
+    fail "valgrind over the corpus: exit $rc"
+    head -40 "$T/vg"
   else
-    echo "e2e_corpus: valgrind over $files files: no error, no leak"
+    ok "valgrind over $files files: no error, no leak"
   fi
 else
-  echo "e2e_corpus: NOTE: no valgrind run (not installed, or VALGRIND=0); make asan checks memory"
+  skip "no valgrind run over the corpus (not installed, or VALGRIND=0); make asan checks memory"
 fi
 
-if [ "$fail" -ne 0 ]; then
-  echo "e2e_corpus: $fail failure(s) over $files files"
-  exit 1
-fi
-echo "e2e_corpus: $files files OK ($(awk -F'\t' 'END { print NR }' "$TMP/exceptions") documented exceptions)"
-exit 0
+e2e_done "$files files, $(awk 'END { print NR }' "$T/exceptions") documented exceptions"

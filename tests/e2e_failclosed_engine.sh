@@ -17,30 +17,17 @@
 #   day (0537T then 38225), never forwarded with the deleted code.
 # - A split that would take an 837P claim past 50 service lines is
 #   flagged, not made.
-# Every check compares exact findings rows (parsed with python3's csv)
-# and exit statuses; the corrected outputs are read back by the
-# independent checker tests/x12check.py.
-#
-# Run from the repo root: BIN=/abs/path/to/cart837 sh tests/e2e_failclosed_engine.sh
+# Every check compares exact findings rows (parsed with Python's csv,
+# tests/csv_rows.py) and exit statuses; the corrected outputs are read
+# back by the independent checker tests/x12check.py (both through one
+# tests/pyserve.py).
 . tests/lib_e2e.sh
+py_start
 
-PY=${PYTHON:-python3}
-
-# check NAME WANT GOT
-check() {
-  if [ "$2" = "$3" ]; then ok "$1"; else
-    fail "$1"
-    printf '  want: %s\n  got:  %s\n' "$2" "$3"
-  fi
-}
-
-# rows FINDINGS.CSV: file, claim_id, line, code, date_from, date_to,
-# units, edit, severity, action, detail -- one row per line, '|' apart
-rows() {
-  $PY -c 'import csv,sys
-rs = list(csv.reader(open(sys.argv[1], newline="")))[1:]
-for r in rs: print("|".join(r[:11]))' "$1"
-}
+# rows FINDINGS.CSV [COND]...: file, claim_id, line, code, date_from,
+# date_to, units, edit, severity, action, detail -- one row per line,
+# '|' apart
+rows() { py csv_rows --rows 11 "$@"; }
 
 # mk FILE ISA09 ISA10 ISA13 CLM01 MEMBER LINE... ; LINE = CODE/DATE/UNITS
 # with DATE CCYYMMDD (D8), FROM-TO (RD8) or empty (no DTP*472).  One
@@ -90,22 +77,18 @@ mk() {
 run() {
   _o=$1 _l=$2 _rd=$3
   shift 3
-  $RUNNER "$BIN" -q --no-progress -o "$_o" --state "$_l" --run-date "$_rd" \
+  run_bin -q --no-progress -o "$_o" --state "$_l" --run-date "$_rd" \
     "$@" 2>"$_o.err"
   rc=$?
 }
 
 # norun LEDGER: its rows without the run_date column (which a run
 # stamps on every line it reads, again or not)
-norun() {
-  $PY -c 'import csv,sys
-for r in csv.reader(open(sys.argv[1], newline="")):
-    print("|".join(r[:13] + r[14:]))' "$1"
-}
+norun() { py csv_rows --without 13 "$1"; }
 
 # xcheck FILE: the independent checker reads FILE back as valid X12
 xcheck() {
-  if $PY tests/x12check.py "$1" >"$T/x12.out" 2>&1; then ok "$2"; else
+  if py x12check "$1" >"$T/x12.out"; then ok "$2"; else
     fail "$2"
     sed 's/^/  /' "$T/x12.out" | head -5
   fi
@@ -118,15 +101,15 @@ echo "== 3. a reused ISA13 is a new interchange: the ledger counts"
 # night 1: a collection on 2025-03-01 in interchange 000000001
 mk "$T/n1/a.837" 250301 2300 000000001 N1 M1 38225/20250301/1
 run "$T/o1" "$L" 2025-03-02 "$T/n1"
-check "night 1: exit 0" 0 "$rc"
-check "night 1: no finding" "" "$(rows "$T/o1/findings.csv")"
+check_eq "night 1: exit 0" 0 "$rc"
+check_eq "night 1: no finding" "" "$(rows "$T/o1/findings.csv")"
 # night 2: the submitter reset its control numbers; a new claim bills the
 # same collection again
 mk "$T/n2/a.837" 250302 2300 000000001 N2 M1 38225/20250301/1
 cp "$L" "$T/ledger1.csv"
 run "$T/o2" "$L" 2025-03-03 "$T/n2"
-check "night 2: exit 1 (an error finding)" 1 "$rc"
-check "night 2: the duplicate day across nights is held" \
+check_eq "night 2: exit 1 (an error finding)" 1 "$rc"
+check_eq "night 2: the duplicate day across nights is held" \
   "a.837|N2|1|38225|2025-03-01|2025-03-01|1|DUPLICATE_DAY|error|held|38225 on 2025-03-01: 1 on this line plus 1 already billed that day for the same patient and provider (0 on this claim, 1 on earlier claims, first N1) exceed the cap of 1 per day" \
   "$(rows "$T/o2/findings.csv")"
 if cmp -s "$T/n2/a.837" "$T/o2/held/a.837"; then
@@ -136,46 +119,46 @@ else fail "night 2: held output"; fi
 mk "$T/n2b/a.837" 250302 2301 000000001 N1 M1 38225/20250301/1
 cp "$T/ledger1.csv" "$T/ledger2b.csv"
 run "$T/o2b" "$T/ledger2b.csv" 2025-03-03 "$T/n2b"
-check "night 2, the same CLM01 too: exit 1" 1 "$rc"
-check "night 2, the same CLM01 too: held as a duplicate" \
+check_eq "night 2, the same CLM01 too: exit 1" 1 "$rc"
+check_eq "night 2, the same CLM01 too: held as a duplicate" \
   "a.837|N1|1|38225|2025-03-01|2025-03-01|1|DUPLICATE_DAY|error|held|38225 on 2025-03-01: 1 on this line plus 1 already billed that day for the same patient and provider (0 on this claim, 1 on earlier claims, first N1) exceed the cap of 1 per day" \
   "$(rows "$T/o2b/findings.csv")"
 
 echo "== 4. the same interchange read again is reported, once"
 cp "$L" "$T/ledger2.csv"
 run "$T/o3" "$L" 2025-03-04 "$T/n1"
-check "resend: exit 0 (a warning; --fail-on error)" 0 "$rc"
-check "resend: one INTERCHANGE_REPEATED naming run 1 and its date" \
+check_eq "resend: exit 0 (a warning; --fail-on error)" 0 "$rc"
+check_eq "resend: one INTERCHANGE_REPEATED naming run 1 and its date" \
   "a.837|N1||||||INTERCHANGE_REPEATED|warning|flagged|interchange 000000001 of sender FAILCLOSED was read before, by run 1 on 2025-03-02, with the same ISA segment (sender, date, time, control number): a resend or a re-run; its claims go out again" \
   "$(rows "$T/o3/findings.csv")"
 if cmp -s "$T/n1/a.837" "$T/o3/a.837"; then
   ok "resend: its claim goes out again, unchanged"
 else fail "resend: corrected output differs from the input"; fi
-check "resend: the same ledger rows and runs (only the line's run_date is the resend's)" \
+check_eq "resend: the same ledger rows and runs (only the line's run_date is the resend's)" \
   "$(norun "$T/ledger2.csv")" "$(norun "$L")"
 cp "$T/ledger2.csv" "$T/ledger3.csv"
-$RUNNER "$BIN" -q --no-progress -o "$T/o3w" --state "$T/ledger3.csv" \
+run_bin -q --no-progress -o "$T/o3w" --state "$T/ledger3.csv" \
   --run-date 2025-03-04 --fail-on warning "$T/n1" 2>/dev/null
-check "resend: exit 1 with --fail-on warning" 1 "$?"
-$RUNNER "$BIN" -q --no-progress -o "$T/o3n" --state "$T/ledger3.csv" \
+check_eq "resend: exit 1 with --fail-on warning" 1 "$?"
+run_bin -q --no-progress -o "$T/o3n" --state "$T/ledger3.csv" \
   --run-date 2025-03-04 --fail-on never "$T/n1" 2>/dev/null
-check "resend: exit 0 with --fail-on never" 0 "$?"
+check_eq "resend: exit 0 with --fail-on never" 0 "$?"
 # the second night's file was another interchange under the same ISA13:
 # reported as a duplicate above, not as a resend
-check "reused ISA13: no INTERCHANGE_REPEATED on night 2" 0 \
+check_eq "reused ISA13: no INTERCHANGE_REPEATED on night 2" 0 \
   "$(grep -c INTERCHANGE_REPEATED "$T/o2/findings.csv")"
 
 echo "== 3. a ledger from before the ISA hash still loads"
 # night 1's ledger as an earlier version wrote it: no "#hash" in sources
 sed 's/#[0-9a-f]\{16\}|/|/' "$T/ledger1.csv" >"$T/old.csv"
-check "old ledger: sources without the hash" \
+check_eq "old ledger: sources without the hash" \
   '"FAILCLOSED|000000001|","","","","","","","","0","","","0","","2025-03-02","1"' \
   "$(sed -n 2p "$T/old.csv")"
 run "$T/o4" "$T/old.csv" 2025-03-05 "$T/n1"
-check "old ledger, night 1 again: exit 0" 0 "$rc"
-check "old ledger, night 1 again: its own line is no duplicate" "" \
+check_eq "old ledger, night 1 again: exit 0" 0 "$rc"
+check_eq "old ledger, night 1 again: its own line is no duplicate" "" \
   "$(rows "$T/o4/findings.csv")"
-check "old ledger, night 1 again: the line rewritten with the hash, run 1 kept" \
+check_eq "old ledger, night 1 again: the line rewritten with the hash, run 1 kept" \
   "$(norun "$T/ledger1.csv" | grep '|N1|')" "$(norun "$T/old.csv" | grep '|N1|')"
 
 echo "== 5. dates"
@@ -188,27 +171,23 @@ mk "$T/d/undated.837" 250310 1200 000000012 U1 M6 38225/20250230/1
 mk "$T/d/nodtp.837" 250310 1200 000000013 U2 M7 38225//1
 # 0537T over 2024-12-30 .. 2025-01-02, 4 units: split per day and code
 mk "$T/d/cross.837" 250310 1200 000000014 X1 M8 0537T/20241230-20250102/4
-$RUNNER "$BIN" -q --no-progress -o "$T/od" --run-date 2025-03-10 "$T/d" \
+run_bin -q --no-progress -o "$T/od" --run-date 2025-03-10 "$T/d" \
   2>/dev/null
-check "dates: exit 1 (error findings)" 1 "$?"
-got=$($PY -c 'import csv,sys
-for r in list(csv.reader(open(sys.argv[1], newline="")))[1:]:
-    if r[7] != "ENVELOPE_INVALID": print("|".join(r[:11]))' "$T/od/findings.csv")
-check "dates: exact findings" \
+check_eq "dates: exit 1 (error findings)" 1 "$?"
+got=$(rows "$T/od/findings.csv" edit!=ENVELOPE_INVALID)
+check_eq "dates: exact findings" \
   "cross.837|X1|1|0537T|2024-12-30|2025-01-02|4|RANGE_SPANS_DAYS|warning|fixed|0537T is billed per day but one line covers 2024-12-30 to 2025-01-02 (4 days) with 4 units (fixed: split into 4 lines of 1 unit, one per date)
 cross.837|X1|1|0537T|2024-12-30|2025-01-02|4|CODE_DELETED|error|fixed|0537T is billed for 2024-12-30 to 2025-01-02, past 2024-12-31, its last valid date of service, and 38225 replaces it from 2025-01-01 (fixed: the lines of the split dated 2025-01-01 on carry 38225)
 nodtp.837|U2|1|38225|||1|SERVICE_DATE_MISSING|error|held|38225 has no date of service: it has no DTP*472, and the claim has no DTP*472 or DTP*434 date to fall back on; the date-based edits cannot judge it
 rev.837|R1|2|38225|2025-03-05|2025-03-05|1|DUPLICATE_DAY|error|fixed|38225 on 2025-03-05: 1 on this line plus 1 on earlier lines of this claim for the same patient and provider exceed the cap of 1 per day (fixed: line removed)
 undated.837|U1|1|38225|||1|SERVICE_DATE_MISSING|error|held|38225 has no date of service: its DTP*472 is not a valid date, and the claim has no DTP*472 or DTP*434 date to fall back on; the date-based edits cannot judge it" \
   "$got"
-got=$($PY -c 'import csv,sys
-for r in list(csv.reader(open(sys.argv[1], newline="")))[1:]:
-    if r[7] == "ENVELOPE_INVALID": print(r[0] + "|" + r[10])' "$T/od/findings.csv")
-check "dates: the backwards range and the bad date are reported" \
+got=$(py csv_rows --field file,detail "$T/od/findings.csv" edit=ENVELOPE_INVALID)
+check_eq "dates: the backwards range and the bad date are reported" \
   "rev.837|DATE_INVALID: claim R1 line 1: DTP*472 range '20250305-20250301' ends before it starts; read as its first day
 undated.837|DATE_INVALID: claim U1 line 1: DTP*472 date '20250230' is not a valid D8 or RD8 date" \
   "$got"
-check "dates: the split goes out as 0537T, 0537T, 38225, 38225, one per day" \
+check_eq "dates: the split goes out as 0537T, 0537T, 38225, 38225, one per day" \
   "SV1*HC:0537T*250*UN*1***1~ DTP*472*D8*20241230~ SV1*HC:0537T*250*UN*1***1~ DTP*472*D8*20241231~ SV1*HC:38225*250*UN*1***1~ DTP*472*D8*20250101~ SV1*HC:38225*250*UN*1***1~ DTP*472*D8*20250102~ " \
   "$(grep -E '^(SV1|DTP\*472)' "$T/od/cross.837" | tr '\n' ' ')"
 xcheck "$T/od/cross.837" "dates: the split output is valid X12"
@@ -227,15 +206,14 @@ while [ $i -le 46 ]; do
   i=$((i + 1))
 done
 mk "$T/lp/big.837" 250310 1200 000000021 LP1 M9 "$@" 0537T/20230301-20230305/5
-$RUNNER "$BIN" -q --no-progress -o "$T/olp" --run-date 2025-03-10 "$T/lp" \
+run_bin -q --no-progress -o "$T/olp" --run-date 2025-03-10 "$T/lp" \
   2>/dev/null
-check "loop limit: exit 0 (a warning)" 0 "$?"
-check "loop limit: the range is flagged, not split" \
+check_eq "loop limit: exit 0 (a warning)" 0 "$?"
+check_eq "loop limit: the range is flagged, not split" \
   "big.837|LP1|47|0537T|2023-03-01|2023-03-05|5|RANGE_SPANS_DAYS|warning|flagged|0537T is billed per day but one line covers 2023-03-01 to 2023-03-05 (5 days); split per day, the claim would have 51 service lines, more than the 50 loop 2400 allows on an 837P claim, so it is not split" \
   "$(rows "$T/olp/findings.csv")"
 if cmp -s "$T/lp/big.837" "$T/olp/big.837"; then
   ok "loop limit: the claim goes out as it came"
 else fail "loop limit: the claim was rewritten"; fi
 
-echo "e2e_failclosed_engine: $fails failed"
-[ $fails -eq 0 ]
+e2e_done

@@ -24,14 +24,11 @@
 # tests/x12check.py, and x12check.py --conserve IN OUT HELD.  The rows
 # compared are findings.csv's claim_id, line, code, units, edit,
 # severity (not for ENVELOPE_INVALID rows: the run layer's), action,
-# detail, before, after, segment and offset.
-#
-# Run from the repo root: BIN=/abs/path/to/cart837 sh tests/e2e_failclosed_parse.sh
-. tests/lib_e2e.sh # BIN, RUNNER, T, fails, ok, fail
+# detail, before, after, segment and offset (tests/csv_rows.py
+# --parse-rows; it and x12check.py answered by one tests/pyserve.py).
+. tests/lib_e2e.sh
 
-X12CHECK=tests/x12check.py
-
-python3 - "$T" <<'PY'
+"$PYTHON" - "$T" <<'PY'
 import os, sys
 T = sys.argv[1]
 FACTS = []
@@ -214,44 +211,20 @@ with open(os.path.join(T, "facts"), "w") as f:
     f.write("\n".join(FACTS) + "\n")
 PY
 . "$T/facts"
+py_start
 
 # run NAME [OPTIONS]: cart837 over $T/NAME.837 into $T/o/NAME; rc set
 run() {
   n=$1
   shift
   rm -rf "$T/o/$n"
-  $RUNNER "$BIN" -q -o "$T/o/$n" --run-date 2025-06-01 "$@" "$T/$n.837" \
+  run_bin -q -o "$T/o/$n" --run-date 2025-06-01 "$@" "$T/$n.837" \
     2>"$T/$n.err"
   rc=$?
 }
 
 # rows NAME: the findings rows of NAME, the columns above, '|'-joined
-rows() {
-  python3 - "$T/o/$1/findings.csv" <<'PY'
-import csv, sys
-r = list(csv.reader(open(sys.argv[1], newline="")))
-h = r[0]
-cols = ["claim_id", "line", "code", "units", "edit", "severity", "action",
-        "detail", "before", "after", "segment", "offset"]
-for row in r[1:]:
-    v = dict(zip(h, row))
-    if v["edit"] == "ENVELOPE_INVALID":
-        v["severity"] = "*"
-    print("|".join(v[c] for c in cols))
-PY
-}
-
-# same LABEL WANT GOT
-same() {
-  if [ "$2" = "$3" ]; then
-    ok "$1"
-  else
-    fail "$1"
-    printf '%s\n' "$2" >"$T/want"
-    printf '%s\n' "$3" >"$T/got"
-    diff "$T/want" "$T/got" | sed 's/^/    /' | head -20
-  fi
-}
+rows() { py csv_rows --parse-rows "$T/o/$1/findings.csv"; }
 
 # valid NAME LABEL: every 837 output of NAME passes x12check, and the
 # claims of the input are those of the corrected + held outputs
@@ -259,8 +232,8 @@ valid() {
   o=$T/o/$1 f=$1.837 label=$2
   set -- "$o/$f"
   [ -e "$o/held/$f" ] && set -- "$@" "$o/held/$f"
-  if python3 "$X12CHECK" "$@" >"$T/x12.out" 2>&1 &&
-     python3 "$X12CHECK" --conserve "$T/$f" "$@" >>"$T/x12.out" 2>&1; then
+  if py x12check "$@" >"$T/x12.out" &&
+     py x12check --conserve "$T/$f" "$@" >>"$T/x12.out"; then
     ok "$label: outputs pass x12check, claims conserved"
   else
     fail "$label: x12check"
@@ -279,13 +252,13 @@ held_whole() {
     fail "$2: rc $rc"
     sed 's/^/    /' "$T/$1.err" | head -5
   fi
-  same "$2: one ECLAIM row" "||||ENVELOPE_INVALID|*|flagged|ECLAIM: $3|||$4" \
+  check_eq "$2: one ECLAIM row" "||||ENVELOPE_INVALID|*|flagged|ECLAIM: $3|||$4" \
     "$(rows "$1")"
 }
 
 # ---- 1. service lines without LX ------------------------------------
 run nolx_p
-same "1 LX-less SV1: LX_MISSING, and the line's edit fixes it" \
+check_eq "1 LX-less SV1: LX_MISSING, and the line's edit fixes it" \
 "||||ENVELOPE_INVALID|*|flagged|LX_MISSING: claim C1: service line segment 'SV1' has no LX before it: read as line 1, its position in the claim|||$NOLX_P
 C1|1|38225|3|UNITS_OVER_DAILY_MAX|error|fixed|38225 billed 3 units on 2025-03-10; the cap is 1 per day (fixed: units 3 -> 1)|3|1|$NOLX_P" \
   "$(rows nolx_p)"
@@ -298,7 +271,7 @@ grep -q '^"nolx_p.837","C1","1","38225",' "$T/o/nolx_p/lines.csv" &&
 valid nolx_p "1 LX-less SV1"
 run nolx_i
 # (the edit's own words are the engine's: not compared here)
-same "1 LX-less 837I SV2: LX_MISSING, split per day" \
+check_eq "1 LX-less 837I SV2: LX_MISSING, split per day" \
 "||||ENVELOPE_INVALID|*|flagged|$NOLX_I
 I1|1|38225|2|RANGE_SPANS_DAYS|warning|fixed|$NOLX_I" \
   "$(rows nolx_i | cut -d'|' -f1-7,11,12)"
@@ -328,7 +301,7 @@ held_whole folded "2 folded at 80 columns" \
   "1|0"
 # on standard input: what came before goes out, the rest is unparsed
 rm -rf "$T/o/stdin"
-$RUNNER "$BIN" -q -o "$T/o/stdin" - <"$T/no_st.837" >"$T/stdin.out" 2>"$T/stdin.err"
+run_bin -q -o "$T/o/stdin" - <"$T/no_st.837" >"$T/stdin.out" 2>"$T/stdin.err"
 rc=$?
 head -c "$NO_ST_CUT" "$T/no_st.837" >"$T/no_st.head"
 tail -c +"$((NO_ST_CUT + 1))" "$T/no_st.837" >"$T/no_st.rest"
@@ -339,7 +312,7 @@ tail -c +"$((NO_ST_CUT + 1))" "$T/no_st.837" >"$T/no_st.rest"
 
 # ---- 6. HL links -----------------------------------------------------
 run hl_clean
-same "6 HL links, nothing to fix: reported" \
+check_eq "6 HL links, nothing to fix: reported" \
 "||||ENVELOPE_INVALID|*|flagged|HL02_PARENT: HL*3: HL02=5 names a later HL, not a loop open above it: the HL hierarchy cannot be rewritten|||$HL_BAD" \
   "$(rows hl_clean)"
 [ $rc -eq 1 ] && cmp -s "$T/hl_clean.837" "$T/o/hl_clean/hl_clean.837" &&
@@ -384,7 +357,7 @@ valid st02_blank "17 ST02 with a blank"
 
 # ---- 18. duplicate control numbers -----------------------------------
 run dups
-same "18 ISA13, GS06, ST02 used twice: reported" \
+check_eq "18 ISA13, GS06, ST02 used twice: reported" \
 "||||ENVELOPE_INVALID|*|flagged|ST02_DUPLICATE: ST02=0001 was already used by the transaction set at segment $DUP_ST_FIRST of this group: each transaction set needs its own control number|||$DUP_ST
 ||||ENVELOPE_INVALID|*|flagged|GS06_DUPLICATE: GS06=1 was already used by the functional group at segment 2 of this interchange: each functional group needs its own control number|||$DUP_GS
 ||||ENVELOPE_INVALID|*|flagged|ISA13_DUPLICATE: ISA13=000000001 was already used by the interchange at segment 1 of this input: each interchange needs its own control number|||$DUP_ISA" \
@@ -394,12 +367,11 @@ cmp -s "$T/dups.837" "$T/o/dups/dups.837" &&
 
 # ---- escaped messages ------------------------------------------------
 run iea_cr
-same "a CR in IEA01: escaped in the row" \
+check_eq "a CR in IEA01: escaped in the row" \
   "||||ENVELOPE_INVALID|*|flagged|IEA01_COUNT: IEA01=1\\x0d but interchange ISA13=000000001 has 1 groups|||$IEA_CR" \
   "$(rows iea_cr)"
 grep -q 'IEA01=1\\x0d but' "$T/iea_cr.err" 2>/dev/null ||
-  $RUNNER "$BIN" -o "$T/o/iea_cr2" "$T/iea_cr.837" 2>&1 | grep -q 'IEA01=1\\x0d but' &&
+  run_bin -o "$T/o/iea_cr2" "$T/iea_cr.837" 2>&1 | grep -q 'IEA01=1\\x0d but' &&
   ok "a CR in IEA01: escaped on stderr" || fail "a CR in IEA01: stderr"
 
-echo "e2e_failclosed_parse: $fails failed"
-[ $fails -eq 0 ]
+e2e_done

@@ -9,21 +9,9 @@
 # plain run's.  A run whose gzip input is a pipe that stalls (the writer
 # keeps it open and sends nothing) must stop on SIGINT: exit 130, the
 # stop message, no output kept -- and no hang, although the worker
-# thread is then waiting on the pipe (a watchdog kills a hung run).
-#
-# Run from the repository root with BIN=/abs/path/to/cart837 (make e2e
-# does).  Temporary files live in one directory removed at exit.
-set -u
-BIN=${BIN:-build/cart837}
-# RUNNER: a command put in front of each run of $BIN (make valgrind)
-RUNNER=${RUNNER:-}
-T=$(mktemp -d "${TMPDIR:-/tmp}/e2e_gzip.XXXXXX") || exit 1
-PIDS="" # background processes to kill at exit
-trap 'kill $PIDS 2>/dev/null; rm -rf "$T"' EXIT
-trap 'exit 130' INT TERM
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-ok() { echo "ok: $*"; }
+# thread is then waiting on the pipe (a watchdog kills a run still there
+# 60 s later).
+. tests/lib_e2e.sh
 # same_reports NAME DIR_A DIR_B: findings.csv, lines.csv, summary.txt
 same_reports() {
   for f in findings.csv lines.csv summary.txt; do
@@ -45,8 +33,8 @@ same_837() {
 }
 
 mkdir -p "$T/plain" "$T/gz"
-python3 scripts/gen_batch.py --seed 4242 --bytes 4M --cart-rate 0.3 \
-  --out "$T/plain/batch.837" 2>/dev/null || { echo "FAIL: generator"; exit 1; }
+"$PYTHON" scripts/gen_batch.py --seed 4242 --bytes 4M --cart-rate 0.3 \
+  --out "$T/plain/batch.837" 2>/dev/null || { fail "generator"; e2e_done; }
 P="$T/plain/batch.837"
 G="$T/gz/batch.837" # gzip, detected by content
 head -c 1000003 "$P" | gzip -1 >"$G"
@@ -54,15 +42,15 @@ tail -c +1000004 "$P" | head -c 1500000 | gzip -9 >>"$G"
 tail -c +2500004 "$P" | gzip -6 >>"$G"
 head -c 777 /dev/zero >>"$G"
 if cmp -s "$P" "$(gzip -dc "$G" >"$T/check"; echo "$T/check")"; then :; else
-  echo "FAIL: test input: gzip -dc does not give the batch back"
-  exit 1
+  fail "test input: gzip -dc does not give the batch back"
+  e2e_done
 fi
 rm -f "$T/check"
 
 # 1. a file
-$RUNNER "$BIN" -q -o "$T/op" --fail-on never "$P" 2>"$T/e1p"
+run_bin -q -o "$T/op" --fail-on never "$P" 2>"$T/e1p"
 rcp=$?
-$RUNNER "$BIN" -q -o "$T/og" --fail-on never "$G" 2>"$T/e1g"
+run_bin -q -o "$T/og" --fail-on never "$G" 2>"$T/e1g"
 rcg=$?
 [ $rcp -eq 0 ] && [ $rcg -eq 0 ] && ok "file: exit 0" ||
   fail "file: exit $rcp (plain) / $rcg (gzip): $(cat "$T/e1g")"
@@ -71,9 +59,9 @@ same_837 "file: corrected 837" "$T/op/batch.837" "$T/og/batch.837"
 same_837 "file: held 837" "$T/op/held/batch.837" "$T/og/held/batch.837"
 
 # 2. standard input, a pipe
-$RUNNER "$BIN" -q -o "$T/sp" --fail-on never - <"$P" >"$T/sp.837" 2>"$T/e2p"
+run_bin -q -o "$T/sp" --fail-on never - <"$P" >"$T/sp.837" 2>"$T/e2p"
 rcp=$?
-cat "$G" | $RUNNER "$BIN" -q -o "$T/sg" --fail-on never - >"$T/sg.837" 2>"$T/e2g"
+cat "$G" | run_bin -q -o "$T/sg" --fail-on never - >"$T/sg.837" 2>"$T/e2g"
 rcg=$?
 [ $rcp -eq 0 ] && [ $rcg -eq 0 ] && ok "stdin: exit 0" ||
   fail "stdin: exit $rcp (plain) / $rcg (gzip): $(cat "$T/e2g")"
@@ -86,13 +74,13 @@ if mkfifo "$T/fifo" 2>/dev/null; then
   # in open(2): it is killed after the run
   cat "$P" >"$T/fifo" &
   w=$!
-  $RUNNER "$BIN" -q -o "$T/fp" --fail-on never "$T/fifo" 2>"$T/e3p"
+  run_bin -q -o "$T/fp" --fail-on never "$T/fifo" 2>"$T/e3p"
   rcp=$?
   kill $w 2>/dev/null
   wait $w 2>/dev/null
   cat "$G" >"$T/fifo" &
   w=$!
-  $RUNNER "$BIN" -q -o "$T/fg" --fail-on never "$T/fifo" 2>"$T/e3g"
+  run_bin -q -o "$T/fg" --fail-on never "$T/fifo" 2>"$T/e3g"
   rcg=$?
   kill $w 2>/dev/null
   wait $w 2>/dev/null
@@ -101,33 +89,36 @@ if mkfifo "$T/fifo" 2>/dev/null; then
   same_reports "FIFO" "$T/fp" "$T/fg"
   same_837 "FIFO: corrected 837" "$T/fp/fifo" "$T/fg/fifo"
 else
-  echo "note: mkfifo failed; FIFO case skipped"
+  skip "mkfifo failed: FIFO case not tested"
 fi
 
 # 4. SIGINT while the gzip pipe on stdin stalls
 if mkfifo "$T/stall" 2>/dev/null; then
+  # (not run_bin: $! must be cart837's, or the runner's, own pid)
   $RUNNER "$BIN" -q -o "$T/oi" - <"$T/stall" >"$T/oi.837" 2>"$T/e4" &
   pid=$!
-  PIDS="$pid"
+  bg_pid $pid
   # the shell keeps the FIFO open (read-write: this open never waits, even
   # when the run died before opening its end): no EOF, the pipe stalls
   exec 3<>"$T/stall"
   head -c 300000 "$G" >&3 &
   w=$!
+  bg_pid $w
   # wait until the run has written its first output (it is reading)
   i=0
   while [ ! -s "$T/oi.837" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
   sleep 0.5
   kill -INT $pid
-  (sleep 60; kill -KILL $pid 2>/dev/null) &
-  dog=$!
-  PIDS="$pid $dog $w"
-  wait $pid
+  # the watchdog: a run still there after 60 s is hung, and killed
+  i=0
+  while kill -0 $pid 2>/dev/null && [ $i -lt 600 ]; do
+    sleep 0.1; i=$((i + 1))
+  done
+  kill -KILL $pid 2>/dev/null
+  bg_wait $pid
   rc=$?
-  kill $dog $w 2>/dev/null
-  wait $dog 2>/dev/null
-  wait $w 2>/dev/null
-  PIDS=""
+  kill $w 2>/dev/null
+  bg_wait $w 2>/dev/null
   exec 3>&-
   if [ $rc -eq 130 ]; then ok "stalled gzip pipe: SIGINT gives exit 130"
   elif [ $rc -eq 137 ]; then fail "stalled gzip pipe: hung after SIGINT"
@@ -139,8 +130,7 @@ if mkfifo "$T/stall" 2>/dev/null; then
   [ -z "$got" ] && ok "stalled gzip pipe: no output kept" ||
     fail "stalled gzip pipe: left $got"
 else
-  echo "note: mkfifo failed; stalled pipe case skipped"
+  skip "mkfifo failed: stalled pipe case not tested"
 fi
 
-echo "e2e_gzip: $fails failed"
-[ $fails -eq 0 ]
+e2e_done

@@ -9,7 +9,7 @@
 # corrected and held 837s a run writes for the samples.  Skipped, with a
 # message, without pkg-config.  CC, CFLAGS and LDFLAGS from the
 # environment (make asan passes its sanitizer flags) build the program.
-. tests/lib_e2e.sh # BIN, RUNNER, T, fails, ok, fail
+. tests/lib_e2e.sh
 
 B=$(dirname "$BIN")
 B=${B#"$PWD"/}
@@ -33,7 +33,7 @@ grep -qx 'prefix=/usr' "$R/usr/lib/pkgconfig/cart837.pc" &&
 $(cat "$R/usr/lib/pkgconfig/cart837.pc")"
 
 if ! command -v pkg-config >/dev/null 2>&1; then
-  echo "SKIP: pkg-config not found: the build against the install is not tried"
+  skip "pkg-config not found: the build against the install is not tried"
 else
   export PKG_CONFIG_PATH="$R/usr/lib/pkgconfig" PKG_CONFIG_SYSROOT_DIR="$R"
   cflags=$(pkg-config --cflags cart837) && libs=$(pkg-config --libs cart837)
@@ -57,5 +57,4 @@ else
     { fail "the program (rc $rc):"; cat "$T/prog.out"; }
 fi
 
-echo "e2e_install: $fails failed"
-[ $fails -eq 0 ]
+e2e_done

@@ -13,64 +13,54 @@
 # RUNNER (make valgrind) the per-file runs use it on every RUNNER_EVERY-th
 # file only (default 1: all); the run over the whole corpus directory
 # always does, so every file still goes through the runner once.
-set -u
-BIN=${BIN:-build/cart837}
-# RUNNER: a command put in front of each run of $BIN (make valgrind)
-RUNNER=${RUNNER:-}
-EVERY=${RUNNER_EVERY:-1}
+. tests/lib_e2e.sh
 CORPUS=../shared/corpus
-if [ ! -f "$CORPUS/INDEX.tsv" ]; then
-  echo "SKIP: $CORPUS not found; corpus pass-through not tested"
-  exit 0
-fi
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fails=0 n=0
+[ -f "$CORPUS/INDEX.tsv" ] ||
+  e2e_skip_all "$CORPUS not found; corpus pass-through not tested"
+n=0 held_whole=0 fails_before=$fails
 tail -n +2 "$CORPUS/INDEX.tsv" | cut -f1,9 >"$T/list"
-held_whole=0
 while IFS="$(printf '\t')" read -r rel notes; do
   f="$CORPUS/$rel"
   n=$((n + 1))
-  R=$RUNNER
-  [ $((n % EVERY)) -eq 0 ] || R=
-  rm -rf "$T/o"
-  $R "$BIN" -o "$T/o" --no-progress -q --fail-on never "$f" 2>"$T/err"
+  o=$T/o$n
+  run_nth $n -o "$o" --no-progress -q --fail-on never "$f" 2>"$T/err"
   rc=$?
-  b=$(basename "$f")
+  b=${f##*/}
   case "$notes" in
   *"no parseable ISA header"*)
-    if [ $rc -eq 3 ] && [ ! -e "$T/o/$b" ] && cmp -s "$f" "$T/o/held/$b" &&
-       grep -q '"ENOISA: expected an ISA segment' "$T/o/findings.csv"; then
+    if [ $rc -eq 3 ] && [ ! -e "$o/$b" ] && cmp -s "$f" "$o/held/$b" &&
+       grep -q '"ENOISA: expected an ISA segment' "$o/findings.csv"; then
       held_whole=$((held_whole + 1))
     else
-      echo "FAIL: $rel (no ISA): exit $rc, want 3, held whole, ENOISA row"
-      fails=$((fails + 1))
+      fail "$rel (no ISA): exit $rc, want 3, held whole, ENOISA row"
     fi
     continue ;;
   esac
   # 0: fine; 3: envelope errors (reported, the file still copied)
   if [ $rc -ne 0 ] && [ $rc -ne 3 ]; then
-    echo "FAIL: $rel: exit $rc"; cat "$T/err"; fails=$((fails + 1)); continue
+    fail "$rel: exit $rc"; cat "$T/err"; continue
   fi
-  if ! cmp -s "$f" "$T/o/$b"; then
-    echo "FAIL: $rel: output differs from input"; fails=$((fails + 1))
+  if ! cmp -s "$f" "$o/$b"; then
+    fail "$rel: output differs from input"
   fi
-  if [ -e "$T/o/held" ]; then
-    echo "FAIL: $rel: a held file was written"; fails=$((fails + 1))
+  if [ -e "$o/held" ]; then
+    fail "$rel: a held file was written"
   fi
-  if tail -n +2 "$T/o/findings.csv" | grep -v '"ENVELOPE_INVALID"' | grep -q .; then
-    echo "FAIL: $rel: CAR-T finding without a CAR-T code:"
-    tail -n +2 "$T/o/findings.csv" | grep -v '"ENVELOPE_INVALID"' | head -3
-    fails=$((fails + 1))
+  cart=$(awk 'NR > 1 && !/"ENVELOPE_INVALID"/ && /./' "$o/findings.csv")
+  if [ -n "$cart" ]; then
+    fail "$rel: CAR-T finding without a CAR-T code:"
+    printf '%s\n' "$cart" | head -3
   fi
 done <"$T/list"
+[ $fails -eq $fails_before ] &&
+  ok "$n corpus files one by one: byte-identical or held whole, no CAR-T finding"
 # the whole corpus as one directory run: same answer, nothing held
-$RUNNER "$BIN" -o "$T/all" --no-progress -q --fail-on never "$CORPUS" 2>/dev/null
+run_bin -o "$T/all" --no-progress -q --fail-on never "$CORPUS" 2>/dev/null
 rc=$?
-[ $rc -eq 5 ] || { echo "FAIL: directory run exit $rc, want 5 (README.md, INDEX.tsv and the files without ISA are skipped)"; fails=$((fails + 1)); }
-[ -e "$T/all/held" ] && { echo "FAIL: directory run held claims"; fails=$((fails + 1)); }
-grep -q '^  CAR-T lines: 0$' "$T/all/summary.txt" ||
-  { echo "FAIL: directory run found CAR-T lines"; fails=$((fails + 1)); }
-[ $held_whole -eq 3 ] || { echo "FAIL: $held_whole files without ISA held whole, want 3"; fails=$((fails + 1)); }
-echo "e2e_passthrough: $n corpus files ($held_whole without ISA, held whole), $fails failed"
-[ $fails -eq 0 ]
+check_rc "directory run (README.md, INDEX.tsv and the files without ISA are skipped)" 5 $rc
+[ -e "$T/all/held" ] && fail "directory run held claims" ||
+  ok "directory run: nothing held"
+grep -q '^  CAR-T lines: 0$' "$T/all/summary.txt" &&
+  ok "directory run: no CAR-T line" || fail "directory run found CAR-T lines"
+check_eq "files without ISA held whole" 3 $held_whole
+e2e_done "$n corpus files ($held_whole without ISA, held whole)"

@@ -14,53 +14,16 @@
 #     smaller than that is kept whole;
 #   - summary.txt does not count the claims of a file held whole, or of
 #     an unparsed rest, and says so.
-. tests/lib_e2e.sh # BIN, RUNNER, T, fails, ok, fail
+. tests/lib_e2e.sh
 # exactly the text $2 in file $1
 is() { printf '%s' "$2" | cmp -s - "$1"; }
 # findings.csv rows of directory $1 without the header (CRLF -> LF)
 rows() { tail -n +2 "$1/findings.csv" | tr -d '\r'; }
 
-# 1. the fuzz reproducer on stdin (filter mode)
-IN=tests/fuzz-regress/writer-hold-outside-isa.x12
-$RUNNER "$BIN" -o "$T/o1" - <"$IN" >"$T/o1.out" 2>"$T/o1.err"
-rc=$?
-m="claim  is not inside an ISA / GS / ST envelope: it cannot be held in an envelope of its own; that claim and the rest of the input (21 bytes) are kept as they came in held/stdin.837.unparsed"
-[ $rc -eq 3 ] && is "$T/o1.out" 'ISA****************:~IEA~ST*837~' &&
-  is "$T/o1/held/stdin.837.unparsed" 'CLM~LX~SV1*:38227~GE~' &&
-  [ ! -e "$T/o1/held/stdin.837" ] &&
-  ok "held claim outside ISA/GS on stdin: exit 3, stdout = what came before it, the claim and the rest in OUT/held/stdin.837.unparsed" ||
-  fail "held claim outside ISA/GS on stdin: rc $rc, stdout $(wc -c <"$T/o1.out") bytes"
-cat "$T/o1.out" "$T/o1/held/stdin.837.unparsed" 2>/dev/null | cmp -s - "$IN" &&
-  ok "held claim outside ISA/GS on stdin: stdout + unparsed rest = input" ||
-  fail "held claim outside ISA/GS on stdin: bytes lost or doubled"
-grep -qxF "cart837: stdin.837: byte 32, segment 4: $m" "$T/o1.err" &&
-  ok "held claim outside ISA/GS on stdin: the message says where the rest went" ||
-  { fail "held claim outside ISA/GS: message"; sed 's/^/    /' "$T/o1.err"; }
-[ "$(rows "$T/o1" | tail -1)" = "\"stdin.837\",\"\",\"\",\"\",\"\",\"\",\"\",\"ENVELOPE_INVALID\",\"error\",\"flagged\",\"ECLAIM: $m\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"4\",\"32\",\"6\",\"\",\"\",\"\",\"\"" ] &&
-  [ "$(grep -c '"UNITS_INVALID"' "$T/o1/findings.csv")" -eq 0 ] &&
-  ok "held claim outside ISA/GS on stdin: one ENVELOPE_INVALID row, no rows of the unread claim" ||
-  { fail "held claim outside ISA/GS: findings"; sed 's/^/    /' "$T/o1/findings.csv"; }
-
-# 2. the same from a FIFO: OUT/fifo + OUT/held/fifo.unparsed = input
-if mkfifo "$T/fifo" 2>/dev/null; then
-  cat "$IN" >"$T/fifo" &
-  $RUNNER "$BIN" -q -o "$T/o2" "$T/fifo" 2>"$T/o2.err"
-  rc=$?
-  wait
-  [ $rc -eq 3 ] && cat "$T/o2/fifo" "$T/o2/held/fifo.unparsed" 2>/dev/null |
-    cmp -s - "$IN" && is "$T/o2/fifo" 'ISA****************:~IEA~ST*837~' &&
-    ok "held claim outside ISA/GS from a FIFO: OUT/fifo + OUT/held/fifo.unparsed = input, exit 3" ||
-    fail "held claim outside ISA/GS from a FIFO: rc $rc"
-else
-  echo "SKIP: FIFO (mkfifo failed)"
-fi
-
-# 3. HL nesting one level deeper than the writer tracks, after a held
-# claim in the same transaction: the writer refuses that HL; stdout is
-# the input up to it without the held claim, closed with the SE, GE and
-# IEA it lacks (what is rewritten is closed), the held claim is held,
-# the HL and the rest are the unparsed rest
-python3 - "$T" <<'PY'
+# inputs: (3) HL nesting one level deeper than the writer tracks, after a
+# held claim; (5) text that is not X12; (6) a 70 KB segment after the
+# first claim of a sample
+"$PYTHON" - "$T" <<'PY'
 import sys
 t = sys.argv[1]
 head = ('ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       '
@@ -83,8 +46,56 @@ open(t + '/deep.out', 'w').write(kept + closers)
 open(t + '/deep.kept', 'w').write(kept)
 open(t + '/deep.held_claim', 'w').write(held)
 open(t + '/deep.rest', 'w').write(rest)
+open(t + '/text', 'w').write(''.join('line %d of a report, not X12\n' % i
+                                     for i in range(10000)))
+src = open('samples/cart_prof.837').read()
+i = src.index('CLM*', src.index('CLM*') + 1)
+open(t + '/whole.837', 'w').write(src[:i] + 'NTE*ADD*' + 'X' * 70000 + '~' + src[i:])
 PY
-$RUNNER "$BIN" -o "$T/o3" - <"$T/deep.837" >"$T/o3.out" 2>"$T/o3.err"
+
+# 1. the fuzz reproducer on stdin (filter mode)
+IN=tests/fuzz-regress/writer-hold-outside-isa.x12
+run_bin -o "$T/o1" - <"$IN" >"$T/o1.out" 2>"$T/o1.err"
+rc=$?
+m="claim  is not inside an ISA / GS / ST envelope: it cannot be held in an envelope of its own; that claim and the rest of the input (21 bytes) are kept as they came in held/stdin.837.unparsed"
+[ $rc -eq 3 ] && is "$T/o1.out" 'ISA****************:~IEA~ST*837~' &&
+  is "$T/o1/held/stdin.837.unparsed" 'CLM~LX~SV1*:38227~GE~' &&
+  [ ! -e "$T/o1/held/stdin.837" ] &&
+  ok "held claim outside ISA/GS on stdin: exit 3, stdout = what came before it, the claim and the rest in OUT/held/stdin.837.unparsed" ||
+  fail "held claim outside ISA/GS on stdin: rc $rc, stdout $(wc -c <"$T/o1.out") bytes"
+cat "$T/o1.out" "$T/o1/held/stdin.837.unparsed" 2>/dev/null | cmp -s - "$IN" &&
+  ok "held claim outside ISA/GS on stdin: stdout + unparsed rest = input" ||
+  fail "held claim outside ISA/GS on stdin: bytes lost or doubled"
+grep -qxF "cart837: stdin.837: byte 32, segment 4: $m" "$T/o1.err" &&
+  ok "held claim outside ISA/GS on stdin: the message says where the rest went" ||
+  { fail "held claim outside ISA/GS: message"; sed 's/^/    /' "$T/o1.err"; }
+[ "$(rows "$T/o1" | tail -1)" = "\"stdin.837\",\"\",\"\",\"\",\"\",\"\",\"\",\"ENVELOPE_INVALID\",\"error\",\"flagged\",\"ECLAIM: $m\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"4\",\"32\",\"6\",\"\",\"\",\"\",\"\"" ] &&
+  [ "$(grep -c '"UNITS_INVALID"' "$T/o1/findings.csv")" -eq 0 ] &&
+  ok "held claim outside ISA/GS on stdin: one ENVELOPE_INVALID row, no rows of the unread claim" ||
+  { fail "held claim outside ISA/GS: findings"; sed 's/^/    /' "$T/o1/findings.csv"; }
+
+# 2. the same from a FIFO: OUT/fifo + OUT/held/fifo.unparsed = input
+if mkfifo "$T/fifo" 2>/dev/null; then
+  cat "$IN" >"$T/fifo" &
+  w=$!
+  run_bin -q -o "$T/o2" "$T/fifo" 2>"$T/o2.err"
+  rc=$?
+  kill $w 2>/dev/null # (a run that never opened the FIFO leaves it waiting)
+  wait $w
+  [ $rc -eq 3 ] && cat "$T/o2/fifo" "$T/o2/held/fifo.unparsed" 2>/dev/null |
+    cmp -s - "$IN" && is "$T/o2/fifo" 'ISA****************:~IEA~ST*837~' &&
+    ok "held claim outside ISA/GS from a FIFO: OUT/fifo + OUT/held/fifo.unparsed = input, exit 3" ||
+    fail "held claim outside ISA/GS from a FIFO: rc $rc"
+else
+  skip "FIFO (mkfifo failed)"
+fi
+
+# 3. HL nesting one level deeper than the writer tracks, after a held
+# claim in the same transaction: the writer refuses that HL; stdout is
+# the input up to it without the held claim, closed with the SE, GE and
+# IEA it lacks (what is rewritten is closed), the held claim is held,
+# the HL and the rest are the unparsed rest
+run_bin -o "$T/o3" - <"$T/deep.837" >"$T/o3.out" 2>"$T/o3.err"
 rc=$?
 [ $rc -eq 3 ] && cmp -s "$T/o3.out" "$T/deep.out" &&
   cmp -s "$T/o3/held/stdin.837.unparsed" "$T/deep.rest" &&
@@ -94,7 +105,7 @@ rc=$?
 grep -q "^cart837: stdin.837: byte $(wc -c <"$T/deep.kept" | awk -v h="$(wc -c <"$T/deep.held_claim")" '{print $1 + h}'), segment [0-9]*: HL nesting deeper than 64 levels in a transaction with a fixed or held claim: cannot rewrite it; that segment and the rest of the input ($(wc -c <"$T/deep.rest" | tr -d ' ') bytes) are kept as they came in held/stdin.837.unparsed\$" "$T/o3.err" &&
   ok "HL nesting too deep on stdin: the message names the HL and the unparsed rest" ||
   { fail "HL nesting too deep: message"; sed 's/^/    /' "$T/o3.err"; }
-$RUNNER "$BIN" stats "$T/o3/held/stdin.837" >"$T/o3.stats" 2>&1 &&
+run_bin stats "$T/o3/held/stdin.837" >"$T/o3.stats" 2>&1 &&
   ok "HL nesting too deep on stdin: the held output reads back without an envelope problem" ||
   { fail "HL nesting too deep: held output"; sed 's/^/    /' "$T/o3.stats"; }
 
@@ -116,14 +127,13 @@ fi
 
 # 5. zeros on a pipe, and text that is not X12 (smaller than the limit:
 # kept whole)
-head -c 5000000 /dev/zero | $RUNNER "$BIN" -q -o "$T/o5" - >"$T/o5.out" 2>"$T/o5.err"
+head -c 5000000 /dev/zero | run_bin -q -o "$T/o5" - >"$T/o5.out" 2>"$T/o5.err"
 rc=$?
 [ $rc -eq 3 ] && [ ! -s "$T/o5.out" ] &&
   [ "$(wc -c <"$T/o5/held/stdin.837.unparsed")" -eq 1048576 ] &&
   ok "zeros on stdin: exit 3, nothing on stdout, 1 MiB kept" ||
   fail "zeros on stdin: rc $rc"
-python3 -c 'import sys; sys.stdout.write("".join("line %d of a report, not X12\n" % i for i in range(10000)))' >"$T/text"
-$RUNNER "$BIN" -q -o "$T/o6" - <"$T/text" >"$T/o6.out" 2>"$T/o6.err"
+run_bin -q -o "$T/o6" - <"$T/text" >"$T/o6.out" 2>"$T/o6.err"
 rc=$?
 [ $rc -eq 3 ] && cmp -s "$T/o6/held/stdin.837.unparsed" "$T/text" &&
   grep -qxF "  unparsed rest: $(wc -c <"$T/text" | tr -d ' ') bytes in held/stdin.837.unparsed, not read as claims" "$T/o6/summary.txt" &&
@@ -132,14 +142,7 @@ rc=$?
 
 # 6. a regular file held whole: its claims are not counted, and summary
 # says so (a 70 KB segment after the first claim of the sample)
-python3 - "$T" <<'PY'
-import sys
-t = sys.argv[1]
-src = open('samples/cart_prof.837').read()
-i = src.index('CLM*', src.index('CLM*') + 1)
-open(t + '/whole.837', 'w').write(src[:i] + 'NTE*ADD*' + 'X' * 70000 + '~' + src[i:])
-PY
-$RUNNER "$BIN" -q -o "$T/o7" "$T/whole.837" samples/prof_basic.837 2>/dev/null
+run_bin -q -o "$T/o7" "$T/whole.837" samples/prof_basic.837 2>/dev/null
 rc=$?
 sed -n '/^file: whole.837$/,/^$/p' "$T/o7/summary.txt" >"$T/o7.block"
 [ $rc -eq 3 ] && cmp -s "$T/o7/held/whole.837" "$T/whole.837" &&
@@ -164,5 +167,4 @@ grep -qxF "  not counted below: the claims of 1 file(s) that could not be read t
   ok "file held whole: the totals count the other file, claims in = corrected + held" ||
   { fail "file held whole: totals"; sed 's/^/    /' "$T/o7.total"; }
 
-echo "e2e_stdin: $fails failed"
-[ $fails -eq 0 ]
+e2e_done

@@ -14,25 +14,29 @@
 #    a tab and a byte that is not UTF-8 reads back as Python decodes it;
 #  - a summary.json of an earlier run is removed when the new run cannot
 #    write its own (summary.txt blocked): no stale "exit" is left.
-. tests/lib_e2e.sh # BIN, RUNNER, T, fails, ok, fail
+#
+# Python: one tests/pyserve.py answers every summary_json.py check; three
+# short programs of this script's own (a corrupt gzip, the details, the
+# escaped name) and one for the four exit reasons start one each.
+. tests/lib_e2e.sh
 
-PY=${PYTHON:-python3}
+py_start
 
 check() { # OUT EXIT: summary_json.py, its output in $T/cmp
-  $PY tests/summary_json.py "$1" "$2" >"$T/cmp" 2>&1
+  py summary_json "$1" "$2" >"$T/cmp"
 }
 
 # a file held whole, a corrupt gzip (fails), the same cut on stdin
 head -c 3000 samples/prof_basic.837 >"$T/cut.837"
 gzip -c samples/prof_basic.837 >"$T/bad.837.gz"
-$PY - "$T/bad.837.gz" <<'PY'
+"$PYTHON" - "$T/bad.837.gz" <<'PY'
 import sys
 b = bytearray(open(sys.argv[1], "rb").read())
 b[-6] ^= 0xFF
 open(sys.argv[1], "wb").write(b)
 PY
 
-$RUNNER "$BIN" -q -o "$T/a" samples "$T/cut.837" "$T/bad.837.gz" - \
+run_bin -q -o "$T/a" samples "$T/cut.837" "$T/bad.837.gz" - \
   <"$T/cut.837" >/dev/null 2>"$T/err"
 rc=$?
 check "$T/a" $rc &&
@@ -43,7 +47,7 @@ check "$T/a" $rc &&
   grep -q '^  skipped: ' "$T/a/summary.txt" &&
   ok "samples + held whole + failed + stdin cut: every number equals summary.txt's, exit 4 ($(cat "$T/cmp"))" ||
   { fail "summary.json vs summary.txt (exit $rc)"; cat "$T/cmp" "$T/err"; }
-$PY - "$T/a/summary.json" >"$T/got" <<'PY'
+"$PYTHON" - "$T/a/summary.json" >"$T/got" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
 x = d["exit"]
@@ -66,25 +70,28 @@ cmp -s "$T/got" "$T/want" &&
   ok "exit 4 names the corrupt gzip; held whole: counted false, claims null; stdin: ETRUNC with its rest; skipped: status null" ||
   { fail "summary.json details"; diff "$T/want" "$T/got"; }
 
-$RUNNER "$BIN" -q -o "$T/b" samples "$T/cut.837" "$T/bad.837.gz" - \
+run_bin -q -o "$T/b" samples "$T/cut.837" "$T/bad.837.gz" - \
   <"$T/cut.837" >/dev/null 2>&1
 cmp -s "$T/a/summary.json" "$T/b/summary.json" &&
   ok "the same run twice: byte-identical summary.json" ||
   fail "summary.json differs between two runs"
 
 # ---- each exit status with its reason
-why() { # OUT: status, name and why on one line
-  $PY -c 'import json,sys; x=json.load(open(sys.argv[1]))["exit"]; print(x["status"], x["name"], x["why"])' "$1/summary.json"
+why() { # OUT...: status, name and why of each on one line
+  "$PYTHON" -c 'import json,sys
+for f in sys.argv[1:]:
+    x = json.load(open(f + "/summary.json"))["exit"]
+    print(x["status"], x["name"], x["why"])' "$@"
 }
-$RUNNER "$BIN" -q -o "$T/e0" --fail-on never samples/cart_prof.837 2>/dev/null
+run_bin -q -o "$T/e0" --fail-on never samples/cart_prof.837 2>/dev/null
 rc0=$?
-$RUNNER "$BIN" -q -o "$T/e1" samples/cart_prof.837 2>/dev/null
+run_bin -q -o "$T/e1" samples/cart_prof.837 2>/dev/null
 rc1=$?
-$RUNNER "$BIN" -q -o "$T/e3" samples/prof_basic.837 "$T/cut.837" 2>/dev/null
+run_bin -q -o "$T/e3" samples/prof_basic.837 "$T/cut.837" 2>/dev/null
 rc3=$?
-$RUNNER "$BIN" -q -o "$T/e5" --fail-on never samples 2>/dev/null
+run_bin -q -o "$T/e5" --fail-on never samples 2>/dev/null
 rc5=$?
-{ why "$T/e0"; why "$T/e1"; why "$T/e3"; why "$T/e5"; } >"$T/got"
+why "$T/e0" "$T/e1" "$T/e3" "$T/e5" >"$T/got"
 e=$(sed -n 's/^  findings: \([0-9]*\) error, \([0-9]*\) warning, \([0-9]*\) info$/\1 error, \2 warning, \3 info/p' "$T/e1/summary.txt" | tail -1)
 cat >"$T/want" <<X
 0 ok findings do not set the exit status (--fail-on never): $e findings
@@ -101,8 +108,8 @@ X
 mkdir -p "$T/names"
 weird=$(printf 'we"ird\\na\tme\377.837')
 cp samples/prof_basic.837 "$T/names/$weird"
-$RUNNER "$BIN" -q -o "$T/n" --fail-on never "$T/names" 2>/dev/null
-$PY - "$T/n/summary.json" "$T/names" >"$T/got" 2>&1 <<'PY'
+run_bin -q -o "$T/n" --fail-on never "$T/names" 2>/dev/null
+"$PYTHON" - "$T/n/summary.json" "$T/names" >"$T/got" 2>&1 <<'PY'
 import json, os, sys
 raw = open(sys.argv[1], "rb").read()
 doc = json.loads(raw.decode("utf-8"))  # valid UTF-8 and JSON
@@ -118,12 +125,11 @@ PY
 # ---- no stale summary.json
 mkdir -p "$T/st/summary.txt"
 echo '{"exit": {"status": 0}}' >"$T/st/summary.json"
-$RUNNER "$BIN" -q -o "$T/st" --fail-on never samples/prof_basic.837 \
+run_bin -q -o "$T/st" --fail-on never samples/prof_basic.837 \
   2>"$T/err"
 rc=$?
 [ $rc -eq 4 ] && [ ! -e "$T/st/summary.json" ] &&
   ok "summary.txt cannot be written (exit 4): the earlier summary.json is gone, none written" ||
   { fail "stale summary.json (exit $rc)"; ls -la "$T/st"; cat "$T/err"; }
 
-echo "e2e_summary_json: $fails failed"
-[ $fails -eq 0 ]
+e2e_done

@@ -13,14 +13,14 @@
 # The samples' outputs are checked by the full rule set in
 # e2e_samples.sh.
 . tests/lib_e2e.sh
-PY=${PY:-python3}
+PY=${PY:-$PYTHON}
 CORPUS=${CORPUS:-../shared/corpus}
 
 $PY tests/test_x12check.py >"$T/self" 2>&1 && ok "$(tail -1 "$T/self")" ||
   { fail "tests/test_x12check.py"; cat "$T/self"; }
 
 if [ ! -f "$CORPUS/INDEX.tsv" ]; then
-  echo "SKIP: $CORPUS not found (corpus part of e2e_x12check.sh)"
+  skip "$CORPUS not found (corpus part of e2e_x12check.sh)"
 else
   mkdir -p "$T/in"
   $PY - "$CORPUS" "$T/in" <<'PYEOF' >"$T/plant" 2>&1
@@ -66,7 +66,7 @@ PYEOF
   n=$(ls "$T/in" | wc -l)
   [ "$n" -gt 50 ] && ok "$(cat "$T/plant")" ||
     { fail "planting: $n files"; cat "$T/plant"; }
-  $RUNNER "$BIN" -o "$T/out" --no-progress -q --fail-on never "$T/in" \
+  run_bin -o "$T/out" --no-progress -q --fail-on never "$T/in" \
     2>"$T/err"
   rc=$?
   [ $rc -eq 0 ] || [ $rc -eq 3 ] && ok "planted corpus: exit $rc" ||
@@ -97,5 +97,4 @@ PYEOF
   [ "$held" -gt 0 ] && ok "planted corpus: $held held outputs checked" ||
     fail "planted corpus: nothing held (the planting did not bite)"
 fi
-echo "e2e_x12check: $fails failed"
-[ "$fails" -eq 0 ]
+e2e_done

@@ -2,6 +2,10 @@
 """html_check.py -- the numbers of report.html against the run's files
 
 Usage: html_check.py SUMMARY.txt DOM.html [FINDINGS.csv [EPISODES.csv]]
+       html_check.py --batch LIST   (one process for many pages: each line
+                                     of LIST is LABEL<TAB>SUMMARY.txt<TAB>
+                                     DOM.html[<TAB>FINDINGS.csv[<TAB>
+                                     EPISODES.csv]]; see tests/batchrun.py)
 
 DOM.html is the page as a browser rendered it (chromium --dump-dom), or
 the file itself.
@@ -404,12 +408,16 @@ def check_sums(got, want, bad):
                            % (g, f, s, want.get("total." + f)))
 
 
-def main():
-    if len(sys.argv) not in (3, 4, 5):
+def main(argv):
+    if len(argv) == 2 and argv[0] == "--batch":
+        sys.dont_write_bytecode = True  # no __pycache__ in tests/
+        import batchrun
+        return batchrun.run(argv[1], main)
+    if len(argv) not in (2, 3, 4):
         raise SystemExit(__doc__)
-    want, edits_seen, names = parse_summary(sys.argv[1])
+    want, edits_seen, names = parse_summary(argv[0])
     dom = Dom()
-    with open(sys.argv[2], encoding="utf-8") as fp:
+    with open(argv[1], encoding="utf-8") as fp:
         dom.feed(fp.read())
     got = dom.values
     bad = []
@@ -429,11 +437,11 @@ def main():
     check_sums(got, want, bad)
     checked = len(want)
     extra = ""
-    if len(sys.argv) >= 4:
-        nf = check_findings(dom, sys.argv[3], names, bad)
+    if len(argv) >= 3:
+        nf = check_findings(dom, argv[2], names, bad)
         extra += ", %d against findings.csv" % nf
-    if len(sys.argv) == 5:
-        ne = check_episodes(dom, sys.argv[4], bad)
+    if len(argv) == 4:
+        ne = check_episodes(dom, argv[3], bad)
         extra += ", %d against episodes.csv" % ne
     for b in bad:
         print("html_check: " + b)
@@ -445,4 +453,4 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

@@ -2,6 +2,9 @@
 """spec_check.py -- checks a run over samples/ against the samples' spec.
 
 Usage: spec_check.py EXPECTED.csv OUTDIR
+       spec_check.py --batch LIST   (one process for many runs: each line
+                                     of LIST is LABEL<TAB>EXPECTED.csv<TAB>
+                                     OUTDIR; see tests/batchrun.py)
 
 EXPECTED.csv is tests/expected/samples_expected.csv, written by
 scripts/gen_samples.py from the scenario table of samples/README.md: per
@@ -71,8 +74,15 @@ def claims_of(path):
     return out
 
 
-def main():
-    exp_path, outdir = sys.argv[1], sys.argv[2]
+def main(argv):
+    if len(argv) == 2 and argv[0] == "--batch":
+        sys.dont_write_bytecode = True  # no __pycache__ in tests/
+        import batchrun
+        return batchrun.run(argv[1], main)
+    if len(argv) != 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    exp_path, outdir = argv
     bad = []
     expected = list(csv.DictReader(open(exp_path, newline="")))
     want = set()
@@ -136,4 +146,4 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

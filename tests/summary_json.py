@@ -148,9 +148,12 @@ def parse_txt(path):
     return files, total
 
 
-def main():
-    out, exit_status = sys.argv[1], int(sys.argv[2])
-    header = sys.argv[3] if len(sys.argv) > 3 else "include/cart837.h"
+def main(argv=None):
+    """argv: OUT EXIT [CART837_H] (default sys.argv[1:]; tests/pyserve.py
+    passes them)."""
+    argv = sys.argv[1:] if argv is None else argv
+    out, exit_status = argv[0], int(argv[1])
+    header = argv[2] if len(argv) > 2 else "include/cart837.h"
     ids = edit_ids(header)
     with open(os.path.join(out, "summary.json"), encoding="utf-8") as fp:
         doc = json.load(fp)

@@ -8,7 +8,8 @@
  * a held claim's HL loop gone and later HL ids shifted, an SE01 recount,
  * an LX renumbered, a CLM02 re-summed.  When python3 is present, the
  * outputs are also re-checked by tests/x12check.py, which shares no code
- * with the writer.
+ * with the writer (one x12check.py --batch per test: $PYTHON, else
+ * python3).
  *
  * Partly an internal test: it includes src/write/writer_int.h for
  * c837_w_raw (the unparsed tail after a parse error, as stream.c would
@@ -1909,6 +1910,70 @@ static int write_file(const char *path, const membuf *m)
   return fclose(fp);
 }
 
+/* The Python that runs tests/x12check.py: $PYTHON (make sets it to the
+ * real interpreter, which starts faster than a pyenv shim), else python3. */
+static const char *python(void)
+{
+  const char *p = getenv("PYTHON");
+  return p != NULL && *p != '\0' ? p : "python3";
+}
+
+/* tests/x12check.py is here and Python starts (asked once). */
+static int have_x12check(void)
+{
+  static int have = -1;
+  char cmd[512];
+  if (have < 0) {
+    snprintf(cmd, sizeof cmd, "%s -c pass >/dev/null 2>&1", python());
+    have = access("tests/x12check.py", R_OK) == 0 && system(cmd) == 0;
+  }
+  return have;
+}
+
+/* x12check.py --batch LIST (lines "LABEL<TAB>ARGS...", see
+ * tests/batchrun.py), its report in REPORT: one Python for many checks.
+ * Returns the batch's exit status. */
+static int x12check_batch(const char *list, const char *report)
+{
+  char cmd[1024];
+  snprintf(cmd, sizeof cmd, "%s tests/x12check.py --batch %s >%s 2>&1",
+           python(), list, report);
+  return system(cmd);
+}
+
+/* What REPORT says of LABEL: 1 "LABEL: ok", 0 "LABEL: FAIL ...", -1
+ * neither (the batch did not get to it). */
+static int x12check_said(const char *report, const char *label)
+{
+  FILE *fp = fopen(report, "r");
+  char line[2048];
+  size_t n = strlen(label);
+  int said = -1;
+  if (fp == NULL)
+    return -1;
+  while (said < 0 && fgets(line, sizeof line, fp) != NULL) {
+    if (strncmp(line, label, n) != 0 || strncmp(line + n, ": ", 2) != 0)
+      continue;
+    if (strcmp(line + n + 2, "ok\n") == 0)
+      said = 1;
+    else if (strncmp(line + n + 2, "FAIL (exit ", 11) == 0)
+      said = 0;
+  }
+  fclose(fp);
+  return said;
+}
+
+static void print_file(const char *path)
+{
+  FILE *fp = fopen(path, "r");
+  char line[2048];
+  if (fp == NULL)
+    return;
+  while (fgets(line, sizeof line, fp) != NULL)
+    print_error("  %s", line);
+  fclose(fp);
+}
+
 static void test_x12check(void **state)
 {
   struct {
@@ -1916,16 +1981,21 @@ static void test_x12check(void **state)
     plan p[3];
     size_t n;
   } cases[4];
-  char dir[] = "/tmp/test_writer_XXXXXX", cmd[1024], a[64], b[64], c[64];
+  char dir[] = "/tmp/test_writer_XXXXXX", a[64], b[64], c[64];
+  char list[64], report[64], label[32];
+  FILE *lf;
   size_t i;
   (void)state;
-  if (access("tests/x12check.py", R_OK) != 0 ||
-      system("python3 -c 'pass' >/dev/null 2>&1") != 0) {
+  if (!have_x12check()) {
     print_message("x12check: python3 or tests/x12check.py not found, "
                   "skipped\n");
     skip();
   }
   assert_non_null(mkdtemp(dir));
+  snprintf(list, sizeof list, "%s/list", dir);
+  snprintf(report, sizeof report, "%s/report", dir);
+  lf = fopen(list, "w");
+  assert_non_null(lf);
   memset(cases, 0, sizeof cases);
   cases[0].in = P3;
   cases[0].p[0] = hold("C2");
@@ -1956,19 +2026,34 @@ static void test_x12check(void **state)
     assert_int_equal(write_file(a, &inb), 0);
     assert_int_equal(write_file(b, &r.out), 0);
     assert_int_equal(write_file(c, &r.held), 0);
-    snprintf(cmd, sizeof cmd,
-             "python3 tests/x12check.py %s %s && "
-             "python3 tests/x12check.py --conserve %s %s %s >/dev/null",
-             b, c, a, b, c);
-    if (system(cmd) != 0) {
+    fprintf(lf, "valid%zu\t%s\t%s\nconserved%zu\t--conserve\t%s\t%s\t%s\n",
+            i, b, c, i, a, b, c);
+    result_free(&r);
+  }
+  assert_int_equal(fclose(lf), 0);
+  if (x12check_batch(list, report) != 0) {
+    for (i = 0; i < 4; i++) {
+      snprintf(label, sizeof label, "valid%zu", i);
+      if (x12check_said(report, label) == 1) {
+        snprintf(label, sizeof label, "conserved%zu", i);
+        if (x12check_said(report, label) == 1)
+          continue;
+      }
       print_error("x12check failed on case %zu (files in %s)\n", i, dir);
-      fail();
     }
+    print_file(report);
+    fail();
+  }
+  for (i = 0; i < 4; i++) {
+    snprintf(a, sizeof a, "%s/in%zu.x12", dir, i);
+    snprintf(b, sizeof b, "%s/out%zu.x12", dir, i);
+    snprintf(c, sizeof c, "%s/held%zu.x12", dir, i);
     remove(a);
     remove(b);
     remove(c);
-    result_free(&r);
   }
+  remove(list);
+  remove(report);
   rmdir(dir);
 }
 
@@ -1998,44 +2083,63 @@ static void test_x12check_held_identical(void **state)
                {out_fixed, held_ok, 0},
                {out_ok, held_bad, 1},
                {out_ok, held_crlf, 0}};
-  char dir[] = "/tmp/test_writer_XXXXXX", cmd[1024], a[64], b[64], c[64];
+  char dir[] = "/tmp/test_writer_XXXXXX", a[64], b[64], c[64];
+  char list[64], report[64], label[32];
+  enum { N = sizeof cases / sizeof cases[0] };
+  FILE *lf;
   membuf m;
   size_t i;
+  int bad = 0;
   (void)state;
-  if (access("tests/x12check.py", R_OK) != 0 ||
-      system("python3 -c 'pass' >/dev/null 2>&1") != 0) {
+  if (!have_x12check()) {
     print_message("x12check: python3 or tests/x12check.py not found, "
                   "skipped\n");
     skip();
   }
   assert_non_null(mkdtemp(dir));
   snprintf(a, sizeof a, "%s/in", dir);
-  snprintf(b, sizeof b, "%s/out", dir);
-  snprintf(c, sizeof c, "%s/held", dir);
+  snprintf(list, sizeof list, "%s/list", dir);
+  snprintf(report, sizeof report, "%s/report", dir);
   m.p = (char *)P3;
   m.len = strlen(P3);
   assert_int_equal(write_file(a, &m), 0);
-  for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-    int rc;
+  lf = fopen(list, "w");
+  assert_non_null(lf);
+  for (i = 0; i < N; i++) {
+    snprintf(b, sizeof b, "%s/out%zu", dir, i);
+    snprintf(c, sizeof c, "%s/held%zu", dir, i);
     m.p = (char *)cases[i].out;
     m.len = strlen(cases[i].out);
     assert_int_equal(write_file(b, &m), 0);
     m.p = (char *)cases[i].held;
     m.len = strlen(cases[i].held);
     assert_int_equal(write_file(c, &m), 0);
-    snprintf(cmd, sizeof cmd,
-             "python3 tests/x12check.py --conserve %s %s %s >/dev/null",
-             a, b, c);
-    rc = system(cmd);
-    if ((rc != 0) != cases[i].want) {
-      print_error("x12check --conserve case %zu: exit %d, want %s\n", i,
-                  rc, cases[i].want ? "failure" : "success");
-      fail();
+    fprintf(lf, "case%zu\t--conserve\t%s\t%s\t%s\n", i, a, b, c);
+  }
+  assert_int_equal(fclose(lf), 0);
+  (void)x12check_batch(list, report); /* some cases must fail */
+  for (i = 0; i < N; i++) {
+    int said;
+    snprintf(label, sizeof label, "case%zu", i);
+    said = x12check_said(report, label);
+    if (said < 0 || said == cases[i].want) {
+      print_error("x12check --conserve case %zu: %s, want %s\n", i,
+                  said < 0 ? "no answer" : said ? "success" : "failure",
+                  cases[i].want ? "failure" : "success");
+      bad = 1;
     }
+    snprintf(b, sizeof b, "%s/out%zu", dir, i);
+    snprintf(c, sizeof c, "%s/held%zu", dir, i);
+    remove(b);
+    remove(c);
+  }
+  if (bad) {
+    print_file(report);
+    fail();
   }
   remove(a);
-  remove(b);
-  remove(c);
+  remove(list);
+  remove(report);
   rmdir(dir);
 }
 
@@ -2070,7 +2174,7 @@ static void test_corpus(void **state)
 {
   static const char root[] = "../shared/corpus/";
   char path[1024], *line = NULL, dir[] = "/tmp/test_writer_XXXXXX";
-  char a[96], b[96], c[96], cmd[256];
+  char a[96], b[96], c[96], cmd[1024];
   size_t line_cap = 0, files = 0, refused = 0, k;
   FILE *idx, *list = NULL;
   int py;
@@ -2081,8 +2185,7 @@ static void test_corpus(void **state)
     print_message("corpus: %s not found, skipped\n", path);
     skip();
   }
-  py = access("tests/x12check.py", R_OK) == 0 &&
-       system("python3 -c 'pass' >/dev/null 2>&1") == 0;
+  py = have_x12check();
   assert_non_null(mkdtemp(dir));
   if (py) {
     snprintf(a, sizeof a, "%s/list", dir);
@@ -2161,8 +2264,8 @@ static void test_corpus(void **state)
   if (list != NULL) {
     fclose(list);
     snprintf(cmd, sizeof cmd,
-             "python3 tests/x12check.py --conserve-list %s/list >/dev/null",
-             dir);
+             "%s tests/x12check.py --conserve-list %s/list >/dev/null",
+             python(), dir);
     if (system(cmd) != 0) {
       print_error("corpus: claims not conserved (see %s)\n", dir);
       fail();

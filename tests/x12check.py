@@ -57,6 +57,14 @@ Usage:
                                           brought in
   x12check.py --new-list LIST             the same for every line of LIST:
                                           "IN<TAB>OUT[<TAB>OUT...]"
+  x12check.py --batch LIST                many runs in one process: each
+                                          line of LIST (- = stdin) is
+                                          "LABEL<TAB>ARGS..." (the
+                                          arguments of one run, tab-
+                                          separated); each run's lines come
+                                          out as "LABEL: ...", then
+                                          "LABEL: ok" or "LABEL: FAIL
+                                          (exit N)" (tests/batchrun.py)
 
 Delimiters come from each ISA; any line endings; gzip files are read
 through the gzip module.  Python 3 standard library only.
@@ -639,6 +647,10 @@ def main(argv):
         return new_list(argv[1])
     if argv[0] == "--count":
         return count(argv[1:])
+    if argv[0] == "--batch" and len(argv) == 2:
+        sys.dont_write_bytecode = True  # no __pycache__ in tests/
+        import batchrun
+        return batchrun.run(argv[1], main)
     return check(argv)
 
 
