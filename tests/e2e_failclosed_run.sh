@@ -445,4 +445,15 @@ rc=$?
 check "R16d --max-lines takes a count" "$rc|$(head -1 "$T/e16f")" \
   "2|cart837: --max-lines takes 1..4294967295, not '0'"
 
+# R13b terminal escapes: a file name with ESC and a line break reaches
+# stderr and summary.txt escaped (\x1b, \x0a), never raw
+mkdir -p "$T/d13b"
+cp "$G/good.837" "$T/d13b/$(printf 'a\033[31mred\nb.837')"
+printf 'junk\033]0;title\007\n' >"$T/d13b/$(printf 'z\033[2J.837')"
+run_bin -o "$T/o13b" $RD "$T/d13b" 2>"$T/e13b"
+rc=$?
+check "R13b escapes: stderr and summary.txt carry no ESC or BEL, names escaped" \
+  "$(tr -d '\n' <"$T/e13b" | grep -c "$(printf '\033')")|$(grep -c "$(printf '\033\\|\007')" "$T/o13b/summary.txt")|$(grep -c 'a\\x1b\[31mred\\x0ab.837' "$T/o13b/summary.txt")|$(grep -c 'z\\x1b\[2J.837' "$T/e13b")" \
+  "0|0|1|1"
+
 e2e_done

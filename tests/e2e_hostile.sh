@@ -622,7 +622,8 @@ if [ -n "$FAULTFS" ]; then
 
   # F05 / F06 the ledger cannot be written (fsync or rename fails): exit
   # 4 naming it, the ledger byte-identical, no temporary file; the run's
-  # outputs and reports are complete
+  # outputs and reports are complete, and summary.txt ends saying the
+  # ledger was not saved
   for how in fsync rename; do
     n=f_led_$how
     mkdir -p "$T/led_$how"
@@ -645,7 +646,9 @@ L.csv.lock" ] &&
       msg $n "cart837: cannot write $T/led_$how/L.csv: $why" &&
       cmp -s "$T/base/findings.csv" "$T/o/$n/findings.csv" &&
       cmp -s "$T/base/a_prof.837" "$T/o/$n/a_prof.837" &&
-      ok "F05/F06 ledger $how fails: exit 4 naming it, ledger byte-identical, no temporary file" ||
+      [ "$(tail -1 "$T/o/$n/summary.txt")" = "ledger: NOT saved: cannot write $T/led_$how/L.csv: $why; the outputs and reports above are in place, the ledger is as it was before this run (run again with the same inputs once the cause is fixed)" ] &&
+      [ "$(head -n -2 "$T/o/$n/summary.txt")" = "$(cat "$T/base/summary.txt")" ] &&
+      ok "F05/F06 ledger $how fails: exit 4 naming it, ledger byte-identical, no temporary file, summary.txt says the ledger was not saved" ||
       { fail "F05/F06 ledger $how fails: rc $rc"; ls -A "$T/led_$how"; sed 's/^/    /' "$T/o/$n.err" | head -3; }
   done
 else

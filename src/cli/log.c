@@ -8,9 +8,29 @@
  * has its own switch).
  */
 #include "cli/cli.h"
+#include "base/util.h"
 
+#include <stdarg.h>
 #include <string.h>
 #include <sys/stat.h>
+
+/* One line on stderr: "cart837: " and the formatted text with every
+ * control byte and every byte that is not UTF-8 escaped
+ * (c837_fputs_text), so that no file name, claim value or message from
+ * the input moves the cursor or ends the line; then the newline. */
+static void say(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+static void say(const char *fmt, ...)
+{
+  char buf[8192];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  fputs("cart837: ", stderr);
+  c837_fputs_text(stderr, buf);
+  fputc('\n', stderr);
+}
 
 /* The totals the progress line can know before the run: when every
  * input is a plain file named on the command line, how many files and
@@ -72,9 +92,10 @@ static void progress_line(const cli_log *l, const c837_progress *p)
   else
     snprintf(files, sizeof files, "%llu files",
              (unsigned long long)p->files_done);
-  fprintf(stderr, "\r%s  %.1f MB  %llu claims  %.1f MB/s%s  %s\033[K",
-          files, mb, (unsigned long long)p->claims,
-          secs > 0 ? mb / secs : 0.0, eta, p->file ? p->file : "");
+  fprintf(stderr, "\r%s  %.1f MB  %llu claims  %.1f MB/s%s  ", files, mb,
+          (unsigned long long)p->claims, secs > 0 ? mb / secs : 0.0, eta);
+  c837_fputs_text(stderr, p->file ? p->file : "");
+  fputs("\033[K", stderr);
   fflush(stderr);
 }
 
@@ -95,33 +116,30 @@ void cli_log_event(void *ud, const c837_run_event *ev)
     return;
   switch (ev->kind) {
   case C837_RUN_SKIPPED:
-    fprintf(stderr, "cart837: skipped %s: %s\n", ev->file, ev->reason);
+    say("skipped %s: %s", ev->file, ev->reason);
     break;
   case C837_RUN_PROBLEM:
-    fprintf(stderr, "cart837: %s: byte %llu, segment %llu: %s: %s\n",
-            ev->file, u(ev->problem->offset), u(ev->problem->segment),
-            ev->problem->code, ev->problem->msg);
+    say("%s: byte %llu, segment %llu: %s: %s", ev->file,
+        u(ev->problem->offset), u(ev->problem->segment), ev->problem->code,
+        ev->problem->msg);
     break;
   case C837_RUN_FILE_FAILED:
-    fprintf(stderr, "cart837: %s: %s\n", ev->file, ev->err->msg);
+    say("%s: %s", ev->file, ev->err->msg);
     break;
   case C837_RUN_HELD_WHOLE:
-    fprintf(stderr,
-            "cart837: %s: byte %llu, segment %llu: %s; the file is held "
-            "whole%s\n",
-            ev->file, u(ev->err->offset), u(ev->err->segment), ev->err->msg,
-            ev->held ? " (OUT/held/)" : "");
+    say("%s: byte %llu, segment %llu: %s; the file is held whole%s",
+        ev->file, u(ev->err->offset), u(ev->err->segment), ev->err->msg,
+        ev->held ? " (OUT/held/)" : "");
     break;
   case C837_RUN_NO_CORRECTED:
-    fprintf(stderr,
-            "cart837: %s: every claim is held: %s (an interchange without "
-            "a claim is not forwarded)\n",
-            ev->file, ev->held == 2 ? "nothing goes to standard output"
-                                    : "no corrected file is written");
+    say("%s: every claim is held: %s (an interchange without a claim is "
+        "not forwarded)",
+        ev->file, ev->held == 2 ? "nothing goes to standard output"
+                                : "no corrected file is written");
     break;
   case C837_RUN_UNPARSED_REST:
-    fprintf(stderr, "cart837: %s: byte %llu, segment %llu: %s\n", ev->file,
-            u(ev->err->offset), u(ev->err->segment), ev->err->msg);
+    say("%s: byte %llu, segment %llu: %s", ev->file, u(ev->err->offset),
+        u(ev->err->segment), ev->err->msg);
     break;
   default: /* claims, progress */
     break;

@@ -306,8 +306,15 @@ c837_status c837_run_finish(c837_run *r, c837_error *err)
   snprintf(path, sizeof path, "%s/report.html", r->out_dir);
   if ((st = c837_html_write(r, path, err)) != C837_OK)
     return st;
-  if (r->o.state_path && !r->o.state_readonly)
-    st = c837_ledger_save(r->engine, r->o.state_path, err);
+  if (r->o.state_path && !r->o.state_readonly &&
+      (st = c837_ledger_save(r->engine, r->o.state_path, err)) != C837_OK) {
+    /* the outputs are in place and the ledger is as it was: summary.txt
+     * is written again to say so (a failure of that is the ledger's
+     * error's to report) */
+    c837_error e2;
+    snprintf(r->ledger_failed, sizeof r->ledger_failed, "%s", err->msg);
+    (void)write_summary(r, &e2);
+  }
   return st;
 }
 
@@ -451,6 +458,11 @@ const char *c837_run_out_dir(const c837_run *r)
 int c837_run_summary_written(const c837_run *r)
 {
   return r->summary_written;
+}
+
+const char *c837_run_ledger_failed(const c837_run *r)
+{
+  return r->ledger_failed[0] ? r->ledger_failed : NULL;
 }
 
 struct c837_audit *c837_run_audit(const c837_run *r)

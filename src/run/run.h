@@ -281,6 +281,9 @@ const c837_day_count *c837_run_days(const c837_run *r, size_t *n);
 const char *c837_run_out_dir(const c837_run *r);
 /* 1 once OUT/summary.txt is in place (c837_run_finish got that far). */
 int c837_run_summary_written(const c837_run *r);
+/* Why the ledger could not be saved at the end of the run, or NULL
+ * (saved, or not asked for).  Borrowed. */
+const char *c837_run_ledger_failed(const c837_run *r);
 /* The run's audit (run/audit.h): what report.html and episodes.csv
  * show; its model is there once c837_run_finish has read it back. */
 struct c837_audit *c837_run_audit(const c837_run *r);

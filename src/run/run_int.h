@@ -37,6 +37,8 @@ struct c837_run {
   uint64_t bytes_before;   /* input bytes of the files already done */
   uint64_t claims_seen;    /* claims read so far, for progress */
   int summary_written;     /* OUT/summary.txt is in place */
+  char ledger_failed[sizeof ((c837_error *)0)->msg]; /* why the ledger was not
+                              saved ("" when it was, or was not asked) */
   uint64_t ack_control;    /* the acknowledgments' next control number
                               (run_ack.c), shared by every file */
 };

@@ -8,6 +8,25 @@
  * of input that cannot be read twice.
  */
 #include "run/summary.h"
+#include "base/util.h"
+
+#include <stdarg.h>
+
+/* One line of text that carries names or messages from the input: the
+ * formatted text with control bytes and bytes that are not UTF-8
+ * escaped (c837_fputs_text), then the newline. */
+static void line(FILE *fp, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void line(FILE *fp, const char *fmt, ...)
+{
+  char buf[8192];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  c837_fputs_text(fp, buf);
+  fputc('\n', fp);
+}
 
 /* One "NAME: N" line, or "NAME: not counted" for a file whose claims
  * were not counted (see c837_file_rec.uncounted). */
@@ -56,9 +75,9 @@ static void totals(FILE *fp, const char *indent, const c837_totals *t,
 static void not_counted(FILE *fp, const c837_file_rec *f)
 {
   if (f->uncounted && f->held_whole)
-    fprintf(fp,
-            "  held whole: held/%s is the file as it came; its claims are "
-            "not counted (%llu complete claim(s) were read before the error)\n",
+    line(fp,
+         "  held whole: held/%s is the file as it came; its claims are "
+         "not counted (%llu complete claim(s) were read before the error)",
             f->name, (unsigned long long)f->claims_before_error);
   else if (f->uncounted)
     fprintf(fp,
@@ -66,20 +85,20 @@ static void not_counted(FILE *fp, const c837_file_rec *f)
             "read before the error)\n",
             (unsigned long long)f->claims_before_error);
   if (f->no_corrected == 1)
-    fprintf(fp,
-            "  corrected: none written: every claim is held (held/%s); an "
-            "interchange without a claim is not forwarded\n",
+    line(fp,
+         "  corrected: none written: every claim is held (held/%s); an "
+         "interchange without a claim is not forwarded",
             f->name);
   else if (f->no_corrected)
-    fprintf(fp,
-            "  corrected: nothing went to standard output: every claim is "
-            "held (held/%s); an interchange without a claim is not "
-            "forwarded\n",
+    line(fp,
+         "  corrected: nothing went to standard output: every claim is "
+         "held (held/%s); an interchange without a claim is not "
+         "forwarded",
             f->name);
   if (f->unparsed_bytes || f->unparsed_cut)
-    fprintf(fp,
-            "  unparsed rest: %llu bytes in held/%s.unparsed, not read as "
-            "claims%s\n",
+    line(fp,
+         "  unparsed rest: %llu bytes in held/%s.unparsed, not read as "
+         "claims%s",
             (unsigned long long)f->unparsed_bytes, f->name,
             f->unparsed_cut ? "; cut at its limit: the rest of the input "
                               "was not read"
@@ -93,14 +112,15 @@ void c837_summary_write(const c837_run *r, FILE *fp)
   fprintf(fp, "cart837 %s summary\n\n", CART837_VERSION);
   for (i = 0; i < n; i++) {
     const c837_file_rec *f = c837_run_record(r, i);
-    fprintf(fp, "file: %s\n", f->name);
+    line(fp, "file: %s", f->name);
     if (f->skipped) {
-      fprintf(fp, "  skipped: %s\n\n", f->reason ? f->reason : "");
+      line(fp, "  skipped: %s", f->reason ? f->reason : "");
+      fputc('\n', fp);
       continue;
     }
     if (f->status != C837_OK)
-      fprintf(fp, "  status: %s: %s\n", c837_status_name(f->status),
-              f->reason ? f->reason : "");
+      line(fp, "  status: %s: %s", c837_status_name(f->status),
+           f->reason ? f->reason : "");
     not_counted(fp, f);
     whole += f->uncounted != 0;
     rests += f->unparsed_bytes != 0;
@@ -122,4 +142,12 @@ void c837_summary_write(const c837_run *r, FILE *fp)
             "(see the files above)\n",
             (unsigned long)rests);
   totals(fp, "  ", total, 0);
+  if (c837_run_ledger_failed(r)) {
+    fputc('\n', fp);
+    line(fp,
+         "ledger: NOT saved: %s; the outputs and reports above are in "
+         "place, the ledger is as it was before this run (run again with "
+         "the same inputs once the cause is fixed)",
+         c837_run_ledger_failed(r));
+  }
 }
