@@ -301,6 +301,13 @@ size_t c837_utf8_len(const unsigned char *s, size_t n, size_t *bad)
   return need;
 }
 
+int c837_vfprintf_text(FILE *fp, const char *fmt, va_list ap)
+{
+  char buf[8192];
+  vsnprintf(buf, sizeof buf, fmt, ap);
+  return c837_fputs_text(fp, buf);
+}
+
 int c837_fputs_text(FILE *fp, const char *s)
 {
   static const char hex[] = "0123456789abcdef";

@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdarg.h>
 #include <stdio.h>
 
 /* Appends the string src to dst, whose first `at` bytes (at < sz) are
@@ -37,6 +38,10 @@ size_t c837_utf8_len(const unsigned char *s, size_t n, size_t *bad);
  * so that no file name or claim value can move the cursor, retitle the
  * window or end a line.  0, or EOF on a write error. */
 int c837_fputs_text(FILE *fp, const char *s);
+/* The text fmt and ap make (at most 8 KiB of it), written to fp through
+ * c837_fputs_text: for lines that mix our words with names and messages
+ * from the input.  0, or EOF on a write error. */
+int c837_vfprintf_text(FILE *fp, const char *fmt, va_list ap);
 /* Reads s as a number written in digits only: 0 and *out, or -1 when s
  * is empty, longer than max_digits (at most 19, so that it fits), or
  * holds anything but 0-9 (blanks included).  The one digit reader of

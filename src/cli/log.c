@@ -22,13 +22,11 @@ static void say(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
 static void say(const char *fmt, ...)
 {
-  char buf[8192];
   va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(buf, sizeof buf, fmt, ap);
-  va_end(ap);
   fputs("cart837: ", stderr);
-  c837_fputs_text(stderr, buf);
+  va_start(ap, fmt);
+  c837_vfprintf_text(stderr, fmt, ap);
+  va_end(ap);
   fputc('\n', stderr);
 }
 

@@ -19,12 +19,10 @@ static void line(FILE *fp, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 static void line(FILE *fp, const char *fmt, ...)
 {
-  char buf[8192];
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(buf, sizeof buf, fmt, ap);
+  c837_vfprintf_text(fp, fmt, ap);
   va_end(ap);
-  c837_fputs_text(fp, buf);
   fputc('\n', fp);
 }
 
