@@ -76,7 +76,7 @@ static void not_counted(FILE *fp, const c837_file_rec *f)
     line(fp,
          "  held whole: held/%s is the file as it came; its claims are "
          "not counted (%llu complete claim(s) were read before the error)",
-            f->name, (unsigned long long)f->claims_before_error);
+         f->name, (unsigned long long)f->claims_before_error);
   else if (f->uncounted)
     fprintf(fp,
             "  not read to its end: its claims are not counted (%llu were "
@@ -86,21 +86,21 @@ static void not_counted(FILE *fp, const c837_file_rec *f)
     line(fp,
          "  corrected: none written: every claim is held (held/%s); an "
          "interchange without a claim is not forwarded",
-            f->name);
+         f->name);
   else if (f->no_corrected)
     line(fp,
          "  corrected: nothing went to standard output: every claim is "
          "held (held/%s); an interchange without a claim is not "
          "forwarded",
-            f->name);
+         f->name);
   if (f->unparsed_bytes || f->unparsed_cut)
     line(fp,
          "  unparsed rest: %llu bytes in held/%s.unparsed, not read as "
          "claims%s",
-            (unsigned long long)f->unparsed_bytes, f->name,
-            f->unparsed_cut ? "; cut at its limit: the rest of the input "
-                              "was not read"
-                            : "");
+         (unsigned long long)f->unparsed_bytes, f->name,
+         f->unparsed_cut ? "; cut at its limit: the rest of the input "
+                           "was not read"
+                         : "");
 }
 
 void c837_summary_write(const c837_run *r, FILE *fp)
