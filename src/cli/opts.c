@@ -38,6 +38,8 @@ static void run_usage(FILE *fp)
       "                          that point out of it (default: skipped)\n"
       "      --gzip-level N      0 (stored) .. 9 (smallest) for gzip outputs\n"
       "                          (default 6)\n"
+      "      --no-fast-path      model and check every claim in full (the\n"
+      "                          same outputs, slower; for comparisons)\n"
       "      --sync-each         fsync every output file before its rename\n"
       "                          (default: one syncfs at the end of the run)\n"
       "      --fail-on LEVEL     error (default), warning or never: exit 1\n"
@@ -70,7 +72,7 @@ enum {
   O_CODES = 256, O_STATE, O_STATE_RO, O_NO_WAIT, O_REPORT_ONLY, O_HOLD,
   O_GZIP, O_NO_GZIP, O_FAIL_ON, O_INFUSION, O_REPEAT, O_RUN_DATE,
   O_PROGRESS, O_NO_PROGRESS, O_SYNC_EACH, O_FOLLOW, O_MAX_LINES,
-  O_LIST_FILE, O_PAYERS, O_PROVIDERS, O_GZIP_LEVEL
+  O_LIST_FILE, O_PAYERS, O_PROVIDERS, O_GZIP_LEVEL, O_NO_FAST
 };
 
 static const struct option longopts[] = {
@@ -88,6 +90,7 @@ static const struct option longopts[] = {
     {"no-gzip", no_argument, NULL, O_NO_GZIP},
     {"gzip-level", required_argument, NULL, O_GZIP_LEVEL},
     {"sync-each", no_argument, NULL, O_SYNC_EACH},
+    {"no-fast-path", no_argument, NULL, O_NO_FAST},
     {"follow-symlinks", no_argument, NULL, O_FOLLOW},
     {"max-lines", required_argument, NULL, O_MAX_LINES},
     {"fail-on", required_argument, NULL, O_FAIL_ON},
@@ -197,6 +200,7 @@ static int set_option(cli_run_opts *o, int c, const char *arg, char *why,
   case O_NO_GZIP: o->run.gzip = 0; return 0;
   case O_SYNC_EACH: o->run.sync_each = 1; return 0;
   case O_FOLLOW: o->run.follow_symlinks = 1; return 0;
+  case O_NO_FAST: o->run.no_fast_path = 1; return 0;
   case 'q': o->quiet = 1; return 0;
   case O_PROGRESS: o->progress = 1; return 0;
   case O_NO_PROGRESS: o->progress = 0; return 0;

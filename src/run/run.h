@@ -153,6 +153,12 @@ typedef struct c837_run_options {
    * fsync per file dominates a batch of many small files), but each
    * file is durable as soon as it appears. */
   int sync_each;
+  /* 1: every claim goes through the full path (claim model, edits,
+   * writer, reports); 0 (default): a claim that no edit can look at
+   * (src/run/fastpath.c says which) is counted and copied through
+   * without them.  The outputs are the same byte for byte either way
+   * (tests/e2e_fastpath_diff.sh). */
+  int no_fast_path;
   /* 1: symbolic links in an input directory are followed wherever they
    * point; 0 (default): only those whose target is inside that input
    * directory (the others are skipped, their target not read). */
