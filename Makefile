@@ -149,7 +149,8 @@ $(PUBLIC_BIN): tests/public_api.c include/cart837.h $(LIB) | $(B)/tests
 	$(CC) -Iinclude $(CFLAGS) $(WARN) -o $@ $< $(LIB) $(LDLIBS)
 
 # a harness with the replay driver's main(), built with the normal CC
-$(B)/tests/fuzz_replay_%: tests/fuzz_replay.c tests/fuzz_%.c $(LIB) | $(B)/tests
+$(B)/tests/fuzz_replay_%: tests/fuzz_replay.c tests/fuzz_%.c $(LIB) \
+                         $(wildcard tests/fuzz_*.h) | $(B)/tests
 	$(CC) $(CPPFLAGS) -Itests $(CFLAGS) $(WARN) -o $@ tests/fuzz_replay.c \
 	  tests/fuzz_$*.c $(LIB) $(LDLIBS) -lcmocka
 
@@ -318,7 +319,7 @@ fuzz-build: fuzz-deps
 	$(MAKE) --no-print-directory $(FUZZ_BIN)
 
 build-fuzz/fuzz_%: tests/fuzz_%.c build-fuzz/libcart837.a include/cart837.h \
-                   $(SRC_HDR)
+                   $(SRC_HDR) $(wildcard tests/fuzz_*.h)
 	$(FUZZ_CC) $(CPPFLAGS) -Itests $(FUZZ_CFLAGS) -fsanitize=fuzzer $(WARN) \
 	  -Werror -o $@ $< build-fuzz/libcart837.a $(LDLIBS)
 

@@ -66,6 +66,23 @@
  *      7), and none outside a claim; it finds as many claims in the
  *      held output as the run held (conservation, counted without the
  *      library's parser).
+ *   9. The fast path changes nothing (issue 14): checks 1 to 8 are made
+ *      on a run with c837_run_options.no_fast_path = 1 (every claim
+ *      through the full path, with its claim event); the same input then
+ *      runs again with the default, the claim-level fast path on
+ *      (src/run/fastpath.c), and must end with the same status, the same
+ *      file record (figures, reason, held whole, unparsed rest), the same
+ *      events other than claims and progress (kind, file, reason, error,
+ *      problem, in order: what the command prints) and an output
+ *      directory identical byte for byte to the first run's (corrected,
+ *      held and unparsed outputs, findings.csv, lines.csv, episodes.csv,
+ *      summary.txt, summary.json, report.html).  As checks 1 to 8 hold for
+ *      the first run's outputs, they hold for the fast path's.  When the
+ *      input did not read to its end, the pair is run once more on the
+ *      input as a regular file (c837_run_file on its path: held whole,
+ *      where standard input keeps an unparsed rest).  A difference leaves
+ *      both trees in the private directory (ref/ and out/) and names the
+ *      first differing file and byte.
  *
  * Built by `make fuzz` with clang -fsanitize=fuzzer,address,undefined,
  * and by `make test` with the normal compiler and tests/fuzz_replay.c,
@@ -93,6 +110,7 @@
 #include "run/report.h"
 #include "run/run.h"
 #include "write/writer_int.h" /* c837_w_claim_plan: fixed or unfixable */
+#include "fuzz_treecmp.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -353,6 +371,7 @@ static struct {
   int stdin_fd;         /* the process's standard input, kept aside */
   char dir[256];
   char out[300];        /* the runs' output directory */
+  char ref[300];        /* check 9: the full path's output, kept */
   char in_path[300];    /* the input as a file, for the second reading */
 } G;
 
@@ -428,6 +447,7 @@ static void init(void)
   }
   snprintf(G.in_path, sizeof G.in_path, "%s/in.837", G.dir);
   snprintf(G.out, sizeof G.out, "%s/out", G.dir);
+  snprintf(G.ref, sizeof G.ref, "%s/ref", G.dir);
   G.table = c837_codetable_builtin(&err);
   G.scratch = c837_writer_new(NULL, NULL);
   G.stdin_fd = dup(STDIN_FILENO);
@@ -463,6 +483,9 @@ typedef struct run {
   uint64_t unfixable;    /* fixed claims the plan refused */
   uint64_t n_fixed, n_held; /* claims whose dest is fixed / held */
   int rest_event;        /* the run said it kept an unparsed rest */
+  int twin;              /* check 9's second run: events hashed only */
+  uint64_t ev_hash;      /* of the events but claims and progress */
+  char reason[512];      /* rec.reason, kept */
 } run;
 
 /* The run under way, for dump_run. */
@@ -592,10 +615,59 @@ static void on_claim(run *r, const c837_claim *c, const c837_verdict *v)
   }
 }
 
+/* FNV-1a of n bytes into *h. */
+static void hash_bytes(uint64_t *h, const void *p, size_t n)
+{
+  const unsigned char *b = p;
+  size_t i;
+  for (i = 0; i < n; i++)
+    *h = (*h ^ b[i]) * 1099511628211ull;
+}
+
+static void hash_str(uint64_t *h, const char *s)
+{
+  hash_bytes(h, s ? s : "(null)", strlen(s ? s : "(null)") + 1);
+}
+
+static void hash_err(uint64_t *h, const c837_error *e)
+{
+  if (!e)
+    return;
+  hash_bytes(h, &e->code, sizeof e->code);
+  hash_bytes(h, &e->offset, sizeof e->offset);
+  hash_bytes(h, &e->segment, sizeof e->segment);
+  hash_str(h, e->msg);
+}
+
+/* Check 9: the events the command prints (all but claims and
+ * progress), hashed in order. */
+static void hash_event(run *r, const c837_run_event *ev)
+{
+  uint64_t *h = &r->ev_hash;
+  if (ev->kind == C837_RUN_CLAIM || ev->kind == C837_RUN_PROGRESS)
+    return;
+  if (!*h)
+    *h = 14695981039346656037ull;
+  hash_bytes(h, &ev->kind, sizeof ev->kind);
+  hash_bytes(h, &ev->held, sizeof ev->held);
+  hash_str(h, ev->file);
+  hash_str(h, ev->reason);
+  hash_err(h, ev->err);
+  if (ev->problem) {
+    hash_bytes(h, &ev->problem->offset, sizeof ev->problem->offset);
+    hash_bytes(h, &ev->problem->segment, sizeof ev->problem->segment);
+    hash_str(h, ev->problem->code);
+    hash_str(h, ev->problem->msg);
+  }
+}
+
 static void on_event(void *ud, const c837_run_event *ev)
 {
   run *r = ud;
   char text[400];
+  hash_event(r, ev);
+  if (r->twin)
+    return;
   switch (ev->kind) {
   case C837_RUN_CLAIM:
     on_claim(r, ev->claim, ev->verdict);
@@ -1111,12 +1183,17 @@ static void *feeder(void *ud)
 }
 
 /* The run: data on standard input through a pipe, as `cart837 -` reads
- * it; r->st, r->rec and the outputs read back.  0, or -1 for a stop
- * that is no bug (out of memory, a gzip input that is not gzip), or -2
- * when a signal interrupted the read (libFuzzer's SIGALRM for -timeout
- * has no SA_RESTART, and the input layer takes EINTR as a stop, as a
- * signal is how a run is stopped): the caller runs the input again. */
-static int run_input(run *r, const uint8_t *data, size_t size)
+ * it (or, with from_file, the input file G.in_path by its name); r->st,
+ * r->rec and the outputs read back.  fast: the fast path on (the
+ * default), else no_fast_path = 1.  The run writes the 999 and 277CA
+ * too (their date and time fixed), so that check 9 compares them.  0, or
+ * -1 for a stop that is no bug (out of memory, a gzip input that is not
+ * gzip), or -2 when a signal interrupted the read (libFuzzer's SIGALRM
+ * for -timeout has no SA_RESTART, and the input layer takes EINTR as a
+ * stop, as a signal is how a run is stopped): the caller runs the input
+ * again. */
+static int run_input(run *r, const uint8_t *data, size_t size, int fast,
+                     int from_file)
 {
   c837_run_options o;
   c837_error err;
@@ -1131,19 +1208,27 @@ static int run_input(run *r, const uint8_t *data, size_t size)
   o.table = G.table;        /* the built-in table, loaded once */
   o.gzip = 0;               /* outputs as they are, to read back */
   o.run_date = 20250601;    /* never today: the same input, the same run */
+  o.no_fast_path = !fast;
+  o.ack = C837_RUN_ACK_999 | C837_RUN_ACK_277;
+  o.ack_date = 20250602;
+  o.ack_time = 1230;
   o.on_event = on_event;
   o.ud = r;
   cr = c837_run_new(&o, &err);
   CHECK(cr != NULL);
-  CHECK(pipe(p) == 0);
-  fd.fd = p[1];
-  CHECK(dup2(p[0], STDIN_FILENO) == STDIN_FILENO);
-  close(p[0]);
-  CHECK(pthread_create(&th, NULL, feeder, &fd) == 0);
-  r->st = c837_run_file(cr, "-", "in.837");
-  /* the pipe's last reader goes: a feeder still writing sees EPIPE */
-  CHECK(dup2(G.stdin_fd, STDIN_FILENO) == STDIN_FILENO);
-  CHECK(pthread_join(th, NULL) == 0);
+  if (from_file) {
+    r->st = c837_run_file(cr, G.in_path, "in.837");
+  } else {
+    CHECK(pipe(p) == 0);
+    fd.fd = p[1];
+    CHECK(dup2(p[0], STDIN_FILENO) == STDIN_FILENO);
+    close(p[0]);
+    CHECK(pthread_create(&th, NULL, feeder, &fd) == 0);
+    r->st = c837_run_file(cr, "-", "in.837");
+    /* the pipe's last reader goes: a feeder still writing sees EPIPE */
+    CHECK(dup2(G.stdin_fd, STDIN_FILENO) == STDIN_FILENO);
+    CHECK(pthread_join(th, NULL) == 0);
+  }
   CHECK(c837_run_record_count(cr) == 1);
   r->rec = *c837_run_record(cr, 0);
   interrupted = r->st == C837_EIO && r->rec.reason &&
@@ -1151,6 +1236,8 @@ static int run_input(run *r, const uint8_t *data, size_t size)
   if (r->st != C837_OK && !is_parse_error(r->st) && r->rec.reason &&
       r->st != C837_EGZIP)
     fprintf(stderr, "fuzz_pipeline: the run's reason: %s\n", r->rec.reason);
+  snprintf(r->reason, sizeof r->reason, "%s",
+           r->rec.reason ? r->rec.reason : "");
   r->rec.name = r->rec.reason = NULL;
   if (r->st == C837_ENOMEM || r->st == C837_EGZIP || interrupted) {
     c837_run_free(cr);
@@ -1260,22 +1347,88 @@ static void check_outputs(run *r)
   free_parsed(&pheld);
 }
 
+/* run_input, run again (at most 3 times) when a signal interrupted it;
+ * r is new (twin: check 9's second run, events hashed only). */
+static int run_retry(run *r, const uint8_t *data, size_t size, int fast,
+                     int from_file)
+{
+  int tries, rc, twin = r->twin;
+  for (tries = 0;
+       (rc = run_input(r, data, size, fast, from_file)) == -2 && tries < 3;
+       tries++) {
+    free_run(r); /* interrupted: the same input again */
+    memset(r, 0, sizeof *r);
+    r->twin = twin;
+  }
+  return rc;
+}
+
+/* Check 9, one pair: ref ran with no_fast_path = 1 into G.out; the same
+ * input (the same way: from_file or standard input) with the fast path
+ * must give the same status, record, events and output tree. */
+static void fast_same(const run *ref, const uint8_t *data, size_t size,
+                      int from_file)
+{
+  run t;
+  char why[1400];
+  const c837_file_rec *a = &ref->rec, *b = &t.rec;
+  remove_tree(G.ref);
+  CHECK(rename(G.out, G.ref) == 0);
+  memset(&t, 0, sizeof t);
+  t.twin = 1;
+  CHECK(run_retry(&t, data, size, 1, from_file) == 0);
+  if (t.st != ref->st || strcmp(t.reason, ref->reason) != 0)
+    fprintf(stderr, "fuzz_pipeline: check 9 (%s): --no-fast-path ended %s "
+                    "(%s), the fast path %s (%s)\n",
+            from_file ? "file" : "stdin", c837_status_name(ref->st),
+            ref->reason, c837_status_name(t.st), t.reason);
+  CHECK(t.st == ref->st);
+  CHECK(strcmp(t.reason, ref->reason) == 0);
+  CHECK(b->status == a->status && b->skipped == a->skipped);
+  CHECK(memcmp(&b->t, &a->t, sizeof a->t) == 0);
+  CHECK(b->uncounted == a->uncounted && b->held_whole == a->held_whole);
+  CHECK(b->claims_before_error == a->claims_before_error);
+  CHECK(b->no_corrected == a->no_corrected);
+  CHECK(b->unparsed_bytes == a->unparsed_bytes &&
+        b->unparsed_cut == a->unparsed_cut);
+  CHECK(t.ev_hash == ref->ev_hash);
+  if (fuzz_tree_diff(G.ref, G.out, why, sizeof why)) {
+    fprintf(stderr, "fuzz_pipeline: check 9 (%s): the fast path's output "
+                    "differs from --no-fast-path's: %s (trees %s, %s)\n",
+            from_file ? "file" : "stdin", why, G.ref, G.out);
+    abort();
+  }
+  free_run(&t);
+}
+
+/* Check 9: the fast path against the full path, on standard input (r,
+ * checked by 1 to 8) and, when the input did not read to its end, as a
+ * regular file too. */
+static void check_fast_path(const run *r, const uint8_t *data, size_t size)
+{
+  run f;
+  fast_same(r, data, size, 0);
+  if (r->st == C837_OK)
+    return;
+  memset(&f, 0, sizeof f);
+  f.twin = 1;
+  CHECK(run_retry(&f, data, size, 0, 1) == 0);
+  fast_same(&f, data, size, 1);
+  free_run(&f);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   run r;
   int plain = !(size >= 2 && data[0] == 0x1f && data[1] == 0x8b);
-  int tries, rc;
+  int rc;
 
   if (!G.ready)
     init();
   memset(&r, 0, sizeof r);
   g_run = &r;
   write_input(data, size);
-  for (tries = 0; (rc = run_input(&r, data, size)) == -2 && tries < 3;
-       tries++) {
-    free_run(&r); /* interrupted: the same input again */
-    memset(&r, 0, sizeof r);
-  }
+  rc = run_retry(&r, data, size, 0, 0);
   if (rc != 0) {
     free_run(&r);
     g_run = NULL;
@@ -1305,18 +1458,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   check_csv("lines.csv", 23, r.lr, r.n_lr, 1);
   /* check 8 */
   check_unseen(&r);
+  /* check 9 */
+  check_fast_path(&r, data, size);
   if (G.verbose)
     fprintf(stderr,
             "fuzz_pipeline: %s; claims %zu: passed %llu, fixed %llu, held "
             "%llu (unfixable %llu); problems %llu; HL checked %d; rest %zu "
-            "bytes; findings rows %zu, lines rows %zu\n",
+            "bytes; findings rows %zu, lines rows %zu; fast path same "
+            "(%s)\n",
             c837_status_name(r.st), r.in.n,
             (unsigned long long)r.rec.t.claims_passed,
             (unsigned long long)r.rec.t.claims_fixed,
             (unsigned long long)r.rec.t.claims_held,
             (unsigned long long)r.unfixable,
             (unsigned long long)r.in.problems, r.whole.hl.ok, r.rest.len,
-            r.n_fr, r.n_lr);
+            r.n_fr, r.n_lr, r.st == C837_OK ? "stdin" : "stdin, file");
   free_run(&r);
   g_run = NULL;
   return 0;
