@@ -35,8 +35,10 @@
 #     SE dropped, folded lines, a bad HL02, ISA13 reused, a file named
 #     like a report);
 #   - directories of several files (samples/, the corpus, the batches,
-#     each damaged seed) in the default mode (corrected and held output),
-#     --report-only, --hold none, --ack 999,277, --max-lines (claims held
+#     the first damaged seed; the others in the default mode and --hold
+#     none) in the default mode (corrected and held output),
+#     --report-only, --hold none with --fail-on warning, --ack 999,277
+#     with every output gzip (level 1), --max-lines (claims held
 #     at the limit), --codes / --list-file making common plain codes and
 #     revenue codes tracked, and --state: one ledger across two runs.
 #
@@ -144,9 +146,11 @@ modes() {
   _d=$W/$_label
   twin "$_d.def" run - -o out --run-date $DATE "$@"
   twin "$_d.rep" run - -o out --run-date $DATE --report-only "$@"
-  twin "$_d.none" run - -o out --run-date $DATE --hold none "$@"
+  twin "$_d.none" run - -o out --run-date $DATE --hold none \
+    --fail-on warning "$@"
   twin "$_d.ack" run - -o out --run-date $DATE --ack 999,277 \
-    --ack-date 20250602 --ack-time 1230 --ack-control 41 "$@"
+    --ack-date 20250602 --ack-time 1230 --ack-control 41 --gzip \
+    --gzip-level 1 "$@"
   twin "$_d.max" run - -o out --run-date $DATE --max-lines 12 "$@"
   twin "$_d.codes" run - -o out --run-date $DATE --codes "$T/codes.csv" \
     --list-file "revenue=$T/revenue.csv" "$@"
@@ -154,7 +158,7 @@ modes() {
     sane "$_d.$_m" run out && same "$_d.$_m" || _bad="$_bad $_m"
   done
   if [ -z "$_bad" ]; then
-    ok "$_label: default, --report-only, --hold none, --ack, --max-lines, --codes: identical"
+    ok "$_label: default, --report-only, --hold none, --ack --gzip, --max-lines, --codes: identical"
   else
     fail "$_label: differs (or a run failed) in:$_bad"
   fi
