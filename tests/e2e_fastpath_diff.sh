@@ -201,20 +201,7 @@ fi
 # claims; then the damaged batches, a folder of 6 files per seed
 G=$T/in/gen
 mkdir -p "$G" "$T/in/split"
-: >"$T/gen.list"
-py_job "$T/gen.list" p05 --seed 11 --claims 400 --kind P --cart-rate 0.05 \
-  --out "$G/p05.837"
-py_job "$T/gen.list" p50 --seed 12 --claims 200 --kind P --cart-rate 0.5 \
-  --gzip --out "$G/p50.837.gz"
-py_job "$T/gen.list" i05 --seed 13 --claims 400 --kind I --cart-rate 0.05 \
-  --gzip --out "$G/i05.837.gz"
-py_job "$T/gen.list" i50 --seed 14 --claims 200 --kind I --cart-rate 0.5 \
-  --out "$G/i50.837"
-py_job "$T/gen.list" mix --seed 15 --claims 300 --cart-rate 0.2 \
-  --out "$G/mix.837"
-py_job "$T/gen.list" split --seed 16 --bytes 60K --files 3 --cart-rate 0.2 \
-  --out "$T/in/split"
-"$PYTHON" - "$T/gen.list" "$T/in/dmg" "$SEEDS" >"$T/gen.log" 2>&1 <<'PY'
+"$PYTHON" - "$G" "$T/in/split" "$T/in/dmg" "$SEEDS" >"$T/gen.log" 2>&1 <<'PY'
 import os, random, sys
 from argparse import Namespace
 sys.dont_write_bytecode = True
@@ -222,17 +209,29 @@ sys.path.insert(0, "scripts")
 sys.path.insert(0, "tests")
 import gen_batch  # noqa: E402
 import property_damaged as pd  # noqa: E402
-for line in open(sys.argv[1]):
-    label, *args = line.rstrip("\n").split("\t")
-    try:
-        rc = gen_batch.main(["gen_batch.py"] + args)
-    except SystemExit as e:
-        rc = e.code
-    print("%s: %s" % (label, "ok" if rc == 0 else "FAIL (%s)" % rc))
+gen, split, dmg, seeds = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
+# label: gen_batch.py's arguments
+BATCHES = {
+    "p05": "--seed 11 --claims 400 --kind P --cart-rate 0.05 --out %s/p05.837"
+           % gen,
+    "p50": "--seed 12 --claims 200 --kind P --cart-rate 0.5 --gzip "
+           "--out %s/p50.837.gz" % gen,
+    "i05": "--seed 13 --claims 400 --kind I --cart-rate 0.05 --gzip "
+           "--out %s/i05.837.gz" % gen,
+    "i50": "--seed 14 --claims 200 --kind I --cart-rate 0.5 --out %s/i50.837"
+           % gen,
+    "mix": "--seed 15 --claims 300 --cart-rate 0.2 --out %s/mix.837" % gen,
+    "split": "--seed 16 --bytes 60K --files 3 --cart-rate 0.2 --out %s"
+             % split,
+}
+for label, args in BATCHES.items():
+    rc = gen_batch.main(["gen_batch.py"] + args.split())
+    print("%s: %s" % (label, "ok" if not rc else "FAIL (%s)" % rc))
+    sys.stdout.flush()
 # the damaged batches exactly as property_damaged.check_seed makes them
-for seed in range(1, int(sys.argv[3]) + 1):
+for seed in range(1, int(seeds) + 1):
     rng = random.Random(seed)
-    ind = os.path.join(sys.argv[2], str(seed))
+    ind = os.path.join(dmg, str(seed))
     os.makedirs(ind)
     names = set()
     for k in range(6):
