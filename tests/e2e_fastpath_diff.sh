@@ -40,7 +40,8 @@
 #     --report-only, --hold none with --fail-on warning, --ack 999,277
 #     with every output gzip (level 1), --max-lines (claims held
 #     at the limit), --codes / --list-file making common plain codes and
-#     revenue codes tracked, and --state: one ledger across two runs.
+#     revenue codes tracked, and --state: one ledger across three runs
+#     (the third sends the first one's file again).
 #
 # It fails when the fast path's outputs differ by one byte; when a run of
 # a kind that must write its reports did not (so that two runs failing
@@ -259,18 +260,21 @@ done
 each_file batch both "$G"/*
 modes batches "$G"
 
-# the ledger across two runs: the first split file, then the other two
-# with the generated batches; the second run reads what the first saved
+# the ledger across runs: the first split file, then the other two with
+# the generated batches; the second run reads what the first saved
 d=$W/state
 twin "$d" run1 - -o out1 --run-date $DATE --state state.csv \
   "$T/in/split/1.837"
 twin "$d" run2 - -o out2 --run-date 2025-06-02 --state state.csv \
   "$T/in/split/2.837" "$T/in/split/3.837" "$G"
-if sane "$d" run1 out1 && sane "$d" run2 out2 && [ -s "$d/fast/state.csv" ] &&
-  same "$d"; then
-  ok "--state: a ledger across two runs: identical (ledger included)"
+# a third run sends the first file again (a resend the ledger knows)
+twin "$d" run3 - -o out3 --run-date 2025-06-03 --state state.csv \
+  "$T/in/split/1.837" "$ROOT/samples"
+if sane "$d" run1 out1 && sane "$d" run2 out2 && sane "$d" run3 out3 &&
+  [ -s "$d/fast/state.csv" ] && same "$d"; then
+  ok "--state: a ledger across three runs, a resend in the third: identical (ledger included)"
 else
-  fail "--state: a ledger across two runs differs (or a run failed)"
+  fail "--state: a ledger across three runs differs (or a run failed)"
 fi
 
 bad=
