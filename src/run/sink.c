@@ -28,7 +28,7 @@
  * the bytes that matched are read again from the input file and
  * compressed: a changed output can never go out as the input.
  */
-#define _GNU_SOURCE /* syncfs, copy_file_range */
+#define _GNU_SOURCE /* syncfs, copy_file_range, sync_file_range */
 #include "run/sink.h"
 #include "base/buf.h"
 #include "base/err.h"
@@ -584,6 +584,21 @@ static int pass_close(c837_out *o)
   return pass_break(o);
 }
 
+/* Every C837_WRITEBACK_STEP bytes: the kernel is asked to start writing
+ * the file's dirty pages out now (it does not wait for them), so that
+ * the syncfs or fsync at the end finds little left to write.  Only a
+ * hint: its failure changes nothing (the final sync reports errors). */
+static void kick(c837_out *o, size_t n)
+{
+  o->unkicked += n;
+  if (o->unkicked < C837_WRITEBACK_STEP || o->fd < 0)
+    return;
+  o->unkicked = 0;
+#ifdef SYNC_FILE_RANGE_WRITE
+  (void)sync_file_range(o->fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+#endif
+}
+
 int c837_out_write(void *ud, const void *p, size_t n)
 {
   c837_out *o = ud;
@@ -593,6 +608,7 @@ int c837_out_write(void *ud, const void *p, size_t n)
     return -1;
   if (n == 0)
     return 0;
+  kick(o, n);
   if (o->pass)
     return pass_write(o, p, n);
   if (o->dz)

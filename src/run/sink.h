@@ -68,6 +68,7 @@ typedef struct c837_out {
                           its input's own bytes (c837_out_pass) */
   int passed;          /* it went out as them */
   int opened, closed, published, failed;
+  size_t unkicked;     /* bytes written since the last write-back start */
   c837_error err;      /* the first failure */
 } c837_out;
 
