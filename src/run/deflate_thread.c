@@ -29,6 +29,7 @@
  */
 #include "run/deflate_thread.h"
 #include "base/limits.h"
+#include "base/thread.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -142,7 +143,6 @@ static void free_deflater(c837_deflater *d)
  * still reported in the thread that made it).  1 when it runs. */
 static int start_worker(c837_deflater *d)
 {
-  sigset_t all, old;
   int rc;
   if (sem_init(&d->empty, 0, C837_DEFLATE_SLOTS) != 0)
     return 0;
@@ -150,14 +150,7 @@ static int start_worker(c837_deflater *d)
     sem_destroy(&d->empty);
     return 0;
   }
-  sigfillset(&all);
-  sigdelset(&all, SIGSEGV);
-  sigdelset(&all, SIGBUS);
-  sigdelset(&all, SIGFPE);
-  sigdelset(&all, SIGILL);
-  pthread_sigmask(SIG_SETMASK, &all, &old);
-  rc = pthread_create(&d->tid, NULL, work, d);
-  pthread_sigmask(SIG_SETMASK, &old, NULL);
+  rc = c837_thread_start(&d->tid, work, d);
   if (rc != 0) {
     sem_destroy(&d->full);
     sem_destroy(&d->empty);
