@@ -24,8 +24,11 @@
  * (the worker compresses nothing more) and ends the ring with a `last`
  * slot, then joins.
  *
- * When no thread can be had (pthread_create fails), the caller's thread
- * deflates each slot as it hands it over: the same bytes, one core.
+ * The worker starts when the first slot is handed over full: an output
+ * smaller than one slot (C837_READ_CHUNK) is deflated in the caller's
+ * thread at finish, without a thread (many small files).  When no thread
+ * can be had (pthread_create fails), the caller's thread deflates each
+ * slot as it hands it over: the same bytes, one core.
  */
 #include "run/deflate_thread.h"
 #include "base/limits.h"
@@ -53,6 +56,7 @@ typedef struct slot {
 struct c837_deflater {
   int fd;
   int threaded;       /* a worker runs; else the caller deflates */
+  int tried;          /* the worker was started, or could not be */
   pthread_t tid;
   sem_t empty, full;
   atomic_int err;     /* errno of the first failure, 0 while none */
@@ -139,12 +143,13 @@ static void free_deflater(c837_deflater *d)
   free(d);
 }
 
-/* Starts the worker with every asynchronous signal blocked (a fault is
- * still reported in the thread that made it).  1 when it runs. */
+/* Starts the worker (asynchronous signals blocked: base/thread.h) at
+ * slot d->w, which the caller holds.  1 when it runs. */
 static int start_worker(c837_deflater *d)
 {
   int rc;
-  if (sem_init(&d->empty, 0, C837_DEFLATE_SLOTS) != 0)
+  d->r = d->w;
+  if (sem_init(&d->empty, 0, C837_DEFLATE_SLOTS - 1) != 0)
     return 0;
   if (sem_init(&d->full, 0, 0) != 0) {
     sem_destroy(&d->empty);
@@ -181,7 +186,6 @@ c837_deflater *c837_deflater_start(int fd, int level)
   d->fd = fd;
   atomic_init(&d->err, 0);
   atomic_init(&d->stop, 0);
-  d->threaded = start_worker(d);
   return d;
 }
 
@@ -196,9 +200,14 @@ static void take(c837_deflater *d)
   d->have = 1;
 }
 
-/* The caller hands slot w over (to the worker, or deflates it now). */
+/* The caller hands slot w over (to the worker, or deflates it now).
+ * The first full slot starts the worker. */
 static void hand(c837_deflater *d)
 {
+  if (!d->tried && !d->ring[d->w].last) {
+    d->tried = 1;
+    d->threaded = start_worker(d);
+  }
   if (d->threaded)
     sem_post(&d->full);
   else

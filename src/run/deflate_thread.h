@@ -17,11 +17,12 @@
 typedef struct c837_deflater c837_deflater;
 
 /* Starts a gzip stream at zlib level `level` (0..9) written to fd, which
- * stays the caller's (never closed here).  The worker blocks every
- * asynchronous signal, so that a signal meant to stop a run reaches the
- * caller's thread.  When no thread can be had, the caller's thread
- * compresses (the same bytes).  NULL when out of memory (zlib or the
- * buffers). */
+ * stays the caller's (never closed here).  The worker thread starts with
+ * the first full buffer (a stream shorter than one buffer is compressed
+ * in the caller's thread by finish) and blocks every asynchronous
+ * signal, so that a signal meant to stop a run reaches the caller's
+ * thread.  When no thread can be had, the caller's thread compresses
+ * (the same bytes).  NULL when out of memory (zlib or the buffers). */
 c837_deflater *c837_deflater_start(int fd, int level);
 /* Gives the next n bytes of the stream.  0, or -1 once the stream has
  * failed (c837_deflater_errno tells why; every later call fails too).
