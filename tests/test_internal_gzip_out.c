@@ -9,7 +9,8 @@
  * bytes are exactly those of one deflate of the same bytes at the same
  * level in one thread (deterministic); a write error of the worker
  * (ENOSPC on /dev/full) comes back to the caller, on a later write and
- * on finish; aborting halfway returns.
+ * on finish; a signal handler interrupts a caller waiting for a worker
+ * stalled on a pipe (EINTR); aborting halfway returns.
  *
  * The pass-through: an output whose every byte equals the input's
  * (single member or two members, compressed at another level than the
@@ -34,6 +35,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -171,6 +173,45 @@ static void deflater_error_at_finish(void **state)
   assert_int_equal(c837_deflater_write(d, "ISA~", 4), 0);
   assert_int_equal(c837_deflater_finish(d), ENOSPC);
   close(fd);
+}
+
+static void on_alarm(int sig)
+{
+  (void)sig;
+}
+
+/* The worker stalls on a pipe nobody reads; a signal handler (installed
+ * without SA_RESTART, as the run's) interrupts the caller's wait for a
+ * buffer: the write fails with EINTR instead of waiting on.  Closing
+ * the pipe then lets abort join the worker. */
+static void deflater_wait_interrupted(void **state)
+{
+  struct sigaction sa, old_alrm, old_pipe;
+  size_t n;
+  char *text = sample_text(1u << 20, &n);
+  int p[2], rc = 0, i;
+  c837_deflater *d;
+  (void)state;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_alarm;
+  sigaction(SIGALRM, &sa, &old_alrm);
+  sa.sa_handler = SIG_IGN;
+  sigaction(SIGPIPE, &sa, &old_pipe);
+  assert_int_equal(pipe(p), 0);
+  d = c837_deflater_start(p[1], 0); /* stored: the pipe fills at once */
+  assert_non_null(d);
+  alarm(1);
+  for (i = 0; rc == 0 && i < 64; i++)
+    rc = c837_deflater_write(d, text, n);
+  alarm(0);
+  assert_int_equal(rc, -1);
+  assert_int_equal(c837_deflater_errno(d), EINTR);
+  close(p[0]); /* the worker's write fails (EPIPE): it can be joined */
+  c837_deflater_abort(d);
+  close(p[1]);
+  sigaction(SIGALRM, &old_alrm, NULL);
+  sigaction(SIGPIPE, &old_pipe, NULL);
+  free(text);
 }
 
 static void deflater_abort_returns(void **state)
@@ -442,6 +483,7 @@ int main(void)
       cmocka_unit_test(deflater_is_one_deflate),
       cmocka_unit_test(deflater_error_comes_back),
       cmocka_unit_test(deflater_error_at_finish),
+      cmocka_unit_test(deflater_wait_interrupted),
       cmocka_unit_test(deflater_abort_returns),
       cmocka_unit_test(pass_unchanged),
       cmocka_unit_test(pass_two_members),

@@ -189,15 +189,22 @@ c837_deflater *c837_deflater_start(int fd, int level)
   return d;
 }
 
-/* The caller takes slot w to fill. */
-static void take(c837_deflater *d)
+/* The caller takes slot w to fill.  With `interruptible`, a signal
+ * handler that interrupts the wait for the worker (a run being stopped
+ * while the worker waits on a stalled pipe) fails the stream with EINTR,
+ * as it failed the write(2) it replaces: 0, or -1 then. */
+static int take(c837_deflater *d, int interruptible)
 {
   if (d->threaded)
-    while (sem_wait(&d->empty) != 0 && errno == EINTR)
-      ;
+    while (sem_wait(&d->empty) != 0)
+      if (errno == EINTR && interruptible) {
+        set_err(d, EINTR);
+        return -1;
+      }
   d->ring[d->w].len = 0;
   d->ring[d->w].last = 0;
   d->have = 1;
+  return 0;
 }
 
 /* The caller hands slot w over (to the worker, or deflates it now).
@@ -224,8 +231,8 @@ int c837_deflater_write(c837_deflater *d, const void *p, size_t n)
     size_t k;
     if (atomic_load(&d->err))
       return -1;
-    if (!d->have)
-      take(d);
+    if (!d->have && take(d, 1) != 0)
+      return -1;
     s = &d->ring[d->w];
     k = C837_READ_CHUNK - s->len;
     if (k > n)
@@ -251,7 +258,7 @@ static int end(c837_deflater *d)
 {
   int e;
   if (!d->have)
-    take(d);
+    (void)take(d, 0);
   d->ring[d->w].last = 1;
   hand(d);
   if (d->threaded) {
