@@ -396,21 +396,34 @@ static void pass_gap_or_no_end(void **state)
   free(text);
 }
 
+/* A 100,000-byte text (*text, *n), its gzip at level 1 as "in.gz", and
+ * *o the output "out.gz" (removed) with its pass on "in.gz".  Returns
+ * the gzip bytes (*gz_len). */
+static unsigned char *small_pass(c837_out *o, char **text, size_t *n,
+                                 size_t *gz_len)
+{
+  char in[400], out[400];
+  unsigned char *gz;
+  *text = sample_text(100000, n);
+  gz = gzip_mem_level(*text, *n, 1, gz_len);
+  write_file("in.gz", gz, *gz_len);
+  path_of(in, sizeof in, "in.gz");
+  path_of(out, sizeof out, "out.gz");
+  unlink(out);
+  assert_int_equal(c837_out_init(o, out, 1), 0);
+  assert_int_equal(c837_out_pass(o, in), 0);
+  return gz;
+}
+
 /* Fewer bytes written than the input has: compressed. */
 static void pass_short_output(void **state)
 {
-  char in[400], out[400];
   size_t n, gz_len;
-  char *text = sample_text(100000, &n);
-  unsigned char *gz = gzip_mem_level(text, n, 1, &gz_len);
+  char *text;
   c837_out o;
   c837_error err;
+  unsigned char *gz = small_pass(&o, &text, &n, &gz_len);
   (void)state;
-  write_file("in.gz", gz, gz_len);
-  path_of(in, sizeof in, "in.gz");
-  path_of(out, sizeof out, "out.gz");
-  assert_int_equal(c837_out_init(&o, out, 1), 0);
-  assert_int_equal(c837_out_pass(&o, in), 0);
   c837_out_pass_feed(&o, text, n, 0);
   assert_int_equal(c837_out_write(&o, text, n - 1), 0);
   c837_out_pass_end(&o, n, 1);
@@ -425,18 +438,12 @@ static void pass_short_output(void **state)
  * byte written matches what was fed. */
 static void pass_offset_gap(void **state)
 {
-  char in[400], out[400];
   size_t n, gz_len;
-  char *text = sample_text(100000, &n);
-  unsigned char *gz = gzip_mem_level(text, n, 1, &gz_len);
+  char *text;
   c837_out o;
   c837_error err;
+  unsigned char *gz = small_pass(&o, &text, &n, &gz_len);
   (void)state;
-  write_file("in.gz", gz, gz_len);
-  path_of(in, sizeof in, "in.gz");
-  path_of(out, sizeof out, "out.gz");
-  assert_int_equal(c837_out_init(&o, out, 1), 0);
-  assert_int_equal(c837_out_pass(&o, in), 0);
   c837_out_pass_feed(&o, text, 5000, 0);
   c837_out_pass_feed(&o, text + 5000, n - 5000, 5001);
   assert_int_equal(c837_out_write(&o, text, n), 0);
@@ -451,20 +458,15 @@ static void pass_offset_gap(void **state)
  * than compress what the file holds now. */
 static void pass_input_changed(void **state)
 {
-  char in[400], out[400];
+  char out[400];
   size_t n, gz_len, o_len;
-  char *text = sample_text(100000, &n);
-  unsigned char *gz = gzip_mem_level(text, n, 1, &gz_len);
-  unsigned char *gone;
+  char *text;
   c837_out o;
   c837_error err;
+  unsigned char *gz = small_pass(&o, &text, &n, &gz_len);
+  unsigned char *gone;
   (void)state;
-  write_file("in.gz", gz, gz_len);
-  path_of(in, sizeof in, "in.gz");
   path_of(out, sizeof out, "out.gz");
-  unlink(out);
-  assert_int_equal(c837_out_init(&o, out, 1), 0);
-  assert_int_equal(c837_out_pass(&o, in), 0);
   c837_out_pass_feed(&o, text, n, 0);
   assert_int_equal(c837_out_write(&o, text, 5000), 0);
   write_file("in.gz", gz, gz_len - 1); /* another file now */
