@@ -113,6 +113,25 @@
 #define C837_INFLATE_SLOTS 4
 #endif
 
+/* ---- run: gzip outputs ---------------------------------------------- */
+
+/* Buffers of C837_READ_CHUNK bytes that a gzip output hands to its
+ * deflate worker thread (run/deflate_thread.c): the parsing thread
+ * fills one while the worker compresses the others (1 MB per open gzip
+ * output with the defaults).  At least 2 (one filled, one compressed). */
+#ifndef C837_DEFLATE_SLOTS
+#define C837_DEFLATE_SLOTS 4
+#endif
+
+/* Bytes of input a gzip output that may still go out as the input's own
+ * compressed bytes (run/sink.c, pass-through) keeps while the writer has
+ * not written them yet (its open envelopes and HL loops).  Past it the
+ * output is compressed as any other: memory stays bounded, and nothing
+ * is guessed. */
+#ifndef C837_MAX_VERBATIM_LAG
+#define C837_MAX_VERBATIM_LAG (8u * 1024u * 1024u)
+#endif
+
 /* ---- edit ------------------------------------------------------------ */
 
 /* Days a RANGE_SPANS_DAYS fix may split one line into.  A longer range
@@ -436,6 +455,12 @@
 #endif
 #if C837_INFLATE_SLOTS < 1
 #error "C837_INFLATE_SLOTS must be at least 1"
+#endif
+#if C837_DEFLATE_SLOTS < 2
+#error "C837_DEFLATE_SLOTS must be at least 2"
+#endif
+#if C837_MAX_VERBATIM_LAG < C837_MAX_SEGMENT
+#error "C837_MAX_VERBATIM_LAG must hold at least one segment"
 #endif
 #if C837_MAX_SPLIT_DAYS < 2
 #error "C837_MAX_SPLIT_DAYS must be at least 2"
