@@ -80,7 +80,10 @@
  *      the first run's outputs, they hold for the fast path's.  When the
  *      input did not read to its end, the pair is run once more on the
  *      input as a regular file (c837_run_file on its path: held whole,
- *      where standard input keeps an unparsed rest).  A difference leaves
+ *      where standard input keeps an unparsed rest); when it is gzip, once
+ *      more as a file with its outputs compressed as it is (the command's
+ *      default: an unchanged gzip file goes out as its own bytes, a
+ *      changed one through the deflate worker).  A difference leaves
  *      both trees in the private directory (ref/ and out/) and names the
  *      first differing file and byte.
  *
@@ -1182,10 +1185,15 @@ static void *feeder(void *ud)
   return NULL;
 }
 
+/* How check 9 runs an input: on standard input, as the file G.in_path
+ * by its name, or so with outputs compressed as the input (the default
+ * of the command: an unchanged gzip file goes out as its own bytes). */
+enum { VIA_STDIN, VIA_FILE, VIA_FILE_GZ };
+
 /* The run: data on standard input through a pipe, as `cart837 -` reads
- * it (or, with from_file, the input file G.in_path by its name); r->st,
- * r->rec and the outputs read back.  fast: the fast path on (the
- * default), else no_fast_path = 1.  The run writes the 999 and 277CA
+ * it (or, how: VIA_FILE / VIA_FILE_GZ, the input file G.in_path by its
+ * name); r->st, r->rec and the outputs read back.  fast: the fast path
+ * on (the default), else no_fast_path = 1.  The run writes the 999 and 277CA
  * too (their date and time fixed), so that check 9 compares them.  0, or
  * -1 for a stop that is no bug (out of memory, a gzip input that is not
  * gzip), or -2 when a signal interrupted the read (libFuzzer's SIGALRM
@@ -1193,7 +1201,7 @@ static void *feeder(void *ud)
  * stop, as a signal is how a run is stopped): the caller runs the input
  * again. */
 static int run_input(run *r, const uint8_t *data, size_t size, int fast,
-                     int from_file)
+                     int how)
 {
   c837_run_options o;
   c837_error err;
@@ -1206,7 +1214,7 @@ static int run_input(run *r, const uint8_t *data, size_t size, int fast,
   c837_run_options_default(&o);
   o.out_dir = G.out;
   o.table = G.table;        /* the built-in table, loaded once */
-  o.gzip = 0;               /* outputs as they are, to read back */
+  o.gzip = how == VIA_FILE_GZ ? -1 : 0; /* else as they are, to read back */
   o.run_date = 20250601;    /* never today: the same input, the same run */
   o.no_fast_path = !fast;
   o.ack = C837_RUN_ACK_999 | C837_RUN_ACK_277;
@@ -1216,7 +1224,7 @@ static int run_input(run *r, const uint8_t *data, size_t size, int fast,
   o.ud = r;
   cr = c837_run_new(&o, &err);
   CHECK(cr != NULL);
-  if (from_file) {
+  if (how != VIA_STDIN) {
     r->st = c837_run_file(cr, G.in_path, "in.837");
   } else {
     CHECK(pipe(p) == 0);
@@ -1350,11 +1358,11 @@ static void check_outputs(run *r)
 /* run_input, run again (at most 3 times) when a signal interrupted it;
  * r is new (twin: check 9's second run, events hashed only). */
 static int run_retry(run *r, const uint8_t *data, size_t size, int fast,
-                     int from_file)
+                     int how)
 {
   int tries, rc, twin = r->twin;
   for (tries = 0;
-       (rc = run_input(r, data, size, fast, from_file)) == -2 && tries < 3;
+       (rc = run_input(r, data, size, fast, how)) == -2 && tries < 3;
        tries++) {
     free_run(r); /* interrupted: the same input again */
     memset(r, 0, sizeof *r);
@@ -1364,11 +1372,12 @@ static int run_retry(run *r, const uint8_t *data, size_t size, int fast,
 }
 
 /* Check 9, one pair: ref ran with no_fast_path = 1 into G.out; the same
- * input (the same way: from_file or standard input) with the fast path
- * must give the same status, record, events and output tree. */
+ * input (the same way: how) with the fast path must give the same
+ * status, record, events and output tree. */
 static void fast_same(const run *ref, const uint8_t *data, size_t size,
-                      int from_file)
+                      int how)
 {
+  static const char *const hows[] = {"stdin", "file", "file, gzip out"};
   run t;
   char why[1400];
   const c837_file_rec *a = &ref->rec, *b = &t.rec;
@@ -1376,11 +1385,11 @@ static void fast_same(const run *ref, const uint8_t *data, size_t size,
   CHECK(rename(G.out, G.ref) == 0);
   memset(&t, 0, sizeof t);
   t.twin = 1;
-  CHECK(run_retry(&t, data, size, 1, from_file) == 0);
+  CHECK(run_retry(&t, data, size, 1, how) == 0);
   if (t.st != ref->st || strcmp(t.reason, ref->reason) != 0)
     fprintf(stderr, "fuzz_pipeline: check 9 (%s): --no-fast-path ended %s "
                     "(%s), the fast path %s (%s)\n",
-            from_file ? "file" : "stdin", c837_status_name(ref->st),
+            hows[how], c837_status_name(ref->st),
             ref->reason, c837_status_name(t.st), t.reason);
   CHECK(t.st == ref->st);
   CHECK(strcmp(t.reason, ref->reason) == 0);
@@ -1395,26 +1404,35 @@ static void fast_same(const run *ref, const uint8_t *data, size_t size,
   if (fuzz_tree_diff(G.ref, G.out, why, sizeof why)) {
     fprintf(stderr, "fuzz_pipeline: check 9 (%s): the fast path's output "
                     "differs from --no-fast-path's: %s (trees %s, %s)\n",
-            from_file ? "file" : "stdin", why, G.ref, G.out);
+            hows[how], why, G.ref, G.out);
     abort();
   }
   free_run(&t);
 }
 
-/* Check 9: the fast path against the full path, on standard input (r,
- * checked by 1 to 8) and, when the input did not read to its end, as a
- * regular file too. */
-static void check_fast_path(const run *r, const uint8_t *data, size_t size)
+/* Check 9, a pair of its own: the full path, then the fast path. */
+static void fast_pair(const uint8_t *data, size_t size, int how)
 {
   run f;
-  fast_same(r, data, size, 0);
-  if (r->st == C837_OK)
-    return;
   memset(&f, 0, sizeof f);
   f.twin = 1;
-  CHECK(run_retry(&f, data, size, 0, 1) == 0);
-  fast_same(&f, data, size, 1);
+  if (run_retry(&f, data, size, 0, how) == 0)
+    fast_same(&f, data, size, how);
   free_run(&f);
+}
+
+/* Check 9: the fast path against the full path, on standard input (r,
+ * checked by 1 to 8); when the input did not read to its end, as a
+ * regular file too (held whole); when it is gzip, as a file with its
+ * outputs compressed as it is (the pass-through of an unchanged file). */
+static void check_fast_path(const run *r, const uint8_t *data, size_t size,
+                            int plain)
+{
+  fast_same(r, data, size, VIA_STDIN);
+  if (r->st != C837_OK)
+    fast_pair(data, size, VIA_FILE);
+  if (!plain)
+    fast_pair(data, size, VIA_FILE_GZ);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -1428,7 +1446,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   memset(&r, 0, sizeof r);
   g_run = &r;
   write_input(data, size);
-  rc = run_retry(&r, data, size, 0, 0);
+  rc = run_retry(&r, data, size, 0, VIA_STDIN);
   if (rc != 0) {
     free_run(&r);
     g_run = NULL;
@@ -1459,7 +1477,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   /* check 8 */
   check_unseen(&r);
   /* check 9 */
-  check_fast_path(&r, data, size);
+  check_fast_path(&r, data, size, plain);
   if (G.verbose)
     fprintf(stderr,
             "fuzz_pipeline: %s; claims %zu: passed %llu, fixed %llu, held "
@@ -1472,7 +1490,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             (unsigned long long)r.rec.t.claims_held,
             (unsigned long long)r.unfixable,
             (unsigned long long)r.in.problems, r.whole.hl.ok, r.rest.len,
-            r.n_fr, r.n_lr, r.st == C837_OK ? "stdin" : "stdin, file");
+            r.n_fr, r.n_lr,
+            r.st == C837_OK ? (plain ? "stdin" : "stdin, gzip file")
+                            : (plain ? "stdin, file" : "stdin, file, gzip file"));
   free_run(&r);
   g_run = NULL;
   return 0;
