@@ -29,7 +29,9 @@
 #     (e.g. build-fuzz/corpus/pipeline, the fuzzer's working corpus);
 #   - batches of scripts/gen_batch.py, 837P and 837I, plain and gzip, at
 #     CAR-T rates 0.05 (mostly claims the fast path takes, with voids,
-#     replacements and inpatient TOB 11x claims among them) and 0.5;
+#     replacements and inpatient TOB 11x claims among them) and 0.5, and
+#     a gzip one without CAR-T lines (its output: the input's own
+#     compressed bytes, sink_pass.c);
 #   - the damaged batches of tests/property_damaged.py (its generator and
 #     damage(), seeds 1..DIFF_SEEDS, default 6, of 6 files each: LX, ST,
 #     SE dropped, folded lines, a bad HL02, ISA13 reused, a file named
@@ -222,6 +224,8 @@ BATCHES = {
     "i50": "--seed 14 --claims 200 --kind I --cart-rate 0.5 --out %s/i50.837"
            % gen,
     "mix": "--seed 15 --claims 300 --cart-rate 0.2 --out %s/mix.837" % gen,
+    "p00": "--seed 17 --claims 150 --kind P --cart-rate 0 --gzip "
+           "--out %s/p00.837.gz" % gen,
     "split": "--seed 16 --bytes 60K --files 3 --cart-rate 0.2 --out %s"
              % split,
 }
@@ -254,7 +258,7 @@ for seed in range(1, int(seeds) + 1):
             f.write(text.encode("latin-1"))
     print("dmg%d: ok" % seed)
 PY
-for l in p05 p50 i05 i50 mix split; do
+for l in p05 p50 i05 i50 mix p00 split; do
   py_ok "$T/gen.log" $l || fail "gen_batch $l: $(py_says "$T/gen.log" $l)"
 done
 each_file batch both "$G"/*
