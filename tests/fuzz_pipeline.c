@@ -886,6 +886,7 @@ typedef struct rawscan {
   size_t n, cap;
   size_t orphans;        /* tracked SV1/SV2 outside any claim */
   int in_claim;
+  int in_278;            /* in a transaction set whose ST01 is 278 */
 } rawscan;
 
 /* Element i (0 = tag) of the segment body b (CR/LF removed), split on
@@ -939,9 +940,17 @@ static void raw_segment(rawscan *rs, const char *b, size_t len, char el,
       c837_span_eq(tag, "SE") || c837_span_eq(tag, "GS") ||
       c837_span_eq(tag, "GE") || c837_span_eq(tag, "IEA")) {
     rs->in_claim = 0;
+    if (!c837_span_eq(tag, "HL"))
+      rs->in_278 = c837_span_eq(tag, "ST") &&
+                   c837_span_eq(raw_el(b, len, el, 1), "278");
     return;
   }
-  if (!c837_span_eq(tag, "SV1") && !c837_span_eq(tag, "SV2"))
+  /* a 278 (services review): its 2000F service level is made of SV1 /
+   * SV2 and is no claim; the assembler passes it on (assembler.c,
+   * transaction_segment), as an 837 file may carry one.  Only an ST01
+   * that is exactly 278 counts. */
+  if ((!c837_span_eq(tag, "SV1") && !c837_span_eq(tag, "SV2")) ||
+      rs->in_278)
     return;
   memset(&ln, 0, sizeof ln);
   ln.sv = tag.p[2];
@@ -999,7 +1008,7 @@ static void raw_scan(const bytes *b, rawscan *rs)
         break; /* a cut ISA: nothing more is readable */
       comp = b->p[j];
       term = b->p[j + 1];
-      rs->in_claim = 0;
+      rs->in_claim = rs->in_278 = 0;
       i = j + 2;
       continue;
     }
