@@ -15,6 +15,9 @@
 #                      many interchanges back to back); .gz is a gzip -6
 #                      copy
 #   the 837P batch again at BENCH_LINEAR (the linearity comparison)
+#   an 837P batch at BENCH_LINEAR without CAR-T claims (--cart-rate 0), .gz:
+#                      an untouched drop, whose output is its input (the
+#                      "clean" rows: zcat, and gzip in+out passed through)
 #   small-NxFSIZE-kP-rRATE-sSEED/  N files of about FSIZE, complete
 #                      interchanges (gen_batch.py --files), 837P
 #   ledger-N.csv       N remembered CAR-T lines (scripts/gen_ledger.py)
@@ -201,6 +204,13 @@ make_batch "$SIZE" I
 FI=$F
 make_batch "$LIN" P
 FLIN=$F
+# an untouched drop: the linear size without CAR-T claims, whose output
+# is its input (the gzip pass-through)
+RATE_SAVED=$RATE
+RATE=0
+make_batch "$LIN" P
+FCLEAN=$F
+RATE=$RATE_SAVED
 make_files
 
 # ---- measuring -----------------------------------------------------------
@@ -301,6 +311,11 @@ one_file() {
 
 one_file 837P "$FP"
 one_file 837I "$FI"
+row clean zcat "$(basename "$FCLEAN").gz" "$(wc -c < "$FCLEAN" | tr -d ' ')" \
+  base zcat "$FCLEAN.gz"
+row clean "gzip in+out" "$(basename "$FCLEAN").gz" \
+  "$(wc -c < "$FCLEAN" | tr -d ' ')" cart "$BIN" -q -o "$OUT" \
+  --fail-on never "$FCLEAN.gz"
 n=$(cat "$D"/* | wc -c | tr -d ' ')
 cat "$D"/* > /dev/null
 row files memchr "$(basename "$D")/" "$n" base "$MEMCHR" "$D"/*
@@ -427,6 +442,8 @@ awk -F'\t' -v ll="$LLINES" -v tfull="$T_FULL" -v tro="$T_RO" \
         line("linear: RSS-rem large - smaller (full)", sprintf("%+.0f KB (%.0f vs %.0f)", d, adj("837P", "full"), adj("linear", "full")), "within " same " KB", d <= same && d >= -same)
       } else none("linear: RSS-rem large - smaller", "within " same " KB", "no ledger rows")
     } else none("linear: MB/s large / smaller (full)", sprintf("1 +- %.2f", tlin), "a run failed")
+    if (have("clean", "gzip in+out") && have("clean", "zcat"))
+      printf "  %-44s %-32s %-14s %s\n", "untouched 837P drop (no CAR-T), gzip / zcat", sprintf("%.2f x (%.0f / %.0f MB/s)", v["clean", "gzip in+out"] / v["clean", "zcat"], v["clean", "gzip in+out"], v["clean", "zcat"]), "-", "(pass-through)"
     for (i = 1; i <= 2; i++) {
       k = (i == 1) ? "837P" : "837I"
       if (have(k, "full") && have(k, "full no-fast"))
