@@ -341,7 +341,7 @@ static inline const c837_hist *remembered(const c837_engine *e, const char *id,
 {
   size_t i;
   for (i = 0; i < c837_engine_history_count(e); i++) {
-    const c837_hist *h = c837_engine_history_at(e, i);
+    const c837_hist *h = c837_engine_history_at(e, i, &(c837_hist){0});
     if (h->kind == C837_HIST_LINE && strcmp(h->claim_id, id) == 0 &&
         strcmp(h->lx, lx) == 0)
       return h;
@@ -354,7 +354,7 @@ static inline size_t n_kind(const c837_engine *e, c837_hist_kind k)
 {
   size_t i, n = 0;
   for (i = 0; i < c837_engine_history_count(e); i++)
-    n += c837_engine_history_at(e, i)->kind == k;
+    n += c837_engine_history_at(e, i, &(c837_hist){0})->kind == k;
   return n;
 }
 

@@ -143,7 +143,7 @@ static inline size_t n_kind(const c837_engine *e, c837_hist_kind k)
 {
   size_t i, n = 0;
   for (i = 0; i < c837_engine_history_count(e); i++) {
-    const c837_hist *h = c837_engine_history_at(e, i);
+    const c837_hist *h = c837_engine_history_at(e, i, &(c837_hist){0});
     assert_int_equal(h->kind, c837_hist_kind_of(h));
     assert_true((h->kind == C837_HIST_LINE) == (h->family != C837_FAM_NONE));
     n += h->kind == k;
@@ -189,14 +189,19 @@ static inline c837_hist hist_38225(const char *source, const char *provider)
   return h;
 }
 
-/* The k-th remembered line (skipping tombstones and markers). */
+/* The k-th remembered line (skipping tombstones and markers): a copy,
+ * valid until the next call. */
 static inline const c837_hist *line_at(const c837_engine *e, size_t k)
 {
+  static c837_hist copy;
+  c837_hist h;
   size_t i;
   for (i = 0; i < c837_engine_history_count(e); i++) {
-    const c837_hist *h = c837_engine_history_at(e, i);
-    if (h->kind == C837_HIST_LINE && k-- == 0)
-      return h;
+    c837_engine_history_at(e, i, &h);
+    if (h.kind == C837_HIST_LINE && k-- == 0) {
+      copy = h;
+      return &copy;
+    }
   }
   return NULL;
 }
@@ -240,7 +245,7 @@ static inline c837_hist *save_history(const fx *f, size_t *n)
   a = calloc(*n ? *n : 1, sizeof *a);
   assert_non_null(a);
   for (i = 0; i < *n; i++)
-    a[i] = *c837_engine_history_at(f->e, i);
+    a[i] = *c837_engine_history_at(f->e, i, &(c837_hist){0});
   return a;
 }
 
