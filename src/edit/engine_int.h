@@ -196,10 +196,12 @@ typedef struct c837_hrec {
 /* The end of a claim chain. */
 #define C837_HNONE UINT32_MAX
 
+/* 1 when r is C837_HR_LOADED. */
 static inline int c837_hr_loaded(const c837_hrec *r)
 {
   return (r->flags & C837_HR_LOADED) != 0;
 }
+/* 1 when r is C837_HR_DEAD. */
 static inline int c837_hr_dead(const c837_hrec *r)
 {
   return (r->flags & C837_HR_DEAD) != 0;
@@ -215,15 +217,33 @@ typedef struct c837_arec {
 
 /* The lines of one patient, for the edits (hist_index.c): record indexes
  * of the patient's live dated lines, ordered by class (c837_hix_class),
- * date_from and record index. */
+ * date_from and record index; the first C837_PAT_INLINE of them held
+ * in place (most patients have a line or two: no allocation of their
+ * own), more in an allocated array.  Read them through c837_pat_idx. */
+#define C837_PAT_INLINE 2
 typedef struct c837_pat {
-  uint32_t *idx;
+  union {
+    uint32_t *p;        /* cap > 0 */
+    uint32_t in[C837_PAT_INLINE]; /* cap == 0 */
+  } u;
   uint32_t n, cap;      /* (cap: c837_vec_reserve's, through a size_t) */
   int32_t maxspan;      /* the largest date_to - date_from (days) filed
                            since the last rebuild */
-  uint8_t unsorted;     /* idx[] appended in record order, to be sorted
-                           before it is read (after a load or a rebuild) */
+  uint8_t unsorted;     /* the indexes appended in record order, to be
+                           sorted before they are read (after a load or
+                           a rebuild) */
 } c837_pat;
+
+/* The record indexes of p, p->n of them. */
+static inline uint32_t *c837_pat_idx(c837_pat *p)
+{
+  return p->cap ? p->u.p : p->u.in;
+}
+/* The same, read-only. */
+static inline const uint32_t *c837_pat_cidx(const c837_pat *p)
+{
+  return p->cap ? p->u.p : p->u.in;
+}
 
 /* Identity (source, CLM01, LX) -> records: open addressing, record
  * index + 1 per slot (0 empty); the hash of a slot's identity is

@@ -218,7 +218,7 @@ int c837_hist_gather(c837_engine *e, size_t *count)
     lo = ya ? c837_days_to_date(c837_date_to_days(ya) - p->maxspan) : 0;
     at = c837_hix_lower(hs, p, cls, lo, &end);
     for (; at < end; at++) {
-      const c837_hrec *r = &hs->h[p->idx[at]];
+      const c837_hrec *r = &hs->h[c837_pat_cidx(p)[at]];
       int32_t to = r->date_to > r->date_from ? r->date_to : r->date_from;
       if (r->date_from > yb)
         break;
@@ -228,15 +228,15 @@ int c837_hist_gather(c837_engine *e, size_t *count)
         *count = n + s.own + 1;
         return 1;
       }
-      if (pick(e, &n, p->idx[at]) != 0)
+      if (pick(e, &n, c837_pat_cidx(p)[at]) != 0)
         return -1;
     }
   }
   for (cls = 1; cls <= 4; cls++) {
     for (at = c837_hix_lower(hs, p, cls, 0, &end); at < end; at++) {
-      if (c837_hist_excluded(e, &hs->h[p->idx[at]]))
+      if (c837_hist_excluded(e, &hs->h[c837_pat_cidx(p)[at]]))
         continue;
-      if (pick(e, &n, p->idx[at]) != 0)
+      if (pick(e, &n, c837_pat_cidx(p)[at]) != 0)
         return -1;
       break;
     }

@@ -164,7 +164,7 @@ static size_t pat_lower(const c837_hrec *h, const c837_pat *p, size_t i)
   size_t lo = 0, hi = p->n;
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
-    if (before(h, p->idx[mid], i))
+    if (before(h, c837_pat_cidx(p)[mid], i))
       lo = mid + 1;
     else
       hi = mid;
@@ -199,7 +199,7 @@ static int pat_sort(const c837_histstore *hs, c837_pat *p)
   tmp = p->n ? malloc(p->n * sizeof *tmp) : NULL;
   if (p->n && !tmp)
     return -1;
-  merge_sort(hs->h, p->idx, tmp, p->n);
+  merge_sort(hs->h, c837_pat_idx(p), tmp, p->n);
   free(tmp);
   p->unsorted = 0;
   return 0;
@@ -219,21 +219,34 @@ static c837_pat *pat_find(const c837_histstore *hs, const char *key)
   return id == C837_MAP_NONE ? NULL : &hs->pats[id];
 }
 
-/* Makes room for one more entry in p.  0 or -1 (ENOMEM). */
+/* Makes room for one more entry in p: in place up to C837_PAT_INLINE,
+ * then in an array of its own.  0 or -1 (ENOMEM, p unchanged). */
 static int pat_reserve(c837_pat *p)
 {
+  uint32_t *a = p->cap ? p->u.p : NULL;
   size_t cap = p->cap;
-  if (c837_vec_reserve(&p->idx, &cap, (size_t)p->n + 1, sizeof *p->idx, 4,
-                       0) != 0)
+  if (!p->cap && p->n + 1 <= C837_PAT_INLINE)
+    return 0;
+  if (c837_vec_reserve(&a, &cap, (size_t)p->n + 1, sizeof *a, 4, 0) != 0)
     return -1;
+  if (!p->cap)
+    memcpy(a, p->u.in, p->n * sizeof *a);
+  p->u.p = a;
   p->cap = (uint32_t)cap;
   return 0;
+}
+
+/* The entries p can hold without allocating. */
+static size_t pat_room(const c837_pat *p)
+{
+  return p->cap ? p->cap : C837_PAT_INLINE;
 }
 
 int c837_hix_file(c837_histstore *hs, size_t i, int append)
 {
   c837_pat *p = &hs->pats[hs->h[i].patient];
   int32_t sp = span_of(&hs->h[i]);
+  uint32_t *idx;
   size_t at;
   if (pat_reserve(p) != 0)
     return -1;
@@ -241,8 +254,9 @@ int c837_hix_file(c837_histstore *hs, size_t i, int append)
   if (append && p->n)
     p->unsorted = 1;
   at = p->unsorted ? p->n : pat_lower(hs->h, p, i);
-  memmove(p->idx + at + 1, p->idx + at, (p->n - at) * sizeof *p->idx);
-  p->idx[at] = (uint32_t)i;
+  idx = c837_pat_idx(p);
+  memmove(idx + at + 1, idx + at, (p->n - at) * sizeof *idx);
+  idx[at] = (uint32_t)i;
   p->n++;
   if (sp > p->maxspan)
     p->maxspan = sp;
@@ -252,18 +266,19 @@ int c837_hix_file(c837_histstore *hs, size_t i, int append)
 void c837_hix_unfile(c837_histstore *hs, size_t i)
 {
   c837_pat *p = &hs->pats[hs->h[i].patient];
+  uint32_t *idx = c837_pat_idx(p);
   size_t at;
   if (!p->n)
     return;
   if (p->unsorted) {
-    for (at = 0; at < p->n && p->idx[at] != i; at++)
+    for (at = 0; at < p->n && idx[at] != i; at++)
       ;
   } else {
     at = pat_lower(hs->h, p, i);
   }
-  if (at >= p->n || p->idx[at] != i)
+  if (at >= p->n || idx[at] != i)
     return;
-  memmove(p->idx + at, p->idx + at + 1, (p->n - at - 1) * sizeof *p->idx);
+  memmove(idx + at, idx + at + 1, (p->n - at - 1) * sizeof *idx);
   p->n--;
 }
 
@@ -301,7 +316,7 @@ size_t c837_hix_lower(const c837_histstore *hs, const c837_pat *p, int cls,
   /* the class's first entry */
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
-    if (c837_hix_class(&hs->h[p->idx[mid]]) < cls)
+    if (c837_hix_class(&hs->h[c837_pat_cidx(p)[mid]]) < cls)
       lo = mid + 1;
     else
       hi = mid;
@@ -310,7 +325,7 @@ size_t c837_hix_lower(const c837_histstore *hs, const c837_pat *p, int cls,
   hi = p->n;
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
-    if (c837_hix_class(&hs->h[p->idx[mid]]) <= cls)
+    if (c837_hix_class(&hs->h[c837_pat_cidx(p)[mid]]) <= cls)
       lo = mid + 1;
     else
       hi = mid;
@@ -320,7 +335,7 @@ size_t c837_hix_lower(const c837_histstore *hs, const c837_pat *p, int cls,
   hi = *end;
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
-    if (hs->h[p->idx[mid]].date_from < ymd_lo)
+    if (hs->h[c837_pat_cidx(p)[mid]].date_from < ymd_lo)
       lo = mid + 1;
     else
       hi = mid;
@@ -433,8 +448,8 @@ void c837_hix_rebuild(c837_histstore *hs)
       continue;
     hs->nlive++;
     c837_hist_chain_link(hs, i);
-    if (c837_hix_fileable(r) && p->n < p->cap) {
-      p->idx[p->n++] = (uint32_t)i;
+    if (c837_hix_fileable(r) && p->n < pat_room(p)) {
+      c837_pat_idx(p)[p->n++] = (uint32_t)i;
       p->unsorted = p->n > 1;
       if (span_of(r) > p->maxspan)
         p->maxspan = span_of(r);
@@ -448,7 +463,8 @@ void c837_hix_free(c837_histstore *hs)
   free(hs->ids.slot);
   memset(&hs->ids, 0, sizeof hs->ids);
   for (i = 0; i < c837_map_count(&hs->patkeys); i++)
-    free(hs->pats[i].idx);
+    if (hs->pats[i].cap)
+      free(hs->pats[i].u.p);
   free(hs->pats);
   hs->pats = NULL;
   hs->cappats = 0;
