@@ -244,6 +244,8 @@ static int claim_money(c837_audit *a, const c837_claim *c,
   unsigned char *mark;
   size_t k;
   int e;
+  if (v->n_findings == 0 && v->findings_dropped == 0)
+    return 0; /* nearly every claim: nothing at any outcome, no edit */
   if (c837_buf_reserve(&a->scratch, c->n_lines + 1) != 0)
     return -1;
   mark = (unsigned char *)a->scratch.p;
@@ -506,7 +508,8 @@ int c837_audit_claim(c837_audit *a, const char *file, const c837_claim *c,
   c837_buf_clear(&a->tap);
   a->tap_total = 0;
   a->tap_lost = 0;
-  if (rc == 0)
+  /* steps come from CAR-T lines and PCS codes only */
+  if (rc == 0 && (n_cart || c->n_px))
     rc = claim_steps(a, ac.file, c, v, first_id, cls, disp, ac.seq);
   return rc;
 }
