@@ -223,26 +223,32 @@ typedef struct c837_arec {
 #define C837_PAT_INLINE 2
 typedef struct c837_pat {
   union {
-    uint32_t *p;        /* cap > 0 */
-    uint32_t in[C837_PAT_INLINE]; /* cap == 0 */
+    uint32_t *p;        /* capl > 0 */
+    uint32_t in[C837_PAT_INLINE]; /* capl == 0 */
   } u;
-  uint32_t n, cap;      /* (cap: c837_vec_reserve's, through a size_t) */
+  unsigned int n : 26;  /* entries (C837_PAT_MAX at most) */
+  unsigned int capl : 5; /* 0: in place; else the array holds 2^(capl + 1)
+                            (c837_vec_reserve doubles from 4) */
+  unsigned int unsorted : 1; /* the entries appended in record order, to
+                                be sorted before they are read (after a
+                                load or a rebuild) */
   int32_t maxspan;      /* the largest date_to - date_from (days) filed
                            since the last rebuild */
-  uint8_t unsorted;     /* the indexes appended in record order, to be
-                           sorted before they are read (after a load or
-                           a rebuild) */
 } c837_pat;
+/* The most entries of one patient's list (a ledger may hold more lines
+ * of one patient than C837_MAX_PATIENT_LINES lets a run add: loading
+ * more than this fails as out of memory). */
+#define C837_PAT_MAX ((1u << 26) - 1)
 
 /* The record indexes of p, p->n of them. */
 static inline uint32_t *c837_pat_idx(c837_pat *p)
 {
-  return p->cap ? p->u.p : p->u.in;
+  return p->capl ? p->u.p : p->u.in;
 }
 /* The same, read-only. */
 static inline const uint32_t *c837_pat_cidx(const c837_pat *p)
 {
-  return p->cap ? p->u.p : p->u.in;
+  return p->capl ? p->u.p : p->u.in;
 }
 
 /* Identity (source, CLM01, LX) -> records: open addressing, record

@@ -223,23 +223,26 @@ static c837_pat *pat_find(const c837_histstore *hs, const char *key)
  * then in an array of its own.  0 or -1 (ENOMEM, p unchanged). */
 static int pat_reserve(c837_pat *p)
 {
-  uint32_t *a = p->cap ? p->u.p : NULL;
-  size_t cap = p->cap;
-  if (!p->cap && p->n + 1 <= C837_PAT_INLINE)
+  uint32_t *a = p->capl ? p->u.p : NULL;
+  size_t cap = p->capl ? (size_t)2 << p->capl : 0, l = 1;
+  if (!p->capl && p->n + 1 <= C837_PAT_INLINE)
     return 0;
-  if (c837_vec_reserve(&a, &cap, (size_t)p->n + 1, sizeof *a, 4, 0) != 0)
+  if ((size_t)p->n + 1 > C837_PAT_MAX ||
+      c837_vec_reserve(&a, &cap, (size_t)p->n + 1, sizeof *a, 4, 0) != 0)
     return -1;
-  if (!p->cap)
+  while (((size_t)2 << l) < cap)
+    l++;
+  if (!p->capl)
     memcpy(a, p->u.in, p->n * sizeof *a);
   p->u.p = a;
-  p->cap = (uint32_t)cap;
+  p->capl = l;
   return 0;
 }
 
 /* The entries p can hold without allocating. */
 static size_t pat_room(const c837_pat *p)
 {
-  return p->cap ? p->cap : C837_PAT_INLINE;
+  return p->capl ? (size_t)2 << p->capl : C837_PAT_INLINE;
 }
 
 int c837_hix_file(c837_histstore *hs, size_t i, int append)
@@ -463,7 +466,7 @@ void c837_hix_free(c837_histstore *hs)
   free(hs->ids.slot);
   memset(&hs->ids, 0, sizeof hs->ids);
   for (i = 0; i < c837_map_count(&hs->patkeys); i++)
-    if (hs->pats[i].cap)
+    if (hs->pats[i].capl)
       free(hs->pats[i].u.p);
   free(hs->pats);
   hs->pats = NULL;
