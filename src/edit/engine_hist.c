@@ -272,11 +272,12 @@ c837_status c837_engine_add_history(c837_engine *e, const c837_hist *row)
     c837_hrec *r = &e->hist.h[i];
     if (c837_hr_dead(r) || !c837_hr_loaded(r))
       continue;
-    if (is_bookkeeping(h) && !rec_bookkeeping(r) && r->run <= h->run) {
+    uint32_t run = c837_hr_run(&e->hist, r);
+    if (is_bookkeeping(h) && !rec_bookkeeping(r) && run <= h->run) {
       if (kill_rec(e, i) != 0)
         return C837_ENOMEM;
     } else if (!is_bookkeeping(h) && rec_bookkeeping(r) &&
-               h->run <= r->run) {
+               h->run <= run) {
       return C837_OK; /* removed by a void or replacement */
     }
   }
@@ -349,8 +350,9 @@ int c837_engine_history_key(const c837_engine *e, size_t i,
     k->source = c837_hr_source(&e->hist, r);
     k->claim_id = c837_hr_claim_id(&e->hist, r);
     k->lx = c837_hr_lx(&e->hist, r);
-    k->run = r->run;
-    k->run_date = r->run_date;
+    c837_hmeta m = c837_hr_meta(&e->hist, r);
+    k->run = m.run;
+    k->run_date = m.run_date;
     k->bookkeeping = r->family == C837_FAM_NONE;
     return 1;
   }
@@ -464,8 +466,7 @@ int c837_hist_excluded(const c837_engine *e, const c837_hrec *r)
   const c837_histstore *hs = &e->hist;
   const c837_claim *c = e->cl.c;
   int f = c837_eng_freq(c), loaded = c837_hr_loaded(r);
-  char freq[sizeof r->freq + 1];
-  if (loaded && hs->m.hiding && r->run >= hs->m.hide_min)
+  if (loaded && hs->m.hiding && c837_hr_run(hs, r) >= hs->m.hide_min)
     return 1;
   if (strcmp(c837_hr_claim_id(hs, r), c->id) != 0)
     return 0;
@@ -476,9 +477,7 @@ int c837_hist_excluded(const c837_engine *e, const c837_hrec *r)
     return 0;
   if (f == 7)
     return 1;
-  memcpy(freq, r->freq, sizeof r->freq);
-  freq[sizeof r->freq] = 0;
-  return atoi(freq) == 7;
+  return atoi(c837_hr_meta(hs, r).freq) == 7;
 }
 
 /* A re-run: when the claim's interchange was read by an earlier run
@@ -634,8 +633,8 @@ int c837_hist_cancel(c837_engine *e)
     t.kind = C837_HIST_TOMBSTONE;
     t.family = C837_FAM_NONE; /* as a tombstone's ledger row has it */
     t.next = C837_HNONE;
-    c837_eng_copy(t.freq, sizeof t.freq, c->freq);
-    if (kill_rec(e, i) != 0 || hist_append(e, &t, 0) != 0) {
+    if (c837_hist_set_freq(hs, &t, c->freq) != 0 || kill_rec(e, i) != 0 ||
+        hist_append(e, &t, 0) != 0) {
       e->oom = 1;
       return -1;
     }
@@ -760,7 +759,7 @@ int c837_hist_record(c837_engine *e)
       c837_hrec *r = &e->hist.h[ri];
       if (touch(e, ri) != 0)
         return -1;
-      h.run = r->run;
+      h.run = c837_hr_run(&e->hist, r);
       if (rec_bookkeeping(r)) {
         r->flags |= C837_HR_DEAD; /* a tombstone: in no patient index */
         e->hist.m.ndead++;

@@ -178,15 +178,24 @@ typedef struct c837_hrec {
   uint32_t lx, provider, code, billed; /* ids in hs->strs */
   uint32_t next;        /* the next line on its claim chain (lines only;
                            C837_HNONE at the end): see c837_histstore */
-  int32_t date_from, date_to, run_date;
-  uint32_t run;
   int64_t units;
-  char freq[4];
+  int32_t date_from, date_to;
+  uint32_t meta;        /* id in hs->metas: run, run_date and freq
+                           (c837_hmeta; few distinct, one a run or so) */
   int8_t step;          /* 0 .. 4 (the ledger and code table's range) */
   uint8_t family;       /* c837_family */
   uint8_t kind;         /* C837_HIST_LINE or C837_HIST_TOMBSTONE */
   uint8_t flags;        /* C837_HR_LOADED, C837_HR_DEAD */
 } c837_hrec;
+
+/* What records share: the run that first remembered them, its date, and
+ * the claim frequency (c837_hrec.meta: the bytes of one, zero-padded,
+ * are its key in hs->metas). */
+typedef struct c837_hmeta {
+  uint32_t run;
+  int32_t run_date;
+  char freq[4];
+} c837_hmeta;
 
 /* c837_hrec.flags: LOADED: from c837_engine_add_history and not yet
  * replaced by a line of this run; DEAD: removed by a void / replacement
@@ -304,6 +313,7 @@ typedef struct c837_histstore {
   uint32_t *chead;
   size_t capchead;
   c837_map strs;
+  c837_map metas;       /* c837_hmeta */
   /* patient key -> pats[id], the patient's dated lines by class and date */
   c837_map patkeys;
   c837_pat *pats;
@@ -527,6 +537,20 @@ static inline const char *c837_hr_billed(const c837_histstore *hs,
 {
   return c837_map_key(&hs->strs, r->billed);
 }
+/* The run, run date and frequency of record r. */
+static inline c837_hmeta c837_hr_meta(const c837_histstore *hs,
+                                      const c837_hrec *r)
+{
+  c837_hmeta m;
+  memcpy(&m, c837_map_key(&hs->metas, r->meta), sizeof m);
+  return m;
+}
+/* The run of record r. */
+static inline uint32_t c837_hr_run(const c837_histstore *hs,
+                                   const c837_hrec *r)
+{
+  return c837_hr_meta(hs, r).run;
+}
 /* 1 when records a and b have the same identity (source, CLM01, LX). */
 static inline int c837_hr_same_identity(const c837_hrec *a,
                                         const c837_hrec *b)
@@ -540,6 +564,9 @@ static inline int c837_hr_same_identity(const c837_hrec *a,
  * chead[]); r->flags 0, r->next C837_HNONE.  0, or -1 on ENOMEM (some
  * strings may stay interned: unused keys, harmless). */
 int c837_hist_encode(c837_histstore *hs, const c837_hist *h, c837_hrec *r);
+/* Sets record r's frequency to freq (a tombstone gets its void's or
+ * replacement's).  0, or -1 on ENOMEM (r unchanged). */
+int c837_hist_set_freq(c837_histstore *hs, c837_hrec *r, const char *freq);
 /* The c837_hist that r was encoded from (every field, kind included). */
 void c837_hist_decode(const c837_histstore *hs, const c837_hrec *r,
                       c837_hist *h);

@@ -38,9 +38,29 @@ static int per_id_reserve(void *pp, size_t *cap, const c837_map *m,
   return c837_vec_reserve(pp, cap, c837_map_count(m) + 1, elsz, 64, 0);
 }
 
+/* The id of meta m in hs->metas, interned when new; -1 on ENOMEM. */
+static int intern_meta(c837_histstore *hs, const c837_hmeta *m, uint32_t *id)
+{
+  size_t k;
+  if (c837_map_intern(&hs->metas, (const char *)m, sizeof *m, &k) < 0 ||
+      k >= C837_HNONE)
+    return -1;
+  *id = (uint32_t)k;
+  return 0;
+}
+
+int c837_hist_set_freq(c837_histstore *hs, c837_hrec *r, const char *freq)
+{
+  c837_hmeta m = c837_hr_meta(hs, r);
+  memset(m.freq, 0, sizeof m.freq);
+  c837_eng_copy(m.freq, sizeof m.freq, freq);
+  return intern_meta(hs, &m, &r->meta);
+}
+
 int c837_hist_encode(c837_histstore *hs, const c837_hist *h, c837_hrec *r)
 {
   size_t np = c837_map_count(&hs->patkeys), nc = c837_map_count(&hs->cids);
+  c837_hmeta m;
   memset(r, 0, sizeof *r);
   /* room first for a new patient and a new CLM01, whose entries are set
    * as soon as they are interned */
@@ -62,13 +82,17 @@ int c837_hist_encode(c837_histstore *hs, const c837_hist *h, c837_hrec *r)
       intern(&hs->strs, h->code, &r->code) != 0 ||
       intern(&hs->strs, h->billed, &r->billed) != 0)
     return -1;
+  memset(&m, 0, sizeof m);
+  m.run = h->run;
+  m.run_date = h->run_date;
+  memcpy(m.freq, h->freq, sizeof m.freq);
+  m.freq[sizeof m.freq - 1] = 0;
+  if (intern_meta(hs, &m, &r->meta) != 0)
+    return -1;
   r->next = C837_HNONE;
   r->date_from = h->date_from;
   r->date_to = h->date_to;
-  r->run_date = h->run_date;
-  r->run = h->run;
   r->units = h->units;
-  memcpy(r->freq, h->freq, sizeof r->freq);
   r->step = (int8_t)h->step;
   r->family = (uint8_t)h->family;
   r->kind = (uint8_t)h->kind;
@@ -78,6 +102,7 @@ int c837_hist_encode(c837_histstore *hs, const c837_hist *h, c837_hrec *r)
 void c837_hist_decode(const c837_histstore *hs, const c837_hrec *r,
                       c837_hist *h)
 {
+  c837_hmeta m = c837_hr_meta(hs, r);
   memset(h, 0, sizeof *h);
   h->kind = (c837_hist_kind)r->kind;
   c837_eng_copy(h->source, sizeof h->source, c837_hr_source(hs, r));
@@ -92,9 +117,9 @@ void c837_hist_decode(const c837_histstore *hs, const c837_hrec *r,
   h->date_from = r->date_from;
   h->date_to = r->date_to;
   h->units = r->units;
-  memcpy(h->freq, r->freq, sizeof h->freq);
-  h->run_date = r->run_date;
-  h->run = r->run;
+  memcpy(h->freq, m.freq, sizeof h->freq);
+  h->run_date = m.run_date;
+  h->run = m.run;
 }
 
 /* The id of s in m, or C837_HNONE. */
@@ -140,6 +165,7 @@ void c837_hist_strings_free(c837_histstore *hs)
   c837_map_free(&hs->srcs);
   c837_map_free(&hs->cids);
   c837_map_free(&hs->strs);
+  c837_map_free(&hs->metas);
   free(hs->chead);
   hs->chead = NULL;
   hs->capchead = 0;
