@@ -1359,6 +1359,78 @@ static void test_void_other_provider_keeps_lines(void **state)
   fx_free(f);
 }
 
+/* The patient's dated lines in its index (hist_index.c), in order:
+ * their date_from values into d[0..n), n returned. */
+static size_t pat_dates(const fx *f, const char *patient, int32_t *d,
+                        size_t max)
+{
+  c837_pat *p;
+  size_t k;
+  assert_int_equal(c837_hix_pat(&f->e->hist, patient, &p), 0);
+  if (!p)
+    return 0;
+  assert_true(p->n <= max);
+  for (k = 0; k < p->n; k++)
+    d[k] = f->e->hist.h[c837_pat_idx(p)[k]].date_from;
+  return p->n;
+}
+
+/* A patient's index holds its first lines in place, then an array that
+ * grows; lines filed out of date order come out sorted; a void takes its
+ * line out, a rollback puts it back; a void of another provider's claim
+ * of the same CLM01 takes nothing (the claim chain is per CLM01, its
+ * lines filtered by provider). */
+static void test_patient_index_grows_and_shrinks(void **state)
+{
+  fx *f = fx_new(NULL);
+  int32_t d[16];
+  char id[8];
+  size_t k;
+  tb *b;
+  (void)state;
+  for (k = 6; k >= 1; k--) { /* dates descending: each filed in front */
+    snprintf(id, sizeof id, "C%zu", k);
+    b = tb_new(C837_KIND_P, id, "PAT", "111");
+    tb_line(b, "38225", "1", 20250100 + (int32_t)k * 2, 0, "");
+    run(f, b);
+    free(b);
+  }
+  assert_int_equal(c837_hix_pat_count(&f->e->hist, "PAT"), 6);
+  assert_int_equal(pat_dates(f, "PAT", d, 16), 6);
+  for (k = 0; k < 6; k++)
+    assert_int_equal(d[k], 20250102 + (int32_t)k * 2);
+  /* another provider's void of C3: nothing removed */
+  b = tb_new(C837_KIND_P, "C3", "PAT", "999");
+  snprintf(b->c.freq, sizeof b->c.freq, "8");
+  run(f, b);
+  free(b);
+  assert_int_equal(n_lines(f->e), 6);
+  assert_int_equal(n_tombs(f->e), 0);
+  /* a void of C3 under a checkpoint, rolled back */
+  assert_int_equal(c837_engine_checkpoint(f->e), C837_OK);
+  b = tb_new(C837_KIND_P, "C3", "PAT", "111");
+  snprintf(b->c.freq, sizeof b->c.freq, "8");
+  run(f, b);
+  assert_int_equal(c837_hix_pat_count(&f->e->hist, "PAT"), 5);
+  c837_engine_rollback(f->e);
+  assert_int_equal(pat_dates(f, "PAT", d, 16), 6);
+  for (k = 0; k < 6; k++)
+    assert_int_equal(d[k], 20250102 + (int32_t)k * 2);
+  /* the same void kept, and one of C1: two tombstones, four lines */
+  run(f, b);
+  snprintf(b->c.id, sizeof b->c.id, "C1");
+  run(f, b);
+  free(b);
+  assert_int_equal(n_lines(f->e), 4);
+  assert_int_equal(n_tombs(f->e), 2);
+  assert_int_equal(pat_dates(f, "PAT", d, 16), 4);
+  assert_int_equal(d[0], 20250104);
+  assert_int_equal(d[1], 20250108);
+  assert_int_equal(d[2], 20250110);
+  assert_int_equal(d[3], 20250112);
+  fx_free(f);
+}
+
 static void test_replacement(void **state)
 {
   fx *f = fx_new(NULL);
@@ -2252,6 +2324,7 @@ int main(void)
       cmocka_unit_test(test_rollback_unhides_loaded),
       cmocka_unit_test(test_edit_table_matches_spec),
       cmocka_unit_test(test_hist_kind_on_load),
+      cmocka_unit_test(test_patient_index_grows_and_shrinks),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
