@@ -9,11 +9,13 @@
  *          -> engine_hist.c  (the remembered history)
  *               -> hist_gather.c (the lines one claim is judged against)
  *               -> hist_index.c  (the indexes over the records)
+ *                    -> hist_rec.c (the compact records' strings)
  *
  * engine.c also calls engine_hist.c (cancel, record), hist_gather.c
  * and verdict.c; engine_hist.c and hist_gather.c call hist_index.c (and
- * hist_gather.c engine_hist.c's exclusion rule); hist_index.c and
- * verdict.c call no file of the engine.
+ * hist_gather.c engine_hist.c's exclusion rule); engine_hist.c and
+ * hist_index.c call hist_rec.c; hist_rec.c and verdict.c call no file
+ * of the engine.
  * The engine's state is one struct of four named parts: the history
  * (records, indexes and run numbers, engine_hist.c), its checkpoint, the
  * claim being judged (working lines and events), and the verdict being
