@@ -503,8 +503,13 @@ int c837_audit_claim(c837_audit *a, const char *file, const c837_claim *c,
     }
   }
   c837_recw_clear(&a->w);
-  c837_arec_put_claim(&a->w, &ac);
-  rc = put_record(a, C837_REC_CLAIM);
+  if (!all && disp == C837_DISP_PASSED) {
+    c837_arec_put_passed(&a->w, &ac); /* all the model counts of it */
+    rc = put_record(a, C837_REC_PASSED);
+  } else {
+    c837_arec_put_claim(&a->w, &ac);
+    rc = put_record(a, C837_REC_CLAIM);
+  }
   c837_buf_clear(&a->tap);
   a->tap_total = 0;
   a->tap_lost = 0;
