@@ -34,8 +34,10 @@ typedef enum c837_hist_kind {
   C837_HIST_ADMISSION
 } c837_hist_kind;
 
-/* A record the engine remembers across claims, files and runs (the
- * ledger stores these, one row each).  Tombstones and markers have family
+/* A record the engine remembers across claims, files and runs, as the
+ * ledger reads and writes it (one row each; the engine keeps lines and
+ * tombstones compact, their strings interned, and gives them back in
+ * this form: c837_engine_history_at).  Tombstones and markers have family
  * C837_FAM_NONE, as their ledger rows do; see specs/edits.md, "Ledger,
  * re-runs and merges". */
 typedef struct c837_hist {
