@@ -156,12 +156,17 @@
 /* CAR-T and watch-code lines the engine remembers in all (loaded from a
  * ledger and new), unless the run sets its own limit
  * (c837_edit_options.max_lines).  What grows with the input is this
- * memory (README, "Design": about 1.2 KB per line), so it is bounded
- * with a clear finding (RUN_LINES_LIMIT: claims past it are held) and a
- * ledger over it is refused (C837_ELIMIT) rather than left to the
- * kernel's OOM killer.  Two million lines are about 2.4 GB. */
+ * memory, so it is bounded with a clear finding (RUN_LINES_LIMIT: claims
+ * past it are held) and a ledger over it is refused (C837_ELIMIT) rather
+ * than left to the kernel's OOM killer.  A line costs the engine about
+ * 110 bytes with its indexes (issue 14: records with interned strings;
+ * 160 when every line has a patient of its own), and the episodes report
+ * about 30 more at the end of a run (16-byte references to the engine's
+ * records: README, "Remembered lines and the per-patient edits"): five
+ * million lines are about 0.7 to 1 GB, what a million were when a line
+ * cost 1.2 KB. */
 #ifndef C837_MAX_REMEMBERED_LINES
-#define C837_MAX_REMEMBERED_LINES 2000000u
+#define C837_MAX_REMEMBERED_LINES 5000000u
 #endif
 
 /* Lines the engine remembers for one patient.  The edits find a
