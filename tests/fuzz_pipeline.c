@@ -63,7 +63,8 @@
  *      SV1/SV2 of the corrected output inside a claim that the run
  *      handed to its edits, with as many tracked lines as the edits saw
  *      when the claim was copied (so each has its lines.csv row, check
- *      7), and none outside a claim; it finds as many claims in the
+ *      7), and none outside a claim (but in a 278, whose service lines
+ *      are no claim and pass on by design); it finds as many claims in the
  *      held output as the run held (conservation, counted without the
  *      library's parser).
  *   9. The fast path changes nothing (issue 14): checks 1 to 8 are made
