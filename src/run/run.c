@@ -246,6 +246,7 @@ void c837_run_free(c837_run *r)
   }
   free(r->files);
   free(r->days);
+  free(r->read_buf);
   free(r);
 }
 
@@ -425,6 +426,13 @@ void c837_run_count_day(c837_run *r, int32_t date)
   r->days[lo].date = date;
   r->days[lo].count = 1;
   r->n_days++;
+}
+
+char *c837_run_read_buf(c837_run *r)
+{
+  if (!r->read_buf)
+    r->read_buf = malloc(C837_READ_CHUNK);
+  return r->read_buf;
 }
 
 /* ---- accessors ---- */

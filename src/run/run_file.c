@@ -19,6 +19,7 @@
 #include "run/run_file.h"
 #include "run/audit.h"
 #include "edit/engine_hist.h"
+#include "parse/stream_int.h"
 #include "base/buf.h"
 #include "base/err.h"
 #include "base/limits.h"
@@ -307,12 +308,13 @@ static int out_path(char *buf, size_t sz, const char *dir, const char *sub,
   return 0;
 }
 
-/* 1 when the output path names the input file itself. */
-static int same_file(const char *a, const char *b)
+/* 1 when the output path names the input file itself (the input as
+ * file_start found it: stat once per file). */
+static int same_file(const file_ctx *f, const char *out)
 {
-  struct stat sa, sb;
-  return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
-         sa.st_ino == sb.st_ino;
+  struct stat sb;
+  return f->in_known && stat(out, &sb) == 0 && f->in_dev == sb.st_dev &&
+         f->in_ino == sb.st_ino;
 }
 
 /* Starts f with the record of input `name`.  C837_OK or C837_ENOMEM
@@ -333,7 +335,12 @@ static c837_status file_start(c837_run *r, file_ctx *f, const char *path,
   r->total.files++;
   /* only a regular file can be read a second time (to hold it whole);
    * stdin, a FIFO or a process substitution get the stdin policy */
-  f->rereadable = !is_stdin && stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+  f->in_known = !is_stdin && stat(path, &sb) == 0;
+  f->rereadable = f->in_known && S_ISREG(sb.st_mode);
+  if (f->in_known) {
+    f->in_dev = sb.st_dev;
+    f->in_ino = sb.st_ino;
+  }
   f->write_837 = !r->o.report_only;
   f->keep_rest = !f->rereadable && f->write_837;
   f->rest_max = r->o.max_unparsed ? r->o.max_unparsed : C837_MAX_UNPARSED;
@@ -359,7 +366,7 @@ static int set_outputs(file_ctx *f)
     return -1;
   }
   if (strcmp(f->path, "-") != 0 && f->write_837 &&
-      ((!to_stdout && same_file(f->path, po)) || same_file(f->path, ph))) {
+      ((!to_stdout && same_file(f, po)) || same_file(f, ph))) {
     note_new(f, R_INPUT, C837_EINVAL,
              "an output of this run would overwrite this input (choose "
              "another output directory)");
@@ -402,7 +409,10 @@ static int file_prepare(file_ctx *f)
     note(f, R_OUTPUT, &err);
     return -1;
   }
-  f->in = c837_input_open(f->path, &err);
+  /* the walk's sniff has it open at its first byte, or it is opened */
+  f->in = c837_walk_take_input(&r->walk, f->path);
+  if (!f->in)
+    f->in = c837_input_open(f->path, &err);
   if (!f->in) {
     note(f, R_INPUT, &err);
     return -1;
@@ -476,8 +486,8 @@ static void file_read(file_ctx *f)
   h.ud = f;
   /* input that cannot be read twice: its unparsed tail is kept as it
    * came in OUT/held/NAME.unparsed; a file is held whole instead */
-  st = c837_stream_run(f->in, &h, f->keep_rest ? rest_write : NULL, f,
-                       &f->counts, &f->serr);
+  st = c837_stream_run_buf(f->in, &h, f->keep_rest ? rest_write : NULL, f,
+                           &f->counts, &f->serr, c837_run_read_buf(r));
   know_gzip(f);
   f->rec->t.bytes = f->counts.bytes;
   r->bytes_before += f->counts.bytes;

@@ -41,6 +41,9 @@ typedef struct file_ctx {
   int write_837;         /* not report-only */
   int keep_rest;         /* an unparsed rest goes to OUT/held/NAME.unparsed */
   int gzip_unknown;      /* outputs compress as the input, not known yet */
+  int in_known;          /* the input's stat (file_start): in_dev, in_ino */
+  dev_t in_dev;
+  ino_t in_ino;
   c837_input *in;
   c837_writer *w;
   c837_out out, held, rest;

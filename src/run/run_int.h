@@ -41,6 +41,8 @@ struct c837_run {
                               saved ("" when it was, or was not asked) */
   uint64_t ack_control;    /* the acknowledgments' next control number
                               (run_ack.c), shared by every file */
+  char *read_buf;          /* C837_READ_CHUNK bytes every file is read
+                              into (c837_run_read_buf), NULL until then */
 };
 
 /* ---- run.c: records, events ---- */
@@ -68,6 +70,9 @@ void c837_totals_add(c837_totals *a, const c837_totals *b);
 int c837_run_reserve_days(c837_run *r, size_t n);
 /* One finding on date (CCYYMMDD; 0 is not counted). */
 void c837_run_count_day(c837_run *r, int32_t date);
+/* The run's read buffer (C837_READ_CHUNK bytes), lent to every file's
+ * stream; NULL when it cannot be had (the stream then allocates). */
+char *c837_run_read_buf(c837_run *r);
 
 /* ---- run_file.c ---- */
 

@@ -17,6 +17,7 @@
 #include "base/err.h"
 #include "base/limits.h"
 #include "base/util.h"
+#include "parse/input_int.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -48,6 +49,8 @@ void c837_walk_init(c837_walk *w, const c837_walk_cb *cb,
 
 void c837_walk_free(c837_walk *w)
 {
+  c837_input_close(w->sniffed);
+  w->sniffed = NULL;
   c837_map_free(&w->names);
 }
 
@@ -210,7 +213,8 @@ static c837_status take_file(c837_walk *w, const char *path,
  * error: C837_ENOMEM is not a property of the file).  Accepts what the
  * tokenizer accepts before the first ISA: a byte-order mark, then CR, LF,
  * blanks and tabs. */
-static int sniff(const char *path, char *why, size_t whysz, c837_error *err)
+static int sniff(c837_walk *w, const char *path, char *why, size_t whysz,
+                 c837_error *err)
 {
   c837_input *in = c837_input_open(path, err);
   unsigned char b[C837_SNIFF_BYTES];
@@ -222,8 +226,8 @@ static int sniff(const char *path, char *why, size_t whysz, c837_error *err)
   while (got < (long)sizeof b &&
          (n = c837_input_read(in, b + got, sizeof b - (size_t)got, err)) > 0)
     got += n;
-  c837_input_close(in);
   if (got < 0 || n < 0) {
+    c837_input_close(in);
     snprintf(why, whysz, "unreadable: %s", err->msg);
     return -1;
   }
@@ -232,10 +236,20 @@ static int sniff(const char *path, char *why, size_t whysz, c837_error *err)
   while (k < got && (b[k] == '\r' || b[k] == '\n' || b[k] == ' ' ||
                      b[k] == '\t'))
     k++;
-  if (got - k >= 3 && memcmp(b + k, "ISA", 3) == 0)
+  if ((got - k >= 3 && memcmp(b + k, "ISA", 3) == 0) ||
+      (k == got && got == (long)sizeof b)) {
+    /* taken (a long run of blank lines too: the parser judges the
+     * rest); the run reads it from its first byte without opening it
+     * again, when the input can go back there */
+    if (c837_input_rewind(in) == 0) {
+      w->sniffed = in;
+      w->sniffed_path = path;
+    } else {
+      c837_input_close(in);
+    }
     return 1;
-  if (k == got && got == (long)sizeof b)
-    return 1; /* a long run of blank lines: the parser judges the rest */
+  }
+  c837_input_close(in);
   if (got == 0) {
     snprintf(why, whysz, "not an X12 interchange: empty file");
   } else {
@@ -303,10 +317,11 @@ static c837_status walk_file(c837_walk *w, const char *path,
       "or its ack/ names)";
   char why[PATH_MAX + 128];
   c837_error err;
+  c837_status st;
   int r;
   if (!w->read_only && own_name_why(w, name)) /* not even read */
     return take_file(w, path, name, name, taken);
-  r = sniff(path, why, sizeof why, &err);
+  r = sniff(w, path, why, sizeof why, &err);
   if (r < 0 && err.code == C837_ENOMEM) {
     /* not a property of the file: a failure, not a skip */
     (void)take_name(w, name);
@@ -316,7 +331,19 @@ static c837_status walk_file(c837_walk *w, const char *path,
     w->cb.skip(w->cb.ud, name, why);
     return C837_OK;
   }
-  return take_file(w, path, name, name, taken);
+  st = take_file(w, path, name, name, taken);
+  c837_input_close(c837_walk_take_input(w, path)); /* not taken: closed */
+  return st;
+}
+
+c837_input *c837_walk_take_input(c837_walk *w, const char *path)
+{
+  c837_input *in = w->sniffed;
+  if (!in || !path || path != w->sniffed_path)
+    return NULL;
+  w->sniffed = NULL;
+  w->sniffed_path = NULL;
+  return in;
 }
 
 /* 1 when path is a symbolic link that is not to be followed: its target
