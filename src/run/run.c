@@ -403,29 +403,37 @@ int c837_run_reserve_days(c837_run *r, size_t n)
              : 0;
 }
 
-void c837_run_count_day(c837_run *r, int32_t date)
+int c837_day_add(c837_day_count **days, size_t *n, size_t *cap,
+                 int32_t date, uint64_t count)
 {
-  size_t lo = 0, hi = r->n_days;
+  size_t lo = 0, hi = *n;
+  c837_day_count *d = *days;
   if (date <= 0)
-    return;
+    return 0;
   while (lo < hi) {
     size_t mid = (lo + hi) / 2;
-    if (r->days[mid].date < date)
+    if (d[mid].date < date)
       lo = mid + 1;
     else
       hi = mid;
   }
-  if (lo < r->n_days && r->days[lo].date == date) {
-    r->days[lo].count++;
-    return;
+  if (lo < *n && d[lo].date == date) {
+    d[lo].count += count;
+    return 0;
   }
-  if (c837_run_reserve_days(r, 1) != 0)
-    return;
-  memmove(&r->days[lo + 1], &r->days[lo],
-          (r->n_days - lo) * sizeof *r->days);
-  r->days[lo].date = date;
-  r->days[lo].count = 1;
-  r->n_days++;
+  if (c837_vec_reserve(days, cap, *n + 1, sizeof **days, 64, 0) != 0)
+    return -1;
+  d = *days;
+  memmove(&d[lo + 1], &d[lo], (*n - lo) * sizeof *d);
+  d[lo].date = date;
+  d[lo].count = count;
+  (*n)++;
+  return 0;
+}
+
+void c837_run_count_days(c837_run *r, int32_t date, uint64_t count)
+{
+  (void)c837_day_add(&r->days, &r->n_days, &r->cap_days, date, count);
 }
 
 char *c837_run_read_buf(c837_run *r)

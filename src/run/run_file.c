@@ -187,14 +187,10 @@ static int on_segment(void *ud, const c837_segment *s, c837_role role,
  * memory (f->nomem set). */
 static int note_day(file_ctx *f, int32_t date)
 {
-  if (date <= 0)
-    return 0;
-  if (c837_vec_reserve(&f->days, &f->cap_days, f->n_days + 1,
-                       sizeof *f->days, 64, 0) != 0) {
+  if (c837_day_add(&f->days, &f->n_days, &f->cap_days, date, 1) != 0) {
     f->nomem = 1;
     return -1;
   }
-  f->days[f->n_days++] = date;
   return 0;
 }
 

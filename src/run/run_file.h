@@ -68,7 +68,8 @@ typedef struct file_ctx {
   /* the outcome slot */
   rank rank;
   c837_error end;
-  int32_t *days;         /* dates of the file's findings, counted on commit */
+  c837_day_count *days;  /* the file's findings per date (one entry per
+                            date, c837_day_add), counted on commit */
   size_t n_days, cap_days;
   /* a refusal of the writer (see writer_refused) */
   int refused;           /* 2: it refused a claim, 1: a segment */
