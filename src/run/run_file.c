@@ -319,6 +319,7 @@ static c837_status file_start(c837_run *r, file_ctx *f, const char *path,
                               const char *name)
 {
   int is_stdin = strcmp(path, "-") == 0;
+  const struct stat *walked = c837_walk_stat(&r->walk, path);
   struct stat sb;
   memset(f, 0, sizeof *f);
   f->run = r;
@@ -331,7 +332,9 @@ static c837_status file_start(c837_run *r, file_ctx *f, const char *path,
   r->total.files++;
   /* only a regular file can be read a second time (to hold it whole);
    * stdin, a FIFO or a process substitution get the stdin policy */
-  f->in_known = !is_stdin && stat(path, &sb) == 0;
+  if (walked) /* the walk's stat of it, a moment ago */
+    sb = *walked;
+  f->in_known = !is_stdin && (walked || stat(path, &sb) == 0);
   f->rereadable = f->in_known && S_ISREG(sb.st_mode);
   if (f->in_known) {
     f->in_dev = sb.st_dev;

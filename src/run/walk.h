@@ -12,6 +12,7 @@
 #include "cart837.h"
 #include "base/map.h"
 
+#include <sys/stat.h>
 #include <sys/types.h>
 
 typedef struct c837_walk_cb {
@@ -52,6 +53,7 @@ typedef struct c837_walk {
    * callback takes it (c837_walk_take_input) or the walk closes it */
   c837_input *sniffed;
   const char *sniffed_path;
+  struct stat sniffed_sb; /* stat() of sniffed_path, as the walk found it */
 } c837_walk;
 
 /* Sets up *w with the callbacks *cb (copied); own_dir, when not NULL,
@@ -85,6 +87,9 @@ c837_status c837_walk_input(c837_walk *w, const char *path);
  * and close instead of opening path again; NULL when there is none
  * (then open path).  path is the pointer the callback was given. */
 c837_input *c837_walk_take_input(c837_walk *w, const char *path);
+/* What stat() said of that file when the walk found it, while its input
+ * is held for the callback (c837_walk_take_input); NULL otherwise. */
+const struct stat *c837_walk_stat(const c837_walk *w, const char *path);
 /* Releases the name set. */
 void c837_walk_free(c837_walk *w);
 
