@@ -32,6 +32,8 @@
 #   report-only     cart837 -q -o OUT --report-only --fail-on never F
 #   full            cart837 -q -o OUT --fail-on never F (corrected and
 #                   held 837 written)
+#   full no-fast    the same with --no-fast-path (every claim judged in
+#                   full: what the claim-level fast path saves)
 #   zcat            zcat F.gz (the gzip rows' baseline)
 #   gzip in+out     full on F.gz: gzip in, gzip out (as the input) at the
 #                   default --gzip-level (6)
@@ -286,6 +288,8 @@ one_file() {
   row "$1" report-only "$b" "$n" cart "$BIN" -q -o "$OUT" \
     --report-only --fail-on never "$f"
   row "$1" full "$b" "$n" cart "$BIN" -q -o "$OUT" --fail-on never "$f"
+  row "$1" "full no-fast" "$b" "$n" cart "$BIN" -q -o "$OUT" \
+    --fail-on never --no-fast-path "$f"
   [ "$1" = 837P ] && linear_rows
   row "$1" zcat "$b.gz" "$n" base zcat "$f.gz"
   row "$1" "gzip in+out" "$b.gz" "$n" cart "$BIN" -q -o "$OUT" \
@@ -423,6 +427,11 @@ awk -F'\t' -v ll="$LLINES" -v tfull="$T_FULL" -v tro="$T_RO" \
         line("linear: RSS-rem large - smaller (full)", sprintf("%+.0f KB (%.0f vs %.0f)", d, adj("837P", "full"), adj("linear", "full")), "within " same " KB", d <= same && d >= -same)
       } else none("linear: RSS-rem large - smaller", "within " same " KB", "no ledger rows")
     } else none("linear: MB/s large / smaller (full)", sprintf("1 +- %.2f", tlin), "a run failed")
+    for (i = 1; i <= 2; i++) {
+      k = (i == 1) ? "837P" : "837I"
+      if (have(k, "full") && have(k, "full no-fast"))
+        printf "  %-44s %-32s %-14s %s\n", k " full / full --no-fast-path", sprintf("%.2f x (%.0f / %.0f MB/s)", v[k, "full"] / v[k, "full no-fast"], v[k, "full"], v[k, "full no-fast"]), "-", "(the fast path)"
+    }
     printf "  %-44s %-32s %-14s %s\n", "-j N / -j 1, many files", "-", ">= 1.7 x", "NOT BUILT (no -j option)"
     n++
     printf "%d of %d targets met\n", p, n

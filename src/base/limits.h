@@ -307,6 +307,13 @@
 #define C837_MAX_UNPARSED_NOISA (1024u * 1024u)
 #endif
 
+/* Output bytes between two starts of the write-back of an output file
+ * (sync_file_range, asynchronous): the disk writes while the run goes
+ * on parsing, instead of all at once at the run's syncfs. */
+#ifndef C837_WRITEBACK_STEP
+#define C837_WRITEBACK_STEP (8u * 1024u * 1024u)
+#endif
+
 /* Input bytes between two calls of the progress callback. */
 #ifndef C837_PROGRESS_STEP
 #define C837_PROGRESS_STEP (4u * 1024u * 1024u)

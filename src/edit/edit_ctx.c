@@ -73,6 +73,11 @@ static const c837_pcs *proving_pcs(const c837_engine *e, size_t *at)
   return NULL;
 }
 
+int c837_ctx_may_want(const c837_claim *c)
+{
+  return tob_is(c, "11");
+}
+
 int c837_ctx_wanted(const c837_engine *e)
 {
   const c837_claim *c = e->cl.c;

@@ -273,6 +273,32 @@ static int admission_wanted(const c837_engine *e)
   return 0;
 }
 
+int c837_engine_pass(c837_engine *e, const c837_claim *c, c837_verdict *out)
+{
+  size_t i;
+  int f;
+  if (!e || !c || !out)
+    return 0;
+  if (c->kind == C837_KIND_P || c->kind == C837_KIND_I) {
+    /* c837_engine_claim's early return, tested before anything is
+     * built: not a void or a replacement, no tracked line, not a claim
+     * the context wants (c837_ctx_may_want is its history-free half) */
+    f = c837_eng_freq(c);
+    if (f == 7 || f == 8 || c837_ctx_may_want(c))
+      return 0;
+    for (i = 0; i < c->n_lines; i++)
+      if (c837_codetable_tracks(e->t, &c->lines[i], NULL))
+        return 0;
+  }
+  memset(out, 0, sizeof *out);
+  out->findings = e->vb.out_f;
+  out->fixes = e->vb.fx;
+  c837_vb_reset(&e->vb);
+  if (c->kind == C837_KIND_P || c->kind == C837_KIND_I)
+    c837_vb_finish(&e->vb, e->o.hold, out);
+  return 1;
+}
+
 c837_status c837_engine_claim(c837_engine *e, const c837_claim *c,
                               c837_verdict *out)
 {

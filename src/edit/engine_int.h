@@ -581,6 +581,9 @@ int c837_hist_patient_known(const c837_engine *e, const char *patient);
  * with an admission date and a patient the history knows (PAYMENT_WINDOW
  * and the admission to remember). */
 int c837_ctx_wanted(const c837_engine *e);
+/* 0 when c837_ctx_wanted is 0 for claim c whatever the history holds
+ * (it is not an inpatient 11x bill); 1 when it may be 1. */
+int c837_ctx_may_want(const c837_claim *c);
 /* Fills e->cl.cx and each working line's pfam, product, ndc and
  * has_ndc; on an inpatient claim dates every line that has no DTP*472
  * of its own on the date of the CAR-T PCS code (when it has one). */

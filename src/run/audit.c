@@ -244,6 +244,8 @@ static int claim_money(c837_audit *a, const c837_claim *c,
   unsigned char *mark;
   size_t k;
   int e;
+  if (v->n_findings == 0 && v->findings_dropped == 0)
+    return 0; /* nearly every claim: nothing at any outcome, no edit */
   if (c837_buf_reserve(&a->scratch, c->n_lines + 1) != 0)
     return -1;
   mark = (unsigned char *)a->scratch.p;
@@ -501,12 +503,18 @@ int c837_audit_claim(c837_audit *a, const char *file, const c837_claim *c,
     }
   }
   c837_recw_clear(&a->w);
-  c837_arec_put_claim(&a->w, &ac);
-  rc = put_record(a, C837_REC_CLAIM);
+  if (!all && disp == C837_DISP_PASSED) {
+    c837_arec_put_passed(&a->w, &ac); /* all the model counts of it */
+    rc = put_record(a, C837_REC_PASSED);
+  } else {
+    c837_arec_put_claim(&a->w, &ac);
+    rc = put_record(a, C837_REC_CLAIM);
+  }
   c837_buf_clear(&a->tap);
   a->tap_total = 0;
   a->tap_lost = 0;
-  if (rc == 0)
+  /* steps come from CAR-T lines and PCS codes only */
+  if (rc == 0 && (n_cart || c->n_px))
     rc = claim_steps(a, ac.file, c, v, first_id, cls, disp, ac.seq);
   return rc;
 }

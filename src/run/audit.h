@@ -121,11 +121,21 @@ typedef struct c837_astep {
   const char *edits;         /* their edits: n_ids bytes (c837_edit) */
 } c837_astep;
 
-/* Record types. */
-enum { C837_REC_CLAIM = 'C', C837_REC_FINDING = 'F', C837_REC_STEP = 'S' };
+/* Record types.  A claim passed without a finding (nearly every claim)
+ * is a C837_REC_PASSED record: only what the model counts of it (its
+ * file, provider, payer class and CAR-T lines), the rest of its
+ * c837_aclaim zero. */
+enum {
+  C837_REC_CLAIM = 'C', C837_REC_FINDING = 'F', C837_REC_STEP = 'S',
+  C837_REC_PASSED = 'P'
+};
 
 /* Appends a record's payload to w. */
 void c837_arec_put_claim(c837_recw *w, const c837_aclaim *c);
+/* A C837_REC_PASSED record: c's file, provider, provider_name,
+ * payer_class and n_cart; read back with every other field zero. */
+void c837_arec_put_passed(c837_recw *w, const c837_aclaim *c);
+void c837_arec_get_passed(c837_recr *r, c837_aclaim *c);
 void c837_arec_put_finding(c837_recw *w, const c837_afinding *f);
 void c837_arec_put_step(c837_recw *w, const c837_astep *s);
 /* Reads one from r (borrowing its strings); r->bad when it is not one. */

@@ -221,6 +221,11 @@ static int add_record(c837_audit_model *m, reader *rd, int type,
     c837_arec_get_claim(&r, &c);
     return r.bad ? -2 : add_claim(m, &c);
   }
+  if (type == C837_REC_PASSED) {
+    c837_aclaim c;
+    c837_arec_get_passed(&r, &c);
+    return r.bad ? -2 : add_claim(m, &c);
+  }
   if (type == C837_REC_FINDING) {
     c837_afinding f;
     c837_arec_get_finding(&r, &f);

@@ -51,6 +51,30 @@ void c837_arec_put_claim(c837_recw *w, const c837_aclaim *c)
   c837_recw_u64(w, c->out_total);
 }
 
+void c837_arec_put_passed(c837_recw *w, const c837_aclaim *c)
+{
+  c837_recw_u32(w, c->file);
+  c837_recw_str(w, c->provider);
+  c837_recw_str(w, c->provider_name);
+  c837_recw_u32(w, c->payer_class);
+  c837_recw_u32(w, c->n_cart);
+}
+
+void c837_arec_get_passed(c837_recr *r, c837_aclaim *c)
+{
+  memset(c, 0, sizeof *c);
+  c->file = c837_recr_u32(r);
+  c->provider = c837_recr_str(r, NULL);
+  c->provider_name = c837_recr_str(r, NULL);
+  c->payer_class = c837_recr_u32(r);
+  c->n_cart = c837_recr_u32(r);
+  c->id = c->patient = c->kind = c->tob = "";
+  c->disp = C837_DISP_PASSED;
+  c->outcome = C837_AT_N;
+  if (c->payer_class >= C837_PAYER_CLASS_COUNT)
+    r->bad = 1;
+}
+
 void c837_arec_get_claim(c837_recr *r, c837_aclaim *c)
 {
   uint32_t k;

@@ -385,6 +385,21 @@ void c837_report_set_audit(c837_report *r, c837_audit *a)
   r->audit = a;
 }
 
+long c837_report_clean_claim(c837_report *r, const char *file,
+                             const c837_claim *c, const c837_verdict *v)
+{
+  c837_payer_class cls = C837_PAYER_UNKNOWN;
+  c837_disposition disp = v->disposition;
+  if (r->audit) {
+    c837_audit_facts(r->audit, c, v, &cls, &disp);
+    if (!r->failed && !r->nomem &&
+        c837_audit_claim(r->audit, file, c, v, (uint64_t)(r->next_id + 1),
+                         cls, disp, 0) != 0)
+      fail_audit(r);
+  }
+  return r->failed || r->nomem ? -1 : 0;
+}
+
 long c837_report_claim(c837_report *r, const char *file,
                        const c837_claim *c, const c837_verdict *v,
                        const c837_codetable *t)

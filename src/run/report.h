@@ -26,6 +26,12 @@ void c837_report_set_audit(c837_report *r, struct c837_audit *a);
 /* One claim's findings and its CAR-T / watch-code lines.  t classifies
  * lines.  Returns the number of CAR-T lines written to lines.csv, or -1
  * on a write error. */
+/* c837_report_claim for a claim known to have no finding and no CAR-T or
+ * watch-code line (the fast path: c837_engine_pass said so): no row,
+ * only its audit record, exactly as c837_report_claim would make it.
+ * Returns 0, or -1 on a write error. */
+long c837_report_clean_claim(c837_report *r, const char *file,
+                             const c837_claim *c, const c837_verdict *v);
 long c837_report_claim(c837_report *r, const char *file,
                        const c837_claim *c, const c837_verdict *v,
                        const c837_codetable *t);

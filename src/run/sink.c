@@ -15,6 +15,7 @@
 #define _GNU_SOURCE /* syncfs */
 #include "run/sink.h"
 #include "base/err.h"
+#include "base/limits.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -331,6 +332,21 @@ c837_status c837_out_open(c837_out *o, c837_error *err)
   return o->err.code != C837_OK ? o->err.code : C837_EIO;
 }
 
+/* Every C837_WRITEBACK_STEP bytes: the kernel is asked to start writing
+ * the file's dirty pages out now (it does not wait for them), so that
+ * the syncfs or fsync at the end finds little left to write.  Only a
+ * hint: its failure changes nothing (the final sync reports errors). */
+static void kick(c837_out *o, size_t n)
+{
+  o->unkicked += n;
+  if (o->unkicked < C837_WRITEBACK_STEP || o->fd < 0)
+    return;
+  o->unkicked = 0;
+#ifdef SYNC_FILE_RANGE_WRITE
+  (void)sync_file_range(o->fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+#endif
+}
+
 int c837_out_write(void *ud, const void *p, size_t n)
 {
   c837_out *o = ud;
@@ -340,6 +356,7 @@ int c837_out_write(void *ud, const void *p, size_t n)
     return -1;
   if (n == 0)
     return 0;
+  kick(o, n);
   if (o->gz) {
     while (n) {
       unsigned k = n > (1u << 30) ? (1u << 30) : (unsigned)n;

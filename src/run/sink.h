@@ -54,6 +54,7 @@ typedef struct c837_out {
   FILE *fp;            /* plain output (standard output: not owned) */
   gzFile gz;           /* gzip output */
   int opened, closed, published, failed;
+  size_t unkicked;     /* bytes written since the last write-back start */
   c837_error err;      /* the first failure */
 } c837_out;
 

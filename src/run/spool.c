@@ -164,10 +164,15 @@ void c837_recw_clear(c837_recw *w)
   w->failed = 0;
 }
 
-static void put(c837_recw *w, const void *p, size_t n)
+static inline void put(c837_recw *w, const void *p, size_t n)
 {
-  if (!w->failed && c837_buf_put(&w->b, p, n) != 0)
+  /* a record is built field by field: room is nearly always there */
+  if (w->b.p && n <= w->b.cap - w->b.len) {
+    memcpy(w->b.p + w->b.len, p, n);
+    w->b.len += n;
+  } else if (!w->failed && c837_buf_put(&w->b, p, n) != 0) {
     w->failed = 1;
+  }
 }
 
 void c837_recw_u8(c837_recw *w, unsigned v)
