@@ -283,6 +283,10 @@ c837_status c837_run_finish(c837_run *r, c837_error *err)
   c837_status st;
   char path[PATH_MAX];
   c837_error_clear(err);
+  /* no file is read any more: its buffer is not kept through the
+   * reports' peak */
+  free(r->read_buf);
+  r->read_buf = NULL;
   if (r->cancelled)
     return c837_error_set(err, C837_EINTR, 0, 0,
                           "interrupted: no report or ledger written");
