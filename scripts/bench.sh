@@ -15,6 +15,9 @@
 #                      many interchanges back to back); .gz is a gzip -6
 #                      copy
 #   the 837P batch again at BENCH_LINEAR (the linearity comparison)
+#   an 837P batch at BENCH_LINEAR without CAR-T claims (--cart-rate 0), .gz:
+#                      an untouched drop, whose output is its input (the
+#                      "clean" rows: zcat, and gzip in+out passed through)
 #   small-NxFSIZE-kP-rRATE-sSEED/  N files of about FSIZE, complete
 #                      interchanges (gen_batch.py --files), 837P
 #   ledger-N.csv       N remembered CAR-T lines (scripts/gen_ledger.py)
@@ -69,6 +72,8 @@
 #   BENCH_TIMEOUT    seconds one measured command may take [1800]
 #   BENCH_LEDGER_LINES   lines of the ledger for the memory rows
 #                    [1000000; 0 skips the ledger rows]
+#   BENCH_ONLY       "ledger": only the ledger rows and the bytes per
+#                    remembered line (no batch generated or run) [all]
 #   PYTHON, CC       [python3, cc]
 
 set -u
@@ -78,6 +83,10 @@ if [ -z "$BIN" ] || [ ! -x "$BIN" ]; then
   exit 2
 fi
 HERE=$(dirname "$0")
+ONLY=${BENCH_ONLY:-}
+case "$ONLY" in '' | ledger) ;; *)
+  echo "bench: BENCH_ONLY must be empty or 'ledger'" >&2; exit 2 ;;
+esac
 GEN=$HERE/gen_batch.py
 DIR=${BENCH_DIR:-build/bench}
 SIZE=${BENCH_SIZE:-256M}
@@ -195,13 +204,22 @@ if [ ! -x "$MEMCHR" ] || [ "$HERE/memchr_baseline.c" -nt "$MEMCHR" ]; then
   $CC -O2 -o "$MEMCHR" "$HERE/memchr_baseline.c" || exit 1
 fi
 
-make_batch "$SIZE" P
-FP=$F
-make_batch "$SIZE" I
-FI=$F
-make_batch "$LIN" P
-FLIN=$F
-make_files
+if [ -z "$ONLY" ]; then
+  make_batch "$SIZE" P
+  FP=$F
+  make_batch "$SIZE" I
+  FI=$F
+  make_batch "$LIN" P
+  FLIN=$F
+  # an untouched drop: the linear size without CAR-T claims, whose output
+  # is its input (the gzip pass-through)
+  RATE_SAVED=$RATE
+  RATE=0
+  make_batch "$LIN" P
+  FCLEAN=$F
+  RATE=$RATE_SAVED
+  make_files
+fi
 
 # ---- measuring -----------------------------------------------------------
 
@@ -304,13 +322,20 @@ one_file() {
   row "$1" "gzip -6" "$b" "$n" base gzip -6 -c "$f"
 }
 
-one_file 837P "$FP"
-one_file 837I "$FI"
-n=$(cat "$D"/* | wc -c | tr -d ' ')
-cat "$D"/* > /dev/null
-row files memchr "$(basename "$D")/" "$n" base "$MEMCHR" "$D"/*
-row files full "$(basename "$D")/" "$n" cart "$BIN" -q -o "$OUT" \
-  --fail-on never "$D"
+if [ -z "$ONLY" ]; then
+  one_file 837P "$FP"
+  one_file 837I "$FI"
+  row clean zcat "$(basename "$FCLEAN").gz" "$(wc -c < "$FCLEAN" | tr -d ' ')" \
+    base zcat "$FCLEAN.gz"
+  row clean "gzip in+out" "$(basename "$FCLEAN").gz" \
+    "$(wc -c < "$FCLEAN" | tr -d ' ')" cart "$BIN" -q -o "$OUT" \
+    --fail-on never "$FCLEAN.gz"
+  n=$(cat "$D"/* | wc -c | tr -d ' ')
+  cat "$D"/* > /dev/null
+  row files memchr "$(basename "$D")/" "$n" base "$MEMCHR" "$D"/*
+  row files full "$(basename "$D")/" "$n" cart "$BIN" -q -o "$OUT" \
+    --fail-on never "$D"
+fi
 
 # the remembered lines (kind "ledger": not streams)
 if [ "$LLINES" -gt 0 ]; then
@@ -375,7 +400,7 @@ echo "(RSS-rem: peak RSS less CAR-T lines x the measured bytes per remembered li
 
 echo
 echo "targets of issue 14 (measured in this run):"
-awk -F'\t' -v ll="$LLINES" -v tfull="$T_FULL" -v tro="$T_RO" \
+awk -F'\t' -v only="$ONLY" -v ll="$LLINES" -v tfull="$T_FULL" -v tro="$T_RO" \
     -v tz="$T_ZCAT" -v tf="$T_FILES" -v trss="$T_RSS" -v tline="$T_LINE" \
     -v tlin="$T_LIN" -v same="$T_SAME" -v nfiles="$FILES" -v fsize="$FSIZE" '
   $9 == 0 { k = $1 SUBSEP $2; v[k] = ($5 > 0) ? $4 / 1e6 / $5 : 0
@@ -394,7 +419,7 @@ awk -F'\t' -v ll="$LLINES" -v tfull="$T_FULL" -v tro="$T_RO" \
     if (have(set, mode) && have(set, base)) {
       x = v[set, mode] / v[set, base]
       line(what, sprintf("%.2f x (%.0f / %.0f MB/s)", x, v[set, mode], v[set, base]), ">= " want " x", x >= want)
-    } else none(what, ">= " want " x", "a run failed")
+    } else none(what, ">= " want " x", only != "" ? "not run (BENCH_ONLY=" only ")" : "a run failed")
   }
   function adj(set, mode) { return r[set, mode] - ct[set, mode] * bpl / 1024 }
   END {
@@ -412,7 +437,7 @@ awk -F'\t' -v ll="$LLINES" -v tfull="$T_FULL" -v tro="$T_RO" \
     if (have("files", "full") && have("837P", "full")) {
       x = v["files", "full"] / v["837P", "full"]
       line(w, sprintf("%.2f x (%.0f / %.0f MB/s)", x, v["files", "full"], v["837P", "full"]), ">= " tf " x", x >= tf)
-    } else none(w, ">= " tf " x", "a run failed")
+    } else none(w, ">= " tf " x", only != "" ? "not run (BENCH_ONLY=" only ")" : "a run failed")
     worst = -1; wk = ""
     for (k in kind) if (kind[k] == "cart") {
       split(k, q, SUBSEP); a = adj(q[1], q[2])
@@ -431,7 +456,9 @@ awk -F'\t' -v ll="$LLINES" -v tfull="$T_FULL" -v tro="$T_RO" \
         d = adj("837P", "full") - adj("linear", "full")
         line("linear: RSS-rem large - smaller (full)", sprintf("%+.0f KB (%.0f vs %.0f)", d, adj("837P", "full"), adj("linear", "full")), "within " same " KB", d <= same && d >= -same)
       } else none("linear: RSS-rem large - smaller", "within " same " KB", "no ledger rows")
-    } else none("linear: MB/s large / smaller (full)", sprintf("1 +- %.2f", tlin), "a run failed")
+    } else none("linear: MB/s large / smaller (full)", sprintf("1 +- %.2f", tlin), only != "" ? "not run (BENCH_ONLY=" only ")" : "a run failed")
+    if (have("clean", "gzip in+out") && have("clean", "zcat"))
+      printf "  %-44s %-32s %-14s %s\n", "untouched 837P drop (no CAR-T), gzip / zcat", sprintf("%.2f x (%.0f / %.0f MB/s)", v["clean", "gzip in+out"] / v["clean", "zcat"], v["clean", "gzip in+out"], v["clean", "zcat"]), "-", "(pass-through)"
     for (i = 1; i <= 2; i++) {
       k = (i == 1) ? "837P" : "837I"
       if (have(k, "full") && have(k, "full no-fast"))

@@ -34,7 +34,8 @@ def main():
             ic, (ic * 2654435761) | 1, ic % 7 + 1, i % 50 + 1)
         code, fam, step = CODES[i % 4]
         pat = "MBR%08d|LASTNAME%d|FIRST|19%02d0%d1%d" % (
-            i // 4, i % 97, i % 90 + 10, i % 9 + 1, i % 3)
+            i // 4, i // 4 % 97, i // 4 % 90 + 10, i // 4 % 9 + 1,
+            i // 4 % 3)
         day = "2020-%02d-%02d" % (i % 12 + 1, i % 28 + 1)
         rows.append((src, "CLM%09d" % (i // 2), str(i % 2 + 1), pat,
                      "1%09d" % (i % 5000), code, code, fam, step, day, day,

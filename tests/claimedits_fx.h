@@ -335,16 +335,21 @@ static inline void assert_none(const c837_verdict *v)
   assert_int_equal(v->disposition, C837_DISP_PASSED);
 }
 
-/* The remembered line of claim id, lx (NULL when none). */
+/* The remembered line of claim id, lx (NULL when none): a copy, valid
+ * until the next call. */
 static inline const c837_hist *remembered(const c837_engine *e, const char *id,
                                    const char *lx)
 {
+  static c837_hist copy;
+  c837_hist h;
   size_t i;
   for (i = 0; i < c837_engine_history_count(e); i++) {
-    const c837_hist *h = c837_engine_history_at(e, i);
-    if (h->kind == C837_HIST_LINE && strcmp(h->claim_id, id) == 0 &&
-        strcmp(h->lx, lx) == 0)
-      return h;
+    c837_engine_history_at(e, i, &h);
+    if (h.kind == C837_HIST_LINE && strcmp(h.claim_id, id) == 0 &&
+        strcmp(h.lx, lx) == 0) {
+      copy = h;
+      return &copy;
+    }
   }
   return NULL;
 }
@@ -354,7 +359,7 @@ static inline size_t n_kind(const c837_engine *e, c837_hist_kind k)
 {
   size_t i, n = 0;
   for (i = 0; i < c837_engine_history_count(e); i++)
-    n += c837_engine_history_at(e, i)->kind == k;
+    n += c837_engine_history_at(e, i, &(c837_hist){0})->kind == k;
   return n;
 }
 

@@ -138,16 +138,31 @@ static inline c837_verdict run(fx *f, tb *b)
 
 /* Remembered records of kind k.  Every record's kind is the one its
  * ledger row gives back (c837_hist_kind_of), so that a save and a load
- * keep it. */
+ * keep it; and every record's key (what the ledger sorts by) is that of
+ * its copy. */
 static inline size_t n_kind(const c837_engine *e, c837_hist_kind k)
 {
   size_t i, n = 0;
   for (i = 0; i < c837_engine_history_count(e); i++) {
-    const c837_hist *h = c837_engine_history_at(e, i);
-    assert_int_equal(h->kind, c837_hist_kind_of(h));
+    c837_hist hb;
+    const c837_hist *h = c837_engine_history_at(e, i, &hb);
+    c837_hist_kind kk = c837_hist_kind_of(h);
+    c837_hist_key key;
+    assert_ptr_equal(h, &hb);
+    assert_int_equal(h->kind, kk);
     assert_true((h->kind == C837_HIST_LINE) == (h->family != C837_FAM_NONE));
+    assert_int_equal(c837_engine_history_key(e, i, &key), 1);
+    assert_string_equal(key.source, h->source);
+    assert_string_equal(key.claim_id, h->claim_id);
+    assert_string_equal(key.lx, h->lx);
+    assert_int_equal(key.run, h->run);
+    assert_int_equal(key.run_date, h->run_date);
+    assert_int_equal(key.bookkeeping, kk == C837_HIST_TOMBSTONE ||
+                                          kk == C837_HIST_MARKER);
     n += h->kind == k;
   }
+  assert_null(c837_engine_history_at(e, i, &(c837_hist){0}));
+  assert_int_equal(c837_engine_history_key(e, i, &(c837_hist_key){0}), 0);
   return n;
 }
 
@@ -189,14 +204,19 @@ static inline c837_hist hist_38225(const char *source, const char *provider)
   return h;
 }
 
-/* The k-th remembered line (skipping tombstones and markers). */
+/* The k-th remembered line (skipping tombstones and markers): a copy,
+ * valid until the next call. */
 static inline const c837_hist *line_at(const c837_engine *e, size_t k)
 {
+  static c837_hist copy;
+  c837_hist h;
   size_t i;
   for (i = 0; i < c837_engine_history_count(e); i++) {
-    const c837_hist *h = c837_engine_history_at(e, i);
-    if (h->kind == C837_HIST_LINE && k-- == 0)
-      return h;
+    c837_engine_history_at(e, i, &h);
+    if (h.kind == C837_HIST_LINE && k-- == 0) {
+      copy = h;
+      return &copy;
+    }
   }
   return NULL;
 }
@@ -240,7 +260,7 @@ static inline c837_hist *save_history(const fx *f, size_t *n)
   a = calloc(*n ? *n : 1, sizeof *a);
   assert_non_null(a);
   for (i = 0; i < *n; i++)
-    a[i] = *c837_engine_history_at(f->e, i);
+    a[i] = *c837_engine_history_at(f->e, i, &(c837_hist){0});
   return a;
 }
 

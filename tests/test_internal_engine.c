@@ -122,7 +122,7 @@ static void test_units_over_cap_fixed(void **state)
   assert_int_equal(v.fixes[0].line, 0);
   assert_string_equal(v.fixes[0].value, "1");
   /* the fixed units are remembered */
-  assert_int_equal(c837_engine_history_at(f->e, 0)->units, 1000000);
+  assert_int_equal(c837_engine_history_at(f->e, 0, &(c837_hist){0})->units, 1000000);
   free(b);
   fx_free(f);
 }
@@ -400,7 +400,7 @@ static void test_code_deleted_boundary(void **state)
   assert_int_equal(v.disposition, C837_DISP_FIXED);
   /* remembered after the crosswalk, with the billed code kept */
   {
-    const c837_hist *h = c837_engine_history_at(f->e, 3);
+    const c837_hist *h = c837_engine_history_at(f->e, 3, &(c837_hist){0});
     assert_non_null(h);
     assert_string_equal(h->code, "38228");
     assert_string_equal(h->billed, "0540T");
@@ -1327,8 +1327,8 @@ static void test_void_then_corrected(void **state)
   /* what is left are the tombstones of the two lines, for the ledger */
   assert_int_equal(c837_engine_history_count(f->e), 2);
   assert_int_equal(n_tombs(f->e), 2);
-  assert_string_equal(c837_engine_history_at(f->e, 0)->freq, "8");
-  assert_string_equal(c837_engine_history_at(f->e, 0)->code, "Q2041");
+  assert_string_equal(c837_engine_history_at(f->e, 0, &(c837_hist){0})->freq, "8");
+  assert_string_equal(c837_engine_history_at(f->e, 0, &(c837_hist){0})->code, "Q2041");
   /* corrected resubmission under a new claim id: no duplicate */
   tb_line(b3, "Q2041", "1", 20250301, 0, "");
   tb_line(b3, "38228", "1", 20250301, 0, "");
@@ -1359,6 +1359,78 @@ static void test_void_other_provider_keeps_lines(void **state)
   fx_free(f);
 }
 
+/* The patient's dated lines in its index (hist_index.c), in order:
+ * their date_from values into d[0..n), n returned. */
+static size_t pat_dates(const fx *f, const char *patient, int32_t *d,
+                        size_t max)
+{
+  c837_pat *p;
+  size_t k;
+  assert_int_equal(c837_hix_pat(&f->e->hist, patient, &p), 0);
+  if (!p)
+    return 0;
+  assert_true(p->n <= max);
+  for (k = 0; k < p->n; k++)
+    d[k] = f->e->hist.h[c837_pat_idx(p)[k]].date_from;
+  return p->n;
+}
+
+/* A patient's index holds its first lines in place, then an array that
+ * grows; lines filed out of date order come out sorted; a void takes its
+ * line out, a rollback puts it back; a void of another provider's claim
+ * of the same CLM01 takes nothing (the claim chain is per CLM01, its
+ * lines filtered by provider). */
+static void test_patient_index_grows_and_shrinks(void **state)
+{
+  fx *f = fx_new(NULL);
+  int32_t d[16];
+  char id[8];
+  size_t k;
+  tb *b;
+  (void)state;
+  for (k = 6; k >= 1; k--) { /* dates descending: each filed in front */
+    snprintf(id, sizeof id, "C%zu", k);
+    b = tb_new(C837_KIND_P, id, "PAT", "111");
+    tb_line(b, "38225", "1", 20250100 + (int32_t)k * 2, 0, "");
+    run(f, b);
+    free(b);
+  }
+  assert_int_equal(c837_hix_pat_count(&f->e->hist, "PAT"), 6);
+  assert_int_equal(pat_dates(f, "PAT", d, 16), 6);
+  for (k = 0; k < 6; k++)
+    assert_int_equal(d[k], 20250102 + (int32_t)k * 2);
+  /* another provider's void of C3: nothing removed */
+  b = tb_new(C837_KIND_P, "C3", "PAT", "999");
+  snprintf(b->c.freq, sizeof b->c.freq, "8");
+  run(f, b);
+  free(b);
+  assert_int_equal(n_lines(f->e), 6);
+  assert_int_equal(n_tombs(f->e), 0);
+  /* a void of C3 under a checkpoint, rolled back */
+  assert_int_equal(c837_engine_checkpoint(f->e), C837_OK);
+  b = tb_new(C837_KIND_P, "C3", "PAT", "111");
+  snprintf(b->c.freq, sizeof b->c.freq, "8");
+  run(f, b);
+  assert_int_equal(c837_hix_pat_count(&f->e->hist, "PAT"), 5);
+  c837_engine_rollback(f->e);
+  assert_int_equal(pat_dates(f, "PAT", d, 16), 6);
+  for (k = 0; k < 6; k++)
+    assert_int_equal(d[k], 20250102 + (int32_t)k * 2);
+  /* the same void kept, and one of C1: two tombstones, four lines */
+  run(f, b);
+  snprintf(b->c.id, sizeof b->c.id, "C1");
+  run(f, b);
+  free(b);
+  assert_int_equal(n_lines(f->e), 4);
+  assert_int_equal(n_tombs(f->e), 2);
+  assert_int_equal(pat_dates(f, "PAT", d, 16), 4);
+  assert_int_equal(d[0], 20250104);
+  assert_int_equal(d[1], 20250108);
+  assert_int_equal(d[2], 20250110);
+  assert_int_equal(d[3], 20250112);
+  fx_free(f);
+}
+
 static void test_replacement(void **state)
 {
   fx *f = fx_new(NULL);
@@ -1385,8 +1457,8 @@ static void test_replacement(void **state)
   /* the replaced lines leave tombstones marked "7" */
   assert_int_equal(n_tombs(f->e), 2);
   assert_int_equal(c837_engine_history_count(f->e), 3);
-  assert_string_equal(c837_engine_history_at(f->e, 0)->freq, "7");
-  assert_int_equal(c837_engine_history_at(f->e, 0)->family, C837_FAM_NONE);
+  assert_string_equal(c837_engine_history_at(f->e, 0, &(c837_hist){0})->freq, "7");
+  assert_int_equal(c837_engine_history_at(f->e, 0, &(c837_hist){0})->family, C837_FAM_NONE);
   free(b1);
   free(b2);
   fx_free(f);
@@ -1406,7 +1478,7 @@ static void test_held_replacement_keeps_original(void **state)
   v = run(f, b2);
   assert_int_equal(v.disposition, C837_DISP_HELD);
   assert_int_equal(c837_engine_history_count(f->e), 1);
-  assert_string_equal(c837_engine_history_at(f->e, 0)->freq, "1");
+  assert_string_equal(c837_engine_history_at(f->e, 0, &(c837_hist){0})->freq, "1");
   free(b1);
   free(b2);
   fx_free(f);
@@ -1702,8 +1774,8 @@ static void test_many_voids(void **state)
     assert_int_equal(n_lines(f->e), (size_t)n / 2);
     assert_int_equal(n_tombs(f->e), (size_t)n / 2);
     for (k = 0; k < (size_t)n / 2; k++) {
-      const c837_hist *l = c837_engine_history_at(f->e, 2 * k);
-      const c837_hist *t = c837_engine_history_at(f->e, 2 * k + 1);
+      const c837_hist *l = c837_engine_history_at(f->e, 2 * k, &(c837_hist){0});
+      const c837_hist *t = c837_engine_history_at(f->e, 2 * k + 1, &(c837_hist){0});
       snprintf(id, sizeof id, "C%zu", 2 * k + 1);
       assert_string_equal(l->claim_id, id);
       assert_int_equal(l->family, C837_FAM_STEP);
@@ -1938,7 +2010,7 @@ static void test_run_numbers(void **state)
   v = run(f2, c);
   assert_int_equal(count_edit(&v, C837_EDIT_REPEAT_ADMINISTRATION), 1);
   for (i = 0; i < c837_engine_history_count(f2->e); i++) {
-    const c837_hist *h = c837_engine_history_at(f2->e, i);
+    const c837_hist *h = c837_engine_history_at(f2->e, i, &(c837_hist){0});
     if (strcmp(h->claim_id, "CLC") == 0 ||
         strcmp(h->source, "OTHER|000000009|") == 0)
       assert_int_equal(h->run, 8);
@@ -2091,7 +2163,7 @@ static void test_hist_kind_on_load(void **state)
   assert_int_equal(c837_hist_kind_of(&h), C837_HIST_LINE);
   h.kind = C837_HIST_MARKER; /* not read */
   assert_int_equal(c837_engine_add_history(f->e, &h), C837_OK);
-  assert_int_equal(c837_engine_history_at(f->e, 0)->kind, C837_HIST_LINE);
+  assert_int_equal(c837_engine_history_at(f->e, 0, &(c837_hist){0})->kind, C837_HIST_LINE);
   /* no family, an identity: a tombstone (it removes the line) */
   h.family = C837_FAM_NONE;
   h.kind = C837_HIST_LINE;
@@ -2108,7 +2180,7 @@ static void test_hist_kind_on_load(void **state)
   assert_int_equal(c837_hist_kind_of(&h), C837_HIST_MARKER);
   assert_int_equal(c837_engine_add_history(f->e, &h), C837_OK);
   assert_int_equal(n_markers(f->e), 1);
-  assert_int_equal(c837_engine_history_at(f->e, 1)->kind, C837_HIST_MARKER);
+  assert_int_equal(c837_engine_history_at(f->e, 1, &(c837_hist){0})->kind, C837_HIST_MARKER);
   fx_free(f);
 }
 
@@ -2252,6 +2324,7 @@ int main(void)
       cmocka_unit_test(test_rollback_unhides_loaded),
       cmocka_unit_test(test_edit_table_matches_spec),
       cmocka_unit_test(test_hist_kind_on_load),
+      cmocka_unit_test(test_patient_index_grows_and_shrinks),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -135,7 +135,7 @@ static void test_round_trip_exact_bytes(void **state)
   put(f->path, canonical);
   assert_int_equal(c837_ledger_load(f->e, f->path, &err), C837_OK);
   assert_int_equal(c837_engine_history_count(f->e), 4);
-  h = c837_engine_history_at(f->e, 1);
+  h = c837_engine_history_at(f->e, 1, &(c837_hist){0});
   assert_string_equal(h->lx, "10");
   assert_string_equal(h->patient, "M1|DOE, \"JJ\"|19800101");
   assert_int_equal(h->family, C837_FAM_PRODUCT);
@@ -144,11 +144,11 @@ static void test_round_trip_exact_bytes(void **state)
   assert_int_equal(h->date_to, 0);
   assert_int_equal(h->run_date, 20250501);
   assert_int_equal(h->run, 2);
-  h = c837_engine_history_at(f->e, 2);
+  h = c837_engine_history_at(f->e, 2, &(c837_hist){0});
   assert_string_equal(h->billed, "0537T");
   assert_string_equal(h->freq, "7");
   assert_int_equal(h->step, 1);
-  h = c837_engine_history_at(f->e, 3);
+  h = c837_engine_history_at(f->e, 3, &(c837_hist){0});
   assert_int_equal(h->units, 1);
   assert_string_equal(h->billed, "");
   assert_int_equal(h->run, 4294967295u);
@@ -169,9 +169,9 @@ static void test_plain_header_and_crlf_accepted(void **state)
                "S,C,1,P,N,38225,38225,step,1,2025-01-02,,1.000,1,,7\r\n");
   assert_int_equal(c837_ledger_load(f->e, f->path, &err), C837_OK);
   assert_int_equal(c837_engine_history_count(f->e), 1);
-  assert_int_equal(c837_engine_history_at(f->e, 0)->units, 1000000);
-  assert_int_equal(c837_engine_history_at(f->e, 0)->run_date, 0);
-  assert_int_equal(c837_engine_history_at(f->e, 0)->run, 7);
+  assert_int_equal(c837_engine_history_at(f->e, 0, &(c837_hist){0})->units, 1000000);
+  assert_int_equal(c837_engine_history_at(f->e, 0, &(c837_hist){0})->run_date, 0);
+  assert_int_equal(c837_engine_history_at(f->e, 0, &(c837_hist){0})->run, 7);
 }
 
 static c837_hist mk(const char *source, const char *claim, const char *lx,
@@ -349,7 +349,7 @@ static void test_damaged_keeps_history(void **state)
   put(f->path, HDR GOOD "S,C\n");
   assert_int_equal(c837_ledger_load(f->e, f->path, &err), C837_ECSV);
   assert_int_equal(c837_engine_history_count(f->e), 1);
-  assert_string_equal(c837_engine_history_at(f->e, 0)->source, "X");
+  assert_string_equal(c837_engine_history_at(f->e, 0, &(c837_hist){0})->source, "X");
 }
 
 /* Runs the merge into a file and returns its bytes. */
@@ -527,7 +527,7 @@ static void test_tombstone_of_line_without_lx(void **state)
   /* the marker and the tombstone; the line is gone */
   assert_int_equal(c837_engine_history_count(f->e), 2);
   for (i = 0; i < c837_engine_history_count(f->e); i++)
-    lines += c837_engine_history_at(f->e, i)->kind == C837_HIST_LINE;
+    lines += c837_engine_history_at(f->e, i, &(c837_hist){0})->kind == C837_HIST_LINE;
   assert_int_equal(lines, 0);
 }
 
@@ -568,7 +568,7 @@ static void test_merge_tombstones(void **state)
   put(f->path, want);
   assert_int_equal(c837_ledger_load(f->e, f->path, &err), C837_OK);
   assert_int_equal(c837_engine_history_count(f->e), 3);
-  assert_int_equal(c837_engine_history_at(f->e, 0)->family, C837_FAM_NONE);
+  assert_int_equal(c837_engine_history_at(f->e, 0, &(c837_hist){0})->family, C837_FAM_NONE);
 }
 
 static void test_lock(void **state)

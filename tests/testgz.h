@@ -52,16 +52,17 @@ static inline void write_file(const char *name, const void *p, size_t n)
   assert_int_equal(fclose(fp), 0);
 }
 
-/* gzip of p[0..n) in memory (one member), via zlib's deflate. */
-static inline unsigned char *gzip_mem(const void *p, size_t n,
-                                      size_t *out_len)
+/* gzip of p[0..n) in memory (one member) at zlib level `level`, in one
+ * deflate call. */
+static inline unsigned char *gzip_mem_level(const void *p, size_t n,
+                                            int level, size_t *out_len)
 {
   z_stream z;
   size_t cap = n + n / 100 + 256;
   unsigned char *out = malloc(cap);
   assert_non_null(out);
   memset(&z, 0, sizeof z);
-  assert_int_equal(deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8,
+  assert_int_equal(deflateInit2(&z, level, Z_DEFLATED, 15 + 16, 8,
                                 Z_DEFAULT_STRATEGY),
                    Z_OK);
   z.next_in = (unsigned char *)(uintptr_t)p;
@@ -72,6 +73,13 @@ static inline unsigned char *gzip_mem(const void *p, size_t n,
   *out_len = cap - z.avail_out;
   deflateEnd(&z);
   return out;
+}
+
+/* gzip of p[0..n) in memory (one member), via zlib's deflate, level 6. */
+static inline unsigned char *gzip_mem(const void *p, size_t n,
+                                      size_t *out_len)
+{
+  return gzip_mem_level(p, n, 6, out_len);
 }
 
 /* Reads everything from in, `cap` bytes at a time.  Returns the last

@@ -114,6 +114,25 @@
 #define C837_INFLATE_SLOTS 4
 #endif
 
+/* ---- run: gzip outputs ---------------------------------------------- */
+
+/* Buffers of C837_READ_CHUNK bytes that a gzip output hands to its
+ * deflate worker thread (run/deflate_thread.c): the parsing thread
+ * fills one while the worker compresses the others (1 MB per open gzip
+ * output with the defaults).  At least 2 (one filled, one compressed). */
+#ifndef C837_DEFLATE_SLOTS
+#define C837_DEFLATE_SLOTS 4
+#endif
+
+/* Bytes of input a gzip output that may still go out as the input's own
+ * compressed bytes (run/sink.c, pass-through) keeps while the writer has
+ * not written them yet (its open envelopes and HL loops).  Past it the
+ * output is compressed as any other: memory stays bounded, and nothing
+ * is guessed. */
+#ifndef C837_MAX_VERBATIM_LAG
+#define C837_MAX_VERBATIM_LAG (8u * 1024u * 1024u)
+#endif
+
 /* ---- edit ------------------------------------------------------------ */
 
 /* Days a RANGE_SPANS_DAYS fix may split one line into.  A longer range
@@ -138,12 +157,16 @@
 /* CAR-T and watch-code lines the engine remembers in all (loaded from a
  * ledger and new), unless the run sets its own limit
  * (c837_edit_options.max_lines).  What grows with the input is this
- * memory (README, "Design": about 1.2 KB per line), so it is bounded
- * with a clear finding (RUN_LINES_LIMIT: claims past it are held) and a
- * ledger over it is refused (C837_ELIMIT) rather than left to the
- * kernel's OOM killer.  Two million lines are about 2.4 GB. */
+ * memory, so it is bounded with a clear finding (RUN_LINES_LIMIT: claims
+ * past it are held) and a ledger over it is refused (C837_ELIMIT) rather
+ * than left to the kernel's OOM killer.  A line costs the engine about
+ * 110 bytes with its indexes (issue 14: records with interned strings;
+ * 160 when every line has a patient of its own), and the episodes report
+ * about 190 more at the end of a run (README, "Remembered lines and the
+ * per-patient edits"): five million lines are about 1.5 to 2.3 GB, what
+ * two million were when a line cost 1.2 KB. */
 #ifndef C837_MAX_REMEMBERED_LINES
-#define C837_MAX_REMEMBERED_LINES 2000000u
+#define C837_MAX_REMEMBERED_LINES 5000000u
 #endif
 
 /* Lines the engine remembers for one patient.  The edits find a
@@ -437,6 +460,12 @@
 #endif
 #if C837_INFLATE_SLOTS < 1
 #error "C837_INFLATE_SLOTS must be at least 1"
+#endif
+#if C837_DEFLATE_SLOTS < 2
+#error "C837_DEFLATE_SLOTS must be at least 2"
+#endif
+#if C837_MAX_VERBATIM_LAG < C837_MAX_SEGMENT
+#error "C837_MAX_VERBATIM_LAG must hold at least one segment"
 #endif
 #if C837_MAX_SPLIT_DAYS < 2
 #error "C837_MAX_SPLIT_DAYS must be at least 2"

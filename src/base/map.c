@@ -27,7 +27,7 @@ static size_t probe(const c837_map *m, uint64_t h, const char *p,
   size_t mask = m->nslots - 1, s = (size_t)h & mask;
   while (m->slots[s]) {
     size_t id = m->slots[s] - 1;
-    if (m->hash[id] == h && c837_map_key_len(m, id) == len &&
+    if (m->hash[id] == (uint32_t)h && c837_map_key_len(m, id) == len &&
         memcmp(m->keys.p + m->off[id], p, len) == 0)
       return s;
     s = (s + 1) & mask;
@@ -49,8 +49,9 @@ static int rehash(c837_map *m)
 {
   size_t ns = m->nslots ? 2 * m->nslots : 64, i;
   uint32_t *slots;
-  if (ns > SIZE_MAX / sizeof *slots || m->n >= UINT32_MAX)
-    return -1;
+  if (ns > SIZE_MAX / sizeof *slots || ns - 1 > UINT32_MAX ||
+      m->n >= UINT32_MAX)
+    return -1; /* (the stored hashes have 32 bits) */
   slots = calloc(ns, sizeof *slots);
   if (!slots)
     return -1;
@@ -85,13 +86,14 @@ int c837_map_intern(c837_map *m, const char *p, size_t len, size_t *id)
                        0) != 0)
     return -1;
   m->cap = cap_off < cap_hash ? cap_off : cap_hash;
-  if (c837_buf_put(&m->keys, p, len) != 0 ||
+  if (len >= UINT32_MAX - at ||
+      c837_buf_put(&m->keys, p, len) != 0 ||
       c837_buf_putc(&m->keys, '\0') != 0) {
     m->keys.len = at;
     return -1;
   }
-  m->off[m->n] = at;
-  m->hash[m->n] = h;
+  m->off[m->n] = (uint32_t)at;
+  m->hash[m->n] = (uint32_t)h;
   s = probe(m, h, p, len);
   m->slots[s] = (uint32_t)(m->n + 1);
   *id = m->n++;

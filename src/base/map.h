@@ -27,8 +27,10 @@ uint64_t c837_hash_str(const char *s);
 typedef struct c837_map {
   uint32_t *slots; /* 0: empty; else id + 1 */
   size_t nslots;   /* a power of two, or 0 */
-  size_t *off;     /* id -> offset of the key in keys */
-  uint64_t *hash;  /* id -> hash of the key */
+  uint32_t *off;   /* id -> offset of the key in keys (keys hold less
+                      than 4 GB in all) */
+  uint32_t *hash;  /* id -> the low 32 bits of the key's hash (the slot
+                      table has at most 2^32 slots) */
   size_t n, cap;   /* ids given; entries allocated in off and hash */
   c837_buf keys;   /* every key with its NUL, back to back */
 } c837_map;

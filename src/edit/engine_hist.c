@@ -1,11 +1,13 @@
 /* engine_hist.c -- the edit engine's memory: remembered lines
  *
  * The engine remembers the CAR-T and watch-code lines of the claims it
- * did not hold (c837_hist records), across claims, files and runs.  The
- * records live in one array in a stable order (append; replace in place;
- * drop dead records, keeping the order); hist_index.c keeps the indexes
- * over it: identity -> records, patient -> the patient's lines by class
- * and date, CLM01 + billing provider -> the claim's lines.  Next to them
+ * did not hold, across claims, files and runs, as compact records
+ * (c837_hrec: their strings interned, hist_rec.c; the ledger reads and
+ * writes them as c837_hist rows).  The records live in one array in a
+ * stable order (append; replace in place; drop dead records, keeping the
+ * order); hist_index.c keeps the indexes over it: identity -> records,
+ * patient -> the patient's lines by class and date; hist_rec.c the
+ * claim chains, CLM01 -> the claim's lines.  Next to them
  * an interchange index (key "ISA06|ISA13#FP|", FP the ISA's hash) knows
  * the runs that read each interchange, so that a re-run or a resend (the
  * same ISA read again) hides the ledger lines of the run it repeats and
@@ -42,6 +44,11 @@ static int is_bookkeeping(const c837_hist *h)
   return h->kind != C837_HIST_LINE;
 }
 
+static int rec_bookkeeping(const c837_hrec *r)
+{
+  return r->kind != C837_HIST_LINE;
+}
+
 c837_hist_kind c837_hist_kind_of(const c837_hist *h)
 {
   if (h->kind == C837_HIST_ADMISSION)
@@ -51,20 +58,14 @@ c837_hist_kind c837_hist_kind_of(const c837_hist *h)
   return h->claim_id[0] || h->lx[0] ? C837_HIST_TOMBSTONE : C837_HIST_MARKER;
 }
 
-static int same_identity(const c837_hist *a, const c837_hist *b)
-{
-  return strcmp(a->source, b->source) == 0 &&
-         strcmp(a->claim_id, b->claim_id) == 0 && strcmp(a->lx, b->lx) == 0;
-}
-
-/* Remembers the record's old value before a change, while a checkpoint
+/* Remembers record idx's old value before a change, while a checkpoint
  * is open and the record existed at it.  -1 (e->oom set) on ENOMEM: the
  * caller must not change the record then. */
-static int touch(c837_engine *e, size_t idx, int is_mk)
+static int touch(c837_engine *e, size_t idx)
 {
   c837_checkpoint *cp = &e->cp;
   c837_undo *u;
-  if (!cp->open || idx >= (is_mk ? cp->saved.nmk : cp->saved.nh))
+  if (!cp->open || idx >= cp->saved.nh)
     return 0;
   if (c837_vec_reserve(&cp->undo, &cp->capundo, cp->nundo + 1,
                        sizeof *cp->undo, 64, 0) != 0) {
@@ -73,8 +74,25 @@ static int touch(c837_engine *e, size_t idx, int is_mk)
   }
   u = &cp->undo[cp->nundo++];
   u->idx = idx;
-  u->is_mk = is_mk;
-  u->old = is_mk ? e->hist.mk[idx] : e->hist.h[idx];
+  u->old = e->hist.h[idx];
+  return 0;
+}
+
+/* The same for marker idx. */
+static int touch_mk(c837_engine *e, size_t idx)
+{
+  c837_checkpoint *cp = &e->cp;
+  c837_aundo *u;
+  if (!cp->open || idx >= cp->saved.nmk)
+    return 0;
+  if (c837_vec_reserve(&cp->mkundo, &cp->capmkundo, cp->nmkundo + 1,
+                       sizeof *cp->mkundo, 16, 0) != 0) {
+    e->oom = 1;
+    return -1;
+  }
+  u = &cp->mkundo[cp->nmkundo++];
+  u->idx = idx;
+  u->old = e->hist.mk[idx];
   return 0;
 }
 
@@ -83,13 +101,13 @@ static int touch(c837_engine *e, size_t idx, int is_mk)
 static int kill_rec(c837_engine *e, size_t i)
 {
   c837_hrec *r = &e->hist.h[i];
-  if (touch(e, i, 0) != 0)
+  if (touch(e, i) != 0)
     return -1;
-  if (!r->dead && r->h.kind == C837_HIST_LINE) {
+  if (!c837_hr_dead(r) && r->kind == C837_HIST_LINE) {
     c837_hix_unfile(&e->hist, i);
     e->hist.nlive--;
   }
-  r->dead = 1;
+  r->flags |= C837_HR_DEAD;
   e->hist.m.ndead++;
   return 0;
 }
@@ -98,44 +116,47 @@ static int kill_rec(c837_engine *e, size_t i)
 /* Records                                                             */
 /* ------------------------------------------------------------------ */
 
-/* Appends a line or tombstone and indexes it (a line also under its
- * patient and its claim; one loaded from a ledger goes to the end of its
- * patient's list, sorted when first read).  0 or -1 (ENOMEM; nothing
- * changed but empty index entries and room). */
-static int hist_append(c837_engine *e, const c837_hist *h, int loaded)
+/* Appends encoded record rec (a line or tombstone) and indexes it (a
+ * line also on its claim chain and under its patient; one loaded from a
+ * ledger goes to the end of its patient's list, sorted when first read).
+ * 0 or -1 (ENOMEM; nothing changed but room). */
+static int hist_append(c837_engine *e, const c837_hrec *rec, int loaded)
 {
   c837_histstore *hs = &e->hist;
-  c837_ilist *cl = NULL;
   c837_hrec *r;
   size_t i = hs->m.nh;
-  if (!is_bookkeeping(h)) {
-    cl = c837_hix_claim_list(hs, h->claim_id, h->provider, 1);
-    if (!cl || c837_hix_ilist_reserve(cl) != 0)
-      return -1;
-  }
   if (c837_vec_reserve(&hs->h, &hs->caph, hs->m.nh + 1, sizeof *hs->h, 64,
                        0) != 0 ||
-      c837_hix_reserve(hs, h) != 0)
+      c837_hix_reserve(hs, rec) != 0)
     return -1;
   r = &hs->h[hs->m.nh++];
-  r->h = *h;
-  r->loaded = loaded;
-  r->dead = 0;
+  *r = *rec;
+  r->flags = loaded ? C837_HR_LOADED : 0;
   /* room was made: neither fails */
   (void)c837_hix_id_add(hs, i);
   if (c837_hix_fileable(r))
     (void)c837_hix_file(hs, i, loaded);
-  if (cl) {
-    cl->idx[cl->n++] = i;
+  if (!rec_bookkeeping(r)) {
+    c837_hist_chain_link(hs, i);
     hs->nlive++;
   }
   return 0;
 }
 
+/* Encodes h and appends it.  0 or -1 (ENOMEM). */
+static int hist_add(c837_engine *e, const c837_hist *h, int loaded)
+{
+  c837_hrec rec;
+  return c837_hist_encode(&e->hist, h, &rec) == 0 &&
+                 hist_append(e, &rec, loaded) == 0
+             ? 0
+             : -1;
+}
+
 /* Appends a marker.  0 or -1 (ENOMEM). */
 static int mk_append(c837_histstore *hs, const c837_hist *h, int loaded)
 {
-  c837_hrec *r;
+  c837_arec *r;
   if (c837_vec_reserve(&hs->mk, &hs->capmk, hs->m.nmk + 1, sizeof *hs->mk,
                        16, 0) != 0)
     return -1;
@@ -155,7 +176,7 @@ static void hist_compact(c837_engine *e)
   if (!hs->m.ndead || e->cp.open)
     return;
   for (i = 0; i < hs->m.nh; i++)
-    if (!hs->h[i].dead)
+    if (!c837_hr_dead(&hs->h[i]))
       hs->h[j++] = hs->h[i];
   hs->m.nh = j;
   hs->m.ndead = 0;
@@ -172,11 +193,13 @@ void c837_hist_release(c837_engine *e)
 {
   c837_histstore *hs = &e->hist;
   c837_hix_free(hs);
+  c837_hist_strings_free(hs);
   c837_map_free(&hs->ixkeys);
   free(hs->ix);
   free(hs->h);
   free(hs->mk);
   free(e->cp.undo);
+  free(e->cp.mkundo);
   memset(hs, 0, sizeof *hs);
   memset(&e->cp, 0, sizeof e->cp);
   c837_admit_free(e);
@@ -200,8 +223,9 @@ static uint32_t run_now(const c837_histstore *hs)
 c837_status c837_engine_add_history(c837_engine *e, const c837_hist *row)
 {
   c837_hist copy, *h = &copy;
+  c837_hrec rec;
+  c837_hid id;
   size_t i, pos = (size_t)-1;
-  uint64_t hh;
   if (!e || !row)
     return C837_EINVAL;
   copy = *row;
@@ -224,7 +248,7 @@ c837_status c837_engine_add_history(c837_engine *e, const c837_hist *row)
     if (x && x->mk != C837_NO_INDEX) {
       /* the same marker twice: the later run's stays */
       if (h->run >= e->hist.mk[x->mk].h.run) {
-        if (touch(e, x->mk, 1) != 0)
+        if (touch_mk(e, x->mk) != 0)
           return C837_ENOMEM;
         e->hist.mk[x->mk].h = *h;
         e->hist.mk[x->mk].loaded = 1;
@@ -239,22 +263,27 @@ c837_status c837_engine_add_history(c837_engine *e, const c837_hist *row)
   }
   /* tombstones against rows of their identity, in both orders of
    * loading */
-  hh = c837_hix_id_hash(h->source, h->claim_id, h->lx);
-  while ((i = c837_hix_id_next(&e->hist, hh, &pos)) != C837_NO_INDEX) {
+  if (c837_hist_encode(&e->hist, h, &rec) != 0)
+    return C837_ENOMEM;
+  id.source = rec.source;
+  id.claim_id = rec.claim_id;
+  id.lx = rec.lx;
+  while ((i = c837_hix_id_next(&e->hist, &id, &pos)) != C837_NO_INDEX) {
     c837_hrec *r = &e->hist.h[i];
-    if (r->dead || !r->loaded || !same_identity(&r->h, h))
+    if (c837_hr_dead(r) || !c837_hr_loaded(r))
       continue;
-    if (is_bookkeeping(h) && !is_bookkeeping(&r->h) && r->h.run <= h->run) {
+    uint32_t run = c837_hr_run(&e->hist, r);
+    if (is_bookkeeping(h) && !rec_bookkeeping(r) && run <= h->run) {
       if (kill_rec(e, i) != 0)
         return C837_ENOMEM;
-    } else if (!is_bookkeeping(h) && is_bookkeeping(&r->h) &&
-               h->run <= r->h.run) {
+    } else if (!is_bookkeeping(h) && rec_bookkeeping(r) &&
+               h->run <= run) {
       return C837_OK; /* removed by a void or replacement */
     }
   }
   if (h->kind == C837_HIST_LINE && e->hist.nlive >= e->max_lines)
     return C837_ELIMIT; /* the run's limit of remembered lines */
-  if (hist_append(e, h, 1) != 0)
+  if (hist_append(e, &rec, 1) != 0)
     return C837_ENOMEM;
   c837_hist_settle(e); /* rare: a saved ledger holds no such pair */
   return C837_OK;
@@ -279,16 +308,63 @@ size_t c837_engine_history_count(const c837_engine *e)
   return e->hist.m.nh + e->hist.m.nmk + c837_admit_count(e);
 }
 
-const c837_hist *c837_engine_history_at(const c837_engine *e, size_t i)
+/* Record i of the list history_count counts, as a stored c837_hist (a
+ * marker or an admission) or NULL and *r the compact record (a line or
+ * tombstone); NULL and *r NULL past the end. */
+static const c837_hist *history_rec(const c837_engine *e, size_t i,
+                                    const c837_hrec **r)
 {
+  *r = NULL;
   if (!e)
     return NULL;
   settle_for_reading(e);
-  if (i < e->hist.m.nh)
-    return &e->hist.h[i].h;
+  if (i < e->hist.m.nh) {
+    *r = &e->hist.h[i];
+    return NULL;
+  }
   if (i - e->hist.m.nh < e->hist.m.nmk)
     return &e->hist.mk[i - e->hist.m.nh].h;
   return c837_admit_at(e, i - e->hist.m.nh - e->hist.m.nmk);
+}
+
+const c837_hist *c837_engine_history_at(const c837_engine *e, size_t i,
+                                        c837_hist *out)
+{
+  const c837_hrec *r;
+  const c837_hist *h = history_rec(e, i, &r);
+  if (r)
+    c837_hist_decode(&e->hist, r, out);
+  else if (h)
+    *out = *h;
+  else
+    return NULL;
+  return out;
+}
+
+int c837_engine_history_key(const c837_engine *e, size_t i,
+                            c837_hist_key *k)
+{
+  const c837_hrec *r;
+  const c837_hist *h = history_rec(e, i, &r);
+  if (r) {
+    k->source = c837_hr_source(&e->hist, r);
+    k->claim_id = c837_hr_claim_id(&e->hist, r);
+    k->lx = c837_hr_lx(&e->hist, r);
+    c837_hmeta m = c837_hr_meta(&e->hist, r);
+    k->run = m.run;
+    k->run_date = m.run_date;
+    k->bookkeeping = r->family == C837_FAM_NONE;
+    return 1;
+  }
+  if (!h)
+    return 0;
+  k->source = h->source;
+  k->claim_id = h->claim_id;
+  k->lx = h->lx;
+  k->run = h->run;
+  k->run_date = h->run_date;
+  k->bookkeeping = h->kind != C837_HIST_ADMISSION && h->family == C837_FAM_NONE;
+  return 1;
 }
 
 void c837_engine_commit(c837_engine *e)
@@ -297,6 +373,7 @@ void c837_engine_commit(c837_engine *e)
     return;
   e->cp.open = 0;
   e->cp.nundo = 0;
+  e->cp.nmkundo = 0;
   c837_admit_commit(e);
   c837_hist_settle(e);
 }
@@ -311,6 +388,7 @@ c837_status c837_engine_checkpoint(c837_engine *e)
   e->cp.saved = e->hist.m;
   e->cp.nix = c837_map_count(&e->hist.ixkeys);
   e->cp.nundo = 0;
+  e->cp.nmkundo = 0;
   c837_admit_checkpoint(e);
   return C837_OK;
 }
@@ -320,16 +398,14 @@ void c837_engine_rollback(c837_engine *e)
   size_t i;
   if (!e || !e->cp.open)
     return;
-  for (i = e->cp.nundo; i-- > 0;) {
-    const c837_undo *u = &e->cp.undo[i];
-    if (u->is_mk)
-      e->hist.mk[u->idx] = u->old;
-    else
-      e->hist.h[u->idx] = u->old;
-  }
+  for (i = e->cp.nundo; i-- > 0;)
+    e->hist.h[e->cp.undo[i].idx] = e->cp.undo[i].old;
+  for (i = e->cp.nmkundo; i-- > 0;)
+    e->hist.mk[e->cp.mkundo[i].idx] = e->cp.mkundo[i].old;
   e->hist.m = e->cp.saved;
   e->cp.open = 0;
   e->cp.nundo = 0;
+  e->cp.nmkundo = 0;
   c837_hix_rebuild(&e->hist);
   c837_hix_ix_rollback(&e->hist, e->cp.nix);
   c837_admit_rollback(e);
@@ -351,23 +427,25 @@ int c837_hist_ev_push(c837_engine *e, const c837_event *v)
   return 0;
 }
 
-/* 1 when loaded record h, of a ledger written before sources carried
+/* 1 when loaded record r, of a ledger written before sources carried
  * the ISA's hash, is a line of this very claim read again: its source is
  * the claim's without the hash, and one of the claim's lines has its
  * CLM01, LX, code as billed and dates.  (Content, not only numbers: a
  * new claim that reuses the control numbers and the CLM01 of an old one
  * is not taken for it.) */
-int c837_hist_legacy_own(const c837_engine *e, const c837_hist *h)
+int c837_hist_legacy_own(const c837_engine *e, const c837_hrec *r)
 {
+  const c837_histstore *hs = &e->hist;
   const c837_claim *c = e->cl.c;
   size_t i;
-  if (!e->cl.legacy[0] || strcmp(h->source, e->cl.legacy) != 0 ||
-      strcmp(h->claim_id, c->id) != 0)
+  if (!e->cl.legacy[0] || strcmp(c837_hr_source(hs, r), e->cl.legacy) != 0 ||
+      strcmp(c837_hr_claim_id(hs, r), c->id) != 0)
     return 0;
   for (i = 0; i < c->n_lines; i++) {
     const c837_eline *x = &e->cl.el[i];
-    if (strcmp(x->src->lx, h->lx) == 0 && strcmp(x->src->code, h->billed) == 0 &&
-        x->from == h->date_from && x->to == h->date_to)
+    if (strcmp(x->src->lx, c837_hr_lx(hs, r)) == 0 &&
+        strcmp(x->src->code, c837_hr_billed(hs, r)) == 0 &&
+        x->from == r->date_from && x->to == r->date_to)
       return 1;
   }
   return 0;
@@ -385,20 +463,21 @@ int c837_hist_legacy_own(const c837_engine *e, const c837_hist *h)
  *   is the original it replaced (a re-run reading the original again). */
 int c837_hist_excluded(const c837_engine *e, const c837_hrec *r)
 {
+  const c837_histstore *hs = &e->hist;
   const c837_claim *c = e->cl.c;
-  int f = c837_eng_freq(c);
-  if (r->loaded && e->hist.m.hiding && r->h.run >= e->hist.m.hide_min)
+  int f = c837_eng_freq(c), loaded = c837_hr_loaded(r);
+  if (loaded && hs->m.hiding && c837_hr_run(hs, r) >= hs->m.hide_min)
     return 1;
-  if (strcmp(r->h.claim_id, c->id) != 0)
+  if (strcmp(c837_hr_claim_id(hs, r), c->id) != 0)
     return 0;
-  if (r->loaded && (strcmp(r->h.source, e->cl.source) == 0 ||
-                    c837_hist_legacy_own(e, &r->h)))
+  if (loaded && (strcmp(c837_hr_source(hs, r), e->cl.source) == 0 ||
+                 c837_hist_legacy_own(e, r)))
     return 1;
-  if (strcmp(r->h.provider, c->billing.id) != 0)
+  if (strcmp(c837_hr_provider(hs, r), c->billing.id) != 0)
     return 0;
   if (f == 7)
     return 1;
-  return atoi(r->h.freq) == 7;
+  return atoi(c837_hr_meta(hs, r).freq) == 7;
 }
 
 /* A re-run: when the claim's interchange was read by an earlier run
@@ -448,7 +527,7 @@ static int has_remembered_line(const c837_engine *e)
 int c837_hist_repeated(const c837_engine *e, const c837_hist **prev)
 {
   const c837_ixc *x;
-  const c837_hrec *m;
+  const c837_arec *m;
   *prev = NULL;
   if (!e->cl.isa_len || !e->cl.legacy[0] || !has_remembered_line(e))
     return 0; /* no envelope, or no ISA hash to tell a resend by */
@@ -475,9 +554,9 @@ int c837_hist_mark(c837_engine *e)
   if (!x)
     return -1;
   if (x->mk != C837_NO_INDEX) {
-    c837_hrec *m = &e->hist.mk[x->mk];
+    c837_arec *m = &e->hist.mk[x->mk];
     if (m->loaded) {
-      if (touch(e, x->mk, 1) != 0)
+      if (touch_mk(e, x->mk) != 0)
         return -1;
       m->loaded = 0; /* kept as it was: this run read it again */
     }
@@ -496,41 +575,66 @@ int c837_hist_mark(c837_engine *e)
   return 0;
 }
 
+/* Record indexes in increasing order (qsort). */
+static int cmp_index(const void *a, const void *b)
+{
+  size_t x = *(const size_t *)a, y = *(const size_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* The live lines of CLM01 c->id and the claim's billing provider, from
+ * the CLM01's chain, in record order, in hs->scratch; their number, or
+ * (size_t)-1 on ENOMEM. */
+static size_t claim_lines(c837_histstore *hs, const c837_claim *c)
+{
+  uint32_t i = c837_hist_chain(hs, c->id);
+  size_t n = 0;
+  for (; i != C837_HNONE; i = hs->h[i].next) {
+    const c837_hrec *r = &hs->h[i];
+    if (c837_hr_dead(r) || rec_bookkeeping(r) ||
+        strcmp(c837_hr_provider(hs, r), c->billing.id) != 0)
+      continue;
+    if (c837_vec_reserve(&hs->scratch, &hs->capscratch, n + 1,
+                         sizeof *hs->scratch, 16, 0) != 0)
+      return (size_t)-1;
+    hs->scratch[n++] = i;
+  }
+  if (n > 1)
+    qsort(hs->scratch, n, sizeof *hs->scratch, cmp_index);
+  return n;
+}
+
 /* Removes every line of claim id + provider (void / replacement),
  * leaving a tombstone for each so that ledgers merged or loaded later
  * cannot bring it back.  A replacement with a known envelope leaves the
  * lines of its own source and claim alone: that is the same replacement
- * read again, and c837_hist_record takes them over.  Only the claim's
- * own list in the claim index is walked, in record order (the tombstones
- * come out in the order a walk of the whole history would give). */
+ * read again, and c837_hist_record takes them over.  Only the lines on
+ * the claim's chain are looked at, in record order (the tombstones come
+ * out in the order a walk of the whole history would give). */
 int c837_hist_cancel(c837_engine *e)
 {
+  c837_histstore *hs = &e->hist;
   const c837_claim *c = e->cl.c;
-  const c837_ilist *l;
   size_t k, n;
   int f = c837_eng_freq(c);
-  l = c837_hix_claim_list(&e->hist, c->id, c->billing.id, 0);
-  if (!l)
-    return 0;
-  /* tombstones are not filed under claims: l stays as it is */
-  n = l->n;
+  n = claim_lines(hs, c);
+  if (n == (size_t)-1) {
+    e->oom = 1;
+    return -1;
+  }
+  /* tombstones go on no chain: the list stays as it is */
   for (k = 0; k < n; k++) {
-    size_t i = l->idx[k];
-    const c837_hrec *r = &e->hist.h[i]; /* until hist_append below */
-    c837_hist t;
-    if (r->dead || is_bookkeeping(&r->h) ||
-        strcmp(r->h.claim_id, c->id) != 0 ||
-        strcmp(r->h.provider, c->billing.id) != 0)
-      continue; /* a stale entry */
+    size_t i = hs->scratch[k];
+    c837_hrec t = hs->h[i]; /* hs->h moves in hist_append below */
     if (f == 7 && e->cl.isa_len &&
-        (strcmp(r->h.source, e->cl.source) == 0 ||
-         (r->loaded && c837_hist_legacy_own(e, &r->h))))
+        (strcmp(c837_hr_source(hs, &t), e->cl.source) == 0 ||
+         (c837_hr_loaded(&t) && c837_hist_legacy_own(e, &t))))
       continue;
-    t = r->h;
     t.kind = C837_HIST_TOMBSTONE;
     t.family = C837_FAM_NONE; /* as a tombstone's ledger row has it */
-    c837_eng_copy(t.freq, sizeof t.freq, c->freq);
-    if (kill_rec(e, i) != 0 || hist_append(e, &t, 0) != 0) {
+    t.next = C837_HNONE;
+    if (c837_hist_set_freq(hs, &t, c->freq) != 0 || kill_rec(e, i) != 0 ||
+        hist_append(e, &t, 0) != 0) {
       e->oom = 1;
       return -1;
     }
@@ -546,47 +650,43 @@ static size_t read_again(const c837_engine *e, const c837_hist *h)
 {
   const c837_histstore *hs = &e->hist;
   size_t i, pos = (size_t)-1;
-  uint64_t hh = c837_hix_id_hash(h->source, h->claim_id, h->lx);
-  while ((i = c837_hix_id_next(hs, hh, &pos)) != C837_NO_INDEX) {
-    const c837_hrec *r = &hs->h[i];
-    if (r->loaded && !r->dead && same_identity(&r->h, h))
-      return i;
-  }
-  if (!e->cl.legacy[0])
+  c837_hid id;
+  if (c837_hist_find_identity(hs, h->source, h->claim_id, h->lx, &id))
+    while ((i = c837_hix_id_next(hs, &id, &pos)) != C837_NO_INDEX) {
+      const c837_hrec *r = &hs->h[i];
+      if (c837_hr_loaded(r) && !c837_hr_dead(r))
+        return i;
+    }
+  if (!e->cl.legacy[0] ||
+      !c837_hist_find_identity(hs, e->cl.legacy, h->claim_id, h->lx, &id))
     return C837_NO_INDEX;
   pos = (size_t)-1;
-  hh = c837_hix_id_hash(e->cl.legacy, h->claim_id, h->lx);
-  while ((i = c837_hix_id_next(hs, hh, &pos)) != C837_NO_INDEX) {
+  while ((i = c837_hix_id_next(hs, &id, &pos)) != C837_NO_INDEX) {
     const c837_hrec *r = &hs->h[i];
-    if (r->loaded && !r->dead && !is_bookkeeping(&r->h) &&
-        c837_hist_legacy_own(e, &r->h))
+    if (c837_hr_loaded(r) && !c837_hr_dead(r) && !rec_bookkeeping(r) &&
+        c837_hist_legacy_own(e, r))
       return i;
   }
   return C837_NO_INDEX;
 }
 
-/* Takes loaded line record ri over for h (the same line read again):
- * refiled under h's claim, patient and identity, replaced in place.
- * 0 or -1 (ENOMEM). */
-static int take_over(c837_engine *e, size_t ri, const c837_hist *h)
+/* Takes loaded line record ri over for rec (the same line read again,
+ * of the same CLM01: on the same claim chain): refiled under its
+ * patient and identity, replaced in place.  0 or -1 (ENOMEM). */
+static int take_over(c837_engine *e, size_t ri, const c837_hrec *rec)
 {
   c837_histstore *hs = &e->hist;
   c837_hrec *r = &hs->h[ri];
-  if (strcmp(r->h.provider, h->provider) != 0 ||
-      strcmp(r->h.claim_id, h->claim_id) != 0) {
-    /* the same line billed under another provider: refile it (its old
-     * claim list keeps a stale entry) */
-    c837_ilist *cl = c837_hix_claim_list(hs, h->claim_id, h->provider, 1);
-    if (!cl || c837_hix_ilist_insert(cl, ri) != 0)
-      return -1;
-  }
-  if (c837_hix_reserve(hs, h) != 0)
+  uint32_t next = r->next;
+  int moved = r->source != rec->source;
+  if (c837_hix_reserve(hs, rec) != 0)
     return -1;
   c837_hix_unfile(hs, ri);
-  if (strcmp(r->h.source, h->source) != 0)
-    (void)c837_hix_id_add(hs, ri); /* the old entry goes stale */
-  r->h = *h;
-  r->loaded = 0;
+  *r = *rec;
+  r->next = next;
+  r->flags = 0;
+  if (moved) /* filed under its new identity; the old entry goes stale */
+    (void)c837_hix_id_add(hs, ri);
   if (c837_hix_fileable(r))
     (void)c837_hix_file(hs, ri, 0);
   return 0;
@@ -620,7 +720,7 @@ size_t c837_hist_new_lines(c837_engine *e)
       continue;
     line_identity(e, x, &h);
     ri = read_again(e, &h);
-    n += ri == C837_NO_INDEX || e->hist.h[ri].h.kind != C837_HIST_LINE;
+    n += ri == C837_NO_INDEX || e->hist.h[ri].kind != C837_HIST_LINE;
   }
   return n;
 }
@@ -638,6 +738,7 @@ int c837_hist_record(c837_engine *e)
   for (i = 0; i < c->n_lines; i++) {
     const c837_eline *x = &e->cl.el[i];
     c837_hist h;
+    c837_hrec rec;
     size_t ri;
     int replaced = 0;
     if (x->removed || !worth_remembering(x))
@@ -656,19 +757,20 @@ int c837_hist_record(c837_engine *e)
     h.run = run_now(&e->hist);
     while (!replaced && (ri = read_again(e, &h)) != C837_NO_INDEX) {
       c837_hrec *r = &e->hist.h[ri];
-      if (touch(e, ri, 0) != 0)
+      if (touch(e, ri) != 0)
         return -1;
-      h.run = r->h.run;
-      if (is_bookkeeping(&r->h)) {
-        r->dead = 1; /* a tombstone: in no patient index */
+      h.run = c837_hr_run(&e->hist, r);
+      if (rec_bookkeeping(r)) {
+        r->flags |= C837_HR_DEAD; /* a tombstone: in no patient index */
         e->hist.m.ndead++;
         continue; /* the line itself is appended below */
       }
-      if (take_over(e, ri, &h) != 0)
+      if (c837_hist_encode(&e->hist, &h, &rec) != 0 ||
+          take_over(e, ri, &rec) != 0)
         return -1;
       replaced = 1;
     }
-    if (!replaced && hist_append(e, &h, 0) != 0)
+    if (!replaced && hist_add(e, &h, 0) != 0)
       return -1;
   }
   return 0;

@@ -34,8 +34,10 @@ typedef enum c837_hist_kind {
   C837_HIST_ADMISSION
 } c837_hist_kind;
 
-/* A record the engine remembers across claims, files and runs (the
- * ledger stores these, one row each).  Tombstones and markers have family
+/* A record the engine remembers across claims, files and runs, as the
+ * ledger reads and writes it (one row each; the engine keeps lines and
+ * tombstones compact, their strings interned, and gives them back in
+ * this form: c837_engine_history_at).  Tombstones and markers have family
  * C837_FAM_NONE, as their ledger rows do; see specs/edits.md, "Ledger,
  * re-runs and merges". */
 typedef struct c837_hist {
@@ -88,10 +90,30 @@ c837_status c837_engine_add_history(c837_engine *e, const c837_hist *h);
  * still hold removed lines (marked nowhere; removed records are dropped
  * lazily, never under a checkpoint): read it after c837_engine_commit or
  * c837_engine_rollback.  Reading may drop them then (the engine is
- * logically unchanged); pointers stay valid until the engine's next
- * call other than these two. */
+ * logically unchanged).  The engine keeps the records compact (their
+ * strings interned, engine_int.h): c837_engine_history_at copies record
+ * i out whole into *out and returns out (NULL past the end); to sort or
+ * scan many records without copying them, c837_engine_history_key gives
+ * what the ledger's order needs, its strings borrowed from the engine
+ * (valid until the engine's next call other than these three). */
 size_t c837_engine_history_count(const c837_engine *e);
-const c837_hist *c837_engine_history_at(const c837_engine *e, size_t i);
+const c837_hist *c837_engine_history_at(const c837_engine *e, size_t i,
+                                        c837_hist *out);
+
+/* The identity and rank of a remembered record (the ledger's order:
+ * specs/edits.md, "Ledger, re-runs and merges"). */
+typedef struct c837_hist_key {
+  const char *source, *claim_id, *lx;
+  uint32_t run;
+  int32_t run_date;
+  int bookkeeping;      /* 1: a tombstone or a marker, as
+                           c837_hist_kind_of tells the record */
+} c837_hist_key;
+
+/* *k = the key of record i (see c837_engine_history_count): 1, or 0 past
+ * the end. */
+int c837_engine_history_key(const c837_engine *e, size_t i,
+                            c837_hist_key *k);
 /* Remembers the engine's cross-claim state (lines remembered, lines
  * removed by voids and replacements, loaded lines hidden by a re-run)
  * so that c837_engine_rollback can return to it, e.g. when a file fails

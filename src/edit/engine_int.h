@@ -9,11 +9,13 @@
  *          -> engine_hist.c  (the remembered history)
  *               -> hist_gather.c (the lines one claim is judged against)
  *               -> hist_index.c  (the indexes over the records)
+ *                    -> hist_rec.c (the compact records' strings)
  *
  * engine.c also calls engine_hist.c (cancel, record), hist_gather.c
  * and verdict.c; engine_hist.c and hist_gather.c call hist_index.c (and
- * hist_gather.c engine_hist.c's exclusion rule); hist_index.c and
- * verdict.c call no file of the engine.
+ * hist_gather.c engine_hist.c's exclusion rule); engine_hist.c and
+ * hist_index.c call hist_rec.c; hist_rec.c and verdict.c call no file
+ * of the engine.
  * The engine's state is one struct of four named parts: the history
  * (records, indexes and run numbers, engine_hist.c), its checkpoint, the
  * claim being judged (working lines and events), and the verdict being
@@ -166,31 +168,105 @@ typedef struct c837_verdictbuf {
 /* The remembered history (engine_hist.c)                              */
 /* ------------------------------------------------------------------ */
 
-/* A remembered line (or tombstone, or marker) and its bookkeeping. */
+/* A remembered line or tombstone, compact: its strings are ids into the
+ * history's interning maps (c837_hist_encode / c837_hist_decode), so
+ * that a million remembered lines fit in about 150 MB with their
+ * indexes (specs/performance.md).  Dates stay CCYYMMDD as in c837_hist.
+ * The fields mean what c837_hist's of the same name mean. */
 typedef struct c837_hrec {
-  c837_hist h;
-  int loaded;           /* 1: from c837_engine_add_history and not yet
-                           replaced by a line of this run */
-  int dead;             /* 1: removed by a void / replacement */
+  uint32_t source;      /* id in hs->srcs */
+  uint32_t claim_id;    /* id in hs->cids: the claim chain it is on */
+  uint32_t patient;     /* id in hs->patkeys: pats[patient] */
+  uint32_t lx, provider, code, billed; /* ids in hs->strs */
+  uint32_t next;        /* the next line on its claim chain (lines only;
+                           C837_HNONE at the end): see c837_histstore */
+  int64_t units;
+  int32_t date_from, date_to;
+  uint32_t meta;        /* id in hs->metas: run, run_date and freq
+                           (c837_hmeta; few distinct, one a run or so) */
+  int8_t step;          /* 0 .. 4 (the ledger and code table's range) */
+  uint8_t family;       /* c837_family */
+  uint8_t kind;         /* C837_HIST_LINE or C837_HIST_TOMBSTONE */
+  uint8_t flags;        /* C837_HR_LOADED, C837_HR_DEAD */
 } c837_hrec;
+
+/* What records share: the run that first remembered them, its date, and
+ * the claim frequency (c837_hrec.meta: the bytes of one, zero-padded,
+ * are its key in hs->metas). */
+typedef struct c837_hmeta {
+  uint32_t run;
+  int32_t run_date;
+  char freq[4];
+} c837_hmeta;
+
+/* c837_hrec.flags: LOADED: from c837_engine_add_history and not yet
+ * replaced by a line of this run; DEAD: removed by a void / replacement
+ * (dropped at the next compaction). */
+#define C837_HR_LOADED 1u
+#define C837_HR_DEAD 2u
+/* The end of a claim chain. */
+#define C837_HNONE UINT32_MAX
+
+/* 1 when r is C837_HR_LOADED. */
+static inline int c837_hr_loaded(const c837_hrec *r)
+{
+  return (r->flags & C837_HR_LOADED) != 0;
+}
+/* 1 when r is C837_HR_DEAD. */
+static inline int c837_hr_dead(const c837_hrec *r)
+{
+  return (r->flags & C837_HR_DEAD) != 0;
+}
+
+/* A marker or an admission (few: one per interchange, one per CAR-T
+ * patient's stay): kept whole. */
+typedef struct c837_arec {
+  c837_hist h;
+  int loaded;           /* as C837_HR_LOADED */
+  int dead;             /* as C837_HR_DEAD */
+} c837_arec;
 
 /* The lines of one patient, for the edits (hist_index.c): record indexes
  * of the patient's live dated lines, ordered by class (c837_hix_class),
- * date_from and record index. */
+ * date_from and record index; the first C837_PAT_INLINE of them held
+ * in place (most patients have a line or two: no allocation of their
+ * own), more in an allocated array.  Read them through c837_pat_idx. */
+#define C837_PAT_INLINE 2
 typedef struct c837_pat {
-  size_t *idx;
-  size_t n, cap;
+  union {
+    uint32_t *p;        /* capl > 0 */
+    uint32_t in[C837_PAT_INLINE]; /* capl == 0 */
+  } u;
+  unsigned int n : 26;  /* entries (C837_PAT_MAX at most) */
+  unsigned int capl : 5; /* 0: in place; else the array holds 2^(capl + 1)
+                            (c837_vec_reserve doubles from 4) */
+  unsigned int unsorted : 1; /* the entries appended in record order, to
+                                be sorted before they are read (after a
+                                load or a rebuild) */
   int32_t maxspan;      /* the largest date_to - date_from (days) filed
                            since the last rebuild */
-  int unsorted;         /* idx[] appended in record order, to be sorted
-                           before it is read (after a load or a rebuild) */
 } c837_pat;
+/* The most entries of one patient's list (a ledger may hold more lines
+ * of one patient than C837_MAX_PATIENT_LINES lets a run add: loading
+ * more than this fails as out of memory). */
+#define C837_PAT_MAX ((1u << 26) - 1)
+
+/* The record indexes of p, p->n of them. */
+static inline uint32_t *c837_pat_idx(c837_pat *p)
+{
+  return p->capl ? p->u.p : p->u.in;
+}
+/* The same, read-only. */
+static inline const uint32_t *c837_pat_cidx(const c837_pat *p)
+{
+  return p->capl ? p->u.p : p->u.in;
+}
 
 /* Identity (source, CLM01, LX) -> records: open addressing, record
- * index + 1 per slot (0 empty) beside the identity's hash. */
+ * index + 1 per slot (0 empty); the hash of a slot's identity is
+ * computed again from its record's ids (c837_hix_id_hash). */
 typedef struct c837_idtab {
-  size_t *slot;
-  uint64_t *hash;
+  uint32_t *slot;
   size_t nslots, n;     /* nslots a power of two (or 0), n entries */
 } c837_idtab;
 
@@ -203,21 +279,12 @@ typedef struct c837_ixc {
   size_t mk;            /* index into markers, C837_NO_INDEX when none */
 } c837_ixc;
 
-/* The records filed under one key of an index, in increasing record
- * order (a claim list may hold stale entries: records since removed or
- * refiled, which readers skip). */
+/* Record indexes in increasing record order (the admissions' patient
+ * lists). */
 typedef struct c837_ilist {
   size_t *idx;
   size_t n, cap;
 } c837_ilist;
-
-/* A string -> record list index: the map gives each key an id, lists[id]
- * its records. */
-typedef struct c837_index {
-  c837_map keys;
-  c837_ilist *lists;
-  size_t cap;
-} c837_index;
 
 /* What a checkpoint saves and a rollback restores in one assignment:
  * the lengths of the record arrays and the run numbers. */
@@ -236,18 +303,28 @@ typedef struct c837_histstore {
    * mk[] (history_at lists h then mk) */
   c837_hrec *h;
   size_t caph;
-  c837_hrec *mk;
+  c837_arec *mk;
   size_t capmk;
   size_t nlive;         /* live lines in h[] (the run's limit counts them) */
+  /* the strings of the records, each kept once: sources; CLM01s (chead[id]
+   * the last line of that CLM01, its chain running back through
+   * c837_hrec.next, so that a void or replacement touches only the lines
+   * of its CLM01); LX, provider, code as billed and after crosswalk */
+  c837_map srcs;
+  c837_map cids;
+  uint32_t *chead;
+  size_t capchead;
+  c837_map strs;
+  c837_map metas;       /* c837_hmeta */
   /* patient key -> pats[id], the patient's dated lines by class and date */
   c837_map patkeys;
   c837_pat *pats;
   size_t cappats;
   /* identity -> records (lines and tombstones) */
   c837_idtab ids;
-  /* "CLM01 US provider" -> the lines (not tombstones) of that claim, so
-   * that a void or replacement touches only them */
-  c837_index claims;
+  /* a void's or replacement's lines, gathered from its claim chain */
+  size_t *scratch;
+  size_t capscratch;
   /* interchange "ISA06|ISA13|" -> ix[id] */
   c837_map ixkeys;
   c837_ixc *ix;
@@ -257,9 +334,14 @@ typedef struct c837_histstore {
 /* A change to a record that existed at the checkpoint: its old value. */
 typedef struct c837_undo {
   size_t idx;
-  int is_mk;            /* 1: idx is into the markers */
   c837_hrec old;
 } c837_undo;
+
+/* The same for a marker or an admission. */
+typedef struct c837_aundo {
+  size_t idx;
+  c837_arec old;
+} c837_aundo;
 
 /* The open checkpoint (c837_engine_checkpoint): what it saw, and the old
  * values of the records changed since. */
@@ -269,13 +351,15 @@ typedef struct c837_checkpoint {
   size_t nix;           /* interchange ids at the checkpoint */
   c837_undo *undo;
   size_t nundo, capundo;
+  c837_aundo *mkundo;   /* markers */
+  size_t nmkundo, capmkundo;
 } c837_checkpoint;
 
 /* The remembered inpatient admissions (hist_admit.c): records of kind
  * ADMISSION, and the tombstones of those a void or replacement removed,
  * kept apart from the lines (PAYMENT_WINDOW is their only reader). */
 typedef struct c837_admits {
-  c837_hrec *r;         /* in a stable order (append, replace in place) */
+  c837_arec *r;         /* in a stable order (append, replace in place) */
   size_t n, cap;
   size_t ndead;
   c837_map keys;        /* patient key -> lists[id] */
@@ -283,7 +367,7 @@ typedef struct c837_admits {
   size_t caplists;
   int open;             /* a checkpoint is open */
   size_t saved_n, saved_ndead;
-  c837_undo *undo;      /* old values of records changed since it */
+  c837_aundo *undo;     /* old values of records changed since it */
   size_t nundo, capundo;
 } c837_admits;
 
@@ -410,25 +494,119 @@ int32_t c837_eng_code_switch(const c837_codetable *t, const c837_code *row,
                              int32_t from, int32_t to,
                              const c837_code **next);
 
+/* ---- hist_rec.c: the compact records and their strings ---- */
+
+/* A record's identity as ids (source in srcs, CLM01 in cids, LX in
+ * strs). */
+typedef struct c837_hid {
+  uint32_t source, claim_id, lx;
+} c837_hid;
+
+/* The strings of record r (borrowed from the history's maps: valid
+ * until the next record is encoded). */
+static inline const char *c837_hr_source(const c837_histstore *hs,
+                                         const c837_hrec *r)
+{
+  return c837_map_key(&hs->srcs, r->source);
+}
+static inline const char *c837_hr_claim_id(const c837_histstore *hs,
+                                           const c837_hrec *r)
+{
+  return c837_map_key(&hs->cids, r->claim_id);
+}
+static inline const char *c837_hr_patient(const c837_histstore *hs,
+                                          const c837_hrec *r)
+{
+  return c837_map_key(&hs->patkeys, r->patient);
+}
+static inline const char *c837_hr_lx(const c837_histstore *hs,
+                                     const c837_hrec *r)
+{
+  return c837_map_key(&hs->strs, r->lx);
+}
+static inline const char *c837_hr_provider(const c837_histstore *hs,
+                                           const c837_hrec *r)
+{
+  return c837_map_key(&hs->strs, r->provider);
+}
+static inline const char *c837_hr_code(const c837_histstore *hs,
+                                       const c837_hrec *r)
+{
+  return c837_map_key(&hs->strs, r->code);
+}
+static inline const char *c837_hr_billed(const c837_histstore *hs,
+                                         const c837_hrec *r)
+{
+  return c837_map_key(&hs->strs, r->billed);
+}
+/* The run, run date and frequency of record r. */
+static inline c837_hmeta c837_hr_meta(const c837_histstore *hs,
+                                      const c837_hrec *r)
+{
+  c837_hmeta m;
+  memcpy(&m, c837_map_key(&hs->metas, r->meta), sizeof m);
+  return m;
+}
+/* The run of record r. */
+static inline uint32_t c837_hr_run(const c837_histstore *hs,
+                                   const c837_hrec *r)
+{
+  return c837_hr_meta(hs, r).run;
+}
+/* 1 when records a and b have the same identity (source, CLM01, LX). */
+static inline int c837_hr_same_identity(const c837_hrec *a,
+                                        const c837_hrec *b)
+{
+  return a->source == b->source && a->claim_id == b->claim_id &&
+         a->lx == b->lx;
+}
+
+/* Fills *r from h (kind LINE or TOMBSTONE), interning its strings and
+ * making room for a new patient's and a new CLM01's entries (pats[],
+ * chead[]); r->flags 0, r->next C837_HNONE.  0, or -1 on ENOMEM (some
+ * strings may stay interned: unused keys, harmless). */
+int c837_hist_encode(c837_histstore *hs, const c837_hist *h, c837_hrec *r);
+/* Sets record r's frequency to freq (a tombstone gets its void's or
+ * replacement's).  0, or -1 on ENOMEM (r unchanged). */
+int c837_hist_set_freq(c837_histstore *hs, c837_hrec *r, const char *freq);
+/* The c837_hist that r was encoded from (every field, kind included). */
+void c837_hist_decode(const c837_histstore *hs, const c837_hrec *r,
+                      c837_hist *h);
+/* The ids of identity (source, claim_id, lx) in *id, without interning:
+ * 1, or 0 when one of them is unknown (then no record has it). */
+int c837_hist_find_identity(const c837_histstore *hs, const char *source,
+                            const char *claim_id, const char *lx,
+                            c837_hid *id);
+/* The last line on the claim chain of CLM01 claim_id (earlier ones
+ * follow through c837_hrec.next), C837_HNONE when none.  The chain
+ * holds the lines appended or loaded under that CLM01, of any provider,
+ * dead ones among them (readers skip them). */
+uint32_t c837_hist_chain(const c837_histstore *hs, const char *claim_id);
+/* Puts line record i at the head of its CLM01's chain. */
+void c837_hist_chain_link(c837_histstore *hs, size_t i);
+/* Empties every claim chain (before a rebuild). */
+void c837_hist_chain_clear(c837_histstore *hs);
+/* Frees the string maps, the claim heads and the scratch list. */
+void c837_hist_strings_free(c837_histstore *hs);
+
 /* ---- hist_index.c: the indexes over the records ---- */
 
-/* The identity hash of (source, claim_id, lx). */
-uint64_t c837_hix_id_hash(const char *source, const char *claim_id,
-                          const char *lx);
+/* The identity hash of ids k. */
+uint64_t c837_hix_id_hash(const c837_hid *k);
 /* Files record i (its identity) in the identity table.  0 or -1
  * (ENOMEM, nothing changed). */
 int c837_hix_id_add(c837_histstore *hs, size_t i);
-/* The records of identity hash h: start with *pos = (size_t)-1; each
- * call returns the next record index filed under h (C837_NO_INDEX at
- * the end).  Callers compare the identity (hashes collide). */
-size_t c837_hix_id_next(const c837_histstore *hs, uint64_t h, size_t *pos);
-/* 1 when record i is filed in its patient's index: a live line with a
+/* The records of identity k: start with *pos = (size_t)-1; each call
+ * returns the next record index filed under k whose identity is k
+ * (C837_NO_INDEX at the end; a record may come twice). */
+size_t c837_hix_id_next(const c837_histstore *hs, const c837_hid *k,
+                        size_t *pos);
+/* 1 when record r is filed in its patient's index: a live line with a
  * date. */
 int c837_hix_fileable(const c837_hrec *r);
-/* Files record i (a fileable line) in its patient's index, creating the
- * patient: in its place, or (append, for a ledger's many rows) at the
- * end, the list then sorted when it is first read.  0 or -1 (ENOMEM,
- * nothing changed). */
+/* Files record i (a fileable line) in its patient's index: in its
+ * place, or (append, for a ledger's many rows) at the end, the list then
+ * sorted when it is first read.  0 or -1 (ENOMEM, nothing changed). */
 int c837_hix_file(c837_histstore *hs, size_t i, int append);
 /* Takes record i out of its patient's index (a no-op when it is not
  * there).  Never allocates. */
@@ -438,10 +616,10 @@ void c837_hix_unfile(c837_histstore *hs, size_t i);
 int c837_hix_pat(c837_histstore *hs, const char *patient, c837_pat **out);
 /* The number of lines filed for patient key (no sorting). */
 size_t c837_hix_pat_count(const c837_histstore *hs, const char *patient);
-/* Makes room for a record like h in the identity table and (a dated
+/* Makes room for encoded record r in the identity table and (a dated
  * line) its patient's index, so that c837_hix_id_add and c837_hix_file
  * of it cannot fail.  0 or -1 (ENOMEM). */
-int c837_hix_reserve(c837_histstore *hs, const c837_hist *h);
+int c837_hix_reserve(c837_histstore *hs, const c837_hrec *r);
 /* The classes of the patient index, in its order: one per family the
  * gather looks up apart (REPEAT_ADMINISTRATION's course classes among
  * them), the steps 1 to 4 each their own. */
@@ -458,21 +636,11 @@ enum {
 };
 /* The class of a record in the patient index (C837_HIX_*, or 1 to 4 for
  * the steps). */
-int c837_hix_class(const c837_hist *h);
+int c837_hix_class(const c837_hrec *r);
 /* The first position in p->idx of class cls whose record's date_from is
  * at least ymd_lo, and in *end the first position past the class. */
 size_t c837_hix_lower(const c837_histstore *hs, const c837_pat *p, int cls,
                       int32_t ymd_lo, size_t *end);
-/* Makes room for one more index in l.  0 or -1 (ENOMEM). */
-int c837_hix_ilist_reserve(c837_ilist *l);
-/* Files idx in l, keeping l sorted; nothing when it is there already.
- * 0 or -1 (ENOMEM). */
-int c837_hix_ilist_insert(c837_ilist *l, size_t idx);
-/* The list of the claim claim_id + provider in the claim index ("CLM01
- * US provider"), created when missing (create); NULL when unknown or on
- * ENOMEM. */
-c837_ilist *c837_hix_claim_list(c837_histstore *hs, const char *claim_id,
-                                const char *provider, int create);
 /* Length of the interchange key "ISA06|ISA13|" (or "ISA06|ISA13#FP|") at
  * the start of source, 0 when source has no two '|'. */
 size_t c837_hix_ix_key_len(const char *source);
@@ -487,11 +655,11 @@ int c837_hix_ix_note_loaded(c837_histstore *hs, const c837_hist *h);
 /* Returns the interchange index to its state at a checkpoint that saw
  * nix entries (see hist_index.c). */
 void c837_hix_ix_rollback(c837_histstore *hs, size_t nix);
-/* Rebuilds the identity table, the patient index and the claim index
+/* Rebuilds the identity table, the patient index and the claim chains
  * from the records (after a rollback or a compaction).  Never allocates:
  * every index already held every record it gets back. */
 void c837_hix_rebuild(c837_histstore *hs);
-/* Frees the three indexes. */
+/* Frees the identity table and the patient index. */
 void c837_hix_free(c837_histstore *hs);
 
 /* ---- engine_hist.c: the remembered history ---- */
@@ -508,10 +676,10 @@ int c837_hist_repeated(const c837_engine *e, const c837_hist **prev);
  * claim: its own line read again, a line it replaces, a line of a run
  * that a re-run hides (see engine_hist.c). */
 int c837_hist_excluded(const c837_engine *e, const c837_hrec *r);
-/* 1 when loaded record h, of a ledger written before sources carried
+/* 1 when loaded record r, of a ledger written before sources carried
  * the ISA's hash, is a line of the current claim read again (the same
  * numbers, CLM01, LX, code as billed and dates). */
-int c837_hist_legacy_own(const c837_engine *e, const c837_hist *h);
+int c837_hist_legacy_own(const c837_engine *e, const c837_hrec *r);
 /* How many of the current claim's CAR-T and watch lines c837_hist_record
  * would add (not lines read again, which replace themselves). */
 size_t c837_hist_new_lines(c837_engine *e);

@@ -69,7 +69,7 @@ static int append(c837_admits *a, const c837_hist *h, int loaded)
  * (ENOMEM: the caller must not change it). */
 static int touch(c837_admits *a, size_t i)
 {
-  c837_undo *u;
+  c837_aundo *u;
   if (!a->open || i >= a->saved_n)
     return 0;
   if (c837_vec_reserve(&a->undo, &a->capundo, a->nundo + 1, sizeof *a->undo,
@@ -77,7 +77,6 @@ static int touch(c837_admits *a, size_t i)
     return -1;
   u = &a->undo[a->nundo++];
   u->idx = i;
-  u->is_mk = 0;
   u->old = a->r[i];
   return 0;
 }
@@ -126,7 +125,7 @@ static size_t find_identity(const c837_admits *a, const c837_hist *h)
   const c837_ilist *l = pat_list_c(a, h->patient);
   size_t k;
   for (k = 0; l && k < l->n; k++) {
-    const c837_hrec *r = &a->r[l->idx[k]];
+    const c837_arec *r = &a->r[l->idx[k]];
     if (!r->dead && same_identity(&r->h, h))
       return l->idx[k];
   }
@@ -164,7 +163,7 @@ c837_status c837_admit_load(c837_engine *e, const c837_hist *h)
 /* 1 when loaded record r is hidden from the current claim: a re-run of
  * the interchange that run r->h.run (or an earlier one) read (the rule
  * of the lines, specs/edits.md "Ledger, re-runs and merges"). */
-static int hidden(const c837_engine *e, const c837_hrec *r)
+static int hidden(const c837_engine *e, const c837_arec *r)
 {
   return r->loaded && e->hist.m.hiding && r->h.run >= e->hist.m.hide_min;
 }
@@ -174,7 +173,7 @@ const c837_hist *c837_admit_next(const c837_engine *e, const char *patient,
 {
   const c837_ilist *l = pat_list_c(&e->adm, patient);
   while (l && *pos < l->n) {
-    const c837_hrec *r = &e->adm.r[l->idx[(*pos)++]];
+    const c837_arec *r = &e->adm.r[l->idx[(*pos)++]];
     if (!r->dead && r->h.kind == C837_HIST_ADMISSION && !hidden(e, r))
       return &r->h;
   }
@@ -240,7 +239,7 @@ int c837_admit_cancel(c837_engine *e)
   int f = c837_eng_freq(c);
   /* not many admissions (CAR-T patients only): a scan of them all */
   for (i = 0; i < n; i++) {
-    c837_hrec *r = &a->r[i];
+    c837_arec *r = &a->r[i];
     c837_hist t;
     if (r->dead || r->h.kind != C837_HIST_ADMISSION ||
         strcmp(r->h.claim_id, c->id) != 0 ||

@@ -43,27 +43,29 @@ static int pick(c837_engine *e, size_t *n, size_t i)
   return 0;
 }
 
-/* The event of remembered record r. */
+/* The event of remembered record r (its strings borrowed from the
+ * history's maps: no string is interned while the edits run). */
 static void hist_event(const c837_engine *e, const c837_hrec *r,
                        c837_event *v)
 {
+  const c837_histstore *hs = &e->hist;
   const c837_code *next;
   memset(v, 0, sizeof *v);
-  v->code = r->h.code;
-  v->row = c837_codetable_find(e->t, r->h.code);
+  v->code = c837_hr_code(hs, r);
+  v->row = c837_codetable_find(e->t, v->code);
   v->product = v->row && v->row->product[0] ? v->row->product : NULL;
-  v->fam = (int)r->h.family;
-  v->step = r->h.step;
-  v->from = r->h.date_from;
-  v->to = r->h.date_to && r->h.date_to >= r->h.date_from ? r->h.date_to
-                                                         : r->h.date_from;
+  v->fam = (int)r->family;
+  v->step = r->step;
+  v->from = r->date_from;
+  v->to = r->date_to && r->date_to >= r->date_from ? r->date_to
+                                                   : r->date_from;
   v->dfrom = c837_date_to_days(v->from);
   v->dto = c837_date_to_days(v->to);
   v->dswitch = c837_eng_code_switch(e->t, v->row, v->from, v->to, &next);
   v->code2 = next ? next->code : NULL;
-  v->units = r->h.units;
-  v->provider = r->h.provider;
-  v->claim_id = r->h.claim_id;
+  v->units = r->units;
+  v->provider = c837_hr_provider(hs, r);
+  v->claim_id = c837_hr_claim_id(hs, r);
   v->line = C837_NO_INDEX;
 }
 
@@ -216,10 +218,9 @@ int c837_hist_gather(c837_engine *e, size_t *count)
     lo = ya ? c837_days_to_date(c837_date_to_days(ya) - p->maxspan) : 0;
     at = c837_hix_lower(hs, p, cls, lo, &end);
     for (; at < end; at++) {
-      const c837_hrec *r = &hs->h[p->idx[at]];
-      int32_t to = r->h.date_to > r->h.date_from ? r->h.date_to
-                                                  : r->h.date_from;
-      if (r->h.date_from > yb)
+      const c837_hrec *r = &hs->h[c837_pat_cidx(p)[at]];
+      int32_t to = r->date_to > r->date_from ? r->date_to : r->date_from;
+      if (r->date_from > yb)
         break;
       if (to < ya || c837_hist_excluded(e, r))
         continue;
@@ -227,15 +228,15 @@ int c837_hist_gather(c837_engine *e, size_t *count)
         *count = n + s.own + 1;
         return 1;
       }
-      if (pick(e, &n, p->idx[at]) != 0)
+      if (pick(e, &n, c837_pat_cidx(p)[at]) != 0)
         return -1;
     }
   }
   for (cls = 1; cls <= 4; cls++) {
     for (at = c837_hix_lower(hs, p, cls, 0, &end); at < end; at++) {
-      if (c837_hist_excluded(e, &hs->h[p->idx[at]]))
+      if (c837_hist_excluded(e, &hs->h[c837_pat_cidx(p)[at]]))
         continue;
-      if (pick(e, &n, p->idx[at]) != 0)
+      if (pick(e, &n, c837_pat_cidx(p)[at]) != 0)
         return -1;
       break;
     }

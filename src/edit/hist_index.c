@@ -1,13 +1,15 @@
 /* hist_index.c -- the indexes over the engine's remembered records
  *
  * engine_hist.c keeps the remembered records (c837_hrec: lines,
- * tombstones) in one array, in a stable order; this file keeps three
+ * tombstones) in one array, in a stable order; this file keeps two
  * indexes over that array, so that no claim costs time in proportion to
  * everything remembered (specs/edits.md, "Cost"):
  *
  * - identity (source, CLM01, LX) -> records, an open-addressing table of
- *   record indexes by the identity's hash (c837_idtab), so that a line
- *   read again or a tombstone loaded finds its record at once;
+ *   record indexes by the hash of the identity's string ids (c837_idtab;
+ *   4 bytes a slot, the hash computed again from the record when the
+ *   table grows), so that a line read again or a tombstone loaded finds
+ *   its record at once;
  * - patient key -> the patient's live dated lines (c837_pat), ordered by
  *   class (c837_hix_class: product, steps 1 to 4, another step, watch,
  *   tcr, til, hsc_gene, the other families), then date_from,
@@ -15,13 +17,13 @@
  *   and the earliest line of each step, by binary search.  A patient's
  *   list is kept ordered by insertion (memmove, bounded by
  *   C837_MAX_PATIENT_LINES); lines loaded from a ledger are appended and
- *   the list sorted once, when it is first read;
- * - "CLM01 US provider" -> the claim's lines (c837_index, a c837_map of
- *   keys), for voids and replacements.
+ *   the list sorted once, when it is first read.
  *
- * c837_hix_rebuild rebuilds all three from the records after a rollback
- * or a compaction without allocating: each index already held every
- * record it gets back.  This file calls no other file of the engine.
+ * (The third, CLM01 -> the claim's lines for voids and replacements, is
+ * a chain through the records: hist_rec.c.)  c837_hix_rebuild rebuilds
+ * both and the claim chains from the records after a rollback or a
+ * compaction without allocating: each index already held every record
+ * it gets back.  This file calls hist_rec.c only.
  */
 #include "edit/engine_int.h"
 #include "base/buf.h"
@@ -35,17 +37,22 @@
 /* Identity table                                                      */
 /* ------------------------------------------------------------------ */
 
-uint64_t c837_hix_id_hash(const char *source, const char *claim_id,
-                          const char *lx)
+uint64_t c837_hix_id_hash(const c837_hid *k)
 {
-  char key[sizeof ((c837_hist *)0)->source + C837_ID_MAX + 16 + 2];
-  int n = snprintf(key, sizeof key, "%s\x1f%s\x1f%s", source, claim_id, lx);
-  return c837_hash(key, n < (int)sizeof key ? (size_t)n : sizeof key - 1);
+  uint32_t v[3];
+  v[0] = k->source;
+  v[1] = k->claim_id;
+  v[2] = k->lx;
+  return c837_hash(v, sizeof v);
 }
 
 static uint64_t rec_hash(const c837_hrec *r)
 {
-  return c837_hix_id_hash(r->h.source, r->h.claim_id, r->h.lx);
+  c837_hid k;
+  k.source = r->source;
+  k.claim_id = r->claim_id;
+  k.lx = r->lx;
+  return c837_hix_id_hash(&k);
 }
 
 /* Puts record idx under hash h; the table has room. */
@@ -54,8 +61,7 @@ static void id_put(c837_idtab *t, uint64_t h, size_t idx)
   size_t mask = t->nslots - 1, k = (size_t)h & mask;
   while (t->slot[k])
     k = (k + 1) & mask;
-  t->slot[k] = idx + 1;
-  t->hash[k] = h;
+  t->slot[k] = (uint32_t)(idx + 1);
   t->n++;
 }
 
@@ -66,22 +72,19 @@ static int id_reserve(c837_histstore *hs)
   size_t i, want = t->nslots ? t->nslots : 64;
   if ((t->n + 1) * 2 <= t->nslots)
     return 0;
+  if (hs->m.nh >= C837_HNONE - 1)
+    return -1; /* record indexes are 32 bits */
   while ((t->n + 1) * 2 > want)
     want *= 2;
   nt.slot = calloc(want, sizeof *nt.slot);
-  nt.hash = malloc(want * sizeof *nt.hash);
-  if (!nt.slot || !nt.hash) {
-    free(nt.slot);
-    free(nt.hash);
+  if (!nt.slot)
     return -1;
-  }
   nt.nslots = want;
   nt.n = 0;
   for (i = 0; i < t->nslots; i++)
     if (t->slot[i])
-      id_put(&nt, t->hash[i], t->slot[i] - 1);
+      id_put(&nt, rec_hash(&hs->h[t->slot[i] - 1]), t->slot[i] - 1);
   free(t->slot);
-  free(t->hash);
   *t = nt;
   return 0;
 }
@@ -94,16 +97,20 @@ int c837_hix_id_add(c837_histstore *hs, size_t i)
   return 0;
 }
 
-size_t c837_hix_id_next(const c837_histstore *hs, uint64_t h, size_t *pos)
+size_t c837_hix_id_next(const c837_histstore *hs, const c837_hid *id,
+                        size_t *pos)
 {
   const c837_idtab *t = &hs->ids;
   size_t mask, k;
   if (!t->nslots)
     return C837_NO_INDEX;
   mask = t->nslots - 1;
-  k = *pos == (size_t)-1 ? (size_t)h & mask : (*pos + 1) & mask;
+  k = *pos == (size_t)-1 ? (size_t)c837_hix_id_hash(id) & mask
+                         : (*pos + 1) & mask;
   for (; t->slot[k]; k = (k + 1) & mask) {
-    if (t->hash[k] == h) {
+    const c837_hrec *r = &hs->h[t->slot[k] - 1];
+    if (r->source == id->source && r->claim_id == id->claim_id &&
+        r->lx == id->lx) {
       *pos = k;
       return t->slot[k] - 1;
     }
@@ -115,13 +122,13 @@ size_t c837_hix_id_next(const c837_histstore *hs, uint64_t h, size_t *pos)
 /* Patient index                                                       */
 /* ------------------------------------------------------------------ */
 
-int c837_hix_class(const c837_hist *h)
+int c837_hix_class(const c837_hrec *r)
 {
-  switch (h->family) {
+  switch ((c837_family)r->family) {
   case C837_FAM_PRODUCT:
     return C837_HIX_PRODUCT;
   case C837_FAM_STEP:
-    return h->step >= 1 && h->step <= 4 ? h->step : C837_HIX_STEP_OTHER;
+    return r->step >= 1 && r->step <= 4 ? r->step : C837_HIX_STEP_OTHER;
   case C837_FAM_WATCH:
     return C837_HIX_WATCH;
   case C837_FAM_TCR:
@@ -137,17 +144,17 @@ int c837_hix_class(const c837_hist *h)
 
 int c837_hix_fileable(const c837_hrec *r)
 {
-  return !r->dead && r->h.kind == C837_HIST_LINE && r->h.date_from != 0;
+  return !c837_hr_dead(r) && r->kind == C837_HIST_LINE && r->date_from != 0;
 }
 
 /* Order of the patient index: class, date_from, record index. */
 static int before(const c837_hrec *h, size_t a, size_t b)
 {
-  int ca = c837_hix_class(&h[a].h), cb = c837_hix_class(&h[b].h);
+  int ca = c837_hix_class(&h[a]), cb = c837_hix_class(&h[b]);
   if (ca != cb)
     return ca < cb;
-  if (h[a].h.date_from != h[b].h.date_from)
-    return h[a].h.date_from < h[b].h.date_from;
+  if (h[a].date_from != h[b].date_from)
+    return h[a].date_from < h[b].date_from;
   return a < b;
 }
 
@@ -157,7 +164,7 @@ static size_t pat_lower(const c837_hrec *h, const c837_pat *p, size_t i)
   size_t lo = 0, hi = p->n;
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
-    if (before(h, p->idx[mid], i))
+    if (before(h, c837_pat_cidx(p)[mid], i))
       lo = mid + 1;
     else
       hi = mid;
@@ -167,7 +174,8 @@ static size_t pat_lower(const c837_hrec *h, const c837_pat *p, size_t i)
 
 /* qsort over a patient's list needs the records: sorted by a merge sort
  * of our own (stable, no allocation beyond the scratch it is given). */
-static void merge_sort(const c837_hrec *h, size_t *a, size_t *tmp, size_t n)
+static void merge_sort(const c837_hrec *h, uint32_t *a, uint32_t *tmp,
+                       size_t n)
 {
   size_t mid, i, j, k;
   if (n < 2)
@@ -185,56 +193,73 @@ static void merge_sort(const c837_hrec *h, size_t *a, size_t *tmp, size_t n)
  * unchanged). */
 static int pat_sort(const c837_histstore *hs, c837_pat *p)
 {
-  size_t *tmp;
+  uint32_t *tmp;
   if (!p->unsorted)
     return 0;
   tmp = p->n ? malloc(p->n * sizeof *tmp) : NULL;
   if (p->n && !tmp)
     return -1;
-  merge_sort(hs->h, p->idx, tmp, p->n);
+  merge_sort(hs->h, c837_pat_idx(p), tmp, p->n);
   free(tmp);
   p->unsorted = 0;
   return 0;
 }
 
-static int32_t span_of(const c837_hist *h)
+static int32_t span_of(const c837_hrec *r)
 {
-  if (!h->date_to || h->date_to <= h->date_from)
+  if (!r->date_to || r->date_to <= r->date_from)
     return 0;
-  return c837_date_to_days(h->date_to) - c837_date_to_days(h->date_from);
+  return c837_date_to_days(r->date_to) - c837_date_to_days(r->date_from);
 }
 
-/* The patient entry of key, created when missing (create); NULL when
- * unknown or out of memory. */
-static c837_pat *pat_get(c837_histstore *hs, const char *key, int create)
+/* The patient entry of key, NULL when unknown. */
+static c837_pat *pat_find(const c837_histstore *hs, const char *key)
 {
-  size_t len = strlen(key), id = c837_map_find(&hs->patkeys, key, len);
-  if (id != C837_MAP_NONE)
-    return &hs->pats[id];
-  if (!create ||
-      c837_vec_reserve(&hs->pats, &hs->cappats,
-                       c837_map_count(&hs->patkeys) + 1, sizeof *hs->pats, 64,
-                       0) != 0 ||
-      c837_map_intern(&hs->patkeys, key, len, &id) < 0)
-    return NULL;
-  memset(&hs->pats[id], 0, sizeof hs->pats[id]);
-  return &hs->pats[id];
+  size_t id = c837_map_find(&hs->patkeys, key, strlen(key));
+  return id == C837_MAP_NONE ? NULL : &hs->pats[id];
+}
+
+/* Makes room for one more entry in p: in place up to C837_PAT_INLINE,
+ * then in an array of its own.  0 or -1 (ENOMEM, p unchanged). */
+static int pat_reserve(c837_pat *p)
+{
+  uint32_t *a = p->capl ? p->u.p : NULL;
+  size_t cap = p->capl ? (size_t)2 << p->capl : 0, l = 1;
+  if (!p->capl && p->n + 1 <= C837_PAT_INLINE)
+    return 0;
+  if ((size_t)p->n + 1 > C837_PAT_MAX ||
+      c837_vec_reserve(&a, &cap, (size_t)p->n + 1, sizeof *a, 4, 0) != 0)
+    return -1;
+  while (((size_t)2 << l) < cap)
+    l++;
+  if (!p->capl)
+    memcpy(a, p->u.in, p->n * sizeof *a);
+  p->u.p = a;
+  p->capl = l;
+  return 0;
+}
+
+/* The entries p can hold without allocating. */
+static size_t pat_room(const c837_pat *p)
+{
+  return p->capl ? (size_t)2 << p->capl : C837_PAT_INLINE;
 }
 
 int c837_hix_file(c837_histstore *hs, size_t i, int append)
 {
-  c837_pat *p = pat_get(hs, hs->h[i].h.patient, 1);
-  int32_t sp = span_of(&hs->h[i].h);
+  c837_pat *p = &hs->pats[hs->h[i].patient];
+  int32_t sp = span_of(&hs->h[i]);
+  uint32_t *idx;
   size_t at;
-  if (!p || c837_vec_reserve(&p->idx, &p->cap, p->n + 1, sizeof *p->idx, 4,
-                             0) != 0)
+  if (pat_reserve(p) != 0)
     return -1;
   /* an unsorted list is sorted when first read */
   if (append && p->n)
     p->unsorted = 1;
   at = p->unsorted ? p->n : pat_lower(hs->h, p, i);
-  memmove(p->idx + at + 1, p->idx + at, (p->n - at) * sizeof *p->idx);
-  p->idx[at] = i;
+  idx = c837_pat_idx(p);
+  memmove(idx + at + 1, idx + at, (p->n - at) * sizeof *idx);
+  idx[at] = (uint32_t)i;
   p->n++;
   if (sp > p->maxspan)
     p->maxspan = sp;
@@ -243,25 +268,26 @@ int c837_hix_file(c837_histstore *hs, size_t i, int append)
 
 void c837_hix_unfile(c837_histstore *hs, size_t i)
 {
-  c837_pat *p = pat_get(hs, hs->h[i].h.patient, 0);
+  c837_pat *p = &hs->pats[hs->h[i].patient];
+  uint32_t *idx = c837_pat_idx(p);
   size_t at;
-  if (!p || !p->n)
+  if (!p->n)
     return;
   if (p->unsorted) {
-    for (at = 0; at < p->n && p->idx[at] != i; at++)
+    for (at = 0; at < p->n && idx[at] != i; at++)
       ;
   } else {
     at = pat_lower(hs->h, p, i);
   }
-  if (at >= p->n || p->idx[at] != i)
+  if (at >= p->n || idx[at] != i)
     return;
-  memmove(p->idx + at, p->idx + at + 1, (p->n - at - 1) * sizeof *p->idx);
+  memmove(idx + at, idx + at + 1, (p->n - at - 1) * sizeof *idx);
   p->n--;
 }
 
 int c837_hix_pat(c837_histstore *hs, const char *patient, c837_pat **out)
 {
-  c837_pat *p = pat_get(hs, patient, 0);
+  c837_pat *p = pat_find(hs, patient);
   *out = NULL;
   if (!p || !p->n)
     return 0;
@@ -273,22 +299,17 @@ int c837_hix_pat(c837_histstore *hs, const char *patient, c837_pat **out)
 
 size_t c837_hix_pat_count(const c837_histstore *hs, const char *patient)
 {
-  size_t id = c837_map_find(&hs->patkeys, patient, strlen(patient));
-  return id == C837_MAP_NONE ? 0 : hs->pats[id].n;
+  const c837_pat *p = pat_find(hs, patient);
+  return p ? p->n : 0;
 }
 
-int c837_hix_reserve(c837_histstore *hs, const c837_hist *h)
+int c837_hix_reserve(c837_histstore *hs, const c837_hrec *r)
 {
-  c837_pat *p;
   if (id_reserve(hs) != 0)
     return -1;
-  if (h->kind != C837_HIST_LINE || !h->date_from)
+  if (r->kind != C837_HIST_LINE || !r->date_from)
     return 0;
-  p = pat_get(hs, h->patient, 1);
-  return p && c837_vec_reserve(&p->idx, &p->cap, p->n + 1, sizeof *p->idx, 4,
-                               0) == 0
-             ? 0
-             : -1;
+  return pat_reserve(&hs->pats[r->patient]);
 }
 
 size_t c837_hix_lower(const c837_histstore *hs, const c837_pat *p, int cls,
@@ -298,7 +319,7 @@ size_t c837_hix_lower(const c837_histstore *hs, const c837_pat *p, int cls,
   /* the class's first entry */
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
-    if (c837_hix_class(&hs->h[p->idx[mid]].h) < cls)
+    if (c837_hix_class(&hs->h[c837_pat_cidx(p)[mid]]) < cls)
       lo = mid + 1;
     else
       hi = mid;
@@ -307,7 +328,7 @@ size_t c837_hix_lower(const c837_histstore *hs, const c837_pat *p, int cls,
   hi = p->n;
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
-    if (c837_hix_class(&hs->h[p->idx[mid]].h) <= cls)
+    if (c837_hix_class(&hs->h[c837_pat_cidx(p)[mid]]) <= cls)
       lo = mid + 1;
     else
       hi = mid;
@@ -317,7 +338,7 @@ size_t c837_hix_lower(const c837_histstore *hs, const c837_pat *p, int cls,
   hi = *end;
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
-    if (hs->h[p->idx[mid]].h.date_from < ymd_lo)
+    if (hs->h[c837_pat_cidx(p)[mid]].date_from < ymd_lo)
       lo = mid + 1;
     else
       hi = mid;
@@ -326,66 +347,8 @@ size_t c837_hix_lower(const c837_histstore *hs, const c837_pat *p, int cls,
 }
 
 /* ------------------------------------------------------------------ */
-/* Claim index and interchange index                                   */
+/* Interchange index                                   */
 /* ------------------------------------------------------------------ */
-
-/* The list of key[0..len), or NULL when unknown (create = 0) or out of
- * memory (create = 1). */
-static c837_ilist *index_get(c837_index *x, const char *key, size_t len,
-                             int create)
-{
-  size_t id = c837_map_find(&x->keys, key, len);
-  if (id != C837_MAP_NONE)
-    return &x->lists[id];
-  if (!create ||
-      c837_vec_reserve(&x->lists, &x->cap, c837_map_count(&x->keys) + 1,
-                       sizeof *x->lists, 64, 0) != 0 ||
-      c837_map_intern(&x->keys, key, len, &id) < 0)
-    return NULL;
-  memset(&x->lists[id], 0, sizeof x->lists[id]);
-  return &x->lists[id];
-}
-
-/* Makes room for one more index in l.  0 or -1 (ENOMEM). */
-int c837_hix_ilist_reserve(c837_ilist *l)
-{
-  return c837_vec_reserve(&l->idx, &l->cap, l->n + 1, sizeof *l->idx, 4, 0)
-             ? -1
-             : 0;
-}
-
-/* Files idx in l, keeping l sorted; nothing when it is there already.
- * 0 or -1 (ENOMEM). */
-int c837_hix_ilist_insert(c837_ilist *l, size_t idx)
-{
-  size_t lo = 0, hi = l->n;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    if (l->idx[mid] < idx)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  if (lo < l->n && l->idx[lo] == idx)
-    return 0;
-  if (c837_hix_ilist_reserve(l) != 0)
-    return -1;
-  memmove(l->idx + lo + 1, l->idx + lo, (l->n - lo) * sizeof *l->idx);
-  l->idx[lo] = idx;
-  l->n++;
-  return 0;
-}
-
-/* The list of the claim claim_id + provider in the claim index:
- * "CLM01 US provider". */
-c837_ilist *c837_hix_claim_list(c837_histstore *hs, const char *claim_id,
-                              const char *provider, int create)
-{
-  char key[2 * C837_ID_MAX + 2];
-  int n = snprintf(key, sizeof key, "%s\x1f%s", claim_id, provider);
-  return index_get(&hs->claims, key,
-                   n < (int)sizeof key ? (size_t)n : sizeof key - 1, create);
-}
 
 /* Length of the interchange key "ISA06|ISA13|" at the start of source,
  * 0 when source has no two '|'. */
@@ -461,23 +424,6 @@ void c837_hix_ix_rollback(c837_histstore *hs, size_t nix)
 
 
 
-static void index_clear_lists(c837_index *x)
-{
-  size_t i;
-  for (i = 0; i < c837_map_count(&x->keys); i++)
-    x->lists[i].n = 0;
-}
-
-static void index_free(c837_index *x)
-{
-  size_t i;
-  for (i = 0; i < c837_map_count(&x->keys); i++)
-    free(x->lists[i].idx);
-  free(x->lists);
-  c837_map_free(&x->keys);
-  memset(x, 0, sizeof *x);
-}
-
 /* ------------------------------------------------------------------ */
 /* Rebuild                                                             */
 /* ------------------------------------------------------------------ */
@@ -485,7 +431,6 @@ static void index_free(c837_index *x)
 void c837_hix_rebuild(c837_histstore *hs)
 {
   size_t i;
-  char key[2 * C837_ID_MAX + 2];
   /* identity table: the same number of slots, refilled */
   if (hs->ids.nslots)
     memset(hs->ids.slot, 0, hs->ids.nslots * sizeof *hs->ids.slot);
@@ -495,34 +440,23 @@ void c837_hix_rebuild(c837_histstore *hs)
     hs->pats[i].maxspan = 0;
     hs->pats[i].unsorted = 0;
   }
-  index_clear_lists(&hs->claims);
+  c837_hist_chain_clear(hs);
   hs->nlive = 0;
   for (i = 0; i < hs->m.nh; i++) {
     const c837_hrec *r = &hs->h[i];
-    c837_pat *p;
-    c837_ilist *l;
-    size_t id;
-    int n;
+    c837_pat *p = &hs->pats[r->patient];
     if (hs->ids.nslots && (hs->ids.n + 1) * 2 <= hs->ids.nslots)
       id_put(&hs->ids, rec_hash(r), i);
-    if (r->dead || r->h.kind != C837_HIST_LINE)
+    if (c837_hr_dead(r) || r->kind != C837_HIST_LINE)
       continue;
     hs->nlive++;
-    if (c837_hix_fileable(r) &&
-        (p = pat_get(hs, r->h.patient, 0)) != NULL && p->n < p->cap) {
-      p->idx[p->n++] = i;
+    c837_hist_chain_link(hs, i);
+    if (c837_hix_fileable(r) && p->n < pat_room(p)) {
+      c837_pat_idx(p)[p->n++] = (uint32_t)i;
       p->unsorted = p->n > 1;
-      if (span_of(&r->h) > p->maxspan)
-        p->maxspan = span_of(&r->h);
+      if (span_of(r) > p->maxspan)
+        p->maxspan = span_of(r);
     }
-    n = snprintf(key, sizeof key, "%s\x1f%s", r->h.claim_id, r->h.provider);
-    id = c837_map_find(&hs->claims.keys, key,
-                       n < (int)sizeof key ? (size_t)n : sizeof key - 1);
-    if (id == C837_MAP_NONE)
-      continue;
-    l = &hs->claims.lists[id];
-    if (l->n < l->cap)
-      l->idx[l->n++] = i;
   }
 }
 
@@ -530,13 +464,12 @@ void c837_hix_free(c837_histstore *hs)
 {
   size_t i;
   free(hs->ids.slot);
-  free(hs->ids.hash);
   memset(&hs->ids, 0, sizeof hs->ids);
   for (i = 0; i < c837_map_count(&hs->patkeys); i++)
-    free(hs->pats[i].idx);
+    if (hs->pats[i].capl)
+      free(hs->pats[i].u.p);
   free(hs->pats);
   hs->pats = NULL;
   hs->cappats = 0;
   c837_map_free(&hs->patkeys);
-  index_free(&hs->claims);
 }

@@ -40,6 +40,7 @@
  */
 #include "parse/inflate_thread.h"
 #include "base/limits.h"
+#include "base/thread.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -112,7 +113,6 @@ c837_inflate_thread *c837_inflate_thread_start(c837_produce_fn produce,
                                                void *ud, uint64_t raw_off)
 {
   c837_inflate_thread *t = calloc(1, sizeof *t);
-  sigset_t all, old;
   size_t i;
   int rc;
 
@@ -146,14 +146,7 @@ c837_inflate_thread *c837_inflate_thread_start(c837_produce_fn produce,
   }
   /* the worker starts with every asynchronous signal blocked (a fault is
    * still reported in the thread that made it) */
-  sigfillset(&all);
-  sigdelset(&all, SIGSEGV);
-  sigdelset(&all, SIGBUS);
-  sigdelset(&all, SIGFPE);
-  sigdelset(&all, SIGILL);
-  pthread_sigmask(SIG_SETMASK, &all, &old);
-  rc = pthread_create(&t->tid, NULL, work, t);
-  pthread_sigmask(SIG_SETMASK, &old, NULL);
+  rc = c837_thread_start(&t->tid, work, t);
   if (rc != 0) {
     sem_destroy(&t->full);
     sem_destroy(&t->empty);

@@ -86,9 +86,9 @@ c837_audit *c837_audit_open(const char *dir, const c837_engine *engine,
   /* this run's ledger rows get one more than the largest run loaded */
   n = engine ? c837_engine_history_count(engine) : 0;
   for (i = 0; i < n; i++) {
-    const c837_hist *h = c837_engine_history_at(engine, i);
-    if (h->run > a->last_run)
-      a->last_run = h->run;
+    c837_hist_key k;
+    if (c837_engine_history_key(engine, i, &k) && k.run > a->last_run)
+      a->last_run = k.run;
   }
   return a;
 }

@@ -190,7 +190,8 @@ static int add_ledger(c837_audit_model *m, const c837_engine *engine,
              : 0;
   }
   for (i = 0; i < n && rc == 0; i++) {
-    const c837_hist *h = c837_engine_history_at(engine, i);
+    c837_hist hb;
+    const c837_hist *h = c837_engine_history_at(engine, i, &hb);
     uint32_t kind = hist_kind(h);
     if (!kind || h->run >= this_run)
       continue;

@@ -369,8 +369,22 @@ static int cmp_lx(const char *a, const char *b)
   return strcmp(a, b); /* "01" and "1" are different lines */
 }
 
+/* A row's place in the ledger's order (its identity and rank, borrowed
+ * from the engine's records or the merge's rows) and where it came from,
+ * so that ties resolve the same way on every machine (qsort is not
+ * stable). */
+typedef struct ranked {
+  const char *source, *claim_id, *lx;
+  uint32_t run;
+  int32_t run_date;
+  uint32_t file;        /* merge: argument index */
+  uint32_t seq;         /* position in the engine's history / the merge's
+                           rows */
+  int bookkeeping;      /* a tombstone or a marker */
+} ranked;
+
 /* Identity order: source, claim_id, lx. */
-static int cmp_identity(const c837_hist *a, const c837_hist *b)
+static int cmp_identity(const ranked *a, const ranked *b)
 {
   int c = strcmp(a->source, b->source);
   if (c)
@@ -381,65 +395,64 @@ static int cmp_identity(const c837_hist *a, const c837_hist *b)
   return cmp_lx(a->lx, b->lx);
 }
 
-/* A row and where it came from, so that ties resolve the same way on
- * every machine (qsort is not stable). */
-typedef struct ranked {
-  const c837_hist *h;
-  size_t file; /* merge: argument index */
-  size_t seq;  /* position in its file / in the engine's history */
-} ranked;
-
-/* 1 for a tombstone or a marker (not a line, not an admission). */
-static int is_bookkeeping(const c837_hist *h)
-{
-  c837_hist_kind k = c837_hist_kind_of(h);
-  return k == C837_HIST_TOMBSTONE || k == C837_HIST_MARKER;
-}
-
 /* Identity, then run, then tombstone over line, then run_date, then
  * file, then position: the last row of an identity group is the one that
  * stays. */
 static int cmp_ranked(const void *pa, const void *pb)
 {
   const ranked *a = pa, *b = pb;
-  int c = cmp_identity(a->h, b->h);
-  int ta = is_bookkeeping(a->h), tb = is_bookkeeping(b->h);
+  int c = cmp_identity(a, b);
   if (c)
     return c;
-  if (a->h->run != b->h->run)
-    return a->h->run < b->h->run ? -1 : 1;
-  if (ta != tb)
-    return ta < tb ? -1 : 1;
-  if (a->h->run_date != b->h->run_date)
-    return a->h->run_date < b->h->run_date ? -1 : 1;
+  if (a->run != b->run)
+    return a->run < b->run ? -1 : 1;
+  if (a->bookkeeping != b->bookkeeping)
+    return a->bookkeeping < b->bookkeeping ? -1 : 1;
+  if (a->run_date != b->run_date)
+    return a->run_date < b->run_date ? -1 : 1;
   if (a->file != b->file)
     return a->file < b->file ? -1 : 1;
   return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
+/* The row at position seq of the rows ranked, copied into *buf or
+ * borrowed; NULL on failure. */
+typedef const c837_hist *(*row_at_fn)(const void *ud, size_t seq,
+                                      c837_hist *buf);
+
 /* Sorts r[0..n) and writes the last row of every identity group. */
-static int write_ranked(FILE *fp, ranked *r, size_t n)
+static int write_ranked(FILE *fp, ranked *r, size_t n, row_at_fn row_at,
+                        const void *ud)
 {
   size_t i;
+  c837_hist buf;
   if (n)
     qsort(r, n, sizeof *r, cmp_ranked);
   if (c837_csvschema_write_header(&c837_ledger_schema, fp, "\n") != 0)
     return -1;
   for (i = 0; i < n; i++) {
-    if (i + 1 < n && cmp_identity(r[i].h, r[i + 1].h) == 0)
+    const c837_hist *h;
+    if (i + 1 < n && cmp_identity(&r[i], &r[i + 1]) == 0)
       continue; /* a later row of the same line follows */
-    if (c837_csvschema_write_row(&c837_ledger_schema, r[i].h, fp, "\n") !=
-        0)
+    h = row_at(ud, r[i].seq, &buf);
+    if (!h ||
+        c837_csvschema_write_row(&c837_ledger_schema, h, fp, "\n") != 0)
       return -1;
   }
   return 0;
+}
+
+static const c837_hist *engine_row(const void *ud, size_t seq,
+                                   c837_hist *buf)
+{
+  return c837_engine_history_at(ud, seq, buf);
 }
 
 c837_status c837_ledger_save(const c837_engine *e, const char *path,
                              c837_error *err)
 {
   size_t i, n = c837_engine_history_count(e);
-  ranked *r = n ? calloc(n, sizeof *r) : NULL;
+  ranked *r = n && n < UINT32_MAX ? calloc(n, sizeof *r) : NULL;
   c837_out of;
   struct stat sb;
 
@@ -447,8 +460,16 @@ c837_status c837_ledger_save(const c837_engine *e, const char *path,
   if (n && !r)
     return c837_error_set(err, C837_ENOMEM, 0, 0, "out of memory");
   for (i = 0; i < n; i++) {
-    r[i].h = c837_engine_history_at(e, i);
-    r[i].seq = i;
+    c837_hist_key k;
+    if (!c837_engine_history_key(e, i, &k))
+      break; /* cannot be: i < n */
+    r[i].source = k.source;
+    r[i].claim_id = k.claim_id;
+    r[i].lx = k.lx;
+    r[i].run = k.run;
+    r[i].run_date = k.run_date;
+    r[i].bookkeeping = k.bookkeeping;
+    r[i].seq = (uint32_t)i;
   }
   c837_out_init(&of, path, 0);
   /* the new ledger keeps the mode of the one it replaces (never wider
@@ -461,7 +482,7 @@ c837_status c837_ledger_save(const c837_engine *e, const char *path,
     free(r);
     return err->code;
   }
-  if (write_ranked(c837_out_fp(&of), r, n) != 0) {
+  if (write_ranked(c837_out_fp(&of), r, n, engine_row, e) != 0) {
     c837_error_set(err, C837_EIO, 0, 0, "cannot write ledger %.200s: %s",
                    path, strerror(errno));
     c837_out_abort(&of);
@@ -482,6 +503,19 @@ typedef struct row_list {
   size_t n, cap_h, cap_file;
   size_t cur_file;
 } row_list;
+
+static const c837_hist *list_row(const void *ud, size_t seq, c837_hist *buf)
+{
+  (void)buf;
+  return &((const row_list *)ud)->h[seq];
+}
+
+/* 1 for a tombstone or a marker (not a line, not an admission). */
+static int is_bookkeeping(const c837_hist *h)
+{
+  c837_hist_kind k = c837_hist_kind_of(h);
+  return k == C837_HIST_TOMBSTONE || k == C837_HIST_MARKER;
+}
 
 static int push_row(void *ud, const c837_hist *h)
 {
@@ -519,15 +553,23 @@ c837_status c837_ledger_merge(const char *const *paths, size_t n_paths,
     st = parse_file(fp, paths[i], push_row, &l, NULL, err);
     fclose(fp);
   }
-  if (st == C837_OK && l.n && !(r = calloc(l.n, sizeof *r)))
+  if (st == C837_OK && l.n &&
+      (l.n >= UINT32_MAX || !(r = calloc(l.n, sizeof *r))))
     st = c837_error_set(err, C837_ENOMEM, 0, 0, "out of memory");
   if (st == C837_OK) {
     for (i = 0; i < l.n; i++) {
-      r[i].h = &l.h[i];
-      r[i].file = l.file[i];
-      r[i].seq = i;
+      const c837_hist *h = &l.h[i];
+      r[i].source = h->source;
+      r[i].claim_id = h->claim_id;
+      r[i].lx = h->lx;
+      r[i].run = h->run;
+      r[i].run_date = h->run_date;
+      r[i].bookkeeping = is_bookkeeping(h);
+      r[i].file = (uint32_t)l.file[i];
+      r[i].seq = (uint32_t)i;
     }
-    if (write_ranked(out, r, l.n) != 0 || fflush(out) != 0 || ferror(out))
+    if (write_ranked(out, r, l.n, list_row, &l) != 0 || fflush(out) != 0 ||
+        ferror(out))
       st = c837_error_set(err, C837_EIO, 0, 0,
                           "cannot write the merged ledger: %s",
                           strerror(errno));

@@ -169,6 +169,29 @@ static void progress(file_ctx *f, uint64_t offset)
   f->next_progress = offset + C837_PROGRESS_STEP;
 }
 
+/* ---- pass-through of an unchanged gzip input (sink.h) ---------------
+ * A regular gzip file whose corrected output is gzip may go out as its
+ * own compressed bytes: the output compares what the writer gives it
+ * with the input's bytes, fed here segment by segment before the writer
+ * sees them (a segment or claim not fed leaves a gap: then the output is
+ * compressed, as any other). */
+static void pass_start(file_ctx *f)
+{
+  if (!f->rereadable || !f->write_837)
+    return;
+  know_gzip(f);
+  if (f->out.gzip && c837_input_is_gzip(f->in))
+    (void)c837_out_pass(&f->out, f->path);
+}
+
+static void pass_feed_claim(file_ctx *f, const c837_claim *c)
+{
+  size_t i;
+  for (i = 0; f->out.pass && i < c->n_segs; i++)
+    c837_out_pass_feed(&f->out, c->segs[i].raw, c->segs[i].raw_len,
+                       c->segs[i].offset);
+}
+
 static int on_segment(void *ud, const c837_segment *s, c837_role role,
                       const c837_envelope *env)
 {
@@ -178,6 +201,8 @@ static int on_segment(void *ud, const c837_segment *s, c837_role role,
     return -1;
   if (s->offset >= f->next_progress && f->run->o.on_event)
     progress(f, s->offset);
+  if (f->out.pass)
+    c837_out_pass_feed(&f->out, s->raw, s->raw_len, s->offset);
   if (c837_writer_segment(f->w, s, role, env) != 0)
     return writer_refused(f, NULL);
   return c837_run_ack_segment(&f->ack, s, role);
@@ -255,6 +280,7 @@ static int on_claim(void *ud, const c837_claim *c)
     return -1;
   }
   /* the writer first: a claim it refuses has no rows and no count */
+  pass_feed_claim(f, c);
   if (c837_writer_claim(f->w, c, &v) != 0)
     return writer_refused(f, c);
   /* acknowledged as the writer disposed of it */
@@ -430,6 +456,7 @@ static int file_prepare(file_ctx *f)
     return -1;
   }
   f->marked = 1;
+  pass_start(f);
   f->w = c837_writer_new(f->write_837 ? &out_sink : NULL,
                          f->write_837 ? &held_sink : NULL);
   c837_audit_tap(r->audit, f->w); /* fixed claims as they went out */
@@ -493,6 +520,7 @@ static void file_read(file_ctx *f)
   st = c837_stream_run_buf(f->in, &h, f->keep_rest ? rest_write : NULL, f,
                            &f->counts, &f->serr, c837_run_read_buf(r));
   know_gzip(f);
+  c837_out_pass_end(&f->out, f->counts.bytes, st == C837_OK);
   f->rec->t.bytes = f->counts.bytes;
   r->bytes_before += f->counts.bytes;
   c837_input_close(f->in);

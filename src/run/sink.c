@@ -7,13 +7,17 @@
  * file is written to ".NAME.tmp-XXXXXX" beside its final name, then
  * flushed, fsync'd (unless the run syncs the whole file system once at
  * its end) and renamed, which is atomic within one file system.  gzip
- * output is zlib's gzdopen on the same descriptor; for standard output,
- * on a duplicate of it, so that ending the gzip stream leaves standard
- * output open.  Every failure is one message, "cannot write PATH: why"
- * (PATH "standard output" for it), kept as the output's first error.
+ * output is deflated by a worker thread (deflate_thread.c) onto the same
+ * descriptor; for standard output, onto a duplicate of it, so that
+ * ending the gzip stream leaves standard output open.  Every failure is
+ * one message, "cannot write PATH: why" (PATH "standard output" for it),
+ * kept as the output's first error.
+ *
+ * Pass-through (c837_out_pass, sink.h): sink_pass.c; an output whose
+ * pass is on has no deflater and writes nothing until the pass ends.
  */
-#define _GNU_SOURCE /* syncfs */
-#include "run/sink.h"
+#define _GNU_SOURCE /* syncfs, copy_file_range, sync_file_range */
+#include "run/sink_int.h"
 #include "base/err.h"
 #include "base/limits.h"
 
@@ -27,14 +31,15 @@
 #include <time.h>
 #include <unistd.h>
 
+
+
 /* The output's name in messages. */
 static const char *out_name(const c837_out *o)
 {
   return o->to_stdout ? "standard output" : o->path;
 }
 
-/* Marks o failed; the first failure keeps its code and reason. */
-static c837_status fail(c837_out *o, c837_status code, const char *why)
+c837_status c837_out_fail(c837_out *o, c837_status code, const char *why)
 {
   o->failed = 1;
   return c837_error_first(&o->err, code, 0, 0, "cannot write %.200s: %.80s",
@@ -54,7 +59,7 @@ static size_t dir_len(const char *path)
 int c837_out_init(c837_out *o, const char *path, int gzip)
 {
   memset(o, 0, sizeof *o);
-  o->fd = o->dirfd = -1;
+  o->fd = o->dirfd = o->dz_fd = -1;
   o->mode = -1;
   o->gzip = gzip;
   o->level = C837_GZIP_LEVEL_DEFAULT;
@@ -118,33 +123,32 @@ c837_status c837_mkdirs(const char *dir, c837_error *err)
   return C837_OK;
 }
 
-/* zlib's gzdopen mode for o: "wb" and its level (0..9). */
-static void gz_mode(const c837_out *o, char mode[4])
+int c837_out_start_dz(c837_out *o, int fd)
 {
   int l = o->level >= 0 && o->level <= 9 ? o->level : C837_GZIP_LEVEL_DEFAULT;
-  mode[0] = 'w';
-  mode[1] = 'b';
-  mode[2] = (char)('0' + l);
-  mode[3] = '\0';
+  o->dz = c837_deflater_start(fd, l);
+  if (!o->dz) {
+    c837_out_fail(o, C837_ENOMEM, "zlib could not start");
+    return -1;
+  }
+  return 0;
 }
 
 /* Standard output: plain bytes go to stdout, gzip through a duplicate of
  * its descriptor. */
 static c837_status open_stdout(c837_out *o)
 {
-  int fd;
-  char mode[4];
   if (!o->gzip) {
     o->fp = stdout;
     return C837_OK;
   }
-  fd = dup(STDOUT_FILENO);
-  gz_mode(o, mode);
-  o->gz = fd >= 0 ? gzdopen(fd, mode) : NULL;
-  if (!o->gz) {
-    if (fd >= 0)
-      close(fd);
-    return fail(o, fd >= 0 ? C837_ENOMEM : C837_EIO, "zlib could not start");
+  o->dz_fd = dup(STDOUT_FILENO);
+  if (o->dz_fd < 0)
+    return c837_out_fail(o, C837_EIO, strerror(errno));
+  if (c837_out_start_dz(o, o->dz_fd) != 0) {
+    close(o->dz_fd);
+    o->dz_fd = -1;
+    return o->err.code;
   }
   return C837_OK;
 }
@@ -296,13 +300,14 @@ static c837_status open_file(c837_out *o)
     o->dirfd = -1;
     return o->err.code;
   }
-  if (o->gzip) {
-    char mode[4];
-    gz_mode(o, mode);
-    o->gz = gzdopen(o->fd, mode);
-  } else
+  /* a gzip output that may pass its input through starts no deflater */
+  if (o->gzip && !o->pass)
+    o->dz = c837_deflater_start(o->fd, o->level >= 0 && o->level <= 9
+                                           ? o->level
+                                           : C837_GZIP_LEVEL_DEFAULT);
+  else if (!o->gzip)
     o->fp = fdopen(o->fd, "wb");
-  if (!o->gz && !o->fp) {
+  if (!o->dz && !o->fp && !o->pass) {
     close(o->fd);
     o->fd = -1;
     unlinkat(o->dirfd, tmp_base(o), 0);
@@ -332,6 +337,17 @@ c837_status c837_out_open(c837_out *o, c837_error *err)
   return o->err.code != C837_OK ? o->err.code : C837_EIO;
 }
 
+/* ---- gzip: the deflater ------------------------------------------- */
+
+int c837_out_dz_write(c837_out *o, const void *p, size_t n)
+{
+  if (c837_deflater_write(o->dz, p, n) != 0) {
+    c837_out_fail(o, C837_EIO, strerror(c837_deflater_errno(o->dz)));
+    return -1;
+  }
+  return 0;
+}
+
 /* Every C837_WRITEBACK_STEP bytes: the kernel is asked to start writing
  * the file's dirty pages out now (it does not wait for them), so that
  * the syncfs or fsync at the end finds little left to write.  Only a
@@ -357,20 +373,12 @@ int c837_out_write(void *ud, const void *p, size_t n)
   if (n == 0)
     return 0;
   kick(o, n);
-  if (o->gz) {
-    while (n) {
-      unsigned k = n > (1u << 30) ? (1u << 30) : (unsigned)n;
-      if (gzwrite(o->gz, p, k) != (int)k) {
-        fail(o, C837_EIO, strerror(errno ? errno : EIO));
-        return -1;
-      }
-      p = (const char *)p + k;
-      n -= k;
-    }
-    return 0;
-  }
+  if (o->pass)
+    return c837_out_pass_write(o, p, n);
+  if (o->dz)
+    return c837_out_dz_write(o, p, n);
   if (fwrite(p, 1, n, o->fp) != n) {
-    fail(o, C837_EIO, strerror(errno ? errno : EIO));
+    c837_out_fail(o, C837_EIO, strerror(errno ? errno : EIO));
     return -1;
   }
   return 0;
@@ -395,35 +403,44 @@ static void close_file(c837_out *o)
       bad = 1;
       e = errno;
     }
-  } else if (o->gz) {
-    /* gzflush then fsync before gzclose releases the descriptor */
-    if (gzflush(o->gz, Z_FINISH) != Z_OK ||
-        (!o->nosync && fsync(o->fd) != 0)) {
-      bad = 1;
-      e = errno ? errno : EIO;
+  } else if (o->gzip) {
+    /* the input's own bytes, or the deflater's stream ended */
+    if (o->pass && c837_out_pass_close(o) != 0)
+      return; /* o failed (and was aborted) */
+    if (o->dz) {
+      e = c837_deflater_finish(o->dz);
+      o->dz = NULL;
+      bad = e != 0;
     }
-    if (gzclose_w(o->gz) != Z_OK && !bad) {
+    if (!bad && !o->nosync && fsync(o->fd) != 0) {
       bad = 1;
-      e = EIO;
+      e = errno;
+    }
+    if (close(o->fd) != 0 && !bad) {
+      bad = 1;
+      e = errno;
     }
   }
   o->fp = NULL;
-  o->gz = NULL;
   o->fd = -1;
   o->closed = 1;
   if (bad)
-    fail(o, C837_EIO, strerror(e ? e : EIO));
+    c837_out_fail(o, C837_EIO, strerror(e ? e : EIO));
 }
 
 /* Ends standard output: the gzip stream's trailer, or a flush. */
 static void close_stdout(c837_out *o)
 {
-  if (o->gz) {
-    if (gzclose_w(o->gz) != Z_OK)
-      fail(o, C837_EIO, "gzip stream could not be closed");
-    o->gz = NULL;
+  if (o->dz) {
+    int e = c837_deflater_finish(o->dz);
+    o->dz = NULL;
+    if (close(o->dz_fd) != 0 && !e)
+      e = errno;
+    o->dz_fd = -1;
+    if (e)
+      c837_out_fail(o, C837_EIO, strerror(e));
   } else if (fflush(stdout) != 0) {
-    fail(o, C837_EIO, strerror(errno));
+    c837_out_fail(o, C837_EIO, strerror(errno));
   }
   o->closed = 1;
 }
@@ -465,7 +482,7 @@ c837_status c837_out_publish(c837_out *o, c837_error *err)
   base = o->path + dir_len(o->path);
   base += *base == '/';
   if (renameat(o->dirfd, tmp_base(o), o->dirfd, base) != 0) {
-    fail(o, C837_EIO, strerror(errno));
+    c837_out_fail(o, C837_EIO, strerror(errno));
     c837_out_abort(o);
     *err = o->err;
     return C837_EIO;
@@ -514,11 +531,20 @@ c837_status c837_out_commit_all(c837_out *const *v, const int *force,
 
 void c837_out_abort(c837_out *o)
 {
-  if (o->gz)
-    gzclose_w(o->gz);
-  else if (o->fp && !o->to_stdout)
+  c837_out_pass_free(o);
+  if (o->dz && o->to_stdout) {
+    /* what went out cannot be taken back: the stream is ended */
+    (void)c837_deflater_finish(o->dz);
+    close(o->dz_fd);
+    o->dz_fd = -1;
+  } else if (o->dz) {
+    c837_deflater_abort(o->dz);
+  }
+  if (o->fp && !o->to_stdout)
     fclose(o->fp);
-  o->gz = NULL;
+  else if (o->gzip && o->opened && !o->to_stdout && o->fd >= 0)
+    close(o->fd);
+  o->dz = NULL;
   o->fp = NULL;
   o->fd = -1;
   if (!o->to_stdout && o->opened && !o->published && o->tmp[0] &&

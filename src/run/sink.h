@@ -13,8 +13,13 @@
  * them private), directories 0777 less the umask; no symbolic link below
  * the directory a caller names is followed, and the temporary file is
  * created exclusively, so that a run never writes through a link it did
- * not make.  gzip output goes through zlib on the same
- * descriptor (standard output: on a duplicate of it).  An output is
+ * not make.  gzip output is deflated by a worker thread
+ * (deflate_thread.h) onto the same descriptor (standard output: a
+ * duplicate of it).  A gzip file output made from a gzip input file can
+ * go out as that input's own compressed bytes when the writer wrote it
+ * back byte for byte (c837_out_pass: checked byte by byte, never
+ * guessed); it is compressed only from the first byte that differs.
+ * An output is
  * opened by its first write, so that one nothing is written to is never
  * created, or explicitly with c837_out_open.  The first failure sticks:
  * later writes fail at once and close, commit and publish report it.
@@ -25,13 +30,18 @@
 
 #include "cart837.h"
 
+#include "run/deflate_thread.h"
+
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
-#include <zlib.h>
 
 /* The zlib level of gzip outputs unless the run says otherwise (gzip's
  * own default; --gzip-level). */
 #define C837_GZIP_LEVEL_DEFAULT 6
+
+/* The pass-through state of an output (sink.c). */
+typedef struct c837_pass c837_pass;
 
 typedef struct c837_out {
   char path[PATH_MAX]; /* final name; "" for standard output */
@@ -52,7 +62,11 @@ typedef struct c837_out {
   int fd;              /* the temporary file's, -1 when none */
   int dirfd;           /* its directory's, -1 when none */
   FILE *fp;            /* plain output (standard output: not owned) */
-  gzFile gz;           /* gzip output */
+  c837_deflater *dz;   /* gzip output: its deflater, once started */
+  int dz_fd;           /* standard output: the duplicate it writes to */
+  c837_pass *pass;     /* not NULL while the output may still go out as
+                          its input's own bytes (c837_out_pass) */
+  int passed;          /* it went out as them */
   int opened, closed, published, failed;
   size_t unkicked;     /* bytes written since the last write-back start */
   c837_error err;      /* the first failure */
@@ -93,6 +107,31 @@ c837_status c837_out_close(c837_out *o, int force, c837_error *err);
  * published and returns the error).  On failure the temporary file is
  * removed and the error returned (also in *err). */
 c837_status c837_out_publish(c837_out *o, c837_error *err);
+/* Pass-through.  Lets o (a gzip file output, before its first write)
+ * go out as the compressed bytes of the gzip input file `path` when
+ * what is written to it turns out to be exactly that input
+ * decompressed.  While it may, o keeps the input's bytes that
+ * c837_out_pass_feed gave and the writer has not written yet (at most
+ * C837_MAX_VERBATIM_LAG) and compares every byte written with them:
+ * nothing is compressed.  The first byte that differs (or a gap in what
+ * was fed, or the lag past its limit) ends it: the input's first bytes
+ * that matched are read again from path and compressed, and o goes on
+ * as any gzip output.  Closing with the pass still on copies (reflink
+ * or copy_file_range, else read/write) the input file, unchanged since
+ * this call, into o -- only when c837_out_pass_end said the input was
+ * read whole and every byte of it was fed and written; else it is
+ * compressed.  0, or -1 when the pass could not start (out of memory,
+ * the input cannot be opened): o is then an ordinary output. */
+int c837_out_pass(c837_out *o, const char *path);
+/* The input's next n bytes as read, starting at input offset off (the
+ * raw bytes of each segment, in input order).  A no-op once the pass is
+ * over. */
+void c837_out_pass_feed(c837_out *o, const void *p, size_t n, uint64_t off);
+/* Reading is over: the input held `bytes` bytes; complete 1 when it was
+ * read to its end without an error.  Without this call an output is
+ * never passed through. */
+void c837_out_pass_end(c837_out *o, uint64_t bytes, int complete);
+
 /* c837_out_close with force, then c837_out_publish. */
 c837_status c837_out_commit(c837_out *o, c837_error *err);
 /* Completes several outputs together: every one is closed (force[i]) and
