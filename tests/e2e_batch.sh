@@ -246,6 +246,19 @@ check_eq "run 2: episodes.csv joins the ledger's steps" \
 2,M2,commercial,180,2025-03-10,2025-03-10,2025-03-10,,,,,,,1234567893,B2 B1,2,1,1,0,1000,1000,2,DUPLICATE_DAY" \
   "$(py csv_rows --cols 99 "$T/out-r2/episodes.csv")"
 
+# more episodes than the page draws (C837_HTML_MAX_EPISODES, 10000): the
+# ledger's steps are cut into episodes patient by patient and written as
+# they are cut; every one is a row of episodes.csv, the page keeps the
+# first 10000 (gen_ledger.py: four lines per patient, one episode each)
+"$PYTHON" scripts/gen_ledger.py --lines 40008 --out "$T/L-many.csv"
+run_bin -q -o "$T/out-many" --report-only --fail-on never \
+  --state "$T/L-many.csv" --state-readonly samples/prof_basic.837 \
+  2>/dev/null
+H="$T/out-many/report.html"
+check_eq "many episodes: every one a row of episodes.csv, 10000 drawn" \
+  "10003 10002|1|1|10000|MBR00009999|LASTNAME8|FIRST|19190110" \
+  "$(wc -l <"$T/out-many/episodes.csv" | tr -d ' ') $(tail -n 1 "$T/out-many/episodes.csv" | cut -d, -f1 | tr -d '"')|$(grep -c '>10002</span> CAR-T episode(s) of 10002 patient(s)' "$H")|$(grep -c 'draws the first 10000 episodes; the other 2 are in episodes.csv' "$H")|$(grep -c '<div class="ep" id="ep' "$H")|$(grep -o 'data-k="episode.10000.patient">[^<]*' "$H" | cut -d'>' -f2)"
+
 run_bin -q -o "$T/out-r2x" --run-date 2025-06-02 "$T/in2" 2>/dev/null
 check_eq "run 2 without the ledger: other findings" \
   "file,claim_id,line,code,date_from,date_to,units,edit,severity,action

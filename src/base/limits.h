@@ -162,9 +162,10 @@
  * than left to the kernel's OOM killer.  A line costs the engine about
  * 110 bytes with its indexes (issue 14: records with interned strings;
  * 160 when every line has a patient of its own), and the episodes report
- * about 190 more at the end of a run (README, "Remembered lines and the
- * per-patient edits"): five million lines are about 1.5 to 2.3 GB, what
- * two million were when a line cost 1.2 KB. */
+ * about 30 more at the end of a run (16-byte references to the engine's
+ * records: README, "Remembered lines and the per-patient edits"): five
+ * million lines are about 0.7 to 1 GB, what a million were when a line
+ * cost 1.2 KB. */
 #ifndef C837_MAX_REMEMBERED_LINES
 #define C837_MAX_REMEMBERED_LINES 5000000u
 #endif

@@ -350,6 +350,7 @@ int c837_engine_history_key(const c837_engine *e, size_t i,
     k->source = c837_hr_source(&e->hist, r);
     k->claim_id = c837_hr_claim_id(&e->hist, r);
     k->lx = c837_hr_lx(&e->hist, r);
+    k->patient = c837_hr_patient(&e->hist, r);
     c837_hmeta m = c837_hr_meta(&e->hist, r);
     k->run = m.run;
     k->run_date = m.run_date;
@@ -361,6 +362,7 @@ int c837_engine_history_key(const c837_engine *e, size_t i,
   k->source = h->source;
   k->claim_id = h->claim_id;
   k->lx = h->lx;
+  k->patient = h->patient;
   k->run = h->run;
   k->run_date = h->run_date;
   k->bookkeeping = h->kind != C837_HIST_ADMISSION && h->family == C837_FAM_NONE;

@@ -104,6 +104,8 @@ const c837_hist *c837_engine_history_at(const c837_engine *e, size_t i,
  * specs/edits.md, "Ledger, re-runs and merges"). */
 typedef struct c837_hist_key {
   const char *source, *claim_id, *lx;
+  const char *patient;  /* the claim's patient_key (the episodes report
+                           groups the lines by it) */
   uint32_t run;
   int32_t run_date;
   int bookkeeping;      /* 1: a tombstone or a marker, as

@@ -27,6 +27,7 @@
 
 #include "cart837.h"
 #include "base/map.h"
+#include "edit/engine_hist.h"
 #include "run/sink.h"
 #include "run/spool.h"
 
@@ -231,7 +232,8 @@ typedef struct c837_listed {
   uint32_t file, edit;
 } c837_listed;
 
-/* A step of an episode, in memory (strings interned in model->strs). */
+/* A step of this run, in memory (strings interned in model->strs).  The
+ * ledger's steps are not copied: the engine's history holds them. */
 typedef struct c837_mstep {
   uint64_t seq;              /* claim (0: ledger) */
   uint32_t file;             /* this run: file id; ledger: none */
@@ -240,11 +242,35 @@ typedef struct c837_mstep {
   int32_t window, date_from, date_to, run_date; /* run_date: ledger */
   int64_t charge;
   uint32_t ids_at, n_ids;    /* into model->ids and model->id_edits */
-  uint32_t episode;          /* index into model->episodes */
   uint64_t order;            /* input order, for ties */
 } c837_mstep;
 
-/* An episode: steps[first .. first + n) of model->order_of. */
+/* A step of an episode, by reference: ref < model->n_steps is this run's
+ * steps[ref], else the engine's history record ref - n_steps; dk is its
+ * date of service (CCYYMMDD) times 8 plus its kind; patient its
+ * patient's key while the episodes are built (borrowed, not kept). */
+typedef struct c837_sref {
+  const char *patient;
+  uint32_t dk, ref;
+} c837_sref;
+
+/* A step as the reports show it (c837_episodes_step): strings borrowed
+ * from the model, the engine or the view itself. */
+typedef struct c837_estep {
+  uint64_t seq;              /* claim (0: ledger) */
+  uint32_t file;             /* this run: file id; ledger: none */
+  const char *patient, *claim_id, *provider, *lx, *code, *product, *units;
+  uint32_t kind, state, pcs, payer_class;
+  int32_t window, date_from, date_to, run_date; /* run_date: ledger */
+  int64_t charge;
+  const uint64_t *ids;       /* its finding ids (n_ids) */
+  const unsigned char *id_edits; /* and their edits */
+  uint32_t n_ids;
+  char units_buf[32];        /* a ledger line's units */
+  c837_hist h;               /* a ledger line's record */
+} c837_estep;
+
+/* An episode: order_of[first .. first + n). */
 typedef struct c837_episode {
   uint32_t patient;
   size_t first, n;
@@ -275,14 +301,22 @@ typedef struct c837_audit_model {
   size_t n_listed;
   uint64_t rows;             /* finding rows in all */
   uint64_t claims_shown;     /* fixed and held claims with segments */
-  c837_mstep *steps;
+  c837_mstep *steps;         /* this run's steps */
   size_t n_steps;
-  size_t *order_of;          /* steps by patient, date, kind, order */
+  c837_sref *order_of;       /* the steps of the episodes kept, by
+                                patient, date, kind, order */
+  size_t n_order;
   uint64_t *ids;             /* finding ids of the steps */
   unsigned char *id_edits;   /* and their edits */
   size_t n_ids, cap_ids;
-  c837_episode *episodes;
-  size_t n_episodes;
+  c837_episode *episodes;    /* the first C837_HTML_MAX_EPISODES
+                                episodes (the page draws them) */
+  size_t n_kept;
+  size_t n_episodes;         /* all of them (rows of episodes.csv) */
+  size_t n_patients;         /* the patients of all of them */
+  const c837_engine *engine; /* the ledger's steps, until it changes */
+  const c837_codetable *t;   /* their products */
+  int32_t ledger_window;     /* their episode window */
   c837_map strs;             /* the steps' strings and provider names */
 } c837_audit_model;
 
@@ -317,17 +351,32 @@ int c837_audit_each_claim(c837_audit *a,
 
 /* Builds the episodes of m from its steps plus the ledger lines of
  * engine (of runs before this_run; t gives their products, p the
- * default window), and writes episodes.csv to out (opened here, closed,
- * not published).  C837_OK or the error (*err). */
+ * default window), patient by patient, writing each to episodes.csv
+ * (out: opened here, closed, not published) and keeping the first
+ * C837_HTML_MAX_EPISODES in m (the ledger's steps by reference: engine
+ * must not change while m is read).  C837_OK or the error (*err). */
 c837_status c837_episodes_build(c837_audit_model *m,
                                 const c837_engine *engine,
                                 const c837_codetable *t,
                                 uint32_t this_run, const c837_payers *p,
                                 c837_out *out, c837_error *err);
-/* Writes episodes.csv of m to out (opened here; closed, not
- * published).  C837_OK or the error (*err). */
-c837_status c837_episodes_write(const c837_audit_model *m, c837_out *out,
-                                c837_error *err);
+/* Step ref of m (c837_sref) as the reports show it, in *buf (returned);
+ * its strings live as long as *buf and m (and m's engine, unchanged). */
+const c837_estep *c837_episodes_step(const c837_audit_model *m,
+                                     uint32_t ref, c837_estep *buf);
+
+/* The writer of episodes.csv's rows (episodes_csv.c): its scratch. */
+typedef struct c837_epcsv c837_epcsv;
+/* A writer, or NULL when out of memory; free with c837_epcsv_free. */
+c837_epcsv *c837_epcsv_new(void);
+void c837_epcsv_free(c837_epcsv *w);
+/* The header row to fp.  0, or -2 on a write error. */
+int c837_epcsv_header(FILE *fp);
+/* The row of episode e of m, number no, whose steps are
+ * order[e->first .. e->first + e->n), to fp.  0, -1 out of memory, -2 a
+ * write error. */
+int c837_epcsv_row(c837_epcsv *w, FILE *fp, const c837_audit_model *m,
+                   const c837_episode *e, const c837_sref *order, size_t no);
 /* Frees what the model holds (not m itself). */
 void c837_audit_model_free(c837_audit_model *m);
 

@@ -18,11 +18,20 @@
  * 180 by default), or when a collection follows an administration or a
  * product of the episode dated before it.  Steps without a date of
  * service are in no episode.
+ *
+ * The ledger's lines are not copied (a million of them cost more than
+ * the engine's records did, specs/performance.md): a step is a
+ * reference (c837_sref: this run's step, or a record of the engine's
+ * history, read again when a report needs it), 16 bytes while the steps
+ * are sorted.  The episodes are cut from the sorted steps patient by
+ * patient and written to episodes.csv as they are cut; the model keeps
+ * the first C837_HTML_MAX_EPISODES of them, the ones the page draws.
  */
 #include "run/audit_int.h"
 #include "edit/engine_hist.h"
 #include "base/csvschema.h"
 #include "base/err.h"
+#include "base/limits.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -44,7 +53,7 @@ const char *c837_estep_state_name(uint32_t s)
 
 /* 1 when a step counts for the episode's dates and charges: it went
  * out, is held, or is of an earlier run (not removed, void, replaced). */
-static int live(const c837_mstep *s)
+static int live(const c837_estep *s)
 {
   return s->state != C837_ES_REMOVED && s->state != C837_ES_VOID &&
          s->state != C837_ES_REPLACED;
@@ -55,8 +64,7 @@ static int live(const c837_mstep *s)
 /* A step's place in a sort (qsort has no context, so the keys travel
  * with the index). */
 typedef struct skey {
-  const char *patient;       /* grouping: the patient's key */
-  uint32_t a, b;             /* claim and provider ids; or date, kind */
+  uint32_t a, b;             /* claim and provider ids */
   uint64_t order;
   size_t idx;
 } skey;
@@ -112,15 +120,6 @@ static int identity(c837_buf *b, const char *patient, const char *claim,
              : 0;
 }
 
-static int str_id(c837_audit_model *m, const char *s, uint32_t *id)
-{
-  size_t v;
-  if (c837_map_intern(&m->strs, s, strlen(s), &v) < 0)
-    return -1;
-  *id = (uint32_t)v;
-  return 0;
-}
-
 /* The step kind of a ledger line (0: none). */
 static uint32_t hist_kind(const c837_hist *h)
 {
@@ -131,77 +130,156 @@ static uint32_t hist_kind(const c837_hist *h)
   return c837_family_is_product(h->family) ? C837_EP_PRODUCT : 0;
 }
 
-/* One ledger line as a step.  0 or -1. */
-static int ledger_step(c837_audit_model *m, const c837_hist *h,
-                       uint32_t kind, const c837_codetable *t,
-                       int32_t window, size_t *cap)
+static const char *str(const c837_audit_model *m, uint32_t id)
 {
-  const c837_code *row = c837_codetable_find(t, h->code);
-  char units[32];
-  c837_mstep *s;
-  if (c837_vec_reserve(&m->steps, cap, m->n_steps + 1, sizeof *m->steps,
-                       64, 0) != 0)
+  return c837_map_key(&m->strs, id);
+}
+
+/* A ledger line as a step, into b. */
+static void ledger_view(const c837_audit_model *m, uint32_t i, c837_estep *b)
+{
+  const c837_hist *h = c837_engine_history_at(m->engine, i, &b->h);
+  const c837_code *row;
+  if (!h) { /* not a record (the engine changed): an empty line */
+    memset(&b->h, 0, sizeof b->h);
+    h = &b->h;
+  }
+  row = c837_codetable_find(m->t, h->code);
+  c837_format_decimal(b->units_buf, sizeof b->units_buf, h->units, 6);
+  b->patient = h->patient;
+  b->claim_id = h->claim_id;
+  b->provider = h->provider;
+  b->lx = h->lx;
+  b->code = h->billed[0] ? h->billed : h->code;
+  b->product = row ? row->product : "";
+  b->units = b->units_buf;
+  b->kind = hist_kind(h);
+  b->state = C837_ES_LEDGER;
+  b->payer_class = C837_PAYER_UNKNOWN;
+  b->window = m->ledger_window;
+  b->date_from = h->date_from;
+  b->date_to = h->date_to;
+  b->run_date = h->run_date;
+}
+
+const c837_estep *c837_episodes_step(const c837_audit_model *m,
+                                     uint32_t ref, c837_estep *b)
+{
+  const c837_mstep *s;
+  b->seq = 0;
+  b->file = 0;
+  b->pcs = 0;
+  b->charge = 0;
+  b->run_date = 0;
+  b->ids = NULL;
+  b->id_edits = NULL;
+  b->n_ids = 0;
+  if (ref >= m->n_steps) {
+    ledger_view(m, ref - (uint32_t)m->n_steps, b);
+    return b;
+  }
+  s = &m->steps[ref];
+  b->seq = s->seq;
+  b->file = s->file;
+  b->patient = str(m, s->patient);
+  b->claim_id = str(m, s->claim_id);
+  b->provider = str(m, s->provider);
+  b->lx = str(m, s->lx);
+  b->code = str(m, s->code);
+  b->product = str(m, s->product);
+  b->units = str(m, s->units);
+  b->kind = s->kind;
+  b->state = s->state;
+  b->pcs = s->pcs;
+  b->payer_class = s->payer_class;
+  b->window = s->window;
+  b->date_from = s->date_from;
+  b->date_to = s->date_to;
+  b->run_date = s->run_date;
+  b->charge = s->charge;
+  if (s->n_ids) {
+    b->ids = &m->ids[s->ids_at];
+    b->id_edits = &m->id_edits[s->ids_at];
+    b->n_ids = s->n_ids;
+  }
+  return b;
+}
+
+/* The sort key of a dated step: date (CCYYMMDD, below 2^29) and kind. */
+static uint32_t date_kind(int32_t date, uint32_t kind)
+{
+  return ((uint32_t)date << 3) | (kind & 7u);
+}
+
+/* Appends a step reference to *k (n entries, *cap).  0 or -1. */
+static int push_ref(c837_sref **k, size_t *n, size_t *cap,
+                    const char *patient, int32_t date, uint32_t kind,
+                    size_t ref)
+{
+  if (c837_vec_reserve(k, cap, *n + 1, sizeof **k, 256, 0) != 0)
     return -1;
-  s = &m->steps[m->n_steps];
-  memset(s, 0, sizeof *s);
-  c837_format_decimal(units, sizeof units, h->units, 6);
-  s->kind = kind;
-  s->state = C837_ES_LEDGER;
-  s->payer_class = C837_PAYER_UNKNOWN;
-  s->window = window;
-  s->date_from = h->date_from;
-  s->date_to = h->date_to;
-  s->run_date = h->run_date;
-  s->order = m->n_steps;
-  s->ids_at = (uint32_t)m->n_ids;
-  if (str_id(m, h->patient, &s->patient) != 0 ||
-      str_id(m, h->claim_id, &s->claim_id) != 0 ||
-      str_id(m, h->provider, &s->provider) != 0 ||
-      str_id(m, h->lx, &s->lx) != 0 ||
-      str_id(m, h->billed[0] ? h->billed : h->code, &s->code) != 0 ||
-      str_id(m, row ? row->product : "", &s->product) != 0 ||
-      str_id(m, units, &s->units) != 0)
-    return -1;
-  m->n_steps++;
+  (*k)[*n].patient = patient;
+  (*k)[*n].dk = date_kind(date, kind);
+  (*k)[*n].ref = (uint32_t)ref;
+  (*n)++;
   return 0;
 }
 
-/* Adds the ledger's step and product lines of runs before this_run that
- * this run did not read again.  0 or -1 (out of memory). */
-static int add_ledger(c837_audit_model *m, const c837_engine *engine,
-                      const c837_codetable *t, uint32_t this_run,
-                      int32_t window)
+/* The identities of this run's lines (not its procedures) into seen.
+ * 0 or -1. */
+static int run_identities(const c837_audit_model *m, c837_map *seen,
+                          c837_buf *key)
 {
-  c837_map seen = {0};
-  c837_buf key = {0};
-  size_t i, n = engine ? c837_engine_history_count(engine) : 0;
-  size_t cap = m->n_steps, ours = m->n_steps, id;
-  int rc = 0;
-  for (i = 0; i < ours && rc == 0; i++) {
+  size_t i, id;
+  for (i = 0; i < m->n_steps; i++) {
     const c837_mstep *s = &m->steps[i];
     if (s->pcs)
       continue;
-    rc = identity(&key, c837_map_key(&m->strs, s->patient),
-                  c837_map_key(&m->strs, s->claim_id),
-                  c837_map_key(&m->strs, s->lx),
-                  c837_map_key(&m->strs, s->provider)) ||
-                 c837_map_intern(&seen, key.p, key.len, &id) < 0
-             ? -1
-             : 0;
+    if (identity(key, str(m, s->patient), str(m, s->claim_id),
+                 str(m, s->lx), str(m, s->provider)) != 0 ||
+        c837_map_intern(seen, key->p, key->len, &id) < 0)
+      return -1;
   }
-  for (i = 0; i < n && rc == 0; i++) {
-    c837_hist hb;
-    const c837_hist *h = c837_engine_history_at(engine, i, &hb);
+  return 0;
+}
+
+/* The dated steps to sort into *k (*n of them): this run's, then the
+ * ledger's step and product lines of runs before this_run that this run
+ * did not read again, by reference.  0, -1 out of memory, -2 too many. */
+static int collect(const c837_audit_model *m, uint32_t this_run,
+                   c837_sref **k, size_t *n)
+{
+  c837_map seen = {0};
+  c837_buf key = {0};
+  size_t i, cap = 0, nh = m->engine ? c837_engine_history_count(m->engine)
+                                    : 0;
+  c837_hist hb;
+  int rc = 0;
+  *k = NULL;
+  *n = 0;
+  if (nh > UINT32_MAX - m->n_steps)
+    return -2;
+  for (i = 0; i < m->n_steps && rc == 0; i++)
+    if (m->steps[i].date_from)
+      rc = push_ref(k, n, &cap, str(m, m->steps[i].patient),
+                    m->steps[i].date_from, m->steps[i].kind, i);
+  if (rc == 0)
+    rc = run_identities(m, &seen, &key);
+  for (i = 0; i < nh && rc == 0; i++) {
+    const c837_hist *h = c837_engine_history_at(m->engine, i, &hb);
+    c837_hist_key hk;
     uint32_t kind = hist_kind(h);
-    if (!kind || h->run >= this_run)
+    if (!kind || h->run >= this_run || !h->date_from)
       continue;
     if (identity(&key, h->patient, h->claim_id, h->lx, h->provider) != 0) {
       rc = -1;
       break;
     }
-    if (c837_map_find(&seen, key.p, key.len) != C837_MAP_NONE)
+    if (c837_map_find(&seen, key.p, key.len) != C837_MAP_NONE ||
+        !c837_engine_history_key(m->engine, i, &hk))
       continue;
-    rc = ledger_step(m, h, kind, t, window, &cap);
+    rc = push_ref(k, n, &cap, hk.patient, h->date_from, kind,
+                  m->n_steps + i);
   }
   c837_map_free(&seen);
   c837_buf_free(&key);
@@ -212,19 +290,22 @@ static int add_ledger(c837_audit_model *m, const c837_engine *engine,
 
 static int by_patient_date(const void *pa, const void *pb)
 {
-  const skey *x = pa, *y = pb;
+  const c837_sref *x = pa, *y = pb;
   int c;
   if (x->patient != y->patient && (c = strcmp(x->patient, y->patient)) != 0)
     return c;
-  if (x->a != y->a)
-    return x->a < y->a ? -1 : 1;
-  if (x->b != y->b)
-    return x->b < y->b ? -1 : 1;
-  return x->order < y->order ? -1 : x->order > y->order;
+  if (x->dk != y->dk)
+    return x->dk < y->dk ? -1 : 1;
+  return x->ref < y->ref ? -1 : x->ref > y->ref;
+}
+
+static int same_patient(const char *a, const char *b)
+{
+  return a == b || strcmp(a, b) == 0;
 }
 
 /* Adds step s to episode e. */
-static void take(c837_episode *e, const c837_mstep *s)
+static void take(c837_episode *e, const c837_estep *s)
 {
   if (!e->n || s->date_from < e->first_date)
     e->first_date = s->date_from;
@@ -255,7 +336,7 @@ static void take(c837_episode *e, const c837_mstep *s)
 }
 
 /* 1 when step s starts a new episode after e (same patient). */
-static int starts_new(const c837_episode *e, const c837_mstep *s)
+static int starts_new(const c837_episode *e, const c837_estep *s)
 {
   int32_t d0 = c837_date_to_days(e->first_date);
   if (c837_date_to_days(s->date_from) - d0 > e->window)
@@ -266,51 +347,119 @@ static int starts_new(const c837_episode *e, const c837_mstep *s)
            e->date[C837_EP_PRODUCT] < s->date_from));
 }
 
-/* Sorts the dated steps into m->order_of (k: n_steps scratch entries)
- * and cuts them into episodes.  0 or -1 (out of memory). */
-static int group(c837_audit_model *m, skey *k)
+/* Cutting the sorted steps into episodes. */
+typedef struct grouper {
+  c837_audit_model *m;
+  const c837_sref *k;
+  FILE *fp;
+  c837_epcsv *w;
+  c837_episode cur;   /* the episode being cut */
+  size_t cap_kept;
+  c837_estep sb;
+} grouper;
+
+/* Writes g->cur's row and keeps it when the page draws it.  0, -1 out
+ * of memory, -2 a write error. */
+static int flush(grouper *g)
 {
-  size_t i, n = 0, cap = 0;
-  for (i = 0; i < m->n_steps; i++) {
-    const c837_mstep *s = &m->steps[i];
-    m->steps[i].episode = UINT32_MAX;
-    if (!s->date_from)
-      continue;
-    k[n].patient = c837_map_key(&m->strs, s->patient);
-    k[n].a = (uint32_t)s->date_from;
-    k[n].b = s->kind;
-    k[n].order = s->order;
-    k[n++].idx = i;
-  }
-  qsort(k, n, sizeof *k, by_patient_date);
-  m->order_of = malloc((n ? n : 1) * sizeof *m->order_of);
-  if (!m->order_of)
+  c837_audit_model *m = g->m;
+  int rc;
+  m->n_episodes++;
+  if ((rc = c837_epcsv_row(g->w, g->fp, m, &g->cur, g->k, m->n_episodes)))
+    return rc;
+  if (m->n_kept >= C837_HTML_MAX_EPISODES)
+    return 0;
+  if (c837_vec_reserve(&m->episodes, &g->cap_kept, m->n_kept + 1,
+                       sizeof *m->episodes, 64, 0) != 0)
     return -1;
+  m->episodes[m->n_kept++] = g->cur;
+  return 0;
+}
+
+/* Cuts the n sorted steps g->k into episodes, writing each.  0, -1 or
+ * -2 (as flush). */
+static int group(grouper *g, size_t n)
+{
+  size_t i;
+  int rc;
   for (i = 0; i < n; i++) {
-    c837_mstep *s = &m->steps[k[i].idx];
-    c837_episode *e = m->n_episodes ? &m->episodes[m->n_episodes - 1] : NULL;
-    m->order_of[i] = k[i].idx;
-    if (!e || e->patient != s->patient || starts_new(e, s)) {
-      if (c837_vec_reserve(&m->episodes, &cap, m->n_episodes + 1,
-                           sizeof *m->episodes, 64, 0) != 0)
-        return -1;
-      e = &m->episodes[m->n_episodes++];
+    const c837_estep *s = c837_episodes_step(g->m, g->k[i].ref, &g->sb);
+    c837_episode *e = &g->cur;
+    if (i == 0 || !same_patient(g->k[e->first].patient, g->k[i].patient) ||
+        starts_new(e, s)) {
+      if (i > 0) {
+        g->m->n_patients +=
+            !same_patient(g->k[e->first].patient, g->k[i].patient);
+        if ((rc = flush(g)) != 0)
+          return rc;
+      } else {
+        g->m->n_patients = 1;
+      }
       memset(e, 0, sizeof *e);
-      e->patient = s->patient;
       e->first = i;
       e->window = s->window;
       e->payer_class = C837_PAYER_UNKNOWN;
     }
-    s->episode = (uint32_t)(m->n_episodes - 1);
     take(e, s);
+  }
+  return n ? flush(g) : 0;
+}
+
+/* The patients of the episodes kept, as ids of m->strs (after the cut:
+ * interning moves the strings the keys borrow).  0 or -1. */
+static int kept_patients(c837_audit_model *m)
+{
+  size_t i, id;
+  for (i = 0; i < m->n_kept; i++) {
+    c837_episode *e = &m->episodes[i];
+    uint32_t ref = m->order_of[e->first].ref;
+    const c837_estep *s;
+    if (ref < m->n_steps) {
+      e->patient = m->steps[ref].patient;
+      continue;
+    }
+    s = c837_episodes_step(m, ref, &(c837_estep){0});
+    if (c837_map_intern(&m->strs, s->patient, strlen(s->patient), &id) < 0)
+      return -1;
+    e->patient = (uint32_t)id;
   }
   return 0;
 }
 
-/* Scratch keys for n steps; NULL when out of memory. */
-static skey *keys(size_t n)
+/* Sorts, cuts and writes; keeps the steps of the episodes kept in
+ * m->order_of.  0, -1 out of memory, -2 a write error. */
+static int cut(c837_audit_model *m, uint32_t this_run, FILE *fp)
 {
-  return malloc((n ? n : 1) * sizeof(skey));
+  grouper g;
+  size_t n;
+  int rc = collect(m, this_run, &m->order_of, &n);
+  if (rc != 0)
+    return rc == -2 ? -1 : rc;
+  if (n)
+    qsort(m->order_of, n, sizeof *m->order_of, by_patient_date);
+  memset(&g, 0, sizeof g);
+  g.m = m;
+  g.k = m->order_of;
+  g.fp = fp;
+  if (!(g.w = c837_epcsv_new()))
+    return -1;
+  rc = c837_epcsv_header(fp);
+  if (rc == 0)
+    rc = group(&g, n);
+  c837_epcsv_free(g.w);
+  if (rc != 0)
+    return rc;
+  if (m->n_kept) {
+    const c837_episode *last = &m->episodes[m->n_kept - 1];
+    m->n_order = last->first + last->n;
+  }
+  if (m->n_order < n) { /* the rest is in episodes.csv only */
+    c837_sref *k = realloc(m->order_of,
+                           (m->n_order ? m->n_order : 1) * sizeof *k);
+    if (k)
+      m->order_of = k;
+  }
+  return kept_patients(m);
 }
 
 c837_status c837_episodes_build(c837_audit_model *m,
@@ -320,19 +469,24 @@ c837_status c837_episodes_build(c837_audit_model *m,
                                 c837_out *out, c837_error *err)
 {
   c837_payer_settings dflt;
+  c837_status st;
   skey *k;
   int rc;
   c837_payers_settings(p, NULL, NULL, &dflt);
-  if (!(k = keys(m->n_steps)))
+  if (!(k = malloc((m->n_steps ? m->n_steps : 1) * sizeof *k)))
     return c837_error_set(err, C837_ENOMEM, 0, 0, "out of memory");
   mark_replaced(m, k);
   free(k);
-  if (add_ledger(m, engine, t, this_run, dflt.step_window_days) != 0 ||
-      !(k = keys(m->n_steps)))
+  m->engine = engine;
+  m->t = t;
+  m->ledger_window = dflt.step_window_days;
+  if ((st = c837_out_open(out, err)) != C837_OK)
+    return st;
+  rc = cut(m, this_run, c837_out_fp(out));
+  if (rc == -1) {
+    c837_out_abort(out);
     return c837_error_set(err, C837_ENOMEM, 0, 0, "out of memory");
-  rc = group(m, k);
-  free(k);
-  if (rc != 0)
-    return c837_error_set(err, C837_ENOMEM, 0, 0, "out of memory");
-  return c837_episodes_write(m, out, err);
+  }
+  /* a write error is found by the close (ferror, fsync) */
+  return c837_out_close(out, 1, err);
 }

@@ -123,66 +123,93 @@ static int by_u64(const void *pa, const void *pb)
   return a < b ? -1 : a > b;
 }
 
+/* The writer's scratch: the lists of a row and the finding ids. */
+struct c837_epcsv {
+  list l[L_N];
+  c837_buf ids;
+  c837_estep sb;
+};
+
+c837_epcsv *c837_epcsv_new(void)
+{
+  return calloc(1, sizeof(c837_epcsv));
+}
+
+void c837_epcsv_free(c837_epcsv *w)
+{
+  int k;
+  if (!w)
+    return;
+  for (k = 0; k < L_N; k++)
+    list_free(&w->l[k]);
+  c837_buf_free(&w->ids);
+  free(w);
+}
+
 /* The finding ids of episode e, ascending, into l[L_FINDINGS] and their
- * edits (in edit order) into l[L_EDITS]; ids: scratch.  0 or -1. */
-static int episode_findings(const c837_audit_model *m, const c837_episode *e,
-                            list *l, c837_buf *ids)
+ * edits (in edit order) into l[L_EDITS].  0 or -1. */
+static int episode_findings(c837_epcsv *w, const c837_audit_model *m,
+                            const c837_episode *e, const c837_sref *order)
 {
   size_t i, n;
   unsigned char edits[C837_EDIT_COUNT] = {0};
   uint64_t *v;
   int k;
-  c837_buf_clear(ids);
+  c837_buf_clear(&w->ids);
   for (i = e->first; i < e->first + e->n; i++) {
-    const c837_mstep *s = &m->steps[m->order_of[i]];
+    const c837_mstep *s;
     uint32_t j;
+    if (order[i].ref >= m->n_steps)
+      continue; /* a ledger line: no finding of this run */
+    s = &m->steps[order[i].ref];
     for (j = 0; j < s->n_ids; j++) {
-      if (c837_buf_put(ids, &m->ids[s->ids_at + j], sizeof(uint64_t)) != 0)
+      if (c837_buf_put(&w->ids, &m->ids[s->ids_at + j], sizeof(uint64_t)) !=
+          0)
         return -1;
       edits[m->id_edits[s->ids_at + j] % C837_EDIT_COUNT] = 1;
     }
   }
-  n = ids->len / sizeof(uint64_t);
-  v = (uint64_t *)(void *)ids->p;
+  n = w->ids.len / sizeof(uint64_t);
+  v = (uint64_t *)(void *)w->ids.p;
   if (n)
     qsort(v, n, sizeof *v, by_u64);
   for (i = 0; i < n; i++) {
     char num[24];
     snprintf(num, sizeof num, "%llu", (unsigned long long)v[i]);
-    if (list_add(&l[L_FINDINGS], num) != 0)
+    if (list_add(&w->l[L_FINDINGS], num) != 0)
       return -1;
   }
   for (k = 0; k < C837_EDIT_COUNT; k++)
-    if (edits[k] && list_add(&l[L_EDITS], c837_edit_name((c837_edit)k)) != 0)
+    if (edits[k] &&
+        list_add(&w->l[L_EDITS], c837_edit_name((c837_edit)k)) != 0)
       return -1;
   return 0;
 }
 
-/* The lists of episode e.  0 or -1. */
-static int episode_lists(const c837_audit_model *m, const c837_episode *e,
-                         list *l, c837_buf *ids)
+/* The lists of episode e; *patient its patient's key.  0 or -1. */
+static int episode_lists(c837_epcsv *w, const c837_audit_model *m,
+                         const c837_episode *e, const c837_sref *order)
 {
   size_t i;
   int k;
   for (k = 0; k < L_N; k++)
-    list_clear(&l[k]);
+    list_clear(&w->l[k]);
   for (i = e->first; i < e->first + e->n; i++) {
-    const c837_mstep *s = &m->steps[m->order_of[i]];
-    if (s->kind == C837_EP_PRODUCT &&
-        list_add(&l[L_CODES], c837_map_key(&m->strs, s->code)) != 0)
+    const c837_estep *s = c837_episodes_step(m, order[i].ref, &w->sb);
+    if (s->kind == C837_EP_PRODUCT && list_add(&w->l[L_CODES], s->code) != 0)
       return -1;
-    if (list_add(&l[L_PRODUCTS], c837_map_key(&m->strs, s->product)) != 0 ||
-        list_add(&l[L_PROVIDERS], c837_map_key(&m->strs, s->provider)) !=
-            0 ||
-        list_add(&l[L_CLAIMS], c837_map_key(&m->strs, s->claim_id)) != 0)
+    if (list_add(&w->l[L_PRODUCTS], s->product) != 0 ||
+        list_add(&w->l[L_PROVIDERS], s->provider) != 0 ||
+        list_add(&w->l[L_CLAIMS], s->claim_id) != 0)
       return -1;
   }
-  return episode_findings(m, e, l, ids);
+  return episode_findings(w, m, e, order);
 }
 
-/* Fills row from episode e (number no) and its lists.  0 or -1. */
-static int fill_row(const c837_audit_model *m, const c837_episode *e,
-                    size_t no, list *l, ep_row *row)
+/* Fills row from episode e (number no), its patient and its lists.  0
+ * or -1. */
+static int fill_row(const c837_episode *e, size_t no, const char *patient,
+                    list *l, ep_row *row)
 {
   const char *t[L_N];
   int k;
@@ -191,7 +218,7 @@ static int fill_row(const c837_audit_model *m, const c837_episode *e,
       return -1;
   memset(row, 0, sizeof *row);
   row->episode = (int64_t)no;
-  row->patient = c837_map_key(&m->strs, e->patient);
+  row->patient = patient;
   row->payer_class = c837_payer_class_name((c837_payer_class)e->payer_class);
   row->window = e->window;
   row->first_date = e->first_date;
@@ -212,42 +239,22 @@ static int fill_row(const c837_audit_model *m, const c837_episode *e,
   return 0;
 }
 
-/* Writes every row to fp.  0, -1 out of memory, -2 a write error. */
-static int write_rows(const c837_audit_model *m, FILE *fp)
+int c837_epcsv_header(FILE *fp)
 {
-  list l[L_N];
-  c837_buf ids = {0};
-  ep_row row;
-  size_t i;
-  int rc = 0;
-  memset(l, 0, sizeof l);
-  if (c837_csvschema_write_header(&ep_schema, fp, "\r\n") != 0)
-    rc = -2;
-  for (i = 0; i < m->n_episodes && rc == 0; i++) {
-    if (episode_lists(m, &m->episodes[i], l, &ids) != 0 ||
-        fill_row(m, &m->episodes[i], i + 1, l, &row) != 0)
-      rc = -1;
-    else if (c837_csvschema_write_row(&ep_schema, &row, fp, "\r\n") != 0)
-      rc = -2;
-  }
-  for (i = 0; i < L_N; i++)
-    list_free(&l[i]);
-  c837_buf_free(&ids);
-  return rc;
+  return c837_csvschema_write_header(&ep_schema, fp, "\r\n") != 0 ? -2 : 0;
 }
 
-c837_status c837_episodes_write(const c837_audit_model *m, c837_out *out,
-                                c837_error *err)
+int c837_epcsv_row(c837_epcsv *w, FILE *fp, const c837_audit_model *m,
+                   const c837_episode *e, const c837_sref *order, size_t no)
 {
-  c837_status st;
-  int rc;
-  if ((st = c837_out_open(out, err)) != C837_OK)
-    return st;
-  rc = write_rows(m, c837_out_fp(out));
-  if (rc == -1) {
-    c837_out_abort(out);
-    return c837_error_set(err, C837_ENOMEM, 0, 0, "out of memory");
-  }
-  /* a write error is found by the close (ferror, fsync) */
-  return c837_out_close(out, 1, err);
+  const char *patient;
+  ep_row row;
+  if (episode_lists(w, m, e, order) != 0)
+    return -1;
+  /* the patient of the first step (the view is used up by the lists) */
+  patient = c837_episodes_step(m, order[e->first].ref, &w->sb)->patient;
+  if (fill_row(e, no, patient, w->l, &row) != 0)
+    return -1;
+  return c837_csvschema_write_row(&ep_schema, &row, fp, "\r\n") != 0 ? -2
+                                                                      : 0;
 }

@@ -54,8 +54,7 @@ static double tx(const tl *t, int32_t ymd)
   return E_LEFT + (c837_date_to_days(ymd) - t->d0) * t->scale;
 }
 
-static void mark(const tl *t, const c837_audit_model *m,
-                 const c837_mstep *s)
+static void mark(const tl *t, const c837_estep *s)
 {
   double x = tx(t, s->date_from), y = E_TOP + (s->kind - 1) * E_LANE + 6;
   const char *cls = s->state == C837_ES_LEDGER ? "ml"
@@ -71,10 +70,10 @@ static void mark(const tl *t, const c837_audit_model *m,
   fprintf(t->fp, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" class=\"%s%s\">"
                  "<title>",
           x, y, cls, s->n_ids ? " mf" : "");
-  fprintf(t->fp, "%s %s on ", kind_labels[s->kind], str(m, s->code));
+  fprintf(t->fp, "%s %s on ", kind_labels[s->kind], s->code);
   c837_html_date(t->fp, s->date_from);
   fputs(", claim ", t->fp);
-  c837_html_esc(t->fp, str(m, s->claim_id));
+  c837_html_esc(t->fp, s->claim_id);
   fprintf(t->fp, ", %s, %u finding(s)</title></circle>\n",
           c837_estep_state_name(s->state), s->n_ids);
 }
@@ -83,6 +82,7 @@ static void timeline(FILE *fp, const c837_audit_model *m,
                      const c837_episode *e)
 {
   tl t;
+  c837_estep sb;
   int32_t a = c837_date_to_days(e->first_date) - 3,
           b = c837_date_to_days(e->last_date) + 3;
   size_t i;
@@ -102,7 +102,7 @@ static void timeline(FILE *fp, const c837_audit_model *m,
             E_TOP + (k - 1) * E_LANE + 6, E_W - E_RIGHT,
             E_TOP + (k - 1) * E_LANE + 6);
   for (i = e->first; i < e->first + e->n; i++)
-    mark(&t, m, &m->steps[m->order_of[i]]);
+    mark(&t, c837_episodes_step(m, m->order_of[i].ref, &sb));
   fprintf(fp, "<text x=\"%d\" y=\"%d\" class=\"dl\">", E_LEFT, E_H - 6);
   c837_html_date(fp, c837_days_to_date(a));
   fprintf(fp, "</text><text x=\"%d\" y=\"%d\" class=\"dl\" "
@@ -114,8 +114,7 @@ static void timeline(FILE *fp, const c837_audit_model *m,
           (E_LEFT + E_W - E_RIGHT) / 2, E_H - 6, b - a);
 }
 
-static void step_row(FILE *fp, c837_audit *au, const c837_audit_model *m,
-                     const c837_mstep *s)
+static void step_row(FILE *fp, c837_audit *au, const c837_estep *s)
 {
   uint32_t j;
   fprintf(fp, "<tr class=\"s-%s\"><td>", c837_estep_state_name(s->state));
@@ -126,26 +125,26 @@ static void step_row(FILE *fp, c837_audit *au, const c837_audit_model *m,
   }
   fprintf(fp, "</td><td>%s%s</td><td>", kind_labels[s->kind],
           s->pcs ? " (ICD-10-PCS)" : "");
-  c837_html_esc(fp, str(m, s->code));
+  c837_html_esc(fp, s->code);
   fputs("</td><td>", fp);
-  c837_html_esc(fp, str(m, s->product));
+  c837_html_esc(fp, s->product);
   fputs("</td><td>", fp);
-  c837_html_esc(fp, str(m, s->units));
+  c837_html_esc(fp, s->units);
   fputs("</td>", fp);
   if (s->state == C837_ES_LEDGER || s->pcs)
     fputs("<td></td>", fp);
   else
     c837_html_money_td(fp, NULL, s->charge);
   fputs("<td>", fp);
-  c837_html_esc(fp, str(m, s->provider));
+  c837_html_esc(fp, s->provider);
   fputs("</td><td>", fp);
   if (s->seq && (s->state == C837_ES_HELD || s->state == C837_ES_FIXED ||
                  s->state == C837_ES_REMOVED)) {
     fprintf(fp, "<a href=\"#c%llu\">", (unsigned long long)s->seq);
-    c837_html_esc(fp, str(m, s->claim_id));
+    c837_html_esc(fp, s->claim_id);
     fputs("</a>", fp);
   } else {
-    c837_html_esc(fp, str(m, s->claim_id));
+    c837_html_esc(fp, s->claim_id);
   }
   fputs("</td><td>", fp);
   if (s->state == C837_ES_LEDGER) {
@@ -157,9 +156,8 @@ static void step_row(FILE *fp, c837_audit *au, const c837_audit_model *m,
   fprintf(fp, "</td><td>%s</td><td>", c837_estep_state_name(s->state));
   for (j = 0; j < s->n_ids; j++)
     fprintf(fp, "%s<a href=\"#f%llu\">%llu</a> %s", j ? "<br>" : "",
-            (unsigned long long)m->ids[s->ids_at + j],
-            (unsigned long long)m->ids[s->ids_at + j],
-            c837_edit_name((c837_edit)m->id_edits[s->ids_at + j]));
+            (unsigned long long)s->ids[j], (unsigned long long)s->ids[j],
+            c837_edit_name((c837_edit)s->id_edits[j]));
   fputs("</td></tr>\n", fp);
 }
 
@@ -167,10 +165,12 @@ static void episode(FILE *fp, c837_audit *au, const c837_audit_model *m,
                     size_t no)
 {
   const c837_episode *e = &m->episodes[no - 1];
+  c837_estep sb;
   size_t i;
   uint64_t nf = 0;
   for (i = e->first; i < e->first + e->n; i++)
-    nf += m->steps[m->order_of[i]].n_ids;
+    if (m->order_of[i].ref < m->n_steps) /* the ledger's have none */
+      nf += m->steps[m->order_of[i].ref].n_ids;
   fprintf(fp, "<div class=\"ep\" id=\"ep%lu\"><p class=\"eph\"><b>Episode "
               "<span data-k=\"episode.%lu.episode\">%lu</span></b>: ",
           (unsigned long)no, (unsigned long)no, (unsigned long)no);
@@ -207,17 +207,13 @@ static void episode(FILE *fp, c837_audit *au, const c837_audit_model *m,
         "<th>findings</th></tr></thead>\n<tbody>\n",
         fp);
   for (i = e->first; i < e->first + e->n; i++)
-    step_row(fp, au, m, &m->steps[m->order_of[i]]);
+    step_row(fp, au, c837_episodes_step(m, m->order_of[i].ref, &sb));
   fputs("</tbody></table></div>\n", fp);
 }
 
 int c837_html_episodes(FILE *fp, c837_audit *a, const c837_audit_model *m)
 {
-  size_t i, j, shown = m->n_episodes, patients = 0;
-  if (shown > C837_HTML_MAX_EPISODES)
-    shown = C837_HTML_MAX_EPISODES;
-  for (i = 0; i < m->n_episodes; i++)
-    patients += !i || m->episodes[i].patient != m->episodes[i - 1].patient;
+  size_t i, j, shown = m->n_kept, patients = m->n_patients;
   fprintf(fp, "<h2 id=\"episodes\">Episodes</h2>\n<p><span "
               "data-k=\"episodes.count\">%lu</span> CAR-T episode(s) of %lu "
               "patient(s), one row each in episodes.csv: a patient's "
