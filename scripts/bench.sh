@@ -252,7 +252,12 @@ row() {
   printf 'bench: %-9s %-15s x%s ...' "$set_" "$mode" "$RUNS" >&2
   times="" maxrss=0 claims=- cart=0 status=0 r=0
   while [ $r -lt "$RUNS" ]; do
-    rm -rf "$OUT"
+    # the previous run's outputs moved aside, deleted after the row: a
+    # deletion of thousands of files just before a run slows its file
+    # creation on ext4 (the allocator steps over recently deleted
+    # inodes; specs/performance.md), which is the bench's cost, not the
+    # tool's
+    [ -e "$OUT" ] && mv "$OUT" "$OUT.prev$r"
     measure timeout "$LIMIT" "$@"
     if [ "$RC" != 0 ]; then
       status=$RC
@@ -281,7 +286,7 @@ row() {
     "$input" "$nbytes" "$med" "$maxrss" "$claims" "$kind" "$status" \
     "$cart" >> "$RES"
   if [ "$status" = 0 ]; then echo " $med s" >&2; else echo "bench: $mode failed" >&2; fi
-  rm -rf "$OUT"
+  rm -rf "$OUT" "$OUT".prev*
 }
 
 # linear_rows: memchr and full on the 837P batch at BENCH_LINEAR, run

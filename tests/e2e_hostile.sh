@@ -780,12 +780,16 @@ rc=$?
 if [ -n "$FAULTFS" ]; then
   # F14 a file the directory walk listed is removed before it is read:
   # skipped with its reason (exit 5); F15 removed between the check of
-  # its content and its reading: failed by name (exit 4), one row
+  # its content and its reading: failed by name (exit 4), one row.  A
+  # plain file is read through the descriptor the check opened (F15b):
+  # only a gzip file is opened a second time, so F15 removes a gzip one
+  gzip -c "$T/in/m_isa_short.837" >"$T/in/m_isa_short.837.gz"
   for how in listed checked; do
     n=f_gone_$how
     trig=a_prof.837
-    [ $how = listed ] || trig=m_$n.837
-    faulty_batch $n "$T/in/m_isa_short.837" \
+    src=$T/in/m_isa_short.837
+    [ $how = listed ] || { trig=m_$n.837; src=$src.gz; }
+    faulty_batch $n "$src" \
       FAULTFS_UNLINK="$trig:1:$T/b/$n/m_$n.837"
     if [ $how = listed ]; then
       [ $rc -eq 5 ] && grep -qxF "  skipped: cannot stat: No such file or directory" "$T/o/$n/summary.txt" &&
@@ -803,11 +807,25 @@ if [ -n "$FAULTFS" ]; then
     fi
     intact $n same "F14/F15 file removed ($how)"
   done
+  # F15b a plain file removed right after the walk opened it to check
+  # its content: the run reads that open file, so it comes out as it
+  # would have (the same outputs and rows as the file left in place)
+  faulty_batch f15b "$T/in/m_isa_short.837" \
+    FAULTFS_UNLINK="m_f15b.837:1:$T/b/f15b/m_f15b.837"
+  rc_b=$rc
+  faulty_batch f15r "$T/in/m_isa_short.837" \
+    FAULTFS_UNLINK="no-such-file:1:$T/b/f15r/m_f15r.837"
+  [ ! -e "$T/b/f15b/m_f15b.837" ] && [ "$rc_b" = "$rc" ] &&
+    cmp -s "$T/o/f15r/m_f15r.837" "$T/o/f15b/m_f15b.837" &&
+    [ "$(rows "$T/o/f15b" m_f15b.837 | cut -d'|' -f2-)" = \
+      "$(rows "$T/o/f15r" m_f15r.837 | cut -d'|' -f2-)" ] &&
+    ok "F15b plain file removed after the walk opened it: read through that descriptor, as if left in place (exit $rc)" ||
+    fail "F15b removed after the walk's open: rc $rc_b (in place: $rc)"
 
   # F16 a file that must be held whole is removed while it is read: it
   # cannot be copied to held/ any more: exit 4, named, nothing of it
   faulty_batch f16 "$T/in/m_after_iea_text.837" \
-    FAULTFS_UNLINK="m_f16.837:2:$T/b/f16/m_f16.837"
+    FAULTFS_UNLINK="m_f16.837:1:$T/b/f16/m_f16.837"
   m="cannot open $T/b/$n/m_$n.837: No such file or directory"
   [ $rc -eq 4 ] && msg $n "cart837: m_$n.837: $m" && no_output $n "m_$n.837" &&
     ok "F16 file to hold whole removed while read: exit 4, named, nothing of it" ||
@@ -820,13 +838,14 @@ if [ -n "$FAULTFS" ]; then
     fail "F16 summary: $(sed -n "/^file: m_$n.837\$/,/^\$/p" "$T/o/$n/summary.txt" | tr '\n' ' ')"
   intact $n same "F16 file removed while read"
 
-  # F17 a file cut short while it is read (after the first chunk of the
-  # run's own reading; open #1 is the walk's look at its content): at the
+  # F17 a file cut short while it is read (after the first chunk read
+  # from open #1, the walk's look at its content, which the run goes on
+  # reading): at the
   # end of its first interchange (the rest would parse: its claims would
   # silently go missing), and inside a segment
   for cut in "$BIG_FIRST" 300000; do
     faulty_batch f17_$cut "$T/in/m_big.837" \
-      FAULTFS_TRUNCATE="m_f17_$cut.837:2:$cut"
+      FAULTFS_TRUNCATE="m_f17_$cut.837:1:$cut"
     m="$T/b/$n/m_$n.837: the file shrank while it was being read ($BIG_LEN bytes when opened, end of file after $cut): truncated or rewritten (byte $cut)"
     [ $rc -eq 4 ] && msg $n "cart837: m_$n.837: $m" && no_output $n "m_$n.837" &&
       ok "F17 file cut to $cut bytes while read: exit 4, named, no output" ||

@@ -2344,6 +2344,59 @@ static void test_duplicate_controls(void **state)
   free(want.p);
 }
 
+/* Many control numbers in one scope (300 GS06 in one interchange: the
+ * compact table of numeric control numbers grows past its first size
+ * several times): a number used again is found with the segment of its
+ * first use; the same numbers in the next interchange are fine. */
+static void test_duplicate_controls_many(void **state)
+{
+  enum { GROUPS = 300 };
+  const char *segs[4 * GROUPS + 16];
+  char *own[2 * GROUPS + 4];
+  size_t n = 0, n_own = 0, dup_at, i;
+  buf want = {0, 0, 0};
+  rec r;
+  c837_counts cnt;
+  (void)state;
+  segs[n++] = ISA5;
+  for (i = 1; i <= GROUPS + 1; i++) {
+    char *gs = malloc(64), *ge = malloc(32);
+    size_t ctl = i <= GROUPS ? i : 7;
+    assert_non_null(gs);
+    assert_non_null(ge);
+    snprintf(gs, 64, "GS*HC*S*R*20250101*1200*%zu*X*005010X222A1", ctl);
+    snprintf(ge, 32, "GE*#*%zu", ctl);
+    own[n_own++] = gs;
+    own[n_own++] = ge;
+    segs[n++] = gs;
+    segs[n++] = "ST*837*0001*005010X222A1";
+    segs[n++] = "SE*#*0001";
+    segs[n++] = ge;
+  }
+  dup_at = n - 3; /* the GS of the last group: GS06=7 again */
+  segs[n++] = "IEA*#*000000001";
+  segs[n++] = ISA_T("^", "00501", "000000002");
+  segs[n++] = "GS*HC*S*R*20250101*1200*7*X*005010X222A1"; /* fine */
+  segs[n++] = "ST*837*0001*005010X222A1";
+  segs[n++] = "SE*#*0001";
+  segs[n++] = "GE*#*7";
+  segs[n++] = "IEA*#*000000002";
+  segs[n] = NULL;
+  buf_fmt(&want,
+          "GS06_DUPLICATE seg %zu off %llu: GS06=7 was already used by "
+          "the functional group at segment 26 of this interchange: each "
+          "functional group needs its own control number\n",
+          dup_at, (unsigned long long)seg_offset(segs, dup_at));
+  memset(&r, 0, sizeof r);
+  assert_int_equal(run_segs(segs, &r, &cnt), C837_OK);
+  assert_string_equal(r.problems.p, want.p);
+  assert_int_equal(cnt.problems, 1);
+  rec_free(&r);
+  free(want.p);
+  for (i = 0; i < n_own; i++)
+    free(own[i]);
+}
+
 /* Input bytes in messages are escaped as SEGMENT_ID_INVALID's are
  * (c837_excerpt: \xNN): a CR in IEA01 (the terminator here is LF), a
  * control byte in a claim id and a date, a line break in a control
@@ -2448,6 +2501,7 @@ int main(void)
       cmocka_unit_test(test_dates_and_bad_numbers),
       cmocka_unit_test(test_envelope_problems),
       cmocka_unit_test(test_control_numbers_numeric),
+      cmocka_unit_test(test_duplicate_controls_many),
       cmocka_unit_test(test_unterminated_reported),
       cmocka_unit_test(test_segment_nul_byte),
       cmocka_unit_test(test_segment_id_invalid),

@@ -92,8 +92,9 @@
 
 /* Control numbers remembered per envelope level for the duplicate
  * checks (ISA13 in one input, GS06 in one interchange, ST02 in one
- * group; about 40 bytes each).  Real files have a handful; past this
- * the check stops in that scope, so that memory stays bounded. */
+ * group; 11 to 21 bytes each when numeric below 2^32, as ISA13 and GS06
+ * are, about 60 otherwise).  Real files have a handful; past this the
+ * check stops in that scope, so that memory stays bounded. */
 #ifndef C837_MAX_CONTROL_SEEN
 #define C837_MAX_CONTROL_SEEN 100000
 #endif

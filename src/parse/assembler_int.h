@@ -127,6 +127,11 @@ struct c837_assembler {
   c837_map seen[LV_COUNT];
   uint64_t *seen_seg[LV_COUNT];
   size_t seen_cap[LV_COUNT];
+  /* the numeric ones below 2^32 first used at a segment below 2^32 (all
+   * of them in real files): 8 bytes a slot, open addressing, at most 3/4
+   * full (envelope.c, num_find), instead of about 60 in seen */
+  struct ctl_slot *num[LV_COUNT];
+  size_t num_cap[LV_COUNT], num_n[LV_COUNT];
 
   /* hierarchy context (assembler.c) */
   c837_party billing, subscriber, payer, patient;

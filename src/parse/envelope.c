@@ -131,6 +131,12 @@ static int span_to_u64(c837_span v, uint64_t *out)
 
 /* ---- control numbers used twice ------------------------------------ */
 
+/* A numeric control number and the segment of its first use, each
+ * plus one (0: an empty slot). */
+struct ctl_slot {
+  uint32_t key1, seg1;
+};
+
 void c837_asm_envelope_free(c837_assembler *a)
 {
   int L;
@@ -139,6 +145,9 @@ void c837_asm_envelope_free(c837_assembler *a)
     free(a->seen_seg[L]);
     a->seen_seg[L] = NULL;
     a->seen_cap[L] = 0;
+    free(a->num[L]);
+    a->num[L] = NULL;
+    a->num_cap[L] = a->num_n[L] = 0;
   }
 }
 
@@ -147,6 +156,75 @@ void c837_asm_envelope_free(c837_assembler *a)
 static void forget_controls(c837_assembler *a, enum level L)
 {
   c837_map_clear(&a->seen[L]);
+  if (a->num_cap[L] > 4096) { /* a large scope before: not cleared scope
+                                 after scope, made again as needed */
+    free(a->num[L]);
+    a->num[L] = NULL;
+    a->num_cap[L] = 0;
+  } else if (a->num_n[L]) {
+    memset(a->num[L], 0, a->num_cap[L] * sizeof *a->num[L]);
+  }
+  a->num_n[L] = 0;
+}
+
+/* The slot of key1 in the numeric table of level L (cap > 0, a power of
+ * two): where it is, or the empty slot where it goes. */
+static struct ctl_slot *num_find(c837_assembler *a, enum level L,
+                                 uint32_t key1)
+{
+  size_t mask = a->num_cap[L] - 1;
+  size_t i = (size_t)((key1 * UINT64_C(0x9E3779B97F4A7C15)) >> 32) & mask;
+  while (a->num[L][i].key1 && a->num[L][i].key1 != key1)
+    i = (i + 1) & mask;
+  return &a->num[L][i];
+}
+
+/* Room for one more number in the table of level L (rehashed when 3/4
+ * full).  0 or -1 (out of memory). */
+static int num_room(c837_assembler *a, enum level L)
+{
+  struct ctl_slot *old = a->num[L];
+  size_t cap = a->num_cap[L], i;
+  if ((a->num_n[L] + 1) * 4 <= cap * 3)
+    return 0;
+  a->num[L] = calloc(cap ? cap * 2 : 64, sizeof *old);
+  if (!a->num[L]) {
+    a->num[L] = old;
+    return -1;
+  }
+  a->num_cap[L] = cap ? cap * 2 : 64;
+  for (i = 0; i < cap; i++)
+    if (old[i].key1)
+      *num_find(a, L, old[i].key1) = old[i];
+  free(old);
+  return 0;
+}
+
+/* The numeric control number n (below 2^32 - 1) of segment s at level L:
+ * 1 and *first (the segment of its first use) when it was used before,
+ * 0 when it was not and is now remembered (s->number below 2^32 - 1),
+ * 2 when it was not and is to be kept in the map instead, -1 when out of
+ * memory. */
+static int num_check(c837_assembler *a, const c837_segment *s, enum level L,
+                     uint64_t n, uint64_t *first)
+{
+  struct ctl_slot *slot;
+  if (a->num_cap[L]) {
+    slot = num_find(a, L, (uint32_t)n + 1);
+    if (slot->key1) {
+      *first = (uint64_t)slot->seg1 - 1;
+      return 1;
+    }
+  }
+  if (s->number >= UINT32_MAX)
+    return 2;
+  if (num_room(a, L) != 0)
+    return -1;
+  slot = num_find(a, L, (uint32_t)n + 1);
+  slot->key1 = (uint32_t)n + 1;
+  slot->seg1 = (uint32_t)s->number + 1;
+  a->num_n[L]++;
+  return 0;
 }
 
 /* *_DUPLICATE when the control number of header s (level L) was used
@@ -162,34 +240,44 @@ static int check_duplicate(c837_assembler *a, const c837_segment *s,
   char key[1 + sizeof(uint64_t)], ex[68];
   const char *k = v.p;
   size_t klen = v.len, id;
-  uint64_t n;
-  int added;
-  if (v.len == 0 || c837_map_count(&a->seen[L]) >= C837_MAX_CONTROL_SEEN)
+  uint64_t n, first = 0;
+  int added, num = 2;
+  if (v.len == 0 ||
+      c837_map_count(&a->seen[L]) + a->num_n[L] >= C837_MAX_CONTROL_SEEN)
     return 0;
   if (r->numeric && span_to_u64(v, &n) == 0) {
-    /* a number: its value (the text of a key never starts with 0x01) */
+    /* a number: its value (the text of a key never starts with 0x01);
+     * below 2^32 - 1 (every ISA13 and GS06 of 9 digits) in the compact
+     * table first */
+    if (n < UINT32_MAX && (num = num_check(a, s, L, n, &first)) < 0)
+      return c837_asm_fail(a, C837_ENOMEM, s,
+                           "out of memory while checking control numbers");
     key[0] = '\x01';
     memcpy(key + 1, &n, sizeof n);
     k = key;
     klen = sizeof key;
   }
-  added = c837_map_intern(&a->seen[L], k, klen, &id);
-  if (added == 1 &&
-      c837_vec_reserve(&a->seen_seg[L], &a->seen_cap[L], id + 1,
-                       sizeof *a->seen_seg[L], 16, 0) == 0) {
-    a->seen_seg[L][id] = s->number;
+  if (num == 0)
     return 0;
+  if (num == 2) {
+    added = c837_map_intern(&a->seen[L], k, klen, &id);
+    if (added == 1 &&
+        c837_vec_reserve(&a->seen_seg[L], &a->seen_cap[L], id + 1,
+                         sizeof *a->seen_seg[L], 16, 0) == 0) {
+      a->seen_seg[L][id] = s->number;
+      return 0;
+    }
+    if (added != 0)
+      return c837_asm_fail(a, C837_ENOMEM, s,
+                           "out of memory while checking control numbers");
+    first = a->seen_seg[L][id];
   }
-  if (added != 0)
-    return c837_asm_fail(a, C837_ENOMEM, s,
-                         "out of memory while checking control numbers");
   c837_excerpt(ex, sizeof ex, v.p, v.len < 16 ? v.len : 16);
   return c837_asm_problem(a, s, r->duplicate,
                           "%s=%s was already used by the %s at segment %llu "
                           "of this %s: each %s needs its own control number",
-                          r->control, ex, r->name,
-                          (unsigned long long)a->seen_seg[L][id], r->scope,
-                          r->name);
+                          r->control, ex, r->name, (unsigned long long)first,
+                          r->scope, r->name);
 }
 
 /* 1 when the trailer's control number a is the header's b, as stored:

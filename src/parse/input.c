@@ -61,6 +61,8 @@ struct c837_input {
   c837_inflate_thread *worker; /* the caller's: the worker, once started */
   int handover;        /* 0: the first gzip read is to come; 1: the next
                           one starts the worker; -1: no worker */
+  int past_buf;        /* plain: bytes were read past buf's first fill
+                          (c837_input_rewind cannot go back then) */
   char path[1024]; /* for messages: escaped (c837_excerpt) */
 };
 
@@ -231,6 +233,7 @@ static long read_plain(c837_input *in, void *out, size_t cap,
   }
   if (in->eof)
     return 0;
+  in->past_buf = 1;
   n = read(in->fd, out, cap);
   if (n < 0)
     return fail_sys(in, in->raw_off, err, errno);
@@ -385,6 +388,20 @@ long c837_input_read(c837_input *in, void *buf, size_t cap, c837_error *err)
   /* at the end or after an error there is nothing left to overlap */
   in->handover = in->handover == 0 && n > 0 ? 1 : -1;
   return n;
+}
+
+int c837_input_rewind(c837_input *in)
+{
+  /* plain bytes handed out so far all come from buf, whose first fill
+   * starts at byte 0 of the file and is never moved (fill() moves only
+   * for gzip) */
+  if (in->is_stdin || in->mode != MODE_PLAIN || in->past_buf ||
+      in->pending)
+    return -1;
+  in->zs.next_in = in->buf;
+  in->have += (size_t)in->raw_off;
+  in->raw_off = 0;
+  return 0;
 }
 
 int c837_input_is_gzip(const c837_input *in)

@@ -13,6 +13,7 @@
 #include "cart837.h"
 #include "base/err.h"
 #include "base/limits.h"
+#include "parse/stream_int.h"
 
 #include <stdlib.h>
 
@@ -72,10 +73,18 @@ c837_status c837_stream_run(c837_input *in, const c837_handler *h,
                             c837_raw_cb raw_cb, void *raw_ud,
                             c837_counts *counts, c837_error *err)
 {
+  return c837_stream_run_buf(in, h, raw_cb, raw_ud, counts, err, NULL);
+}
+
+c837_status c837_stream_run_buf(c837_input *in, const c837_handler *h,
+                                c837_raw_cb raw_cb, void *raw_ud,
+                                c837_counts *counts, c837_error *err,
+                                char *chunk)
+{
   c837_assembler *a = c837_assembler_new(h);
   c837_tokenizer *t = a ? c837_tokenizer_new(c837_assembler_segment, a)
                         : NULL;
-  char *buf = malloc(C837_READ_CHUNK);
+  char *buf = chunk ? chunk : malloc(C837_READ_CHUNK);
   c837_status st = C837_OK, d = C837_OK;
   c837_error ioerr;
   long got;
@@ -143,6 +152,7 @@ out:
   }
   c837_tokenizer_free(t);
   c837_assembler_free(a);
-  free(buf);
+  if (buf != chunk)
+    free(buf);
   return st;
 }

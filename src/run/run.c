@@ -246,6 +246,7 @@ void c837_run_free(c837_run *r)
   }
   free(r->files);
   free(r->days);
+  free(r->read_buf);
   free(r);
 }
 
@@ -282,6 +283,10 @@ c837_status c837_run_finish(c837_run *r, c837_error *err)
   c837_status st;
   char path[PATH_MAX];
   c837_error_clear(err);
+  /* no file is read any more: its buffer is not kept through the
+   * reports' peak */
+  free(r->read_buf);
+  r->read_buf = NULL;
   if (r->cancelled)
     return c837_error_set(err, C837_EINTR, 0, 0,
                           "interrupted: no report or ledger written");
@@ -402,29 +407,44 @@ int c837_run_reserve_days(c837_run *r, size_t n)
              : 0;
 }
 
-void c837_run_count_day(c837_run *r, int32_t date)
+int c837_day_add(c837_day_count **days, size_t *n, size_t *cap,
+                 int32_t date, uint64_t count)
 {
-  size_t lo = 0, hi = r->n_days;
+  size_t lo = 0, hi = *n;
+  c837_day_count *d = *days;
   if (date <= 0)
-    return;
+    return 0;
   while (lo < hi) {
     size_t mid = (lo + hi) / 2;
-    if (r->days[mid].date < date)
+    if (d[mid].date < date)
       lo = mid + 1;
     else
       hi = mid;
   }
-  if (lo < r->n_days && r->days[lo].date == date) {
-    r->days[lo].count++;
-    return;
+  if (lo < *n && d[lo].date == date) {
+    d[lo].count += count;
+    return 0;
   }
-  if (c837_run_reserve_days(r, 1) != 0)
-    return;
-  memmove(&r->days[lo + 1], &r->days[lo],
-          (r->n_days - lo) * sizeof *r->days);
-  r->days[lo].date = date;
-  r->days[lo].count = 1;
-  r->n_days++;
+  if (c837_vec_reserve(days, cap, *n + 1, sizeof **days, 64, 0) != 0)
+    return -1;
+  d = *days;
+  memmove(&d[lo + 1], &d[lo], (*n - lo) * sizeof *d);
+  d[lo].date = date;
+  d[lo].count = count;
+  (*n)++;
+  return 0;
+}
+
+void c837_run_count_days(c837_run *r, int32_t date, uint64_t count)
+{
+  (void)c837_day_add(&r->days, &r->n_days, &r->cap_days, date, count);
+}
+
+char *c837_run_read_buf(c837_run *r)
+{
+  if (!r->read_buf)
+    r->read_buf = malloc(C837_READ_CHUNK);
+  return r->read_buf;
 }
 
 /* ---- accessors ---- */

@@ -19,6 +19,7 @@
 #include "run/run_file.h"
 #include "run/audit.h"
 #include "edit/engine_hist.h"
+#include "parse/stream_int.h"
 #include "base/buf.h"
 #include "base/err.h"
 #include "base/limits.h"
@@ -211,14 +212,10 @@ static int on_segment(void *ud, const c837_segment *s, c837_role role,
  * memory (f->nomem set). */
 static int note_day(file_ctx *f, int32_t date)
 {
-  if (date <= 0)
-    return 0;
-  if (c837_vec_reserve(&f->days, &f->cap_days, f->n_days + 1,
-                       sizeof *f->days, 64, 0) != 0) {
+  if (c837_day_add(&f->days, &f->n_days, &f->cap_days, date, 1) != 0) {
     f->nomem = 1;
     return -1;
   }
-  f->days[f->n_days++] = date;
   return 0;
 }
 
@@ -338,12 +335,13 @@ static int out_path(char *buf, size_t sz, const char *dir, const char *sub,
   return 0;
 }
 
-/* 1 when the output path names the input file itself. */
-static int same_file(const char *a, const char *b)
+/* 1 when the output path names the input file itself (the input as
+ * file_start found it: stat once per file). */
+static int same_file(const file_ctx *f, const char *out)
 {
-  struct stat sa, sb;
-  return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
-         sa.st_ino == sb.st_ino;
+  struct stat sb;
+  return f->in_known && stat(out, &sb) == 0 && f->in_dev == sb.st_dev &&
+         f->in_ino == sb.st_ino;
 }
 
 /* Starts f with the record of input `name`.  C837_OK or C837_ENOMEM
@@ -352,6 +350,7 @@ static c837_status file_start(c837_run *r, file_ctx *f, const char *path,
                               const char *name)
 {
   int is_stdin = strcmp(path, "-") == 0;
+  const struct stat *walked = c837_walk_stat(&r->walk, path);
   struct stat sb;
   memset(f, 0, sizeof *f);
   f->run = r;
@@ -364,7 +363,14 @@ static c837_status file_start(c837_run *r, file_ctx *f, const char *path,
   r->total.files++;
   /* only a regular file can be read a second time (to hold it whole);
    * stdin, a FIFO or a process substitution get the stdin policy */
-  f->rereadable = !is_stdin && stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+  if (walked) /* the walk's stat of it, a moment ago */
+    sb = *walked;
+  f->in_known = !is_stdin && (walked || stat(path, &sb) == 0);
+  f->rereadable = f->in_known && S_ISREG(sb.st_mode);
+  if (f->in_known) {
+    f->in_dev = sb.st_dev;
+    f->in_ino = sb.st_ino;
+  }
   f->write_837 = !r->o.report_only;
   f->keep_rest = !f->rereadable && f->write_837;
   f->rest_max = r->o.max_unparsed ? r->o.max_unparsed : C837_MAX_UNPARSED;
@@ -390,7 +396,7 @@ static int set_outputs(file_ctx *f)
     return -1;
   }
   if (strcmp(f->path, "-") != 0 && f->write_837 &&
-      ((!to_stdout && same_file(f->path, po)) || same_file(f->path, ph))) {
+      ((!to_stdout && same_file(f, po)) || same_file(f, ph))) {
     note_new(f, R_INPUT, C837_EINVAL,
              "an output of this run would overwrite this input (choose "
              "another output directory)");
@@ -433,7 +439,10 @@ static int file_prepare(file_ctx *f)
     note(f, R_OUTPUT, &err);
     return -1;
   }
-  f->in = c837_input_open(f->path, &err);
+  /* the walk's sniff has it open at its first byte, or it is opened */
+  f->in = c837_walk_take_input(&r->walk, f->path);
+  if (!f->in)
+    f->in = c837_input_open(f->path, &err);
   if (!f->in) {
     note(f, R_INPUT, &err);
     return -1;
@@ -508,8 +517,8 @@ static void file_read(file_ctx *f)
   h.ud = f;
   /* input that cannot be read twice: its unparsed tail is kept as it
    * came in OUT/held/NAME.unparsed; a file is held whole instead */
-  st = c837_stream_run(f->in, &h, f->keep_rest ? rest_write : NULL, f,
-                       &f->counts, &f->serr);
+  st = c837_stream_run_buf(f->in, &h, f->keep_rest ? rest_write : NULL, f,
+                           &f->counts, &f->serr, c837_run_read_buf(r));
   know_gzip(f);
   c837_out_pass_end(&f->out, f->counts.bytes, st == C837_OK);
   f->rec->t.bytes = f->counts.bytes;

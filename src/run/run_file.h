@@ -41,6 +41,9 @@ typedef struct file_ctx {
   int write_837;         /* not report-only */
   int keep_rest;         /* an unparsed rest goes to OUT/held/NAME.unparsed */
   int gzip_unknown;      /* outputs compress as the input, not known yet */
+  int in_known;          /* the input's stat (file_start): in_dev, in_ino */
+  dev_t in_dev;
+  ino_t in_ino;
   c837_input *in;
   c837_writer *w;
   c837_out out, held, rest;
@@ -65,7 +68,8 @@ typedef struct file_ctx {
   /* the outcome slot */
   rank rank;
   c837_error end;
-  int32_t *days;         /* dates of the file's findings, counted on commit */
+  c837_day_count *days;  /* the file's findings per date (one entry per
+                            date, c837_day_add), counted on commit */
   size_t n_days, cap_days;
   /* a refusal of the writer (see writer_refused) */
   int refused;           /* 2: it refused a claim, 1: a segment */

@@ -41,6 +41,8 @@ struct c837_run {
                               saved ("" when it was, or was not asked) */
   uint64_t ack_control;    /* the acknowledgments' next control number
                               (run_ack.c), shared by every file */
+  char *read_buf;          /* C837_READ_CHUNK bytes every file is read
+                              into (c837_run_read_buf), NULL until then */
 };
 
 /* ---- run.c: records, events ---- */
@@ -63,11 +65,21 @@ static inline int c837_run_is_cancelled(const c837_run *r)
 }
 /* a += b, figure by figure (files figures excepted). */
 void c837_totals_add(c837_totals *a, const c837_totals *b);
-/* Makes room for n more dates in the chart, so that c837_run_count_day
+/* Makes room for n more dates in the chart, so that c837_run_count_days
  * cannot fail; 0 or -1 (out of memory). */
 int c837_run_reserve_days(c837_run *r, size_t n);
-/* One finding on date (CCYYMMDD; 0 is not counted). */
-void c837_run_count_day(c837_run *r, int32_t date);
+/* count findings on date (CCYYMMDD; 0 is not counted). */
+void c837_run_count_days(c837_run *r, int32_t date, uint64_t count);
+/* count findings on date in *days (*n dates in date order, one entry per
+ * date, capacity *cap): the count of an entry there grows, or an entry
+ * is inserted (date <= 0: nothing).  Memory is one entry per distinct
+ * date, however many findings.  0, or -1 when out of memory (*days
+ * unchanged). */
+int c837_day_add(c837_day_count **days, size_t *n, size_t *cap,
+                 int32_t date, uint64_t count);
+/* The run's read buffer (C837_READ_CHUNK bytes), lent to every file's
+ * stream; NULL when it cannot be had (the stream then allocates). */
+char *c837_run_read_buf(c837_run *r);
 
 /* ---- run_file.c ---- */
 

@@ -279,7 +279,7 @@ static c837_status commit(file_ctx *f, int with_rest)
   }
   c837_engine_commit(r->engine);
   for (k = 0; k < f->n_days; k++)
-    c837_run_count_day(r, f->days[k]);
+    c837_run_count_days(r, f->days[k].date, f->days[k].count);
   c837_totals_add(&r->total, &f->rec->t);
   return with_rest ? f->end.code : C837_OK;
 }

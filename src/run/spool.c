@@ -61,6 +61,7 @@ int c837_spool_put(c837_spool *s, int type, const void *p, size_t n)
                       takes the file's records back and goes on */
     return -1;
   }
+  s->pos += (off_t)(5 + n);
   return 0;
 }
 
@@ -81,6 +82,7 @@ static int renew(c837_spool *s)
   s->fp = fp;
   if (fseeko(fp, s->mark, SEEK_SET) != 0)
     return -1;
+  s->pos = s->mark;
   s->failed = 0;
   s->why[0] = '\0';
   return 0;
@@ -90,8 +92,9 @@ int c837_spool_mark(c837_spool *s)
 {
   if (s->failed)
     return -1;
-  if (fflush(s->fp) != 0 || (s->mark = ftello(s->fp)) < 0)
+  if (fflush(s->fp) != 0)
     return fail(s, "write");
+  s->mark = s->pos;
   return 0;
 }
 
@@ -106,6 +109,7 @@ int c837_spool_rollback(c837_spool *s)
   if (fflush(s->fp) != 0 || ftruncate(fileno(s->fp), s->mark) != 0 ||
       fseeko(s->fp, s->mark, SEEK_SET) != 0)
     return fail(s, "cut back");
+  s->pos = s->mark;
   return 0;
 }
 

@@ -27,6 +27,8 @@
 typedef struct c837_spool {
   FILE *fp;
   off_t mark;           /* c837_spool_mark */
+  off_t pos;            /* bytes the records written so far take: the
+                           mark without asking the stream (a syscall) */
   int failed;           /* 1: for good; 2: a write failed, until the
                            rollback (c837_spool_put) */
   char why[300];        /* the first failure */

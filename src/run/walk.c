@@ -17,6 +17,7 @@
 #include "base/err.h"
 #include "base/limits.h"
 #include "base/util.h"
+#include "parse/input_int.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -48,6 +49,8 @@ void c837_walk_init(c837_walk *w, const c837_walk_cb *cb,
 
 void c837_walk_free(c837_walk *w)
 {
+  c837_input_close(w->sniffed);
+  w->sniffed = NULL;
   c837_map_free(&w->names);
 }
 
@@ -210,7 +213,8 @@ static c837_status take_file(c837_walk *w, const char *path,
  * error: C837_ENOMEM is not a property of the file).  Accepts what the
  * tokenizer accepts before the first ISA: a byte-order mark, then CR, LF,
  * blanks and tabs. */
-static int sniff(const char *path, char *why, size_t whysz, c837_error *err)
+static int sniff(c837_walk *w, const char *path, const struct stat *sb,
+                 char *why, size_t whysz, c837_error *err)
 {
   c837_input *in = c837_input_open(path, err);
   unsigned char b[C837_SNIFF_BYTES];
@@ -222,8 +226,8 @@ static int sniff(const char *path, char *why, size_t whysz, c837_error *err)
   while (got < (long)sizeof b &&
          (n = c837_input_read(in, b + got, sizeof b - (size_t)got, err)) > 0)
     got += n;
-  c837_input_close(in);
   if (got < 0 || n < 0) {
+    c837_input_close(in);
     snprintf(why, whysz, "unreadable: %s", err->msg);
     return -1;
   }
@@ -232,10 +236,21 @@ static int sniff(const char *path, char *why, size_t whysz, c837_error *err)
   while (k < got && (b[k] == '\r' || b[k] == '\n' || b[k] == ' ' ||
                      b[k] == '\t'))
     k++;
-  if (got - k >= 3 && memcmp(b + k, "ISA", 3) == 0)
+  if ((got - k >= 3 && memcmp(b + k, "ISA", 3) == 0) ||
+      (k == got && got == (long)sizeof b)) {
+    /* taken (a long run of blank lines too: the parser judges the
+     * rest); the run reads it from its first byte without opening it
+     * again, when the input can go back there */
+    if (c837_input_rewind(in) == 0) {
+      w->sniffed = in;
+      w->sniffed_path = path;
+      w->sniffed_sb = *sb;
+    } else {
+      c837_input_close(in);
+    }
     return 1;
-  if (k == got && got == (long)sizeof b)
-    return 1; /* a long run of blank lines: the parser judges the rest */
+  }
+  c837_input_close(in);
   if (got == 0) {
     snprintf(why, whysz, "not an X12 interchange: empty file");
   } else {
@@ -296,17 +311,18 @@ static c837_status walk_sub(c837_walk *w, const char *path, const char *name,
 
 /* A regular file found in a walk: taken when its content is X12. */
 static c837_status walk_file(c837_walk *w, const char *path,
-                             const char *name)
+                             const char *name, const struct stat *sb)
 {
   static const char taken[] =
       "another input already writes this output name (or its held/ name, "
       "or its ack/ names)";
   char why[PATH_MAX + 128];
   c837_error err;
+  c837_status st;
   int r;
   if (!w->read_only && own_name_why(w, name)) /* not even read */
     return take_file(w, path, name, name, taken);
-  r = sniff(path, why, sizeof why, &err);
+  r = sniff(w, path, sb, why, sizeof why, &err);
   if (r < 0 && err.code == C837_ENOMEM) {
     /* not a property of the file: a failure, not a skip */
     (void)take_name(w, name);
@@ -316,18 +332,34 @@ static c837_status walk_file(c837_walk *w, const char *path,
     w->cb.skip(w->cb.ud, name, why);
     return C837_OK;
   }
-  return take_file(w, path, name, name, taken);
+  st = take_file(w, path, name, name, taken);
+  c837_input_close(c837_walk_take_input(w, path)); /* not taken: closed */
+  return st;
 }
 
-/* 1 when path is a symbolic link that is not to be followed: its target
+const struct stat *c837_walk_stat(const c837_walk *w, const char *path)
+{
+  return w->sniffed && path && path == w->sniffed_path ? &w->sniffed_sb
+                                                      : NULL;
+}
+
+c837_input *c837_walk_take_input(c837_walk *w, const char *path)
+{
+  c837_input *in = w->sniffed;
+  if (!in || !path || path != w->sniffed_path)
+    return NULL;
+  w->sniffed = NULL;
+  w->sniffed_path = NULL;
+  return in;
+}
+
+/* 1 when the symbolic link at path is not to be followed: its target
  * (resolved: every link on the way) is outside the input directory. */
 static int link_out(const c837_walk *w, const char *path)
 {
   char tgt[PATH_MAX];
-  struct stat lb;
   size_t n = strlen(w->root);
-  if (w->follow_links || !w->root[0] || lstat(path, &lb) != 0 ||
-      !S_ISLNK(lb.st_mode) || !realpath(path, tgt))
+  if (!realpath(path, tgt))
     return 0; /* a broken link or a loop: stat says so */
   return !(strncmp(tgt, w->root, n) == 0 &&
            (tgt[n] == '/' || tgt[n] == '\0' || n == 1));
@@ -339,19 +371,26 @@ static c837_status walk_entry(c837_walk *w, const char *dir, const char *rel,
 {
   char path[PATH_MAX], name[PATH_MAX];
   struct stat sb;
+  int known = 0;
   if (snprintf(path, sizeof path, "%s/%s", dir, e) >= (int)sizeof path ||
       snprintf(name, sizeof name, "%s%s%s", rel, *rel ? "/" : "", e) >=
           (int)sizeof name) {
     w->cb.skip(w->cb.ud, e, "path too long");
     return C837_OK;
   }
-  if (link_out(w, path)) {
-    w->cb.skip(w->cb.ud, name,
-               "symbolic link out of the input directory: not followed "
-               "(--follow-symlinks follows it)");
-    return C837_OK;
+  /* links are looked at unless followed: what is not a link, lstat
+   * says as stat would (one call per entry) */
+  if (!w->follow_links && w->root[0] && lstat(path, &sb) == 0) {
+    if (!S_ISLNK(sb.st_mode))
+      known = 1;
+    else if (link_out(w, path)) {
+      w->cb.skip(w->cb.ud, name,
+                 "symbolic link out of the input directory: not followed "
+                 "(--follow-symlinks follows it)");
+      return C837_OK;
+    }
   }
-  if (stat(path, &sb) != 0) {
+  if (!known && stat(path, &sb) != 0) {
     char why[128];
     snprintf(why, sizeof why, "%s: %s",
              errno == ELOOP ? "symlink loop" : "cannot stat",
@@ -365,7 +404,7 @@ static c837_status walk_entry(c837_walk *w, const char *dir, const char *rel,
     w->cb.skip(w->cb.ud, name, "not a regular file");
     return C837_OK;
   }
-  return walk_file(w, path, name);
+  return walk_file(w, path, name, &sb);
 }
 
 static c837_status walk_dir(c837_walk *w, const char *dir, const char *rel,

@@ -12,6 +12,7 @@
 #include "cart837.h"
 #include "base/map.h"
 
+#include <sys/stat.h>
 #include <sys/types.h>
 
 typedef struct c837_walk_cb {
@@ -47,6 +48,12 @@ typedef struct c837_walk {
   /* 1: the files are only read (cart837 stats): no output name is
    * reserved or handed out */
   int read_only;
+  /* the input the sniff of the file being handed out read, rewound to
+   * its first byte (NULL when it could not be: gzip), until the file
+   * callback takes it (c837_walk_take_input) or the walk closes it */
+  c837_input *sniffed;
+  const char *sniffed_path;
+  struct stat sniffed_sb; /* stat() of sniffed_path, as the walk found it */
 } c837_walk;
 
 /* Sets up *w with the callbacks *cb (copied); own_dir, when not NULL,
@@ -75,6 +82,14 @@ void c837_walk_set_ledger(c837_walk *w, const char *out_dir,
  * lack of memory fails (C837_ENOMEM) instead of being skipped.  Returns
  * the worst status of the files handed out (skips alone are C837_OK). */
 c837_status c837_walk_input(c837_walk *w, const char *path);
+/* The open input of the file at path the walk is handing out now (its
+ * sniff read it; it is at its first byte), for the file callback to read
+ * and close instead of opening path again; NULL when there is none
+ * (then open path).  path is the pointer the callback was given. */
+c837_input *c837_walk_take_input(c837_walk *w, const char *path);
+/* What stat() said of that file when the walk found it, while its input
+ * is held for the callback (c837_walk_take_input); NULL otherwise. */
+const struct stat *c837_walk_stat(const c837_walk *w, const char *path);
 /* Releases the name set. */
 void c837_walk_free(c837_walk *w);
 
