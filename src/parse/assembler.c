@@ -442,7 +442,7 @@ static int transaction_segment(c837_assembler *a, const c837_segment *s)
    * is not one (its ST01 garbled) -- but a 278 (services review), whose
    * 2000F service level is made of SV1 / SV2 and is no claim */
   if ((a->tag == T_SV1 || a->tag == T_SV2) && !in_claim(a) &&
-      !(a->state == AS_FOREIGN && strcmp(a->env.st01, "278") == 0))
+      !(a->state == AS_FOREIGN && a->st_278))
     return unreadable_claim(a, s);
   if (a->state == AS_OUTSIDE)
     return out_of_place(a, s, C837_PROB_SEGMENT_OUTSIDE_ST,

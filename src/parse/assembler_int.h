@@ -121,6 +121,9 @@ struct c837_assembler {
   uint64_t count[LV_COUNT];  /* what each trailer counts: groups in the
                                 ISA, sets in the GS, segments ST..SE */
   uint64_t st_claims;        /* claims begun in the open transaction */
+  int st_278;                /* ST01 is exactly 278 (services review),
+                                byte for byte: a NUL or other byte after
+                                it makes it no 278 */
   /* control numbers used so far (duplicates: ISA13 in the file, GS06 in
    * the interchange, ST02 in the group), keyed as they compare; the
    * segment number of each first use, by map id */

@@ -485,7 +485,10 @@ int c837_asm_on_st(c837_assembler *a, const c837_segment *s)
   else if (!version)
     (void)kind_of_version(e->gs08, &version);
   e->version = version;
-  is_837 = strcmp(e->st01, "837") == 0;
+  /* compared on the element's bytes, not on the copy (a NUL in the
+   * element would end the copy early: "278<NUL>x" is no 278) */
+  is_837 = el_is(s, 1, "837");
+  a->st_278 = el_is(s, 1, "278");
   if (!is_837)
     e->declared = C837_KIND_OTHER;
   open_level(a, LV_ST);
