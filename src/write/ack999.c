@@ -631,6 +631,17 @@ static c837_status segment_rule(c837_ack999 *a, const c837_ack_rule *r,
   ee.reference = r->el_ref;
   ee.code = r->el_code;
   ee.value = r->el_value ? w->value : NULL;
+  if (ee.element > 99) {
+    /* an IK4 names the element by its position, two digits at most
+     * (IK401 C030-1, N0 1/2): a fault past the 99th element (a damaged
+     * segment whose terminator went missing) is told as what the
+     * segment then certainly has, too many data elements (IK403 3) at
+     * the 99th (our choice; the acknowledgment used to fail the file) */
+    ee.element = 99;
+    ee.reference = 0;
+    ee.code = "3";
+    ee.value = NULL;
+  }
   return c837_ack999_element_error(a, &ee);
 }
 
