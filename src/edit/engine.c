@@ -273,6 +273,15 @@ static int admission_wanted(const c837_engine *e)
   return 0;
 }
 
+/* An empty verdict in *out over the engine's finding buffers, emptied. */
+static void start_verdict(c837_engine *e, c837_verdict *out)
+{
+  memset(out, 0, sizeof *out);
+  out->findings = e->vb.out_f;
+  out->fixes = e->vb.fx;
+  c837_vb_reset(&e->vb);
+}
+
 int c837_engine_pass(c837_engine *e, const c837_claim *c, c837_verdict *out)
 {
   size_t i;
@@ -290,10 +299,7 @@ int c837_engine_pass(c837_engine *e, const c837_claim *c, c837_verdict *out)
       if (c837_codetable_tracks(e->t, &c->lines[i], NULL))
         return 0;
   }
-  memset(out, 0, sizeof *out);
-  out->findings = e->vb.out_f;
-  out->fixes = e->vb.fx;
-  c837_vb_reset(&e->vb);
+  start_verdict(e, out);
   if (c->kind == C837_KIND_P || c->kind == C837_KIND_I)
     c837_vb_finish(&e->vb, e->o.hold, out);
   return 1;
@@ -305,10 +311,7 @@ c837_status c837_engine_claim(c837_engine *e, const c837_claim *c,
   int f, tracked;
   if (!e || !c || !out)
     return C837_EINVAL;
-  memset(out, 0, sizeof *out);
-  out->findings = e->vb.out_f;
-  out->fixes = e->vb.fx;
-  c837_vb_reset(&e->vb);
+  start_verdict(e, out);
   e->oom = 0;
   e->cl.nev = e->cl.nev_hist = 0;
   e->cl.c = c;
