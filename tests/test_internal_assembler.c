@@ -105,6 +105,7 @@ typedef struct saved {
   char raw[8192];
   size_t raw_len;
   char tags[512]; /* "CLM REF DTP ..." */
+  char flags[64];  /* each segment's C837_SEG_* flags: "0 1 0 ..." */
   char ctx[12288]; /* dump_context of the claim (cut to fit) */
 } saved;
 
@@ -289,6 +290,9 @@ static int on_claim(void *ud, const c837_claim *c)
     sv->raw_len += s->raw_len;
     snprintf(sv->tags + strlen(sv->tags), sizeof sv->tags - strlen(sv->tags),
              "%s%.*s", i ? " " : "", (int)s->tag.len, s->tag.p);
+    snprintf(sv->flags + strlen(sv->flags),
+             sizeof sv->flags - strlen(sv->flags), "%s%u", i ? " " : "",
+             s->flags);
   }
   dump_context(&ctx, c);
   snprintf(sv->ctx, sizeof sv->ctx, "%s", ctx.p);
@@ -562,6 +566,8 @@ static void test_837p_claim_model(void **state)
   assert_string_equal(c1->tags,
                       "CLM DTP REF REF DTP HI NM1 SBR NM1 DMG NM1 LX SV1 DTP "
                       "LX SV1 DTP LX SV1 SVD CAS DTP DTP LX SV1");
+  assert_string_equal(c1->flags, "0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 "
+                                 "0 0 0 0 0");
   assert_int_equal(c1->c.n_lines, 4);
   assert_int_equal(c1->env.version, 5010);
   assert_int_equal(c1->env.declared, C837_KIND_P);
@@ -1240,6 +1246,11 @@ static void test_segment_nul_byte(void **state)
   assert_string_equal(r.problems.p ? r.problems.p : "", "");
   assert_int_equal(r.n_claims, 1);
   assert_string_equal(r.claims[0].lines[0].code, "38228");
+  /* the claim's segments keep the tokenizer's flags: each holds NUL
+   * bytes (its separators), C837_SEG_NUL (2); they used to be left unset
+   * in claim->segs, read as whatever was in memory */
+  assert_string_equal(r.claims[0].tags, "CLM LX SV1");
+  assert_string_equal(r.claims[0].flags, "2 2 2");
   rec_free(&r);
 }
 

@@ -101,6 +101,7 @@ typedef struct seg_rec {
   size_t el_first, n_el; /* into spans_off */
   uint64_t offset, number;
   c837_delims delims;
+  unsigned flags; /* C837_SEG_* */
 } seg_rec;
 
 typedef struct span_off {

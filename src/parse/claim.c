@@ -97,6 +97,7 @@ static int add_claim_segment(c837_assembler *a, const c837_segment *s)
   r->offset = s->offset;
   r->number = s->number;
   r->delims = s->delims;
+  r->flags = s->flags;
   memcpy(a->arena.p + a->arena.len, s->raw, s->raw_len);
   for (i = 0; i < s->n_el; i++) {
     a->spans_off[a->n_spans].off =
@@ -470,6 +471,7 @@ static int build_views(c837_assembler *a)
     v->delims = r->delims;
     v->offset = r->offset;
     v->number = r->number;
+    v->flags = r->flags;
   }
   return 0;
 }
