@@ -195,18 +195,18 @@ static int build_lines(c837_engine *e, int *tracked)
  * that this run reads of an interchange an earlier run read. */
 static void report_repeat(c837_engine *e)
 {
-  const c837_hist *m;
+  c837_hmeta m;
   char d[16];
   if (!c837_hist_repeated(e, &m))
     return;
-  c837_eng_date(d, m->run_date);
+  c837_eng_date(d, m.run_date);
   c837_eng_finding(e, C837_EDIT_INTERCHANGE_REPEATED, C837_NO_INDEX,
                    "interchange %s of sender %s was read before, by run %lu "
                    "on %s, with the same ISA segment (sender, date, time, "
                    "control number): a resend or a re-run; its claims go "
                    "out again",
                    e->cl.c->env->isa13, e->cl.c->env->isa06,
-                   (unsigned long)m->run, d[0] ? d : "an unknown date");
+                   (unsigned long)m.run, d[0] ? d : "an unknown date");
 }
 
 /* The limits on remembered lines (base/limits.h), checked before the

@@ -82,7 +82,7 @@ static int touch(c837_engine *e, size_t idx)
 static int touch_mk(c837_engine *e, size_t idx)
 {
   c837_checkpoint *cp = &e->cp;
-  c837_aundo *u;
+  c837_undo *u;
   if (!cp->open || idx >= cp->saved.nmk)
     return 0;
   if (c837_vec_reserve(&cp->mkundo, &cp->capmkundo, cp->nmkundo + 1,
@@ -153,17 +153,17 @@ static int hist_add(c837_engine *e, const c837_hist *h, int loaded)
              : -1;
 }
 
-/* Appends a marker.  0 or -1 (ENOMEM). */
+/* Appends marker h, compact (its strings interned).  0 or -1 (ENOMEM:
+ * nothing appended). */
 static int mk_append(c837_histstore *hs, const c837_hist *h, int loaded)
 {
-  c837_arec *r;
-  if (c837_vec_reserve(&hs->mk, &hs->capmk, hs->m.nmk + 1, sizeof *hs->mk,
+  c837_hrec r;
+  if (c837_hist_encode(hs, h, &r) != 0 ||
+      c837_vec_reserve(&hs->mk, &hs->capmk, hs->m.nmk + 1, sizeof *hs->mk,
                        16, 0) != 0)
     return -1;
-  r = &hs->mk[hs->m.nmk++];
-  r->h = *h;
-  r->loaded = loaded;
-  r->dead = 0;
+  r.flags = loaded ? C837_HR_LOADED : 0;
+  hs->mk[hs->m.nmk++] = r;
   return 0;
 }
 
@@ -247,11 +247,13 @@ c837_status c837_engine_add_history(c837_engine *e, const c837_hist *row)
     c837_ixc *x = len ? c837_hix_ix_find(&e->hist, h->source, len) : NULL;
     if (x && x->mk != C837_NO_INDEX) {
       /* the same marker twice: the later run's stays */
-      if (h->run >= e->hist.mk[x->mk].h.run) {
-        if (touch_mk(e, x->mk) != 0)
+      c837_hrec *m = &e->hist.mk[x->mk], r;
+      if (h->run >= c837_hr_meta(&e->hist, m).run) {
+        if (c837_hist_encode(&e->hist, h, &r) != 0 ||
+            touch_mk(e, x->mk) != 0)
           return C837_ENOMEM;
-        e->hist.mk[x->mk].h = *h;
-        e->hist.mk[x->mk].loaded = 1;
+        r.flags = (uint8_t)(C837_HR_LOADED | (m->flags & C837_HR_DEAD));
+        *m = r;
       }
       return C837_OK;
     }
@@ -308,9 +310,9 @@ size_t c837_engine_history_count(const c837_engine *e)
   return e->hist.m.nh + e->hist.m.nmk + c837_admit_count(e);
 }
 
-/* Record i of the list history_count counts, as a stored c837_hist (a
- * marker or an admission) or NULL and *r the compact record (a line or
- * tombstone); NULL and *r NULL past the end. */
+/* Record i of the list history_count counts, as a stored c837_hist (an
+ * admission) or NULL and *r the compact record (a line, tombstone or
+ * marker); NULL and *r NULL past the end. */
 static const c837_hist *history_rec(const c837_engine *e, size_t i,
                                     const c837_hrec **r)
 {
@@ -322,8 +324,10 @@ static const c837_hist *history_rec(const c837_engine *e, size_t i,
     *r = &e->hist.h[i];
     return NULL;
   }
-  if (i - e->hist.m.nh < e->hist.m.nmk)
-    return &e->hist.mk[i - e->hist.m.nh].h;
+  if (i - e->hist.m.nh < e->hist.m.nmk) {
+    *r = &e->hist.mk[i - e->hist.m.nh];
+    return NULL;
+  }
   return c837_admit_at(e, i - e->hist.m.nh - e->hist.m.nmk);
 }
 
@@ -526,20 +530,19 @@ static int has_remembered_line(const c837_engine *e)
   return 0;
 }
 
-int c837_hist_repeated(const c837_engine *e, const c837_hist **prev)
+int c837_hist_repeated(const c837_engine *e, c837_hmeta *prev)
 {
   const c837_ixc *x;
-  const c837_arec *m;
-  *prev = NULL;
+  const c837_hrec *m;
   if (!e->cl.isa_len || !e->cl.legacy[0] || !has_remembered_line(e))
     return 0; /* no envelope, or no ISA hash to tell a resend by */
   x = c837_hix_ix_find(&e->hist, e->cl.source, e->cl.isa_len);
   if (!x || x->mk == C837_NO_INDEX)
     return 0;
   m = &e->hist.mk[x->mk];
-  if (!m->loaded)
+  if (!c837_hr_loaded(m))
     return 0; /* new in this run, or read again already */
-  *prev = &m->h;
+  *prev = c837_hr_meta(&e->hist, m);
   return 1;
 }
 
@@ -556,11 +559,12 @@ int c837_hist_mark(c837_engine *e)
   if (!x)
     return -1;
   if (x->mk != C837_NO_INDEX) {
-    c837_arec *m = &e->hist.mk[x->mk];
-    if (m->loaded) {
+    c837_hrec *m = &e->hist.mk[x->mk];
+    if (c837_hr_loaded(m)) {
       if (touch_mk(e, x->mk) != 0)
         return -1;
-      m->loaded = 0; /* kept as it was: this run read it again */
+      m->flags &= (uint8_t)~C837_HR_LOADED; /* kept as it was: this run
+                                               read it again */
     }
     return 0;
   }

@@ -218,8 +218,10 @@ static inline int c837_hr_dead(const c837_hrec *r)
   return (r->flags & C837_HR_DEAD) != 0;
 }
 
-/* A marker or an admission (few: one per interchange, one per CAR-T
- * patient's stay): kept whole. */
+/* An admission (few: one per CAR-T patient's stay): kept whole.  The
+ * markers, one per interchange with remembered lines (as many as a big
+ * drop has interchanges), are kept compact as the lines are (a
+ * c837_hrec in hs->mk, its flags LOADED and DEAD). */
 typedef struct c837_arec {
   c837_hist h;
   int loaded;           /* as C837_HR_LOADED */
@@ -303,7 +305,7 @@ typedef struct c837_histstore {
    * mk[] (history_at lists h then mk) */
   c837_hrec *h;
   size_t caph;
-  c837_arec *mk;
+  c837_hrec *mk;
   size_t capmk;
   size_t nlive;         /* live lines in h[] (the run's limit counts them) */
   /* the strings of the records, each kept once: sources; CLM01s (chead[id]
@@ -337,7 +339,7 @@ typedef struct c837_undo {
   c837_hrec old;
 } c837_undo;
 
-/* The same for a marker or an admission. */
+/* The same for an admission. */
 typedef struct c837_aundo {
   size_t idx;
   c837_arec old;
@@ -351,7 +353,7 @@ typedef struct c837_checkpoint {
   size_t nix;           /* interchange ids at the checkpoint */
   c837_undo *undo;
   size_t nundo, capundo;
-  c837_aundo *mkundo;   /* markers */
+  c837_undo *mkundo;    /* markers */
   size_t nmkundo, capmkundo;
 } c837_checkpoint;
 
@@ -669,9 +671,9 @@ void c837_hix_free(c837_histstore *hs);
 void c837_hist_hide(c837_engine *e);
 /* When the claim has CAR-T or watch lines and is the first of its
  * interchange this run reads, and an earlier run read that interchange
- * (the same ISA: its marker is in the ledger loaded), 1 and *prev that
- * marker; else 0. */
-int c837_hist_repeated(const c837_engine *e, const c837_hist **prev);
+ * (the same ISA: its marker is in the ledger loaded), 1 and *prev the
+ * run and run date of that marker; else 0. */
+int c837_hist_repeated(const c837_engine *e, c837_hmeta *prev);
 /* 1 when remembered record r must not be counted against the current
  * claim: its own line read again, a line it replaces, a line of a run
  * that a re-run hides (see engine_hist.c). */
