@@ -114,6 +114,13 @@
 #define C837_INFLATE_SLOTS 4
 #endif
 
+/* The stdio buffer of a plain file output (run/sink.c): a file of a
+ * batch of small ones goes out in one write, a large one in writes of
+ * this size (stdio's own would be the file system's block, 4 KB). */
+#ifndef C837_OUT_BUFFER
+#define C837_OUT_BUFFER (64u * 1024u)
+#endif
+
 /* ---- run: gzip outputs ---------------------------------------------- */
 
 /* Buffers of C837_READ_CHUNK bytes that a gzip output hands to its

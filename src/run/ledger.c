@@ -482,7 +482,10 @@ c837_status c837_ledger_save(const c837_engine *e, const char *path,
     free(r);
     return err->code;
   }
-  if (write_ranked(c837_out_fp(&of), r, n, engine_row, e) != 0) {
+  /* flushed here, so that a full disk is told as the ledger's whatever
+   * the size of the output's buffer */
+  if (write_ranked(c837_out_fp(&of), r, n, engine_row, e) != 0 ||
+      fflush(c837_out_fp(&of)) != 0) {
     c837_error_set(err, C837_EIO, 0, 0, "cannot write ledger %.200s: %s",
                    path, strerror(errno));
     c837_out_abort(&of);

@@ -167,9 +167,14 @@ static int open_parent(c837_out *o, const char **base)
     snprintf(dir, sizeof dir, ".");
   else
     snprintf(dir, sizeof dir, "%.*s", (int)o->root_len, o->path);
-  if (c837_mkdirs(dir, &o->err) != C837_OK)
-    return -1;
+  /* the directory is there but for the first output (one call, not a
+   * mkdir that fails with EEXIST first): made only when missing */
   fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0 && errno == ENOENT) {
+    if (c837_mkdirs(dir, &o->err) != C837_OK)
+      return -1;
+    fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  }
   if (fd < 0) {
     c837_error_first(&o->err, C837_EIO, 0, 0, "cannot open directory %.180s: "
                      "%.60s", dir, strerror(errno));
@@ -305,8 +310,13 @@ static c837_status open_file(c837_out *o)
     o->dz = c837_deflater_start(o->fd, o->level >= 0 && o->level <= 9
                                            ? o->level
                                            : C837_GZIP_LEVEL_DEFAULT);
-  else if (!o->gzip)
-    o->fp = fdopen(o->fd, "wb");
+  else if (!o->gzip && (o->fp = fdopen(o->fd, "wb")) != NULL) {
+    /* one write per C837_OUT_BUFFER bytes, not per 4 KB (st_blksize):
+     * a small file is one write; no fstat to size stdio's own buffer */
+    o->iobuf = malloc(C837_OUT_BUFFER);
+    if (o->iobuf)
+      (void)setvbuf(o->fp, o->iobuf, _IOFBF, C837_OUT_BUFFER);
+  }
   if (!o->dz && !o->fp && !o->pass) {
     close(o->fd);
     o->fd = -1;
@@ -403,6 +413,8 @@ static void close_file(c837_out *o)
       bad = 1;
       e = errno;
     }
+    free(o->iobuf);
+    o->iobuf = NULL;
   } else if (o->gzip) {
     /* the input's own bytes, or the deflater's stream ended */
     if (o->pass && c837_out_pass_close(o) != 0)
@@ -540,9 +552,11 @@ void c837_out_abort(c837_out *o)
   } else if (o->dz) {
     c837_deflater_abort(o->dz);
   }
-  if (o->fp && !o->to_stdout)
+  if (o->fp && !o->to_stdout) {
     fclose(o->fp);
-  else if (o->gzip && o->opened && !o->to_stdout && o->fd >= 0)
+    free(o->iobuf);
+    o->iobuf = NULL;
+  } else if (o->gzip && o->opened && !o->to_stdout && o->fd >= 0)
     close(o->fd);
   o->dz = NULL;
   o->fp = NULL;

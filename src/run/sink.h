@@ -62,6 +62,7 @@ typedef struct c837_out {
   int fd;              /* the temporary file's, -1 when none */
   int dirfd;           /* its directory's, -1 when none */
   FILE *fp;            /* plain output (standard output: not owned) */
+  char *iobuf;         /* fp's buffer, C837_OUT_BUFFER bytes, or NULL */
   c837_deflater *dz;   /* gzip output: its deflater, once started */
   int dz_fd;           /* standard output: the duplicate it writes to */
   c837_pass *pass;     /* not NULL while the output may still go out as
