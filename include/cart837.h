@@ -587,7 +587,9 @@ const char *c837_severity_name(c837_severity s);
   XX(GS06_DUPLICATE, ERROR, "a GS06 used by an earlier group of the "         \
                             "interchange")                                    \
   XX(ST02_DUPLICATE, ERROR, "an ST02 used by an earlier transaction set of "  \
-                            "the group")
+                            "the group")                                      \
+  XX(GS06_INVALID, ERROR, "a GS06 that is not a group control number (1 to "  \
+                          "9 digits)")
 
 typedef enum c837_problem_id {
 #define C837_XX(name, sev, s) C837_PROB_##name,

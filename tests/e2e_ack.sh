@@ -11,6 +11,9 @@
 #    input unless given;
 #  - one SE01 changed and one claim made to be held (prof_basic.837):
 #    the 999 and the 277CA summaries are exactly as expected;
+#  - a GS06 that is not 1 to 9 digits (several garblings): both
+#    acknowledgments pass the checker and name the group 0 (AK905 6);
+#    cart837 reports GS06_INVALID and forwards the group's claims;
 #  - a truncated file: held whole (a TA1 R, no 277CA) or, as stdin's
 #    rest, cut (the set read so far accepted with errors);
 #  - the hostile inputs of tests/hostile_gen.py, held whole or cut: every
@@ -117,6 +120,54 @@ grep -q '"WB-P-1002",.*"UNITS_INVALID","error","held"' "$T/run-pm/findings.csv" 
   grep -q 'ENVELOPE_INVALID' "$T/run-pm/findings.csv" &&
   ok "cart837 itself holds WB-P-1002 and reports the SE01" ||
   fail "cart837's findings for the changed input"
+
+# ---- a GS06 that is not 1 to 9 digits is never echoed (X12 type N0):
+# AK102 0 with AK905 6, group control number violates syntax (the digits
+# when only blanks were around them), and the 277CA's BHT03 and 2200A TRN02
+# name the group 0 too; GS06 and GE02 garbled alike, through the driver
+# (before: AK1*HC*1A2B, which x12ack.py rejects)
+bad=""
+for g in 1A2B EMPTY 1234567890 +101 -1 ' 101' '1 2' NUL ABCDEFGHIJKLMNOPQRST
+do
+  case $g in EMPTY) v= ;; NUL) v='1\x00' ;; *) v=$g ;; esac
+  case $g in ' 101') n=101 ;; *) n=0 ;; esac
+  sed -e "s/^GS\*\(.*\)\*1200\*101\*X\*/GS*\1*1200*$v*X*/" \
+      -e "s/^GE\*3\*101~/GE*3*$v~/" samples/prof_basic.837 >"$T/g6.837"
+  $RUNNER "$DRIVER" --control 100 --date 20250821 --time 0600 "$T/g6.837" \
+    "$T/g6.999" "$T/g6.277" 2>"$T/err" || bad="$bad [$g]:exit$?"
+  # (summaries' status is tr's: the checker's own says whether it passed)
+  "$PYTHON" tests/x12ack.py "$T/g6.999" "$T/g6.277" >"$T/err" 2>&1 ||
+    { bad="$bad [$g]:checker"; cat "$T/err"; }
+  summaries "$T/g6.999" "$T/g6.277" >"$T/g6.sum" 2>&1
+  [ "$(grep '^ack999|' "$T/g6.sum")" = \
+    "ack999|0001|HC|$n|005010X222A1|E|3|3|3|6" ] &&
+    [ "$(grep -c "^BHT\*0085\*08\*$n-000[123]\*" "$T/g6.277")" = 3 ] &&
+    [ "$(grep -c "^TRN\*1\*000000101-$n-000[123]~" "$T/g6.277")" = 3 ] ||
+    { bad="$bad [$g]:bytes"; grep '^AK1\|^AK9\|^BHT\|^TRN\*1\*0' \
+        "$T/g6.999" "$T/g6.277"; }
+done
+[ -z "$bad" ] &&
+  ok "9 garbled GS06: the 999 and the 277CA pass x12ack.py, AK102 0 (101 for ' 101') with AK905 6, BHT03 / TRN02 with 0" ||
+  fail "garbled GS06:$bad"
+# the brief's case through the binary: GS06 1A2B (GE02 still 101)
+sed 's/\*1200\*101\*X\*005010X222A1/*1200*1A2B*X*005010X222A1/' \
+  samples/prof_basic.837 >"$T/g1.837"
+run_bin -q -o "$T/run-g1" --ack 999,277 --fail-on never "$T/g1.837" \
+  >/dev/null 2>&1
+"$PYTHON" tests/x12ack.py "$T/run-g1/ack/g1.837.999" \
+  "$T/run-g1/ack/g1.837.277" >"$T/err" 2>&1 &&
+  grep -q '^AK1\*HC\*0\*005010X222A1~$' "$T/run-g1/ack/g1.837.999" &&
+  grep -q '^AK9\*E\*3\*3\*3\*4\*6~$' "$T/run-g1/ack/g1.837.999" &&
+  ok "cart837 --ack: GS06 1A2B gives AK1*HC*0 and AK9 codes 4 (GE02) and 6; both pass x12ack.py" ||
+  { fail "cart837 --ack with GS06 1A2B"; cat "$T/err" "$T/run-g1/ack/g1.837.999"; }
+# its claims: forwarded as they came (the finding flags them, as for a
+# GS04_DATE or a GS06_DUPLICATE), none held
+grep -q '"ENVELOPE_INVALID","error","flagged","GS06_INVALID: GS06='"'"'1A2B'"'"' is not a group control number: 1 to 9 digits, with no sign, blank or other character",.*,"2","107",' \
+  "$T/run-g1/findings.csv" &&
+  cmp -s "$T/g1.837" "$T/run-g1/g1.837" &&
+  grep -q 'claims in = corrected + held: 9 = 9 + 0' "$T/run-g1/summary.txt" &&
+  ok "GS06_INVALID is an ENVELOPE_INVALID finding at the GS (segment 2, byte 107); the 9 claims forwarded, the file as it came" ||
+  { fail "GS06_INVALID finding / corrected output"; cat "$T/run-g1/findings.csv"; }
 
 # ---- a file that cannot be read to its end
 head -c 3000 samples/prof_basic.837 >"$T/cut.837"

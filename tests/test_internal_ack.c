@@ -18,6 +18,7 @@
 
 #include "base/limits.h"
 #include "write/ack.h"
+#include "testbuf.h"
 
 /* ---- fixture ---------------------------------------------------------- */
 
@@ -716,6 +717,58 @@ static void many_errors(c837_ack999 *a)
   }
 }
 
+/* A GS06 that is not 1 to 9 digits (X12 type N0 1/9) is never echoed:
+ * AK102 is 0, with AK905 6 (group control number violates syntax),
+ * whether the assembler's GS06_INVALID came or not (the builder sees it
+ * itself); a GS06 the reader trimmed to digits (" 105") is echoed, the
+ * problem still gives 6.  Before: AK1*HC*1A2B, which x12ack.py
+ * rejects. */
+static void test_999_gs06_invalid(void **state)
+{
+  static const char *const bad[] = {"1A2B", "", "1234567890", "+101",
+                                    "-1", "1 2"};
+  fx f;
+  c837_ack999 *a;
+  c837_ack_isa i = isa_std("000000104");
+  c837_ack_gs g;
+  c837_ack_st s = st_std("0001");
+  buf want = {0, 0, 0};
+  size_t k;
+  (void)state;
+  fx_init(&f, 31);
+  a = c837_ack999_new(&f.o, &f.sink);
+  assert_int_equal(c837_ack999_begin_interchange(a, &i), C837_OK);
+  for (k = 0; k < 8; k++) {
+    g = gs_std(k < 6 ? bad[k] : k == 6 ? "105" : "000000106");
+    assert_int_equal(c837_ack999_begin_group(a, &g), C837_OK);
+    /* the assembler's problem for the first and for " 105" */
+    if (k == 0 || k == 6)
+      assert_int_equal(c837_ack999_problem(a, "GS06_INVALID", NULL),
+                       C837_OK);
+    assert_int_equal(c837_ack999_begin_set(a, &s), C837_OK);
+    assert_int_equal(c837_ack999_end_set(a, 0), C837_OK);
+    assert_int_equal(c837_ack999_end_group(a, "1"), C837_OK);
+  }
+  assert_int_equal(c837_ack999_end_interchange(a), C837_OK);
+  assert_int_equal(c837_ack999_finish(a, NULL, NULL), C837_OK);
+  buf_fmt(&want, ISA999("000000031") GS999("31"));
+  for (k = 0; k < 8; k++)
+    buf_fmt(&want,
+            "ST*999*%04zu*005010X231A1~\n"
+            "AK1*HC*%s*005010X222A1~\n"
+            "AK2*837*0001*005010X222A1~\n"
+            "IK5*A~\n"
+            "AK9*%s~\n"
+            "SE*6*%04zu~\n",
+            k + 1, k < 6 ? "0" : k == 6 ? "105" : "000000106",
+            k < 7 ? "E*1*1*1*6" : "A*1*1*1", k + 1);
+  buf_fmt(&want, "GE*8*31~\nIEA*1*000000031~\n");
+  expect_bytes(&f.out, want.p, "999-gs06-invalid");
+  c837_ack999_free(a);
+  c837_buf_free(&f.out);
+  free(want.p);
+}
+
 static void test_999_error_cap(void **state)
 {
   fx f;
@@ -1075,6 +1128,55 @@ static void test_277_empty_and_delims(void **state)
   c837_buf_free(&f.out);
 }
 
+/* The 277CA's traces name a group whose GS06 is not 1 to 9 digits as
+ * the 999 does, 0: BHT03 <GS06>-<ST02>, 2200A TRN02
+ * <ISA13>-<GS06>-<ST02> (before: 1A2B-0001, the garbled value echoed). */
+static void test_277_gs06_invalid(void **state)
+{
+  static const char *const bad[] = {"1A2B", "", "1234567890", "-1 2"};
+  fx f;
+  c837_ack277 *b;
+  c837_ack_isa i = isa_std("000000104");
+  c837_ack_gs g = gs_std("104");
+  c837_ack277_set s = set_std();
+  buf want = {0, 0, 0};
+  char name[32];
+  size_t k;
+  (void)state;
+  for (k = 0; k < 4; k++) {
+    fx_init(&f, 41);
+    strcpy(s.gs06, bad[k]);
+    b = c837_ack277_new(&f.o, &f.sink);
+    assert_int_equal(c837_ack277_begin_set(b, &i, &g, &s), C837_OK);
+    assert_int_equal(c837_ack277_end_set(b), C837_OK);
+    assert_int_equal(c837_ack277_finish(b, NULL, NULL), C837_OK);
+    want.len = 0;
+    buf_str(&want,
+            "ISA*00*          *00*          *ZZ*NWCH00042      "
+            "*ZZ*CART837SAMPLE  *250820*2310*^*00501*000000041*0*T*:~\n"
+            "GS*HN*NWCH00042*CART837SAMPLE*20250820*2310*41*X*005010X214~\n"
+            "ST*277*0001*005010X214~\n"
+            "BHT*0085*08*0-0001*20250820*2310*TH~\n"
+            "HL*1**20*1~\n"
+            "NM1*AY*2*NORTHWIND CLEARING HOUSE*****46*NWCH00042~\n"
+            "TRN*1*000000104-0-0001~\n"
+            "DTP*050*D8*20250820~\n"
+            "DTP*009*D8*20250820~\n"
+            "HL*2*1*21*0~\n"
+            "NM1*41*2*CART837 SAMPLE BILLING SERVICE*****46*S837TEST01~\n"
+            "TRN*2*B1040001~\n"
+            "STC*A1:19:AY*20250820*WQ*0~\n"
+            "SE*12*0001~\n"
+            "GE*1*41~\n"
+            "IEA*1*000000041~\n");
+    snprintf(name, sizeof name, "277-gs06-invalid-%zu", k);
+    expect_bytes(&f.out, want.p, name);
+    c837_ack277_free(b);
+    c837_buf_free(&f.out);
+  }
+  free(want.p);
+}
+
 static void test_277_missing_names(void **state)
 {
   fx f;
@@ -1157,10 +1259,12 @@ int main(void)
       cmocka_unit_test(test_999_cut),
       cmocka_unit_test(test_999_codes_and_table),
       cmocka_unit_test(test_999_repeated_st02),
+      cmocka_unit_test(test_999_gs06_invalid),
       cmocka_unit_test(test_999_error_cap),
       cmocka_unit_test(test_999_misuse_and_failures),
       cmocka_unit_test(test_277_claims),
       cmocka_unit_test(test_277_empty_and_delims),
+      cmocka_unit_test(test_277_gs06_invalid),
       cmocka_unit_test(test_277_missing_names),
       cmocka_unit_test(test_277_split_sets),
   };

@@ -1322,6 +1322,78 @@ static void test_segment_id_invalid(void **state)
   free(want.p);
 }
 
+/* GS06 (X12 data element 28, N0 1/9) must be 1 to 9 digits, on its
+ * bytes as they came: GS06_INVALID at the GS otherwise (empty or
+ * missing, 10 digits, a sign, a blank at either end or inside, a
+ * letter, a NUL), the value quoted whole (16 bytes at most, other bytes
+ * as \xNN); leading zeros are digits.  The group is read as any other:
+ * its GE02 compared with GS06 as before (no GE02_CONTROL here), no
+ * claim held for it. */
+#define GS_C(C) "GS*HC*S*R*20250101*1200*" C "*X*005010X222A1"
+static void test_gs06_invalid(void **state)
+{
+  static const char *const segs[] = {
+      ISA5,                        /* 1 */
+      GS_C("1A2B"), "GE*0*1A2B",   /* 2, 3 */
+      GS_C(""), "GE*0*",           /* 4, 5 */
+      GS_C("1234567890"),          /* 6 */
+      "GE*0*1234567890",           /* 7 */
+      GS_C("+101"), "GE*0*+101",   /* 8, 9 */
+      GS_C("-1"), "GE*0*-1",       /* 10, 11 */
+      GS_C(" 101"), "GE*0*101",    /* 12, 13 */
+      GS_C("102 "), "GE*0*102",    /* 14, 15 */
+      GS_C("1 2"), "GE*0*1 2",     /* 16, 17 */
+      "GS*HC*S*R*20250101*1200",   /* 18: no GS06 */
+      "GE*0*",                     /* 19 */
+      GS_C("ABCDEFGHIJKLMNOPQRST"), /* 20 */
+      "GE*0*ABCDEFGHIJKLMNOPQRST", /* 21 */
+      GS_C("1@"), "GE*0*1",        /* 22, 23: '@' made NUL */
+      GS_C("000000103"),           /* 24 */
+      "GE*0*103",                  /* 25 */
+      GS_C("123456789"),           /* 26 */
+      "GE*0*123456789",            /* 27 */
+      GS_C("1"), "GE*0*1",         /* 28, 29 */
+      "IEA*#*000000001",           /* 30 */
+      NULL};
+  static const struct {
+    int seg;
+    const char *shown;
+  } bad[] = {{2, "1A2B"},        {4, ""},    {6, "1234567890"},
+             {8, "+101"},        {10, "-1"}, {12, " 101"},
+             {14, "102 "},       {16, "1 2"}, {18, ""},
+             {20, "ABCDEFGHIJKLMNOP' (first 16 bytes)"},
+             {22, "1\\x00"}};
+  buf want = {0, 0, 0};
+  rec r;
+  c837_counts n;
+  size_t k;
+  (void)state;
+  for (k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+    const char *q = strchr(bad[k].shown, '\'');
+    unsigned long long off = seg_offset(segs, (size_t)bad[k].seg);
+    if (bad[k].seg == 22)
+      buf_fmt(&want, "SEGMENT_NUL_BYTE seg 22 off %llu: segment 'GS' has a "
+                     "NUL byte (0x00) at byte %llu: binary data, not X12 "
+                     "text\n",
+              off, off + 25);
+    /* the value between quotes; a cut one says so after the quote */
+    buf_fmt(&want, "GS06_INVALID seg %d off %llu: GS06='%.*s'%s is not a "
+                   "group control number: 1 to 9 digits, with no sign, "
+                   "blank or other character\n",
+            bad[k].seg, off,
+            (int)(q ? (size_t)(q - bad[k].shown) : strlen(bad[k].shown)),
+            bad[k].shown, q ? q + 1 : "");
+  }
+  memset(&r, 0, sizeof r);
+  assert_int_equal(run_segs_sub(segs, '@', '\0', &r, &n), C837_OK);
+  assert_string_equal(r.problems.p, want.p);
+  assert_int_equal(n.problems, 12);
+  assert_int_equal(n.groups, 14);
+  rec_free(&r);
+  free(want.p);
+}
+#undef GS_C
+
 /* An ISA of the wrong length is ISA_LENGTH naming the first field of the
  * wrong width; ISA09 must be a real YYMMDD date (read as 20YY: 000229 is
  * 2000-02-29), GS04 a real CCYYMMDD date. */
@@ -2472,7 +2544,7 @@ static void test_names(void **state)
   assert_string_equal(c837_severity_name(C837_SEV_INFO), "info");
   assert_string_equal(c837_severity_name((c837_severity)7), "");
   /* problem ids: names, meanings and severities from C837_PROBLEM_MAP */
-  assert_int_equal(C837_PROB_COUNT, 32);
+  assert_int_equal(C837_PROB_COUNT, 33);
   assert_string_equal(c837_problem_name(C837_PROB_ISA_ELEMENTS),
                       "ISA_ELEMENTS");
   assert_string_equal(c837_problem_name(C837_PROB_SE01_COUNT), "SE01_COUNT");
@@ -2498,6 +2570,10 @@ static void test_names(void **state)
                       "ST02_DUPLICATE");
   assert_int_equal(c837_problem_severity(C837_PROB_ST02_DUPLICATE),
                    C837_SEV_ERROR);
+  assert_string_equal(c837_problem_name(C837_PROB_GS06_INVALID),
+                      "GS06_INVALID");
+  assert_int_equal(c837_problem_severity(C837_PROB_GS06_INVALID),
+                   C837_SEV_ERROR);
   c837_assembler_free(NULL);
 }
 
@@ -2517,6 +2593,7 @@ int main(void)
       cmocka_unit_test(test_segment_nul_byte),
       cmocka_unit_test(test_segment_id_invalid),
       cmocka_unit_test(test_isa_length_and_dates),
+      cmocka_unit_test(test_gs06_invalid),
       cmocka_unit_test(test_claim_dates_invalid),
       cmocka_unit_test(test_units_raw_whole),
       cmocka_unit_test(test_claim_callback_stops),

@@ -13,7 +13,8 @@
  * ST..SE), the control number against the header's (ISA13, GS06, ST02),
  * or *_OUTSIDE_* when nothing is open to close.  The headers are checked
  * as they come: the ISA's 16 elements and fixed width (106 bytes), ISA09
- * and GS04 dates, GS outside an interchange, ST outside a group.
+ * and GS04 dates, GS06 as a number (1 to 9 digits), GS outside an
+ * interchange, ST outside a group.
  */
 #include "parse/assembler_int.h"
 #include "base/map.h"
@@ -432,6 +433,24 @@ int c837_asm_on_isa(c837_assembler *a, const c837_segment *s)
   return c837_asm_emit(a, s, C837_ROLE_ISA);
 }
 
+/* GS06_INVALID: GS06 (X12 data element 28, type N0, 1 to 9 characters)
+ * is not 1 to 9 digits, on the element's bytes as they came: empty, 10
+ * digits or more, a sign, a blank, a letter, a NUL.  The value is quoted
+ * whole in the message (blanks included; other bytes as \xNN). */
+static int check_gs06(c837_assembler *a, const c837_segment *s)
+{
+  c837_span v = c837_seg_el(s, 6);
+  uint64_t n;
+  char ex[68];
+  if (c837_span_digits(v, 9, &n) == 0)
+    return 0;
+  c837_excerpt(ex, sizeof ex, v.p, v.len < 16 ? v.len : 16);
+  return c837_asm_problem(a, s, C837_PROB_GS06_INVALID,
+                          "GS06='%s'%s is not a group control number: 1 to 9 "
+                          "digits, with no sign, blank or other character",
+                          ex, v.len > 16 ? " (first 16 bytes)" : "");
+}
+
 int c837_asm_on_gs(c837_assembler *a, const c837_segment *s)
 {
   int32_t ymd;
@@ -444,6 +463,8 @@ int c837_asm_on_gs(c837_assembler *a, const c837_segment *s)
                          "GS04=%s is not a valid CCYYMMDD date", v))
       return -1;
   }
+  if (check_gs06(a, s) != 0)
+    return -1;
   copy_el(a->env.gs06, sizeof a->env.gs06, s, 6);
   copy_el(a->env.gs08, sizeof a->env.gs08, s, 8);
   open_level(a, LV_GS);

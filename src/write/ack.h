@@ -97,7 +97,10 @@ typedef struct c837_ack_gs {
   char func[8];                 /* GS01 ("HC") */
   char sender[16], receiver[16]; /* GS02, GS03 */
   char date[16], time[16];      /* GS04 CCYYMMDD, GS05 HHMM[SS[dd]] */
-  char control[16];             /* GS06 */
+  char control[16];             /* GS06 when it is 1 to 9 digits (blanks
+                                   around it trimmed), else "": no group
+                                   control number an acknowledgment may
+                                   echo (specs/acks.md) */
   char version[16];             /* GS08 */
 } c837_ack_gs;
 
@@ -309,7 +312,8 @@ typedef struct c837_ack_party {
 /* An input 837 set, as the 277CA echoes it. */
 typedef struct c837_ack277_set {
   char isa13[16], gs06[16], st02[16]; /* input control numbers: 2200A
-                                         TRN02 and BHT03 */
+                                         TRN02 and BHT03 (a GS06 that is
+                                         not 1 to 9 digits written 0) */
   char bht03[64];           /* 837 BHT03: 2200B TRN02 (required) */
   char received[16];        /* input GS04 CCYYMMDD: DTP*050 (an invalid
                                one: the acknowledgment date) */

@@ -88,6 +88,8 @@ static const c837_ack_rule RULES[] = {
     {"GE02_CONTROL", 0, L_GRP, "4", 0, 0, 0, 0, 0, 0, 0},
     {"GE_MISSING", 0, L_GRP, "3", 0, 0, 0, 0, 0, 0, NOW},
     {"GS06_DUPLICATE", 0, L_GRP, "19", 0, 0, 0, 0, 0, 0, 0},
+    /* group control number violates syntax (AK102 then 0: ack_gs06) */
+    {"GS06_INVALID", 0, L_GRP, "6", 0, 0, 0, 0, 0, 0, 0},
     /* the set: IK502-IK506 (618) */
     {"SE01_COUNT", 0, L_SET, "4", 0, 0, 0, 0, 0, 0, 0},
     {"SE02_CONTROL", 0, L_SET, "3", 0, 0, 0, 0, 0, 0, 0},
@@ -356,7 +358,7 @@ c837_status c837_ack999_end_interchange(c837_ack999 *a)
 
 c837_status c837_ack999_begin_group(c837_ack999 *a, const c837_ack_gs *gs)
 {
-  char st02[16], f[8], ctl[16], ver[16];
+  char st02[16], f[8], ver[16];
   const c837_delims *d = &a->ob.d;
   if (a->err.code || a->done)
     return a->err.code ? a->err.code : fail(a, C837_EINVAL, "closed");
@@ -377,11 +379,16 @@ c837_status c837_ack999_begin_group(c837_ack999 *a, const c837_ack_gs *gs)
   a->received = a->accepted = 0;
   a->any_e = 0;
   a->ob.nseg = 0;
+  /* AK102 (N0 1/9) names the group by its GS06; one that is not 1 to 9
+   * digits is never echoed: AK102 0 and AK905 6, group control number
+   * violates syntax (specs/acks.md) */
+  if (!ack_digits_ok(gs->control, 9))
+    codes_add(&a->gcodes, "6");
   snprintf(st02, sizeof st02, "%04lu", (unsigned long)(a->groups + 1));
   ack_seg(&a->ob, "ST", "999", st02, "005010X231A1", ACK_END);
   ack_seg(&a->ob, "AK1", ack_clean(f, sizeof f, gs->func, 2, d),
-          ack_clean(ctl, sizeof ctl, gs->control, 9, d),
-          ack_clean(ver, sizeof ver, gs->version, 12, d), ACK_END);
+          ack_gs06(gs->control), ack_clean(ver, sizeof ver, gs->version, 12, d),
+          ACK_END);
   return status(a);
 }
 

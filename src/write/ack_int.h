@@ -82,6 +82,10 @@ int ack_date8_ok(const char *s);
 int ack_date6_ok(const char *s);
 int ack_time4_ok(const char *s);
 int ack_digits_ok(const char *s, size_t max);
+/* How an acknowledgment names an input group: its GS06 when that is 1
+ * to 9 digits, else "0" (AK102 and the 277CA's traces; X12 type N0 1/9:
+ * a GS06 that is not one is never echoed, specs/acks.md). */
+const char *ack_gs06(const char *gs06);
 /* CCYYMMDD as text into dst (9 bytes). */
 void ack_fmt_date8(char *dst, int32_t ymd);
 

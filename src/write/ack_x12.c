@@ -126,6 +126,11 @@ int ack_digits_ok(const char *s, size_t max)
   return 1;
 }
 
+const char *ack_gs06(const char *gs06)
+{
+  return ack_digits_ok(gs06, 9) ? gs06 : "0";
+}
+
 int ack_date8_ok(const char *s)
 {
   int32_t ymd;
@@ -358,6 +363,7 @@ void c837_ack_isa_read(const c837_segment *isa, c837_ack_isa *out)
 
 void c837_ack_gs_read(const c837_segment *gs, c837_ack_gs *out)
 {
+  c837_span ctl = c837_seg_el(gs, 6);
   memset(out, 0, sizeof *out);
   field(out->func, sizeof out->func, gs, 1);
   field(out->sender, sizeof out->sender, gs, 2);
@@ -366,6 +372,11 @@ void c837_ack_gs_read(const c837_segment *gs, c837_ack_gs *out)
   field(out->time, sizeof out->time, gs, 5);
   field(out->control, sizeof out->control, gs, 6);
   field(out->version, sizeof out->version, gs, 8);
+  /* GS06 only when its bytes (blanks around them trimmed) are 1 to 9
+   * digits; the copy would end at a NUL ("1<NUL>2" reads "1") */
+  if (!ack_digits_ok(out->control, 9) ||
+      (ctl.len && memchr(ctl.p, '\0', ctl.len)))
+    out->control[0] = '\0';
 }
 
 void c837_ack_st_read(const c837_segment *st, c837_ack_st *out)
