@@ -697,15 +697,12 @@ c837_status c837_tokenizer_finish(c837_tokenizer *t)
 
 c837_span c837_seg_el(const c837_segment *s, size_t i)
 {
-  c837_span none = {"", 0};
-  if (i == 0 || i > s->n_el)
-    return none;
-  return s->el[i - 1];
+  return c837_el(s, i);
 }
 
 c837_span c837_seg_comp(const c837_segment *s, size_t i, size_t j)
 {
-  c837_span e = c837_seg_el(s, i), none = {"", 0};
+  c837_span e = c837_el(s, i), none = {"", 0};
   const char sep = s->delims.component;
   const char *p = e.p, *end = e.p + e.len, *q;
   if (j == 0)
@@ -727,5 +724,5 @@ c837_span c837_seg_comp(const c837_segment *s, size_t i, size_t j)
 
 int c837_seg_is(const c837_segment *s, const char *tag)
 {
-  return c837_span_eq(s->tag, tag);
+  return c837_span_lit(s->tag, tag);
 }
