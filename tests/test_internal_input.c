@@ -900,6 +900,50 @@ static void test_stream_truncated_gzip(void **state)
   free(z);
 }
 
+/* A gzip stream that fails in the middle of a claim (cut short there,
+ * stored blocks so that the cut falls where it is meant to): every byte
+ * the input handed out before the error reaches the callbacks or the
+ * raw callback -- the claim being read too (it was left out: found by
+ * the pipeline fuzzer, a claim lost from the unparsed rest). */
+static void test_stream_read_error_mid_claim(void **state)
+{
+  size_t zn, cut, want_len;
+  unsigned char *z = gzip_mem_level(VALID837, sizeof VALID837 - 1, 0, &zn);
+  const char *clm = strstr(VALID837, "CLM*B");
+  char path[400], *want;
+  c837_input *in;
+  c837_handler h = {sink_seg, sink_claim, NULL, NULL};
+  c837_counts cnt;
+  c837_error err;
+  sink s;
+  (void)state;
+  assert_non_null(clm);
+  /* gzip header (10 bytes), one stored block's header (5), then the
+   * text: cut inside claim B's first LX */
+  cut = 10 + 5 + (size_t)(clm - VALID837) + 22;
+  assert_true(cut < zn);
+  write_file("midclaim.gz", z, cut);
+  path_of(path, sizeof path, "midclaim.gz");
+  in = c837_input_open(path, &err);
+  assert_non_null(in);
+  assert_int_equal(read_all(in, 4096, &want, &want_len, &err), -1);
+  c837_input_close(in);
+  assert_true(want_len > (size_t)(clm - VALID837) + 5);
+  in = c837_input_open(path, &err);
+  assert_non_null(in);
+  memset(&s, 0, sizeof s);
+  h.ud = &s;
+  assert_int_equal(c837_stream_run(in, &h, sink_raw, &s, &cnt, &err),
+                   C837_EGZIP);
+  assert_int_equal(s.claims, 1); /* A; B was being read */
+  assert_int_equal(s.len, want_len);
+  assert_memory_equal(s.p, want, want_len);
+  c837_input_close(in);
+  free(s.p);
+  free(want);
+  free(z);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -923,6 +967,7 @@ int main(void)
       cmocka_unit_test(test_stream_claim_refused_passes_rest),
       cmocka_unit_test(test_stream_raw_refuses),
       cmocka_unit_test(test_stream_truncated_gzip),
+      cmocka_unit_test(test_stream_read_error_mid_claim),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -100,10 +100,14 @@ c837_status c837_stream_run_buf(c837_input *in, const c837_handler *h,
     if (got < 0) {
       *err = ioerr;
       st = ioerr.code;
-      /* what was read stays; the unread rest cannot be copied */
+      /* what was read stays -- the claim being read, then what the
+       * tokenizer holds -- the unread rest cannot be copied */
       if (raw_cb) {
         const char *p;
         size_t n;
+        c837_assembler_pending(a, &p, &n);
+        if (n && raw_cb(raw_ud, p, n) != 0)
+          goto out;
         c837_tokenizer_unemitted(t, &p, &n);
         if (n)
           raw_cb(raw_ud, p, n);
