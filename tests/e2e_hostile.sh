@@ -781,9 +781,15 @@ if [ -n "$FAULTFS" ]; then
   # F14 a file the directory walk listed is removed before it is read:
   # skipped with its reason (exit 5); F15 removed between the check of
   # its content and its reading: failed by name (exit 4), one row.  A
-  # plain file is read through the descriptor the check opened (F15b):
-  # only a gzip file is opened a second time, so F15 removes a gzip one
-  gzip -c "$T/in/m_isa_short.837" >"$T/in/m_isa_short.837.gz"
+  # plain or gzip file is read through the descriptor the check opened
+  # (F15b, F15c): only a gzip file whose first member is shorter than
+  # the check's first bytes (256; its second read starts the inflate
+  # worker, and the input cannot go back) is opened a second time, so
+  # F15 removes such a one: two members, the first of 100 bytes
+  { head -c 100 "$T/in/m_isa_short.837" | gzip -c &&
+    tail -c +101 "$T/in/m_isa_short.837" | gzip -c; } \
+    >"$T/in/m_isa_short.837.gz"
+  gzip -c "$T/in/m_isa_short.837" >"$T/in/m_isa_short_one.837.gz"
   for how in listed checked; do
     n=f_gone_$how
     trig=a_prof.837
@@ -821,6 +827,25 @@ if [ -n "$FAULTFS" ]; then
       "$(rows "$T/o/f15r" m_f15r.837 | cut -d'|' -f2-)" ] &&
     ok "F15b plain file removed after the walk opened it: read through that descriptor, as if left in place (exit $rc)" ||
     fail "F15b removed after the walk's open: rc $rc_b (in place: $rc)"
+
+  # F15c the same with a gzip file of one member: the check's bytes came
+  # from its first read, so the run reads it from that descriptor too.
+  # Its unchanged output cannot go out as the input's own compressed
+  # bytes (they are copied by name: sink_pass.c), so it is compressed
+  # anew: the same content as the run with the file in place
+  faulty_batch f15c "$T/in/m_isa_short_one.837.gz" \
+    FAULTFS_UNLINK="m_f15c.837:1:$T/b/f15c/m_f15c.837"
+  rc_c=$rc
+  faulty_batch f15d "$T/in/m_isa_short_one.837.gz" \
+    FAULTFS_UNLINK="no-such-file:1:$T/b/f15d/m_f15d.837"
+  gzip -dc "$T/o/f15c/m_f15c.837" >"$T/o/f15c.out" 2>/dev/null
+  gzip -dc "$T/o/f15d/m_f15d.837" >"$T/o/f15d.out" 2>/dev/null
+  [ ! -e "$T/b/f15c/m_f15c.837" ] && [ "$rc_c" = "$rc" ] &&
+    [ -s "$T/o/f15c.out" ] && cmp -s "$T/o/f15d.out" "$T/o/f15c.out" &&
+    [ "$(rows "$T/o/f15c" m_f15c.837 | cut -d'|' -f2-)" = \
+      "$(rows "$T/o/f15d" m_f15d.837 | cut -d'|' -f2-)" ] &&
+    ok "F15c gzip file removed after the walk opened it: read through that descriptor, as if left in place (exit $rc)" ||
+    fail "F15c gzip removed after the walk's open: rc $rc_c (in place: $rc)"
 
   # F16 a file that must be held whole is removed while it is read: it
   # cannot be copied to held/ any more: exit 4, named, nothing of it

@@ -307,6 +307,136 @@ static char *noise(size_t n)
   return p;
 }
 
+/* Reads the first n bytes of in (the walk's sniff) into a buffer. */
+static void read_head(c837_input *in, char *b, size_t n)
+{
+  size_t got = 0;
+  c837_error err;
+  while (got < n) {
+    long k = c837_input_read(in, b + got, n - got, &err);
+    assert_true(k > 0);
+    got += (size_t)k;
+  }
+}
+
+/* c837_input_rewind (the walk's sniff reads the first bytes, the run
+ * reads the file from its start without opening it again): a plain file
+ * and a gzip file (one member, three members, one of noise that spans
+ * several reads), each read as the sniff does and then whole, byte for
+ * byte; refused once a gzip worker started (then reading goes on
+ * unchanged); test_rewind_refused: past the buffer's first fill. */
+static void rewind_case(const char *name, const void *file, size_t fn,
+                        const char *text, size_t tn, size_t head,
+                        int want_rewind)
+{
+  char path[400], *got, b[C837_SNIFF_BYTES * 4];
+  size_t got_len;
+  c837_error err;
+  c837_input *in;
+  assert_true(head <= sizeof b);
+  write_file(name, file, fn);
+  path_of(path, sizeof path, name);
+  in = c837_input_open(path, &err);
+  assert_non_null(in);
+  read_head(in, b, head);
+  assert_memory_equal(b, text, head);
+  assert_int_equal(c837_input_rewind(in), want_rewind ? 0 : -1);
+  assert_int_equal(read_all(in, 4096, &got, &got_len, &err), 0);
+  if (want_rewind) {
+    assert_int_equal(got_len, tn);
+    assert_memory_equal(got, text, tn);
+  } else { /* refused: the rest, as if nothing had been asked */
+    assert_int_equal(got_len, tn - head);
+    assert_memory_equal(got, text + head, tn - head);
+  }
+  assert_int_equal(c837_input_raw_offset(in), fn);
+  c837_input_close(in);
+  free(got);
+}
+
+static void test_rewind(void **state)
+{
+  size_t n, zn, z1, zr, nn;
+  char *text = sample_text(300000, &n), *three;
+  char *nz = noise(3 * C837_READ_CHUNK);
+  unsigned char *z = gzip_mem(text, n, &zn);
+  unsigned char *g1 = gzip_mem(text, 1000, &z1), *gcat;
+  unsigned char *gn = gzip_mem(nz, 3 * C837_READ_CHUNK, &zr);
+  (void)state;
+  nn = 3 * C837_READ_CHUNK;
+  rewind_case("r-plain.837", text, n, text, n, C837_SNIFF_BYTES, 1);
+  rewind_case("r-one.837.gz", z, zn, text, n, C837_SNIFF_BYTES, 1);
+  /* three members, read from the start again */
+  gcat = malloc(3 * z1);
+  three = malloc(3000);
+  assert_non_null(gcat);
+  assert_non_null(three);
+  memcpy(gcat, g1, z1);
+  memcpy(gcat + z1, g1, z1);
+  memcpy(gcat + 2 * z1, g1, z1);
+  memcpy(three, text, 1000);
+  memcpy(three + 1000, text, 1000);
+  memcpy(three + 2000, text, 1000);
+  rewind_case("r-three.gz", gcat, 3 * z1, three, 3000, C837_SNIFF_BYTES, 1);
+  /* the first member ends inside what the sniff reads: its second read
+   * starts the gzip worker, and the input cannot go back (the run opens
+   * the file again); reading goes on unchanged */
+  rewind_case("r-members.gz", gcat, 3 * z1, three, 3000, 1000 + 24, 0);
+  /* noise: the sniff's bytes come from the first fill, the rest of the
+   * file is read later */
+  assert_true(zr > C837_READ_CHUNK);
+  rewind_case("r-noise.gz", gn, zr, nz, nn, C837_SNIFF_BYTES, 1);
+  free(gcat);
+  free(three);
+  free(gn);
+  free(g1);
+  free(z);
+  free(nz);
+  free(text);
+}
+
+/* Past the first fill, or with the gzip worker running, the input
+ * cannot go back: c837_input_rewind says so and changes nothing. */
+static void test_rewind_refused(void **state)
+{
+  size_t zr, nn = 3 * C837_READ_CHUNK, got_len;
+  char *nz = noise(nn), *b = malloc(C837_READ_CHUNK + 1), *got, path[400];
+  unsigned char *gn = gzip_mem(nz, nn, &zr);
+  c837_error err;
+  c837_input *in;
+  (void)state;
+  assert_non_null(b);
+  /* plain: read past the buffer */
+  write_file("rr-plain", nz, nn);
+  path_of(path, sizeof path, "rr-plain");
+  in = c837_input_open(path, &err);
+  assert_non_null(in);
+  read_head(in, b, C837_READ_CHUNK + 1);
+  assert_int_equal(c837_input_rewind(in), -1);
+  assert_int_equal(read_all(in, 4096, &got, &got_len, &err), 0);
+  assert_int_equal(got_len, nn - C837_READ_CHUNK - 1);
+  assert_memory_equal(got, nz + C837_READ_CHUNK + 1, got_len);
+  c837_input_close(in);
+  free(got);
+  /* gzip: two reads (the second starts the worker), and past the first
+   * fill of compressed bytes */
+  write_file("rr-noise.gz", gn, zr);
+  path_of(path, sizeof path, "rr-noise.gz");
+  in = c837_input_open(path, &err);
+  assert_non_null(in);
+  read_head(in, b, C837_READ_CHUNK + 1);
+  assert_int_equal(c837_input_rewind(in), -1);
+  assert_int_equal(read_all(in, 4096, &got, &got_len, &err), 0);
+  assert_int_equal(got_len, nn - C837_READ_CHUNK - 1);
+  assert_memory_equal(got, nz + C837_READ_CHUNK + 1, got_len);
+  assert_int_equal(c837_input_raw_offset(in), zr);
+  c837_input_close(in);
+  free(got);
+  free(gn);
+  free(b);
+  free(nz);
+}
+
 /* A regular file cut short while it is being read (truncated, or
  * rewritten in place by its sender) is an I/O error naming both sizes,
  * not a shorter input: cut at a segment or interchange boundary, the
@@ -781,6 +911,8 @@ int main(void)
       cmocka_unit_test(test_gzip_concatenated_members),
       cmocka_unit_test(test_gzip_truncated),
       cmocka_unit_test(test_gzip_corrupt),
+      cmocka_unit_test(test_rewind),
+      cmocka_unit_test(test_rewind_refused),
       cmocka_unit_test(test_file_shrinks_while_read),
       cmocka_unit_test(test_stdin_pipe),
       cmocka_unit_test(test_stdin_file),

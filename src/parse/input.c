@@ -61,7 +61,7 @@ struct c837_input {
   c837_inflate_thread *worker; /* the caller's: the worker, once started */
   int handover;        /* 0: the first gzip read is to come; 1: the next
                           one starts the worker; -1: no worker */
-  int past_buf;        /* plain: bytes were read past buf's first fill
+  int past_buf;        /* bytes were read past buf's first fill
                           (c837_input_rewind cannot go back then) */
   char path[1024]; /* for messages: escaped (c837_excerpt) */
 };
@@ -153,6 +153,10 @@ static int account(c837_input *in, ssize_t n, c837_error *err)
 static long fill(c837_input *in, c837_error *err)
 {
   ssize_t n;
+  /* buf no longer holds the file from its first byte only: rewinding a
+   * gzip input is then refused (c837_input_rewind) */
+  if (in->fd_bytes)
+    in->past_buf = 1;
   if (in->have && in->zs.next_in != in->buf)
     memmove(in->buf, in->zs.next_in, in->have);
   in->zs.next_in = in->buf;
@@ -392,12 +396,20 @@ long c837_input_read(c837_input *in, void *buf, size_t cap, c837_error *err)
 
 int c837_input_rewind(c837_input *in)
 {
-  /* plain bytes handed out so far all come from buf, whose first fill
-   * starts at byte 0 of the file and is never moved (fill() moves only
-   * for gzip) */
-  if (in->is_stdin || in->mode != MODE_PLAIN || in->past_buf ||
-      in->pending)
+  /* what was handed out so far all comes from buf's first fill, which
+   * starts at byte 0 of the file: plain bytes, or for gzip the compressed
+   * bytes inflated on this thread (no worker yet), inflated again from
+   * the start of the stream */
+  if (in->is_stdin || in->past_buf || in->pending || in->worker ||
+      in->mode == MODE_UNKNOWN)
     return -1;
+  if (in->mode == MODE_GZIP) {
+    if (inflateReset(&in->zs) != Z_OK)
+      return -1;
+    in->in_member = 1;
+    if (in->handover == 1)
+      in->handover = 0; /* the worker starts as for a file just opened */
+  }
   in->zs.next_in = in->buf;
   in->have += (size_t)in->raw_off;
   in->raw_off = 0;

@@ -20,11 +20,14 @@
 uint64_t c837_input_raw_offset(const c837_input *in);
 
 /* Brings in back to its first byte without reading the file again, when
- * every byte handed out so far is still in its buffer: a plain regular
- * file read no further than its first C837_READ_CHUNK (the directory
- * walk's sniff, whose input the run then reads).  0, or -1 when it
- * cannot (gzip, standard input, read past the buffer): in is unchanged
- * then, and the caller opens the file again. */
+ * every byte handed out so far came from its buffer's first fill: a
+ * regular file, plain or gzip (inflated on the caller's thread, no
+ * worker started yet: then inflated again from the stream's start),
+ * read no further than its first C837_READ_CHUNK of file bytes (the
+ * directory walk's sniff, whose input the run then reads).  0, or -1
+ * when it cannot (standard input, read past the buffer, a gzip worker
+ * started, an error kept): in is unchanged then, and the caller opens
+ * the file again. */
 int c837_input_rewind(c837_input *in);
 
 #endif
