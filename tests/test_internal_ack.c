@@ -1194,73 +1194,30 @@ static void test_277_empty_and_delims(void **state)
   c837_buf_free(&f.out);
 }
 
-/* The 277CA's traces name a group whose GS06 is not 1 to 9 digits as
- * the 999 does, 0: BHT03 <GS06>-<ST02>, 2200A TRN02
- * <ISA13>-<GS06>-<ST02> (before: 1A2B-0001, the garbled value echoed). */
-static void test_277_gs06_invalid(void **state)
-{
-  static const char *const bad[] = {"1A2B", "", "1234567890", "-1 2"};
-  fx f;
-  c837_ack277 *b;
-  c837_ack_isa i = isa_std("000000104");
-  c837_ack_gs g = gs_std("104");
-  c837_ack277_set s = set_std();
-  buf want = {0, 0, 0};
-  char name[32];
-  size_t k;
-  (void)state;
-  for (k = 0; k < 4; k++) {
-    fx_init(&f, 41);
-    strcpy(s.gs06, bad[k]);
-    b = c837_ack277_new(&f.o, &f.sink);
-    assert_int_equal(c837_ack277_begin_set(b, &i, &g, &s), C837_OK);
-    assert_int_equal(c837_ack277_end_set(b), C837_OK);
-    assert_int_equal(c837_ack277_finish(b, NULL, NULL), C837_OK);
-    want.len = 0;
-    buf_str(&want,
-            "ISA*00*          *00*          *ZZ*NWCH00042      "
-            "*ZZ*CART837SAMPLE  *250820*2310*^*00501*000000041*0*T*:~\n"
-            "GS*HN*NWCH00042*CART837SAMPLE*20250820*2310*41*X*005010X214~\n"
-            "ST*277*0001*005010X214~\n"
-            "BHT*0085*08*0-0001*20250820*2310*TH~\n"
-            "HL*1**20*1~\n"
-            "NM1*AY*2*NORTHWIND CLEARING HOUSE*****46*NWCH00042~\n"
-            "TRN*1*000000104-0-0001~\n"
-            "DTP*050*D8*20250820~\n"
-            "DTP*009*D8*20250820~\n"
-            "HL*2*1*21*0~\n"
-            "NM1*41*2*CART837 SAMPLE BILLING SERVICE*****46*S837TEST01~\n"
-            "TRN*2*B1040001~\n"
-            "STC*A1:19:AY*20250820*WQ*0~\n"
-            "SE*12*0001~\n"
-            "GE*1*41~\n"
-            "IEA*1*000000041~\n");
-    snprintf(name, sizeof name, "277-gs06-invalid-%zu", k);
-    expect_bytes(&f.out, want.p, name);
-    c837_ack277_free(b);
-    c837_buf_free(&f.out);
-  }
-  free(want.p);
-}
-
-/* The 277CA's traces name an input set and interchange whose control
- * numbers cannot be echoed as the 999 does: an ST02 that is not AN 4/9
- * as 0000 (AK202), an ISA13 that is not 9 digits as 000000000 (the zero
- * of N0 9/9; no TA1 names it), in BHT03 <GS06>-<ST02> and 2200A TRN02
- * <ISA13>-<GS06>-<ST02> (before: 104-1, 00000010A-104-0001). */
-static void test_277_st02_isa13_invalid(void **state)
+/* The 277CA's traces name an input group, set and interchange whose
+ * control numbers cannot be echoed as the 999 does: a GS06 that is not 1
+ * to 9 digits as 0 (AK102), an ST02 that is not AN 4/9 as 0000 (AK202),
+ * an ISA13 that is not 9 digits as 000000000 (the zero of N0 9/9; no TA1
+ * names it), in BHT03 <GS06>-<ST02> and 2200A TRN02
+ * <ISA13>-<GS06>-<ST02> (before: 1A2B-0001, 104-1, 00000010A-104-0001:
+ * the garbled values echoed). */
+static void test_277_controls_invalid(void **state)
 {
   static const struct {
-    const char *isa13, *st02, *bht03, *trn02;
+    const char *isa13, *gs06, *st02, *bht03, *trn02;
   } cases[] = {
-      {"000000104", "1", "104-0000", "000000104-104-0000"},
-      {"000000104", "", "104-0000", "000000104-104-0000"},
-      {"000000104", "12:4", "104-0000", "000000104-104-0000"},
-      {"000000104", "1234567890", "104-0000", "000000104-104-0000"},
-      {"000000104", "A1b2", "104-A1b2", "000000104-104-A1b2"},
-      {"00000010A", "0001", "104-0001", "000000000-104-0001"},
-      {"", "0001", "104-0001", "000000000-104-0001"},
-      {"00000104", "123", "104-0000", "000000000-104-0000"}};
+      {"000000104", "1A2B", "0001", "0-0001", "000000104-0-0001"},
+      {"000000104", "", "0001", "0-0001", "000000104-0-0001"},
+      {"000000104", "1234567890", "0001", "0-0001", "000000104-0-0001"},
+      {"000000104", "-1 2", "0001", "0-0001", "000000104-0-0001"},
+      {"000000104", "104", "1", "104-0000", "000000104-104-0000"},
+      {"000000104", "104", "", "104-0000", "000000104-104-0000"},
+      {"000000104", "104", "12:4", "104-0000", "000000104-104-0000"},
+      {"000000104", "104", "1234567890", "104-0000", "000000104-104-0000"},
+      {"000000104", "104", "A1b2", "104-A1b2", "000000104-104-A1b2"},
+      {"00000010A", "104", "0001", "104-0001", "000000000-104-0001"},
+      {"", "104", "0001", "104-0001", "000000000-104-0001"},
+      {"00000104", "1A", "123", "0-0000", "000000000-0-0000"}};
   fx f;
   c837_ack277 *b;
   c837_ack_isa i = isa_std("000000104");
@@ -1271,8 +1228,9 @@ static void test_277_st02_isa13_invalid(void **state)
   size_t k;
   (void)state;
   for (k = 0; k < sizeof cases / sizeof cases[0]; k++) {
-    fx_init(&f, 42);
+    fx_init(&f, 41);
     strcpy(s.isa13, cases[k].isa13);
+    strcpy(s.gs06, cases[k].gs06);
     strcpy(s.st02, cases[k].st02);
     b = c837_ack277_new(&f.o, &f.sink);
     assert_int_equal(c837_ack277_begin_set(b, &i, &g, &s), C837_OK);
@@ -1281,8 +1239,8 @@ static void test_277_st02_isa13_invalid(void **state)
     want.len = 0;
     buf_fmt(&want,
             "ISA*00*          *00*          *ZZ*NWCH00042      "
-            "*ZZ*CART837SAMPLE  *250820*2310*^*00501*000000042*0*T*:~\n"
-            "GS*HN*NWCH00042*CART837SAMPLE*20250820*2310*42*X*005010X214~\n"
+            "*ZZ*CART837SAMPLE  *250820*2310*^*00501*000000041*0*T*:~\n"
+            "GS*HN*NWCH00042*CART837SAMPLE*20250820*2310*41*X*005010X214~\n"
             "ST*277*0001*005010X214~\n"
             "BHT*0085*08*%s*20250820*2310*TH~\n"
             "HL*1**20*1~\n"
@@ -1295,10 +1253,10 @@ static void test_277_st02_isa13_invalid(void **state)
             "TRN*2*B1040001~\n"
             "STC*A1:19:AY*20250820*WQ*0~\n"
             "SE*12*0001~\n"
-            "GE*1*42~\n"
-            "IEA*1*000000042~\n",
+            "GE*1*41~\n"
+            "IEA*1*000000041~\n",
             cases[k].bht03, cases[k].trn02);
-    snprintf(name, sizeof name, "277-st02-isa13-invalid-%zu", k);
+    snprintf(name, sizeof name, "277-controls-invalid-%zu", k);
     expect_bytes(&f.out, want.p, name);
     c837_ack277_free(b);
     c837_buf_free(&f.out);
@@ -1394,8 +1352,7 @@ int main(void)
       cmocka_unit_test(test_999_misuse_and_failures),
       cmocka_unit_test(test_277_claims),
       cmocka_unit_test(test_277_empty_and_delims),
-      cmocka_unit_test(test_277_gs06_invalid),
-      cmocka_unit_test(test_277_st02_isa13_invalid),
+      cmocka_unit_test(test_277_controls_invalid),
       cmocka_unit_test(test_277_missing_names),
       cmocka_unit_test(test_277_split_sets),
   };

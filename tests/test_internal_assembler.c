@@ -1329,6 +1329,39 @@ static void test_segment_id_invalid(void **state)
  * as \xNN); leading zeros are digits.  The group is read as any other:
  * its GE02 compared with GS06 as before (no GE02_CONTROL here), no
  * claim held for it. */
+/* A control number quoted in an *_INVALID message: its segment, and the
+ * value as shown between the quotes (a cut one with the words after the
+ * quote: "ABC' (first 16 bytes)"; a NUL as \x00). */
+typedef struct bad_ctl {
+  int seg;
+  const char *shown;
+} bad_ctl;
+
+/* The problems of bad[0..nbad) in want: <el>_INVALID naming element el
+ * ("GS06") with the words after "is not" (words), each after the
+ * SEGMENT_NUL_BYTE of segment tag when the value holds a NUL (nul_at:
+ * the NUL's byte in the segment). */
+static void want_invalid(buf *want, const char *const *segs,
+                         const bad_ctl *bad, size_t nbad, const char *el,
+                         const char *tag, unsigned nul_at, const char *words)
+{
+  size_t k;
+  for (k = 0; k < nbad; k++) {
+    const char *q = strchr(bad[k].shown, '\'');
+    unsigned long long off = seg_offset(segs, (size_t)bad[k].seg);
+    if (strstr(bad[k].shown, "\\x00"))
+      buf_fmt(want, "SEGMENT_NUL_BYTE seg %d off %llu: segment '%s' has a "
+                    "NUL byte (0x00) at byte %llu: binary data, not X12 "
+                    "text\n",
+              bad[k].seg, off, tag, off + nul_at);
+    /* the value between quotes; a cut one says so after the quote */
+    buf_fmt(want, "%s_INVALID seg %d off %llu: %s='%.*s'%s is not %s\n", el,
+            bad[k].seg, off, el,
+            (int)(q ? (size_t)(q - bad[k].shown) : strlen(bad[k].shown)),
+            bad[k].shown, q ? q + 1 : "", words);
+  }
+}
+
 #define GS_C(C) "GS*HC*S*R*20250101*1200*" C "*X*005010X222A1"
 static void test_gs06_invalid(void **state)
 {
@@ -1355,10 +1388,7 @@ static void test_gs06_invalid(void **state)
       GS_C("1"), "GE*0*1",         /* 28, 29 */
       "IEA*#*000000001",           /* 30 */
       NULL};
-  static const struct {
-    int seg;
-    const char *shown;
-  } bad[] = {{2, "1A2B"},        {4, ""},    {6, "1234567890"},
+  static const bad_ctl bad[] = {{2, "1A2B"},        {4, ""},    {6, "1234567890"},
              {8, "+101"},        {10, "-1"}, {12, " 101"},
              {14, "102 "},       {16, "1 2"}, {18, ""},
              {20, "ABCDEFGHIJKLMNOP' (first 16 bytes)"},
@@ -1366,24 +1396,10 @@ static void test_gs06_invalid(void **state)
   buf want = {0, 0, 0};
   rec r;
   c837_counts n;
-  size_t k;
   (void)state;
-  for (k = 0; k < sizeof bad / sizeof bad[0]; k++) {
-    const char *q = strchr(bad[k].shown, '\'');
-    unsigned long long off = seg_offset(segs, (size_t)bad[k].seg);
-    if (bad[k].seg == 22)
-      buf_fmt(&want, "SEGMENT_NUL_BYTE seg 22 off %llu: segment 'GS' has a "
-                     "NUL byte (0x00) at byte %llu: binary data, not X12 "
-                     "text\n",
-              off, off + 25);
-    /* the value between quotes; a cut one says so after the quote */
-    buf_fmt(&want, "GS06_INVALID seg %d off %llu: GS06='%.*s'%s is not a "
-                   "group control number: 1 to 9 digits, with no sign, "
-                   "blank or other character\n",
-            bad[k].seg, off,
-            (int)(q ? (size_t)(q - bad[k].shown) : strlen(bad[k].shown)),
-            bad[k].shown, q ? q + 1 : "");
-  }
+  want_invalid(&want, segs, bad, sizeof bad / sizeof bad[0], "GS06", "GS",
+               25, "a group control number: 1 to 9 digits, with no sign, "
+                   "blank or other character");
   memset(&r, 0, sizeof r);
   assert_int_equal(run_segs_sub(segs, '@', '\0', &r, &n), C837_OK);
   assert_string_equal(r.problems.p, want.p);
@@ -1435,10 +1451,7 @@ static void test_st02_invalid(void **state)
       ST_C(" 300145998"), "SE*#*300145998",         /* 43, 44 */
       "GE*#*1", "IEA*#*000000001",                  /* 45, 46 */
       NULL};
-  static const struct {
-    int seg;
-    const char *shown;
-  } bad[] = {{3, "1"},       {5, "123"},   {7, "1234567890"},
+  static const bad_ctl bad[] = {{3, "1"},       {5, "123"},   {7, "1234567890"},
              {9, ""},        {11, ""},     {13, "    "},
              {15, "12:4"},   {17, "12^4"}, {19, "12\\x014"},
              {21, "AB\\x00D"},
@@ -1447,23 +1460,10 @@ static void test_st02_invalid(void **state)
   buf want = {0, 0, 0};
   rec r;
   c837_counts n;
-  size_t k;
   (void)state;
-  for (k = 0; k < sizeof bad / sizeof bad[0]; k++) {
-    const char *q = strchr(bad[k].shown, '\'');
-    unsigned long long off = seg_offset(segs, (size_t)bad[k].seg);
-    if (bad[k].seg == 21)
-      buf_fmt(&want, "SEGMENT_NUL_BYTE seg 21 off %llu: segment 'ST' has a "
-                     "NUL byte (0x00) at byte %llu: binary data, not X12 "
-                     "text\n",
-              off, off + 9);
-    buf_fmt(&want, "ST02_INVALID seg %d off %llu: ST02='%.*s'%s is not a "
-                   "transaction set control number: 4 to 9 characters, not "
-                   "all blanks, with no control character or delimiter\n",
-            bad[k].seg, off,
-            (int)(q ? (size_t)(q - bad[k].shown) : strlen(bad[k].shown)),
-            bad[k].shown, q ? q + 1 : "");
-  }
+  want_invalid(&want, segs, bad, sizeof bad / sizeof bad[0], "ST02", "ST",
+               9, "a transaction set control number: 4 to 9 characters, "
+                  "not all blanks, with no control character or delimiter");
   memset(&r, 0, sizeof r);
   assert_int_equal(run_segs_sub(segs, '@', '\0', &r, &n), C837_OK);
   assert_string_equal(r.problems.p, want.p);
