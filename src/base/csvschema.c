@@ -5,6 +5,7 @@
  * records).  The messages and the contracts are in csvschema.h.
  */
 #include "base/csvschema.h"
+#include "base/limits.h"
 #include "base/util.h"
 
 #include <csv.h>
@@ -425,11 +426,20 @@ const char *c837_csvschema_format(const c837_csvschema *S, size_t k,
   return buf;
 }
 
-/* One field and what follows it: ',' or eol. */
+/* One field and what follows it: ',' or eol.  libcsv quotes it into a
+ * buffer (csv_write), which goes out in one fwrite: csv_fwrite would
+ * write it a byte at a time; a field too long for the buffer is written
+ * by csv_fwrite, the same bytes. */
 static int put(FILE *fp, const char *s, int last, const char *eol)
 {
-  if (csv_fwrite(fp, s, strlen(s)) != 0)
+  char q[C837_CSV_FIELD_BUF];
+  size_t n = strlen(s), m = n < sizeof q ? csv_write(q, sizeof q, s, n) : 0;
+  if (m && m <= sizeof q) {
+    if (fwrite(q, 1, m, fp) != m)
+      return -1;
+  } else if (csv_fwrite(fp, s, n) != 0) {
     return -1;
+  }
   return fputs(last ? eol : ",", fp) == EOF ? -1 : 0;
 }
 

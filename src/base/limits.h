@@ -99,6 +99,16 @@
 #define C837_MAX_CONTROL_SEEN 100000
 #endif
 
+/* ---- CSV out ----------------------------------------------------------- */
+
+/* A CSV field is quoted by libcsv into a buffer of this size on the
+ * stack and written at once (base/csvschema.c); a longer one is written
+ * by libcsv a byte at a time.  Quoting at most doubles a field, plus
+ * its two quotes. */
+#ifndef C837_CSV_FIELD_BUF
+#define C837_CSV_FIELD_BUF 1024
+#endif
+
 /* ---- parse: input ---------------------------------------------------- */
 
 /* Read buffer of the input layer. */

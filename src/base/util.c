@@ -18,8 +18,7 @@
 
 int c837_span_eq(c837_span a, const char *s)
 {
-  size_t n = strlen(s);
-  return a.len == n && (n == 0 || memcmp(a.p, s, n) == 0);
+  return c837_span_lit(a, s);
 }
 
 int c837_span_copy(char *dst, size_t dstsz, c837_span a)

@@ -12,6 +12,27 @@
 #include <stdint.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
+
+/* c837_span_eq (cart837.h), inline for the parse's hot paths (every
+ * segment's tag and qualifiers are compared with literals): the length
+ * of a literal s is then known where it is called. */
+static inline int c837_span_lit(c837_span a, const char *s)
+{
+  size_t n = strlen(s);
+  return a.len == n && (n == 0 || memcmp(a.p, s, n) == 0);
+}
+
+/* c837_seg_el (cart837.h), inline for the same paths: element i
+ * (1-based) of s, an empty span when absent. */
+static inline c837_span c837_el(const c837_segment *s, size_t i)
+{
+  if (i == 0 || i > s->n_el) {
+    c837_span none = {"", 0};
+    return none;
+  }
+  return s->el[i - 1];
+}
 
 /* Appends the string src to dst, whose first `at` bytes (at < sz) are
  * already written, truncating so that dst (sz bytes) stays

@@ -168,7 +168,7 @@ static void read_nm1(c837_party *p, const c837_segment *s)
  * the one the writer follows), then the HL taken in.  0 or -1. */
 static int check_hl(c837_assembler *a, const c837_segment *s)
 {
-  c837_span id = c837_seg_el(s, 1), par = c837_seg_el(s, 2);
+  c837_span id = c837_el(s, 1), par = c837_el(s, 2);
   const unsigned long long last = (unsigned long long)a->hl.last;
   unsigned bad = c837_hlcheck_take(&a->hl, id, par);
   char v[68], p[68];
@@ -204,17 +204,17 @@ static int check_hl(c837_assembler *a, const c837_segment *s)
  * level, and sets the state. */
 static void read_hl(c837_assembler *a, const c837_segment *s)
 {
-  c837_span lvl = trimmed(c837_seg_el(s, 3));
+  c837_span lvl = trimmed(c837_el(s, 3));
   copy_el(a->hl_id, sizeof a->hl_id, s, 1);
   a->last_party = NULL;
   a->state = AS_LOOP;
-  if (c837_span_eq(lvl, "20")) {
+  if (c837_span_lit(lvl, "20")) {
     reset_party(&a->billing);
     reset_subscriber(a);
-  } else if (c837_span_eq(lvl, "22")) {
+  } else if (c837_span_lit(lvl, "22")) {
     a->state = AS_SUBSCRIBER;
     reset_subscriber(a);
-  } else if (c837_span_eq(lvl, "23")) {
+  } else if (c837_span_lit(lvl, "23")) {
     reset_party(&a->patient);
     a->has_patient = 0;
   }
@@ -227,18 +227,18 @@ static void loop_segment(c837_assembler *a, const c837_segment *s)
 {
   const int subscriber_loop = a->state == AS_SUBSCRIBER;
   if (a->tag == T_NM1) {
-    c837_span q = trimmed(c837_seg_el(s, 1));
+    c837_span q = trimmed(c837_el(s, 1));
     a->last_party = NULL;
-    if (c837_span_eq(q, "85")) {
+    if (c837_span_lit(q, "85")) {
       read_nm1(&a->billing, s);
       a->last_party = &a->billing;
-    } else if (c837_span_eq(q, "IL") && subscriber_loop) {
+    } else if (c837_span_lit(q, "IL") && subscriber_loop) {
       read_nm1(&a->subscriber, s);
       a->last_party = &a->subscriber;
-    } else if (c837_span_eq(q, "PR") && subscriber_loop) {
+    } else if (c837_span_lit(q, "PR") && subscriber_loop) {
       read_nm1(&a->payer, s);
       a->last_party = &a->payer;
-    } else if (c837_span_eq(q, "QC")) {
+    } else if (c837_span_lit(q, "QC")) {
       read_nm1(&a->patient, s);
       a->has_patient = 1;
       a->last_party = &a->patient;
@@ -247,8 +247,8 @@ static void loop_segment(c837_assembler *a, const c837_segment *s)
              (a->last_party == &a->subscriber ||
               a->last_party == &a->patient)) {
     int32_t d;
-    if (c837_span_eq(c837_seg_el(s, 1), "D8") &&
-        c837_parse_date(trimmed(c837_seg_el(s, 2)), &d) == 0)
+    if (c837_span_lit(c837_el(s, 1), "D8") &&
+        c837_parse_date(trimmed(c837_el(s, 2)), &d) == 0)
       a->last_party->dob = d;
     copy_el(a->last_party->gender, sizeof a->last_party->gender, s, 3);
   } else if (a->tag == T_SBR && subscriber_loop) {
@@ -404,7 +404,7 @@ static int out_of_place(c837_assembler *a, const c837_segment *s,
 static int unreadable_claim(c837_assembler *a, const c837_segment *s)
 {
   char msg[400], tag[68], id[68], st01[68];
-  c837_span v = trimmed(c837_seg_el(s, 1));
+  c837_span v = trimmed(c837_el(s, 1));
   c837_excerpt(tag, sizeof tag, s->tag.p, s->tag.len);
   c837_excerpt(id, sizeof id, v.p, v.len < 30 ? v.len : 30);
   str_text(st01, sizeof st01, a->env.st01);

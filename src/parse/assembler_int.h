@@ -193,13 +193,13 @@ static inline c837_span trimmed(c837_span v)
 static inline void copy_el(char *dst, size_t sz, const c837_segment *s,
                            size_t i)
 {
-  c837_span_copy(dst, sz, trimmed(c837_seg_el(s, i)));
+  c837_span_copy(dst, sz, trimmed(c837_el(s, i)));
 }
 
 /* 1 when element i of s, trimmed, is v. */
 static inline int el_is(const c837_segment *s, size_t i, const char *v)
 {
-  return c837_span_eq(trimmed(c837_seg_el(s, i)), v);
+  return c837_span_lit(trimmed(c837_el(s, i)), v);
 }
 
 /* The text of v for a message: trimmed, escaped as every input value in

@@ -114,14 +114,14 @@ static int add_claim_segment(c837_assembler *a, const c837_segment *s)
  * from), -1 when not a date. */
 static int parse_dtp(const c837_segment *s, int32_t *from, int32_t *to)
 {
-  c837_span fmt = c837_seg_el(s, 2), v = trimmed(c837_seg_el(s, 3));
-  if (c837_span_eq(fmt, "D8")) {
+  c837_span fmt = c837_el(s, 2), v = trimmed(c837_el(s, 3));
+  if (c837_span_lit(fmt, "D8")) {
     if (c837_parse_date(v, from) != 0)
       return -1;
     *to = *from;
     return 0;
   }
-  if (c837_span_eq(fmt, "RD8") && v.len == 17 && v.p[8] == '-') {
+  if (c837_span_lit(fmt, "RD8") && v.len == 17 && v.p[8] == '-') {
     c837_span x = {v.p, 8}, y = {v.p + 9, 8};
     if (c837_parse_date(x, from) != 0 || c837_parse_date(y, to) != 0)
       return -1;
@@ -138,7 +138,7 @@ static void read_composite_code(c837_line *ln, const c837_segment *s,
                                 size_t el)
 {
   /* components 1 (qualifier), 2 (code), 3-6 (modifiers), in one pass */
-  c837_span e = c837_seg_el(s, el);
+  c837_span e = c837_el(s, el);
   const char *p = e.p, *end = e.p + e.len;
   const char sep = s->delims.component;
   size_t k;
@@ -178,27 +178,27 @@ static void read_service(c837_line *ln, const c837_segment *s, enum tag tag)
   if (tag == T_SV1) {
     ln->sv = '1';
     read_composite_code(ln, s, 1);
-    ln->charge_ok = c837_parse_decimal(trimmed(c837_seg_el(s, 2)), 2, &v) == 0;
+    ln->charge_ok = c837_parse_decimal(trimmed(c837_el(s, 2)), 2, &v) == 0;
     ln->charge = ln->charge_ok ? v : 0;
-    read_units(ln, c837_seg_el(s, 3), c837_seg_el(s, 4));
+    read_units(ln, c837_el(s, 3), c837_el(s, 4));
     copy_el(ln->pos, sizeof ln->pos, s, 5);
     ln->pos_source = ln->pos[0] ? 'L' : 0;
   } else if (tag == T_SV2) {
     ln->sv = '2';
     c837_span_copy(ln->revenue, sizeof ln->revenue,
-                   trimmed(c837_seg_el(s, 1)));
+                   trimmed(c837_el(s, 1)));
     read_composite_code(ln, s, 2);
-    ln->charge_ok = c837_parse_decimal(trimmed(c837_seg_el(s, 3)), 2, &v) == 0;
+    ln->charge_ok = c837_parse_decimal(trimmed(c837_el(s, 3)), 2, &v) == 0;
     ln->charge = ln->charge_ok ? v : 0;
-    read_units(ln, c837_seg_el(s, 4), c837_seg_el(s, 5));
-    if (c837_parse_decimal(trimmed(c837_seg_el(s, 7)), 2, &v) == 0)
+    read_units(ln, c837_el(s, 4), c837_el(s, 5));
+    if (c837_parse_decimal(trimmed(c837_el(s, 7)), 2, &v) == 0)
       ln->noncovered = v;
   } else { /* SV3, dental */
     ln->sv = '3';
     read_composite_code(ln, s, 1);
-    ln->charge_ok = c837_parse_decimal(trimmed(c837_seg_el(s, 2)), 2, &v) == 0;
+    ln->charge_ok = c837_parse_decimal(trimmed(c837_el(s, 2)), 2, &v) == 0;
     ln->charge = ln->charge_ok ? v : 0;
-    read_units(ln, (c837_span){"", 0}, c837_seg_el(s, 6));
+    read_units(ln, (c837_span){"", 0}, c837_el(s, 6));
   }
 }
 
@@ -215,7 +215,7 @@ void c837_asm_start_claim(c837_assembler *a, const c837_segment *s)
   a->state = AS_CLAIM;
   c->env = &a->env;
   copy_el(c->id, sizeof c->id, s, 1);
-  c->total_ok = c837_parse_decimal(trimmed(c837_seg_el(s, 2)), 2, &v) == 0;
+  c->total_ok = c837_parse_decimal(trimmed(c837_el(s, 2)), 2, &v) == 0;
   c->total = c->total_ok ? v : 0;
   c837_span_copy(c->facility, sizeof c->facility,
                  trimmed(c837_seg_comp(s, 5, 1)));
@@ -263,7 +263,7 @@ static int line_segment(c837_assembler *a, const c837_segment *s)
     if (r == 0)
       return 0;
   }
-  span_text(v, sizeof v, c837_seg_el(s, 3));
+  span_text(v, sizeof v, c837_el(s, 3));
   str_text(id, sizeof id, a->claim.id);
   str_text(lx, sizeof lx, ln->lx);
   if (r > 0)
@@ -301,7 +301,7 @@ static int parse_dt(c837_span v, int32_t *ymd, char *hhmm)
 static int claim_dtp(c837_assembler *a, const c837_segment *s)
 {
   c837_claim *c = &a->claim;
-  c837_span e = trimmed(c837_seg_el(s, 1));
+  c837_span e = trimmed(c837_el(s, 1));
   const char *q = e.len != 3               ? NULL
                   : !memcmp(e.p, "434", 3) ? "434"
                   : !memcmp(e.p, "472", 3) ? "472"
@@ -313,12 +313,12 @@ static int claim_dtp(c837_assembler *a, const c837_segment *s)
   if (!q)
     return 0;
   if (q[2] == '5') {
-    c837_span val = trimmed(c837_seg_el(s, 3));
+    c837_span val = trimmed(c837_el(s, 3));
     c->admit_time[0] = '\0';
     c->admit_bad =
-        !(c837_span_eq(c837_seg_el(s, 2), "DT")
+        !(c837_span_lit(c837_el(s, 2), "DT")
               ? parse_dt(val, &c->admit_date, c->admit_time) == 0
-              : c837_span_eq(c837_seg_el(s, 2), "D8") &&
+              : c837_span_lit(c837_el(s, 2), "D8") &&
                     c837_parse_date(val, &c->admit_date) == 0);
     if (c->admit_bad)
       c->admit_date = 0;
@@ -326,7 +326,7 @@ static int claim_dtp(c837_assembler *a, const c837_segment *s)
   }
   r = parse_dtp(s, &f, &t);
   if (r != 0) {
-    span_text(v, sizeof v, c837_seg_el(s, 3));
+    span_text(v, sizeof v, c837_el(s, 3));
     str_text(id, sizeof id, c->id);
     if (r < 0)
       return c837_asm_problem(a, s, C837_PROB_DATE_INVALID,

@@ -200,7 +200,7 @@ static int read_hi(c837_assembler *a, const c837_segment *s)
 static int read_nte(c837_assembler *a, const c837_segment *s)
 {
   c837_note *n;
-  c837_span text = trimmed(c837_seg_el(s, 2));
+  c837_span text = trimmed(c837_el(s, 2));
   if (a->n_notes == C837_MAX_CLAIM_NOTES)
     return c837_asm_problem(a, s, C837_PROB_CLAIM_MODEL_LIMIT,
                             "claim %s has more than %u notes (NTE); this "
@@ -265,10 +265,10 @@ static void read_ctp(c837_assembler *a, const c837_line *ln,
   d->seg_ctp = a->n_recs - 1;
   copy_el(d->quantity_raw, sizeof d->quantity_raw, s, 4);
   d->quantity_ok =
-      c837_parse_decimal(trimmed(c837_seg_el(s, 4)), 6, &d->quantity) == 0;
+      c837_parse_decimal(trimmed(c837_el(s, 4)), 6, &d->quantity) == 0;
   if (!d->quantity_ok)
     d->quantity = 0;
-  if (split_comps(c837_seg_el(s, 5), s->delims.component, &unit, 1))
+  if (split_comps(c837_el(s, 5), s->delims.component, &unit, 1))
     c837_span_copy(d->unit, sizeof d->unit, unit);
 }
 

@@ -238,7 +238,7 @@ static int check_duplicate(c837_assembler *a, const c837_segment *s,
                            enum level L)
 {
   const level_rule *r = &RULES[L];
-  c837_span v = trimmed(c837_seg_el(s, r->control_el));
+  c837_span v = trimmed(c837_el(s, r->control_el));
   char key[1 + sizeof(uint64_t)], ex[68];
   const char *k = v.p;
   size_t klen = v.len, id;
@@ -351,15 +351,15 @@ int c837_asm_on_trailer(c837_assembler *a, const c837_segment *s,
   }
   if (L == LV_ST)
     a->count[L]++; /* SE is one of the segments SE01 counts */
-  if (span_to_u64(c837_seg_el(s, 1), &n) != 0 || n != a->count[L]) {
-    span_text(v, sizeof v, c837_seg_el(s, 1));
+  if (span_to_u64(c837_el(s, 1), &n) != 0 || n != a->count[L]) {
+    span_text(v, sizeof v, c837_el(s, 1));
     if (c837_asm_problem(a, s, r->count, "%s01=%s but %s %s=%s has %llu %s",
                          r->trailer, v, r->member, r->control, ctl,
                          (unsigned long long)a->count[L], r->counted))
       return -1;
   }
-  if (!same_control(c837_seg_el(s, 2), control_of(a, L), r->numeric)) {
-    span_text(v, sizeof v, c837_seg_el(s, 2));
+  if (!same_control(c837_el(s, 2), control_of(a, L), r->numeric)) {
+    span_text(v, sizeof v, c837_el(s, 2));
     if (c837_asm_problem(a, s, r->mismatch, "%s02=%s does not match %s=%s",
                          r->trailer, v, r->control, ctl))
       return -1;
@@ -377,7 +377,7 @@ static const unsigned char ISA_WIDTH[16] = {2, 10, 2, 10, 2, 15, 2, 15,
  * the wrong width) and ISA09_DATE (YYMMDD, read as 20YY). */
 static int check_isa(c837_assembler *a, const c837_segment *s)
 {
-  c837_span d = c837_seg_el(s, 9);
+  c837_span d = c837_el(s, 9);
   char d8[8], v[40];
   int32_t ymd;
   if (s->body_len + 1 != 106) {
@@ -470,7 +470,7 @@ int c837_asm_on_isa(c837_assembler *a, const c837_segment *s)
  * whole in the message (blanks included; other bytes as \xNN). */
 static int check_gs06(c837_assembler *a, const c837_segment *s)
 {
-  c837_span v = c837_seg_el(s, 6);
+  c837_span v = c837_el(s, 6);
   uint64_t n;
   char ex[68];
   const char *cut;
@@ -511,8 +511,8 @@ int c837_asm_on_gs(c837_assembler *a, const c837_segment *s)
   char v[40];
   if (begin_level(a, s, LV_GS))
     return -1;
-  if (c837_parse_date(c837_seg_el(s, 4), &ymd) != 0) {
-    span_text(v, sizeof v, c837_seg_el(s, 4));
+  if (c837_parse_date(c837_el(s, 4), &ymd) != 0) {
+    span_text(v, sizeof v, c837_el(s, 4));
     if (c837_asm_problem(a, s, C837_PROB_GS04_DATE,
                          "GS04=%s is not a valid CCYYMMDD date", v))
       return -1;

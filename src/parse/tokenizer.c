@@ -273,11 +273,13 @@ static inline int split_at(splitter *x, size_t q)
   return 0;
 }
 
-/* Splits b[0 .. blen) at sep into x (x->el: room for C837_MAX_ELEMENTS).
- * With SSE2 (every x86-64), sixteen bytes are compared at a time and
- * only the separators found are visited; else, and for the last bytes,
- * one byte at a time.  0, or -1 past the element limit. */
-static int split_body(splitter *x, size_t blen, char sep)
+/* Splits b[0 .. blen) at sep into x (x->el: room for C837_MAX_ELEMENTS);
+ * b[0 .. avail) may be read (avail >= blen).  With SSE2 (every x86-64),
+ * sixteen bytes are compared at a time and only the separators found
+ * are visited, the last bytes too when sixteen can be read there (the
+ * bytes past blen masked off); else one byte at a time.  0, or -1 past
+ * the element limit. */
+static int split_body(splitter *x, size_t blen, size_t avail, char sep)
 {
   const char *b = x->b;
   size_t i = 0;
@@ -292,6 +294,19 @@ static int split_body(splitter *x, size_t blen, char sep)
       m &= m - 1;
     }
   }
+  if (i < blen && i + 16 <= avail) {
+    unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+                     _mm_loadu_si128((const __m128i *)(b + i)), v)) &
+                 ((1u << (blen - i)) - 1u);
+    while (m) {
+      if (split_at(x, i + (size_t)__builtin_ctz(m)) != 0)
+        return -1;
+      m &= m - 1;
+    }
+    i = blen;
+  }
+#else
+  (void)avail;
 #endif
   for (; i < blen; i++)
     if (b[i] == sep && split_at(x, i) != 0)
@@ -305,16 +320,18 @@ static int split_body(splitter *x, size_t blen, char sep)
 
 /* Splits the segment raw[0 .. raw_len) (tag at raw + lead, body ending
  * at raw + body_end) into elements and hands it out.  raw is either the
- * tokenizer's own buffer or, on the fast path, the caller's chunk. */
+ * tokenizer's own buffer or, on the fast path, the caller's chunk;
+ * raw[0 .. avail) may be read (the rest of the chunk). */
 static c837_status emit_raw(c837_tokenizer *t, const char *raw,
-                            size_t raw_len, size_t lead, size_t body_end)
+                            size_t raw_len, size_t avail, size_t lead,
+                            size_t body_end)
 {
   c837_segment s;
   const char *b = raw + lead;
   const size_t blen = body_end - lead;
   splitter x = {b, t->el, 0, 0, 0, 1};
 
-  if (split_body(&x, blen, t->delims.element) != 0) {
+  if (split_body(&x, blen, avail - lead, t->delims.element) != 0) {
     char ex[24];
     c837_excerpt(ex, sizeof ex, b, x.tag_len < 8 ? x.tag_len : 8);
     return fail(t, C837_ETOOMANY, t->seg_start,
@@ -350,7 +367,8 @@ static c837_status emit_raw(c837_tokenizer *t, const char *raw,
 /* Hands out the segment waiting in b. */
 static c837_status emit(c837_tokenizer *t)
 {
-  c837_status st = emit_raw(t, t->b.p, t->b.len, t->lead, t->body_end);
+  c837_status st =
+      emit_raw(t, t->b.p, t->b.len, t->b.len, t->lead, t->body_end);
   if (st != C837_OK)
     return st;
   c837_buf_clear(&t->b);
@@ -403,7 +421,8 @@ static const unsigned char *fast_segments(c837_tokenizer *t,
     body = (size_t)(z - p);
     if (*z == '\n' && body > 0 && p[body - 1] == '\r')
       body--; /* CRLF with LF as the terminator */
-    *st = emit_raw(t, (const char *)p, (size_t)(w - p), 0, body);
+    *st = emit_raw(t, (const char *)p, (size_t)(w - p),
+                   (size_t)(end - p), 0, body);
     if (*st != C837_OK) {
       t->lead = 0;
       c837_buf_clear(&t->b);
@@ -697,15 +716,12 @@ c837_status c837_tokenizer_finish(c837_tokenizer *t)
 
 c837_span c837_seg_el(const c837_segment *s, size_t i)
 {
-  c837_span none = {"", 0};
-  if (i == 0 || i > s->n_el)
-    return none;
-  return s->el[i - 1];
+  return c837_el(s, i);
 }
 
 c837_span c837_seg_comp(const c837_segment *s, size_t i, size_t j)
 {
-  c837_span e = c837_seg_el(s, i), none = {"", 0};
+  c837_span e = c837_el(s, i), none = {"", 0};
   const char sep = s->delims.component;
   const char *p = e.p, *end = e.p + e.len, *q;
   if (j == 0)
@@ -727,5 +743,5 @@ c837_span c837_seg_comp(const c837_segment *s, size_t i, size_t j)
 
 int c837_seg_is(const c837_segment *s, const char *tag)
 {
-  return c837_span_eq(s->tag, tag);
+  return c837_span_lit(s->tag, tag);
 }

@@ -9,9 +9,24 @@
 
 #include <string.h>
 
+/* 1 when c goes out as it is in c837_html_esc. */
+static int esc_plain(unsigned char c)
+{
+  return (c >= 0x20 || c == '\t') && c != '&' && c != '<' && c != '>' &&
+         c != '"' && c != '\'';
+}
+
 void c837_html_esc(FILE *fp, const char *s)
 {
-  for (; s && *s; s++) {
+  while (s && *s) {
+    size_t n = 0;
+    while (s[n] && esc_plain((unsigned char)s[n]))
+      n++;
+    if (n) { /* a run of plain bytes: one write */
+      fwrite(s, 1, n, fp);
+      s += n;
+      continue;
+    }
     switch (*s) {
     case '&':
       fputs("&amp;", fp);
@@ -28,30 +43,37 @@ void c837_html_esc(FILE *fp, const char *s)
     case '\'':
       fputs("&#39;", fp);
       break;
-    default:
-      if ((unsigned char)*s < 0x20 && *s != '\t')
-        fputc('?', fp);
-      else
-        fputc(*s, fp);
+    default: /* a control byte */
+      fputc('?', fp);
     }
+    s++;
   }
 }
 
 void c837_html_esc_bytes(FILE *fp, const char *p, size_t n)
 {
-  size_t i;
-  for (i = 0; i < n; i++) {
-    unsigned char c = (unsigned char)p[i];
+  size_t i = 0;
+  while (i < n) {
+    size_t k = i;
+    unsigned char c;
+    while (k < n && (unsigned char)p[k] >= 0x20 &&
+           (unsigned char)p[k] < 0x7f && p[k] != '&' && p[k] != '<' &&
+           p[k] != '>')
+      k++;
+    if (k > i) { /* a run of plain bytes: one write */
+      fwrite(p + i, 1, k - i, fp);
+      i = k;
+      continue;
+    }
+    c = (unsigned char)p[i++];
     if (c < 0x20 || c >= 0x7f)
       fprintf(fp, "<span class=\"x\">\\x%02X</span>", c);
     else if (c == '&')
       fputs("&amp;", fp);
     else if (c == '<')
       fputs("&lt;", fp);
-    else if (c == '>')
-      fputs("&gt;", fp);
     else
-      fputc(c, fp);
+      fputs("&gt;", fp);
   }
 }
 

@@ -127,7 +127,7 @@ static void acknowledge(c837_ack_feed *f, const char *p,
     else if (r && r->el_pos < 0)
       w.element = nul_element(s);
     if (r && r->el_value && r->el_pos > 0) {
-      c837_span_copy(value, sizeof value, c837_seg_el(s, (size_t)r->el_pos));
+      c837_span_copy(value, sizeof value, c837_el(s, (size_t)r->el_pos));
       w.value = value;
     }
     w.claim_id = c ? c->id : NULL;
@@ -232,12 +232,12 @@ static void read_party(c837_ack_party *p, const c837_segment *s)
 {
   char type[2];
   memset(p, 0, sizeof *p);
-  c837_span_copy(type, sizeof type, c837_seg_el(s, 2));
+  c837_span_copy(type, sizeof type, c837_el(s, 2));
   p->type = type[0];
-  c837_span_copy(p->last, sizeof p->last, c837_seg_el(s, 3));
-  c837_span_copy(p->first, sizeof p->first, c837_seg_el(s, 4));
-  c837_span_copy(p->middle, sizeof p->middle, c837_seg_el(s, 5));
-  c837_span_copy(p->id, sizeof p->id, c837_seg_el(s, 9));
+  c837_span_copy(p->last, sizeof p->last, c837_el(s, 3));
+  c837_span_copy(p->first, sizeof p->first, c837_el(s, 4));
+  c837_span_copy(p->middle, sizeof p->middle, c837_el(s, 5));
+  c837_span_copy(p->id, sizeof p->id, c837_el(s, 9));
 }
 
 /* An ST: the 999's set begins; the 277CA's header starts collecting. */
@@ -287,10 +287,10 @@ c837_status c837_ack_feed_segment(c837_ack_feed *f, const c837_segment *s,
     break;
   case C837_ROLE_HEADER:
     if (c837_seg_is(s, "BHT"))
-      c837_span_copy(f->hdr.bht03, sizeof f->hdr.bht03, c837_seg_el(s, 3));
-    else if (c837_seg_is(s, "NM1") && c837_span_eq(c837_seg_el(s, 1), "41"))
+      c837_span_copy(f->hdr.bht03, sizeof f->hdr.bht03, c837_el(s, 3));
+    else if (c837_seg_is(s, "NM1") && c837_span_eq(c837_el(s, 1), "41"))
       read_party(&f->hdr.submitter, s);
-    else if (c837_seg_is(s, "NM1") && c837_span_eq(c837_seg_el(s, 1), "40"))
+    else if (c837_seg_is(s, "NM1") && c837_span_eq(c837_el(s, 1), "40"))
       read_party(&f->hdr.receiver, s);
     break;
   case C837_ROLE_HL:
@@ -306,7 +306,7 @@ c837_status c837_ack_feed_segment(c837_ack_feed *f, const c837_segment *s,
     close_st(f);
   else if (role == C837_ROLE_GE && f->in_gs) {
     char ge01[16];
-    c837_span_copy(ge01, sizeof ge01, c837_seg_el(s, 1));
+    c837_span_copy(ge01, sizeof ge01, c837_el(s, 1));
     close_gs(f, ge01);
   } else if (role == C837_ROLE_IEA)
     close_isa(f);
@@ -357,8 +357,8 @@ static void model_trace(const c837_claim *c, char *dst, size_t sz)
   dst[0] = '\0';
   for (k = 0; k < end && k < c->n_segs; k++)
     if (c837_seg_is(&c->segs[k], "REF") &&
-        c837_span_eq(c837_seg_el(&c->segs[k], 1), "D9")) {
-      c837_span_copy(dst, sz, c837_seg_el(&c->segs[k], 2));
+        c837_span_eq(c837_el(&c->segs[k], 1), "D9")) {
+      c837_span_copy(dst, sz, c837_el(&c->segs[k], 2));
       return;
     }
 }

@@ -339,7 +339,7 @@ int c837_ack_buf_sink(void *ud, const void *p, size_t n)
 /* Element i of seg into dst (size sz), cut to fit, blanks trimmed. */
 static void field(char *dst, size_t sz, const c837_segment *seg, size_t i)
 {
-  c837_span v = c837_seg_el(seg, i);
+  c837_span v = c837_el(seg, i);
   while (v.len && v.p[0] == ' ') {
     v.p++;
     v.len--;
@@ -379,7 +379,7 @@ void c837_ack_isa_read(const c837_segment *isa, c837_ack_isa *out)
 
 void c837_ack_gs_read(const c837_segment *gs, c837_ack_gs *out)
 {
-  c837_span ctl = c837_seg_el(gs, 6);
+  c837_span ctl = c837_el(gs, 6);
   memset(out, 0, sizeof *out);
   field(out->func, sizeof out->func, gs, 1);
   field(out->sender, sizeof out->sender, gs, 2);

@@ -120,7 +120,7 @@ static int write_line_seg(c837_writer *w, const c837_claim *c,
     if (!p && ls->revenue != NULL)
       add_rep(reps, &n, 1, ls->revenue, strlen(ls->revenue));
     if (ls->code != NULL) {
-      if (c837_w_comp_replace(el, c837_seg_el(s, code_el),
+      if (c837_w_comp_replace(el, c837_el(s, code_el),
                               s->delims.component, 2, ls->code,
                               strlen(ls->code), "HC") != 0)
         return c837_w_fail(w, C837_ENOMEM, s->offset, s->number,

@@ -144,7 +144,7 @@ static c837_span node_ctl(const c837_wnode *nd)
  * is closed by "SE*n*0001~": a blank would put SE02 over its length). */
 static void set_ctl(c837_wnode *nd, const c837_segment *s, size_t i)
 {
-  c837_span v = c837_seg_el(s, i);
+  c837_span v = c837_el(s, i);
   while (v.len && v.p[0] == ' ') {
     v.p++;
     v.len--;
@@ -533,7 +533,7 @@ static int on_st(c837_writer *w, const c837_segment *s)
   if ((nd = push_node(w, C837_WN_ST, s)) == NULL)
     return -1;
   set_ctl(nd, s, 2);
-  nd->is837 = c837_span_eq(c837_seg_el(s, 1), "837");
+  nd->is837 = c837_span_eq(c837_el(s, 1), "837");
   for (vi = 0; vi < C837_WV_N; vi++) {
     w->v[vi].tx_dirty = 0;
     w->v[vi].tx_segs = 0;
@@ -570,7 +570,7 @@ static int go_raw(c837_writer *w, const c837_segment *s, int why)
 
 static int on_hl(c837_writer *w, const c837_segment *s)
 {
-  c837_span id = c837_seg_el(s, 1), par = c837_seg_el(s, 2);
+  c837_span id = c837_el(s, 1), par = c837_el(s, 2);
   c837_wnode *nd;
   size_t parent = C837_W_NONE, i;
   c837_wview *o = &w->v[C837_WV_OUT];
@@ -613,21 +613,21 @@ static int segment_refused(c837_writer *w, const c837_segment *s,
   const c837_wnode *top = w->depth ? &w->nodes[w->depth - 1] : NULL;
   switch (role) {
   case C837_ROLE_HL:
-    if (c837_hlcheck_test(&w->hl, c837_seg_el(s, 1), c837_seg_el(s, 2)) &&
+    if (c837_hlcheck_test(&w->hl, c837_el(s, 1), c837_el(s, 2)) &&
         tx_rewritten(w))
       return c837_w_refuse(w, C837_ECLAIM, s->offset, s->number,
                            "HL*%s*%s names no HL loop open above it or "
                            "repeats an HL01 (HL02_PARENT, HL01_ORDER), in "
                            "a transaction with a fixed or held claim: "
                            "cannot rewrite it",
-                           c837_w_text_span(c837_seg_el(s, 1)).s,
-                           c837_w_text_span(c837_seg_el(s, 2)).s);
+                           c837_w_text_span(c837_el(s, 1)).s,
+                           c837_w_text_span(c837_el(s, 2)).s);
     /* on_hl closes no loop before it goes deep: the stack is full only
      * when the top is not a loop this HL ends, so this state is the one
      * go_raw would see */
     if (w->depth == C837_W_MAX_NODES &&
         !(top->type == C837_WN_HL &&
-          !same_span(c837_seg_el(s, 2), c837_w_hl_el(top, 1))) &&
+          !same_span(c837_el(s, 2), c837_w_hl_el(top, 1))) &&
         tx_rewritten(w))
       return c837_w_refuse(w, C837_ECLAIM, s->offset, s->number,
                            "HL nesting deeper than %d levels in a "
@@ -690,7 +690,7 @@ int c837_w_segment(c837_writer *w, const c837_segment *s, c837_role role)
   case C837_ROLE_HL:
     /* an HL whose link breaks the rule (hlcheck.h): the transaction is
      * copied through as it came; else it is taken in */
-    if (c837_hlcheck_take(&w->hl, c837_seg_el(s, 1), c837_seg_el(s, 2)))
+    if (c837_hlcheck_take(&w->hl, c837_el(s, 1), c837_el(s, 2)))
       return go_raw(w, s, C837_WD_LINKS);
     return on_hl(w, s);
   case C837_ROLE_HEADER:
