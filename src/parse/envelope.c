@@ -427,7 +427,7 @@ static void control_text(char ex[68], const char **cut, c837_span v)
  * when the width is wrong, as ISA09_DATE). */
 static int check_isa13(c837_assembler *a, const c837_segment *s)
 {
-  c837_span v = c837_seg_el(s, 13);
+  c837_span v = c837_el(s, 13);
   uint64_t n;
   char ex[68];
   const char *cut;
@@ -492,7 +492,7 @@ static int check_gs06(c837_assembler *a, const c837_segment *s)
  * other characters of X12's sets are allowed. */
 static int check_st02(c837_assembler *a, const c837_segment *s)
 {
-  c837_span v = c837_seg_el(s, 2);
+  c837_span v = c837_el(s, 2);
   char ex[68];
   const char *cut;
   if (c837_x12_string_ok(v.p, v.len, 4, 9, &s->delims))

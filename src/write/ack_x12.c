@@ -368,7 +368,7 @@ void c837_ack_isa_read(const c837_segment *isa, c837_ack_isa *out)
   field(out->time, sizeof out->time, isa, 10);
   field(out->control, sizeof out->control, isa, 13);
   /* the copy would end at a NUL ("00000<NUL>101" reads "00000") */
-  ctl = c837_seg_el(isa, 13);
+  ctl = c837_el(isa, 13);
   if (ctl.len && memchr(ctl.p, '\0', ctl.len))
     out->control[0] = '\0';
   field(v, sizeof v, isa, 14);
@@ -397,7 +397,7 @@ void c837_ack_gs_read(const c837_segment *gs, c837_ack_gs *out)
 
 void c837_ack_st_read(const c837_segment *st, c837_ack_st *out)
 {
-  c837_span ctl = c837_seg_el(st, 2);
+  c837_span ctl = c837_el(st, 2);
   memset(out, 0, sizeof *out);
   field(out->id, sizeof out->id, st, 1);
   field(out->convention, sizeof out->convention, st, 3);
