@@ -589,7 +589,11 @@ const char *c837_severity_name(c837_severity s);
   XX(ST02_DUPLICATE, ERROR, "an ST02 used by an earlier transaction set of "  \
                             "the group")                                      \
   XX(GS06_INVALID, ERROR, "a GS06 that is not a group control number (1 to "  \
-                          "9 digits)")
+                          "9 digits)")                                        \
+  XX(ST02_INVALID, ERROR, "an ST02 that is not a transaction set control "    \
+                          "number (4 to 9 characters)")                       \
+  XX(ISA13_INVALID, ERROR, "an ISA13 that is not an interchange control "     \
+                           "number (9 digits)")
 
 typedef enum c837_problem_id {
 #define C837_XX(name, sev, s) C837_PROB_##name,

@@ -14,6 +14,12 @@
 #  - a GS06 that is not 1 to 9 digits (several garblings): both
 #    acknowledgments pass the checker and name the group 0 (AK905 6);
 #    cart837 reports GS06_INVALID and forwards the group's claims;
+#  - an ST02 that is not AN 4/9 (several garblings): both pass the
+#    checker and name the set 0000 (IK5 7); legal ones (letters, blanks
+#    making up the 4 characters) are echoed; an ISA13 that is not 9
+#    digits: no TA1 unless it can be echoed, the 277CA's TRN02 names the
+#    interchange 000000000; cart837 reports ST02_INVALID / ISA13_INVALID
+#    and forwards the claims;
 #  - a truncated file: held whole (a TA1 R, no 277CA) or, as stdin's
 #    rest, cut (the set read so far accepted with errors);
 #  - the hostile inputs of tests/hostile_gen.py, held whole or cut: every
@@ -168,6 +174,105 @@ grep -q '"ENVELOPE_INVALID","error","flagged","GS06_INVALID: GS06='"'"'1A2B'"'"'
   grep -q 'claims in = corrected + held: 9 = 9 + 0' "$T/run-g1/summary.txt" &&
   ok "GS06_INVALID is an ENVELOPE_INVALID finding at the GS (segment 2, byte 107); the 9 claims forwarded, the file as it came" ||
   { fail "GS06_INVALID finding / corrected output"; cat "$T/run-g1/findings.csv"; }
+
+# ---- an ST02 that X12 does not allow in AK202 (AN 4/9) is never echoed:
+# AK202 0000 with IK5 7, missing or invalid transaction set control
+# number, and the 277CA's BHT03 / 2200A TRN02 name the set 0000 too;
+# values X12 allows (letters, lower case, blanks that make up the 4
+# characters) are echoed as they are.  ST02 and SE02 of the first set
+# garbled alike, through the driver (before: AK2*837*1*, which x12ack.py
+# rejects)
+bad=""
+for g in 1 123 EMPTY 1234567890 BLANKS '12:4' '12^4' NUL A1b2 '1   ' \
+  '300145997 '
+do
+  case $g in EMPTY) v= ;; BLANKS) v='    ' ;; NUL) v='12\x004' ;; *) v=$g ;; esac
+  # (the NUL is SEGMENT_NUL_BYTE too: an IK3, and IK5 code 5)
+  # (trailing blanks past the 4 characters are padding, left out)
+  case $g in A1b2|'1   ') n=$v sc='A|-' ak='A' ;; NUL) n=0000 sc='E|5,7' ak='E' ;;
+    '300145997 ') n=300145997 sc='A|-' ak='A' ;;
+    *) n=0000 sc='E|7' ak='E' ;; esac
+  sed -e "s/^ST\*837\*0001\*/ST*837*$v*/" -e "s/^SE\*65\*0001~/SE*65*$v~/" \
+    samples/prof_basic.837 >"$T/s2.837"
+  $RUNNER "$DRIVER" --control 100 --date 20250821 --time 0600 "$T/s2.837" \
+    "$T/s2.999" "$T/s2.277" 2>"$T/err" || bad="$bad [$g]:exit$?"
+  "$PYTHON" tests/x12ack.py "$T/s2.999" "$T/s2.277" >"$T/err" 2>&1 ||
+    { bad="$bad [$g]:checker"; cat "$T/err"; }
+  summaries "$T/s2.999" "$T/s2.277" >"$T/s2.sum" 2>&1
+  [ "$(grep '^ack999|' "$T/s2.sum")" = \
+    "ack999|0001|HC|101|005010X222A1|$ak|3|3|3|-" ] &&
+    [ "$(grep '^set|' "$T/s2.sum" | head -1)" = \
+      "set|0001|837|$n|005010X222A1|$sc" ] &&
+    grep -q "^BHT\*0085\*08\*101-$n\*" "$T/s2.277" &&
+    grep -q "^TRN\*1\*000000101-101-$n~" "$T/s2.277" ||
+    { bad="$bad [$g]:bytes"; grep '^AK2\|^IK5\|^AK9\|^BHT\|^TRN\*1\*0' \
+        "$T/s2.999" "$T/s2.277"; }
+done
+[ -z "$bad" ] &&
+  ok "11 ST02 (8 garbled, 3 legal): the 999 and the 277CA pass x12ack.py, AK202 / BHT03 / TRN02 0000 with IK5 7 (and 5 for a NUL), A1b2 and '1   ' echoed, '300145997 ' as 300145997" ||
+  fail "garbled ST02:$bad"
+# the brief's case through the binary: ST02 1 (SE02 1)
+sed -e 's/^ST\*837\*0001\*/ST*837*1*/' -e 's/^SE\*65\*0001~/SE*65*1~/' \
+  samples/prof_basic.837 >"$T/s1.837"
+run_bin -q -o "$T/run-s1" --ack 999,277 --fail-on never "$T/s1.837" \
+  >/dev/null 2>&1
+"$PYTHON" tests/x12ack.py "$T/run-s1/ack/s1.837.999" \
+  "$T/run-s1/ack/s1.837.277" >"$T/err" 2>&1 &&
+  grep -q '^AK2\*837\*0000\*005010X222A1~$' "$T/run-s1/ack/s1.837.999" &&
+  grep -q '^IK5\*E\*7~$' "$T/run-s1/ack/s1.837.999" &&
+  grep -q '^AK9\*E\*3\*3\*3~$' "$T/run-s1/ack/s1.837.999" &&
+  ok "cart837 --ack: ST02 1 gives AK2*837*0000 with IK5 E 7; both pass x12ack.py" ||
+  { fail "cart837 --ack with ST02 1"; cat "$T/err" "$T/run-s1/ack/s1.837.999"; }
+grep -q '"ENVELOPE_INVALID","error","flagged","ST02_INVALID: ST02='"'"'1'"'"' is not a transaction set control number: 4 to 9 characters, not all blanks, with no control character or delimiter",.*,"3","171",' \
+  "$T/run-s1/findings.csv" &&
+  cmp -s "$T/s1.837" "$T/run-s1/s1.837" &&
+  grep -q 'claims in = corrected + held: 9 = 9 + 0' "$T/run-s1/summary.txt" &&
+  ok "ST02_INVALID is an ENVELOPE_INVALID finding at the ST (segment 3, byte 171); the 9 claims forwarded, the file as it came" ||
+  { fail "ST02_INVALID finding / corrected output"; cat "$T/run-s1/findings.csv"; }
+
+# ---- an ISA13 that is not 9 digits (X12 I12, N0 9/9): TA101 cannot echo
+# it, so no TA1 is written (as for ISA09_DATE), unless it is 9 digits
+# once the blanks around are trimmed (then TA1 E 018, invalid control
+# number); the 277CA's 2200A TRN02 names the interchange 000000000.  ISA13
+# and IEA02 garbled alike, through the driver
+bad=""
+for g in 00000010A ' 00000101' +00000101 00000101 '000000101 ' NUL
+do
+  case $g in NUL) v='0000\x000101' ;; *) v=$g ;; esac
+  case $g in '000000101 ') n=000000101 ta='ta1|000000101|250315|1200|E|018' ;;
+    *) n=000000000 ta= ;; esac
+  sed -e "s/\*00501\*000000101\*/*00501*$v*/" \
+      -e "s/^IEA\*1\*000000101~/IEA*1*$v~/" samples/prof_basic.837 >"$T/i13.837"
+  $RUNNER "$DRIVER" --control 100 --date 20250821 --time 0600 "$T/i13.837" \
+    "$T/i13.999" "$T/i13.277" 2>"$T/err" || bad="$bad [$g]:exit$?"
+  "$PYTHON" tests/x12ack.py "$T/i13.999" "$T/i13.277" >"$T/err" 2>&1 ||
+    { bad="$bad [$g]:checker"; cat "$T/err"; }
+  summaries "$T/i13.999" "$T/i13.277" >"$T/i13.sum" 2>&1
+  [ "$(grep '^ta1|' "$T/i13.sum")" = "$ta" ] &&
+    [ "$(grep '^ack999|' "$T/i13.sum")" = \
+      "ack999|0001|HC|101|005010X222A1|A|3|3|3|-" ] &&
+    [ "$(grep -c "^TRN\*1\*$n-101-000[123]~" "$T/i13.277")" = 3 ] ||
+    { bad="$bad [$g]:bytes"; grep '^TA1\|^AK9\|^TRN\*1\*0' \
+        "$T/i13.999" "$T/i13.277"; }
+done
+[ -z "$bad" ] &&
+  ok "6 garbled ISA13: the 999 and the 277CA pass x12ack.py, no TA1 (TA1 E 018 for '000000101 '), TRN02 000000000" ||
+  fail "garbled ISA13:$bad"
+sed -e 's/\*00501\*000000101\*/*00501*00000010A*/' \
+    -e 's/^IEA\*1\*000000101~/IEA*1*00000010A~/' samples/prof_basic.837 \
+  >"$T/i1.837"
+run_bin -q -o "$T/run-i1" --ack 999,277 --fail-on never "$T/i1.837" \
+  >/dev/null 2>&1
+"$PYTHON" tests/x12ack.py "$T/run-i1/ack/i1.837.999" \
+  "$T/run-i1/ack/i1.837.277" >"$T/err" 2>&1 &&
+  ! grep -q '^TA1' "$T/run-i1/ack/i1.837.999" &&
+  grep -q '^TRN\*1\*000000000-101-0001~$' "$T/run-i1/ack/i1.837.277" &&
+  grep -q '"ENVELOPE_INVALID","error","flagged","ISA13_INVALID: ISA13='"'"'00000010A'"'"' is not an interchange control number: 9 digits, with no sign, blank or other character",.*,"1","0",' \
+    "$T/run-i1/findings.csv" &&
+  cmp -s "$T/i1.837" "$T/run-i1/i1.837" &&
+  grep -q 'claims in = corrected + held: 9 = 9 + 0' "$T/run-i1/summary.txt" &&
+  ok "cart837 --ack: ISA13 00000010A is an ISA13_INVALID finding (segment 1, byte 0), no TA1, TRN02 000000000; the 9 claims forwarded" ||
+  { fail "cart837 --ack with ISA13 00000010A"; cat "$T/err" "$T/run-i1/findings.csv"; }
 
 # ---- a file that cannot be read to its end
 head -c 3000 samples/prof_basic.837 >"$T/cut.837"

@@ -769,6 +769,72 @@ static void test_999_gs06_invalid(void **state)
   free(want.p);
 }
 
+/* An ST02 that X12 does not allow in AK202 (AN 4/9: 1 or 3 characters,
+ * 10, empty, all blanks, a delimiter of the output) is never echoed:
+ * AK202 is 0000, with IK5 code 7 (missing or invalid transaction set
+ * control number), whether the assembler's ST02_INVALID came or not;
+ * such sets are not compared for a repeat (the second 0000 gets no 23),
+ * but a repeat the assembler saw still gives 23.  Legal values are
+ * echoed as they are: letters, blanks that make up the 4 characters.
+ * Before: AK2*837*1*..., which x12ack.py rejects. */
+static void test_999_st02_invalid(void **state)
+{
+  static const struct {
+    const char *st02, *problem, *ak202, *ik5;
+  } sets[] = {{"1", "ST02_INVALID", "0000", "E*7"},
+              {"", NULL, "0000", "E*7"},
+              {"123", NULL, "0000", "E*7"},
+              {"1234567890", NULL, "0000", "E*7"},
+              {"    ", NULL, "0000", "E*7"},
+              {"12:4", NULL, "0000", "E*7"},
+              {"12^4", NULL, "0000", "E*7"},
+              {"12*4", NULL, "0000", "E*7"},
+              {"12~4", NULL, "0000", "E*7"},
+              {"0001", NULL, "0001", "A"},
+              {"1   ", NULL, "1   ", "A"},
+              {"  01", NULL, "  01", "A"},
+              {"A1b2", NULL, "A1b2", "A"},
+              /* 10 bytes as given: the reader leaves the blank out */
+              {"123456789 ", NULL, "0000", "E*7"},
+              {"1", "ST02_DUPLICATE", "0000", "E*7*23"}};
+  enum { N = sizeof sets / sizeof sets[0] };
+  fx f;
+  c837_ack999 *a;
+  c837_ack_isa i = isa_std("000000104");
+  c837_ack_gs g = gs_std("104");
+  c837_ack_st st;
+  buf want = {0, 0, 0};
+  size_t k;
+  (void)state;
+  fx_init(&f, 32);
+  a = c837_ack999_new(&f.o, &f.sink);
+  assert_int_equal(c837_ack999_begin_interchange(a, &i), C837_OK);
+  assert_int_equal(c837_ack999_begin_group(a, &g), C837_OK);
+  buf_fmt(&want, ISA999("000000032") GS999("32")
+                 "ST*999*0001*005010X231A1~\n"
+                 "AK1*HC*104*005010X222A1~\n");
+  for (k = 0; k < N; k++) {
+    st = st_std(sets[k].st02);
+    assert_int_equal(c837_ack999_begin_set(a, &st), C837_OK);
+    if (sets[k].problem)
+      assert_int_equal(c837_ack999_problem(a, sets[k].problem, NULL),
+                       C837_OK);
+    assert_int_equal(c837_ack999_end_set(a, 0), C837_OK);
+    buf_fmt(&want, "AK2*837*%s*005010X222A1~\nIK5*%s~\n", sets[k].ak202,
+            sets[k].ik5);
+  }
+  assert_int_equal(c837_ack999_end_group(a, "15"), C837_OK);
+  assert_int_equal(c837_ack999_end_interchange(a), C837_OK);
+  assert_int_equal(c837_ack999_finish(a, NULL, NULL), C837_OK);
+  buf_fmt(&want, "AK9*E*15*15*15~\nSE*%d*0001~\nGE*1*32~\n"
+                 "IEA*1*000000032~\n",
+          2 * N + 4);
+  expect_bytes(&f.out, want.p, "999-st02-invalid");
+  c837_ack999_free(a);
+  c837_buf_free(&f.out);
+  free(want.p);
+}
+
 static void test_999_error_cap(void **state)
 {
   fx f;
@@ -1128,38 +1194,58 @@ static void test_277_empty_and_delims(void **state)
   c837_buf_free(&f.out);
 }
 
-/* The 277CA's traces name a group whose GS06 is not 1 to 9 digits as
- * the 999 does, 0: BHT03 <GS06>-<ST02>, 2200A TRN02
- * <ISA13>-<GS06>-<ST02> (before: 1A2B-0001, the garbled value echoed). */
-static void test_277_gs06_invalid(void **state)
+/* The 277CA's traces name an input group, set and interchange whose
+ * control numbers cannot be echoed as the 999 does: a GS06 that is not 1
+ * to 9 digits as 0 (AK102), an ST02 that is not AN 4/9 as 0000 (AK202),
+ * an ISA13 that is not 9 digits as 000000000 (the zero of N0 9/9; no TA1
+ * names it), in BHT03 <GS06>-<ST02> and 2200A TRN02
+ * <ISA13>-<GS06>-<ST02> (before: 1A2B-0001, 104-1, 00000010A-104-0001:
+ * the garbled values echoed). */
+static void test_277_controls_invalid(void **state)
 {
-  static const char *const bad[] = {"1A2B", "", "1234567890", "-1 2"};
+  static const struct {
+    const char *isa13, *gs06, *st02, *bht03, *trn02;
+  } cases[] = {
+      {"000000104", "1A2B", "0001", "0-0001", "000000104-0-0001"},
+      {"000000104", "", "0001", "0-0001", "000000104-0-0001"},
+      {"000000104", "1234567890", "0001", "0-0001", "000000104-0-0001"},
+      {"000000104", "-1 2", "0001", "0-0001", "000000104-0-0001"},
+      {"000000104", "104", "1", "104-0000", "000000104-104-0000"},
+      {"000000104", "104", "", "104-0000", "000000104-104-0000"},
+      {"000000104", "104", "12:4", "104-0000", "000000104-104-0000"},
+      {"000000104", "104", "1234567890", "104-0000", "000000104-104-0000"},
+      {"000000104", "104", "A1b2", "104-A1b2", "000000104-104-A1b2"},
+      {"00000010A", "104", "0001", "104-0001", "000000000-104-0001"},
+      {"", "104", "0001", "104-0001", "000000000-104-0001"},
+      {"00000104", "1A", "123", "0-0000", "000000000-0-0000"}};
   fx f;
   c837_ack277 *b;
   c837_ack_isa i = isa_std("000000104");
   c837_ack_gs g = gs_std("104");
   c837_ack277_set s = set_std();
   buf want = {0, 0, 0};
-  char name[32];
+  char name[40];
   size_t k;
   (void)state;
-  for (k = 0; k < 4; k++) {
+  for (k = 0; k < sizeof cases / sizeof cases[0]; k++) {
     fx_init(&f, 41);
-    strcpy(s.gs06, bad[k]);
+    strcpy(s.isa13, cases[k].isa13);
+    strcpy(s.gs06, cases[k].gs06);
+    strcpy(s.st02, cases[k].st02);
     b = c837_ack277_new(&f.o, &f.sink);
     assert_int_equal(c837_ack277_begin_set(b, &i, &g, &s), C837_OK);
     assert_int_equal(c837_ack277_end_set(b), C837_OK);
     assert_int_equal(c837_ack277_finish(b, NULL, NULL), C837_OK);
     want.len = 0;
-    buf_str(&want,
+    buf_fmt(&want,
             "ISA*00*          *00*          *ZZ*NWCH00042      "
             "*ZZ*CART837SAMPLE  *250820*2310*^*00501*000000041*0*T*:~\n"
             "GS*HN*NWCH00042*CART837SAMPLE*20250820*2310*41*X*005010X214~\n"
             "ST*277*0001*005010X214~\n"
-            "BHT*0085*08*0-0001*20250820*2310*TH~\n"
+            "BHT*0085*08*%s*20250820*2310*TH~\n"
             "HL*1**20*1~\n"
             "NM1*AY*2*NORTHWIND CLEARING HOUSE*****46*NWCH00042~\n"
-            "TRN*1*000000104-0-0001~\n"
+            "TRN*1*%s~\n"
             "DTP*050*D8*20250820~\n"
             "DTP*009*D8*20250820~\n"
             "HL*2*1*21*0~\n"
@@ -1168,8 +1254,9 @@ static void test_277_gs06_invalid(void **state)
             "STC*A1:19:AY*20250820*WQ*0~\n"
             "SE*12*0001~\n"
             "GE*1*41~\n"
-            "IEA*1*000000041~\n");
-    snprintf(name, sizeof name, "277-gs06-invalid-%zu", k);
+            "IEA*1*000000041~\n",
+            cases[k].bht03, cases[k].trn02);
+    snprintf(name, sizeof name, "277-controls-invalid-%zu", k);
     expect_bytes(&f.out, want.p, name);
     c837_ack277_free(b);
     c837_buf_free(&f.out);
@@ -1260,11 +1347,12 @@ int main(void)
       cmocka_unit_test(test_999_codes_and_table),
       cmocka_unit_test(test_999_repeated_st02),
       cmocka_unit_test(test_999_gs06_invalid),
+      cmocka_unit_test(test_999_st02_invalid),
       cmocka_unit_test(test_999_error_cap),
       cmocka_unit_test(test_999_misuse_and_failures),
       cmocka_unit_test(test_277_claims),
       cmocka_unit_test(test_277_empty_and_delims),
-      cmocka_unit_test(test_277_gs06_invalid),
+      cmocka_unit_test(test_277_controls_invalid),
       cmocka_unit_test(test_277_missing_names),
       cmocka_unit_test(test_277_split_sets),
   };

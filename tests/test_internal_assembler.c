@@ -1329,6 +1329,39 @@ static void test_segment_id_invalid(void **state)
  * as \xNN); leading zeros are digits.  The group is read as any other:
  * its GE02 compared with GS06 as before (no GE02_CONTROL here), no
  * claim held for it. */
+/* A control number quoted in an *_INVALID message: its segment, and the
+ * value as shown between the quotes (a cut one with the words after the
+ * quote: "ABC' (first 16 bytes)"; a NUL as \x00). */
+typedef struct bad_ctl {
+  int seg;
+  const char *shown;
+} bad_ctl;
+
+/* The problems of bad[0..nbad) in want: <el>_INVALID naming element el
+ * ("GS06") with the words after "is not" (words), each after the
+ * SEGMENT_NUL_BYTE of segment tag when the value holds a NUL (nul_at:
+ * the NUL's byte in the segment). */
+static void want_invalid(buf *want, const char *const *segs,
+                         const bad_ctl *bad, size_t nbad, const char *el,
+                         const char *tag, unsigned nul_at, const char *words)
+{
+  size_t k;
+  for (k = 0; k < nbad; k++) {
+    const char *q = strchr(bad[k].shown, '\'');
+    unsigned long long off = seg_offset(segs, (size_t)bad[k].seg);
+    if (strstr(bad[k].shown, "\\x00"))
+      buf_fmt(want, "SEGMENT_NUL_BYTE seg %d off %llu: segment '%s' has a "
+                    "NUL byte (0x00) at byte %llu: binary data, not X12 "
+                    "text\n",
+              bad[k].seg, off, tag, off + nul_at);
+    /* the value between quotes; a cut one says so after the quote */
+    buf_fmt(want, "%s_INVALID seg %d off %llu: %s='%.*s'%s is not %s\n", el,
+            bad[k].seg, off, el,
+            (int)(q ? (size_t)(q - bad[k].shown) : strlen(bad[k].shown)),
+            bad[k].shown, q ? q + 1 : "", words);
+  }
+}
+
 #define GS_C(C) "GS*HC*S*R*20250101*1200*" C "*X*005010X222A1"
 static void test_gs06_invalid(void **state)
 {
@@ -1355,10 +1388,7 @@ static void test_gs06_invalid(void **state)
       GS_C("1"), "GE*0*1",         /* 28, 29 */
       "IEA*#*000000001",           /* 30 */
       NULL};
-  static const struct {
-    int seg;
-    const char *shown;
-  } bad[] = {{2, "1A2B"},        {4, ""},    {6, "1234567890"},
+  static const bad_ctl bad[] = {{2, "1A2B"},        {4, ""},    {6, "1234567890"},
              {8, "+101"},        {10, "-1"}, {12, " 101"},
              {14, "102 "},       {16, "1 2"}, {18, ""},
              {20, "ABCDEFGHIJKLMNOP' (first 16 bytes)"},
@@ -1366,24 +1396,10 @@ static void test_gs06_invalid(void **state)
   buf want = {0, 0, 0};
   rec r;
   c837_counts n;
-  size_t k;
   (void)state;
-  for (k = 0; k < sizeof bad / sizeof bad[0]; k++) {
-    const char *q = strchr(bad[k].shown, '\'');
-    unsigned long long off = seg_offset(segs, (size_t)bad[k].seg);
-    if (bad[k].seg == 22)
-      buf_fmt(&want, "SEGMENT_NUL_BYTE seg 22 off %llu: segment 'GS' has a "
-                     "NUL byte (0x00) at byte %llu: binary data, not X12 "
-                     "text\n",
-              off, off + 25);
-    /* the value between quotes; a cut one says so after the quote */
-    buf_fmt(&want, "GS06_INVALID seg %d off %llu: GS06='%.*s'%s is not a "
-                   "group control number: 1 to 9 digits, with no sign, "
-                   "blank or other character\n",
-            bad[k].seg, off,
-            (int)(q ? (size_t)(q - bad[k].shown) : strlen(bad[k].shown)),
-            bad[k].shown, q ? q + 1 : "");
-  }
+  want_invalid(&want, segs, bad, sizeof bad / sizeof bad[0], "GS06", "GS",
+               25, "a group control number: 1 to 9 digits, with no sign, "
+                   "blank or other character");
   memset(&r, 0, sizeof r);
   assert_int_equal(run_segs_sub(segs, '@', '\0', &r, &n), C837_OK);
   assert_string_equal(r.problems.p, want.p);
@@ -1393,6 +1409,123 @@ static void test_gs06_invalid(void **state)
   free(want.p);
 }
 #undef GS_C
+
+/* ST02 (X12 data element 329, AN 4/9) must be a string X12 allows there,
+ * on its bytes as they came: ST02_INVALID at the ST otherwise (1 or 3
+ * characters, 10, empty, missing, all blanks, the component or the
+ * repetition separator, a control byte, a NUL), the value quoted whole
+ * (16 bytes at most, other bytes as \xNN).  Letters (upper and lower
+ * case), blanks that make up the 4 characters (leading or trailing), 9
+ * characters, trailing blanks past them (padding: 300145997 plus a blank,
+ * as in pyx12's test files) and bytes over 0x7e (a select language
+ * character) are what X12 allows, and no problem; a leading blank is
+ * significant (one and 9 digits are 10 characters).  The set is read as any other (SE02
+ * compared with it as before). */
+#define ST_C(C) "ST*837*" C "*005010X222A1"
+static void test_st02_invalid(void **state)
+{
+  static const char *const segs[] = {
+      ISA5,                                         /* 1 */
+      "GS*HC*S*R*20250101*1200*1*X*005010X222A1",   /* 2 */
+      ST_C("1"), "SE*#*1",                          /* 3, 4 */
+      ST_C("123"), "SE*#*123",                      /* 5, 6 */
+      ST_C("1234567890"), "SE*#*1234567890",        /* 7, 8 */
+      ST_C(""), "SE*#*",                            /* 9, 10 */
+      "ST*837", "SE*#*",                            /* 11, 12 */
+      ST_C("    "), "SE*#*",                        /* 13, 14 */
+      ST_C("12:4"), "SE*#*12:4",                    /* 15, 16 */
+      ST_C("12^4"), "SE*#*12^4",                    /* 17, 18 */
+      ST_C("12\x01" "4"), "SE*#*12\x01" "4",        /* 19, 20 */
+      ST_C("AB@D"), "SE*#*AB",                      /* 21, 22: '@' NUL */
+      ST_C("ABCDEFGHIJKLMNOPQRST"),                 /* 23 */
+      "SE*#*ABCDEFGHIJKLMNOPQRST",                  /* 24 */
+      ST_C("0001"), "SE*#*0001",                    /* 25, 26: fine */
+      ST_C("A1b2"), "SE*#*A1b2",                    /* 27, 28 */
+      ST_C("2   "), "SE*#*2",                       /* 29, 30 */
+      ST_C("  03"), "SE*#*03",                      /* 31, 32 */
+      ST_C("123456789"), "SE*#*123456789",          /* 33, 34 */
+      ST_C("\xc3\x91" "ABC"), "SE*#*\xc3\x91" "ABC", /* 35, 36 */
+      ST_C("A-1 B"), "SE*#*A-1 B",                  /* 37, 38 */
+      ST_C("300145997 "), "SE*#*300145997",         /* 39, 40 */
+      ST_C(" 30014599"), "SE*#*30014599",           /* 41, 42 */
+      ST_C(" 300145998"), "SE*#*300145998",         /* 43, 44 */
+      "GE*#*1", "IEA*#*000000001",                  /* 45, 46 */
+      NULL};
+  static const bad_ctl bad[] = {{3, "1"},       {5, "123"},   {7, "1234567890"},
+             {9, ""},        {11, ""},     {13, "    "},
+             {15, "12:4"},   {17, "12^4"}, {19, "12\\x014"},
+             {21, "AB\\x00D"},
+             {23, "ABCDEFGHIJKLMNOP' (first 16 bytes)"},
+             {43, " 300145998"}};
+  buf want = {0, 0, 0};
+  rec r;
+  c837_counts n;
+  (void)state;
+  want_invalid(&want, segs, bad, sizeof bad / sizeof bad[0], "ST02", "ST",
+               9, "a transaction set control number: 4 to 9 characters, "
+                  "not all blanks, with no control character or delimiter");
+  memset(&r, 0, sizeof r);
+  assert_int_equal(run_segs_sub(segs, '@', '\0', &r, &n), C837_OK);
+  assert_string_equal(r.problems.p, want.p);
+  assert_int_equal(n.problems, 13);
+  assert_int_equal(n.transactions, 21);
+  rec_free(&r);
+  free(want.p);
+}
+#undef ST_C
+
+/* ISA13 (X12 data element I12, N0 9/9) must be 9 digits, on its bytes as
+ * they came: ISA13_INVALID at the ISA otherwise (a letter, a blank at
+ * either end, a sign, 8 or 10 digits: then ISA_LENGTH too, as for
+ * ISA09_DATE), the value quoted whole.  The interchange is read as any
+ * other (IEA02 compared with it as before). */
+#define ISA_N(N)                                                           \
+  "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       " \
+  "*250101*1200*^*00501*" N "*0*P*:"
+static void test_isa13_invalid(void **state)
+{
+  static const char *const segs[] = {
+      ISA_N("00000010A"), "IEA*0*00000010A",   /* 1, 2 */
+      ISA_N(" 00000102"), "IEA*0*00000102",    /* 3, 4 */
+      ISA_N("00000103 "), "IEA*0*00000103",    /* 5, 6 */
+      ISA_N("+00000104"), "IEA*0*+00000104",   /* 7, 8 */
+      ISA_N("00000105"), "IEA*0*00000105",     /* 9, 10 */
+      ISA_N("0000000106"), "IEA*0*0000000106", /* 11, 12 */
+      ISA_N("000000107"), "IEA*0*000000107",   /* 13, 14: fine */
+      NULL};
+  buf want = {0, 0, 0};
+  rec r;
+  c837_counts n;
+  (void)state;
+#define OFF(k) (unsigned long long)seg_offset(segs, k)
+#define MSG(k, v)                                                          \
+  buf_fmt(&want, "ISA13_INVALID seg %d off %llu: ISA13='%s' is not an "    \
+                 "interchange control number: 9 digits, with no sign, "    \
+                 "blank or other character\n",                             \
+          k, OFF(k), v)
+  MSG(1, "00000010A");
+  MSG(3, " 00000102");
+  MSG(5, "00000103 ");
+  MSG(7, "+00000104");
+  buf_fmt(&want, "ISA_LENGTH seg 9 off %llu: ISA is 105 bytes, not 106 "
+                 "(fixed-width fields): ISA13 has 8 characters, not 9\n",
+          OFF(9));
+  MSG(9, "00000105");
+  buf_fmt(&want, "ISA_LENGTH seg 11 off %llu: ISA is 107 bytes, not 106 "
+                 "(fixed-width fields): ISA13 has 10 characters, not 9\n",
+          OFF(11));
+  MSG(11, "0000000106");
+#undef MSG
+#undef OFF
+  memset(&r, 0, sizeof r);
+  assert_int_equal(run_segs(segs, &r, &n), C837_OK);
+  assert_string_equal(r.problems.p, want.p);
+  assert_int_equal(n.problems, 8);
+  assert_int_equal(n.interchanges, 7);
+  rec_free(&r);
+  free(want.p);
+}
+#undef ISA_N
 
 /* An ISA of the wrong length is ISA_LENGTH naming the first field of the
  * wrong width; ISA09 must be a real YYMMDD date (read as 20YY: 000229 is
@@ -2544,7 +2677,7 @@ static void test_names(void **state)
   assert_string_equal(c837_severity_name(C837_SEV_INFO), "info");
   assert_string_equal(c837_severity_name((c837_severity)7), "");
   /* problem ids: names, meanings and severities from C837_PROBLEM_MAP */
-  assert_int_equal(C837_PROB_COUNT, 33);
+  assert_int_equal(C837_PROB_COUNT, 35);
   assert_string_equal(c837_problem_name(C837_PROB_ISA_ELEMENTS),
                       "ISA_ELEMENTS");
   assert_string_equal(c837_problem_name(C837_PROB_SE01_COUNT), "SE01_COUNT");
@@ -2574,6 +2707,14 @@ static void test_names(void **state)
                       "GS06_INVALID");
   assert_int_equal(c837_problem_severity(C837_PROB_GS06_INVALID),
                    C837_SEV_ERROR);
+  assert_string_equal(c837_problem_name(C837_PROB_ST02_INVALID),
+                      "ST02_INVALID");
+  assert_int_equal(c837_problem_severity(C837_PROB_ST02_INVALID),
+                   C837_SEV_ERROR);
+  assert_string_equal(c837_problem_name(C837_PROB_ISA13_INVALID),
+                      "ISA13_INVALID");
+  assert_int_equal(c837_problem_severity(C837_PROB_ISA13_INVALID),
+                   C837_SEV_ERROR);
   c837_assembler_free(NULL);
 }
 
@@ -2594,6 +2735,8 @@ int main(void)
       cmocka_unit_test(test_segment_id_invalid),
       cmocka_unit_test(test_isa_length_and_dates),
       cmocka_unit_test(test_gs06_invalid),
+      cmocka_unit_test(test_st02_invalid),
+      cmocka_unit_test(test_isa13_invalid),
       cmocka_unit_test(test_claim_dates_invalid),
       cmocka_unit_test(test_units_raw_whole),
       cmocka_unit_test(test_claim_callback_stops),

@@ -261,13 +261,15 @@ static void test_refused_claim_outside_envelope(void **state)
   assert_int_equal(r.rec.unparsed_bytes, 21);
   assert_false(r.rec.unparsed_cut);
   /* the events a person hears of (no claim event: the one claim was
-   * refused) */
+   * refused); the ISA has no ISA13, the ST no ST02 */
   assert_string_equal(
       r.events.p,
       "problem stdin.837: ISA_LENGTH\n"
       "problem stdin.837: ISA09_DATE\n"
+      "problem stdin.837: ISA13_INVALID\n"
       "problem stdin.837: IEA01_COUNT\n"
       "problem stdin.837: ST_OUTSIDE_GS\n"
+      "problem stdin.837: ST02_INVALID\n"
       "problem stdin.837: CLM_WITHOUT_HL\n"
       "rest stdin.837: byte 32, segment 4: claim  is not inside an ISA / "
       "GS / ST envelope: it cannot be held in an envelope of its own; that "
@@ -289,8 +291,8 @@ static void test_refused_claim_outside_envelope(void **state)
           "  claims fixed: 0\n"
           "  claims held: 0\n"
           "  claims in = corrected + held: 0 = 0 + 0\n"
-          "  findings: 6 error, 0 warning, 0 info\n"
-          "    ENVELOPE_INVALID: 6\n");
+          "  findings: 8 error, 0 warning, 0 info\n"
+          "    ENVELOPE_INVALID: 8\n");
   assert_non_null(strstr(r.summary.p,
                          "  not counted below: the claims in 1 unparsed "
                          "rest(s) (see the files above)\n"));

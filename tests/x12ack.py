@@ -855,9 +855,12 @@ class Checker:
             if ak1 and el(ak1[1], 1) == "HC" and el(s["ak2"], 1) != "837":
                 self.bad(s["n"], "AK201=%s in a group of claims (AK101=HC "
                          "needs 837)" % el(s["ak2"], 1))
-            if ak202 in seen and "23" not in errs:
+            # (an ST02 that could not be echoed is named 0000 with code 7,
+            # missing or invalid transaction set control number)
+            if ak202 in seen and "23" not in errs and "7" not in errs:
                 self.bad(s["n"], "AK202=%s is acknowledged twice (a repeated "
-                         "control number needs IK5 code 23)" % ak202)
+                         "control number needs IK5 code 23, or 7 for an "
+                         "invalid one)" % ak202)
             seen.add(ak202)
             if code == "A" and (s["ik3"] or errs):
                 self.bad(n5, "IK501=A but the set has %s"

@@ -340,6 +340,29 @@ int c837_fputs_text(FILE *fp, const char *s)
   return 0;
 }
 
+int c837_x12_string_ok(const char *p, size_t n, size_t min, size_t max,
+                       const c837_delims *d)
+{
+  size_t i, end = n;
+  int text = 0;
+  while (end && p[end - 1] == ' ')
+    end--;
+  if (n < min || end > max)
+    return 0;
+  for (i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)p[i];
+    if (c < 0x20 || c == 0x7f)
+      return 0;
+    if (d && (c == (unsigned char)d->element ||
+              c == (unsigned char)d->component ||
+              c == (unsigned char)d->segment ||
+              (d->repetition && c == (unsigned char)d->repetition)))
+      return 0;
+    text |= c != ' ';
+  }
+  return text;
+}
+
 int c837_str_contains_nocase(const char *hay, const char *needle)
 {
   size_t n = strlen(needle), i, j;

@@ -83,6 +83,19 @@ static inline int c837_span_digits(c837_span s, size_t max_digits,
   *out = x;
   return 0;
 }
+/* 1 when the n bytes at p are a value X12 allows in a string (AN)
+ * element of min to max characters (X12.6: letters, digits, blanks and
+ * special characters, at least one of them not a blank; leading blanks
+ * are significant, trailing ones are padding to suppress, which counts
+ * only where the minimum needs it): min <= n, at most max bytes before
+ * the trailing blanks, not all blanks, no control character (0x00-0x1f,
+ * 0x7f: X12's character sets are graphic ones) and none of d's
+ * delimiters (d NULL: none checked; X12.6 3.4).  A byte over 0x7e is
+ * allowed (a select language character, by the partners' agreement) and
+ * counts as one character.  The check of ST02 (element 329, AN 4/9) in
+ * the assembler and in the acknowledgments. */
+int c837_x12_string_ok(const char *p, size_t n, size_t min, size_t max,
+                       const c837_delims *d);
 /* 1 when c is an ASCII letter or digit (locale-free, unlike isalnum). */
 static inline int c837_is_alnum(unsigned char c)
 {

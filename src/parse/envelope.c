@@ -13,7 +13,8 @@
  * ST..SE), the control number against the header's (ISA13, GS06, ST02),
  * or *_OUTSIDE_* when nothing is open to close.  The headers are checked
  * as they come: the ISA's 16 elements and fixed width (106 bytes), ISA09
- * and GS04 dates, GS06 as a number (1 to 9 digits), GS outside an
+ * and GS04 dates, ISA13 as a number (9 digits), GS06 as a number (1 to 9
+ * digits), ST02 as a string (4 to 9 characters), GS outside an
  * interchange, ST outside a group.
  */
 #include "parse/assembler_int.h"
@@ -403,10 +404,40 @@ static int check_isa(c837_assembler *a, const c837_segment *s)
   }
   if (d.len != 6 || c837_parse_date((c837_span){d8, 8}, &ymd) != 0) {
     span_text(v, sizeof v, d);
-    return c837_asm_problem(a, s, C837_PROB_ISA09_DATE,
-                            "ISA09=%s is not a valid YYMMDD date", v);
+    if (c837_asm_problem(a, s, C837_PROB_ISA09_DATE,
+                         "ISA09=%s is not a valid YYMMDD date", v))
+      return -1;
   }
   return 0;
+}
+
+/* A control number's bytes as they came, quoted for a message: the
+ * value whole between quotes, its first 16 bytes when longer (other
+ * bytes as \xNN), into ex (68 bytes); the words after the quote into
+ * *cut. */
+static void control_text(char ex[68], const char **cut, c837_span v)
+{
+  c837_excerpt(ex, 68, v.p, v.len < 16 ? v.len : 16);
+  *cut = v.len > 16 ? " (first 16 bytes)" : "";
+}
+
+/* ISA13_INVALID: ISA13 (X12 data element I12, type N0, exactly 9
+ * characters) is not 9 digits, on the element's bytes as they came (a
+ * blank, a sign, a letter, a NUL, 8 or 10 digits; with ISA_LENGTH too
+ * when the width is wrong, as ISA09_DATE). */
+static int check_isa13(c837_assembler *a, const c837_segment *s)
+{
+  c837_span v = c837_el(s, 13);
+  uint64_t n;
+  char ex[68];
+  const char *cut;
+  if (v.len == 9 && c837_span_digits(v, 9, &n) == 0)
+    return 0;
+  control_text(ex, &cut, v);
+  return c837_asm_problem(a, s, C837_PROB_ISA13_INVALID,
+                          "ISA13='%s'%s is not an interchange control number: "
+                          "9 digits, with no sign, blank or other character",
+                          ex, cut);
 }
 
 int c837_asm_on_isa(c837_assembler *a, const c837_segment *s)
@@ -428,7 +459,7 @@ int c837_asm_on_isa(c837_assembler *a, const c837_segment *s)
                        "ISA has %lu elements; an ISA has 16",
                        (unsigned long)s->n_el))
     return -1;
-  if (check_isa(a, s) != 0)
+  if (check_isa(a, s) != 0 || check_isa13(a, s) != 0)
     return -1;
   return c837_asm_emit(a, s, C837_ROLE_ISA);
 }
@@ -442,13 +473,36 @@ static int check_gs06(c837_assembler *a, const c837_segment *s)
   c837_span v = c837_el(s, 6);
   uint64_t n;
   char ex[68];
+  const char *cut;
   if (c837_span_digits(v, 9, &n) == 0)
     return 0;
-  c837_excerpt(ex, sizeof ex, v.p, v.len < 16 ? v.len : 16);
+  control_text(ex, &cut, v);
   return c837_asm_problem(a, s, C837_PROB_GS06_INVALID,
                           "GS06='%s'%s is not a group control number: 1 to 9 "
                           "digits, with no sign, blank or other character",
-                          ex, v.len > 16 ? " (first 16 bytes)" : "");
+                          ex, cut);
+}
+
+/* ST02_INVALID: ST02 (X12 data element 329, type AN, 4 to 9 characters)
+ * is not a string X12 allows there, on the element's bytes as they came
+ * (c837_x12_string_ok: blanks count as X12 counts them, trailing ones
+ * only towards the minimum): fewer than 4 or more than 9 characters,
+ * empty or all blanks, a control character (a NUL ...), the component
+ * or repetition separator.  Letters and
+ * other characters of X12's sets are allowed. */
+static int check_st02(c837_assembler *a, const c837_segment *s)
+{
+  c837_span v = c837_el(s, 2);
+  char ex[68];
+  const char *cut;
+  if (c837_x12_string_ok(v.p, v.len, 4, 9, &s->delims))
+    return 0;
+  control_text(ex, &cut, v);
+  return c837_asm_problem(a, s, C837_PROB_ST02_INVALID,
+                          "ST02='%s'%s is not a transaction set control "
+                          "number: 4 to 9 characters, not all blanks, with "
+                          "no control character or delimiter",
+                          ex, cut);
 }
 
 int c837_asm_on_gs(c837_assembler *a, const c837_segment *s)
@@ -495,7 +549,7 @@ int c837_asm_on_st(c837_assembler *a, const c837_segment *s)
 {
   int version = 0, is_837;
   c837_envelope *e = &a->env;
-  if (begin_level(a, s, LV_ST))
+  if (begin_level(a, s, LV_ST) || check_st02(a, s) != 0)
     return -1;
   copy_el(e->st01, sizeof e->st01, s, 1);
   copy_el(e->st02, sizeof e->st02, s, 2);

@@ -273,8 +273,10 @@ static void write_head(c837_ack277 *b, ack_out *o)
   snprintf(t4, sizeof t4, "%04d", b->env.time);
   snprintf(st02, sizeof st02, "%04llu",
            (unsigned long long)(b->sets_written + 1));
-  /* a GS06 that is not 1 to 9 digits is named 0, as in the 999's AK1 */
-  snprintf(bht03, sizeof bht03, "%.15s-%.14s", ack_gs06(h->gs06), h->st02);
+  /* a control number that cannot be echoed is named as in the 999 (GS06
+   * 0 as in AK102, ST02 0000 as in AK202; ISA13 000000000) */
+  snprintf(bht03, sizeof bht03, "%.15s-%.14s", ack_gs06(h->gs06),
+           ack_st02(h->st02, d));
   ack_seg(o, "ST", "277", st02, "005010X214", ACK_END);
   ack_seg(o, "BHT", "0085", "08", ack_clean(v, sizeof v, bht03, 30, d), d8,
           t4, "TH", ACK_END);
@@ -282,8 +284,8 @@ static void write_head(c837_ack277 *b, ack_out *o)
   /* the 837's receiver, else our own id */
   write_nm1(o, "AY", &h->receiver, "46", 0,
             h->receiver.id[0] ? h->receiver.id : b->env.sender_id);
-  snprintf(trn, sizeof trn, "%.15s-%.15s-%.15s", h->isa13, ack_gs06(h->gs06),
-           h->st02);
+  snprintf(trn, sizeof trn, "%.15s-%.15s-%.15s", ack_isa13(h->isa13),
+           ack_gs06(h->gs06), ack_st02(h->st02, d));
   ack_seg(o, "TRN", "1", ack_clean(v, sizeof v, trn, 50, d), ACK_END);
   ack_seg(o, "DTP", "050", "D8", ack_date8_ok(h->received) ? h->received : d8,
           ACK_END);

@@ -69,6 +69,9 @@ static const c837_ack_rule RULES[] = {
     {"ISA_ELEMENTS", 0, L_TA1, "022", 0, 0, 0, 0, 0, 0, 0},
     {"ISA09_DATE", 0, L_TA1, "014", 0, 0, 0, 0, 0, 0, 0},
     {"ISA13_DUPLICATE", 0, L_TA1, "025", 0, 0, 0, 0, 0, 0, 0},
+    /* invalid control number: a TA1 only when TA101 can echo ISA13 (9
+     * digits once the blanks around are trimmed), as for ISA09_DATE */
+    {"ISA13_INVALID", 0, L_TA1, "018", 0, 0, 0, 0, 0, 0, 0},
     {"IEA01_COUNT", 0, L_TA1, "021", 0, 0, 0, 0, 0, 0, 0},
     {"IEA02_CONTROL", 0, L_TA1, "001", 0, 0, 0, 0, 0, 0, 0},
     {"IEA_MISSING", 0, L_TA1, "023", 0, 0, 0, 0, 0, 0, NOW},
@@ -95,6 +98,9 @@ static const c837_ack_rule RULES[] = {
     {"SE02_CONTROL", 0, L_SET, "3", 0, 0, 0, 0, 0, 0, 0},
     {"SE_MISSING", 0, L_SET, "2", 0, 0, 0, 0, 0, 0, NOW},
     {"ST02_DUPLICATE", 0, L_SET, "23", 0, 0, 0, 0, 0, 0, 0},
+    /* missing or invalid transaction set control number (AK202 then
+     * 0000: ack_st02) */
+    {"ST02_INVALID", 0, L_SET, "7", 0, 0, 0, 0, 0, 0, 0},
     /* a segment: IK3 (620) and IK4 (621) */
     {"DATE_INVALID", 0, L_SEG, "8", 0, "=", 3, 1251, "8", 1, CLM},
     {"SEGMENT_NUL_BYTE", 0, L_SEG, "8", 0, 0, -1, 0, "6", 0, CLM},
@@ -461,7 +467,8 @@ c837_status c837_ack999_end_group(c837_ack999 *a, const char *ge01)
 
 c837_status c837_ack999_begin_set(c837_ack999 *a, const c837_ack_st *st)
 {
-  char id[8], ctl[16], conv[40];
+  char id[8], conv[40];
+  const char *ak202;
   const c837_delims *d = &a->ob.d;
   size_t k;
   int added;
@@ -479,15 +486,22 @@ c837_status c837_ack999_begin_set(c837_ack999 *a, const c837_ack_st *st)
   a->seg_errors = 0;
   a->last_written = 0;
   a->received++;
-  /* a control number already used in the group: 23 (whether or not the
-   * parser reports it) */
-  added = c837_map_intern(&a->st02s, st->control, strlen(st->control), &k);
-  if (added < 0)
-    return fail(a, C837_ENOMEM, "out of memory");
-  if (added == 0)
-    codes_add(&a->scodes, "23");
-  ack_seg(&a->ob, "AK2", ack_clean(id, sizeof id, st->id, 3, d),
-          ack_clean(ctl, sizeof ctl, st->control, 9, d),
+  /* AK202 (AN 4/9, required) names the set by its ST02; one X12 does not
+   * allow there is never echoed: AK202 0000 and IK5 7, missing or
+   * invalid transaction set control number (specs/acks.md) */
+  ak202 = ack_st02(st->control, d);
+  if (ak202 != st->control) {
+    codes_add(&a->scodes, "7");
+  } else {
+    /* a control number already used in the group: 23 (whether or not
+     * the parser reports it; an invalid one is not compared here) */
+    added = c837_map_intern(&a->st02s, st->control, strlen(st->control), &k);
+    if (added < 0)
+      return fail(a, C837_ENOMEM, "out of memory");
+    if (added == 0)
+      codes_add(&a->scodes, "23");
+  }
+  ack_seg(&a->ob, "AK2", ack_clean(id, sizeof id, st->id, 3, d), ak202,
           ack_clean(conv, sizeof conv, st->convention, 35, d), ACK_END);
   return status(a);
 }

@@ -86,6 +86,14 @@ int ack_digits_ok(const char *s, size_t max);
  * to 9 digits, else "0" (AK102 and the 277CA's traces; X12 type N0 1/9:
  * a GS06 that is not one is never echoed, specs/acks.md). */
 const char *ack_gs06(const char *gs06);
+/* The same for a set, by its ST02: the value when X12 allows it in
+ * AK202 as it is (AN 4/9: c837_x12_string_ok with d, the output's
+ * delimiters, and 9 bytes at most), else "0000" (IK5 code 7 then says
+ * why; c837_ack_st_read leaves out the trailing blanks past 4); and for an interchange, by
+ * its ISA13: the value when it is 9 digits, else "000000000" (the
+ * 277CA's 2200A TRN02; no TA1 is written for it, ta1_echoable). */
+const char *ack_st02(const char *st02, const c837_delims *d);
+const char *ack_isa13(const char *isa13);
 /* CCYYMMDD as text into dst (9 bytes). */
 void ack_fmt_date8(char *dst, int32_t ymd);
 

@@ -131,6 +131,17 @@ const char *ack_gs06(const char *gs06)
   return ack_digits_ok(gs06, 9) ? gs06 : "0";
 }
 
+const char *ack_st02(const char *st02, const c837_delims *d)
+{
+  size_t n = strlen(st02);
+  return n <= 9 && c837_x12_string_ok(st02, n, 4, 9, d) ? st02 : "0000";
+}
+
+const char *ack_isa13(const char *isa13)
+{
+  return strlen(isa13) == 9 && ack_digits_ok(isa13, 9) ? isa13 : "000000000";
+}
+
 int ack_date8_ok(const char *s)
 {
   int32_t ymd;
@@ -340,6 +351,7 @@ static void field(char *dst, size_t sz, const c837_segment *seg, size_t i)
 
 void c837_ack_isa_read(const c837_segment *isa, c837_ack_isa *out)
 {
+  c837_span ctl;
   char v[4];
   size_t i, n = 0;
   memset(out, 0, sizeof *out);
@@ -355,6 +367,10 @@ void c837_ack_isa_read(const c837_segment *isa, c837_ack_isa *out)
   field(out->date, sizeof out->date, isa, 9);
   field(out->time, sizeof out->time, isa, 10);
   field(out->control, sizeof out->control, isa, 13);
+  /* the copy would end at a NUL ("00000<NUL>101" reads "00000") */
+  ctl = c837_el(isa, 13);
+  if (ctl.len && memchr(ctl.p, '\0', ctl.len))
+    out->control[0] = '\0';
   field(v, sizeof v, isa, 14);
   out->ack_requested = v[0];
   field(v, sizeof v, isa, 15);
@@ -381,8 +397,18 @@ void c837_ack_gs_read(const c837_segment *gs, c837_ack_gs *out)
 
 void c837_ack_st_read(const c837_segment *st, c837_ack_st *out)
 {
+  c837_span ctl = c837_el(st, 2);
   memset(out, 0, sizeof *out);
   field(out->id, sizeof out->id, st, 1);
-  field(out->control, sizeof out->control, st, 2);
   field(out->convention, sizeof out->convention, st, 3);
+  /* ST02 (AN 4/9) as sent when X12 allows it, else "" (nothing an
+   * acknowledgment may echo): leading blanks are significant, trailing
+   * ones are left out but where the 4 characters need them (X12.6's
+   * rule for a string); "0001 " and "300145997 " read "0001" and
+   * "300145997", "1   " stays */
+  if (!c837_x12_string_ok(ctl.p, ctl.len, 4, 9, &st->delims))
+    return;
+  while (ctl.len > 4 && ctl.p[ctl.len - 1] == ' ')
+    ctl.len--;
+  c837_span_copy(out->control, sizeof out->control, ctl);
 }
