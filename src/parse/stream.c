@@ -22,24 +22,35 @@
  * the feed call that stopped (NULL at the end of the input), chunk_start
  * the tokenizer's count of bytes consumed before it.  Returns C837_OK,
  * C837_ECALLBACK when raw_cb refused, or the read error (*err filled). */
+/* Passes to raw_cb what was read and not handed out: the claim the
+ * assembler was reading (or stopped in, at a claim limit), then what the
+ * tokenizer holds.  0, or -1 when raw_cb refused. */
+static int pass_held(const c837_assembler *a, c837_tokenizer *t,
+                     c837_raw_cb raw_cb, void *raw_ud)
+{
+  const char *p;
+  size_t n;
+  c837_assembler_pending(a, &p, &n);
+  if (n && raw_cb(raw_ud, p, n) != 0)
+    return -1;
+  c837_tokenizer_unemitted(t, &p, &n);
+  if (n && raw_cb(raw_ud, p, n) != 0)
+    return -1;
+  return 0;
+}
+
 static c837_status drain(c837_input *in, const c837_assembler *a,
                          c837_tokenizer *t, const char *chunk,
                          size_t chunk_len, uint64_t chunk_start,
                          c837_raw_cb raw_cb, void *raw_ud, char *buf,
                          c837_error *err)
 {
-  const char *p;
-  size_t n;
   long got;
   uint64_t taken;
   if (!raw_cb)
     return C837_OK;
   /* a claim the assembler stopped in (a claim limit) comes first */
-  c837_assembler_pending(a, &p, &n);
-  if (n && raw_cb(raw_ud, p, n) != 0)
-    return C837_ECALLBACK;
-  c837_tokenizer_unemitted(t, &p, &n);
-  if (n && raw_cb(raw_ud, p, n) != 0)
+  if (pass_held(a, t, raw_cb, raw_ud) != 0)
     return C837_ECALLBACK;
   taken = c837_tokenizer_consumed(t) - chunk_start;
   if (chunk && taken < chunk_len &&
@@ -100,18 +111,9 @@ c837_status c837_stream_run_buf(c837_input *in, const c837_handler *h,
     if (got < 0) {
       *err = ioerr;
       st = ioerr.code;
-      /* what was read stays -- the claim being read, then what the
-       * tokenizer holds -- the unread rest cannot be copied */
-      if (raw_cb) {
-        const char *p;
-        size_t n;
-        c837_assembler_pending(a, &p, &n);
-        if (n && raw_cb(raw_ud, p, n) != 0)
-          goto out;
-        c837_tokenizer_unemitted(t, &p, &n);
-        if (n)
-          raw_cb(raw_ud, p, n);
-      }
+      /* what was read stays; the unread rest cannot be copied */
+      if (raw_cb)
+        (void)pass_held(a, t, raw_cb, raw_ud);
       goto out;
     }
     if (got == 0) {
