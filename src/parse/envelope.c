@@ -421,23 +421,35 @@ static void control_text(char ex[68], const char **cut, c837_span v)
   *cut = v.len > 16 ? " (first 16 bytes)" : "";
 }
 
+/* The problem `id` unless element el of s (named `name`) is min to 9
+ * digits, on the element's bytes as they came: "NAME='value' is not
+ * WHAT, with no sign, blank or other character" (the value quoted and
+ * cut by control_text).  0, or -1 when the problem callback stopped. */
+static int check_number(c837_assembler *a, const c837_segment *s, size_t el,
+                        size_t min, c837_problem_id id, const char *name,
+                        const char *what)
+{
+  c837_span v = c837_el(s, el);
+  uint64_t n;
+  char ex[68];
+  const char *cut;
+  if (v.len >= min && c837_span_digits(v, 9, &n) == 0)
+    return 0;
+  control_text(ex, &cut, v);
+  return c837_asm_problem(a, s, id,
+                          "%s='%s'%s is not %s, with no sign, blank or "
+                          "other character",
+                          name, ex, cut, what);
+}
+
 /* ISA13_INVALID: ISA13 (X12 data element I12, type N0, exactly 9
  * characters) is not 9 digits, on the element's bytes as they came (a
  * blank, a sign, a letter, a NUL, 8 or 10 digits; with ISA_LENGTH too
  * when the width is wrong, as ISA09_DATE). */
 static int check_isa13(c837_assembler *a, const c837_segment *s)
 {
-  c837_span v = c837_el(s, 13);
-  uint64_t n;
-  char ex[68];
-  const char *cut;
-  if (v.len == 9 && c837_span_digits(v, 9, &n) == 0)
-    return 0;
-  control_text(ex, &cut, v);
-  return c837_asm_problem(a, s, C837_PROB_ISA13_INVALID,
-                          "ISA13='%s'%s is not an interchange control number: "
-                          "9 digits, with no sign, blank or other character",
-                          ex, cut);
+  return check_number(a, s, 13, 9, C837_PROB_ISA13_INVALID, "ISA13",
+                      "an interchange control number: 9 digits");
 }
 
 int c837_asm_on_isa(c837_assembler *a, const c837_segment *s)
@@ -470,17 +482,8 @@ int c837_asm_on_isa(c837_assembler *a, const c837_segment *s)
  * whole in the message (blanks included; other bytes as \xNN). */
 static int check_gs06(c837_assembler *a, const c837_segment *s)
 {
-  c837_span v = c837_el(s, 6);
-  uint64_t n;
-  char ex[68];
-  const char *cut;
-  if (c837_span_digits(v, 9, &n) == 0)
-    return 0;
-  control_text(ex, &cut, v);
-  return c837_asm_problem(a, s, C837_PROB_GS06_INVALID,
-                          "GS06='%s'%s is not a group control number: 1 to 9 "
-                          "digits, with no sign, blank or other character",
-                          ex, cut);
+  return check_number(a, s, 6, 1, C837_PROB_GS06_INVALID, "GS06",
+                      "a group control number: 1 to 9 digits");
 }
 
 /* ST02_INVALID: ST02 (X12 data element 329, type AN, 4 to 9 characters)
