@@ -26,7 +26,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <stdint.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -217,21 +216,23 @@ static int open_parent(c837_out *o, const char **base)
   return fd;
 }
 
-/* Six letters or digits for a temporary name: random (getrandom), or
- * from the clock, the process and the try when the kernel has none. */
+/* Six letters or digits for a temporary name, from the clock (read
+ * without a system call), the output's address and the try: a name taken
+ * (another run's, or planted) is met by O_EXCL and the next try, so the
+ * name need not be unpredictable, only seldom the same -- one system call
+ * a file less than getrandom. */
 static void tmp_suffix(char *s, unsigned try_no, const void *salt)
 {
   static const char al[] =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-  uint64_t x = 0;
+  struct timespec ts;
+  uint64_t x;
   int i;
-  if (getrandom(&x, sizeof x, GRND_NONBLOCK) != (ssize_t)sizeof x) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    x = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 30) ^
-        (uint64_t)(uintptr_t)salt ^ ((uint64_t)getpid() << 16) ^
-        (uint64_t)try_no * 0x9e3779b97f4a7c15u;
-  }
+  clock_gettime(CLOCK_REALTIME, &ts);
+  x = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 30) ^
+      (uint64_t)(uintptr_t)salt ^ (uint64_t)try_no * 0x9e3779b97f4a7c15u;
+  x *= 0xff51afd7ed558ccdu; /* mixed, so that near clocks give far names */
+  x ^= x >> 33;
   for (i = 0; i < 6; i++, x /= 62)
     s[i] = al[x % 62];
   s[6] = '\0';
