@@ -1470,14 +1470,13 @@ c837_engine *c837_engine_new(const c837_codetable *t,
  * an empty verdict.  Returns C837_OK or C837_ENOMEM. */
 c837_status c837_engine_claim(c837_engine *e, const c837_claim *c,
                               c837_verdict *out);
-/* The fast path's test: 1 when no edit can look at claim c and judging
- * it would change nothing in the engine -- an 837P / 837I claim that is
- * not a void or a replacement, has no tracked line
- * (c837_codetable_tracks) and is not an inpatient 11x bill; or a claim
- * that is neither 837P nor 837I -- and then *out is the verdict
- * c837_engine_claim would give it (passed, no finding), without its
- * cost.  0 otherwise (*out untouched: call c837_engine_claim).  Never
- * fails. */
+/* The fast path's test: 1 when no edit can look at claim c, judging it
+ * would change nothing in the engine and no report has a row for it --
+ * a claim with no tracked line (c837_codetable_tracks) that, when it is
+ * an 837P / 837I claim, is not a void or a replacement and not an
+ * inpatient 11x bill -- and then *out is the verdict c837_engine_claim
+ * would give it (passed, no finding), without its cost.  0 otherwise
+ * (*out untouched: call c837_engine_claim).  Never fails. */
 int c837_engine_pass(c837_engine *e, const c837_claim *c, c837_verdict *out);
 void c837_engine_free(c837_engine *e);
 

@@ -104,15 +104,29 @@ static void test_voids_replacements_inpatient_do_not_pass(void **state)
   fx_free(f);
 }
 
+/* A claim that is neither 837P nor 837I is judged by no edit: it takes
+ * the fast path with an empty verdict -- unless it has a tracked line,
+ * which lines.csv, the audit and the episodes show whatever the kind
+ * (an 837D with a Q2041 line took the fast path and lost its row: found
+ * by the pipeline fuzzer's check 9). */
 static void test_other_kinds_pass_with_empty_verdict(void **state)
 {
   fx *f = fx_new(NULL);
   tb *b = tb_new(C837_KIND_D, "D1", "PAT", "111");
+  tb *t = tb_new(C837_KIND_D, "D2", "PAT", "111");
+  tb *u = tb_new(C837_KIND_UNKNOWN, "U1", "PAT", "111");
   c837_verdict v;
   (void)state;
-  tb_line(b, "38228", "5", 20250304, 0, "");
+  tb_line(b, "D0120", "1", 20250304, 0, "");
   assert_int_equal(pass(f, b, &v), 1); /* c837_engine_claim: empty too */
+  assert_int_equal(v.n_findings, 0);
+  tb_line(t, "Q2041", "1", 20250304, 0, "");
+  assert_int_equal(pass(f, t, &v), 0); /* its line has its rows */
+  tb_line(u, "38228", "1", 20250304, 0, "");
+  assert_int_equal(pass(f, u, &v), 0);
   free(b);
+  free(t);
+  free(u);
   fx_free(f);
 }
 

@@ -290,15 +290,18 @@ int c837_engine_pass(c837_engine *e, const c837_claim *c, c837_verdict *out)
     return 0;
   if (c->kind == C837_KIND_P || c->kind == C837_KIND_I) {
     /* c837_engine_claim's early return, tested before anything is
-     * built: not a void or a replacement, no tracked line, not a claim
-     * the context wants (c837_ctx_may_want is its history-free half) */
+     * built: not a void or a replacement, not a claim the context
+     * wants (c837_ctx_may_want is its history-free half) */
     f = c837_eng_freq(c);
     if (f == 7 || f == 8 || c837_ctx_may_want(c))
       return 0;
-    for (i = 0; i < c->n_lines; i++)
-      if (c837_codetable_tracks(e->t, &c->lines[i], NULL))
-        return 0;
   }
+  /* and no tracked line, whatever the kind: a tracked line of a claim
+   * no edit judges (837D, a kind not known) still has its row in
+   * lines.csv, its audit step and its episode */
+  for (i = 0; i < c->n_lines; i++)
+    if (c837_codetable_tracks(e->t, &c->lines[i], NULL))
+      return 0;
   start_verdict(e, out);
   if (c->kind == C837_KIND_P || c->kind == C837_KIND_I)
     c837_vb_finish(&e->vb, e->o.hold, out);
