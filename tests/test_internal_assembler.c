@@ -1254,6 +1254,50 @@ static void test_segment_nul_byte(void **state)
   rec_free(&r);
 }
 
+/* A CLM behind a line break that is a delimiter (here the component
+ * separator, as a garbled ISA can make it) is no segment id to the
+ * tokenizer, but a receiver that skips line breaks between segments
+ * would read a claim there: outside a claim, the reading stops there
+ * (C837_ECLAIM), so that nothing from it goes out unchecked (found by
+ * the pipeline fuzzer, check 8; tests/fuzz-regress/
+ * assembler-clm-behind-line-break.x12).  Another tag behind it stays a
+ * SEGMENT_ID_INVALID problem. */
+#define ISA_NL                                                             \
+  "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       " \
+  "*250101*1200*^*00501*000000001*0*P*@"
+static void test_hidden_clm_stops(void **state)
+{
+  static const char *const segs[] = {
+      ISA_NL, "GS*HC*S*R*20250101*1200*1*X*005010X222A1",
+      "ST*837*0001*005010X222A1", "HL*1**20*1", "HL*2*1*22*0",
+      "CLM*C1*100***11:B:1", /* 6 */
+      "LX*1", "SV1*HC:38228*100*UN*1", TAIL};
+  static const char *const other[] = {
+      ISA_NL, "GS*HC*S*R*20250101*1200*1*X*005010X222A1",
+      "ST*837*0001*005010X222A1", "NTE*ADD*X", "CLMX*1", TAIL};
+  rec r;
+  c837_counts n;
+  (void)state;
+  memset(&r, 0, sizeof r);
+  assert_int_equal(run_segs_sub(segs, '@', '\n', &r, &n), C837_ECLAIM);
+  assert_int_equal(r.err.segment, 6);
+  assert_string_equal(
+      r.err.msg,
+      "segment '\\x0aCLM*C1*100***11' does not start with a segment id (2 "
+      "or 3 letters or digits, then '*'): a CLM behind blanks or line "
+      "breaks that are delimiters here; a receiver that skips them would "
+      "read a claim this run cannot read, so nothing is passed on from it");
+  assert_int_equal(r.n_claims, 0);
+  rec_free(&r);
+  memset(&r, 0, sizeof r);
+  /* read to the end: the line break after the last terminator is a
+   * delimiter here, so the input ends inside a segment */
+  assert_int_equal(run_segs_sub(other, '@', '\n', &r, &n), C837_ETRUNC);
+  assert_int_equal(n.segments, 8); /* every segment read, none stopped */
+  rec_free(&r);
+}
+#undef ISA_NL
+
 /* A tag that is not 2 or 3 upper-case letters or digits is
  * SEGMENT_ID_INVALID, quoting the first 16 bytes (non-printable bytes and
  * the quote as \xNN) and the element separator; outside a claim the
@@ -2732,6 +2776,7 @@ int main(void)
       cmocka_unit_test(test_duplicate_controls_many),
       cmocka_unit_test(test_unterminated_reported),
       cmocka_unit_test(test_segment_nul_byte),
+      cmocka_unit_test(test_hidden_clm_stops),
       cmocka_unit_test(test_segment_id_invalid),
       cmocka_unit_test(test_isa_length_and_dates),
       cmocka_unit_test(test_gs06_invalid),

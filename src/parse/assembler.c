@@ -336,6 +336,20 @@ static int claim_unreadable(c837_assembler *a, const c837_segment *s,
   return c837_asm_fail(a, C837_ECLAIM, s, msg);
 }
 
+/* 1 when the body of s, past its leading blanks, tabs and line breaks,
+ * is a CLM (then its element separator or its end): a claim hidden from
+ * the tokenizer when one of those bytes is a delimiter (a garbled ISA
+ * made it so), which a receiver that skips them between segments would
+ * read. */
+static int hidden_clm(const c837_segment *s)
+{
+  const char *b = s->raw + s->lead, *e = b + s->body_len;
+  while (b < e && (*b == ' ' || *b == '\t' || *b == '\r' || *b == '\n'))
+    b++;
+  return e - b >= 3 && memcmp(b, "CLM", 3) == 0 &&
+         (e - b == 3 || b[3] == s->delims.element);
+}
+
 /* SEGMENT_NUL_BYTE (binary data in the body, unless a delimiter is NUL)
  * or else SEGMENT_ID_INVALID (a tag that is not a segment id, as when the
  * element separator changed) for segment s, which has one or the other;
@@ -367,6 +381,15 @@ static int bad_bytes(c837_assembler *a, const c837_segment *s)
   }
   if (in_claim(a))
     return claim_unreadable(a, s, what);
+  if (id == C837_PROB_SEGMENT_ID_INVALID && hidden_clm(s)) {
+    char msg[512];
+    snprintf(msg, sizeof msg,
+             "%s: a CLM behind blanks or line breaks that are delimiters "
+             "here; a receiver that skips them would read a claim this run "
+             "cannot read, so nothing is passed on from it",
+             what);
+    return c837_asm_fail(a, C837_ECLAIM, s, msg);
+  }
   return c837_asm_problem(a, s, id, "%s", what);
 }
 
