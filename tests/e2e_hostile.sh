@@ -813,39 +813,31 @@ if [ -n "$FAULTFS" ]; then
     fi
     intact $n same "F14/F15 file removed ($how)"
   done
-  # F15b a plain file removed right after the walk opened it to check
-  # its content: the run reads that open file, so it comes out as it
-  # would have (the same outputs and rows as the file left in place)
-  faulty_batch f15b "$T/in/m_isa_short.837" \
-    FAULTFS_UNLINK="m_f15b.837:1:$T/b/f15b/m_f15b.837"
-  rc_b=$rc
-  faulty_batch f15r "$T/in/m_isa_short.837" \
-    FAULTFS_UNLINK="no-such-file:1:$T/b/f15r/m_f15r.837"
-  [ ! -e "$T/b/f15b/m_f15b.837" ] && [ "$rc_b" = "$rc" ] &&
-    cmp -s "$T/o/f15r/m_f15r.837" "$T/o/f15b/m_f15b.837" &&
-    [ "$(rows "$T/o/f15b" m_f15b.837 | cut -d'|' -f2-)" = \
-      "$(rows "$T/o/f15r" m_f15r.837 | cut -d'|' -f2-)" ] &&
-    ok "F15b plain file removed after the walk opened it: read through that descriptor, as if left in place (exit $rc)" ||
-    fail "F15b removed after the walk's open: rc $rc_b (in place: $rc)"
-
-  # F15c the same with a gzip file of one member: the check's bytes came
-  # from its first read, so the run reads it from that descriptor too.
-  # Its unchanged output cannot go out as the input's own compressed
-  # bytes (they are copied by name: sink_pass.c), so it is compressed
-  # anew: the same content as the run with the file in place
-  faulty_batch f15c "$T/in/m_isa_short_one.837.gz" \
-    FAULTFS_UNLINK="m_f15c.837:1:$T/b/f15c/m_f15c.837"
-  rc_c=$rc
-  faulty_batch f15d "$T/in/m_isa_short_one.837.gz" \
-    FAULTFS_UNLINK="no-such-file:1:$T/b/f15d/m_f15d.837"
-  gzip -dc "$T/o/f15c/m_f15c.837" >"$T/o/f15c.out" 2>/dev/null
-  gzip -dc "$T/o/f15d/m_f15d.837" >"$T/o/f15d.out" 2>/dev/null
-  [ ! -e "$T/b/f15c/m_f15c.837" ] && [ "$rc_c" = "$rc" ] &&
-    [ -s "$T/o/f15c.out" ] && cmp -s "$T/o/f15d.out" "$T/o/f15c.out" &&
-    [ "$(rows "$T/o/f15c" m_f15c.837 | cut -d'|' -f2-)" = \
-      "$(rows "$T/o/f15d" m_f15d.837 | cut -d'|' -f2-)" ] &&
-    ok "F15c gzip file removed after the walk opened it: read through that descriptor, as if left in place (exit $rc)" ||
-    fail "F15c gzip removed after the walk's open: rc $rc_c (in place: $rc)"
+  # removed_after_open N SRC LABEL WHAT: SRC copied as m_N.837 is removed
+  # right after the walk opened it to check its content, and run beside
+  # N_in_place (the same, left in place): the run reads the open file, so
+  # it comes out as it would have -- the same exit, rows and output
+  # content (decompressed: an unchanged gzip output removed cannot go out
+  # as the input's own compressed bytes, which are copied by name,
+  # sink_pass.c, so it is compressed anew)
+  removed_after_open() {
+    faulty_batch "$1" "$2" FAULTFS_UNLINK="m_$1.837:1:$T/b/$1/m_$1.837"
+    _rc_gone=$rc
+    faulty_batch "${1}r" "$2" \
+      FAULTFS_UNLINK="no-such-file:1:$T/b/${1}r/m_${1}r.837"
+    gzip -dcf "$T/o/$1/m_$1.837" >"$T/o/$1.out" 2>/dev/null
+    gzip -dcf "$T/o/${1}r/m_${1}r.837" >"$T/o/${1}r.out" 2>/dev/null
+    [ ! -e "$T/b/$1/m_$1.837" ] && [ "$_rc_gone" = "$rc" ] &&
+      [ -s "$T/o/$1.out" ] && cmp -s "$T/o/${1}r.out" "$T/o/$1.out" &&
+      [ "$(rows "$T/o/$1" "m_$1.837" | cut -d'|' -f2-)" = \
+        "$(rows "$T/o/${1}r" "m_${1}r.837" | cut -d'|' -f2-)" ] &&
+      ok "$3 $4 file removed after the walk opened it: read through that descriptor, as if left in place (exit $rc)" ||
+      fail "$3 $4 removed after the walk's open: rc $_rc_gone (in place: $rc)"
+  }
+  # F15b a plain file; F15c a gzip file of one member: the check's bytes
+  # came from its first read, so the run reads it from that descriptor too
+  removed_after_open f15b "$T/in/m_isa_short.837" F15b plain
+  removed_after_open f15c "$T/in/m_isa_short_one.837.gz" F15c gzip
 
   # F16 a file that must be held whole is removed while it is read: it
   # cannot be copied to held/ any more: exit 4, named, nothing of it
