@@ -26,6 +26,11 @@ enum {
   CLI_IO = 4,       /* I/O error, or an output could not be completed */
   CLI_SKIPPED = 5,  /* some inputs were skipped (not 837, unreadable) */
   CLI_LOCKED = 6,   /* the ledger is locked by another run */
+  CLI_SCALE = 8,    /* exact scale-out (cmd_scale.c): the parts do not
+                       fit together (extracts that failed, an input name
+                       in two parts, apply's inputs not its part's), or
+                       the edits' memory after a part is not what decide
+                       computed from its extract: not one run's outputs */
   CLI_LIMIT = 7,    /* the run's limit of remembered lines (--max-lines):
                        a ledger over it, or claims held at it */
   CLI_HANGUP = 129,      /* stopped by SIGHUP */
@@ -53,6 +58,12 @@ const char *cli_exit_name(int code);
  * inputs, stopped cleanly by SIGINT/SIGTERM; its events worded by log.c,
  * failures on stderr.  Returns the exit code (CLI_*). */
 int cmd_run(int argc, char **argv);
+/* `cart837 extract | decide | apply | gather` (cmd_scale.c): exact
+ * scale-out of one run over machines (README "Batch operation"). */
+int cmd_extract(int argc, char **argv);
+int cmd_decide(int argc, char **argv);
+int cmd_apply(int argc, char **argv);
+int cmd_gather(int argc, char **argv);
 /* `cart837 stats FILE...` (cmd_stats.c): per input one line of counts
  * and its envelope problems on stdout; an input that cannot be opened on
  * stderr; a directory walked as a run walks it (skips on stderr, exit
@@ -90,6 +101,20 @@ typedef struct cli_run_opts {
  * the exit code: CLI_OK after --help, CLI_USAGE after a message on
  * stderr. */
 int cli_run_parse(int argc, char **argv, cli_run_opts *o);
+
+/* What a command built on a run does around it (cmd_scale.c): before
+ * is called once the run is made, before the inputs (a non-zero code
+ * counts; CLI_SCALE stops the run with nothing kept, no report); after
+ * once it has finished well, before summary.json.  Each returns an exit
+ * code, its messages on stderr. */
+typedef struct cli_run_hooks {
+  int (*before)(c837_run *r, void *ud);
+  int (*after)(c837_run *r, void *ud);
+  void *ud;
+} cli_run_hooks;
+/* The run of the parsed command line o (cmd_run.c), with hooks (NULL:
+ * none): its exit code. */
+int cli_run_all(cli_run_opts *o, const cli_run_hooks *hooks);
 /* Frees what cli_run_parse allocated in *o. */
 void cli_run_opts_free(cli_run_opts *o);
 

@@ -90,8 +90,7 @@ static int input_inside_out(const cli_run_opts *o)
   return 0;
 }
 
-/* The run of the parsed command line o: its exit code. */
-static int run_all(cli_run_opts *op)
+int cli_run_all(cli_run_opts *op, const cli_run_hooks *hk)
 {
   cli_run_opts o = *op;
   cli_log log;
@@ -118,7 +117,9 @@ static int run_all(cli_run_opts *op)
       return cli_exit_signal(g_signal);
     return cli_exit_of(err.code);
   }
-  for (i = 0; i < o.n_inputs && !g_signal; i++)
+  if (hk && hk->before && !g_signal)
+    rc = cli_worse(rc, hk->before(run, hk->ud));
+  for (i = 0; i < o.n_inputs && !g_signal && rc != CLI_SCALE; i++)
     rc = cli_worse(rc, cli_exit_of(c837_run_input(run, o.inputs[i])));
   cli_log_end(&log);
   if (g_signal) {
@@ -128,11 +129,18 @@ static int run_all(cli_run_opts *op)
             (int)g_signal);
     return cli_exit_signal(g_signal);
   }
+  if (rc == CLI_SCALE) {
+    /* the before hook said why: nothing of this run may stand */
+    c837_run_free(run);
+    return rc;
+  }
   if (c837_run_finish(run, &err) != C837_OK) {
     fprintf(stderr, "cart837: %s\n", err.msg);
     rc = cli_worse(rc, cli_exit_of(err.code));
     finish_failed = 1;
   }
+  if (!finish_failed && hk && hk->after)
+    rc = cli_worse(rc, hk->after(run, hk->ud));
   if (!o.quiet)
     cli_log_summary(run, stderr);
   if (c837_run_totals(run)->files_skipped)
@@ -154,7 +162,7 @@ int cmd_run(int argc, char **argv)
   cli_run_opts o;
   int rc = cli_run_parse(argc, argv, &o);
   if (rc < 0)
-    rc = run_all(&o);
+    rc = cli_run_all(&o, NULL);
   cli_run_opts_free(&o);
   return rc;
 }

@@ -45,7 +45,7 @@ int cli_worse(int a, int b)
 {
   static const int rank[] = {CLI_OK,     CLI_FINDINGS, CLI_SKIPPED,
                              CLI_INVALID, CLI_IO,      CLI_LIMIT,
-                             CLI_LOCKED,
+                             CLI_LOCKED,  CLI_SCALE,
                              CLI_USAGE,  CLI_HANGUP, CLI_INTERRUPTED,
                              CLI_TERMINATED};
   int ra = 0, rb = 0, i;
@@ -69,6 +69,7 @@ const char *cli_exit_name(int code)
   case CLI_SKIPPED: return "skipped";
   case CLI_LOCKED: return "locked";
   case CLI_LIMIT: return "lines_limit";
+  case CLI_SCALE: return "scale_out_mismatch";
   case CLI_HANGUP: return "hangup";
   case CLI_INTERRUPTED: return "interrupted";
   case CLI_TERMINATED: return "terminated";

@@ -20,6 +20,10 @@ static void usage(FILE *fp)
       "       cart837 state merge A.csv B.csv    merge ledgers to stdout\n"
       "       cart837 state check FILE.csv       validate a ledger\n"
       "       cart837 state show FILE.csv        print a ledger\n"
+      "       cart837 extract [OPTIONS] -o EXT INPUT...   a part's extract\n"
+      "       cart837 decide [OPTIONS] -o DEC EXT...      the parts' memory\n"
+      "       cart837 apply --decided DEC --part K [OPTIONS] -o OUT INPUT...\n"
+      "       cart837 gather -o OUT OUT1 OUT2...           the parts' reports\n"
       "       cart837 --help | --version\n"
       "Run 'cart837 run --help' for the options of a run.\n",
       fp);
@@ -47,6 +51,14 @@ int main(int argc, char **argv)
     return cmd_codes(argc - 1, argv + 1);
   if (strcmp(argv[1], "state") == 0)
     return cmd_state(argc - 1, argv + 1);
+  if (strcmp(argv[1], "extract") == 0)
+    return cmd_extract(argc - 1, argv + 1);
+  if (strcmp(argv[1], "decide") == 0)
+    return cmd_decide(argc - 1, argv + 1);
+  if (strcmp(argv[1], "apply") == 0)
+    return cmd_apply(argc - 1, argv + 1);
+  if (strcmp(argv[1], "gather") == 0)
+    return cmd_gather(argc - 1, argv + 1);
   if (strcmp(argv[1], "run") == 0)
     return cmd_run(argc - 1, argv + 1);
   return cmd_run(argc, argv); /* no sub-command: a run */

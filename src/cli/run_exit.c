@@ -24,6 +24,7 @@ static const char *meaning(int rc)
   case CLI_SKIPPED: return "some inputs were skipped";
   case CLI_LOCKED: return "the ledger is locked by another run";
   case CLI_LIMIT: return "the run's limit of remembered lines (--max-lines)";
+  case CLI_SCALE: return "the parts of a scale-out do not fit together";
   default: return "stopped";
   }
 }

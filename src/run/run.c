@@ -336,8 +336,25 @@ c837_status c837_run_finish(c837_run *r, c837_error *err)
 
 void c837_run_emit(const c837_run *r, const c837_run_event *ev)
 {
-  if (r->o.on_event)
+  if (r->o.on_event && !r->ghosting)
     r->o.on_event(r->o.ud, ev);
+}
+
+c837_status c837_run_ghost(c837_run *r, const char *path, const char *name)
+{
+  c837_status st;
+  if (!r || !path || !name)
+    return C837_EINVAL;
+  r->ghosting = 1;
+  st = c837_run_file(r, path, name);
+  r->ghosting = 0;
+  return st;
+}
+
+c837_status c837_run_save_ledger(const c837_run *r, const char *path,
+                                 c837_error *err)
+{
+  return c837_ledger_save(r->engine, path, err);
 }
 
 c837_file_rec *c837_run_add_record(c837_run *r, const char *name)
@@ -353,6 +370,18 @@ c837_file_rec *c837_run_add_record(c837_run *r, const char *name)
     return NULL;
   r->n_files++;
   return f;
+}
+
+void c837_run_drop_record(c837_run *r)
+{
+  c837_file_rec *f;
+  if (!r->n_files)
+    return;
+  f = &r->files[--r->n_files];
+  free(f->name);
+  free(f->reason);
+  memset(f, 0, sizeof *f);
+  r->total.files--;
 }
 
 void c837_run_set_reason(c837_run *r, c837_file_rec *f, const char *why)

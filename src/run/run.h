@@ -159,6 +159,15 @@ typedef struct c837_run_options {
    * without them.  The outputs are the same byte for byte either way
    * (tests/e2e_fastpath_diff.sh). */
   int no_fast_path;
+  /* 1: the extract of a part of a batch (`cart837 extract`, exact
+   * scale-out): no edit is run; every claim an edit could look at (the
+   * claims the fast path would not pass) is held, as it came, under
+   * copies of its loops and its own ISA, GS and ST, in OUT/held/NAME,
+   * and the other claims go nowhere (no corrected output); a file that
+   * cannot be read to its end is copied whole, as in any run.  Replayed
+   * by c837_run_ghost, these files move the edits' memory exactly as
+   * their inputs do. */
+  int extract;
   /* 1: symbolic links in an input directory are followed wherever they
    * point; 0 (default): only those whose target is inside that input
    * directory (the others are skipped, their target not read). */
@@ -245,6 +254,21 @@ c837_status c837_run_input(c837_run *r, const char *path);
  *    is over (c837_run_finish refuses to write reports).
  * The run goes on with the next file after any of them but EINTR. */
 c837_status c837_run_file(c837_run *r, const char *path, const char *name);
+/* Reads the file at path (an extract's OUT/held/NAME, or its input
+ * copied whole) as input `name` of an earlier part of the same batch:
+ * its claims go through the edits and stay in the engine's memory (the
+ * ledger saved at the end has them) as that part's did, but it writes no
+ * output, no report row, no acknowledgment and no record, and sends no
+ * event.  C837_OK, also when it is held whole (its memory taken back,
+ * as its input's was); else the error of the file (I/O, memory,
+ * interruption), which leaves the run's memory without it: the caller
+ * must not go on as if it had been read. */
+c837_status c837_run_ghost(c837_run *r, const char *path, const char *name);
+/* Writes the ledger of everything the engine remembers now (the ledger
+ * loaded and what the run read so far) to path, atomically, whatever
+ * state_path and state_readonly say.  C837_OK or the error. */
+c837_status c837_run_save_ledger(const c837_run *r, const char *path,
+                                 c837_error *err);
 /* Records an input that was not processed (not an 837, unreadable). */
 void c837_run_skip(c837_run *r, const char *name, const char *reason);
 /* Ends the run: writes findings.csv, lines.csv, episodes.csv,

@@ -275,7 +275,15 @@ static int on_claim(void *ud, const c837_claim *c)
   /* the fast path: a claim no edit can look at is not judged, and has
    * no row but its audit record (--no-fast-path: every claim judged) */
   fast = !r->o.no_fast_path && c837_engine_pass(r->engine, c, &v);
-  if (!fast && c837_engine_claim(r->engine, c, &v) != C837_OK) {
+  if (f->extract) {
+    /* the extract: what the fast path would not pass is held, unjudged;
+     * the rest goes nowhere */
+    fast = c837_engine_pass(r->engine, c, &v);
+    if (!fast) {
+      memset(&v, 0, sizeof v);
+      v.disposition = C837_DISP_HELD;
+    }
+  } else if (!fast && c837_engine_claim(r->engine, c, &v) != C837_OK) {
     f->nomem = 1; /* its only error with a claim and a verdict */
     return -1;
   }
@@ -373,7 +381,9 @@ static c837_status file_start(c837_run *r, file_ctx *f, const char *path,
     f->in_dev = sb.st_dev;
     f->in_ino = sb.st_ino;
   }
-  f->write_837 = !r->o.report_only;
+  f->ghost = r->ghosting;
+  f->extract = r->o.extract && !f->ghost;
+  f->write_837 = !r->o.report_only && !f->ghost;
   f->keep_rest = !f->rereadable && f->write_837;
   f->rest_max = r->o.max_unparsed ? r->o.max_unparsed : C837_MAX_UNPARSED;
   return C837_OK;
@@ -436,8 +446,8 @@ static int file_prepare(file_ctx *f)
   f->row = 0; /* a name refused, or broken reports: no row */
   if (set_outputs(f) != 0)
     return -1;
-  f->row = 1;
-  if (c837_run_ack_start(&f->ack, r, f->name, &err) != C837_OK) {
+  f->row = !f->ghost;
+  if (!f->ghost && c837_run_ack_start(&f->ack, r, f->name, &err) != C837_OK) {
     note(f, R_OUTPUT, &err);
     return -1;
   }
@@ -459,7 +469,7 @@ static int file_prepare(file_ctx *f)
   }
   f->marked = 1;
   pass_start(f);
-  f->w = c837_writer_new(f->write_837 ? &out_sink : NULL,
+  f->w = c837_writer_new(f->write_837 && !f->extract ? &out_sink : NULL,
                          f->write_837 ? &held_sink : NULL);
   c837_audit_tap(r->audit, f->w); /* fixed claims as they went out */
   if (!f->w || c837_engine_checkpoint(r->engine) != C837_OK) {

@@ -38,7 +38,10 @@ typedef struct file_ctx {
   c837_file_rec *rec;
   const char *path, *name;
   int rereadable;        /* a regular file: can be read again (held whole) */
-  int write_837;         /* not report-only */
+  int write_837;         /* not report-only, not a ghost */
+  int ghost;             /* read by c837_run_ghost (run_settle.c) */
+  int extract;           /* c837_run_options.extract: claims an edit could
+                            look at held, no corrected output */
   int keep_rest;         /* an unparsed rest goes to OUT/held/NAME.unparsed */
   int gzip_unknown;      /* outputs compress as the input, not known yet */
   int in_known;          /* the input's stat (file_start): in_dev, in_ino */

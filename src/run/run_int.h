@@ -34,6 +34,7 @@ struct c837_run {
   c837_day_count *days;    /* findings per date of service, sorted */
   size_t n_days, cap_days;
   int cancelled;           /* a file was interrupted: the run is over */
+  int ghosting;            /* c837_run_ghost is reading a file */
   int lost;                /* out of memory, a file's record or reason
                               could not be kept: the reports would be
                               incomplete, so c837_run_finish fails */
@@ -54,6 +55,9 @@ struct c837_run {
 /* A new record for input `name` (counted in total.files); NULL when out
  * of memory (the input is then lost: c837_run_lose_input). */
 c837_file_rec *c837_run_add_record(c837_run *r, const char *name);
+/* Takes back the last record and its count in total.files (a ghost
+ * file's: c837_run_ghost). */
+void c837_run_drop_record(c837_run *r);
 /* Sets the record's reason (a copy); out of memory marks the run lost. */
 void c837_run_set_reason(c837_run *r, c837_file_rec *f, const char *why);
 /* An input without a record (out of memory): counted as failed, its

@@ -16,6 +16,11 @@
  *                    its error row.
  *
  * A commit or a hold that fails in its turn ends as DISCARD.
+ *
+ * A ghost (c837_run_ghost: an extract of an earlier part of the batch)
+ * has no outputs, rows or record: read to its end, the engine keeps its
+ * memory; held whole, it is taken back; any other ending is the error
+ * that the caller must stop at.
  */
 #include "run/run_file.h"
 #include "edit/engine_hist.h"
@@ -252,7 +257,8 @@ static c837_status commit(file_ctx *f, int with_rest)
    * published, so that counting them below cannot fail */
   if (f->n_days && c837_run_reserve_days(r, f->n_days) != 0)
     st = c837_error_set(&err, C837_ENOMEM, 0, 0, "out of memory");
-  else if (f->write_837 && f->all_held) {
+  else if (f->write_837 && (f->all_held || f->extract)) {
+    /* an extract has no corrected output */
     c837_out_abort(&f->out);
     st = c837_run_ack_publish(&f->ack, v + 1, force + 1, 2, &err);
   } else {
@@ -284,6 +290,27 @@ static c837_status commit(file_ctx *f, int with_rest)
   return with_rest ? f->end.code : C837_OK;
 }
 
+static c837_status ghost_settle(file_ctx *f)
+{
+  c837_run *r = f->run;
+  ending e = ending_of(f);
+  c837_status st = C837_OK;
+  outputs_abort(f);
+  if (e == COMMIT) {
+    c837_engine_commit(r->engine);
+    if (f->marked && c837_report_rollback(r->report) != 0)
+      st = C837_EIO; /* the reports are broken: the run fails with them */
+  } else {
+    roll_back(f);
+    if (e != HOLD_WHOLE)
+      st = f->end.code != C837_OK ? f->end.code : C837_EIO;
+  }
+  if (f->end.code == C837_EINTR)
+    r->cancelled = 1;
+  c837_run_drop_record(r);
+  return st;
+}
+
 c837_status c837_file_settle(file_ctx *f)
 {
   static const c837_run_ack_how how[] = {
@@ -291,6 +318,8 @@ c837_status c837_file_settle(file_ctx *f)
       [HOLD_WHOLE] = C837_RUN_ACK_HELD_WHOLE};
   ending e = ending_of(f);
   c837_error err;
+  if (f->ghost)
+    return ghost_settle(f);
   /* the acknowledgments end as the file does; if they cannot, it fails */
   if (e != DISCARD &&
       c837_run_ack_end(&f->ack, how[e], f->end.code, &err) != C837_OK) {

@@ -1,0 +1,190 @@
+#!/bin/sh
+# e2e_scaleout.sh -- exact scale-out: extract / decide / apply / gather
+#
+# Issue 14: "a batch spread over machines ... gives byte-identical
+# findings, outputs and ledger to one run, however patients fall; a test
+# proves it with a batch whose patients cross the split."
+#
+# The batch: a generated 837 batch dealt into 9 files (about 30 % CAR-T
+# claims: the same patients' collection, shipping, receipt and
+# administration fall in different files), then the samples (837P,
+# 837I, other delimiters, a gzip file, a file without CAR-T lines), a
+# resend (a copy of file 2 under another name, far from it: the same
+# ISA read twice in one run) and a file cut inside a claim (held whole).
+# It is cut into consecutive parts in several ways (1 | rest, halves,
+# thirds, rest | 1, one file per part for the samples) and run with an
+# empty starting ledger and with the ledger of an earlier run (so the
+# run numbers and the earlier run's lines count).  For every cut:
+#   - findings.csv and lines.csv of gather equal one run's, byte for
+#     byte (findings ids numbered across the parts);
+#   - decide's last ledger equals one run's saved ledger;
+#   - every corrected and held 837 of the parts equals one run's, and
+#     the parts write no other;
+#   - every apply passes its check (exit 0 or 1, never 8).
+# And the refusals: apply given another part's inputs, apply with
+# another --run-date (its memory is not decide's: exit 8, no ledger
+# written anywhere), decide over two parts with the same input name or
+# over an extract that failed (8), --ack and --state where they cannot
+# be taken (2).
+#
+# Run from the repo root: BIN=/abs/path/to/cart837 sh tests/e2e_scaleout.sh
+. tests/lib_e2e.sh
+
+RD="--run-date 2025-06-01"
+Q="-q --no-progress"
+
+mkdir -p "$T/in"
+"$PYTHON" scripts/gen_batch.py --seed 23 --claims 2500 --cart-rate 0.3 \
+  --files 9 --bytes 120K --out "$T/gen" 2>/dev/null ||
+  { fail "gen_batch"; e2e_done; }
+for f in "$T"/gen/*.837; do cp "$f" "$T/in/g$(basename "$f")"; done
+cp samples/cart_prof.837 samples/cart_inst.837 samples/cart_rules.837 \
+  samples/mixed_delims.837 samples/prof_basic.837 \
+  samples/cart_batch.837.gz "$T/in/"
+cp "$T/in/g2.837" "$T/in/resend.837"
+head -c 7000 "$T/in/g5.837" > "$T/in/cut.837"
+
+# the order of one run, which the parts follow
+set -- g1 g2 g3 g4 g5 g6 g7 g8 g9 cart_prof cart_inst cut cart_rules \
+  mixed_delims resend prof_basic cart_batch
+ORDER=""
+for n in "$@"; do
+  case $n in cart_batch) ORDER="$ORDER $T/in/$n.837.gz" ;;
+  *) ORDER="$ORDER $T/in/$n.837" ;; esac
+done
+NFILES=$#
+
+# an earlier run's ledger (another batch), for the second round
+"$PYTHON" scripts/gen_batch.py --seed 24 --claims 800 --cart-rate 0.3 \
+  --out "$T/early.837" 2>/dev/null
+run_bin $Q -o "$T/early" --state "$T/early.csv" --run-date 2025-05-01 \
+  "$T/early.837" >/dev/null 2>&1
+
+# files_of FIRST LAST: the input paths FIRST..LAST (1-based) of ORDER
+files_of() {
+  echo $ORDER | tr ' ' '\n' | sed -n "$1,$2p" | tr '\n' ' '
+}
+
+# outputs DIR: the 837 outputs under DIR (relative), sorted
+outputs() {
+  (cd "$1" && find . -type f ! -name '*.csv' ! -name 'summary.*' \
+    ! -name 'report.html' | sort)
+}
+
+# scale LABEL START CUTS...: one run and the scale-out over parts ending
+# at the file numbers CUTS (the last is NFILES), starting ledger START
+# ("" none); checks as the header says
+scale() {
+  label=$1 start=$2
+  shift 2
+  d="$T/s.$label"
+  mkdir -p "$d"
+  [ -n "$start" ] && cp "$start" "$d/one.csv"
+  run_bin $Q -o "$d/one" --state "$d/one.csv" $RD $ORDER >/dev/null 2>&1
+  first=1 k=0 exts="" applied="" bad=""
+  for last in "$@"; do
+    k=$((k + 1))
+    run_bin extract $Q -o "$d/e$k" $RD $(files_of $first $last) \
+      >/dev/null 2>"$d/e$k.err"
+    [ -s "$d/e$k/extract.csv" ] || bad="$bad extract$k"
+    exts="$exts $d/e$k"
+    first=$((last + 1))
+  done
+  if [ -n "$start" ]; then
+    run_bin decide $Q -o "$d/dec" --state "$start" $RD $exts \
+      >/dev/null 2>"$d/dec.err"
+  else
+    run_bin decide $Q -o "$d/dec" $RD $exts >/dev/null 2>"$d/dec.err"
+  fi
+  rc=$?
+  [ $rc -eq 0 ] || bad="$bad decide=$rc($(head -c 300 "$d/dec.err"))"
+  first=1 k=0
+  for last in "$@"; do
+    k=$((k + 1))
+    run_bin apply --decided "$d/dec" --part $k $Q -o "$d/a$k" $RD \
+      $(files_of $first $last) >/dev/null 2>"$d/a$k.err"
+    rc=$?
+    case $rc in 0 | 1 | 3) ;; *) bad="$bad apply$k=$rc($(head -c 300 "$d/a$k.err"))" ;; esac
+    applied="$applied $d/a$k"
+    first=$((last + 1))
+  done
+  run_bin gather -o "$d/g" $applied >/dev/null 2>"$d/g.err" ||
+    bad="$bad gather"
+  [ -z "$bad" ] && ok "$label: every step ran ($k parts)" ||
+    fail "$label: steps:$bad"
+  check_file_eq "$label: findings.csv = one run's" "$d/one/findings.csv" \
+    "$d/g/findings.csv"
+  check_file_eq "$label: lines.csv = one run's" "$d/one/lines.csv" \
+    "$d/g/lines.csv"
+  check_file_eq "$label: ledger = one run's" "$d/one.csv" \
+    "$d/dec/ledger.$k.csv"
+  outputs "$d/one" > "$d/want.txt"
+  : > "$d/got.txt"
+  diffs=""
+  for a in $applied; do
+    outputs "$a" >> "$d/got.txt"
+    for f in $(outputs "$a"); do
+      cmp -s "$a/$f" "$d/one/$f" || diffs="$diffs $f"
+    done
+  done
+  sort -o "$d/got.txt" "$d/got.txt"
+  check_file_eq "$label: the parts' 837 outputs are one run's, no more" \
+    "$d/want.txt" "$d/got.txt"
+  [ -z "$diffs" ] && ok "$label: every 837 output byte-identical" ||
+    fail "$label: outputs that differ:$diffs"
+}
+
+scale halves "" 8 $NFILES
+scale first1 "" 1 $NFILES
+scale thirds "" 4 12 $NFILES
+scale last1 "" $((NFILES - 1)) $NFILES
+scale ledger "$T/early.csv" 3 9 14 $NFILES
+# every file its own part (the samples and the ends of the batch)
+scale each "$T/early.csv" 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 $NFILES
+
+# a generated patient's steps really fall in different parts (else the
+# cuts prove nothing): one run finds PRIOR_STEP_MISSING less often than
+# the parts run alone would
+d="$T/s.halves"
+run_bin $Q -o "$d/alone2" $RD $(files_of 9 $NFILES) >/dev/null 2>&1
+n_one=$(grep -c PRIOR_STEP_MISSING "$d/a2/findings.csv")
+n_alone=$(grep -c PRIOR_STEP_MISSING "$d/alone2/findings.csv")
+[ "$n_alone" -gt "$n_one" ] &&
+  ok "halves: part 2 alone misses steps of part 1 ($n_alone against $n_one PRIOR_STEP_MISSING)" ||
+  fail "halves: the split did not cut patients ($n_alone / $n_one)"
+
+# ---- refusals ---------------------------------------------------------
+
+d="$T/s.halves"
+run_bin apply --decided "$d/dec" --part 2 $Q -o "$d/x1" $RD \
+  $(files_of 1 8) >/dev/null 2>"$d/x1.err"
+check_rc "apply given part 1's inputs as part 2" 8 $?
+grep -q "input 1 of part 2 is g1.837, not g9.837 as in its extract" \
+  "$d/x1.err" && ok "apply: the message names the input" ||
+  fail "apply wrong part: $(cat "$d/x1.err")"
+run_bin apply --decided "$d/dec" --part 1 $Q -o "$d/x2" \
+  --run-date 2025-06-02 $(files_of 1 8) >/dev/null 2>"$d/x2.err"
+check_rc "apply with another --run-date" 8 $?
+grep -q "the edits' memory after this part is not .*ledger.1.csv" \
+  "$d/x2.err" && ok "apply: the message says the memory differs" ||
+  fail "apply run date: $(cat "$d/x2.err")"
+[ -z "$(find "$d/x2" -name '*ledger*')" ] &&
+  ok "apply: no ledger written" || fail "apply wrote a ledger"
+run_bin decide $Q -o "$d/x3" $RD "$d/e1" "$d/e1" >/dev/null 2>"$d/x3.err"
+check_rc "decide over the same extract twice" 8 $?
+grep -q "input g1.837 is in parts 1 and 2" "$d/x3.err" &&
+  ok "decide: a name in two parts named" ||
+  fail "decide twice: $(cat "$d/x3.err")"
+cp -r "$d/e2" "$d/e2f"
+sed 's/"g9.837","claims"/"g9.837","failed"/' "$d/e2/extract.csv" \
+  > "$d/e2f/extract.csv"
+run_bin decide $Q -o "$d/x4" $RD "$d/e1" "$d/e2f" >/dev/null 2>"$d/x4.err"
+check_rc "decide over an extract that failed" 8 $?
+run_bin extract $Q -o "$d/x5" --ack 999 $RD $(files_of 1 2) \
+  >/dev/null 2>"$d/x5.err"
+check_rc "extract --ack" 2 $?
+run_bin apply --decided "$d/dec" --part 1 --state "$d/one.csv" $Q \
+  -o "$d/x6" $RD $(files_of 1 8) >/dev/null 2>"$d/x6.err"
+check_rc "apply --state" 2 $?
+
+e2e_done
