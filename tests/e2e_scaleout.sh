@@ -24,8 +24,8 @@
 # And the refusals: apply given another part's inputs, apply with
 # another --run-date (its memory is not decide's: exit 8, no ledger
 # written anywhere), decide over two parts with the same input name or
-# over an extract that failed (8), --ack and --state where they cannot
-# be taken (2).
+# over an extract that failed or whose names climb out of its directory
+# (8), --ack and --state where they cannot be taken (2).
 #
 # Run from the repo root: BIN=/abs/path/to/cart837 sh tests/e2e_scaleout.sh
 . tests/lib_e2e.sh
@@ -180,6 +180,14 @@ sed 's/"g9.837","claims"/"g9.837","failed"/' "$d/e2/extract.csv" \
   > "$d/e2f/extract.csv"
 run_bin decide $Q -o "$d/x4" $RD "$d/e1" "$d/e2f" >/dev/null 2>"$d/x4.err"
 check_rc "decide over an extract that failed" 8 $?
+cp -r "$d/e1" "$d/e1n"
+sed 's/"g1.837","claims"/"..\/..\/g1.837","claims"/' "$d/e1/extract.csv" \
+  > "$d/e1n/extract.csv"
+run_bin decide $Q -o "$d/x7" $RD "$d/e1n" "$d/e2" >/dev/null 2>"$d/x7.err"
+check_rc "decide over a manifest whose name climbs out" 8 $?
+grep -q "input name ../../g1.837 climbs out of its directory" "$d/x7.err" &&
+  [ ! -e "$d/g1.837" ] && ok "decide: no file written outside" ||
+  fail "decide climbing name: $(cat "$d/x7.err")"
 run_bin extract $Q -o "$d/x5" --ack 999 $RD $(files_of 1 2) \
   >/dev/null 2>"$d/x5.err"
 check_rc "extract --ack" 2 $?

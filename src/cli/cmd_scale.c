@@ -62,11 +62,33 @@ static int join(char *buf, size_t sz, const char *dir, const char *name)
   return 0;
 }
 
-/* DEC/part.K/held/NAME into buf; 0 or -1. */
+/* 1 when name stays below a directory: not absolute, no ".." part. */
+static int name_below(const char *name)
+{
+  const char *p = name;
+  if (!*name || *name == '/')
+    return 0;
+  while (p) {
+    if (p[0] == '.' && p[1] == '.' && (p[2] == '/' || p[2] == '\0'))
+      return 0;
+    p = strchr(p, '/');
+    if (p)
+      p++;
+  }
+  return 1;
+}
+
+/* DEC/part.K/held/NAME into buf; 0 or -1 (said why). */
 static int ghost_path(char *buf, size_t sz, const char *dec, int part,
                       const char *name)
 {
   char dir[PATH_MAX];
+  if (!name_below(name)) {
+    fprintf(stderr, "cart837: part %d: input name %.200s climbs out of "
+                    "its directory: not a manifest cart837 wrote\n",
+            part, name);
+    return -1;
+  }
   snprintf(dir, sizeof dir, "%s/part.%d/held", dec, part);
   return join(buf, sz, dir, name);
 }
@@ -223,11 +245,13 @@ static int take_extracts(decide_ctx *d, char *const *ext, int n_ext)
       d->rows[d->n++] = rows[i];
       if (!c837_part_has_held(rows[i].outcome))
         continue;
-      snprintf(err.msg, sizeof err.msg, "path too long");
       if (join(dir, sizeof dir, ext[k], "held") != 0 ||
           join(src, sizeof src, dir, rows[i].file) != 0 ||
-          ghost_path(dst, sizeof dst, d->dec, k + 1, rows[i].file) != 0 ||
-          c837_scale_copy(src, dst, &err) != C837_OK) {
+          ghost_path(dst, sizeof dst, d->dec, k + 1, rows[i].file) != 0) {
+        free(rows);
+        return CLI_SCALE;
+      }
+      if (c837_scale_copy(src, dst, &err) != C837_OK) {
         free(rows);
         fprintf(stderr, "cart837: part %d: %s\n", k + 1, err.msg);
         return CLI_SCALE;

@@ -296,8 +296,11 @@ static int on_claim(void *ud, const c837_claim *c)
     return -1;
   if (v.disposition != C837_DISP_HELD && gate_open(f) != 0)
     return -1; /* f->out.failed: noted when reading is over */
-  n = fast ? c837_report_clean_claim(r->report, f->name, c, &v)
-           : c837_report_claim(r->report, f->name, c, &v, r->table);
+  if (f->ghost) /* no row: only the edits' memory counts */
+    n = 0;
+  else
+    n = fast ? c837_report_clean_claim(r->report, f->name, c, &v)
+             : c837_report_claim(r->report, f->name, c, &v, r->table);
   if (n < 0) {
     f->report_failed = 1;
     return -1;
@@ -318,6 +321,8 @@ static int on_problem(void *ud, const c837_problem *p)
   f->rec->t.findings[C837_EDIT_ENVELOPE_INVALID]++;
   f->rec->t.by_severity[p->severity]++; /* its own: LX_MISSING a warning */
   c837_run_emit(f->run, &ev);
+  if (f->ghost)
+    return 0;
   if (c837_report_problem(f->run->report, f->name, NULL, p) != 0) {
     f->report_failed = 1;
     return -1;
@@ -459,7 +464,8 @@ static int file_prepare(file_ctx *f)
     note(f, R_INPUT, &err);
     return -1;
   }
-  if (c837_report_mark(r->report) != 0) {
+  /* a ghost has no rows, so no mark to take them back to */
+  if (!f->ghost && c837_report_mark(r->report) != 0) {
     /* the reports failed with an earlier file: this one cannot have its
      * rows, so it is not processed */
     c837_report_error(r->report, &err);
@@ -467,11 +473,12 @@ static int file_prepare(file_ctx *f)
     f->row = 0;
     return -1;
   }
-  f->marked = 1;
+  f->marked = !f->ghost;
   pass_start(f);
   f->w = c837_writer_new(f->write_837 && !f->extract ? &out_sink : NULL,
                          f->write_837 ? &held_sink : NULL);
-  c837_audit_tap(r->audit, f->w); /* fixed claims as they went out */
+  if (!f->ghost)
+    c837_audit_tap(r->audit, f->w); /* fixed claims as they went out */
   if (!f->w || c837_engine_checkpoint(r->engine) != C837_OK) {
     note_new(f, R_INPUT, C837_ENOMEM, "out of memory");
     return -1;
