@@ -87,6 +87,14 @@
  *      changed one through the deflate worker).  A difference leaves
  *      both trees in the private directory (ref/ and out/) and names the
  *      first differing file and byte.
+ *  10. An extract moves the edits' memory as its input does (issue 14,
+ *      exact scale-out): the input as a file, run with a ledger, saves
+ *      a ledger; its extract (c837_run_options.extract) read as a ghost
+ *      (c837_run_ghost) by a run over an empty ledger must save the same
+ *      bytes -- also when the input is held whole (both empty) -- and
+ *      the ghost must read (C837_OK).  An extract that leaves out a claim
+ *      an edit looks at, or a ghost that reads a claim differently,
+ *      shows here.
  *
  * Built by `make fuzz` with clang -fsanitize=fuzzer,address,undefined,
  * and by `make test` with the normal compiler and tests/fuzz_replay.c,
@@ -113,6 +121,7 @@
 #include "base/limits.h"
 #include "run/report.h"
 #include "run/run.h"
+#include "run/scale.h"    /* c837_scale_same_file */
 #include "write/writer_int.h" /* c837_w_claim_plan: fixed or unfixable */
 #include "fuzz_treecmp.h"
 
@@ -1431,6 +1440,70 @@ static void fast_pair(const uint8_t *data, size_t size, int how)
   free_run(&f);
 }
 
+/* A run of check 10 over the input file, out to G.out: with ledger
+ * (saved at its end; NULL: none), extract, or a ghost of `ghost` first
+ * (and then no input).  Returns the file's status (the ghost's). */
+static c837_status ledger_run(const char *ledger, int extract,
+                              const char *ghost)
+{
+  c837_run_options o;
+  c837_error err;
+  c837_run *cr;
+  c837_status st = C837_OK;
+  remove_tree(G.out);
+  c837_run_options_default(&o);
+  o.out_dir = G.out;
+  o.table = G.table;
+  o.gzip = 0;
+  o.run_date = 20250601;
+  o.state_path = ledger;
+  o.extract = extract;
+  o.report_only = ghost != NULL;
+  cr = c837_run_new(&o, &err);
+  CHECK(cr != NULL);
+  if (ghost)
+    st = access(ghost, F_OK) == 0 ? c837_run_ghost(cr, ghost, "in.837")
+                                  : C837_OK;
+  else
+    st = c837_run_file(cr, G.in_path, "in.837");
+  CHECK(c837_run_finish(cr, &err) == C837_OK);
+  c837_run_free(cr);
+  return st;
+}
+
+/* Check 10: the ledger of the input = the ledger of its extract read as
+ * a ghost. */
+static void check_extract(void)
+{
+  char la[320], lg[320], ext[320], held[340];
+  c837_status st;
+  snprintf(la, sizeof la, "%s/ledger.in.csv", G.dir);
+  snprintf(lg, sizeof lg, "%s/ledger.ghost.csv", G.dir);
+  snprintf(ext, sizeof ext, "%s/ext", G.dir);
+  snprintf(held, sizeof held, "%s/held/in.837", ext);
+  unlink(la);
+  unlink(lg);
+  st = ledger_run(la, 0, NULL);
+  if (st != C837_OK && !is_parse_error(st))
+    return; /* out of memory, a corrupt gzip: no ledger to compare */
+  remove_tree(ext);
+  st = ledger_run(NULL, 1, NULL);
+  if (st != C837_OK && !is_parse_error(st))
+    return;
+  CHECK(rename(G.out, ext) == 0);
+  st = ledger_run(lg, 0, held);
+  if (st != C837_OK)
+    fprintf(stderr, "fuzz_pipeline: check 10: the extract's ghost ended "
+                    "%s\n", c837_status_name(st));
+  CHECK(st == C837_OK);
+  if (!c837_scale_same_file(la, lg)) {
+    fprintf(stderr, "fuzz_pipeline: check 10: the input's ledger %s and "
+                    "its extract's %s differ (extract in %s)\n",
+            la, lg, ext);
+    abort();
+  }
+}
+
 /* Check 9: the fast path against the full path, on standard input (r,
  * checked by 1 to 8); when the input did not read to its end, as a
  * regular file too (held whole); when it is gzip, as a file with its
@@ -1488,6 +1561,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   check_unseen(&r);
   /* check 9 */
   check_fast_path(&r, data, size, plain);
+  /* check 10 */
+  check_extract();
   if (G.verbose)
     fprintf(stderr,
             "fuzz_pipeline: %s; claims %zu: passed %llu, fixed %llu, held "
