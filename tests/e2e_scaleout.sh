@@ -8,9 +8,10 @@
 # The batch: a generated 837 batch dealt into 9 files (about 30 % CAR-T
 # claims: the same patients' collection, shipping, receipt and
 # administration fall in different files), then the samples (837P,
-# 837I, other delimiters, a gzip file, a file without CAR-T lines), a
-# resend (a copy of file 2 under another name, far from it: the same
-# ISA read twice in one run) and a file cut inside a claim (held whole).
+# 837I, other delimiters, a gzip file), an 837P without CAR-T lines
+# (nothing to extract), a resend (a copy of file 2 under another name, far from it: the same
+# ISA read twice in one run), a file cut inside a claim (held whole) and
+# two files whose HL links are broken (one held whole, one forwarded).
 # It is cut into consecutive parts in several ways (1 | rest, halves,
 # thirds, rest | 1, one file per part for the samples) and run with an
 # empty starting ledger and with the ledger of an earlier run (so the
@@ -42,11 +43,21 @@ cp samples/cart_prof.837 samples/cart_inst.837 samples/cart_rules.837 \
   samples/mixed_delims.837 samples/prof_basic.837 \
   samples/cart_batch.837.gz "$T/in/"
 cp "$T/in/g2.837" "$T/in/resend.837"
+# 837P without CAR-T lines: nothing an edit looks at (outcome none)
+"$PYTHON" scripts/gen_batch.py --seed 3 --claims 30 --cart-rate 0 \
+  --kind P --out "$T/in/nocart.837" 2>/dev/null
 head -c 7000 "$T/in/g5.837" > "$T/in/cut.837"
+# HL links broken (HL02 names a later HL): with a claim to hold, one run
+# holds the file whole (the writer refuses); with only claims that pass,
+# it forwards them -- the extract holds the file whole either way (its
+# held claims are refused), and its ghost is the file itself
+sed 's/HL\*4\*1\*22\*0/HL*4*9*22*0/' samples/cart_prof.837 > "$T/in/hlheld.837"
+sed 's/HL\*3\*1\*22\*0/HL*3*7*22*0/' samples/cart_realworld.837 \
+  > "$T/in/hlpass.837"
 
 # the order of one run, which the parts follow
 set -- g1 g2 g3 g4 g5 g6 g7 g8 g9 cart_prof cart_inst cut cart_rules \
-  mixed_delims resend prof_basic cart_batch
+  hlheld mixed_delims resend hlpass nocart prof_basic cart_batch
 ORDER=""
 for n in "$@"; do
   case $n in cart_batch) ORDER="$ORDER $T/in/$n.837.gz" ;;
@@ -140,7 +151,15 @@ scale thirds "" 4 12 $NFILES
 scale last1 "" $((NFILES - 1)) $NFILES
 scale ledger "$T/early.csv" 3 9 14 $NFILES
 # every file its own part (the samples and the ends of the batch)
-scale each "$T/early.csv" 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 $NFILES
+scale each "$T/early.csv" 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 \
+  19 $NFILES
+# the extracts hold what the header says: claims, whole files, nothing
+m="$T/s.each"
+check_eq "extract outcomes (cut, hlheld, hlpass, nocart)" \
+  "whole whole whole none" \
+  "$(for k in 12 14 17 18; do tail -n +2 "$m/e$k/extract.csv" | tr -d '"\r' | cut -d, -f3; done | tr '\n' ' ' | sed 's/ $//')"
+grep -q '"claims"' "$m/e1/extract.csv" && ok "extract of g1: claims" ||
+  fail "extract of g1: $(cat "$m/e1/extract.csv")"
 
 # a generated patient's steps really fall in different parts (else the
 # cuts prove nothing): one run finds PRIOR_STEP_MISSING less often than
