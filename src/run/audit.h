@@ -232,17 +232,21 @@ typedef struct c837_listed {
   uint32_t file, edit;
 } c837_listed;
 
-/* A step of this run, in memory (strings interned in model->strs).  The
- * ledger's steps are not copied: the engine's history holds them. */
+/* A step of this run, in memory (strings interned in model->strs), 80
+ * bytes: one per CAR-T line read, so kept small (specs/performance.md,
+ * "Memory per CAR-T line").  Its index in model->steps is its input
+ * order (for ties).  The ledger's steps are not copied: the engine's
+ * history holds them. */
 typedef struct c837_mstep {
-  uint64_t seq;              /* claim (0: ledger) */
-  uint32_t file;             /* this run: file id; ledger: none */
-  uint32_t patient, claim_id, provider, lx, code, product, units;
-  uint32_t kind, state, pcs, payer_class, replaces;
-  int32_t window, date_from, date_to, run_date; /* run_date: ledger */
+  uint64_t seq;              /* its claim */
   int64_t charge;
+  uint32_t file;             /* file id */
+  uint32_t patient, claim_id, provider, lx, code, product, units;
+  int32_t window, date_from, date_to;
   uint32_t ids_at, n_ids;    /* into model->ids and model->id_edits */
-  uint64_t order;            /* input order, for ties */
+  uint8_t kind, state;       /* c837_estep_kind, c837_estep_state */
+  uint8_t payer_class;       /* c837_payer_class */
+  uint8_t pcs, replaces;     /* 0 or 1 */
 } c837_mstep;
 
 /* A step of an episode, by reference: ref < model->n_steps is this run's
@@ -270,17 +274,19 @@ typedef struct c837_estep {
   c837_hist h;               /* a ledger line's record */
 } c837_estep;
 
-/* An episode: order_of[first .. first + n). */
+/* An episode: order_of[first .. first + n).  88 bytes (up to
+ * C837_HTML_MAX_EPISODES are kept): the counts are of its steps, whose
+ * references are uint32_t (c837_sref), so they fit in 32 bits too. */
 typedef struct c837_episode {
+  int64_t charges, charges_held;
   uint32_t patient;
-  size_t first, n;
+  uint32_t first, n;
   int32_t window;
   uint32_t payer_class;      /* of its first line of this run, else
                                 C837_PAYER_UNKNOWN */
   int32_t first_date, last_date;
   int32_t date[C837_EP_KINDS]; /* earliest date per kind (0: none) */
-  uint64_t lines, lines_ledger, lines_held, procedures;
-  int64_t charges, charges_held;
+  uint32_t lines, lines_ledger, lines_held, procedures;
 } c837_episode;
 
 typedef struct c837_audit_model {

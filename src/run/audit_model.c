@@ -187,16 +187,16 @@ static int add_step(c837_audit_model *m, reader *rd, const c837_astep *s)
   memset(ms, 0, sizeof *ms);
   ms->seq = s->seq;
   ms->file = s->file;
-  ms->kind = s->kind;
-  ms->state = s->state;
-  ms->pcs = s->pcs;
-  ms->payer_class = s->payer_class;
-  ms->replaces = s->replaces;
+  /* kind, state and payer_class are checked by c837_arec_get_step */
+  ms->kind = (uint8_t)s->kind;
+  ms->state = (uint8_t)s->state;
+  ms->pcs = s->pcs != 0;
+  ms->payer_class = (uint8_t)s->payer_class;
+  ms->replaces = s->replaces != 0;
   ms->window = s->window;
   ms->date_from = s->date_from;
   ms->date_to = s->date_to;
   ms->charge = s->charge_ok ? s->charge : 0;
-  ms->order = m->n_steps;
   if (str_id(m, s->patient, &ms->patient) != 0 ||
       str_id(m, s->claim_id, &ms->claim_id) != 0 ||
       str_id(m, s->provider, &ms->provider) != 0 ||

@@ -87,7 +87,7 @@ static void mark_replaced(c837_audit_model *m, skey *k)
   for (i = 0; i < m->n_steps; i++) {
     k[i].a = m->steps[i].claim_id;
     k[i].b = m->steps[i].provider;
-    k[i].order = m->steps[i].order;
+    k[i].order = i; /* a step's index is its input order */
     k[i].idx = i;
   }
   qsort(k, m->n_steps, sizeof *k, by_claim);
@@ -195,7 +195,6 @@ const c837_estep *c837_episodes_step(const c837_audit_model *m,
   b->window = s->window;
   b->date_from = s->date_from;
   b->date_to = s->date_to;
-  b->run_date = s->run_date;
   b->charge = s->charge;
   if (s->n_ids) {
     b->ids = &m->ids[s->ids_at];
@@ -396,7 +395,7 @@ static int group(grouper *g, size_t n)
         g->m->n_patients = 1;
       }
       memset(e, 0, sizeof *e);
-      e->first = i;
+      e->first = (uint32_t)i; /* i < n <= UINT32_MAX (collect) */
       e->window = s->window;
       e->payer_class = C837_PAYER_UNKNOWN;
     }
