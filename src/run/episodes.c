@@ -224,20 +224,62 @@ static int push_ref(c837_sref **k, size_t *n, size_t *cap,
   return 0;
 }
 
-/* The identities of this run's lines (not its procedures) into seen.
- * 0 or -1. */
-static int run_identities(const c837_audit_model *m, c837_map *seen,
-                          c837_buf *key)
+/* The identities of this run's lines (not its procedures), for the
+ * ledger's lines to be looked up in: a table of step indexes + 1 by the
+ * hash of the identity (open addressing, at most half full), 4 bytes a
+ * slot; a hit is compared with the identity built again from its step.
+ * (A map of the identities themselves cost about 60 bytes per CAR-T line
+ * at the run's peak, specs/performance.md.)  Built only when the ledger
+ * has a line to look up. */
+typedef struct idset {
+  uint32_t *slot;  /* 0: empty; else step index + 1 */
+  size_t mask;     /* slots - 1 */
+  c837_buf key;    /* scratch: a step's identity */
+} idset;
+
+static int step_identity(const c837_audit_model *m, size_t i, c837_buf *b)
 {
-  size_t i, id;
+  const c837_mstep *s = &m->steps[i];
+  return identity(b, str(m, s->patient), str(m, s->claim_id),
+                  str(m, s->lx), str(m, s->provider));
+}
+
+/* Files this run's lines in st (empty).  0 or -1 (out of memory). */
+static int idset_build(idset *st, const c837_audit_model *m)
+{
+  size_t i, ns = 64;
+  if (m->n_steps > SIZE_MAX / (4 * sizeof *st->slot))
+    return -1;
+  while (ns < 2 * m->n_steps)
+    ns *= 2;
+  if (!(st->slot = calloc(ns, sizeof *st->slot)))
+    return -1;
+  st->mask = ns - 1;
   for (i = 0; i < m->n_steps; i++) {
-    const c837_mstep *s = &m->steps[i];
-    if (s->pcs)
+    size_t h;
+    if (m->steps[i].pcs)
       continue;
-    if (identity(key, str(m, s->patient), str(m, s->claim_id),
-                 str(m, s->lx), str(m, s->provider)) != 0 ||
-        c837_map_intern(seen, key->p, key->len, &id) < 0)
+    if (step_identity(m, i, &st->key) != 0)
       return -1;
+    h = (size_t)c837_hash(st->key.p, st->key.len) & st->mask;
+    while (st->slot[h])
+      h = (h + 1) & st->mask;
+    st->slot[h] = (uint32_t)(i + 1); /* n_steps <= UINT32_MAX (collect) */
+  }
+  return 0;
+}
+
+/* 1 when identity id is one of this run's lines, 0 when not, -1 out of
+ * memory. */
+static int idset_has(idset *st, const c837_audit_model *m,
+                     const c837_buf *id)
+{
+  size_t h = (size_t)c837_hash(id->p, id->len) & st->mask;
+  for (; st->slot[h]; h = (h + 1) & st->mask) {
+    if (step_identity(m, st->slot[h] - 1, &st->key) != 0)
+      return -1;
+    if (st->key.len == id->len && memcmp(st->key.p, id->p, id->len) == 0)
+      return 1;
   }
   return 0;
 }
@@ -248,39 +290,40 @@ static int run_identities(const c837_audit_model *m, c837_map *seen,
 static int collect(const c837_audit_model *m, uint32_t this_run,
                    c837_sref **k, size_t *n)
 {
-  c837_map seen = {0};
+  idset seen;
   c837_buf key = {0};
   size_t i, cap = 0, nh = m->engine ? c837_engine_history_count(m->engine)
                                     : 0;
   c837_hist hb;
-  int rc = 0;
+  int rc = 0, hit;
   *k = NULL;
   *n = 0;
   if (nh > UINT32_MAX - m->n_steps)
     return -2;
+  memset(&seen, 0, sizeof seen);
   for (i = 0; i < m->n_steps && rc == 0; i++)
     if (m->steps[i].date_from)
       rc = push_ref(k, n, &cap, str(m, m->steps[i].patient),
                     m->steps[i].date_from, m->steps[i].kind, i);
-  if (rc == 0)
-    rc = run_identities(m, &seen, &key);
   for (i = 0; i < nh && rc == 0; i++) {
     const c837_hist *h = c837_engine_history_at(m->engine, i, &hb);
     c837_hist_key hk;
     uint32_t kind = hist_kind(h);
     if (!kind || h->run >= this_run || !h->date_from)
       continue;
-    if (identity(&key, h->patient, h->claim_id, h->lx, h->provider) != 0) {
+    if ((!seen.slot && idset_build(&seen, m) != 0) ||
+        identity(&key, h->patient, h->claim_id, h->lx, h->provider) != 0 ||
+        (hit = idset_has(&seen, m, &key)) < 0) {
       rc = -1;
       break;
     }
-    if (c837_map_find(&seen, key.p, key.len) != C837_MAP_NONE ||
-        !c837_engine_history_key(m->engine, i, &hk))
+    if (hit || !c837_engine_history_key(m->engine, i, &hk))
       continue;
     rc = push_ref(k, n, &cap, hk.patient, h->date_from, kind,
                   m->n_steps + i);
   }
-  c837_map_free(&seen);
+  free(seen.slot);
+  c837_buf_free(&seen.key);
   c837_buf_free(&key);
   return rc;
 }
