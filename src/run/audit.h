@@ -289,6 +289,13 @@ typedef struct c837_episode {
   uint32_t lines, lines_ledger, lines_held, procedures;
 } c837_episode;
 
+/* An episode the page draws, 12 bytes: its steps order_of[first ..
+ * first + n) and its patient (an id of model->strs); its figures are
+ * computed again from its steps (c837_episodes_at) rather than kept. */
+typedef struct c837_kept {
+  uint32_t first, n, patient;
+} c837_kept;
+
 typedef struct c837_audit_model {
   c837_money total;
   c837_money payer[C837_PAYER_CLASS_COUNT];
@@ -315,8 +322,9 @@ typedef struct c837_audit_model {
   uint64_t *ids;             /* finding ids of the steps */
   unsigned char *id_edits;   /* and their edits */
   size_t n_ids, cap_ids;
-  c837_episode *episodes;    /* the first C837_HTML_MAX_EPISODES
-                                episodes (the page draws them) */
+  c837_kept *episodes;       /* the first C837_HTML_MAX_EPISODES
+                                episodes (the page draws them; their
+                                figures: c837_episodes_at) */
   size_t n_kept;
   size_t n_episodes;         /* all of them (rows of episodes.csv) */
   size_t n_patients;         /* the patients of all of them */
@@ -366,6 +374,10 @@ c837_status c837_episodes_build(c837_audit_model *m,
                                 const c837_codetable *t,
                                 uint32_t this_run, const c837_payers *p,
                                 c837_out *out, c837_error *err);
+/* Kept episode i (< m->n_kept) with its figures, into *e: the same as
+ * its row of episodes.csv was written from (engine, as for
+ * c837_episodes_step, unchanged since). */
+void c837_episodes_at(const c837_audit_model *m, size_t i, c837_episode *e);
 /* Step ref of m (c837_sref) as the reports show it, in *buf (returned);
  * its strings live as long as *buf and m (and m's engine, unchanged). */
 const c837_estep *c837_episodes_step(const c837_audit_model *m,

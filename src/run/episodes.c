@@ -414,7 +414,9 @@ static int flush(grouper *g)
   if (c837_vec_reserve(&m->episodes, &g->cap_kept, m->n_kept + 1,
                        sizeof *m->episodes, 64, 0) != 0)
     return -1;
-  m->episodes[m->n_kept++] = g->cur;
+  m->episodes[m->n_kept].first = g->cur.first;
+  m->episodes[m->n_kept].n = g->cur.n;
+  m->episodes[m->n_kept++].patient = 0; /* kept_patients */
   return 0;
 }
 
@@ -447,13 +449,32 @@ static int group(grouper *g, size_t n)
   return n ? flush(g) : 0;
 }
 
+void c837_episodes_at(const c837_audit_model *m, size_t i, c837_episode *e)
+{
+  const c837_kept *k = &m->episodes[i];
+  c837_estep sb;
+  uint32_t j;
+  /* as group() cut it: the window of its first step, then each step */
+  memset(e, 0, sizeof *e);
+  e->first = k->first;
+  e->patient = k->patient;
+  e->payer_class = C837_PAYER_UNKNOWN;
+  for (j = 0; j < k->n; j++) {
+    const c837_estep *s =
+        c837_episodes_step(m, m->order_of[k->first + j].ref, &sb);
+    if (j == 0)
+      e->window = s->window;
+    take(e, s);
+  }
+}
+
 /* The patients of the episodes kept, as ids of m->strs (after the cut:
  * interning moves the strings the keys borrow).  0 or -1. */
 static int kept_patients(c837_audit_model *m)
 {
   size_t i, id;
   for (i = 0; i < m->n_kept; i++) {
-    c837_episode *e = &m->episodes[i];
+    c837_kept *e = &m->episodes[i];
     uint32_t ref = m->order_of[e->first].ref;
     const c837_estep *s;
     if (ref < m->n_steps) {
@@ -492,7 +513,7 @@ static int cut(c837_audit_model *m, uint32_t this_run, FILE *fp)
   if (rc != 0)
     return rc;
   if (m->n_kept) {
-    const c837_episode *last = &m->episodes[m->n_kept - 1];
+    const c837_kept *last = &m->episodes[m->n_kept - 1];
     m->n_order = last->first + last->n;
   }
   if (m->n_order < n) { /* the rest is in episodes.csv only */
