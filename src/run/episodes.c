@@ -61,47 +61,60 @@ static int live(const c837_estep *s)
 
 /* ---- voids and replacements within the run ------------------------ */
 
-/* A step's place in a sort (qsort has no context, so the keys travel
- * with the index). */
-typedef struct skey {
-  uint32_t a, b;             /* claim and provider ids */
-  uint64_t order;
-  size_t idx;
-} skey;
+/* A CLM01 and billing NPI (claim and provider ids of model->strs) with
+ * the last claim of the run that voids or replaces it (qsort has no
+ * context, so the keys travel with the entry). */
+typedef struct rkey {
+  uint32_t a, b;
+  uint64_t last;
+} rkey;
 
 static int by_claim(const void *pa, const void *pb)
 {
-  const skey *x = pa, *y = pb;
+  const rkey *x = pa, *y = pb;
   if (x->a != y->a)
     return x->a < y->a ? -1 : 1;
-  if (x->b != y->b)
-    return x->b < y->b ? -1 : 1;
-  return x->order < y->order ? -1 : x->order > y->order;
+  return x->b < y->b ? -1 : x->b > y->b;
 }
 
 /* A void or a forwarded replacement replaces the run's earlier lines of
- * the same CLM01 and billing NPI.  k: n_steps scratch entries. */
-static void mark_replaced(c837_audit_model *m, skey *k)
+ * the same CLM01 and billing NPI.  Only the replacing steps (few) are
+ * sorted, by key, then every step is looked up (memory: 16 bytes per
+ * replacing step, none per step).  0, or -1 out of memory (nothing
+ * marked). */
+static int mark_replaced(c837_audit_model *m)
 {
-  size_t i, j, q;
-  for (i = 0; i < m->n_steps; i++) {
-    k[i].a = m->steps[i].claim_id;
-    k[i].b = m->steps[i].provider;
-    k[i].order = i; /* a step's index is its input order */
-    k[i].idx = i;
-  }
-  qsort(k, m->n_steps, sizeof *k, by_claim);
-  for (i = 0; i < m->n_steps; i = j) {
-    uint64_t last = 0; /* the last claim of the group that replaces */
-    for (j = i; j < m->n_steps && k[j].a == k[i].a && k[j].b == k[i].b; j++)
-      if (m->steps[k[j].idx].replaces && m->steps[k[j].idx].seq > last)
-        last = m->steps[k[j].idx].seq;
-    for (q = i; q < j; q++) {
-      c837_mstep *s = &m->steps[k[q].idx];
-      if (s->seq < last && s->state != C837_ES_VOID)
-        s->state = C837_ES_REPLACED;
+  size_t i, j, n = 0;
+  rkey *k;
+  for (i = 0; i < m->n_steps; i++)
+    n += m->steps[i].replaces;
+  if (!n)
+    return 0;
+  if (!(k = malloc(n * sizeof *k)))
+    return -1;
+  for (i = 0, n = 0; i < m->n_steps; i++)
+    if (m->steps[i].replaces) {
+      k[n].a = m->steps[i].claim_id;
+      k[n].b = m->steps[i].provider;
+      k[n++].last = m->steps[i].seq;
     }
+  qsort(k, n, sizeof *k, by_claim);
+  for (i = 0, j = 0; i < n; i++) /* one entry per key: its last claim */
+    if (j && by_claim(&k[j - 1], &k[i]) == 0) {
+      if (k[i].last > k[j - 1].last)
+        k[j - 1].last = k[i].last;
+    } else {
+      k[j++] = k[i];
+    }
+  for (i = 0; i < m->n_steps; i++) {
+    c837_mstep *s = &m->steps[i];
+    rkey key = {s->claim_id, s->provider, 0};
+    const rkey *hit = bsearch(&key, k, j, sizeof *k, by_claim);
+    if (hit && s->seq < hit->last && s->state != C837_ES_VOID)
+      s->state = C837_ES_REPLACED;
   }
+  free(k);
+  return 0;
 }
 
 /* ---- the ledger's lines ------------------------------------------- */
@@ -533,13 +546,10 @@ c837_status c837_episodes_build(c837_audit_model *m,
 {
   c837_payer_settings dflt;
   c837_status st;
-  skey *k;
   int rc;
   c837_payers_settings(p, NULL, NULL, &dflt);
-  if (!(k = malloc((m->n_steps ? m->n_steps : 1) * sizeof *k)))
+  if (mark_replaced(m) != 0)
     return c837_error_set(err, C837_ENOMEM, 0, 0, "out of memory");
-  mark_replaced(m, k);
-  free(k);
   m->engine = engine;
   m->t = t;
   m->ledger_window = dflt.step_window_days;
