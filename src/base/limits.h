@@ -435,6 +435,15 @@
 #define C837_HTML_MAX_PROVIDERS 2000
 #endif
 
+/* ---- base: sorting ---------------------------------------------------- */
+
+/* The largest element c837_sort (sort.c) sorts in place, swapping through
+ * a buffer of this size on its stack; larger ones go to qsort.  The
+ * report model's sorted arrays have 16-byte elements. */
+#ifndef C837_SORT_MAX_ELEM
+#define C837_SORT_MAX_ELEM 64
+#endif
+
 /* ---- base: CSV files ------------------------------------------------- */
 
 /* Columns of one CSV file read or written through csvschema.c: the
@@ -545,6 +554,9 @@
 #endif
 #if C837_HTML_PAGE_ROWS < 10
 #error "C837_HTML_PAGE_ROWS must be at least 10"
+#endif
+#if C837_SORT_MAX_ELEM < 16 || C837_SORT_MAX_ELEM > 1024
+#error "C837_SORT_MAX_ELEM must be 16 .. 1024 (a buffer on the stack)"
 #endif
 
 #endif

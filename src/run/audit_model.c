@@ -12,6 +12,7 @@
 #include "run/audit_int.h"
 #include "base/err.h"
 #include "base/limits.h"
+#include "base/sort.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -278,7 +279,7 @@ static c837_status read_spool(c837_audit *a, c837_error *err)
   if (rc < 0)
     return c837_error_set(err, C837_EIO, 0, 0, "%s", a->sp.why);
   if (m->n_listed)
-    qsort(m->listed, m->n_listed, sizeof *m->listed, by_edit_file);
+    c837_sort(m->listed, m->n_listed, sizeof *m->listed, by_edit_file);
   return C837_OK;
 }
 

@@ -32,6 +32,7 @@
 #include "base/csvschema.h"
 #include "base/err.h"
 #include "base/limits.h"
+#include "base/sort.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -512,7 +513,7 @@ static int cut(c837_audit_model *m, uint32_t this_run, FILE *fp)
   if (rc != 0)
     return rc == -2 ? -1 : rc;
   if (n)
-    qsort(m->order_of, n, sizeof *m->order_of, by_patient_date);
+    c837_sort(m->order_of, n, sizeof *m->order_of, by_patient_date);
   memset(&g, 0, sizeof g);
   g.m = m;
   g.k = m->order_of;
