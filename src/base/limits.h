@@ -510,8 +510,8 @@
 #if C837_MAX_PATIENT_EVENTS < C837_MAX_LINES_837I
 #error "C837_MAX_PATIENT_EVENTS must hold an 837I claim's 999 lines"
 #endif
-#if C837_MAX_FINDINGS < 16
-#error "C837_MAX_FINDINGS must be at least 16"
+#if C837_MAX_FINDINGS < 16 || C837_MAX_FINDINGS > 65535
+#error "C837_MAX_FINDINGS must be 16 .. 65535 (a report step counts them in 16 bits)"
 #endif
 #if C837_MAX_CAP_UNITS < 1 || C837_MAX_CAP_UNITS > 1000000000
 #error "C837_MAX_CAP_UNITS must be 1 .. 10^9 (cap x days in int64 micro-units)"

@@ -232,7 +232,7 @@ typedef struct c837_listed {
   uint32_t file, edit;
 } c837_listed;
 
-/* A step of this run, in memory (strings interned in model->strs), 80
+/* A step of this run, in memory (strings interned in model->strs), 72
  * bytes: one per CAR-T line read, so kept small (specs/performance.md,
  * "Memory per CAR-T line").  Its index in model->steps is its input
  * order (for ties).  The ledger's steps are not copied: the engine's
@@ -243,7 +243,8 @@ typedef struct c837_mstep {
   uint32_t file;             /* file id */
   uint32_t patient, claim_id, provider, lx, code, product, units;
   int32_t window, date_from, date_to;
-  uint32_t ids_at, n_ids;    /* into model->ids and model->id_edits */
+  uint32_t ids_at;           /* into model->ids and model->id_edits */
+  uint16_t n_ids;            /* <= C837_MAX_FINDINGS (c837_arec_get_step) */
   uint8_t kind, state;       /* c837_estep_kind, c837_estep_state */
   uint8_t payer_class;       /* c837_payer_class */
   uint8_t pcs, replaces;     /* 0 or 1 */

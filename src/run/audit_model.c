@@ -170,7 +170,7 @@ static int add_ids(c837_audit_model *m, const c837_astep *s, c837_mstep *ms)
                        sizeof *m->id_edits, 256, 0) != 0)
     return -1;
   ms->ids_at = (uint32_t)m->n_ids;
-  ms->n_ids = s->n_ids;
+  ms->n_ids = (uint16_t)s->n_ids; /* checked by c837_arec_get_step */
   for (i = 0; i < s->n_ids; i++) {
     m->ids[m->n_ids] = c837_astep_id(s, i);
     m->id_edits[m->n_ids++] = (unsigned char)s->edits[i];
