@@ -131,6 +131,17 @@
 #define C837_OUT_BUFFER (64u * 1024u)
 #endif
 
+/* The report spool read back at the end of a run (run/spool.c): a pass
+ * over its records reads this many bytes at a time; a record read at an
+ * offset (report.html's findings, in their order) reads
+ * C837_SPOOL_READ_AT bytes from there, most records being shorter. */
+#ifndef C837_SPOOL_READ_BUFFER
+#define C837_SPOOL_READ_BUFFER (64u * 1024u)
+#endif
+#ifndef C837_SPOOL_READ_AT
+#define C837_SPOOL_READ_AT 4096u
+#endif
+
 /* ---- run: gzip outputs ---------------------------------------------- */
 
 /* Buffers of C837_READ_CHUNK bytes that a gzip output hands to its
@@ -481,6 +492,9 @@
 #endif
 #if C837_MAX_CLAIM_BYTES < C837_MAX_SEGMENT
 #error "C837_MAX_CLAIM_BYTES must hold at least one segment"
+#endif
+#if C837_SPOOL_READ_AT < 16 || C837_SPOOL_READ_AT > C837_SPOOL_READ_BUFFER
+#error "C837_SPOOL_READ_AT must be 16 .. C837_SPOOL_READ_BUFFER bytes"
 #endif
 #if C837_READ_CHUNK < 4096
 #error "C837_READ_CHUNK must be at least 4096 bytes"

@@ -22,7 +22,9 @@
 #include "base/err.h"
 #include "base/limits.h"
 
+#include <errno.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <string.h>
 
 void c837_run_options_default(c837_run_options *o)
@@ -206,8 +208,15 @@ c837_run *c837_run_new(const c837_run_options *o, c837_error *err)
       goto fail;
     }
   }
-  if (c837_mkdirs(r->out_dir, err) != C837_OK)
-    goto fail;
+  /* one mkdir: made now (out_made), there already, or its parents are
+   * missing (c837_mkdirs makes them and it: made, too) */
+  if (mkdir(r->out_dir, 0777) == 0)
+    r->out_made = 1;
+  else if (errno != EEXIST) {
+    if (c837_mkdirs(r->out_dir, err) != C837_OK)
+      goto fail;
+    r->out_made = 1;
+  }
   c837_summary_json_forget(r->out_dir);
   cb.ud = r;
   c837_walk_init(&r->walk, &cb, r->out_dir);

@@ -336,12 +336,14 @@ static int out_path(char *buf, size_t sz, const char *dir, const char *sub,
 }
 
 /* 1 when the output path names the input file itself (the input as
- * file_start found it: stat once per file). */
+ * file_start found it: stat once per file).  Under an output directory
+ * the run made, every file is one of its outputs, written after the
+ * inputs it came from were opened: no stat. */
 static int same_file(const file_ctx *f, const char *out)
 {
   struct stat sb;
-  return f->in_known && stat(out, &sb) == 0 && f->in_dev == sb.st_dev &&
-         f->in_ino == sb.st_ino;
+  return f->in_known && !f->run->out_made && stat(out, &sb) == 0 &&
+         f->in_dev == sb.st_dev && f->in_ino == sb.st_ino;
 }
 
 /* Starts f with the record of input `name`.  C837_OK or C837_ENOMEM

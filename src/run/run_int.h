@@ -16,6 +16,10 @@
 struct c837_run {
   c837_run_options o;
   char out_dir[PATH_MAX / 2];
+  int out_made;            /* out_dir was made by this run: nothing under
+                              it but this run's outputs, so no output
+                              name can be an input (run_file.c
+                              same_file) */
   char state_path[PATH_MAX]; /* the ledger, resolved once (ledger_path) */
   const c837_codetable *table; /* the run's (own, or options.table) */
   c837_codetable *own_table;   /* loaded by the run, freed with it */

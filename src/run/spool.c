@@ -4,9 +4,12 @@
  * file system, not /tmp, which may be small) and unlinked at once: it
  * lives as long as its descriptor.  Writes go through stdio; a mark is
  * an offset, a rollback an ftruncate, as report.c does for findings.csv.
+ * Reads are preads through a buffer of the spool's own (spool.h), after
+ * the stream is flushed: the stream stays at the end of the file.
  */
 #include "run/spool.h"
 #include "base/err.h"
+#include "base/limits.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -100,6 +103,7 @@ int c837_spool_mark(c837_spool *s)
 
 int c837_spool_rollback(c837_spool *s)
 {
+  s->rlen = 0; /* what was read of the cut records is gone */
   if (s->failed == 2 && renew(s) != 0) {
     s->failed = 1;
     return -1;
@@ -117,35 +121,90 @@ int c837_spool_start(c837_spool *s)
 {
   if (s->failed)
     return -1;
-  if (fflush(s->fp) != 0 || fseeko(s->fp, 0, SEEK_SET) != 0)
+  if (fflush(s->fp) != 0)
     return fail(s, "read");
+  s->cur = 0;
+  return 0;
+}
+
+/* Copies n bytes of the file at off into dst, through rbuf: what is not
+ * there is read from off, `chunk` bytes at a time (a part larger than
+ * rbuf straight into dst).  0, or -1 (errno set; 0 when the file ends
+ * first). */
+static int fetch(c837_spool *s, off_t off, void *dst, size_t n,
+                 size_t chunk)
+{
+  char *d = dst;
+  while (n > 0) {
+    ssize_t got;
+    if (s->rlen && off >= s->rpos && off < s->rpos + (off_t)s->rlen) {
+      size_t at = (size_t)(off - s->rpos), k = s->rlen - at;
+      if (k > n)
+        k = n;
+      memcpy(d, s->rbuf + at, k);
+      d += k;
+      off += (off_t)k;
+      n -= k;
+      continue;
+    }
+    if (n >= C837_SPOOL_READ_BUFFER) {
+      got = pread(fileno(s->fp), d, n, off);
+      if (got > 0) {
+        d += got;
+        off += got;
+        n -= (size_t)got;
+      }
+    } else {
+      s->rlen = 0;
+      got = pread(fileno(s->fp), s->rbuf, chunk, off);
+      if (got > 0) {
+        s->rpos = off;
+        s->rlen = (size_t)got;
+      }
+    }
+    if (got < 0 && errno == EINTR)
+      continue;
+    if (got <= 0) {
+      if (got == 0)
+        errno = 0;
+      return -1;
+    }
+  }
   return 0;
 }
 
 int c837_spool_read(c837_spool *s, off_t at, int *type, c837_buf *buf,
                     off_t *pos)
 {
-  unsigned char t;
+  unsigned char hdr[5];
   uint32_t len;
-  size_t got;
+  off_t off = at >= 0 ? at : s->cur, end;
+  size_t chunk = at >= 0 ? C837_SPOOL_READ_AT : C837_SPOOL_READ_BUFFER;
   if (s->failed)
     return -1;
-  if (at >= 0 && fseeko(s->fp, at, SEEK_SET) != 0)
+  /* records put after c837_spool_start are still in the stream */
+  if (fflush(s->fp) != 0)
     return fail(s, "read");
-  if (pos && (*pos = ftello(s->fp)) < 0)
+  if (!s->rbuf && !(s->rbuf = malloc(C837_SPOOL_READ_BUFFER)))
+    return -2; /* out of memory, as for buf */
+  end = s->pos; /* the stream flushed: the file's size */
+  if (off >= end)
+    return 0;
+  if (fetch(s, off, hdr, sizeof hdr, chunk) != 0)
     return fail(s, "read");
-  got = fread(&t, 1, 1, s->fp);
-  if (got == 0)
-    return ferror(s->fp) ? fail(s, "read") : 0;
-  if (fread(&len, 4, 1, s->fp) != 1 || len > buf->limit)
+  memcpy(&len, hdr + 1, 4);
+  if (len > buf->limit)
     return fail(s, "read");
   buf->len = 0;
   if (c837_buf_reserve(buf, len ? len : 1) != 0)
     return -2;
-  if (len && fread(buf->p, 1, len, s->fp) != len)
+  if (len && fetch(s, off + 5, buf->p, len, chunk) != 0)
     return fail(s, "read");
   buf->len = len;
-  *type = t;
+  *type = hdr[0];
+  if (pos)
+    *pos = off;
+  s->cur = off + 5 + (off_t)len;
   return 1;
 }
 
@@ -154,6 +213,9 @@ void c837_spool_close(c837_spool *s)
   if (s->fp)
     fclose(s->fp);
   s->fp = NULL;
+  free(s->rbuf);
+  s->rbuf = NULL;
+  s->rlen = 0;
 }
 
 /* ---- payloads ----------------------------------------------------- */

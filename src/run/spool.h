@@ -31,6 +31,14 @@ typedef struct c837_spool {
                            mark without asking the stream (a syscall) */
   int failed;           /* 1: for good; 2: a write failed, until the
                            rollback (c837_spool_put) */
+  /* reading back (c837_spool_start): pread through a buffer of its own,
+   * so that a pass over the records costs a read per
+   * C837_SPOOL_READ_BUFFER bytes and a record read at an offset one
+   * pread, and the write stream's position is never moved */
+  char *rbuf;           /* NULL until the first read */
+  off_t rpos;           /* file offset of rbuf[0] */
+  size_t rlen;          /* bytes of the file in rbuf */
+  off_t cur;            /* the next record of c837_spool_read(-1) */
   char why[300];        /* the first failure */
 } c837_spool;
 
@@ -51,7 +59,7 @@ int c837_spool_rollback(c837_spool *s);
  * `limit` bytes): its type in *type and its offset in *pos (NULL: not
  * wanted).  1, 0 at the end, -1 on a read error or a record that is not
  * one, -2 when buf cannot hold the record (out of memory; the spool is
- * not failed). */
+ * not failed; so too when the spool's own read buffer cannot be had). */
 int c837_spool_read(c837_spool *s, off_t at, int *type, c837_buf *buf,
                     off_t *pos);
 /* Makes the next c837_spool_read(-1) read the first record; 0 or -1. */
