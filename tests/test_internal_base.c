@@ -1,5 +1,5 @@
 /* test_internal_base.c -- unit tests of the ground floor (src/base: buf, map,
- * err, the text escaping of util)
+ * err, sort, the text escaping of util)
  *
  * An internal test: it includes private headers of src/base, which are
  * not part of the public interface.
@@ -16,7 +16,9 @@
 
 #include "base/buf.h"
 #include "base/err.h"
+#include "base/limits.h"
 #include "base/map.h"
+#include "base/sort.h"
 #include "base/util.h"
 
 static void test_buf_put_and_limit(void **state)
@@ -206,6 +208,67 @@ static void test_fputs_text(void **state)
   expect_text("\xf4\x90\x80\x80", "\\xf4\\x90\\x80\\x80");
 }
 
+/* Elements as the report model sorts them: a key with ties, and a
+ * unique one that breaks them (a total order). */
+typedef struct skv {
+  uint32_t key, uniq;
+  uint64_t pad;
+} skv;
+
+static int by_skv(const void *pa, const void *pb)
+{
+  const skv *a = pa, *b = pb;
+  if (a->key != b->key)
+    return a->key < b->key ? -1 : 1;
+  return a->uniq < b->uniq ? -1 : a->uniq > b->uniq;
+}
+
+/* Bigger than C837_SORT_MAX_ELEM: qsort's. */
+typedef struct big {
+  uint32_t key;
+  char fill[C837_SORT_MAX_ELEM];
+} big;
+
+static int by_big(const void *pa, const void *pb)
+{
+  const big *a = pa, *b = pb;
+  return a->key < b->key ? -1 : a->key > b->key;
+}
+
+static void test_sort_as_qsort(void **state)
+{
+  static const size_t sizes[] = {0, 1, 2, 3, 7, 64, 1000, 4097};
+  uint32_t x = 12345;
+  size_t k, i;
+  big b[50];
+  (void)state;
+  for (k = 0; k < sizeof sizes / sizeof *sizes; k++) {
+    size_t n = sizes[k];
+    skv *v = calloc(n ? n : 1, sizeof *v), *w = calloc(n ? n : 1, sizeof *w);
+    assert_non_null(v);
+    assert_non_null(w);
+    for (i = 0; i < n; i++) {
+      x = x * 1103515245u + 12345u;
+      v[i].key = (x >> 16) % 17; /* many ties */
+      v[i].uniq = (uint32_t)(n - i);
+      v[i].pad = i;
+    }
+    memcpy(w, v, n * sizeof *v);
+    qsort(w, n, sizeof *w, by_skv);
+    c837_sort(v, n, sizeof *v, by_skv);
+    assert_memory_equal(v, w, n * sizeof *v);
+    free(v);
+    free(w);
+  }
+  for (i = 0; i < 50; i++) {
+    memset(&b[i], 0, sizeof b[i]);
+    b[i].key = (uint32_t)((i * 37) % 50);
+  }
+  c837_sort(b, 50, sizeof *b, by_big);
+  for (i = 0; i < 50; i++)
+    assert_int_equal(b[i].key, i);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -216,6 +279,7 @@ int main(void)
       cmocka_unit_test(test_map_intern),
       cmocka_unit_test(test_error_set),
       cmocka_unit_test(test_fputs_text),
+      cmocka_unit_test(test_sort_as_qsort),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -446,6 +446,15 @@
 #define C837_HTML_MAX_PROVIDERS 2000
 #endif
 
+/* ---- base: sorting ---------------------------------------------------- */
+
+/* The largest element c837_sort (sort.c) sorts in place, swapping through
+ * a buffer of this size on its stack; larger ones go to qsort.  The
+ * report model's sorted arrays have 16-byte elements. */
+#ifndef C837_SORT_MAX_ELEM
+#define C837_SORT_MAX_ELEM 64
+#endif
+
 /* ---- base: CSV files ------------------------------------------------- */
 
 /* Columns of one CSV file read or written through csvschema.c: the
@@ -515,8 +524,8 @@
 #if C837_MAX_PATIENT_EVENTS < C837_MAX_LINES_837I
 #error "C837_MAX_PATIENT_EVENTS must hold an 837I claim's 999 lines"
 #endif
-#if C837_MAX_FINDINGS < 16
-#error "C837_MAX_FINDINGS must be at least 16"
+#if C837_MAX_FINDINGS < 16 || C837_MAX_FINDINGS > 65535
+#error "C837_MAX_FINDINGS must be 16 .. 65535 (a report step counts them in 16 bits)"
 #endif
 #if C837_MAX_CAP_UNITS < 1 || C837_MAX_CAP_UNITS > 1000000000
 #error "C837_MAX_CAP_UNITS must be 1 .. 10^9 (cap x days in int64 micro-units)"
@@ -559,6 +568,9 @@
 #endif
 #if C837_HTML_PAGE_ROWS < 10
 #error "C837_HTML_PAGE_ROWS must be at least 10"
+#endif
+#if C837_SORT_MAX_ELEM < 16 || C837_SORT_MAX_ELEM > 1024
+#error "C837_SORT_MAX_ELEM must be 16 .. 1024 (a buffer on the stack)"
 #endif
 
 #endif

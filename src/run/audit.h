@@ -232,17 +232,22 @@ typedef struct c837_listed {
   uint32_t file, edit;
 } c837_listed;
 
-/* A step of this run, in memory (strings interned in model->strs).  The
- * ledger's steps are not copied: the engine's history holds them. */
+/* A step of this run, in memory (strings interned in model->strs), 72
+ * bytes: one per CAR-T line read, so kept small (specs/performance.md,
+ * "Memory per CAR-T line").  Its index in model->steps is its input
+ * order (for ties).  The ledger's steps are not copied: the engine's
+ * history holds them. */
 typedef struct c837_mstep {
-  uint64_t seq;              /* claim (0: ledger) */
-  uint32_t file;             /* this run: file id; ledger: none */
-  uint32_t patient, claim_id, provider, lx, code, product, units;
-  uint32_t kind, state, pcs, payer_class, replaces;
-  int32_t window, date_from, date_to, run_date; /* run_date: ledger */
+  uint64_t seq;              /* its claim */
   int64_t charge;
-  uint32_t ids_at, n_ids;    /* into model->ids and model->id_edits */
-  uint64_t order;            /* input order, for ties */
+  uint32_t file;             /* file id */
+  uint32_t patient, claim_id, provider, lx, code, product, units;
+  int32_t window, date_from, date_to;
+  uint32_t ids_at;           /* into model->ids and model->id_edits */
+  uint16_t n_ids;            /* <= C837_MAX_FINDINGS (c837_arec_get_step) */
+  uint8_t kind, state;       /* c837_estep_kind, c837_estep_state */
+  uint8_t payer_class;       /* c837_payer_class */
+  uint8_t pcs, replaces;     /* 0 or 1 */
 } c837_mstep;
 
 /* A step of an episode, by reference: ref < model->n_steps is this run's
@@ -270,18 +275,27 @@ typedef struct c837_estep {
   c837_hist h;               /* a ledger line's record */
 } c837_estep;
 
-/* An episode: order_of[first .. first + n). */
+/* An episode: order_of[first .. first + n).  88 bytes (up to
+ * C837_HTML_MAX_EPISODES are kept): the counts are of its steps, whose
+ * references are uint32_t (c837_sref), so they fit in 32 bits too. */
 typedef struct c837_episode {
+  int64_t charges, charges_held;
   uint32_t patient;
-  size_t first, n;
+  uint32_t first, n;
   int32_t window;
   uint32_t payer_class;      /* of its first line of this run, else
                                 C837_PAYER_UNKNOWN */
   int32_t first_date, last_date;
   int32_t date[C837_EP_KINDS]; /* earliest date per kind (0: none) */
-  uint64_t lines, lines_ledger, lines_held, procedures;
-  int64_t charges, charges_held;
+  uint32_t lines, lines_ledger, lines_held, procedures;
 } c837_episode;
+
+/* An episode the page draws, 12 bytes: its steps order_of[first ..
+ * first + n) and its patient (an id of model->strs); its figures are
+ * computed again from its steps (c837_episodes_at) rather than kept. */
+typedef struct c837_kept {
+  uint32_t first, n, patient;
+} c837_kept;
 
 typedef struct c837_audit_model {
   c837_money total;
@@ -309,8 +323,9 @@ typedef struct c837_audit_model {
   uint64_t *ids;             /* finding ids of the steps */
   unsigned char *id_edits;   /* and their edits */
   size_t n_ids, cap_ids;
-  c837_episode *episodes;    /* the first C837_HTML_MAX_EPISODES
-                                episodes (the page draws them) */
+  c837_kept *episodes;       /* the first C837_HTML_MAX_EPISODES
+                                episodes (the page draws them; their
+                                figures: c837_episodes_at) */
   size_t n_kept;
   size_t n_episodes;         /* all of them (rows of episodes.csv) */
   size_t n_patients;         /* the patients of all of them */
@@ -360,6 +375,10 @@ c837_status c837_episodes_build(c837_audit_model *m,
                                 const c837_codetable *t,
                                 uint32_t this_run, const c837_payers *p,
                                 c837_out *out, c837_error *err);
+/* Kept episode i (< m->n_kept) with its figures, into *e: the same as
+ * its row of episodes.csv was written from (engine, as for
+ * c837_episodes_step, unchanged since). */
+void c837_episodes_at(const c837_audit_model *m, size_t i, c837_episode *e);
 /* Step ref of m (c837_sref) as the reports show it, in *buf (returned);
  * its strings live as long as *buf and m (and m's engine, unchanged). */
 const c837_estep *c837_episodes_step(const c837_audit_model *m,

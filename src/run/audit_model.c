@@ -12,6 +12,7 @@
 #include "run/audit_int.h"
 #include "base/err.h"
 #include "base/limits.h"
+#include "base/sort.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -169,7 +170,7 @@ static int add_ids(c837_audit_model *m, const c837_astep *s, c837_mstep *ms)
                        sizeof *m->id_edits, 256, 0) != 0)
     return -1;
   ms->ids_at = (uint32_t)m->n_ids;
-  ms->n_ids = s->n_ids;
+  ms->n_ids = (uint16_t)s->n_ids; /* checked by c837_arec_get_step */
   for (i = 0; i < s->n_ids; i++) {
     m->ids[m->n_ids] = c837_astep_id(s, i);
     m->id_edits[m->n_ids++] = (unsigned char)s->edits[i];
@@ -187,16 +188,16 @@ static int add_step(c837_audit_model *m, reader *rd, const c837_astep *s)
   memset(ms, 0, sizeof *ms);
   ms->seq = s->seq;
   ms->file = s->file;
-  ms->kind = s->kind;
-  ms->state = s->state;
-  ms->pcs = s->pcs;
-  ms->payer_class = s->payer_class;
-  ms->replaces = s->replaces;
+  /* kind, state and payer_class are checked by c837_arec_get_step */
+  ms->kind = (uint8_t)s->kind;
+  ms->state = (uint8_t)s->state;
+  ms->pcs = s->pcs != 0;
+  ms->payer_class = (uint8_t)s->payer_class;
+  ms->replaces = s->replaces != 0;
   ms->window = s->window;
   ms->date_from = s->date_from;
   ms->date_to = s->date_to;
   ms->charge = s->charge_ok ? s->charge : 0;
-  ms->order = m->n_steps;
   if (str_id(m, s->patient, &ms->patient) != 0 ||
       str_id(m, s->claim_id, &ms->claim_id) != 0 ||
       str_id(m, s->provider, &ms->provider) != 0 ||
@@ -278,7 +279,7 @@ static c837_status read_spool(c837_audit *a, c837_error *err)
   if (rc < 0)
     return c837_error_set(err, C837_EIO, 0, 0, "%s", a->sp.why);
   if (m->n_listed)
-    qsort(m->listed, m->n_listed, sizeof *m->listed, by_edit_file);
+    c837_sort(m->listed, m->n_listed, sizeof *m->listed, by_edit_file);
   return C837_OK;
 }
 

@@ -6,6 +6,7 @@
  * bits, counts and money 64.
  */
 #include "run/audit.h"
+#include "base/limits.h"
 
 #include <string.h>
 
@@ -251,7 +252,9 @@ void c837_arec_get_step(c837_recr *r, c837_astep *s)
   s->ids = c837_recr_str(r, &n);
   s->n_ids = (uint32_t)(n / sizeof(uint64_t));
   s->edits = c837_recr_str(r, &e);
-  if (n % sizeof(uint64_t) || e != s->n_ids || s->kind < C837_EP_COLLECT ||
+  /* a step's findings are those of one line of one claim */
+  if (n % sizeof(uint64_t) || e != s->n_ids ||
+      s->n_ids > C837_MAX_FINDINGS || s->kind < C837_EP_COLLECT ||
       s->kind >= C837_EP_KINDS || s->state >= C837_ES_COUNT ||
       s->payer_class >= C837_PAYER_CLASS_COUNT)
     r->bad = 1;

@@ -32,6 +32,7 @@
 #include "base/csvschema.h"
 #include "base/err.h"
 #include "base/limits.h"
+#include "base/sort.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -61,47 +62,60 @@ static int live(const c837_estep *s)
 
 /* ---- voids and replacements within the run ------------------------ */
 
-/* A step's place in a sort (qsort has no context, so the keys travel
- * with the index). */
-typedef struct skey {
-  uint32_t a, b;             /* claim and provider ids */
-  uint64_t order;
-  size_t idx;
-} skey;
+/* A CLM01 and billing NPI (claim and provider ids of model->strs) with
+ * the last claim of the run that voids or replaces it (qsort has no
+ * context, so the keys travel with the entry). */
+typedef struct rkey {
+  uint32_t a, b;
+  uint64_t last;
+} rkey;
 
 static int by_claim(const void *pa, const void *pb)
 {
-  const skey *x = pa, *y = pb;
+  const rkey *x = pa, *y = pb;
   if (x->a != y->a)
     return x->a < y->a ? -1 : 1;
-  if (x->b != y->b)
-    return x->b < y->b ? -1 : 1;
-  return x->order < y->order ? -1 : x->order > y->order;
+  return x->b < y->b ? -1 : x->b > y->b;
 }
 
 /* A void or a forwarded replacement replaces the run's earlier lines of
- * the same CLM01 and billing NPI.  k: n_steps scratch entries. */
-static void mark_replaced(c837_audit_model *m, skey *k)
+ * the same CLM01 and billing NPI.  Only the replacing steps (few) are
+ * sorted, by key, then every step is looked up (memory: 16 bytes per
+ * replacing step, none per step).  0, or -1 out of memory (nothing
+ * marked). */
+static int mark_replaced(c837_audit_model *m)
 {
-  size_t i, j, q;
-  for (i = 0; i < m->n_steps; i++) {
-    k[i].a = m->steps[i].claim_id;
-    k[i].b = m->steps[i].provider;
-    k[i].order = m->steps[i].order;
-    k[i].idx = i;
-  }
-  qsort(k, m->n_steps, sizeof *k, by_claim);
-  for (i = 0; i < m->n_steps; i = j) {
-    uint64_t last = 0; /* the last claim of the group that replaces */
-    for (j = i; j < m->n_steps && k[j].a == k[i].a && k[j].b == k[i].b; j++)
-      if (m->steps[k[j].idx].replaces && m->steps[k[j].idx].seq > last)
-        last = m->steps[k[j].idx].seq;
-    for (q = i; q < j; q++) {
-      c837_mstep *s = &m->steps[k[q].idx];
-      if (s->seq < last && s->state != C837_ES_VOID)
-        s->state = C837_ES_REPLACED;
+  size_t i, j, n = 0;
+  rkey *k;
+  for (i = 0; i < m->n_steps; i++)
+    n += m->steps[i].replaces;
+  if (!n)
+    return 0;
+  if (!(k = malloc(n * sizeof *k)))
+    return -1;
+  for (i = 0, n = 0; i < m->n_steps; i++)
+    if (m->steps[i].replaces) {
+      k[n].a = m->steps[i].claim_id;
+      k[n].b = m->steps[i].provider;
+      k[n++].last = m->steps[i].seq;
     }
+  qsort(k, n, sizeof *k, by_claim);
+  for (i = 0, j = 0; i < n; i++) /* one entry per key: its last claim */
+    if (j && by_claim(&k[j - 1], &k[i]) == 0) {
+      if (k[i].last > k[j - 1].last)
+        k[j - 1].last = k[i].last;
+    } else {
+      k[j++] = k[i];
+    }
+  for (i = 0; i < m->n_steps; i++) {
+    c837_mstep *s = &m->steps[i];
+    rkey key = {s->claim_id, s->provider, 0};
+    const rkey *hit = bsearch(&key, k, j, sizeof *k, by_claim);
+    if (hit && s->seq < hit->last && s->state != C837_ES_VOID)
+      s->state = C837_ES_REPLACED;
   }
+  free(k);
+  return 0;
 }
 
 /* ---- the ledger's lines ------------------------------------------- */
@@ -195,7 +209,6 @@ const c837_estep *c837_episodes_step(const c837_audit_model *m,
   b->window = s->window;
   b->date_from = s->date_from;
   b->date_to = s->date_to;
-  b->run_date = s->run_date;
   b->charge = s->charge;
   if (s->n_ids) {
     b->ids = &m->ids[s->ids_at];
@@ -225,20 +238,62 @@ static int push_ref(c837_sref **k, size_t *n, size_t *cap,
   return 0;
 }
 
-/* The identities of this run's lines (not its procedures) into seen.
- * 0 or -1. */
-static int run_identities(const c837_audit_model *m, c837_map *seen,
-                          c837_buf *key)
+/* The identities of this run's lines (not its procedures), for the
+ * ledger's lines to be looked up in: a table of step indexes + 1 by the
+ * hash of the identity (open addressing, at most half full), 4 bytes a
+ * slot; a hit is compared with the identity built again from its step.
+ * (A map of the identities themselves cost about 60 bytes per CAR-T line
+ * at the run's peak, specs/performance.md.)  Built only when the ledger
+ * has a line to look up. */
+typedef struct idset {
+  uint32_t *slot;  /* 0: empty; else step index + 1 */
+  size_t mask;     /* slots - 1 */
+  c837_buf key;    /* scratch: a step's identity */
+} idset;
+
+static int step_identity(const c837_audit_model *m, size_t i, c837_buf *b)
 {
-  size_t i, id;
+  const c837_mstep *s = &m->steps[i];
+  return identity(b, str(m, s->patient), str(m, s->claim_id),
+                  str(m, s->lx), str(m, s->provider));
+}
+
+/* Files this run's lines in st (empty).  0 or -1 (out of memory). */
+static int idset_build(idset *st, const c837_audit_model *m)
+{
+  size_t i, ns = 64;
+  if (m->n_steps > SIZE_MAX / (4 * sizeof *st->slot))
+    return -1;
+  while (ns < 2 * m->n_steps)
+    ns *= 2;
+  if (!(st->slot = calloc(ns, sizeof *st->slot)))
+    return -1;
+  st->mask = ns - 1;
   for (i = 0; i < m->n_steps; i++) {
-    const c837_mstep *s = &m->steps[i];
-    if (s->pcs)
+    size_t h;
+    if (m->steps[i].pcs)
       continue;
-    if (identity(key, str(m, s->patient), str(m, s->claim_id),
-                 str(m, s->lx), str(m, s->provider)) != 0 ||
-        c837_map_intern(seen, key->p, key->len, &id) < 0)
+    if (step_identity(m, i, &st->key) != 0)
       return -1;
+    h = (size_t)c837_hash(st->key.p, st->key.len) & st->mask;
+    while (st->slot[h])
+      h = (h + 1) & st->mask;
+    st->slot[h] = (uint32_t)(i + 1); /* n_steps <= UINT32_MAX (collect) */
+  }
+  return 0;
+}
+
+/* 1 when identity id is one of this run's lines, 0 when not, -1 out of
+ * memory. */
+static int idset_has(idset *st, const c837_audit_model *m,
+                     const c837_buf *id)
+{
+  size_t h = (size_t)c837_hash(id->p, id->len) & st->mask;
+  for (; st->slot[h]; h = (h + 1) & st->mask) {
+    if (step_identity(m, st->slot[h] - 1, &st->key) != 0)
+      return -1;
+    if (st->key.len == id->len && memcmp(st->key.p, id->p, id->len) == 0)
+      return 1;
   }
   return 0;
 }
@@ -249,39 +304,40 @@ static int run_identities(const c837_audit_model *m, c837_map *seen,
 static int collect(const c837_audit_model *m, uint32_t this_run,
                    c837_sref **k, size_t *n)
 {
-  c837_map seen = {0};
+  idset seen;
   c837_buf key = {0};
   size_t i, cap = 0, nh = m->engine ? c837_engine_history_count(m->engine)
                                     : 0;
   c837_hist hb;
-  int rc = 0;
+  int rc = 0, hit;
   *k = NULL;
   *n = 0;
   if (nh > UINT32_MAX - m->n_steps)
     return -2;
+  memset(&seen, 0, sizeof seen);
   for (i = 0; i < m->n_steps && rc == 0; i++)
     if (m->steps[i].date_from)
       rc = push_ref(k, n, &cap, str(m, m->steps[i].patient),
                     m->steps[i].date_from, m->steps[i].kind, i);
-  if (rc == 0)
-    rc = run_identities(m, &seen, &key);
   for (i = 0; i < nh && rc == 0; i++) {
     const c837_hist *h = c837_engine_history_at(m->engine, i, &hb);
     c837_hist_key hk;
     uint32_t kind = hist_kind(h);
     if (!kind || h->run >= this_run || !h->date_from)
       continue;
-    if (identity(&key, h->patient, h->claim_id, h->lx, h->provider) != 0) {
+    if ((!seen.slot && idset_build(&seen, m) != 0) ||
+        identity(&key, h->patient, h->claim_id, h->lx, h->provider) != 0 ||
+        (hit = idset_has(&seen, m, &key)) < 0) {
       rc = -1;
       break;
     }
-    if (c837_map_find(&seen, key.p, key.len) != C837_MAP_NONE ||
-        !c837_engine_history_key(m->engine, i, &hk))
+    if (hit || !c837_engine_history_key(m->engine, i, &hk))
       continue;
     rc = push_ref(k, n, &cap, hk.patient, h->date_from, kind,
                   m->n_steps + i);
   }
-  c837_map_free(&seen);
+  free(seen.slot);
+  c837_buf_free(&seen.key);
   c837_buf_free(&key);
   return rc;
 }
@@ -372,7 +428,9 @@ static int flush(grouper *g)
   if (c837_vec_reserve(&m->episodes, &g->cap_kept, m->n_kept + 1,
                        sizeof *m->episodes, 64, 0) != 0)
     return -1;
-  m->episodes[m->n_kept++] = g->cur;
+  m->episodes[m->n_kept].first = g->cur.first;
+  m->episodes[m->n_kept].n = g->cur.n;
+  m->episodes[m->n_kept++].patient = 0; /* kept_patients */
   return 0;
 }
 
@@ -396,7 +454,7 @@ static int group(grouper *g, size_t n)
         g->m->n_patients = 1;
       }
       memset(e, 0, sizeof *e);
-      e->first = i;
+      e->first = (uint32_t)i; /* i < n <= UINT32_MAX (collect) */
       e->window = s->window;
       e->payer_class = C837_PAYER_UNKNOWN;
     }
@@ -405,13 +463,32 @@ static int group(grouper *g, size_t n)
   return n ? flush(g) : 0;
 }
 
+void c837_episodes_at(const c837_audit_model *m, size_t i, c837_episode *e)
+{
+  const c837_kept *k = &m->episodes[i];
+  c837_estep sb;
+  uint32_t j;
+  /* as group() cut it: the window of its first step, then each step */
+  memset(e, 0, sizeof *e);
+  e->first = k->first;
+  e->patient = k->patient;
+  e->payer_class = C837_PAYER_UNKNOWN;
+  for (j = 0; j < k->n; j++) {
+    const c837_estep *s =
+        c837_episodes_step(m, m->order_of[k->first + j].ref, &sb);
+    if (j == 0)
+      e->window = s->window;
+    take(e, s);
+  }
+}
+
 /* The patients of the episodes kept, as ids of m->strs (after the cut:
  * interning moves the strings the keys borrow).  0 or -1. */
 static int kept_patients(c837_audit_model *m)
 {
   size_t i, id;
   for (i = 0; i < m->n_kept; i++) {
-    c837_episode *e = &m->episodes[i];
+    c837_kept *e = &m->episodes[i];
     uint32_t ref = m->order_of[e->first].ref;
     const c837_estep *s;
     if (ref < m->n_steps) {
@@ -436,7 +513,7 @@ static int cut(c837_audit_model *m, uint32_t this_run, FILE *fp)
   if (rc != 0)
     return rc == -2 ? -1 : rc;
   if (n)
-    qsort(m->order_of, n, sizeof *m->order_of, by_patient_date);
+    c837_sort(m->order_of, n, sizeof *m->order_of, by_patient_date);
   memset(&g, 0, sizeof g);
   g.m = m;
   g.k = m->order_of;
@@ -450,7 +527,7 @@ static int cut(c837_audit_model *m, uint32_t this_run, FILE *fp)
   if (rc != 0)
     return rc;
   if (m->n_kept) {
-    const c837_episode *last = &m->episodes[m->n_kept - 1];
+    const c837_kept *last = &m->episodes[m->n_kept - 1];
     m->n_order = last->first + last->n;
   }
   if (m->n_order < n) { /* the rest is in episodes.csv only */
@@ -470,13 +547,10 @@ c837_status c837_episodes_build(c837_audit_model *m,
 {
   c837_payer_settings dflt;
   c837_status st;
-  skey *k;
   int rc;
   c837_payers_settings(p, NULL, NULL, &dflt);
-  if (!(k = malloc((m->n_steps ? m->n_steps : 1) * sizeof *k)))
+  if (mark_replaced(m) != 0)
     return c837_error_set(err, C837_ENOMEM, 0, 0, "out of memory");
-  mark_replaced(m, k);
-  free(k);
   m->engine = engine;
   m->t = t;
   m->ledger_window = dflt.step_window_days;

@@ -164,10 +164,12 @@ static void step_row(FILE *fp, c837_audit *au, const c837_estep *s)
 static void episode(FILE *fp, c837_audit *au, const c837_audit_model *m,
                     size_t no)
 {
-  const c837_episode *e = &m->episodes[no - 1];
+  c837_episode eb;
+  const c837_episode *e = &eb;
   c837_estep sb;
   size_t i;
   uint64_t nf = 0;
+  c837_episodes_at(m, no - 1, &eb);
   for (i = e->first; i < e->first + e->n; i++)
     if (m->order_of[i].ref < m->n_steps) /* the ledger's have none */
       nf += m->steps[m->order_of[i].ref].n_ids;
@@ -214,6 +216,7 @@ static void episode(FILE *fp, c837_audit *au, const c837_audit_model *m,
 int c837_html_episodes(FILE *fp, c837_audit *a, const c837_audit_model *m)
 {
   size_t i, j, shown = m->n_kept, patients = m->n_patients;
+  c837_episode e;
   fprintf(fp, "<h2 id=\"episodes\">Episodes</h2>\n<p><span "
               "data-k=\"episodes.count\">%lu</span> CAR-T episode(s) of %lu "
               "patient(s), one row each in episodes.csv: a patient's "
@@ -237,9 +240,11 @@ int c837_html_episodes(FILE *fp, c837_audit *a, const c837_audit_model *m)
     fputs("><summary>", fp);
     c837_html_esc(fp, str(m, m->episodes[i].patient));
     fprintf(fp, ": %lu episode(s), ", (unsigned long)(j - i));
-    c837_html_date(fp, m->episodes[i].first_date);
+    c837_episodes_at(m, i, &e);
+    c837_html_date(fp, e.first_date);
     fputs(" to ", fp);
-    c837_html_date(fp, m->episodes[j - 1].last_date);
+    c837_episodes_at(m, j - 1, &e);
+    c837_html_date(fp, e.last_date);
     fputs("</summary>\n", fp);
     for (; i < j; i++) {
       fprintf(fp, "<span hidden data-k=\"episode.%lu.patient\">",
