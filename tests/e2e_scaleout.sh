@@ -82,6 +82,14 @@ outputs() {
     ! -name 'report.html' | sort)
 }
 
+# sbin ARGS...: the binary, under $RUNNER for the halves (every step under
+# valgrind in `make valgrind`), for every RUNNER_EVERY-th run otherwise
+NTH=0
+sbin() {
+  NTH=$((NTH + 1))
+  if [ "$label" = halves ]; then run_bin "$@"; else run_nth $NTH "$@"; fi
+}
+
 # scale LABEL START CUTS...: one run and the scale-out over parts ending
 # at the file numbers CUTS (the last is NFILES), starting ledger START
 # ("" none); checks as the header says
@@ -91,35 +99,35 @@ scale() {
   d="$T/s.$label"
   mkdir -p "$d"
   [ -n "$start" ] && cp "$start" "$d/one.csv"
-  run_bin $Q -o "$d/one" --state "$d/one.csv" $RD $ORDER >/dev/null 2>&1
+  sbin $Q -o "$d/one" --state "$d/one.csv" $RD $ORDER >/dev/null 2>&1
   first=1 k=0 exts="" applied="" bad=""
   for last in "$@"; do
     k=$((k + 1))
-    run_bin extract $Q -o "$d/e$k" $RD $(files_of $first $last) \
+    sbin extract $Q -o "$d/e$k" $RD $(files_of $first $last) \
       >/dev/null 2>"$d/e$k.err"
     [ -s "$d/e$k/extract.csv" ] || bad="$bad extract$k"
     exts="$exts $d/e$k"
     first=$((last + 1))
   done
   if [ -n "$start" ]; then
-    run_bin decide $Q -o "$d/dec" --state "$start" $RD $exts \
+    sbin decide $Q -o "$d/dec" --state "$start" $RD $exts \
       >/dev/null 2>"$d/dec.err"
   else
-    run_bin decide $Q -o "$d/dec" $RD $exts >/dev/null 2>"$d/dec.err"
+    sbin decide $Q -o "$d/dec" $RD $exts >/dev/null 2>"$d/dec.err"
   fi
   rc=$?
   [ $rc -eq 0 ] || bad="$bad decide=$rc($(head -c 300 "$d/dec.err"))"
   first=1 k=0
   for last in "$@"; do
     k=$((k + 1))
-    run_bin apply --decided "$d/dec" --part $k $Q -o "$d/a$k" $RD \
+    sbin apply --decided "$d/dec" --part $k $Q -o "$d/a$k" $RD \
       $(files_of $first $last) >/dev/null 2>"$d/a$k.err"
     rc=$?
     case $rc in 0 | 1 | 3) ;; *) bad="$bad apply$k=$rc($(head -c 300 "$d/a$k.err"))" ;; esac
     applied="$applied $d/a$k"
     first=$((last + 1))
   done
-  run_bin gather -o "$d/g" $applied >/dev/null 2>"$d/g.err" ||
+  sbin gather -o "$d/g" $applied >/dev/null 2>"$d/g.err" ||
     bad="$bad gather"
   [ -z "$bad" ] && ok "$label: every step ran ($k parts)" ||
     fail "$label: steps:$bad"

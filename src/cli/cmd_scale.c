@@ -168,10 +168,36 @@ int cmd_extract(int argc, char **argv)
 
 typedef struct decide_ctx {
   const char *dec;
-  c837_part_row *rows; /* every part's inputs, in part order */
-  size_t n;
+  c837_part_row *rows; /* every part's inputs, in part order (owned) */
+  size_t n, cap;
   int parts;
 } decide_ctx;
+
+/* Moves rows[0..n) of part `part` to the end of d->rows (their names
+ * too; rows itself is freed).  0, or -1 when out of memory (rows
+ * freed). */
+static int add_rows(decide_ctx *d, c837_part_row *rows, size_t n, int part)
+{
+  size_t i;
+  if (d->n + n > d->cap) {
+    size_t cap = d->cap ? d->cap : 64;
+    c837_part_row *m;
+    while (cap < d->n + n)
+      cap *= 2;
+    if (!(m = realloc(d->rows, cap * sizeof *m))) {
+      c837_scale_free(rows, n);
+      return -1;
+    }
+    d->rows = m;
+    d->cap = cap;
+  }
+  for (i = 0; i < n; i++) {
+    rows[i].part = part;
+    d->rows[d->n++] = rows[i];
+  }
+  free(rows);
+  return 0;
+}
 
 static int by_name(const void *a, const void *b)
 {
@@ -225,39 +251,30 @@ static int take_extracts(decide_ctx *d, char *const *ext, int n_ext)
   int k;
   for (k = 0; k < n_ext; k++) {
     c837_part_row *rows;
-    size_t n, i;
+    size_t n, i, first = d->n;
     if (join(src, sizeof src, ext[k], "extract.csv") != 0)
       return CLI_USAGE;
     if (c837_scale_read(src, &rows, &n, &err) != C837_OK) {
       fprintf(stderr, "cart837: %s\n", err.msg);
       return cli_exit_of(err.code);
     }
-    for (i = 0; i < n; i++) {
-      c837_part_row *m;
-      rows[i].part = k + 1;
-      m = realloc(d->rows, (d->n + 1) * sizeof *d->rows);
-      if (!m) {
-        free(rows);
-        fprintf(stderr, "cart837: out of memory\n");
-        return CLI_IO;
-      }
-      d->rows = m;
-      d->rows[d->n++] = rows[i];
-      if (!c837_part_has_held(rows[i].outcome))
+    if (add_rows(d, rows, n, k + 1) != 0) {
+      fprintf(stderr, "cart837: out of memory\n");
+      return CLI_IO;
+    }
+    for (i = first; i < d->n; i++) {
+      const char *name = d->rows[i].file;
+      if (!c837_part_has_held(d->rows[i].outcome))
         continue;
       if (join(dir, sizeof dir, ext[k], "held") != 0 ||
-          join(src, sizeof src, dir, rows[i].file) != 0 ||
-          ghost_path(dst, sizeof dst, d->dec, k + 1, rows[i].file) != 0) {
-        free(rows);
+          join(src, sizeof src, dir, name) != 0 ||
+          ghost_path(dst, sizeof dst, d->dec, k + 1, name) != 0)
         return CLI_SCALE;
-      }
       if (c837_scale_copy(src, dst, &err) != C837_OK) {
-        free(rows);
         fprintf(stderr, "cart837: part %d: %s\n", k + 1, err.msg);
         return CLI_SCALE;
       }
     }
-    free(rows);
   }
   d->parts = n_ext;
   return check_rows(d);
@@ -330,7 +347,7 @@ int cmd_decide(int argc, char **argv)
   memset(&d, 0, sizeof d);
   if (rc < 0)
     rc = decide(&o, &d);
-  free(d.rows);
+  c837_scale_free(d.rows, d.n);
   cli_run_opts_free(&o);
   return rc;
 }
@@ -482,7 +499,7 @@ int cmd_apply(int argc, char **argv)
   rc = cli_run_parse(argc, argv, &o);
   if (rc < 0)
     rc = apply(&o, &a);
-  free(a.rows);
+  c837_scale_free(a.rows, a.n);
   cli_run_opts_free(&o);
   return rc;
 }

@@ -24,21 +24,29 @@
 static const char *const outcome_names[] = {"none", "claims", "whole",
                                             "skipped", "failed"};
 
+/* A row as the schema reads and writes it (a name of PATH_MAX bytes); the
+ * callers' rows keep the name on the heap (c837_part_row). */
+typedef struct csv_row {
+  int part;
+  char file[PATH_MAX];
+  int outcome;
+} csv_row;
+
 static const c837_csvcol part_cols[] = {
-    {.name = "part", .type = C837_COL_INT, C837_COL_AT(c837_part_row, part),
+    {.name = "part", .type = C837_COL_INT, C837_COL_AT(csv_row, part),
      .flags = C837_COL_REQUIRED, .min = 0, .max = INT32_MAX,
      .expect = "a part number"},
-    {.name = "file", .type = C837_COL_BYTES,
-     C837_COL_AT(c837_part_row, file), .flags = C837_COL_REQUIRED},
+    {.name = "file", .type = C837_COL_BYTES, C837_COL_AT(csv_row, file),
+     .flags = C837_COL_REQUIRED},
     {.name = "outcome", .type = C837_COL_ENUM,
-     C837_COL_AT(c837_part_row, outcome), .flags = C837_COL_REQUIRED,
+     C837_COL_AT(csv_row, outcome), .flags = C837_COL_REQUIRED,
      .names = outcome_names,
      .n_names = sizeof outcome_names / sizeof outcome_names[0]},
 };
 
 static const c837_csvschema part_schema = {
-    part_cols, sizeof part_cols / sizeof part_cols[0], sizeof(c837_part_row),
-    0, "nothing", NULL};
+    part_cols, sizeof part_cols / sizeof part_cols[0], sizeof(csv_row), 0,
+    "nothing", NULL};
 
 int c837_part_has_held(int outcome)
 {
@@ -74,19 +82,52 @@ static c837_status close_out(c837_out *o, int werr, const char *path,
   return c837_out_commit(o, err);
 }
 
+/* Writes the n rows that row(ud, i, &r) gives (0, or -1 for a name too
+ * long) to path, atomically. */
+static c837_status write_manifest(size_t n,
+                                  int (*row)(void *, size_t, csv_row *),
+                                  void *ud, const char *path, c837_error *err)
+{
+  c837_out o;
+  csv_row *r = malloc(sizeof *r);
+  size_t i;
+  int werr;
+  if (!r)
+    return c837_error_set(err, C837_ENOMEM, 0, 0, "out of memory");
+  if (open_out(&o, path, err) != C837_OK) {
+    free(r);
+    return err->code;
+  }
+  werr = c837_csvschema_write_header(&part_schema, c837_out_fp(&o), "\n");
+  for (i = 0; i < n && !werr; i++) {
+    if (row(ud, i, r) != 0) {
+      free(r);
+      c837_out_abort(&o);
+      return c837_error_set(err, C837_EINVAL, 0, 0,
+                            "an input name too long for %.200s", path);
+    }
+    werr = c837_csvschema_write_row(&part_schema, r, c837_out_fp(&o), "\n");
+  }
+  free(r);
+  return close_out(&o, werr, path, err);
+}
+
+/* Row i of a c837_part_row array. */
+static int array_row(void *ud, size_t i, csv_row *r)
+{
+  const c837_part_row *x = (const c837_part_row *)ud + i;
+  r->part = x->part;
+  r->outcome = x->outcome;
+  return snprintf(r->file, sizeof r->file, "%s", x->file) <
+                 (int)sizeof r->file
+             ? 0
+             : -1;
+}
+
 c837_status c837_scale_write_rows(const c837_part_row *rows, size_t n,
                                   const char *path, c837_error *err)
 {
-  c837_out o;
-  size_t i;
-  int werr;
-  if (open_out(&o, path, err) != C837_OK)
-    return err->code;
-  werr = c837_csvschema_write_header(&part_schema, c837_out_fp(&o), "\n");
-  for (i = 0; i < n && !werr; i++)
-    werr = c837_csvschema_write_row(&part_schema, &rows[i], c837_out_fp(&o),
-                                    "\n");
-  return close_out(&o, werr, path, err);
+  return write_manifest(n, array_row, (void *)rows, path, err);
 }
 
 static int outcome_of(const c837_file_rec *f)
@@ -100,29 +141,30 @@ static int outcome_of(const c837_file_rec *f)
   return f->t.claims_held ? C837_PART_CLAIMS : C837_PART_NONE;
 }
 
+/* Row i of a run's records (part 0). */
+static int record_row(void *ud, size_t i, csv_row *r)
+{
+  const c837_file_rec *f = c837_run_record(ud, i);
+  r->part = 0;
+  r->outcome = outcome_of(f);
+  return snprintf(r->file, sizeof r->file, "%s", f->name) <
+                 (int)sizeof r->file
+             ? 0
+             : -1;
+}
+
 c837_status c837_scale_write_extract(const c837_run *r, const char *path,
                                      c837_error *err)
 {
-  size_t i, n = c837_run_record_count(r);
-  c837_part_row *rows = calloc(n ? n : 1, sizeof *rows);
-  c837_status st;
-  if (!rows)
-    return c837_error_set(err, C837_ENOMEM, 0, 0, "out of memory");
-  for (i = 0; i < n; i++) {
-    const c837_file_rec *f = c837_run_record(r, i);
-    snprintf(rows[i].file, sizeof rows[i].file, "%s", f->name);
-    rows[i].outcome = outcome_of(f);
-  }
-  st = c837_scale_write_rows(rows, n, path, err);
-  free(rows);
-  return st;
+  return write_manifest(c837_run_record_count(r), record_row, (void *)r,
+                        path, err);
 }
 
 /* ---- reading -------------------------------------------------------- */
 
 typedef struct mread {
   c837_csvread R;
-  c837_part_row cur;
+  csv_row cur;
   c837_part_row *rows;
   size_t n, cap;
 } mread;
@@ -130,13 +172,26 @@ typedef struct mread {
 static void on_row(void *ud, void *row, unsigned long record_line)
 {
   mread *M = ud;
+  const csv_row *r = row;
+  char *name;
   if (c837_vec_reserve(&M->rows, &M->cap, M->n + 1, sizeof *M->rows, 64,
-                       0) != 0) {
+                       0) != 0 ||
+      !(name = strdup(r->file))) {
     c837_csvpos_fail(&M->R.pos, C837_ENOMEM, record_line, 0, NULL,
                      "out of memory");
     return;
   }
-  M->rows[M->n++] = *(const c837_part_row *)row;
+  M->rows[M->n].part = r->part;
+  M->rows[M->n].outcome = r->outcome;
+  M->rows[M->n++].file = name;
+}
+
+void c837_scale_free(c837_part_row *rows, size_t n)
+{
+  size_t i;
+  for (i = 0; rows && i < n; i++)
+    free(rows[i].file);
+  free(rows);
 }
 
 /* Feeds the whole of the file at path to P (fed by feed); C837_OK, or
@@ -180,7 +235,7 @@ c837_status c837_scale_read(const char *path, c837_part_row **rows,
     *rows = M->rows;
     *n = M->n;
   } else {
-    free(M->rows);
+    c837_scale_free(M->rows, M->n);
   }
   free(M);
   return st;

@@ -46,7 +46,7 @@ typedef enum c837_part_outcome {
 /* One row of a manifest. */
 typedef struct c837_part_row {
   int part;            /* 1.. in decide.csv; 0 in extract.csv */
-  char file[PATH_MAX]; /* the input's name, as the reports give it */
+  char *file;          /* the input's name, as the reports give it */
   int outcome;         /* c837_part_outcome */
 } c837_part_row;
 
@@ -59,14 +59,17 @@ int c837_part_has_held(int outcome);
  * or the error (also in *err). */
 c837_status c837_scale_write_extract(const c837_run *r, const char *path,
                                      c837_error *err);
-/* Writes rows[0..n) to path, atomically.  C837_OK or the error. */
+/* Writes rows[0..n) to path, atomically.  C837_OK or the error (a name
+ * of PATH_MAX bytes or more: C837_EINVAL). */
 c837_status c837_scale_write_rows(const c837_part_row *rows, size_t n,
                                   const char *path, c837_error *err);
-/* Reads the manifest at path: *rows (malloc'ed, the caller frees) and
- * *n.  C837_OK; C837_ECSV with FILE:LINE:COLUMN for a damaged one;
+/* Reads the manifest at path: *rows and *n (c837_scale_free releases
+ * them).  C837_OK; C837_ECSV with FILE:LINE:COLUMN for a damaged one;
  * C837_EIO when it cannot be read; C837_ENOMEM. */
 c837_status c837_scale_read(const char *path, c837_part_row **rows,
                             size_t *n, c837_error *err);
+/* Releases rows[0..n) of c837_scale_read (their names too); NULL: none. */
+void c837_scale_free(c837_part_row *rows, size_t n);
 /* Copies the file src to dst (made with its directories), atomically.
  * C837_OK or C837_EIO with the reason. */
 c837_status c837_scale_copy(const char *src, const char *dst,
