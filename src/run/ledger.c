@@ -159,16 +159,9 @@ c837_status c837_ledger_lock(const char *path, int wait, int *fd,
     return c837_error_set(err, C837_EIO, 0, 0,
                           "ledger path too long: %.200s", path);
   }
-  {
-    /* a first run may name a ledger in a directory not made yet */
-    char dir[PATH_MAX];
-    const char *slash = strrchr(path, '/');
-    if (slash && slash != path) {
-      snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
-      if (c837_mkdirs(dir, err) != C837_OK)
-        return err->code;
-    }
-  }
+  /* a first run may name a ledger in a directory not made yet */
+  if (c837_mkdirs_for(path, err) != C837_OK)
+    return err->code;
   /* 0666 less the umask; a link planted at the lock's name is not
    * followed (the lock would not be the one other runs take) */
   f = open(lp, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0666);

@@ -58,13 +58,8 @@ int c837_part_has_held(int outcome)
 /* Opens o for path (its directory made); C837_OK or the error. */
 static c837_status open_out(c837_out *o, const char *path, c837_error *err)
 {
-  char dir[PATH_MAX];
-  const char *slash = strrchr(path, '/');
-  if (slash && slash != path) {
-    snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
-    if (c837_mkdirs(dir, err) != C837_OK)
-      return err->code;
-  }
+  if (c837_mkdirs_for(path, err) != C837_OK)
+    return err->code;
   c837_out_init(o, path, 0);
   return c837_out_open(o, err);
 }

@@ -95,6 +95,16 @@ int c837_out_init_under(c837_out *o, const char *root, const char *rel,
   return 0;
 }
 
+c837_status c837_mkdirs_for(const char *path, c837_error *err)
+{
+  char dir[PATH_MAX];
+  const char *slash = strrchr(path, '/');
+  if (!slash || slash == path)
+    return C837_OK;
+  snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+  return c837_mkdirs(dir, err);
+}
+
 c837_status c837_mkdirs(const char *dir, c837_error *err)
 {
   char buf[PATH_MAX];

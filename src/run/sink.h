@@ -147,6 +147,9 @@ c837_status c837_out_commit_all(c837_out *const *v, const int *force,
  * output cannot be taken back).  A published file stays.  Idempotent. */
 void c837_out_abort(c837_out *o);
 
+/* mkdir -p of the directory path is in (nothing for a name without a
+ * '/').  C837_OK or as c837_mkdirs. */
+c837_status c837_mkdirs_for(const char *path, c837_error *err);
 /* mkdir -p (one call when dir or its parent exists).  C837_OK or C837_EIO
  * ("cannot create directory D: why", D the first that could not be
  * made). */
