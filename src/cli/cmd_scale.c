@@ -474,13 +474,23 @@ static int apply(cli_run_opts *o, apply_ctx *a)
     fprintf(stderr, "cart837: %s\n", err.msg);
     return cli_exit_of(err.code);
   }
-  for (i = 0; i < a->n; i++)
-    if (a->rows[i].part > parts)
-      parts = a->rows[i].part;
-  if (a->part > parts) {
-    fprintf(stderr, "cart837 apply: --part %d: %s has parts 1 to %d\n",
-            a->part, a->dec, parts);
-    return CLI_USAGE;
+  /* decide writes the parts in order, 1, 2, ... (a part may have no
+   * input), and a ledger after each */
+  for (i = 0; i < a->n; i++) {
+    if (a->rows[i].part < (parts ? parts : 1) || a->rows[i].part < 1) {
+      fprintf(stderr, "cart837 apply: %s/decide.csv: row %zu: part %d "
+                      "out of order: not a list decide wrote\n",
+              a->dec, i + 1, a->rows[i].part);
+      return CLI_SCALE;
+    }
+    parts = a->rows[i].part;
+  }
+  ledger_of(path, sizeof path, a->dec, a->part);
+  if (access(path, F_OK) != 0) {
+    fprintf(stderr, "cart837 apply: --part %d: %s has no ledger after "
+                    "that part (%s): decide did not reach it\n",
+            a->part, a->dec, path);
+    return CLI_SCALE;
   }
   ledger_of(path, sizeof path, a->dec, 0);
   o->run.state_path = path;
