@@ -426,9 +426,11 @@ static int apply_after(c837_run *r, void *ud)
 /* Takes --decided DIR and --part K out of argv (*argc shortened). */
 static int take_apply_args(int *argc, char **argv, apply_ctx *a)
 {
-  int i, j = 1;
+  int i, j = 1, help = 0;
   for (i = 1; i < *argc; i++) {
     const char *v = NULL;
+    if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+      help = 1;
     if (!strcmp(argv[i], "--decided") || !strcmp(argv[i], "--part")) {
       if (i + 1 >= *argc) {
         fprintf(stderr, "cart837 apply: %s needs a value\n", argv[i]);
@@ -451,7 +453,7 @@ static int take_apply_args(int *argc, char **argv, apply_ctx *a)
   }
   *argc = j;
   argv[j] = NULL;
-  if (!a->dec || a->part < 1) {
+  if (!help && (!a->dec || a->part < 1)) {
     fprintf(stderr, "cart837 apply: needs --decided DIR and --part K "
                     "(1, 2, ...)\n");
     return -1;
