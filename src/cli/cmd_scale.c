@@ -205,20 +205,21 @@ static int by_name(const void *a, const void *b)
                 (*(const c837_part_row *const *)b)->file);
 }
 
-/* Refuses extracts that failed, and a name in two parts (one run would
+/* Refuses extracts that failed, and a name two parts read (one run would
  * have skipped the second: "another input already writes this output
- * name").  CLI_OK or CLI_SCALE. */
+ * name"); a skipped input takes no name.  CLI_OK or CLI_SCALE. */
 static int check_rows(const decide_ctx *d)
 {
   const c837_part_row **v = malloc((d->n ? d->n : 1) * sizeof *v);
-  size_t i;
+  size_t i, m = 0;
   int rc = CLI_OK;
   if (!v) {
     fprintf(stderr, "cart837: out of memory\n");
     return CLI_IO;
   }
   for (i = 0; i < d->n; i++) {
-    v[i] = &d->rows[i];
+    if (d->rows[i].outcome != C837_PART_SKIPPED)
+      v[m++] = &d->rows[i];
     if (d->rows[i].outcome == C837_PART_FAILED && rc == CLI_OK) {
       fprintf(stderr, "cart837: part %d, %s: its extract failed (see that "
                       "extract's summary): extract the part again\n",
@@ -226,8 +227,8 @@ static int check_rows(const decide_ctx *d)
       rc = CLI_SCALE;
     }
   }
-  qsort(v, d->n, sizeof *v, by_name);
-  for (i = 1; i < d->n && rc == CLI_OK; i++)
+  qsort(v, m, sizeof *v, by_name);
+  for (i = 1; i < m && rc == CLI_OK; i++)
     if (strcmp(v[i - 1]->file, v[i]->file) == 0) {
       fprintf(stderr, "cart837: input %s is in parts %d and %d: one run "
                       "would skip the second (give the parts distinct "
