@@ -205,20 +205,21 @@ static int by_name(const void *a, const void *b)
                 (*(const c837_part_row *const *)b)->file);
 }
 
-/* Refuses extracts that failed, and a name in two parts (one run would
+/* Refuses extracts that failed, and a name two parts read (one run would
  * have skipped the second: "another input already writes this output
- * name").  CLI_OK or CLI_SCALE. */
+ * name"); a skipped input takes no name.  CLI_OK or CLI_SCALE. */
 static int check_rows(const decide_ctx *d)
 {
   const c837_part_row **v = malloc((d->n ? d->n : 1) * sizeof *v);
-  size_t i;
+  size_t i, m = 0;
   int rc = CLI_OK;
   if (!v) {
     fprintf(stderr, "cart837: out of memory\n");
     return CLI_IO;
   }
   for (i = 0; i < d->n; i++) {
-    v[i] = &d->rows[i];
+    if (d->rows[i].outcome != C837_PART_SKIPPED)
+      v[m++] = &d->rows[i];
     if (d->rows[i].outcome == C837_PART_FAILED && rc == CLI_OK) {
       fprintf(stderr, "cart837: part %d, %s: its extract failed (see that "
                       "extract's summary): extract the part again\n",
@@ -226,8 +227,8 @@ static int check_rows(const decide_ctx *d)
       rc = CLI_SCALE;
     }
   }
-  qsort(v, d->n, sizeof *v, by_name);
-  for (i = 1; i < d->n && rc == CLI_OK; i++)
+  qsort(v, m, sizeof *v, by_name);
+  for (i = 1; i < m && rc == CLI_OK; i++)
     if (strcmp(v[i - 1]->file, v[i]->file) == 0) {
       fprintf(stderr, "cart837: input %s is in parts %d and %d: one run "
                       "would skip the second (give the parts distinct "
@@ -426,9 +427,11 @@ static int apply_after(c837_run *r, void *ud)
 /* Takes --decided DIR and --part K out of argv (*argc shortened). */
 static int take_apply_args(int *argc, char **argv, apply_ctx *a)
 {
-  int i, j = 1;
+  int i, j = 1, help = 0;
   for (i = 1; i < *argc; i++) {
     const char *v = NULL;
+    if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+      help = 1;
     if (!strcmp(argv[i], "--decided") || !strcmp(argv[i], "--part")) {
       if (i + 1 >= *argc) {
         fprintf(stderr, "cart837 apply: %s needs a value\n", argv[i]);
@@ -451,7 +454,7 @@ static int take_apply_args(int *argc, char **argv, apply_ctx *a)
   }
   *argc = j;
   argv[j] = NULL;
-  if (!a->dec || a->part < 1) {
+  if (!help && (!a->dec || a->part < 1)) {
     fprintf(stderr, "cart837 apply: needs --decided DIR and --part K "
                     "(1, 2, ...)\n");
     return -1;
@@ -474,13 +477,23 @@ static int apply(cli_run_opts *o, apply_ctx *a)
     fprintf(stderr, "cart837: %s\n", err.msg);
     return cli_exit_of(err.code);
   }
-  for (i = 0; i < a->n; i++)
-    if (a->rows[i].part > parts)
-      parts = a->rows[i].part;
-  if (a->part > parts) {
-    fprintf(stderr, "cart837 apply: --part %d: %s has parts 1 to %d\n",
-            a->part, a->dec, parts);
-    return CLI_USAGE;
+  /* decide writes the parts in order, 1, 2, ... (a part may have no
+   * input), and a ledger after each */
+  for (i = 0; i < a->n; i++) {
+    if (a->rows[i].part < (parts ? parts : 1) || a->rows[i].part < 1) {
+      fprintf(stderr, "cart837 apply: %s/decide.csv: row %zu: part %d "
+                      "out of order: not a list decide wrote\n",
+              a->dec, i + 1, a->rows[i].part);
+      return CLI_SCALE;
+    }
+    parts = a->rows[i].part;
+  }
+  ledger_of(path, sizeof path, a->dec, a->part);
+  if (access(path, F_OK) != 0) {
+    fprintf(stderr, "cart837 apply: --part %d: %s has no ledger after "
+                    "that part (%s): decide did not reach it\n",
+            a->part, a->dec, path);
+    return CLI_SCALE;
   }
   ledger_of(path, sizeof path, a->dec, 0);
   o->run.state_path = path;

@@ -296,7 +296,9 @@ static int on_claim(void *ud, const c837_claim *c)
     return -1;
   if (v.disposition != C837_DISP_HELD && gate_open(f) != 0)
     return -1; /* f->out.failed: noted when reading is over */
-  if (f->ghost) /* no row: only the edits' memory counts */
+  if (f->ghost || f->extract) /* no row: a ghost counts by the edits'
+                                 memory it leaves, an extract by its
+                                 held claims */
     n = 0;
   else
     n = fast ? c837_report_clean_claim(r->report, f->name, c, &v)

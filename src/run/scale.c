@@ -189,8 +189,8 @@ void c837_scale_free(c837_part_row *rows, size_t n)
   free(rows);
 }
 
-/* Feeds the whole of the file at path to P (fed by feed); C837_OK, or
- * C837_EIO when it cannot be opened or read. */
+/* Feeds the whole of the file at path to P; C837_OK, or C837_EIO when it
+ * cannot be opened or read (then in P->st too: the parse is over). */
 static c837_status feed_file(const char *path, c837_csvpos *P,
                              c837_error *err)
 {
@@ -198,8 +198,9 @@ static c837_status feed_file(const char *path, c837_csvpos *P,
   size_t got;
   FILE *fp = fopen(path, "rb");
   if (!fp)
-    return c837_error_set(err, C837_EIO, 0, 0, "cannot open %.200s: %s",
-                          path, strerror(errno));
+    return P->st = c837_error_set(err, C837_EIO, 0, 0,
+                                  "cannot open %.200s: %s", path,
+                                  strerror(errno));
   while (P->st == C837_OK && (got = fread(buf, 1, sizeof buf, fp)) > 0)
     c837_csvpos_feed(P, buf, got);
   if (P->st == C837_OK && ferror(fp))
@@ -386,6 +387,11 @@ static void cat_record(void *ud, size_t n_fields, unsigned long record_line)
       c->werr = 1;
   if (c->in_header && c->first_file)
     c->id_idx = column_of(c, c->id_col);
+  if (c->in_header) { /* messages name the columns from now on */
+    c->P.header_done = 1;
+    c->P.labels = (const char *const *)c->hdr;
+    c->P.n_labels = c->n_hdr;
+  }
   if (!c->in_header)
     c->next_id++;
   c->in_header = 0;
