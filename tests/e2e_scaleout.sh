@@ -148,10 +148,11 @@ scale() {
   : > "$d/got.txt"
   diffs=""
   for a in $applied; do
-    outputs "$a" >> "$d/got.txt"
-    for f in $(outputs "$a"); do
+    outputs "$a" > "$d/list.txt"
+    cat "$d/list.txt" >> "$d/got.txt"
+    while IFS= read -r f; do # names with blanks (not line breaks)
       cmp -s "$a/$f" "$d/one/$f" || diffs="$diffs $f"
-    done
+    done < "$d/list.txt"
   done
   sort -o "$d/got.txt" "$d/got.txt"
   check_file_eq "$label: the parts' 837 outputs are one run's, no more" \
@@ -344,5 +345,21 @@ scale drops "$T/early2.csv" 1 2 3
 scale drops2 "" 2 3
 check_eq "drops: README.md skipped in every part" "skipped skipped skipped" \
   "$(for k in 1 2 3; do grep README.md "$T/s.drops/e$k/extract.csv" | tr -d '"\r' | cut -d, -f3; done | tr '\n' ' ' | sed 's/ $//')"
+
+# ---- 837D with tracked lines, odd names --------------------------------
+# An 837D (GS08 X224) with CAR-T codes: extracted (tracked lines), read
+# by no edit, its lines in lines.csv; names with a comma, a quote, blanks,
+# UTF-8 and a leading dash through every manifest.
+mkdir -p "$T/odd/a" "$T/odd/b"
+sed 's/005010X222A1/005010X224A2/g' "$T/tx/cart_prof.2.837" \
+  > "$T/odd/a/dental.837"
+cp "$T/tx/cart_prof.1.837" "$T/odd/a/we,ird \"name x.837"
+cp "$T/tx/cart_prof.3.837" "$T/odd/b/-dash é.837"
+cp "$T/tx/cart_inst.1.837" "$T/odd/b/inst.837"
+ORDER="$T/odd/a $T/odd/b" NFILES=2
+scale odd "" 1 2
+grep -q '^"dental.837",' "$T/s.odd/g/lines.csv" &&
+  ok "odd: the 837D's tracked lines in lines.csv" ||
+  fail "odd: no 837D line"
 
 e2e_done
