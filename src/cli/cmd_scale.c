@@ -368,27 +368,43 @@ static int apply_before(c837_run *r, void *ud)
   return read_ghosts(r, a->dec, a->rows, a->n, a->part, 0);
 }
 
-/* 1 when the run's inputs are those of part K, in its order (else a
- * message). */
+/* The run's record k (from *k on) that was read, not skipped, or NULL;
+ * *k is left past it. */
+static const c837_file_rec *next_read(const c837_run *r, size_t *k)
+{
+  size_t n = c837_run_record_count(r);
+  while (*k < n) {
+    const c837_file_rec *f = c837_run_record(r, (*k)++);
+    if (!f->skipped)
+      return f;
+  }
+  return NULL;
+}
+
+/* 1 when the inputs the run read are those part K read, in its order
+ * (else a message).  Skipped inputs take no part: they are named by the
+ * path given, which may differ from machine to machine. */
 static int same_inputs(const c837_run *r, const apply_ctx *a)
 {
-  size_t i, k = 0, n = c837_run_record_count(r);
+  size_t i, k = 0, nth = 0;
+  const c837_file_rec *f;
   for (i = 0; i < a->n; i++) {
-    if (a->rows[i].part != a->part)
+    if (a->rows[i].part != a->part ||
+        a->rows[i].outcome == C837_PART_SKIPPED)
       continue;
-    if (k >= n || strcmp(c837_run_record(r, k)->name, a->rows[i].file)) {
+    nth++;
+    f = next_read(r, &k);
+    if (!f || strcmp(f->name, a->rows[i].file) != 0) {
       fprintf(stderr, "cart837: input %zu of part %d is %s, not %s as in "
-                      "its extract: apply takes the part's inputs in "
-                      "their order\n",
-              k + 1, a->part, k < n ? c837_run_record(r, k)->name : "missing",
-              a->rows[i].file);
+                      "its extract (skipped inputs not counted): apply "
+                      "takes the part's inputs in their order\n",
+              nth, a->part, f ? f->name : "missing", a->rows[i].file);
       return 0;
     }
-    k++;
   }
-  if (k != n) {
-    fprintf(stderr, "cart837: part %d has %zu inputs in its extract, "
-                    "apply read %zu\n", a->part, k, n);
+  if ((f = next_read(r, &k)) != NULL) {
+    fprintf(stderr, "cart837: part %d read %s, which its extract did not "
+                    "read\n", a->part, f->name);
     return 0;
   }
   return 1;
@@ -397,21 +413,35 @@ static int same_inputs(const c837_run *r, const apply_ctx *a)
 static int apply_after(c837_run *r, void *ud)
 {
   apply_ctx *a = ud;
-  char check[PATH_MAX], want[PATH_MAX];
+  char tmp[PATH_MAX], check[PATH_MAX], want[PATH_MAX];
   c837_error err;
   int same;
   if (!same_inputs(r, a))
     return CLI_SCALE;
-  if (join(check, sizeof check, c837_run_out_dir(r),
-           ".cart837-ledger-check.csv") != 0)
+  /* the check's ledger in a directory of its own, made now: no output
+   * of the run (whatever its input's name) can be there */
+  if (join(tmp, sizeof tmp, c837_run_out_dir(r),
+           ".cart837-check-XXXXXX") != 0)
     return CLI_SCALE;
+  if (!mkdtemp(tmp)) {
+    fprintf(stderr, "cart837: cannot create %s: %s\n", tmp,
+            strerror(errno));
+    return CLI_IO;
+  }
+  if (join(check, sizeof check, tmp, "ledger.csv") != 0) {
+    rmdir(tmp);
+    return CLI_SCALE;
+  }
   if (c837_run_save_ledger(r, check, &err) != C837_OK) {
     fprintf(stderr, "cart837: %s\n", err.msg);
+    unlink(check);
+    rmdir(tmp);
     return CLI_IO;
   }
   ledger_of(want, sizeof want, a->dec, a->part);
   same = c837_scale_same_file(check, want);
   unlink(check);
+  rmdir(tmp);
   if (same)
     return CLI_OK;
   fprintf(stderr,

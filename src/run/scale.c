@@ -22,7 +22,7 @@
 #include <string.h>
 
 static const char *const outcome_names[] = {"none", "claims", "whole",
-                                            "skipped", "failed"};
+                                            "skipped", "failed", "broken"};
 
 /* A row as the schema reads and writes it (a name of PATH_MAX bytes); the
  * callers' rows keep the name on the heap (c837_part_row). */
@@ -131,6 +131,8 @@ static int outcome_of(const c837_file_rec *f)
     return C837_PART_SKIPPED;
   if (f->held_whole)
     return C837_PART_WHOLE;
+  if (f->status == C837_EGZIP)
+    return C837_PART_BROKEN; /* the input's bytes, not the machine */
   if (f->status != C837_OK)
     return C837_PART_FAILED;
   return f->t.claims_held ? C837_PART_CLAIMS : C837_PART_NONE;

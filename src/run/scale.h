@@ -40,7 +40,9 @@ typedef enum c837_part_outcome {
   C837_PART_WHOLE,   /* could not be read to its end: held/NAME is the
                         file as it came */
   C837_PART_SKIPPED, /* not taken (not an 837, a name taken, ...) */
-  C837_PART_FAILED   /* failed (I/O, memory): the extract is not usable */
+  C837_PART_FAILED,  /* failed (I/O, memory): the extract is not usable */
+  C837_PART_BROKEN   /* its gzip is corrupt: every run fails it alike,
+                        with nothing of it kept but its error row */
 } c837_part_outcome;
 
 /* One row of a manifest. */
