@@ -172,7 +172,8 @@ static void manifest_round_trip(void **state)
   snprintf(path, sizeof path, "%s/bad.csv", dir);
   assert_int_equal(c837_scale_read(path, &back, &n, &err), C837_ECSV);
   assert_non_null(strstr(err.msg, "bad.csv:2:3: outcome: expected none, "
-                                  "claims, whole, skipped or failed, found 'maybe'"));
+                                  "claims, whole, skipped, failed or "
+                                  "broken, found 'maybe'"));
   assert_null(back);
   assert_int_equal(c837_scale_read("/nonexistent/c837/decide.csv", &back, &n,
                                    &err),
