@@ -404,4 +404,16 @@ run_bin apply --decided "$T/paths/dec" --part 1 $Q -o "$T/paths/a1" $RD \
   "$T/paths/p1.837" "$T/paths/summary.txt" >/dev/null 2>"$T/paths/a1.err"
 check_rc "apply by other paths, an input skipped for its name" 5 $?
 
+# a file that fails in apply but read in its extract (here its output
+# name is taken by a directory: an I/O error of this machine) is no
+# output of one run: exit 8, named (whatever the ledger says)
+d="$T/s.halves"
+mkdir -p "$d/x8/g3.837"
+run_bin apply --decided "$d/dec" --part 1 $Q -o "$d/x8" $RD \
+  "$T"/in/g[1-8].837 >/dev/null 2>"$d/x8.err"
+check_rc "apply with a file failing here, read in its extract" 8 $?
+grep -q "part 1, g3.837: failed here (cannot write .*g3.837: Is a directory), read in its extract" \
+  "$d/x8.err" && ok "apply: the failed file named" ||
+  fail "apply failing file: $(cat "$d/x8.err")"
+
 e2e_done

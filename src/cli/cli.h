@@ -28,7 +28,8 @@ enum {
   CLI_LOCKED = 6,   /* the ledger is locked by another run */
   CLI_SCALE = 8,    /* exact scale-out (cmd_scale.c): the parts do not
                        fit together (extracts that failed, an input name
-                       in two parts, apply's inputs not its part's), or
+                       in two parts, apply's inputs not its part's, or
+                       one failing in apply that read in its extract), or
                        the edits' memory after a part is not what decide
                        computed from its extract: not one run's outputs */
   CLI_LIMIT = 7,    /* the run's limit of remembered lines (--max-lines):

@@ -381,6 +381,28 @@ static const c837_file_rec *next_read(const c837_run *r, size_t *k)
   return NULL;
 }
 
+/* 1 when input f failed here as it did in its extract (row x): a
+ * corrupt gzip fails every run alike; any other failure (I/O, memory)
+ * is this machine's, and one run would not have had it (else a
+ * message). */
+static int same_fate(const c837_file_rec *f, const c837_part_row *x,
+                     int part)
+{
+  int here = c837_part_outcome_of(f);
+  int failed = here == C837_PART_FAILED || here == C837_PART_BROKEN;
+  if (!failed && x->outcome != C837_PART_BROKEN)
+    return 1;
+  if (here == x->outcome)
+    return 1;
+  fprintf(stderr, "cart837: part %d, %s: %s here (%s), %s in its "
+                  "extract: these outputs are not one run's (run the part "
+                  "again)\n",
+          part, f->name, failed ? "failed" : "read",
+          f->reason ? f->reason : "no error",
+          x->outcome == C837_PART_BROKEN ? "a corrupt gzip" : "read");
+  return 0;
+}
+
 /* 1 when the inputs the run read are those part K read, in its order
  * (else a message).  Skipped inputs take no part: they are named by the
  * path given, which may differ from machine to machine. */
@@ -401,6 +423,8 @@ static int same_inputs(const c837_run *r, const apply_ctx *a)
               nth, a->part, f ? f->name : "missing", a->rows[i].file);
       return 0;
     }
+    if (!same_fate(f, &a->rows[i], a->part))
+      return 0;
   }
   if ((f = next_read(r, &k)) != NULL) {
     fprintf(stderr, "cart837: part %d read %s, which its extract did not "

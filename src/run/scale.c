@@ -125,7 +125,7 @@ c837_status c837_scale_write_rows(const c837_part_row *rows, size_t n,
   return write_manifest(n, array_row, (void *)rows, path, err);
 }
 
-static int outcome_of(const c837_file_rec *f)
+int c837_part_outcome_of(const c837_file_rec *f)
 {
   if (f->skipped)
     return C837_PART_SKIPPED;
@@ -143,7 +143,7 @@ static int record_row(void *ud, size_t i, csv_row *r)
 {
   const c837_file_rec *f = c837_run_record(ud, i);
   r->part = 0;
-  r->outcome = outcome_of(f);
+  r->outcome = c837_part_outcome_of(f);
   return snprintf(r->file, sizeof r->file, "%s", f->name) <
                  (int)sizeof r->file
              ? 0

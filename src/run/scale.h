@@ -52,6 +52,9 @@ typedef struct c837_part_row {
   int outcome;         /* c837_part_outcome */
 } c837_part_row;
 
+/* The outcome of a run's record f (an extract's input): skipped, held
+ * whole, broken (EGZIP), failed, or read (claims when it held any). */
+int c837_part_outcome_of(const c837_file_rec *f);
 /* 1 when an input of this outcome has an OUT/held/NAME to read as a
  * ghost. */
 int c837_part_has_held(int outcome);
