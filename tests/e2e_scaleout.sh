@@ -36,7 +36,8 @@
 # files each its own part, and in thirds with the corrupt gzip files
 # ("broken"); drop folders as parts, each with a README.md; an 837D and
 # odd names (and the name of apply's ledger check); a part applied by
-# other paths than it was extracted by.
+# other paths than it was extracted by; a file that fails in apply (its
+# output name taken by a directory) but read in its extract (exit 8).
 #
 # Run from the repo root: BIN=/abs/path/to/cart837 sh tests/e2e_scaleout.sh
 . tests/lib_e2e.sh
