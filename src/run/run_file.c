@@ -274,7 +274,6 @@ static int on_claim(void *ud, const c837_claim *c)
     return -1;
   /* the fast path: a claim no edit can look at is not judged, and has
    * no row but its audit record (--no-fast-path: every claim judged) */
-  fast = !r->o.no_fast_path && c837_engine_pass(r->engine, c, &v);
   if (f->extract) {
     /* the extract: what the fast path would not pass is held, unjudged;
      * the rest goes nowhere */
@@ -283,9 +282,12 @@ static int on_claim(void *ud, const c837_claim *c)
       memset(&v, 0, sizeof v);
       v.disposition = C837_DISP_HELD;
     }
-  } else if (!fast && c837_engine_claim(r->engine, c, &v) != C837_OK) {
-    f->nomem = 1; /* its only error with a claim and a verdict */
-    return -1;
+  } else {
+    fast = !r->o.no_fast_path && c837_engine_pass(r->engine, c, &v);
+    if (!fast && c837_engine_claim(r->engine, c, &v) != C837_OK) {
+      f->nomem = 1; /* its only error with a claim and a verdict */
+      return -1;
+    }
   }
   /* the writer first: a claim it refuses has no rows and no count */
   pass_feed_claim(f, c);
