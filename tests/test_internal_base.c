@@ -235,6 +235,21 @@ static int by_big(const void *pa, const void *pb)
   return a->key < b->key ? -1 : a->key > b->key;
 }
 
+/* c837_path_climbs: a ".." component anywhere, not ".." inside a name */
+static void test_path_climbs(void **state)
+{
+  static const char *const up[] = {"..", "../x", "a/../b", "a/..", "a//..",
+                                   "../"};
+  static const char *const down[] = {"x", "a/b", "..x", "a/..b", "x..",
+                                     "a/b../c", ".", "./a", ""};
+  size_t i;
+  (void)state;
+  for (i = 0; i < sizeof up / sizeof *up; i++)
+    assert_int_equal(c837_path_climbs(up[i]), 1);
+  for (i = 0; i < sizeof down / sizeof *down; i++)
+    assert_int_equal(c837_path_climbs(down[i]), 0);
+}
+
 static void test_sort_as_qsort(void **state)
 {
   static const size_t sizes[] = {0, 1, 2, 3, 7, 64, 1000, 4097};
@@ -280,6 +295,7 @@ int main(void)
       cmocka_unit_test(test_error_set),
       cmocka_unit_test(test_fputs_text),
       cmocka_unit_test(test_sort_as_qsort),
+      cmocka_unit_test(test_path_climbs),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -378,3 +378,16 @@ int c837_str_contains_nocase(const char *hay, const char *needle)
   }
   return 0;
 }
+
+int c837_path_climbs(const char *name)
+{
+  const char *p = name;
+  while (p) {
+    if (p[0] == '.' && p[1] == '.' && (p[2] == '/' || p[2] == '\0'))
+      return 1;
+    p = strchr(p, '/');
+    if (p)
+      p++;
+  }
+  return 0;
+}

@@ -104,6 +104,9 @@ static inline int c837_is_alnum(unsigned char c)
 /* 1 when hay contains needle, ASCII letters compared without their case
  * (locale-free); 0 for an empty needle. */
 int c837_str_contains_nocase(const char *hay, const char *needle);
+/* 1 when the relative path name has a ".." component ("..", "../x",
+ * "x/../y", "x/.."): joined under a directory it would climb out. */
+int c837_path_climbs(const char *name);
 /* The status of a system call that failed with errno e: C837_ENOMEM for
  * ENOMEM (fopen, fdopen and the like allocate), else C837_EIO. */
 c837_status c837_errno_status(int e);

@@ -21,6 +21,7 @@
  */
 #include "cli/cli.h"
 #include "run/scale.h"
+#include "base/util.h" /* c837_path_climbs */
 
 #include <errno.h>
 #include <limits.h>
@@ -62,28 +63,12 @@ static int join(char *buf, size_t sz, const char *dir, const char *name)
   return 0;
 }
 
-/* 1 when name stays below a directory: not absolute, no ".." part. */
-static int name_below(const char *name)
-{
-  const char *p = name;
-  if (!*name || *name == '/')
-    return 0;
-  while (p) {
-    if (p[0] == '.' && p[1] == '.' && (p[2] == '/' || p[2] == '\0'))
-      return 0;
-    p = strchr(p, '/');
-    if (p)
-      p++;
-  }
-  return 1;
-}
-
 /* DEC/part.K/held/NAME into buf; 0 or -1 (said why). */
 static int ghost_path(char *buf, size_t sz, const char *dec, int part,
                       const char *name)
 {
   char dir[PATH_MAX];
-  if (!name_below(name)) {
+  if (!*name || *name == '/' || c837_path_climbs(name)) {
     fprintf(stderr, "cart837: part %d: input name %.200s climbs out of "
                     "its directory: not a manifest cart837 wrote\n",
             part, name);

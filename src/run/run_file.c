@@ -23,6 +23,7 @@
 #include "base/buf.h"
 #include "base/err.h"
 #include "base/limits.h"
+#include "base/util.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -342,9 +343,7 @@ static int out_path(char *buf, size_t sz, const char *dir, const char *sub,
 {
   while (name[0] == '/')
     name++;
-  if (strcmp(name, "..") == 0 || strncmp(name, "../", 3) == 0 ||
-      strstr(name, "/../") ||
-      (strlen(name) >= 3 && strcmp(name + strlen(name) - 3, "/..") == 0))
+  if (c837_path_climbs(name))
     return -1;
   if (snprintf(buf, sz, "%s/%s%s%s", dir, sub, *sub ? "/" : "", name) >=
       (int)sz)
