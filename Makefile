@@ -190,7 +190,7 @@ unit: $(TEST_BIN) $(REPLAY_BIN) $(PUBLIC_BIN)
 # Each runs alone as e2e-NAME, its output in $(TEST_LOG)/e2e_NAME.log
 # (tests/run_logged.sh prints one line, the whole log when it fails).
 E2E_ALL   := $(wildcard tests/e2e_*.sh)
-E2E_FIRST := $(patsubst %,tests/e2e_%.sh,batch hostile fastpath_diff \
+E2E_FIRST := $(patsubst %,tests/e2e_%.sh,batch hostile fastpath_diff jobs \
                passthrough corpus ack property ack_run gzip)
 E2E_RUN   := $(patsubst tests/e2e_%.sh,e2e-%,$(foreach f,$(E2E_FIRST),\
                $(filter $(f),$(E2E_ALL))) $(filter-out $(E2E_FIRST),$(E2E_ALL)))

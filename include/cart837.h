@@ -1478,6 +1478,17 @@ c837_status c837_engine_claim(c837_engine *e, const c837_claim *c,
  * would give it (passed, no finding), without its cost.  0 otherwise
  * (*out untouched: call c837_engine_claim).  Never fails. */
 int c837_engine_pass(c837_engine *e, const c837_claim *c, c837_verdict *out);
+/* The same test alone, reading e without changing it (so that threads
+ * may call it at once while no other call is made on e): 1 when
+ * c837_engine_pass would pass c, whose verdict is then the empty one
+ * (passed, no finding, no fix: all zero).  Never fails. */
+int c837_engine_passes(const c837_engine *e, const c837_claim *c);
+/* 1 when claim c is an 837P / 837I void or replacement (CLM05-3 8 or 7)
+ * with no tracked line that is not an inpatient 11x bill: one whose
+ * verdict is, as a rule, passed without a finding, but which must go
+ * through c837_engine_claim in its turn for what it cancels.  Reads e
+ * without changing it, like c837_engine_passes.  Never fails. */
+int c837_engine_defers(const c837_engine *e, const c837_claim *c);
 void c837_engine_free(c837_engine *e);
 
 /* ------------------------------------------------------------------ */

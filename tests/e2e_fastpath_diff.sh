@@ -49,7 +49,14 @@
 # a kind that must write its reports did not (so that two runs failing
 # alike cannot pass unseen); and when a run crashed.  DIFF_SEEDS widens
 # the damaged batches.
+#
+# DIFF_A and DIFF_B are the arguments of the two runs ("-j 1" and
+# "--no-fast-path" unless given: the fast path on the run's thread
+# against the full path); tests/e2e_jobs.sh runs this script with "-j 1"
+# against "-j 3" (files read ahead by worker threads).
 . tests/lib_e2e.sh
+DIFF_A=${DIFF_A--j 1}
+DIFF_B=${DIFF_B---no-fast-path}
 CORPUS=${CORPUS:-../shared/corpus}
 SEEDS=${DIFF_SEEDS:-6}
 DATE=2025-06-01
@@ -77,8 +84,8 @@ twin() {
   k=$((k + 1))
   for _tm in fast full; do
     mkdir -p "$_td/$_tm"
-    _tx=
-    [ $_tm = full ] && _tx=--no-fast-path
+    _tx=$DIFF_A
+    [ $_tm = full ] && _tx=$DIFF_B
     # shellcheck disable=SC2086
     (cd "$_td/$_tm" && run_nth "$k" $_tx "$@" <"$_ti" >"$_tt.out" \
       2>"$_tt.err"

@@ -496,8 +496,10 @@ faulty_batch() {
   cp "$T/good/"* "$T/b/$n/"
   cp "$2" "$T/b/$n/m_$n.837"
   cp "$T/L0.csv" "$T/o/$n.csv"
-  faulty "$3" "$BIN" ${SYNC_EACH:-} -o "$T/o/$n" --state "$T/o/$n.csv" $RD \
-    "$T/b/$n" 2>"$T/o/$n.err"
+  # -j 1: the faults are placed by the order in which one thread opens
+  # the files (a worker reading ahead opens them sooner)
+  faulty "$3" "$BIN" -j 1 ${SYNC_EACH:-} -o "$T/o/$n" \
+    --state "$T/o/$n.csv" $RD "$T/b/$n" 2>"$T/o/$n.err"
   rc=$?
 }
 

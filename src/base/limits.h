@@ -366,6 +366,42 @@
 #define C837_WRITEBACK_STEP (8u * 1024u * 1024u)
 #endif
 
+/* ---- run: reading files ahead (-j N, run/ahead.c) ------------------- */
+
+/* Worker threads that read files ahead (-j N).  More than the cores of
+ * any machine this runs on only adds temporary files. */
+#ifndef C837_MAX_JOBS
+#define C837_MAX_JOBS 64
+#endif
+
+/* Files listed ahead of the run's thread per worker: the read-ahead's
+ * memory (two names a file) and its temporary outputs, at most this many
+ * times the workers, whatever the batch. */
+#ifndef C837_AHEAD_PER_JOB
+#define C837_AHEAD_PER_JOB 4
+#endif
+
+/* Input bytes (on disk) a worker reads ahead in one file: a larger file
+ * is left to the run's thread, so that one big file is never read twice
+ * when it has a claim the worker cannot pass. */
+#ifndef C837_AHEAD_MAX_BYTES
+#define C837_AHEAD_MAX_BYTES (16u * 1024u * 1024u)
+#endif
+
+/* Corrected bytes a file read ahead holds back in memory until it is
+ * read to its end (a file left to the run's thread then leaves no
+ * temporary file); past it the worker writes its temporary output. */
+#ifndef C837_AHEAD_HELD_BACK
+#define C837_AHEAD_HELD_BACK (1024u * 1024u)
+#endif
+
+/* Bytes a file read ahead may keep of its passed claims (their
+ * provider and payer class, replayed in order by the run's thread);
+ * past it the file is left to the run's thread. */
+#ifndef C837_AHEAD_MAX_FACTS
+#define C837_AHEAD_MAX_FACTS (2u * 1024u * 1024u)
+#endif
+
 /* Input bytes between two calls of the progress callback. */
 #ifndef C837_PROGRESS_STEP
 #define C837_PROGRESS_STEP (4u * 1024u * 1024u)
@@ -571,6 +607,13 @@
 #endif
 #if C837_SORT_MAX_ELEM < 16 || C837_SORT_MAX_ELEM > 1024
 #error "C837_SORT_MAX_ELEM must be 16 .. 1024 (a buffer on the stack)"
+#endif
+
+#if C837_MAX_JOBS < 1 || C837_MAX_JOBS > 1024
+#error "C837_MAX_JOBS must be 1 .. 1024"
+#endif
+#if C837_AHEAD_PER_JOB < 1
+#error "C837_AHEAD_PER_JOB must be at least 1"
 #endif
 
 #endif

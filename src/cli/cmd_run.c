@@ -98,6 +98,9 @@ int cli_run_all(cli_run_opts *op, const cli_run_hooks *hk)
   c837_error err;
   int i, finish_failed = 0, rc;
 
+  /* tests: every file read ahead with a void or replacement is read
+   * again (tests/e2e_jobs.sh) */
+  o.run.ahead_distrust = getenv("CART837_AHEAD_AGAIN") != NULL;
   if (input_inside_out(&o))
     return CLI_USAGE;
   rc = CLI_OK;
@@ -119,9 +122,23 @@ int cli_run_all(cli_run_opts *op, const cli_run_hooks *hk)
   }
   if (hk && hk->before && !g_signal)
     rc = cli_worse(rc, hk->before(run, hk->ud));
+  /* files read ahead on o.run.jobs threads (the same outputs); without
+   * them when the threads cannot be had */
+  if (!g_signal && rc != CLI_SCALE &&
+      c837_run_plan(run, (const char *const *)o.inputs, (size_t)o.n_inputs,
+                    &err) != C837_OK)
+    fprintf(stderr, "cart837: %s; going on without reading ahead\n",
+            err.msg);
   for (i = 0; i < o.n_inputs && !g_signal && rc != CLI_SCALE; i++)
     rc = cli_worse(rc, cli_exit_of(c837_run_input(run, o.inputs[i])));
   cli_log_end(&log);
+  if (getenv("CART837_AHEAD_COUNTS")) { /* tests: did -j read ahead? */
+    uint64_t taken, again;
+    c837_run_ahead_counts(run, &taken, &again);
+    fprintf(stderr, "cart837: read ahead: %llu file(s) taken, %llu read "
+                    "again\n",
+            (unsigned long long)taken, (unsigned long long)again);
+  }
   if (g_signal) {
     c837_run_free(run);
     fprintf(stderr, "cart837: stopped by signal %d; no output, report or "

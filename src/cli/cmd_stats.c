@@ -101,7 +101,8 @@ static int walk_cancelled(void *ud)
 int cmd_stats(int argc, char **argv)
 {
   int i, rc = CLI_OK;
-  c837_walk_cb cb = {walk_file, walk_skip, walk_fail, walk_cancelled, &rc};
+  c837_walk_cb cb = {walk_file, walk_skip, walk_fail, walk_cancelled, NULL,
+                     &rc};
   c837_walk w;
   argc--; /* argv[0]: "stats" */
   argv++;

@@ -9,6 +9,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void run_usage(FILE *fp)
 {
@@ -38,6 +39,8 @@ static void run_usage(FILE *fp)
       "                          that point out of it (default: skipped)\n"
       "      --gzip-level N      0 (stored) .. 9 (smallest) for gzip outputs\n"
       "                          (default 6)\n"
+      "  -j, --jobs N            threads that read files ahead (default: the\n"
+      "                          cores; 1: none; the same outputs)\n"
       "      --no-fast-path      model and check every claim in full (the\n"
       "                          same outputs, slower; for comparisons)\n"
       "      --sync-each         fsync every output file before its rename\n"
@@ -77,6 +80,7 @@ enum {
 
 static const struct option longopts[] = {
     {"out", required_argument, NULL, 'o'},
+    {"jobs", required_argument, NULL, 'j'},
     {"codes", required_argument, NULL, O_CODES},
     {"list-file", required_argument, NULL, O_LIST_FILE},
     {"payers", required_argument, NULL, O_PAYERS},
@@ -103,6 +107,16 @@ static const struct option longopts[] = {
     {"help", no_argument, NULL, 'h'},
     CLI_ACK_LONGOPTS,
     {NULL, 0, NULL, 0}};
+
+/* The most -j takes (the library's C837_MAX_JOBS may be larger). */
+#define C837_CLI_MAX_JOBS 64
+
+/* -j's default: the cores online, at most C837_CLI_MAX_JOBS. */
+static int default_jobs(void)
+{
+  long n = sysconf(_SC_NPROCESSORS_ONLN);
+  return n < 1 ? 1 : n > C837_CLI_MAX_JOBS ? C837_CLI_MAX_JOBS : (int)n;
+}
 
 static int parse_int(const char *s, int lo, int hi, int *out)
 {
@@ -167,6 +181,10 @@ static int set_valued(cli_run_opts *o, int c, const char *arg, char *why,
     e->max_lines = v;
     return 0;
   }
+  case 'j':
+    if (parse_int(arg, 1, C837_CLI_MAX_JOBS, &o->run.jobs) != 0)
+      return bad_value(why, whysz, "--jobs", "1..64", arg);
+    return 0;
   case O_GZIP_LEVEL:
     if (parse_int(arg, 0, 9, &o->run.gzip_level) != 0)
       return bad_value(why, whysz, "--gzip-level", "0..9", arg);
@@ -245,9 +263,10 @@ int cli_run_parse(int argc, char **argv, cli_run_opts *o)
   o->run.stdout_filter = 1;
   o->fail_on = C837_SEV_ERROR;
   o->progress = -1;
+  o->run.jobs = default_jobs();
   optind = 1;
   opterr = 0;
-  while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "o:qhj:", longopts, NULL)) != -1) {
     r = set_option(o, c, optarg, why, sizeof why);
     if (r == 1) {
       run_usage(stdout);

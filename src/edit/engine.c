@@ -282,11 +282,11 @@ static void start_verdict(c837_engine *e, c837_verdict *out)
   c837_vb_reset(&e->vb);
 }
 
-int c837_engine_pass(c837_engine *e, const c837_claim *c, c837_verdict *out)
+int c837_engine_passes(const c837_engine *e, const c837_claim *c)
 {
   size_t i;
   int f;
-  if (!e || !c || !out)
+  if (!e || !c)
     return 0;
   if (c->kind == C837_KIND_P || c->kind == C837_KIND_I) {
     /* c837_engine_claim's early return, tested before anything is
@@ -302,6 +302,28 @@ int c837_engine_pass(c837_engine *e, const c837_claim *c, c837_verdict *out)
   for (i = 0; i < c->n_lines; i++)
     if (c837_codetable_tracks(e->t, &c->lines[i], NULL))
       return 0;
+  return 1;
+}
+
+int c837_engine_defers(const c837_engine *e, const c837_claim *c)
+{
+  size_t i;
+  int f;
+  if (!e || !c || (c->kind != C837_KIND_P && c->kind != C837_KIND_I))
+    return 0;
+  f = c837_eng_freq(c);
+  if ((f != 7 && f != 8) || c837_ctx_may_want(c))
+    return 0;
+  for (i = 0; i < c->n_lines; i++)
+    if (c837_codetable_tracks(e->t, &c->lines[i], NULL))
+      return 0;
+  return 1;
+}
+
+int c837_engine_pass(c837_engine *e, const c837_claim *c, c837_verdict *out)
+{
+  if (!out || !c837_engine_passes(e, c))
+    return 0;
   start_verdict(e, out);
   if (c->kind == C837_KIND_P || c->kind == C837_KIND_I)
     c837_vb_finish(&e->vb, e->o.hold, out);

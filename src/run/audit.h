@@ -188,6 +188,14 @@ int c837_audit_claim(c837_audit *a, const char *file, const c837_claim *c,
                      const c837_verdict *v, uint64_t first_id,
                      c837_payer_class cls, c837_disposition disp,
                      size_t n_cart);
+/* Records a claim of input `file` passed without a finding, with no
+ * tracked line and no procedure code (what c837_audit_claim records of
+ * it): its billing provider's id and name and its payer class (cls, of
+ * c837_audit_facts).  The claims a worker read ahead (ahead.c) are
+ * recorded so, in input order, by the run's thread.  0, or -1
+ * (c837_audit_error says why). */
+int c837_audit_passed(c837_audit *a, const char *file, const char *provider,
+                      const char *provider_name, c837_payer_class cls);
 /* Records an ENVELOPE_INVALID row of `file` (no claim): its id, detail,
  * envelope (NULL: none) and place.  0 or -1. */
 int c837_audit_envelope(c837_audit *a, const char *file, uint64_t id,

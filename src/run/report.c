@@ -400,6 +400,16 @@ long c837_report_clean_claim(c837_report *r, const char *file,
   return r->failed || r->nomem ? -1 : 0;
 }
 
+long c837_report_passed(c837_report *r, const char *file,
+                        const char *provider, const char *provider_name,
+                        c837_payer_class cls)
+{
+  if (r->audit && !r->failed && !r->nomem &&
+      c837_audit_passed(r->audit, file, provider, provider_name, cls) != 0)
+    fail_audit(r);
+  return r->failed || r->nomem ? -1 : 0;
+}
+
 long c837_report_claim(c837_report *r, const char *file,
                        const c837_claim *c, const c837_verdict *v,
                        const c837_codetable *t)

@@ -32,6 +32,12 @@ void c837_report_set_audit(c837_report *r, struct c837_audit *a);
  * Returns 0, or -1 on a write error. */
 long c837_report_clean_claim(c837_report *r, const char *file,
                              const c837_claim *c, const c837_verdict *v);
+/* c837_report_clean_claim for a claim of `file` a worker read ahead
+ * (ahead.c), from what it kept of it: its billing provider's id and
+ * name, and its payer class.  Returns 0, or -1 on a write error. */
+long c837_report_passed(c837_report *r, const char *file,
+                        const char *provider, const char *provider_name,
+                        c837_payer_class cls);
 long c837_report_claim(c837_report *r, const char *file,
                        const c837_claim *c, const c837_verdict *v,
                        const c837_codetable *t);

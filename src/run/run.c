@@ -14,6 +14,7 @@
  * read through the accessors.
  */
 #include "run/run_int.h"
+#include "run/ahead.h"
 #include "run/audit.h"
 #include "run/ledger.h"
 #include "run/sink.h"
@@ -58,6 +59,12 @@ static c837_status walk_fail(void *ud, const char *name,
 static int walk_cancelled(void *ud)
 {
   return c837_run_is_cancelled(ud);
+}
+
+static int walk_known(void *ud, const char *path, const char *name)
+{
+  c837_run *r = ud;
+  return r->ahead && !r->ghosting && c837_ahead_ready(r->ahead, path, name);
 }
 
 /* ---- lifecycle ---- */
@@ -167,7 +174,8 @@ static c837_status load_edits(c837_run *r, c837_error *err)
 c837_run *c837_run_new(const c837_run_options *o, c837_error *err)
 {
   c837_run *r = calloc(1, sizeof *r);
-  c837_walk_cb cb = {walk_file, walk_skip, walk_fail, walk_cancelled, NULL};
+  c837_walk_cb cb = {walk_file, walk_skip, walk_fail, walk_cancelled,
+                     walk_known, NULL};
   c837_error_clear(err);
   if (!r) {
     c837_error_set(err, C837_ENOMEM, 0, 0, "out of memory");
@@ -242,6 +250,7 @@ void c837_run_free(c837_run *r)
   size_t i;
   if (!r)
     return;
+  c837_ahead_stop(r->ahead); /* before what its workers read */
   c837_report_abort(r->report);
   c837_audit_free(r->audit);
   c837_engine_free(r->engine);
@@ -257,6 +266,24 @@ void c837_run_free(c837_run *r)
   free(r->days);
   free(r->read_buf);
   free(r);
+}
+
+c837_status c837_run_plan(c837_run *r, const char *const *inputs,
+                          size_t n_inputs, c837_error *err)
+{
+  c837_error_clear(err);
+  if (!r || r->ahead || r->o.jobs < 2 || r->o.extract ||
+      r->o.no_fast_path || r->o.ack || n_inputs == 0)
+    return C837_OK;
+  r->ahead = c837_ahead_start(r, inputs, n_inputs, r->o.jobs, err);
+  return r->ahead ? C837_OK : err->code;
+}
+
+void c837_run_ahead_counts(const c837_run *r, uint64_t *taken,
+                           uint64_t *again)
+{
+  *taken = r->ahead_taken;
+  *again = r->ahead_again;
 }
 
 c837_status c837_run_input(c837_run *r, const char *path)
@@ -292,8 +319,11 @@ c837_status c837_run_finish(c837_run *r, c837_error *err)
   c837_status st;
   char path[PATH_MAX];
   c837_error_clear(err);
-  /* no file is read any more: its buffer is not kept through the
+  /* no file is read any more: the workers end (the files read ahead and
+   * not taken leave nothing), the buffer is not kept through the
    * reports' peak */
+  c837_ahead_stop(r->ahead);
+  r->ahead = NULL;
   free(r->read_buf);
   r->read_buf = NULL;
   if (r->cancelled)

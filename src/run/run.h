@@ -168,6 +168,15 @@ typedef struct c837_run_options {
    * by c837_run_ghost, these files move the edits' memory exactly as
    * their inputs do. */
   int extract;
+  /* Worker threads that read files ahead (-j N), 0 or 1 (default):
+   * none.  Used only after c837_run_plan, which says which files come;
+   * see there. */
+  int jobs;
+  /* Tests only: 1 takes every void and replacement a worker read as
+   * judged otherwise than it assumed, so that its file is read again by
+   * the run's thread (c837_run_ahead_counts: again); the outputs are the
+   * same. */
+  int ahead_distrust;
   /* 1: symbolic links in an input directory are followed wherever they
    * point; 0 (default): only those whose target is inside that input
    * directory (the others are skipped, their target not read). */
@@ -218,6 +227,32 @@ c837_run *c837_run_new(const c837_run_options *o, c837_error *err);
  * named).  Returns the worst status of the files processed (C837_OK
  * when all were fine; skips alone are not an error: see the totals). */
 c837_status c837_run_input(c837_run *r, const char *path);
+/* Announces the command-line inputs that c837_run_input will be given,
+ * in that order, so that options.jobs worker threads (at most
+ * C837_MAX_JOBS) read their files ahead of the run's thread: a worker
+ * reads a regular file (up to C837_AHEAD_MAX_BYTES) into its temporary
+ * outputs as c837_run_file would, as long as every claim is one the
+ * fast path passes and nothing else of the run is needed (no envelope
+ * problem, no error, no procedure code); the run's thread then takes
+ * the file in its turn, records its claims in the reports, in order,
+ * and settles it.  Any other file is read by the run's thread as
+ * without workers.  So the outputs, reports and ledger are those of a
+ * run without workers, byte for byte (tests/e2e_jobs.sh); a file read
+ * ahead sends no C837_RUN_CLAIM event and one progress event.  A
+ * second walk on its own thread lists the files, at most
+ * C837_AHEAD_PER_JOB per worker ahead of the run's thread.  Nothing is
+ * started (C837_OK) when jobs < 2, and for an extract, a run without
+ * the fast path, with acknowledgments, or with a c837_run_ghost to come
+ * (call it after the ghosts).  C837_OK, or C837_ENOMEM / C837_EIO (a
+ * thread could not start: the run goes on without workers). */
+c837_status c837_run_plan(c837_run *r, const char *const *inputs,
+                          size_t n_inputs, c837_error *err);
+/* How many files workers read ahead and the run's thread took (*taken),
+ * and how many of them it read again because the engine judged a void
+ * or replacement otherwise than the worker had assumed (*again), so
+ * far.  For tests and diagnostics: the outputs do not depend on them. */
+void c837_run_ahead_counts(const c837_run *r, uint64_t *taken,
+                           uint64_t *again);
 /* Processes one input.  path is what is opened ("-" = stdin); name is
  * how reports name it and where its outputs go under out_dir (a relative
  * path; for stdin "stdin.837").  Every claim comes out in exactly one of

@@ -17,7 +17,9 @@
  * (run_settle.c) turns the outcome into the file's ending.
  */
 #include "run/run_file.h"
+#include "run/ahead.h"
 #include "run/audit.h"
+#include "run/claim_copy.h"
 #include "edit/engine_hist.h"
 #include "parse/stream_int.h"
 #include "base/buf.h"
@@ -50,12 +52,23 @@ static void note_new(file_ctx *f, rank k, c837_status code, const char *msg)
 
 static int rest_write(void *ud, const void *p, size_t n);
 
+/* 1 when reading is to stop: the run is cancelled (on the run's
+ * thread), or the read-ahead stops (on a worker, ahead.c). */
+static int stopped(const file_ctx *f)
+{
+  if (f->ahead)
+    return atomic_load_explicit(f->ahead_stop, memory_order_relaxed) != 0;
+  return c837_run_is_cancelled(f->run);
+}
+
 /* ---- the corrected output to standard output -------------------------
  * In the filter mode the corrected bytes are held back (f->gate) until
  * the writer is given a claim it keeps, so that nothing goes out when
  * every claim is held (settled by file_read); past C837_MAX_HELD_BACK
  * they go out anyway.  A file keeps its temporary output instead, which
- * the settle step does not publish then. */
+ * the settle step does not publish then.  A file read ahead holds its
+ * corrected bytes back the same way, until it is read to its end: a
+ * file left to the run's thread then leaves no temporary file behind. */
 static int gate_open(file_ctx *f)
 {
   int rc = 0;
@@ -72,7 +85,8 @@ static int out_write(void *ud, const void *p, size_t n)
 {
   file_ctx *f = ud;
   if (f->gating) {
-    if (f->gate.len + n <= C837_MAX_HELD_BACK &&
+    if (f->gate.len + n <= (f->ahead ? C837_AHEAD_HELD_BACK
+                                     : C837_MAX_HELD_BACK) &&
         c837_buf_put(&f->gate, p, n) == 0)
       return 0;
     if (gate_open(f) != 0)
@@ -123,7 +137,7 @@ static void know_gzip(file_ctx *f)
 /* 1 when the file fails anyway: nothing more is worth reading. */
 static int doomed(const file_ctx *f)
 {
-  return c837_run_is_cancelled(f->run) || f->report_failed || f->nomem ||
+  return stopped(f) || f->report_failed || f->nomem ||
          f->writer_failed || f->out.failed || f->held.failed ||
          f->rest.failed || f->ack.st;
 }
@@ -198,9 +212,9 @@ static int on_segment(void *ud, const c837_segment *s, c837_role role,
 {
   file_ctx *f = ud;
   know_gzip(f);
-  if (c837_run_is_cancelled(f->run))
+  if (stopped(f))
     return -1;
-  if (s->offset >= f->next_progress && f->run->o.on_event)
+  if (!f->ahead && s->offset >= f->next_progress && f->run->o.on_event)
     progress(f, s->offset);
   if (f->out.pass)
     c837_out_pass_feed(&f->out, s->raw, s->raw_len, s->offset);
@@ -229,7 +243,8 @@ static int count_claim(file_ctx *f, const c837_claim *c,
   size_t i;
   t->claims++;
   t->lines += c->n_lines;
-  f->run->claims_seen++; /* running count for progress */
+  if (!f->ahead)
+    f->run->claims_seen++; /* running count for progress */
   switch (v->disposition) {
   case C837_DISP_PASSED:
     t->claims_passed++;
@@ -261,6 +276,56 @@ static int count_claim(file_ctx *f, const c837_claim *c,
   return 0;
 }
 
+/* What the reports keep of a claim a worker passed (c837_file_adopt
+ * replays it): a byte, its payer class, with FACT_SAME set when its
+ * billing provider is the previous claim's; else the provider's id and
+ * name follow, each with its NUL.  0, or -1 past C837_AHEAD_MAX_FACTS
+ * or out of memory: the file is then left to the run's thread. */
+#define FACT_SAME 0x80u
+static long ahead_fact(file_ctx *f, const c837_claim *c,
+                       const c837_verdict *v)
+{
+  c837_payer_class cls = C837_PAYER_UNKNOWN;
+  c837_disposition disp;
+  size_t a = strlen(c->billing.id) + 1, b = strlen(c->billing.last) + 1;
+  int same = f->facts.len && f->fact_last + a + b <= f->facts.len &&
+             memcmp(f->facts.p + f->fact_last, c->billing.id, a) == 0 &&
+             memcmp(f->facts.p + f->fact_last + a, c->billing.last, b) == 0;
+  unsigned char k;
+  size_t need = same ? 1 : 1 + a + b;
+  if (f->run->audit)
+    c837_audit_facts(f->run->audit, c, v, &cls, &disp);
+  k = (unsigned char)cls | (same ? FACT_SAME : 0u);
+  if (f->ahead_bytes + need > C837_AHEAD_MAX_FACTS ||
+      c837_buf_put(&f->facts, &k, 1) != 0 ||
+      (!same && (c837_buf_put(&f->facts, c->billing.id, a) != 0 ||
+                 c837_buf_put(&f->facts, c->billing.last, b) != 0))) {
+    f->ahead_miss = 1;
+    return -1;
+  }
+  if (!same)
+    f->fact_last = f->facts.len - a - b;
+  f->ahead_bytes += need;
+  return 0;
+}
+
+/* A void or replacement a worker reads (c837_engine_defers): copied for
+ * the engine in the run's thread, passed here as the engine will pass
+ * it (c837_file_adopt checks that it does).  1, or 0 when it cannot be
+ * kept (past C837_AHEAD_MAX_FACTS, out of memory). */
+static int ahead_defer(file_ctx *f, const c837_claim *c)
+{
+  size_t size = 0;
+  c837_claim *d;
+  if (c837_vec_reserve(&f->deferred, &f->cap_deferred, f->n_deferred + 1,
+                       sizeof *f->deferred, 16, 0) != 0 ||
+      !(d = c837_claim_copy(c, &size)))
+    return 0;
+  f->deferred[f->n_deferred++] = d;
+  f->ahead_bytes += size;
+  return f->ahead_bytes <= C837_AHEAD_MAX_FACTS;
+}
+
 static int on_claim(void *ud, const c837_claim *c)
 {
   file_ctx *f = ud;
@@ -271,11 +336,23 @@ static int on_claim(void *ud, const c837_claim *c)
   long n;
   int fast;
   know_gzip(f);
-  if (c837_run_is_cancelled(r))
+  if (stopped(f))
     return -1;
   /* the fast path: a claim no edit can look at is not judged, and has
    * no row but its audit record (--no-fast-path: every claim judged) */
-  if (f->extract) {
+  if (f->ahead) {
+    /* a worker reads on while the fast path passes every claim; one it
+     * does not pass, or one with procedure codes (audit steps), needs
+     * the run's thread: the file is left to it */
+    if (c->n_px || !(c837_engine_passes(r->engine, c) ||
+                     (c837_engine_defers(r->engine, c) &&
+                      ahead_defer(f, c)))) {
+      f->ahead_miss = 1;
+      return -1;
+    }
+    memset(&v, 0, sizeof v); /* passed, no finding: c837_engine_pass's */
+    fast = 1;
+  } else if (f->extract) {
     /* the extract: what the fast path would not pass is held, unjudged;
      * the rest goes nowhere */
     fast = c837_engine_pass(r->engine, c, &v);
@@ -297,23 +374,26 @@ static int on_claim(void *ud, const c837_claim *c)
   /* acknowledged as the writer disposed of it */
   if (c837_run_ack_claim(&f->ack, c, &v, c837_writer_disposition(f->w)))
     return -1;
-  if (v.disposition != C837_DISP_HELD && gate_open(f) != 0)
+  if (v.disposition != C837_DISP_HELD && !f->ahead && gate_open(f) != 0)
     return -1; /* f->out.failed: noted when reading is over */
   if (f->ghost || f->extract) /* no row: a ghost counts by the edits'
                                  memory it leaves, an extract by its
                                  held claims */
     n = 0;
+  else if (f->ahead)
+    n = ahead_fact(f, c, &v);
   else
     n = fast ? c837_report_clean_claim(r->report, f->name, c, &v)
              : c837_report_claim(r->report, f->name, c, &v, r->table);
   if (n < 0) {
-    f->report_failed = 1;
+    f->report_failed = !f->ahead;
     return -1;
   }
   f->rec->t.cart_lines += (uint64_t)n;
   if (count_claim(f, c, &v) != 0)
     return -1;
-  c837_run_emit(r, &ev);
+  if (!f->ahead)
+    c837_run_emit(r, &ev);
   return 0;
 }
 
@@ -322,6 +402,10 @@ static int on_problem(void *ud, const c837_problem *p)
   file_ctx *f = ud;
   c837_run_event ev = {.kind = C837_RUN_PROBLEM, .file = f->name,
                        .problem = p};
+  if (f->ahead) { /* its row and event are the run's thread's to write */
+    f->ahead_miss = 1;
+    return -1;
+  }
   f->rec->t.problems++;
   f->rec->t.findings[C837_EDIT_ENVELOPE_INVALID]++;
   f->rec->t.by_severity[p->severity]++; /* its own: LX_MISSING a warning */
@@ -362,23 +446,19 @@ static int same_file(const file_ctx *f, const char *out)
          f->in_dev == sb.st_dev && f->in_ino == sb.st_ino;
 }
 
-/* Starts f with the record of input `name`.  C837_OK or C837_ENOMEM
- * (the input is lost). */
-static c837_status file_start(c837_run *r, file_ctx *f, const char *path,
-                              const char *name)
+/* Sets up f for input `name` at path (walked: the walk's stat of it, or
+ * NULL), without its record. */
+static void file_init(c837_run *r, file_ctx *f, const char *path,
+                      const char *name, const struct stat *walked,
+                      int ghost)
 {
   int is_stdin = strcmp(path, "-") == 0;
-  const struct stat *walked = c837_walk_stat(&r->walk, path);
   struct stat sb;
   memset(f, 0, sizeof *f);
   f->run = r;
   f->path = path;
   f->name = name;
   f->row = 1;
-  f->rec = c837_run_add_record(r, name);
-  if (!f->rec)
-    return c837_run_lose_input(r, name);
-  r->total.files++;
   /* only a regular file can be read a second time (to hold it whole);
    * stdin, a FIFO or a process substitution get the stdin policy */
   if (walked) /* the walk's stat of it, a moment ago */
@@ -389,11 +469,23 @@ static c837_status file_start(c837_run *r, file_ctx *f, const char *path,
     f->in_dev = sb.st_dev;
     f->in_ino = sb.st_ino;
   }
-  f->ghost = r->ghosting;
+  f->ghost = ghost;
   f->extract = r->o.extract && !f->ghost;
   f->write_837 = !r->o.report_only && !f->ghost;
   f->keep_rest = !f->rereadable && f->write_837;
   f->rest_max = r->o.max_unparsed ? r->o.max_unparsed : C837_MAX_UNPARSED;
+}
+
+/* Starts f with the record of input `name`.  C837_OK or C837_ENOMEM
+ * (the input is lost). */
+static c837_status file_start(c837_run *r, file_ctx *f, const char *path,
+                              const char *name)
+{
+  file_init(r, f, path, name, c837_walk_stat(&r->walk, path), r->ghosting);
+  f->rec = c837_run_add_record(r, name);
+  if (!f->rec)
+    return c837_run_lose_input(r, name);
+  r->total.files++;
   return C837_OK;
 }
 
@@ -434,7 +526,7 @@ static int set_outputs(file_ctx *f)
   f->out.nosync = f->held.nosync = f->rest.nosync = !r->o.sync_each;
   f->out.level = f->held.level = f->rest.level = r->o.gzip_level;
   f->gzip_unknown = r->o.gzip < 0;
-  f->gating = to_stdout;
+  f->gating = to_stdout || f->ahead;
   return 0;
 }
 
@@ -447,7 +539,7 @@ static int file_prepare(file_ctx *f)
   c837_sink out_sink = {out_write, f};
   c837_sink held_sink = {c837_out_write, &f->held};
   c837_error err;
-  if (c837_run_is_cancelled(r)) {
+  if (stopped(f)) {
     note_new(f, R_CANCEL, C837_EINTR, "interrupted");
     return -1;
   }
@@ -455,20 +547,22 @@ static int file_prepare(file_ctx *f)
   if (set_outputs(f) != 0)
     return -1;
   f->row = !f->ghost;
-  if (!f->ghost && c837_run_ack_start(&f->ack, r, f->name, &err) != C837_OK) {
+  if (!f->ghost && !f->ahead &&
+      c837_run_ack_start(&f->ack, r, f->name, &err) != C837_OK) {
     note(f, R_OUTPUT, &err);
     return -1;
   }
   /* the walk's sniff has it open at its first byte, or it is opened */
-  f->in = c837_walk_take_input(&r->walk, f->path);
+  f->in = f->ahead ? NULL : c837_walk_take_input(&r->walk, f->path);
   if (!f->in)
     f->in = c837_input_open(f->path, &err);
   if (!f->in) {
     note(f, R_INPUT, &err);
     return -1;
   }
-  /* a ghost has no rows, so no mark to take them back to */
-  if (!f->ghost && c837_report_mark(r->report) != 0) {
+  /* a ghost has no rows, so no mark to take them back to; a file read
+   * ahead is marked when the run's thread takes it */
+  if (!f->ghost && !f->ahead && c837_report_mark(r->report) != 0) {
     /* the reports failed with an earlier file: this one cannot have its
      * rows, so it is not processed */
     c837_report_error(r->report, &err);
@@ -476,13 +570,16 @@ static int file_prepare(file_ctx *f)
     f->row = 0;
     return -1;
   }
-  f->marked = !f->ghost;
+  f->marked = !f->ghost && !f->ahead;
   pass_start(f);
+  if (f->out.pass) /* compared with the input as it is fed: not held */
+    f->gating = 0;
   f->w = c837_writer_new(f->write_837 && !f->extract ? &out_sink : NULL,
                          f->write_837 ? &held_sink : NULL);
-  if (!f->ghost)
+  if (!f->ghost && !f->ahead)
     c837_audit_tap(r->audit, f->w); /* fixed claims as they went out */
-  if (!f->w || c837_engine_checkpoint(r->engine) != C837_OK) {
+  if (!f->w ||
+      (!f->ahead && c837_engine_checkpoint(r->engine) != C837_OK)) {
     note_new(f, R_INPUT, C837_ENOMEM, "out of memory");
     return -1;
   }
@@ -525,7 +622,7 @@ static void note_reading(file_ctx *f, c837_status st, c837_status wst,
       note(f, R_OUTPUT, &outs[i]->err);
   if (f->ack.st)
     note(f, R_OUTPUT, &f->ack.err);
-  if (c837_run_is_cancelled(f->run))
+  if (stopped(f))
     note_new(f, R_CANCEL, C837_EINTR, "interrupted");
 }
 
@@ -540,11 +637,13 @@ static void file_read(file_ctx *f)
   /* input that cannot be read twice: its unparsed tail is kept as it
    * came in OUT/held/NAME.unparsed; a file is held whole instead */
   st = c837_stream_run_buf(f->in, &h, f->keep_rest ? rest_write : NULL, f,
-                           &f->counts, &f->serr, c837_run_read_buf(r));
+                           &f->counts, &f->serr,
+                           f->read_buf ? f->read_buf : c837_run_read_buf(r));
   know_gzip(f);
   c837_out_pass_end(&f->out, f->counts.bytes, st == C837_OK);
   f->rec->t.bytes = f->counts.bytes;
-  r->bytes_before += f->counts.bytes;
+  if (!f->ahead)
+    r->bytes_before += f->counts.bytes;
   c837_input_close(f->in);
   f->in = NULL;
   memset(&ws, 0, sizeof ws);
@@ -557,11 +656,14 @@ static void file_read(file_ctx *f)
    * interchange a receiver takes); else what was held back goes out */
   f->all_held = st == C837_OK && wst == C837_OK && f->write_837 &&
                 !f->refused && ws.claims_in > 0 && ws.claims_out == 0;
-  if (f->all_held)
-    c837_buf_free(&f->gate);
-  else
+  if (f->all_held ||
+      (f->ahead && (st != C837_OK || wst != C837_OK || f->ahead_miss)))
+    c837_buf_free(&f->gate); /* read ahead: left to the run's thread */
+  else if (!f->ahead)
     gate_open(f);
-  f->gating = 0;
+  /* read ahead: what is held back is written by the run's thread, which
+   * makes the file's names (c837_file_adopt) */
+  f->gating = f->ahead && f->gate.len;
   /* a fix the writer could not apply (a CLM02 past int64 cents) sent the
    * claim to the held file instead */
   if (ws.claims_unfixable <= f->rec->t.claims_fixed) {
@@ -572,10 +674,153 @@ static void file_read(file_ctx *f)
 }
 
 
+/* ---- reading ahead (ahead.c) ----------------------------------------- */
+
+int c837_file_read_ahead(c837_run *r, file_ctx *f, const char *path,
+                         const char *name, c837_file_rec *rec, char *buf,
+                         const atomic_int *stop)
+{
+  file_init(r, f, path, name, NULL, 0);
+  f->rec = rec;
+  f->ahead = 1;
+  f->ahead_stop = stop;
+  f->read_buf = buf;
+  if (file_prepare(f) == 0)
+    file_read(f);
+  c837_input_close(f->in);
+  f->in = NULL;
+  c837_writer_free(f->w);
+  f->w = NULL;
+  if (f->rank == R_NONE && !f->ahead_miss && !f->all_held)
+    return 1;
+  c837_file_drop_ahead(f);
+  return 0;
+}
+
+/* Frees what a file read ahead keeps for the run's thread. */
+static void ahead_free(file_ctx *f)
+{
+  size_t i;
+  for (i = 0; i < f->n_deferred; i++)
+    free(f->deferred[i]);
+  free(f->deferred);
+  f->deferred = NULL;
+  f->n_deferred = f->cap_deferred = 0;
+  c837_buf_free(&f->facts);
+  c837_buf_free(&f->gate);
+  free(f->days);
+  f->days = NULL;
+}
+
+void c837_file_drop_ahead(file_ctx *f)
+{
+  c837_out_abort(&f->out);
+  c837_out_abort(&f->held);
+  c837_out_abort(&f->rest);
+  ahead_free(f);
+}
+
+/* 1 when v is the verdict a worker gave a claim: passed, no finding, no
+ * fix. */
+static int verdict_empty(const c837_verdict *v)
+{
+  return v->disposition == C837_DISP_PASSED && v->n_findings == 0 &&
+         v->findings_dropped == 0 && v->n_fixes == 0;
+}
+
+/* The voids and replacements of f through the engine, in order, under a
+ * checkpoint: 0 when each got the empty verdict; else -1 with the
+ * engine's memory taken back. */
+static int adopt_deferred(c837_run *r, file_ctx *f)
+{
+  size_t i;
+  c837_verdict v;
+  if (c837_engine_checkpoint(r->engine) != C837_OK)
+    return -1;
+  for (i = 0; i < f->n_deferred; i++)
+    if (c837_engine_claim(r->engine, f->deferred[i], &v) != C837_OK ||
+        !verdict_empty(&v) || r->o.ahead_distrust) {
+      c837_engine_rollback(r->engine);
+      return -1;
+    }
+  return 0;
+}
+
+int c837_file_adopt(c837_run *r, file_ctx *f, const char *path,
+                    const char *name, c837_status *st)
+{
+  c837_totals t = f->rec->t;
+  const char *p = f->facts.p, *end = p + f->facts.len, *id = NULL,
+             *nm = NULL;
+  c837_error err;
+  if (adopt_deferred(r, f) != 0) {
+    c837_file_drop_ahead(f);
+    r->ahead_again++;
+    return 0;
+  }
+  f->run = r;
+  f->path = path;
+  f->name = name;
+  f->ahead = 0;
+  f->read_buf = NULL;
+  f->rec = c837_run_add_record(r, name);
+  if (!f->rec) {
+    c837_engine_rollback(r->engine);
+    c837_file_drop_ahead(f);
+    *st = c837_run_lose_input(r, name);
+    return 1;
+  }
+  r->total.files++;
+  f->rec->t = t;
+  if (r->o.on_event)
+    progress(f, 0);
+  /* as file_prepare: the mark (the engine's checkpoint is taken) */
+  if (c837_report_mark(r->report) != 0) {
+    c837_report_error(r->report, &err);
+    note(f, R_INPUT, &err);
+    f->row = 0;
+  } else {
+    f->marked = 1;
+  }
+  /* the claims' audit records, in order, as on_claim makes them */
+  while (f->rank == R_NONE && p < end) {
+    unsigned char k = (unsigned char)*p++;
+    if (!(k & FACT_SAME)) { /* a provider, else the previous one's */
+      id = p;
+      nm = id + strlen(id) + 1;
+      p = nm + strlen(nm) + 1;
+    }
+    if (!id || c837_report_passed(r->report, name, id, nm,
+                                  (c837_payer_class)(k & ~FACT_SAME)) != 0) {
+      f->report_failed = 1;
+      c837_report_error(r->report, &err);
+      note(f, err.code == C837_ENOMEM ? R_NOMEM : R_REPORT, &err);
+      break;
+    }
+    r->claims_seen++;
+  }
+  r->bytes_before += f->counts.bytes;
+  if (gate_open(f) != 0) /* the corrected bytes held back */
+    note(f, R_OUTPUT, &f->out.err);
+  f->gating = 0;
+  *st = c837_file_settle(f);
+  ahead_free(f);
+  r->ahead_taken++;
+  return 1;
+}
+
 c837_status c837_run_file(c837_run *r, const char *path, const char *name)
 {
-  file_ctx f;
+  file_ctx f, *af;
   c837_status st;
+  /* a file a worker read ahead: taken in its turn */
+  if (r->ahead && !r->ghosting &&
+      (af = c837_ahead_take(r->ahead, path, name)) != NULL) {
+    int taken = c837_file_adopt(r, af, path, name, &st);
+    free(af);
+    if (taken)
+      return st;
+  }
   if (file_start(r, &f, path, name) != C837_OK)
     return C837_ENOMEM;
   if (file_prepare(&f) == 0)

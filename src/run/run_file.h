@@ -14,6 +14,8 @@
 #include "run/sink.h"
 #include "base/buf.h"
 
+#include <stdatomic.h>
+
 /* What can go wrong with a file, lowest rank first.  An interruption
  * outranks what it caused; a failed output explains a stop better than
  * the stop itself; a regular file that cannot be read to its end is held
@@ -74,6 +76,20 @@ typedef struct file_ctx {
   c837_day_count *days;  /* the file's findings per date (one entry per
                             date, c837_day_add), counted on commit */
   size_t n_days, cap_days;
+  /* read ahead on a worker thread (ahead.c): nothing of the run but its
+   * options, tables and output directory is touched; what a claim would
+   * leave in the reports is kept in facts (see ahead_fact), and a claim
+   * or problem that needs more sets ahead_miss and stops reading */
+  int ahead, ahead_miss;
+  const atomic_int *ahead_stop; /* non-zero: the read-ahead stops */
+  char *read_buf;         /* the worker's (NULL: the run's) */
+  c837_buf facts;
+  /* ahead: copies of the voids and replacements read (c837_engine_defers),
+   * for the engine in the run's thread; the bytes kept of the file */
+  c837_claim **deferred;
+  size_t n_deferred, cap_deferred;
+  size_t ahead_bytes;
+  size_t fact_last;       /* where the last provider in facts starts */
   /* a refusal of the writer (see writer_refused) */
   int refused;           /* 2: it refused a claim, 1: a segment */
   c837_error refusal;
@@ -90,6 +106,29 @@ static inline int is_parse_error(c837_status st)
  * outputs published or removed, rows and memory kept or taken back, the
  * record, the totals and the events.  Returns the file's status. */
 c837_status c837_file_settle(file_ctx *f);
+/* Reads the file at path (named name) ahead, on a worker thread, into
+ * *f (zeroed by the caller), its figures in *rec: 1 when the run's
+ * thread can take it (c837_file_adopt): read to its end without an
+ * error, every claim passed by the fast path, its outputs still
+ * temporary; else 0, with its outputs removed and *f freed of all it
+ * held.  *stop non-zero stops reading (0 then). */
+int c837_file_read_ahead(c837_run *r, file_ctx *f, const char *path,
+                         const char *name, c837_file_rec *rec, char *buf,
+                         const atomic_int *stop);
+/* The run's thread takes file f read ahead, in its turn (f from
+ * c837_file_read_ahead, path and name as the walk hands them out): its
+ * voids and replacements through the engine, in order, each of which
+ * must get the verdict the worker gave it (passed, no finding); then
+ * its record, its claims' audit records in order, its figures and the
+ * settle step, as c837_run_file would have done.  Returns 1 with the
+ * file's status in *st; or 0 when a verdict differs (the engine's
+ * memory taken back, f's outputs removed): the file is to be read by
+ * the run's thread.  Frees what f holds (not f) either way. */
+int c837_file_adopt(c837_run *r, file_ctx *f, const char *path,
+                    const char *name, c837_status *st);
+/* Removes the temporary outputs of f read ahead and frees what it
+ * holds (not f): a file the run's thread did not take. */
+void c837_file_drop_ahead(file_ctx *f);
 /* The DISCARD ending alone: nothing of the file is kept but its error
  * row (f->row) and its record.  Returns f->end.code. */
 c837_status c837_file_discard(file_ctx *f);

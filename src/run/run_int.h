@@ -48,6 +48,11 @@ struct c837_run {
                               (run_ack.c), shared by every file */
   char *read_buf;          /* C837_READ_CHUNK bytes every file is read
                               into (c837_run_read_buf), NULL until then */
+  struct c837_ahead *ahead; /* the workers reading files ahead (ahead.c),
+                              NULL without c837_run_plan */
+  uint64_t ahead_taken;    /* files read ahead and taken (c837_file_adopt) */
+  uint64_t ahead_again;    /* files read ahead, then read again by the
+                              run's thread (a verdict differed) */
 };
 
 /* ---- run.c: records, events ---- */

@@ -322,6 +322,8 @@ static c837_status walk_file(c837_walk *w, const char *path,
   int r;
   if (!w->read_only && own_name_why(w, name)) /* not even read */
     return take_file(w, path, name, name, taken);
+  if (w->list_only || (w->cb.known && w->cb.known(w->cb.ud, path, name)))
+    return take_file(w, path, name, name, taken);
   r = sniff(w, path, sb, why, sizeof why, &err);
   if (r < 0 && err.code == C837_ENOMEM) {
     /* not a property of the file: a failure, not a skip */

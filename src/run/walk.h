@@ -27,6 +27,10 @@ typedef struct c837_walk_cb {
   c837_status (*fail)(void *ud, const char *name, const c837_error *err);
   /* Non-zero: take no further file. */
   int (*cancelled)(void *ud);
+  /* Non-zero: the file at path, named name, is known to be an
+   * interchange (the run read it ahead): taken without a sniff.  NULL:
+   * every file is sniffed. */
+  int (*known)(void *ud, const char *path, const char *name);
   void *ud;
 } c837_walk_cb;
 
@@ -48,6 +52,11 @@ typedef struct c837_walk {
   /* 1: the files are only read (cart837 stats): no output name is
    * reserved or handed out */
   int read_only;
+  /* 1: the files are only listed (the read-ahead's walk, ahead.c): names
+   * are handed out as above, but no file is opened to sniff its content
+   * (the file callback gets every regular file that is not skipped by
+   * its name) */
+  int list_only;
   /* the input the sniff of the file being handed out read, rewound to
    * its first byte (NULL when it could not be: gzip), until the file
    * callback takes it (c837_walk_take_input) or the walk closes it */
