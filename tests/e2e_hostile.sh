@@ -525,7 +525,7 @@ if unshare -m true 2>/dev/null &&
    unshare -m sh -c "mount -t tmpfs -o size=640k tmpfs '$T/o' 2>/dev/null && umount '$T/o'"; then
   n=f01
   cp "$T/L0.csv" "$T/f01.csv"
-  unshare -m sh -c "mkdir -p '$T/mnt' && mount -t tmpfs -o size=480k tmpfs '$T/mnt' &&
+  unshare -m sh -c "mkdir -p '$T/mnt' && mount -t tmpfs -o size=440k tmpfs '$T/mnt' &&
     '$BIN' -o '$T/mnt/out' --state '$T/f01.csv' $RD '$T/b/big' 2>'$T/o/f01.err';
     echo \$? >'$T/o/f01.rc'; cp -a '$T/mnt/out' '$T/o/f01'"
   rc=$(cat "$T/o/f01.rc")

@@ -37,7 +37,7 @@ mkdir -p "$W" "$T/in"
 k=0
 
 # pair DIR TAG ARG...: cart837 -j 1 ARG... in DIR/one and -j 3 in
-# DIR/three; stdout, stderr, status to TAG.out, TAG.err, TAG.rc there,
+# DIR/three (with THREE_ENV, NAME=VALUE, in its environment); stdout, stderr, status to TAG.out, TAG.err, TAG.rc there,
 # the read-ahead counts of -j 3 to DIR/TAG.counts
 pair() {
   _d=$1 _t=$2
@@ -47,8 +47,10 @@ pair() {
   (cd "$_d/one" && run_nth "$k" -j 1 "$@" </dev/null >"$_t.out" \
     2>"$_t.err"
   echo $? >"$_t.rc")
-  (cd "$_d/three" && CART837_AHEAD_COUNTS=1 run_nth "$k" -j 3 "$@" \
-    </dev/null >"$_t.out" 2>"$_t.err"
+  # THREE_ENV: NAME=VALUE for the -j 3 run only
+  # shellcheck disable=SC2086
+  (cd "$_d/three" && export CART837_AHEAD_COUNTS=1 ${THREE_ENV:-} &&
+    run_nth "$k" -j 3 "$@" </dev/null >"$_t.out" 2>"$_t.err"
   echo $? >"$_t.rc")
   grep '^cart837: read ahead: ' "$_d/three/$_t.err" >"$_d/$_t.counts"
   # the line only the -j 3 run prints
@@ -153,17 +155,9 @@ fi
 # every file with a void or replacement read ahead is taken back and
 # read again by the run's thread, whose outputs must still be -j 1's.
 d=$W/again
+THREE_ENV=CART837_AHEAD_AGAIN=1
 pair "$d" run -o out --run-date $DATE --state state.csv "$T/in/clean"
-mv "$d/run.counts" "$d/run.counts1"
-rm -rf "$d/three"
-mkdir -p "$d/three"
-(cd "$d/three" && CART837_AHEAD_AGAIN=1 CART837_AHEAD_COUNTS=1 \
-  run_nth "$k" -j 3 -o out --run-date $DATE --state state.csv \
-  "$T/in/clean" </dev/null >run.out 2>run.err
-echo $? >run.rc)
-grep '^cart837: read ahead: ' "$d/three/run.err" >"$d/run.counts"
-grep -v '^cart837: read ahead: ' "$d/three/run.err" >"$d/run.e3"
-mv "$d/run.e3" "$d/three/run.err"
+THREE_ENV=
 if finished "$d" run out && same "$d" &&
   [ "$(again "$d" run)" -gt 0 ] 2>/dev/null; then
   ok "files read ahead taken back (CART837_AHEAD_AGAIN): $(again "$d" run) read again by the run's thread, -j 3 = -j 1 (ledger included)"

@@ -90,6 +90,29 @@ static int input_inside_out(const cli_run_opts *o)
   return 0;
 }
 
+/* Files read ahead on o->run.jobs threads (the same outputs); without
+ * them when the threads cannot be had. */
+static void plan(c837_run *run, const cli_run_opts *o)
+{
+  c837_error err;
+  if (c837_run_plan(run, (const char *const *)o->inputs, (size_t)o->n_inputs,
+                    &err) != C837_OK)
+    fprintf(stderr, "cart837: %s; going on without reading ahead\n",
+            err.msg);
+}
+
+/* CART837_AHEAD_COUNTS set (tests/e2e_jobs.sh: did -j read ahead?):
+ * how many files workers read ahead, on stderr. */
+static void ahead_counts(const c837_run *run)
+{
+  uint64_t taken, again;
+  if (!getenv("CART837_AHEAD_COUNTS"))
+    return;
+  c837_run_ahead_counts(run, &taken, &again);
+  fprintf(stderr, "cart837: read ahead: %llu file(s) taken, %llu read again\n",
+          (unsigned long long)taken, (unsigned long long)again);
+}
+
 int cli_run_all(cli_run_opts *op, const cli_run_hooks *hk)
 {
   cli_run_opts o = *op;
@@ -122,23 +145,12 @@ int cli_run_all(cli_run_opts *op, const cli_run_hooks *hk)
   }
   if (hk && hk->before && !g_signal)
     rc = cli_worse(rc, hk->before(run, hk->ud));
-  /* files read ahead on o.run.jobs threads (the same outputs); without
-   * them when the threads cannot be had */
-  if (!g_signal && rc != CLI_SCALE &&
-      c837_run_plan(run, (const char *const *)o.inputs, (size_t)o.n_inputs,
-                    &err) != C837_OK)
-    fprintf(stderr, "cart837: %s; going on without reading ahead\n",
-            err.msg);
+  if (!g_signal && rc != CLI_SCALE)
+    plan(run, &o);
   for (i = 0; i < o.n_inputs && !g_signal && rc != CLI_SCALE; i++)
     rc = cli_worse(rc, cli_exit_of(c837_run_input(run, o.inputs[i])));
   cli_log_end(&log);
-  if (getenv("CART837_AHEAD_COUNTS")) { /* tests: did -j read ahead? */
-    uint64_t taken, again;
-    c837_run_ahead_counts(run, &taken, &again);
-    fprintf(stderr, "cart837: read ahead: %llu file(s) taken, %llu read "
-                    "again\n",
-            (unsigned long long)taken, (unsigned long long)again);
-  }
+  ahead_counts(run);
   if (g_signal) {
     c837_run_free(run);
     fprintf(stderr, "cart837: stopped by signal %d; no output, report or "

@@ -42,6 +42,8 @@ static int fail_spool(c837_audit *a)
 }
 
 /* The writer tap: the fixed claim's bytes, kept up to the limit. */
+static int flush_run(c837_audit *a);
+
 static int tap_write(void *ud, const void *p, size_t n)
 {
   c837_audit *a = ud;
@@ -107,6 +109,9 @@ void c837_audit_free(c837_audit *a)
   c837_buf_free(&a->ids);
   c837_buf_free(&a->rd);
   c837_buf_free(&a->w.b);
+  c837_buf_free(&a->wr.b);
+  c837_buf_free(&a->run_who);
+  c837_buf_free(&a->last_name);
   c837_audit_model_free(&a->m);
   free(a);
 }
@@ -135,7 +140,7 @@ void c837_audit_facts(const c837_audit *a, const c837_claim *c,
 
 int c837_audit_mark(c837_audit *a)
 {
-  if (a->failed)
+  if (a->failed || flush_run(a) != 0)
     return -1;
   a->mark_seq = a->seq;
   a->mark_kept = a->kept;
@@ -151,6 +156,7 @@ int c837_audit_rollback(c837_audit *a)
     a->failed = 0;
   if (a->failed)
     return -1;
+  a->run_n = 0; /* the file's: not spooled, taken back with the rest */
   a->seq = a->mark_seq;
   a->kept = a->mark_kept;
   c837_buf_clear(&a->tap);
@@ -192,14 +198,47 @@ const char *c837_audit_file_name(const c837_audit *a, uint32_t i)
   return i < c837_map_count(&a->files) ? c837_map_key(&a->files, i) : "";
 }
 
-/* Appends the record built in a->w.  0 or -1. */
+/* Writes the passed claims not yet spooled as their one record.  0 or
+ * -1. */
+static int flush_run(c837_audit *a)
+{
+  c837_aclaim ac;
+  if (!a->run_n)
+    return 0;
+  memset(&ac, 0, sizeof ac);
+  ac.file = a->run_file;
+  ac.provider = a->run_who.p;
+  ac.provider_name = a->run_who.p + a->run_name;
+  ac.payer_class = a->run_cls;
+  ac.count = a->run_n;
+  a->run_n = 0;
+  c837_recw_clear(&a->wr);
+  c837_arec_put_passed(&a->wr, &ac);
+  if (a->wr.failed)
+    return fail_nomem(a);
+  if (c837_spool_put(&a->sp, C837_REC_PASSED, a->wr.b.p, a->wr.b.len) != 0)
+    return fail_spool(a);
+  return 0;
+}
+
+/* Appends the record built in a->w, after the passed claims before it.
+ * 0 or -1. */
 static int put_record(c837_audit *a, int type)
 {
+  if (flush_run(a) != 0)
+    return -1;
   if (a->w.failed)
     return fail_nomem(a);
   if (c837_spool_put(&a->sp, type, a->w.b.p, a->w.b.len) != 0)
     return fail_spool(a);
   return 0;
+}
+
+int c837_audit_flush(c837_audit *a)
+{
+  if (a->failed)
+    return -1;
+  return flush_run(a);
 }
 
 int c837_audit_finding(c837_audit *a, const char *file,
@@ -447,27 +486,48 @@ uint64_t c837_audit_next_seq(const c837_audit *a)
 int c837_audit_passed(c837_audit *a, const char *file, const char *provider,
                       const char *provider_name, c837_payer_class cls)
 {
-  c837_aclaim ac;
-  int rc;
+  size_t np = strlen(provider) + 1, nn = strlen(provider_name) + 1;
+  uint32_t id;
   if (a->failed)
     return -1;
   if (a->tap_lost) /* the bytes that went out could not be kept */
     return fail_nomem(a);
-  memset(&ac, 0, sizeof ac);
-  ac.file = file_id(a, file);
-  if (ac.file == UINT32_MAX)
-    return fail_nomem(a);
-  ac.seq = ++a->seq;
-  ac.provider = provider;
-  ac.provider_name = provider_name;
-  ac.payer_class = (uint32_t)cls;
-  c837_recw_clear(&a->w);
-  c837_arec_put_passed(&a->w, &ac); /* all the model counts of it */
-  rc = put_record(a, C837_REC_PASSED);
+  /* the file's id: looked up when the name changes */
+  if (a->last_name.len && strcmp(a->last_name.p, file) == 0) {
+    id = a->last_id;
+  } else {
+    id = file_id(a, file);
+    c837_buf_clear(&a->last_name);
+    if (id == UINT32_MAX ||
+        c837_buf_put(&a->last_name, file, strlen(file) + 1) != 0) {
+      c837_buf_clear(&a->last_name);
+      return fail_nomem(a);
+    }
+    a->last_id = id;
+  }
+  ++a->seq;
   c837_buf_clear(&a->tap);
   a->tap_total = 0;
   a->tap_lost = 0;
-  return rc;
+  /* one more of the run, or a run of its own */
+  if (a->run_n && a->run_file == id && a->run_cls == (uint32_t)cls &&
+      a->run_who.len == np + nn &&
+      memcmp(a->run_who.p, provider, np) == 0 &&
+      memcmp(a->run_who.p + np, provider_name, nn) == 0) {
+    a->run_n++;
+    return 0;
+  }
+  if (flush_run(a) != 0)
+    return -1;
+  c837_buf_clear(&a->run_who);
+  if (c837_buf_put(&a->run_who, provider, np) != 0 ||
+      c837_buf_put(&a->run_who, provider_name, nn) != 0)
+    return fail_nomem(a);
+  a->run_name = np;
+  a->run_file = id;
+  a->run_cls = (uint32_t)cls;
+  a->run_n = 1;
+  return 0;
 }
 
 int c837_audit_claim(c837_audit *a, const char *file, const c837_claim *c,
@@ -490,6 +550,7 @@ int c837_audit_claim(c837_audit *a, const char *file, const c837_claim *c,
   if (ac.file == UINT32_MAX)
     return fail_nomem(a);
   ac.seq = ++a->seq;
+  ac.count = 1;
   ac.id = c->id;
   ac.patient = c->patient_key;
   ac.provider = c->billing.id;

@@ -78,6 +78,7 @@ typedef struct c837_aclaim {
                                           C837_AT_N: no finding */
   int64_t charge;            /* CLM02, cents (0 when not a decimal) */
   uint32_t charge_ok, n_lines, n_cart;
+  uint64_t count;            /* claims of the record: 1, or a passed run */
   uint64_t findings;         /* every finding of the claim */
   uint64_t first_id;         /* its finding rows: first_id .. + n_rows - 1 */
   uint32_t n_rows;
@@ -125,7 +126,8 @@ typedef struct c837_astep {
 /* Record types.  A claim passed without a finding (nearly every claim)
  * is a C837_REC_PASSED record: only what the model counts of it (its
  * file, provider, payer class and CAR-T lines), the rest of its
- * c837_aclaim zero. */
+ * c837_aclaim zero; consecutive ones of the same file, provider and
+ * payer class without CAR-T lines share one record (count). */
 enum {
   C837_REC_CLAIM = 'C', C837_REC_FINDING = 'F', C837_REC_STEP = 'S',
   C837_REC_PASSED = 'P'
@@ -134,7 +136,8 @@ enum {
 /* Appends a record's payload to w. */
 void c837_arec_put_claim(c837_recw *w, const c837_aclaim *c);
 /* A C837_REC_PASSED record: c's file, provider, provider_name,
- * payer_class and n_cart; read back with every other field zero. */
+ * payer_class, n_cart and count (the claims it stands for); read back
+ * with every other field zero. */
 void c837_arec_put_passed(c837_recw *w, const c837_aclaim *c);
 void c837_arec_get_passed(c837_recr *r, c837_aclaim *c);
 void c837_arec_put_finding(c837_recw *w, const c837_afinding *f);

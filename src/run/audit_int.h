@@ -27,6 +27,20 @@ struct c837_audit {
   c837_buf ids;             /* the finding ids of a step */
   c837_buf rd;              /* the record read back */
   c837_recw w;              /* the record being built */
+  /* the passed claims not yet spooled (c837_audit_passed): run_n in a
+   * row of file run_file, payer class run_cls and the provider in
+   * run_who (id, NUL, name, NUL; the name at run_name), written as one
+   * C837_REC_PASSED record (built in wr) before any other record, at a
+   * mark and before the spool is read */
+  uint64_t run_n;
+  uint32_t run_file, run_cls;
+  c837_buf run_who;
+  size_t run_name;
+  c837_recw wr;
+  /* the input name of file id last_id (file ids looked up by name once
+   * a file, not once a claim) */
+  c837_buf last_name;
+  uint32_t last_id;
   int failed;               /* 1: for good; 2: out of memory, until the
                                rollback of the file (fail_nomem) */
   c837_error err;           /* the first failure */
@@ -34,5 +48,9 @@ struct c837_audit {
   c837_audit_model m;
   c837_out episodes;        /* OUT/episodes.csv */
 };
+
+/* Writes the passed claims not yet spooled (audit.c), before the spool
+ * is read.  0 or -1 (the audit failed). */
+int c837_audit_flush(c837_audit *a);
 
 #endif

@@ -20,7 +20,7 @@
 static void money_claim(c837_money *m, const c837_aclaim *c)
 {
   uint32_t k;
-  m->claims++;
+  m->claims += c->count;
   m->cart_lines += c->n_cart;
   m->findings += c->findings;
   if (c->outcome < C837_AT_N) {
@@ -291,6 +291,10 @@ c837_status c837_audit_finish(c837_audit *a, const c837_engine *engine,
   if (a->failed) {
     *err = a->err;
     return err->code;
+  }
+  if (c837_audit_flush(a) != 0) {
+    *err = a->err;
+    return err->code != C837_OK ? err->code : C837_EIO;
   }
   c837_audit_model_free(&a->m);
   a->built = 0;

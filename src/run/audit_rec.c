@@ -59,6 +59,7 @@ void c837_arec_put_passed(c837_recw *w, const c837_aclaim *c)
   c837_recw_str(w, c->provider_name);
   c837_recw_u32(w, c->payer_class);
   c837_recw_u32(w, c->n_cart);
+  c837_recw_u64(w, c->count);
 }
 
 void c837_arec_get_passed(c837_recr *r, c837_aclaim *c)
@@ -69,6 +70,7 @@ void c837_arec_get_passed(c837_recr *r, c837_aclaim *c)
   c->provider_name = c837_recr_str(r, NULL);
   c->payer_class = c837_recr_u32(r);
   c->n_cart = c837_recr_u32(r);
+  c->count = c837_recr_u64(r);
   c->id = c->patient = c->kind = c->tob = "";
   c->disp = C837_DISP_PASSED;
   c->outcome = C837_AT_N;
@@ -79,6 +81,7 @@ void c837_arec_get_passed(c837_recr *r, c837_aclaim *c)
 void c837_arec_get_claim(c837_recr *r, c837_aclaim *c)
 {
   uint32_t k;
+  c->count = 1;
   c->seq = c837_recr_u64(r);
   c->file = c837_recr_u32(r);
   c->id = c837_recr_str(r, NULL);

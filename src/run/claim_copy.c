@@ -41,6 +41,26 @@ static c837_span moved(const c837_segment *g, c837_span s, const char *raw)
   return m;
 }
 
+/* The segments of c into block b: the array at o_segs, segment i's
+ * element spans at o_el[i] and its bytes at o_raw[i]. */
+static void copy_segments(const c837_claim *c, char *b, size_t o_segs,
+                          const size_t *o_el, const size_t *o_raw)
+{
+  size_t i, k;
+  for (i = 0; i < c->n_segs; i++) {
+    const c837_segment *g = &c->segs[i];
+    c837_segment *h = (c837_segment *)(b + o_segs) + i;
+    c837_span *el = (c837_span *)(b + o_el[i]);
+    char *raw = b + o_raw[i];
+    memcpy(raw, g->raw, g->raw_len);
+    for (k = 0; k < g->n_el; k++)
+      el[k] = moved(g, g->el[k], raw);
+    h->raw = raw;
+    h->tag = moved(g, g->tag, raw);
+    h->el = g->n_el ? el : NULL;
+  }
+}
+
 c837_claim *c837_claim_copy(const c837_claim *c, size_t *size)
 {
   size_t at = 0, o_env, o_dx, o_px, o_cond, o_val, o_notes, o_drugs,
@@ -113,18 +133,7 @@ c837_claim *c837_claim_copy(const c837_claim *c, size_t *size)
       ln->drugs = (const c837_drug *)(b + o_drugs) + (c->lines[i].drugs -
                                                       c->drugs);
   }
-  for (i = 0; i < c->n_segs; i++) {
-    const c837_segment *g = &c->segs[i];
-    c837_segment *h = (c837_segment *)(b + o_segs) + i;
-    c837_span *el = (c837_span *)(b + o_el[i]);
-    char *raw = b + o_raw[i];
-    memcpy(raw, g->raw, g->raw_len);
-    for (k = 0; k < g->n_el; k++)
-      el[k] = moved(g, g->el[k], raw);
-    h->raw = raw;
-    h->tag = moved(g, g->tag, raw);
-    h->el = g->n_el ? el : NULL;
-  }
+  copy_segments(c, b, o_segs, o_el, o_raw);
   free(o_el);
   if (size)
     *size = at;

@@ -34,6 +34,11 @@
 /* The outcome slot: keeps e when it outranks what is there. */
 static void note(file_ctx *f, rank k, const c837_error *e)
 {
+  c837_file_note(f, k, e);
+}
+
+void c837_file_note(file_ctx *f, rank k, const c837_error *e)
+{
   if (k > f->rank) {
     f->rank = k;
     f->end = *e;
@@ -70,6 +75,11 @@ static int stopped(const file_ctx *f)
  * corrected bytes back the same way, until it is read to its end: a
  * file left to the run's thread then leaves no temporary file behind. */
 static int gate_open(file_ctx *f)
+{
+  return c837_file_gate_open(f);
+}
+
+int c837_file_gate_open(file_ctx *f)
 {
   int rc = 0;
   if (!f->gating)
@@ -172,6 +182,11 @@ static int rest_write(void *ud, const void *p, size_t n)
 }
 
 static void progress(file_ctx *f, uint64_t offset)
+{
+  c837_file_progress(f, offset);
+}
+
+void c837_file_progress(file_ctx *f, uint64_t offset)
 {
   c837_run *r = f->run;
   c837_progress p = {.file = f->name,
@@ -277,11 +292,10 @@ static int count_claim(file_ctx *f, const c837_claim *c,
 }
 
 /* What the reports keep of a claim a worker passed (c837_file_adopt
- * replays it): a byte, its payer class, with FACT_SAME set when its
+ * replays it): a byte, its payer class, with C837_FACT_SAME set when its
  * billing provider is the previous claim's; else the provider's id and
  * name follow, each with its NUL.  0, or -1 past C837_AHEAD_MAX_FACTS
  * or out of memory: the file is then left to the run's thread. */
-#define FACT_SAME 0x80u
 static long ahead_fact(file_ctx *f, const c837_claim *c,
                        const c837_verdict *v)
 {
@@ -295,7 +309,7 @@ static long ahead_fact(file_ctx *f, const c837_claim *c,
   size_t need = same ? 1 : 1 + a + b;
   if (f->run->audit)
     c837_audit_facts(f->run->audit, c, v, &cls, &disp);
-  k = (unsigned char)cls | (same ? FACT_SAME : 0u);
+  k = (unsigned char)cls | (same ? C837_FACT_SAME : 0u);
   if (f->ahead_bytes + need > C837_AHEAD_MAX_FACTS ||
       c837_buf_put(&f->facts, &k, 1) != 0 ||
       (!same && (c837_buf_put(&f->facts, c->billing.id, a) != 0 ||
@@ -697,8 +711,7 @@ int c837_file_read_ahead(c837_run *r, file_ctx *f, const char *path,
   return 0;
 }
 
-/* Frees what a file read ahead keeps for the run's thread. */
-static void ahead_free(file_ctx *f)
+void c837_file_ahead_free(file_ctx *f)
 {
   size_t i;
   for (i = 0; i < f->n_deferred; i++)
@@ -717,96 +730,7 @@ void c837_file_drop_ahead(file_ctx *f)
   c837_out_abort(&f->out);
   c837_out_abort(&f->held);
   c837_out_abort(&f->rest);
-  ahead_free(f);
-}
-
-/* 1 when v is the verdict a worker gave a claim: passed, no finding, no
- * fix. */
-static int verdict_empty(const c837_verdict *v)
-{
-  return v->disposition == C837_DISP_PASSED && v->n_findings == 0 &&
-         v->findings_dropped == 0 && v->n_fixes == 0;
-}
-
-/* The voids and replacements of f through the engine, in order, under a
- * checkpoint: 0 when each got the empty verdict; else -1 with the
- * engine's memory taken back. */
-static int adopt_deferred(c837_run *r, file_ctx *f)
-{
-  size_t i;
-  c837_verdict v;
-  if (c837_engine_checkpoint(r->engine) != C837_OK)
-    return -1;
-  for (i = 0; i < f->n_deferred; i++)
-    if (c837_engine_claim(r->engine, f->deferred[i], &v) != C837_OK ||
-        !verdict_empty(&v) || r->o.ahead_distrust) {
-      c837_engine_rollback(r->engine);
-      return -1;
-    }
-  return 0;
-}
-
-int c837_file_adopt(c837_run *r, file_ctx *f, const char *path,
-                    const char *name, c837_status *st)
-{
-  c837_totals t = f->rec->t;
-  const char *p = f->facts.p, *end = p + f->facts.len, *id = NULL,
-             *nm = NULL;
-  c837_error err;
-  if (adopt_deferred(r, f) != 0) {
-    c837_file_drop_ahead(f);
-    r->ahead_again++;
-    return 0;
-  }
-  f->run = r;
-  f->path = path;
-  f->name = name;
-  f->ahead = 0;
-  f->read_buf = NULL;
-  f->rec = c837_run_add_record(r, name);
-  if (!f->rec) {
-    c837_engine_rollback(r->engine);
-    c837_file_drop_ahead(f);
-    *st = c837_run_lose_input(r, name);
-    return 1;
-  }
-  r->total.files++;
-  f->rec->t = t;
-  if (r->o.on_event)
-    progress(f, 0);
-  /* as file_prepare: the mark (the engine's checkpoint is taken) */
-  if (c837_report_mark(r->report) != 0) {
-    c837_report_error(r->report, &err);
-    note(f, R_INPUT, &err);
-    f->row = 0;
-  } else {
-    f->marked = 1;
-  }
-  /* the claims' audit records, in order, as on_claim makes them */
-  while (f->rank == R_NONE && p < end) {
-    unsigned char k = (unsigned char)*p++;
-    if (!(k & FACT_SAME)) { /* a provider, else the previous one's */
-      id = p;
-      nm = id + strlen(id) + 1;
-      p = nm + strlen(nm) + 1;
-    }
-    if (!id || c837_report_passed(r->report, name, id, nm,
-                                  (c837_payer_class)(k & ~FACT_SAME)) != 0) {
-      f->report_failed = 1;
-      c837_report_error(r->report, &err);
-      note(f, err.code == C837_ENOMEM ? R_NOMEM : R_REPORT, &err);
-      break;
-    }
-    r->claims_seen++;
-  }
-  r->bytes_before += f->counts.bytes;
-  if (gate_open(f) != 0) /* the corrected bytes held back */
-    note(f, R_OUTPUT, &f->out.err);
-  f->gating = 0;
-  *st = c837_file_settle(f);
-  ahead_free(f);
-  r->ahead_taken++;
-  return 1;
+  c837_file_ahead_free(f);
 }
 
 c837_status c837_run_file(c837_run *r, const char *path, const char *name)

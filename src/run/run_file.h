@@ -126,6 +126,18 @@ int c837_file_read_ahead(c837_run *r, file_ctx *f, const char *path,
  * the run's thread.  Frees what f holds (not f) either way. */
 int c837_file_adopt(c837_run *r, file_ctx *f, const char *path,
                     const char *name, c837_status *st);
+/* In what a worker keeps of a passed claim (ahead_fact): the billing
+ * provider is the previous claim's. */
+#define C837_FACT_SAME 0x80u
+/* Shared by run_file.c and run_adopt.c: the outcome slot (keeps e when
+ * it outranks what is there), the corrected bytes held back written
+ * (0, or -1 with f->out failed), a progress event at offset, and the
+ * freeing of what a file read ahead keeps (its facts, copies of claims,
+ * held back bytes, dates). */
+void c837_file_note(file_ctx *f, rank k, const c837_error *e);
+int c837_file_gate_open(file_ctx *f);
+void c837_file_progress(file_ctx *f, uint64_t offset);
+void c837_file_ahead_free(file_ctx *f);
 /* Removes the temporary outputs of f read ahead and frees what it
  * holds (not f): a file the run's thread did not take. */
 void c837_file_drop_ahead(file_ctx *f);
