@@ -304,7 +304,23 @@ row() {
     "$input" "$nbytes" "$med" "$maxrss" "$claims" "$kind" "$status" \
     "$cart" >> "$RES"
   if [ "$status" = 0 ]; then echo " $med s" >&2; else echo "bench: $mode failed" >&2; fi
-  rm -rf "$OUT" "$OUT".prev*
+  if [ -n "${KEEP_OUT:-}" ]; then
+    # kept until the rows compared with this one have run (keep_done)
+    k_=0
+    for p_ in "$OUT" "$OUT".prev*; do
+      [ -e "$p_" ] && mv "$p_" "$OUT.kept.$KEPT.$k_" && k_=$((k_ + 1))
+    done
+    KEPT=$((KEPT + 1))
+  else
+    rm -rf "$OUT" "$OUT".prev*
+  fi
+}
+KEPT=0
+
+# keep_done: deletes the outputs the rows run with KEEP_OUT kept
+keep_done() {
+  rm -rf "$OUT".kept.*
+  KEPT=0
 }
 
 # linear_rows: memchr and full on the 837P batch at BENCH_LINEAR, run
@@ -353,6 +369,9 @@ if [ -z "$ONLY" ]; then
   n=$(cat "$D"/* | wc -c | tr -d ' ')
   cat "$D"/* > /dev/null
   row files memchr "$(basename "$D")/" "$n" base "$MEMCHR" "$D"/*
+  # -j N and -j 1 compared: neither runs right after the other's outputs
+  # are deleted (a mass delete slows the file creation that follows it)
+  KEEP_OUT=1
   row files full "$(basename "$D")/" "$n" cart "$BIN" -q -o "$OUT" \
     --fail-on never "$D"
   row files "full -j1" "$(basename "$D")/" "$n" cart "$BIN" -q -j 1 \
@@ -363,6 +382,8 @@ if [ -z "$ONLY" ]; then
     -o "$OUT" --fail-on never "$DROP"
   row drop full "$(basename "$DROP")/" "$n" cart "$BIN" -q -o "$OUT" \
     --fail-on never "$DROP"
+  KEEP_OUT=
+  keep_done
 fi
 
 # the remembered lines (kind "ledger": not streams)
