@@ -17,7 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 /* 1 when v is the verdict a worker gave a claim: passed, no finding, no
  * fix. */
 static int verdict_empty(const c837_verdict *v)

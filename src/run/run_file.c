@@ -12,8 +12,8 @@
  * until then.
  *
  * Whatever goes wrong while a file is read is noted in ONE outcome slot
- * (note(): the failure of the highest rank explains the file; of equal
- * rank, the first).  Once reading is over, ONE settle step
+ * (c837_file_note: the failure of the highest rank explains the file; of
+ * equal rank, the first).  Once reading is over, ONE settle step
  * (run_settle.c) turns the outcome into the file's ending.
  */
 #include "run/run_file.h"
@@ -32,11 +32,6 @@
 #include <sys/stat.h>
 
 /* The outcome slot: keeps e when it outranks what is there. */
-static void note(file_ctx *f, rank k, const c837_error *e)
-{
-  c837_file_note(f, k, e);
-}
-
 void c837_file_note(file_ctx *f, rank k, const c837_error *e)
 {
   if (k > f->rank) {
@@ -52,7 +47,7 @@ static void note_new(file_ctx *f, rank k, c837_status code, const char *msg)
 {
   c837_error e;
   c837_error_set(&e, code, 0, 0, "%s", msg);
-  note(f, k, &e);
+  c837_file_note(f, k, &e);
 }
 
 static int rest_write(void *ud, const void *p, size_t n);
@@ -74,11 +69,6 @@ static int stopped(const file_ctx *f)
  * the settle step does not publish then.  A file read ahead holds its
  * corrected bytes back the same way, until it is read to its end: a
  * file left to the run's thread then leaves no temporary file behind. */
-static int gate_open(file_ctx *f)
-{
-  return c837_file_gate_open(f);
-}
-
 int c837_file_gate_open(file_ctx *f)
 {
   int rc = 0;
@@ -99,7 +89,7 @@ static int out_write(void *ud, const void *p, size_t n)
                                      : C837_MAX_HELD_BACK) &&
         c837_buf_put(&f->gate, p, n) == 0)
       return 0;
-    if (gate_open(f) != 0)
+    if (c837_file_gate_open(f) != 0)
       return -1;
   }
   return c837_out_write(&f->out, p, n);
@@ -123,7 +113,7 @@ static int writer_refused(file_ctx *f, const c837_claim *c)
     return -1;
   }
   f->refused = c ? 2 : 1;
-  note(f, R_REFUSED, &f->refusal);
+  c837_file_note(f, R_REFUSED, &f->refusal);
   /* the claim's bytes start the unparsed rest (the stream passes on the
    * rest of the input after it; a refused segment is passed on too) */
   for (i = 0; c && i < c->n_segs; i++)
@@ -181,11 +171,6 @@ static int rest_write(void *ud, const void *p, size_t n)
   return 0;
 }
 
-static void progress(file_ctx *f, uint64_t offset)
-{
-  c837_file_progress(f, offset);
-}
-
 void c837_file_progress(file_ctx *f, uint64_t offset)
 {
   c837_run *r = f->run;
@@ -230,7 +215,7 @@ static int on_segment(void *ud, const c837_segment *s, c837_role role,
   if (stopped(f))
     return -1;
   if (!f->ahead && s->offset >= f->next_progress && f->run->o.on_event)
-    progress(f, s->offset);
+    c837_file_progress(f, s->offset);
   if (f->out.pass)
     c837_out_pass_feed(&f->out, s->raw, s->raw_len, s->offset);
   if (c837_writer_segment(f->w, s, role, env) != 0)
@@ -388,7 +373,7 @@ static int on_claim(void *ud, const c837_claim *c)
   /* acknowledged as the writer disposed of it */
   if (c837_run_ack_claim(&f->ack, c, &v, c837_writer_disposition(f->w)))
     return -1;
-  if (v.disposition != C837_DISP_HELD && !f->ahead && gate_open(f) != 0)
+  if (v.disposition != C837_DISP_HELD && !f->ahead && c837_file_gate_open(f) != 0)
     return -1; /* f->out.failed: noted when reading is over */
   if (f->ghost || f->extract) /* no row: a ghost counts by the edits'
                                  memory it leaves, an extract by its
@@ -563,7 +548,7 @@ static int file_prepare(file_ctx *f)
   f->row = !f->ghost;
   if (!f->ghost && !f->ahead &&
       c837_run_ack_start(&f->ack, r, f->name, &err) != C837_OK) {
-    note(f, R_OUTPUT, &err);
+    c837_file_note(f, R_OUTPUT, &err);
     return -1;
   }
   /* the walk's sniff has it open at its first byte, or it is opened */
@@ -571,7 +556,7 @@ static int file_prepare(file_ctx *f)
   if (!f->in)
     f->in = c837_input_open(f->path, &err);
   if (!f->in) {
-    note(f, R_INPUT, &err);
+    c837_file_note(f, R_INPUT, &err);
     return -1;
   }
   /* a ghost has no rows, so no mark to take them back to; a file read
@@ -580,7 +565,7 @@ static int file_prepare(file_ctx *f)
     /* the reports failed with an earlier file: this one cannot have its
      * rows, so it is not processed */
     c837_report_error(r->report, &err);
-    note(f, R_INPUT, &err);
+    c837_file_note(f, R_INPUT, &err);
     f->row = 0;
     return -1;
   }
@@ -614,28 +599,28 @@ static void note_reading(file_ctx *f, c837_status st, c837_status wst,
     e = f->serr; /* stopped by a callback: its reason is noted below */
     c837_error_set(&e, C837_ECALLBACK, e.offset, e.segment,
                    "processing stopped");
-    note(f, R_INPUT, &e);
+    c837_file_note(f, R_INPUT, &e);
   } else if (st != C837_OK) {
-    note(f, is_parse_error(st) && !f->rereadable ? R_REST : R_INPUT,
+    c837_file_note(f, is_parse_error(st) && !f->rereadable ? R_REST : R_INPUT,
          &f->serr);
   }
   if (wst != C837_OK)
-    note(f, f->writer_failed ? R_WRITER : R_FINISH, werr);
+    c837_file_note(f, f->writer_failed ? R_WRITER : R_FINISH, werr);
   if (f->nomem) {
     /* where reading stopped */
     c837_error_set(&e, C837_ENOMEM, f->serr.offset, f->serr.segment,
                    "out of memory");
-    note(f, R_NOMEM, &e);
+    c837_file_note(f, R_NOMEM, &e);
   }
   if (f->report_failed) { /* the audit's ENOMEM fails the file alone */
     c837_report_error(f->run->report, &e);
-    note(f, e.code == C837_ENOMEM ? R_NOMEM : R_REPORT, &e);
+    c837_file_note(f, e.code == C837_ENOMEM ? R_NOMEM : R_REPORT, &e);
   }
   for (i = 0; i < 3; i++)
     if (outs[i]->failed)
-      note(f, R_OUTPUT, &outs[i]->err);
+      c837_file_note(f, R_OUTPUT, &outs[i]->err);
   if (f->ack.st)
-    note(f, R_OUTPUT, &f->ack.err);
+    c837_file_note(f, R_OUTPUT, &f->ack.err);
   if (stopped(f))
     note_new(f, R_CANCEL, C837_EINTR, "interrupted");
 }
@@ -674,7 +659,7 @@ static void file_read(file_ctx *f)
       (f->ahead && (st != C837_OK || wst != C837_OK || f->ahead_miss)))
     c837_buf_free(&f->gate); /* read ahead: left to the run's thread */
   else if (!f->ahead)
-    gate_open(f);
+    c837_file_gate_open(f);
   /* read ahead: what is held back is written by the run's thread, which
    * makes the file's names (c837_file_adopt) */
   f->gating = f->ahead && f->gate.len;
@@ -765,7 +750,7 @@ c837_status c837_run_fail_input(c837_run *r, const char *name,
   c837_status st;
   if (file_start(r, &f, "", name) != C837_OK)
     return C837_ENOMEM;
-  note(&f, R_INPUT, e);
+  c837_file_note(&f, R_INPUT, e);
   st = c837_file_discard(&f);
   return st;
 }
