@@ -82,13 +82,13 @@ int c837_file_adopt(c837_run *r, file_ctx *f, const char *path,
   /* the claims' audit records, in order, as on_claim makes them */
   while (f->rank == R_NONE && p < end) {
     unsigned char k = (unsigned char)*p++;
+    c837_payer_class cls = (c837_payer_class)(k & ~C837_FACT_SAME);
     if (!(k & C837_FACT_SAME)) { /* a provider, else the previous one's */
       id = p;
       nm = id + strlen(id) + 1;
       p = nm + strlen(nm) + 1;
     }
-    if (!id || c837_report_passed(r->report, name, id, nm,
-                                  (c837_payer_class)(k & ~C837_FACT_SAME)) != 0) {
+    if (!id || c837_report_passed(r->report, name, id, nm, cls) != 0) {
       f->report_failed = 1;
       c837_report_error(r->report, &err);
       c837_file_note(f, err.code == C837_ENOMEM ? R_NOMEM : R_REPORT, &err);

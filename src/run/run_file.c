@@ -373,7 +373,8 @@ static int on_claim(void *ud, const c837_claim *c)
   /* acknowledged as the writer disposed of it */
   if (c837_run_ack_claim(&f->ack, c, &v, c837_writer_disposition(f->w)))
     return -1;
-  if (v.disposition != C837_DISP_HELD && !f->ahead && c837_file_gate_open(f) != 0)
+  if (v.disposition != C837_DISP_HELD && !f->ahead &&
+      c837_file_gate_open(f) != 0)
     return -1; /* f->out.failed: noted when reading is over */
   if (f->ghost || f->extract) /* no row: a ghost counts by the edits'
                                  memory it leaves, an extract by its
