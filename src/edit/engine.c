@@ -282,9 +282,18 @@ static void start_verdict(c837_engine *e, c837_verdict *out)
   c837_vb_reset(&e->vb);
 }
 
-int c837_engine_passes(const c837_engine *e, const c837_claim *c)
+/* 1 when a line of c is tracked (c837_codetable_tracks). */
+static int any_tracked(const c837_engine *e, const c837_claim *c)
 {
   size_t i;
+  for (i = 0; i < c->n_lines; i++)
+    if (c837_codetable_tracks(e->t, &c->lines[i], NULL))
+      return 1;
+  return 0;
+}
+
+int c837_engine_passes(const c837_engine *e, const c837_claim *c)
+{
   int f;
   if (!e || !c)
     return 0;
@@ -299,25 +308,18 @@ int c837_engine_passes(const c837_engine *e, const c837_claim *c)
   /* and no tracked line, whatever the kind: a tracked line of a claim
    * no edit judges (837D, a kind not known) still has its row in
    * lines.csv, its audit step and its episode */
-  for (i = 0; i < c->n_lines; i++)
-    if (c837_codetable_tracks(e->t, &c->lines[i], NULL))
-      return 0;
-  return 1;
+  return !any_tracked(e, c);
 }
 
 int c837_engine_defers(const c837_engine *e, const c837_claim *c)
 {
-  size_t i;
   int f;
   if (!e || !c || (c->kind != C837_KIND_P && c->kind != C837_KIND_I))
     return 0;
   f = c837_eng_freq(c);
   if ((f != 7 && f != 8) || c837_ctx_may_want(c))
     return 0;
-  for (i = 0; i < c->n_lines; i++)
-    if (c837_codetable_tracks(e->t, &c->lines[i], NULL))
-      return 0;
-  return 1;
+  return !any_tracked(e, c);
 }
 
 int c837_engine_pass(c837_engine *e, const c837_claim *c, c837_verdict *out)

@@ -41,9 +41,9 @@ static int fail_spool(c837_audit *a)
   return -1;
 }
 
-/* The writer tap: the fixed claim's bytes, kept up to the limit. */
 static int flush_run(c837_audit *a);
 
+/* The writer tap: the fixed claim's bytes, kept up to the limit. */
 static int tap_write(void *ud, const void *p, size_t n)
 {
   c837_audit *a = ud;
